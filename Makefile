@@ -1,0 +1,88 @@
+# ioc — build, run and test.
+#
+#   make            build build/iocd and build/iocctl (warnings are errors)
+#   make run        install what is missing, build, start iocd with the demo province
+#   make test       install what tests need, build, run every test, print "N passed, N failed"
+#   make asan       the same programs and unit tests built with ASan+UBSan under build/asan/
+#   make fuzz       run every libFuzzer harness for FUZZ_SECONDS each (default 60)
+#   make format     reformat the C sources with clang-format
+#
+# Every .c file under src/<module>/ (except the programs in src/iocd and src/iocctl) goes into
+# build/libioc.a, so a new module is a new folder and nothing here changes. Unit tests are
+# tests/unit/<module>/test_*.c, one cmocka binary each.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+SAN     ?=
+CSTD     = -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-initializers
+PKGS     = jansson sqlite3 libsodium zlib libh2o-evloop openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell geos-config --cflags 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell geos-config --clibs 2>/dev/null) -lunistring -lpthread -lm
+CFLAGS  ?=
+CFLAGS  += $(CSTD) $(OPT) -g $(WARN) $(SAN) -Isrc $(PKG_CFLAGS) -MMD -MP
+LDFLAGS += $(SAN)
+
+LIB_SRC  := $(sort $(filter-out src/iocd/% src/iocctl/%,$(wildcard src/*/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+IOCD_SRC := $(wildcard src/iocd/*.c)
+CTL_SRC  := $(wildcard src/iocctl/*.c)
+TEST_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
+TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
+
+.PHONY: all run test asan fuzz format format-check deps clean unit-tests
+all: $(BUILD)/iocd $(BUILD)/iocctl
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libioc.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/iocd: $(IOCD_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libioc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/iocctl: $(CTL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libioc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o) $(BUILD)/libioc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+unit-tests: $(TEST_BIN)
+
+asan:
+	$(MAKE) BUILD=build/asan OPT=-O1 CC=clang \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  all unit-tests
+
+run:
+	./scripts/deps.sh
+	$(MAKE) all
+	./scripts/run-demo.sh
+
+test:
+	./scripts/deps.sh test
+	$(MAKE) all unit-tests
+	./tests/run.sh
+
+deps:
+	./scripts/deps.sh
+
+fuzz:
+	./fuzz/run.sh $${FUZZ_SECONDS:-60}
+
+format:
+	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'fuzz/*.[ch]' 'bench/*.[ch]')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'fuzz/*.[ch]' 'bench/*.[ch]')
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)

@@ -1,0 +1,141 @@
+/*
+ * auth — who is calling and what they may do: roles, passwords (argon2id via libsodium),
+ * session and API-key tokens (random, stored only as SHA-256), scopes, the login rate limiter,
+ * and the permission rules every route is checked against. No HTTP, no SQL: it reads and
+ * writes through store.h.
+ *
+ * Secrets: a password, session token or API key is never logged, never stored in clear, and
+ * compared in constant time.
+ */
+#ifndef IOC_AUTH_H
+#define IOC_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store_conn;
+
+/* ---- roles and scopes ------------------------------------------------------------------- */
+
+enum auth_role {
+    AUTH_ROLE_NONE = 0, /* anonymous */
+    AUTH_ROLE_STAFF,    /* agency staff, bound to one agency */
+    AUTH_ROLE_OPERATOR,
+    AUTH_ROLE_LEADER,
+    AUTH_ROLE_ADMIN
+};
+/* "staff", "operator", "leader", "admin"; "anonymous" for NONE. */
+const char *auth_role_name(int role);
+/* AUTH_ROLE_* or -1. Accepts "agency_staff" as well as "staff". */
+int auth_role_parse(const char *s);
+
+/* The scopes an API key may carry. */
+extern const char *const auth_scopes[];
+extern const size_t auth_scopes_count;
+/* 0 if every comma-separated scope of s is known and there is at least one; IOC_EINVAL with the
+ * first unknown scope copied to bad (if not NULL, bad_size bytes). */
+int auth_scopes_check(const char *s, char *bad, size_t bad_size);
+/* 1 if the comma-separated list has scope. */
+int auth_scopes_has(const char *list, const char *scope);
+
+/* ---- passwords and tokens --------------------------------------------------------------- */
+
+/* At least 8 bytes, at most 1024, valid UTF-8. IOC_EINVAL otherwise. */
+int auth_password_policy(const char *pw);
+/* argon2id string (crypto_pwhash_str, interactive limits) into a malloc'd *out. */
+int auth_password_hash(const char *pw, char **out);
+/* 0 when pw matches hash, IOC_EPERM when not, IOC_EINVAL for a malformed hash. */
+int auth_password_verify(const char *hash, const char *pw);
+
+/* 32 random bytes as 64 hex chars + NUL. */
+void auth_token_new(char out[65]);
+/* hex SHA-256 of a token or key, 64 chars + NUL. */
+void auth_token_hash(const char *token, char out[65]);
+/* A new API key "ioc_<prefix>_<secret>" (prefix 8 hex, secret 40 hex) and its prefix. */
+void auth_apikey_new(char key[64], char prefix[16]);
+
+/* ---- who is calling --------------------------------------------------------------------- */
+
+enum auth_kind { AUTH_ANON = 0, AUTH_USER, AUTH_KEY };
+
+struct auth_principal {
+    int kind;          /* AUTH_ANON | AUTH_USER | AUTH_KEY */
+    int role;          /* AUTH_ROLE_*; keys have AUTH_ROLE_NONE */
+    int64_t user_id;   /* AUTH_USER */
+    int64_t key_id;    /* AUTH_KEY */
+    int64_t agency_id; /* 0 when none */
+    char name[128];    /* username, or "key:<prefix>" */
+    char display_name[128];
+    char agency_code[64];
+    char scopes[512]; /* AUTH_KEY: comma-separated */
+    char csrf[65];    /* AUTH_USER: the session's CSRF token */
+};
+
+/* Resolves a session cookie token. IOC_ENOTFOUND for an unknown or expired session or a
+ * disabled user. */
+int auth_session_resolve(struct store_conn *c, const char *token, int64_t now_ms,
+                         struct auth_principal *p);
+/* Resolves an API key ("Bearer KEY" or "Token KEY" value). IOC_ENOTFOUND if unknown/revoked. */
+int auth_key_resolve(struct store_conn *c, const char *key, struct auth_principal *p);
+
+/*
+ * A login, run as one writer job: checks the password (constant work whether or not the user
+ * exists), on success deletes old_token's session if given (rotation), creates a new session
+ * and returns its token (token_out, 65 bytes) and the principal. IOC_EPERM on a bad name or
+ * password or a disabled user.
+ */
+struct auth_login {
+    /* in */
+    const char *username;
+    const char *password;
+    const char *old_token; /* may be NULL */
+    const char *ip;
+    int64_t now_ms;
+    int64_t ttl_ms;
+    /* out */
+    int rc;
+    char token[65];
+    struct auth_principal principal;
+};
+int auth_login_job(struct store_conn *w, void *login /* struct auth_login * */);
+
+/* ---- the login rate limiter -------------------------------------------------------------- */
+
+/* Fixed-window counter of failed logins per client address and per username, thread-safe. */
+struct auth_limiter;
+int auth_limiter_create(int max_failures, int window_s, struct auth_limiter **out);
+void auth_limiter_destroy(struct auth_limiter *l);
+/* 0 if a login from ip for username may be tried now; IOC_EBUSY with *retry_after_s if not. */
+int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *username,
+                       int64_t now_ms, int *retry_after_s);
+void auth_limiter_fail(struct auth_limiter *l, const char *ip, const char *username,
+                       int64_t now_ms);
+void auth_limiter_success(struct auth_limiter *l, const char *ip, const char *username);
+
+/* ---- permissions ------------------------------------------------------------------------ */
+
+/*
+ * What a route requires. A route names one of these; auth_allowed() decides.
+ *   AUTH_PUBLIC        anyone
+ *   AUTH_SIGNED_IN     any user or any valid key
+ *   AUTH_STAFF_UP      any user (staff and up); keys refused
+ *   AUTH_OPERATOR_UP   operator, leader, admin
+ *   AUTH_LEADER_UP     leader, admin
+ *   AUTH_ADMIN         admin only
+ * plus, for keys, a scope: a key is allowed where scope is non-NULL and it carries it.
+ */
+enum auth_need {
+    AUTH_PUBLIC = 0,
+    AUTH_SIGNED_IN,
+    AUTH_STAFF_UP,
+    AUTH_OPERATOR_UP,
+    AUTH_LEADER_UP,
+    AUTH_ADMIN
+};
+/* 0 allowed; IOC_EPERM forbidden (403); IOC_ENOTFOUND not signed in (401). */
+int auth_allowed(const struct auth_principal *p, int need, const char *key_scope);
+/* Agency rule: admin sees every agency; others only their own (and its sub-agencies if the
+ * caller supplies ancestor_ok = 1). 0 or IOC_EPERM. */
+int auth_agency_allowed(const struct auth_principal *p, int64_t agency_id, int ancestor_ok);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * base — the small libraries every other module stands on: error codes, bounded buffers,
+ * Vietnamese text (NFC, folding for search), dates and times, logging, the INI reader.
+ *
+ * Nothing here knows about HTTP, SQL or the domain. Functions return 0 or a negative IOC_E*
+ * code; results go through out-parameters written only on success.
+ */
+#ifndef IOC_BASE_H
+#define IOC_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- errors ----------------------------------------------------------------------------- */
+
+enum {
+    IOC_OK = 0,
+    IOC_ERR = -1,       /* unspecified failure */
+    IOC_ENOMEM = -2,    /* allocation failed */
+    IOC_EINVAL = -3,    /* bad input */
+    IOC_ENOTFOUND = -4, /* no such object */
+    IOC_EEXIST = -5,    /* already exists / unique constraint */
+    IOC_ETOOBIG = -6,   /* a cap was reached */
+    IOC_EIO = -7,       /* storage or OS failure */
+    IOC_EBUSY = -8,     /* locked, try again */
+    IOC_EPERM = -9,     /* not allowed */
+    IOC_ESHUTDOWN = -10 /* the component is stopping */
+};
+
+/* A short English name for rc ("not found"); never NULL. */
+const char *ioc_strerror(int rc);
+
+#define IOC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- bounded buffer --------------------------------------------------------------------- */
+
+/*
+ * A growable byte buffer that refuses to grow past max (curl's dynbuf idea). data is always
+ * NUL-terminated when non-NULL. On any failure the buffer is freed and reset, so a caller that
+ * ignores one error sees the next append fail too rather than half-written output.
+ */
+struct ioc_buf {
+    char *data; /* read-only for callers */
+    size_t len; /* read-only */
+    size_t cap; /* private */
+    size_t max; /* private */
+};
+
+/* max 0 means 1 GiB. */
+void ioc_buf_init(struct ioc_buf *b, size_t max);
+int ioc_buf_append(struct ioc_buf *b, const void *p, size_t n);
+int ioc_buf_puts(struct ioc_buf *b, const char *s);
+int ioc_buf_putc(struct ioc_buf *b, char c);
+int ioc_buf_printf(struct ioc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ioc_buf_vprintf(struct ioc_buf *b, const char *fmt, va_list ap);
+/* Appends s (n bytes, or strlen when n == (size_t)-1) as a JSON string literal with quotes. */
+int ioc_buf_json_str(struct ioc_buf *b, const char *s, size_t n);
+/* Empties the buffer, keeping its memory. */
+void ioc_buf_reset(struct ioc_buf *b);
+/* Frees the memory; safe to call twice. */
+void ioc_buf_free(struct ioc_buf *b);
+/* Hands the malloc'd NUL-terminated data to the caller (who frees it) and resets b. Returns
+ * an empty malloc'd string when the buffer is empty, NULL on allocation failure. */
+char *ioc_buf_steal(struct ioc_buf *b);
+
+/* ---- Vietnamese text -------------------------------------------------------------------- */
+
+/* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0. */
+int ioc_utf8_valid(const char *s, size_t n);
+
+/*
+ * NFC form of UTF-8 text. *out is malloc'd and NUL-terminated (caller frees), *outlen its
+ * length (may be NULL). IOC_EINVAL if s is not valid UTF-8 or contains a NUL byte.
+ */
+int ioc_text_nfc(const char *s, size_t n, char **out, size_t *outlen);
+
+/*
+ * The search key of a text: decomposed, combining marks dropped, đ/Đ → d, lower case, runs of
+ * white space and punctuation folded to one space, trimmed. "Biên Hoà", "BIÊN HÒA", "bien  hoa"
+ * all give "bien hoa". Returns a malloc'd string (caller frees) or NULL on invalid UTF-8 or
+ * allocation failure.
+ */
+char *ioc_text_fold(const char *s, size_t n);
+
+/* ---- time ------------------------------------------------------------------------------- */
+
+int64_t ioc_now_ms(void);  /* wall clock, ms since the Unix epoch */
+int64_t ioc_mono_ns(void); /* monotonic clock, ns */
+
+/* Parses a strict YYYY-MM-DD calendar date into days since 1970-01-01. */
+int ioc_date_parse(const char *s, size_t n, int32_t *days);
+/* Formats days since 1970-01-01 as YYYY-MM-DD into out (11 bytes). */
+void ioc_date_format(int32_t days, char out[11]);
+/* Today's date in Asia/Ho_Chi_Minh (UTC+7, no daylight saving) as YYYY-MM-DD. */
+void ioc_date_today_vn(char out[11]);
+/* RFC 3339 UTC timestamp with milliseconds: 2026-11-23T04:43:48.123Z (25 bytes with NUL). */
+void ioc_time_rfc3339(int64_t ms, char out[32]);
+
+/* ---- logging ---------------------------------------------------------------------------- */
+
+enum { IOC_LOG_DEBUG, IOC_LOG_INFO, IOC_LOG_WARN, IOC_LOG_ERROR };
+
+/* Messages below level are dropped; default IOC_LOG_INFO. */
+void ioc_log_set_level(int level);
+/* Parses "debug", "info", "warn", "error"; -1 if unknown. */
+int ioc_log_level_parse(const char *s);
+/* Writes one line "2026-11-23T04:43:48.123Z info message" to stderr. Thread-safe. Never pass
+ * passwords, keys or tokens. */
+void ioc_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- INI -------------------------------------------------------------------------------- */
+
+/*
+ * Called once per key. section is "" before the first [section]. Return 0 to go on, or a
+ * negative code to stop the parse (ioc_ini_parse then returns that code and sets *err_line).
+ */
+typedef int (*ioc_ini_cb)(void *ctx, const char *section, const char *key, const char *value,
+                          int line);
+
+/*
+ * Reads INI text: "[section]", "key = value", comments from '#' or ';' at line start, blank
+ * lines. Values are trimmed; a value in double quotes keeps its inner spaces. A line longer than
+ * 4096 bytes, a malformed line, or invalid UTF-8 gives IOC_EINVAL with *err_line set (1-based).
+ */
+int ioc_ini_parse(const char *text, size_t n, ioc_ini_cb cb, void *ctx, int *err_line);
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+/* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. IOC_ETOOBIG
+ * past max, IOC_ENOTFOUND if missing, IOC_EIO otherwise. */
+int ioc_file_read(const char *path, size_t max, char **out, size_t *outlen);
+/* Writes a file crash-safely: path.tmp, fsync, rename, fsync of the directory. */
+int ioc_file_write_atomic(const char *path, const void *data, size_t n);
+/* mkdir -p with mode 0700 for the last component. */
+int ioc_mkdir_p(const char *path);
+
+/* Hex-encodes n bytes into out (2n+1 bytes). */
+void ioc_hex(const unsigned char *in, size_t n, char *out);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * store — the relational store of ioc. Every SQL string of the project lives under src/store/;
+ * the modules above see only these functions and plain C structs, so a PostgreSQL backend can
+ * implement the same header later without touching them.
+ *
+ * Threads and connections
+ *   A struct store is one database (DATA_DIR/ioc.db, SQLite in WAL mode). Each thread that reads
+ *   opens its own struct store_conn (store_conn_open) and uses only that one. Writes made by the
+ *   server go through the single writer thread (store_writer_*): jobs queued by any thread run
+ *   there, many per transaction (group commit), and each job's done callback runs on the writer
+ *   thread after the commit that holds it is durable. iocctl, which has no writer thread, runs
+ *   its writes with store_tx on its own connection; SQLite's locking makes that safe while iocd
+ *   runs on the same directory.
+ *
+ * Durability
+ *   journal_mode=WAL with synchronous=FULL: a done callback with rc 0 means the write survives
+ *   kill -9 and a power cut.
+ *
+ * Memory
+ *   Functions that return structs or arrays allocate them; free them with the matching
+ *   store_*_free function. Strings inside are owned by the struct. Out-parameters are written
+ *   only on success.
+ *
+ * Errors
+ *   0 or a negative IOC_E* code (base.h): IOC_ENOTFOUND, IOC_EEXIST (unique key), IOC_EINVAL
+ *   (e.g. a parent that does not exist), IOC_EBUSY, IOC_EIO.
+ */
+#ifndef IOC_STORE_H
+#define IOC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_conn;
+
+/* ---- opening, migrations, backups ------------------------------------------------------- */
+
+/*
+ * Opens (creating if needed) DATA_DIR/ioc.db, sets WAL and synchronous=FULL, and applies every
+ * migration not yet applied, each in its own transaction, recorded in schema_migrations. The
+ * directory must exist.
+ */
+int store_open(const char *data_dir, struct store **out);
+/* Stops the writer if running (draining its queue) and closes. NULL is fine. */
+void store_close(struct store *st);
+/* Highest migration this build knows. */
+int store_schema_version_latest(void);
+
+/* A connection for the calling thread. readonly connections refuse writes. */
+int store_conn_open(struct store *st, int readonly, struct store_conn **out);
+void store_conn_close(struct store_conn *c);
+
+/* Applied schema version. */
+int store_schema_version(struct store_conn *c, int *out);
+/* PRAGMA integrity_check; *ok is 1 when it says "ok". *msg (malloc'd, may be NULL) the text. */
+int store_integrity_check(struct store_conn *c, int *ok, char **msg);
+/* Page counts and sizes for /metrics. */
+struct store_stats {
+    int64_t db_bytes;
+    int64_t wal_bytes;
+    int64_t writer_queue_len;
+    int64_t writer_commits;
+    int64_t writer_jobs;
+};
+void store_stats_get(struct store *st, struct store_stats *out);
+
+/* Online, consistent copy of the live database to dest (sqlite3 backup API); dest is written
+ * as dest.tmp, fsynced and renamed. Works while iocd writes. */
+int store_backup(struct store_conn *c, const char *dest);
+/* Replaces DATA_DIR/ioc.db by src after checking src is an ioc database that passes
+ * integrity_check and whose schema is not newer than this build. iocd must not be running
+ * (IOC_EBUSY if the database is locked by another process). The old file is kept as
+ * ioc.db.before-restore. */
+int store_restore(const char *data_dir, const char *src);
+
+/* ---- transactions and the writer thread ------------------------------------------------- */
+
+/* A unit of writing. Runs inside a transaction (under a savepoint); returning < 0 undoes
+ * exactly this job's changes and is reported to its done callback. */
+typedef int (*store_job_fn)(struct store_conn *w, void *arg);
+/* Called on the writer thread once the transaction holding the job is committed and durable
+ * (rc is the job's result), or failed (rc = IOC_EIO). Must not block. */
+typedef void (*store_done_fn)(void *arg, int rc);
+
+/* Runs job in BEGIN IMMEDIATE … COMMIT on c (retrying while busy up to the busy timeout). */
+int store_tx(struct store_conn *c, store_job_fn job, void *arg);
+
+/* Starts the writer thread with a queue of at most queue_max jobs. */
+int store_writer_start(struct store *st, int queue_max);
+/* Queues a job. IOC_EBUSY when the queue is full, IOC_ESHUTDOWN when the writer is stopping.
+ * On error done is never called. */
+int store_writer_submit(struct store *st, store_job_fn job, store_done_fn done, void *arg);
+/* Runs a job through the writer and waits for its commit (for start-up work such as seeding).
+ * Returns the job's rc. Must not be called from the writer thread. */
+int store_writer_run(struct store *st, store_job_fn job, void *arg);
+/* Drains the queue (every queued job runs and is answered), then joins the thread. */
+void store_writer_stop(struct store *st);
+
+/* ---- key/value metadata ----------------------------------------------------------------- */
+
+/* *out malloc'd. IOC_ENOTFOUND if unset. */
+int store_meta_get(struct store_conn *c, const char *key, char **out);
+int store_meta_set(struct store_conn *w, const char *key, const char *value);
+
+/* ---- administrative units --------------------------------------------------------------- */
+
+/* Dates are "YYYY-MM-DD"; valid_to is the last day in force, "" for open-ended. */
+struct store_unit {
+    int64_t id;
+    char *code;        /* GSO code; the same code may name different units at different times */
+    char *level;       /* "province" | "district" | "commune" */
+    char *type;        /* "Tỉnh", "Thành phố", "Phường", "Xã", "Thị trấn", "Huyện", … */
+    char *name;        /* NFC, e.g. "Biên Hoà" */
+    char *full_name;   /* "Phường Biên Hoà" */
+    char *name_en;     /* "Bien Hoa"; may be "" */
+    char *parent_code; /* "" for a province */
+    char *valid_from;
+    char *valid_to;
+    double area_km2; /* 0 when unknown */
+    int has_geometry;
+    double bbox[4]; /* min lon, min lat, max lon, max lat; zeros without geometry */
+};
+void store_unit_clear(struct store_unit *u);
+void store_units_free(struct store_unit *a, size_t n);
+
+/* Inserts a unit, or replaces the one with the same (code, valid_from). The folded search name
+ * is computed here from name and full_name. geometry_json (GeoJSON geometry object text, may
+ * be NULL) and bbox are stored as given. *id may be NULL. */
+int store_unit_put(struct store_conn *w, const struct store_unit *u, const char *geometry_json,
+                   int64_t *id);
+
+struct store_unit_query {
+    const char *level;       /* NULL: any */
+    const char *at;          /* required: units in force on that day */
+    const char *q_folded;    /* NULL, or an ioc_text_fold()ed needle matched as a substring of the
+                                folded name or full name, or as a prefix of the code */
+    const char *parent_code; /* NULL: any */
+    int limit;               /* <= 0: no limit */
+    int offset;
+};
+/* Units matching q, ordered: exact folded-name matches first, then by level, then name. */
+int store_units_find(struct store_conn *c, const struct store_unit_query *q,
+                     struct store_unit **out, size_t *n);
+/* The version of code in force at `at`; with at NULL, the newest version. */
+int store_unit_get(struct store_conn *c, const char *code, const char *at, struct store_unit *out);
+int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *out);
+/* Every version of code, oldest first. */
+int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out, size_t *n);
+/* Geometry text of a unit; IOC_ENOTFOUND without geometry. *out malloc'd. */
+int store_unit_geometry(struct store_conn *c, int64_t id, char **out, size_t *len);
+
+/* Calls cb for each unit with geometry matching level (NULL any) and in force at `at` (NULL:
+ * every version), ordered by code. A non-zero return from cb stops and is returned. */
+typedef int (*store_unit_geom_cb)(void *ctx, const struct store_unit *u, const char *geometry_json,
+                                  size_t len);
+int store_units_each_geometry(struct store_conn *c, const char *level, const char *at,
+                              store_unit_geom_cb cb, void *ctx);
+
+/* Succession: old unit → new unit, whole (partial = 0) or part of it (partial = 1). */
+int store_succession_put(struct store_conn *w, int64_t old_id, int64_t new_id, int partial,
+                         const char *note);
+struct store_succession {
+    struct store_unit unit; /* the other side of the link */
+    int partial;
+    char *note;
+};
+void store_successions_free(struct store_succession *a, size_t n);
+/* Units that unit_id was formed from. */
+int store_unit_predecessors(struct store_conn *c, int64_t unit_id, struct store_succession **out,
+                            size_t *n);
+/* Units that unit_id went into. */
+int store_unit_successors(struct store_conn *c, int64_t unit_id, struct store_succession **out,
+                          size_t *n);
+/* Number of units stored (all versions). */
+int store_units_count(struct store_conn *c, int64_t *n);
+
+/* ---- agencies --------------------------------------------------------------------------- */
+
+struct store_agency {
+    int64_t id;
+    char *code;
+    char *name;
+    int64_t parent_id; /* 0 for a root */
+    char *parent_code; /* "" for a root */
+    char *unit_code;   /* "" when not bound to a unit */
+    char *created_at;  /* RFC 3339 */
+};
+void store_agency_clear(struct store_agency *a);
+void store_agencies_free(struct store_agency *a, size_t n);
+/* IOC_EEXIST if code is taken; IOC_EINVAL if parent_code is given and unknown. */
+int store_agency_add(struct store_conn *w, const char *code, const char *name,
+                     const char *parent_code, const char *unit_code, int64_t *id);
+int store_agency_get(struct store_conn *c, const char *code, struct store_agency *out);
+int store_agency_get_by_id(struct store_conn *c, int64_t id, struct store_agency *out);
+/* Ordered by code. */
+int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t *n);
+
+/* ---- users ------------------------------------------------------------------------------ */
+
+struct store_user {
+    int64_t id;
+    char *username;
+    char *display_name;
+    char *role;        /* "admin" | "leader" | "operator" | "staff" */
+    int64_t agency_id; /* 0 when none */
+    char *agency_code; /* "" when none */
+    char *password_hash;
+    int disabled;
+    char *created_at;
+};
+void store_user_clear(struct store_user *u);
+void store_users_free(struct store_user *a, size_t n);
+/* IOC_EEXIST if the username is taken; IOC_EINVAL if agency_code is unknown. */
+int store_user_add(struct store_conn *w, const char *username, const char *display_name,
+                   const char *role, const char *agency_code, const char *password_hash,
+                   int64_t *id);
+int store_user_get(struct store_conn *c, const char *username, struct store_user *out);
+int store_user_get_by_id(struct store_conn *c, int64_t id, struct store_user *out);
+int store_users_list(struct store_conn *c, struct store_user **out, size_t *n);
+int store_user_set_password(struct store_conn *w, const char *username, const char *password_hash);
+int store_user_set_disabled(struct store_conn *w, const char *username, int disabled);
+
+/* ---- sessions --------------------------------------------------------------------------- */
+
+struct store_session {
+    int64_t id;
+    int64_t user_id;
+    char *token_hash; /* hex SHA-256 of the cookie token; the token itself is never stored */
+    char *csrf_token;
+    int64_t created_ms;
+    int64_t expires_ms;
+    char *ip;
+};
+void store_session_clear(struct store_session *s);
+int store_session_add(struct store_conn *w, int64_t user_id, const char *token_hash,
+                      const char *csrf_token, int64_t created_ms, int64_t expires_ms,
+                      const char *ip);
+/* IOC_ENOTFOUND when absent or expired at now_ms. */
+int store_session_get(struct store_conn *c, const char *token_hash, int64_t now_ms,
+                      struct store_session *out);
+int store_session_delete(struct store_conn *w, const char *token_hash);
+/* Deletes every session of a user (password change, disable). */
+int store_sessions_delete_user(struct store_conn *w, int64_t user_id);
+int store_sessions_purge(struct store_conn *w, int64_t now_ms);
+
+/* ---- API keys --------------------------------------------------------------------------- */
+
+struct store_apikey {
+    int64_t id;
+    char *prefix;   /* the public first part of the key, shown in lists */
+    char *key_hash; /* hex SHA-256 of the whole key */
+    int64_t agency_id;
+    char *agency_code;
+    char *scopes; /* "write:telemetry,read:reports" */
+    char *name;
+    int64_t created_ms;
+    int64_t revoked_ms; /* 0 while valid */
+};
+void store_apikey_clear(struct store_apikey *k);
+void store_apikeys_free(struct store_apikey *a, size_t n);
+/* IOC_EINVAL if agency_code is unknown. */
+int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_hash,
+                     const char *agency_code, const char *scopes, const char *name,
+                     int64_t created_ms, int64_t *id);
+/* Valid (not revoked) key by hash; IOC_ENOTFOUND otherwise. */
+int store_apikey_get_by_hash(struct store_conn *c, const char *key_hash, struct store_apikey *out);
+int store_apikey_get(struct store_conn *c, int64_t id, struct store_apikey *out);
+/* agency_code NULL: all keys. Newest first, revoked ones included. */
+int store_apikeys_list(struct store_conn *c, const char *agency_code, struct store_apikey **out,
+                       size_t *n);
+/* IOC_ENOTFOUND if no such key; revoking twice is not an error. */
+int store_apikey_revoke(struct store_conn *w, int64_t id, int64_t now_ms);
+
+/* ---- audit log -------------------------------------------------------------------------- */
+
+struct store_audit {
+    int64_t id;
+    int64_t ts_ms;
+    char *actor;      /* username, "key:<prefix>", "anonymous" or "iocctl" */
+    char *actor_role; /* role name or "" */
+    int64_t agency_id;
+    char *action;  /* "session.create", "agency.create", "user.passwd", … */
+    char *target;  /* what it acted on: "agency:SO-TNMT", "user:nam" */
+    char *ip;      /* client address or "local" */
+    char *outcome; /* "ok" | "denied" | "error" */
+    char *request_id;
+    char *detail; /* short JSON or text; never a secret */
+};
+void store_audit_clear(struct store_audit *a);
+void store_audits_free(struct store_audit *a, size_t n);
+/* id, and ts_ms when 0, are filled in by the store. */
+int store_audit_add(struct store_conn *w, const struct store_audit *a);
+struct store_audit_query {
+    const char *actor;   /* NULL: any */
+    const char *action;  /* NULL: any; a trailing '*' matches a prefix ("user.*") */
+    const char *outcome; /* NULL: any */
+    const char *target;  /* NULL: any */
+    int64_t since_ms;    /* 0: no bound */
+    int64_t until_ms;    /* 0: no bound */
+    int64_t before_id;   /* 0: newest; else rows with id < before_id (paging) */
+    int limit;           /* 1..1000 */
+};
+/* Newest first. */
+int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
+                     struct store_audit **out, size_t *n);
+
+#endif
