@@ -24,7 +24,14 @@ CFLAGS  ?=
 CFLAGS  += $(CSTD) $(OPT) -g $(WARN) $(SAN) -Isrc $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN)
 
+# MODULES restricts the library to some modules (e.g. MODULES="base store" while one is being
+# written); by default every folder under src/ but the two programs.
+MODULES ?=
+ifeq ($(strip $(MODULES)),)
 LIB_SRC  := $(sort $(filter-out src/iocd/% src/iocctl/%,$(wildcard src/*/*.c)))
+else
+LIB_SRC  := $(sort $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c)))
+endif
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 IOCD_SRC := $(wildcard src/iocd/*.c)
 CTL_SRC  := $(wildcard src/iocctl/*.c)

@@ -1,0 +1,132 @@
+/*
+ * time.c — clocks, calendar dates and RFC 3339 times, and the line logger.
+ *
+ * Dates are proleptic Gregorian days since 1970-01-01 (Howard Hinnant's civil-from-days
+ * arithmetic). Vietnam has used UTC+7 without daylight saving since 1975, so "today in
+ * Asia/Ho_Chi_Minh" is the UTC date of now + 7 h; no tz database is needed.
+ */
+#include "base/base.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+int64_t ioc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ioc_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int32_t days_from_civil(int y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int32_t)doe - 719468;
+}
+
+static void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)yoe + era * 400 + (*m <= 2);
+}
+
+int ioc_date_parse(const char *s, size_t n, int32_t *days)
+{
+    if (n != 10 || s[4] != '-' || s[7] != '-')
+        return IOC_EINVAL;
+    int v[3] = {0, 0, 0};
+    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
+    for (int f = 0; f < 3; f++)
+        for (int i = 0; i < len[f]; i++) {
+            char c = s[start[f] + i];
+            if (c < '0' || c > '9')
+                return IOC_EINVAL;
+            v[f] = v[f] * 10 + (c - '0');
+        }
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1)
+        return IOC_EINVAL;
+    int leap = (v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0;
+    if (v[2] > mdays[v[1] - 1] + (v[1] == 2 && leap))
+        return IOC_EINVAL;
+    *days = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
+    return 0;
+}
+
+void ioc_date_format(int32_t days, char out[11])
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    unsigned yy = y < 0 ? 0u : y > 9999 ? 9999u : (unsigned)y;
+    snprintf(out, 11, "%04u-%02u-%02u", yy, m % 100, d % 100);
+}
+
+void ioc_date_today_vn(char out[11])
+{
+    int64_t ms = ioc_now_ms() + 7 * 3600 * 1000LL;
+    ioc_date_format((int32_t)(ms / 86400000), out);
+}
+
+void ioc_time_rfc3339(int64_t ms, char out[32])
+{
+    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    int64_t rem = ms - days * 86400000;
+    char date[11];
+    ioc_date_format((int32_t)days, date);
+    snprintf(out, 32, "%.10sT%02d:%02d:%02d.%03dZ", date, (int)(rem / 3600000),
+             (int)(rem / 60000 % 60), (int)(rem / 1000 % 60), (int)(rem % 1000));
+}
+
+/* ---- logging ---------------------------------------------------------------------------- */
+
+static atomic_int log_level = IOC_LOG_INFO;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+void ioc_log_set_level(int level)
+{
+    atomic_store(&log_level, level);
+}
+
+int ioc_log_level_parse(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, level_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void ioc_log(int level, const char *fmt, ...)
+{
+    if (level < atomic_load(&log_level) || level < 0 || level > IOC_LOG_ERROR)
+        return;
+    char ts[32], msg[1024];
+    ioc_time_rfc3339(ioc_now_ms(), ts);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&log_lock);
+    fprintf(stderr, "%s %s %s\n", ts, level_names[level], msg);
+    pthread_mutex_unlock(&log_lock);
+}
