@@ -1,0 +1,255 @@
+/*
+ * config.c — the table of settings and the code that fills struct ioc_config from it.
+ *
+ * Invariant: every field of struct ioc_config is named by exactly one row of `settings`, and
+ * every row's default passes its own checks (config_defaults asserts it by parsing the default
+ * text through the same path as a file value).
+ */
+#include "config/config.h"
+#include "base/base.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kind { K_STR, K_INT, K_I64, K_BOOL };
+
+struct setting {
+    const char *section, *key;
+    enum kind kind;
+    size_t off;
+    const char *def;
+    int64_t min, max;
+    const char *doc;
+};
+
+#define OFF(f) offsetof(struct ioc_config, f)
+static const struct setting settings[] = {
+    {"server", "listen", K_STR, OFF(listen), "127.0.0.1:8080", 0, 0,
+     "Address and port to listen on; port 0 picks a free port (printed on stdout)."},
+    {"server", "data_dir", K_STR, OFF(data_dir), "./data-run", 0, 0,
+     "Directory for the database, access log and everything else iocd writes."},
+    {"server", "web_root", K_STR, OFF(web_root), "build/web", 0, 0,
+     "Directory of the built web console served at /."},
+    {"server", "threads", K_INT, OFF(threads), "0", 0, 64,
+     "HTTP event loops (threads); 0 means one per CPU core."},
+    {"server", "shutdown_timeout_s", K_INT, OFF(shutdown_timeout_s), "4", 1, 60,
+     "On SIGTERM, how long in-flight requests may take before iocd exits anyway."},
+    {"http", "max_body", K_I64, OFF(max_body), "1048576", 1024, (int64_t)1 << 32,
+     "Largest request body in bytes; a larger declared body is answered 413 before it is read."},
+    {"http", "max_connections", K_INT, OFF(max_connections), "20000", 1, 1000000,
+     "Open client connections at most; further ones are accepted only as others close."},
+    {"http", "idle_timeout_s", K_INT, OFF(idle_timeout_s), "60", 1, 3600,
+     "Keep-alive connections idle for longer are closed."},
+    {"http", "request_timeout_s", K_INT, OFF(request_timeout_s), "10", 1, 600,
+     "A request's headers and body must arrive within this many seconds (slow clients are cut)."},
+    {"http", "gzip", K_BOOL, OFF(gzip), "true", 0, 1,
+     "Compress responses with gzip when the client accepts it."},
+    {"http", "gzip_min_size", K_INT, OFF(gzip_min_size), "1024", 0, 1 << 30,
+     "Responses smaller than this many bytes are sent uncompressed."},
+    {"log", "level", K_STR, OFF(log_level), "info", 0, 0, "debug, info, warn or error."},
+    {"log", "access_log", K_STR, OFF(access_log), "access.log", 0, 0,
+     "Access log as JSON lines: a path (relative to data_dir), - for stdout, empty to disable."},
+    {"auth", "session_ttl_s", K_INT, OFF(session_ttl_s), "28800", 60, 30 * 86400,
+     "A session expires this many seconds after login."},
+    {"auth", "cookie_secure", K_BOOL, OFF(cookie_secure), "false", 0, 1,
+     "Mark the session cookie Secure; set it when iocd is behind a TLS proxy."},
+    {"auth", "login_max_failures", K_INT, OFF(login_max_failures), "10", 1, 1000,
+     "Failed logins allowed per client address and per username within login_window_s."},
+    {"auth", "login_window_s", K_INT, OFF(login_window_s), "300", 1, 86400,
+     "Window of the login rate limit, in seconds."},
+    {"store", "writer_queue", K_INT, OFF(writer_queue), "10000", 16, 1000000,
+     "Writes waiting for the storage writer at most; beyond it writes get 503."},
+    {"demo", "enabled", K_BOOL, OFF(demo), "false", 0, 1,
+     "Seed the demo province at start if not yet seeded (same as --demo)."},
+    {"demo", "units_dir", K_STR, OFF(units_dir), "data/vn-units", 0, 0,
+     "Directory of the real administrative unit data loaded by the demo."},
+    {"demo", "password_admin", K_STR, OFF(password_admin), "", 0, 0,
+     "Password of the demo user admin; empty: generated and printed at first start."},
+    {"demo", "password_leader", K_STR, OFF(password_leader), "", 0, 0,
+     "Password of the demo user leader; empty: generated."},
+    {"demo", "password_operator", K_STR, OFF(password_operator), "", 0, 0,
+     "Password of the demo user operator; empty: generated."},
+    {"demo", "password_staff", K_STR, OFF(password_staff), "", 0, 0,
+     "Password of the demo user staff; empty: generated."},
+    {"geo", "simplify_max_m", K_INT, OFF(simplify_max_m), "5000", 1, 100000,
+     "Largest simplify= tolerance in metres accepted by units.geojson."},
+    {"geo", "geojson_cache", K_INT, OFF(geojson_cache), "32", 0, 4096,
+     "Number of generated units.geojson bodies kept in memory."},
+};
+
+static const struct setting *find(const char *section, const char *key)
+{
+    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++)
+        if (strcmp(settings[i].section, section) == 0 && strcmp(settings[i].key, key) == 0)
+            return &settings[i];
+    return NULL;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no",
+                                                                                "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0)
+            return *out = 1, 0;
+        if (strcasecmp(v, no[i]) == 0)
+            return *out = 0, 0;
+    }
+    return IOC_EINVAL;
+}
+
+static int apply(struct ioc_config *c, const struct setting *s, const char *v, char *err,
+                 size_t err_size)
+{
+    char *field = (char *)c + s->off;
+    switch (s->kind) {
+    case K_STR: {
+        char *copy = strdup(v);
+        if (!copy)
+            return IOC_ENOMEM;
+        free(*(char **)field);
+        *(char **)field = copy;
+        return 0;
+    }
+    case K_BOOL: {
+        int b;
+        if (parse_bool(v, &b)) {
+            snprintf(err, err_size, "%s.%s: expected true or false, got \"%s\"", s->section, s->key,
+                     v);
+            return IOC_EINVAL;
+        }
+        *(int *)field = b;
+        return 0;
+    }
+    case K_INT:
+    case K_I64: {
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(v, &end, 10);
+        if (!*v || *end || errno || n < s->min || n > s->max) {
+            snprintf(err, err_size, "%s.%s: expected an integer from %lld to %lld, got \"%s\"",
+                     s->section, s->key, (long long)s->min, (long long)s->max, v);
+            return IOC_EINVAL;
+        }
+        if (s->kind == K_INT)
+            *(int *)field = (int)n;
+        else
+            *(int64_t *)field = n;
+        return 0;
+    }
+    }
+    return IOC_EINVAL;
+}
+
+int config_set(struct ioc_config *c, const char *section, const char *key, const char *value,
+               char *err, size_t err_size)
+{
+    const struct setting *s = find(section, key);
+    if (!s) {
+        snprintf(err, err_size, "unknown setting %s.%s", section, key);
+        return IOC_EINVAL;
+    }
+    return apply(c, s, value, err, err_size);
+}
+
+int config_defaults(struct ioc_config *c)
+{
+    memset(c, 0, sizeof *c);
+    char err[256];
+    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++) {
+        int rc = apply(c, &settings[i], settings[i].def, err, sizeof err);
+        if (rc) {
+            config_free(c);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+struct file_ctx {
+    struct ioc_config *c;
+    const char *path;
+    char *err;
+    size_t err_size;
+};
+
+static int on_setting(void *ctx, const char *section, const char *key, const char *value,
+                      int line)
+{
+    struct file_ctx *f = ctx;
+    char why[256];
+    int rc = config_set(f->c, section, key, value, why, sizeof why);
+    if (rc)
+        snprintf(f->err, f->err_size, "%s:%d: %s", f->path, line, why);
+    return rc;
+}
+
+int config_load(struct ioc_config *c, const char *path, char *err, size_t err_size)
+{
+    int rc = 0;
+    if (path) {
+        char *text = NULL;
+        size_t n = 0;
+        rc = ioc_file_read(path, 1 << 20, &text, &n);
+        if (rc) {
+            snprintf(err, err_size, "%s: %s", path, ioc_strerror(rc));
+            return IOC_EINVAL;
+        }
+        struct file_ctx f = {c, path, err, err_size};
+        int line = 0;
+        err[0] = '\0';
+        rc = ioc_ini_parse(text, n, on_setting, &f, &line);
+        free(text);
+        if (rc) {
+            if (!err[0])
+                snprintf(err, err_size, "%s:%d: malformed line", path, line);
+            return IOC_EINVAL;
+        }
+    }
+    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++) {
+        char name[96];
+        snprintf(name, sizeof name, "IOC_%s_%s", settings[i].section, settings[i].key);
+        for (char *p = name; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        const char *v = getenv(name);
+        if (!v)
+            continue;
+        char why[256];
+        rc = apply(c, &settings[i], v, why, sizeof why);
+        if (rc) {
+            snprintf(err, err_size, "%s: %s", name, why);
+            return IOC_EINVAL;
+        }
+    }
+    return 0;
+}
+
+void config_free(struct ioc_config *c)
+{
+    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++)
+        if (settings[i].kind == K_STR) {
+            char **p = (char **)((char *)c + settings[i].off);
+            free(*p);
+            *p = NULL;
+        }
+}
+
+void config_write_markdown(FILE *f)
+{
+    const char *section = "";
+    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++) {
+        const struct setting *s = &settings[i];
+        if (strcmp(section, s->section) != 0) {
+            section = s->section;
+            fprintf(f, "\n### [%s]\n\n| key | default | environment | meaning |\n|---|---|---|---|\n",
+                    section);
+        }
+        char env[96];
+        snprintf(env, sizeof env, "IOC_%s_%s", s->section, s->key);
+        for (char *p = env; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        fprintf(f, "| `%s` | `%s` | `%s` | %s |\n", s->key, s->def, env, s->doc);
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * config — iocd's settings: defaults, the INI file, environment overrides, validation.
+ *
+ * Every setting is one row of a table (config.c) with its section, key, type, bounds, default
+ * and a line of documentation; docs/configuration.md lists the same rows and a test checks that
+ * the two agree. Precedence: default < file < environment (IOC_<SECTION>_<KEY>, upper case) <
+ * command-line flags (applied by the caller after config_load).
+ */
+#ifndef IOC_CONFIG_H
+#define IOC_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ioc_config {
+    /* [server] */
+    char *listen;   /* HOST:PORT; port 0 picks a free port */
+    char *data_dir; /* everything iocd writes lives here */
+    char *web_root; /* static files of the web console */
+    int threads;    /* HTTP event loops; 0 = one per core */
+    int shutdown_timeout_s;
+    /* [http] */
+    int64_t max_body;   /* bytes; larger bodies get 413 before they are read */
+    int max_connections;
+    int idle_timeout_s;    /* keep-alive connections idle longer are closed */
+    int request_timeout_s; /* a request (headers and body) must arrive within this */
+    int gzip;              /* compress responses when the client accepts it */
+    int gzip_min_size;     /* bytes */
+    /* [log] */
+    char *log_level;
+    char *access_log; /* path, "-" for stdout, "" to disable; relative paths are in data_dir */
+    /* [auth] */
+    int session_ttl_s;
+    int cookie_secure; /* add Secure to cookies (set it behind a TLS proxy) */
+    int login_max_failures;
+    int login_window_s;
+    /* [store] */
+    int writer_queue;
+    /* [demo] */
+    int demo;         /* seed the demo province on start (same as --demo) */
+    char *units_dir;  /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
+    char *password_admin;
+    char *password_leader;
+    char *password_operator;
+    char *password_staff;
+    /* [geo] */
+    int simplify_max_m;  /* largest simplify= accepted */
+    int geojson_cache;   /* simplified GeoJSON bodies kept in memory */
+};
+
+/* Fills c with the defaults. Strings are malloc'd; config_free releases them. */
+int config_defaults(struct ioc_config *c);
+/*
+ * Reads path (NULL: no file) then the environment into c (which holds defaults). On error
+ * returns IOC_EINVAL and writes "FILE:LINE: reason" (or "IOC_X: reason") into err.
+ */
+int config_load(struct ioc_config *c, const char *path, char *err, size_t err_size);
+/* Sets one value by section and key from text, with the same checks as the file. */
+int config_set(struct ioc_config *c, const char *section, const char *key, const char *value,
+               char *err, size_t err_size);
+void config_free(struct ioc_config *c);
+
+/* Writes the table of settings as Markdown (for docs/configuration.md and its test). */
+void config_write_markdown(FILE *f);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * filter.c — what every response passes through, whoever made it: the request id, the security
+ * headers, caching rules, JSON bodies in place of h2o's own plain-text error pages; and the access
+ * logger that closes each request (JSON line, metrics hook, in-flight count).
+ */
+#include "net/net_int.h"
+#include "base/base.h"
+
+#include <string.h>
+#include <sys/time.h>
+
+static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                          "script-src 'self'; connect-src 'self'; font-src 'self'; "
+                          "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                          "frame-ancestors 'none'";
+
+struct json_error_ostream {
+    h2o_ostream_t super;
+    h2o_iovec_t body;
+};
+
+static void json_error_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs,
+                            size_t bufcnt, h2o_send_state_t state)
+{
+    (void)bufs;
+    (void)bufcnt;
+    struct json_error_ostream *o = (struct json_error_ostream *)self;
+    if (h2o_send_state_is_in_progress(state)) {
+        h2o_ostream_send_next(self, req, NULL, 0, state);
+        return;
+    }
+    h2o_ostream_send_next(self, req, &o->body, o->body.len ? 1 : 0, state);
+    o->body.len = 0;
+}
+
+static const char *error_code(int status)
+{
+    switch (status) {
+    case 400: return "bad_request";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "body_too_large";
+    case 416: return "range_not_satisfiable";
+    case 417: return "expectation_failed";
+    case 503: return "unavailable";
+    default: return status >= 500 ? "internal" : "error";
+    }
+}
+
+static const char *error_message(int status)
+{
+    switch (status) {
+    case 400: return "The request could not be understood.";
+    case 403: return "Access to this path is not allowed.";
+    case 404: return "No such path.";
+    case 405: return "This method is not allowed here.";
+    case 413: return "The request body is larger than this server accepts.";
+    default: return "The request failed.";
+    }
+}
+
+static void rewrite_error(h2o_req_t *req, h2o_ostream_t **slot)
+{
+    int status = req->res.status;
+    char json[256];
+    int n = snprintf(json, sizeof json, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+                     error_code(status), error_message(status));
+    struct json_error_ostream *o = (void *)h2o_add_ostream(req, sizeof *o, slot);
+    o->super.do_send = json_error_send;
+    o->body = h2o_strdup(&req->pool, json, (size_t)n);
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+                   H2O_STRLIT("application/json"), 1);
+    ssize_t i = h2o_find_header(&req->res.headers, H2O_TOKEN_CONTENT_ENCODING, -1);
+    if (i >= 0)
+        h2o_delete_header(&req->res.headers, i);
+    req->res.content_length = (size_t)n;
+    slot = &o->super.next;
+    h2o_setup_next_ostream(req, slot);
+}
+
+static void add_str(h2o_req_t *req, const char *name, const char *v)
+{
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v,
+                          strlen(v));
+}
+
+static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    (void)self;
+    struct net_req *r = net_req_get(req);
+    add_str(req, "x-request-id", net_req_id(r));
+    add_str(req, "x-content-type-options", "nosniff");
+    add_str(req, "x-frame-options", "DENY");
+    if (h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("content-security-policy"), -1) < 0)
+        add_str(req, "content-security-policy", CSP);
+    if (h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("referrer-policy"), -1) < 0)
+        add_str(req, "referrer-policy", "same-origin");
+    if (h2o_find_header(&req->res.headers, H2O_TOKEN_CACHE_CONTROL, -1) < 0) {
+        const char *cc = "no-store";
+        if (!r->ours) {
+            int fingerprinted = req->path_normalized.len > 8 &&
+                                memcmp(req->path_normalized.base, "/assets/", 8) == 0;
+            cc = fingerprinted && req->res.status == 200 ? "public, max-age=31536000, immutable"
+                                                         : "no-cache";
+        }
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, cc,
+                       strlen(cc));
+    }
+    if (!r->ours && req->res.status >= 400) {
+        rewrite_error(req, slot);
+        return;
+    }
+    h2o_setup_next_ostream(req, slot);
+}
+
+static void log_access(h2o_logger_t *self, h2o_req_t *req)
+{
+    struct net_server *s = *(struct net_server **)(self + 1);
+    struct net_req *r = net_req_get(req);
+    struct timeval now;
+    gettimeofday(&now, NULL);
+    const struct timeval *b = &req->timestamps.request_begin_at;
+    double seconds = b->tv_sec ? (double)(now.tv_sec - b->tv_sec) +
+                                     (double)(now.tv_usec - b->tv_usec) / 1e6
+                               : 0.0;
+    char method[16];
+    size_t mlen = req->method.len < sizeof method - 1 ? req->method.len : sizeof method - 1;
+    memcpy(method, req->method.base, mlen);
+    method[mlen] = '\0';
+    int status = req->res.status;
+    if (s->access_log) {
+        struct ioc_buf line;
+        ioc_buf_init(&line, 16384);
+        char ts[32];
+        ioc_time_rfc3339(ioc_now_ms(), ts);
+        ioc_buf_printf(&line, "{\"ts\":\"%s\",\"id\":\"%s\",\"ip\":", ts, r->id);
+        ioc_buf_json_str(&line, r->peer, (size_t)-1);
+        ioc_buf_puts(&line, ",\"method\":");
+        ioc_buf_json_str(&line, method, mlen);
+        ioc_buf_puts(&line, ",\"path\":");
+        size_t plen = req->path.len > 2048 ? 2048 : req->path.len;
+        ioc_buf_json_str(&line, req->path.base, plen);
+        ioc_buf_printf(&line, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"route\":", status,
+                       req->bytes_sent, seconds * 1000);
+        ioc_buf_json_str(&line, r->route, (size_t)-1);
+        ioc_buf_puts(&line, "}\n");
+        if (line.data) {
+            pthread_mutex_lock(&s->log_lock);
+            fwrite(line.data, 1, line.len, s->access_log);
+            fflush(s->access_log);
+            pthread_mutex_unlock(&s->log_lock);
+        }
+        ioc_buf_free(&line);
+    }
+    if (s->app.done) {
+        struct net_req_info info = {r->route, method, status, seconds, req->bytes_sent};
+        s->app.done(s->app.app, &info);
+    }
+    if (r->counted) {
+        r->counted = 0;
+        atomic_fetch_sub(&s->inflight, 1);
+    }
+}
+
+void net_register_filters(struct net_server *s, h2o_pathconf_t *pathconf)
+{
+    h2o_filter_t *f = h2o_create_filter(pathconf, sizeof *f);
+    f->on_setup_ostream = on_setup_ostream;
+    h2o_logger_t *l = h2o_create_logger(pathconf, sizeof *l + sizeof s);
+    *(struct net_server **)(l + 1) = s;
+    l->log_access = log_access;
+}

@@ -1,0 +1,72 @@
+/* net_int.h — what the files of src/net/ share; nothing outside src/net/ includes this. */
+#ifndef IOC_NET_INT_H
+#define IOC_NET_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "h2o.h"
+#include "net/net.h"
+
+struct net_loop;
+
+/* Per-request state, allocated in the request's pool and found again through req->env. */
+struct net_req {
+    h2o_req_t *req;
+    struct net_loop *loop;
+    const char *route;
+    char id[24];
+    char peer[64];
+    int ours;    /* the response came from the application (not h2o's own error pages) */
+    int counted; /* counted in inflight */
+};
+
+struct net_pending {
+    h2o_multithread_message_t super;
+    struct net_req *r;
+    void (*fn)(struct net_req *r, void *arg);
+    void *arg;
+};
+
+struct net_loop {
+    struct net_server *server;
+    int index;
+    pthread_t thread;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_ctx;
+    h2o_socket_t *listener;
+    h2o_multithread_receiver_t pending_receiver; /* net_pending resumes */
+    h2o_multithread_receiver_t stop_receiver;    /* net_server_stop */
+    void *app_data;
+    uint64_t next_id;
+    int conns;     /* connections of this loop */
+    int conns_max; /* this loop's share of max_connections */
+    int paused;    /* listener stopped because conns reached conns_max */
+    int stopping;
+};
+
+struct net_server {
+    struct net_options opt;
+    struct net_app app;
+    h2o_globalconf_t config;
+    h2o_hostconf_t *hostconf;
+    int fd;
+    char url[96];
+    int nloops;
+    struct net_loop *loops;
+    FILE *access_log;
+    pthread_mutex_t log_lock;
+    atomic_long connections;
+    atomic_long inflight;
+    atomic_int stop;
+    uint32_t boot; /* random prefix of request ids */
+};
+
+/* req.c */
+struct net_req *net_req_get(h2o_req_t *req);
+struct net_req *net_req_attach(struct net_loop *loop, h2o_req_t *req);
+void net_register_filters(struct net_server *s, h2o_pathconf_t *pathconf);
+void net_on_pending_messages(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * server.c — the listening socket, the event-loop threads, connection limits and the drain on
+ * stop.
+ *
+ * All loops accept from one non-blocking listening socket. Each loop owns 1/nloops of
+ * max_connections: when its count reaches that share it stops reading the listener (new
+ * connections wait in the kernel's backlog) and resumes when one of its connections closes.
+ *
+ * Stop: net_server_stop sets `stop` and posts a message to every loop; each loop then closes its
+ * listener (no new connections) and h2o is asked to close idle keep-alive connections. run()
+ * waits until no request is in flight or the drain timeout passes, then ends the loops.
+ */
+#include "net/net_int.h"
+#include "base/base.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "h2o/http1.h"
+#include "h2o/serverutil.h"
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req);
+
+struct app_handler {
+    h2o_handler_t super;
+    struct net_server *server;
+};
+
+static void on_conn_close(void *data)
+{
+    struct net_loop *loop = data;
+    loop->conns--;
+    atomic_fetch_sub(&loop->server->connections, 1);
+    if (loop->paused && loop->conns < loop->conns_max && !loop->stopping) {
+        loop->paused = 0;
+        h2o_socket_read_start(loop->listener, NULL);
+    }
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    struct net_loop *loop = listener->data;
+    if (err)
+        return;
+    /* Accept a few at a time so one loop does not take every connection of a burst. */
+    for (int i = 0; i < 16; i++) {
+        if (loop->conns >= loop->conns_max) {
+            loop->paused = 1;
+            h2o_socket_read_stop(listener);
+            return;
+        }
+        h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+        if (!sock)
+            return;
+        loop->conns++;
+        atomic_fetch_add(&loop->server->connections, 1);
+        sock->on_close.cb = on_conn_close;
+        sock->on_close.data = loop;
+        h2o_accept(&loop->accept_ctx, sock);
+    }
+}
+
+static void on_stop_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    struct net_loop *loop = H2O_STRUCT_FROM_MEMBER(struct net_loop, stop_receiver, receiver);
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *m =
+            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&m->link);
+        free(m);
+    }
+    if (loop->stopping)
+        return;
+    loop->stopping = 1;
+    if (loop->listener) {
+        h2o_socket_read_stop(loop->listener);
+        h2o_socket_close(loop->listener);
+        loop->listener = NULL;
+    }
+    h2o_context_request_shutdown(&loop->ctx);
+}
+
+static void *loop_main(void *arg)
+{
+    struct net_loop *loop = arg;
+    struct net_server *s = loop->server;
+    if (s->app.thread_init && s->app.thread_init(s->app.app, loop->index, &loop->app_data) != 0) {
+        ioc_log(IOC_LOG_ERROR, "loop %d: thread_init failed", loop->index);
+        return NULL;
+    }
+    h2o_socket_read_start(loop->listener, on_accept);
+    while (!(atomic_load(&s->stop) == 2))
+        h2o_evloop_run(loop->ctx.loop, 100);
+    if (s->app.thread_exit)
+        s->app.thread_exit(s->app.app, loop->index, loop->app_data);
+    return NULL;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen)
+        return IOC_EINVAL;
+    char host[256];
+    size_t hlen = (size_t)(colon - listen);
+    if (hlen >= sizeof host)
+        return IOC_EINVAL;
+    memcpy(host, listen, hlen);
+    host[hlen] = '\0';
+    if (host[0] == '[' && hlen > 2 && host[hlen - 1] == ']') {
+        memmove(host, host + 1, hlen - 2);
+        host[hlen - 2] = '\0';
+    }
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+                             .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return IOC_EINVAL;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0 || !res)
+        return IOC_EINVAL;
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+static int bind_socket(struct net_server *s)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    if (parse_listen(s->opt.listen, &ss, &len))
+        return IOC_EINVAL;
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int one = 1;
+    if (fd < 0)
+        return IOC_EIO;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 4096) != 0) {
+        ioc_log(IOC_LOG_ERROR, "cannot listen on %s: %s", s->opt.listen, strerror(errno));
+        close(fd);
+        return IOC_EIO;
+    }
+    len = sizeof ss;
+    getsockname(fd, (struct sockaddr *)&ss, &len);
+    char host[64] = "?";
+    int port = 0;
+    if (ss.ss_family == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        port = ntohs(in->sin_port);
+        snprintf(s->url, sizeof s->url, "http://%s:%d", host, port);
+    } else {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        port = ntohs(in6->sin6_port);
+        snprintf(s->url, sizeof s->url, "http://[%s]:%d", host, port);
+    }
+    s->fd = fd;
+    return 0;
+}
+
+static void setup_paths(struct net_server *s)
+{
+    h2o_pathconf_t *pathconf = h2o_config_register_path(s->hostconf, "/", 0);
+    struct app_handler *h = (void *)h2o_create_handler(pathconf, sizeof *h);
+    h->super.on_req = on_req;
+    h->server = s;
+    if (s->opt.web_root && *s->opt.web_root) {
+        h2o_mimemap_t *mime = h2o_mimemap_create();
+        h2o_mimemap_define_mimetype(mime, "geojson", "application/geo+json", NULL);
+        h2o_mimemap_define_mimetype(mime, "mjs", "text/javascript; charset=utf-8", NULL);
+        h2o_mimemap_define_mimetype(mime, "js", "text/javascript; charset=utf-8", NULL);
+        h2o_mimemap_define_mimetype(mime, "css", "text/css; charset=utf-8", NULL);
+        h2o_mimemap_define_mimetype(mime, "html", "text/html; charset=utf-8", NULL);
+        h2o_mimemap_define_mimetype(mime, "json", "application/json", NULL);
+        h2o_mimemap_define_mimetype(mime, "svg", "image/svg+xml", NULL);
+        h2o_mimemap_define_mimetype(mime, "ico", "image/x-icon", NULL);
+        h2o_mimemap_define_mimetype(mime, "txt", "text/plain; charset=utf-8", NULL);
+        h2o_mimemap_define_mimetype(mime, "webmanifest", "application/manifest+json", NULL);
+        static const char *index_files[] = {"index.html", NULL};
+        h2o_file_register(pathconf, s->opt.web_root, index_files, mime,
+                          H2O_FILE_FLAG_SEND_COMPRESSED);
+        h2o_mem_release_shared(mime);
+    }
+    /* Our filter first: its JSON error bodies must be in place before compression. */
+    net_register_filters(s, pathconf);
+    if (s->opt.gzip) {
+        h2o_compress_args_t args = {.min_size = (size_t)s->opt.gzip_min_size,
+                                    .gzip = {.quality = 1},
+                                    .brotli = {.quality = -1}};
+        h2o_compress_register(pathconf, &args);
+    }
+    /* h2o answers some errors (413, 400) before routing, on the fallback path: give it the same
+     * filters so those answers carry our headers and JSON bodies too. */
+    net_register_filters(s, &s->hostconf->fallback_path);
+}
+
+int net_server_create(const struct net_options *o, const struct net_app *app,
+                      struct net_server **out)
+{
+    signal(SIGPIPE, SIG_IGN);
+    struct net_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return IOC_ENOMEM;
+    s->opt = *o;
+    s->opt.listen = strdup(o->listen);
+    s->opt.web_root = o->web_root ? strdup(o->web_root) : NULL;
+    s->opt.access_log = NULL;
+    s->app = *app;
+    s->fd = -1;
+    pthread_mutex_init(&s->log_lock, NULL);
+    s->boot = (uint32_t)(ioc_now_ms() ^ ((uint64_t)getpid() << 16));
+    int rc = bind_socket(s);
+    if (rc)
+        goto fail;
+    if (o->access_log && *o->access_log) {
+        s->access_log = strcmp(o->access_log, "-") == 0 ? stdout : fopen(o->access_log, "ae");
+        if (!s->access_log) {
+            ioc_log(IOC_LOG_ERROR, "cannot open access log %s: %s", o->access_log, strerror(errno));
+            rc = IOC_EIO;
+            goto fail;
+        }
+    }
+    h2o_config_init(&s->config);
+    s->config.server_name = h2o_iovec_init(H2O_STRLIT("ioc"));
+    s->config.max_request_entity_size = (size_t)o->max_body;
+    s->config.http1.req_timeout = (uint64_t)o->request_timeout_s * 1000;
+    s->config.http1.upgrade_to_http2 = 0; /* HTTP/2 is the front proxy's job */
+    s->hostconf = h2o_config_register_host(&s->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    setup_paths(s);
+    *out = s;
+    return 0;
+fail:
+    net_server_destroy(s);
+    return rc;
+}
+
+const char *net_server_url(const struct net_server *s)
+{
+    return s->url;
+}
+
+static int cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+int net_server_run(struct net_server *s, int drain_timeout_s)
+{
+    s->nloops = s->opt.threads > 0 ? s->opt.threads : cores();
+    s->loops = calloc((size_t)s->nloops, sizeof *s->loops);
+    if (!s->loops)
+        return IOC_ENOMEM;
+    int share = s->opt.max_connections / s->nloops;
+    for (int i = 0; i < s->nloops; i++) {
+        struct net_loop *l = &s->loops[i];
+        l->server = s;
+        l->index = i;
+        l->conns_max = share > 0 ? share : 1;
+        h2o_context_init(&l->ctx, h2o_evloop_create(), &s->config);
+        l->accept_ctx.ctx = &l->ctx;
+        l->accept_ctx.hosts = s->config.hosts;
+        h2o_multithread_register_receiver(l->ctx.queue, &l->pending_receiver,
+                                          net_on_pending_messages);
+        h2o_multithread_register_receiver(l->ctx.queue, &l->stop_receiver, on_stop_message);
+        int fd = i == 0 ? s->fd : dup(s->fd);
+        l->listener = h2o_evloop_socket_create(l->ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+        l->listener->data = l;
+    }
+    s->fd = -1; /* owned by the listeners now */
+    for (int i = 0; i < s->nloops; i++)
+        pthread_create(&s->loops[i].thread, NULL, loop_main, &s->loops[i]);
+
+    while (atomic_load(&s->stop) == 0) {
+        struct timespec ts = {0, 20 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    int64_t deadline = ioc_mono_ns() + (int64_t)drain_timeout_s * 1000000000LL;
+    int rc = 0;
+    while (atomic_load(&s->inflight) > 0) {
+        if (ioc_mono_ns() > deadline) {
+            rc = IOC_EBUSY;
+            break;
+        }
+        struct timespec ts = {0, 5 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    atomic_store(&s->stop, 2);
+    for (int i = 0; i < s->nloops; i++)
+        pthread_join(s->loops[i].thread, NULL);
+    return rc;
+}
+
+void net_server_stop(struct net_server *s)
+{
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&s->stop, &expected, 1))
+        return;
+    for (int i = 0; s->loops && i < s->nloops; i++) {
+        h2o_multithread_message_t *m = calloc(1, sizeof *m);
+        if (m)
+            h2o_multithread_send_message(&s->loops[i].stop_receiver, m);
+    }
+}
+
+void net_server_counts(struct net_server *s, int64_t *connections, int64_t *inflight)
+{
+    *connections = atomic_load(&s->connections);
+    *inflight = atomic_load(&s->inflight);
+}
+
+void net_server_destroy(struct net_server *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    if (s->access_log && s->access_log != stdout)
+        fclose(s->access_log);
+    else if (s->access_log)
+        fflush(s->access_log);
+    /* The loops' h2o contexts are left to the process exit: h2o 2.2.5 cannot dispose a context
+     * whose connections are still open, and iocd exits right after. */
+    free((char *)s->opt.listen);
+    free((char *)s->opt.web_root);
+    free(s->loops);
+    pthread_mutex_destroy(&s->log_lock);
+    free(s);
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    struct app_handler *h = (struct app_handler *)self;
+    struct net_server *s = h->server;
+    struct net_req *r = net_req_get(req);
+    if (!r)
+        return -1;
+    int rc = s->app.handle(s->app.app, r);
+    if (rc == 0)
+        r->ours = 1;
+    else
+        r->route = "static";
+    return rc;
+}
