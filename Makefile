@@ -46,6 +46,9 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# The OpenAPI document is embedded with .incbin; rebuild when it changes.
+$(BUILD)/obj/src/api/openapi.o: src/api/openapi.json
+
 $(BUILD)/libioc.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

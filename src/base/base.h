@@ -98,6 +98,10 @@ void ioc_date_today_vn(char out[11]);
 /* RFC 3339 UTC timestamp with milliseconds: 2026-11-23T04:43:48.123Z (25 bytes with NUL). */
 void ioc_time_rfc3339(int64_t ms, char out[32]);
 
+/* Parses an RFC 3339 timestamp ("2026-11-23T04:43:48Z", "…T11:43:48.5+07:00") or a plain
+ * date (taken as 00:00 in Asia/Ho_Chi_Minh) into ms since the epoch. */
+int ioc_time_parse(const char *s, size_t n, int64_t *ms);
+
 /* ---- logging ---------------------------------------------------------------------------- */
 
 enum { IOC_LOG_DEBUG, IOC_LOG_INFO, IOC_LOG_WARN, IOC_LOG_ERROR };

@@ -97,6 +97,58 @@ void ioc_time_rfc3339(int64_t ms, char out[32])
              (int)(rem / 60000 % 60), (int)(rem / 1000 % 60), (int)(rem % 1000));
 }
 
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int ioc_time_parse(const char *s, size_t n, int64_t *ms)
+{
+    int32_t days;
+    if (n < 10 || ioc_date_parse(s, 10, &days) != 0)
+        return IOC_EINVAL;
+    if (n == 10) {
+        *ms = (int64_t)days * 86400000 - 7 * 3600000LL;
+        return 0;
+    }
+    if (n < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+        return IOC_EINVAL;
+    int hh = digits(s + 11, 2), mm = digits(s + 14, 2), ss = digits(s + 17, 2);
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+        return IOC_EINVAL;
+    size_t i = 19;
+    int frac_ms = 0, scale = 100;
+    if (i < n && s[i] == '.') {
+        i++;
+        size_t start = i;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            frac_ms += (s[i] - '0') * scale;
+            scale /= 10;
+        }
+        if (i == start)
+            return IOC_EINVAL;
+    }
+    int offset_min = 0;
+    if (i + 1 == n && (s[i] == 'Z' || s[i] == 'z')) {
+        offset_min = 0;
+    } else if (i + 6 == n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        int oh = digits(s + i + 1, 2), om = digits(s + i + 4, 2);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return IOC_EINVAL;
+        offset_min = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+    } else {
+        return IOC_EINVAL;
+    }
+    *ms = (((int64_t)days * 86400 + hh * 3600 + mm * 60 + ss) - offset_min * 60LL) * 1000 + frac_ms;
+    return 0;
+}
+
 /* ---- logging ---------------------------------------------------------------------------- */
 
 static atomic_int log_level = IOC_LOG_INFO;

@@ -95,6 +95,8 @@ void *net_req_alloc(struct net_req *r, size_t n);
 char *net_req_strdup(struct net_req *r, const char *s, size_t n);
 /* The data thread_init returned for this loop thread. */
 void *net_req_thread_data(const struct net_req *r);
+/* Calls fn(arg) when the request is freed (after its response). */
+void net_req_on_free(struct net_req *r, void (*fn)(void *arg), void *arg);
 /* Names the route for logs and metrics; name must be a static string. */
 void net_req_set_route(struct net_req *r, const char *name);
 

@@ -126,6 +126,24 @@ void *net_req_thread_data(const struct net_req *r)
     return r->loop->app_data;
 }
 
+struct on_free {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void run_on_free(void *p)
+{
+    struct on_free *f = p;
+    f->fn(f->arg);
+}
+
+void net_req_on_free(struct net_req *r, void (*fn)(void *arg), void *arg)
+{
+    struct on_free *f = h2o_mem_alloc_shared(&r->req->pool, sizeof *f, run_on_free);
+    f->fn = fn;
+    f->arg = arg;
+}
+
 void net_req_set_route(struct net_req *r, const char *name)
 {
     r->route = name;

@@ -1,0 +1,384 @@
+/*
+ * api.c — the application object and the dispatcher.
+ *
+ * For each request: find the route (404 unknown /api path, 405 known path with another method),
+ * decode path parameters and the query, find who is calling (API key, else session cookie), check
+ * the route's permission (401/403), check CSRF for cookie-authenticated writes, parse a JSON body
+ * where the route takes one (415/400), then call the handler. Paths outside /api, /healthz and
+ * /metrics are declined to the static file handler after a safety check of the raw path.
+ */
+#include "api/api_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int thread_init(void *app, int index, void **data)
+{
+    (void)index;
+    struct api *a = app;
+    struct api_thread *t = calloc(1, sizeof *t);
+    if (!t)
+        return IOC_ENOMEM;
+    int rc = store_conn_open(a->store, 1, &t->db);
+    if (rc) {
+        free(t);
+        return rc;
+    }
+    *data = t;
+    return 0;
+}
+
+static void thread_exit(void *app, int index, void *data)
+{
+    (void)app;
+    (void)index;
+    struct api_thread *t = data;
+    if (t) {
+        store_conn_close(t->db);
+        free(t);
+    }
+}
+
+/* Splits the path into segments and matches a pattern; decoded params go to c. */
+static int match(struct api_ctx *c, const char *pattern, const char *path, size_t plen)
+{
+    const char *p = pattern, *s = path, *end = path + plen;
+    int np = 0;
+    while (*p && s < end) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            const char *seg = s;
+            while (s < end && *s != '/')
+                s++;
+            if (s == seg || np >= 4)
+                return 0;
+            size_t dlen;
+            char *v = net_req_urldecode(c->req, seg, (size_t)(s - seg), 0, &dlen);
+            if (!v || strlen(v) != dlen)
+                return 0;
+            c->params[np++] = v;
+            p = close + 1;
+            continue;
+        }
+        if (*p != *s)
+            return 0;
+        p++;
+        s++;
+    }
+    if (*p || s != end)
+        return 0;
+    c->nparams = np;
+    return 1;
+}
+
+static int parse_query(struct api_ctx *c)
+{
+    size_t n;
+    const char *q = net_req_query(c->req, &n);
+    c->nq = 0;
+    while (q && n > 0) {
+        const char *amp = memchr(q, '&', n);
+        size_t len = amp ? (size_t)(amp - q) : n;
+        if (len > 0) {
+            if (c->nq >= (int)IOC_ARRAY_LEN(c->qk))
+                return -1;
+            const char *eq = memchr(q, '=', len);
+            size_t klen = eq ? (size_t)(eq - q) : len;
+            size_t vlen = eq ? len - klen - 1 : 0;
+            size_t dk, dv;
+            char *k = net_req_urldecode(c->req, q, klen, 1, &dk);
+            char *v = net_req_urldecode(c->req, eq ? eq + 1 : "", vlen, 1, &dv);
+            if (!k || !v || !ioc_utf8_valid(v, dv))
+                return -1;
+            c->qk[c->nq] = k;
+            c->qv[c->nq] = v;
+            c->nq++;
+        }
+        if (!amp)
+            break;
+        n -= len + 1;
+        q = amp + 1;
+    }
+    return 0;
+}
+
+static const char *cookie_value(struct api_ctx *c, const char *name, size_t *vlen)
+{
+    size_t n;
+    const char *h = net_req_header(c->req, "cookie", &n);
+    size_t nl = strlen(name);
+    while (h && n > 0) {
+        while (n > 0 && (*h == ' ' || *h == ';'))
+            h++, n--;
+        const char *semi = memchr(h, ';', n);
+        size_t len = semi ? (size_t)(semi - h) : n;
+        if (len > nl && memcmp(h, name, nl) == 0 && h[nl] == '=') {
+            *vlen = len - nl - 1;
+            return h + nl + 1;
+        }
+        if (!semi)
+            break;
+        n -= len;
+        h = semi;
+    }
+    return NULL;
+}
+
+/* Who is calling. 0, or -1 after answering 401 for a credential that is not valid. */
+static int identify(struct api_ctx *c)
+{
+    memset(&c->who, 0, sizeof c->who);
+    size_t n;
+    const char *h = net_req_header(c->req, "authorization", &n);
+    if (h) {
+        const char *key = NULL;
+        if (n > 7 && strncasecmp(h, "Bearer ", 7) == 0)
+            key = h + 7;
+        else if (n > 6 && strncasecmp(h, "Token ", 6) == 0)
+            key = h + 6;
+        size_t klen = key ? n - (size_t)(key - h) : 0;
+        if (!key || klen > 128) {
+            api_error(c, 401, "bad_credentials", "Authorization must be 'Bearer KEY' or "
+                                                 "'Token KEY'.");
+            return -1;
+        }
+        char *k = net_req_strdup(c->req, key, klen);
+        if (auth_key_resolve(c->t->db, k, &c->who) != 0) {
+            net_res_header(c->req, "www-authenticate", "Bearer");
+            api_error(c, 401, "bad_credentials", "The API key is not valid or was revoked.");
+            return -1;
+        }
+        return 0;
+    }
+    const char *tok = cookie_value(c, "ioc_session", &n);
+    if (tok && n > 0 && n <= 128) {
+        char *t = net_req_strdup(c->req, tok, n);
+        if (auth_session_resolve(c->t->db, t, ioc_now_ms(), &c->who) == 0)
+            c->via_cookie = 1;
+        else
+            memset(&c->who, 0, sizeof c->who);
+    }
+    return 0;
+}
+
+static int is_write(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static int check_csrf(struct api_ctx *c)
+{
+    size_t n;
+    const char *h = net_req_header(c->req, "x-csrf-token", &n);
+    size_t want = strlen(c->who.csrf);
+    if (!h || n != want || want == 0)
+        return -1;
+    unsigned char diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(h[i] ^ c->who.csrf[i]);
+    return diff ? -1 : 0;
+}
+
+static void free_json(void *p)
+{
+    json_decref(p);
+}
+
+static int parse_body(struct api_ctx *c)
+{
+    size_t n;
+    const char *ct = net_req_header(c->req, "content-type", &n);
+    if (!ct || n < 16 || strncasecmp(ct, "application/json", 16) != 0 ||
+        (n > 16 && ct[16] != ';' && ct[16] != ' ')) {
+        api_error(c, 415, "unsupported_media_type", "Send the body as application/json.");
+        return -1;
+    }
+    const char *body = net_req_body(c->req, &n);
+    json_error_t err;
+    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &err);
+    if (!j) {
+        api_error(c, 400, "bad_json", "Invalid JSON at line %d, column %d: %s", err.line,
+                  err.column, err.text);
+        return -1;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        api_error(c, 400, "bad_json", "The body must be a JSON object.");
+        return -1;
+    }
+    c->body = j;
+    net_req_on_free(c->req, free_json, j);
+    return 0;
+}
+
+/* A static path must not escape the web root however it is encoded. */
+static int static_path_ok(struct api_ctx *c, const char *path, size_t n)
+{
+    size_t dlen;
+    char *d = net_req_urldecode(c->req, path, n, 0, &dlen);
+    if (!d || strlen(d) != dlen || memchr(path, '\\', n))
+        return 0;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (path[i] == '%' && path[i + 1] == '2' && (path[i + 2] == 'f' || path[i + 2] == 'F'))
+            return 0;
+    for (const char *s = d; *s;) {
+        const char *e = strchr(s + 1, '/');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if ((len == 2 && memcmp(s, "/.", 2) == 0) || (len == 3 && memcmp(s, "/..", 3) == 0))
+            return 0;
+        s += len;
+    }
+    return 1;
+}
+
+static int handle(void *app, struct net_req *req)
+{
+    struct api *a = app;
+    struct api_ctx *c = net_req_alloc(req, sizeof *c);
+    if (!c)
+        return -1;
+    c->api = a;
+    c->req = req;
+    c->t = net_req_thread_data(req);
+    size_t plen, mlen;
+    const char *path = net_req_path(req, &plen);
+    const char *m = net_req_method(req, &mlen);
+    char method[8] = "";
+    if (mlen < sizeof method)
+        memcpy(method, m, mlen);
+    int api_path = (plen >= 5 && memcmp(path, "/api/", 5) == 0) ||
+                   (plen == 8 && memcmp(path, "/healthz", 8) == 0) ||
+                   (plen == 8 && memcmp(path, "/metrics", 8) == 0);
+    if (!api_path) {
+        if (static_path_ok(c, path, plen))
+            return -1;
+        net_req_set_route(req, "static");
+        api_error(c, 400, "bad_path", "The path is not allowed.");
+        return 0;
+    }
+    size_t n;
+    const struct api_route *routes = api_route_table(&n);
+    const struct api_route *found = NULL;
+    char allow[64] = "";
+    const char *match_method = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    for (size_t i = 0; i < n; i++) {
+        if (!match(c, routes[i].info.pattern, path, plen))
+            continue;
+        if (strcmp(routes[i].info.method, match_method) == 0) {
+            found = &routes[i];
+            break;
+        }
+        if (strlen(allow) + 8 < sizeof allow) {
+            if (*allow)
+                strcat(allow, ", ");
+            strcat(allow, routes[i].info.method);
+        }
+    }
+    if (!found) {
+        if (*allow) {
+            net_res_header(req, "allow", allow);
+            api_error(c, 405, "method_not_allowed", "Use %s for this path.", allow);
+        } else {
+            api_error(c, 404, "not_found", "No such endpoint.");
+        }
+        return 0;
+    }
+    match(c, found->info.pattern, path, plen); /* params of the matching route */
+    c->route = found;
+    net_req_set_route(req, found->info.name);
+    if (parse_query(c) != 0) {
+        api_error(c, 400, "bad_query", "The query string is malformed or has too many "
+                                       "parameters.");
+        return 0;
+    }
+    if (identify(c) != 0)
+        return 0;
+    int rc = auth_allowed(&c->who, found->need, found->info.scope);
+    if (rc != 0) {
+        if (is_write(method))
+            api_audit_async(c, found->info.name, "", "denied",
+                            rc == IOC_ENOTFOUND ? "not signed in" : "forbidden");
+        if (rc == IOC_ENOTFOUND)
+            api_error(c, 401, "unauthenticated", "Sign in or send an API key.");
+        else
+            api_error(c, 403, "forbidden", "Your role or key does not allow this.");
+        return 0;
+    }
+    if (c->via_cookie && is_write(method) && check_csrf(c) != 0) {
+        api_audit_async(c, found->info.name, "", "denied", "missing or wrong CSRF token");
+        api_error(c, 403, "csrf", "Send the session's CSRF token in X-CSRF-Token.");
+        return 0;
+    }
+    if (found->json_body && parse_body(c) != 0)
+        return 0;
+    found->fn(c);
+    return 0;
+}
+
+void api_net_app(struct api *a, struct net_app *out)
+{
+    memset(out, 0, sizeof *out);
+    out->app = a;
+    out->handle = handle;
+    out->thread_init = thread_init;
+    out->thread_exit = thread_exit;
+    out->done = api_metrics_done;
+}
+
+void api_set_server(struct api *a, struct net_server *s)
+{
+    a->server = s;
+}
+
+int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
+{
+    struct api *a = calloc(1, sizeof *a);
+    if (!a)
+        return IOC_ENOMEM;
+    a->cfg = cfg;
+    a->store = st;
+    a->started_ms = ioc_now_ms();
+    pthread_mutex_init(&a->geo_lock, NULL);
+    pthread_mutex_init(&a->cache_lock, NULL);
+    size_t n;
+    api_route_table(&n);
+    a->metrics = calloc(n + 2, sizeof *a->metrics);
+    a->cache_size = cfg->geojson_cache > 0 ? cfg->geojson_cache : 1;
+    a->cache = calloc((size_t)a->cache_size, sizeof *a->cache);
+    int rc = a->metrics && a->cache ? 0 : IOC_ENOMEM;
+    if (rc == 0)
+        rc = auth_limiter_create(cfg->login_max_failures, cfg->login_window_s, &a->limiter);
+    struct store_conn *db = NULL;
+    if (rc == 0)
+        rc = store_conn_open(st, 1, &db);
+    if (rc == 0) {
+        char *gen = NULL;
+        int64_t g = 0;
+        if (store_meta_get(db, "units_generation", &gen) == 0)
+            g = atoll(gen);
+        free(gen);
+        atomic_store(&a->units_generation, g);
+        atomic_store(&a->generation_checked_ms, ioc_now_ms());
+        rc = api_geo_rebuild(a, db, g);
+    }
+    store_conn_close(db);
+    if (rc) {
+        api_destroy(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+void api_destroy(struct api *a)
+{
+    if (!a)
+        return;
+    api_cache_free(a);
+    geo_index_destroy(a->geo);
+    auth_limiter_destroy(a->limiter);
+    free(a->metrics);
+    pthread_mutex_destroy(&a->geo_lock);
+    pthread_mutex_destroy(&a->cache_lock);
+    free(a);
+}

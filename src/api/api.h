@@ -1,0 +1,43 @@
+/*
+ * api — the HTTP handlers of iocd: parse a request, call a module, render JSON / GeoJSON /
+ * Prometheus text. Thin by design: no SQL (store.h does that), no h2o (net.h does that), and
+ * HTTP statuses are chosen only here.
+ *
+ * Every route is one row of the table in routes.c (method, pattern, name, who may call it); the
+ * OpenAPI file (src/api/openapi.json, served at /api/openapi.json) and the route × role test
+ * are checked against that table.
+ */
+#ifndef IOC_API_H
+#define IOC_API_H
+
+#include <stdio.h>
+
+struct api;
+struct ioc_config;
+struct store;
+struct net_app;
+
+/* The application over an opened store (whose writer thread the caller starts). cfg and st
+ * must outlive the api. Builds the point index from the stored units. */
+int api_create(const struct ioc_config *cfg, struct store *st, struct api **out);
+void api_destroy(struct api *a);
+/* The callbacks net_server_create needs. */
+void api_net_app(struct api *a, struct net_app *out);
+/* Lets /metrics report the server's connection counts. */
+struct net_server;
+void api_set_server(struct api *a, struct net_server *s);
+
+/* One row of the route table. */
+struct api_route_info {
+    const char *method;  /* "GET", "POST", … */
+    const char *pattern; /* "/api/v1/units/{code}" */
+    const char *name;    /* "units.get": the route label in logs and metrics */
+    const char *need;    /* "public", "signed_in", "staff", "operator", "leader", "admin" */
+    const char *scope;   /* API-key scope that admits a key, or NULL */
+};
+/* The route table; *n rows. */
+const struct api_route_info *api_routes(size_t *n);
+/* Writes the table as tab-separated lines (method, pattern, name, need, scope or "-"). */
+void api_routes_write(FILE *f);
+
+#endif

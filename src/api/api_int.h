@@ -1,0 +1,183 @@
+/* api_int.h — what the files of src/api/ share. Nothing outside src/api/ includes this. */
+#ifndef IOC_API_INT_H
+#define IOC_API_INT_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "api/api.h"
+#include "auth/auth.h"
+#include "base/base.h"
+#include "config/config.h"
+#include "geo/geo.h"
+#include "net/net.h"
+#include "store/store.h"
+
+struct api_ctx;
+typedef void (*api_handler_fn)(struct api_ctx *c);
+
+struct api_route {
+    struct api_route_info info;
+    int need;          /* AUTH_* of auth.h */
+    int json_body;     /* the body must be a JSON object (415 otherwise) */
+    api_handler_fn fn; /* NULL for routes served outside the table (none today) */
+};
+
+/* Per loop thread. */
+struct api_thread {
+    struct store_conn *db; /* read-only connection of this thread */
+};
+
+/* A cached response body, valid for one units generation. */
+struct api_cache_entry {
+    char *key;
+    struct net_shared *body;
+    int64_t generation;
+    uint64_t last_used;
+};
+
+#define API_RETIRED_MAX 64
+#define API_METRIC_STATUSES 20
+#define API_METRIC_BUCKETS 12
+
+struct api_route_metrics {
+    atomic_ullong count[API_METRIC_STATUSES];
+    atomic_ullong bucket[API_METRIC_BUCKETS]; /* cumulative counts are computed when rendering */
+    atomic_ullong sum_us;
+    atomic_ullong total;
+};
+
+struct api {
+    const struct ioc_config *cfg;
+    struct store *store;
+    struct net_server *server;
+    struct auth_limiter *limiter;
+    int64_t started_ms;
+
+    /* point index, rebuilt when meta units_generation changes */
+    pthread_mutex_t geo_lock;
+    struct geo_index *geo;
+    int64_t geo_generation;
+    struct geo_index *retired[64]; /* replaced indexes, freed at api_destroy */
+    int nretired;
+    atomic_llong units_generation; /* last seen value of meta units_generation */
+    atomic_llong generation_checked_ms;
+
+    /* cached bodies of units responses */
+    pthread_mutex_t cache_lock;
+    struct api_cache_entry *cache;
+    int cache_size;
+    uint64_t cache_clock;
+
+    /* metrics: one row per route, plus "static" and "other" */
+    struct api_route_metrics *metrics;
+    atomic_ullong audit_dropped;
+};
+
+/* One request being handled; lives in the request's pool. */
+struct api_ctx {
+    struct api *api;
+    struct net_req *req;
+    struct api_thread *t;
+    const struct api_route *route;
+    struct auth_principal who;
+    int via_cookie;
+    const char *params[4]; /* decoded path parameters, in pattern order */
+    int nparams;
+    /* decoded query */
+    const char *qk[16];
+    const char *qv[16];
+    int nq;
+    json_t *body; /* parsed JSON body (owned; released when the request ends) */
+};
+
+/* routes.c */
+const struct api_route *api_route_table(size_t *n);
+int api_route_index(const struct api_route *r);
+
+/* respond.c — answers. Each sends the whole response. */
+void api_error(struct api_ctx *c, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* 422 naming the offending field. */
+void api_error_field(struct api_ctx *c, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sends j (stolen) as JSON with status. */
+void api_json(struct api_ctx *c, int status, json_t *j);
+/* HTTP status for an IOC_E* code from a module. */
+int api_status_of(int rc);
+void api_error_rc(struct api_ctx *c, int rc, const char *what);
+/* Query parameters: NULL if absent. */
+const char *api_query(struct api_ctx *c, const char *key);
+/* Refuses (400) query keys not in the NULL-terminated list; returns 0 if all are known. */
+int api_query_only(struct api_ctx *c, const char *const *known);
+/* The `at` parameter or today's Vietnamese date, validated; writes out (11 bytes). 0 or -1 after
+ * answering 400. */
+int api_query_date(struct api_ctx *c, const char *key, char out[11]);
+/* A string field of the JSON body: required (answers 422 and returns NULL when missing), max
+ * length in bytes, NFC-normalised into the request pool. */
+const char *api_body_str(struct api_ctx *c, const char *field, int required, size_t max);
+
+/*
+ * Runs job on the storage writer; when it is durable, respond(c, arg, rc) runs on the loop
+ * thread. If the writer cannot take it, answers 503 and neither runs.
+ */
+void api_write(struct api_ctx *c, store_job_fn job, void *arg,
+               void (*respond)(struct api_ctx *c, void *arg, int rc));
+/* Fills an audit row's who/where/request fields from c. */
+void api_audit_fill(struct api_ctx *c, struct store_audit *a, const char *action,
+                    const char *target, const char *outcome);
+/* Queues an audit row on its own (for refused writes); dropped (and counted) if the writer is
+ * full. */
+void api_audit_async(struct api_ctx *c, const char *action, const char *target,
+                     const char *outcome, const char *detail);
+
+/* cache.c */
+/* Refreshes api->units_generation from the store at most once a second. */
+int64_t api_units_generation(struct api_ctx *c);
+/* A cached body for key at the current generation (reference for the caller) or NULL. */
+struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation);
+/* Stores body (the cache takes its own reference). */
+void api_cache_put(struct api *a, const char *key, int64_t generation, struct net_shared *body);
+void api_cache_free(struct api *a);
+/* The point index for the current generation, rebuilt if stale. */
+const struct geo_index *api_geo_index(struct api_ctx *c);
+int api_geo_rebuild(struct api *a, struct store_conn *db, int64_t generation);
+
+/* metrics.c */
+void api_metrics_done(void *app, const struct net_req_info *info);
+void api_metrics_render(struct api_ctx *c);
+
+/* h_session.c: starts a password change (current NULL: an admin's reset) and answers it. */
+void api_passwd_start(struct api_ctx *c, const char *username, const char *current,
+                      const char *next);
+
+/* handlers */
+void h_health(struct api_ctx *c);
+void h_metrics(struct api_ctx *c);
+void h_openapi(struct api_ctx *c);
+void h_units_list(struct api_ctx *c);
+void h_units_get(struct api_ctx *c);
+void h_units_lookup(struct api_ctx *c);
+void h_units_geojson(struct api_ctx *c);
+void h_session_create(struct api_ctx *c);
+void h_session_get(struct api_ctx *c);
+void h_session_delete(struct api_ctx *c);
+void h_session_password(struct api_ctx *c);
+void h_agencies_list(struct api_ctx *c);
+void h_agencies_create(struct api_ctx *c);
+void h_agencies_get(struct api_ctx *c);
+void h_users_list(struct api_ctx *c);
+void h_users_create(struct api_ctx *c);
+void h_users_password(struct api_ctx *c);
+void h_keys_list(struct api_ctx *c);
+void h_keys_create(struct api_ctx *c);
+void h_keys_revoke(struct api_ctx *c);
+void h_audit_list(struct api_ctx *c);
+
+/* openapi.c: the embedded OpenAPI document */
+extern const char api_openapi_json[];
+extern const char api_openapi_json_end[];
+
+#endif

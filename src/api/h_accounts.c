@@ -1,0 +1,447 @@
+/*
+ * h_accounts.c — agencies, users and API keys.
+ *
+ * Rules beyond the route table: API keys belong to an agency; staff list, create and revoke only
+ * their own agency's keys, admins any; operators and leaders do not manage keys. A new key is
+ * shown once, in the answer that created it; only its hash is stored.
+ */
+#include "api/api_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int code_ok(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+            return 0;
+    return 1;
+}
+
+static json_t *agency_json(const struct store_agency *a)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", a->code, "name", a->name, "parent_code",
+                     a->parent_code ? a->parent_code : "", "unit_code",
+                     a->unit_code ? a->unit_code : "", "created_at",
+                     a->created_at ? a->created_at : "");
+}
+
+void h_agencies_list(struct api_ctx *c)
+{
+    if (api_query_only(c, (const char *const[]){NULL}))
+        return;
+    struct store_agency *a = NULL;
+    size_t n = 0;
+    int rc = store_agencies_list(c->t->db, &a, &n);
+    if (rc) {
+        api_error_rc(c, rc, "agencies");
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, agency_json(&a[i]));
+    store_agencies_free(a, n);
+    api_json(c, 200, json_pack("{s:i, s:o}", "count", (json_int_t)n, "agencies", arr));
+}
+
+void h_agencies_get(struct api_ctx *c)
+{
+    if (api_query_only(c, (const char *const[]){NULL}))
+        return;
+    struct store_agency a = {0};
+    int rc = store_agency_get(c->t->db, c->params[0], &a);
+    if (rc) {
+        api_error_rc(c, rc, "agency");
+        return;
+    }
+    api_json(c, 200, agency_json(&a));
+    store_agency_clear(&a);
+}
+
+struct agency_new {
+    struct api_ctx *c;
+    const char *code, *name, *parent, *unit;
+    int rc;
+};
+
+static int agency_job(struct store_conn *w, void *arg)
+{
+    struct agency_new *n = arg;
+    n->rc = store_agency_add(w, n->code, n->name, n->parent, n->unit, NULL);
+    if (n->rc)
+        return n->rc;
+    struct store_audit a;
+    char target[96];
+    snprintf(target, sizeof target, "agency:%s", n->code);
+    api_audit_fill(n->c, &a, "agency.create", target, "ok");
+    return store_audit_add(w, &a);
+}
+
+static void agency_done(struct api_ctx *c, void *arg, int rc)
+{
+    struct agency_new *n = arg;
+    if (rc == IOC_EEXIST) {
+        api_error(c, 409, "conflict", "An agency with code %s exists.", n->code);
+        return;
+    }
+    if (rc == IOC_EINVAL) {
+        api_error_field(c, "parent_code", "No agency has code %s.", n->parent ? n->parent : "");
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "agency");
+        return;
+    }
+    struct store_agency a = {0};
+    if (store_agency_get(c->t->db, n->code, &a) != 0) {
+        api_error(c, 500, "internal", "The new agency cannot be read back.");
+        return;
+    }
+    char loc[128];
+    snprintf(loc, sizeof loc, "/api/v1/agencies/%s", n->code);
+    net_res_header(c->req, "location", loc);
+    api_json(c, 201, agency_json(&a));
+    store_agency_clear(&a);
+}
+
+void h_agencies_create(struct api_ctx *c)
+{
+    struct agency_new *n = net_req_alloc(c->req, sizeof *n);
+    n->c = c;
+    if (!(n->code = api_body_str(c, "code", 1, 64)) || !(n->name = api_body_str(c, "name", 1, 300)))
+        return;
+    n->parent = api_body_str(c, "parent_code", 0, 64);
+    n->unit = api_body_str(c, "unit_code", 0, 16);
+    if (!code_ok(n->code, 64)) {
+        api_error_field(c, "code", "A code has 1 to 64 letters, digits, '-', '_' or '.'.");
+        return;
+    }
+    if (!*n->name) {
+        api_error_field(c, "name", "The name is empty.");
+        return;
+    }
+    api_write(c, agency_job, n, agency_done);
+}
+
+/* ---- users ------------------------------------------------------------------------------ */
+
+static json_t *user_row(const struct store_user *u)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "username", u->username, "display_name",
+                     u->display_name, "role", u->role, "agency_code",
+                     u->agency_code ? u->agency_code : "", "disabled", u->disabled, "created_at",
+                     u->created_at ? u->created_at : "");
+}
+
+void h_users_list(struct api_ctx *c)
+{
+    if (api_query_only(c, (const char *const[]){NULL}))
+        return;
+    struct store_user *u = NULL;
+    size_t n = 0;
+    int rc = store_users_list(c->t->db, &u, &n);
+    if (rc) {
+        api_error_rc(c, rc, "users");
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, user_row(&u[i]));
+    store_users_free(u, n);
+    api_json(c, 200, json_pack("{s:i, s:o}", "count", (json_int_t)n, "users", arr));
+}
+
+struct user_new {
+    struct api_ctx *c;
+    const char *username, *display, *role, *agency, *password;
+    int rc;
+};
+
+static int user_job(struct store_conn *w, void *arg)
+{
+    struct user_new *n = arg;
+    char *hash = NULL;
+    int rc = auth_password_hash(n->password, &hash);
+    if (rc == 0)
+        rc = store_user_add(w, n->username, n->display, n->role, n->agency, hash, NULL);
+    free(hash);
+    n->rc = rc;
+    if (rc)
+        return rc;
+    struct store_audit a;
+    char target[96];
+    snprintf(target, sizeof target, "user:%s", n->username);
+    api_audit_fill(n->c, &a, "user.create", target, "ok");
+    return store_audit_add(w, &a);
+}
+
+static void user_done(struct api_ctx *c, void *arg, int rc)
+{
+    struct user_new *n = arg;
+    if (rc == IOC_EEXIST) {
+        api_error(c, 409, "conflict", "The username %s is taken.", n->username);
+        return;
+    }
+    if (rc == IOC_EINVAL) {
+        api_error_field(c, "agency_code", "No agency has code %s.", n->agency ? n->agency : "");
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "user");
+        return;
+    }
+    struct store_user u = {0};
+    if (store_user_get(c->t->db, n->username, &u) != 0) {
+        api_error(c, 500, "internal", "The new user cannot be read back.");
+        return;
+    }
+    api_json(c, 201, user_row(&u));
+    store_user_clear(&u);
+}
+
+void h_users_create(struct api_ctx *c)
+{
+    struct user_new *n = net_req_alloc(c->req, sizeof *n);
+    n->c = c;
+    if (!(n->username = api_body_str(c, "username", 1, 64)) ||
+        !(n->role = api_body_str(c, "role", 1, 32)) ||
+        !(n->password = api_body_str(c, "password", 1, 1024)))
+        return;
+    n->display = api_body_str(c, "display_name", 0, 200);
+    n->agency = api_body_str(c, "agency_code", 0, 64);
+    if (!code_ok(n->username, 64)) {
+        api_error_field(c, "username", "A username has 1 to 64 letters, digits, '-', '_', '.'.");
+        return;
+    }
+    int role = auth_role_parse(n->role);
+    if (role <= AUTH_ROLE_NONE) {
+        api_error_field(c, "role", "role must be admin, leader, operator or staff.");
+        return;
+    }
+    n->role = auth_role_name(role);
+    if (role == AUTH_ROLE_STAFF && (!n->agency || !*n->agency)) {
+        api_error_field(c, "agency_code", "Agency staff must belong to an agency.");
+        return;
+    }
+    if (auth_password_policy(n->password) != 0) {
+        api_error_field(c, "password", "A password needs 8 to 1024 bytes.");
+        return;
+    }
+    if (!n->display)
+        n->display = n->username;
+    api_write(c, user_job, n, user_done);
+}
+
+void h_users_password(struct api_ctx *c)
+{
+    const char *pw = api_body_str(c, "password", 1, 1024);
+    if (!pw)
+        return;
+    struct store_user u = {0};
+    int rc = store_user_get(c->t->db, c->params[0], &u);
+    store_user_clear(&u);
+    if (rc) {
+        api_error_rc(c, rc, "user");
+        return;
+    }
+    api_passwd_start(c, c->params[0], NULL, pw);
+}
+
+/* ---- API keys --------------------------------------------------------------------------- */
+
+/* Staff (own agency) and admins manage keys. 0, or -1 after answering 403. */
+static int keys_allowed(struct api_ctx *c, const char *agency_code)
+{
+    if (c->who.role == AUTH_ROLE_ADMIN)
+        return 0;
+    if (c->who.role == AUTH_ROLE_STAFF &&
+        (!agency_code || strcmp(agency_code, c->who.agency_code) == 0))
+        return 0;
+    if (strcmp(c->route->info.method, "GET") != 0)
+        api_audit_async(c, c->route->info.name, agency_code ? agency_code : "", "denied",
+                        "another agency's keys");
+    api_error(c, 403, "forbidden", "Only admins and the agency's own staff manage its keys.");
+    return -1;
+}
+
+static json_t *key_json(const struct store_apikey *k)
+{
+    char created[32], revoked[32] = "";
+    ioc_time_rfc3339(k->created_ms, created);
+    if (k->revoked_ms)
+        ioc_time_rfc3339(k->revoked_ms, revoked);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)k->id, "prefix",
+                     k->prefix, "agency_code", k->agency_code, "scopes", k->scopes, "name",
+                     k->name ? k->name : "", "created_at", created, "revoked_at",
+                     k->revoked_ms ? json_string(revoked) : json_null());
+}
+
+void h_keys_list(struct api_ctx *c)
+{
+    static const char *const known[] = {"agency", NULL};
+    if (api_query_only(c, known))
+        return;
+    const char *agency = api_query(c, "agency");
+    if (c->who.role == AUTH_ROLE_STAFF && !agency)
+        agency = c->who.agency_code;
+    if (keys_allowed(c, agency))
+        return;
+    struct store_apikey *k = NULL;
+    size_t n = 0;
+    int rc = store_apikeys_list(c->t->db, agency, &k, &n);
+    if (rc) {
+        api_error_rc(c, rc, "keys");
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, key_json(&k[i]));
+    store_apikeys_free(k, n);
+    api_json(c, 200, json_pack("{s:i, s:o}", "count", (json_int_t)n, "keys", arr));
+}
+
+struct key_new {
+    struct api_ctx *c;
+    const char *agency, *scopes, *name;
+    char key[64], prefix[16], hash[65];
+    int64_t id;
+};
+
+static int key_job(struct store_conn *w, void *arg)
+{
+    struct key_new *n = arg;
+    auth_apikey_new(n->key, n->prefix);
+    auth_token_hash(n->key, n->hash);
+    int rc = store_apikey_add(w, n->prefix, n->hash, n->agency, n->scopes, n->name, ioc_now_ms(),
+                              &n->id);
+    if (rc)
+        return rc;
+    struct store_audit a;
+    char target[96];
+    snprintf(target, sizeof target, "key:%s", n->prefix);
+    api_audit_fill(n->c, &a, "key.create", target, "ok");
+    a.detail = (char *)n->scopes;
+    return store_audit_add(w, &a);
+}
+
+static void key_done(struct api_ctx *c, void *arg, int rc)
+{
+    struct key_new *n = arg;
+    if (rc == IOC_EINVAL) {
+        api_error_field(c, "agency_code", "No agency has code %s.", n->agency);
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "key");
+        return;
+    }
+    struct store_apikey k = {0};
+    if (store_apikey_get(c->t->db, n->id, &k) != 0) {
+        api_error(c, 500, "internal", "The new key cannot be read back.");
+        return;
+    }
+    json_t *j = key_json(&k);
+    json_object_set_new(j, "key", json_string(n->key));
+    store_apikey_clear(&k);
+    api_json(c, 201, j);
+}
+
+void h_keys_create(struct api_ctx *c)
+{
+    struct key_new *n = net_req_alloc(c->req, sizeof *n);
+    n->c = c;
+    if (!(n->agency = api_body_str(c, "agency_code", 1, 64)))
+        return;
+    json_t *sc = json_object_get(c->body, "scopes");
+    struct ioc_buf b;
+    ioc_buf_init(&b, 1024);
+    size_t i;
+    json_t *v;
+    if (json_is_array(sc)) {
+        json_array_foreach(sc, i, v)
+        {
+            if (!json_is_string(v))
+                break;
+            if (i)
+                ioc_buf_putc(&b, ',');
+            ioc_buf_puts(&b, json_string_value(v));
+        }
+    } else if (json_is_string(sc)) {
+        ioc_buf_puts(&b, json_string_value(sc));
+    }
+    char bad[64] = "";
+    if (!b.data || auth_scopes_check(b.data, bad, sizeof bad) != 0) {
+        ioc_buf_free(&b);
+        api_error_field(c, "scopes", "scopes must list known scopes%s%s.", *bad ? "; unknown: " : "",
+                        bad);
+        return;
+    }
+    n->scopes = net_req_strdup(c->req, b.data, b.len);
+    ioc_buf_free(&b);
+    n->name = api_body_str(c, "name", 0, 200);
+    if (!n->name && json_object_get(c->body, "name") && !json_is_null(json_object_get(c->body, "name")))
+        return;
+    if (!n->name)
+        n->name = "";
+    if (keys_allowed(c, n->agency))
+        return;
+    api_write(c, key_job, n, key_done);
+}
+
+struct key_revoke {
+    struct api_ctx *c;
+    int64_t id;
+    char prefix[32];
+};
+
+static int revoke_job(struct store_conn *w, void *arg)
+{
+    struct key_revoke *r = arg;
+    int rc = store_apikey_revoke(w, r->id, ioc_now_ms());
+    if (rc)
+        return rc;
+    struct store_audit a;
+    char target[64];
+    snprintf(target, sizeof target, "key:%s", r->prefix);
+    api_audit_fill(r->c, &a, "key.revoke", target, "ok");
+    return store_audit_add(w, &a);
+}
+
+static void revoke_done(struct api_ctx *c, void *arg, int rc)
+{
+    (void)arg;
+    if (rc) {
+        api_error_rc(c, rc, "key");
+        return;
+    }
+    net_res_send(c->req, 204, NULL, "", 0);
+}
+
+void h_keys_revoke(struct api_ctx *c)
+{
+    char *end;
+    long long id = strtoll(c->params[0], &end, 10);
+    if (*end || id <= 0) {
+        api_error(c, 404, "not_found", "No key has id %.32s.", c->params[0]);
+        return;
+    }
+    struct store_apikey k = {0};
+    int rc = store_apikey_get(c->t->db, id, &k);
+    if (rc) {
+        api_error_rc(c, rc, "key");
+        return;
+    }
+    struct key_revoke *r = net_req_alloc(c->req, sizeof *r);
+    r->c = c;
+    r->id = id;
+    snprintf(r->prefix, sizeof r->prefix, "%s", k.prefix);
+    int denied = keys_allowed(c, k.agency_code);
+    store_apikey_clear(&k);
+    if (denied)
+        return;
+    api_write(c, revoke_job, r, revoke_done);
+}

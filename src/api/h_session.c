@@ -1,0 +1,232 @@
+/*
+ * h_session.c — logging in and out with a session cookie, and changing one's own password.
+ *
+ * Login: rate-limited per client address and per username (429 with Retry-After), then one
+ * writer job checks the password, rotates the session (the cookie's old session, if any, is
+ * deleted) and writes the audit row. The cookie is HttpOnly and SameSite=Strict; the CSRF token
+ * returned in the body must accompany every cookie-authenticated write (X-CSRF-Token).
+ */
+#include "api/api_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *user_json(struct api_ctx *c, const struct auth_principal *p)
+{
+    json_t *agency = json_null();
+    if (p->agency_code[0]) {
+        struct store_agency a = {0};
+        if (store_agency_get(c->t->db, p->agency_code, &a) == 0) {
+            agency = json_pack("{s:s, s:s}", "code", a.code, "name", a.name);
+            store_agency_clear(&a);
+        } else {
+            agency = json_pack("{s:s, s:s}", "code", p->agency_code, "name", "");
+        }
+    }
+    return json_pack("{s:s, s:s, s:s, s:o}", "username", p->name, "display_name",
+                     p->display_name, "role", auth_role_name(p->role), "agency", agency);
+}
+
+static void set_cookie(struct api_ctx *c, const char *token, int max_age)
+{
+    char v[256];
+    snprintf(v, sizeof v, "ioc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+             max_age, c->api->cfg->cookie_secure ? "; Secure" : "");
+    net_res_header(c->req, "set-cookie", v);
+}
+
+static const char *cookie_token(struct api_ctx *c)
+{
+    size_t n;
+    const char *h = net_req_header(c->req, "cookie", &n);
+    if (!h)
+        return NULL;
+    const char *p = h, *end = h + n;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == ';'))
+            p++;
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *e = semi ? semi : end;
+        if ((size_t)(e - p) > 12 && memcmp(p, "ioc_session=", 12) == 0 && e - p - 12 <= 128)
+            return net_req_strdup(c->req, p + 12, (size_t)(e - p - 12));
+        p = e;
+    }
+    return NULL;
+}
+
+static void login_done(struct api_ctx *c, void *arg, int rc)
+{
+    struct auth_login *l = arg;
+    if (rc == 0)
+        rc = l->rc;
+    if (rc == IOC_EPERM) {
+        auth_limiter_fail(c->api->limiter, net_req_peer(c->req), l->username, ioc_now_ms());
+        api_error(c, 401, "bad_credentials", "Wrong username or password.");
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "login");
+        return;
+    }
+    auth_limiter_success(c->api->limiter, net_req_peer(c->req), l->username);
+    set_cookie(c, l->token, c->api->cfg->session_ttl_s);
+    char expires[32];
+    ioc_time_rfc3339(l->now_ms + l->ttl_ms, expires);
+    api_json(c, 200, json_pack("{s:o, s:s, s:s}", "user", user_json(c, &l->principal),
+                               "csrf_token", l->principal.csrf, "expires_at", expires));
+}
+
+void h_session_create(struct api_ctx *c)
+{
+    const char *user = api_body_str(c, "username", 1, 64);
+    if (!user)
+        return;
+    const char *pw = api_body_str(c, "password", 1, 1024);
+    if (!pw)
+        return;
+    int retry = 0;
+    if (auth_limiter_check(c->api->limiter, net_req_peer(c->req), user, ioc_now_ms(), &retry)) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", retry > 0 ? retry : 1);
+        net_res_header(c->req, "retry-after", v);
+        api_audit_async(c, "session.create", user, "denied", "rate limited");
+        api_error(c, 429, "rate_limited", "Too many failed logins; try again in %d s.", retry);
+        return;
+    }
+    struct auth_login *l = net_req_alloc(c->req, sizeof *l);
+    l->username = user;
+    l->password = pw;
+    l->old_token = cookie_token(c);
+    l->ip = net_req_peer(c->req);
+    l->now_ms = ioc_now_ms();
+    l->ttl_ms = (int64_t)c->api->cfg->session_ttl_s * 1000;
+    api_write(c, auth_login_job, l, login_done);
+}
+
+void h_session_get(struct api_ctx *c)
+{
+    if (api_query_only(c, (const char *const[]){NULL}))
+        return;
+    api_json(c, 200, json_pack("{s:o, s:s}", "user", user_json(c, &c->who), "csrf_token",
+                               c->who.csrf));
+}
+
+struct logout {
+    struct api_ctx *c;
+    char hash[65];
+};
+
+static int logout_job(struct store_conn *w, void *arg)
+{
+    struct logout *l = arg;
+    int rc = store_session_delete(w, l->hash);
+    if (rc && rc != IOC_ENOTFOUND)
+        return rc;
+    struct store_audit a;
+    api_audit_fill(l->c, &a, "session.delete", l->c->who.name, "ok");
+    return store_audit_add(w, &a);
+}
+
+static void logout_done(struct api_ctx *c, void *arg, int rc)
+{
+    (void)arg;
+    if (rc) {
+        api_error_rc(c, rc, "logout");
+        return;
+    }
+    set_cookie(c, "", 0);
+    net_res_send(c->req, 204, NULL, "", 0);
+}
+
+void h_session_delete(struct api_ctx *c)
+{
+    const char *tok = cookie_token(c);
+    if (!tok || !c->via_cookie) {
+        api_error(c, 400, "no_session", "This request carries no session cookie.");
+        return;
+    }
+    struct logout *l = net_req_alloc(c->req, sizeof *l);
+    l->c = c;
+    auth_token_hash(tok, l->hash);
+    api_write(c, logout_job, l, logout_done);
+}
+
+struct passwd {
+    struct api_ctx *c;
+    const char *username;
+    const char *current; /* NULL when an admin sets another user's password */
+    const char *next;
+    int rc;
+};
+
+static int passwd_job(struct store_conn *w, void *arg)
+{
+    struct passwd *p = arg;
+    struct store_user u = {0};
+    int rc = store_user_get(w, p->username, &u);
+    if (rc == 0 && p->current && auth_password_verify(u.password_hash, p->current) != 0)
+        rc = IOC_EPERM;
+    char *hash = NULL;
+    if (rc == 0)
+        rc = auth_password_hash(p->next, &hash);
+    if (rc == 0)
+        rc = store_user_set_password(w, p->username, hash);
+    if (rc == 0)
+        rc = store_sessions_delete_user(w, u.id);
+    free(hash);
+    store_user_clear(&u);
+    p->rc = rc;
+    struct store_audit a;
+    char target[160];
+    snprintf(target, sizeof target, "user:%s", p->username);
+    api_audit_fill(p->c, &a, p->current ? "session.password" : "user.password", target,
+                   rc == 0 ? "ok" : rc == IOC_EPERM ? "denied" : "error");
+    int arc = store_audit_add(w, &a);
+    /* A refused change still leaves its audit row: the job succeeds, p->rc tells the outcome. */
+    return rc == 0 || rc == IOC_EPERM || rc == IOC_ENOTFOUND ? arc : rc;
+}
+
+static void passwd_done(struct api_ctx *c, void *arg, int rc)
+{
+    struct passwd *p = arg;
+    if (rc == 0)
+        rc = p->rc;
+    if (rc == IOC_EPERM) {
+        api_error_field(c, "current_password", "The current password is wrong.");
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "password");
+        return;
+    }
+    if (p->current)
+        set_cookie(c, "", 0); /* every session of the user ended, this one too */
+    net_res_send(c->req, 204, NULL, "", 0);
+}
+
+void api_passwd_start(struct api_ctx *c, const char *username, const char *current,
+                      const char *next)
+{
+    if (auth_password_policy(next) != 0) {
+        api_error_field(c, current ? "new_password" : "password",
+                        "A password needs 8 to 1024 bytes.");
+        return;
+    }
+    struct passwd *p = net_req_alloc(c->req, sizeof *p);
+    p->c = c;
+    p->username = username;
+    p->current = current;
+    p->next = next;
+    api_write(c, passwd_job, p, passwd_done);
+}
+
+void h_session_password(struct api_ctx *c)
+{
+    const char *cur = api_body_str(c, "current_password", 1, 1024);
+    if (!cur)
+        return;
+    const char *next = api_body_str(c, "new_password", 1, 1024);
+    if (!next)
+        return;
+    api_passwd_start(c, c->who.name, cur, next);
+}

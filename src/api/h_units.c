@@ -1,0 +1,332 @@
+/*
+ * h_units.c — administrative units: list and search, one unit with its history, point lookup,
+ * and boundaries as GeoJSON. Unit data changes only when units are imported, so list and
+ * GeoJSON bodies are rendered once per (query, units generation) and served from memory.
+ */
+#include "api/api_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "0001-01-01" marks a start date the source does not give. */
+static json_t *date_or_null(const char *d)
+{
+    return d && *d && strcmp(d, "0001-01-01") != 0 ? json_string(d) : json_null();
+}
+
+#define S(x) ((x) ? (x) : "")
+
+static json_t *unit_json(const struct store_unit *u)
+{
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "code", S(u->code),
+                          "name", S(u->name), "full_name", S(u->full_name), "name_en",
+                          S(u->name_en), "type", S(u->type), "level", S(u->level), "parent_code",
+                          S(u->parent_code), "valid_from", date_or_null(u->valid_from),
+                          "valid_to", S(u->valid_to));
+    json_object_set_new(j, "area_km2", u->area_km2 > 0 ? json_real(u->area_km2) : json_null());
+    if (u->has_geometry)
+        json_object_set_new(j, "bbox", json_pack("[f,f,f,f]", u->bbox[0], u->bbox[1], u->bbox[2],
+                                                 u->bbox[3]));
+    else
+        json_object_set_new(j, "bbox", json_null());
+    return j;
+}
+
+static int level_ok(struct api_ctx *c, const char *level)
+{
+    if (!level || strcmp(level, "province") == 0 || strcmp(level, "district") == 0 ||
+        strcmp(level, "commune") == 0)
+        return 1;
+    api_error(c, 400, "bad_query", "level must be province, district or commune.");
+    return 0;
+}
+
+static int int_param(struct api_ctx *c, const char *key, int def, int min, int max, int *out)
+{
+    const char *v = api_query(c, key);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < min || n > max) {
+        api_error(c, 400, "bad_query", "%s must be an integer from %d to %d.", key, min, max);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+static void send_cached(struct api_ctx *c, struct net_shared *s, const char *type)
+{
+    net_res_send_shared(c->req, 200, type, s);
+    net_shared_release(s);
+}
+
+void h_units_list(struct api_ctx *c)
+{
+    static const char *const known[] = {"level", "at", "q", "parent", "limit", "offset", NULL};
+    char at[11];
+    int limit, offset;
+    const char *level = api_query(c, "level"), *q = api_query(c, "q");
+    const char *parent = api_query(c, "parent");
+    if (api_query_only(c, known) || !level_ok(c, level) || api_query_date(c, "at", at) ||
+        int_param(c, "limit", 100, 1, 1000, &limit) ||
+        int_param(c, "offset", 0, 0, 1000000, &offset))
+        return;
+    if (q && strlen(q) > 200) {
+        api_error(c, 400, "bad_query", "q is longer than 200 bytes.");
+        return;
+    }
+    char *folded = q ? ioc_text_fold(q, strlen(q)) : NULL;
+    struct ioc_buf key;
+    ioc_buf_init(&key, 4096);
+    ioc_buf_printf(&key, "list|%s|%s|%s|%s|%d|%d", level ? level : "", at, folded ? folded : "",
+                   parent ? parent : "", limit, offset);
+    int64_t gen = api_units_generation(c);
+    struct net_shared *hit = key.data ? api_cache_get(c->api, key.data, gen) : NULL;
+    if (hit) {
+        free(folded);
+        ioc_buf_free(&key);
+        send_cached(c, hit, "application/json; charset=utf-8");
+        return;
+    }
+    struct store_unit_query sq = {level, at, folded && *folded ? folded : NULL, parent, limit,
+                                  offset};
+    struct store_unit *units = NULL;
+    size_t n = 0;
+    int rc = store_units_find(c->t->db, &sq, &units, &n);
+    free(folded);
+    if (rc) {
+        ioc_buf_free(&key);
+        api_error_rc(c, rc, "units");
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, unit_json(&units[i]));
+    store_units_free(units, n);
+    json_t *body = json_pack("{s:s, s:i, s:o}", "at", at, "count", (json_int_t)n, "units", arr);
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    struct net_shared *s = text ? net_shared_new(text, strlen(text)) : NULL;
+    free(text);
+    if (!s) {
+        ioc_buf_free(&key);
+        api_error(c, 500, "internal", "out of memory");
+        return;
+    }
+    if (key.data)
+        api_cache_put(c->api, key.data, gen, s);
+    ioc_buf_free(&key);
+    send_cached(c, s, "application/json; charset=utf-8");
+}
+
+static json_t *links_json(const struct store_succession *a, size_t n, const char **note)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *u = unit_json(&a[i].unit);
+        json_object_set_new(u, "partial", json_boolean(a[i].partial));
+        json_array_append_new(arr, u);
+        if (note && a[i].note && *a[i].note)
+            *note = a[i].note;
+    }
+    return arr;
+}
+
+void h_units_get(struct api_ctx *c)
+{
+    static const char *const known[] = {"at", NULL};
+    if (api_query_only(c, known))
+        return;
+    const char *code = c->params[0];
+    char at[11];
+    if (api_query_date(c, "at", at))
+        return;
+    struct store_unit u = {0};
+    int rc = store_unit_get(c->t->db, code, at, &u);
+    if (rc == IOC_ENOTFOUND && !api_query(c, "at"))
+        rc = store_unit_get(c->t->db, code, NULL, &u);
+    if (rc) {
+        api_error_rc(c, rc, "unit");
+        return;
+    }
+    json_t *j = unit_json(&u);
+    /* The parent as it was while this unit was in force. */
+    const char *when = u.valid_to[0] && strcmp(u.valid_to, at) < 0 ? u.valid_to : at;
+    struct store_unit p = {0};
+    if (u.parent_code[0] && store_unit_get(c->t->db, u.parent_code, when, &p) == 0) {
+        json_object_set_new(j, "parent", unit_json(&p));
+        store_unit_clear(&p);
+    } else {
+        json_object_set_new(j, "parent", json_null());
+    }
+    struct store_succession *pre = NULL, *suc = NULL;
+    size_t npre = 0, nsuc = 0;
+    const char *note = "";
+    rc = store_unit_predecessors(c->t->db, u.id, &pre, &npre);
+    if (rc == 0)
+        rc = store_unit_successors(c->t->db, u.id, &suc, &nsuc);
+    if (rc == 0) {
+        json_object_set_new(j, "predecessors", links_json(pre, npre, &note));
+        json_object_set_new(j, "successors", links_json(suc, nsuc, NULL));
+        json_object_set_new(j, "succession_note", json_string(note));
+    }
+    store_successions_free(pre, npre);
+    store_successions_free(suc, nsuc);
+    struct store_unit *vers = NULL;
+    size_t nv = 0;
+    if (rc == 0)
+        rc = store_unit_versions(c->t->db, u.code, &vers, &nv);
+    if (rc == 0) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < nv; i++)
+            json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:s}", "valid_from",
+                                                 date_or_null(vers[i].valid_from), "valid_to",
+                                                 vers[i].valid_to, "name", vers[i].full_name,
+                                                 "level", vers[i].level));
+        json_object_set_new(j, "versions", arr);
+    }
+    store_units_free(vers, nv);
+    store_unit_clear(&u);
+    if (rc) {
+        json_decref(j);
+        api_error_rc(c, rc, "unit history");
+        return;
+    }
+    api_json(c, 200, j);
+}
+
+static int coord_param(struct api_ctx *c, const char *key, double lo, double hi, double *out)
+{
+    const char *v = api_query(c, key);
+    char *end;
+    double d = v ? strtod(v, &end) : NAN;
+    if (!v || !*v || *end || !isfinite(d) || d < lo || d > hi) {
+        api_error(c, 400, "bad_query", "%s must be a number from %g to %g.", key, lo, hi);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+void h_units_lookup(struct api_ctx *c)
+{
+    static const char *const known[] = {"lat", "lon", "at", NULL};
+    double lat, lon;
+    char at[11];
+    int32_t days;
+    if (api_query_only(c, known) || coord_param(c, "lat", -90, 90, &lat) ||
+        coord_param(c, "lon", -180, 180, &lon) || api_query_date(c, "at", at))
+        return;
+    ioc_date_parse(at, 10, &days);
+    const struct geo_index *ix = api_geo_index(c);
+    int64_t commune_id = 0, province_id = 0;
+    if (!ix || geo_index_lookup(ix, lon, lat, 3, days, &commune_id) != 0) {
+        api_error(c, 404, "outside", "The point %.6f, %.6f is outside every commune known on %s.",
+                  lat, lon, at);
+        return;
+    }
+    geo_index_lookup(ix, lon, lat, 1, days, &province_id);
+    struct store_unit cu = {0}, pu = {0};
+    int rc = store_unit_get_by_id(c->t->db, commune_id, &cu);
+    if (rc) {
+        api_error_rc(c, rc, "commune");
+        return;
+    }
+    json_t *j = json_pack("{s:f, s:f, s:s, s:o}", "lat", lat, "lon", lon, "at", at, "commune",
+                          unit_json(&cu));
+    /* The province: by its boundary, else the commune's parent in force that day. */
+    if ((province_id && store_unit_get_by_id(c->t->db, province_id, &pu) == 0) ||
+        (cu.parent_code[0] && store_unit_get(c->t->db, cu.parent_code, at, &pu) == 0))
+        json_object_set_new(j, "province", unit_json(&pu));
+    else
+        json_object_set_new(j, "province", json_null());
+    store_unit_clear(&cu);
+    store_unit_clear(&pu);
+    api_json(c, 200, j);
+}
+
+struct geojson_build {
+    struct ioc_buf *out;
+    double simplify_m;
+    int count;
+    int rc;
+};
+
+static int add_feature(void *ctx, const struct store_unit *u, const char *geometry, size_t len)
+{
+    struct geojson_build *g = ctx;
+    struct ioc_buf *b = g->out;
+    char *simplified = NULL;
+    size_t slen = 0;
+    if (g->simplify_m > 0) {
+        int rc = geo_simplify(geometry, len, g->simplify_m, &simplified, &slen);
+        if (rc)
+            return g->rc = rc;
+        geometry = simplified;
+        len = slen;
+    }
+    json_t *props = unit_json(u);
+    json_object_del(props, "bbox");
+    char *ptext = json_dumps(props, JSON_COMPACT);
+    json_decref(props);
+    if (g->count++)
+        ioc_buf_putc(b, ',');
+    ioc_buf_puts(b, "{\"type\":\"Feature\",\"id\":");
+    ioc_buf_json_str(b, u->code, (size_t)-1);
+    ioc_buf_puts(b, ",\"properties\":");
+    ioc_buf_puts(b, ptext ? ptext : "{}");
+    ioc_buf_puts(b, ",\"geometry\":");
+    ioc_buf_append(b, geometry, len);
+    int rc = ioc_buf_putc(b, '}');
+    free(ptext);
+    free(simplified);
+    return rc ? (g->rc = rc) : 0;
+}
+
+void h_units_geojson(struct api_ctx *c)
+{
+    static const char *const known[] = {"level", "at", "simplify", NULL};
+    char at[11];
+    int simplify;
+    const char *level = api_query(c, "level");
+    if (api_query_only(c, known) || !level_ok(c, level) || api_query_date(c, "at", at) ||
+        int_param(c, "simplify", 0, 0, c->api->cfg->simplify_max_m, &simplify))
+        return;
+    if (!level)
+        level = "commune";
+    char key[96];
+    snprintf(key, sizeof key, "geojson|%s|%s|%d", level, at, simplify);
+    int64_t gen = api_units_generation(c);
+    struct net_shared *hit = api_cache_get(c->api, key, gen);
+    if (hit) {
+        send_cached(c, hit, "application/geo+json");
+        return;
+    }
+    struct ioc_buf b;
+    ioc_buf_init(&b, (size_t)256 << 20);
+    ioc_buf_puts(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
+    struct geojson_build g = {&b, simplify, 0, 0};
+    int rc = store_units_each_geometry(c->t->db, level, at, add_feature, &g);
+    if (rc == 0)
+        rc = g.rc;
+    if (rc == 0)
+        rc = ioc_buf_puts(&b, "]}");
+    if (rc) {
+        ioc_buf_free(&b);
+        api_error_rc(c, rc, "boundaries");
+        return;
+    }
+    struct net_shared *s = net_shared_new(b.data, b.len);
+    ioc_buf_free(&b);
+    if (!s) {
+        api_error(c, 500, "internal", "out of memory");
+        return;
+    }
+    api_cache_put(c->api, key, gen, s);
+    send_cached(c, s, "application/geo+json");
+}

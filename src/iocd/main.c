@@ -1,0 +1,283 @@
+/*
+ * iocd — the ioc server: reads its configuration, opens the store (applying migrations), seeds
+ * the demo province when asked, builds the API and serves it until SIGTERM or SIGINT.
+ *
+ * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
+ * server.shutdown_timeout_s); drain and stop the storage writer, so every acknowledged write is
+ * committed; close the database; exit 0.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "api/api.h"
+#include "base/base.h"
+#include "config/config.h"
+#include "net/net.h"
+#include "seed/seed.h"
+#include "store/store.h"
+
+static const char usage[] =
+    "usage: iocd [--config FILE] [--listen HOST:PORT] [--data DIR] [--web-root DIR]\n"
+    "            [--threads N] [--demo] [--seed-only]\n"
+    "       iocd --routes | --config-doc | --version | --help\n"
+    "\n"
+    "  --config FILE      INI settings (see docs/configuration.md); IOC_* variables override\n"
+    "  --listen HOST:PORT address to serve; port 0 picks a free port\n"
+    "  --data DIR         where the database and logs live\n"
+    "  --web-root DIR     static files of the console\n"
+    "  --demo             seed the demo province (Đồng Nai) if not yet seeded\n"
+    "  --seed-only        seed the demo province, then exit without serving\n"
+    "  --routes           print the route table and exit\n"
+    "  --config-doc       print the settings table (Markdown) and exit\n";
+
+struct flags {
+    const char *config, *listen, *data, *web_root, *threads;
+    int demo, seed_only;
+};
+
+static int parse_flags(int argc, char **argv, struct flags *f)
+{
+    memset(f, 0, sizeof *f);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (strcmp(a, "--config") == 0)
+            slot = &f->config;
+        else if (strcmp(a, "--listen") == 0)
+            slot = &f->listen;
+        else if (strcmp(a, "--data") == 0)
+            slot = &f->data;
+        else if (strcmp(a, "--web-root") == 0)
+            slot = &f->web_root;
+        else if (strcmp(a, "--threads") == 0)
+            slot = &f->threads;
+        else if (strcmp(a, "--demo") == 0)
+            f->demo = 1;
+        else if (strcmp(a, "--seed-only") == 0)
+            f->seed_only = f->demo = 1;
+        else if (strcmp(a, "--routes") == 0) {
+            api_routes_write(stdout);
+            exit(0);
+        } else if (strcmp(a, "--config-doc") == 0) {
+            config_write_markdown(stdout);
+            exit(0);
+        } else if (strcmp(a, "--version") == 0) {
+            printf("iocd 0.1.0\n");
+            exit(0);
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        } else {
+            fprintf(stderr, "iocd: unknown argument %s\n%s", a, usage);
+            return -1;
+        }
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "iocd: %s needs a value\n", a);
+                return -1;
+            }
+            *slot = argv[++i];
+        }
+    }
+    return 0;
+}
+
+static int apply_flags(struct ioc_config *c, const struct flags *f, char *err, size_t n)
+{
+    int rc = 0;
+    if (f->listen)
+        rc = rc ? rc : config_set(c, "server", "listen", f->listen, err, n);
+    if (f->data)
+        rc = rc ? rc : config_set(c, "server", "data_dir", f->data, err, n);
+    if (f->web_root)
+        rc = rc ? rc : config_set(c, "server", "web_root", f->web_root, err, n);
+    if (f->threads)
+        rc = rc ? rc : config_set(c, "server", "threads", f->threads, err, n);
+    if (f->demo)
+        c->demo = 1;
+    return rc;
+}
+
+/* Seeds the demo province once; writes the generated passwords to DATA_DIR/demo-accounts.txt. */
+static int seed_demo(struct store *st, const struct ioc_config *c)
+{
+    struct store_conn *db = NULL;
+    char *seeded = NULL;
+    int rc = store_conn_open(st, 1, &db);
+    if (rc)
+        return rc;
+    int done = store_meta_get(db, "demo_seeded", &seeded) == 0;
+    free(seeded);
+    store_conn_close(db);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/demo-accounts.txt", c->data_dir);
+    if (!done) {
+        struct seed_units su = {.dir = c->units_dir};
+        rc = store_writer_run(st, seed_units_job, &su);
+        if (rc) {
+            fprintf(stderr, "iocd: loading units from %s failed: %s\n", c->units_dir,
+                    su.error[0] ? su.error : ioc_strerror(rc));
+            return rc;
+        }
+        struct seed_demo sd = {0};
+        sd.password_admin = *c->password_admin ? strdup(c->password_admin) : NULL;
+        sd.password_leader = *c->password_leader ? strdup(c->password_leader) : NULL;
+        sd.password_operator = *c->password_operator ? strdup(c->password_operator) : NULL;
+        sd.password_staff = *c->password_staff ? strdup(c->password_staff) : NULL;
+        rc = store_writer_run(st, seed_demo_job, &sd);
+        if (rc) {
+            fprintf(stderr, "iocd: seeding the demo failed: %s\n",
+                    sd.error[0] ? sd.error : ioc_strerror(rc));
+        } else if (sd.created) {
+            struct ioc_buf b;
+            ioc_buf_init(&b, 0);
+            ioc_buf_printf(&b,
+                           "# Demo accounts of this data directory (synthetic demo data).\n"
+                           "# Change them with: iocctl --data %s user passwd NAME --password-stdin\n"
+                           "demo user: admin %s (admin)\n"
+                           "demo user: leader %s (leader)\n"
+                           "demo user: operator %s (operator)\n"
+                           "demo user: staff %s (staff, agency SO-NNMT)\n",
+                           c->data_dir, sd.password_admin, sd.password_leader,
+                           sd.password_operator, sd.password_staff);
+            if (b.data && ioc_file_write_atomic(path, b.data, b.len) != 0)
+                fprintf(stderr, "iocd: cannot write %s\n", path);
+            ioc_log(IOC_LOG_INFO, "demo province seeded: %d units, %d boundaries, %d links",
+                    su.units, su.boundaries, su.successions);
+            ioc_buf_free(&b);
+        }
+        free(sd.password_admin);
+        free(sd.password_leader);
+        free(sd.password_operator);
+        free(sd.password_staff);
+        if (rc)
+            return rc;
+    }
+    char *text = NULL;
+    if (ioc_file_read(path, 1 << 16, &text, NULL) == 0) {
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+            if (strncmp(line, "demo user:", 10) == 0)
+                printf("%s\n", line);
+        free(text);
+    }
+    return 0;
+}
+
+static void *signal_thread(void *arg)
+{
+    struct net_server *s = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sig = 0;
+    sigwait(&set, &sig);
+    ioc_log(IOC_LOG_INFO, "signal %d: stopping", sig);
+    net_server_stop(s);
+    return NULL;
+}
+
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct flags f;
+    struct ioc_config cfg;
+    char err[512];
+    if (parse_flags(argc, argv, &f) != 0)
+        return 2;
+    if (config_defaults(&cfg) != 0 || config_load(&cfg, f.config, err, sizeof err) != 0 ||
+        apply_flags(&cfg, &f, err, sizeof err) != 0) {
+        fprintf(stderr, "iocd: %s\n", err);
+        return 2;
+    }
+    int level = ioc_log_level_parse(cfg.log_level);
+    if (level < 0) {
+        fprintf(stderr, "iocd: log.level must be debug, info, warn or error\n");
+        return 2;
+    }
+    ioc_log_set_level(level);
+    raise_fd_limit();
+
+    /* Every thread started from here on inherits the blocked signals; one thread waits. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    int rc = ioc_mkdir_p(cfg.data_dir);
+    struct store *st = NULL;
+    struct api *api = NULL;
+    struct net_server *srv = NULL;
+    if (rc) {
+        fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
+        goto out;
+    }
+    if ((rc = store_open(cfg.data_dir, &st)) != 0) {
+        fprintf(stderr, "iocd: cannot open the database in %s: %s\n", cfg.data_dir,
+                ioc_strerror(rc));
+        goto out;
+    }
+    if ((rc = store_writer_start(st, cfg.writer_queue)) != 0)
+        goto out;
+    if (cfg.demo && (rc = seed_demo(st, &cfg)) != 0)
+        goto out;
+    if (f.seed_only) {
+        store_writer_stop(st);
+        goto out;
+    }
+    if ((rc = api_create(&cfg, st, &api)) != 0) {
+        fprintf(stderr, "iocd: cannot start the API: %s\n", ioc_strerror(rc));
+        goto out;
+    }
+    char access_log[4096] = "";
+    if (*cfg.access_log && strcmp(cfg.access_log, "-") != 0 && cfg.access_log[0] != '/')
+        snprintf(access_log, sizeof access_log, "%s/%s", cfg.data_dir, cfg.access_log);
+    else
+        snprintf(access_log, sizeof access_log, "%s", cfg.access_log);
+    struct net_options no = {cfg.listen,
+                             cfg.threads,
+                             cfg.max_body,
+                             cfg.max_connections,
+                             cfg.request_timeout_s,
+                             cfg.gzip,
+                             cfg.gzip_min_size,
+                             cfg.web_root,
+                             access_log};
+    struct net_app app;
+    api_net_app(api, &app);
+    if ((rc = net_server_create(&no, &app, &srv)) != 0) {
+        fprintf(stderr, "iocd: cannot listen on %s\n", cfg.listen);
+        goto out;
+    }
+    api_set_server(api, srv);
+    printf("listening on %s\n", net_server_url(srv));
+    fflush(stdout);
+    pthread_t sig;
+    pthread_create(&sig, NULL, signal_thread, srv);
+    pthread_detach(sig);
+    if (net_server_run(srv, cfg.shutdown_timeout_s) != 0)
+        ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
+    store_writer_stop(st);
+    rc = 0;
+out:
+    api_destroy(api);
+    store_close(st);
+    net_server_destroy(srv);
+    config_free(&cfg);
+    ioc_log(IOC_LOG_INFO, "stopped");
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,123 @@
+// Helpers for the integration tests: start the real iocd on 127.0.0.1 with port 0 and a
+// temporary data directory, talk to it, stop it. IOCD selects the binary (the ASan build runs
+// the same tests). A seeded demo data directory is made once per run and copied for each server,
+// so seeding cost is paid once.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, cpSync, existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const IOCD = process.env.IOCD || path.join(ROOT, 'build/iocd');
+export const IOCCTL = process.env.IOCCTL || path.join(ROOT, 'build/iocctl');
+export const PASSWORDS = {
+  admin: 'admin-test-pass-1', leader: 'leader-test-pass-1',
+  operator: 'operator-test-pass-1', staff: 'staff-test-pass-1',
+};
+export const DEMO_ENV = {
+  IOC_DEMO_PASSWORD_ADMIN: PASSWORDS.admin, IOC_DEMO_PASSWORD_LEADER: PASSWORDS.leader,
+  IOC_DEMO_PASSWORD_OPERATOR: PASSWORDS.operator, IOC_DEMO_PASSWORD_STAFF: PASSWORDS.staff,
+  IOC_DEMO_UNITS_DIR: path.join(ROOT, 'data/vn-units'),
+};
+
+export function tempDir(prefix = 'ioc-test-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+// Starts iocd; resolves when it prints "listening on URL". opts: {data, demo, args, env}
+export async function startServer(opts = {}) {
+  const data = opts.data || tempDir();
+  const args = ['--listen', '127.0.0.1:0', '--data', data, '--web-root',
+                opts.webRoot || path.join(ROOT, 'build/web'), ...(opts.args || [])];
+  if (opts.demo) args.push('--demo');
+  const env = { ...process.env, IOC_LOG_LEVEL: 'warn', ...DEMO_ENV, ...(opts.env || {}) };
+  const proc = spawn(IOCD, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`iocd did not start in 30 s\n${stderr}`)), 30000);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`iocd exited ${code}\n${stderr}`)); });
+  });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    url, proc, data, exited,
+    get stdout() { return stdout; }, get stderr() { return stderr; },
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() { proc.kill('SIGKILL'); return exited; },
+    cleanup() { rmSync(data, { recursive: true, force: true }); },
+  };
+}
+
+// A data directory with the demo province already seeded (made once per test run).
+export function seededDataDir() {
+  const base = process.env.IOC_TEST_TEMPLATE || path.join(tmpdir(), `ioc-template-${process.ppid}`);
+  const template = path.join(base, 'data');
+  if (!existsSync(path.join(template, 'ioc.db'))) {
+    mkdirSync(base, { recursive: true });
+    const work = mkdtempSync(path.join(base, 'seeding-'));
+    const r = spawnSync(IOCD, ['--data', work, '--seed-only'], {
+      env: { ...process.env, IOC_LOG_LEVEL: 'warn', ...DEMO_ENV },
+      timeout: 120000, encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`seeding failed: ${r.status} ${r.stderr}`);
+    try { renameSync(work, template); } catch { /* another process made it first */ }
+  }
+  const dir = tempDir();
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+export async function startDemo(opts = {}) {
+  return startServer({ ...opts, data: seededDataDir(), demo: true });
+}
+
+// fetch with a cookie jar per client; returns {status, headers, body (parsed JSON or text)}
+export class Client {
+  constructor(base) { this.base = base; this.cookie = ''; this.csrf = ''; }
+  async req(method, p, { body, headers = {}, raw = false } = {}) {
+    const h = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
+    let payload = body;
+    if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      payload = JSON.stringify(body);
+      h['content-type'] = h['content-type'] || 'application/json';
+    }
+    const res = await fetch(this.base + p, { method, headers: h, body: payload, redirect: 'manual' });
+    const sc = res.headers.get('set-cookie');
+    if (sc) {
+      const m = sc.match(/ioc_session=([^;]*)/);
+      if (m) this.cookie = m[1] ? `ioc_session=${m[1]}` : '';
+    }
+    const text = await res.text();
+    let parsed = text;
+    if (!raw && (res.headers.get('content-type') || '').includes('json') && text) {
+      try { parsed = JSON.parse(text); } catch { parsed = text; }
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+  get(p, o) { return this.req('GET', p, o); }
+  post(p, body, o = {}) { return this.req('POST', p, { ...o, body }); }
+  put(p, body, o = {}) { return this.req('PUT', p, { ...o, body }); }
+  del(p, o) { return this.req('DELETE', p, o); }
+  async login(username, password = PASSWORDS[username]) {
+    const r = await this.post('/api/v1/session', { username, password });
+    if (r.status === 200) this.csrf = r.body.csrf_token;
+    return r;
+  }
+}
+
+export function iocctl(data, args, input) {
+  return spawnSync(IOCCTL, ['--data', data, ...args], { input, encoding: 'utf8', timeout: 60000 });
+}
+
+export function writeFile(p, s) { writeFileSync(p, s); return p; }

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` runs it after building. Each step counts its tests; the
+# last line is "N passed, N failed". Steps:
+#   unit         cmocka binaries of build/tests/
+#   asan-unit    the same, built with ASan+UBSan (build/asan/)
+#   format       clang-format --dry-run over the C sources
+#   fuzz-replay  every fuzz/<target>/corpus replayed through its libFuzzer harness
+#   integration  node --test tests/integration/ against build/iocd
+#   asan-integration  the same against the ASan+UBSan iocd
+#   web          the console in headless Chromium (tests/web/)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+failures=()
+export IOC_TEST_TEMPLATE
+IOC_TEST_TEMPLATE=$(mktemp -d /tmp/ioc-template-XXXXXX)
+trap 'rm -rf "$IOC_TEST_TEMPLATE"' EXIT
+
+step() { printf '\n== %s ==\n' "$*"; }
+ok() { passed=$((passed + ${1:-1})); }
+bad() { failed=$((failed + ${2:-1})); failures+=("$1"); }
+
+run_cmocka() { # dir label
+    local dir=$1 label=$2
+    for t in $(find "$dir" -type f -name 'test_*' -perm -u+x | sort); do
+        local out
+        out=$("$t" 2>&1)
+        local rc=$?
+        local p f
+        p=$(grep -oE '\[  PASSED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -1)
+        f=$(grep -oE '\[  FAILED  \] [0-9]+ test' <<<"$out" | grep -oE '[0-9]+' | tail -1)
+        ok "${p:-0}"
+        if [ "$rc" -ne 0 ] || [ -n "$f" ]; then
+            bad "$label ${t#$dir/}" "${f:-1}"
+            echo "$out" | tail -30
+        else
+            echo "ok   $label ${t#$dir/} (${p:-0})"
+        fi
+    done
+}
+
+run_node() { # label, then node --test args
+    local label=$1
+    shift
+    local out
+    out=$(node --test --test-reporter=tap "$@" 2>&1)
+    local rc=$?
+    local p f
+    p=$(grep -E '^# pass [0-9]+' <<<"$out" | grep -oE '[0-9]+' | tail -1)
+    f=$(grep -E '^# fail [0-9]+' <<<"$out" | grep -oE '[0-9]+' | tail -1)
+    ok "${p:-0}"
+    if [ "$rc" -ne 0 ] || [ "${f:-0}" != 0 ] || [ -z "$p" ]; then
+        bad "$label" "${f:-1}"
+        grep -vE '^\s+(duration_ms|\.\.\.|---)' <<<"$out" | grep -E 'not ok|Error|error|expected|actual|at .*test\.mjs|^#' | head -60
+    else
+        echo "ok   $label ($p tests)"
+    fi
+}
+
+step unit
+run_cmocka build/tests unit
+
+step "asan+ubsan build"
+if make -s asan >/tmp/ioc-asan-build.log 2>&1; then
+    ok
+    step asan-unit
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        run_cmocka build/asan/tests asan-unit
+else
+    bad "asan build"
+    tail -30 /tmp/ioc-asan-build.log
+fi
+
+step format
+if clang-format --dry-run --Werror $(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'fuzz/*.[ch]' 'bench/*.[ch]') 2>/tmp/ioc-format.log; then
+    ok
+    echo "ok   clang-format"
+else
+    bad "clang-format (run make format)"
+    head -20 /tmp/ioc-format.log
+fi
+
+step fuzz-replay
+if [ -x fuzz/run.sh ]; then
+    out=$(fuzz/run.sh replay 2>&1)
+    rc=$?
+    n=$(grep -c '^ok ' <<<"$out")
+    echo "$out" | grep -E '^(ok|FAIL) '
+    ok "$n"
+    [ $rc -eq 0 ] || bad "fuzz replay"
+fi
+
+step integration
+run_node integration tests/integration/
+
+step asan-integration
+if [ -x build/asan/iocd ]; then
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        IOCD=build/asan/iocd IOCCTL=build/asan/iocctl IOC_KILL_ROUNDS=2 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/asan" \
+        run_node asan-integration tests/integration/
+fi
+
+if [ -d tests/web ] && ls tests/web/*.test.mjs >/dev/null 2>&1; then
+    step web
+    run_node web tests/web/
+fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+    printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
