@@ -39,7 +39,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
 
-.PHONY: all run test asan fuzz format format-check deps clean unit-tests
+.PHONY: all run test asan fuzz fuzzers format format-check deps clean unit-tests
 all: $(BUILD)/iocd $(BUILD)/iocctl
 
 $(BUILD)/obj/%.o: %.c
@@ -64,6 +64,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o) $(BUILD)/l
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 unit-tests: $(TEST_BIN)
+
+# libFuzzer harnesses: fuzz/<name>/fuzz_<name>.c, built against the library compiled with
+# -fsanitize=fuzzer-no-link (see fuzz/run.sh, which sets BUILD, CC and SAN).
+FUZZ_BIN := $(patsubst fuzz/%/,$(BUILD)/fuzzers/%,$(dir $(wildcard fuzz/*/fuzz_*.c)))
+.SECONDEXPANSION:
+$(BUILD)/fuzzers/%: fuzz/%/fuzz_$$*.c $(BUILD)/libioc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+fuzzers: $(FUZZ_BIN)
 
 asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 CC=clang \

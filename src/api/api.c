@@ -39,67 +39,23 @@ static void thread_exit(void *app, int index, void *data)
     }
 }
 
-/* Splits the path into segments and matches a pattern; decoded params go to c. */
 static int match(struct api_ctx *c, const char *pattern, const char *path, size_t plen)
 {
-    const char *p = pattern, *s = path, *end = path + plen;
-    int np = 0;
-    while (*p && s < end) {
-        if (*p == '{') {
-            const char *close = strchr(p, '}');
-            const char *seg = s;
-            while (s < end && *s != '/')
-                s++;
-            if (s == seg || np >= 4)
-                return 0;
-            size_t dlen;
-            char *v = net_req_urldecode(c->req, seg, (size_t)(s - seg), 0, &dlen);
-            if (!v || strlen(v) != dlen)
-                return 0;
-            c->params[np++] = v;
-            p = close + 1;
-            continue;
-        }
-        if (*p != *s)
-            return 0;
-        p++;
-        s++;
-    }
-    if (*p || s != end)
-        return 0;
-    c->nparams = np;
-    return 1;
+    size_t cap = 2 * plen + 64;
+    char *buf = net_req_alloc(c->req, cap);
+    return buf && api_pattern_match(pattern, path, plen, buf, cap, c->params,
+                                    (int)IOC_ARRAY_LEN(c->params), &c->nparams);
 }
 
 static int parse_query(struct api_ctx *c)
 {
     size_t n;
     const char *q = net_req_query(c->req, &n);
-    c->nq = 0;
-    while (q && n > 0) {
-        const char *amp = memchr(q, '&', n);
-        size_t len = amp ? (size_t)(amp - q) : n;
-        if (len > 0) {
-            if (c->nq >= (int)IOC_ARRAY_LEN(c->qk))
-                return -1;
-            const char *eq = memchr(q, '=', len);
-            size_t klen = eq ? (size_t)(eq - q) : len;
-            size_t vlen = eq ? len - klen - 1 : 0;
-            size_t dk, dv;
-            char *k = net_req_urldecode(c->req, q, klen, 1, &dk);
-            char *v = net_req_urldecode(c->req, eq ? eq + 1 : "", vlen, 1, &dv);
-            if (!k || !v || !ioc_utf8_valid(v, dv))
-                return -1;
-            c->qk[c->nq] = k;
-            c->qv[c->nq] = v;
-            c->nq++;
-        }
-        if (!amp)
-            break;
-        n -= len + 1;
-        q = amp + 1;
-    }
-    return 0;
+    size_t cap = 2 * n + 64;
+    char *buf = net_req_alloc(c->req, cap);
+    if (!buf)
+        return -1;
+    return api_query_parse(q, n, buf, cap, c->qk, c->qv, (int)IOC_ARRAY_LEN(c->qk), &c->nq);
 }
 
 static const char *cookie_value(struct api_ctx *c, const char *name, size_t *vlen)
@@ -194,16 +150,10 @@ static int parse_body(struct api_ctx *c)
         return -1;
     }
     const char *body = net_req_body(c->req, &n);
-    json_error_t err;
-    json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &err);
+    char err[256];
+    json_t *j = api_json_body_parse(body, n, err, sizeof err);
     if (!j) {
-        api_error(c, 400, "bad_json", "Invalid JSON at line %d, column %d: %s", err.line,
-                  err.column, err.text);
-        return -1;
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        api_error(c, 400, "bad_json", "The body must be a JSON object.");
+        api_error(c, 400, "bad_json", "%s", err);
         return -1;
     }
     c->body = j;
@@ -214,21 +164,8 @@ static int parse_body(struct api_ctx *c)
 /* A static path must not escape the web root however it is encoded. */
 static int static_path_ok(struct api_ctx *c, const char *path, size_t n)
 {
-    size_t dlen;
-    char *d = net_req_urldecode(c->req, path, n, 0, &dlen);
-    if (!d || strlen(d) != dlen || memchr(path, '\\', n))
-        return 0;
-    for (size_t i = 0; i + 2 < n; i++)
-        if (path[i] == '%' && path[i + 1] == '2' && (path[i + 2] == 'f' || path[i + 2] == 'F'))
-            return 0;
-    for (const char *s = d; *s;) {
-        const char *e = strchr(s + 1, '/');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if ((len == 2 && memcmp(s, "/.", 2) == 0) || (len == 3 && memcmp(s, "/..", 3) == 0))
-            return 0;
-        s += len;
-    }
-    return 1;
+    char *buf = net_req_alloc(c->req, n + 64);
+    return buf && api_static_path_ok(path, n, buf, n + 64);
 }
 
 static int handle(void *app, struct net_req *req)

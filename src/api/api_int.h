@@ -97,6 +97,19 @@ struct api_ctx {
 const struct api_route *api_route_table(size_t *n);
 int api_route_index(const struct api_route *r);
 
+/* target.c — pure parsers of the request target and body (fuzzed by fuzz/target, fuzz/json). */
+/* 1 if path matches pattern; decoded {params} go to params (strings in buf). */
+int api_pattern_match(const char *pattern, const char *path, size_t plen, char *buf, size_t cap,
+                      const char **params, int max, int *nparams);
+/* Splits and decodes a query string. IOC_EINVAL for bad escapes or non-UTF-8, IOC_ETOOBIG for
+ * more than max parameters or a small buffer. */
+int api_query_parse(const char *q, size_t n, char *buf, size_t cap, const char **keys,
+                    const char **vals, int max, int *count);
+/* 1 if a static path cannot leave the web root however it is encoded. */
+int api_static_path_ok(const char *path, size_t n, char *buf, size_t cap);
+/* A JSON object from a request body, or NULL with the reason (line, column) in err. */
+json_t *api_json_body_parse(const char *body, size_t n, char *err, size_t err_size);
+
 /* respond.c — answers. Each sends the whole response. */
 void api_error(struct api_ctx *c, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

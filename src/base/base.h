@@ -54,7 +54,8 @@ int ioc_buf_append(struct ioc_buf *b, const void *p, size_t n);
 int ioc_buf_puts(struct ioc_buf *b, const char *s);
 int ioc_buf_putc(struct ioc_buf *b, char c);
 int ioc_buf_printf(struct ioc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int ioc_buf_vprintf(struct ioc_buf *b, const char *fmt, va_list ap);
+int ioc_buf_vprintf(struct ioc_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Appends s (n bytes, or strlen when n == (size_t)-1) as a JSON string literal with quotes. */
 int ioc_buf_json_str(struct ioc_buf *b, const char *s, size_t n);
 /* Empties the buffer, keeping its memory. */

@@ -40,10 +40,13 @@ static const struct setting settings[] = {
      "Largest request body in bytes; a larger declared body is answered 413 before it is read."},
     {"http", "max_connections", K_INT, OFF(max_connections), "20000", 1, 1000000,
      "Open client connections at most; further ones are accepted only as others close."},
-    {"http", "idle_timeout_s", K_INT, OFF(idle_timeout_s), "60", 1, 3600,
-     "Keep-alive connections idle for longer are closed."},
-    {"http", "request_timeout_s", K_INT, OFF(request_timeout_s), "10", 1, 600,
-     "A request's headers and body must arrive within this many seconds (slow clients are cut)."},
+    {"http", "request_timeout_s", K_INT, OFF(request_timeout_s), "30", 1, 3600,
+     "Seconds a connection has to deliver a whole request (headers and body), counted from when "
+     "iocd starts waiting for it; idle keep-alive time counts too, so an idle connection is "
+     "closed after it (libh2o 2.2.5 has one timer for both). Slow clients are cut."},
+    {"http", "trust_forwarded_for", K_BOOL, OFF(trust_forwarded_for), "false", 0, 1,
+     "Take the client address from the last X-Forwarded-For entry when the peer is a loopback "
+     "address (set it behind nginx, so logs, audit and the login limit see real clients)."},
     {"http", "gzip", K_BOOL, OFF(gzip), "true", 0, 1,
      "Compress responses with gzip when the client accepts it."},
     {"http", "gzip_min_size", K_INT, OFF(gzip_min_size), "1024", 0, 1 << 30,
@@ -186,6 +189,21 @@ static int on_setting(void *ctx, const char *section, const char *key, const cha
     return rc;
 }
 
+int config_load_text(struct ioc_config *c, const char *text, size_t n, const char *name,
+                     char *err, size_t err_size)
+{
+    struct file_ctx f = {c, name, err, err_size};
+    int line = 0;
+    err[0] = '\0';
+    int rc = ioc_ini_parse(text, n, on_setting, &f, &line);
+    if (rc) {
+        if (!err[0])
+            snprintf(err, err_size, "%s:%d: malformed line", name, line);
+        return IOC_EINVAL;
+    }
+    return 0;
+}
+
 int config_load(struct ioc_config *c, const char *path, char *err, size_t err_size)
 {
     int rc = 0;
@@ -197,16 +215,10 @@ int config_load(struct ioc_config *c, const char *path, char *err, size_t err_si
             snprintf(err, err_size, "%s: %s", path, ioc_strerror(rc));
             return IOC_EINVAL;
         }
-        struct file_ctx f = {c, path, err, err_size};
-        int line = 0;
-        err[0] = '\0';
-        rc = ioc_ini_parse(text, n, on_setting, &f, &line);
+        rc = config_load_text(c, text, n, path, err, err_size);
         free(text);
-        if (rc) {
-            if (!err[0])
-                snprintf(err, err_size, "%s:%d: malformed line", path, line);
-            return IOC_EINVAL;
-        }
+        if (rc)
+            return rc;
     }
     for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++) {
         char name[96];

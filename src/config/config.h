@@ -23,9 +23,9 @@ struct ioc_config {
     /* [http] */
     int64_t max_body;   /* bytes; larger bodies get 413 before they are read */
     int max_connections;
-    int idle_timeout_s;    /* keep-alive connections idle longer are closed */
-    int request_timeout_s; /* a request (headers and body) must arrive within this */
-    int gzip;              /* compress responses when the client accepts it */
+    int request_timeout_s; /* to deliver a whole request; idle keep-alive time included */
+    int trust_forwarded_for; /* client address from X-Forwarded-For when the peer is loopback */
+    int gzip;                /* compress responses when the client accepts it */
     int gzip_min_size;     /* bytes */
     /* [log] */
     char *log_level;
@@ -56,6 +56,10 @@ int config_defaults(struct ioc_config *c);
  * returns IOC_EINVAL and writes "FILE:LINE: reason" (or "IOC_X: reason") into err.
  */
 int config_load(struct ioc_config *c, const char *path, char *err, size_t err_size);
+/* Reads INI text (named `name` in messages) into c, as config_load does with a file; no
+ * environment. Used by config_load and by the fuzzer. */
+int config_load_text(struct ioc_config *c, const char *text, size_t n, const char *name,
+                     char *err, size_t err_size);
 /* Sets one value by section and key from text, with the same checks as the file. */
 int config_set(struct ioc_config *c, const char *section, const char *key, const char *value,
                char *err, size_t err_size);

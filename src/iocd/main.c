@@ -256,7 +256,8 @@ int main(int argc, char **argv)
                              cfg.gzip,
                              cfg.gzip_min_size,
                              cfg.web_root,
-                             access_log};
+                             access_log,
+                             cfg.trust_forwarded_for};
     struct net_app app;
     api_net_app(api, &app);
     if ((rc = net_server_create(&no, &app, &srv)) != 0) {

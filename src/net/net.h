@@ -32,6 +32,7 @@ struct net_options {
     int gzip_min_size;
     const char *web_root;   /* static files, or NULL */
     const char *access_log; /* path, "-" for stdout, NULL or "" for none */
+    int trust_forwarded_for; /* peer from X-Forwarded-For when the connection is from loopback */
 };
 
 /* What a finished request looked like, for metrics. */

@@ -17,6 +17,28 @@
 #define ENV_KEY "ioc"
 
 
+/* The last X-Forwarded-For entry (the address nginx saw), if it looks like an IP address. */
+static void forwarded_peer(h2o_req_t *req, char *peer, size_t size)
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-for"), -1);
+    if (i < 0)
+        return;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    size_t end = v.len, start;
+    while (end > 0 && v.base[end - 1] == ' ')
+        end--;
+    for (start = end; start > 0 && v.base[start - 1] != ',' && v.base[start - 1] != ' ';)
+        start--;
+    size_t n = end - start;
+    if (n == 0 || n >= size || n > 45)
+        return;
+    for (size_t k = start; k < end; k++)
+        if (!isxdigit((unsigned char)v.base[k]) && v.base[k] != '.' && v.base[k] != ':')
+            return;
+    memcpy(peer, v.base + start, n);
+    peer[n] = '\0';
+}
+
 struct net_req *net_req_attach(struct net_loop *loop, h2o_req_t *req)
 {
     struct net_req *r = h2o_mem_alloc_pool(&req->pool, sizeof *r);
@@ -30,6 +52,9 @@ struct net_req *net_req_attach(struct net_loop *loop, h2o_req_t *req)
     socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
     if (len == 0 || h2o_socket_getnumerichost((struct sockaddr *)&ss, len, r->peer) == SIZE_MAX)
         strcpy(r->peer, "unknown");
+    else if (loop->server->opt.trust_forwarded_for &&
+             (strncmp(r->peer, "127.", 4) == 0 || strcmp(r->peer, "::1") == 0))
+        forwarded_peer(req, r->peer, sizeof r->peer);
     h2o_vector_reserve(&req->pool, &req->env, req->env.size + 2);
     req->env.entries[req->env.size++] = h2o_iovec_init(H2O_STRLIT(ENV_KEY));
     req->env.entries[req->env.size++] = h2o_iovec_init((char *)r, sizeof *r);
