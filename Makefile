@@ -39,7 +39,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
 
-.PHONY: all run test asan fuzz fuzzers format format-check deps clean unit-tests
+.PHONY: all web run test asan fuzz fuzzers format format-check deps clean unit-tests
 all: $(BUILD)/iocd $(BUILD)/iocctl
 
 $(BUILD)/obj/%.o: %.c
@@ -80,14 +80,21 @@ asan:
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  all unit-tests
 
+# The web console: web/src → build/web (esbuild bundles, fingerprinted assets, .gz files).
+WEB_SRC := $(shell find web -type f 2>/dev/null) scripts/build-web.mjs package-lock.json
+build/web/index.html: $(WEB_SRC)
+	npm run --silent build
+
+web: build/web/index.html
+
 run:
 	./scripts/deps.sh
-	$(MAKE) all
+	$(MAKE) all web
 	./scripts/run-demo.sh
 
 test:
 	./scripts/deps.sh test
-	$(MAKE) all unit-tests
+	$(MAKE) all unit-tests web
 	./tests/run.sh
 
 deps:

@@ -5,9 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LISTEN=${IOC_SERVER_LISTEN:-127.0.0.1:8080}
 DATA=${IOC_SERVER_DATA_DIR:-./data-run}
-if [ -f package.json ] && [ ! -f build/web/index.html ] || [ web -nt build/web/index.html ]; then
-    [ -f package.json ] && npm run --silent build
-fi
 echo "Starting iocd with the demo province on http://$LISTEN (data in $DATA)"
 echo "Demo accounts are printed below and kept in $DATA/demo-accounts.txt (synthetic demo data)."
 exec ./build/iocd --demo --listen "$LISTEN" --data "$DATA" --web-root build/web

@@ -267,6 +267,25 @@ void api_set_server(struct api *a, struct net_server *s)
     a->server = s;
 }
 
+/* Renders the boundaries the console asks for first, so its first load finds them cached. */
+static void *warm(void *arg)
+{
+    struct api *a = arg;
+    struct store_conn *db = NULL;
+    if (store_conn_open(a->store, 1, &db) != 0)
+        return NULL;
+    char today[11];
+    ioc_date_today_vn(today);
+    static const char *const levels[] = {"province", "commune"};
+    for (size_t i = 0; i < IOC_ARRAY_LEN(levels); i++) {
+        int rc = 0;
+        net_shared_release(api_geojson_render(a, db, levels[i], today, 50,
+                                              atomic_load(&a->units_generation), &rc));
+    }
+    store_conn_close(db);
+    return NULL;
+}
+
 int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
 {
     struct api *a = calloc(1, sizeof *a);
@@ -303,6 +322,7 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
         api_destroy(a);
         return rc;
     }
+    a->warm_started = pthread_create(&a->warm_thread, NULL, warm, a) == 0;
     *out = a;
     return 0;
 }
@@ -311,6 +331,8 @@ void api_destroy(struct api *a)
 {
     if (!a)
         return;
+    if (a->warm_started)
+        pthread_join(a->warm_thread, NULL);
     api_cache_free(a);
     geo_index_destroy(a->geo);
     auth_limiter_destroy(a->limiter);

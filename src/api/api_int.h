@@ -74,6 +74,8 @@ struct api {
     /* metrics: one row per route, plus "static" and "other" */
     struct api_route_metrics *metrics;
     atomic_ullong audit_dropped;
+    pthread_t warm_thread; /* renders the console's GeoJSON at start */
+    int warm_started;
 };
 
 /* One request being handled; lives in the request's pool. */
@@ -157,6 +159,11 @@ void api_cache_free(struct api *a);
 /* The point index for the current generation, rebuilt if stale. */
 const struct geo_index *api_geo_index(struct api_ctx *c);
 int api_geo_rebuild(struct api *a, struct store_conn *db, int64_t generation);
+
+/* h_units.c: the GeoJSON body of (level, at, simplify) for generation gen, from the cache or
+ * rendered and cached; a reference for the caller, or NULL with *rc set. */
+struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, const char *level,
+                                      const char *at, int simplify, int64_t gen, int *rc);
 
 /* metrics.c */
 void api_metrics_done(void *app, const struct net_req_info *info);

@@ -18,7 +18,7 @@ int64_t api_units_generation(struct api_ctx *c)
 {
     struct api *a = c->api;
     int64_t now = ioc_now_ms();
-    int64_t checked = atomic_load(&a->generation_checked_ms);
+    long long checked = atomic_load(&a->generation_checked_ms);
     if (now - checked >= 1000 &&
         atomic_compare_exchange_strong(&a->generation_checked_ms, &checked, now)) {
         char *gen = NULL;

@@ -288,6 +288,33 @@ static int add_feature(void *ctx, const struct store_unit *u, const char *geomet
     return rc ? (g->rc = rc) : 0;
 }
 
+struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, const char *level,
+                                      const char *at, int simplify, int64_t gen, int *rc_out)
+{
+    char key[96];
+    snprintf(key, sizeof key, "geojson|%s|%s|%d", level, at, simplify);
+    struct net_shared *hit = api_cache_get(a, key, gen);
+    if (hit)
+        return hit;
+    struct ioc_buf b;
+    ioc_buf_init(&b, (size_t)256 << 20);
+    ioc_buf_puts(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
+    struct geojson_build g = {&b, simplify, 0, 0};
+    int rc = store_units_each_geometry(db, level, at, add_feature, &g);
+    if (rc == 0)
+        rc = g.rc;
+    if (rc == 0)
+        rc = ioc_buf_puts(&b, "]}");
+    struct net_shared *s = rc == 0 ? net_shared_new(b.data, b.len) : NULL;
+    ioc_buf_free(&b);
+    if (rc == 0 && !s)
+        rc = IOC_ENOMEM;
+    *rc_out = rc;
+    if (s)
+        api_cache_put(a, key, gen, s);
+    return s;
+}
+
 void h_units_geojson(struct api_ctx *c)
 {
     static const char *const known[] = {"level", "at", "simplify", NULL};
@@ -297,36 +324,12 @@ void h_units_geojson(struct api_ctx *c)
     if (api_query_only(c, known) || !level_ok(c, level) || api_query_date(c, "at", at) ||
         int_param(c, "simplify", 0, 0, c->api->cfg->simplify_max_m, &simplify))
         return;
-    if (!level)
-        level = "commune";
-    char key[96];
-    snprintf(key, sizeof key, "geojson|%s|%s|%d", level, at, simplify);
-    int64_t gen = api_units_generation(c);
-    struct net_shared *hit = api_cache_get(c->api, key, gen);
-    if (hit) {
-        send_cached(c, hit, "application/geo+json");
-        return;
-    }
-    struct ioc_buf b;
-    ioc_buf_init(&b, (size_t)256 << 20);
-    ioc_buf_puts(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
-    struct geojson_build g = {&b, simplify, 0, 0};
-    int rc = store_units_each_geometry(c->t->db, level, at, add_feature, &g);
-    if (rc == 0)
-        rc = g.rc;
-    if (rc == 0)
-        rc = ioc_buf_puts(&b, "]}");
-    if (rc) {
-        ioc_buf_free(&b);
+    int rc = 0;
+    struct net_shared *s = api_geojson_render(c->api, c->t->db, level ? level : "commune", at,
+                                              simplify, api_units_generation(c), &rc);
+    if (!s) {
         api_error_rc(c, rc, "boundaries");
         return;
     }
-    struct net_shared *s = net_shared_new(b.data, b.len);
-    ioc_buf_free(&b);
-    if (!s) {
-        api_error(c, 500, "internal", "out of memory");
-        return;
-    }
-    api_cache_put(c->api, key, gen, s);
     send_cached(c, s, "application/geo+json");
 }
