@@ -109,7 +109,7 @@ void h_units_list(struct api_ctx *c)
         json_array_append_new(arr, unit_json(&units[i]));
     store_units_free(units, n);
     json_t *body = json_pack("{s:s, s:i, s:o}", "at", at, "count", (json_int_t)n, "units", arr);
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(body);
     struct net_shared *s = text ? net_shared_new(text, strlen(text)) : NULL;
     free(text);
@@ -272,7 +272,7 @@ static int add_feature(void *ctx, const struct store_unit *u, const char *geomet
     }
     json_t *props = unit_json(u);
     json_object_del(props, "bbox");
-    char *ptext = json_dumps(props, JSON_COMPACT);
+    char *ptext = json_dumps(props, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(props);
     if (g->count++)
         ioc_buf_putc(b, ',');

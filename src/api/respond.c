@@ -44,7 +44,7 @@ void api_error_field(struct api_ctx *c, const char *field, const char *fmt, ...)
 
 void api_json(struct api_ctx *c, int status, json_t *j)
 {
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(j);
     if (!text) {
         static const char oom[] =

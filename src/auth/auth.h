@@ -47,6 +47,8 @@ int auth_password_hash(const char *pw, char **out);
 /* 0 when pw matches hash, IOC_EPERM when not, IOC_EINVAL for a malformed hash. */
 int auth_password_verify(const char *hash, const char *pw);
 
+/* A random password of n - 1 characters (n <= 64) from an alphabet without look-alikes. */
+void auth_password_generate(char *out, size_t n);
 /* 32 random bytes as 64 hex chars + NUL. */
 void auth_token_new(char out[65]);
 /* hex SHA-256 of a token or key, 64 chars + NUL. */

@@ -231,6 +231,10 @@ int main(int argc, char **argv)
                 ioc_strerror(rc));
         goto out;
     }
+    if ((rc = store_claim(st)) != 0) {
+        fprintf(stderr, "iocd: another iocd serves %s\n", cfg.data_dir);
+        goto out;
+    }
     if ((rc = store_writer_start(st, cfg.writer_queue)) != 0)
         goto out;
     if (cfg.demo && (rc = seed_demo(st, &cfg)) != 0)

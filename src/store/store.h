@@ -65,6 +65,11 @@ struct store_stats {
 };
 void store_stats_get(struct store *st, struct store_stats *out);
 
+/* Marks the directory as served by this process (an flock on DATA_DIR/iocd.lock, released at
+ * store_close or exit). IOC_EBUSY if another process serves it. store_restore refuses a claimed
+ * directory. */
+int store_claim(struct store *st);
+
 /* Online, consistent copy of the live database to dest (sqlite3 backup API); dest is written
  * as dest.tmp, fsynced and renamed. Works while iocd writes. */
 int store_backup(struct store_conn *c, const char *dest);

@@ -1,0 +1,304 @@
+/*
+ * auth.c — roles, scopes, passwords, tokens, resolving callers, the login job, permissions.
+ *
+ * Passwords: argon2id through libsodium's crypto_pwhash_str (interactive limits). Session
+ * tokens and API keys: 32 / 24 random bytes, stored only as their SHA-256 (they are random and
+ * long, so a fast hash is enough and lets a lookup use an index). Comparisons of secrets are
+ * constant-time.
+ */
+#include "auth/auth.h"
+#include "base/base.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+static void init_sodium(void)
+{
+    if (sodium_init() < 0)
+        abort(); /* no secure random source: nothing here can work */
+}
+
+static void ensure_sodium(void)
+{
+    pthread_once(&sodium_once, init_sodium);
+}
+
+static const char *const role_names[] = {"anonymous", "staff", "operator", "leader", "admin"};
+
+const char *auth_role_name(int role)
+{
+    return role >= 0 && role <= AUTH_ROLE_ADMIN ? role_names[role] : "anonymous";
+}
+
+int auth_role_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "agency_staff") == 0)
+        return AUTH_ROLE_STAFF;
+    for (int i = AUTH_ROLE_STAFF; i <= AUTH_ROLE_ADMIN; i++)
+        if (strcmp(s, role_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *const auth_scopes[] = {"read:audit",      "read:agencies",    "write:agencies",
+                                   "read:units",      "write:units",      "read:telemetry",
+                                   "write:telemetry", "read:reports",     "write:reports",
+                                   "read:indicators", "write:indicators", "read:datasets"};
+const size_t auth_scopes_count = sizeof auth_scopes / sizeof auth_scopes[0];
+
+int auth_scopes_check(const char *s, char *bad, size_t bad_size)
+{
+    if (!s || !*s)
+        return IOC_EINVAL;
+    const char *p = s;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        int known = 0;
+        for (size_t i = 0; i < auth_scopes_count && !known; i++)
+            known = strlen(auth_scopes[i]) == n && memcmp(auth_scopes[i], p, n) == 0;
+        if (!known) {
+            if (bad && bad_size)
+                snprintf(bad, bad_size, "%.*s", (int)(n < 48 ? n : 48), p);
+            return IOC_EINVAL;
+        }
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+int auth_scopes_has(const char *list, const char *scope)
+{
+    size_t n = strlen(scope);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && memcmp(p, scope, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+int auth_password_policy(const char *pw)
+{
+    size_t n = pw ? strlen(pw) : 0;
+    return n >= 8 && n <= 1024 && ioc_utf8_valid(pw, n) ? 0 : IOC_EINVAL;
+}
+
+int auth_password_hash(const char *pw, char **out)
+{
+    ensure_sodium();
+    char *h = malloc(crypto_pwhash_STRBYTES);
+    if (!h)
+        return IOC_ENOMEM;
+    if (crypto_pwhash_str(h, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        free(h);
+        return IOC_ENOMEM;
+    }
+    *out = h;
+    return 0;
+}
+
+int auth_password_verify(const char *hash, const char *pw)
+{
+    ensure_sodium();
+    if (!hash || strncmp(hash, "$argon2", 7) != 0)
+        return IOC_EINVAL;
+    return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0 ? 0 : IOC_EPERM;
+}
+
+void auth_password_generate(char *out, size_t n)
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    ensure_sodium();
+    for (size_t i = 0; i + 1 < n; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    if (n)
+        out[n - 1] = '\0';
+}
+
+void auth_token_new(char out[65])
+{
+    ensure_sodium();
+    unsigned char b[32];
+    randombytes_buf(b, sizeof b);
+    ioc_hex(b, sizeof b, out);
+    sodium_memzero(b, sizeof b);
+}
+
+void auth_token_hash(const char *token, char out[65])
+{
+    ensure_sodium();
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    ioc_hex(h, sizeof h, out);
+}
+
+void auth_apikey_new(char key[64], char prefix[16])
+{
+    ensure_sodium();
+    unsigned char p[4], s[20];
+    char ph[9], sh[41];
+    randombytes_buf(p, sizeof p);
+    randombytes_buf(s, sizeof s);
+    ioc_hex(p, sizeof p, ph);
+    ioc_hex(s, sizeof s, sh);
+    snprintf(key, 64, "ioc_%s_%s", ph, sh);
+    snprintf(prefix, 16, "%s", ph);
+    sodium_memzero(s, sizeof s);
+    sodium_memzero(sh, sizeof sh);
+}
+
+/* ---- resolving callers ------------------------------------------------------------------ */
+
+static void fill_user(struct auth_principal *p, const struct store_user *u)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = AUTH_USER;
+    p->role = auth_role_parse(u->role);
+    if (p->role < 0)
+        p->role = AUTH_ROLE_NONE;
+    p->user_id = u->id;
+    p->agency_id = u->agency_id;
+    snprintf(p->name, sizeof p->name, "%s", u->username);
+    snprintf(p->display_name, sizeof p->display_name, "%s", u->display_name);
+    snprintf(p->agency_code, sizeof p->agency_code, "%s", u->agency_code ? u->agency_code : "");
+}
+
+int auth_session_resolve(struct store_conn *c, const char *token, int64_t now_ms,
+                         struct auth_principal *p)
+{
+    char hash[65];
+    auth_token_hash(token, hash);
+    struct store_session s = {0};
+    int rc = store_session_get(c, hash, now_ms, &s);
+    if (rc)
+        return IOC_ENOTFOUND;
+    struct store_user u = {0};
+    rc = store_user_get_by_id(c, s.user_id, &u);
+    if (rc == 0 && !u.disabled) {
+        fill_user(p, &u);
+        snprintf(p->csrf, sizeof p->csrf, "%s", s.csrf_token);
+    } else {
+        rc = IOC_ENOTFOUND;
+    }
+    store_user_clear(&u);
+    store_session_clear(&s);
+    return rc;
+}
+
+int auth_key_resolve(struct store_conn *c, const char *key, struct auth_principal *p)
+{
+    if (!key || strncmp(key, "ioc_", 4) != 0 || strlen(key) > 100)
+        return IOC_ENOTFOUND;
+    char hash[65];
+    auth_token_hash(key, hash);
+    struct store_apikey k = {0};
+    if (store_apikey_get_by_hash(c, hash, &k) != 0)
+        return IOC_ENOTFOUND;
+    memset(p, 0, sizeof *p);
+    p->kind = AUTH_KEY;
+    p->role = AUTH_ROLE_NONE;
+    p->key_id = k.id;
+    p->agency_id = k.agency_id;
+    snprintf(p->name, sizeof p->name, "key:%s", k.prefix);
+    snprintf(p->display_name, sizeof p->display_name, "%s", k.name);
+    snprintf(p->agency_code, sizeof p->agency_code, "%s", k.agency_code);
+    snprintf(p->scopes, sizeof p->scopes, "%s", k.scopes);
+    store_apikey_clear(&k);
+    return 0;
+}
+
+/* A valid argon2id hash of a password nobody knows, verified when the username is unknown so
+ * that unknown and known users take the same time. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    char pw[65];
+    auth_token_new(pw);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        dummy_hash[0] = '\0'; /* verify then fails fast; only when memory ran out */
+}
+
+int auth_login_job(struct store_conn *w, void *arg)
+{
+    struct auth_login *l = arg;
+    pthread_once(&dummy_once, make_dummy);
+    struct store_user u = {0};
+    int found = store_user_get(w, l->username, &u) == 0;
+    int ok = auth_password_verify(found ? u.password_hash : dummy_hash, l->password) == 0;
+    int rc = 0;
+    l->rc = found && ok && !u.disabled ? 0 : IOC_EPERM;
+    if (l->rc == 0) {
+        if (l->old_token) {
+            char old[65];
+            auth_token_hash(l->old_token, old);
+            store_session_delete(w, old); /* absent is fine */
+        }
+        char hash[65];
+        auth_token_new(l->token);
+        auth_token_hash(l->token, hash);
+        fill_user(&l->principal, &u);
+        auth_token_new(l->principal.csrf);
+        rc = store_session_add(w, u.id, hash, l->principal.csrf, l->now_ms,
+                               l->now_ms + l->ttl_ms, l->ip);
+    }
+    struct store_audit a = {0};
+    a.ts_ms = l->now_ms;
+    a.actor = (char *)l->username;
+    a.actor_role = (char *)(found ? u.role : "");
+    a.agency_id = found ? u.agency_id : 0;
+    a.action = "session.create";
+    char target[160];
+    snprintf(target, sizeof target, "user:%s", l->username);
+    a.target = target;
+    a.ip = (char *)(l->ip ? l->ip : "");
+    a.outcome = l->rc == 0 && rc == 0 ? "ok" : "denied";
+    a.request_id = "";
+    a.detail = (char *)(l->rc == 0 ? "" : !found ? "unknown user" : u.disabled ? "disabled"
+                                                                              : "wrong password");
+    if (rc == 0)
+        rc = store_audit_add(w, &a);
+    store_user_clear(&u);
+    if (rc) /* a store failure, not a refused login: undo the session */
+        memset(l->token, 0, sizeof l->token);
+    return rc;
+}
+
+/* ---- permissions ------------------------------------------------------------------------ */
+
+int auth_allowed(const struct auth_principal *p, int need, const char *key_scope)
+{
+    if (need == AUTH_PUBLIC)
+        return 0;
+    if (p->kind == AUTH_ANON)
+        return IOC_ENOTFOUND;
+    if (p->kind == AUTH_KEY)
+        return key_scope && auth_scopes_has(p->scopes, key_scope) ? 0 : IOC_EPERM;
+    int min = need == AUTH_SIGNED_IN || need == AUTH_STAFF_UP ? AUTH_ROLE_STAFF
+              : need == AUTH_OPERATOR_UP                     ? AUTH_ROLE_OPERATOR
+              : need == AUTH_LEADER_UP                       ? AUTH_ROLE_LEADER
+                                                             : AUTH_ROLE_ADMIN;
+    return p->role >= min ? 0 : IOC_EPERM;
+}
+
+int auth_agency_allowed(const struct auth_principal *p, int64_t agency_id, int ancestor_ok)
+{
+    (void)ancestor_ok;
+    if (p->kind == AUTH_USER && p->role == AUTH_ROLE_ADMIN)
+        return 0;
+    return p->agency_id && p->agency_id == agency_id ? 0 : IOC_EPERM;
+}

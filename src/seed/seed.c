@@ -1,0 +1,394 @@
+/*
+ * seed.c — the real units of the demo province (data/vn-units/) and the demo organisation.
+ *
+ * Units: units-2024.tsv (valid until 2025-06-30; the source gives no start date, stored as
+ * "0001-01-01" = before the data begins, shown as null), units-2025.tsv (from 2025-07-01), the
+ * 2025 boundaries from the two GeoJSON files, and succession-2025.tsv: for each new commune, its
+ * old units. An old code is linked when the source matched it ("?" entries are left unlinked;
+ * the verbatim text is kept as the note); a link is partial when its text item says so
+ * ("một phần", "phần còn lại …").
+ */
+#include "seed/seed.h"
+#include "auth/auth.h"
+#include "base/base.h"
+#include "geo/geo.h"
+#include "store/store.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OLD_FROM "0001-01-01"
+#define OLD_TO "2025-06-30"
+#define NEW_FROM "2025-07-01"
+#define FILE_MAX ((size_t)64 << 20)
+
+static int seed_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int seed_fail(char *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, 256, fmt, ap);
+    va_end(ap);
+    return IOC_EINVAL;
+}
+
+/* Splits line (modified in place) at tabs into at most max fields. */
+static int split_tabs(char *line, char **f, int max)
+{
+    int n = 0;
+    for (char *p = line; n < max;) {
+        f[n++] = p;
+        char *t = strchr(p, '\t');
+        if (!t)
+            break;
+        *t = '\0';
+        p = t + 1;
+    }
+    return n;
+}
+
+typedef int (*row_fn)(struct store_conn *w, char **f, int nf, void *ctx, char *err,
+                      const char *where);
+
+/* Reads a TSV file: '#' comments, one header line, then rows. */
+static int each_row(struct store_conn *w, const char *dir, const char *file, int nfields,
+                    row_fn fn, void *ctx, char *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char *text = NULL;
+    size_t n = 0;
+    int rc = ioc_file_read(path, FILE_MAX, &text, &n);
+    if (rc)
+        return seed_fail(err, "%s: %s", path, ioc_strerror(rc));
+    int lineno = 0, header = 1;
+    rc = 0;
+    for (char *line = text, *next; rc == 0 && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        if (header) {
+            header = 0;
+            continue;
+        }
+        char *f[8];
+        int nf = split_tabs(line, f, 8);
+        char where[4200];
+        snprintf(where, sizeof where, "%s:%d", file, lineno);
+        if (nf < nfields) {
+            rc = seed_fail(err, "%s: %d fields, expected %d", where, nf, nfields);
+            break;
+        }
+        if (!ioc_utf8_valid(line, strlen(line))) {
+            rc = seed_fail(err, "%s: not UTF-8", where);
+            break;
+        }
+        rc = fn(w, f, nf, ctx, err, where);
+    }
+    free(text);
+    return rc;
+}
+
+static char *nfc(const char *s)
+{
+    char *out = NULL;
+    return ioc_text_nfc(s, strlen(s), &out, NULL) == 0 ? out : NULL;
+}
+
+static int put_unit(struct store_conn *w, struct store_unit *u, char *err, const char *where)
+{
+    int rc = store_unit_put(w, u, NULL, NULL);
+    if (rc)
+        return seed_fail(err, "%s: unit %s: %s", where, u->code, ioc_strerror(rc));
+    return 0;
+}
+
+/* units-2024.tsv: code, level, type, full name, parent code. */
+static int row_2024(struct store_conn *w, char **f, int nf, void *ctx, char *err,
+                    const char *where)
+{
+    (void)nf;
+    int *count = ctx;
+    char *full = nfc(f[3]), *type = nfc(f[2]);
+    if (!full || !type) {
+        free(full);
+        free(type);
+        return seed_fail(err, "%s: bad text", where);
+    }
+    size_t tl = strlen(type);
+    const char *shortname = strncmp(full, type, tl) == 0 && full[tl] == ' ' ? full + tl + 1 : full;
+    struct store_unit u = {0};
+    u.code = f[0];
+    u.level = f[1];
+    u.type = type;
+    u.name = (char *)shortname;
+    u.full_name = full;
+    u.name_en = "";
+    u.parent_code = f[4];
+    u.valid_from = OLD_FROM;
+    u.valid_to = OLD_TO;
+    int rc = put_unit(w, &u, err, where);
+    free(full);
+    free(type);
+    *count += rc == 0;
+    return rc;
+}
+
+/* units-2025.tsv: code, level, type, name, English name, parent code. */
+static int row_2025(struct store_conn *w, char **f, int nf, void *ctx, char *err,
+                    const char *where)
+{
+    (void)nf;
+    int *count = ctx;
+    char *name = nfc(f[3]), *type = nfc(f[2]);
+    struct ioc_buf full;
+    ioc_buf_init(&full, 0);
+    ioc_buf_printf(&full, "%s %s", type ? type : "", name ? name : "");
+    int rc = name && type && full.data ? 0 : seed_fail(err, "%s: bad text", where);
+    if (rc == 0) {
+        struct store_unit u = {0};
+        u.code = f[0];
+        u.level = f[1];
+        u.type = type;
+        u.name = name;
+        u.full_name = full.data;
+        u.name_en = f[4];
+        u.parent_code = f[5];
+        u.valid_from = NEW_FROM;
+        u.valid_to = "";
+        rc = put_unit(w, &u, err, where);
+    }
+    ioc_buf_free(&full);
+    free(name);
+    free(type);
+    *count += rc == 0;
+    return rc;
+}
+
+static int boundaries(struct store_conn *w, const char *dir, const char *file, int *count,
+                      char *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char *text = NULL;
+    size_t n = 0;
+    int rc = ioc_file_read(path, FILE_MAX, &text, &n);
+    if (rc)
+        return seed_fail(err, "%s: %s", path, ioc_strerror(rc));
+    struct geo_feature *fs = NULL;
+    size_t nf = 0;
+    struct geo_error ge;
+    rc = geo_features_parse(text, n, 10000, &fs, &nf, &ge);
+    free(text);
+    if (rc)
+        return seed_fail(err, "%s: feature %ld: %s", file, ge.feature, ge.message);
+    for (size_t i = 0; rc == 0 && i < nf; i++) {
+        struct store_unit u = {0};
+        rc = store_unit_get(w, fs[i].code, NEW_FROM, &u);
+        if (rc) {
+            rc = seed_fail(err, "%s: feature %zu: no unit %s from %s", file, i, fs[i].code,
+                           NEW_FROM);
+            break;
+        }
+        u.area_km2 = fs[i].area_km2;
+        memcpy(u.bbox, fs[i].bbox, sizeof u.bbox);
+        rc = store_unit_put(w, &u, fs[i].geometry, NULL);
+        store_unit_clear(&u);
+        if (rc)
+            rc = seed_fail(err, "%s: feature %zu: %s", file, i, ioc_strerror(rc));
+        else
+            (*count)++;
+    }
+    geo_features_free(fs, nf);
+    return rc;
+}
+
+/* The text item naming an old unit (by its full name), or NULL. */
+static const char *find_item(const char *text, const char *full_name, size_t *len)
+{
+    size_t fl = strlen(full_name);
+    for (const char *p = text; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *end = strstr(p, ", ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n >= fl && strncmp(p, full_name, fl) == 0 && (n == fl || p[fl] == ' ')) {
+            *len = n;
+            return p;
+        }
+        p = end;
+    }
+    return NULL;
+}
+
+/* succession-2025.tsv: new code, new name, old codes, predecessors text. */
+static int row_succession(struct store_conn *w, char **f, int nf, void *ctx, char *err,
+                          const char *where)
+{
+    (void)nf;
+    int *count = ctx;
+    struct store_unit nu = {0};
+    int rc = store_unit_get(w, f[0], NEW_FROM, &nu);
+    if (rc)
+        return seed_fail(err, "%s: no new unit %s", where, f[0]);
+    char *note = nfc(f[3]);
+    char *codes = strdup(f[2]);
+    for (char *save = NULL, *c = strtok_r(codes, ",", &save); rc == 0 && c;
+         c = strtok_r(NULL, ",", &save)) {
+        if (strcmp(c, "?") == 0)
+            continue;
+        struct store_unit ou = {0};
+        if (store_unit_get(w, c, OLD_TO, &ou) != 0) {
+            rc = seed_fail(err, "%s: no old unit %s", where, c);
+            break;
+        }
+        size_t len = 0;
+        const char *item = note ? find_item(note, ou.full_name, &len) : NULL;
+        int partial = 0;
+        if (item) {
+            char *it = strndup(item, len);
+            partial = it && (strstr(it, "một phần") || strstr(it, "phần còn lại"));
+            free(it);
+        }
+        rc = store_succession_put(w, ou.id, nu.id, partial, note ? note : "");
+        if (rc)
+            rc = seed_fail(err, "%s: link %s → %s: %s", where, c, f[0], ioc_strerror(rc));
+        else
+            (*count)++;
+        store_unit_clear(&ou);
+    }
+    free(codes);
+    free(note);
+    store_unit_clear(&nu);
+    return rc;
+}
+
+static int bump_generation(struct store_conn *w)
+{
+    char *g = NULL;
+    long long v = store_meta_get(w, "units_generation", &g) == 0 ? atoll(g) : 0;
+    free(g);
+    char text[32];
+    snprintf(text, sizeof text, "%lld", v + 1);
+    return store_meta_set(w, "units_generation", text);
+}
+
+int seed_units_job(struct store_conn *w, void *arg)
+{
+    struct seed_units *s = arg;
+    s->error[0] = '\0';
+    s->units = s->boundaries = s->successions = 0;
+    int rc = each_row(w, s->dir, "units-2024.tsv", 5, row_2024, &s->units, s->error);
+    if (rc == 0)
+        rc = each_row(w, s->dir, "units-2025.tsv", 6, row_2025, &s->units, s->error);
+    if (rc == 0)
+        rc = boundaries(w, s->dir, "dongnai-2025-province.geojson", &s->boundaries, s->error);
+    if (rc == 0)
+        rc = boundaries(w, s->dir, "dongnai-2025-communes.geojson", &s->boundaries, s->error);
+    if (rc == 0)
+        rc = each_row(w, s->dir, "succession-2025.tsv", 4, row_succession, &s->successions,
+                      s->error);
+    if (rc == 0)
+        rc = bump_generation(w);
+    return rc;
+}
+
+/* ---- the demo organisation -------------------------------------------------------------- */
+
+static const struct {
+    const char *code, *name;
+} departments[] = {
+    {"VP-UBND", "Văn phòng Ủy ban nhân dân Thành phố Đồng Nai"},
+    {"SO-NV", "Sở Nội vụ"},
+    {"SO-TC", "Sở Tài chính"},
+    {"SO-XD", "Sở Xây dựng"},
+    {"SO-NNMT", "Sở Nông nghiệp và Môi trường"},
+    {"SO-KHCN", "Sở Khoa học và Công nghệ"},
+    {"SO-CT", "Sở Công Thương"},
+    {"SO-YT", "Sở Y tế"},
+    {"SO-GDDT", "Sở Giáo dục và Đào tạo"},
+    {"SO-VHTTDL", "Sở Văn hóa, Thể thao và Du lịch"},
+    {"SO-TP", "Sở Tư pháp"},
+    {"SO-DTTG", "Sở Dân tộc và Tôn giáo"},
+    {"TTR", "Thanh tra Thành phố Đồng Nai"},
+};
+
+/* One people's committee per commune in force today. */
+static int commune_agencies(struct store_conn *w)
+{
+    char today[11];
+    ioc_date_today_vn(today);
+    struct store_unit_query q = {"commune", today, NULL, NULL, 0, 0};
+    struct store_unit *u = NULL;
+    size_t n = 0;
+    int rc = store_units_find(w, &q, &u, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char code[64], name[300];
+        snprintf(code, sizeof code, "UBND-%s", u[i].code);
+        snprintf(name, sizeof name, "Ủy ban nhân dân %s", u[i].full_name);
+        rc = store_agency_add(w, code, name, "UBND-75", u[i].code, NULL);
+    }
+    store_units_free(u, n);
+    return rc;
+}
+
+static int add_user(struct store_conn *w, const char *name, const char *display, const char *role,
+                    const char *agency, char **password)
+{
+    if (!*password) {
+        char pw[13];
+        auth_password_generate(pw, sizeof pw);
+        *password = strdup(pw);
+        if (!*password)
+            return IOC_ENOMEM;
+    }
+    char *hash = NULL;
+    int rc = auth_password_hash(*password, &hash);
+    if (rc == 0)
+        rc = store_user_add(w, name, display, role, agency, hash, NULL);
+    free(hash);
+    return rc;
+}
+
+int seed_demo_job(struct store_conn *w, void *arg)
+{
+    struct seed_demo *d = arg;
+    d->error[0] = '\0';
+    d->created = 0;
+    char *seeded = NULL;
+    if (store_meta_get(w, "demo_seeded", &seeded) == 0) {
+        free(seeded);
+        return 0;
+    }
+    int rc = store_agency_add(w, "UBND-75", "Ủy ban nhân dân Thành phố Đồng Nai", NULL, "75", NULL);
+    for (size_t i = 0; rc == 0 && i < IOC_ARRAY_LEN(departments); i++)
+        rc = store_agency_add(w, departments[i].code, departments[i].name, "UBND-75", NULL, NULL);
+    if (rc)
+        return seed_fail(d->error, "agencies: %s", ioc_strerror(rc));
+    rc = commune_agencies(w);
+    if (rc)
+        return seed_fail(d->error, "commune agencies: %s", ioc_strerror(rc));
+    rc = add_user(w, "admin", "Quản trị viên (dữ liệu mẫu)", "admin", NULL, &d->password_admin);
+    if (rc == 0)
+        rc = add_user(w, "leader", "Lãnh đạo UBND (dữ liệu mẫu)", "leader", NULL,
+                      &d->password_leader);
+    if (rc == 0)
+        rc = add_user(w, "operator", "Trực ban IOC (dữ liệu mẫu)", "operator", NULL,
+                      &d->password_operator);
+    if (rc == 0)
+        rc = add_user(w, "staff", "Cán bộ Sở Nông nghiệp và Môi trường (dữ liệu mẫu)", "staff",
+                      "SO-NNMT", &d->password_staff);
+    if (rc == 0)
+        rc = store_meta_set(w, "demo_seeded", "1");
+    if (rc)
+        return seed_fail(d->error, "demo users: %s", ioc_strerror(rc));
+    d->created = 1;
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* audit.c — the audit log: one row per state change or refused attempt; newest first. */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void store_audit_clear(struct store_audit *a)
+{
+    if (!a)
+        return;
+    free(a->actor);
+    free(a->actor_role);
+    free(a->action);
+    free(a->target);
+    free(a->ip);
+    free(a->outcome);
+    free(a->request_id);
+    free(a->detail);
+    memset(a, 0, sizeof *a);
+}
+
+void store_audits_free(struct store_audit *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++)
+        store_audit_clear(&a[i]);
+    free(a);
+}
+
+int store_audit_add(struct store_conn *w, const struct store_audit *a)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "INSERT INTO audit (ts_ms, actor, actor_role, agency_id, action, "
+                              "target, ip, outcome, request_id, detail) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, a->ts_ms ? a->ts_ms : ioc_now_ms());
+    store_bind_text(s, 2, a->actor ? a->actor : "anonymous");
+    store_bind_text(s, 3, a->actor_role ? a->actor_role : "");
+    sqlite3_bind_int64(s, 4, a->agency_id);
+    store_bind_text(s, 5, a->action ? a->action : "");
+    store_bind_text(s, 6, a->target ? a->target : "");
+    store_bind_text(s, 7, a->ip ? a->ip : "");
+    store_bind_text(s, 8, a->outcome ? a->outcome : "ok");
+    store_bind_text(s, 9, a->request_id ? a->request_id : "");
+    store_bind_text(s, 10, a->detail ? a->detail : "");
+    return store_step_done(s);
+}
+
+int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
+                     struct store_audit **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(
+        c,
+        "SELECT id, ts_ms, actor, actor_role, agency_id, action, target, ip, outcome, "
+        "request_id, detail FROM audit WHERE (?1 IS NULL OR actor = ?1) "
+        "AND (?2 IS NULL OR action = ?2 OR (substr(?2, -1) = '*' AND "
+        "substr(action, 1, length(?2) - 1) = substr(?2, 1, length(?2) - 1))) "
+        "AND (?3 IS NULL OR outcome = ?3) AND (?4 IS NULL OR target = ?4) "
+        "AND (?5 = 0 OR ts_ms >= ?5) AND (?6 = 0 OR ts_ms <= ?6) AND (?7 = 0 OR id < ?7) "
+        "ORDER BY id DESC LIMIT ?8",
+        &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, q->actor);
+    store_bind_text(s, 2, q->action);
+    store_bind_text(s, 3, q->outcome);
+    store_bind_text(s, 4, q->target);
+    sqlite3_bind_int64(s, 5, q->since_ms);
+    sqlite3_bind_int64(s, 6, q->until_ms);
+    sqlite3_bind_int64(s, 7, q->before_id);
+    sqlite3_bind_int(s, 8, q->limit > 0 && q->limit <= 1000 ? q->limit : 100);
+    struct store_audit *a = NULL;
+    size_t len = 0, cap = 0;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 32;
+            struct store_audit *b = realloc(a, cap * sizeof *a);
+            if (!b)
+                break;
+            a = b;
+        }
+        struct store_audit *r = &a[len];
+        memset(r, 0, sizeof *r);
+        r->id = sqlite3_column_int64(s, 0);
+        r->ts_ms = sqlite3_column_int64(s, 1);
+        r->agency_id = sqlite3_column_int64(s, 4);
+        char **str[] = {&r->actor, &r->actor_role, NULL,        &r->action,    &r->target,
+                        &r->ip,    &r->outcome,    &r->request_id, &r->detail};
+        int bad = 0;
+        for (int i = 0; i < 9; i++)
+            if (str[i] && !(*str[i] = store_col_dup(s, 2 + i)))
+                bad = 1;
+        len++;
+        if (bad)
+            break;
+    }
+    sqlite3_finalize(s);
+    if (step != SQLITE_DONE) {
+        store_audits_free(a, len);
+        return step == SQLITE_ROW ? IOC_ENOMEM : store_rc(step) ? store_rc(step) : IOC_EIO;
+    }
+    *out = a;
+    *n = len;
+    return 0;
+}

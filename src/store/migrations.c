@@ -1,0 +1,96 @@
+/*
+ * migrations.c — the schema of ioc.db, as an ordered list of scripts. Script i brings the
+ * schema from version i to i + 1; store_open applies those not yet recorded in
+ * schema_migrations, each in its own transaction. Never edit a script that has shipped: add one.
+ */
+#include "store/store_int.h"
+
+const char *const store_migrations[] = {
+    /* 1: metadata, units and succession, accounts, audit */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+
+    "CREATE TABLE units ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('province','district','commune')),"
+    "  type TEXT NOT NULL DEFAULT '',"
+    "  name TEXT NOT NULL,"
+    "  full_name TEXT NOT NULL DEFAULT '',"
+    "  name_en TEXT NOT NULL DEFAULT '',"
+    "  name_folded TEXT NOT NULL DEFAULT '',"
+    "  parent_code TEXT NOT NULL DEFAULT '',"
+    "  valid_from TEXT NOT NULL,"
+    "  valid_to TEXT NOT NULL DEFAULT '',"
+    "  area_km2 REAL NOT NULL DEFAULT 0,"
+    "  min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,"
+    "  geometry TEXT,"
+    "  UNIQUE (code, valid_from));"
+    "CREATE INDEX units_level ON units (level, valid_from, valid_to);"
+    "CREATE INDEX units_parent ON units (parent_code);"
+
+    "CREATE TABLE successions ("
+    "  old_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,"
+    "  new_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,"
+    "  partial INTEGER NOT NULL DEFAULT 0,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (old_id, new_id));"
+    "CREATE INDEX successions_new ON successions (new_id);"
+
+    "CREATE TABLE agencies ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  parent_id INTEGER REFERENCES agencies(id),"
+    "  unit_code TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL);"
+
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE,"
+    "  display_name TEXT NOT NULL DEFAULT '',"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','leader','operator','staff')),"
+    "  agency_id INTEGER REFERENCES agencies(id),"
+    "  password_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL);"
+
+    "CREATE TABLE sessions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  csrf_token TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  expires_ms INTEGER NOT NULL,"
+    "  ip TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX sessions_user ON sessions (user_id);"
+    "CREATE INDEX sessions_expiry ON sessions (expires_ms);"
+
+    "CREATE TABLE api_keys ("
+    "  id INTEGER PRIMARY KEY,"
+    "  prefix TEXT NOT NULL,"
+    "  key_hash TEXT NOT NULL UNIQUE,"
+    "  agency_id INTEGER NOT NULL REFERENCES agencies(id),"
+    "  scopes TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  created_ms INTEGER NOT NULL,"
+    "  revoked_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX api_keys_agency ON api_keys (agency_id);"
+
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts_ms INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  actor_role TEXT NOT NULL DEFAULT '',"
+    "  agency_id INTEGER NOT NULL DEFAULT 0,"
+    "  action TEXT NOT NULL,"
+    "  target TEXT NOT NULL DEFAULT '',"
+    "  ip TEXT NOT NULL DEFAULT '',"
+    "  outcome TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX audit_ts ON audit (ts_ms);"
+    "CREATE INDEX audit_actor ON audit (actor, id);"
+    "CREATE INDEX audit_action ON audit (action, id);",
+};
+
+const int store_migrations_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -1,0 +1,432 @@
+/*
+ * sqlite.c — opening ioc.db, connections, migrations, metadata, transactions, integrity,
+ * backup and restore: the SQLite-specific ground the other store files stand on.
+ *
+ * Every connection: WAL journal, synchronous=FULL (a commit is on disk before it returns),
+ * foreign keys on, a busy timeout of STORE_BUSY_MS. SQLite result codes become IOC_E* here
+ * (store_rc) and nowhere else.
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int store_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW: return 0;
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return IOC_EEXIST;
+        return IOC_EINVAL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return IOC_EBUSY;
+    case SQLITE_NOMEM: return IOC_ENOMEM;
+    case SQLITE_TOOBIG: return IOC_ETOOBIG;
+    case SQLITE_NOTFOUND: return IOC_ENOTFOUND;
+    case SQLITE_READONLY: return IOC_EPERM;
+    default: return IOC_EIO;
+    }
+}
+
+int store_prepare(struct store_conn *c, const char *sql, sqlite3_stmt **out)
+{
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, out, NULL);
+    if (rc != SQLITE_OK) {
+        ioc_log(IOC_LOG_ERROR, "store: prepare failed: %s", sqlite3_errmsg(c->db));
+        return store_rc(rc) ? store_rc(rc) : IOC_EIO;
+    }
+    return 0;
+}
+
+int store_exec(struct store_conn *c, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+        ioc_log(IOC_LOG_ERROR, "store: %s", msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return store_rc(rc);
+}
+
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+char *store_col_dup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return strdup(t ? (const char *)t : "");
+}
+
+int store_step_done(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    int ext = sqlite3_extended_errcode(sqlite3_db_handle(s));
+    sqlite3_finalize(s);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        return 0;
+    return store_rc(rc == SQLITE_CONSTRAINT ? ext : rc);
+}
+
+int store_open_conn(struct store *st, int readonly, struct store_conn **out)
+{
+    struct store_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return IOC_ENOMEM;
+    c->st = st;
+    c->readonly = readonly;
+    int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY
+                                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(st->path, &c->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        ioc_log(IOC_LOG_ERROR, "store: cannot open %s: %s", st->path,
+                c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        free(c);
+        return IOC_EIO;
+    }
+    sqlite3_busy_timeout(c->db, STORE_BUSY_MS);
+    sqlite3_extended_result_codes(c->db, 1);
+    rc = store_exec(c, readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                  "PRAGMA foreign_keys=ON;");
+    if (rc) {
+        sqlite3_close(c->db);
+        free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+int store_conn_open(struct store *st, int readonly, struct store_conn **out)
+{
+    return store_open_conn(st, readonly, out);
+}
+
+void store_conn_close(struct store_conn *c)
+{
+    if (!c)
+        return;
+    sqlite3_close_v2(c->db);
+    free(c);
+}
+
+int store_schema_version_latest(void)
+{
+    return store_migrations_count;
+}
+
+int store_schema_version(struct store_conn *c, int *out)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", &s);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(s) == SQLITE_ROW ? 0 : IOC_EIO;
+    if (rc == 0)
+        *out = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int migrate(struct store_conn *c)
+{
+    int rc = store_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    int have = 0;
+    if (rc == 0)
+        rc = store_schema_version(c, &have);
+    if (rc)
+        return rc;
+    if (have > store_migrations_count) {
+        ioc_log(IOC_LOG_ERROR, "store: the database has schema %d, newer than this build (%d)",
+                have, store_migrations_count);
+        return IOC_EINVAL;
+    }
+    for (int v = have; v < store_migrations_count; v++) {
+        rc = store_exec(c, "BEGIN IMMEDIATE");
+        if (rc == 0)
+            rc = store_exec(c, store_migrations[v]);
+        sqlite3_stmt *s = NULL;
+        if (rc == 0)
+            rc = store_prepare(c, "INSERT INTO schema_migrations VALUES (?, ?)", &s);
+        if (rc == 0) {
+            char now[32];
+            ioc_time_rfc3339(ioc_now_ms(), now);
+            sqlite3_bind_int(s, 1, v + 1);
+            store_bind_text(s, 2, now);
+            rc = store_step_done(s);
+        }
+        if (rc == 0)
+            rc = store_exec(c, "COMMIT");
+        if (rc) {
+            store_exec(c, "ROLLBACK");
+            ioc_log(IOC_LOG_ERROR, "store: migration %d failed", v + 1);
+            return rc;
+        }
+        ioc_log(IOC_LOG_INFO, "store: applied migration %d", v + 1);
+    }
+    return 0;
+}
+
+int store_open(const char *data_dir, struct store **out)
+{
+    struct store *st = calloc(1, sizeof *st);
+    if (!st)
+        return IOC_ENOMEM;
+    st->dir = strdup(data_dir);
+    size_t n = strlen(data_dir) + 16;
+    st->path = malloc(n);
+    if (!st->dir || !st->path) {
+        store_close(st);
+        return IOC_ENOMEM;
+    }
+    snprintf(st->path, n, "%s/ioc.db", data_dir);
+    pthread_mutex_init(&st->lock, NULL);
+    pthread_cond_init(&st->wake, NULL);
+    struct store_conn *c = NULL;
+    int rc = store_open_conn(st, 0, &c);
+    if (rc == 0)
+        rc = migrate(c);
+    store_conn_close(c);
+    if (rc) {
+        store_close(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    store_writer_stop(st);
+    if (st->claim_fd > 0)
+        close(st->claim_fd);
+    pthread_mutex_destroy(&st->lock);
+    pthread_cond_destroy(&st->wake);
+    free(st->dir);
+    free(st->path);
+    free(st);
+}
+
+int store_integrity_check(struct store_conn *c, int *ok, char **msg)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "PRAGMA integrity_check", &s);
+    if (rc)
+        return rc;
+    struct ioc_buf b;
+    ioc_buf_init(&b, 1 << 20);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (b.len)
+            ioc_buf_putc(&b, '\n');
+        ioc_buf_puts(&b, (const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        ioc_buf_free(&b);
+        return store_rc(rc) ? store_rc(rc) : IOC_EIO;
+    }
+    *ok = b.data && strcmp(b.data, "ok") == 0;
+    if (msg)
+        *msg = ioc_buf_steal(&b);
+    ioc_buf_free(&b);
+    return 0;
+}
+
+static int64_t file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+void store_stats_get(struct store *st, struct store_stats *out)
+{
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", st->path);
+    out->db_bytes = file_size(st->path);
+    out->wal_bytes = file_size(wal);
+    pthread_mutex_lock(&st->lock);
+    out->writer_queue_len = st->queued;
+    pthread_mutex_unlock(&st->lock);
+    out->writer_commits = atomic_load(&st->commits);
+    out->writer_jobs = atomic_load(&st->jobs);
+}
+
+int store_tx(struct store_conn *c, store_job_fn job, void *arg)
+{
+    int rc = store_exec(c, "BEGIN IMMEDIATE");
+    if (rc)
+        return rc;
+    rc = job(c, arg);
+    if (rc == 0)
+        rc = store_exec(c, "COMMIT");
+    if (rc)
+        store_exec(c, "ROLLBACK");
+    return rc;
+}
+
+/* ---- metadata --------------------------------------------------------------------------- */
+
+int store_meta_get(struct store_conn *c, const char *key, char **out)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "SELECT value FROM meta WHERE key = ?", &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, key);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = store_col_dup(s, 0);
+        rc = *out ? 0 : IOC_ENOMEM;
+    } else {
+        rc = rc == SQLITE_DONE ? IOC_ENOTFOUND : store_rc(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_meta_set(struct store_conn *w, const char *key, const char *value)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, value);
+    return store_step_done(s);
+}
+
+/* ---- backup and restore ----------------------------------------------------------------- */
+
+static int fsync_path(const char *path, int dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0)
+        return IOC_EIO;
+    int rc = fsync(fd) == 0 ? 0 : IOC_EIO;
+    close(fd);
+    return rc;
+}
+
+static int dir_of(const char *path, char *out, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return snprintf(out, n, "."), 0;
+    snprintf(out, n, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
+    return 0;
+}
+
+/* Copies the database of src (a connection) into the file dest, crash-safely. */
+static int copy_db(sqlite3 *src, const char *dest)
+{
+    char tmp[4096], dir[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", dest);
+    unlink(tmp);
+    sqlite3 *out = NULL;
+    int rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_backup *b = sqlite3_backup_init(out, "main", src, "main");
+        if (!b) {
+            rc = sqlite3_errcode(out);
+        } else {
+            while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+                   rc == SQLITE_LOCKED)
+                sqlite3_sleep(5);
+            sqlite3_backup_finish(b);
+            rc = rc == SQLITE_DONE ? sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL,
+                                                  NULL)
+                                   : rc;
+        }
+    }
+    sqlite3_close(out);
+    int r = rc == SQLITE_OK ? 0 : IOC_EIO;
+    if (r == 0)
+        r = fsync_path(tmp, 0);
+    if (r == 0 && rename(tmp, dest) != 0)
+        r = IOC_EIO;
+    dir_of(dest, dir, sizeof dir);
+    if (r == 0)
+        r = fsync_path(dir, 1);
+    if (r)
+        unlink(tmp);
+    return r;
+}
+
+int store_backup(struct store_conn *c, const char *dest)
+{
+    return copy_db(c->db, dest);
+}
+
+int store_claim(struct store *st)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/iocd.lock", st->dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return IOC_EIO;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return IOC_EBUSY;
+    }
+    st->claim_fd = fd;
+    return 0;
+}
+
+int store_restore(const char *data_dir, const char *src)
+{
+    sqlite3 *in = NULL;
+    int rc = IOC_EINVAL, lockfd = -1;
+    if (sqlite3_open_v2(src, &in, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        goto out;
+    struct store_conn sc = {in, NULL, 1};
+    int ok = 0, version = 0;
+    if (store_integrity_check(&sc, &ok, NULL) != 0 || !ok)
+        goto out;
+    if (store_schema_version(&sc, &version) != 0 || version < 1 ||
+        version > store_migrations_count)
+        goto out;
+    /* No iocd may be serving the directory (it holds the claim, see store_claim). */
+    char live[4096], keep[4096], lockpath[4096];
+    snprintf(live, sizeof live, "%s/ioc.db", data_dir);
+    snprintf(keep, sizeof keep, "%s/ioc.db.before-restore", data_dir);
+    snprintf(lockpath, sizeof lockpath, "%s/iocd.lock", data_dir);
+    lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        rc = lockfd < 0 ? IOC_EIO : IOC_EBUSY;
+        goto out;
+    }
+    if (access(live, F_OK) == 0 && rename(live, keep) != 0) {
+        rc = IOC_EIO;
+        goto out;
+    }
+    char side[4200];
+    snprintf(side, sizeof side, "%s-wal", live);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", live);
+    unlink(side);
+    rc = copy_db(in, live);
+out:
+    if (lockfd >= 0)
+        close(lockfd);
+    sqlite3_close(in);
+    return rc;
+}

@@ -1,0 +1,61 @@
+/* store_int.h — what the files of src/store/ share. Nothing outside src/store/ includes this. */
+#ifndef IOC_STORE_INT_H
+#define IOC_STORE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+
+#include "base/base.h"
+#include "store/store.h"
+
+struct store_job {
+    store_job_fn job;
+    store_done_fn done;
+    void *arg;
+    int rc;
+    struct store_job *next;
+};
+
+struct store {
+    char *dir;
+    char *path;   /* DATA_DIR/ioc.db */
+    int claim_fd; /* DATA_DIR/iocd.lock held by a serving iocd, else 0 */
+    /* writer */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;     /* jobs queued or stop asked */
+    struct store_job *head, *tail;
+    int queued, queue_max;
+    int running, stopping;
+    pthread_t thread;
+    struct store_conn *wconn;
+    atomic_llong commits, jobs;
+};
+
+struct store_conn {
+    sqlite3 *db;
+    struct store *st;
+    int readonly;
+};
+
+#define STORE_BUSY_MS 5000
+
+/* sqlite.c */
+int store_rc(int sqlite_rc);
+/* Prepares sql on c; logs and returns IOC_EIO on failure. */
+int store_prepare(struct store_conn *c, const char *sql, sqlite3_stmt **out);
+/* Runs SQL without results (no user data in it). */
+int store_exec(struct store_conn *c, const char *sql);
+/* Binds a text (NULL binds NULL). */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* A malloc'd copy of column i ("" for NULL); NULL only on ENOMEM. */
+char *store_col_dup(sqlite3_stmt *s, int i);
+/* Steps a statement that returns no rows; maps constraint errors. Finalizes it. */
+int store_step_done(sqlite3_stmt *s);
+int store_open_conn(struct store *st, int readonly, struct store_conn **out);
+
+/* migrations.c */
+extern const char *const store_migrations[];
+extern const int store_migrations_count;
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * units.c — administrative units with validity periods, their boundaries, and succession links.
+ *
+ * "In force on D": valid_from <= D and (valid_to = '' or D <= valid_to); dates are ISO strings,
+ * which compare correctly as text.
+ */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define UNIT_COLS                                                                                  \
+    "u.id, u.code, u.level, u.type, u.name, u.full_name, u.name_en, u.parent_code, u.valid_from, " \
+    "u.valid_to, u.area_km2, u.min_lon, u.min_lat, u.max_lon, u.max_lat, u.geometry IS NOT NULL"
+#define IN_FORCE "u.valid_from <= ?%d AND (u.valid_to = '' OR ?%d <= u.valid_to)"
+
+void store_unit_clear(struct store_unit *u)
+{
+    if (!u)
+        return;
+    free(u->code);
+    free(u->level);
+    free(u->type);
+    free(u->name);
+    free(u->full_name);
+    free(u->name_en);
+    free(u->parent_code);
+    free(u->valid_from);
+    free(u->valid_to);
+    memset(u, 0, sizeof *u);
+}
+
+void store_units_free(struct store_unit *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++)
+        store_unit_clear(&a[i]);
+    free(a);
+}
+
+/* Fills u from the UNIT_COLS columns starting at column `at`. */
+static int unit_row(sqlite3_stmt *s, int at, struct store_unit *u)
+{
+    memset(u, 0, sizeof *u);
+    u->id = sqlite3_column_int64(s, at);
+    char **str[] = {&u->code,      &u->level,       &u->type,       &u->name,    &u->full_name,
+                    &u->name_en,   &u->parent_code, &u->valid_from, &u->valid_to};
+    for (int i = 0; i < 9; i++)
+        if (!(*str[i] = store_col_dup(s, at + 1 + i))) {
+            store_unit_clear(u);
+            return IOC_ENOMEM;
+        }
+    u->area_km2 = sqlite3_column_double(s, at + 10);
+    for (int i = 0; i < 4; i++)
+        u->bbox[i] = sqlite3_column_double(s, at + 11 + i);
+    u->has_geometry = sqlite3_column_int(s, at + 15);
+    return 0;
+}
+
+/* Collects every row of s (UNIT_COLS at column 0) into an array; finalizes s. */
+static int unit_rows(sqlite3_stmt *s, struct store_unit **out, size_t *n)
+{
+    struct store_unit *a = NULL;
+    size_t len = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct store_unit *b = realloc(a, cap * sizeof *a);
+            if (!b) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            a = b;
+        }
+        if (unit_row(s, 0, &a[len]) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        len++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        store_units_free(a, len);
+        return store_rc(rc) ? store_rc(rc) : IOC_EIO;
+    }
+    *out = a;
+    *n = len;
+    return 0;
+}
+
+int store_unit_put(struct store_conn *w, const struct store_unit *u, const char *geometry_json,
+                   int64_t *id)
+{
+    struct ioc_buf key;
+    ioc_buf_init(&key, 0);
+    ioc_buf_printf(&key, "%s %s", u->name ? u->name : "", u->full_name ? u->full_name : "");
+    char *folded = key.data ? ioc_text_fold(key.data, key.len) : NULL;
+    ioc_buf_free(&key);
+    if (!folded)
+        return IOC_EINVAL;
+    sqlite3_stmt *s;
+    int rc = store_prepare(
+        w,
+        "INSERT INTO units (code, level, type, name, full_name, name_en, name_folded, "
+        "parent_code, valid_from, valid_to, area_km2, min_lon, min_lat, max_lon, max_lat, "
+        "geometry) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT (code, valid_from) DO UPDATE SET level = excluded.level, "
+        "type = excluded.type, name = excluded.name, full_name = excluded.full_name, "
+        "name_en = excluded.name_en, name_folded = excluded.name_folded, "
+        "parent_code = excluded.parent_code, valid_to = excluded.valid_to, "
+        "area_km2 = excluded.area_km2, min_lon = excluded.min_lon, min_lat = excluded.min_lat, "
+        "max_lon = excluded.max_lon, max_lat = excluded.max_lat, "
+        "geometry = coalesce(excluded.geometry, units.geometry) RETURNING id",
+        &s);
+    if (rc) {
+        free(folded);
+        return rc;
+    }
+    const char *texts[] = {u->code,    u->level,  u->type,        u->name,
+                           u->full_name, u->name_en, folded,      u->parent_code,
+                           u->valid_from, u->valid_to};
+    for (int i = 0; i < 10; i++)
+        store_bind_text(s, i + 1, texts[i] ? texts[i] : "");
+    sqlite3_bind_double(s, 11, u->area_km2);
+    if (geometry_json) {
+        for (int i = 0; i < 4; i++)
+            sqlite3_bind_double(s, 12 + i, u->bbox[i]);
+        sqlite3_bind_text(s, 16, geometry_json, -1, SQLITE_TRANSIENT);
+    } else {
+        for (int i = 0; i < 5; i++)
+            sqlite3_bind_null(s, 12 + i);
+    }
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && id)
+        *id = sqlite3_column_int64(s, 0);
+    int ext = sqlite3_extended_errcode(w->db);
+    sqlite3_finalize(s);
+    free(folded);
+    return rc == SQLITE_ROW ? 0 : store_rc(rc == SQLITE_CONSTRAINT ? ext : rc);
+}
+
+int store_units_find(struct store_conn *c, const struct store_unit_query *q,
+                     struct store_unit **out, size_t *n)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT " UNIT_COLS " FROM units u WHERE " IN_FORCE
+             " AND (?3 IS NULL OR u.level = ?3) AND (?4 IS NULL OR u.parent_code = ?4)"
+             " AND (?5 IS NULL OR instr(u.name_folded, ?5) > 0 OR substr(u.code, 1, length(?5)) "
+             "= ?5)"
+             " ORDER BY CASE WHEN ?5 IS NULL THEN 0"
+             "  WHEN u.name_folded = ?5 || ' ' || ?5 OR substr(u.name_folded, 1, length(?5) + 1) "
+             "= ?5 || ' ' THEN 0"
+             "  WHEN substr(u.name_folded, 1, length(?5)) = ?5 THEN 1 ELSE 2 END,"
+             " CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END,"
+             " u.name_folded LIMIT ?6 OFFSET ?7",
+             1, 1);
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, sql, &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, q->at);
+    store_bind_text(s, 3, q->level);
+    store_bind_text(s, 4, q->parent_code);
+    store_bind_text(s, 5, q->q_folded);
+    sqlite3_bind_int(s, 6, q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+    return unit_rows(s, out, n);
+}
+
+static int one_unit(sqlite3_stmt *s, struct store_unit *out)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        rc = unit_row(s, 0, out);
+    else
+        rc = rc == SQLITE_DONE ? IOC_ENOTFOUND : store_rc(rc);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_unit_get(struct store_conn *c, const char *code, const char *at, struct store_unit *out)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c,
+                           at ? "SELECT " UNIT_COLS " FROM units u WHERE u.code = ?2 AND "
+                                "u.valid_from <= ?1 AND (u.valid_to = '' OR ?1 <= u.valid_to) "
+                                "ORDER BY u.valid_from DESC LIMIT 1"
+                              : "SELECT " UNIT_COLS " FROM units u WHERE u.code = ?2 "
+                                "ORDER BY u.valid_from DESC LIMIT 1",
+                           &s);
+    if (rc)
+        return rc;
+    if (at)
+        store_bind_text(s, 1, at);
+    store_bind_text(s, 2, code);
+    return one_unit(s, out);
+}
+
+int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *out)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "SELECT " UNIT_COLS " FROM units u WHERE u.id = ?", &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return one_unit(s, out);
+}
+
+int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out,
+                        size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(
+        c, "SELECT " UNIT_COLS " FROM units u WHERE u.code = ? ORDER BY u.valid_from", &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, code);
+    return unit_rows(s, out, n);
+}
+
+int store_unit_geometry(struct store_conn *c, int64_t id, char **out, size_t *len)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "SELECT geometry FROM units WHERE id = ? AND geometry IS NOT NULL",
+                           &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(s, 0);
+        *out = malloc(n + 1);
+        if (*out) {
+            memcpy(*out, sqlite3_column_text(s, 0), n);
+            (*out)[n] = '\0';
+            if (len)
+                *len = n;
+        }
+        rc = *out ? 0 : IOC_ENOMEM;
+    } else {
+        rc = rc == SQLITE_DONE ? IOC_ENOTFOUND : store_rc(rc);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_units_each_geometry(struct store_conn *c, const char *level, const char *at,
+                              store_unit_geom_cb cb, void *ctx)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c,
+                           "SELECT " UNIT_COLS ", u.geometry FROM units u WHERE "
+                           "u.geometry IS NOT NULL AND (?1 IS NULL OR u.level = ?1) AND "
+                           "(?2 IS NULL OR (u.valid_from <= ?2 AND (u.valid_to = '' OR "
+                           "?2 <= u.valid_to))) ORDER BY u.code, u.valid_from",
+                           &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, level);
+    store_bind_text(s, 2, at);
+    int step;
+    rc = 0;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_unit u;
+        rc = unit_row(s, 0, &u);
+        if (rc)
+            break;
+        rc = cb(ctx, &u, (const char *)sqlite3_column_text(s, 16),
+                (size_t)sqlite3_column_bytes(s, 16));
+        store_unit_clear(&u);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_rc(step) ? store_rc(step) : IOC_EIO;
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_units_count(struct store_conn *c, int64_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "SELECT count(*) FROM units", &s);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(s) == SQLITE_ROW ? 0 : IOC_EIO;
+    if (rc == 0)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- succession ------------------------------------------------------------------------- */
+
+int store_succession_put(struct store_conn *w, int64_t old_id, int64_t new_id, int partial,
+                         const char *note)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "INSERT INTO successions (old_id, new_id, partial, note) "
+                              "VALUES (?, ?, ?, ?) ON CONFLICT (old_id, new_id) DO UPDATE SET "
+                              "partial = excluded.partial, note = excluded.note",
+                           &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, old_id);
+    sqlite3_bind_int64(s, 2, new_id);
+    sqlite3_bind_int(s, 3, partial ? 1 : 0);
+    store_bind_text(s, 4, note ? note : "");
+    return store_step_done(s);
+}
+
+void store_successions_free(struct store_succession *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++) {
+        store_unit_clear(&a[i].unit);
+        free(a[i].note);
+    }
+    free(a);
+}
+
+static int links(struct store_conn *c, const char *sql, int64_t id, struct store_succession **out,
+                 size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, sql, &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    struct store_succession *a = NULL;
+    size_t len = 0, cap = 0;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 8;
+            struct store_succession *b = realloc(a, cap * sizeof *a);
+            if (!b)
+                break;
+            a = b;
+        }
+        if (unit_row(s, 0, &a[len].unit) != 0)
+            break;
+        a[len].partial = sqlite3_column_int(s, 16);
+        a[len].note = store_col_dup(s, 17);
+        len++;
+    }
+    sqlite3_finalize(s);
+    if (step != SQLITE_DONE) {
+        store_successions_free(a, len);
+        return step == SQLITE_ROW ? IOC_ENOMEM : store_rc(step) ? store_rc(step) : IOC_EIO;
+    }
+    *out = a;
+    *n = len;
+    return 0;
+}
+
+int store_unit_predecessors(struct store_conn *c, int64_t unit_id, struct store_succession **out,
+                            size_t *n)
+{
+    return links(c,
+                 "SELECT " UNIT_COLS ", l.partial, l.note FROM successions l JOIN units u ON "
+                 "u.id = l.old_id WHERE l.new_id = ? ORDER BY u.code",
+                 unit_id, out, n);
+}
+
+int store_unit_successors(struct store_conn *c, int64_t unit_id, struct store_succession **out,
+                          size_t *n)
+{
+    return links(c,
+                 "SELECT " UNIT_COLS ", l.partial, l.note FROM successions l JOIN units u ON "
+                 "u.id = l.new_id WHERE l.old_id = ? ORDER BY u.code",
+                 unit_id, out, n);
+}
