@@ -21,7 +21,7 @@ PKGS     = jansson sqlite3 libsodium zlib libh2o-evloop openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell geos-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell geos-config --clibs 2>/dev/null) -lunistring -lpthread -lm
 CFLAGS  ?=
-CFLAGS  += $(CSTD) $(OPT) -g $(WARN) $(SAN) -Isrc $(PKG_CFLAGS) -MMD -MP
+CFLAGS  += $(CSTD) $(OPT) -g $(WARN) $(SAN) -Isrc -Itests/unit $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN)
 
 # MODULES restricts the library to some modules (e.g. MODULES="base store" while one is being
@@ -81,7 +81,7 @@ asan:
 	  all unit-tests
 
 # The web console: web/src → build/web (esbuild bundles, fingerprinted assets, .gz files).
-WEB_SRC := $(shell find web -type f 2>/dev/null) scripts/build-web.mjs package-lock.json
+WEB_SRC := $(shell find web -type f 2>/dev/null) scripts/build-web.mjs scripts/web-favicon.mjs package-lock.json
 build/web/index.html: $(WEB_SRC)
 	npm run --silent build
 

@@ -267,13 +267,17 @@ void api_set_server(struct api *a, struct net_server *s)
     a->server = s;
 }
 
-/* Renders the boundaries the console asks for first, so its first load finds them cached. */
+/* Start-up work off the loops: builds the point index, then renders the boundaries the console
+ * asks for first, so its first load finds them cached. */
 static void *warm(void *arg)
 {
     struct api *a = arg;
     struct store_conn *db = NULL;
     if (store_conn_open(a->store, 1, &db) != 0)
         return NULL;
+    int64_t gen = atomic_load(&a->units_generation);
+    if (api_geo_rebuild(a, db, gen) != 0)
+        ioc_log(IOC_LOG_ERROR, "the point index could not be built; lookups will fail");
     char today[11];
     ioc_date_today_vn(today);
     static const char *const levels[] = {"province", "commune"};
@@ -295,6 +299,7 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     a->store = st;
     a->started_ms = ioc_now_ms();
     pthread_mutex_init(&a->geo_lock, NULL);
+    pthread_cond_init(&a->geo_ready, NULL);
     pthread_mutex_init(&a->cache_lock, NULL);
     size_t n;
     api_route_table(&n);
@@ -315,7 +320,6 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
         free(gen);
         atomic_store(&a->units_generation, g);
         atomic_store(&a->generation_checked_ms, ioc_now_ms());
-        rc = api_geo_rebuild(a, db, g);
     }
     store_conn_close(db);
     if (rc) {
@@ -323,6 +327,10 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
         return rc;
     }
     a->warm_started = pthread_create(&a->warm_thread, NULL, warm, a) == 0;
+    if (!a->warm_started) {
+        api_destroy(a);
+        return IOC_ENOMEM;
+    }
     *out = a;
     return 0;
 }
@@ -338,6 +346,7 @@ void api_destroy(struct api *a)
     auth_limiter_destroy(a->limiter);
     free(a->metrics);
     pthread_mutex_destroy(&a->geo_lock);
+    pthread_cond_destroy(&a->geo_ready);
     pthread_mutex_destroy(&a->cache_lock);
     free(a);
 }

@@ -32,6 +32,7 @@ struct api_thread {
 
 /* A cached response body, valid for one units generation. */
 struct api_cache_entry {
+    char etag[40];
     char *key;
     struct net_shared *body;
     int64_t generation;
@@ -58,6 +59,8 @@ struct api {
 
     /* point index, rebuilt when meta units_generation changes */
     pthread_mutex_t geo_lock;
+    pthread_cond_t geo_ready; /* signalled when the first index is built (or failed) */
+    int geo_failed;
     struct geo_index *geo;
     int64_t geo_generation;
     struct geo_index *retired[64]; /* replaced indexes, freed at api_destroy */
@@ -151,10 +154,16 @@ void api_audit_async(struct api_ctx *c, const char *action, const char *target,
 /* cache.c */
 /* Refreshes api->units_generation from the store at most once a second. */
 int64_t api_units_generation(struct api_ctx *c);
-/* A cached body for key at the current generation (reference for the caller) or NULL. */
-struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation);
-/* Stores body (the cache takes its own reference). */
+/* A cached body for key at the current generation (reference for the caller) or NULL; its
+ * ETag (a quoted string) into etag when not NULL. */
+struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation,
+                                 char etag[40]);
+/* Stores body (the cache takes its own reference) and computes its ETag. */
 void api_cache_put(struct api *a, const char *key, int64_t generation, struct net_shared *body);
+/* Sends a cached body with its ETag and Cache-Control: no-cache, or 304 when the client's
+ * If-None-Match has that ETag. Drops the caller's reference. */
+void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body,
+                     const char *type);
 void api_cache_free(struct api *a);
 /* The point index for the current generation, rebuilt if stale. */
 const struct geo_index *api_geo_index(struct api_ctx *c);

@@ -4,6 +4,9 @@
  * every import of units). iocctl may import while iocd runs, so the generation is re-read from
  * the store at most once a second.
  *
+ * The first index is built by the start-up thread (api.c), so iocd answers at once; a lookup
+ * arriving before it is ready waits for it.
+ *
  * Invariant: a cached body or index is used only for the generation it was built from. Old
  * indexes are retired, not freed, until the api is destroyed, because another loop thread may
  * still be reading one (imports are rare; each retired index is a few MB at most).
@@ -29,7 +32,8 @@ int64_t api_units_generation(struct api_ctx *c)
     return atomic_load(&a->units_generation);
 }
 
-struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation)
+struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation,
+                                 char etag[40])
 {
     struct net_shared *found = NULL;
     pthread_mutex_lock(&a->cache_lock);
@@ -39,6 +43,8 @@ struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generat
             e->last_used = ++a->cache_clock;
             found = e->body;
             net_shared_retain(found);
+            if (etag)
+                memcpy(etag, e->etag, sizeof e->etag);
             break;
         }
     }
@@ -67,9 +73,38 @@ void api_cache_put(struct api *a, const char *key, int64_t generation, struct ne
     net_shared_retain(body);
     victim->key = k;
     victim->body = body;
+    size_t n;
+    const unsigned char *p = net_shared_data(body, &n);
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    snprintf(victim->etag, sizeof victim->etag, "\"%llx-%016llx\"", (long long)generation,
+             (unsigned long long)h);
     victim->generation = generation;
     victim->last_used = ++a->cache_clock;
     pthread_mutex_unlock(&a->cache_lock);
+}
+
+void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body,
+                     const char *type)
+{
+    char etag[40] = "";
+    struct net_shared *again = api_cache_get(c->api, key, atomic_load(&c->api->units_generation),
+                                             etag);
+    net_shared_release(again);
+    net_res_header(c->req, "cache-control", "no-cache");
+    if (etag[0]) {
+        net_res_header(c->req, "etag", etag);
+        size_t n;
+        const char *inm = net_req_header(c->req, "if-none-match", &n);
+        if (inm && n == strlen(etag) && memcmp(inm, etag, n) == 0) {
+            net_shared_release(body);
+            net_res_send(c->req, 304, NULL, "", 0);
+            return;
+        }
+    }
+    net_res_send_shared(c->req, 200, type, body);
+    net_shared_release(body);
 }
 
 void api_cache_free(struct api *a)
@@ -114,6 +149,10 @@ int api_geo_rebuild(struct api *a, struct store_conn *db, int64_t generation)
         rc = geo_index_build(ix);
     if (rc) {
         geo_index_destroy(ix);
+        pthread_mutex_lock(&a->geo_lock);
+        a->geo_failed = !a->geo;
+        pthread_cond_broadcast(&a->geo_ready);
+        pthread_mutex_unlock(&a->geo_lock);
         return rc;
     }
     pthread_mutex_lock(&a->geo_lock);
@@ -124,6 +163,7 @@ int api_geo_rebuild(struct api *a, struct store_conn *db, int64_t generation)
                               "kept until exit", API_RETIRED_MAX);
     a->geo = ix;
     a->geo_generation = generation;
+    pthread_cond_broadcast(&a->geo_ready);
     pthread_mutex_unlock(&a->geo_lock);
     return 0;
 }
@@ -133,7 +173,10 @@ const struct geo_index *api_geo_index(struct api_ctx *c)
     struct api *a = c->api;
     int64_t g = api_units_generation(c);
     pthread_mutex_lock(&a->geo_lock);
-    int stale = a->geo_generation != g;
+    /* Only in the first second after start: the first index is still being built. */
+    while (!a->geo && !a->geo_failed)
+        pthread_cond_wait(&a->geo_ready, &a->geo_lock);
+    int stale = a->geo && a->geo_generation != g;
     pthread_mutex_unlock(&a->geo_lock);
     if (stale && api_geo_rebuild(a, c->t->db, g) != 0)
         ioc_log(IOC_LOG_ERROR, "point index rebuild failed; answering from the previous one");

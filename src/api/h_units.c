@@ -59,11 +59,6 @@ static int int_param(struct api_ctx *c, const char *key, int def, int min, int m
     return 0;
 }
 
-static void send_cached(struct api_ctx *c, struct net_shared *s, const char *type)
-{
-    net_res_send_shared(c->req, 200, type, s);
-    net_shared_release(s);
-}
 
 void h_units_list(struct api_ctx *c)
 {
@@ -86,11 +81,11 @@ void h_units_list(struct api_ctx *c)
     ioc_buf_printf(&key, "list|%s|%s|%s|%s|%d|%d", level ? level : "", at, folded ? folded : "",
                    parent ? parent : "", limit, offset);
     int64_t gen = api_units_generation(c);
-    struct net_shared *hit = key.data ? api_cache_get(c->api, key.data, gen) : NULL;
+    struct net_shared *hit = key.data ? api_cache_get(c->api, key.data, gen, NULL) : NULL;
     if (hit) {
         free(folded);
+        api_send_cached(c, key.data, hit, "application/json; charset=utf-8");
         ioc_buf_free(&key);
-        send_cached(c, hit, "application/json; charset=utf-8");
         return;
     }
     struct store_unit_query sq = {level, at, folded && *folded ? folded : NULL, parent, limit,
@@ -118,10 +113,13 @@ void h_units_list(struct api_ctx *c)
         api_error(c, 500, "internal", "out of memory");
         return;
     }
-    if (key.data)
+    if (key.data) {
         api_cache_put(c->api, key.data, gen, s);
+        api_send_cached(c, key.data, s, "application/json; charset=utf-8");
+    } else {
+        api_send_cached(c, "", s, "application/json; charset=utf-8");
+    }
     ioc_buf_free(&key);
-    send_cached(c, s, "application/json; charset=utf-8");
 }
 
 static json_t *links_json(const struct store_succession *a, size_t n, const char **note)
@@ -293,7 +291,7 @@ struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, cons
 {
     char key[96];
     snprintf(key, sizeof key, "geojson|%s|%s|%d", level, at, simplify);
-    struct net_shared *hit = api_cache_get(a, key, gen);
+    struct net_shared *hit = api_cache_get(a, key, gen, NULL);
     if (hit)
         return hit;
     struct ioc_buf b;
@@ -325,11 +323,15 @@ void h_units_geojson(struct api_ctx *c)
         int_param(c, "simplify", 0, 0, c->api->cfg->simplify_max_m, &simplify))
         return;
     int rc = 0;
-    struct net_shared *s = api_geojson_render(c->api, c->t->db, level ? level : "commune", at,
-                                              simplify, api_units_generation(c), &rc);
+    if (!level)
+        level = "commune";
+    struct net_shared *s = api_geojson_render(c->api, c->t->db, level, at, simplify,
+                                              api_units_generation(c), &rc);
     if (!s) {
         api_error_rc(c, rc, "boundaries");
         return;
     }
-    send_cached(c, s, "application/geo+json");
+    char key[96];
+    snprintf(key, sizeof key, "geojson|%s|%s|%d", level, at, simplify);
+    api_send_cached(c, key, s, "application/geo+json");
 }

@@ -257,9 +257,15 @@ static void send_body(struct net_req *r, int status, const char *content_type, c
     r->ours = 1;
     req->res.status = status;
     req->res.reason = reason(status);
-    if (content_type)
+    if (content_type) {
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type,
                        strlen(content_type));
+        /* h2o compresses only the types it knows (not application/geo+json): all our JSON and
+         * text is worth compressing. */
+        static h2o_mime_attributes_t compressible = {1, H2O_MIME_ATTRIBUTE_PRIORITY_NORMAL};
+        if (strstr(content_type, "json") || strncmp(content_type, "text/", 5) == 0)
+            req->res.mime_attr = &compressible;
+    }
     req->res.content_length = n;
     h2o_start_response(req, &generator);
     h2o_iovec_t buf = h2o_iovec_init(body, n);

@@ -1,0 +1,97 @@
+// api.js — the only place that talks HTTP to iocd.
+//
+// Requests go to the page's own origin (the CSP allows nothing else) with the session cookie
+// (same-origin credentials, the fetch default). Answers are JSON; an error answer
+// {"error":{"code","message"}} becomes an ApiError carrying the status and code, so callers can
+// switch on err.code ("outside", "bad_credentials", "rate_limited") instead of parsing text.
+// Writes made with a session carry its CSRF token in X-CSRF-Token (see session.js).
+
+import { t } from './i18n.js';
+
+export const API = '/api/v1';
+
+export class ApiError extends Error {
+    constructor(status, code, message) {
+        super(message || code);
+        this.name = 'ApiError';
+        this.status = status;
+        this.code = code;
+    }
+}
+
+let csrfToken = '';
+
+/** Remember the CSRF token of the current session ('' when logged out). */
+export function setCsrfToken(token) {
+    csrfToken = token || '';
+}
+
+function url(path, params) {
+    const u = new URL(API + path, location.origin);
+    if (params) {
+        for (const [k, v] of Object.entries(params)) {
+            if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
+        }
+    }
+    return u.pathname + u.search;
+}
+
+async function request(method, path, { params, body, signal } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    let res;
+    try {
+        res = await fetch(url(path, params), {
+            method,
+            headers,
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal,
+            credentials: 'same-origin',
+        });
+    } catch (err) {
+        if (err.name === 'AbortError') throw err;
+        throw new ApiError(0, 'network', t('error.network'));
+    }
+    if (res.status === 204) return null;
+    let data = null;
+    try {
+        data = await res.json();
+    } catch {
+        data = null;
+    }
+    if (!res.ok) {
+        const e = data && data.error ? data.error : {};
+        throw new ApiError(res.status, e.code || 'http', e.message || t('error.http', { status: res.status }));
+    }
+    return data;
+}
+
+/** GET path?params → parsed JSON; rejects with ApiError (or AbortError when signal fires). */
+export function apiGet(path, params, signal) {
+    return request('GET', path, { params, signal });
+}
+
+/**
+ * GET an absolute same-origin URL with no extra header, so that the browser can answer it from a
+ * <link rel="preload" as="fetch" crossorigin="anonymous"> of the page. → parsed JSON.
+ */
+export async function apiGetUrl(href) {
+    let res;
+    try {
+        res = await fetch(href, { credentials: 'same-origin' });
+    } catch {
+        throw new ApiError(0, 'network', t('error.network'));
+    }
+    const data = await res.json().catch(() => null);
+    if (!res.ok) {
+        const e = data && data.error ? data.error : {};
+        throw new ApiError(res.status, e.code || 'http', e.message || t('error.http', { status: res.status }));
+    }
+    return data;
+}
+
+/** POST/DELETE/… with an optional JSON body → parsed JSON or null for 204. */
+export function apiSend(method, path, body) {
+    return request(method, path, { body });
+}
