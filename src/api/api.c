@@ -94,8 +94,9 @@ static int identify(struct api_ctx *c)
             key = h + 6;
         size_t klen = key ? n - (size_t)(key - h) : 0;
         if (!key || klen > 128) {
-            api_error(c, 401, "bad_credentials", "Authorization must be 'Bearer KEY' or "
-                                                 "'Token KEY'.");
+            api_error(c, 401, "bad_credentials",
+                      "Authorization must be 'Bearer KEY' or "
+                      "'Token KEY'.");
             return -1;
         }
         char *k = net_req_strdup(c->req, key, klen);
@@ -224,8 +225,9 @@ static int handle(void *app, struct net_req *req)
     c->route = found;
     net_req_set_route(req, found->info.name);
     if (parse_query(c) != 0) {
-        api_error(c, 400, "bad_query", "The query string is malformed or has too many "
-                                       "parameters.");
+        api_error(c, 400, "bad_query",
+                  "The query string is malformed or has too many "
+                  "parameters.");
         return 0;
     }
     if (identify(c) != 0)

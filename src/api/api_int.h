@@ -148,22 +148,20 @@ void api_audit_fill(struct api_ctx *c, struct store_audit *a, const char *action
                     const char *target, const char *outcome);
 /* Queues an audit row on its own (for refused writes); dropped (and counted) if the writer is
  * full. */
-void api_audit_async(struct api_ctx *c, const char *action, const char *target,
-                     const char *outcome, const char *detail);
+void api_audit_async(struct api_ctx *c, const char *action, const char *target, const char *outcome,
+                     const char *detail);
 
 /* cache.c */
 /* Refreshes api->units_generation from the store at most once a second. */
 int64_t api_units_generation(struct api_ctx *c);
 /* A cached body for key at the current generation (reference for the caller) or NULL; its
  * ETag (a quoted string) into etag when not NULL. */
-struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation,
-                                 char etag[40]);
+struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation, char etag[40]);
 /* Stores body (the cache takes its own reference) and computes its ETag. */
 void api_cache_put(struct api *a, const char *key, int64_t generation, struct net_shared *body);
 /* Sends a cached body with its ETag and Cache-Control: no-cache, or 304 when the client's
  * If-None-Match has that ETag. Drops the caller's reference. */
-void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body,
-                     const char *type);
+void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body, const char *type);
 void api_cache_free(struct api *a);
 /* The point index for the current generation, rebuilt if stale. */
 const struct geo_index *api_geo_index(struct api_ctx *c);

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int64_t api_units_generation(struct api_ctx *c)
 {
     struct api *a = c->api;
@@ -32,8 +31,7 @@ int64_t api_units_generation(struct api_ctx *c)
     return atomic_load(&a->units_generation);
 }
 
-struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation,
-                                 char etag[40])
+struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation, char etag[40])
 {
     struct net_shared *found = NULL;
     pthread_mutex_lock(&a->cache_lock);
@@ -85,12 +83,11 @@ void api_cache_put(struct api *a, const char *key, int64_t generation, struct ne
     pthread_mutex_unlock(&a->cache_lock);
 }
 
-void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body,
-                     const char *type)
+void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body, const char *type)
 {
     char etag[40] = "";
-    struct net_shared *again = api_cache_get(c->api, key, atomic_load(&c->api->units_generation),
-                                             etag);
+    struct net_shared *again =
+        api_cache_get(c->api, key, atomic_load(&c->api->units_generation), etag);
     net_shared_release(again);
     net_res_header(c->req, "cache-control", "no-cache");
     if (etag[0]) {
@@ -159,8 +156,10 @@ int api_geo_rebuild(struct api *a, struct store_conn *db, int64_t generation)
     if (a->geo && a->nretired < API_RETIRED_MAX)
         a->retired[a->nretired++] = a->geo;
     else if (a->geo)
-        ioc_log(IOC_LOG_WARN, "more than %d unit imports since start: an old point index is "
-                              "kept until exit", API_RETIRED_MAX);
+        ioc_log(IOC_LOG_WARN,
+                "more than %d unit imports since start: an old point index is "
+                "kept until exit",
+                API_RETIRED_MAX);
     a->geo = ix;
     a->geo_generation = generation;
     pthread_cond_broadcast(&a->geo_ready);

@@ -376,14 +376,15 @@ void h_keys_create(struct api_ctx *c)
     char bad[64] = "";
     if (!b.data || auth_scopes_check(b.data, bad, sizeof bad) != 0) {
         ioc_buf_free(&b);
-        api_error_field(c, "scopes", "scopes must list known scopes%s%s.", *bad ? "; unknown: " : "",
-                        bad);
+        api_error_field(c, "scopes", "scopes must list known scopes%s%s.",
+                        *bad ? "; unknown: " : "", bad);
         return;
     }
     n->scopes = net_req_strdup(c->req, b.data, b.len);
     ioc_buf_free(&b);
     n->name = api_body_str(c, "name", 0, 200);
-    if (!n->name && json_object_get(c->body, "name") && !json_is_null(json_object_get(c->body, "name")))
+    if (!n->name && json_object_get(c->body, "name") &&
+        !json_is_null(json_object_get(c->body, "name")))
         return;
     if (!n->name)
         n->name = "";

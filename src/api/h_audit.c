@@ -19,8 +19,8 @@ static int time_param(struct api_ctx *c, const char *key, int64_t *out)
 
 void h_audit_list(struct api_ctx *c)
 {
-    static const char *const known[] = {"actor",  "action", "outcome", "target", "since",
-                                        "until",  "before", "limit",   NULL};
+    static const char *const known[] = {"actor", "action", "outcome", "target", "since",
+                                        "until", "before", "limit",   NULL};
     if (api_query_only(c, known))
         return;
     struct store_audit_query q = {0};
@@ -58,12 +58,13 @@ void h_audit_list(struct api_ctx *c)
                            (json_int_t)rows[i].id, "time", ts, "actor", rows[i].actor, "role",
                            rows[i].actor_role ? rows[i].actor_role : "", "action", rows[i].action,
                            "target", rows[i].target ? rows[i].target : "", "ip",
-                           rows[i].ip ? rows[i].ip : "", "outcome", rows[i].outcome,
-                           "request_id", rows[i].request_id ? rows[i].request_id : "", "detail",
+                           rows[i].ip ? rows[i].ip : "", "outcome", rows[i].outcome, "request_id",
+                           rows[i].request_id ? rows[i].request_id : "", "detail",
                            rows[i].detail ? rows[i].detail : ""));
     }
     json_t *next = n == (size_t)q.limit && n > 0 ? json_integer(rows[n - 1].id) : json_null();
     store_audits_free(rows, n);
-    api_json(c, 200, json_pack("{s:i, s:o, s:o}", "count", (json_int_t)n, "entries", arr,
-                               "next_before", next));
+    api_json(
+        c, 200,
+        json_pack("{s:i, s:o, s:o}", "count", (json_int_t)n, "entries", arr, "next_before", next));
 }

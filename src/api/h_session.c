@@ -23,8 +23,8 @@ static json_t *user_json(struct api_ctx *c, const struct auth_principal *p)
             agency = json_pack("{s:s, s:s}", "code", p->agency_code, "name", "");
         }
     }
-    return json_pack("{s:s, s:s, s:s, s:o}", "username", p->name, "display_name",
-                     p->display_name, "role", auth_role_name(p->role), "agency", agency);
+    return json_pack("{s:s, s:s, s:s, s:o}", "username", p->name, "display_name", p->display_name,
+                     "role", auth_role_name(p->role), "agency", agency);
 }
 
 static void set_cookie(struct api_ctx *c, const char *token, int max_age)
@@ -72,8 +72,9 @@ static void login_done(struct api_ctx *c, void *arg, int rc)
     set_cookie(c, l->token, c->api->cfg->session_ttl_s);
     char expires[32];
     ioc_time_rfc3339(l->now_ms + l->ttl_ms, expires);
-    api_json(c, 200, json_pack("{s:o, s:s, s:s}", "user", user_json(c, &l->principal),
-                               "csrf_token", l->principal.csrf, "expires_at", expires));
+    api_json(c, 200,
+             json_pack("{s:o, s:s, s:s}", "user", user_json(c, &l->principal), "csrf_token",
+                       l->principal.csrf, "expires_at", expires));
 }
 
 void h_session_create(struct api_ctx *c)
@@ -107,8 +108,8 @@ void h_session_get(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
-    api_json(c, 200, json_pack("{s:o, s:s}", "user", user_json(c, &c->who), "csrf_token",
-                               c->who.csrf));
+    api_json(c, 200,
+             json_pack("{s:o, s:s}", "user", user_json(c, &c->who), "csrf_token", c->who.csrf));
 }
 
 struct logout {
@@ -180,7 +181,9 @@ static int passwd_job(struct store_conn *w, void *arg)
     char target[160];
     snprintf(target, sizeof target, "user:%s", p->username);
     api_audit_fill(p->c, &a, p->current ? "session.password" : "user.password", target,
-                   rc == 0 ? "ok" : rc == IOC_EPERM ? "denied" : "error");
+                   rc == 0           ? "ok"
+                   : rc == IOC_EPERM ? "denied"
+                                     : "error");
     int arc = store_audit_add(w, &a);
     /* A refused change still leaves its audit row: the job succeeds, p->rc tells the outcome. */
     return rc == 0 || rc == IOC_EPERM || rc == IOC_ENOTFOUND ? arc : rc;

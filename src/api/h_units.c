@@ -19,15 +19,15 @@ static json_t *date_or_null(const char *d)
 
 static json_t *unit_json(const struct store_unit *u)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "code", S(u->code),
-                          "name", S(u->name), "full_name", S(u->full_name), "name_en",
-                          S(u->name_en), "type", S(u->type), "level", S(u->level), "parent_code",
-                          S(u->parent_code), "valid_from", date_or_null(u->valid_from),
-                          "valid_to", S(u->valid_to));
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "code", S(u->code), "name",
+                  S(u->name), "full_name", S(u->full_name), "name_en", S(u->name_en), "type",
+                  S(u->type), "level", S(u->level), "parent_code", S(u->parent_code), "valid_from",
+                  date_or_null(u->valid_from), "valid_to", S(u->valid_to));
     json_object_set_new(j, "area_km2", u->area_km2 > 0 ? json_real(u->area_km2) : json_null());
     if (u->has_geometry)
-        json_object_set_new(j, "bbox", json_pack("[f,f,f,f]", u->bbox[0], u->bbox[1], u->bbox[2],
-                                                 u->bbox[3]));
+        json_object_set_new(j, "bbox",
+                            json_pack("[f,f,f,f]", u->bbox[0], u->bbox[1], u->bbox[2], u->bbox[3]));
     else
         json_object_set_new(j, "bbox", json_null());
     return j;
@@ -59,7 +59,6 @@ static int int_param(struct api_ctx *c, const char *key, int def, int min, int m
     return 0;
 }
 
-
 void h_units_list(struct api_ctx *c)
 {
     static const char *const known[] = {"level", "at", "q", "parent", "limit", "offset", NULL};
@@ -88,8 +87,8 @@ void h_units_list(struct api_ctx *c)
         ioc_buf_free(&key);
         return;
     }
-    struct store_unit_query sq = {level, at, folded && *folded ? folded : NULL, parent, limit,
-                                  offset};
+    struct store_unit_query sq = {level,  at,    folded && *folded ? folded : NULL,
+                                  parent, limit, offset};
     struct store_unit *units = NULL;
     size_t n = 0;
     int rc = store_units_find(c->t->db, &sq, &units, &n);
@@ -325,8 +324,8 @@ void h_units_geojson(struct api_ctx *c)
     int rc = 0;
     if (!level)
         level = "commune";
-    struct net_shared *s = api_geojson_render(c->api, c->t->db, level, at, simplify,
-                                              api_units_generation(c), &rc);
+    struct net_shared *s =
+        api_geojson_render(c->api, c->t->db, level, at, simplify, api_units_generation(c), &rc);
     if (!s) {
         api_error_rc(c, rc, "boundaries");
         return;

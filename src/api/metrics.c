@@ -12,9 +12,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static const int statuses[API_METRIC_STATUSES - 1] = {200, 201, 204, 206, 301, 302, 304,
-                                                      400, 401, 403, 404, 405, 409, 413,
-                                                      415, 422, 429, 500, 503};
+static const int statuses[API_METRIC_STATUSES - 1] = {
+    200, 201, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503};
 static const double buckets[API_METRIC_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                    0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
@@ -104,8 +103,7 @@ static void store_metrics(struct ioc_buf *b, struct api *a)
     ioc_buf_printf(b, "ioc_audit_dropped_total %llu\n",
                    (unsigned long long)atomic_load(&a->audit_dropped));
     header(b, "ioc_units_generation", "gauge", "Generation of the stored administrative units.");
-    ioc_buf_printf(b, "ioc_units_generation %lld\n",
-                   (long long)atomic_load(&a->units_generation));
+    ioc_buf_printf(b, "ioc_units_generation %lld\n", (long long)atomic_load(&a->units_generation));
 }
 
 static void http_metrics(struct ioc_buf *b, struct api *a)
@@ -145,12 +143,14 @@ static void http_metrics(struct ioc_buf *b, struct api *a)
         unsigned long long cum = 0;
         for (int i = 0; i < API_METRIC_BUCKETS; i++) {
             cum += atomic_load(&a->metrics[r].bucket[i]);
-            ioc_buf_printf(b, "ioc_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} "
-                              "%llu\n",
+            ioc_buf_printf(b,
+                           "ioc_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} "
+                           "%llu\n",
                            name, buckets[i], cum);
         }
-        ioc_buf_printf(b, "ioc_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} "
-                          "%llu\n",
+        ioc_buf_printf(b,
+                       "ioc_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} "
+                       "%llu\n",
                        name, total);
         ioc_buf_printf(b, "ioc_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
                        (double)atomic_load(&a->metrics[r].sum_us) / 1e6);

@@ -59,27 +59,38 @@ void api_json(struct api_ctx *c, int status, json_t *j)
 int api_status_of(int rc)
 {
     switch (rc) {
-    case 0: return 200;
-    case IOC_ENOTFOUND: return 404;
-    case IOC_EEXIST: return 409;
-    case IOC_EINVAL: return 422;
-    case IOC_EPERM: return 403;
-    case IOC_ETOOBIG: return 413;
+    case 0:
+        return 200;
+    case IOC_ENOTFOUND:
+        return 404;
+    case IOC_EEXIST:
+        return 409;
+    case IOC_EINVAL:
+        return 422;
+    case IOC_EPERM:
+        return 403;
+    case IOC_ETOOBIG:
+        return 413;
     case IOC_EBUSY:
-    case IOC_ESHUTDOWN: return 503;
-    default: return 500;
+    case IOC_ESHUTDOWN:
+        return 503;
+    default:
+        return 500;
     }
 }
 
 void api_error_rc(struct api_ctx *c, int rc, const char *what)
 {
-    static const char *const codes[] = {[404 - 400] = "not_found", [409 - 400] = "conflict",
-                                        [422 - 400] = "invalid", [403 - 400] = "forbidden",
+    static const char *const codes[] = {[404 - 400] = "not_found",
+                                        [409 - 400] = "conflict",
+                                        [422 - 400] = "invalid",
+                                        [403 - 400] = "forbidden",
                                         [413 - 400] = "too_large"};
     int status = api_status_of(rc);
-    const char *code = status == 503 ? "unavailable"
-                       : status >= 500 ? "internal"
-                       : codes[status - 400] ? codes[status - 400] : "error";
+    const char *code = status == 503         ? "unavailable"
+                       : status >= 500       ? "internal"
+                       : codes[status - 400] ? codes[status - 400]
+                                             : "error";
     if (status >= 500)
         ioc_log(IOC_LOG_ERROR, "request %s: %s: %s", net_req_id(c->req), what, ioc_strerror(rc));
     api_error(c, status, code, "%s: %s", what, ioc_strerror(rc));
@@ -209,7 +220,7 @@ void api_audit_fill(struct api_ctx *c, struct store_audit *a, const char *action
     memset(a, 0, sizeof *a);
     a->ts_ms = ioc_now_ms();
     a->actor = c->who.kind == AUTH_ANON ? "anonymous" : c->who.name;
-    a->actor_role = (char *)(c->who.kind == AUTH_USER ? auth_role_name(c->who.role)
+    a->actor_role = (char *)(c->who.kind == AUTH_USER  ? auth_role_name(c->who.role)
                              : c->who.kind == AUTH_KEY ? "key"
                                                        : "");
     a->agency_id = c->who.agency_id;
@@ -238,13 +249,13 @@ static void audit_done(void *p, int rc)
     free(p);
 }
 
-void api_audit_async(struct api_ctx *c, const char *action, const char *target,
-                     const char *outcome, const char *detail)
+void api_audit_async(struct api_ctx *c, const char *action, const char *target, const char *outcome,
+                     const char *detail)
 {
     struct store_audit a;
     api_audit_fill(c, &a, action, target, outcome);
-    const char *parts[] = {a.actor, a.actor_role, a.action, a.target, a.ip, a.outcome,
-                           a.request_id, detail ? detail : ""};
+    const char *parts[] = {a.actor, a.actor_role, a.action,     a.target,
+                           a.ip,    a.outcome,    a.request_id, detail ? detail : ""};
     size_t total = 0;
     for (size_t i = 0; i < IOC_ARRAY_LEN(parts); i++)
         total += strlen(parts[i]) + 1;
@@ -253,8 +264,8 @@ void api_audit_async(struct api_ctx *c, const char *action, const char *target,
         return;
     j->row = a;
     char *p = j->buf;
-    char **dst[] = {&j->row.actor, &j->row.actor_role, &j->row.action, &j->row.target,
-                    &j->row.ip, &j->row.outcome, &j->row.request_id, &j->row.detail};
+    char **dst[] = {&j->row.actor, &j->row.actor_role, &j->row.action,     &j->row.target,
+                    &j->row.ip,    &j->row.outcome,    &j->row.request_id, &j->row.detail};
     for (size_t i = 0; i < IOC_ARRAY_LEN(parts); i++) {
         size_t n = strlen(parts[i]) + 1;
         memcpy(p, parts[i], n);

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #define R(m, p, n, need, needname, scope, body, fn)                                                \
-    {{m, p, n, needname, scope}, need, body, fn}
+    {                                                                                              \
+        {m, p, n, needname, scope}, need, body, fn                                                 \
+    }
 
 static const struct api_route routes[] = {
     R("GET", "/healthz", "health", AUTH_PUBLIC, "public", NULL, 0, h_health),
@@ -39,8 +41,7 @@ static const struct api_route routes[] = {
       h_users_password),
     R("GET", "/api/v1/keys", "keys.list", AUTH_STAFF_UP, "staff", NULL, 0, h_keys_list),
     R("POST", "/api/v1/keys", "keys.create", AUTH_STAFF_UP, "staff", NULL, 1, h_keys_create),
-    R("DELETE", "/api/v1/keys/{id}", "keys.revoke", AUTH_STAFF_UP, "staff", NULL, 0,
-      h_keys_revoke),
+    R("DELETE", "/api/v1/keys/{id}", "keys.revoke", AUTH_STAFF_UP, "staff", NULL, 0, h_keys_revoke),
     R("GET", "/api/v1/audit", "audit.list", AUTH_ADMIN, "admin", "read:audit", 0, h_audit_list),
 };
 

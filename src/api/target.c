@@ -141,8 +141,7 @@ json_t *api_json_body_parse(const char *body, size_t n, char *err, size_t err_si
     json_error_t e;
     json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &e);
     if (!j) {
-        snprintf(err, err_size, "Invalid JSON at line %d, column %d: %s", e.line, e.column,
-                 e.text);
+        snprintf(err, err_size, "Invalid JSON at line %d, column %d: %s", e.line, e.column, e.text);
         return NULL;
     }
     if (!json_is_object(j)) {

@@ -253,8 +253,8 @@ int auth_login_job(struct store_conn *w, void *arg)
         auth_token_hash(l->token, hash);
         fill_user(&l->principal, &u);
         auth_token_new(l->principal.csrf);
-        rc = store_session_add(w, u.id, hash, l->principal.csrf, l->now_ms,
-                               l->now_ms + l->ttl_ms, l->ip);
+        rc = store_session_add(w, u.id, hash, l->principal.csrf, l->now_ms, l->now_ms + l->ttl_ms,
+                               l->ip);
     }
     struct store_audit a = {0};
     a.ts_ms = l->now_ms;
@@ -268,8 +268,10 @@ int auth_login_job(struct store_conn *w, void *arg)
     a.ip = (char *)(l->ip ? l->ip : "");
     a.outcome = l->rc == 0 && rc == 0 ? "ok" : "denied";
     a.request_id = "";
-    a.detail = (char *)(l->rc == 0 ? "" : !found ? "unknown user" : u.disabled ? "disabled"
-                                                                              : "wrong password");
+    a.detail = (char *)(l->rc == 0   ? ""
+                        : !found     ? "unknown user"
+                        : u.disabled ? "disabled"
+                                     : "wrong password");
     if (rc == 0)
         rc = store_audit_add(w, &a);
     store_user_clear(&u);
@@ -289,9 +291,9 @@ int auth_allowed(const struct auth_principal *p, int need, const char *key_scope
     if (p->kind == AUTH_KEY)
         return key_scope && auth_scopes_has(p->scopes, key_scope) ? 0 : IOC_EPERM;
     int min = need == AUTH_SIGNED_IN || need == AUTH_STAFF_UP ? AUTH_ROLE_STAFF
-              : need == AUTH_OPERATOR_UP                     ? AUTH_ROLE_OPERATOR
-              : need == AUTH_LEADER_UP                       ? AUTH_ROLE_LEADER
-                                                             : AUTH_ROLE_ADMIN;
+              : need == AUTH_OPERATOR_UP                      ? AUTH_ROLE_OPERATOR
+              : need == AUTH_LEADER_UP                        ? AUTH_ROLE_LEADER
+                                                              : AUTH_ROLE_ADMIN;
     return p->role >= min ? 0 : IOC_EPERM;
 }
 

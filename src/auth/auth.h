@@ -108,8 +108,8 @@ struct auth_limiter;
 int auth_limiter_create(int max_failures, int window_s, struct auth_limiter **out);
 void auth_limiter_destroy(struct auth_limiter *l);
 /* 0 if a login from ip for username may be tried now; IOC_EBUSY with *retry_after_s if not. */
-int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *username,
-                       int64_t now_ms, int *retry_after_s);
+int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms,
+                       int *retry_after_s);
 void auth_limiter_fail(struct auth_limiter *l, const char *ip, const char *username,
                        int64_t now_ms);
 void auth_limiter_success(struct auth_limiter *l, const char *ip, const char *username);

@@ -101,8 +101,8 @@ static void keys(const char *ip, const char *user, char k_ip[KEY_MAX], char k_us
     snprintf(k_user, KEY_MAX, "user:%.80s", user ? user : "");
 }
 
-int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *username,
-                       int64_t now_ms, int *retry_after_s)
+int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms,
+                       int *retry_after_s)
 {
     char k_ip[KEY_MAX], k_user[KEY_MAX];
     keys(ip, username, k_ip, k_user);
@@ -120,8 +120,7 @@ int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *usern
     return IOC_EBUSY;
 }
 
-void auth_limiter_fail(struct auth_limiter *l, const char *ip, const char *username,
-                       int64_t now_ms)
+void auth_limiter_fail(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms)
 {
     char k_ip[KEY_MAX], k_user[KEY_MAX];
     keys(ip, username, k_ip, k_user);

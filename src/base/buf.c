@@ -17,17 +17,28 @@
 const char *ioc_strerror(int rc)
 {
     switch (rc) {
-    case IOC_OK: return "ok";
-    case IOC_ENOMEM: return "out of memory";
-    case IOC_EINVAL: return "invalid input";
-    case IOC_ENOTFOUND: return "not found";
-    case IOC_EEXIST: return "already exists";
-    case IOC_ETOOBIG: return "too big";
-    case IOC_EIO: return "input/output error";
-    case IOC_EBUSY: return "busy";
-    case IOC_EPERM: return "not permitted";
-    case IOC_ESHUTDOWN: return "shutting down";
-    default: return "error";
+    case IOC_OK:
+        return "ok";
+    case IOC_ENOMEM:
+        return "out of memory";
+    case IOC_EINVAL:
+        return "invalid input";
+    case IOC_ENOTFOUND:
+        return "not found";
+    case IOC_EEXIST:
+        return "already exists";
+    case IOC_ETOOBIG:
+        return "too big";
+    case IOC_EIO:
+        return "input/output error";
+    case IOC_EBUSY:
+        return "busy";
+    case IOC_EPERM:
+        return "not permitted";
+    case IOC_ESHUTDOWN:
+        return "shutting down";
+    default:
+        return "error";
     }
 }
 
@@ -140,11 +151,21 @@ int ioc_buf_json_str(struct ioc_buf *b, const char *s, size_t n)
         char esc[7] = {'\\', 0};
         size_t elen = 2;
         switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
         default:
             memcpy(esc, "\\u00", 4);
             esc[4] = hex[c >> 4];

@@ -47,7 +47,8 @@ int ioc_ini_parse(const char *text, size_t n, ioc_ini_cb cb, void *ctx, int *err
         for (size_t i = 0, start = 0; i <= n; i++)
             if (i == n || text[i] == '\n') {
                 lineno++;
-                if (!ioc_utf8_valid(text + start, i - start) || memchr(text + start, 0, i - start)) {
+                if (!ioc_utf8_valid(text + start, i - start) ||
+                    memchr(text + start, 0, i - start)) {
                     *err_line = lineno;
                     break;
                 }

@@ -178,8 +178,7 @@ struct file_ctx {
     size_t err_size;
 };
 
-static int on_setting(void *ctx, const char *section, const char *key, const char *value,
-                      int line)
+static int on_setting(void *ctx, const char *section, const char *key, const char *value, int line)
 {
     struct file_ctx *f = ctx;
     char why[256];
@@ -189,8 +188,8 @@ static int on_setting(void *ctx, const char *section, const char *key, const cha
     return rc;
 }
 
-int config_load_text(struct ioc_config *c, const char *text, size_t n, const char *name,
-                     char *err, size_t err_size)
+int config_load_text(struct ioc_config *c, const char *text, size_t n, const char *name, char *err,
+                     size_t err_size)
 {
     struct file_ctx f = {c, name, err, err_size};
     int line = 0;
@@ -255,7 +254,8 @@ void config_write_markdown(FILE *f)
         const struct setting *s = &settings[i];
         if (strcmp(section, s->section) != 0) {
             section = s->section;
-            fprintf(f, "\n### [%s]\n\n| key | default | environment | meaning |\n|---|---|---|---|\n",
+            fprintf(f,
+                    "\n### [%s]\n\n| key | default | environment | meaning |\n|---|---|---|---|\n",
                     section);
         }
         char env[96];

@@ -21,12 +21,12 @@ struct ioc_config {
     int threads;    /* HTTP event loops; 0 = one per core */
     int shutdown_timeout_s;
     /* [http] */
-    int64_t max_body;   /* bytes; larger bodies get 413 before they are read */
+    int64_t max_body; /* bytes; larger bodies get 413 before they are read */
     int max_connections;
-    int request_timeout_s; /* to deliver a whole request; idle keep-alive time included */
+    int request_timeout_s;   /* to deliver a whole request; idle keep-alive time included */
     int trust_forwarded_for; /* client address from X-Forwarded-For when the peer is loopback */
     int gzip;                /* compress responses when the client accepts it */
-    int gzip_min_size;     /* bytes */
+    int gzip_min_size;       /* bytes */
     /* [log] */
     char *log_level;
     char *access_log; /* path, "-" for stdout, "" to disable; relative paths are in data_dir */
@@ -38,15 +38,15 @@ struct ioc_config {
     /* [store] */
     int writer_queue;
     /* [demo] */
-    int demo;         /* seed the demo province on start (same as --demo) */
-    char *units_dir;  /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
+    int demo;        /* seed the demo province on start (same as --demo) */
+    char *units_dir; /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
     char *password_admin;
     char *password_leader;
     char *password_operator;
     char *password_staff;
     /* [geo] */
-    int simplify_max_m;  /* largest simplify= accepted */
-    int geojson_cache;   /* simplified GeoJSON bodies kept in memory */
+    int simplify_max_m; /* largest simplify= accepted */
+    int geojson_cache;  /* simplified GeoJSON bodies kept in memory */
 };
 
 /* Fills c with the defaults. Strings are malloc'd; config_free releases them. */
@@ -58,8 +58,8 @@ int config_defaults(struct ioc_config *c);
 int config_load(struct ioc_config *c, const char *path, char *err, size_t err_size);
 /* Reads INI text (named `name` in messages) into c, as config_load does with a file; no
  * environment. Used by config_load and by the fuzzer. */
-int config_load_text(struct ioc_config *c, const char *text, size_t n, const char *name,
-                     char *err, size_t err_size);
+int config_load_text(struct ioc_config *c, const char *text, size_t n, const char *name, char *err,
+                     size_t err_size);
 /* Sets one value by section and key from text, with the same checks as the file. */
 int config_set(struct ioc_config *c, const char *section, const char *key, const char *value,
                char *err, size_t err_size);

@@ -40,8 +40,8 @@ struct geo_error {
  * is returned and err says which feature and why ("feature 12: Self-intersection at 106.8 10.9").
  * Caps: max_features features, the whole text at most 256 MiB.
  */
-int geo_features_parse(const char *text, size_t n, size_t max_features,
-                       struct geo_feature **out, size_t *count, struct geo_error *err);
+int geo_features_parse(const char *text, size_t n, size_t max_features, struct geo_feature **out,
+                       size_t *count, struct geo_error *err);
 void geo_features_free(struct geo_feature *a, size_t n);
 
 /* Parses one GeoJSON geometry object (Polygon or MultiPolygon) and checks it as above.
@@ -81,8 +81,8 @@ int geo_index_build(struct geo_index *ix);
  * A point on a shared boundary belongs to exactly one of the neighbours. IOC_ENOTFOUND if none.
  * Allocation-free; at least 1,000,000 lookups/s on one core against the 95 real communes.
  */
-int geo_index_lookup(const struct geo_index *ix, double lon, double lat, int level,
-                     int32_t at_days, int64_t *id);
+int geo_index_lookup(const struct geo_index *ix, double lon, double lat, int level, int32_t at_days,
+                     int64_t *id);
 /* Number of shapes added. */
 size_t geo_index_count(const struct geo_index *ix);
 void geo_index_destroy(struct geo_index *ix);

@@ -79,15 +79,13 @@ static int read_polygon(const json_t *poly, struct geo_shape *s, size_t caps[4],
             double x = json_number_value(json_array_get(pos, 0));
             double y = json_number_value(json_array_get(pos, 1));
             if (!isfinite(x) || !isfinite(y) || x < -180 || x > 180 || y < -90 || y > 90)
-                return fail(msg, n, "position %zu of ring %zu is out of range: %g, %g", i, r, x,
-                            y);
+                return fail(msg, n, "position %zu of ring %zu is out of range: %g, %g", i, r, x, y);
             s->xy[2 * (s->npoints + i)] = x;
             s->xy[2 * (s->npoints + i) + 1] = y;
         }
         const double *first = &s->xy[2 * s->npoints], *last = &s->xy[2 * (s->npoints + np - 1)];
         if (first[0] != last[0] || first[1] != last[1])
-            return fail(msg, n, "ring %zu is not closed (its first and last positions differ)",
-                        r);
+            return fail(msg, n, "ring %zu is not closed (its first and last positions differ)", r);
         s->npoints += np;
         s->nrings++;
     }
@@ -192,8 +190,8 @@ static GEOSGeometry *shape_geos(GEOSContextHandle_t h, const struct geo_shape *s
         free(holes);
         r += nr;
     }
-    GEOSGeometry *g = ok ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)made)
-                         : NULL;
+    GEOSGeometry *g =
+        ok ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)made) : NULL;
     if (!g)
         for (size_t i = 0; i < made; i++)
             GEOSGeom_destroy_r(h, polys[i]);
@@ -371,8 +369,8 @@ int geo_features_parse(const char *text, size_t n, size_t max_features, struct g
     json_error_t e;
     json_t *j = json_loadb(text, n, JSON_REJECT_DUPLICATES, &e);
     if (!j)
-        return fail(err->message, sizeof err->message, "not JSON: line %d, column %d: %s",
-                    e.line, e.column, e.text);
+        return fail(err->message, sizeof err->message, "not JSON: line %d, column %d: %s", e.line,
+                    e.column, e.text);
     const json_t *features = json_object_get(j, "features");
     const char *type = json_string_value(json_object_get(j, "type"));
     int rc = 0;
@@ -462,7 +460,8 @@ int geo_simplify(const char *json, size_t n, double tolerance_m, char **out, siz
         ioc_buf_puts(&b, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
         int written = 0;
         for (int i = 0; i < np; i++) {
-            const GEOSGeometry *p = type == GEOS_POLYGON ? simple : GEOSGetGeometryN_r(h, simple, i);
+            const GEOSGeometry *p =
+                type == GEOS_POLYGON ? simple : GEOSGetGeometryN_r(h, simple, i);
             if (GEOSGeomTypeId_r(h, p) != GEOS_POLYGON || GEOSisEmpty_r(h, p))
                 continue;
             if (written++)

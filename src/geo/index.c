@@ -39,8 +39,8 @@ struct shape {
     int level;
     int32_t from, to;
     struct geo_shape geom;
-    int row0, row1;       /* rows of its bbox */
-    size_t *band_off;     /* row0..row1+1 → offsets into band_edges */
+    int row0, row1;   /* rows of its bbox */
+    size_t *band_off; /* row0..row1+1 → offsets into band_edges */
     struct edge *band_edges;
 };
 
@@ -129,7 +129,7 @@ static int col_of(const struct geo_index *ix, double x)
 }
 
 /* Runs the statements that follow (in the variadic part) for every edge e of a shape. */
-#define EACH_EDGE(g, e, ...)                                                                      \
+#define EACH_EDGE(g, e, ...)                                                                       \
     for (size_t r_ = 0; r_ < (g)->nrings; r_++) {                                                  \
         const double *p_ = &(g)->xy[2 * (g)->ring_off[r_]];                                        \
         for (size_t i_ = 0; i_ + 1 < (g)->ring_len[r_]; i_++) {                                    \
@@ -291,8 +291,8 @@ int geo_index_build(struct geo_index *ix)
     return rc;
 }
 
-int geo_index_lookup(const struct geo_index *ix, double lon, double lat, int level,
-                     int32_t at_days, int64_t *id)
+int geo_index_lookup(const struct geo_index *ix, double lon, double lat, int level, int32_t at_days,
+                     int64_t *id)
 {
     if (!ix->built || ix->n == 0 || !isfinite(lon) || !isfinite(lat))
         return IOC_ENOTFOUND;

@@ -89,8 +89,7 @@ static int open_store(struct cli *c)
     if (rc == 0)
         rc = store_conn_open(c->st, 0, &c->db);
     if (rc) {
-        fprintf(stderr, "iocctl: cannot open the database in %s: %s\n", c->data,
-                ioc_strerror(rc));
+        fprintf(stderr, "iocctl: cannot open the database in %s: %s\n", c->data, ioc_strerror(rc));
         return 1;
     }
     return 0;
@@ -310,9 +309,8 @@ static int cmd_user(struct cli *c)
     } else {
         return usage_error("user needs add, passwd, list, disable or enable");
     }
-    return rc ? (rc == IOC_EEXIST || rc == IOC_EINVAL || rc == IOC_ENOTFOUND
-                     ? 1
-                     : report(rc, "user"))
+    return rc ? (rc == IOC_EEXIST || rc == IOC_EINVAL || rc == IOC_ENOTFOUND ? 1
+                                                                             : report(rc, "user"))
               : 0;
 }
 
@@ -330,8 +328,8 @@ static int key_create_job(struct store_conn *w, void *arg)
     char hash[65];
     auth_apikey_new(j->key, j->prefix);
     auth_token_hash(j->key, hash);
-    int rc = store_apikey_add(w, j->prefix, hash, j->agency, j->scopes, j->name, ioc_now_ms(),
-                              &j->id);
+    int rc =
+        store_apikey_add(w, j->prefix, hash, j->agency, j->scopes, j->name, ioc_now_ms(), &j->id);
     char target[64];
     snprintf(target, sizeof target, "key:%s", j->prefix);
     return rc ? rc : audit(w, "key.create", target, j->scopes);
@@ -563,8 +561,8 @@ int main(int argc, char **argv)
         else if (rc)
             fprintf(stderr, "iocctl: restore: %s\n", ioc_strerror(rc));
         else
-            printf("restored %s into %s (the old database is ioc.db.before-restore)\n",
-                   c.argv[0], c.data);
+            printf("restored %s into %s (the old database is ioc.db.before-restore)\n", c.argv[0],
+                   c.data);
         return rc ? 1 : 0;
     }
     if (open_store(&c) != 0)

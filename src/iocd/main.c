@@ -136,15 +136,16 @@ static int seed_demo(struct store *st, const struct ioc_config *c)
         } else if (sd.created) {
             struct ioc_buf b;
             ioc_buf_init(&b, 0);
-            ioc_buf_printf(&b,
-                           "# Demo accounts of this data directory (synthetic demo data).\n"
-                           "# Change them with: iocctl --data %s user passwd NAME --password-stdin\n"
-                           "demo user: admin %s (admin)\n"
-                           "demo user: leader %s (leader)\n"
-                           "demo user: operator %s (operator)\n"
-                           "demo user: staff %s (staff, agency SO-NNMT)\n",
-                           c->data_dir, sd.password_admin, sd.password_leader,
-                           sd.password_operator, sd.password_staff);
+            ioc_buf_printf(
+                &b,
+                "# Demo accounts of this data directory (synthetic demo data).\n"
+                "# Change them with: iocctl --data %s user passwd NAME --password-stdin\n"
+                "demo user: admin %s (admin)\n"
+                "demo user: leader %s (leader)\n"
+                "demo user: operator %s (operator)\n"
+                "demo user: staff %s (staff, agency SO-NNMT)\n",
+                c->data_dir, sd.password_admin, sd.password_leader, sd.password_operator,
+                sd.password_staff);
             if (b.data && ioc_file_write_atomic(path, b.data, b.len) != 0)
                 fprintf(stderr, "iocd: cannot write %s\n", path);
             ioc_log(IOC_LOG_INFO, "demo province seeded: %d units, %d boundaries, %d links",
@@ -252,16 +253,9 @@ int main(int argc, char **argv)
         snprintf(access_log, sizeof access_log, "%s/%s", cfg.data_dir, cfg.access_log);
     else
         snprintf(access_log, sizeof access_log, "%s", cfg.access_log);
-    struct net_options no = {cfg.listen,
-                             cfg.threads,
-                             cfg.max_body,
-                             cfg.max_connections,
-                             cfg.request_timeout_s,
-                             cfg.gzip,
-                             cfg.gzip_min_size,
-                             cfg.web_root,
-                             access_log,
-                             cfg.trust_forwarded_for};
+    struct net_options no = {
+        cfg.listen, cfg.threads,       cfg.max_body, cfg.max_connections, cfg.request_timeout_s,
+        cfg.gzip,   cfg.gzip_min_size, cfg.web_root, access_log,          cfg.trust_forwarded_for};
     struct net_app app;
     api_net_app(api, &app);
     if ((rc = net_server_create(&no, &app, &srv)) != 0) {

@@ -19,8 +19,8 @@ struct json_error_ostream {
     h2o_iovec_t body;
 };
 
-static void json_error_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs,
-                            size_t bufcnt, h2o_send_state_t state)
+static void json_error_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t bufcnt,
+                            h2o_send_state_t state)
 {
     (void)bufs;
     (void)bufcnt;
@@ -36,27 +36,42 @@ static void json_error_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bu
 static const char *error_code(int status)
 {
     switch (status) {
-    case 400: return "bad_request";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "body_too_large";
-    case 416: return "range_not_satisfiable";
-    case 417: return "expectation_failed";
-    case 503: return "unavailable";
-    default: return status >= 500 ? "internal" : "error";
+    case 400:
+        return "bad_request";
+    case 403:
+        return "forbidden";
+    case 404:
+        return "not_found";
+    case 405:
+        return "method_not_allowed";
+    case 413:
+        return "body_too_large";
+    case 416:
+        return "range_not_satisfiable";
+    case 417:
+        return "expectation_failed";
+    case 503:
+        return "unavailable";
+    default:
+        return status >= 500 ? "internal" : "error";
     }
 }
 
 static const char *error_message(int status)
 {
     switch (status) {
-    case 400: return "The request could not be understood.";
-    case 403: return "Access to this path is not allowed.";
-    case 404: return "No such path.";
-    case 405: return "This method is not allowed here.";
-    case 413: return "The request body is larger than this server accepts.";
-    default: return "The request failed.";
+    case 400:
+        return "The request could not be understood.";
+    case 403:
+        return "Access to this path is not allowed.";
+    case 404:
+        return "No such path.";
+    case 405:
+        return "This method is not allowed here.";
+    case 413:
+        return "The request body is larger than this server accepts.";
+    default:
+        return "The request failed.";
     }
 }
 
@@ -81,8 +96,7 @@ static void rewrite_error(h2o_req_t *req, h2o_ostream_t **slot)
 
 static void add_str(h2o_req_t *req, const char *name, const char *v)
 {
-    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v,
-                          strlen(v));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v, strlen(v));
 }
 
 static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
@@ -121,9 +135,9 @@ static void log_access(h2o_logger_t *self, h2o_req_t *req)
     struct timeval now;
     gettimeofday(&now, NULL);
     const struct timeval *b = &req->timestamps.request_begin_at;
-    double seconds = b->tv_sec ? (double)(now.tv_sec - b->tv_sec) +
-                                     (double)(now.tv_usec - b->tv_usec) / 1e6
-                               : 0.0;
+    double seconds =
+        b->tv_sec ? (double)(now.tv_sec - b->tv_sec) + (double)(now.tv_usec - b->tv_usec) / 1e6
+                  : 0.0;
     char method[16];
     size_t mlen = req->method.len < sizeof method - 1 ? req->method.len : sizeof method - 1;
     memcpy(method, req->method.base, mlen);

@@ -23,15 +23,15 @@ struct net_pending;
 
 /* Settings of a server; strings are copied. */
 struct net_options {
-    const char *listen;     /* "HOST:PORT"; port 0 picks a free one */
-    int threads;            /* event loops; <= 0: one per core */
-    int64_t max_body;       /* bytes; larger bodies get 413 before they are read */
-    int max_connections;    /* across all loops */
-    int request_timeout_s;  /* to deliver a whole request, idle keep-alive time included */
-    int gzip;               /* compress responses for clients that accept gzip */
+    const char *listen;    /* "HOST:PORT"; port 0 picks a free one */
+    int threads;           /* event loops; <= 0: one per core */
+    int64_t max_body;      /* bytes; larger bodies get 413 before they are read */
+    int max_connections;   /* across all loops */
+    int request_timeout_s; /* to deliver a whole request, idle keep-alive time included */
+    int gzip;              /* compress responses for clients that accept gzip */
     int gzip_min_size;
-    const char *web_root;   /* static files, or NULL */
-    const char *access_log; /* path, "-" for stdout, NULL or "" for none */
+    const char *web_root;    /* static files, or NULL */
+    const char *access_log;  /* path, "-" for stdout, NULL or "" for none */
     int trust_forwarded_for; /* peer from X-Forwarded-For when the connection is from loopback */
 };
 
@@ -110,8 +110,8 @@ void net_res_send(struct net_req *r, int status, const char *content_type, const
                   size_t n);
 /* Like net_res_send, but body is not copied: the caller keeps it alive until the process ends
  * or, for a struct net_shared, holds a reference (below). */
-void net_res_send_static(struct net_req *r, int status, const char *content_type,
-                         const void *body, size_t n);
+void net_res_send_static(struct net_req *r, int status, const char *content_type, const void *body,
+                         size_t n);
 
 /* An immutable, reference-counted byte string that several threads may send at once. */
 struct net_shared;
@@ -131,8 +131,7 @@ void net_res_send_shared(struct net_req *r, int status, const char *content_type
 struct net_pending *net_req_suspend(struct net_req *r);
 /* From any thread: runs fn(r, arg) on the request's loop thread, where fn sends the response.
  * Exactly one resume per suspend. */
-void net_pending_resume(struct net_pending *p, void (*fn)(struct net_req *r, void *arg),
-                        void *arg);
+void net_pending_resume(struct net_pending *p, void (*fn)(struct net_req *r, void *arg), void *arg);
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 

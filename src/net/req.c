@@ -16,7 +16,6 @@
 
 #define ENV_KEY "ioc"
 
-
 /* The last X-Forwarded-For entry (the address nginx saw), if it looks like an IP address. */
 static void forwarded_peer(h2o_req_t *req, char *peer, size_t size)
 {
@@ -229,23 +228,40 @@ void net_res_header(struct net_req *r, const char *name, const char *value)
 static const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "";
     }
 }
 
@@ -284,8 +300,8 @@ void net_res_send(struct net_req *r, int status, const char *content_type, const
     send_body(r, status, content_type, copy, n);
 }
 
-void net_res_send_static(struct net_req *r, int status, const char *content_type,
-                         const void *body, size_t n)
+void net_res_send_static(struct net_req *r, int status, const char *content_type, const void *body,
+                         size_t n)
 {
     send_body(r, status, content_type, body, n);
 }
@@ -361,8 +377,8 @@ void net_on_pending_messages(h2o_multithread_receiver_t *receiver, h2o_linklist_
 {
     (void)receiver;
     while (!h2o_linklist_is_empty(messages)) {
-        struct net_pending *p = H2O_STRUCT_FROM_MEMBER(struct net_pending, super.link,
-                                                       messages->next);
+        struct net_pending *p =
+            H2O_STRUCT_FROM_MEMBER(struct net_pending, super.link, messages->next);
         h2o_linklist_unlink(&p->super.link);
         p->fn(p->r, p->arg);
     }

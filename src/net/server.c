@@ -239,7 +239,8 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
     s->config.max_request_entity_size = (size_t)o->max_body;
     s->config.http1.req_timeout = (uint64_t)o->request_timeout_s * 1000;
     s->config.http1.upgrade_to_http2 = 0; /* HTTP/2 is the front proxy's job */
-    s->hostconf = h2o_config_register_host(&s->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    s->hostconf =
+        h2o_config_register_host(&s->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     setup_paths(s);
     *out = s;
     return 0;

@@ -52,8 +52,8 @@ typedef int (*row_fn)(struct store_conn *w, char **f, int nf, void *ctx, char *e
                       const char *where);
 
 /* Reads a TSV file: '#' comments, one header line, then rows. */
-static int each_row(struct store_conn *w, const char *dir, const char *file, int nfields,
-                    row_fn fn, void *ctx, char *err)
+static int each_row(struct store_conn *w, const char *dir, const char *file, int nfields, row_fn fn,
+                    void *ctx, char *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
@@ -111,8 +111,7 @@ static int put_unit(struct store_conn *w, struct store_unit *u, char *err, const
 }
 
 /* units-2024.tsv: code, level, type, full name, parent code. */
-static int row_2024(struct store_conn *w, char **f, int nf, void *ctx, char *err,
-                    const char *where)
+static int row_2024(struct store_conn *w, char **f, int nf, void *ctx, char *err, const char *where)
 {
     (void)nf;
     int *count = ctx;
@@ -142,8 +141,7 @@ static int row_2024(struct store_conn *w, char **f, int nf, void *ctx, char *err
 }
 
 /* units-2025.tsv: code, level, type, name, English name, parent code. */
-static int row_2025(struct store_conn *w, char **f, int nf, void *ctx, char *err,
-                    const char *where)
+static int row_2025(struct store_conn *w, char **f, int nf, void *ctx, char *err, const char *where)
 {
     (void)nf;
     int *count = ctx;

@@ -76,7 +76,7 @@ static int one(sqlite3_stmt *s, int (*fill)(sqlite3_stmt *, void *), void *out)
 /* ---- agencies --------------------------------------------------------------------------- */
 
 #define AGENCY_SQL                                                                                 \
-    "SELECT a.id, a.code, a.name, coalesce(a.parent_id, 0), coalesce(p.code, ''), a.unit_code, "  \
+    "SELECT a.id, a.code, a.name, coalesce(a.parent_id, 0), coalesce(p.code, ''), a.unit_code, "   \
     "a.created_at FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id "
 
 void store_agency_clear(struct store_agency *a)
@@ -129,8 +129,9 @@ int store_agency_add(struct store_conn *w, const char *code, const char *name,
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w, "INSERT INTO agencies (code, name, parent_id, unit_code, created_at) "
-                          "VALUES (?, ?, ?, ?, ?)",
+    rc = store_prepare(w,
+                       "INSERT INTO agencies (code, name, parent_id, unit_code, created_at) "
+                       "VALUES (?, ?, ?, ?, ?)",
                        &s);
     if (rc)
         return rc;
@@ -183,7 +184,7 @@ int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t 
 
 #define USER_SQL                                                                                   \
     "SELECT u.id, u.username, u.display_name, u.role, coalesce(u.agency_id, 0), "                  \
-    "coalesce(a.code, ''), u.password_hash, u.disabled, u.created_at FROM users u "               \
+    "coalesce(a.code, ''), u.password_hash, u.disabled, u.created_at FROM users u "                \
     "LEFT JOIN agencies a ON a.id = u.agency_id "
 
 void store_user_clear(struct store_user *u)
@@ -243,8 +244,9 @@ int store_user_add(struct store_conn *w, const char *username, const char *displ
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w, "INSERT INTO users (username, display_name, role, agency_id, "
-                          "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    rc = store_prepare(w,
+                       "INSERT INTO users (username, display_name, role, agency_id, "
+                       "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                        &s);
     if (rc)
         return rc;
@@ -341,8 +343,9 @@ int store_session_add(struct store_conn *w, int64_t user_id, const char *token_h
                       const char *ip)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "INSERT INTO sessions (user_id, token_hash, csrf_token, "
-                              "created_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?, ?)",
+    int rc = store_prepare(w,
+                           "INSERT INTO sessions (user_id, token_hash, csrf_token, "
+                           "created_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?, ?)",
                            &s);
     if (rc)
         return rc;
@@ -377,9 +380,10 @@ int store_session_get(struct store_conn *c, const char *token_hash, int64_t now_
                       struct store_session *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT id, user_id, token_hash, csrf_token, created_ms, "
-                              "expires_ms, ip FROM sessions WHERE token_hash = ? AND "
-                              "expires_ms > ?",
+    int rc = store_prepare(c,
+                           "SELECT id, user_id, token_hash, csrf_token, created_ms, "
+                           "expires_ms, ip FROM sessions WHERE token_hash = ? AND "
+                           "expires_ms > ?",
                            &s);
     if (rc)
         return rc;
@@ -422,7 +426,7 @@ int store_sessions_purge(struct store_conn *w, int64_t now_ms)
 /* ---- API keys --------------------------------------------------------------------------- */
 
 #define KEY_SQL                                                                                    \
-    "SELECT k.id, k.prefix, k.key_hash, k.agency_id, a.code, k.scopes, k.name, k.created_ms, "    \
+    "SELECT k.id, k.prefix, k.key_hash, k.agency_id, a.code, k.scopes, k.name, k.created_ms, "     \
     "k.revoked_ms FROM api_keys k JOIN agencies a ON a.id = k.agency_id "
 
 void store_apikey_clear(struct store_apikey *k)
@@ -480,8 +484,9 @@ int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_h
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w, "INSERT INTO api_keys (prefix, key_hash, agency_id, scopes, name, "
-                          "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    rc = store_prepare(w,
+                       "INSERT INTO api_keys (prefix, key_hash, agency_id, scopes, name, "
+                       "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
                        &s);
     if (rc)
         return rc;
@@ -531,8 +536,9 @@ int store_apikeys_list(struct store_conn *c, const char *agency_code, struct sto
 int store_apikey_revoke(struct store_conn *w, int64_t id, int64_t now_ms)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "UPDATE api_keys SET revoked_ms = CASE WHEN revoked_ms = 0 THEN ? "
-                              "ELSE revoked_ms END WHERE id = ?",
+    int rc = store_prepare(w,
+                           "UPDATE api_keys SET revoked_ms = CASE WHEN revoked_ms = 0 THEN ? "
+                           "ELSE revoked_ms END WHERE id = ?",
                            &s);
     if (rc)
         return rc;

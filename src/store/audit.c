@@ -29,9 +29,10 @@ void store_audits_free(struct store_audit *a, size_t n)
 int store_audit_add(struct store_conn *w, const struct store_audit *a)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "INSERT INTO audit (ts_ms, actor, actor_role, agency_id, action, "
-                              "target, ip, outcome, request_id, detail) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    int rc = store_prepare(w,
+                           "INSERT INTO audit (ts_ms, actor, actor_role, agency_id, action, "
+                           "target, ip, outcome, request_id, detail) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            &s);
     if (rc)
         return rc;
@@ -88,7 +89,7 @@ int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
         r->id = sqlite3_column_int64(s, 0);
         r->ts_ms = sqlite3_column_int64(s, 1);
         r->agency_id = sqlite3_column_int64(s, 4);
-        char **str[] = {&r->actor, &r->actor_role, NULL,        &r->action,    &r->target,
+        char **str[] = {&r->actor, &r->actor_role, NULL,           &r->action, &r->target,
                         &r->ip,    &r->outcome,    &r->request_id, &r->detail};
         int bad = 0;
         for (int i = 0; i < 9; i++)

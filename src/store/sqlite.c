@@ -21,18 +21,25 @@ int store_rc(int rc)
     switch (rc & 0xff) {
     case SQLITE_OK:
     case SQLITE_DONE:
-    case SQLITE_ROW: return 0;
+    case SQLITE_ROW:
+        return 0;
     case SQLITE_CONSTRAINT:
         if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
             return IOC_EEXIST;
         return IOC_EINVAL;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return IOC_EBUSY;
-    case SQLITE_NOMEM: return IOC_ENOMEM;
-    case SQLITE_TOOBIG: return IOC_ETOOBIG;
-    case SQLITE_NOTFOUND: return IOC_ENOTFOUND;
-    case SQLITE_READONLY: return IOC_EPERM;
-    default: return IOC_EIO;
+    case SQLITE_LOCKED:
+        return IOC_EBUSY;
+    case SQLITE_NOMEM:
+        return IOC_ENOMEM;
+    case SQLITE_TOOBIG:
+        return IOC_ETOOBIG;
+    case SQLITE_NOTFOUND:
+        return IOC_ENOTFOUND;
+    case SQLITE_READONLY:
+        return IOC_EPERM;
+    default:
+        return IOC_EIO;
     }
 }
 
@@ -87,8 +94,8 @@ int store_open_conn(struct store *st, int readonly, struct store_conn **out)
         return IOC_ENOMEM;
     c->st = st;
     c->readonly = readonly;
-    int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY
-                                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(st->path, &c->db, flags, NULL);
     if (rc != SQLITE_OK) {
         ioc_log(IOC_LOG_ERROR, "store: cannot open %s: %s", st->path,
@@ -304,8 +311,9 @@ int store_meta_get(struct store_conn *c, const char *key, char **out)
 int store_meta_set(struct store_conn *w, const char *key, const char *value)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "INSERT INTO meta (key, value) VALUES (?, ?) "
-                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    int rc = store_prepare(w,
+                           "INSERT INTO meta (key, value) VALUES (?, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                            &s);
     if (rc)
         return rc;
@@ -352,9 +360,9 @@ static int copy_db(sqlite3 *src, const char *dest)
                    rc == SQLITE_LOCKED)
                 sqlite3_sleep(5);
             sqlite3_backup_finish(b);
-            rc = rc == SQLITE_DONE ? sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL,
-                                                  NULL)
-                                   : rc;
+            rc = rc == SQLITE_DONE
+                     ? sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL)
+                     : rc;
         }
     }
     sqlite3_close(out);
@@ -401,8 +409,7 @@ int store_restore(const char *data_dir, const char *src)
     int ok = 0, version = 0;
     if (store_integrity_check(&sc, &ok, NULL) != 0 || !ok)
         goto out;
-    if (store_schema_version(&sc, &version) != 0 || version < 1 ||
-        version > store_migrations_count)
+    if (store_schema_version(&sc, &version) != 0 || version < 1 || version > store_migrations_count)
         goto out;
     /* No iocd may be serving the directory (it holds the claim, see store_claim). */
     char live[4096], keep[4096], lockpath[4096];

@@ -113,10 +113,10 @@ int store_meta_set(struct store_conn *w, const char *key, const char *value);
 /* Dates are "YYYY-MM-DD"; valid_to is the last day in force, "" for open-ended. */
 struct store_unit {
     int64_t id;
-    char *code;        /* GSO code; the same code may name different units at different times */
-    char *level;       /* "province" | "district" | "commune" */
-    char *type;        /* "Tỉnh", "Thành phố", "Phường", "Xã", "Thị trấn", "Huyện", … */
-    char *name;        /* NFC, e.g. "Biên Hoà" */
+    char *code;  /* GSO code; the same code may name different units at different times */
+    char *level; /* "province" | "district" | "commune" */
+    char *type;  /* "Tỉnh", "Thành phố", "Phường", "Xã", "Thị trấn", "Huyện", … */
+    char *name;  /* NFC, e.g. "Biên Hoà" */
     char *full_name;   /* "Phường Biên Hoà" */
     char *name_en;     /* "Bien Hoa"; may be "" */
     char *parent_code; /* "" for a province */

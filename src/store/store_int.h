@@ -23,7 +23,7 @@ struct store {
     int claim_fd; /* DATA_DIR/iocd.lock held by a serving iocd, else 0 */
     /* writer */
     pthread_mutex_t lock;
-    pthread_cond_t wake;     /* jobs queued or stop asked */
+    pthread_cond_t wake; /* jobs queued or stop asked */
     struct store_job *head, *tail;
     int queued, queue_max;
     int running, stopping;

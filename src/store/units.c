@@ -42,8 +42,8 @@ static int unit_row(sqlite3_stmt *s, int at, struct store_unit *u)
 {
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(s, at);
-    char **str[] = {&u->code,      &u->level,       &u->type,       &u->name,    &u->full_name,
-                    &u->name_en,   &u->parent_code, &u->valid_from, &u->valid_to};
+    char **str[] = {&u->code,    &u->level,       &u->type,       &u->name,    &u->full_name,
+                    &u->name_en, &u->parent_code, &u->valid_from, &u->valid_to};
     for (int i = 0; i < 9; i++)
         if (!(*str[i] = store_col_dup(s, at + 1 + i))) {
             store_unit_clear(u);
@@ -116,9 +116,8 @@ int store_unit_put(struct store_conn *w, const struct store_unit *u, const char 
         free(folded);
         return rc;
     }
-    const char *texts[] = {u->code,    u->level,  u->type,        u->name,
-                           u->full_name, u->name_en, folded,      u->parent_code,
-                           u->valid_from, u->valid_to};
+    const char *texts[] = {u->code,    u->level, u->type,        u->name,       u->full_name,
+                           u->name_en, folded,   u->parent_code, u->valid_from, u->valid_to};
     for (int i = 0; i < 10; i++)
         store_bind_text(s, i + 1, texts[i] ? texts[i] : "");
     sqlite3_bind_double(s, 11, u->area_km2);
@@ -207,8 +206,7 @@ int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *ou
     return one_unit(s, out);
 }
 
-int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out,
-                        size_t *n)
+int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out, size_t *n)
 {
     sqlite3_stmt *s;
     int rc = store_prepare(
@@ -222,8 +220,8 @@ int store_unit_versions(struct store_conn *c, const char *code, struct store_uni
 int store_unit_geometry(struct store_conn *c, int64_t id, char **out, size_t *len)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT geometry FROM units WHERE id = ? AND geometry IS NOT NULL",
-                           &s);
+    int rc =
+        store_prepare(c, "SELECT geometry FROM units WHERE id = ? AND geometry IS NOT NULL", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -295,9 +293,10 @@ int store_succession_put(struct store_conn *w, int64_t old_id, int64_t new_id, i
                          const char *note)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "INSERT INTO successions (old_id, new_id, partial, note) "
-                              "VALUES (?, ?, ?, ?) ON CONFLICT (old_id, new_id) DO UPDATE SET "
-                              "partial = excluded.partial, note = excluded.note",
+    int rc = store_prepare(w,
+                           "INSERT INTO successions (old_id, new_id, partial, note) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT (old_id, new_id) DO UPDATE SET "
+                           "partial = excluded.partial, note = excluded.note",
                            &s);
     if (rc)
         return rc;

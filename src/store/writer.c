@@ -109,7 +109,7 @@ int store_writer_submit(struct store *st, store_job_fn job, store_done_fn done, 
     j->done = done;
     j->arg = arg;
     pthread_mutex_lock(&st->lock);
-    int rc = !st->running || st->stopping ? IOC_ESHUTDOWN
+    int rc = !st->running || st->stopping  ? IOC_ESHUTDOWN
              : st->queued >= st->queue_max ? IOC_EBUSY
                                            : 0;
     if (rc == 0) {

@@ -17,8 +17,8 @@ static void test_patterns(void **state)
     const char *params[4];
     int n = 0;
     const char *p = "/api/v1/units/26068";
-    assert_true(api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params,
-                                  4, &n));
+    assert_true(
+        api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params, 4, &n));
     assert_int_equal(n, 1);
     assert_string_equal(params[0], "26068");
     p = "/api/v1/users/l%C3%A2n/password";
@@ -26,14 +26,14 @@ static void test_patterns(void **state)
                                   sizeof buf, params, 4, &n));
     assert_string_equal(params[0], "lân");
     p = "/api/v1/units/";
-    assert_false(api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params,
-                                   4, &n));
+    assert_false(
+        api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params, 4, &n));
     p = "/api/v1/units/a/b";
-    assert_false(api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params,
-                                   4, &n));
+    assert_false(
+        api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params, 4, &n));
     p = "/api/v1/units/%00";
-    assert_false(api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params,
-                                   4, &n));
+    assert_false(
+        api_pattern_match("/api/v1/units/{code}", p, strlen(p), buf, sizeof buf, params, 4, &n));
     p = "/api/v1/unitsX";
     assert_false(api_pattern_match("/api/v1/units", p, strlen(p), buf, sizeof buf, params, 4, &n));
 }
@@ -68,10 +68,10 @@ static void test_static_paths(void **state)
 {
     (void)state;
     static const char *const ok[] = {"/", "/index.html", "/assets/app-1a2b.js", "/a..b/c.txt"};
-    static const char *const bad[] = {"/../etc/passwd",   "/%2e%2e/etc/passwd", "/a/%2E%2e/b",
-                                      "/assets/..%2fx",   "/a%2Fb",             "/index.html%00",
-                                      "/a\\..\\b",        "/./index.html",      "/assets/.",
-                                      "/%c0%ae%c0%ae/x",  "relative"};
+    static const char *const bad[] = {
+        "/../etc/passwd", "/%2e%2e/etc/passwd", "/a/%2E%2e/b", "/assets/..%2fx",
+        "/a%2Fb",         "/index.html%00",     "/a\\..\\b",   "/./index.html",
+        "/assets/.",      "/%c0%ae%c0%ae/x",    "relative"};
     for (size_t i = 0; i < IOC_ARRAY_LEN(ok); i++)
         assert_true(api_static_path_ok(ok[i], strlen(ok[i]), buf, sizeof buf));
     for (size_t i = 0; i < IOC_ARRAY_LEN(bad); i++)

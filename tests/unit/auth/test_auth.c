@@ -52,8 +52,7 @@ static void test_scopes(void **state)
     (void)state;
     char bad[64];
     assert_int_equal(auth_scopes_check("read:audit,write:telemetry", bad, sizeof bad), 0);
-    assert_int_equal(auth_scopes_check("read:audit,read:everything", bad, sizeof bad),
-                     IOC_EINVAL);
+    assert_int_equal(auth_scopes_check("read:audit,read:everything", bad, sizeof bad), IOC_EINVAL);
     assert_string_equal(bad, "read:everything");
     assert_int_equal(auth_scopes_check("", bad, sizeof bad), IOC_EINVAL);
     assert_true(auth_scopes_has("read:audit,write:telemetry", "write:telemetry"));
@@ -66,7 +65,8 @@ static void test_scopes(void **state)
 static void test_permissions(void **state)
 {
     (void)state;
-    /* rows: need; columns: anonymous, staff, operator, leader, admin (0 allowed, 1 denied, 2 401) */
+    /* rows: need; columns: anonymous, staff, operator, leader, admin (0 allowed, 1 denied, 2 401)
+     */
     static const int want[6][5] = {
         {0, 0, 0, 0, 0}, /* public */
         {2, 0, 0, 0, 0}, /* signed in */
@@ -129,8 +129,11 @@ static void test_login_job(void **state)
     assert_int_equal(auth_password_hash("password-1", &h), 0);
     assert_int_equal(store_user_add(w, "lan", "Lan", "operator", NULL, h, NULL), 0);
     free(h);
-    struct auth_login l = {.username = "lan", .password = "password-1", .ip = "127.0.0.1",
-                           .now_ms = 1000, .ttl_ms = 60000};
+    struct auth_login l = {.username = "lan",
+                           .password = "password-1",
+                           .ip = "127.0.0.1",
+                           .now_ms = 1000,
+                           .ttl_ms = 60000};
     assert_int_equal(store_tx(w, auth_login_job, &l), 0);
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.principal.role, AUTH_ROLE_OPERATOR);
@@ -176,9 +179,9 @@ static void test_login_job(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_passwords),   cmocka_unit_test(test_tokens),
-        cmocka_unit_test(test_scopes),      cmocka_unit_test(test_permissions),
-        cmocka_unit_test(test_limiter),     cmocka_unit_test(test_login_job),
+        cmocka_unit_test(test_passwords), cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_scopes),    cmocka_unit_test(test_permissions),
+        cmocka_unit_test(test_limiter),   cmocka_unit_test(test_login_job),
     };
     return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }

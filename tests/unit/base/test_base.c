@@ -38,13 +38,15 @@ static void test_nfc(void **state)
     char *out = NULL;
     size_t n = 0;
     /* "hòa" written decomposed: o + U+0300 */
-    const char *nfd = "ho\xcc\x80" "a";
+    const char *nfd = "ho\xcc\x80"
+                      "a";
     assert_int_equal(ioc_text_nfc(nfd, strlen(nfd), &out, &n), 0);
-    assert_string_equal(out, "h\xc3\xb2" "a");
+    assert_string_equal(out, "h\xc3\xb2"
+                             "a");
     assert_int_equal(n, 4);
     free(out);
     assert_int_equal(ioc_text_nfc("a\0b", 3, &out, &n), IOC_EINVAL);
-    assert_int_equal(ioc_text_nfc("\xc0\xaf", 2, &out, &n), IOC_EINVAL); /* overlong '/' */
+    assert_int_equal(ioc_text_nfc("\xc0\xaf", 2, &out, &n), IOC_EINVAL);     /* overlong '/' */
     assert_int_equal(ioc_text_nfc("\xed\xa0\x80", 3, &out, &n), IOC_EINVAL); /* surrogate */
 }
 
@@ -60,7 +62,11 @@ static void test_buf(void **state)
     assert_null(b.data);
     assert_int_equal(b.len, 0);
     ioc_buf_init(&b, 0);
-    assert_int_equal(ioc_buf_json_str(&b, "a\"b\\c\n\x01" "đ", (size_t)-1), 0);
+    assert_int_equal(ioc_buf_json_str(&b,
+                                      "a\"b\\c\n\x01"
+                                      "đ",
+                                      (size_t)-1),
+                     0);
     assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001đ\"");
     ioc_buf_free(&b);
     ioc_buf_free(&b);
@@ -105,7 +111,8 @@ static void test_ini(void **state)
     (void)state;
     struct kv kv = {""};
     int line = 0;
-    const char *ok = "# comment\n[http]\nlisten = 127.0.0.1:8080\n; x\n\n[demo]\nname = \" a b \"\n";
+    const char *ok =
+        "# comment\n[http]\nlisten = 127.0.0.1:8080\n; x\n\n[demo]\nname = \" a b \"\n";
     assert_int_equal(ioc_ini_parse(ok, strlen(ok), on_kv, &kv, &line), 0);
     assert_string_equal(kv.seen, "http.listen=127.0.0.1:8080@3;demo.name= a b @7;");
     const char *bad[] = {"[http\n", "novalue\n", "[a]\nk = \"open\n", "bad key = 1\n",

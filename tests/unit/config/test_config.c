@@ -38,12 +38,10 @@ static void test_text(void **state)
     assert_int_equal(config_load_text(&c, bad, strlen(bad), "t.ini", err, sizeof err), -3);
     assert_non_null(strstr(err, "t.ini:2: server.threads"));
     const char *unknown = "\n\n[http]\nspeed = fast\n";
-    assert_int_equal(config_load_text(&c, unknown, strlen(unknown), "u.ini", err, sizeof err),
-                     -3);
+    assert_int_equal(config_load_text(&c, unknown, strlen(unknown), "u.ini", err, sizeof err), -3);
     assert_non_null(strstr(err, "u.ini:4: unknown setting http.speed"));
     const char *boolbad = "[http]\ngzip = maybe\n";
-    assert_int_equal(config_load_text(&c, boolbad, strlen(boolbad), "b.ini", err, sizeof err),
-                     -3);
+    assert_int_equal(config_load_text(&c, boolbad, strlen(boolbad), "b.ini", err, sizeof err), -3);
     assert_non_null(strstr(err, "b.ini:2"));
     config_free(&c);
     config_free(&c); /* safe twice */

@@ -63,7 +63,8 @@ static void refused(const char *json, long feature, const char *why)
 
 #define SQUARE "[[[0,0],[1,0],[1,1],[0,1],[0,0]]]"
 #define FEATURE(props, geom) "{\"type\":\"Feature\",\"properties\":" props ",\"geometry\":" geom "}"
-#define OK_FEATURE FEATURE("{\"code\":1,\"name\":\"A\"}", "{\"type\":\"Polygon\",\"coordinates\":" SQUARE "}")
+#define OK_FEATURE                                                                                 \
+    FEATURE("{\"code\":1,\"name\":\"A\"}", "{\"type\":\"Polygon\",\"coordinates\":" SQUARE "}")
 #define FC(...) "{\"type\":\"FeatureCollection\",\"features\":[" __VA_ARGS__ "]}"
 
 static void test_refusals(void **state)
@@ -75,8 +76,8 @@ static void test_refusals(void **state)
                                       "{\"type\":\"Point\",\"coordinates\":[1,2]}")),
             1, "Point");
     refused(FC(OK_FEATURE "," OK_FEATURE "," FEATURE(
-               "{\"code\":\"3\",\"name\":\"C\"}",
-               "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0.5]]]}")),
+                "{\"code\":\"3\",\"name\":\"C\"}",
+                "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0.5]]]}")),
             2, "not closed");
     refused(FC(FEATURE("{\"code\":\"3\",\"name\":\"C\"}",
                        "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}")),

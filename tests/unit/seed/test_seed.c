@@ -80,15 +80,17 @@ static void test_partial_links(void **state)
 {
     (void)state;
     const char *dir = test_tmpdir();
-    write_file(dir, "units-2024.tsv",
-               "# synthetic test data\ncode\tlevel\ttype\tname\tparent_code\n"
-               "1\tprovince\tTỉnh\tTỉnh A\t\n10\tcommune\tXã\tXã Một\t1\n11\tcommune\tXã\tXã Hai\t1\n");
+    write_file(
+        dir, "units-2024.tsv",
+        "# synthetic test data\ncode\tlevel\ttype\tname\tparent_code\n"
+        "1\tprovince\tTỉnh\tTỉnh A\t\n10\tcommune\tXã\tXã Một\t1\n11\tcommune\tXã\tXã Hai\t1\n");
     write_file(dir, "units-2025.tsv",
                "code\tlevel\ttype\tname\tname_en\tparent_code\n1\tprovince\tTỉnh\tA\tA\t\n"
                "20\tcommune\tXã\tMới\tMoi\t1\n");
 #define SQUARE(code)                                                                               \
-    "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"code\":"   \
-    "\"" code "\",\"name\":\"x\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"               \
+    "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"         \
+    "\"code\":"                                                                                    \
+    "\"" code "\",\"name\":\"x\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"             \
     "[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}]}"
     write_file(dir, "dongnai-2025-province.geojson", SQUARE("1"));
     write_file(dir, "dongnai-2025-communes.geojson", SQUARE("20"));
@@ -109,7 +111,8 @@ static void test_partial_links(void **state)
     store_successions_free(l, n);
     store_unit_clear(&u);
     /* a broken row names its file and line */
-    write_file(dir, "units-2025.tsv", "code\tlevel\ttype\tname\tname_en\tparent_code\n1\tprovince\n");
+    write_file(dir, "units-2025.tsv",
+               "code\tlevel\ttype\tname\tname_en\tparent_code\n1\tprovince\n");
     assert_int_equal(store_tx(w, seed_units_job, &s), IOC_EINVAL);
     assert_non_null(strstr(s.error, "units-2025.tsv:2"));
 }
