@@ -44,7 +44,7 @@ run_node() { # label, then node --test args
     local label=$1
     shift
     local out
-    out=$(node --test --test-reporter=tap "$@" 2>&1)
+    out=$(node --test --test-timeout=300000 --test-reporter=tap "$@" 2>&1)
     local rc=$?
     local p f
     p=$(grep -E '^# pass [0-9]+' <<<"$out" | grep -oE '[0-9]+' | tail -1)

@@ -36,6 +36,8 @@ struct app_handler {
     struct net_server *server;
 };
 
+static void on_accept(h2o_socket_t *listener, const char *err);
+
 static void on_conn_close(void *data)
 {
     struct net_loop *loop = data;
@@ -43,7 +45,7 @@ static void on_conn_close(void *data)
     atomic_fetch_sub(&loop->server->connections, 1);
     if (loop->paused && loop->conns < loop->conns_max && !loop->stopping) {
         loop->paused = 0;
-        h2o_socket_read_start(loop->listener, NULL);
+        h2o_socket_read_start(loop->listener, on_accept);
     }
 }
 
