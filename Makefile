@@ -61,7 +61,7 @@ $(BUILD)/iocctl: $(CTL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libioc.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o) $(BUILD)/libioc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(PKG_LIBS) -lcmocka
 
 unit-tests: $(TEST_BIN)
 
@@ -71,7 +71,7 @@ FUZZ_BIN := $(patsubst fuzz/%/,$(BUILD)/fuzzers/%,$(dir $(wildcard fuzz/*/fuzz_*
 .SECONDEXPANSION:
 $(BUILD)/fuzzers/%: fuzz/%/fuzz_$$*.c $(BUILD)/libioc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(PKG_LIBS)
 
 fuzzers: $(FUZZ_BIN)
 

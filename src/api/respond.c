@@ -8,9 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Formats the message (kept valid UTF-8: it may quote input) and sends the error. */
 static void send_error(struct api_ctx *c, int status, const char *code, const char *field,
-                       const char *msg)
+                       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void send_error(struct api_ctx *c, int status, const char *code, const char *field,
+                       const char *fmt, va_list ap)
 {
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (!ioc_utf8_valid(msg, strlen(msg)))
+        snprintf(msg, sizeof msg, "%s", field ? field : code);
     json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
     if (field)
         json_object_set_new(e, "field", json_string(field));
@@ -19,27 +26,18 @@ static void send_error(struct api_ctx *c, int status, const char *code, const ch
 
 void api_error(struct api_ctx *c, int status, const char *code, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    send_error(c, status, code, NULL, fmt, ap);
     va_end(ap);
-    /* Messages may quote input: keep them valid UTF-8 for the JSON encoder. */
-    if (!ioc_utf8_valid(msg, strlen(msg)))
-        snprintf(msg, sizeof msg, "%s", code);
-    send_error(c, status, code, NULL, msg);
 }
 
 void api_error_field(struct api_ctx *c, const char *field, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    send_error(c, 422, "invalid_field", field, fmt, ap);
     va_end(ap);
-    if (!ioc_utf8_valid(msg, strlen(msg)))
-        snprintf(msg, sizeof msg, "invalid %s", field);
-    send_error(c, 422, "invalid_field", field, msg);
 }
 
 void api_json(struct api_ctx *c, int status, json_t *j)

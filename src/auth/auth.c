@@ -240,9 +240,10 @@ int auth_login_job(struct store_conn *w, void *arg)
     struct store_user u = {0};
     int found = store_user_get(w, l->username, &u) == 0;
     int ok = auth_password_verify(found ? u.password_hash : dummy_hash, l->password) == 0;
-    int rc = 0;
     l->rc = found && ok && !u.disabled ? 0 : IOC_EPERM;
-    if (l->rc == 0) {
+    /* Expired sessions of everyone are deleted at each successful login. */
+    int rc = l->rc == 0 ? store_sessions_purge(w, l->now_ms) : 0;
+    if (l->rc == 0 && rc == 0) {
         if (l->old_token) {
             char old[65];
             auth_token_hash(l->old_token, old);
@@ -295,12 +296,4 @@ int auth_allowed(const struct auth_principal *p, int need, const char *key_scope
               : need == AUTH_LEADER_UP                        ? AUTH_ROLE_LEADER
                                                               : AUTH_ROLE_ADMIN;
     return p->role >= min ? 0 : IOC_EPERM;
-}
-
-int auth_agency_allowed(const struct auth_principal *p, int64_t agency_id, int ancestor_ok)
-{
-    (void)ancestor_ok;
-    if (p->kind == AUTH_USER && p->role == AUTH_ROLE_ADMIN)
-        return 0;
-    return p->agency_id && p->agency_id == agency_id ? 0 : IOC_EPERM;
 }

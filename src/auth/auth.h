@@ -136,8 +136,4 @@ enum auth_need {
 };
 /* 0 allowed; IOC_EPERM forbidden (403); IOC_ENOTFOUND not signed in (401). */
 int auth_allowed(const struct auth_principal *p, int need, const char *key_scope);
-/* Agency rule: admin sees every agency; others only their own (and its sub-agencies if the
- * caller supplies ancestor_ok = 1). 0 or IOC_EPERM. */
-int auth_agency_allowed(const struct auth_principal *p, int64_t agency_id, int ancestor_ok);
-
 #endif

@@ -48,9 +48,6 @@ void geo_features_free(struct geo_feature *a, size_t n);
  * On error, msg (at least 256 bytes) gets the reason. *bbox is written on success. */
 int geo_geometry_check(const char *json, size_t n, double bbox[4], char *msg, size_t msg_size);
 
-/* Geodesic area in km² of a (Multi)Polygon geometry text (spherical excess, WGS 84 mean radius). */
-int geo_geometry_area_km2(const char *json, size_t n, double *out);
-
 /* ---- simplification for the screen ------------------------------------------------------ */
 
 /*

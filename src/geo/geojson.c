@@ -263,20 +263,6 @@ static double shape_area(const struct geo_shape *s)
     return total;
 }
 
-int geo_geometry_area_km2(const char *json, size_t n, double *out)
-{
-    json_t *j = json_loadb(json, n, 0, NULL);
-    char msg[256];
-    struct geo_shape s;
-    int rc = j ? geo_shape_from_json(j, &s, msg, sizeof msg) : IOC_EINVAL;
-    json_decref(j);
-    if (rc)
-        return rc;
-    *out = shape_area(&s);
-    geo_shape_free(&s);
-    return 0;
-}
-
 /* ---- FeatureCollection ------------------------------------------------------------------ */
 
 void geo_features_free(struct geo_feature *a, size_t n)

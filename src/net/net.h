@@ -133,10 +133,4 @@ struct net_pending *net_req_suspend(struct net_req *r);
  * Exactly one resume per suspend. */
 void net_pending_resume(struct net_pending *p, void (*fn)(struct net_req *r, void *arg), void *arg);
 
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-/* Decodes %XX and '+' (when plus is 1) of s[0..n) into a pool string. NULL if a %-escape is
- * malformed or decodes to a NUL byte. */
-char *net_req_urldecode(struct net_req *r, const char *s, size_t n, int plus, size_t *outlen);
-
 #endif

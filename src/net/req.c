@@ -173,44 +173,6 @@ void net_req_set_route(struct net_req *r, const char *name)
     r->route = name;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-char *net_req_urldecode(struct net_req *r, const char *s, size_t n, int plus, size_t *outlen)
-{
-    char *out = h2o_mem_alloc_pool(&r->req->pool, n + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= n)
-                return NULL;
-            int hi = hexval(s[i + 1]);
-            int lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-                return NULL;
-            out[o++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (c == '+' && plus) {
-            out[o++] = ' ';
-        } else {
-            out[o++] = c;
-        }
-    }
-    out[o] = '\0';
-    if (outlen)
-        *outlen = o;
-    return out;
-}
-
 /* ---- responses -------------------------------------------------------------------------- */
 
 void net_res_header(struct net_req *r, const char *name, const char *value)

@@ -48,6 +48,15 @@ static int split_tabs(char *line, char **f, int max)
     return n;
 }
 
+/* Reads DIR/FILE whole into *text (caller frees); on failure writes the reason into err. */
+static int read_data(const char *dir, const char *file, char **text, size_t *n, char *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    int rc = ioc_file_read(path, FILE_MAX, text, n);
+    return rc ? seed_fail(err, "%s: %s", path, ioc_strerror(rc)) : 0;
+}
+
 typedef int (*row_fn)(struct store_conn *w, char **f, int nf, void *ctx, char *err,
                       const char *where);
 
@@ -55,13 +64,11 @@ typedef int (*row_fn)(struct store_conn *w, char **f, int nf, void *ctx, char *e
 static int each_row(struct store_conn *w, const char *dir, const char *file, int nfields, row_fn fn,
                     void *ctx, char *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
     char *text = NULL;
     size_t n = 0;
-    int rc = ioc_file_read(path, FILE_MAX, &text, &n);
+    int rc = read_data(dir, file, &text, &n, err);
     if (rc)
-        return seed_fail(err, "%s: %s", path, ioc_strerror(rc));
+        return rc;
     int lineno = 0, header = 1;
     rc = 0;
     for (char *line = text, *next; rc == 0 && line && *line; line = next) {
@@ -173,13 +180,11 @@ static int row_2025(struct store_conn *w, char **f, int nf, void *ctx, char *err
 static int boundaries(struct store_conn *w, const char *dir, const char *file, int *count,
                       char *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
     char *text = NULL;
     size_t n = 0;
-    int rc = ioc_file_read(path, FILE_MAX, &text, &n);
+    int rc = read_data(dir, file, &text, &n, err);
     if (rc)
-        return seed_fail(err, "%s: %s", path, ioc_strerror(rc));
+        return rc;
     struct geo_feature *fs = NULL;
     size_t nf = 0;
     struct geo_error ge;

@@ -161,16 +161,6 @@ int store_agency_get(struct store_conn *c, const char *code, struct store_agency
     return one(s, agency_fill, out);
 }
 
-int store_agency_get_by_id(struct store_conn *c, int64_t id, struct store_agency *out)
-{
-    sqlite3_stmt *s;
-    int rc = store_prepare(c, AGENCY_SQL "WHERE a.id = ?", &s);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, id);
-    return one(s, agency_fill, out);
-}
-
 int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t *n)
 {
     sqlite3_stmt *s;

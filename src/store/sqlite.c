@@ -136,16 +136,25 @@ int store_schema_version_latest(void)
     return store_migrations_count;
 }
 
-int store_schema_version(struct store_conn *c, int *out)
+int store_scalar(struct store_conn *c, const char *sql, int64_t *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", &s);
+    int rc = store_prepare(c, sql, &s);
     if (rc)
         return rc;
     rc = sqlite3_step(s) == SQLITE_ROW ? 0 : IOC_EIO;
     if (rc == 0)
-        *out = sqlite3_column_int(s, 0);
+        *out = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
+    return rc;
+}
+
+int store_schema_version(struct store_conn *c, int *out)
+{
+    int64_t v = 0;
+    int rc = store_scalar(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", &v);
+    if (rc == 0)
+        *out = (int)v;
     return rc;
 }
 

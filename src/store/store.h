@@ -152,8 +152,6 @@ int store_unit_get(struct store_conn *c, const char *code, const char *at, struc
 int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *out);
 /* Every version of code, oldest first. */
 int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out, size_t *n);
-/* Geometry text of a unit; IOC_ENOTFOUND without geometry. *out malloc'd. */
-int store_unit_geometry(struct store_conn *c, int64_t id, char **out, size_t *len);
 
 /* Calls cb for each unit with geometry matching level (NULL any) and in force at `at` (NULL:
  * every version), ordered by code. A non-zero return from cb stops and is returned. */
@@ -197,7 +195,6 @@ void store_agencies_free(struct store_agency *a, size_t n);
 int store_agency_add(struct store_conn *w, const char *code, const char *name,
                      const char *parent_code, const char *unit_code, int64_t *id);
 int store_agency_get(struct store_conn *c, const char *code, struct store_agency *out);
-int store_agency_get_by_id(struct store_conn *c, int64_t id, struct store_agency *out);
 /* Ordered by code. */
 int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t *n);
 

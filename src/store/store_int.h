@@ -50,6 +50,8 @@ int store_exec(struct store_conn *c, const char *sql);
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* A malloc'd copy of column i ("" for NULL); NULL only on ENOMEM. */
 char *store_col_dup(sqlite3_stmt *s, int i);
+/* Runs a query (no parameters) that returns one integer. */
+int store_scalar(struct store_conn *c, const char *sql, int64_t *out);
 /* Steps a statement that returns no rows; maps constraint errors. Finalizes it. */
 int store_step_done(sqlite3_stmt *s);
 int store_open_conn(struct store *st, int readonly, struct store_conn **out);

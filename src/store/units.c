@@ -217,32 +217,6 @@ int store_unit_versions(struct store_conn *c, const char *code, struct store_uni
     return unit_rows(s, out, n);
 }
 
-int store_unit_geometry(struct store_conn *c, int64_t id, char **out, size_t *len)
-{
-    sqlite3_stmt *s;
-    int rc =
-        store_prepare(c, "SELECT geometry FROM units WHERE id = ? AND geometry IS NOT NULL", &s);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        size_t n = (size_t)sqlite3_column_bytes(s, 0);
-        *out = malloc(n + 1);
-        if (*out) {
-            memcpy(*out, sqlite3_column_text(s, 0), n);
-            (*out)[n] = '\0';
-            if (len)
-                *len = n;
-        }
-        rc = *out ? 0 : IOC_ENOMEM;
-    } else {
-        rc = rc == SQLITE_DONE ? IOC_ENOTFOUND : store_rc(rc);
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 int store_units_each_geometry(struct store_conn *c, const char *level, const char *at,
                               store_unit_geom_cb cb, void *ctx)
 {
@@ -276,15 +250,7 @@ int store_units_each_geometry(struct store_conn *c, const char *level, const cha
 
 int store_units_count(struct store_conn *c, int64_t *n)
 {
-    sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT count(*) FROM units", &s);
-    if (rc)
-        return rc;
-    rc = sqlite3_step(s) == SQLITE_ROW ? 0 : IOC_EIO;
-    if (rc == 0)
-        *n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return rc;
+    return store_scalar(c, "SELECT count(*) FROM units", n);
 }
 
 /* ---- succession ------------------------------------------------------------------------- */

@@ -92,9 +92,6 @@ static void test_permissions(void **state)
     assert_int_equal(auth_allowed(&k, AUTH_ADMIN, "write:agencies"), IOC_EPERM);
     assert_int_equal(auth_allowed(&k, AUTH_STAFF_UP, NULL), IOC_EPERM);
     assert_int_equal(auth_allowed(&k, AUTH_PUBLIC, NULL), 0);
-    k.agency_id = 7;
-    assert_int_equal(auth_agency_allowed(&k, 7, 0), 0);
-    assert_int_equal(auth_agency_allowed(&k, 8, 0), IOC_EPERM);
 }
 
 static void test_limiter(void **state)
