@@ -34,7 +34,7 @@ echo "== PostGIS (same polygons, first $M points)"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/pg" "$work/sock" && chown postgres "$work/pg" "$work/sock"
 runuser -u postgres -- "$PGBIN/initdb" -D "$work/pg" -A trust >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/pg" -l "$work/pg.log" \
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/pg" -l "$work/sock/pg.log" \
     -o "-c listen_addresses=127.0.0.1 -p $PORT -k $work/sock -c max_parallel_workers_per_gather=0 -c jit=off" start >/dev/null
 PGPID=1
 PSQL=(runuser -u postgres -- psql -h 127.0.0.1 -p "$PORT" -X -q -v ON_ERROR_STOP=1 postgres)
