@@ -17,7 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get install -y -qq "${need[@]}" >/dev/null || { apt-get update -qq && apt-get install -y -qq "${need[@]}"; }
 fi
 make -s all
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 work=$(mktemp -d /tmp/ioc-bench-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.2; rm -rf "$work"; }
@@ -28,17 +28,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 echo "seeding a demo data directory…"
 IOC_LOG_LEVEL=warn ./build/iocd --data "$work/data" --seed-only >/dev/null
 
-start_iocd() { # prints the URL
+start_iocd() { # sets IOCD_URL and IOCD_PID
     local port; port=$(free_port)
     IOC_LOG_LEVEL=warn IOC_LOG_ACCESS_LOG="" IOC_HTTP_REQUEST_TIMEOUT_S=600 IOC_HTTP_MAX_CONNECTIONS=40000 \
         ./build/iocd --data "$work/data" --listen "127.0.0.1:$port" --threads 2 >"$work/iocd.out" 2>&1 &
     pids+=($!)
     IOCD_PID=$!
     for _ in $(seq 200); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.02; done
-    echo "http://127.0.0.1:$port"
+    IOCD_URL="http://127.0.0.1:$port"
 }
 
-IOCD_URL=$(start_iocd)
+start_iocd
 PATH_Q='/api/v1/units?level=commune'
 mkdir -p "$work/www/api/v1"
 curl -fsS "$IOCD_URL$PATH_Q" >"$work/www/api/v1/units.json"
