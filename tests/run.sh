@@ -66,7 +66,7 @@ if make -s asan >/tmp/ioc-asan-build.log 2>&1; then
     ok
     step asan-unit
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        run_cmocka build/asan/tests asan-unit
+        LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp run_cmocka build/asan/tests asan-unit
 else
     bad "asan build"
     tail -30 /tmp/ioc-asan-build.log
