@@ -329,7 +329,7 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
         return rc;
     }
     a->warm_started = pthread_create(&a->warm_thread, NULL, warm, a) == 0;
-    if (!a->warm_started) {
+    if (!a->warm_started || api_worker_start(a) != 0) {
         api_destroy(a);
         return IOC_ENOMEM;
     }
@@ -343,6 +343,7 @@ void api_destroy(struct api *a)
         return;
     if (a->warm_started)
         pthread_join(a->warm_thread, NULL);
+    api_worker_stop(a);
     api_cache_free(a);
     geo_index_destroy(a->geo);
     auth_limiter_destroy(a->limiter);

@@ -79,6 +79,14 @@ struct api {
     atomic_ullong audit_dropped;
     pthread_t warm_thread; /* renders the console's GeoJSON at start */
     int warm_started;
+
+    /* worker.c: the thread for password hashing and checking */
+    pthread_mutex_t work_lock;
+    pthread_cond_t work_wake;
+    struct api_work *work_head;
+    int work_queued, work_stopping, work_started;
+    pthread_t work_thread;
+    struct store_conn *work_db;
 };
 
 /* One request being handled; lives in the request's pool. */
@@ -150,6 +158,14 @@ void api_audit_fill(struct api_ctx *c, struct store_audit *a, const char *action
  * full. */
 void api_audit_async(struct api_ctx *c, const char *action, const char *target, const char *outcome,
                      const char *detail);
+
+/* worker.c */
+int api_worker_start(struct api *a);
+void api_worker_stop(struct api *a);
+/* Runs fn(db, arg) on the worker thread (db: its read connection), then then(c, arg) on the
+ * request's loop. Answers 503 itself when the queue is full (and runs neither). */
+void api_offload(struct api_ctx *c, void (*fn)(struct store_conn *db, void *arg), void *arg,
+                 void (*then)(struct api_ctx *c, void *arg));
 
 /* cache.c */
 /* Refreshes api->units_generation from the store at most once a second. */

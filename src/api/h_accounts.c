@@ -158,17 +158,23 @@ void h_users_list(struct api_ctx *c)
 struct user_new {
     struct api_ctx *c;
     const char *username, *display, *role, *agency, *password;
+    char *hash; /* made on the worker; freed with the request */
     int rc;
 };
+
+static void user_hash(struct store_conn *db, void *arg)
+{
+    (void)db;
+    struct user_new *n = arg;
+    n->rc = auth_password_hash(n->password, &n->hash);
+}
 
 static int user_job(struct store_conn *w, void *arg)
 {
     struct user_new *n = arg;
-    char *hash = NULL;
-    int rc = auth_password_hash(n->password, &hash);
+    int rc = n->rc;
     if (rc == 0)
-        rc = store_user_add(w, n->username, n->display, n->role, n->agency, hash, NULL);
-    free(hash);
+        rc = store_user_add(w, n->username, n->display, n->role, n->agency, n->hash, NULL);
     n->rc = rc;
     if (rc)
         return rc;
@@ -203,6 +209,14 @@ static void user_done(struct api_ctx *c, void *arg, int rc)
     store_user_clear(&u);
 }
 
+static void user_commit(struct api_ctx *c, void *arg)
+{
+    struct user_new *n = arg;
+    if (n->hash)
+        net_req_on_free(c->req, free, n->hash);
+    api_write(c, user_job, n, user_done);
+}
+
 void h_users_create(struct api_ctx *c)
 {
     struct user_new *n = net_req_alloc(c->req, sizeof *n);
@@ -233,7 +247,7 @@ void h_users_create(struct api_ctx *c)
     }
     if (!n->display)
         n->display = n->username;
-    api_write(c, user_job, n, user_done);
+    api_offload(c, user_hash, n, user_commit);
 }
 
 void h_users_password(struct api_ctx *c)

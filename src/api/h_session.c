@@ -1,10 +1,11 @@
 /*
  * h_session.c — logging in and out with a session cookie, and changing one's own password.
  *
- * Login: rate-limited per client address and per username (429 with Retry-After), then one
- * writer job checks the password, rotates the session (the cookie's old session, if any, is
- * deleted) and writes the audit row. The cookie is HttpOnly and SameSite=Strict; the CSRF token
- * returned in the body must accompany every cookie-authenticated write (X-CSRF-Token).
+ * Login: rate-limited per client address and per username (429 with Retry-After); the password
+ * is checked on the API's worker thread (argon2id is slow on purpose), then one writer job
+ * rotates the session (the cookie's old session, if any, is deleted) and writes the audit row. The
+ * cookie is HttpOnly and SameSite=Strict; the CSRF token returned in the body must accompany every
+ * cookie-authenticated write (X-CSRF-Token).
  */
 #include "api/api_int.h"
 
@@ -77,6 +78,16 @@ static void login_done(struct api_ctx *c, void *arg, int rc)
                        l->principal.csrf, "expires_at", expires));
 }
 
+static void login_check(struct store_conn *db, void *arg)
+{
+    auth_login_check(db, arg);
+}
+
+static void login_commit(struct api_ctx *c, void *arg)
+{
+    api_write(c, auth_login_job, arg, login_done);
+}
+
 void h_session_create(struct api_ctx *c)
 {
     const char *user = api_body_str(c, "username", 1, 64);
@@ -101,7 +112,7 @@ void h_session_create(struct api_ctx *c)
     l->ip = net_req_peer(c->req);
     l->now_ms = ioc_now_ms();
     l->ttl_ms = (int64_t)c->api->cfg->session_ttl_s * 1000;
-    api_write(c, auth_login_job, l, login_done);
+    api_offload(c, login_check, l, login_commit);
 }
 
 void h_session_get(struct api_ctx *c)
@@ -157,24 +168,34 @@ struct passwd {
     const char *username;
     const char *current; /* NULL when an admin sets another user's password */
     const char *next;
+    char *hash; /* of next, made on the worker; freed with the request */
     int rc;
 };
+
+/* On the worker: check the current password (when given) and hash the new one. */
+static void passwd_check(struct store_conn *db, void *arg)
+{
+    struct passwd *p = arg;
+    struct store_user u = {0};
+    p->rc = store_user_get(db, p->username, &u);
+    if (p->rc == 0 && p->current && auth_password_verify(u.password_hash, p->current) != 0)
+        p->rc = IOC_EPERM;
+    if (p->rc == 0)
+        p->rc = auth_password_hash(p->next, &p->hash);
+    store_user_clear(&u);
+}
 
 static int passwd_job(struct store_conn *w, void *arg)
 {
     struct passwd *p = arg;
     struct store_user u = {0};
-    int rc = store_user_get(w, p->username, &u);
-    if (rc == 0 && p->current && auth_password_verify(u.password_hash, p->current) != 0)
-        rc = IOC_EPERM;
-    char *hash = NULL;
+    int rc = p->rc;
     if (rc == 0)
-        rc = auth_password_hash(p->next, &hash);
+        rc = store_user_get(w, p->username, &u);
     if (rc == 0)
-        rc = store_user_set_password(w, p->username, hash);
+        rc = store_user_set_password(w, p->username, p->hash);
     if (rc == 0)
         rc = store_sessions_delete_user(w, u.id);
-    free(hash);
     store_user_clear(&u);
     p->rc = rc;
     struct store_audit a;
@@ -207,6 +228,14 @@ static void passwd_done(struct api_ctx *c, void *arg, int rc)
     net_res_send(c->req, 204, NULL, "", 0);
 }
 
+static void passwd_commit(struct api_ctx *c, void *arg)
+{
+    struct passwd *p = arg;
+    if (p->hash)
+        net_req_on_free(c->req, free, p->hash);
+    api_write(c, passwd_job, p, passwd_done);
+}
+
 void api_passwd_start(struct api_ctx *c, const char *username, const char *current,
                       const char *next)
 {
@@ -220,7 +249,7 @@ void api_passwd_start(struct api_ctx *c, const char *username, const char *curre
     p->username = username;
     p->current = current;
     p->next = next;
-    api_write(c, passwd_job, p, passwd_done);
+    api_offload(c, passwd_check, p, passwd_commit);
 }
 
 void h_session_password(struct api_ctx *c)

@@ -233,16 +233,43 @@ static void make_dummy(void)
         dummy_hash[0] = '\0'; /* verify then fails fast; only when memory ran out */
 }
 
+int auth_login_check(struct store_conn *c, struct auth_login *l)
+{
+    pthread_once(&dummy_once, make_dummy);
+    struct store_user u = {0};
+    l->found = store_user_get(c, l->username, &u) == 0;
+    int ok = auth_password_verify(l->found ? u.password_hash : dummy_hash, l->password) == 0;
+    l->rc = l->found && ok && !u.disabled ? 0 : IOC_EPERM;
+    l->why = l->rc == 0   ? ""
+             : !l->found  ? "unknown user"
+             : u.disabled ? "disabled"
+                          : "wrong password";
+    if (l->found) {
+        l->user_id = u.id;
+        l->agency_id = u.agency_id;
+        snprintf(l->role, sizeof l->role, "%s", u.role);
+    }
+    if (l->rc == 0)
+        fill_user(&l->principal, &u);
+    store_user_clear(&u);
+    return l->rc;
+}
+
 int auth_login_job(struct store_conn *w, void *arg)
 {
     struct auth_login *l = arg;
-    pthread_once(&dummy_once, make_dummy);
-    struct store_user u = {0};
-    int found = store_user_get(w, l->username, &u) == 0;
-    int ok = auth_password_verify(found ? u.password_hash : dummy_hash, l->password) == 0;
-    l->rc = found && ok && !u.disabled ? 0 : IOC_EPERM;
-    /* Expired sessions of everyone are deleted at each successful login. */
-    int rc = l->rc == 0 ? store_sessions_purge(w, l->now_ms) : 0;
+    int rc = 0;
+    if (l->rc == 0) {
+        /* the user may have been disabled since the check */
+        struct store_user u = {0};
+        if (store_user_get_by_id(w, l->user_id, &u) != 0 || u.disabled) {
+            l->rc = IOC_EPERM;
+            l->why = "disabled";
+        }
+        store_user_clear(&u);
+    }
+    if (l->rc == 0)
+        rc = store_sessions_purge(w, l->now_ms); /* expired sessions go at each login */
     if (l->rc == 0 && rc == 0) {
         if (l->old_token) {
             char old[65];
@@ -252,16 +279,15 @@ int auth_login_job(struct store_conn *w, void *arg)
         char hash[65];
         auth_token_new(l->token);
         auth_token_hash(l->token, hash);
-        fill_user(&l->principal, &u);
         auth_token_new(l->principal.csrf);
-        rc = store_session_add(w, u.id, hash, l->principal.csrf, l->now_ms, l->now_ms + l->ttl_ms,
-                               l->ip);
+        rc = store_session_add(w, l->user_id, hash, l->principal.csrf, l->now_ms,
+                               l->now_ms + l->ttl_ms, l->ip);
     }
     struct store_audit a = {0};
     a.ts_ms = l->now_ms;
     a.actor = (char *)l->username;
-    a.actor_role = (char *)(found ? u.role : "");
-    a.agency_id = found ? u.agency_id : 0;
+    a.actor_role = l->found ? l->role : "";
+    a.agency_id = l->found ? l->agency_id : 0;
     a.action = "session.create";
     char target[160];
     snprintf(target, sizeof target, "user:%s", l->username);
@@ -269,14 +295,10 @@ int auth_login_job(struct store_conn *w, void *arg)
     a.ip = (char *)(l->ip ? l->ip : "");
     a.outcome = l->rc == 0 && rc == 0 ? "ok" : "denied";
     a.request_id = "";
-    a.detail = (char *)(l->rc == 0   ? ""
-                        : !found     ? "unknown user"
-                        : u.disabled ? "disabled"
-                                     : "wrong password");
+    a.detail = (char *)(l->why ? l->why : "");
     if (rc == 0)
         rc = store_audit_add(w, &a);
-    store_user_clear(&u);
-    if (rc) /* a store failure, not a refused login: undo the session */
+    if (rc) /* a store failure, not a refused login: no session was made */
         memset(l->token, 0, sizeof l->token);
     return rc;
 }

@@ -81,10 +81,15 @@ int auth_session_resolve(struct store_conn *c, const char *token, int64_t now_ms
 int auth_key_resolve(struct store_conn *c, const char *key, struct auth_principal *p);
 
 /*
- * A login, run as one writer job: checks the password (constant work whether or not the user
- * exists), on success deletes old_token's session if given (rotation), creates a new session
- * and returns its token (token_out, 65 bytes) and the principal. IOC_EPERM on a bad name or
- * password or a disabled user.
+ * A login, in two steps, so that neither the event loops nor the storage writer spend the tens
+ * of milliseconds argon2id takes:
+ *   1. auth_login_check, on a worker thread with its own read connection: looks the user up and
+ *      checks the password (the same work whether or not the user exists). Sets rc: 0 or
+ *      IOC_EPERM (bad name, bad password, disabled user).
+ *   2. auth_login_job, as a writer job: if the check passed and the user is still enabled,
+ *      deletes old_token's session (rotation) and expired sessions, creates the new session
+ *      (token, principal); in every case writes the audit row (never the password). A refused
+ *      login still commits (the job returns 0; rc says IOC_EPERM).
  */
 struct auth_login {
     /* in */
@@ -98,7 +103,14 @@ struct auth_login {
     int rc;
     char token[65];
     struct auth_principal principal;
+    /* private, between the two steps */
+    int found;
+    int64_t user_id;
+    char role[16];
+    int64_t agency_id;
+    const char *why;
 };
+int auth_login_check(struct store_conn *c, struct auth_login *l);
 int auth_login_job(struct store_conn *w, void *login /* struct auth_login * */);
 
 /* ---- the login rate limiter -------------------------------------------------------------- */

@@ -131,6 +131,7 @@ static void test_login_job(void **state)
                            .ip = "127.0.0.1",
                            .now_ms = 1000,
                            .ttl_ms = 60000};
+    assert_int_equal(auth_login_check(w, &l), 0);
     assert_int_equal(store_tx(w, auth_login_job, &l), 0);
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.principal.role, AUTH_ROLE_OPERATOR);
@@ -144,20 +145,29 @@ static void test_login_job(void **state)
     memcpy(old, l.token, sizeof old);
     struct auth_login l2 = l;
     l2.old_token = old;
+    assert_int_equal(auth_login_check(w, &l2), 0);
     assert_int_equal(store_tx(w, auth_login_job, &l2), 0);
     assert_int_equal(auth_session_resolve(w, old, 2000, &p), IOC_ENOTFOUND);
     assert_int_equal(auth_session_resolve(w, l2.token, 2000, &p), 0);
     /* refusals still commit their audit row */
     struct auth_login bad = l;
     bad.password = "wrong-password";
+    assert_int_equal(auth_login_check(w, &bad), IOC_EPERM);
     assert_int_equal(store_tx(w, auth_login_job, &bad), 0);
     assert_int_equal(bad.rc, IOC_EPERM);
     struct auth_login nobody = l;
     nobody.username = "nobody";
+    assert_int_equal(auth_login_check(w, &nobody), IOC_EPERM);
     assert_int_equal(store_tx(w, auth_login_job, &nobody), 0);
     assert_int_equal(nobody.rc, IOC_EPERM);
+    /* checked while enabled, disabled before the commit: refused at the commit */
+    struct auth_login late = l;
+    assert_int_equal(auth_login_check(w, &late), 0);
     assert_int_equal(store_user_set_disabled(w, "lan", 1), 0);
+    assert_int_equal(store_tx(w, auth_login_job, &late), 0);
+    assert_int_equal(late.rc, IOC_EPERM);
     struct auth_login off = l;
+    assert_int_equal(auth_login_check(w, &off), IOC_EPERM);
     assert_int_equal(store_tx(w, auth_login_job, &off), 0);
     assert_int_equal(off.rc, IOC_EPERM);
     assert_int_equal(auth_session_resolve(w, l2.token, 2000, &p), IOC_ENOTFOUND);
@@ -165,7 +175,7 @@ static void test_login_job(void **state)
     struct store_audit *a = NULL;
     size_t n = 0;
     assert_int_equal(store_audit_find(w, &q, &a, &n), 0);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     for (size_t i = 0; i < n; i++)
         assert_null(strstr(a[i].detail, "wrong-password"));
     store_audits_free(a, n);
