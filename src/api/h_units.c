@@ -285,11 +285,16 @@ static int add_feature(void *ctx, const struct store_unit *u, const char *geomet
     return rc ? (g->rc = rc) : 0;
 }
 
+static void geojson_key(char key[96], const char *level, const char *at, int simplify)
+{
+    snprintf(key, 96, "geojson|%.16s|%.10s|%d", level, at, simplify);
+}
+
 struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, const char *level,
                                       const char *at, int simplify, int64_t gen, int *rc_out)
 {
     char key[96];
-    snprintf(key, sizeof key, "geojson|%s|%s|%d", level, at, simplify);
+    geojson_key(key, level, at, simplify);
     struct net_shared *hit = api_cache_get(a, key, gen, NULL);
     if (hit)
         return hit;
@@ -312,25 +317,50 @@ struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, cons
     return s;
 }
 
+/* A GeoJSON body not yet cached is rendered on the worker thread: simplifying boundaries can take
+ * a second, too long for an event loop. */
+struct geojson_job {
+    struct api *api;
+    const char *level;
+    char at[11];
+    int simplify;
+    int64_t gen;
+    char key[96];
+    struct net_shared *body;
+    int rc;
+};
+
+static void geojson_render(struct store_conn *db, void *arg)
+{
+    struct geojson_job *g = arg;
+    g->body = api_geojson_render(g->api, db, g->level, g->at, g->simplify, g->gen, &g->rc);
+}
+
+static void geojson_send(struct api_ctx *c, void *arg)
+{
+    struct geojson_job *g = arg;
+    if (!g->body) {
+        api_error_rc(c, g->rc, "boundaries");
+        return;
+    }
+    api_send_cached(c, g->key, g->body, "application/geo+json");
+}
+
 void h_units_geojson(struct api_ctx *c)
 {
     static const char *const known[] = {"level", "at", "simplify", NULL};
-    char at[11];
-    int simplify;
+    struct geojson_job *g = net_req_alloc(c->req, sizeof *g);
     const char *level = api_query(c, "level");
-    if (api_query_only(c, known) || !level_ok(c, level) || api_query_date(c, "at", at) ||
-        int_param(c, "simplify", 0, 0, c->api->cfg->simplify_max_m, &simplify))
+    if (api_query_only(c, known) || !level_ok(c, level) || api_query_date(c, "at", g->at) ||
+        int_param(c, "simplify", 0, 0, c->api->cfg->simplify_max_m, &g->simplify))
         return;
-    int rc = 0;
-    if (!level)
-        level = "commune";
-    struct net_shared *s =
-        api_geojson_render(c->api, c->t->db, level, at, simplify, api_units_generation(c), &rc);
-    if (!s) {
-        api_error_rc(c, rc, "boundaries");
-        return;
-    }
-    char key[96];
-    snprintf(key, sizeof key, "geojson|%s|%s|%d", level, at, simplify);
-    api_send_cached(c, key, s, "application/geo+json");
+    g->api = c->api;
+    g->level = level ? level : "commune";
+    g->gen = api_units_generation(c);
+    geojson_key(g->key, g->level, g->at, g->simplify);
+    struct net_shared *hit = api_cache_get(c->api, g->key, g->gen, NULL);
+    if (hit)
+        api_send_cached(c, g->key, hit, "application/geo+json");
+    else
+        api_offload(c, geojson_render, g, geojson_send);
 }
