@@ -4,6 +4,7 @@
 #   unit         cmocka binaries of build/tests/
 #   asan-unit    the same, built with ASan+UBSan (build/asan/)
 #   format       clang-format --dry-run over the C sources
+#   cppcheck     static analysis of src/
 #   fuzz-replay  every fuzz/<target>/corpus replayed through its libFuzzer harness
 #   integration  node --test tests/integration/ against build/iocd
 #   asan-integration  the same against the ASan+UBSan iocd
@@ -79,6 +80,16 @@ if clang-format --dry-run --Werror $(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'f
 else
     bad "clang-format (run make format)"
     head -20 /tmp/ioc-format.log
+fi
+
+step cppcheck
+if cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
+    -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc --suppress=missingIncludeSystem -j2 src 2>/tmp/ioc-cppcheck.log; then
+    ok
+    echo "ok   cppcheck"
+else
+    bad "cppcheck"
+    head -30 /tmp/ioc-cppcheck.log
 fi
 
 step fuzz-replay

@@ -221,6 +221,6 @@ void h_audit_list(struct api_ctx *c);
 
 /* openapi.c: the embedded OpenAPI document */
 extern const char api_openapi_json[];
-extern const char api_openapi_json_end[];
+extern const uint64_t api_openapi_json_size; /* bytes, computed by the assembler */
 
 #endif

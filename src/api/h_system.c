@@ -22,6 +22,6 @@ void h_openapi(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
-    size_t n = (size_t)(api_openapi_json_end - api_openapi_json);
-    net_res_send_static(c->req, 200, "application/json", api_openapi_json, n);
+    net_res_send_static(c->req, 200, "application/json", api_openapi_json,
+                        (size_t)api_openapi_json_size);
 }
