@@ -232,6 +232,15 @@ static int handle(void *app, struct net_req *req)
     }
     if (identify(c) != 0)
         return 0;
+    int retry = 0;
+    if (c->who.kind == AUTH_KEY && !api_ratelimit_allow(a, c->who.key_id, ioc_now_ms(), &retry)) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", retry > 0 ? retry : 1);
+        net_res_header(req, "retry-after", v);
+        api_error(c, 429, "rate_limited", "This API key is over its rate of %d requests/s.",
+                  a->cfg->key_rate_per_s);
+        return 0;
+    }
     int rc = auth_allowed(&c->who, found->need, found->info.scope);
     if (rc != 0) {
         if (is_write(method))
@@ -311,6 +320,8 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     int rc = a->metrics && a->cache ? 0 : IOC_ENOMEM;
     if (rc == 0)
         rc = auth_limiter_create(cfg->login_max_failures, cfg->login_window_s, &a->limiter);
+    if (rc == 0)
+        rc = api_ratelimit_create(a);
     struct store_conn *db = NULL;
     if (rc == 0)
         rc = store_conn_open(st, 1, &db);
@@ -347,6 +358,7 @@ void api_destroy(struct api *a)
     api_cache_free(a);
     geo_index_destroy(a->geo);
     auth_limiter_destroy(a->limiter);
+    api_ratelimit_destroy(a);
     free(a->metrics);
     pthread_mutex_destroy(&a->geo_lock);
     pthread_cond_destroy(&a->geo_ready);

@@ -80,6 +80,8 @@ struct api {
     pthread_t warm_thread; /* renders the console's GeoJSON at start */
     int warm_started;
 
+    struct api_ratelimit *ratelimit; /* per API key; NULL when off */
+
     /* worker.c: the thread for password hashing and checking */
     pthread_mutex_t work_lock;
     pthread_cond_t work_wake;
@@ -158,6 +160,12 @@ void api_audit_fill(struct api_ctx *c, struct store_audit *a, const char *action
  * full. */
 void api_audit_async(struct api_ctx *c, const char *action, const char *target, const char *outcome,
                      const char *detail);
+
+/* ratelimit.c */
+int api_ratelimit_create(struct api *a);
+void api_ratelimit_destroy(struct api *a);
+/* 1 if key_id may make a request now; 0 with *retry_after_s when over its rate. */
+int api_ratelimit_allow(struct api *a, int64_t key_id, int64_t now_ms, int *retry_after_s);
 
 /* worker.c */
 int api_worker_start(struct api *a);

@@ -35,6 +35,9 @@ struct ioc_config {
     int cookie_secure; /* add Secure to cookies (set it behind a TLS proxy) */
     int login_max_failures;
     int login_window_s;
+    /* [limits] */
+    int key_rate_per_s; /* per API key, token bucket; 0 = none */
+    int key_burst;
     /* [store] */
     int writer_queue;
     /* [demo] */

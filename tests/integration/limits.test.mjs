@@ -51,3 +51,27 @@ test('request_timeout_s: a client that stops half-way is cut, others are served'
   await srv.stop();
   srv.cleanup();
 });
+
+test('limits.key_rate_per_s: a key over its rate gets 429 with Retry-After; others go on', async () => {
+  const { startDemo } = await import('./lib.mjs');
+  const srv = await startDemo({ env: { IOC_LIMITS_KEY_RATE_PER_S: '1', IOC_LIMITS_KEY_BURST: '3' } });
+  const admin = new Client(srv.url);
+  await admin.login('admin');
+  const k1 = (await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['read:agencies'] })).body.key;
+  const k2 = (await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['read:agencies'] })).body.key;
+  const c = new Client(srv.url);
+  const as = (k) => ({ headers: { authorization: `Bearer ${k}` } });
+  const codes = [];
+  for (let i = 0; i < 5; i++) codes.push((await c.get('/api/v1/agencies', as(k1))).status);
+  assert.deepEqual(codes.slice(0, 3), [200, 200, 200]);
+  const limited = await c.get('/api/v1/agencies', as(k1));
+  assert.equal(limited.status, 429);
+  assert.equal(limited.body.error.code, 'rate_limited');
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  assert.equal((await c.get('/api/v1/agencies', as(k2))).status, 200, 'another key is not limited');
+  assert.equal((await admin.get('/api/v1/agencies')).status, 200, 'people are not limited by it');
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal((await c.get('/api/v1/agencies', as(k1))).status, 200, 'the bucket refills');
+  await srv.stop();
+  srv.cleanup();
+});
