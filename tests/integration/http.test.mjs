@@ -142,10 +142,14 @@ test('access log: one JSON line per request, without secrets', async () => {
   await c.get('/healthz');
   await new Promise((r) => setTimeout(r, 100));
   const { readFileSync } = await import('node:fs');
-  const lines = readFileSync(path.join(srv.data, 'access.log'), 'utf8').trim().split('\n');
+  const lines = readFileSync(path.join(srv.data, 'access.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(lines.length >= 2);
-  const last = JSON.parse(lines[lines.length - 1]);
-  assert.equal(last.path, '/healthz');
+  // lines are written as requests finish, on two loops: find ours rather than take the last
+  const last = lines.filter((l) => l.path === '/healthz').pop();
+  assert.ok(last, 'the /healthz request is logged');
+  const login = lines.filter((l) => l.path === '/api/v1/session' && l.method === 'POST').pop();
+  assert.equal(login.status, 401);
+  assert.equal(login.route, 'session.create');
   assert.equal(last.status, 200);
   assert.equal(last.route, 'health');
   assert.match(last.id, /^[0-9a-f]{8}-/);
