@@ -352,6 +352,7 @@ void api_destroy(struct api *a)
 {
     if (!a)
         return;
+    atomic_store(&a->stopping, 1);
     if (a->warm_started)
         pthread_join(a->warm_thread, NULL);
     api_worker_stop(a);

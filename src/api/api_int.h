@@ -79,6 +79,7 @@ struct api {
     atomic_ullong audit_dropped;
     pthread_t warm_thread; /* renders the console's GeoJSON at start */
     int warm_started;
+    atomic_int stopping; /* long renders and index builds give up when set */
 
     struct api_ratelimit *ratelimit; /* per API key; NULL when off */
 

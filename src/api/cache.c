@@ -122,9 +122,17 @@ static int level_tag(const char *level)
     return strcmp(level, "province") == 0 ? 1 : strcmp(level, "district") == 0 ? 2 : 3;
 }
 
+struct index_build {
+    struct api *api;
+    struct geo_index *ix;
+};
+
 static int add_shape(void *ctx, const struct store_unit *u, const char *geometry, size_t len)
 {
-    struct geo_index *ix = ctx;
+    struct index_build *b = ctx;
+    struct geo_index *ix = b->ix;
+    if (atomic_load(&b->api->stopping))
+        return IOC_ESHUTDOWN;
     int32_t from = INT32_MIN, to = INT32_MAX;
     if (u->valid_from[0] && ioc_date_parse(u->valid_from, strlen(u->valid_from), &from) != 0)
         from = INT32_MIN;
@@ -140,8 +148,9 @@ int api_geo_rebuild(struct api *a, struct store_conn *db, int64_t generation)
 {
     struct geo_index *ix = NULL;
     int rc = geo_index_create(&ix);
+    struct index_build b = {a, ix};
     if (rc == 0)
-        rc = store_units_each_geometry(db, NULL, NULL, add_shape, ix);
+        rc = store_units_each_geometry(db, NULL, NULL, add_shape, &b);
     if (rc == 0)
         rc = geo_index_build(ix);
     if (rc) {

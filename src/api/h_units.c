@@ -248,6 +248,7 @@ void h_units_lookup(struct api_ctx *c)
 }
 
 struct geojson_build {
+    struct api *api;
     struct ioc_buf *out;
     double simplify_m;
     int count;
@@ -258,6 +259,8 @@ static int add_feature(void *ctx, const struct store_unit *u, const char *geomet
 {
     struct geojson_build *g = ctx;
     struct ioc_buf *b = g->out;
+    if (atomic_load(&g->api->stopping))
+        return g->rc = IOC_ESHUTDOWN;
     char *simplified = NULL;
     size_t slen = 0;
     if (g->simplify_m > 0) {
@@ -301,7 +304,7 @@ struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, cons
     struct ioc_buf b;
     ioc_buf_init(&b, (size_t)256 << 20);
     ioc_buf_puts(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
-    struct geojson_build g = {&b, simplify, 0, 0};
+    struct geojson_build g = {a, &b, simplify, 0, 0};
     int rc = store_units_each_geometry(db, level, at, add_feature, &g);
     if (rc == 0)
         rc = g.rc;
