@@ -39,19 +39,27 @@ int main(int argc, char **argv)
     free(text);
     struct geo_index *ix;
     double t0 = now();
-    geo_index_create(&ix);
+    if (geo_index_create(&ix) != 0)
+        return fprintf(stderr, "out of memory\n"), 1;
     double b[4] = {1e9, 1e9, -1e9, -1e9};
     for (size_t i = 0; i < n; i++) {
-        geo_index_add(ix, (int64_t)i, 3, 0, INT32_MAX, f[i].geometry, strlen(f[i].geometry));
+        if (geo_index_add(ix, (int64_t)i, 3, 0, INT32_MAX, f[i].geometry, strlen(f[i].geometry)) !=
+            0)
+            return fprintf(stderr, "feature %zu: not indexed\n", i), 1;
         b[0] = f[i].bbox[0] < b[0] ? f[i].bbox[0] : b[0];
         b[1] = f[i].bbox[1] < b[1] ? f[i].bbox[1] : b[1];
         b[2] = f[i].bbox[2] > b[2] ? f[i].bbox[2] : b[2];
         b[3] = f[i].bbox[3] > b[3] ? f[i].bbox[3] : b[3];
     }
-    geo_index_build(ix);
+    if (geo_index_build(ix) != 0)
+        return fprintf(stderr, "index build failed\n"), 1;
     printf("ioc_build_seconds %.3f\n", now() - t0);
     long npts = atol(argv[2]);
+    if (npts <= 0)
+        return fprintf(stderr, "N must be positive\n"), 2;
     double *pts = malloc(sizeof *pts * 2 * (size_t)npts);
+    if (!pts)
+        return fprintf(stderr, "out of memory\n"), 1;
     srand(20251123);
     for (long i = 0; i < npts; i++) {
         pts[2 * i] = b[0] + (b[2] - b[0]) * rand() / (double)RAND_MAX;

@@ -1,7 +1,13 @@
 /*
  * fuzz_geojson — boundary imports: geo_features_parse (structure, ranges, GEOS validity) and
  * geo_geometry_check on the whole input, and geo_simplify plus the point index on what parses.
- *   build and run: make fuzz FUZZ_SECONDS=60   (or fuzz/run.sh replay)
+ * Build and run on its own (from the repository root):
+ *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+ *     $(geos-config --cflags) fuzz/geojson/fuzz_geojson.c src/geo/[a-z]*.c src/base/[a-z]*.c \
+ *     $(pkg-config --cflags --libs jansson) $(geos-config --clibs) -lunistring -lm \
+ *     -o build/fuzz_geojson
+ *   build/fuzz_geojson -max_total_time=60 -max_len=65536 fuzz/geojson/corpus
+ * or with every harness: fuzz/run.sh SECONDS (make fuzz).
  */
 #include <stdint.h>
 #include <stdlib.h>

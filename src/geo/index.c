@@ -2,16 +2,19 @@
  * index.c — the point → shape index: a uniform grid over all shapes plus, per shape, its edges
  * bucketed by grid row.
  *
- * Build: each edge is registered in every row band its y-range overlaps (for the ray test) and
- * marks every cell its bounding box touches as a boundary cell of its shape. Every other cell of
- * a shape's bounding box is inside or outside as a whole; its centre decides, by the ray test.
+ * Build: each non-horizontal edge is stored once per row band its y-range overlaps, oriented
+ * upwards (y1 < y2), for the ray test. Every cell its bounding box touches is a boundary cell of
+ * its shape. No edge touches any other cell of a shape's bounding box, so such a cell is inside
+ * or outside as a whole, and the ray test at its centre decides which.
  *
  * Lookup: the cell of the point lists (shape, inside|boundary) entries. An inside entry of the
  * right level and validity answers at once; for a boundary entry the point is tested by crossing
  * number against the shape's edges in the point's row band only. The crossing rule is half-open
- * ((y1 > y) != (y2 > y), and x strictly left of the crossing), so a point on an edge shared by
- * two shapes belongs to exactly one of them. No allocation, no locks: the index is immutable
- * after geo_index_build.
+ * (y1 <= y < y2, and x strictly left of the crossing), and an edge shared by two shapes is
+ * stored with the same orientation in both, so both compute the very same crossing: a point on
+ * a shared edge belongs to exactly one of the two (the one to its right). The same cell mapping
+ * (row_of, col_of: monotone) serves build and lookup. No allocation, no locks: the index is
+ * immutable after geo_index_build.
  */
 #include "geo/geo_int.h"
 #include "base/base.h"
@@ -88,6 +91,8 @@ int geo_index_add(struct geo_index *ix, int64_t id, int level, int32_t valid_fro
 {
     if (ix->built)
         return IOC_EINVAL;
+    if (n > GEO_TEXT_MAX || ix->n >= UINT32_MAX)
+        return IOC_ETOOBIG;
     json_t *j = json_loadb(geometry_json, n, 0, NULL);
     if (!j)
         return IOC_EINVAL;
@@ -138,6 +143,16 @@ static int col_of(const struct geo_index *ix, double x)
         }                                                                                          \
     }
 
+/* The edge oriented upwards; 0 for a horizontal edge, which no horizontal ray crosses. */
+static int upward(struct edge *e)
+{
+    if (e->y1 == e->y2)
+        return 0;
+    if (e->y1 > e->y2)
+        *e = (struct edge){e->x2, e->y2, e->x1, e->y1};
+    return 1;
+}
+
 static int build_bands(struct geo_index *ix, struct shape *s)
 {
     s->row0 = row_of(ix, s->geom.bbox[1]);
@@ -147,9 +162,9 @@ static int build_bands(struct geo_index *ix, struct shape *s)
     if (!s->band_off)
         return IOC_ENOMEM;
     EACH_EDGE(&s->geom, e, {
-        int a = row_of(ix, fmin(e.y1, e.y2)), b = row_of(ix, fmax(e.y1, e.y2));
-        for (int r = a; r <= b; r++)
-            s->band_off[r - s->row0 + 1]++;
+        if (upward(&e))
+            for (int r = row_of(ix, e.y1); r <= row_of(ix, e.y2); r++)
+                s->band_off[r - s->row0 + 1]++;
     })
     for (size_t r = 0; r < rows; r++)
         s->band_off[r + 1] += s->band_off[r];
@@ -160,11 +175,11 @@ static int build_bands(struct geo_index *ix, struct shape *s)
         return IOC_ENOMEM;
     }
     EACH_EDGE(&s->geom, e, {
-        int a = row_of(ix, fmin(e.y1, e.y2)), b = row_of(ix, fmax(e.y1, e.y2));
-        for (int r = a; r <= b; r++) {
-            size_t k = (size_t)(r - s->row0);
-            s->band_edges[s->band_off[k] + fill[k]++] = e;
-        }
+        if (upward(&e))
+            for (int r = row_of(ix, e.y1); r <= row_of(ix, e.y2); r++) {
+                size_t k = (size_t)(r - s->row0);
+                s->band_edges[s->band_off[k] + fill[k]++] = e;
+            }
     })
     free(fill);
     return 0;
@@ -180,8 +195,7 @@ static int inside(const struct geo_index *ix, const struct shape *s, double x, d
     int in = 0;
     for (size_t i = s->band_off[k]; i < s->band_off[k + 1]; i++) {
         const struct edge *e = &s->band_edges[i];
-        if ((e->y1 > y) != (e->y2 > y) &&
-            x < e->x1 + (y - e->y1) * (e->x2 - e->x1) / (e->y2 - e->y1))
+        if (e->y1 <= y && y < e->y2 && x < e->x1 + (y - e->y1) * (e->x2 - e->x1) / (e->y2 - e->y1))
             in = !in;
     }
     return in;
@@ -272,6 +286,8 @@ int geo_index_build(struct geo_index *ix)
     for (size_t i = 0; rc == 0 && i < ix->n; i++)
         rc = shape_cells(ix, (uint32_t)i, &list, &n, &cap);
     size_t ncells = (size_t)ix->gx * (size_t)ix->gy;
+    if (rc == 0 && n > UINT32_MAX)
+        rc = IOC_ETOOBIG;
     if (rc == 0) {
         qsort(list, n, sizeof *list, by_cell);
         ix->cell_off = calloc(ncells + 1, sizeof *ix->cell_off);
@@ -288,13 +304,27 @@ int geo_index_build(struct geo_index *ix)
             ix->cell_off[c + 1] += ix->cell_off[c];
     }
     free(list);
+    if (rc) { /* lookups then find nothing; destroy frees the rest */
+        free(ix->cell_off);
+        free(ix->entries);
+        ix->cell_off = NULL;
+        ix->entries = NULL;
+        return rc;
+    }
+    for (size_t i = 0; i < ix->n; i++) { /* the bands hold every edge now */
+        struct geo_shape *g = &ix->shapes[i].geom;
+        double bbox[4];
+        memcpy(bbox, g->bbox, sizeof bbox);
+        geo_shape_free(g);
+        memcpy(g->bbox, bbox, sizeof bbox);
+    }
     return rc;
 }
 
 int geo_index_lookup(const struct geo_index *ix, double lon, double lat, int level, int32_t at_days,
                      int64_t *id)
 {
-    if (!ix->built || ix->n == 0 || !isfinite(lon) || !isfinite(lat))
+    if (!ix->cell_off || !isfinite(lon) || !isfinite(lat)) /* not built, empty, or failed */
         return IOC_ENOTFOUND;
     if (lon < ix->x0 || lat < ix->y0 || lon > ix->x0 + ix->gx * ix->cw ||
         lat > ix->y0 + ix->gy * ix->ch)
