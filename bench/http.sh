@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP figures (not part of the tests): in one run,
+# HTTP figures (not part of the tests), with iocd as deployed (access log on, metrics on): in one run,
 #   1. wrk against iocd's GET /api/v1/units?level=commune and against nginx serving the same bytes
 #      as a static file → requests/s of each and the ratio (target: iocd >= 70 % of nginx);
 #   2. 10,000 idle keep-alive connections held open on iocd → memory per connection, and wrk on
@@ -30,7 +30,7 @@ IOC_LOG_LEVEL=warn ./build/iocd --data "$work/data" --seed-only >/dev/null
 
 start_iocd() { # sets IOCD_URL and IOCD_PID
     local port; port=$(free_port)
-    IOC_LOG_LEVEL=warn IOC_LOG_ACCESS_LOG="" IOC_HTTP_REQUEST_TIMEOUT_S=600 IOC_HTTP_MAX_CONNECTIONS=40000 \
+    IOC_LOG_LEVEL=warn IOC_HTTP_REQUEST_TIMEOUT_S=600 IOC_HTTP_MAX_CONNECTIONS=40000 \
         ./build/iocd --data "$work/data" --listen "127.0.0.1:$port" --threads 2 >"$work/iocd.out" 2>&1 &
     pids+=($!)
     IOCD_PID=$!

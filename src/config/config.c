@@ -53,7 +53,8 @@ static const struct setting settings[] = {
      "Responses smaller than this many bytes are sent uncompressed."},
     {"log", "level", K_STR, OFF(log_level), "info", 0, 0, "debug, info, warn or error."},
     {"log", "access_log", K_STR, OFF(access_log), "access.log", 0, 0,
-     "Access log as JSON lines: a path (relative to data_dir), - for stdout, empty to disable."},
+     "Access log as JSON lines: a path (relative to data_dir), - for stdout, empty to disable. "
+     "Each loop writes its lines in batches, at least every 0.1 s."},
     {"auth", "session_ttl_s", K_INT, OFF(session_ttl_s), "28800", 60, 30 * 86400,
      "A session expires this many seconds after login."},
     {"auth", "cookie_secure", K_BOOL, OFF(cookie_secure), "false", 0, 1,

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "base/base.h"
 #include "h2o.h"
 #include "net/net.h"
 
@@ -44,6 +45,8 @@ struct net_loop {
     int conns_max; /* this loop's share of max_connections */
     int paused;    /* listener stopped because conns reached conns_max */
     int stopping;
+    struct ioc_buf log;     /* access-log lines not yet written */
+    int64_t log_flushed_ns; /* when log was last written */
 };
 
 struct net_server {
@@ -55,8 +58,7 @@ struct net_server {
     char url[96];
     int nloops;
     struct net_loop *loops;
-    FILE *access_log;
-    pthread_mutex_t log_lock;
+    int log_fd; /* access log, -1 for none; each loop appends whole lines in one write */
     atomic_long connections;
     atomic_long inflight;
     atomic_int stop;
@@ -68,5 +70,7 @@ struct net_req *net_req_get(h2o_req_t *req);
 struct net_req *net_req_attach(struct net_loop *loop, h2o_req_t *req);
 void net_register_filters(struct net_server *s, h2o_pathconf_t *pathconf);
 void net_on_pending_messages(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* server.c: writes the loop's buffered access-log lines. */
+void net_log_flush(struct net_loop *loop);
 
 #endif

@@ -101,11 +101,36 @@ static void *loop_main(void *arg)
         return NULL;
     }
     h2o_socket_read_start(loop->listener, on_accept);
-    while (!(atomic_load(&s->stop) == 2))
+    while (!(atomic_load(&s->stop) == 2)) {
         h2o_evloop_run(loop->ctx.loop, 100);
+        if (loop->log.len && ioc_mono_ns() - loop->log_flushed_ns >= 100 * 1000000LL)
+            net_log_flush(loop);
+    }
+    net_log_flush(loop);
+    ioc_buf_free(&loop->log);
     if (s->app.thread_exit)
         s->app.thread_exit(s->app.app, loop->index, loop->app_data);
     return NULL;
+}
+
+void net_log_flush(struct net_loop *loop)
+{
+    struct net_server *s = loop->server;
+    const char *p = loop->log.data;
+    size_t n = loop->log.len;
+    while (s->log_fd >= 0 && n > 0) {
+        ssize_t w = write(s->log_fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            ioc_log(IOC_LOG_WARN, "access log: %s; %zu bytes dropped", strerror(errno), n);
+            break;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    ioc_buf_reset(&loop->log);
+    loop->log_flushed_ns = ioc_mono_ns();
 }
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
@@ -223,14 +248,16 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
     s->opt.access_log = NULL;
     s->app = *app;
     s->fd = -1;
-    pthread_mutex_init(&s->log_lock, NULL);
+    s->log_fd = -1;
     s->boot = (uint32_t)(ioc_now_ms() ^ ((uint64_t)getpid() << 16));
     int rc = bind_socket(s);
     if (rc)
         goto fail;
     if (o->access_log && *o->access_log) {
-        s->access_log = strcmp(o->access_log, "-") == 0 ? stdout : fopen(o->access_log, "ae");
-        if (!s->access_log) {
+        s->log_fd = strcmp(o->access_log, "-") == 0
+                        ? dup(1)
+                        : open(o->access_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (s->log_fd < 0) {
             ioc_log(IOC_LOG_ERROR, "cannot open access log %s: %s", o->access_log, strerror(errno));
             rc = IOC_EIO;
             goto fail;
@@ -274,6 +301,7 @@ int net_server_run(struct net_server *s, int drain_timeout_s)
         l->server = s;
         l->index = i;
         l->conns_max = share > 0 ? share : 1;
+        ioc_buf_init(&l->log, 1 << 20);
         h2o_context_init(&l->ctx, h2o_evloop_create(), &s->config);
         l->accept_ctx.ctx = &l->ctx;
         l->accept_ctx.hosts = s->config.hosts;
@@ -332,16 +360,13 @@ void net_server_destroy(struct net_server *s)
         return;
     if (s->fd >= 0)
         close(s->fd);
-    if (s->access_log && s->access_log != stdout)
-        fclose(s->access_log);
-    else if (s->access_log)
-        fflush(s->access_log);
+    if (s->log_fd >= 0)
+        close(s->log_fd);
     /* The loops' h2o contexts are left to the process exit: h2o 2.2.5 cannot dispose a context
      * whose connections are still open, and iocd exits right after. */
     free((char *)s->opt.listen);
     free((char *)s->opt.web_root);
     free(s->loops);
-    pthread_mutex_destroy(&s->log_lock);
     free(s);
 }
 
