@@ -319,3 +319,17 @@ int auth_allowed(const struct auth_principal *p, int need, const char *key_scope
                                                               : AUTH_ROLE_ADMIN;
     return p->role >= min ? 0 : IOC_EPERM;
 }
+
+int auth_agency_allowed(const struct auth_principal *p, int64_t agency_id, int write)
+{
+    if (p->kind == AUTH_ANON)
+        return IOC_ENOTFOUND;
+    if (p->kind == AUTH_USER && p->role == AUTH_ROLE_ADMIN)
+        return 0;
+    if (!write && p->kind == AUTH_USER &&
+        (p->role == AUTH_ROLE_OPERATOR || p->role == AUTH_ROLE_LEADER))
+        return 0;
+    int own = agency_id > 0 && p->agency_id == agency_id;
+    int bound = p->kind == AUTH_KEY || (p->kind == AUTH_USER && p->role == AUTH_ROLE_STAFF);
+    return own && bound ? 0 : IOC_EPERM;
+}

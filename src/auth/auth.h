@@ -148,4 +148,15 @@ enum auth_need {
 };
 /* 0 allowed; IOC_EPERM forbidden (403); IOC_ENOTFOUND not signed in (401). */
 int auth_allowed(const struct auth_principal *p, int need, const char *key_scope);
+
+/*
+ * Agency rule, for data that belongs to one agency (its keys, reports, indicator values,
+ * datasets), checked after auth_allowed. agency_id is the owning agency (> 0).
+ *   read  (write = 0): admin, operator and leader read every agency; staff and keys only their
+ *                      own.
+ *   write (write = 1): admin any agency; staff and keys only their own; operators and leaders
+ *                      none (they watch and steer, the agency acts).
+ * 0 allowed; IOC_EPERM forbidden; IOC_ENOTFOUND for an anonymous caller.
+ */
+int auth_agency_allowed(const struct auth_principal *p, int64_t agency_id, int write);
 #endif

@@ -7,6 +7,19 @@
  * old units. An old code is linked when the source matched it ("?" entries are left unlinked;
  * the verbatim text is kept as the note); a link is partial when its text item says so
  * ("một phần", "phần còn lại …").
+ *
+ * Matching an old code to its item of predecessors_text ("Phường Tân Hạnh, Xã Thanh Bình
+ * (huyện Trảng Bom), Xã Xuân Tâm (phần còn lại …)"): by the old unit's name, never by
+ * position alone, because the two lists need not be in the same order. Tiers, the first that
+ * matches wins: (1) the item without its parenthesis equals the old full name; (2) the same,
+ * compared folded (the sources differ in tone placement, "Hoà"/"Hòa"); (3) the folded item
+ * ends with the old short name (the sources differ in the unit type, "Xã"/"Phường"). Several
+ * candidates in a tier are told apart by position; no candidate at all falls back to the item
+ * at the same position when both lists have the same length ("giữ nguyên" = unchanged).
+ *
+ * Invariants: the whole load is one job (one transaction), so a bad line leaves nothing behind;
+ * units are put by (code, valid_from) and links by (old, new), so a second run changes nothing
+ * but meta "units_generation"; nothing is stored that the files do not say.
  */
 #include "seed/seed.h"
 #include "auth/auth.h"
@@ -60,9 +73,10 @@ static int read_data(const char *dir, const char *file, char **text, size_t *n, 
 typedef int (*row_fn)(struct store_conn *w, char **f, int nf, void *ctx, char *err,
                       const char *where);
 
-/* Reads a TSV file: '#' comments, one header line, then rows. */
-static int each_row(struct store_conn *w, const char *dir, const char *file, int nfields, row_fn fn,
-                    void *ctx, char *err)
+/* Reads a TSV file: '#' comments, one header line (which must be `header`, tab-separated), then
+ * rows of at least nfields fields. */
+static int each_row(struct store_conn *w, const char *dir, const char *file,
+                    const char *header_want, int nfields, row_fn fn, void *ctx, char *err)
 {
     char *text = NULL;
     size_t n = 0;
@@ -83,6 +97,11 @@ static int each_row(struct store_conn *w, const char *dir, const char *file, int
             continue;
         if (header) {
             header = 0;
+            if (strcmp(line, header_want) != 0) {
+                rc = seed_fail(err, "%s:%d: unexpected header (want the columns %s)", file, lineno,
+                               header_want);
+                break;
+            }
             continue;
         }
         char *f[8];
@@ -99,8 +118,20 @@ static int each_row(struct store_conn *w, const char *dir, const char *file, int
         }
         rc = fn(w, f, nf, ctx, err, where);
     }
+    if (rc == 0 && header)
+        rc = seed_fail(err, "%s: no header line", file);
     free(text);
     return rc;
+}
+
+/* Code and level of a unit row: a non-empty code of digits, a known level. */
+static int check_unit_row(char **f, char *err, const char *where)
+{
+    if (!f[0][0] || strspn(f[0], "0123456789") != strlen(f[0]))
+        return seed_fail(err, "%s: bad unit code \"%.20s\"", where, f[0]);
+    if (strcmp(f[1], "province") && strcmp(f[1], "district") && strcmp(f[1], "commune"))
+        return seed_fail(err, "%s: unknown level \"%.20s\"", where, f[1]);
+    return 0;
 }
 
 static char *nfc(const char *s)
@@ -122,6 +153,8 @@ static int row_2024(struct store_conn *w, char **f, int nf, void *ctx, char *err
 {
     (void)nf;
     int *count = ctx;
+    if (check_unit_row(f, err, where) != 0)
+        return IOC_EINVAL;
     char *full = nfc(f[3]), *type = nfc(f[2]);
     if (!full || !type) {
         free(full);
@@ -152,6 +185,8 @@ static int row_2025(struct store_conn *w, char **f, int nf, void *ctx, char *err
 {
     (void)nf;
     int *count = ctx;
+    if (check_unit_row(f, err, where) != 0)
+        return IOC_EINVAL;
     char *name = nfc(f[3]), *type = nfc(f[2]);
     struct ioc_buf full;
     ioc_buf_init(&full, 0);
@@ -213,22 +248,137 @@ static int boundaries(struct store_conn *w, const char *dir, const char *file, i
     return rc;
 }
 
-/* The text item naming an old unit (by its full name), or NULL. */
-static const char *find_item(const char *text, const char *full_name, size_t *len)
+#define ITEMS_MAX 64
+
+/* One item of predecessors_text: [p, p + len) in full, [p, p + base) without its parenthesis. */
+struct item {
+    const char *p;
+    size_t len, base;
+};
+
+/* Splits text at ", " outside parentheses into at most ITEMS_MAX items. */
+static size_t split_items(const char *text, struct item *it)
 {
-    size_t fl = strlen(full_name);
-    for (const char *p = text; p && *p;) {
-        while (*p == ' ' || *p == ',')
+    size_t n = 0;
+    const char *p = text;
+    while (*p && n < ITEMS_MAX) {
+        while (*p == ' ')
             p++;
-        const char *end = strstr(p, ", ");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n >= fl && strncmp(p, full_name, fl) == 0 && (n == fl || p[fl] == ' ')) {
-            *len = n;
-            return p;
+        const char *q = p;
+        int depth = 0;
+        while (*q && !(depth == 0 && q[0] == ',' && q[1] == ' ')) {
+            depth += *q == '(' ? 1 : *q == ')' && depth > 0 ? -1 : 0;
+            q++;
         }
-        p = end;
+        size_t len = (size_t)(q - p);
+        while (len && p[len - 1] == ' ')
+            len--;
+        const char *paren = memchr(p, '(', len);
+        size_t base = paren ? (size_t)(paren - p) : len;
+        while (base && p[base - 1] == ' ')
+            base--;
+        it[n++] = (struct item){p, len, base};
+        p = *q ? q + 2 : q;
     }
-    return NULL;
+    return n;
+}
+
+/* 1 if the item (without parenthesis) matches the old unit at the given tier (see the top). */
+static int item_matches(const struct item *it, int tier, const char *full, const char *f_full,
+                        const char *f_short)
+{
+    if (tier == 0)
+        return it->base == strlen(full) && memcmp(it->p, full, it->base) == 0;
+    char *f = ioc_text_fold(it->p, it->base);
+    if (!f)
+        return 0;
+    int ok;
+    if (tier == 1) {
+        ok = f_full && strcmp(f, f_full) == 0;
+    } else {
+        size_t fl = strlen(f), sl = f_short ? strlen(f_short) : 0;
+        ok = sl && fl > sl && f[fl - sl - 1] == ' ' && strcmp(f + fl - sl, f_short) == 0;
+    }
+    free(f);
+    return ok;
+}
+
+/* The item of items[0..n) that names the old unit `ou`, which is at position pos of the codes
+ * list of ncodes entries; NULL if none can be told. */
+static const struct item *find_item(const struct item *items, size_t n, const struct store_unit *ou,
+                                    size_t pos, size_t ncodes)
+{
+    char *f_full = ioc_text_fold(ou->full_name, strlen(ou->full_name));
+    char *f_short = ioc_text_fold(ou->name, strlen(ou->name));
+    const struct item *found = NULL;
+    for (int tier = 0; tier < 3 && !found; tier++) {
+        size_t hits = 0;
+        const struct item *first = NULL;
+        int at_pos = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!item_matches(&items[i], tier, ou->full_name, f_full, f_short))
+                continue;
+            hits++;
+            first = first ? first : &items[i];
+            at_pos |= i == pos;
+        }
+        if (hits == 1)
+            found = first;
+        else if (hits > 1 && at_pos)
+            found = &items[pos];
+        else if (hits > 1)
+            break; /* ambiguous: better no item than a wrong one */
+    }
+    if (!found && n == ncodes && pos < n)
+        found = &items[pos];
+    free(f_full);
+    free(f_short);
+    return found;
+}
+
+/* 1 if the item says that only part of the old unit went into the new one. */
+static int item_partial(const struct item *it)
+{
+    char *f = ioc_text_fold(it->p, it->len);
+    int partial = f && (strstr(f, "mot phan") || strstr(f, "phan con lai"));
+    free(f);
+    return partial;
+}
+
+/* Links each matched old code of codes (comma-separated) to new unit nu. */
+static int link_olds(struct store_conn *w, const struct store_unit *nu, const char *codes_text,
+                     const char *note, int *count, char *err, const char *where)
+{
+    struct item items[ITEMS_MAX];
+    size_t nitems = split_items(note, items);
+    size_t ncodes = 1;
+    for (const char *p = codes_text; *p; p++)
+        ncodes += *p == ',';
+    char *codes = strdup(codes_text);
+    if (!codes)
+        return IOC_ENOMEM;
+    int rc = 0;
+    size_t pos = 0;
+    for (char *save = NULL, *c = strtok_r(codes, ",", &save); rc == 0 && c;
+         c = strtok_r(NULL, ",", &save), pos++) {
+        if (strcmp(c, "?") == 0)
+            continue;
+        struct store_unit ou = {0};
+        if (store_unit_get(w, c, OLD_TO, &ou) != 0) {
+            rc = seed_fail(err, "%s: no old unit %s in force on %s", where, c, OLD_TO);
+            break;
+        }
+        const struct item *it = find_item(items, nitems, &ou, pos, ncodes);
+        int partial = it ? item_partial(it) : 0;
+        rc = store_succession_put(w, ou.id, nu->id, partial, note);
+        if (rc)
+            rc = seed_fail(err, "%s: link %s → %s: %s", where, c, nu->code, ioc_strerror(rc));
+        else
+            (*count)++;
+        store_unit_clear(&ou);
+    }
+    free(codes);
+    return rc;
 }
 
 /* succession-2025.tsv: new code, new name, old codes, predecessors text. */
@@ -236,38 +386,13 @@ static int row_succession(struct store_conn *w, char **f, int nf, void *ctx, cha
                           const char *where)
 {
     (void)nf;
-    int *count = ctx;
     struct store_unit nu = {0};
     int rc = store_unit_get(w, f[0], NEW_FROM, &nu);
     if (rc)
-        return seed_fail(err, "%s: no new unit %s", where, f[0]);
+        return seed_fail(err, "%s: no new unit %s from %s", where, f[0], NEW_FROM);
     char *note = nfc(f[3]);
-    char *codes = strdup(f[2]);
-    for (char *save = NULL, *c = strtok_r(codes, ",", &save); rc == 0 && c;
-         c = strtok_r(NULL, ",", &save)) {
-        if (strcmp(c, "?") == 0)
-            continue;
-        struct store_unit ou = {0};
-        if (store_unit_get(w, c, OLD_TO, &ou) != 0) {
-            rc = seed_fail(err, "%s: no old unit %s", where, c);
-            break;
-        }
-        size_t len = 0;
-        const char *item = note ? find_item(note, ou.full_name, &len) : NULL;
-        int partial = 0;
-        if (item) {
-            char *it = strndup(item, len);
-            partial = it && (strstr(it, "một phần") || strstr(it, "phần còn lại"));
-            free(it);
-        }
-        rc = store_succession_put(w, ou.id, nu.id, partial, note ? note : "");
-        if (rc)
-            rc = seed_fail(err, "%s: link %s → %s: %s", where, c, f[0], ioc_strerror(rc));
-        else
-            (*count)++;
-        store_unit_clear(&ou);
-    }
-    free(codes);
+    rc = note ? link_olds(w, &nu, f[2], note, ctx, err, where)
+              : seed_fail(err, "%s: bad predecessors text", where);
     free(note);
     store_unit_clear(&nu);
     return rc;
@@ -288,22 +413,33 @@ int seed_units_job(struct store_conn *w, void *arg)
     struct seed_units *s = arg;
     s->error[0] = '\0';
     s->units = s->boundaries = s->successions = 0;
-    int rc = each_row(w, s->dir, "units-2024.tsv", 5, row_2024, &s->units, s->error);
+    int rc = each_row(w, s->dir, "units-2024.tsv", "code\tlevel\ttype\tname\tparent_code", 5,
+                      row_2024, &s->units, s->error);
     if (rc == 0)
-        rc = each_row(w, s->dir, "units-2025.tsv", 6, row_2025, &s->units, s->error);
+        rc = each_row(w, s->dir, "units-2025.tsv", "code\tlevel\ttype\tname\tname_en\tparent_code",
+                      6, row_2025, &s->units, s->error);
     if (rc == 0)
         rc = boundaries(w, s->dir, "dongnai-2025-province.geojson", &s->boundaries, s->error);
     if (rc == 0)
         rc = boundaries(w, s->dir, "dongnai-2025-communes.geojson", &s->boundaries, s->error);
     if (rc == 0)
-        rc = each_row(w, s->dir, "succession-2025.tsv", 4, row_succession, &s->successions,
-                      s->error);
+        rc = each_row(w, s->dir, "succession-2025.tsv",
+                      "new_code\tnew_name\told_codes\tpredecessors_text", 4, row_succession,
+                      &s->successions, s->error);
     if (rc == 0)
         rc = bump_generation(w);
     return rc;
 }
 
 /* ---- the demo organisation -------------------------------------------------------------- */
+
+/*
+ * The specialised bodies of the people's committee of a province-level unit after the 2025
+ * reorganisation (Decree 45/2025/NĐ-CP): the office, the inspectorate and the departments (sở),
+ * named for Đồng Nai, a centrally-run city since 30 April 2026 (data/vn-units/README.md). The
+ * city police (Công an) answers to the Ministry of Public Security, not to the committee, so it
+ * is a root agency of its own.
+ */
 
 static const struct {
     const char *code, *name;
@@ -373,6 +509,8 @@ int seed_demo_job(struct store_conn *w, void *arg)
     int rc = store_agency_add(w, "UBND-75", "Ủy ban nhân dân Thành phố Đồng Nai", NULL, "75", NULL);
     for (size_t i = 0; rc == 0 && i < IOC_ARRAY_LEN(departments); i++)
         rc = store_agency_add(w, departments[i].code, departments[i].name, "UBND-75", NULL, NULL);
+    if (rc == 0)
+        rc = store_agency_add(w, "CA", "Công an Thành phố Đồng Nai", NULL, NULL, NULL);
     if (rc)
         return seed_fail(d->error, "agencies: %s", ioc_strerror(rc));
     rc = commune_agencies(w);

@@ -24,7 +24,8 @@ struct seed_units {
 };
 int seed_units_job(struct store_conn *w, void *arg /* struct seed_units * */);
 
-/* The demo organisation: one agency per provincial department (Sở …) and one per commune
+/* The demo organisation: the people's committee (UBND-75) with its office, inspectorate and
+ * departments (Sở …), the city police (a root agency of its own), one agency per commune
  * people's committee in force, and the demo users admin, leader, operator and staff (bound to
  * one department). Passwords come from the given strings, or are generated when NULL and
  * written back (malloc'd) so the caller can print them once. Sets meta "demo_seeded" so a

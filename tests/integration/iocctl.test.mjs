@@ -1,9 +1,17 @@
 // iocctl against a data directory, also while iocd serves it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, seededDataDir, Client, iocctl, tempDir } from './lib.mjs';
+import { startServer, seededDataDir, Client, iocctl as run, tempDir, ROOT } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { IOCCTL } from './lib.mjs';
+
+// iocctl with an optional environment (lib.mjs's helper takes none)
+function iocctl(data, args, input, env) {
+  if (!env) return run(data, args, input);
+  return spawnSync(IOCCTL, ['--data', data, ...args], { input, encoding: 'utf8', timeout: 60000, env: { ...process.env, ...env } });
+}
 
 let srv, data;
 before(async () => { data = seededDataDir(); srv = await startServer({ data }); });
@@ -28,6 +36,26 @@ test('agencies and users, with audit rows, while iocd runs', async () => {
   assert.equal(r.status, 2);
   r = iocctl(data, ['user', 'add', 'thu4', '--role', 'operator', '--password-stdin'], 'short\n');
   assert.equal(r.status, 1);
+  r = iocctl(data, ['user', 'add', 'thu5', '--role', 'staff', '--agency', 'NO-SUCH', '--password-stdin'], 'thu-password-1\n');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no agency NO-SUCH/);
+  r = iocctl(data, ['user', 'add', 'thu', '--role', 'leader', '--password-stdin'], 'thu-password-1\n');
+  assert.equal(r.status, 1, 'a taken username');
+  assert.match(r.stderr, /exists/);
+  r = iocctl(data, ['user', 'add', 'thu 6', '--role', 'leader', '--password-stdin'], 'thu-password-1\n');
+  assert.equal(r.status, 2, 'a username with a space');
+  r = iocctl(data, ['user', 'add', 'thu7', '--role', 'leader'], 'thu-password-1\n');
+  assert.equal(r.status, 2, 'no password on the command line, only on stdin');
+  r = iocctl(data, ['user', 'passwd', 'nobody', '--password-stdin'], 'thu-password-1\n');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no user nobody/);
+  r = iocctl(data, ['user', 'disable', 'nobody']);
+  assert.equal(r.status, 1);
+  r = iocctl(data, ['agency', 'add', 'SO-UNIT', 'Gắn đơn vị', '--unit', '99999999']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no administrative unit 99999999/);
+  r = iocctl(data, ['agency', 'add', 'SO-UNIT', 'Gắn đơn vị', '--unit', '26068', '--parent', 'UBND-75']);
+  assert.equal(r.status, 0, r.stderr);
   const c = new Client(srv.url);
   assert.equal((await c.login('thu', 'thu-password-1')).status, 200);
   r = iocctl(data, ['user', 'passwd', 'thu', '--password-stdin'], 'thu-password-2\n');
@@ -45,6 +73,10 @@ test('agencies and users, with audit rows, while iocd runs', async () => {
   const actions = audit.body.entries.map((e) => e.action);
   for (const a of ['agency.create', 'user.create', 'user.password', 'user.disable']) assert.ok(actions.includes(a), a);
   assert.ok(audit.body.entries.every((e) => e.ip === 'local'));
+  assert.ok(!JSON.stringify(audit.body).includes('thu-password'), 'no password in the audit log');
+  r = iocctl(data, ['user', 'enable', 'thu']);
+  assert.equal(r.status, 0);
+  assert.equal((await c.login('thu', 'thu-password-2')).status, 200);
 });
 
 test('keys: the new key alone on the last line, usable at once, revocable', async () => {
@@ -66,6 +98,15 @@ test('keys: the new key alone on the last line, usable at once, revocable', asyn
   assert.match(r.stderr, /unknown scope read:all/);
   r = iocctl(data, ['key', 'revoke', '999999']);
   assert.equal(r.status, 1);
+  r = iocctl(data, ['key', 'create', '--agency', 'NO-SUCH', '--scope', 'read:units']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no agency NO-SUCH/);
+  const admin = new Client(srv.url);
+  await admin.login('admin');
+  const audit = await admin.get('/api/v1/audit?actor=iocctl&action=key.*');
+  const prefix = key.split('_')[1];
+  assert.deepEqual(audit.body.entries.filter((e) => e.target === `key:${prefix}`).map((e) => e.action).sort(), ['key.create', 'key.revoke']);
+  assert.ok(!JSON.stringify(audit.body).includes(key), 'the key itself is never audited');
 });
 
 test('import units: invalid geometry refused with the feature index; valid units seen by iocd', async () => {
@@ -90,14 +131,117 @@ test('import units: invalid geometry refused with the feature index; valid units
   assert.equal(look.body.commune.code, '99001');
   r = iocctl(data, ['import', 'units', path.join(dir, 'missing.geojson')]);
   assert.equal(r.status, 1);
+  // a code twice in one file: refused, naming both features
+  const dup = path.join(dir, 'dup.geojson');
+  writeFileSync(dup, JSON.stringify({ type: 'FeatureCollection', features: [good, { ...good, properties: { code: '99003', name: 'Ba' } }, good] }));
+  r = iocctl(data, ['import', 'units', dup, '--valid-from', '2026-03-01']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /feature 2: code 99001 is also feature 0/);
+  assert.equal((await c.get('/api/v1/units/99003')).status, 404);
+  // a later version ends the earlier one the day before and keeps its parent
+  const renamed = path.join(dir, 'renamed.geojson');
+  writeFileSync(renamed, JSON.stringify({ type: 'FeatureCollection', features: [{ ...good, properties: { code: '99001', name: 'Khu Mới', full_name: 'Phường Khu Mới' } }] }));
+  r = iocctl(data, ['import', 'units', renamed, '--valid-from', '2026-03-01']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 earlier versions ended/);
+  const before = (await c.get('/api/v1/units/99001?at=2026-02-28')).body;
+  const after = (await c.get('/api/v1/units/99001?at=2026-03-01')).body;
+  assert.equal(before.name, 'Khu Thử');
+  assert.equal(before.valid_to, '2026-02-28');
+  assert.equal(after.name, 'Khu Mới');
+  assert.equal(after.type, 'Phường');
+  assert.equal(after.parent_code, '75');
+  // an import older than an existing version is refused
+  r = iocctl(data, ['import', 'units', renamed, '--valid-from', '2025-12-01']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /feature 0: unit 99001 has a later version from 2026-01-01/);
+  r = iocctl(data, ['import', 'units', ok, '--valid-from', '2026-04-01', '--parent', 'NOPE']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no unit NOPE/);
 });
 
-test('usage errors exit 2', () => {
+test('usage errors exit 2 and touch nothing; help per command', () => {
   const d = tempDir();
-  assert.equal(iocctl(d, ['frobnicate']).status, 2);
-  assert.equal(iocctl(d, ['agency']).status, 2);
-  assert.equal(iocctl(d, ['key', 'create']).status, 2);
-  const r = iocctl(d, ['check']);
+  for (const args of [['frobnicate'], ['agency'], ['agency', 'add', 'A'], ['key', 'create'],
+    ['user', 'add', 'x', '--role', 'admin'], ['import', 'units'], ['seed', 'everything'],
+    ['backup'], ['restore'], ['agency', 'add', 'bad code', 'x'], ['agency', 'add', 'A', 'x', '--bogus'],
+    ['key', 'revoke', 'abc'], ['import', 'units', 'f.geojson', '--valid-from', '2026-02-30'],
+    ['import', 'units', 'f.geojson', '--level', 'county']]) {
+    const r = iocctl(d, args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /usage: iocctl/);
+  }
+  assert.deepEqual(readdirSync(d), [], 'a usage error creates no database');
+  let r = iocctl(d, ['check']);
+  assert.equal(r.status, 1, 'check refuses a directory without a database');
+  assert.match(r.stderr, /no ioc database/);
+  assert.equal(iocctl(d, ['agency', 'list']).status, 1);
+  assert.deepEqual(readdirSync(d), []);
+  r = iocctl(d, ['--help']);
+  assert.equal(r.status, 0);
+  for (const c of ['agency add', 'user passwd', 'key revoke', 'import units', 'seed demo', 'backup', 'restore', 'check']) assert.ok(r.stdout.includes(c), c);
+  r = iocctl(d, ['user', '--help']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /user passwd NAME --password-stdin/);
+  assert.doesNotMatch(r.stdout, /key create/);
+  assert.equal(iocctl(d, ['help', 'key']).status, 0);
+});
+
+test('seed units and demo on a fresh directory, each once', () => {
+  const d = tempDir();
+  const units = path.join(ROOT, 'data/vn-units');
+  let r = iocctl(d, ['seed', 'units', '--from', units]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /loaded 390 units, 96 boundaries, 268 succession links/);
+  r = iocctl(d, ['seed', 'units', '--from', units]);
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(d, ['seed', 'units', '--from', path.join(d, 'nowhere')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /units-2024.tsv/);
+  r = iocctl(d, ['seed', 'demo'], '', {
+    IOC_DEMO_PASSWORD_ADMIN: 'admin-pass-12', IOC_DEMO_PASSWORD_LEADER: '',
+    IOC_DEMO_PASSWORD_OPERATOR: '', IOC_DEMO_PASSWORD_STAFF: '',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /admin: password from IOC_DEMO_PASSWORD_ADMIN/);
+  assert.match(r.stdout, /staff: password [A-Za-z2-9]{12}$/m);
+  assert.ok(!r.stdout.includes('admin-pass-12'));
+  r = iocctl(d, ['seed', 'demo']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /exists already/);
+  r = iocctl(d, ['agency', 'list']);
+  const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+  assert.equal(rows.length, 110);
+  assert.deepEqual(rows.find((x) => x[0] === 'UBND-26068'), ['UBND-26068', 'Ủy ban nhân dân Phường Biên Hoà', 'UBND-75', '26068']);
+  r = iocctl(d, ['user', 'list']);
+  assert.equal(r.stdout.trim().split('\n').length, 4);
+  r = iocctl(d, ['check']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^ok$/m);
+});
+
+test('backup and restore leave audit rows; restore refused while iocd serves the directory', async () => {
+  const out = path.join(tempDir(), 'copy.db');
+  let r = iocctl(data, ['backup', out]);
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['restore', out]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /stop it before a restore/);
+  const admin = new Client(srv.url);
+  await admin.login('admin');
+  let audit = await admin.get('/api/v1/audit?actor=iocctl&action=store.*');
+  assert.deepEqual(audit.body.entries.map((e) => [e.action, e.target]), [['store.backup', out]]);
+  const fresh = tempDir();
+  r = iocctl(fresh, ['restore', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const srv2 = await startServer({ data: fresh });
+  try {
+    const a2 = new Client(srv2.url);
+    assert.equal((await a2.login('admin')).status, 200);
+    audit = await a2.get('/api/v1/audit?actor=iocctl&action=store.*');
+    assert.deepEqual(audit.body.entries.map((e) => e.action), ['store.restore']);
+  } finally {
+    await srv2.stop();
+    srv2.cleanup();
+  }
 });

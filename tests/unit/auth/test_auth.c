@@ -85,13 +85,52 @@ static void test_permissions(void **state)
             if (got != want[need][role])
                 fail_msg("need %d role %d: got %d want %d", need, role, got, want[need][role]);
         }
+    /* a user is judged by role alone: a route's key scope changes nothing for users */
+    struct auth_principal op = {.kind = AUTH_USER, .role = AUTH_ROLE_OPERATOR};
+    assert_int_equal(auth_allowed(&op, AUTH_LEADER_UP, NULL), IOC_EPERM);
+    assert_int_equal(auth_allowed(&op, AUTH_OPERATOR_UP, NULL), 0);
+    /* keys: by scope alone, whatever the need, except that public routes admit everyone */
     struct auth_principal k = {0};
     k.kind = AUTH_KEY;
-    strcpy(k.scopes, "read:audit");
-    assert_int_equal(auth_allowed(&k, AUTH_ADMIN, "read:audit"), 0);
-    assert_int_equal(auth_allowed(&k, AUTH_ADMIN, "write:agencies"), IOC_EPERM);
-    assert_int_equal(auth_allowed(&k, AUTH_STAFF_UP, NULL), IOC_EPERM);
-    assert_int_equal(auth_allowed(&k, AUTH_PUBLIC, NULL), 0);
+    strcpy(k.scopes, "read:units,read:audit");
+    for (int need = AUTH_PUBLIC; need <= AUTH_ADMIN; need++) {
+        int pub = need == AUTH_PUBLIC;
+        assert_int_equal(auth_allowed(&k, need, "read:audit"), 0);
+        assert_int_equal(auth_allowed(&k, need, "read:units"), 0);
+        assert_int_equal(auth_allowed(&k, need, "write:agencies"), pub ? 0 : IOC_EPERM);
+        assert_int_equal(auth_allowed(&k, need, "read:aud"), pub ? 0 : IOC_EPERM);
+        assert_int_equal(auth_allowed(&k, need, NULL), pub ? 0 : IOC_EPERM);
+    }
+    struct auth_principal bare = {.kind = AUTH_KEY}; /* a key without scopes */
+    assert_int_equal(auth_allowed(&bare, AUTH_SIGNED_IN, "read:audit"), IOC_EPERM);
+    /* a user whose stored role is unknown is treated as no role */
+    struct auth_principal odd = {.kind = AUTH_USER, .role = AUTH_ROLE_NONE};
+    assert_int_equal(auth_allowed(&odd, AUTH_SIGNED_IN, NULL), IOC_EPERM);
+}
+
+static void test_agency_rules(void **state)
+{
+    (void)state;
+    /* columns: read own, read other, write own, write other (0 allowed, 1 denied, 2 401) */
+    static const struct {
+        int kind, role, want[4];
+    } rows[] = {
+        {AUTH_ANON, AUTH_ROLE_NONE, {2, 2, 2, 2}},     {AUTH_USER, AUTH_ROLE_STAFF, {0, 1, 0, 1}},
+        {AUTH_USER, AUTH_ROLE_OPERATOR, {0, 0, 1, 1}}, {AUTH_USER, AUTH_ROLE_LEADER, {0, 0, 1, 1}},
+        {AUTH_USER, AUTH_ROLE_ADMIN, {0, 0, 0, 0}},    {AUTH_KEY, AUTH_ROLE_NONE, {0, 1, 0, 1}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct auth_principal p = {.kind = rows[i].kind, .role = rows[i].role, .agency_id = 7};
+        for (int col = 0; col < 4; col++) {
+            int rc = auth_agency_allowed(&p, col % 2 ? 8 : 7, col >= 2);
+            int got = rc == 0 ? 0 : rc == IOC_EPERM ? 1 : 2;
+            if (got != rows[i].want[col])
+                fail_msg("row %zu col %d: got %d want %d", i, col, got, rows[i].want[col]);
+        }
+    }
+    /* staff without an agency own nothing, not even agency 0 */
+    struct auth_principal loose = {.kind = AUTH_USER, .role = AUTH_ROLE_STAFF};
+    assert_int_equal(auth_agency_allowed(&loose, 0, 0), IOC_EPERM);
 }
 
 static void test_limiter(void **state)
@@ -112,6 +151,36 @@ static void test_limiter(void **state)
     for (int i = 0; i < 30; i++)
         auth_limiter_fail(l, "5.6.7.8", i % 2 ? "a" : "b", 100000 + i);
     assert_int_equal(auth_limiter_check(l, "5.6.7.8", "c", 100100, &retry), IOC_EBUSY);
+    /* a success clears the user's counter but not the address's */
+    auth_limiter_success(l, "5.6.7.8", "a");
+    assert_int_equal(auth_limiter_check(l, "9.9.9.9", "a", 100100, &retry), 0);
+    assert_int_equal(auth_limiter_check(l, "5.6.7.8", "a", 100100, &retry), IOC_EBUSY);
+    auth_limiter_destroy(l);
+}
+
+/* Far more distinct keys than the table holds: it stays bounded (no allocation after create),
+ * keeps working, and still limits the newest offender. */
+static void test_limiter_bounded(void **state)
+{
+    (void)state;
+    struct auth_limiter *l;
+    assert_int_equal(auth_limiter_create(2, 60, &l), 0);
+    char ip[32], user[32];
+    for (int i = 0; i < 100000; i++) {
+        snprintf(ip, sizeof ip, "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+        snprintf(user, sizeof user, "u%d", i);
+        auth_limiter_fail(l, ip, user, 1000 + i / 1000);
+    }
+    int retry = 0;
+    auth_limiter_fail(l, "192.0.2.1", "target", 2000);
+    auth_limiter_fail(l, "192.0.2.2", "target", 2000);
+    assert_int_equal(auth_limiter_check(l, "192.0.2.3", "target", 2000, &retry), IOC_EBUSY);
+    assert_int_equal(retry, 60);
+    /* after the window every counter has expired and its slot is reusable */
+    assert_int_equal(auth_limiter_check(l, "192.0.2.3", "target", 62000, &retry), 0);
+    auth_limiter_fail(l, "192.0.2.4", "fresh", 62000);
+    auth_limiter_fail(l, "192.0.2.4", "fresh", 62000);
+    assert_int_equal(auth_limiter_check(l, "192.0.2.5", "fresh", 62000, &retry), IOC_EBUSY);
     auth_limiter_destroy(l);
 }
 
@@ -176,8 +245,21 @@ static void test_login_job(void **state)
     size_t n = 0;
     assert_int_equal(store_audit_find(w, &q, &a, &n), 0);
     assert_int_equal(n, 4);
-    for (size_t i = 0; i < n; i++)
+    int saw_nobody = 0;
+    for (size_t i = 0; i < n; i++) {
         assert_null(strstr(a[i].detail, "wrong-password"));
+        assert_null(strstr(a[i].target, "wrong-password"));
+        assert_string_equal(a[i].ip, "127.0.0.1");
+        saw_nobody += strcmp(a[i].actor, "nobody") == 0; /* the name tried, even if unknown */
+    }
+    assert_int_equal(saw_nobody, 1);
+    store_audits_free(a, n);
+    q.outcome = "ok";
+    assert_int_equal(store_audit_find(w, &q, &a, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(a[0].actor, "lan");
+    assert_string_equal(a[0].actor_role, "operator");
+    assert_null(strstr(a[0].detail, "password-1"));
     store_audits_free(a, n);
     store_conn_close(w);
     store_close(st);
@@ -186,9 +268,10 @@ static void test_login_job(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_passwords), cmocka_unit_test(test_tokens),
-        cmocka_unit_test(test_scopes),    cmocka_unit_test(test_permissions),
-        cmocka_unit_test(test_limiter),   cmocka_unit_test(test_login_job),
+        cmocka_unit_test(test_passwords),       cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_scopes),          cmocka_unit_test(test_permissions),
+        cmocka_unit_test(test_agency_rules),    cmocka_unit_test(test_limiter),
+        cmocka_unit_test(test_limiter_bounded), cmocka_unit_test(test_login_job),
     };
     return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }

@@ -1,0 +1,406 @@
+/*
+ * accounts.c — iocctl agency, user and key: the accounts of a data directory.
+ *
+ * Each change is one store_tx job that makes the change and writes its audit row, so either
+ * both are stored or neither. Secrets: a password is read from stdin only (never from argv,
+ * where ps would show it), hashed with argon2id, and never printed or audited; a new API key is
+ * printed once, alone on the last line, and only its SHA-256 is stored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/auth.h"
+#include "base/base.h"
+#include "iocctl/iocctl_int.h"
+#include "store/store.h"
+
+#define NAME_MAX_BYTES 200
+
+/* ---- agencies --------------------------------------------------------------------------- */
+
+struct agency_job {
+    const char *code, *name, *parent, *unit;
+};
+
+static int agency_add_job(struct store_conn *w, void *arg)
+{
+    struct agency_job *j = arg;
+    if (j->unit) {
+        struct store_unit u = {0};
+        int rc = store_unit_get(w, j->unit, NULL, &u);
+        store_unit_clear(&u);
+        if (rc)
+            return rc; /* IOC_ENOTFOUND: no such unit */
+    }
+    int rc = store_agency_add(w, j->code, j->name, j->parent, j->unit, NULL);
+    char target[96];
+    snprintf(target, sizeof target, "agency:%s", j->code);
+    return rc ? rc : cli_audit(w, "agency.create", target, "");
+}
+
+static int agency_list(struct cli *c)
+{
+    if (c->argc != 1)
+        return cli_usage(c, "agency list takes no arguments");
+    if (cli_open(c, 0))
+        return 1;
+    struct store_agency *a = NULL;
+    size_t n = 0;
+    if (cli_report(store_agencies_list(c->db, &a, &n), "agency list"))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%s\t%s\t%s\n", a[i].code, a[i].name, a[i].parent_code, a[i].unit_code);
+    store_agencies_free(a, n);
+    return 0;
+}
+
+int cmd_agency(struct cli *c)
+{
+    if (c->argc >= 1 && strcmp(c->argv[0], "list") == 0)
+        return agency_list(c);
+    if (c->argc < 1 || strcmp(c->argv[0], "add") != 0)
+        return cli_usage(c, "agency needs add or list");
+    struct agency_job j = {0};
+    int missing = 0;
+    j.parent = cli_opt(c, "--parent", &missing);
+    j.unit = cli_opt(c, "--unit", &missing);
+    if (missing || cli_stray_option(c) || c->argc != 3)
+        return cli_usage(c, "agency add takes CODE NAME and the options shown");
+    j.code = c->argv[1];
+    if (!cli_code_ok(j.code))
+        return cli_usage(c, "a code has 1 to 64 letters, digits, '-', '_' or '.'");
+    char *name = cli_text(c->argv[2], NAME_MAX_BYTES);
+    if (!name || !*name) {
+        free(name);
+        return cli_usage(c, "the name must be UTF-8 text of 1 to 200 bytes");
+    }
+    j.name = name;
+    if (cli_open(c, 1)) {
+        free(name);
+        return 1;
+    }
+    int rc = store_tx(c->db, agency_add_job, &j);
+    free(name);
+    if (rc == IOC_EEXIST)
+        fprintf(stderr, "iocctl: an agency with code %s exists\n", j.code);
+    else if (rc == IOC_EINVAL)
+        fprintf(stderr, "iocctl: no parent agency %s\n", j.parent ? j.parent : "");
+    else if (rc == IOC_ENOTFOUND)
+        fprintf(stderr, "iocctl: no administrative unit %s\n", j.unit);
+    else if (rc)
+        return cli_report(rc, "agency add");
+    else
+        printf("agency %s added\n", j.code);
+    return rc ? 1 : 0;
+}
+
+/* ---- users ------------------------------------------------------------------------------ */
+
+struct user_job {
+    const char *name, *display, *role, *agency, *password;
+    int disabled;
+};
+
+static int user_add_job(struct store_conn *w, void *arg)
+{
+    struct user_job *j = arg;
+    char *hash = NULL;
+    int rc = auth_password_hash(j->password, &hash);
+    if (rc == 0)
+        rc = store_user_add(w, j->name, j->display, j->role, j->agency, hash, NULL);
+    free(hash);
+    char target[96];
+    snprintf(target, sizeof target, "user:%s", j->name);
+    return rc ? rc : cli_audit(w, "user.create", target, j->role);
+}
+
+static int user_passwd_job(struct store_conn *w, void *arg)
+{
+    struct user_job *j = arg;
+    struct store_user u = {0};
+    int rc = store_user_get(w, j->name, &u);
+    char *hash = NULL;
+    if (rc == 0)
+        rc = auth_password_hash(j->password, &hash);
+    if (rc == 0)
+        rc = store_user_set_password(w, j->name, hash);
+    if (rc == 0)
+        rc = store_sessions_delete_user(w, u.id);
+    free(hash);
+    store_user_clear(&u);
+    char target[96];
+    snprintf(target, sizeof target, "user:%s", j->name);
+    return rc ? rc : cli_audit(w, "user.password", target, "");
+}
+
+static int user_disable_job(struct store_conn *w, void *arg)
+{
+    struct user_job *j = arg;
+    struct store_user u = {0};
+    int rc = store_user_get(w, j->name, &u);
+    if (rc == 0)
+        rc = store_user_set_disabled(w, j->name, j->disabled);
+    if (rc == 0 && j->disabled)
+        rc = store_sessions_delete_user(w, u.id); /* a disabled user is signed out at once */
+    store_user_clear(&u);
+    char target[96];
+    snprintf(target, sizeof target, "user:%s", j->name);
+    return rc ? rc : cli_audit(w, j->disabled ? "user.disable" : "user.enable", target, "");
+}
+
+/* Reads one line of stdin as a password (the line end dropped) into buf (cleared by the caller
+ * with sodium_memzero). NULL on end of input or a line longer than the policy allows. */
+static char *read_password(char *buf, size_t size)
+{
+    if (!fgets(buf, (int)size, stdin))
+        return NULL;
+    size_t n = strcspn(buf, "\r\n");
+    if (buf[n] == '\0' && n == size - 1)
+        return NULL; /* no line end within the buffer: too long */
+    buf[n] = '\0';
+    return buf;
+}
+
+static int user_list(struct cli *c)
+{
+    if (c->argc != 1)
+        return cli_usage(c, "user list takes no arguments");
+    if (cli_open(c, 0))
+        return 1;
+    struct store_user *u = NULL;
+    size_t n = 0;
+    if (cli_report(store_users_list(c->db, &u, &n), "user list"))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%s\t%s\t%s%s\n", u[i].username, u[i].role, u[i].agency_code, u[i].display_name,
+               u[i].disabled ? "\tdisabled" : "");
+    store_users_free(u, n);
+    return 0;
+}
+
+static int user_disable(struct cli *c, int disabled)
+{
+    if (c->argc != 2 || cli_stray_option(c))
+        return cli_usage(c, "user disable|enable takes one NAME");
+    struct user_job j = {.name = c->argv[1], .disabled = disabled};
+    if (cli_open(c, 1))
+        return 1;
+    int rc = store_tx(c->db, user_disable_job, &j);
+    if (rc == IOC_ENOTFOUND)
+        fprintf(stderr, "iocctl: no user %s\n", j.name);
+    else if (rc)
+        return cli_report(rc, "user");
+    else
+        printf("user %s %s\n", j.name, disabled ? "disabled" : "enabled");
+    return rc ? 1 : 0;
+}
+
+/* user add and user passwd, after their options were taken. */
+static int user_write(struct cli *c, struct user_job *j, int add)
+{
+    char buf[1100];
+    j->password = read_password(buf, sizeof buf);
+    int rc = 0;
+    if (!j->password || auth_password_policy(j->password) != 0) {
+        fprintf(stderr, "iocctl: a password needs one line of 8 to 1024 bytes of UTF-8 on "
+                        "stdin\n");
+        sodium_memzero(buf, sizeof buf);
+        return 1;
+    }
+    if (cli_open(c, 1)) {
+        sodium_memzero(buf, sizeof buf);
+        return 1;
+    }
+    rc = store_tx(c->db, add ? user_add_job : user_passwd_job, j);
+    sodium_memzero(buf, sizeof buf);
+    if (rc == IOC_EEXIST)
+        fprintf(stderr, "iocctl: user %s exists\n", j->name);
+    else if (rc == IOC_EINVAL && add)
+        fprintf(stderr, "iocctl: no agency %s\n", j->agency ? j->agency : "");
+    else if (rc == IOC_ENOTFOUND)
+        fprintf(stderr, "iocctl: no user %s\n", j->name);
+    else if (rc)
+        return cli_report(rc, "user");
+    else if (add)
+        printf("user %s added (%s)\n", j->name, j->role);
+    else
+        printf("password of %s changed; its sessions ended\n", j->name);
+    return rc ? 1 : 0;
+}
+
+int cmd_user(struct cli *c)
+{
+    const char *sub = c->argc >= 1 ? c->argv[0] : "";
+    if (strcmp(sub, "list") == 0)
+        return user_list(c);
+    if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
+        return user_disable(c, strcmp(sub, "disable") == 0);
+    int add = strcmp(sub, "add") == 0;
+    if (!add && strcmp(sub, "passwd") != 0)
+        return cli_usage(c, "user needs add, passwd, list, disable or enable");
+    struct user_job j = {0};
+    int missing = 0;
+    if (add) {
+        j.role = cli_opt(c, "--role", &missing);
+        j.agency = cli_opt(c, "--agency", &missing);
+        j.display = cli_opt(c, "--display", &missing);
+    }
+    int from_stdin = cli_flag(c, "--password-stdin");
+    if (missing || cli_stray_option(c) || c->argc != 2)
+        return cli_usage(c, add ? "user add takes NAME and the options shown"
+                                : "user passwd takes NAME and --password-stdin");
+    if (!from_stdin)
+        return cli_usage(c, "the password is read from stdin: give --password-stdin");
+    j.name = c->argv[1];
+    if (add && !cli_code_ok(j.name))
+        return cli_usage(c, "a username has 1 to 64 letters, digits, '-', '_' or '.'");
+    char *display = NULL;
+    if (add) {
+        int role = auth_role_parse(j.role);
+        if (role <= AUTH_ROLE_NONE)
+            return cli_usage(c, "--role must be admin, leader, operator or staff");
+        if (role == AUTH_ROLE_STAFF && !j.agency)
+            return cli_usage(c, "staff belong to an agency: give --agency CODE");
+        j.role = auth_role_name(role);
+        if (j.display && !(display = cli_text(j.display, NAME_MAX_BYTES)))
+            return cli_usage(c, "--display must be UTF-8 text of at most 200 bytes");
+        j.display = display && *display ? display : j.name;
+    }
+    int rc = user_write(c, &j, add);
+    free(display);
+    return rc;
+}
+
+/* ---- keys ------------------------------------------------------------------------------- */
+
+struct key_job {
+    const char *agency, *scopes, *name;
+    char key[64], prefix[16];
+    int64_t id;
+};
+
+static int key_create_job(struct store_conn *w, void *arg)
+{
+    struct key_job *j = arg;
+    char hash[65];
+    auth_apikey_new(j->key, j->prefix);
+    auth_token_hash(j->key, hash);
+    int rc =
+        store_apikey_add(w, j->prefix, hash, j->agency, j->scopes, j->name, ioc_now_ms(), &j->id);
+    char target[64];
+    snprintf(target, sizeof target, "key:%s", j->prefix);
+    return rc ? rc : cli_audit(w, "key.create", target, j->scopes);
+}
+
+static int key_revoke_job(struct store_conn *w, void *arg)
+{
+    struct key_job *j = arg;
+    struct store_apikey k = {0};
+    int rc = store_apikey_get(w, j->id, &k);
+    if (rc == 0) {
+        snprintf(j->prefix, sizeof j->prefix, "%s", k.prefix);
+        rc = store_apikey_revoke(w, j->id, ioc_now_ms());
+    }
+    store_apikey_clear(&k);
+    char target[64], detail[32];
+    snprintf(target, sizeof target, "key:%s", j->prefix);
+    snprintf(detail, sizeof detail, "id %lld", (long long)j->id);
+    return rc ? rc : cli_audit(w, "key.revoke", target, detail);
+}
+
+static int key_list(struct cli *c)
+{
+    int missing = 0;
+    const char *agency = cli_opt(c, "--agency", &missing);
+    if (missing || cli_stray_option(c) || c->argc != 1)
+        return cli_usage(c, "key list takes only --agency CODE");
+    if (cli_open(c, 0))
+        return 1;
+    struct store_apikey *k = NULL;
+    size_t n = 0;
+    if (cli_report(store_apikeys_list(c->db, agency, &k, &n), "key list"))
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        char created[32];
+        ioc_time_rfc3339(k[i].created_ms, created);
+        printf("%lld\t%s\t%s\t%s\t%s\t%s%s\n", (long long)k[i].id, k[i].prefix, k[i].agency_code,
+               k[i].scopes, created, k[i].name, k[i].revoked_ms ? "\trevoked" : "");
+    }
+    store_apikeys_free(k, n);
+    return 0;
+}
+
+static int key_revoke(struct cli *c)
+{
+    struct key_job j = {0};
+    char *end = NULL;
+    j.id = c->argc == 2 ? strtoll(c->argv[1], &end, 10) : 0;
+    if (c->argc != 2 || !end || *end || j.id <= 0)
+        return cli_usage(c, "key revoke takes the numeric ID shown by key list");
+    if (cli_open(c, 1))
+        return 1;
+    int rc = store_tx(c->db, key_revoke_job, &j);
+    if (rc == IOC_ENOTFOUND)
+        fprintf(stderr, "iocctl: no key %lld\n", (long long)j.id);
+    else if (rc)
+        return cli_report(rc, "key revoke");
+    else
+        printf("key %lld (prefix %s) revoked\n", (long long)j.id, j.prefix);
+    return rc ? 1 : 0;
+}
+
+static int key_create(struct cli *c)
+{
+    struct key_job j = {0};
+    int missing = 0;
+    j.agency = cli_opt(c, "--agency", &missing);
+    j.scopes = cli_opt(c, "--scope", &missing);
+    j.name = cli_opt(c, "--name", &missing);
+    if (missing || cli_stray_option(c) || !j.agency || !j.scopes || c->argc != 1)
+        return cli_usage(c, "key create needs --agency CODE and --scope SCOPE[,SCOPE...]");
+    char bad[64] = "";
+    if (auth_scopes_check(j.scopes, bad, sizeof bad) != 0) {
+        fprintf(stderr, "iocctl: unknown scope %s; known scopes:", bad);
+        for (size_t i = 0; i < auth_scopes_count; i++)
+            fprintf(stderr, " %s", auth_scopes[i]);
+        fprintf(stderr, "\n");
+        return 1;
+    }
+    char *name = NULL;
+    if (j.name && !(name = cli_text(j.name, NAME_MAX_BYTES)))
+        return cli_usage(c, "--name must be UTF-8 text of at most 200 bytes");
+    j.name = name ? name : "";
+    if (cli_open(c, 1)) {
+        free(name);
+        return 1;
+    }
+    int rc = store_tx(c->db, key_create_job, &j);
+    free(name);
+    if (rc == IOC_EINVAL) {
+        fprintf(stderr, "iocctl: no agency %s\n", j.agency);
+        rc = 1;
+    } else if (rc == 0) {
+        printf("key %lld created for %s (prefix %s, scopes %s); it is shown only now:\n",
+               (long long)j.id, j.agency, j.prefix, j.scopes);
+        printf("%s\n", j.key);
+    } else {
+        rc = cli_report(rc, "key create");
+    }
+    sodium_memzero(j.key, sizeof j.key);
+    return rc;
+}
+
+int cmd_key(struct cli *c)
+{
+    const char *sub = c->argc >= 1 ? c->argv[0] : "";
+    if (strcmp(sub, "list") == 0)
+        return key_list(c);
+    if (strcmp(sub, "revoke") == 0)
+        return key_revoke(c);
+    if (strcmp(sub, "create") == 0)
+        return key_create(c);
+    return cli_usage(c, "key needs create, revoke or list");
+}

@@ -1,0 +1,56 @@
+/*
+ * iocctl_int.h — what the command files of iocctl share: the parsed command line, option
+ * helpers, the audit row every change leaves, and the command entry points.
+ *
+ * Exit codes, returned by every cmd_* function: 0 done, 1 refused or failed (reason on stderr),
+ * 2 usage error (reason and the command's usage on stderr).
+ */
+#ifndef IOC_IOCCTL_INT_H
+#define IOC_IOCCTL_INT_H
+
+#include <stdint.h>
+
+struct store;
+struct store_conn;
+
+struct cli {
+    const char *data;      /* DATA_DIR */
+    const char *cmd;       /* "agency", "user", … */
+    const char *cmd_usage; /* that command's usage lines */
+    struct store *st;      /* opened by main for commands that use the database */
+    struct store_conn *db; /* read-write connection of this process */
+    int argc;              /* the arguments after the command; options are taken out of it */
+    char **argv;
+};
+
+/* Opens DATA_DIR/ioc.db into c->st and c->db (closed by main). write 0: the database must
+ * exist; write 1: the directory and database are created if missing. 0, or 1 after printing why.
+ * Called by each command once its arguments are checked. */
+int cli_open(struct cli *c, int write);
+/* Prints "iocctl: why" and the command's usage to stderr; returns 2. */
+int cli_usage(const struct cli *c, const char *why);
+/* The value of option `name` ("--role"), removing both words from argv; NULL if absent. An
+ * option given without a value sets *missing (if not NULL) and is removed too. */
+const char *cli_opt(struct cli *c, const char *name, int *missing);
+/* 1 if the flag is present (removed from argv), else 0. */
+int cli_flag(struct cli *c, const char *name);
+/* 1 if argv still holds a word starting with "--" (an unknown option). */
+int cli_stray_option(const struct cli *c);
+/* 0 or prints "iocctl: what: reason" and returns 1. */
+int cli_report(int rc, const char *what);
+/* NFC copy of s (caller frees), or NULL if s is not UTF-8 text or is longer than max bytes. */
+char *cli_text(const char *s, size_t max);
+/* 1 if s is 1 to 64 letters, digits, '-', '_' or '.' (codes and usernames, as in the API). */
+int cli_code_ok(const char *s);
+/* Writes an audit row: actor "iocctl", role "admin", ip "local", outcome "ok". */
+int cli_audit(struct store_conn *w, const char *action, const char *target, const char *detail);
+/* Reads meta "units_generation", adds one, stores it. */
+int cli_units_generation_bump(struct store_conn *w);
+
+int cmd_agency(struct cli *c);
+int cmd_user(struct cli *c);
+int cmd_key(struct cli *c);
+int cmd_import(struct cli *c);
+int cmd_seed(struct cli *c);
+
+#endif
