@@ -108,8 +108,12 @@ int store_unit_put(struct store_conn *w, const struct store_unit *u, const char 
         "type = excluded.type, name = excluded.name, full_name = excluded.full_name, "
         "name_en = excluded.name_en, name_folded = excluded.name_folded, "
         "parent_code = excluded.parent_code, valid_to = excluded.valid_to, "
-        "area_km2 = excluded.area_km2, min_lon = excluded.min_lon, min_lat = excluded.min_lat, "
-        "max_lon = excluded.max_lon, max_lat = excluded.max_lat, "
+        "area_km2 = excluded.area_km2, "
+        /* without a new geometry, the stored one and its bbox stay */
+        "min_lon = iif(excluded.geometry IS NULL, units.min_lon, excluded.min_lon), "
+        "min_lat = iif(excluded.geometry IS NULL, units.min_lat, excluded.min_lat), "
+        "max_lon = iif(excluded.geometry IS NULL, units.max_lon, excluded.max_lon), "
+        "max_lat = iif(excluded.geometry IS NULL, units.max_lat, excluded.max_lat), "
         "geometry = coalesce(excluded.geometry, units.geometry) RETURNING id",
         &s);
     if (rc) {

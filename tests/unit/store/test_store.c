@@ -130,6 +130,18 @@ static void test_units(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(l[0].unit.id, nu);
     store_successions_free(l, n);
+    /* a put without geometry keeps the stored geometry and its bbox */
+    struct store_unit g = {0};
+    assert_int_equal(store_unit_get(db, "26041", NULL, &g), 0);
+    g.bbox[0] = 106.7, g.bbox[1] = 10.9, g.bbox[2] = 106.9, g.bbox[3] = 11.0;
+    assert_int_equal(store_unit_put(db, &g, "{\"type\":\"Polygon\",\"coordinates\":[]}", NULL), 0);
+    memset(g.bbox, 0, sizeof g.bbox);
+    assert_int_equal(store_unit_put(db, &g, NULL, NULL), 0);
+    store_unit_clear(&g);
+    assert_int_equal(store_unit_get(db, "26041", NULL, &g), 0);
+    assert_true(g.has_geometry);
+    assert_true(g.bbox[0] == 106.7 && g.bbox[3] == 11.0);
+    store_unit_clear(&g);
     struct store_unit *v = NULL;
     assert_int_equal(store_unit_versions(db, "26068", &v, &n), 0);
     assert_int_equal(n, 2);
