@@ -13,8 +13,7 @@
 
 #include "base/base.h"
 #include "geo/geo.h"
-
-#define COMMUNES "data/vn-units/dongnai-2025-communes.geojson"
+#include "helpers/communes.h"
 
 static struct geo_feature *feat;
 static size_t nfeat;
@@ -22,14 +21,7 @@ static size_t nfeat;
 static int load(void **state)
 {
     (void)state;
-    char *text = NULL;
-    size_t len = 0;
-    struct geo_error err;
-    if (ioc_file_read(COMMUNES, 1 << 26, &text, &len) != 0)
-        return -1;
-    int rc = geo_features_parse(text, len, 1000, &feat, &nfeat, &err);
-    free(text);
-    return rc;
+    return test_communes_load(&feat, &nfeat);
 }
 
 static int unload(void **state)
