@@ -169,6 +169,25 @@ static int static_path_ok(struct api_ctx *c, const char *path, size_t n)
     return buf && api_static_path_ok(path, n, buf, n + 64);
 }
 
+/* Adds method to the comma-separated Allow list once (several routes may share a path with
+ * the same method, e.g. /api/v1/units/lookup matches two GET patterns). */
+static void allow_add(char *allow, size_t size, const char *method)
+{
+    size_t n = strlen(method);
+    for (const char *p = allow; *p;) {
+        const char *comma = strstr(p, ", ");
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && memcmp(p, method, n) == 0)
+            return;
+        p = comma ? comma + 2 : p + len;
+    }
+    if (strlen(allow) + n + 3 > size)
+        return;
+    if (*allow)
+        strcat(allow, ", ");
+    strcat(allow, method);
+}
+
 static int handle(void *app, struct net_req *req)
 {
     struct api *a = app;
@@ -206,11 +225,7 @@ static int handle(void *app, struct net_req *req)
             found = &routes[i];
             break;
         }
-        if (strlen(allow) + 8 < sizeof allow) {
-            if (*allow)
-                strcat(allow, ", ");
-            strcat(allow, routes[i].info.method);
-        }
+        allow_add(allow, sizeof allow, routes[i].info.method);
     }
     if (!found) {
         if (*allow) {

@@ -2,8 +2,11 @@
  * h_accounts.c — agencies, users and API keys.
  *
  * Rules beyond the route table: API keys belong to an agency; staff list, create and revoke only
- * their own agency's keys, admins any; operators and leaders do not manage keys. A new key is
- * shown once, in the answer that created it; only its hash is stored.
+ * their own agency's keys, admins any; operators and leaders do not manage keys. A key carries
+ * only scopes its creator may grant (auth_scopes_grantable), stored in canonical order. A key
+ * with write:agencies creates agencies only under its own agency (auth_agency_parent). Names are
+ * checked by ioc_text_label, agencies by auth_agency_check (the same rules as iocctl). A new key
+ * is shown once, in the answer that created it; only its hash is stored.
  */
 #include "api/api_int.h"
 
@@ -20,6 +23,15 @@ static int code_ok(const char *s, size_t max)
         if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
             return 0;
     return 1;
+}
+
+/* An optional string field: 0 with *out (NULL when absent or null), or -1 after answering 422
+ * (not a string, too long, not text). */
+static int opt_str(struct api_ctx *c, const char *field, size_t max, const char **out)
+{
+    *out = api_body_str(c, field, 0, max);
+    json_t *v = json_object_get(c->body, field);
+    return !*out && v && !json_is_null(v) ? -1 : 0;
 }
 
 static json_t *agency_json(const struct store_agency *a)
@@ -112,16 +124,40 @@ void h_agencies_create(struct api_ctx *c)
 {
     struct agency_new *n = net_req_alloc(c->req, sizeof *n);
     n->c = c;
-    if (!(n->code = api_body_str(c, "code", 1, 64)) || !(n->name = api_body_str(c, "name", 1, 300)))
+    char *name;
+    /* api_body_str gives a copy owned by the request: trimming it in place is fine */
+    if (!(n->code = api_body_str(c, "code", 1, 64)) ||
+        !(name = (char *)api_body_str(c, "name", 1, 300)))
         return;
-    n->parent = api_body_str(c, "parent_code", 0, 64);
-    n->unit = api_body_str(c, "unit_code", 0, 16);
+    n->name = name;
+    if (opt_str(c, "parent_code", 64, &n->parent) || opt_str(c, "unit_code", 16, &n->unit))
+        return;
     if (!code_ok(n->code, 64)) {
         api_error_field(c, "code", "A code has 1 to 64 letters, digits, '-', '_' or '.'.");
         return;
     }
-    if (!*n->name) {
-        api_error_field(c, "name", "The name is empty.");
+    const char *field = NULL;
+    int rc = auth_agency_check(c->t->db, name, n->unit, &field);
+    if (rc == IOC_EINVAL && strcmp(field, "name") == 0) {
+        api_error_field(c, "name",
+                        "The name must be 1 to 300 bytes of text without control characters.");
+        return;
+    }
+    if (rc == IOC_EINVAL) {
+        api_error_field(c, "unit_code", "No administrative unit %s is in force today.", n->unit);
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "unit");
+        return;
+    }
+    if (auth_agency_parent(&c->who, &n->parent) != 0) {
+        char target[96];
+        snprintf(target, sizeof target, "agency:%s", n->code);
+        api_audit_async(c, c->route->info.name, target, "denied",
+                        "parent outside the key's agency");
+        api_error(c, 403, "forbidden", "A key creates agencies only under its own agency, %s.",
+                  c->who.agency_code);
         return;
     }
     api_write(c, agency_job, n, agency_done);
@@ -225,8 +261,16 @@ void h_users_create(struct api_ctx *c)
         !(n->role = api_body_str(c, "role", 1, 32)) ||
         !(n->password = api_body_str(c, "password", 1, 1024)))
         return;
-    n->display = api_body_str(c, "display_name", 0, 200);
-    n->agency = api_body_str(c, "agency_code", 0, 64);
+    if (opt_str(c, "display_name", 200, &n->display))
+        return;
+    /* a copy owned by the request: trimming it in place is fine */
+    if (n->display && ioc_text_label((char *)n->display, 200) != 0) {
+        api_error_field(c, "display_name",
+                        "A display name is 1 to 200 bytes of text without control characters.");
+        return;
+    }
+    if (opt_str(c, "agency_code", 64, &n->agency))
+        return;
     if (!code_ok(n->username, 64)) {
         api_error_field(c, "username", "A username has 1 to 64 letters, digits, '-', '_', '.'.");
         return;
@@ -320,7 +364,7 @@ void h_keys_list(struct api_ctx *c)
 
 struct key_new {
     struct api_ctx *c;
-    const char *agency, *scopes, *name;
+    const char *agency, *scopes, *name, *creator;
     char key[64], prefix[16], hash[65];
     int64_t id;
 };
@@ -330,8 +374,8 @@ static int key_job(struct store_conn *w, void *arg)
     struct key_new *n = arg;
     auth_apikey_new(n->key, n->prefix);
     auth_token_hash(n->key, n->hash);
-    int rc = store_apikey_add(w, n->prefix, n->hash, n->agency, n->scopes, n->name, ioc_now_ms(),
-                              &n->id);
+    int rc = store_apikey_add(w, n->prefix, n->hash, n->agency, n->scopes, n->name, n->creator,
+                              ioc_now_ms(), &n->id);
     if (rc)
         return rc;
     struct store_audit a;
@@ -364,46 +408,69 @@ static void key_done(struct api_ctx *c, void *arg, int rc)
     api_json(c, 201, j);
 }
 
-void h_keys_create(struct api_ctx *c)
+/* The scopes of a new key, as an array of scope strings (or one comma-separated string), in
+ * canonical form (auth_scopes_normalize). NULL after answering 422 naming scopes. */
+static const char *key_scopes(struct api_ctx *c)
 {
-    struct key_new *n = net_req_alloc(c->req, sizeof *n);
-    n->c = c;
-    if (!(n->agency = api_body_str(c, "agency_code", 1, 64)))
-        return;
     json_t *sc = json_object_get(c->body, "scopes");
     struct ioc_buf b;
-    ioc_buf_init(&b, 1024);
+    ioc_buf_init(&b, 4096);
     size_t i;
     json_t *v;
-    if (json_is_array(sc)) {
+    int ok = json_is_string(sc) || (json_is_array(sc) && json_array_size(sc) > 0);
+    if (json_is_string(sc)) {
+        ok = strlen(json_string_value(sc)) == json_string_length(sc);
+        ioc_buf_puts(&b, json_string_value(sc));
+    } else if (ok) {
         json_array_foreach(sc, i, v)
         {
-            if (!json_is_string(v))
+            /* one scope per element: a number or "a,b" in an element is refused, not split */
+            if (!json_is_string(v) || strchr(json_string_value(v), ',') ||
+                strlen(json_string_value(v)) != json_string_length(v)) {
+                ok = 0;
                 break;
+            }
             if (i)
                 ioc_buf_putc(&b, ',');
             ioc_buf_puts(&b, json_string_value(v));
         }
-    } else if (json_is_string(sc)) {
-        ioc_buf_puts(&b, json_string_value(sc));
     }
-    char bad[64] = "";
-    if (!b.data || auth_scopes_check(b.data, bad, sizeof bad) != 0) {
-        ioc_buf_free(&b);
-        api_error_field(c, "scopes", "scopes must list known scopes%s%s.",
-                        *bad ? "; unknown: " : "", bad);
-        return;
-    }
-    n->scopes = net_req_strdup(c->req, b.data, b.len);
+    char bad[64] = "", canon[512];
+    if (ok && (!b.data || auth_scopes_normalize(b.data, canon, sizeof canon, bad, sizeof bad)))
+        ok = 0;
     ioc_buf_free(&b);
-    n->name = api_body_str(c, "name", 0, 200);
-    if (!n->name && json_object_get(c->body, "name") &&
-        !json_is_null(json_object_get(c->body, "name")))
+    if (!ok) {
+        api_error_field(c, "scopes", "scopes must be a non-empty list of known scopes%s%s.",
+                        *bad ? "; unknown: " : "", bad);
+        return NULL;
+    }
+    return net_req_strdup(c->req, canon, strlen(canon));
+}
+
+void h_keys_create(struct api_ctx *c)
+{
+    struct key_new *n = net_req_alloc(c->req, sizeof *n);
+    n->c = c;
+    if (!(n->agency = api_body_str(c, "agency_code", 1, 64)) || !(n->scopes = key_scopes(c)) ||
+        opt_str(c, "name", 200, &n->name))
         return;
     if (!n->name)
         n->name = "";
+    /* a copy owned by the request: trimming it in place is fine */
+    if (*n->name && ioc_text_label((char *)n->name, 200) != 0) {
+        api_error_field(c, "name", "A key's name is text without control characters.");
+        return;
+    }
     if (keys_allowed(c, n->agency))
         return;
+    char bad[64];
+    if (auth_scopes_grantable(c->who.role, n->scopes, bad, sizeof bad) != 0) {
+        api_audit_async(c, c->route->info.name, n->agency, "denied", bad);
+        api_error(c, 403, "scope_not_allowed",
+                  "A key cannot carry %s: it would allow more than your role does.", bad);
+        return;
+    }
+    n->creator = c->who.role == AUTH_ROLE_ADMIN ? "admin" : "staff";
     api_write(c, key_job, n, key_done);
 }
 

@@ -1,4 +1,5 @@
-/* h_audit.c — the audit log for admins (and keys with read:audit), filtered and paged. */
+/* h_audit.c — the audit log for admins (every agency) and keys with read:audit (their own
+ * agency's rows only, auth_audit_reach), filtered and paged. */
 #include "api/api_int.h"
 
 #include <stdlib.h>
@@ -24,6 +25,10 @@ void h_audit_list(struct api_ctx *c)
     if (api_query_only(c, known))
         return;
     struct store_audit_query q = {0};
+    if (auth_audit_reach(&c->who, &q.agency_id) != 0) {
+        api_error(c, 403, "forbidden", "Only admins and keys of an agency read the audit log.");
+        return;
+    }
     q.actor = api_query(c, "actor");
     q.action = api_query(c, "action");
     q.outcome = api_query(c, "outcome");

@@ -59,6 +59,32 @@ static int int_param(struct api_ctx *c, const char *key, int def, int min, int m
     return 0;
 }
 
+/* Appends one field of a cache key: "-" when absent, else its length, ':' and its bytes, so
+ * that no value can pass for another field or for an absent one. */
+static void key_field(struct ioc_buf *b, const char *v)
+{
+    if (v)
+        ioc_buf_printf(b, "|%zu:%s", strlen(v), v);
+    else
+        ioc_buf_puts(b, "|-");
+}
+
+/*
+ * The cache key of a units list: built from the parsed, canonical query (the level, the day,
+ * the folded needle or absent when it folds to nothing, the parent, limit and offset), each
+ * string field length-prefixed. Two requests share a key only when they get the same body.
+ */
+static void list_key(struct ioc_buf *b, const char *level, const char *at, const char *folded,
+                     const char *parent, int limit, int offset)
+{
+    ioc_buf_puts(b, "units.list");
+    key_field(b, level);
+    key_field(b, at);
+    key_field(b, folded);
+    key_field(b, parent);
+    ioc_buf_printf(b, "|%d|%d", limit, offset);
+}
+
 void h_units_list(struct api_ctx *c)
 {
     static const char *const known[] = {"level", "at", "q", "parent", "limit", "offset", NULL};
@@ -74,11 +100,23 @@ void h_units_list(struct api_ctx *c)
         api_error(c, 400, "bad_query", "q is longer than 200 bytes.");
         return;
     }
+    /* an empty parent is not "any parent": it is refused, never read as absent */
+    if (parent && (!*parent || strlen(parent) > 64)) {
+        api_error(c, 400, "bad_query", "parent must be a unit code (1 to 64 bytes).");
+        return;
+    }
     char *folded = q ? ioc_text_fold(q, strlen(q)) : NULL;
+    if (q && !folded) { /* never answer (and cache) as if there were no q */
+        api_error(c, 500, "internal", "q cannot be folded.");
+        return;
+    }
+    if (folded && !*folded) { /* a q of only spaces or punctuation matches like no q */
+        free(folded);
+        folded = NULL;
+    }
     struct ioc_buf key;
     ioc_buf_init(&key, 4096);
-    ioc_buf_printf(&key, "list|%s|%s|%s|%s|%d|%d", level ? level : "", at, folded ? folded : "",
-                   parent ? parent : "", limit, offset);
+    list_key(&key, level, at, folded, parent, limit, offset);
     int64_t gen = api_units_generation(c);
     struct net_shared *hit = key.data ? api_cache_get(c->api, key.data, gen, NULL) : NULL;
     if (hit) {
@@ -87,8 +125,7 @@ void h_units_list(struct api_ctx *c)
         ioc_buf_free(&key);
         return;
     }
-    struct store_unit_query sq = {level,  at,    folded && *folded ? folded : NULL,
-                                  parent, limit, offset};
+    struct store_unit_query sq = {level, at, folded, parent, limit, offset};
     struct store_unit *units = NULL;
     size_t n = 0;
     int rc = store_units_find(c->t->db, &sq, &units, &n);

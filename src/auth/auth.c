@@ -53,6 +53,35 @@ const char *const auth_scopes[] = {"read:audit",      "read:agencies",    "write
                                    "read:indicators", "write:indicators", "read:datasets"};
 const size_t auth_scopes_count = sizeof auth_scopes / sizeof auth_scopes[0];
 
+/* The least role that may exercise each scope of auth_scopes[] as a signed-in user, in the
+ * same order. */
+static const int scope_min_role[] = {
+    AUTH_ROLE_ADMIN, /* read:audit */
+    AUTH_ROLE_STAFF, /* read:agencies */
+    AUTH_ROLE_ADMIN, /* write:agencies */
+    AUTH_ROLE_NONE,  /* read:units */
+    AUTH_ROLE_ADMIN, /* write:units */
+    AUTH_ROLE_STAFF, /* read:telemetry */
+    AUTH_ROLE_STAFF, /* write:telemetry */
+    AUTH_ROLE_STAFF, /* read:reports */
+    AUTH_ROLE_STAFF, /* write:reports */
+    AUTH_ROLE_STAFF, /* read:indicators */
+    AUTH_ROLE_STAFF, /* write:indicators */
+    AUTH_ROLE_STAFF, /* read:datasets */
+};
+_Static_assert(sizeof scope_min_role / sizeof scope_min_role[0] ==
+                   sizeof auth_scopes / sizeof auth_scopes[0],
+               "every scope has a least role");
+
+/* Index of the scope s[0..n) in auth_scopes[], or -1. */
+static int scope_index(const char *s, size_t n)
+{
+    for (size_t i = 0; i < auth_scopes_count; i++)
+        if (strlen(auth_scopes[i]) == n && memcmp(auth_scopes[i], s, n) == 0)
+            return (int)i;
+    return -1;
+}
+
 int auth_scopes_check(const char *s, char *bad, size_t bad_size)
 {
     if (!s || !*s)
@@ -86,6 +115,82 @@ int auth_scopes_has(const char *list, const char *scope)
         p = comma ? comma + 1 : NULL;
     }
     return 0;
+}
+
+int auth_scopes_normalize(const char *s, char *out, size_t out_size, char *bad, size_t bad_size)
+{
+    int rc = auth_scopes_check(s, bad, bad_size);
+    if (rc)
+        return rc;
+    unsigned char seen[sizeof auth_scopes / sizeof auth_scopes[0]] = {0};
+    for (const char *p = s; p;) {
+        const char *comma = strchr(p, ',');
+        seen[scope_index(p, comma ? (size_t)(comma - p) : strlen(p))] = 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    struct ioc_buf b;
+    ioc_buf_init(&b, out_size);
+    for (size_t i = 0; i < auth_scopes_count; i++)
+        if (seen[i]) {
+            if (b.len)
+                ioc_buf_putc(&b, ',');
+            ioc_buf_puts(&b, auth_scopes[i]);
+        }
+    rc = b.data && b.len < out_size ? 0 : IOC_ETOOBIG;
+    if (rc == 0)
+        memcpy(out, b.data, b.len + 1);
+    ioc_buf_free(&b);
+    return rc;
+}
+
+int auth_scope_min_role(const char *scope)
+{
+    int i = scope ? scope_index(scope, strlen(scope)) : -1;
+    return i < 0 ? -1 : scope_min_role[i];
+}
+
+int auth_scope_grantable(int creator, const char *scope)
+{
+    int min = auth_scope_min_role(scope);
+    if (min < 0 || (creator != AUTH_ROLE_STAFF && creator != AUTH_ROLE_ADMIN))
+        return 0;
+    return creator >= min;
+}
+
+int auth_scopes_grantable(int creator, const char *list, char *bad, size_t bad_size)
+{
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        int i = scope_index(p, n);
+        if (i < 0 || !auth_scope_grantable(creator, auth_scopes[i])) {
+            if (bad && bad_size)
+                snprintf(bad, bad_size, "%.*s", (int)(n < 48 ? n : 48), p);
+            return IOC_EPERM;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+int auth_agency_check(struct store_conn *c, char *name, const char *unit_code, const char **field)
+{
+    if (ioc_text_label(name, 300) != 0) {
+        *field = "name";
+        return IOC_EINVAL;
+    }
+    if (!unit_code || !*unit_code)
+        return 0;
+    char today[11];
+    ioc_date_today_vn(today);
+    struct store_unit u = {0};
+    int rc = store_unit_get(c, unit_code, today, &u);
+    store_unit_clear(&u);
+    if (rc == IOC_ENOTFOUND) {
+        *field = "unit_code";
+        return IOC_EINVAL;
+    }
+    return rc;
 }
 
 int auth_password_policy(const char *pw)
@@ -215,6 +320,9 @@ int auth_key_resolve(struct store_conn *c, const char *key, struct auth_principa
     snprintf(p->display_name, sizeof p->display_name, "%s", k.name);
     snprintf(p->agency_code, sizeof p->agency_code, "%s", k.agency_code);
     snprintf(p->scopes, sizeof p->scopes, "%s", k.scopes);
+    /* only admins and staff make keys; anything else (an old or damaged row) counts as staff */
+    p->key_creator = k.created_by_role && strcmp(k.created_by_role, "admin") == 0 ? AUTH_ROLE_ADMIN
+                                                                                  : AUTH_ROLE_STAFF;
     store_apikey_clear(&k);
     return 0;
 }
@@ -312,7 +420,10 @@ int auth_allowed(const struct auth_principal *p, int need, const char *key_scope
     if (p->kind == AUTH_ANON)
         return IOC_ENOTFOUND;
     if (p->kind == AUTH_KEY)
-        return key_scope && auth_scopes_has(p->scopes, key_scope) ? 0 : IOC_EPERM;
+        return key_scope && auth_scopes_has(p->scopes, key_scope) &&
+                       auth_scope_grantable(p->key_creator, key_scope)
+                   ? 0
+                   : IOC_EPERM;
     int min = need == AUTH_SIGNED_IN || need == AUTH_STAFF_UP ? AUTH_ROLE_STAFF
               : need == AUTH_OPERATOR_UP                      ? AUTH_ROLE_OPERATOR
               : need == AUTH_LEADER_UP                        ? AUTH_ROLE_LEADER
@@ -332,4 +443,29 @@ int auth_agency_allowed(const struct auth_principal *p, int64_t agency_id, int w
     int own = agency_id > 0 && p->agency_id == agency_id;
     int bound = p->kind == AUTH_KEY || (p->kind == AUTH_USER && p->role == AUTH_ROLE_STAFF);
     return own && bound ? 0 : IOC_EPERM;
+}
+
+int auth_audit_reach(const struct auth_principal *p, int64_t *agency_id)
+{
+    if (p->kind == AUTH_USER && p->role == AUTH_ROLE_ADMIN) {
+        *agency_id = 0;
+        return 0;
+    }
+    if (p->kind == AUTH_ANON || p->agency_id <= 0)
+        return IOC_EPERM;
+    *agency_id = p->agency_id;
+    return 0;
+}
+
+int auth_agency_parent(const struct auth_principal *p, const char **parent)
+{
+    if (p->kind == AUTH_USER && p->role == AUTH_ROLE_ADMIN)
+        return 0;
+    if (p->kind != AUTH_KEY || p->agency_id <= 0 || !p->agency_code[0])
+        return IOC_EPERM;
+    if (!*parent || !**parent) {
+        *parent = p->agency_code;
+        return 0;
+    }
+    return strcmp(*parent, p->agency_code) == 0 ? 0 : IOC_EPERM;
 }

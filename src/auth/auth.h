@@ -37,6 +37,37 @@ extern const size_t auth_scopes_count;
 int auth_scopes_check(const char *s, char *bad, size_t bad_size);
 /* 1 if the comma-separated list has scope. */
 int auth_scopes_has(const char *list, const char *scope);
+/*
+ * The canonical form of a comma-separated scope list: each scope once, in the order of
+ * auth_scopes[], into out. IOC_EINVAL when the list is empty or has an unknown (or empty) item,
+ * copied to bad as in auth_scopes_check; IOC_ETOOBIG when out is too small.
+ */
+int auth_scopes_normalize(const char *s, char *out, size_t out_size, char *bad, size_t bad_size);
+
+/*
+ * What a key may carry. A key never carries more than its creator may do as a signed-in user:
+ * each scope has the least role that may exercise it (read:audit, write:agencies, write:units:
+ * admin; read:agencies and the agency-owned telemetry, reports, indicators and datasets scopes:
+ * staff; read:units: anyone). Only staff (for their own agency) and admins make keys, so only
+ * they can grant anything.
+ */
+/* The least role for scope (AUTH_ROLE_NONE for a public one), or -1 for an unknown scope. */
+int auth_scope_min_role(const char *scope);
+/* 1 if a user of role creator may put scope on a key, else 0. */
+int auth_scope_grantable(int creator, const char *scope);
+/* 0 if creator may grant every scope of the comma-separated list; IOC_EPERM with the first one
+ * it may not copied to bad (if not NULL, bad_size bytes). */
+int auth_scopes_grantable(int creator, const char *list, char *bad, size_t bad_size);
+
+/* ---- account input rules, shared by the API and iocctl ----------------------------------- */
+
+/*
+ * An agency about to be created: name is trimmed in place and must pass ioc_text_label (at most
+ * 300 bytes); unit_code, when not NULL and not empty, must name a unit in force today
+ * (Asia/Ho_Chi_Minh). 0, or IOC_EINVAL with *field set to "name" or "unit_code"; other codes
+ * are store failures.
+ */
+int auth_agency_check(struct store_conn *c, char *name, const char *unit_code, const char **field);
 
 /* ---- passwords and tokens --------------------------------------------------------------- */
 
@@ -70,6 +101,7 @@ struct auth_principal {
     char display_name[128];
     char agency_code[64];
     char scopes[512]; /* AUTH_KEY: comma-separated */
+    int key_creator;  /* AUTH_KEY: the role of the user who made it (staff when unknown) */
     char csrf[65];    /* AUTH_USER: the session's CSRF token */
 };
 
@@ -148,6 +180,24 @@ enum auth_need {
 };
 /* 0 allowed; IOC_EPERM forbidden (403); IOC_ENOTFOUND not signed in (401). */
 int auth_allowed(const struct auth_principal *p, int need, const char *key_scope);
+/*
+ * A key is admitted where it carries key_scope AND its creator could grant that scope
+ * (auth_scope_grantable(key_creator, scope)): a key made before creators were checked, or
+ * whose creator was unknown, gets nothing beyond what staff may do.
+ */
+
+/*
+ * Reach of the audit log: *agency_id = 0 (every agency) for admins; the caller's own agency for
+ * anyone else (a key with read:audit sees only the rows of its agency). IOC_EPERM for a caller
+ * who is not an admin and has no agency.
+ */
+int auth_audit_reach(const struct auth_principal *p, int64_t *agency_id);
+/*
+ * The parent of an agency p creates: admins any (*parent unchanged); a key only under its own
+ * agency (a NULL or empty *parent becomes the key's agency code; another one is IOC_EPERM).
+ * Anyone else: IOC_EPERM.
+ */
+int auth_agency_parent(const struct auth_principal *p, const char **parent);
 
 /*
  * Agency rule, for data that belongs to one agency (its keys, reports, indicator values,

@@ -85,6 +85,16 @@ int ioc_text_nfc(const char *s, size_t n, char **out, size_t *outlen);
  */
 char *ioc_text_fold(const char *s, size_t n);
 
+/*
+ * A name typed by a person (an agency's name, a user's display name, a key's name): trims
+ * white space (Unicode White_Space) at both ends in place, moving the text to the start of s,
+ * then refuses with IOC_EINVAL text that is empty, longer than max bytes, not valid UTF-8, or
+ * that holds a control character (C0, DEL, C1), a line or paragraph separator, or a
+ * bidirectional formatting character (which can make a name display as another). s is
+ * trimmed even when the answer is IOC_EINVAL.
+ */
+int ioc_text_label(char *s, size_t max);
+
 /* ---- time ------------------------------------------------------------------------------- */
 
 int64_t ioc_now_ms(void);  /* wall clock, ms since the Unix epoch */

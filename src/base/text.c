@@ -1,5 +1,6 @@
 /*
- * text.c — Vietnamese text: UTF-8 validation, NFC normalisation, and the folded search key.
+ * text.c — Vietnamese text: UTF-8 validation, NFC normalisation, the folded search key, and
+ * the rule for names people type (ioc_text_label).
  *
  * The fold is the one place that decides when two spellings are "the same" for search:
  * decompose (NFD), drop combining marks (so tone and vowel marks go and "hoà" = "hòa"),
@@ -82,4 +83,47 @@ char *ioc_text_fold(const char *s, size_t n)
     o[olen] = '\0';
     free(d);
     return (char *)o;
+}
+
+/* Characters a name may not hold: controls (Cc: C0, DEL, C1), line and paragraph separators,
+ * and the bidirectional marks, embeddings, overrides and isolates. */
+static int label_forbidden(ucs4_t c)
+{
+    return uc_is_general_category(c, UC_CATEGORY_Cc) || c == 0x2028 || c == 0x2029 || c == 0x061C ||
+           c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+int ioc_text_label(char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (!ioc_utf8_valid(s, n))
+        return IOC_EINVAL;
+    const uint8_t *p = (const uint8_t *)s, *end = p + n, *start = p;
+    ucs4_t c;
+    /* leading white space */
+    while (start < end) {
+        int len = u8_mbtouc(&c, start, (size_t)(end - start));
+        if (!uc_is_property_white_space(c))
+            break;
+        start += len;
+    }
+    /* trailing white space: step back one code point at a time */
+    while (end > start) {
+        const uint8_t *prev = u8_prev(&c, end, start);
+        if (!prev || !uc_is_property_white_space(c))
+            break;
+        end = prev;
+    }
+    n = (size_t)(end - start);
+    memmove(s, start, n);
+    s[n] = '\0';
+    if (n == 0 || n > max)
+        return IOC_EINVAL;
+    for (const uint8_t *q = (const uint8_t *)s; q < (const uint8_t *)s + n;) {
+        q += u8_mbtouc(&c, q, (size_t)((const uint8_t *)s + n - q));
+        if (label_forbidden(c))
+            return IOC_EINVAL;
+    }
+    return 0;
 }

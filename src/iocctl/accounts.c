@@ -22,20 +22,19 @@
 /* ---- agencies --------------------------------------------------------------------------- */
 
 struct agency_job {
-    const char *code, *name, *parent, *unit;
+    const char *code, *parent, *unit;
+    char *name;
+    const char *field; /* set when auth_agency_check refuses */
 };
 
 static int agency_add_job(struct store_conn *w, void *arg)
 {
     struct agency_job *j = arg;
-    if (j->unit) {
-        struct store_unit u = {0};
-        int rc = store_unit_get(w, j->unit, NULL, &u);
-        store_unit_clear(&u);
-        if (rc)
-            return rc; /* IOC_ENOTFOUND: no such unit */
-    }
-    int rc = store_agency_add(w, j->code, j->name, j->parent, j->unit, NULL);
+    /* the same rules as the API: a clean name, a unit in force today */
+    int rc = auth_agency_check(w, j->name, j->unit, &j->field);
+    if (rc)
+        return rc;
+    rc = store_agency_add(w, j->code, j->name, j->parent, j->unit, NULL);
     char target[96];
     snprintf(target, sizeof target, "agency:%s", j->code);
     return rc ? rc : cli_audit(w, "agency.create", target, "");
@@ -73,9 +72,10 @@ int cmd_agency(struct cli *c)
     if (!cli_code_ok(j.code))
         return cli_usage(c, "a code has 1 to 64 letters, digits, '-', '_' or '.'");
     char *name = cli_text(c->argv[2], NAME_MAX_BYTES);
-    if (!name || !*name) {
+    if (!name || ioc_text_label(name, NAME_MAX_BYTES) != 0) {
         free(name);
-        return cli_usage(c, "the name must be UTF-8 text of 1 to 200 bytes");
+        return cli_usage(c, "the name must be UTF-8 text of 1 to 200 bytes without control "
+                            "characters");
     }
     j.name = name;
     if (cli_open(c, 1)) {
@@ -86,10 +86,12 @@ int cmd_agency(struct cli *c)
     free(name);
     if (rc == IOC_EEXIST)
         fprintf(stderr, "iocctl: an agency with code %s exists\n", j.code);
+    else if (rc == IOC_EINVAL && j.field && strcmp(j.field, "unit_code") == 0)
+        fprintf(stderr, "iocctl: no administrative unit %s is in force today\n", j.unit);
+    else if (rc == IOC_EINVAL && j.field)
+        fprintf(stderr, "iocctl: the name is not allowed\n");
     else if (rc == IOC_EINVAL)
         fprintf(stderr, "iocctl: no parent agency %s\n", j.parent ? j.parent : "");
-    else if (rc == IOC_ENOTFOUND)
-        fprintf(stderr, "iocctl: no administrative unit %s\n", j.unit);
     else if (rc)
         return cli_report(rc, "agency add");
     else
@@ -265,9 +267,13 @@ int cmd_user(struct cli *c)
         if (role == AUTH_ROLE_STAFF && !j.agency)
             return cli_usage(c, "staff belong to an agency: give --agency CODE");
         j.role = auth_role_name(role);
-        if (j.display && !(display = cli_text(j.display, NAME_MAX_BYTES)))
-            return cli_usage(c, "--display must be UTF-8 text of at most 200 bytes");
-        j.display = display && *display ? display : j.name;
+        if (j.display && (!(display = cli_text(j.display, NAME_MAX_BYTES)) ||
+                          ioc_text_label(display, NAME_MAX_BYTES) != 0)) {
+            free(display);
+            return cli_usage(c, "--display must be UTF-8 text of 1 to 200 bytes without "
+                                "control characters");
+        }
+        j.display = display ? display : j.name;
     }
     int rc = user_write(c, &j, add);
     free(display);
@@ -288,8 +294,9 @@ static int key_create_job(struct store_conn *w, void *arg)
     char hash[65];
     auth_apikey_new(j->key, j->prefix);
     auth_token_hash(j->key, hash);
-    int rc =
-        store_apikey_add(w, j->prefix, hash, j->agency, j->scopes, j->name, ioc_now_ms(), &j->id);
+    /* iocctl acts as the administrator */
+    int rc = store_apikey_add(w, j->prefix, hash, j->agency, j->scopes, j->name, "admin",
+                              ioc_now_ms(), &j->id);
     char target[64];
     snprintf(target, sizeof target, "key:%s", j->prefix);
     return rc ? rc : cli_audit(w, "key.create", target, j->scopes);
@@ -361,17 +368,26 @@ static int key_create(struct cli *c)
     j.name = cli_opt(c, "--name", &missing);
     if (missing || cli_stray_option(c) || !j.agency || !j.scopes || c->argc != 1)
         return cli_usage(c, "key create needs --agency CODE and --scope SCOPE[,SCOPE...]");
-    char bad[64] = "";
-    if (auth_scopes_check(j.scopes, bad, sizeof bad) != 0) {
-        fprintf(stderr, "iocctl: unknown scope %s; known scopes:", bad);
+    char bad[64] = "", scopes[512];
+    if (auth_scopes_normalize(j.scopes, scopes, sizeof scopes, bad, sizeof bad) != 0) {
+        fprintf(stderr, "iocctl: unknown scope %s; known scopes:", *bad ? bad : "(empty)");
         for (size_t i = 0; i < auth_scopes_count; i++)
             fprintf(stderr, " %s", auth_scopes[i]);
         fprintf(stderr, "\n");
         return 1;
     }
+    if (auth_scopes_grantable(AUTH_ROLE_ADMIN, scopes, bad, sizeof bad) != 0) {
+        fprintf(stderr, "iocctl: scope %s cannot be granted\n", bad);
+        return 1;
+    }
+    j.scopes = scopes;
     char *name = NULL;
-    if (j.name && !(name = cli_text(j.name, NAME_MAX_BYTES)))
-        return cli_usage(c, "--name must be UTF-8 text of at most 200 bytes");
+    if (j.name && (!(name = cli_text(j.name, NAME_MAX_BYTES)) ||
+                   (*name && ioc_text_label(name, NAME_MAX_BYTES) != 0))) {
+        free(name);
+        return cli_usage(c, "--name must be UTF-8 text of at most 200 bytes without control "
+                            "characters");
+    }
     j.name = name ? name : "";
     if (cli_open(c, 1)) {
         free(name);

@@ -417,7 +417,7 @@ int store_sessions_purge(struct store_conn *w, int64_t now_ms)
 
 #define KEY_SQL                                                                                    \
     "SELECT k.id, k.prefix, k.key_hash, k.agency_id, a.code, k.scopes, k.name, k.created_ms, "     \
-    "k.revoked_ms FROM api_keys k JOIN agencies a ON a.id = k.agency_id "
+    "k.revoked_ms, k.created_by_role FROM api_keys k JOIN agencies a ON a.id = k.agency_id "
 
 void store_apikey_clear(struct store_apikey *k)
 {
@@ -428,6 +428,7 @@ void store_apikey_clear(struct store_apikey *k)
     free(k->agency_code);
     free(k->scopes);
     free(k->name);
+    free(k->created_by_role);
     memset(k, 0, sizeof *k);
 }
 
@@ -456,7 +457,9 @@ static int key_fill(sqlite3_stmt *s, void *p)
     k->agency_code = store_col_dup(s, 4);
     k->scopes = store_col_dup(s, 5);
     k->name = store_col_dup(s, 6);
-    if (!k->prefix || !k->key_hash || !k->agency_code || !k->scopes || !k->name) {
+    k->created_by_role = store_col_dup(s, 9);
+    if (!k->prefix || !k->key_hash || !k->agency_code || !k->scopes || !k->name ||
+        !k->created_by_role) {
         store_apikey_clear(k);
         return IOC_ENOMEM;
     }
@@ -465,8 +468,11 @@ static int key_fill(sqlite3_stmt *s, void *p)
 
 int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_hash,
                      const char *agency_code, const char *scopes, const char *name,
-                     int64_t created_ms, int64_t *id)
+                     const char *created_by_role, int64_t created_ms, int64_t *id)
 {
+    if (!created_by_role ||
+        (strcmp(created_by_role, "admin") != 0 && strcmp(created_by_role, "staff") != 0))
+        return IOC_EINVAL;
     int64_t agency = 0;
     int rc = agency_id(w, agency_code, &agency);
     if (rc == 0 && agency == 0)
@@ -476,7 +482,7 @@ int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_h
     sqlite3_stmt *s;
     rc = store_prepare(w,
                        "INSERT INTO api_keys (prefix, key_hash, agency_id, scopes, name, "
-                       "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                       "created_ms, created_by_role) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        &s);
     if (rc)
         return rc;
@@ -486,6 +492,7 @@ int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_h
     store_bind_text(s, 4, scopes);
     store_bind_text(s, 5, name ? name : "");
     sqlite3_bind_int64(s, 6, created_ms);
+    store_bind_text(s, 7, created_by_role);
     rc = store_step_done(s);
     if (rc == 0 && id)
         *id = sqlite3_last_insert_rowid(w->db);

@@ -61,6 +61,7 @@ int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
         "substr(action, 1, length(?2) - 1) = substr(?2, 1, length(?2) - 1))) "
         "AND (?3 IS NULL OR outcome = ?3) AND (?4 IS NULL OR target = ?4) "
         "AND (?5 = 0 OR ts_ms >= ?5) AND (?6 = 0 OR ts_ms <= ?6) AND (?7 = 0 OR id < ?7) "
+        "AND (?9 = 0 OR agency_id = ?9) "
         "ORDER BY id DESC LIMIT ?8",
         &s);
     if (rc)
@@ -73,6 +74,7 @@ int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
     sqlite3_bind_int64(s, 6, q->until_ms);
     sqlite3_bind_int64(s, 7, q->before_id);
     sqlite3_bind_int(s, 8, q->limit > 0 && q->limit <= 1000 ? q->limit : 100);
+    sqlite3_bind_int64(s, 9, q->agency_id);
     struct store_audit *a = NULL;
     size_t len = 0, cap = 0;
     int step;

@@ -91,6 +91,16 @@ const char *const store_migrations[] = {
     "CREATE INDEX audit_ts ON audit (ts_ms);"
     "CREATE INDEX audit_actor ON audit (actor, id);"
     "CREATE INDEX audit_action ON audit (action, id);",
+
+    /* 2: who made each API key ("admin" or "staff"), so that a key never uses more than its
+     * maker may do. Keys made before: "admin" where the audit log holds the admin's (or
+     * iocctl's) key.create row for that prefix at that time, else "staff". */
+    "ALTER TABLE api_keys ADD COLUMN created_by_role TEXT NOT NULL DEFAULT 'staff'"
+    "  CHECK (created_by_role IN ('admin','staff'));"
+    "UPDATE api_keys SET created_by_role = 'admin' WHERE EXISTS ("
+    "  SELECT 1 FROM audit a WHERE a.action = 'key.create' AND a.outcome = 'ok'"
+    "  AND a.actor_role = 'admin' AND a.target = 'key:' || api_keys.prefix"
+    "  AND abs(a.ts_ms - api_keys.created_ms) < 60000);",
 };
 
 const int store_migrations_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

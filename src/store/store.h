@@ -257,14 +257,17 @@ struct store_apikey {
     char *scopes; /* "write:telemetry,read:reports" */
     char *name;
     int64_t created_ms;
-    int64_t revoked_ms; /* 0 while valid */
+    int64_t revoked_ms;    /* 0 while valid */
+    char *created_by_role; /* "admin" | "staff": who made it ("staff" for keys made before
+                              this was recorded, unless the audit log showed an admin) */
 };
 void store_apikey_clear(struct store_apikey *k);
 void store_apikeys_free(struct store_apikey *a, size_t n);
-/* IOC_EINVAL if agency_code is unknown. */
+/* created_by_role is "admin" or "staff" (IOC_EINVAL otherwise). IOC_EINVAL if agency_code is
+ * unknown. */
 int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_hash,
                      const char *agency_code, const char *scopes, const char *name,
-                     int64_t created_ms, int64_t *id);
+                     const char *created_by_role, int64_t created_ms, int64_t *id);
 /* Valid (not revoked) key by hash; IOC_ENOTFOUND otherwise. */
 int store_apikey_get_by_hash(struct store_conn *c, const char *key_hash, struct store_apikey *out);
 int store_apikey_get(struct store_conn *c, int64_t id, struct store_apikey *out);
@@ -302,6 +305,7 @@ struct store_audit_query {
     int64_t until_ms;    /* 0: no bound */
     int64_t before_id;   /* 0: newest; else rows with id < before_id (paging) */
     int limit;           /* 1..1000 */
+    int64_t agency_id;   /* 0: any; else only rows of that agency */
 };
 /* Newest first. */
 int store_audit_find(struct store_conn *c, const struct store_audit_query *q,

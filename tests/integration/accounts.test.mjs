@@ -168,3 +168,106 @@ test('every state change leaves an audit row; admins can filter it', async () =>
   const all = await admin.get('/api/v1/audit?limit=1000');
   for (const pw of Object.values(PASSWORDS)) assert.ok(!all.text.includes(pw));
 });
+
+test('a key reaches only its own agency: audit rows, agencies it creates', async () => {
+  const admin = new Client(srv.url);
+  await admin.login('admin');
+  await admin.post('/api/v1/agencies', { code: 'REACH-B', name: 'Cơ quan B' });
+  await admin.post('/api/v1/users', { username: 'reachb', role: 'staff', agency_code: 'REACH-B', password: 'reachb-pass-123' });
+  const b = new Client(srv.url);
+  assert.equal((await b.login('reachb', 'reachb-pass-123')).status, 200);
+  const staff = new Client(srv.url);
+  assert.equal((await staff.login('staff')).status, 200);
+  const own = (await staff.get('/api/v1/session')).body.user.agency.code;
+  // rows of both agencies exist: a key made by each agency's staff
+  assert.equal((await b.post('/api/v1/keys', { agency_code: 'REACH-B', scopes: ['read:units'], name: 'b' })).status, 201);
+  assert.equal((await staff.post('/api/v1/keys', { agency_code: own, scopes: ['read:units'], name: 'a' })).status, 201);
+  const k = await admin.post('/api/v1/keys', { agency_code: own, scopes: ['read:audit', 'write:agencies'] });
+  assert.equal(k.status, 201);
+  const auth = { headers: { authorization: `Bearer ${k.body.key}` } };
+  await new Promise((res) => setTimeout(res, 200));
+  const mine = await admin.get('/api/v1/audit?limit=1000');
+  assert.ok(mine.body.entries.some((e) => e.actor === 'reachb'), 'the admin sees every agency');
+  const r = await new Client(srv.url).get('/api/v1/audit?limit=1000', auth);
+  assert.equal(r.status, 200);
+  assert.ok(r.body.entries.some((e) => e.actor === 'staff'), 'its own agency rows');
+  assert.ok(!r.body.entries.some((e) => e.actor === 'reachb'), 'no row of another agency');
+  assert.ok(!r.body.entries.some((e) => e.actor === 'admin'), 'no row without an agency');
+  // agencies: under its own agency only
+  const kc = new Client(srv.url);
+  let a = await kc.post('/api/v1/agencies', { code: `KA-${process.pid}`, name: 'Tổ của khóa' }, auth);
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  assert.equal(a.body.parent_code, own);
+  a = await kc.post('/api/v1/agencies', { code: `KB-${process.pid}`, name: 'Tổ', parent_code: own }, auth);
+  assert.equal(a.status, 201);
+  a = await kc.post('/api/v1/agencies', { code: `KC-${process.pid}`, name: 'Tổ', parent_code: 'REACH-B' }, auth);
+  assert.equal(a.status, 403);
+  a = await kc.post('/api/v1/agencies', { code: `KD-${process.pid}`, name: 'Tổ', parent_code: 'UBND-75' }, auth);
+  assert.equal(a.status, 403);
+  assert.equal((await admin.get(`/api/v1/agencies/KC-${process.pid}`)).status, 404);
+  await new Promise((res) => setTimeout(res, 200));
+  const d = await admin.get(`/api/v1/audit?target=agency:KD-${process.pid}&outcome=denied`);
+  assert.equal(d.body.count, 1, 'the refusal is audited');
+});
+
+test('key scopes: one known scope per element, stored once each in canonical order', async () => {
+  const staff = new Client(srv.url);
+  assert.equal((await staff.login('staff')).status, 200);
+  const agency = (await staff.get('/api/v1/session')).body.user.agency.code;
+  for (const scopes of [['read:units', 1], ['read:units', null], [], ['read:units,read:reports'], ['read:units', ''], 'read:units,', 42, [['read:units']]]) {
+    const r = await staff.post('/api/v1/keys', { agency_code: agency, scopes });
+    assert.equal(r.status, 422, JSON.stringify(scopes));
+    assert.equal(r.body.error.field, 'scopes', JSON.stringify(scopes));
+  }
+  const r = await staff.post('/api/v1/keys', { agency_code: agency, scopes: ['write:reports', 'read:units', 'read:reports', 'read:units', 'write:reports'] });
+  assert.equal(r.status, 201);
+  assert.equal(r.body.scopes, 'read:units,read:reports,write:reports');
+  const s = await staff.post('/api/v1/keys', { agency_code: agency, scopes: 'read:reports,read:units,read:reports' });
+  assert.equal(s.status, 201);
+  assert.equal(s.body.scopes, 'read:units,read:reports');
+});
+
+test('names: trimmed, never blank or with control characters; unit_code in force today', async () => {
+  const a = new Client(srv.url);
+  await a.login('admin');
+  let n = 0;
+  const code = () => `NM-${process.pid}-${++n}`;
+  for (const name of ['   ', '\t\n', 'Sở\u0007', 'Sở\u001b[31mĐỏ', 'Sở\u007f', 'Sở\u0085x', 'Sở\u009b', 'a\nb', 'Sở\u202eMTNN', '']) {
+    const r = await a.post('/api/v1/agencies', { code: code(), name });
+    assert.equal(r.status, 422, JSON.stringify(name));
+    assert.equal(r.body.error.field, 'name', JSON.stringify(name));
+  }
+  let r = await a.post('/api/v1/agencies', { code: code(), name: '  Sở Mới\u00a0 ' });
+  assert.equal(r.status, 201);
+  assert.equal(r.body.name, 'Sở Mới');
+  for (const display_name of ['  ', 'Lan\u001b]0;x\u0007', 'Lan\u2066']) {
+    r = await a.post('/api/v1/users', { username: `dn${process.pid}${++n}`, role: 'operator', password: 'password-123', display_name });
+    assert.equal(r.status, 422, JSON.stringify(display_name));
+    assert.equal(r.body.error.field, 'display_name');
+  }
+  r = await a.post('/api/v1/users', { username: `dn${process.pid}ok`, role: 'operator', password: 'password-123', display_name: ' Nguyễn Lan ' });
+  assert.equal(r.status, 201);
+  assert.equal(r.body.display_name, 'Nguyễn Lan');
+  // unit_code: a unit in force today; 26053 ended on 2025-06-30; 26068 is Biên Hoà today
+  for (const unit_code of ['99999999', '26053', '']) {
+    r = await a.post('/api/v1/agencies', { code: code(), name: 'Đơn vị', unit_code });
+    if (unit_code === '') { assert.equal(r.status, 201); continue; }
+    assert.equal(r.status, 422, unit_code);
+    assert.equal(r.body.error.field, 'unit_code');
+  }
+  r = await a.post('/api/v1/agencies', { code: code(), name: 'Đơn vị', unit_code: '26068' });
+  assert.equal(r.status, 201);
+  assert.equal(r.body.unit_code, '26068');
+  r = await a.post('/api/v1/agencies', { code: code(), name: 'Đơn vị', unit_code: 26068 });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'unit_code');
+});
+
+test('405 names each allowed method once', async () => {
+  const r = await new Client(srv.url).post('/api/v1/units/lookup', {});
+  assert.equal(r.status, 405);
+  assert.equal(r.headers.get('allow'), 'GET');
+  const s = await new Client(srv.url).req('PATCH', '/api/v1/session');
+  assert.equal(s.status, 405);
+  assert.deepEqual(s.headers.get('allow').split(', ').sort(), ['DELETE', 'GET', 'POST']);
+});

@@ -10,7 +10,13 @@ const who = {};
 let seq = 0;
 const uniq = (p) => `${p}-${process.pid}-${++seq}`;
 
-const CALLERS = ['anon', 'staffA', 'staffB', 'operator', 'leader', 'admin', 'keyScoped', 'keyUnscoped'];
+// keyScoped: made by admin with some admin-only scopes; keyUnscoped: read:units only;
+// keyByAdmin: made by admin with every scope; keyByStaff: made by staffA with every scope staff
+// may grant. All four belong to SO-NNMT (staffA's agency).
+const CALLERS = ['anon', 'staffA', 'staffB', 'operator', 'leader', 'admin', 'keyScoped', 'keyUnscoped', 'keyByAdmin', 'keyByStaff'];
+const ALL_SCOPES = ['read:audit', 'read:agencies', 'write:agencies', 'read:units', 'write:units', 'read:telemetry', 'write:telemetry', 'read:reports', 'write:reports', 'read:indicators', 'write:indicators', 'read:datasets'];
+const ADMIN_ONLY = ['read:audit', 'write:agencies', 'write:units'];
+const STAFF_SCOPES = ALL_SCOPES.filter((s) => !ADMIN_ONLY.includes(s));
 const ALL = (s) => Object.fromEntries(CALLERS.map((k) => [k, s]));
 const USERS = ['staffA', 'staffB', 'operator', 'leader', 'admin'];
 const only = (allowed, okStatus, { keys = 403 } = {}) => Object.fromEntries(CALLERS.map((k) => [k,
@@ -28,16 +34,18 @@ const ROWS = {
   'session.create': { method: 'POST', path: () => '/api/v1/session', body: () => ({ username: 'nobody', password: 'wrong-password' }), expect: ALL(401) },
   'session.get': { method: 'GET', path: () => '/api/v1/session', expect: only(USERS, 200) },
   'session.password': { method: 'PUT', path: () => '/api/v1/session/password', body: () => ({ current_password: 'not-the-password', new_password: 'whatever-123' }), expect: only(USERS, 422) },
-  'agencies.list': { method: 'GET', path: () => '/api/v1/agencies', expect: { ...only(USERS, 200), keyScoped: 200 } },
-  'agencies.get': { method: 'GET', path: () => '/api/v1/agencies/SO-NNMT', expect: { ...only(USERS, 200), keyScoped: 200 } },
-  'agencies.create': { method: 'POST', path: () => '/api/v1/agencies', body: () => ({ code: uniq('AG'), name: 'Cơ quan thử (dữ liệu mẫu)' }), expect: { ...only(['admin'], 201), keyScoped: 201 } },
+  'agencies.list': { method: 'GET', path: () => '/api/v1/agencies', expect: { ...only(USERS, 200), keyScoped: 200, keyByAdmin: 200, keyByStaff: 200 } },
+  'agencies.get': { method: 'GET', path: () => '/api/v1/agencies/SO-NNMT', expect: { ...only(USERS, 200), keyScoped: 200, keyByAdmin: 200, keyByStaff: 200 } },
+  // a key creates agencies under its own agency only (the parent defaults to it)
+  'agencies.create': { method: 'POST', path: () => '/api/v1/agencies', body: () => ({ code: uniq('AG'), name: 'Cơ quan thử (dữ liệu mẫu)' }), expect: { ...only(['admin'], 201), keyScoped: 201, keyByAdmin: 201 } },
   'users.list': { method: 'GET', path: () => '/api/v1/users', expect: only(['admin'], 200) },
   'users.create': { method: 'POST', path: () => '/api/v1/users', body: () => ({ username: uniq('u'), role: 'operator', password: 'password-123' }), expect: only(['admin'], 201) },
   'users.password': { method: 'PUT', path: () => '/api/v1/users/matrixuser/password', body: () => ({ password: 'password-' + uniq('p') }), expect: only(['admin'], 204) },
   'keys.list': { method: 'GET', path: () => '/api/v1/keys', expect: only(['admin', 'staffA', 'staffB'], 200) },
   'keys.create': { method: 'POST', path: () => '/api/v1/keys', body: () => ({ agency_code: 'SO-NNMT', scopes: ['read:reports'] }), expect: only(['admin', 'staffA'], 201) },
   'keys.revoke': { method: 'DELETE', path: (ctx) => `/api/v1/keys/${ctx.keyId}`, prepare: true, expect: only(['admin', 'staffA'], 204) },
-  'audit.list': { method: 'GET', path: () => '/api/v1/audit?limit=5', expect: { ...only(['admin'], 200), keyScoped: 200 } },
+  // keys read their own agency's rows only (accounts.test.mjs checks the rows)
+  'audit.list': { method: 'GET', path: () => '/api/v1/audit?limit=5', expect: { ...only(['admin'], 200), keyScoped: 200, keyByAdmin: 200 } },
   // last: it ends the caller's session
   'session.delete': { method: 'DELETE', path: () => '/api/v1/session', expect: only(USERS, 204) },
 };
@@ -61,16 +69,24 @@ before(async () => {
   const ks = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes, name: 'matrix scoped' });
   assert.equal(ks.status, 201, JSON.stringify(ks.body));
   const ku = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['read:units'], name: 'matrix unscoped' });
+  const ka = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ALL_SCOPES, name: 'matrix by admin' });
+  assert.equal(ka.status, 201, JSON.stringify(ka.body));
   who.anon = new Client(srv.url);
   who.admin = admin;
   for (const [name, user, pw] of [['staffA', 'staff'], ['staffB', 'staffb', 'staffb-pass-123'], ['operator', 'operator'], ['leader', 'leader']]) {
     who[name] = new Client(srv.url);
     assert.equal((await who[name].login(user, pw || PASSWORDS[user])).status, 200, name);
   }
-  who.keyScoped = new Client(srv.url);
-  who.keyScoped.req = ((orig) => (m, p, o = {}) => orig.call(who.keyScoped, m, p, { ...o, headers: { authorization: `Bearer ${ks.body.key}` } }))(who.keyScoped.req);
-  who.keyUnscoped = new Client(srv.url);
-  who.keyUnscoped.req = ((orig) => (m, p, o = {}) => orig.call(who.keyUnscoped, m, p, { ...o, headers: { authorization: `Token ${ku.body.key}` } }))(who.keyUnscoped.req);
+  const kst = await who.staffA.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: STAFF_SCOPES, name: 'matrix by staff' });
+  assert.equal(kst.status, 201, JSON.stringify(kst.body));
+  const asKey = (name, key, scheme = 'Bearer') => {
+    who[name] = new Client(srv.url);
+    who[name].req = ((orig) => (m, p, o = {}) => orig.call(who[name], m, p, { ...o, headers: { authorization: `${scheme} ${key}` } }))(who[name].req);
+  };
+  asKey('keyScoped', ks.body.key);
+  asKey('keyUnscoped', ku.body.key, 'Token');
+  asKey('keyByAdmin', ka.body.key);
+  asKey('keyByStaff', kst.body.key);
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
 
@@ -95,4 +111,33 @@ test('route × caller → status', async () => {
     }
   }
   assert.deepEqual(failures, []);
+});
+
+test('a key never carries more than its maker may do; operators and leaders make no keys', async () => {
+  // fresh sessions: the route table test ended the callers' sessions
+  const as = {};
+  for (const [name, user] of [['staffA', 'staff'], ['operator', 'operator'], ['leader', 'leader'], ['admin', 'admin']]) {
+    as[name] = new Client(srv.url);
+    assert.equal((await as[name].login(user)).status, 200, name);
+  }
+  for (const scope of ADMIN_ONLY) {
+    const r = await as.staffA.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['read:reports', scope] });
+    assert.equal(r.status, 403, `staff granting ${scope}`);
+    assert.equal(r.body.error.code, 'scope_not_allowed');
+    assert.match(r.body.error.message, new RegExp(scope));
+  }
+  for (const caller of ['operator', 'leader']) {
+    for (const scopes of [['read:units'], ['read:reports'], ALL_SCOPES]) {
+      const r = await as[caller].post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes });
+      assert.equal(r.status, 403, `${caller} ${scopes}`);
+    }
+  }
+  // each refusal of staffA left a denied audit row naming the scope
+  await new Promise((res) => setTimeout(res, 200));
+  const a = await as.admin.get('/api/v1/audit?actor=staff&action=keys.create&outcome=denied&limit=100');
+  for (const scope of ADMIN_ONLY) assert.ok(a.body.entries.some((e) => e.detail === scope), scope);
+  // the key staffA made carries exactly what was asked, in canonical order
+  const list = await as.admin.get('/api/v1/keys?agency=SO-NNMT');
+  const k = list.body.keys.find((x) => x.name === 'matrix by staff');
+  assert.equal(k.scopes, STAFF_SCOPES.join(','));
 });

@@ -81,6 +81,42 @@ test('search ignores case, diacritics, đ and tone placement', async () => {
   assert.equal(r.body.count, 0);
 });
 
+// The list cache must never let one request change what another gets: every URL gets, whatever
+// was asked before it, what a fresh server gives it.
+test('units list: no request changes what another gets (cache keys are canonical)', async () => {
+  const base = '/api/v1/units?level=commune&limit=7';
+  const urls = [
+    base, `${base}&parent=`, `${base}&parent=75`, `${base}&parent=75%7C7%7C0`, `${base}&parent=%7C`,
+    `${base}&q=`, `${base}&q=%20%20`, `${base}&q=%7C`, `${base}&q=bien%7C75`, `${base}&q=bien&parent=75`,
+    `${base}&q=bien%7C&parent=75`, `${base}&q=bien&parent=%7C75`,
+    '/api/v1/units?q=bien%20hoa', '/api/v1/units?q=BIEN%20HOA', '/api/v1/units?q=Bi%C3%AAn%20Ho%C3%A0',
+    '/api/v1/units?q=bie%CC%82n%20hoa%CC%80', '/api/v1/units?level=commune&limit=07',
+    `${base}&offset=0`, `${base}&offset=1`, `${base}&at=`, `${base}&at=2025-06-30`,
+    '/api/v1/units?level=&limit=7', '/api/v1/units?level=commune', '/api/v1/units?limit=7',
+  ];
+  const get = async (cl, u) => {
+    const r = await cl.get(u);
+    return { status: r.status, text: r.text, etag: r.headers.get('etag') };
+  };
+  const first = {};
+  for (const u of urls) first[u] = await get(c, u);
+  // the empty parent is refused, never read as "any parent"
+  assert.equal(first[`${base}&parent=`].status, 400);
+  assert.equal(JSON.parse(first[base].text).count, 7);
+  assert.equal(JSON.parse(first[`${base}&parent=75`].text).count, 7);
+  // again, in reverse order, on the same server
+  for (const u of [...urls].reverse()) assert.deepEqual(await get(c, u), first[u], `again: ${u}`);
+  // in reverse order on a fresh server: the same bodies and ETags
+  const other = await startDemo();
+  try {
+    const oc = new Client(other.url);
+    for (const u of [...urls].reverse()) assert.deepEqual(await get(oc, u), first[u], `fresh: ${u}`);
+  } finally {
+    await other.stop();
+    other.cleanup();
+  }
+});
+
 test('a unit with its parent, history and the units it was formed from', async () => {
   let r = await c.get('/api/v1/units/26068');
   assert.equal(r.status, 200);

@@ -50,6 +50,52 @@ static void test_nfc(void **state)
     assert_int_equal(ioc_text_nfc("\xed\xa0\x80", 3, &out, &n), IOC_EINVAL); /* surrogate */
 }
 
+/* Names people type: trimmed at both ends; empty, control and bidi characters refused. */
+static void test_label(void **state)
+{
+    (void)state;
+    char s[64];
+    strcpy(s, "  Sở Tài nguyên \t\n");
+    assert_int_equal(ioc_text_label(s, 200), 0);
+    assert_string_equal(s, "Sở Tài nguyên");
+    strcpy(s, "\u3000\u00a0Hòa Bình\u2003"); /* ideographic, no-break and em spaces */
+    assert_int_equal(ioc_text_label(s, 200), 0);
+    assert_string_equal(s, "Hòa Bình");
+    strcpy(s, "a  b"); /* inner spaces stay */
+    assert_int_equal(ioc_text_label(s, 200), 0);
+    assert_string_equal(s, "a  b");
+    static const char *const refused[] = {
+        "",
+        "   ",
+        "\t\n",
+        "a\x01"
+        "b",
+        "a\x1b[31mb",
+        "a\x7f"
+        "b",
+        "a\xc2\x85"
+        "b",
+        "a\xc2\x9b"
+        "b",
+        "a\nb",
+        "a\u2028b",
+        "a\u202eb",
+        "a\u2066b",
+        "\xff\xfe",
+        "a\xc0\xaf"
+        "b",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        strcpy(s, refused[i]);
+        if (ioc_text_label(s, 200) != IOC_EINVAL)
+            fail_msg("refused[%zu] was accepted", i);
+    }
+    strcpy(s, " 12345 ");
+    assert_int_equal(ioc_text_label(s, 4), IOC_EINVAL); /* longer than max after trimming */
+    strcpy(s, " 1234 ");
+    assert_int_equal(ioc_text_label(s, 4), 0);
+}
+
 static void test_buf(void **state)
 {
     (void)state;
@@ -132,7 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold),  cmocka_unit_test(test_nfc), cmocka_unit_test(test_buf),
-        cmocka_unit_test(test_dates), cmocka_unit_test(test_ini),
+        cmocka_unit_test(test_dates), cmocka_unit_test(test_ini), cmocka_unit_test(test_label),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

@@ -180,9 +180,9 @@ static void test_accounts(void **state)
     assert_int_equal(store_session_delete(db, "hash1"), IOC_ENOTFOUND);
 
     int64_t kid = 0;
-    assert_int_equal(store_apikey_add(db, "abcd1234", "khash", "SO-YT", "read:audit", "k", 1, &kid),
-                     0);
-    assert_int_equal(store_apikey_add(db, "p", "h2", "NOPE", "read:audit", "k", 1, NULL),
+    assert_int_equal(
+        store_apikey_add(db, "abcd1234", "khash", "SO-YT", "read:audit", "k", "admin", 1, &kid), 0);
+    assert_int_equal(store_apikey_add(db, "p", "h2", "NOPE", "read:audit", "k", "admin", 1, NULL),
                      IOC_EINVAL);
     struct store_apikey k = {0};
     assert_int_equal(store_apikey_get_by_hash(db, "khash", &k), 0);
