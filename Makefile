@@ -6,6 +6,7 @@
 #   make asan       the same programs and unit tests built with ASan+UBSan under build/asan/
 #   make fuzz       run every libFuzzer harness for FUZZ_SECONDS each (default 60)
 #   make format     reformat the C sources with clang-format
+#   make screenshots  regenerate docs/screenshots/console.png (tests write build/screenshots/)
 #
 # Every .c file under src/<module>/ (except the programs in src/iocd and src/iocctl) goes into
 # build/libioc.a, so a new module is a new folder and nothing here changes. Unit tests are
@@ -39,7 +40,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
 
-.PHONY: all web run test asan fuzz fuzzers format format-check deps clean unit-tests
+.PHONY: all web run test asan fuzz fuzzers format format-check deps clean unit-tests screenshots
 all: $(BUILD)/iocd $(BUILD)/iocctl
 
 $(BUILD)/obj/%.o: %.c
@@ -99,6 +100,10 @@ test:
 
 deps:
 	./scripts/deps.sh
+
+# The README picture, on purpose: the console test with its screenshot aimed at docs/.
+screenshots: all web
+	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/console.test.mjs
 
 fuzz:
 	./fuzz/run.sh $${FUZZ_SECONDS:-60}

@@ -4,6 +4,7 @@
 #   unit         cmocka binaries of build/tests/
 #   asan-unit    the same, built with ASan+UBSan (build/asan/)
 #   format       clang-format --dry-run over the C sources
+#   checksrc     the layout rules of scripts/checksrc.mjs over src/, and its self-test
 #   cppcheck     static analysis of src/
 #   fuzz-replay  every fuzz/<target>/corpus replayed through its libFuzzer harness
 #   integration  node --test tests/integration/ against build/iocd
@@ -80,6 +81,15 @@ if clang-format --dry-run --Werror $(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'f
 else
     bad "clang-format (run make format)"
     head -20 /tmp/ioc-format.log
+fi
+
+step checksrc
+if { node scripts/checksrc.mjs && node scripts/checksrc.mjs --self-test; } >/tmp/ioc-checksrc.log 2>&1; then
+    ok
+    echo "ok   checksrc"
+else
+    bad "checksrc (see scripts/checksrc.mjs)"
+    grep -v '^ok ' /tmp/ioc-checksrc.log | head -30
 fi
 
 step cppcheck

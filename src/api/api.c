@@ -207,6 +207,8 @@ static int handle(void *app, struct net_req *req)
                    (plen == 8 && memcmp(path, "/healthz", 8) == 0) ||
                    (plen == 8 && memcmp(path, "/metrics", 8) == 0);
     if (!api_path) {
+        if (plen == 1 && h_console_missing(c))
+            return 0;
         if (static_path_ok(c, path, plen))
             return -1;
         net_req_set_route(req, "static");

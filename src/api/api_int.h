@@ -209,6 +209,9 @@ void api_passwd_start(struct api_ctx *c, const char *username, const char *curre
 void h_health(struct api_ctx *c);
 void h_metrics(struct api_ctx *c);
 void h_openapi(struct api_ctx *c);
+/* For GET or HEAD "/": answers 503 with a page saying how to build the console when the web
+ * root has no index.html, and returns 1; returns 0 (nothing sent) otherwise. */
+int h_console_missing(struct api_ctx *c);
 void h_units_list(struct api_ctx *c);
 void h_units_get(struct api_ctx *c);
 void h_units_lookup(struct api_ctx *c);

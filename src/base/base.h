@@ -1,6 +1,7 @@
 /*
  * base — the small libraries every other module stands on: error codes, bounded buffers,
- * Vietnamese text (NFC, folding for search), dates and times, logging, the INI reader.
+ * Vietnamese text (NFC, folding for search), dates and times, logging, the INI reader, the one
+ * bounded number parser.
  *
  * Nothing here knows about HTTP, SQL or the domain. Functions return 0 or a negative IOC_E*
  * code; results go through out-parameters written only on success.
@@ -140,6 +141,24 @@ typedef int (*ioc_ini_cb)(void *ctx, const char *section, const char *key, const
  * 4096 bytes, a malformed line, or invalid UTF-8 gives IOC_EINVAL with *err_line set (1-based).
  */
 int ioc_ini_parse(const char *text, size_t n, ioc_ini_cb cb, void *ctx, int *err_line);
+
+/* ---- numbers ---------------------------------------------------------------------------- */
+
+/*
+ * The one parser for numbers from outside. The whole of s[0..n) must be the number (s need not
+ * be NUL-terminated): an optional '-' and decimal digits, nothing else — no white space, no '+',
+ * no hex or octal ("010" is ten). A value outside [min, max] or outside int64_t is IOC_EINVAL;
+ * *out is written only on success. No allocation, no locale.
+ */
+int ioc_parse_i64(const char *s, size_t n, int64_t min, int64_t max, int64_t *out);
+
+/*
+ * Like ioc_parse_i64 for a finite real: ["-"] digits ["." digits] [e ["+"|"-"] digits], at most
+ * 127 bytes, '.' as the decimal point whatever the locale. No "inf", "nan", hex, ".5" or "5.";
+ * a value that overflows a double or lies outside [min, max] is IOC_EINVAL. A value too small
+ * for a double rounds towards zero.
+ */
+int ioc_parse_f64(const char *s, size_t n, double min, double max, double *out);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 

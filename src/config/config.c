@@ -9,7 +9,6 @@
 #include "base/base.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,10 +132,8 @@ static int apply(struct ioc_config *c, const struct setting *s, const char *v, c
     }
     case K_INT:
     case K_I64: {
-        char *end = NULL;
-        errno = 0;
-        long long n = strtoll(v, &end, 10);
-        if (!*v || *end || errno || n < s->min || n > s->max) {
+        int64_t n = 0;
+        if (ioc_parse_i64(v, strlen(v), s->min, s->max, &n) != 0) {
             snprintf(err, err_size, "%s.%s: expected an integer from %lld to %lld, got \"%s\"",
                      s->section, s->key, (long long)s->min, (long long)s->max, v);
             return IOC_EINVAL;

@@ -398,13 +398,22 @@ static int row_succession(struct store_conn *w, char **f, int nf, void *ctx, cha
     return rc;
 }
 
-static int bump_generation(struct store_conn *w)
+/* Counts one more change of the units (caches key on it). A stored value that is not a
+ * generation stops the job rather than restarting the count, which could revive stale caches. */
+static int bump_generation(struct store_conn *w, char *err)
 {
     char *g = NULL;
-    long long v = store_meta_get(w, "units_generation", &g) == 0 ? atoll(g) : 0;
+    int64_t v = 0;
+    int rc = store_meta_get(w, "units_generation", &g);
+    if (rc == IOC_ENOTFOUND)
+        rc = 0;
+    else if (rc == 0 && ioc_parse_i64(g, strlen(g), 0, INT64_MAX - 1, &v) != 0)
+        rc = seed_fail(err, "meta units_generation: not a generation number");
     free(g);
+    if (rc)
+        return rc;
     char text[32];
-    snprintf(text, sizeof text, "%lld", v + 1);
+    snprintf(text, sizeof text, "%lld", (long long)(v + 1));
     return store_meta_set(w, "units_generation", text);
 }
 
@@ -427,7 +436,7 @@ int seed_units_job(struct store_conn *w, void *arg)
                       "new_code\tnew_name\told_codes\tpredecessors_text", 4, row_succession,
                       &s->successions, s->error);
     if (rc == 0)
-        rc = bump_generation(w);
+        rc = bump_generation(w, s->error);
     return rc;
 }
 

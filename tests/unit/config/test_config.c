@@ -68,12 +68,34 @@ static void test_env(void **state)
     config_free(&c);
 }
 
+/* An integer setting is exactly a decimal number: no sign, space or other base is skipped over. */
+static void test_int_setting_refuses_sign_and_space(void **state)
+{
+    (void)state;
+    struct ioc_config c;
+    char err[256];
+    assert_int_equal(config_defaults(&c), 0);
+    static const char *const bad[] = {"+4", " 4", "\t4", "0x4", "4.0", "", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(config_set(&c, "server", "threads", bad[i], err, sizeof err), -3);
+        assert_non_null(strstr(err, "server.threads: expected an integer from 0 to 64"));
+        assert_int_equal(c.threads, 0);
+    }
+    assert_int_equal(config_set(&c, "server", "threads", "04", err, sizeof err), 0);
+    assert_int_equal(c.threads, 4);
+    assert_int_equal(config_set(&c, "http", "max_body", "4294967296", err, sizeof err), 0);
+    assert_int_equal(c.max_body, (int64_t)1 << 32);
+    assert_int_equal(config_set(&c, "http", "max_body", "4294967297", err, sizeof err), -3);
+    config_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_env),
+        cmocka_unit_test(test_int_setting_refuses_sign_and_space),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -190,6 +190,38 @@ static void test_partial_links(void **state)
     free(gen);
 }
 
+/* A units_generation that is not a plain number stops the seed; it is neither restarted at 1
+ * (which could match a stale cache) nor read past its garbage. */
+static void test_generation_refuses_garbage(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir();
+    write_file(dir, "units-2024.tsv", old_units);
+    write_file(dir, "units-2025.tsv", new_units);
+    write_file(dir, "dongnai-2025-province.geojson", SQUARE("1"));
+    write_file(dir, "dongnai-2025-communes.geojson", SQUARE("20"));
+    write_file(dir, "succession-2025.tsv",
+               "new_code\tnew_name\told_codes\tpredecessors_text\n20\tXã Mới\t10\tXã Một\n");
+    static const char *const bad[] = {"abc", "+5", " 5", "5x", "-1", "9223372036854775807"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(store_meta_set(w, "units_generation", bad[i]), 0);
+        struct seed_units s = {.dir = dir};
+        assert_int_equal(store_tx(w, seed_units_job, &s), IOC_EINVAL);
+        assert_non_null(strstr(s.error, "units_generation"));
+        char *gen = NULL;
+        assert_int_equal(store_meta_get(w, "units_generation", &gen), 0);
+        assert_string_equal(gen, bad[i]);
+        free(gen);
+    }
+    assert_int_equal(store_meta_set(w, "units_generation", "41"), 0);
+    struct seed_units s = {.dir = dir};
+    assert_int_equal(store_tx(w, seed_units_job, &s), 0);
+    char *gen = NULL;
+    assert_int_equal(store_meta_get(w, "units_generation", &gen), 0);
+    assert_string_equal(gen, "42");
+    free(gen);
+}
+
 /* A broken file names its file and line, and the job undoes everything it did. */
 static void test_errors(void **state)
 {
@@ -303,6 +335,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_real_units, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partial_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generation_refuses_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo, setup, teardown),
     };
     return cmocka_run_group_tests_name("seed", tests, NULL, NULL);
