@@ -36,17 +36,16 @@ void h_audit_list(struct api_ctx *c)
     if (time_param(c, "since", &q.since_ms) || time_param(c, "until", &q.until_ms))
         return;
     const char *before = api_query(c, "before"), *limit = api_query(c, "limit");
-    char *end = NULL;
-    q.before_id = before ? strtoll(before, &end, 10) : 0;
-    if (before && (*end || q.before_id <= 0)) {
+    if (before && ioc_parse_i64(before, strlen(before), 1, INT64_MAX, &q.before_id) != 0) {
         api_error(c, 400, "bad_query", "before must be a positive entry id.");
         return;
     }
-    q.limit = limit ? (int)strtol(limit, &end, 10) : 100;
-    if (limit && (*end || q.limit < 1 || q.limit > 1000)) {
+    int64_t lim = 100;
+    if (limit && ioc_parse_i64(limit, strlen(limit), 1, 1000, &lim) != 0) {
         api_error(c, 400, "bad_query", "limit must be an integer from 1 to 1000.");
         return;
     }
+    q.limit = (int)lim;
     struct store_audit *rows = NULL;
     size_t n = 0;
     int rc = store_audit_find(c->t->db, &q, &rows, &n);

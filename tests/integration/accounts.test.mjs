@@ -164,6 +164,9 @@ test('every state change leaves an audit row; admins can filter it', async () =>
   const next = await admin.get(`/api/v1/audit?limit=2&before=${r.body.next_before}`);
   assert.ok(next.body.entries[0].id < r.body.entries[1].id + 1);
   assert.equal((await admin.get('/api/v1/audit?since=yesterday')).status, 400);
+  // numbers are read whole and bounded: no wrap-around, no trailing junk
+  for (const q of ['limit=4294967297', 'limit=1x', 'limit=+5', 'limit= 5', 'before=0', 'before=99999999999999999999'])
+    assert.equal((await admin.get(`/api/v1/audit?${q}`)).status, 400, q);
   // no secret ever reaches the audit log
   const all = await admin.get('/api/v1/audit?limit=1000');
   for (const pw of Object.values(PASSWORDS)) assert.ok(!all.text.includes(pw));
