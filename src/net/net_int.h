@@ -34,6 +34,9 @@ struct net_loop {
     struct net_server *server;
     int index;
     pthread_t thread;
+    int running;   /* thread started (to be joined) */
+    int up;        /* set up and serving; written before `ready`, read-only after */
+    int listen_fd; /* dup of the listening socket until loop_init wraps it */
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener;
@@ -61,7 +64,11 @@ struct net_server {
     int log_fd; /* access log, -1 for none; each loop appends whole lines in one write */
     atomic_long connections;
     atomic_long inflight;
-    atomic_int stop;
+    atomic_int stop;  /* 1: stop asked; 2: loops end now */
+    atomic_int ready; /* every loop reported (start_lock); loops[] and their receivers exist */
+    pthread_mutex_t start_lock;
+    pthread_cond_t start_cond;
+    int started;   /* loops that reported, under start_lock */
     uint32_t boot; /* random prefix of request ids */
 };
 

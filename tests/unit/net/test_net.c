@@ -165,8 +165,37 @@ static void test_server(void **state)
     net_shared_release(shared); /* the requests released theirs */
 }
 
+/* A stop that comes while the loops are still being set up on their threads (or before
+ * net_server_run even started them) must neither post to a receiver that does not exist yet nor
+ * be lost: run returns promptly either way. */
+static void test_stop_while_starting(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 20; i++) {
+        struct net_options o = {"127.0.0.1:0", 3, 4096, 100, 5, 0, 1024, NULL, NULL, 0};
+        struct net_app app = {NULL, handle, thread_init, NULL, done};
+        assert_int_equal(net_server_create(&o, &app, &srv), 0);
+        int64_t t0 = ioc_mono_ns();
+        if (i % 4 == 0)
+            net_server_stop(srv); /* before run */
+        pthread_t t;
+        pthread_create(&t, NULL, run, NULL);
+        if (i % 2) {
+            struct timespec ts = {0, (long)(i % 5) * 100000};
+            nanosleep(&ts, NULL);
+        }
+        net_server_stop(srv);
+        void *rc;
+        pthread_join(t, &rc);
+        assert_int_equal((intptr_t)rc, 0);
+        assert_true(ioc_mono_ns() - t0 < 2000 * 1000000LL);
+        net_server_destroy(srv);
+    }
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_server)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_server),
+                                       cmocka_unit_test(test_stop_while_starting)};
     return cmocka_run_group_tests_name("net", tests, NULL, NULL);
 }
