@@ -30,6 +30,7 @@
 #include "h2o/serverutil.h"
 
 static int on_req(h2o_handler_t *self, h2o_req_t *req);
+static int on_fallback_req(h2o_handler_t *self, h2o_req_t *req);
 
 struct app_handler {
     h2o_handler_t super;
@@ -38,7 +39,7 @@ struct app_handler {
 
 static void on_accept(h2o_socket_t *listener, const char *err);
 
-static void on_conn_close(void *data)
+void net_conn_closed(void *data)
 {
     struct net_loop *loop = data;
     loop->conns--;
@@ -66,7 +67,7 @@ static void on_accept(h2o_socket_t *listener, const char *err)
             return;
         loop->conns++;
         atomic_fetch_add(&loop->server->connections, 1);
-        sock->on_close.cb = on_conn_close;
+        sock->on_close.cb = net_conn_closed;
         sock->on_close.data = loop;
         h2o_accept(&loop->accept_ctx, sock);
     }
@@ -274,6 +275,8 @@ static void setup_paths(struct net_server *s)
     }
     /* h2o answers some errors (413, 400) before routing, on the fallback path: give it the same
      * filters so those answers carry our headers and JSON bodies too. */
+    h2o_handler_t *guard = h2o_create_handler(&s->hostconf->fallback_path, sizeof *guard);
+    guard->on_req = on_fallback_req;
     net_register_filters(s, &s->hostconf->fallback_path);
 }
 
@@ -281,6 +284,7 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
                       struct net_server **out)
 {
     signal(SIGPIPE, SIG_IGN);
+    net_refusal_init();
     struct net_server *s = calloc(1, sizeof *s);
     if (!s)
         return IOC_ENOMEM;
@@ -442,10 +446,38 @@ void net_server_destroy(struct net_server *s)
     free(s);
 }
 
+/* Refuses a request whose raw head frames its body ambiguously (see httphead.c) with 400 and a
+ * closed connection, before any handler sees it; 0 when the head is fine. While a request is
+ * handled, h2o 2.2.5 still holds its head at the start of the connection's input buffer (the
+ * head is consumed when the response is done) with header names lower-cased in place. */
+static int refuse_bad_framing(h2o_req_t *req)
+{
+    h2o_socket_t *sock =
+        req->conn->callbacks->get_socket ? req->conn->callbacks->get_socket(req->conn) : NULL;
+    if (!sock || !sock->input)
+        return 0;
+    size_t n = sock->input->size < H2O_MAX_REQLEN ? sock->input->size : H2O_MAX_REQLEN;
+    const char *why = NULL;
+    if (net_head_check(sock->input->bytes, n, &why) == 0)
+        return 0;
+    struct net_req *r = net_req_get(req);
+    if (!r)
+        return 0;
+    char json[160];
+    int len = snprintf(json, sizeof json,
+                       "{\"error\":{\"code\":\"bad_request\",\"message\":\"%s\"}}", why);
+    net_req_set_route(r, "refused");
+    req->http1_is_persistent = 0;
+    net_res_send(r, 400, "application/json", json, (size_t)len);
+    return 1;
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     struct app_handler *h = (struct app_handler *)self;
     struct net_server *s = h->server;
+    if (refuse_bad_framing(req))
+        return 0;
     struct net_req *r = net_req_get(req);
     if (!r)
         return -1;
@@ -455,4 +487,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     else
         r->route = "static";
     return rc;
+}
+
+/* The first handler of the fallback path (requests no path matches, e.g. "OPTIONS *"): the same
+ * framing check, then h2o's 404. */
+static int on_fallback_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    (void)self;
+    return refuse_bad_framing(req) ? 0 : -1;
 }
