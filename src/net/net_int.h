@@ -66,7 +66,7 @@ struct net_server {
     atomic_long inflight;
     atomic_int stop;  /* 1: stop asked; 2: loops end now */
     atomic_int ready; /* every loop reported (start_lock); loops[] and their receivers exist */
-    pthread_mutex_t start_lock;
+    pthread_mutex_t start_lock; /* also held by net_server_stop while it posts to the loops */
     pthread_cond_t start_cond;
     int started;   /* loops that reported, under start_lock */
     uint32_t boot; /* random prefix of request ids */

@@ -397,7 +397,11 @@ int net_server_run(struct net_server *s, int drain_timeout_s)
         struct timespec ts = {0, 5 * 1000000};
         nanosleep(&ts, NULL);
     }
+    /* Under start_lock: a net_server_stop still posting to the loops finishes first, and none
+     * touches them after this (the caller may destroy the server as soon as run returns). */
+    pthread_mutex_lock(&s->start_lock);
     atomic_store(&s->stop, 2);
+    pthread_mutex_unlock(&s->start_lock);
     for (int i = 0; i < s->nloops; i++)
         if (s->loops[i].running)
             pthread_join(s->loops[i].thread, NULL);
@@ -406,20 +410,20 @@ int net_server_run(struct net_server *s, int drain_timeout_s)
 
 void net_server_stop(struct net_server *s)
 {
+    pthread_mutex_lock(&s->start_lock);
     int expected = 0;
-    if (!atomic_compare_exchange_strong(&s->stop, &expected, 1))
-        return;
     /* Before `ready` the receivers may not exist yet; the loops then notice `stop` within one
      * turn of their event loop (100 ms) instead of at once. */
-    if (!atomic_load(&s->ready))
-        return;
-    for (int i = 0; i < s->nloops; i++) {
-        if (!s->loops[i].up)
-            continue;
-        h2o_multithread_message_t *m = calloc(1, sizeof *m);
-        if (m)
-            h2o_multithread_send_message(&s->loops[i].stop_receiver, m);
+    if (atomic_compare_exchange_strong(&s->stop, &expected, 1) && atomic_load(&s->ready)) {
+        for (int i = 0; i < s->nloops; i++) {
+            if (!s->loops[i].up)
+                continue;
+            h2o_multithread_message_t *m = calloc(1, sizeof *m);
+            if (m)
+                h2o_multithread_send_message(&s->loops[i].stop_receiver, m);
+        }
     }
+    pthread_mutex_unlock(&s->start_lock);
 }
 
 void net_server_counts(struct net_server *s, int64_t *connections, int64_t *inflight)

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startDemo, PASSWORDS } from './lib.mjs';
+import { startDemo, PASSWORDS, tsanReports } from './lib.mjs';
 
 const SECONDS = Number(process.env.IOC_STRESS_SECONDS || 6);
 const WRITERS = 4;
@@ -60,6 +60,7 @@ function connection(base) {
 
 test('parallel keep-alive writers and readers: no crash, every acknowledged write stored', async (t) => {
   const srv = await startDemo({ args: ['--threads', '4'] });
+  const why = () => tsanReports(srv.stderr) || srv.stderr.slice(-2000);
   const deadline = Date.now() + SECONDS * 1000;
   const acknowledged = [];
   const counts = { writes: 0, reads: 0 };
@@ -94,7 +95,7 @@ test('parallel keep-alive writers and readers: no crash, every acknowledged writ
   for (let k = 0; k < READERS; k++) tasks.push(reader(k));
   const results = await Promise.allSettled(tasks);
   const failures = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
-  assert.deepEqual(failures, [], `load failed (server stderr: ${srv.stderr.slice(-2000)})`);
+  assert.deepEqual(failures, [], `load failed (server stderr: ${why()})`);
   assert.ok(counts.writes > 0 && counts.reads > 0, JSON.stringify(counts));
 
   const check = connection(srv.url);
@@ -109,8 +110,8 @@ test('parallel keep-alive writers and readers: no crash, every acknowledged writ
   check.close();
 
   const { code, signal } = await srv.stop();
-  assert.equal(signal, null, `iocd died by ${signal}: ${srv.stderr.slice(-2000)}`);
-  assert.equal(code, 0, `iocd exit ${code}: ${srv.stderr.slice(-2000)}`);
+  assert.equal(signal, null, `iocd died by ${signal}: ${why()}`);
+  assert.equal(code, 0, `iocd exit ${code}: ${why()}`);
   srv.cleanup();
   t.diagnostic(`stress: ${counts.writes} writes, ${counts.reads} reads in ${SECONDS} s`);
 });
