@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, start iocd with the demo province
 #   make test       install what tests need, build, run every test, print "N passed, N failed"
 #   make asan       the same programs and unit tests built with ASan+UBSan under build/asan/
+#   make tsan       the same built with ThreadSanitizer under build/tsan/ (data races between threads)
 #   make fuzz       run every libFuzzer harness for FUZZ_SECONDS each (default 60)
 #   make format     reformat the C sources with clang-format
 #   make screenshots  regenerate docs/screenshots/console.png (tests write build/screenshots/)
@@ -40,7 +41,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
 
-.PHONY: all web run test asan fuzz fuzzers format format-check deps clean unit-tests screenshots
+.PHONY: all web run test asan tsan fuzz fuzzers format format-check deps clean unit-tests screenshots
 all: $(BUILD)/iocd $(BUILD)/iocctl
 
 $(BUILD)/obj/%.o: %.c
@@ -79,6 +80,11 @@ fuzzers: $(FUZZ_BIN)
 asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 CC=clang \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  all unit-tests
+
+tsan:
+	$(MAKE) BUILD=build/tsan OPT=-O1 CC=clang \
+	  SAN="-fsanitize=thread -fno-omit-frame-pointer" \
 	  all unit-tests
 
 # The web console: web/src → build/web (esbuild bundles, fingerprinted assets, .gz files).

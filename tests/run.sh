@@ -9,6 +9,9 @@
 #   fuzz-replay  every fuzz/<target>/corpus replayed through its libFuzzer harness
 #   integration  node --test tests/integration/ against build/iocd
 #   asan-integration  the same against the ASan+UBSan iocd
+#   tsan-integration  the tests that load several threads at once (stress, http, http_strict,
+#                limits, durability) against the ThreadSanitizer iocd (build/tsan/); any data race
+#                report fails them (lib.mjs checks iocd's stderr when it stops)
 #   web          the console in headless Chromium (tests/web/)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -120,6 +123,20 @@ if [ -x build/asan/iocd ]; then
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         IOCD=build/asan/iocd IOCCTL=build/asan/iocctl IOC_KILL_ROUNDS=2 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/asan" \
         run_node asan-integration tests/integration/
+fi
+
+step "tsan build"
+if make -s tsan >/tmp/ioc-tsan-build.log 2>&1; then
+    ok
+    step tsan-integration
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp" \
+        IOCD=build/tsan/iocd IOCCTL=build/tsan/iocctl IOC_KILL_ROUNDS=2 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/tsan" \
+        run_node tsan-integration tests/integration/stress.test.mjs tests/integration/http.test.mjs \
+        tests/integration/http_strict.test.mjs tests/integration/limits.test.mjs \
+        tests/integration/durability.test.mjs
+else
+    bad "tsan build"
+    tail -30 /tmp/ioc-tsan-build.log
 fi
 
 if [ -d tests/web ] && ls tests/web/*.test.mjs >/dev/null 2>&1; then

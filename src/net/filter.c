@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/time.h>
 
-static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                          "script-src 'self'; connect-src 'self'; font-src 'self'; "
-                          "object-src 'none'; base-uri 'none'; form-action 'self'; "
-                          "frame-ancestors 'none'";
+const char net_csp[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                       "script-src 'self'; connect-src 'self'; font-src 'self'; "
+                       "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                       "frame-ancestors 'none'";
 
 struct json_error_ostream {
     h2o_ostream_t super;
@@ -107,7 +107,7 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
     add_str(req, "x-content-type-options", "nosniff");
     add_str(req, "x-frame-options", "DENY");
     if (h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("content-security-policy"), -1) < 0)
-        add_str(req, "content-security-policy", CSP);
+        add_str(req, "content-security-policy", net_csp);
     if (h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("referrer-policy"), -1) < 0)
         add_str(req, "referrer-policy", "same-origin");
     if (h2o_find_header(&req->res.headers, H2O_TOKEN_CACHE_CONTROL, -1) < 0) {
@@ -116,6 +116,7 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
             int fingerprinted = req->path_normalized.len > 8 &&
                                 memcmp(req->path_normalized.base, "/assets/", 8) == 0;
             cc = fingerprinted && req->res.status == 200 ? "public, max-age=31536000, immutable"
+                 : req->res.status >= 400                ? "no-store"
                                                          : "no-cache";
         }
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, cc,
@@ -126,6 +127,31 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
         return;
     }
     h2o_setup_next_ostream(req, slot);
+}
+
+void net_log_line(struct net_loop *loop, const char *id, const char *peer, const char *method,
+                  size_t mlen, const char *path, size_t plen, int status, size_t bytes,
+                  double seconds, const char *route)
+{
+    if (loop->server->log_fd < 0)
+        return;
+    /* Appended to this loop's buffer, written in batches (see net_log_flush): no lock and no
+     * system call per request. */
+    struct ioc_buf *line = &loop->log;
+    char ts[32];
+    ioc_time_rfc3339(ioc_now_ms(), ts);
+    ioc_buf_printf(line, "{\"ts\":\"%s\",\"id\":\"%s\",\"ip\":", ts, id);
+    ioc_buf_json_str(line, peer, (size_t)-1);
+    ioc_buf_puts(line, ",\"method\":");
+    ioc_buf_json_str(line, method, mlen);
+    ioc_buf_puts(line, ",\"path\":");
+    ioc_buf_json_str(line, path, plen > 2048 ? 2048 : plen);
+    ioc_buf_printf(line, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"route\":", status, bytes,
+                   seconds * 1000);
+    ioc_buf_json_str(line, route, (size_t)-1);
+    ioc_buf_puts(line, "}\n");
+    if (line->len >= 32768)
+        net_log_flush(loop);
 }
 
 static void log_access(h2o_logger_t *self, h2o_req_t *req)
@@ -143,26 +169,8 @@ static void log_access(h2o_logger_t *self, h2o_req_t *req)
     memcpy(method, req->method.base, mlen);
     method[mlen] = '\0';
     int status = req->res.status;
-    if (s->log_fd >= 0) {
-        /* Appended to this loop's buffer, written in batches (see net_log_flush): no lock and
-         * no system call per request. */
-        struct ioc_buf *line = &r->loop->log;
-        char ts[32];
-        ioc_time_rfc3339(ioc_now_ms(), ts);
-        ioc_buf_printf(line, "{\"ts\":\"%s\",\"id\":\"%s\",\"ip\":", ts, r->id);
-        ioc_buf_json_str(line, r->peer, (size_t)-1);
-        ioc_buf_puts(line, ",\"method\":");
-        ioc_buf_json_str(line, method, mlen);
-        ioc_buf_puts(line, ",\"path\":");
-        size_t plen = req->path.len > 2048 ? 2048 : req->path.len;
-        ioc_buf_json_str(line, req->path.base, plen);
-        ioc_buf_printf(line, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"route\":", status,
-                       req->bytes_sent, seconds * 1000);
-        ioc_buf_json_str(line, r->route, (size_t)-1);
-        ioc_buf_puts(line, "}\n");
-        if (line->len >= 32768)
-            net_log_flush(r->loop);
-    }
+    net_log_line(r->loop, r->id, r->peer, method, mlen, req->path.base, req->path.len, status,
+                 req->bytes_sent, seconds, r->route);
     if (s->app.done) {
         struct net_req_info info = {r->route, method, status, seconds, req->bytes_sent};
         s->app.done(s->app.app, &info);

@@ -34,6 +34,9 @@ struct net_loop {
     struct net_server *server;
     int index;
     pthread_t thread;
+    int running;   /* thread started (to be joined) */
+    int up;        /* set up and serving; written before `ready`, read-only after */
+    int listen_fd; /* dup of the listening socket until loop_init wraps it */
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener;
@@ -61,16 +64,38 @@ struct net_server {
     int log_fd; /* access log, -1 for none; each loop appends whole lines in one write */
     atomic_long connections;
     atomic_long inflight;
-    atomic_int stop;
+    atomic_int stop;  /* 1: stop asked; 2: loops end now */
+    atomic_int ready; /* every loop reported (start_lock); loops[] and their receivers exist */
+    pthread_mutex_t start_lock; /* also held by net_server_stop while it posts to the loops */
+    pthread_cond_t start_cond;
+    int started;   /* loops that reported, under start_lock */
     uint32_t boot; /* random prefix of request ids */
 };
+
+/* httphead.c: checks the framing headers of the raw request head p[0..n) (request line, header
+ * lines, empty line; CR LF or LF) — at most one Content-Length, all digits; at most one
+ * Transfer-Encoding, exactly "chunked", not with Content-Length nor in HTTP/1.0; no folded lines.
+ * 0, or IOC_EINVAL with *why a static sentence (also when the head does not end within n). */
+int net_head_check(const char *p, size_t n, const char **why);
 
 /* req.c */
 struct net_req *net_req_get(h2o_req_t *req);
 struct net_req *net_req_attach(struct net_loop *loop, h2o_req_t *req);
 void net_register_filters(struct net_server *s, h2o_pathconf_t *pathconf);
 void net_on_pending_messages(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* filter.c: the Content-Security-Policy of every response; appends one access-log line to the
+ * loop's buffer (nothing when there is no access log). */
+extern const char net_csp[];
+void net_log_line(struct net_loop *loop, const char *id, const char *peer, const char *method,
+                  size_t mlen, const char *path, size_t plen, int status, size_t bytes,
+                  double seconds, const char *route);
+/* req.c: the next request id of this loop ("%08x-%02x%06x"). */
+void net_loop_next_id(struct net_loop *loop, char id[24]);
 /* server.c: writes the loop's buffered access-log lines. */
 void net_log_flush(struct net_loop *loop);
+/* refusal.c: finds libh2o's h2o_socket_write for the interposed one; call before serving. */
+void net_refusal_init(void);
+/* server.c: the on_close callback of every accepted client socket (data: its loop). */
+void net_conn_closed(void *data);
 
 #endif

@@ -38,6 +38,12 @@ static void forwarded_peer(h2o_req_t *req, char *peer, size_t size)
     peer[n] = '\0';
 }
 
+void net_loop_next_id(struct net_loop *loop, char id[24])
+{
+    snprintf(id, 24, "%08x-%02x%06llx", loop->server->boot, loop->index & 0xff,
+             (unsigned long long)(loop->next_id++ & 0xffffff));
+}
+
 struct net_req *net_req_attach(struct net_loop *loop, h2o_req_t *req)
 {
     struct net_req *r = h2o_mem_alloc_pool(&req->pool, sizeof *r);
@@ -45,8 +51,7 @@ struct net_req *net_req_attach(struct net_loop *loop, h2o_req_t *req)
     r->req = req;
     r->loop = loop;
     r->route = "other";
-    snprintf(r->id, sizeof r->id, "%08x-%02x%06llx", loop->server->boot, loop->index & 0xff,
-             (unsigned long long)(loop->next_id++ & 0xffffff));
+    net_loop_next_id(loop, r->id);
     struct sockaddr_storage ss;
     socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
     if (len == 0 || h2o_socket_getnumerichost((struct sockaddr *)&ss, len, r->peer) == SIZE_MAX)

@@ -30,6 +30,7 @@
 #include "h2o/serverutil.h"
 
 static int on_req(h2o_handler_t *self, h2o_req_t *req);
+static int on_fallback_req(h2o_handler_t *self, h2o_req_t *req);
 
 struct app_handler {
     h2o_handler_t super;
@@ -38,7 +39,7 @@ struct app_handler {
 
 static void on_accept(h2o_socket_t *listener, const char *err);
 
-static void on_conn_close(void *data)
+void net_conn_closed(void *data)
 {
     struct net_loop *loop = data;
     loop->conns--;
@@ -66,21 +67,15 @@ static void on_accept(h2o_socket_t *listener, const char *err)
             return;
         loop->conns++;
         atomic_fetch_add(&loop->server->connections, 1);
-        sock->on_close.cb = on_conn_close;
+        sock->on_close.cb = net_conn_closed;
         sock->on_close.data = loop;
         h2o_accept(&loop->accept_ctx, sock);
     }
 }
 
-static void on_stop_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+/* Closes the listener and asks h2o to close idle connections; on the loop thread, once. */
+static void loop_begin_stop(struct net_loop *loop)
 {
-    struct net_loop *loop = H2O_STRUCT_FROM_MEMBER(struct net_loop, stop_receiver, receiver);
-    while (!h2o_linklist_is_empty(messages)) {
-        h2o_multithread_message_t *m =
-            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
-        h2o_linklist_unlink(&m->link);
-        free(m);
-    }
     if (loop->stopping)
         return;
     loop->stopping = 1;
@@ -92,16 +87,64 @@ static void on_stop_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t
     h2o_context_request_shutdown(&loop->ctx);
 }
 
+static void on_stop_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    struct net_loop *loop = H2O_STRUCT_FROM_MEMBER(struct net_loop, stop_receiver, receiver);
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *m =
+            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&m->link);
+        free(m);
+    }
+    loop_begin_stop(loop);
+}
+
+/* Every h2o object a loop uses is made here, on the loop's own thread: h2o 2.2.5 keeps
+ * per-thread state (the recycle allocator of socket input buffers, h2o_socket_buffer_prototype,
+ * is __thread and each socket keeps a pointer to its creator's), so an object made on another
+ * thread would share that thread's allocator with it, unlocked. */
+static void loop_init(struct net_loop *loop)
+{
+    struct net_server *s = loop->server;
+    h2o_context_init(&loop->ctx, h2o_evloop_create(), &s->config);
+    loop->accept_ctx.ctx = &loop->ctx;
+    loop->accept_ctx.hosts = s->config.hosts;
+    h2o_multithread_register_receiver(loop->ctx.queue, &loop->pending_receiver,
+                                      net_on_pending_messages);
+    h2o_multithread_register_receiver(loop->ctx.queue, &loop->stop_receiver, on_stop_message);
+    loop->listener =
+        h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    loop->listen_fd = -1;
+    loop->listener->data = loop;
+}
+
+/* Tells net_server_run that this loop is set up (ok: 1) or gave up (0). */
+static void loop_report(struct net_loop *loop, int ok)
+{
+    struct net_server *s = loop->server;
+    pthread_mutex_lock(&s->start_lock);
+    loop->up = ok;
+    s->started++;
+    pthread_cond_signal(&s->start_cond);
+    pthread_mutex_unlock(&s->start_lock);
+}
+
 static void *loop_main(void *arg)
 {
     struct net_loop *loop = arg;
     struct net_server *s = loop->server;
+    loop_init(loop);
     if (s->app.thread_init && s->app.thread_init(s->app.app, loop->index, &loop->app_data) != 0) {
         ioc_log(IOC_LOG_ERROR, "loop %d: thread_init failed", loop->index);
+        loop_report(loop, 0);
         return NULL;
     }
+    loop_report(loop, 1);
     h2o_socket_read_start(loop->listener, on_accept);
     while (!(atomic_load(&s->stop) == 2)) {
+        /* Also seen here: a stop requested before net_server_run could post messages. */
+        if (atomic_load(&s->stop) && !loop->stopping)
+            loop_begin_stop(loop);
         h2o_evloop_run(loop->ctx.loop, 100);
         if (loop->log.len && ioc_mono_ns() - loop->log_flushed_ns >= 100 * 1000000LL)
             net_log_flush(loop);
@@ -232,6 +275,8 @@ static void setup_paths(struct net_server *s)
     }
     /* h2o answers some errors (413, 400) before routing, on the fallback path: give it the same
      * filters so those answers carry our headers and JSON bodies too. */
+    h2o_handler_t *guard = h2o_create_handler(&s->hostconf->fallback_path, sizeof *guard);
+    guard->on_req = on_fallback_req;
     net_register_filters(s, &s->hostconf->fallback_path);
 }
 
@@ -239,6 +284,7 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
                       struct net_server **out)
 {
     signal(SIGPIPE, SIG_IGN);
+    net_refusal_init();
     struct net_server *s = calloc(1, sizeof *s);
     if (!s)
         return IOC_ENOMEM;
@@ -250,6 +296,8 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
     s->fd = -1;
     s->log_fd = -1;
     s->boot = (uint32_t)(ioc_now_ms() ^ ((uint64_t)getpid() << 16));
+    pthread_mutex_init(&s->start_lock, NULL);
+    pthread_cond_init(&s->start_cond, NULL);
     int rc = bind_socket(s);
     if (rc)
         goto fail;
@@ -289,39 +337,58 @@ static int cores(void)
     return n > 0 ? (int)n : 1;
 }
 
-int net_server_run(struct net_server *s, int drain_timeout_s)
+/* Starts one thread per loop and waits until each has set itself up (loop_init). */
+static int start_loops(struct net_server *s)
 {
-    s->nloops = s->opt.threads > 0 ? s->opt.threads : cores();
-    s->loops = calloc((size_t)s->nloops, sizeof *s->loops);
-    if (!s->loops)
-        return IOC_ENOMEM;
     int share = s->opt.max_connections / s->nloops;
     for (int i = 0; i < s->nloops; i++) {
         struct net_loop *l = &s->loops[i];
         l->server = s;
         l->index = i;
         l->conns_max = share > 0 ? share : 1;
+        l->listen_fd = i == 0 ? s->fd : dup(s->fd);
         ioc_buf_init(&l->log, 1 << 20);
-        h2o_context_init(&l->ctx, h2o_evloop_create(), &s->config);
-        l->accept_ctx.ctx = &l->ctx;
-        l->accept_ctx.hosts = s->config.hosts;
-        h2o_multithread_register_receiver(l->ctx.queue, &l->pending_receiver,
-                                          net_on_pending_messages);
-        h2o_multithread_register_receiver(l->ctx.queue, &l->stop_receiver, on_stop_message);
-        int fd = i == 0 ? s->fd : dup(s->fd);
-        l->listener = h2o_evloop_socket_create(l->ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-        l->listener->data = l;
     }
-    s->fd = -1; /* owned by the listeners now */
-    for (int i = 0; i < s->nloops; i++)
-        pthread_create(&s->loops[i].thread, NULL, loop_main, &s->loops[i]);
+    s->fd = -1; /* owned by the loops now */
+    int launched = 0;
+    for (int i = 0; i < s->nloops; i++) {
+        struct net_loop *l = &s->loops[i];
+        int err = l->listen_fd < 0 ? errno : pthread_create(&l->thread, NULL, loop_main, l);
+        if (err) {
+            ioc_log(IOC_LOG_ERROR, "loop %d: cannot start: %s", i, strerror(err));
+            if (l->listen_fd >= 0)
+                close(l->listen_fd);
+            l->listen_fd = -1;
+            loop_report(l, 0);
+            continue;
+        }
+        l->running = 1;
+        launched++;
+    }
+    pthread_mutex_lock(&s->start_lock);
+    while (s->started < s->nloops)
+        pthread_cond_wait(&s->start_cond, &s->start_lock);
+    pthread_mutex_unlock(&s->start_lock);
+    /* From here net_server_stop may post to the loops' receivers. A stop that came earlier saw
+     * `ready` 0 and posted nothing: the loops see `stop` themselves (loop_main). */
+    atomic_store(&s->ready, 1);
+    return launched ? 0 : IOC_EIO;
+}
 
+int net_server_run(struct net_server *s, int drain_timeout_s)
+{
+    s->nloops = s->opt.threads > 0 ? s->opt.threads : cores();
+    s->loops = calloc((size_t)s->nloops, sizeof *s->loops);
+    if (!s->loops)
+        return IOC_ENOMEM;
+    int rc = start_loops(s);
+    if (rc)
+        atomic_store(&s->stop, 1);
     while (atomic_load(&s->stop) == 0) {
         struct timespec ts = {0, 20 * 1000000};
         nanosleep(&ts, NULL);
     }
     int64_t deadline = ioc_mono_ns() + (int64_t)drain_timeout_s * 1000000000LL;
-    int rc = 0;
     while (atomic_load(&s->inflight) > 0) {
         if (ioc_mono_ns() > deadline) {
             rc = IOC_EBUSY;
@@ -330,22 +397,33 @@ int net_server_run(struct net_server *s, int drain_timeout_s)
         struct timespec ts = {0, 5 * 1000000};
         nanosleep(&ts, NULL);
     }
+    /* Under start_lock: a net_server_stop still posting to the loops finishes first, and none
+     * touches them after this (the caller may destroy the server as soon as run returns). */
+    pthread_mutex_lock(&s->start_lock);
     atomic_store(&s->stop, 2);
+    pthread_mutex_unlock(&s->start_lock);
     for (int i = 0; i < s->nloops; i++)
-        pthread_join(s->loops[i].thread, NULL);
+        if (s->loops[i].running)
+            pthread_join(s->loops[i].thread, NULL);
     return rc;
 }
 
 void net_server_stop(struct net_server *s)
 {
+    pthread_mutex_lock(&s->start_lock);
     int expected = 0;
-    if (!atomic_compare_exchange_strong(&s->stop, &expected, 1))
-        return;
-    for (int i = 0; s->loops && i < s->nloops; i++) {
-        h2o_multithread_message_t *m = calloc(1, sizeof *m);
-        if (m)
-            h2o_multithread_send_message(&s->loops[i].stop_receiver, m);
+    /* Before `ready` the receivers may not exist yet; the loops then notice `stop` within one
+     * turn of their event loop (100 ms) instead of at once. */
+    if (atomic_compare_exchange_strong(&s->stop, &expected, 1) && atomic_load(&s->ready)) {
+        for (int i = 0; i < s->nloops; i++) {
+            if (!s->loops[i].up)
+                continue;
+            h2o_multithread_message_t *m = calloc(1, sizeof *m);
+            if (m)
+                h2o_multithread_send_message(&s->loops[i].stop_receiver, m);
+        }
     }
+    pthread_mutex_unlock(&s->start_lock);
 }
 
 void net_server_counts(struct net_server *s, int64_t *connections, int64_t *inflight)
@@ -364,16 +442,46 @@ void net_server_destroy(struct net_server *s)
         close(s->log_fd);
     /* The loops' h2o contexts are left to the process exit: h2o 2.2.5 cannot dispose a context
      * whose connections are still open, and iocd exits right after. */
+    pthread_mutex_destroy(&s->start_lock);
+    pthread_cond_destroy(&s->start_cond);
     free((char *)s->opt.listen);
     free((char *)s->opt.web_root);
     free(s->loops);
     free(s);
 }
 
+/* Refuses a request whose raw head frames its body ambiguously (see httphead.c) with 400 and a
+ * closed connection, before any handler sees it; 0 when the head is fine. While a request is
+ * handled, h2o 2.2.5 still holds its head at the start of the connection's input buffer (the
+ * head is consumed when the response is done) with header names lower-cased in place. */
+static int refuse_bad_framing(h2o_req_t *req)
+{
+    h2o_socket_t *sock =
+        req->conn->callbacks->get_socket ? req->conn->callbacks->get_socket(req->conn) : NULL;
+    if (!sock || !sock->input)
+        return 0;
+    size_t n = sock->input->size < H2O_MAX_REQLEN ? sock->input->size : H2O_MAX_REQLEN;
+    const char *why = NULL;
+    if (net_head_check(sock->input->bytes, n, &why) == 0)
+        return 0;
+    struct net_req *r = net_req_get(req);
+    if (!r)
+        return 0;
+    char json[160];
+    int len = snprintf(json, sizeof json,
+                       "{\"error\":{\"code\":\"bad_request\",\"message\":\"%s\"}}", why);
+    net_req_set_route(r, "refused");
+    req->http1_is_persistent = 0;
+    net_res_send(r, 400, "application/json", json, (size_t)len);
+    return 1;
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     struct app_handler *h = (struct app_handler *)self;
     struct net_server *s = h->server;
+    if (refuse_bad_framing(req))
+        return 0;
     struct net_req *r = net_req_get(req);
     if (!r)
         return -1;
@@ -383,4 +491,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     else
         r->route = "static";
     return rc;
+}
+
+/* The first handler of the fallback path (requests no path matches, e.g. "OPTIONS *"): the same
+ * framing check, then h2o's 404. */
+static int on_fallback_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    (void)self;
+    return refuse_bad_framing(req) ? 0 : -1;
 }

@@ -25,7 +25,14 @@ export function tempDir(prefix = 'ioc-test-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+// The ThreadSanitizer reports in iocd's stderr (the TSan build, see `make tsan`), or ''.
+export function tsanReports(stderr) {
+  const i = stderr.indexOf('WARNING: ThreadSanitizer');
+  return i < 0 ? '' : stderr.slice(i, i + 20000);
+}
+
 // Starts iocd; resolves when it prints "listening on URL". opts: {data, demo, args, env}
+// stop() and kill9() throw when iocd reported a data race, so a TSan run fails the test.
 export async function startServer(opts = {}) {
   const data = opts.data || tempDir();
   const args = ['--listen', '127.0.0.1:0', '--data', data, '--web-root',
@@ -50,9 +57,18 @@ export async function startServer(opts = {}) {
     get stdout() { return stdout; }, get stderr() { return stderr; },
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      return exited;
+      const r = await exited;
+      const races = tsanReports(stderr);
+      if (races) throw new Error(`iocd reported data races:\n${races}`);
+      return r;
     },
-    async kill9() { proc.kill('SIGKILL'); return exited; },
+    async kill9() {
+      proc.kill('SIGKILL');
+      const r = await exited;
+      const races = tsanReports(stderr);
+      if (races) throw new Error(`iocd reported data races:\n${races}`);
+      return r;
+    },
     cleanup() { rmSync(data, { recursive: true, force: true }); },
   };
 }
