@@ -176,8 +176,10 @@ static void *signal_thread(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+        net_server_reopen_log(s); /* logrotate: the access log file was moved */
     ioc_log(IOC_LOG_INFO, "signal %d: stopping", sig);
     net_server_stop(s);
     return NULL;
@@ -217,6 +219,7 @@ int main(int argc, char **argv)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     int rc = ioc_mkdir_p(cfg.data_dir);

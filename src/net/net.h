@@ -61,6 +61,10 @@ struct net_app {
 /* Binds the socket now (so the port is known) but serves nothing until net_server_run. */
 int net_server_create(const struct net_options *o, const struct net_app *app,
                       struct net_server **out);
+/* Reopens the access log file by its path (after logrotate moved it), keeping the descriptor
+ * number the loops write to. Callable from any thread while the server runs. 0, or IOC_EIO (the
+ * old file stays in use). Nothing to do for "-" or no log. */
+int net_server_reopen_log(struct net_server *s);
 /* "http://127.0.0.1:PORT" of the bound socket. */
 const char *net_server_url(const struct net_server *s);
 /* Starts the loops and blocks until net_server_stop was called and in-flight requests finished

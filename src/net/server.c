@@ -291,7 +291,9 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
     s->opt = *o;
     s->opt.listen = strdup(o->listen);
     s->opt.web_root = o->web_root ? strdup(o->web_root) : NULL;
-    s->opt.access_log = NULL;
+    s->opt.access_log = o->access_log && *o->access_log && strcmp(o->access_log, "-") != 0
+                            ? strdup(o->access_log)
+                            : NULL;
     s->app = *app;
     s->fd = -1;
     s->log_fd = -1;
@@ -323,6 +325,25 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
     return 0;
 fail:
     net_server_destroy(s);
+    return rc;
+}
+
+int net_server_reopen_log(struct net_server *s)
+{
+    if (!s->opt.access_log || s->log_fd < 0)
+        return 0;
+    int fd = open(s->opt.access_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        ioc_log(IOC_LOG_ERROR, "cannot reopen access log %s: %s", s->opt.access_log,
+                strerror(errno));
+        return IOC_EIO;
+    }
+    /* dup2 swaps the file behind log_fd atomically: a loop writing at this moment writes whole
+     * to the old file or whole to the new one, and no loop ever sees a closed descriptor. */
+    int rc = dup2(fd, s->log_fd) < 0 ? IOC_EIO : 0;
+    close(fd);
+    if (rc == 0)
+        ioc_log(IOC_LOG_INFO, "access log reopened: %s", s->opt.access_log);
     return rc;
 }
 
@@ -445,6 +466,7 @@ void net_server_destroy(struct net_server *s)
     pthread_mutex_destroy(&s->start_lock);
     pthread_cond_destroy(&s->start_cond);
     free((char *)s->opt.listen);
+    free((char *)s->opt.access_log);
     free((char *)s->opt.web_root);
     free(s->loops);
     free(s);

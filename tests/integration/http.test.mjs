@@ -155,3 +155,24 @@ test('access log: one JSON line per request, without secrets', async () => {
   assert.match(last.id, /^[0-9a-f]{8}-/);
   assert.doesNotMatch(readFileSync(path.join(srv.data, 'access.log'), 'utf8'), /super-secret-password/);
 });
+
+test('SIGHUP reopens the access log (logrotate moves the file, iocd writes a new one)', async () => {
+  const { readFileSync, renameSync, existsSync } = await import('node:fs');
+  const log = path.join(srv.data, 'access.log');
+  await c.get('/healthz?before-rotate');
+  await new Promise((r) => setTimeout(r, 300));
+  renameSync(log, `${log}.1`);
+  await c.get('/healthz?still-old-file');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(!existsSync(log), 'until SIGHUP the moved file is still written');
+  srv.proc.kill('SIGHUP');
+  for (let i = 0; i < 50 && !existsSync(log); i++) await new Promise((r) => setTimeout(r, 20));
+  await c.get('/healthz?after-rotate');
+  await new Promise((r) => setTimeout(r, 300));
+  const fresh = readFileSync(log, 'utf8');
+  const old = readFileSync(`${log}.1`, 'utf8');
+  assert.match(fresh, /after-rotate/);
+  assert.doesNotMatch(fresh, /before-rotate/);
+  assert.match(old, /still-old-file/);
+  assert.equal((await c.get('/healthz')).status, 200, 'iocd keeps serving after SIGHUP');
+});
