@@ -81,7 +81,9 @@ struct api {
     int warm_started;
     atomic_int stopping; /* long renders and index builds give up when set */
 
-    struct api_ratelimit *ratelimit; /* per API key; NULL when off */
+    struct api_buckets *ratelimit;  /* per API key; NULL when off */
+    struct api_buckets *refused;    /* audited refusals per anonymous address */
+    atomic_ullong audit_suppressed; /* refusals over that budget: answered 429, not audited */
 
     /* worker.c: the thread for password hashing and checking */
     pthread_mutex_t work_lock;
@@ -167,6 +169,12 @@ int api_ratelimit_create(struct api *a);
 void api_ratelimit_destroy(struct api *a);
 /* 1 if key_id may make a request now; 0 with *retry_after_s when over its rate. */
 int api_ratelimit_allow(struct api *a, int64_t key_id, int64_t now_ms, int *retry_after_s);
+
+/* The audit row of an anonymous caller's refused request, within the budget of its address
+ * (limits.refused_*): 0 when queued (as api_audit_async, outcome "denied"); IOC_EBUSY when over
+ * it — no row, counted in ioc_audit_suppressed_total, *retry_after_s set (if not NULL). */
+int api_audit_refused(struct api_ctx *c, const char *action, const char *target, const char *detail,
+                      int *retry_after_s);
 
 /* worker.c */
 int api_worker_start(struct api *a);

@@ -38,6 +38,8 @@ struct ioc_config {
     /* [limits] */
     int key_rate_per_s; /* per API key, token bucket; 0 = none */
     int key_burst;
+    int refused_rate_per_min; /* audited refusals per anonymous address, token bucket */
+    int refused_burst;
     /* [store] */
     int writer_queue;
     /* [demo] */
