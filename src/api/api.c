@@ -336,7 +336,7 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     api_route_table(&n);
     a->metrics = calloc(n + 2, sizeof *a->metrics);
     a->cache_size = cfg->geojson_cache > 0 ? cfg->geojson_cache : 1;
-    a->cache = calloc((size_t)a->cache_size, sizeof *a->cache);
+    a->cache = calloc((size_t)a->cache_size + API_CACHE_PINNED, sizeof *a->cache);
     int rc = a->metrics && a->cache ? 0 : IOC_ENOMEM;
     if (rc == 0)
         rc = auth_limiter_create(cfg->login_max_failures, cfg->login_window_s, &a->limiter);

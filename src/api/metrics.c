@@ -113,6 +113,13 @@ static void limit_metrics(struct ioc_buf *b, struct api *a)
            "without an audit row.");
     ioc_buf_printf(b, "ioc_audit_suppressed_total %llu\n",
                    (unsigned long long)atomic_load(&a->audit_suppressed));
+    header(b, "ioc_geojson_renders_total", "counter",
+           "units.geojson bodies rendered (not served from the cache).");
+    ioc_buf_printf(b, "ioc_geojson_renders_total %llu\n",
+                   (unsigned long long)atomic_load(&a->geojson_renders));
+    header(b, "ioc_worker_queue", "gauge", "Jobs waiting for a worker thread, by worker.");
+    ioc_buf_printf(b, "ioc_worker_queue{worker=\"hash\"} %d\n", api_worker_queued(a->hasher));
+    ioc_buf_printf(b, "ioc_worker_queue{worker=\"render\"} %d\n", api_worker_queued(a->renderer));
 }
 
 static void http_metrics(struct ioc_buf *b, struct api *a)

@@ -92,7 +92,12 @@ static const struct setting settings[] = {
     {"geo", "simplify_max_m", K_INT, OFF(simplify_max_m), "5000", 1, 100000,
      "Largest simplify= tolerance in metres accepted by units.geojson."},
     {"geo", "geojson_cache", K_INT, OFF(geojson_cache), "32", 0, 4096,
-     "Number of generated units.geojson bodies kept in memory."},
+     "Number of generated units.geojson bodies kept in memory, besides the console's boundaries "
+     "(province and commune, today, simplify=50), which are kept apart and never evicted by "
+     "other requests."},
+    {"geo", "render_queue", K_INT, OFF(render_queue), "16", 1, 10000,
+     "units.geojson bodies waiting to be rendered at most; beyond: 503. One client address may "
+     "have 2 renders queued or running; beyond: 429."},
 };
 
 static const struct setting *find(const char *section, const char *key)

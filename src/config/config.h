@@ -52,6 +52,7 @@ struct ioc_config {
     /* [geo] */
     int simplify_max_m; /* largest simplify= accepted */
     int geojson_cache;  /* simplified GeoJSON bodies kept in memory */
+    int render_queue;   /* GeoJSON renders waiting for the render worker at most */
 };
 
 /* Fills c with the defaults. Strings are malloc'd; config_free releases them. */
