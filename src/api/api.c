@@ -162,6 +162,27 @@ static int parse_body(struct api_ctx *c)
     return 0;
 }
 
+/* The audit row of a write refused by auth_allowed (rc). An anonymous caller's rows are limited
+ * per address (limits.refused_*, so that a flood cannot fill the audit log): over the limit,
+ * answers 429 without a row and returns -1. 0 when the caller should answer 401/403. */
+static int audit_refused_write(struct api_ctx *c, int rc)
+{
+    const char *why = rc == IOC_ENOTFOUND ? "not signed in" : "forbidden";
+    if (c->who.kind != AUTH_ANON) {
+        api_audit_async(c, c->route->info.name, "", "denied", why);
+        return 0;
+    }
+    int retry = 1;
+    if (api_audit_refused(c, c->route->info.name, "", why, &retry) == 0)
+        return 0;
+    char v[16];
+    snprintf(v, sizeof v, "%d", retry);
+    net_res_header(c->req, "retry-after", v);
+    api_error(c, 429, "rate_limited",
+              "Too many refused requests from your address; try again in %d s.", retry);
+    return -1;
+}
+
 /* A static path must not escape the web root however it is encoded. */
 static int static_path_ok(struct api_ctx *c, const char *path, size_t n)
 {
@@ -260,9 +281,8 @@ static int handle(void *app, struct net_req *req)
     }
     int rc = auth_allowed(&c->who, found->need, found->info.scope);
     if (rc != 0) {
-        if (is_write(method))
-            api_audit_async(c, found->info.name, "", "denied",
-                            rc == IOC_ENOTFOUND ? "not signed in" : "forbidden");
+        if (is_write(method) && audit_refused_write(c, rc) != 0)
+            return 0;
         if (rc == IOC_ENOTFOUND)
             api_error(c, 401, "unauthenticated", "Sign in or send an API key.");
         else
@@ -333,7 +353,7 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     api_route_table(&n);
     a->metrics = calloc(n + 2, sizeof *a->metrics);
     a->cache_size = cfg->geojson_cache > 0 ? cfg->geojson_cache : 1;
-    a->cache = calloc((size_t)a->cache_size, sizeof *a->cache);
+    a->cache = calloc((size_t)a->cache_size + API_CACHE_PINNED, sizeof *a->cache);
     int rc = a->metrics && a->cache ? 0 : IOC_ENOMEM;
     if (rc == 0)
         rc = auth_limiter_create(cfg->login_max_failures, cfg->login_window_s, &a->limiter);

@@ -40,6 +40,7 @@ struct api_cache_entry {
 };
 
 #define API_RETIRED_MAX 64
+#define API_CACHE_PINNED 4
 #define API_METRIC_STATUSES 20
 #define API_METRIC_BUCKETS 12
 
@@ -81,15 +82,15 @@ struct api {
     int warm_started;
     atomic_int stopping; /* long renders and index builds give up when set */
 
-    struct api_ratelimit *ratelimit; /* per API key; NULL when off */
+    struct api_buckets *ratelimit;  /* per API key; NULL when off */
+    struct api_buckets *refused;    /* audited refusals per anonymous address */
+    atomic_ullong audit_suppressed; /* refusals over that budget: answered 429, not audited */
 
-    /* worker.c: the thread for password hashing and checking */
-    pthread_mutex_t work_lock;
-    pthread_cond_t work_wake;
-    struct api_work *work_head;
-    int work_queued, work_stopping, work_started;
-    pthread_t work_thread;
-    struct store_conn *work_db;
+    /* worker.c: two threads with their own queues, so that a password check never waits
+     * behind a GeoJSON render */
+    struct api_worker *hasher;     /* argon2id checks and hashes */
+    struct api_worker *renderer;   /* GeoJSON bodies not yet cached */
+    atomic_ullong geojson_renders; /* bodies rendered since start */
 };
 
 /* One request being handled; lives in the request's pool. */
@@ -167,14 +168,32 @@ int api_ratelimit_create(struct api *a);
 void api_ratelimit_destroy(struct api *a);
 /* 1 if key_id may make a request now; 0 with *retry_after_s when over its rate. */
 int api_ratelimit_allow(struct api *a, int64_t key_id, int64_t now_ms, int *retry_after_s);
+/* The audit row of an anonymous caller's refused request, within the budget of its address
+ * (limits.refused_*): 0 when queued (as api_audit_async, outcome "denied"); IOC_EBUSY when over
+ * it — no row, counted in ioc_audit_suppressed_total, *retry_after_s set (if not NULL). */
+int api_audit_refused(struct api_ctx *c, const char *action, const char *target, const char *detail,
+                      int *retry_after_s);
 
 /* worker.c */
+struct api_worker;
+/* Starts the hashing and the rendering workers (a->hasher, a->renderer). */
 int api_worker_start(struct api *a);
+/* Stops both: each finishes its queue first. Safe when not started. */
 void api_worker_stop(struct api *a);
-/* Runs fn(db, arg) on the worker thread (db: its read connection), then then(c, arg) on the
- * request's loop. Answers 503 itself when the queue is full (and runs neither). */
+/*
+ * Runs fn(db, arg) on worker w (db: its read connection), then then(c, arg) on the request's
+ * loop. When w cannot take the job it answers itself and runs neither: 503 with Retry-After when
+ * its queue is full, 429 with Retry-After when the caller's address already has the most jobs
+ * queued or running that w allows one address.
+ */
+void api_worker_offload(struct api_ctx *c, struct api_worker *w,
+                        void (*fn)(struct store_conn *db, void *arg), void *arg,
+                        void (*then)(struct api_ctx *c, void *arg));
+/* api_worker_offload on the hashing worker. */
 void api_offload(struct api_ctx *c, void (*fn)(struct store_conn *db, void *arg), void *arg,
                  void (*then)(struct api_ctx *c, void *arg));
+/* Jobs queued (not yet running) on w, for /metrics. */
+int api_worker_queued(struct api_worker *w);
 
 /* cache.c */
 /* Refreshes api->units_generation from the store at most once a second. */
@@ -184,6 +203,10 @@ int64_t api_units_generation(struct api_ctx *c);
 struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation, char etag[40]);
 /* Stores body (the cache takes its own reference) and computes its ETag. */
 void api_cache_put(struct api *a, const char *key, int64_t generation, struct net_shared *body);
+/* The same, in the small pinned area (API_CACHE_PINNED entries) that only other pinned bodies
+ * can evict: for the boundaries the console loads first. */
+void api_cache_put_pinned(struct api *a, const char *key, int64_t generation,
+                          struct net_shared *body);
 /* Sends a cached body with its ETag and Cache-Control: no-cache, or 304 when the client's
  * If-None-Match has that ETag. Drops the caller's reference. */
 void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body, const char *type);

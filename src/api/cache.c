@@ -7,6 +7,10 @@
  * The first index is built by the start-up thread (api.c), so iocd answers at once; a lookup
  * arriving before it is ready waits for it.
  *
+ * The bodies live in two areas of one array: cache_size general entries (LRU), then
+ * API_CACHE_PINNED pinned ones for the boundaries the console loads first, which only other
+ * pinned bodies replace, so that a flood of distinct requests cannot push them out.
+ *
  * Invariant: a cached body or index is used only for the generation it was built from. Old
  * indexes are retired, not freed, until the api is destroyed, because another loop thread may
  * still be reading one (imports are rare; each retired index is a few MB at most).
@@ -35,7 +39,7 @@ struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generat
 {
     struct net_shared *found = NULL;
     pthread_mutex_lock(&a->cache_lock);
-    for (int i = 0; i < a->cache_size; i++) {
+    for (int i = 0; i < a->cache_size + API_CACHE_PINNED; i++) {
         struct api_cache_entry *e = &a->cache[i];
         if (e->key && e->generation == generation && strcmp(e->key, key) == 0) {
             e->last_used = ++a->cache_clock;
@@ -50,15 +54,23 @@ struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generat
     return found;
 }
 
-void api_cache_put(struct api *a, const char *key, int64_t generation, struct net_shared *body)
+/* Stores body in the n entries from area (an empty one, one of another generation, the same
+ * key, else the least recently used). */
+static void put(struct api *a, struct api_cache_entry *area, int nslots, const char *key,
+                int64_t generation, struct net_shared *body)
 {
     char *k = strdup(key);
     if (!k)
         return;
+    size_t n;
+    const unsigned char *p = net_shared_data(body, &n);
+    uint64_t h = 1469598103934665603ULL; /* hashed before taking the lock the loops share */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
     pthread_mutex_lock(&a->cache_lock);
-    struct api_cache_entry *victim = &a->cache[0];
-    for (int i = 0; i < a->cache_size; i++) {
-        struct api_cache_entry *e = &a->cache[i];
+    struct api_cache_entry *victim = &area[0];
+    for (int i = 0; i < nslots; i++) {
+        struct api_cache_entry *e = &area[i];
         if (!e->key || e->generation != generation || strcmp(e->key, key) == 0) {
             victim = e;
             break;
@@ -71,16 +83,22 @@ void api_cache_put(struct api *a, const char *key, int64_t generation, struct ne
     net_shared_retain(body);
     victim->key = k;
     victim->body = body;
-    size_t n;
-    const unsigned char *p = net_shared_data(body, &n);
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
     snprintf(victim->etag, sizeof victim->etag, "\"%llx-%016llx\"", (long long)generation,
              (unsigned long long)h);
     victim->generation = generation;
     victim->last_used = ++a->cache_clock;
     pthread_mutex_unlock(&a->cache_lock);
+}
+
+void api_cache_put(struct api *a, const char *key, int64_t generation, struct net_shared *body)
+{
+    put(a, a->cache, a->cache_size, key, generation, body);
+}
+
+void api_cache_put_pinned(struct api *a, const char *key, int64_t generation,
+                          struct net_shared *body)
+{
+    put(a, a->cache + a->cache_size, API_CACHE_PINNED, key, generation, body);
 }
 
 void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body, const char *type)
@@ -106,7 +124,7 @@ void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body
 
 void api_cache_free(struct api *a)
 {
-    for (int i = 0; a->cache && i < a->cache_size; i++) {
+    for (int i = 0; a->cache && i < a->cache_size + API_CACHE_PINNED; i++) {
         free(a->cache[i].key);
         net_shared_release(a->cache[i].body);
     }

@@ -1,11 +1,18 @@
 /*
  * h_session.c — logging in and out with a session cookie, and changing one's own password.
  *
- * Login: rate-limited per client address and per username (429 with Retry-After); the password
- * is checked on the API's worker thread (argon2id is slow on purpose), then one writer job
- * rotates the session (the cookie's old session, if any, is deleted) and writes the audit row. The
- * cookie is HttpOnly and SameSite=Strict; the CSRF token returned in the body must accompany every
- * cookie-authenticated write (X-CSRF-Token).
+ * Login: each guess is reserved with the login limiter (auth.h) before the password is checked
+ * (429 with Retry-After when the (username, address) or the address limit is reached, counting
+ * the guesses in flight); the password is checked on the API's hashing worker (argon2id is slow
+ * on purpose), then one writer job rotates the session (the cookie's old session, if any, is
+ * deleted) and writes the audit row. The cookie is HttpOnly and SameSite=Strict; the CSRF token
+ * returned in the body must accompany every cookie-authenticated write (X-CSRF-Token).
+ *
+ * Changing one's own password goes through the same limiter: a wrong current_password is a
+ * failed guess of that user's password from that address.
+ *
+ * Invariant: a reserved guess (struct guess) is settled exactly once: by the answer (failure or
+ * success), or, when the request ends any other way (503, error), released when it is freed.
  */
 #include "api/api_int.h"
 
@@ -55,13 +62,75 @@ static const char *cookie_token(struct api_ctx *c)
     return NULL;
 }
 
+/* One guess of a user's password, reserved with the limiter. Lives in the request's pool. */
+struct guess {
+    struct auth_limiter *limiter;
+    char ip[64];
+    char user[128];
+    int settled;
+};
+
+static void guess_settle(struct guess *g, int outcome)
+{
+    if (g && !g->settled) {
+        g->settled = 1;
+        auth_limiter_end(g->limiter, g->ip, g->user, ioc_now_ms(), outcome);
+    }
+}
+
+static void guess_release(void *arg)
+{
+    guess_settle(arg, AUTH_ATTEMPT_RELEASED);
+}
+
+/* Reserves a guess of user's password from the caller's address: the guess, or NULL after
+ * answering 429 (and auditing the refusal as action on target). */
+static struct guess *guess_begin(struct api_ctx *c, const char *user, const char *action,
+                                 const char *target)
+{
+    struct api *a = c->api;
+    const char *ip = net_req_peer(c->req);
+    int64_t now = ioc_now_ms();
+    int retry = 0;
+    if (auth_limiter_begin(a->limiter, c->t->db, ip, user, now, &retry) != 0) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", retry);
+        net_res_header(c->req, "retry-after", v);
+        if (c->who.kind == AUTH_ANON)
+            api_audit_refused(c, action, target, "rate limited", NULL);
+        else
+            api_audit_async(c, action, target, "denied", "rate limited");
+        api_error(c, 429, "rate_limited", "Too many wrong passwords; try again in %d s.", retry);
+        return NULL;
+    }
+    struct guess *g = net_req_alloc(c->req, sizeof *g);
+    if (!g) { /* out of memory: give the reservation back at once */
+        auth_limiter_end(a->limiter, ip, user, now, AUTH_ATTEMPT_RELEASED);
+        api_error(c, 500, "internal", "out of memory");
+        return NULL;
+    }
+    g->limiter = a->limiter;
+    snprintf(g->ip, sizeof g->ip, "%s", ip);
+    snprintf(g->user, sizeof g->user, "%s", user);
+    net_req_on_free(c->req, guess_release, g);
+    return g;
+}
+
+/* A login in flight: the auth step's state and the guess it spends. l comes first, so the
+ * writer job (which sees a struct auth_login *) and login_done share one pointer. */
+struct login {
+    struct auth_login l;
+    struct guess *guess;
+};
+
 static void login_done(struct api_ctx *c, void *arg, int rc)
 {
     struct auth_login *l = arg;
+    struct guess *g = ((struct login *)arg)->guess;
     if (rc == 0)
         rc = l->rc;
     if (rc == IOC_EPERM) {
-        auth_limiter_fail(c->api->limiter, net_req_peer(c->req), l->username, ioc_now_ms());
+        guess_settle(g, AUTH_ATTEMPT_FAILED);
         api_error(c, 401, "bad_credentials", "Wrong username or password.");
         return;
     }
@@ -69,7 +138,7 @@ static void login_done(struct api_ctx *c, void *arg, int rc)
         api_error_rc(c, rc, "login");
         return;
     }
-    auth_limiter_success(c->api->limiter, net_req_peer(c->req), l->username);
+    guess_settle(g, AUTH_ATTEMPT_OK);
     set_cookie(c, l->token, c->api->cfg->session_ttl_s);
     char expires[32];
     ioc_time_rfc3339(l->now_ms + l->ttl_ms, expires);
@@ -96,16 +165,16 @@ void h_session_create(struct api_ctx *c)
     const char *pw = api_body_str(c, "password", 1, 1024);
     if (!pw)
         return;
-    int retry = 0;
-    if (auth_limiter_check(c->api->limiter, net_req_peer(c->req), user, ioc_now_ms(), &retry)) {
-        char v[16];
-        snprintf(v, sizeof v, "%d", retry > 0 ? retry : 1);
-        net_res_header(c->req, "retry-after", v);
-        api_audit_async(c, "session.create", user, "denied", "rate limited");
-        api_error(c, 429, "rate_limited", "Too many failed logins; try again in %d s.", retry);
+    struct guess *g = guess_begin(c, user, "session.create", user);
+    if (!g)
+        return;
+    struct login *in = net_req_alloc(c->req, sizeof *in);
+    if (!in) {
+        api_error(c, 500, "internal", "out of memory");
         return;
     }
-    struct auth_login *l = net_req_alloc(c->req, sizeof *l);
+    in->guess = g;
+    struct auth_login *l = &in->l;
     l->username = user;
     l->password = pw;
     l->old_token = cookie_token(c);
@@ -170,6 +239,7 @@ struct passwd {
     const char *next;
     char *hash; /* of next, made on the worker; freed with the request */
     int rc;
+    struct guess *guess; /* of the current password; NULL for an admin's reset */
 };
 
 /* On the worker: check the current password (when given) and hash the new one. */
@@ -216,6 +286,7 @@ static void passwd_done(struct api_ctx *c, void *arg, int rc)
     if (rc == 0)
         rc = p->rc;
     if (rc == IOC_EPERM) {
+        guess_settle(p->guess, AUTH_ATTEMPT_FAILED);
         api_error_field(c, "current_password", "The current password is wrong.");
         return;
     }
@@ -223,6 +294,7 @@ static void passwd_done(struct api_ctx *c, void *arg, int rc)
         api_error_rc(c, rc, "password");
         return;
     }
+    guess_settle(p->guess, AUTH_ATTEMPT_OK);
     if (p->current)
         set_cookie(c, "", 0); /* every session of the user ended, this one too */
     net_res_send(c->req, 204, NULL, "", 0);
@@ -244,7 +316,17 @@ void api_passwd_start(struct api_ctx *c, const char *username, const char *curre
                         "A password needs 8 to 1024 bytes.");
         return;
     }
+    struct guess *g = NULL;
+    char target[160];
+    snprintf(target, sizeof target, "user:%s", username);
+    if (current && !(g = guess_begin(c, username, "session.password", target)))
+        return;
     struct passwd *p = net_req_alloc(c->req, sizeof *p);
+    if (!p) {
+        api_error(c, 500, "internal", "out of memory");
+        return;
+    }
+    p->guess = g;
     p->c = c;
     p->username = username;
     p->current = current;

@@ -330,6 +330,29 @@ static void geojson_key(char key[96], const char *level, const char *at, int sim
     snprintf(key, 96, "geojson|%.16s|%.10s|%d", level, at, simplify);
 }
 
+/* simplify= rounded down to a fixed ladder (1-2-5 steps), so that callers cannot ask for
+ * thousands of distinct renders of the same boundaries; the tolerance used is never coarser
+ * than the one asked for. */
+static int simplify_step(int m)
+{
+    static const int ladder[] = {0,   1,    2,    5,    10,    20,    50,    100,   200,
+                                 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000};
+    int best = 0;
+    for (size_t i = 0; i < IOC_ARRAY_LEN(ladder) && ladder[i] <= m; i++)
+        best = ladder[i];
+    return best;
+}
+
+/* 1 for the bodies the console loads first (and the start-up thread renders): province and
+ * commune boundaries of today at simplify=50. They go to the cache's pinned area. */
+static int console_body(const char *level, const char *at, int simplify)
+{
+    char today[11];
+    ioc_date_today_vn(today);
+    return simplify == 50 && strcmp(at, today) == 0 &&
+           (strcmp(level, "province") == 0 || strcmp(level, "commune") == 0);
+}
+
 struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, const char *level,
                                       const char *at, int simplify, int64_t gen, int *rc_out)
 {
@@ -352,13 +375,19 @@ struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, cons
     if (rc == 0 && !s)
         rc = IOC_ENOMEM;
     *rc_out = rc;
-    if (s)
-        api_cache_put(a, key, gen, s);
+    if (s) {
+        atomic_fetch_add_explicit(&a->geojson_renders, 1, memory_order_relaxed);
+        if (console_body(level, at, simplify))
+            api_cache_put_pinned(a, key, gen, s);
+        else
+            api_cache_put(a, key, gen, s);
+    }
     return s;
 }
 
-/* A GeoJSON body not yet cached is rendered on the worker thread: simplifying boundaries can take
- * a second, too long for an event loop. */
+/* A GeoJSON body not yet cached is rendered on the render worker: simplifying boundaries can
+ * take a second, too long for an event loop, and must not delay password checks (which have
+ * their own worker). The worker bounds its queue (503) and the renders of one address (429). */
 struct geojson_job {
     struct api *api;
     const char *level;
@@ -394,6 +423,7 @@ void h_units_geojson(struct api_ctx *c)
     if (api_query_only(c, known) || !level_ok(c, level) || api_query_date(c, "at", g->at) ||
         int_param(c, "simplify", 0, 0, c->api->cfg->simplify_max_m, &g->simplify))
         return;
+    g->simplify = simplify_step(g->simplify);
     g->api = c->api;
     g->level = level ? level : "commune";
     g->gen = api_units_generation(c);
@@ -402,5 +432,5 @@ void h_units_geojson(struct api_ctx *c)
     if (hit)
         api_send_cached(c, g->key, hit, "application/geo+json");
     else
-        api_offload(c, geojson_render, g, geojson_send);
+        api_worker_offload(c, c->api->renderer, geojson_render, g, geojson_send);
 }

@@ -106,6 +106,22 @@ static void store_metrics(struct ioc_buf *b, struct api *a)
     ioc_buf_printf(b, "ioc_units_generation %lld\n", (long long)atomic_load(&a->units_generation));
 }
 
+static void limit_metrics(struct ioc_buf *b, struct api *a)
+{
+    header(b, "ioc_audit_suppressed_total", "counter",
+           "Refused requests of anonymous addresses over limits.refused_burst: answered 429 "
+           "without an audit row.");
+    ioc_buf_printf(b, "ioc_audit_suppressed_total %llu\n",
+                   (unsigned long long)atomic_load(&a->audit_suppressed));
+    header(b, "ioc_geojson_renders_total", "counter",
+           "units.geojson bodies rendered (not served from the cache).");
+    ioc_buf_printf(b, "ioc_geojson_renders_total %llu\n",
+                   (unsigned long long)atomic_load(&a->geojson_renders));
+    header(b, "ioc_worker_queue", "gauge", "Jobs waiting for a worker thread, by worker.");
+    ioc_buf_printf(b, "ioc_worker_queue{worker=\"hash\"} %d\n", api_worker_queued(a->hasher));
+    ioc_buf_printf(b, "ioc_worker_queue{worker=\"render\"} %d\n", api_worker_queued(a->renderer));
+}
+
 static void http_metrics(struct ioc_buf *b, struct api *a)
 {
     size_t n;
@@ -165,6 +181,7 @@ void api_metrics_render(struct api_ctx *c)
     ioc_buf_init(&b, 4 << 20);
     http_metrics(&b, c->api);
     store_metrics(&b, c->api);
+    limit_metrics(&b, c->api);
     process_metrics(&b, c->api);
     if (!b.data) {
         api_error(c, 500, "internal", "metrics too large");

@@ -147,16 +147,36 @@ int auth_login_job(struct store_conn *w, void *login /* struct auth_login * */);
 
 /* ---- the login rate limiter -------------------------------------------------------------- */
 
-/* Fixed-window counter of failed logins per client address and per username, thread-safe. */
+/*
+ * Password guesses (logins and changes of one's own password), counted in fixed windows per
+ * (username, client address) — at most max_failures — and per client address — at most
+ * 10 × max_failures. A caller who guesses wrong locks only themselves (that name from that
+ * address); others keep signing in. Thread-safe; bounded memory.
+ *
+ * An attempt is counted before the password is checked: auth_limiter_begin reserves it, or
+ * refuses (IOC_EBUSY, *retry_after_s set) when the failures plus the attempts in flight reach a
+ * limit, so parallel guesses cannot pass together. Each 0 from begin must be followed by exactly
+ * one auth_limiter_end with the outcome. db (the caller's read connection, may be NULL) is read
+ * only when the (username, address) key is locked, to look for an unlock mark.
+ */
+enum auth_attempt {
+    AUTH_ATTEMPT_FAILED = 1, /* wrong password: counts as a failure */
+    AUTH_ATTEMPT_OK,         /* right password: clears the (username, address) counter */
+    AUTH_ATTEMPT_RELEASED    /* not decided (server busy, error): the reservation is dropped */
+};
 struct auth_limiter;
 int auth_limiter_create(int max_failures, int window_s, struct auth_limiter **out);
 void auth_limiter_destroy(struct auth_limiter *l);
-/* 0 if a login from ip for username may be tried now; IOC_EBUSY with *retry_after_s if not. */
-int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms,
-                       int *retry_after_s);
-void auth_limiter_fail(struct auth_limiter *l, const char *ip, const char *username,
-                       int64_t now_ms);
-void auth_limiter_success(struct auth_limiter *l, const char *ip, const char *username);
+int auth_limiter_begin(struct auth_limiter *l, struct store_conn *db, const char *ip,
+                       const char *username, int64_t now_ms, int *retry_after_s);
+void auth_limiter_end(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms,
+                      int outcome);
+/*
+ * A store job (iocctl user unlock): lifts every lock of username made up to now_ms, in every
+ * running iocd, by writing the unlock mark the limiter reads. IOC_ENOTFOUND for no such user.
+ * The caller writes the audit row in the same transaction.
+ */
+int auth_user_unlock(struct store_conn *w, const char *username, int64_t now_ms);
 
 /* ---- permissions ------------------------------------------------------------------------ */
 

@@ -1,26 +1,52 @@
 /*
- * limiter.c — the login rate limiter: fixed windows of failed logins per username (at most
- * max_failures) and per client address (at most 10 × max_failures, since one address may be an
- * office behind NAT), in one bounded open-addressing table under a mutex.
+ * limiter.c — the limit on password guesses (logins and password changes).
  *
- * The table holds at most LIMITER_SLOTS keys; expired entries are reused, and when every slot is
- * live the oldest window is evicted (an attacker filling the table only frees old counters, which
- * costs them the same number of attempts again).
+ * Counters live in fixed windows of window_ms, in one bounded open-addressing table under a
+ * mutex, under two kinds of key:
+ *   "u:<username>\x1f<address>"  at most max_failures guesses: a caller locks only themselves out
+ *                                (an attacker elsewhere cannot lock leader out of the office);
+ *   "a:<address>"                at most 10 × max_failures, whoever is named (one address may be
+ *                                an office behind NAT).
+ *
+ * Invariants
+ *   1. An attempt is counted before its password is checked. auth_limiter_begin reserves it
+ *      (in_flight + 1 on both keys) and refuses when failures + in_flight has reached the
+ *      limit, all under the mutex, so N parallel guesses cannot all pass a check made before
+ *      any of them failed. Every successful begin is matched by exactly one auth_limiter_end,
+ *      which turns the reservation into a failure, a success, or nothing.
+ *   2. The mutex is never held across I/O: the store read for an unlock mark (below) happens
+ *      between two critical sections, and the state is re-checked after it.
+ *   3. The table holds at most LIMITER_SLOTS keys and never allocates after create. A slot is
+ *      reused when its window expired and no attempt is in flight; when all probed slots are
+ *      live the oldest window is evicted (an attacker filling the table only frees old
+ *      counters, which costs them the same number of guesses again). An end whose slot was
+ *      evicted finds nothing to release and does nothing.
+ *
+ * Unlocking: iocd keeps the counters in memory and iocctl is another process, so an
+ * administrator's unlock goes through the store. auth_user_unlock writes the meta value
+ * "login_unlock:<username>" = the time in ms; when begin finds a (user, address) key locked, it
+ * reads that mark (one indexed row) and clears the lock if the mark is not older than the lock.
  */
 #include "auth/auth.h"
 #include "base/base.h"
+#include "store/store.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define LIMITER_SLOTS 65536
-#define KEY_MAX 96
+#define PROBES 64
+#define KEY_MAX 120
+#define ADDRESS_FACTOR 10
 
 struct slot {
     char key[KEY_MAX];
     int64_t window_start_ms;
+    int64_t locked_ms; /* when failures reached the limit; 0 when not locked */
     int failures;
+    int in_flight;
 };
 
 struct auth_limiter {
@@ -64,22 +90,27 @@ static uint64_t hash(const char *s)
     return h;
 }
 
+static void slot_reset(struct slot *s, int64_t now)
+{
+    s->window_start_ms = now;
+    s->locked_ms = 0;
+    s->failures = 0;
+}
+
 /* The slot of key (created if create), or NULL. Caller holds the lock. */
 static struct slot *find(struct auth_limiter *l, const char *key, int64_t now, int create)
 {
     uint64_t h = hash(key);
     struct slot *oldest = NULL, *free_slot = NULL;
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < PROBES; i++) {
         struct slot *s = &l->slots[(h + (uint64_t)i) % LIMITER_SLOTS];
         int expired = s->key[0] && now - s->window_start_ms >= l->window_ms;
         if (s->key[0] && strcmp(s->key, key) == 0) {
-            if (expired) {
-                s->window_start_ms = now;
-                s->failures = 0;
-            }
+            if (expired)
+                slot_reset(s, now); /* attempts in flight stay counted */
             return s;
         }
-        if (!s->key[0] || expired) {
+        if (!s->key[0] || (expired && s->in_flight == 0)) {
             if (!free_slot)
                 free_slot = s;
         } else if (!oldest || s->window_start_ms < oldest->window_start_ms) {
@@ -90,54 +121,118 @@ static struct slot *find(struct auth_limiter *l, const char *key, int64_t now, i
         return NULL;
     struct slot *s = free_slot ? free_slot : oldest;
     snprintf(s->key, sizeof s->key, "%s", key);
-    s->window_start_ms = now;
-    s->failures = 0;
+    slot_reset(s, now);
+    s->in_flight = 0;
     return s;
 }
 
-static void keys(const char *ip, const char *user, char k_ip[KEY_MAX], char k_user[KEY_MAX])
+static void keys(const char *ip, const char *user, char k_user[KEY_MAX], char k_ip[KEY_MAX])
 {
-    snprintf(k_ip, KEY_MAX, "ip:%.80s", ip ? ip : "");
-    snprintf(k_user, KEY_MAX, "user:%.80s", user ? user : "");
+    snprintf(k_user, KEY_MAX, "u:%.64s\x1f%.50s", user ? user : "", ip ? ip : "");
+    snprintf(k_ip, KEY_MAX, "a:%.64s", ip ? ip : "");
 }
 
-int auth_limiter_check(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms,
-                       int *retry_after_s)
+/* When the key of s may be tried again: 0 if now, else a time in ms. Caller holds the lock. */
+static int64_t blocked_until(const struct auth_limiter *l, const struct slot *s, int limit,
+                             int64_t now)
 {
-    char k_ip[KEY_MAX], k_user[KEY_MAX];
-    keys(ip, username, k_ip, k_user);
+    if (s->failures >= limit)
+        return s->window_start_ms + l->window_ms;
+    if (s->failures + s->in_flight >= limit)
+        return now + 1000; /* decided when the attempts in flight finish */
+    return 0;
+}
+
+/* Reads the unlock mark of username: its time in ms, or 0 when there is none. */
+static int64_t unlock_mark(struct store_conn *db, const char *username)
+{
+    char key[96], *v = NULL;
+    snprintf(key, sizeof key, "login_unlock:%.64s", username);
+    if (!db || store_meta_get(db, key, &v) != 0)
+        return 0;
+    int64_t ms = strtoll(v, NULL, 10);
+    free(v);
+    return ms;
+}
+
+int auth_limiter_begin(struct auth_limiter *l, struct store_conn *db, const char *ip,
+                       const char *username, int64_t now_ms, int *retry_after_s)
+{
+    char k_user[KEY_MAX], k_ip[KEY_MAX];
+    keys(ip, username, k_user, k_ip);
+    int64_t until = 0, lock_seen = 0, mark = -1;
     pthread_mutex_lock(&l->lock);
-    struct slot *a = find(l, k_ip, now_ms, 0), *b = find(l, k_user, now_ms, 0);
-    int64_t until = 0;
-    if (a && a->failures >= 10 * l->max_failures)
-        until = a->window_start_ms + l->window_ms;
-    if (b && b->failures >= l->max_failures && b->window_start_ms + l->window_ms > until)
-        until = b->window_start_ms + l->window_ms;
+    for (;;) {
+        struct slot *u = find(l, k_user, now_ms, 1);
+        if (mark >= 0 && u->locked_ms && u->locked_ms == lock_seen && mark >= u->locked_ms)
+            slot_reset(u, now_ms); /* an administrator lifted this lock */
+        if (mark < 0 && u->locked_ms && u->failures >= l->max_failures && db) {
+            /* Invariant 2: read the store with the mutex released, then look again. */
+            lock_seen = u->locked_ms;
+            pthread_mutex_unlock(&l->lock);
+            mark = unlock_mark(db, username);
+            pthread_mutex_lock(&l->lock);
+            continue;
+        }
+        until = blocked_until(l, u, l->max_failures, now_ms);
+        struct slot *a = find(l, k_ip, now_ms, 1);
+        if (a == u) /* the probed slots are all busy and u's was taken: count the address */
+            u = NULL;
+        int64_t until_ip = blocked_until(l, a, ADDRESS_FACTOR * l->max_failures, now_ms);
+        if (until_ip > until)
+            until = until_ip;
+        if (!until) {
+            if (u)
+                u->in_flight++;
+            a->in_flight++;
+        }
+        break;
+    }
     pthread_mutex_unlock(&l->lock);
     if (!until)
         return 0;
     *retry_after_s = (int)((until - now_ms + 999) / 1000);
+    if (*retry_after_s < 1)
+        *retry_after_s = 1;
     return IOC_EBUSY;
 }
 
-void auth_limiter_fail(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms)
+/* Ends one reservation of s (when it still exists) and applies outcome. Caller holds the lock. */
+static void settle(struct slot *s, int limit, int outcome, int64_t now)
 {
-    char k_ip[KEY_MAX], k_user[KEY_MAX];
-    keys(ip, username, k_ip, k_user);
+    if (!s)
+        return;
+    if (s->in_flight > 0)
+        s->in_flight--;
+    if (outcome == AUTH_ATTEMPT_FAILED && ++s->failures == limit)
+        s->locked_ms = now;
+}
+
+void auth_limiter_end(struct auth_limiter *l, const char *ip, const char *username, int64_t now_ms,
+                      int outcome)
+{
+    char k_user[KEY_MAX], k_ip[KEY_MAX];
+    keys(ip, username, k_user, k_ip);
+    int create = outcome == AUTH_ATTEMPT_FAILED; /* a failure is counted even if evicted */
     pthread_mutex_lock(&l->lock);
-    find(l, k_ip, now_ms, 1)->failures++;
-    find(l, k_user, now_ms, 1)->failures++;
+    struct slot *u = find(l, k_user, now_ms, create);
+    settle(u, l->max_failures, outcome, now_ms);
+    if (u && outcome == AUTH_ATTEMPT_OK)
+        slot_reset(u, now_ms);
+    /* One success does not clear an address that others behind it may be abusing. */
+    settle(find(l, k_ip, now_ms, create), ADDRESS_FACTOR * l->max_failures, outcome, now_ms);
     pthread_mutex_unlock(&l->lock);
 }
 
-void auth_limiter_success(struct auth_limiter *l, const char *ip, const char *username)
+int auth_user_unlock(struct store_conn *w, const char *username, int64_t now_ms)
 {
-    (void)ip; /* one success does not clear an address that others behind it may be abusing */
-    char k_ip[KEY_MAX], k_user[KEY_MAX];
-    keys(ip, username, k_ip, k_user);
-    pthread_mutex_lock(&l->lock);
-    struct slot *s = find(l, k_user, 0, 0);
-    if (s)
-        s->failures = 0;
-    pthread_mutex_unlock(&l->lock);
+    struct store_user u = {0};
+    int rc = store_user_get(w, username, &u);
+    store_user_clear(&u);
+    if (rc)
+        return rc;
+    char key[96], v[32];
+    snprintf(key, sizeof key, "login_unlock:%.64s", username);
+    snprintf(v, sizeof v, "%lld", (long long)now_ms);
+    return store_meta_set(w, key, v);
 }

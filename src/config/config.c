@@ -59,13 +59,21 @@ static const struct setting settings[] = {
     {"auth", "cookie_secure", K_BOOL, OFF(cookie_secure), "false", 0, 1,
      "Mark the session cookie Secure; set it when iocd is behind a TLS proxy."},
     {"auth", "login_max_failures", K_INT, OFF(login_max_failures), "10", 1, 1000,
-     "Failed logins allowed per client address and per username within login_window_s."},
+     "Wrong passwords (logins and changes of one's own password) allowed per username from one "
+     "client address within login_window_s, and ten times as many per address whatever the "
+     "username; guesses in flight count. Beyond: 429 for that pair or address only."},
     {"auth", "login_window_s", K_INT, OFF(login_window_s), "300", 1, 86400,
      "Window of the login rate limit, in seconds."},
     {"limits", "key_rate_per_s", K_INT, OFF(key_rate_per_s), "50", 0, 1000000,
      "Requests per second each API key may make on average (token bucket); 0 = no limit."},
     {"limits", "key_burst", K_INT, OFF(key_burst), "200", 1, 10000000,
      "Requests an API key may make at once before key_rate_per_s applies; beyond: 429."},
+    {"limits", "refused_rate_per_min", K_INT, OFF(refused_rate_per_min), "30", 1, 1000000,
+     "Refused requests (401 writes, rate-limited logins) per minute and anonymous client address "
+     "that leave an audit row, on average (token bucket)."},
+    {"limits", "refused_burst", K_INT, OFF(refused_burst), "20", 1, 1000000,
+     "Refused requests an anonymous address may make at once before refused_rate_per_min "
+     "applies; beyond: 429 and no audit row (counted in ioc_audit_suppressed_total)."},
     {"store", "writer_queue", K_INT, OFF(writer_queue), "10000", 16, 1000000,
      "Writes waiting for the storage writer at most; beyond it writes get 503."},
     {"demo", "enabled", K_BOOL, OFF(demo), "false", 0, 1,
@@ -83,7 +91,12 @@ static const struct setting settings[] = {
     {"geo", "simplify_max_m", K_INT, OFF(simplify_max_m), "5000", 1, 100000,
      "Largest simplify= tolerance in metres accepted by units.geojson."},
     {"geo", "geojson_cache", K_INT, OFF(geojson_cache), "32", 0, 4096,
-     "Number of generated units.geojson bodies kept in memory."},
+     "Number of generated units.geojson bodies kept in memory, besides the console's boundaries "
+     "(province and commune, today, simplify=50), which are kept apart and never evicted by "
+     "other requests."},
+    {"geo", "render_queue", K_INT, OFF(render_queue), "16", 1, 10000,
+     "units.geojson bodies waiting to be rendered at most; beyond: 503. One client address may "
+     "have 2 renders queued or running; beyond: 429."},
 };
 
 static const struct setting *find(const char *section, const char *key)

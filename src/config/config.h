@@ -38,6 +38,8 @@ struct ioc_config {
     /* [limits] */
     int key_rate_per_s; /* per API key, token bucket; 0 = none */
     int key_burst;
+    int refused_rate_per_min; /* audited refusals per anonymous address, token bucket */
+    int refused_burst;
     /* [store] */
     int writer_queue;
     /* [demo] */
@@ -50,6 +52,7 @@ struct ioc_config {
     /* [geo] */
     int simplify_max_m; /* largest simplify= accepted */
     int geojson_cache;  /* simplified GeoJSON bodies kept in memory */
+    int render_queue;   /* GeoJSON renders waiting for the render worker at most */
 };
 
 /* Fills c with the defaults. Strings are malloc'd; config_free releases them. */

@@ -153,6 +153,16 @@ static int user_disable_job(struct store_conn *w, void *arg)
     return rc ? rc : cli_audit(w, j->disabled ? "user.disable" : "user.enable", target, "");
 }
 
+/* Lifts the login locks of j->name in a running iocd (see auth_user_unlock). */
+static int user_unlock_job(struct store_conn *w, void *arg)
+{
+    struct user_job *j = arg;
+    int rc = auth_user_unlock(w, j->name, ioc_now_ms());
+    char target[96];
+    snprintf(target, sizeof target, "user:%s", j->name);
+    return rc ? rc : cli_audit(w, "user.unlock", target, "");
+}
+
 /* Reads one line of stdin as a password (the line end dropped) into buf (cleared by the caller
  * with sodium_memzero). NULL on end of input or a line longer than the policy allows. */
 static char *read_password(char *buf, size_t size)
@@ -200,6 +210,23 @@ static int user_disable(struct cli *c, int disabled)
     return rc ? 1 : 0;
 }
 
+static int user_unlock(struct cli *c)
+{
+    if (c->argc != 2 || cli_stray_option(c))
+        return cli_usage(c, "user unlock takes one NAME");
+    struct user_job j = {.name = c->argv[1]};
+    if (cli_open(c, 1))
+        return 1;
+    int rc = store_tx(c->db, user_unlock_job, &j);
+    if (rc == IOC_ENOTFOUND)
+        fprintf(stderr, "iocctl: no user %s\n", j.name);
+    else if (rc)
+        return cli_report(rc, "user unlock");
+    else
+        printf("user %s unlocked: failed logins before now no longer block it\n", j.name);
+    return rc ? 1 : 0;
+}
+
 /* user add and user passwd, after their options were taken. */
 static int user_write(struct cli *c, struct user_job *j, int add)
 {
@@ -240,9 +267,11 @@ int cmd_user(struct cli *c)
         return user_list(c);
     if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
         return user_disable(c, strcmp(sub, "disable") == 0);
+    if (strcmp(sub, "unlock") == 0)
+        return user_unlock(c);
     int add = strcmp(sub, "add") == 0;
     if (!add && strcmp(sub, "passwd") != 0)
-        return cli_usage(c, "user needs add, passwd, list, disable or enable");
+        return cli_usage(c, "user needs add, passwd, list, disable, enable or unlock");
     struct user_job j = {0};
     int missing = 0;
     if (add) {

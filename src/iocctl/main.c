@@ -40,7 +40,8 @@ static const struct command {
      "           --password-stdin        (one line on stdin; staff need --agency)\n"
      "  user passwd NAME --password-stdin   (also ends the user's sessions)\n"
      "  user list\n"
-     "  user disable|enable NAME\n"},
+     "  user disable|enable NAME\n"
+     "  user unlock NAME                 lift the login locks of NAME (works while iocd runs)\n"},
     {"key", cmd_key,
      "  key create --agency CODE --scope SCOPE[,SCOPE...] [--name TEXT]\n"
      "                                   the key is printed once, alone on the last line\n"

@@ -1,5 +1,6 @@
 /* Unit tests for src/auth: passwords, tokens, scopes, the permission table, what keys may carry
- * and reach, agency input, the limiter, and the login job against a real store. */
+ * and reach, agency input, and the login job against a real store. The limiter's tests are in
+ * test_limiter.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -359,57 +360,6 @@ static void test_key_creator_migration(void **state)
     store_close(st);
 }
 
-static void test_limiter(void **state)
-{
-    (void)state;
-    struct auth_limiter *l;
-    assert_int_equal(auth_limiter_create(3, 60, &l), 0);
-    int retry = 0;
-    for (int i = 0; i < 3; i++) {
-        assert_int_equal(auth_limiter_check(l, "1.2.3.4", "lan", 1000, &retry), 0);
-        auth_limiter_fail(l, "1.2.3.4", "lan", 1000);
-    }
-    assert_int_equal(auth_limiter_check(l, "1.2.3.4", "lan", 2000, &retry), IOC_EBUSY);
-    assert_int_equal(retry, 59);
-    assert_int_equal(auth_limiter_check(l, "1.2.3.4", "minh", 2000, &retry), 0); /* other user */
-    assert_int_equal(auth_limiter_check(l, "1.2.3.4", "lan", 61000, &retry), 0); /* new window */
-    /* one address: ten times the per-user limit */
-    for (int i = 0; i < 30; i++)
-        auth_limiter_fail(l, "5.6.7.8", i % 2 ? "a" : "b", 100000 + i);
-    assert_int_equal(auth_limiter_check(l, "5.6.7.8", "c", 100100, &retry), IOC_EBUSY);
-    /* a success clears the user's counter but not the address's */
-    auth_limiter_success(l, "5.6.7.8", "a");
-    assert_int_equal(auth_limiter_check(l, "9.9.9.9", "a", 100100, &retry), 0);
-    assert_int_equal(auth_limiter_check(l, "5.6.7.8", "a", 100100, &retry), IOC_EBUSY);
-    auth_limiter_destroy(l);
-}
-
-/* Far more distinct keys than the table holds: it stays bounded (no allocation after create),
- * keeps working, and still limits the newest offender. */
-static void test_limiter_bounded(void **state)
-{
-    (void)state;
-    struct auth_limiter *l;
-    assert_int_equal(auth_limiter_create(2, 60, &l), 0);
-    char ip[32], user[32];
-    for (int i = 0; i < 100000; i++) {
-        snprintf(ip, sizeof ip, "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
-        snprintf(user, sizeof user, "u%d", i);
-        auth_limiter_fail(l, ip, user, 1000 + i / 1000);
-    }
-    int retry = 0;
-    auth_limiter_fail(l, "192.0.2.1", "target", 2000);
-    auth_limiter_fail(l, "192.0.2.2", "target", 2000);
-    assert_int_equal(auth_limiter_check(l, "192.0.2.3", "target", 2000, &retry), IOC_EBUSY);
-    assert_int_equal(retry, 60);
-    /* after the window every counter has expired and its slot is reusable */
-    assert_int_equal(auth_limiter_check(l, "192.0.2.3", "target", 62000, &retry), 0);
-    auth_limiter_fail(l, "192.0.2.4", "fresh", 62000);
-    auth_limiter_fail(l, "192.0.2.4", "fresh", 62000);
-    assert_int_equal(auth_limiter_check(l, "192.0.2.5", "fresh", 62000, &retry), IOC_EBUSY);
-    auth_limiter_destroy(l);
-}
-
 static void test_login_job(void **state)
 {
     (void)state;
@@ -494,12 +444,11 @@ static void test_login_job(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_passwords),       cmocka_unit_test(test_tokens),
-        cmocka_unit_test(test_scopes),          cmocka_unit_test(test_permissions),
-        cmocka_unit_test(test_agency_rules),    cmocka_unit_test(test_limiter),
-        cmocka_unit_test(test_limiter_bounded), cmocka_unit_test(test_login_job),
-        cmocka_unit_test(test_scope_grants),    cmocka_unit_test(test_key_reach),
-        cmocka_unit_test(test_keys_in_store),   cmocka_unit_test(test_key_creator_migration),
+        cmocka_unit_test(test_passwords),     cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_scopes),        cmocka_unit_test(test_permissions),
+        cmocka_unit_test(test_agency_rules),  cmocka_unit_test(test_login_job),
+        cmocka_unit_test(test_scope_grants),  cmocka_unit_test(test_key_reach),
+        cmocka_unit_test(test_keys_in_store), cmocka_unit_test(test_key_creator_migration),
     };
     return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }
