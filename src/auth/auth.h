@@ -73,8 +73,9 @@ int auth_agency_check(struct store_conn *c, char *name, const char *unit_code, c
  * Whether role (AUTH_ROLE_*) may be bound to agency_code (NULL or "" for none): staff need an
  * agency; any role may carry one (for staff it is what they act for; for the others it only
  * says where they work and grants nothing). When check_agency is 1 a given agency must exist
- * and not be disabled. 0, or IOC_EINVAL with a sentence in why (why_size bytes; the field is
- * always "agency_code"); other codes are store failures.
+ * and not be disabled (with check_agency 0, c is not used and may be NULL: callers check early,
+ * before a password is hashed, and again in the write job). 0, or IOC_EINVAL with a sentence in
+ * why (why_size bytes; the field is always "agency_code"); other codes are store failures.
  */
 int auth_user_agency_check(struct store_conn *c, int role, const char *agency_code,
                            int check_agency, char *why, size_t why_size);
