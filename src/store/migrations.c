@@ -103,7 +103,8 @@ const char *const store_migrations[] = {
     "  AND abs(a.ts_ms - api_keys.created_ms) < 60000);",
 
     /* 3: agencies can be disabled (kept for history; their staff and keys refused) */
-    "ALTER TABLE agencies ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0"
+    "ALTER TABLE agencies ADD COLUMN disabled"
+    "  INTEGER NOT NULL DEFAULT 0"
     "  CHECK (disabled IN (0, 1));",
 };
 
