@@ -7,6 +7,10 @@
  * with write:agencies creates agencies only under its own agency (auth_agency_parent). Names are
  * checked by ioc_text_label, agencies by auth_agency_check (the same rules as iocctl). A new key
  * is shown once, in the answer that created it; only its hash is stored.
+ *
+ * Changes of agencies and users (PATCH) only parse the body here: the rules, the write and the
+ * audit row are one job of src/auth/accounts.c (auth_agency_change_job, auth_user_change_job),
+ * shared with iocctl. A PATCH names only the fields it changes; "disabled" is one of them.
  */
 #include "api/api_int.h"
 
@@ -34,11 +38,59 @@ static int opt_str(struct api_ctx *c, const char *field, size_t max, const char 
     return !*out && v && !json_is_null(v) ? -1 : 0;
 }
 
+/* A PATCH body field: 0 with *out NULL when absent, "" when null, the (NFC) string otherwise;
+ * -1 after answering 422 (not a string, too long). */
+static int patch_str(struct api_ctx *c, const char *field, size_t max, const char **out)
+{
+    json_t *v = json_object_get(c->body, field);
+    *out = !v ? NULL : json_is_null(v) ? "" : api_body_str(c, field, 0, max);
+    return v && !*out ? -1 : 0;
+}
+
+/* The "disabled" field of a PATCH body: -1 when absent, 0 or 1; -2 after answering 422. */
+static int patch_disabled(struct api_ctx *c)
+{
+    json_t *v = json_object_get(c->body, "disabled");
+    if (!v)
+        return -1;
+    if (!json_is_boolean(v)) {
+        api_error_field(c, "disabled", "'disabled' must be true or false.");
+        return -2;
+    }
+    return json_is_true(v) ? 1 : 0;
+}
+
+/* Refuses (422 naming it) a body field that is not in known: a typo must not pass for a change
+ * that was made. fixed is a field that exists but never changes; list names the known fields
+ * for the message. 0 when every field is known. */
+static int patch_fields(struct api_ctx *c, const char *const *known, const char *fixed,
+                        const char *list)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(c->body, key, v)
+    {
+        int ok = 0;
+        for (const char *const *k = known; *k && !ok; k++)
+            ok = strcmp(*k, key) == 0;
+        if (ok)
+            continue;
+        if (strcmp(key, fixed) == 0)
+            api_error_field(c, fixed, "'%s' cannot change.", fixed);
+        else if (strcmp(key, "password") == 0)
+            api_error_field(c, key, "Set a password with PUT /api/v1/users/{username}/password.");
+        else
+            api_error_field(c, key, "Unknown field '%.64s': a change takes %s.", key, list);
+        return -1;
+    }
+    return 0;
+}
+
 static json_t *agency_json(const struct store_agency *a)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", a->code, "name", a->name, "parent_code",
-                     a->parent_code ? a->parent_code : "", "unit_code",
-                     a->unit_code ? a->unit_code : "", "created_at",
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "code", a->code, "name", a->name,
+                     "parent_code", a->parent_code ? a->parent_code : "", "unit_code",
+                     a->unit_code ? a->unit_code : "", "disabled", a->disabled, "created_at",
                      a->created_at ? a->created_at : "");
 }
 
@@ -163,6 +215,58 @@ void h_agencies_create(struct api_ctx *c)
     api_write(c, agency_job, n, agency_done);
 }
 
+struct agency_patch {
+    struct api_ctx *c;
+    struct auth_agency_change ch;
+};
+
+static int agency_patch_job(struct store_conn *w, void *arg)
+{
+    struct agency_patch *p = arg;
+    return auth_agency_change_job(w, &p->ch);
+}
+
+static void agency_patch_done(struct api_ctx *c, void *arg, int rc)
+{
+    struct agency_patch *p = arg;
+    if (rc == IOC_EINVAL && p->ch.field) {
+        api_error_field(c, p->ch.field, "%s", p->ch.why);
+        return;
+    }
+    if (rc == IOC_ENOTFOUND) {
+        api_error(c, 404, "not_found", "No agency has code %.64s.", p->ch.code);
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "agency");
+        return;
+    }
+    struct store_agency a = {0};
+    if (store_agency_get(c->t->db, p->ch.code, &a) != 0) {
+        api_error(c, 500, "internal", "The agency cannot be read back.");
+        return;
+    }
+    api_json(c, 200, agency_json(&a));
+    store_agency_clear(&a);
+}
+
+void h_agencies_update(struct api_ctx *c)
+{
+    static const char *const known[] = {"name", "parent_code", "unit_code", "disabled", NULL};
+    struct agency_patch *p = net_req_alloc(c->req, sizeof *p);
+    memset(p, 0, sizeof *p);
+    p->c = c;
+    p->ch.code = c->params[0];
+    if (patch_fields(c, known, "code", "name, parent_code, unit_code and disabled") ||
+        patch_str(c, "name", 300, &p->ch.name) ||
+        patch_str(c, "parent_code", 64, &p->ch.parent_code) ||
+        patch_str(c, "unit_code", 16, &p->ch.unit_code) ||
+        (p->ch.disabled = patch_disabled(c)) == -2)
+        return;
+    api_audit_fill(c, &p->ch.who, "", "", "ok");
+    api_write(c, agency_patch_job, p, agency_patch_done);
+}
+
 /* ---- users ------------------------------------------------------------------------------ */
 
 static json_t *user_row(const struct store_user *u)
@@ -196,6 +300,7 @@ struct user_new {
     const char *username, *display, *role, *agency, *password;
     char *hash; /* made on the worker; freed with the request */
     int rc;
+    char why[200]; /* a refused agency_code */
 };
 
 static void user_hash(struct store_conn *db, void *arg)
@@ -209,6 +314,9 @@ static int user_job(struct store_conn *w, void *arg)
 {
     struct user_new *n = arg;
     int rc = n->rc;
+    if (rc == 0) /* the same rule as a change and as iocctl: staff need an enabled agency */
+        rc = auth_user_agency_check(w, auth_role_parse(n->role), n->agency, 1, n->why,
+                                    sizeof n->why);
     if (rc == 0)
         rc = store_user_add(w, n->username, n->display, n->role, n->agency, n->hash, NULL);
     n->rc = rc;
@@ -229,7 +337,7 @@ static void user_done(struct api_ctx *c, void *arg, int rc)
         return;
     }
     if (rc == IOC_EINVAL) {
-        api_error_field(c, "agency_code", "No agency has code %s.", n->agency ? n->agency : "");
+        api_error_field(c, "agency_code", "%s", n->why);
         return;
     }
     if (rc) {
@@ -281,8 +389,8 @@ void h_users_create(struct api_ctx *c)
         return;
     }
     n->role = auth_role_name(role);
-    if (role == AUTH_ROLE_STAFF && (!n->agency || !*n->agency)) {
-        api_error_field(c, "agency_code", "Agency staff must belong to an agency.");
+    if (auth_user_agency_check(NULL, role, n->agency, 0, n->why, sizeof n->why) != 0) {
+        api_error_field(c, "agency_code", "%s", n->why);
         return;
     }
     if (auth_password_policy(n->password) != 0) {
@@ -292,6 +400,67 @@ void h_users_create(struct api_ctx *c)
     if (!n->display)
         n->display = n->username;
     api_offload(c, user_hash, n, user_commit);
+}
+
+struct user_patch {
+    struct api_ctx *c;
+    struct auth_user_change ch;
+};
+
+static int user_patch_job(struct store_conn *w, void *arg)
+{
+    struct user_patch *p = arg;
+    return auth_user_change_job(w, &p->ch);
+}
+
+static void user_patch_done(struct api_ctx *c, void *arg, int rc)
+{
+    struct user_patch *p = arg;
+    char target[96];
+    snprintf(target, sizeof target, "user:%s", p->ch.username);
+    if (rc == IOC_EINVAL && p->ch.field) {
+        api_error_field(c, p->ch.field, "%s", p->ch.why);
+        return;
+    }
+    if (rc == IOC_EPERM && p->ch.conflict) {
+        api_audit_async(c, c->route->info.name, target, "denied", p->ch.conflict);
+        api_error(c, 409, strcmp(p->ch.conflict, "self") == 0 ? "self_lockout" : "last_admin", "%s",
+                  p->ch.why);
+        return;
+    }
+    if (rc == IOC_ENOTFOUND) {
+        api_error(c, 404, "not_found", "No user is called %.64s.", p->ch.username);
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "user");
+        return;
+    }
+    struct store_user u = {0};
+    if (store_user_get(c->t->db, p->ch.username, &u) != 0) {
+        api_error(c, 500, "internal", "The user cannot be read back.");
+        return;
+    }
+    api_json(c, 200, user_row(&u));
+    store_user_clear(&u);
+}
+
+void h_users_update(struct api_ctx *c)
+{
+    static const char *const known[] = {"display_name", "role", "agency_code", "disabled", NULL};
+    struct user_patch *p = net_req_alloc(c->req, sizeof *p);
+    memset(p, 0, sizeof *p);
+    p->c = c;
+    p->ch.username = c->params[0];
+    p->ch.actor_user_id = c->who.user_id;
+    if (patch_fields(c, known, "username", "display_name, role, agency_code and disabled") ||
+        patch_str(c, "display_name", 200, &p->ch.display_name) ||
+        patch_str(c, "role", 32, &p->ch.role) ||
+        patch_str(c, "agency_code", 64, &p->ch.agency_code) ||
+        (p->ch.disabled = patch_disabled(c)) == -2)
+        return;
+    api_audit_fill(c, &p->ch.who, "", "", "ok");
+    api_write(c, user_patch_job, p, user_patch_done);
 }
 
 void h_users_password(struct api_ctx *c)

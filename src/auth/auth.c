@@ -173,26 +173,6 @@ int auth_scopes_grantable(int creator, const char *list, char *bad, size_t bad_s
     return 0;
 }
 
-int auth_agency_check(struct store_conn *c, char *name, const char *unit_code, const char **field)
-{
-    if (ioc_text_label(name, 300) != 0) {
-        *field = "name";
-        return IOC_EINVAL;
-    }
-    if (!unit_code || !*unit_code)
-        return 0;
-    char today[11];
-    ioc_date_today_vn(today);
-    struct store_unit u = {0};
-    int rc = store_unit_get(c, unit_code, today, &u);
-    store_unit_clear(&u);
-    if (rc == IOC_ENOTFOUND) {
-        *field = "unit_code";
-        return IOC_EINVAL;
-    }
-    return rc;
-}
-
 int auth_password_policy(const char *pw)
 {
     size_t n = pw ? strlen(pw) : 0;
@@ -291,7 +271,7 @@ int auth_session_resolve(struct store_conn *c, const char *token, int64_t now_ms
         return IOC_ENOTFOUND;
     struct store_user u = {0};
     rc = store_user_get_by_id(c, s.user_id, &u);
-    if (rc == 0 && !u.disabled) {
+    if (rc == 0 && auth_user_active(&u)) {
         fill_user(p, &u);
         snprintf(p->csrf, sizeof p->csrf, "%s", s.csrf_token);
     } else {
@@ -311,6 +291,10 @@ int auth_key_resolve(struct store_conn *c, const char *key, struct auth_principa
     struct store_apikey k = {0};
     if (store_apikey_get_by_hash(c, hash, &k) != 0)
         return IOC_ENOTFOUND;
+    if (k.agency_disabled) { /* a disabled agency's keys are refused until it is enabled */
+        store_apikey_clear(&k);
+        return IOC_ENOTFOUND;
+    }
     memset(p, 0, sizeof *p);
     p->kind = AUTH_KEY;
     p->role = AUTH_ROLE_NONE;
@@ -347,10 +331,12 @@ int auth_login_check(struct store_conn *c, struct auth_login *l)
     struct store_user u = {0};
     l->found = store_user_get(c, l->username, &u) == 0;
     int ok = auth_password_verify(l->found ? u.password_hash : dummy_hash, l->password) == 0;
-    l->rc = l->found && ok && !u.disabled ? 0 : IOC_EPERM;
+    int active = l->found && auth_user_active(&u);
+    l->rc = l->found && ok && active ? 0 : IOC_EPERM;
     l->why = l->rc == 0   ? ""
              : !l->found  ? "unknown user"
              : u.disabled ? "disabled"
+             : !active    ? "agency disabled"
                           : "wrong password";
     if (l->found) {
         l->user_id = u.id;
@@ -370,9 +356,9 @@ int auth_login_job(struct store_conn *w, void *arg)
     if (l->rc == 0) {
         /* the user may have been disabled since the check */
         struct store_user u = {0};
-        if (store_user_get_by_id(w, l->user_id, &u) != 0 || u.disabled) {
+        if (store_user_get_by_id(w, l->user_id, &u) != 0 || !auth_user_active(&u)) {
             l->rc = IOC_EPERM;
-            l->why = "disabled";
+            l->why = u.disabled ? "disabled" : "agency disabled";
         }
         store_user_clear(&u);
     }

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct store_conn;
+#include "store/store.h"
 
 /* ---- roles and scopes ------------------------------------------------------------------- */
 
@@ -59,7 +59,7 @@ int auth_scope_grantable(int creator, const char *scope);
  * it may not copied to bad (if not NULL, bad_size bytes). */
 int auth_scopes_grantable(int creator, const char *list, char *bad, size_t bad_size);
 
-/* ---- account input rules, shared by the API and iocctl ----------------------------------- */
+/* ---- account rules, shared by the API and iocctl (accounts.c) ---------------------------- */
 
 /*
  * An agency about to be created: name is trimmed in place and must pass ioc_text_label (at most
@@ -68,6 +68,75 @@ int auth_scopes_grantable(int creator, const char *list, char *bad, size_t bad_s
  * are store failures.
  */
 int auth_agency_check(struct store_conn *c, char *name, const char *unit_code, const char **field);
+
+/*
+ * Whether role (AUTH_ROLE_*) may be bound to agency_code (NULL or "" for none): staff need an
+ * agency; any role may carry one (for staff it is what they act for; for the others it only
+ * says where they work and grants nothing). When check_agency is 1 a given agency must exist
+ * and not be disabled (with check_agency 0, c is not used and may be NULL: callers check early,
+ * before a password is hashed, and again in the write job). 0, or IOC_EINVAL with a sentence in
+ * why (why_size bytes; the field is always "agency_code"); other codes are store failures.
+ */
+int auth_user_agency_check(struct store_conn *c, int role, const char *agency_code,
+                           int check_agency, char *why, size_t why_size);
+
+/* 1 if the user may sign in and use a session: not disabled, and not staff of a disabled
+ * agency. */
+int auth_user_active(const struct store_user *u);
+
+/*
+ * A change of one agency, made by auth_agency_change_job as one store job: it reads the agency,
+ * checks the change (the rules of auth_agency_check for the name and a new unit; a parent that
+ * exists and is not the agency or one below it), writes it, ends the sessions of its staff when
+ * it becomes disabled, and writes one audit row whose detail holds the changed fields before and
+ * after. Nothing changed: no write, no audit row, *changed = 0. The code never changes.
+ *
+ * Returns 0; IOC_ENOTFOUND (no such agency); IOC_EINVAL with field and why set; other codes are
+ * store failures. Any error undoes the whole job. Audit action: "agency.disable" or
+ * "agency.enable" when only disabled changed, else "agency.update"; target "agency:CODE".
+ */
+struct auth_agency_change {
+    /* in */
+    const char *code;
+    const char *name;        /* NULL: unchanged */
+    const char *parent_code; /* NULL: unchanged; "": a root agency */
+    const char *unit_code;   /* NULL: unchanged; "": bound to no unit */
+    int disabled;            /* -1: unchanged; 0 or 1 */
+    struct store_audit who;  /* actor, actor_role, agency_id, ip, request_id of the audit row */
+    /* out */
+    const char *field; /* with IOC_EINVAL: the refused field */
+    char why[200];     /* with IOC_EINVAL: a sentence saying why */
+    int changed;
+};
+int auth_agency_change_job(struct store_conn *w, void *change /* struct auth_agency_change * */);
+
+/*
+ * A change of one user, made by auth_user_change_job as one store job, like the agency change:
+ * display_name passes ioc_text_label (200 bytes); role is one auth_role_parse accepts; the
+ * result passes auth_user_agency_check (a new agency must exist and be enabled); disabling ends
+ * the user's sessions. Two refusals keep the province administrable, both IOC_EPERM with
+ * *conflict set: "self" when actor_user_id is this user and the change would disable them or take
+ * their admin role; "last_admin" when it would leave no enabled admin.
+ *
+ * Audit action: "user.disable" or "user.enable" when only disabled changed, else "user.update";
+ * target "user:NAME"; the detail never holds a password or its hash.
+ */
+struct auth_user_change {
+    /* in */
+    const char *username;
+    const char *display_name; /* NULL: unchanged */
+    const char *role;         /* NULL: unchanged */
+    const char *agency_code;  /* NULL: unchanged; "": none */
+    int disabled;             /* -1: unchanged; 0 or 1 */
+    int64_t actor_user_id;    /* the user making the change; 0 for iocctl */
+    struct store_audit who;
+    /* out */
+    const char *field;    /* with IOC_EINVAL: the refused field */
+    char why[200];        /* with IOC_EINVAL or IOC_EPERM: a sentence saying why */
+    const char *conflict; /* with IOC_EPERM: "self" or "last_admin" */
+    int changed;
+};
+int auth_user_change_job(struct store_conn *w, void *change /* struct auth_user_change * */);
 
 /* ---- passwords and tokens --------------------------------------------------------------- */
 

@@ -5,6 +5,9 @@
  * both are stored or neither. Secrets: a password is read from stdin only (never from argv,
  * where ps would show it), hashed with argon2id, and never printed or audited; a new API key is
  * printed once, alone on the last line, and only its SHA-256 is stored.
+ *
+ * The rules of a change (agency set/disable/enable, user set/disable/enable) are those of the
+ * API: the same store jobs of src/auth/accounts.c, with iocctl as the actor.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,31 @@
 #include "store/store.h"
 
 #define NAME_MAX_BYTES 200
+#define AGENCY_NAME_MAX 300
+
+/* The who of iocctl's audit rows (as cli_audit writes them). */
+static struct store_audit cli_who(void)
+{
+    struct store_audit a = {0};
+    a.actor = "iocctl";
+    a.actor_role = "admin";
+    a.ip = "local";
+    a.request_id = "";
+    return a;
+}
+
+/* Prints why a change of what (an agency or a user called name) was refused; returns 1. */
+static int change_refused(int rc, const char *what, const char *name, const char *field,
+                          const char *why)
+{
+    if (rc == IOC_ENOTFOUND)
+        fprintf(stderr, "iocctl: no %s %s\n", what, name);
+    else if ((rc == IOC_EINVAL || rc == IOC_EPERM) && *why)
+        fprintf(stderr, "iocctl: %s%s%s\n", field ? field : "", field ? ": " : "", why);
+    else
+        return cli_report(rc, what);
+    return 1;
+}
 
 /* ---- agencies --------------------------------------------------------------------------- */
 
@@ -51,17 +79,58 @@ static int agency_list(struct cli *c)
     if (cli_report(store_agencies_list(c->db, &a, &n), "agency list"))
         return 1;
     for (size_t i = 0; i < n; i++)
-        printf("%s\t%s\t%s\t%s\n", a[i].code, a[i].name, a[i].parent_code, a[i].unit_code);
+        printf("%s\t%s\t%s\t%s%s\n", a[i].code, a[i].name, a[i].parent_code, a[i].unit_code,
+               a[i].disabled ? "\tdisabled" : "");
     store_agencies_free(a, n);
+    return 0;
+}
+
+/* agency set CODE [--name] [--parent] [--unit]; agency disable|enable CODE (disabled 0 or 1). */
+static int agency_change(struct cli *c, int disabled)
+{
+    struct auth_agency_change ch = {.disabled = disabled, .who = cli_who()};
+    int missing = 0;
+    const char *name = NULL;
+    if (disabled < 0) {
+        name = cli_opt(c, "--name", &missing);
+        ch.parent_code = cli_opt(c, "--parent", &missing);
+        ch.unit_code = cli_opt(c, "--unit", &missing);
+    }
+    if (missing || cli_stray_option(c) || c->argc != 2)
+        return cli_usage(c, disabled < 0 ? "agency set takes CODE and the options shown"
+                                         : "agency disable|enable takes one CODE");
+    ch.code = c->argv[1];
+    char *text = NULL;
+    if (name && !(text = cli_text(name, AGENCY_NAME_MAX)))
+        return cli_usage(c, "--name must be UTF-8 text of at most 300 bytes");
+    ch.name = text;
+    if (cli_open(c, 1)) {
+        free(text);
+        return 1;
+    }
+    int rc = store_tx(c->db, auth_agency_change_job, &ch);
+    free(text);
+    if (rc)
+        return change_refused(rc, "agency", ch.code, ch.field, ch.why);
+    printf("agency %s %s\n", ch.code,
+           !ch.changed    ? "unchanged"
+           : disabled < 0 ? "changed"
+           : disabled     ? "disabled"
+                          : "enabled");
     return 0;
 }
 
 int cmd_agency(struct cli *c)
 {
-    if (c->argc >= 1 && strcmp(c->argv[0], "list") == 0)
+    const char *sub = c->argc >= 1 ? c->argv[0] : "";
+    if (strcmp(sub, "list") == 0)
         return agency_list(c);
-    if (c->argc < 1 || strcmp(c->argv[0], "add") != 0)
-        return cli_usage(c, "agency needs add or list");
+    if (strcmp(sub, "set") == 0)
+        return agency_change(c, -1);
+    if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
+        return agency_change(c, strcmp(sub, "disable") == 0);
+    if (strcmp(sub, "add") != 0)
+        return cli_usage(c, "agency needs add, set, disable, enable or list");
     struct agency_job j = {0};
     int missing = 0;
     j.parent = cli_opt(c, "--parent", &missing);
@@ -103,14 +172,18 @@ int cmd_agency(struct cli *c)
 
 struct user_job {
     const char *name, *display, *role, *agency, *password;
-    int disabled;
+    char why[200]; /* a refused agency */
 };
 
 static int user_add_job(struct store_conn *w, void *arg)
 {
     struct user_job *j = arg;
     char *hash = NULL;
-    int rc = auth_password_hash(j->password, &hash);
+    /* the rule of the API: staff need an agency, which must exist and be enabled */
+    int rc =
+        auth_user_agency_check(w, auth_role_parse(j->role), j->agency, 1, j->why, sizeof j->why);
+    if (rc == 0)
+        rc = auth_password_hash(j->password, &hash);
     if (rc == 0)
         rc = store_user_add(w, j->name, j->display, j->role, j->agency, hash, NULL);
     free(hash);
@@ -136,21 +209,6 @@ static int user_passwd_job(struct store_conn *w, void *arg)
     char target[96];
     snprintf(target, sizeof target, "user:%s", j->name);
     return rc ? rc : cli_audit(w, "user.password", target, "");
-}
-
-static int user_disable_job(struct store_conn *w, void *arg)
-{
-    struct user_job *j = arg;
-    struct store_user u = {0};
-    int rc = store_user_get(w, j->name, &u);
-    if (rc == 0)
-        rc = store_user_set_disabled(w, j->name, j->disabled);
-    if (rc == 0 && j->disabled)
-        rc = store_sessions_delete_user(w, u.id); /* a disabled user is signed out at once */
-    store_user_clear(&u);
-    char target[96];
-    snprintf(target, sizeof target, "user:%s", j->name);
-    return rc ? rc : cli_audit(w, j->disabled ? "user.disable" : "user.enable", target, "");
 }
 
 /* Lifts the login locks of j->name in a running iocd (see auth_user_unlock). */
@@ -193,21 +251,39 @@ static int user_list(struct cli *c)
     return 0;
 }
 
-static int user_disable(struct cli *c, int disabled)
+/* user set NAME [--role] [--agency] [--display]; user disable|enable NAME (disabled 0 or 1). */
+static int user_change(struct cli *c, int disabled)
 {
-    if (c->argc != 2 || cli_stray_option(c))
-        return cli_usage(c, "user disable|enable takes one NAME");
-    struct user_job j = {.name = c->argv[1], .disabled = disabled};
-    if (cli_open(c, 1))
+    struct auth_user_change ch = {.disabled = disabled, .who = cli_who()};
+    int missing = 0;
+    const char *display = NULL;
+    if (disabled < 0) {
+        ch.role = cli_opt(c, "--role", &missing);
+        ch.agency_code = cli_opt(c, "--agency", &missing);
+        display = cli_opt(c, "--display", &missing);
+    }
+    if (missing || cli_stray_option(c) || c->argc != 2)
+        return cli_usage(c, disabled < 0 ? "user set takes NAME and the options shown"
+                                         : "user disable|enable takes one NAME");
+    ch.username = c->argv[1];
+    char *text = NULL;
+    if (display && !(text = cli_text(display, NAME_MAX_BYTES)))
+        return cli_usage(c, "--display must be UTF-8 text of at most 200 bytes");
+    ch.display_name = text;
+    if (cli_open(c, 1)) {
+        free(text);
         return 1;
-    int rc = store_tx(c->db, user_disable_job, &j);
-    if (rc == IOC_ENOTFOUND)
-        fprintf(stderr, "iocctl: no user %s\n", j.name);
-    else if (rc)
-        return cli_report(rc, "user");
-    else
-        printf("user %s %s\n", j.name, disabled ? "disabled" : "enabled");
-    return rc ? 1 : 0;
+    }
+    int rc = store_tx(c->db, auth_user_change_job, &ch);
+    free(text);
+    if (rc)
+        return change_refused(rc, "user", ch.username, ch.field, ch.why);
+    printf("user %s %s\n", ch.username,
+           !ch.changed    ? "unchanged"
+           : disabled < 0 ? "changed"
+           : disabled     ? "disabled"
+                          : "enabled");
+    return 0;
 }
 
 static int user_unlock(struct cli *c)
@@ -248,7 +324,7 @@ static int user_write(struct cli *c, struct user_job *j, int add)
     if (rc == IOC_EEXIST)
         fprintf(stderr, "iocctl: user %s exists\n", j->name);
     else if (rc == IOC_EINVAL && add)
-        fprintf(stderr, "iocctl: no agency %s\n", j->agency ? j->agency : "");
+        fprintf(stderr, "iocctl: %s\n", *j->why ? j->why : "no such agency");
     else if (rc == IOC_ENOTFOUND)
         fprintf(stderr, "iocctl: no user %s\n", j->name);
     else if (rc)
@@ -265,13 +341,15 @@ int cmd_user(struct cli *c)
     const char *sub = c->argc >= 1 ? c->argv[0] : "";
     if (strcmp(sub, "list") == 0)
         return user_list(c);
+    if (strcmp(sub, "set") == 0)
+        return user_change(c, -1);
     if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
-        return user_disable(c, strcmp(sub, "disable") == 0);
+        return user_change(c, strcmp(sub, "disable") == 0);
     if (strcmp(sub, "unlock") == 0)
         return user_unlock(c);
     int add = strcmp(sub, "add") == 0;
     if (!add && strcmp(sub, "passwd") != 0)
-        return cli_usage(c, "user needs add, passwd, list, disable, enable or unlock");
+        return cli_usage(c, "user needs add, set, passwd, list, disable, enable or unlock");
     struct user_job j = {0};
     int missing = 0;
     if (add) {
@@ -293,7 +371,7 @@ int cmd_user(struct cli *c)
         int role = auth_role_parse(j.role);
         if (role <= AUTH_ROLE_NONE)
             return cli_usage(c, "--role must be admin, leader, operator or staff");
-        if (role == AUTH_ROLE_STAFF && !j.agency)
+        if (auth_user_agency_check(NULL, role, j.agency, 0, j.why, sizeof j.why) != 0)
             return cli_usage(c, "staff belong to an agency: give --agency CODE");
         j.role = auth_role_name(role);
         if (j.display && (!(display = cli_text(j.display, NAME_MAX_BYTES)) ||

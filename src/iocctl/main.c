@@ -34,13 +34,18 @@ static const struct command {
 } commands[] = {
     {"agency", cmd_agency,
      "  agency add CODE NAME [--parent CODE] [--unit UNITCODE]\n"
-     "  agency list                      one agency a line: code, name, parent, unit (tabs)\n"},
+     "  agency set CODE [--name NAME] [--parent CODE|''] [--unit UNITCODE|'']\n"
+     "  agency disable|enable CODE       disabled: its staff and keys are refused\n"
+     "  agency list                      one agency a line: code, name, parent, unit (tabs),\n"
+     "                                   then \"disabled\" for a disabled one\n"},
     {"user", cmd_user,
      "  user add NAME --role admin|leader|operator|staff [--agency CODE] [--display TEXT]\n"
      "           --password-stdin        (one line on stdin; staff need --agency)\n"
      "  user passwd NAME --password-stdin   (also ends the user's sessions)\n"
+     "  user set NAME [--role ROLE] [--agency CODE|''] [--display TEXT]\n"
      "  user list\n"
-     "  user disable|enable NAME\n"
+     "  user disable|enable NAME         (disabling ends the user's sessions; the last\n"
+     "                                   enabled admin is kept)\n"
      "  user unlock NAME                 lift the login locks of NAME (works while iocd runs)\n"},
     {"key", cmd_key,
      "  key create --agency CODE --scope SCOPE[,SCOPE...] [--name TEXT]\n"

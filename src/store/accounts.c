@@ -1,6 +1,10 @@
 /*
  * accounts.c — agencies, users, sessions and API keys. Secrets never reach this file in clear:
  * callers pass password hashes and token/key hashes.
+ *
+ * Only SQL and row mapping live here; the rules (who may change what, what a disabled agency
+ * means, the last admin) are in src/auth/accounts.c, which calls these functions inside one
+ * writer transaction.
  */
 #include "store/store_int.h"
 
@@ -77,7 +81,7 @@ static int one(sqlite3_stmt *s, int (*fill)(sqlite3_stmt *, void *), void *out)
 
 #define AGENCY_SQL                                                                                 \
     "SELECT a.id, a.code, a.name, coalesce(a.parent_id, 0), coalesce(p.code, ''), a.unit_code, "   \
-    "a.created_at FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id "
+    "a.created_at, a.disabled FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id "
 
 void store_agency_clear(struct store_agency *a)
 {
@@ -114,6 +118,7 @@ static int agency_fill(sqlite3_stmt *s, void *p)
     a->parent_code = store_col_dup(s, 4);
     a->unit_code = store_col_dup(s, 5);
     a->created_at = store_col_dup(s, 6);
+    a->disabled = sqlite3_column_int(s, 7);
     if (!a->code || !a->name || !a->parent_code || !a->unit_code || !a->created_at) {
         store_agency_clear(a);
         return IOC_ENOMEM;
@@ -170,11 +175,60 @@ int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t 
     return collect(s, sizeof **out, agency_fill, agency_clear_v, (void **)out, n);
 }
 
+int store_agency_set(struct store_conn *w, const struct store_agency *a)
+{
+    int64_t parent = 0;
+    int rc = agency_id(w, a->parent_code, &parent);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s;
+    rc = store_prepare(w,
+                       "UPDATE agencies SET name = ?, parent_id = ?, unit_code = ?, disabled = ? "
+                       "WHERE id = ?",
+                       &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, a->name);
+    if (parent)
+        sqlite3_bind_int64(s, 2, parent);
+    else
+        sqlite3_bind_null(s, 2);
+    store_bind_text(s, 3, a->unit_code ? a->unit_code : "");
+    sqlite3_bind_int(s, 4, a->disabled ? 1 : 0);
+    sqlite3_bind_int64(s, 5, a->id);
+    rc = store_step_done(s);
+    return rc == 0 && sqlite3_changes(w->db) == 0 ? IOC_ENOTFOUND : rc;
+}
+
+int store_agency_within(struct store_conn *c, const char *code, const char *ancestor, int *yes)
+{
+    sqlite3_stmt *s;
+    /* UNION (not UNION ALL) ends the walk even if the stored tree already had a cycle */
+    int rc = store_prepare(c,
+                           "WITH RECURSIVE up(id, parent_id) AS ("
+                           " SELECT id, parent_id FROM agencies WHERE code = ?1"
+                           " UNION SELECT a.id, a.parent_id FROM agencies a"
+                           " JOIN up ON a.id = up.parent_id) "
+                           "SELECT count(*) FROM up JOIN agencies x ON x.id = up.id "
+                           "WHERE x.code = ?2",
+                           &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, code);
+    store_bind_text(s, 2, ancestor);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *yes = sqlite3_column_int64(s, 0) > 0;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : store_rc(rc) ? store_rc(rc) : IOC_EIO;
+}
+
 /* ---- users ------------------------------------------------------------------------------ */
 
 #define USER_SQL                                                                                   \
     "SELECT u.id, u.username, u.display_name, u.role, coalesce(u.agency_id, 0), "                  \
-    "coalesce(a.code, ''), u.password_hash, u.disabled, u.created_at FROM users u "                \
+    "coalesce(a.code, ''), u.password_hash, u.disabled, u.created_at, coalesce(a.disabled, 0) "    \
+    "FROM users u "                                                                                \
     "LEFT JOIN agencies a ON a.id = u.agency_id "
 
 void store_user_clear(struct store_user *u)
@@ -217,6 +271,7 @@ static int user_fill(sqlite3_stmt *s, void *p)
     u->agency_code = store_col_dup(s, 5);
     u->password_hash = store_col_dup(s, 6);
     u->created_at = store_col_dup(s, 8);
+    u->agency_disabled = sqlite3_column_int(s, 9);
     if (!u->username || !u->display_name || !u->role || !u->agency_code || !u->password_hash ||
         !u->created_at) {
         store_user_clear(u);
@@ -316,6 +371,45 @@ int store_user_set_disabled(struct store_conn *w, const char *username, int disa
                        disabled ? 1 : 0);
 }
 
+int store_user_set(struct store_conn *w, const struct store_user *u)
+{
+    int64_t agency = 0;
+    int rc = agency_id(w, u->agency_code, &agency);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s;
+    rc = store_prepare(w,
+                       "UPDATE users SET display_name = ?, role = ?, agency_id = ?, disabled = ? "
+                       "WHERE id = ?",
+                       &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, u->display_name);
+    store_bind_text(s, 2, u->role);
+    if (agency)
+        sqlite3_bind_int64(s, 3, agency);
+    else
+        sqlite3_bind_null(s, 3);
+    sqlite3_bind_int(s, 4, u->disabled ? 1 : 0);
+    sqlite3_bind_int64(s, 5, u->id);
+    rc = store_step_done(s);
+    return rc == 0 && sqlite3_changes(w->db) == 0 ? IOC_ENOTFOUND : rc;
+}
+
+int store_users_count_enabled(struct store_conn *c, const char *role, int64_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "SELECT count(*) FROM users WHERE role = ? AND disabled = 0", &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, role);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : store_rc(rc) ? store_rc(rc) : IOC_EIO;
+}
+
 /* ---- sessions --------------------------------------------------------------------------- */
 
 void store_session_clear(struct store_session *s)
@@ -403,6 +497,20 @@ int store_sessions_delete_user(struct store_conn *w, int64_t user_id)
     return store_step_done(s);
 }
 
+int store_sessions_delete_agency(struct store_conn *w, int64_t agency_id, const char *role)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w,
+                           "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users "
+                           "WHERE agency_id = ? AND role = ?)",
+                           &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, agency_id);
+    store_bind_text(s, 2, role);
+    return store_step_done(s);
+}
+
 int store_sessions_purge(struct store_conn *w, int64_t now_ms)
 {
     sqlite3_stmt *s;
@@ -417,7 +525,8 @@ int store_sessions_purge(struct store_conn *w, int64_t now_ms)
 
 #define KEY_SQL                                                                                    \
     "SELECT k.id, k.prefix, k.key_hash, k.agency_id, a.code, k.scopes, k.name, k.created_ms, "     \
-    "k.revoked_ms, k.created_by_role FROM api_keys k JOIN agencies a ON a.id = k.agency_id "
+    "k.revoked_ms, k.created_by_role, a.disabled FROM api_keys k "                                 \
+    "JOIN agencies a ON a.id = k.agency_id "
 
 void store_apikey_clear(struct store_apikey *k)
 {
@@ -458,6 +567,7 @@ static int key_fill(sqlite3_stmt *s, void *p)
     k->scopes = store_col_dup(s, 5);
     k->name = store_col_dup(s, 6);
     k->created_by_role = store_col_dup(s, 9);
+    k->agency_disabled = sqlite3_column_int(s, 10);
     if (!k->prefix || !k->key_hash || !k->agency_code || !k->scopes || !k->name ||
         !k->created_by_role) {
         store_apikey_clear(k);

@@ -101,6 +101,11 @@ const char *const store_migrations[] = {
     "  SELECT 1 FROM audit a WHERE a.action = 'key.create' AND a.outcome = 'ok'"
     "  AND a.actor_role = 'admin' AND a.target = 'key:' || api_keys.prefix"
     "  AND abs(a.ts_ms - api_keys.created_ms) < 60000);",
+
+    /* 3: agencies can be disabled (kept for history; their staff and keys refused) */
+    "ALTER TABLE agencies ADD COLUMN disabled"
+    "  INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (disabled IN (0, 1));",
 };
 
 const int store_migrations_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -188,6 +188,7 @@ struct store_agency {
     char *parent_code; /* "" for a root */
     char *unit_code;   /* "" when not bound to a unit */
     char *created_at;  /* RFC 3339 */
+    int disabled;      /* kept for history; its staff and keys are refused (src/auth) */
 };
 void store_agency_clear(struct store_agency *a);
 void store_agencies_free(struct store_agency *a, size_t n);
@@ -197,6 +198,13 @@ int store_agency_add(struct store_conn *w, const char *code, const char *name,
 int store_agency_get(struct store_conn *c, const char *code, struct store_agency *out);
 /* Ordered by code. */
 int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t *n);
+/* Writes name, parent (by parent_code; NULL or "" for a root), unit_code and disabled of the
+ * agency with a->id; code and created_at are not changed. IOC_ENOTFOUND if no such agency,
+ * IOC_EINVAL if parent_code is unknown. No check of cycles: see store_agency_within. */
+int store_agency_set(struct store_conn *w, const struct store_agency *a);
+/* *yes = 1 if ancestor is code itself or one of its ancestors (parent, parent's parent, …),
+ * else 0 (also when code is unknown). */
+int store_agency_within(struct store_conn *c, const char *code, const char *ancestor, int *yes);
 
 /* ---- users ------------------------------------------------------------------------------ */
 
@@ -210,6 +218,7 @@ struct store_user {
     char *password_hash;
     int disabled;
     char *created_at;
+    int agency_disabled; /* 1 when its agency is disabled */
 };
 void store_user_clear(struct store_user *u);
 void store_users_free(struct store_user *a, size_t n);
@@ -222,6 +231,12 @@ int store_user_get_by_id(struct store_conn *c, int64_t id, struct store_user *ou
 int store_users_list(struct store_conn *c, struct store_user **out, size_t *n);
 int store_user_set_password(struct store_conn *w, const char *username, const char *password_hash);
 int store_user_set_disabled(struct store_conn *w, const char *username, int disabled);
+/* Writes display_name, role, agency (by agency_code; NULL or "" for none) and disabled of the
+ * user with u->id; username, password and created_at are not changed. IOC_ENOTFOUND if no such
+ * user, IOC_EINVAL if agency_code is unknown. */
+int store_user_set(struct store_conn *w, const struct store_user *u);
+/* Number of users with role that are not disabled. */
+int store_users_count_enabled(struct store_conn *c, const char *role, int64_t *n);
 
 /* ---- sessions --------------------------------------------------------------------------- */
 
@@ -244,6 +259,8 @@ int store_session_get(struct store_conn *c, const char *token_hash, int64_t now_
 int store_session_delete(struct store_conn *w, const char *token_hash);
 /* Deletes every session of a user (password change, disable). */
 int store_sessions_delete_user(struct store_conn *w, int64_t user_id);
+/* Deletes every session of the users with role bound to agency_id (an agency disabled). */
+int store_sessions_delete_agency(struct store_conn *w, int64_t agency_id, const char *role);
 int store_sessions_purge(struct store_conn *w, int64_t now_ms);
 
 /* ---- API keys --------------------------------------------------------------------------- */
@@ -260,6 +277,7 @@ struct store_apikey {
     int64_t revoked_ms;    /* 0 while valid */
     char *created_by_role; /* "admin" | "staff": who made it ("staff" for keys made before
                               this was recorded, unless the audit log showed an admin) */
+    int agency_disabled;   /* 1 when its agency is disabled */
 };
 void store_apikey_clear(struct store_apikey *k);
 void store_apikeys_free(struct store_apikey *a, size_t n);

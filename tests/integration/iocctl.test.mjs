@@ -38,7 +38,7 @@ test('agencies and users, with audit rows, while iocd runs', async () => {
   assert.equal(r.status, 1);
   r = iocctl(data, ['user', 'add', 'thu5', '--role', 'staff', '--agency', 'NO-SUCH', '--password-stdin'], 'thu-password-1\n');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /no agency NO-SUCH/);
+  assert.match(r.stderr, /No agency has code NO-SUCH/);
   r = iocctl(data, ['user', 'add', 'thu', '--role', 'leader', '--password-stdin'], 'thu-password-1\n');
   assert.equal(r.status, 1, 'a taken username');
   assert.match(r.stderr, /exists/);
@@ -244,4 +244,95 @@ test('backup and restore leave audit rows; restore refused while iocd serves the
     await srv2.stop();
     srv2.cleanup();
   }
+});
+
+test('iocctl agency set changes name, parent and unit; refuses a cycle and an unknown agency', async () => {
+  let r = iocctl(data, ['agency', 'add', 'SET-TOP', 'Trên']);
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['agency', 'add', 'SET-LOW', 'Dưới', '--parent', 'SET-TOP']);
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['agency', 'set', 'SET-LOW', '--name', ' Dưới mới ', '--parent', '', '--unit', '26068']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /agency SET-LOW changed/);
+  r = iocctl(data, ['agency', 'list']);
+  assert.ok(r.stdout.split('\n').includes('SET-LOW\tDưới mới\t\t26068'), r.stdout);
+  r = iocctl(data, ['agency', 'set', 'SET-LOW', '--parent', 'SET-TOP']);
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['agency', 'set', 'SET-TOP', '--parent', 'SET-LOW']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /parent_code: .*cycle/);
+  r = iocctl(data, ['agency', 'set', 'SET-TOP', '--unit', '99999999']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /unit_code: No administrative unit 99999999/);
+  r = iocctl(data, ['agency', 'set', 'NO-SUCH', '--name', 'x']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no agency NO-SUCH/);
+  r = iocctl(data, ['agency', 'set', 'SET-TOP', '--code', 'X']);
+  assert.equal(r.status, 2, 'the code never changes');
+  const admin = new Client(srv.url);
+  await admin.login('admin');
+  const a = await admin.get('/api/v1/audit?actor=iocctl&target=agency:SET-LOW&action=agency.update');
+  assert.equal(a.body.count, 2);
+  assert.deepEqual(JSON.parse(a.body.entries[1].detail), {
+    before: { name: 'Dưới', parent_code: 'SET-TOP', unit_code: '' },
+    after: { name: 'Dưới mới', parent_code: '', unit_code: '26068' },
+  });
+});
+
+test('iocctl agency disable refuses its staff at once; enable lets them back', async () => {
+  let r = iocctl(data, ['agency', 'add', 'DIS-AG', 'Sẽ tắt']);
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['user', 'add', 'dis-staff', '--role', 'staff', '--agency', 'DIS-AG', '--password-stdin'], 'dis-password-1\n');
+  assert.equal(r.status, 0, r.stderr);
+  const c = new Client(srv.url);
+  assert.equal((await c.login('dis-staff', 'dis-password-1')).status, 200);
+  r = iocctl(data, ['agency', 'disable', 'DIS-AG']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /agency DIS-AG disabled/);
+  assert.equal((await c.get('/api/v1/session')).status, 401);
+  assert.equal((await new Client(srv.url).login('dis-staff', 'dis-password-1')).status, 401);
+  r = iocctl(data, ['agency', 'list']);
+  assert.match(r.stdout, /^DIS-AG\tSẽ tắt\t\t\tdisabled$/m);
+  r = iocctl(data, ['user', 'add', 'dis-2', '--role', 'staff', '--agency', 'DIS-AG', '--password-stdin'], 'dis-password-1\n');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /disabled/);
+  r = iocctl(data, ['agency', 'enable', 'DIS-AG']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((await new Client(srv.url).login('dis-staff', 'dis-password-1')).status, 200);
+});
+
+test('iocctl user set changes role, agency and display name; staff need an agency', async () => {
+  let r = iocctl(data, ['user', 'add', 'set-op', '--role', 'operator', '--password-stdin'], 'set-password-1\n');
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['user', 'set', 'set-op', '--role', 'staff']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /agency_code: Agency staff must belong to an agency/);
+  r = iocctl(data, ['user', 'set', 'set-op', '--role', 'staff', '--agency', 'UBND-75', '--display', 'Cán bộ mới']);
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['user', 'list']);
+  assert.match(r.stdout, /^set-op\tstaff\tUBND-75\tCán bộ mới$/m);
+  r = iocctl(data, ['user', 'set', 'set-op', '--role', 'emperor']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /role: /);
+  r = iocctl(data, ['user', 'set', 'nobody', '--display', 'x']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no user nobody/);
+});
+
+test('iocctl user disable and user set keep the last enabled admin', async () => {
+  let r = iocctl(data, ['user', 'list']);
+  const admins = r.stdout.split('\n').filter((l) => l.split('\t')[1] === 'admin' && !l.endsWith('\tdisabled'));
+  assert.deepEqual(admins.map((l) => l.split('\t')[0]), ['admin']);
+  r = iocctl(data, ['user', 'disable', 'admin']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /last enabled admin/);
+  r = iocctl(data, ['user', 'set', 'admin', '--role', 'leader']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /last enabled admin/);
+  r = iocctl(data, ['user', 'add', 'admin2', '--role', 'admin', '--password-stdin'], 'admin2-password-1\n');
+  assert.equal(r.status, 0, r.stderr);
+  r = iocctl(data, ['user', 'disable', 'admin2']);
+  assert.equal(r.status, 0, 'not the last one');
+  r = iocctl(data, ['user', 'enable', 'admin2']);
+  assert.equal(r.status, 0);
 });

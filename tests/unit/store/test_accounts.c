@@ -1,0 +1,268 @@
+/* Unit tests for src/store/accounts.c: changing agencies and users, the agency tree walk, counts
+ * and session ends used by the account rules. One behaviour per test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/base.h"
+#include "helpers/tmpdir.h"
+#include "store/store.h"
+
+/* A new directory for each test, under one temporary directory (test_tmpdir makes at most
+ * 16). */
+static const char *fresh_dir(void)
+{
+    static const char *base;
+    static int n;
+    static char dir[64];
+    if (!base)
+        base = test_tmpdir();
+    snprintf(dir, sizeof dir, "%s/%d", base, n++);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    return dir;
+}
+
+static struct store *st;
+static struct store_conn *db;
+
+/* A database with agencies ROOT > MID > LEAF and OTHER, users ann (admin), bob (staff of LEAF),
+ * cat (operator of LEAF), each with one session. */
+static int setup(void **state)
+{
+    (void)state;
+    assert_int_equal(store_open(fresh_dir(), &st), 0);
+    assert_int_equal(store_conn_open(st, 0, &db), 0);
+    assert_int_equal(store_agency_add(db, "ROOT", "Root", NULL, NULL, NULL), 0);
+    assert_int_equal(store_agency_add(db, "MID", "Mid", "ROOT", NULL, NULL), 0);
+    assert_int_equal(store_agency_add(db, "LEAF", "Leaf", "MID", "75", NULL), 0);
+    assert_int_equal(store_agency_add(db, "OTHER", "Other", NULL, NULL, NULL), 0);
+    int64_t id[3];
+    assert_int_equal(store_user_add(db, "ann", "Ann", "admin", NULL, "h-ann", &id[0]), 0);
+    assert_int_equal(store_user_add(db, "bob", "Bob", "staff", "LEAF", "h-bob", &id[1]), 0);
+    assert_int_equal(store_user_add(db, "cat", "Cat", "operator", "LEAF", "h-cat", &id[2]), 0);
+    const char *tokens[] = {"t-ann", "t-bob", "t-cat"};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(store_session_add(db, id[i], tokens[i], "csrf", 0, 1000000, ""), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    store_conn_close(db);
+    store_close(st);
+    return 0;
+}
+
+static int session_exists(const char *token)
+{
+    struct store_session s = {0};
+    int rc = store_session_get(db, token, 1, &s);
+    store_session_clear(&s);
+    return rc == 0;
+}
+
+static void test_store_agency_new_is_enabled(void **state)
+{
+    (void)state;
+    struct store_agency a = {0};
+    assert_int_equal(store_agency_get(db, "LEAF", &a), 0);
+    assert_int_equal(a.disabled, 0);
+    store_agency_clear(&a);
+}
+
+static void test_store_agency_set_writes_every_field_but_code(void **state)
+{
+    (void)state;
+    struct store_agency a = {0};
+    assert_int_equal(store_agency_get(db, "LEAF", &a), 0);
+    struct store_agency b = a;
+    b.name = "Leaf renamed";
+    b.parent_code = "OTHER";
+    b.unit_code = "";
+    b.disabled = 1;
+    assert_int_equal(store_agency_set(db, &b), 0);
+    struct store_agency c = {0};
+    assert_int_equal(store_agency_get(db, "LEAF", &c), 0);
+    assert_string_equal(c.name, "Leaf renamed");
+    assert_string_equal(c.parent_code, "OTHER");
+    assert_string_equal(c.unit_code, "");
+    assert_int_equal(c.disabled, 1);
+    assert_string_equal(c.created_at, a.created_at);
+    store_agency_clear(&c);
+    store_agency_clear(&a);
+}
+
+static void test_store_agency_set_empty_parent_makes_a_root(void **state)
+{
+    (void)state;
+    struct store_agency a = {0};
+    assert_int_equal(store_agency_get(db, "MID", &a), 0);
+    struct store_agency b = a;
+    b.parent_code = "";
+    assert_int_equal(store_agency_set(db, &b), 0);
+    store_agency_clear(&a);
+    assert_int_equal(store_agency_get(db, "MID", &a), 0);
+    assert_int_equal(a.parent_id, 0);
+    assert_string_equal(a.parent_code, "");
+    store_agency_clear(&a);
+}
+
+static void test_store_agency_set_unknown_parent_is_einval(void **state)
+{
+    (void)state;
+    struct store_agency a = {0};
+    assert_int_equal(store_agency_get(db, "MID", &a), 0);
+    struct store_agency b = a;
+    b.parent_code = "NOPE";
+    assert_int_equal(store_agency_set(db, &b), IOC_EINVAL);
+    store_agency_clear(&a);
+}
+
+static void test_store_agency_set_unknown_id_is_enotfound(void **state)
+{
+    (void)state;
+    struct store_agency b = {.id = 999, .name = "x", .parent_code = "", .unit_code = ""};
+    assert_int_equal(store_agency_set(db, &b), IOC_ENOTFOUND);
+}
+
+static void test_store_agency_within_finds_self_and_ancestors(void **state)
+{
+    (void)state;
+    int yes = -1;
+    assert_int_equal(store_agency_within(db, "LEAF", "LEAF", &yes), 0);
+    assert_int_equal(yes, 1);
+    assert_int_equal(store_agency_within(db, "LEAF", "MID", &yes), 0);
+    assert_int_equal(yes, 1);
+    assert_int_equal(store_agency_within(db, "LEAF", "ROOT", &yes), 0);
+    assert_int_equal(yes, 1);
+    assert_int_equal(store_agency_within(db, "ROOT", "LEAF", &yes), 0);
+    assert_int_equal(yes, 0);
+    assert_int_equal(store_agency_within(db, "LEAF", "OTHER", &yes), 0);
+    assert_int_equal(yes, 0);
+    assert_int_equal(store_agency_within(db, "NOPE", "ROOT", &yes), 0);
+    assert_int_equal(yes, 0);
+}
+
+static void test_store_agency_disabled_shows_on_users_and_keys(void **state)
+{
+    (void)state;
+    int64_t kid = 0;
+    assert_int_equal(store_apikey_add(db, "p1", "kh1", "LEAF", "read:units", "", "admin", 1, &kid),
+                     0);
+    struct store_agency a = {0};
+    assert_int_equal(store_agency_get(db, "LEAF", &a), 0);
+    struct store_agency b = a;
+    b.disabled = 1;
+    assert_int_equal(store_agency_set(db, &b), 0);
+    store_agency_clear(&a);
+    struct store_user u = {0};
+    assert_int_equal(store_user_get(db, "bob", &u), 0);
+    assert_int_equal(u.agency_disabled, 1);
+    assert_int_equal(u.disabled, 0);
+    store_user_clear(&u);
+    assert_int_equal(store_user_get(db, "ann", &u), 0);
+    assert_int_equal(u.agency_disabled, 0);
+    store_user_clear(&u);
+    struct store_apikey k = {0};
+    assert_int_equal(store_apikey_get_by_hash(db, "kh1", &k), 0);
+    assert_int_equal(k.agency_disabled, 1);
+    store_apikey_clear(&k);
+}
+
+static void test_store_user_set_writes_fields_not_password(void **state)
+{
+    (void)state;
+    struct store_user u = {0};
+    assert_int_equal(store_user_get(db, "cat", &u), 0);
+    struct store_user v = u;
+    v.display_name = "Cát";
+    v.role = "leader";
+    v.agency_code = "";
+    v.disabled = 1;
+    assert_int_equal(store_user_set(db, &v), 0);
+    store_user_clear(&u);
+    assert_int_equal(store_user_get(db, "cat", &u), 0);
+    assert_string_equal(u.display_name, "Cát");
+    assert_string_equal(u.role, "leader");
+    assert_string_equal(u.agency_code, "");
+    assert_int_equal(u.agency_id, 0);
+    assert_int_equal(u.disabled, 1);
+    assert_string_equal(u.password_hash, "h-cat");
+    store_user_clear(&u);
+}
+
+static void test_store_user_set_unknown_agency_is_einval(void **state)
+{
+    (void)state;
+    struct store_user u = {0};
+    assert_int_equal(store_user_get(db, "cat", &u), 0);
+    struct store_user v = u;
+    v.agency_code = "NOPE";
+    assert_int_equal(store_user_set(db, &v), IOC_EINVAL);
+    store_user_clear(&u);
+}
+
+static void test_store_user_set_bad_role_is_refused_by_the_schema(void **state)
+{
+    (void)state;
+    struct store_user u = {0};
+    assert_int_equal(store_user_get(db, "cat", &u), 0);
+    struct store_user v = u;
+    v.role = "emperor";
+    assert_int_not_equal(store_user_set(db, &v), 0);
+    store_user_clear(&u);
+}
+
+static void test_store_users_count_enabled_skips_disabled(void **state)
+{
+    (void)state;
+    int64_t n = -1;
+    assert_int_equal(store_users_count_enabled(db, "admin", &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_user_add(db, "dan", "Dan", "admin", NULL, "h", NULL), 0);
+    assert_int_equal(store_users_count_enabled(db, "admin", &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_user_set_disabled(db, "dan", 1), 0);
+    assert_int_equal(store_users_count_enabled(db, "admin", &n), 0);
+    assert_int_equal(n, 1);
+}
+
+static void test_store_sessions_delete_agency_ends_only_that_role(void **state)
+{
+    (void)state;
+    struct store_agency a = {0};
+    assert_int_equal(store_agency_get(db, "LEAF", &a), 0);
+    assert_int_equal(store_sessions_delete_agency(db, a.id, "staff"), 0);
+    store_agency_clear(&a);
+    assert_false(session_exists("t-bob"));
+    assert_true(session_exists("t-cat")); /* an operator of the agency keeps it */
+    assert_true(session_exists("t-ann"));
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_store_agency_new_is_enabled),
+        T(test_store_agency_set_writes_every_field_but_code),
+        T(test_store_agency_set_empty_parent_makes_a_root),
+        T(test_store_agency_set_unknown_parent_is_einval),
+        T(test_store_agency_set_unknown_id_is_enotfound),
+        T(test_store_agency_within_finds_self_and_ancestors),
+        T(test_store_agency_disabled_shows_on_users_and_keys),
+        T(test_store_user_set_writes_fields_not_password),
+        T(test_store_user_set_unknown_agency_is_einval),
+        T(test_store_user_set_bad_role_is_refused_by_the_schema),
+        T(test_store_users_count_enabled_skips_disabled),
+        T(test_store_sessions_delete_agency_ends_only_that_role),
+    };
+#undef T
+    return cmocka_run_group_tests_name("store accounts", tests, NULL, NULL);
+}
