@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -284,6 +285,7 @@ static int wants_help(const struct cli *c)
 int main(int argc, char **argv)
 {
     struct cli c = {0};
+    umask(077); /* what iocctl creates (database, backups, exports) is private to its user */
     c.data = getenv("IOC_DATA") && *getenv("IOC_DATA") ? getenv("IOC_DATA") : "./data-run";
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

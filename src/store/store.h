@@ -42,7 +42,8 @@ struct store_conn;
  * directory must exist.
  */
 int store_open(const char *data_dir, struct store **out);
-/* Stops the writer if running (draining its queue) and closes. NULL is fine. */
+/* Stops the writer if running (draining its queue, then checkpointing, see store_writer_stop)
+ * and closes. NULL is fine. */
 void store_close(struct store *st);
 /* Highest migration this build knows. */
 int store_schema_version_latest(void);
@@ -70,9 +71,17 @@ void store_stats_get(struct store *st, struct store_stats *out);
  * directory. */
 int store_claim(struct store *st);
 
-/* Online, consistent copy of the live database to dest (sqlite3 backup API); dest is written
- * as dest.tmp, fsynced and renamed. Works while iocd writes. */
+/* Online, consistent copy of the live database to dest: every page is copied in one read
+ * transaction (one sqlite3_backup_step(-1)), so it is the database as of the moment the copy
+ * began, and writes by other connections neither restart nor block it; its duration is that
+ * of one sequential copy. dest is written as dest.tmp (mode 0600), fsynced, renamed, and its
+ * directory fsynced. Works while iocd writes. */
 int store_backup(struct store_conn *c, const char *dest);
+/* Copies the WAL into ioc.db and truncates it to zero bytes (checkpoint TRUNCATE). Waits at
+ * most wait_ms (0: not at all) for another writer and for readers still on an older snapshot;
+ * if they remain, copies what it can and returns IOC_EBUSY (the WAL keeps its size; try again
+ * later). Not inside a transaction of w. The writer thread calls it when idle and at stop. */
+int store_wal_checkpoint(struct store_conn *w, int wait_ms);
 /* Replaces DATA_DIR/ioc.db by src after checking src is an ioc database that passes
  * integrity_check and whose schema is not newer than this build. iocd must not be running
  * (IOC_EBUSY if the database is locked by another process). The old file is kept as
@@ -306,5 +315,6 @@ struct store_audit_query {
 /* Newest first. */
 int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
                      struct store_audit **out, size_t *n);
+
 
 #endif
