@@ -316,5 +316,25 @@ struct store_audit_query {
 int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
                      struct store_audit **out, size_t *n);
 
+/* Called once per row; the row and its strings are valid only during the call. Non-zero stops. */
+typedef int (*store_audit_cb)(void *ctx, const struct store_audit *row);
+/* What store_audit_each went through: how many rows, and the largest id (0 if none). */
+struct store_audit_span {
+    int64_t rows;
+    int64_t max_id;
+};
+/* Calls cb for every row with since_ms <= ts_ms < until_ms (0: no bound), oldest first (by
+ * id), all from one snapshot (a single statement: its read transaction lasts the whole walk,
+ * so a slow cb keeps the WAL from being reset meanwhile). A non-zero return from cb stops the
+ * walk and is returned. *span (may be NULL) is written when every row was passed to cb. */
+int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, store_audit_cb cb,
+                     void *ctx, struct store_audit_span *span);
+/* Retention: deletes the rows with ts_ms < before_ms that a walk of store_audit_each(…, 0,
+ * before_ms, …) passed to its callback (span: that walk's result; rows newer than span->max_id
+ * are kept). IOC_EBUSY, deleting nothing, if more rows match than the walk saw. span NULL
+ * deletes every row older than before_ms (no export). *n (may be NULL) the rows deleted. Run it
+ * in a write transaction together with the audit row that records the prune. */
+int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct store_audit_span *span,
+                      int64_t *n);
 
 #endif
