@@ -29,7 +29,8 @@
 #include "iocctl/iocctl_int.h"
 #include "store/store.h"
 
-struct export {
+struct export
+{
     const char *path;
     char tmp[4200];
     FILE *f;
@@ -67,8 +68,8 @@ static int export_row(void *ctx, const struct store_audit *r)
                           (json_int_t)r->id, "time", ts, "actor", r->actor, "role", r->actor_role,
                           "action", r->action, "target", r->target, "ip", r->ip, "outcome",
                           r->outcome, "request_id", r->request_id, "detail", r->detail);
-    int rc = o && json_dumpf(o, ex->f, JSON_COMPACT) == 0 && fputc('\n', ex->f) != EOF ? 0
-                                                                                      : IOC_EIO;
+    int rc =
+        o && json_dumpf(o, ex->f, JSON_COMPACT) == 0 && fputc('\n', ex->f) != EOF ? 0 : IOC_EIO;
     json_decref(o);
     return rc;
 }
