@@ -163,7 +163,11 @@ int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *ou
 int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out, size_t *n);
 
 /* Calls cb for each unit with geometry matching level (NULL any) and in force at `at` (NULL:
- * every version), ordered by code. A non-zero return from cb stops and is returned. */
+ * every version), ordered by code. A non-zero return from cb stops and is returned. The rows
+ * are read in batches (64 rows or 16 MB of geometry), each in its own short read transaction,
+ * and cb runs between them with no transaction open: a slow cb (an index build, a large render)
+ * never pins the WAL. So a walk that overlaps a unit import may see some units as before it and
+ * some as after it (callers that cache the result key it by units_generation). */
 typedef int (*store_unit_geom_cb)(void *ctx, const struct store_unit *u, const char *geometry_json,
                                   size_t len);
 int store_units_each_geometry(struct store_conn *c, const char *level, const char *at,

@@ -1,5 +1,6 @@
 /* Unit tests for src/store: the WAL (checkpoints by hand, when the writer is idle and at stop),
- * backups as one snapshot while another connection writes, and the modes of the files. */
+ * backups as one snapshot while another connection writes, the modes of the files, and a walk
+ * over geometries that keeps no read transaction open while its callback runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -262,6 +263,76 @@ static void test_files_are_private_whatever_the_umask(void **state)
     umask(old);
 }
 
+struct walk {
+    struct store_conn *w;
+    int n, sorted, checkpoints_ok;
+    char last[64];
+};
+
+static int walk_cb(void *ctx, const struct store_unit *u, const char *json, size_t len)
+{
+    struct walk *k = ctx;
+    if (strcmp(u->code, k->last) <= 0)
+        k->sorted = 0;
+    snprintf(k->last, sizeof k->last, "%s", u->code);
+    assert_int_equal(strlen(json), len);
+    /* another connection commits and checkpoints: nothing of the walk may pin the WAL */
+    char code[32];
+    snprintf(code, sizeof code, "WALK-%d", k->n);
+    assert_int_equal(store_agency_add(k->w, code, "x", NULL, NULL, NULL), 0);
+    k->checkpoints_ok += store_wal_checkpoint(k->w, 0) == 0;
+    k->n++;
+    return 0;
+}
+
+static int put_units(struct store_conn *w, void *arg)
+{
+    (void)arg;
+    const char *geom = "{\"type\":\"Point\",\"coordinates\":[106.8,10.9]}";
+    for (int i = 0; i < 150; i++) {
+        char code[16], name[32];
+        snprintf(code, sizeof code, "%05d", 30000 + i);
+        snprintf(name, sizeof name, "Xã %d", i);
+        struct store_unit u = {0};
+        u.code = code;
+        u.level = "commune";
+        u.type = "Xã";
+        u.name = name;
+        u.full_name = name;
+        u.name_en = "";
+        u.parent_code = "";
+        u.valid_from = "2025-07-01";
+        u.valid_to = "";
+        u.has_geometry = 1;
+        int rc = store_unit_put(w, &u, geom, NULL);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void test_geometry_walk_holds_no_transaction_during_callbacks(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir();
+    struct store *st;
+    struct store_conn *rd, *w;
+    assert_int_equal(store_open(dir, &st), 0);
+    assert_int_equal(store_conn_open(st, 1, &rd), 0);
+    assert_int_equal(store_conn_open(st, 0, &w), 0);
+    assert_int_equal(store_tx(w, put_units, NULL), 0);
+    struct walk k = {w, 0, 1, 0, ""};
+    assert_int_equal(store_units_each_geometry(rd, "commune", "2026-01-01", walk_cb, &k), 0);
+    assert_int_equal(k.n, 150); /* every unit once, across batches, in code order */
+    assert_true(k.sorted);
+    /* only at the first row of each batch may the walk's own read still be settling; most
+     * checkpoints must succeed (with one read transaction for the whole walk, none would) */
+    assert_true(k.checkpoints_ok >= 140);
+    store_conn_close(w);
+    store_conn_close(rd);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_writer_stop_truncates_the_wal),
         cmocka_unit_test(test_backup_finishes_while_another_connection_commits),
         cmocka_unit_test(test_files_are_private_whatever_the_umask),
+        cmocka_unit_test(test_geometry_walk_holds_no_transaction_during_callbacks),
     };
     return cmocka_run_group_tests_name("store_wal", tests, NULL, NULL);
 }
