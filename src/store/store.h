@@ -16,6 +16,12 @@
  *   journal_mode=WAL with synchronous=FULL: a done callback with rc 0 means the write survives
  *   kill -9 and a power cut.
  *
+ * The WAL
+ *   A read transaction lasts one statement (functions that walk many rows with a callback say
+ *   how they read); a reader holding an old snapshot is what makes a WAL grow. journal_size_limit
+ *   cuts a reset WAL back to 4 MB, and the writer thread checkpoints it to zero bytes when idle
+ *   and at stop (store_wal_checkpoint). Files the store creates are mode 0600.
+ *
  * Memory
  *   Functions that return structs or arrays allocate them; free them with the matching
  *   store_*_free function. Strings inside are owned by the struct. Out-parameters are written
