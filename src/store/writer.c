@@ -83,10 +83,12 @@ static void wait_for_work(struct store *st)
         int timed_out = 0;
         while (!st->head && !st->stopping && !timed_out)
             timed_out = pthread_cond_timedwait(&st->wake, &st->lock, &deadline) != 0;
-        if (!timed_out || store_wal_bytes(st) == 0)
+        if (!timed_out)
             continue;
+        /* the stat and the checkpoint run without st->lock: submitters never wait on them */
         pthread_mutex_unlock(&st->lock);
-        store_wal_checkpoint(st->wconn, 0);
+        if (store_wal_bytes(st) > 0)
+            store_wal_checkpoint(st->wconn, 0);
         pthread_mutex_lock(&st->lock);
     }
 }

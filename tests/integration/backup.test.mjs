@@ -113,7 +113,7 @@ test('a long reader makes the WAL grow; once it ends and writes stop the WAL shr
   const w2 = await writers(srv.url, 4, 'WAL2');
   await sleep(500);
   await w2.done();
-  assert.equal((await srv.stop()).code, 0);
+  assert.equal((await srv.stop()).code, 0, srv.stderr);
   assert.ok(walSize(data) < 4 * 1048576, `WAL ${walSize(data)} bytes after a clean stop`);
   const list = iocctl(data, ['agency', 'list']);
   for (const code of [...w.acked.slice(-3), ...w2.acked.slice(-3)]) assert.ok(list.stdout.includes(`${code}\t`), code);
@@ -134,7 +134,7 @@ test('the WAL a long reader grew is truncated at a clean stop even without an id
   // stop while the writers still run: no idle period comes before the stop
   const stopped = srv.stop();
   await w.done();
-  assert.equal((await stopped).code, 0);
+  assert.equal((await stopped).code, 0, srv.stderr);
   assert.ok(grown > 4 * 1048576, `the WAL grew (${grown} bytes)`);
   assert.ok(walSize(data) < 4 * 1048576, `WAL ${walSize(data)} bytes after a clean stop (was ${grown})`);
   srv.cleanup();
