@@ -52,5 +52,6 @@ int cmd_user(struct cli *c);
 int cmd_key(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_seed(struct cli *c);
+int cmd_audit(struct cli *c);
 
 #endif

@@ -6,7 +6,8 @@
  *
  * This file: the command line (global options, the command table, per-command usage), the
  * helpers the command files share (iocctl_int.h), and the commands about the database as a
- * whole (backup, restore, check). accounts.c has agency, user and key; units.c import and seed.
+ * whole (backup, restore, check). accounts.c has agency, user and key; units.c import and seed;
+ * audit.c audit export and prune.
  *
  * Invariants: a command opens the database (cli_open) only after its arguments were checked, so
  * a usage error touches nothing on disk; commands that only read (lists, check, backup) refuse a
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -65,6 +67,13 @@ static const struct command {
     {"restore", cmd_restore,
      "  restore FILE                     replaces the database (refused while iocd runs)\n"},
     {"check", cmd_check, "  check                            integrity check; prints ok\n"},
+    {"audit", cmd_audit,
+     "  audit export --out FILE [--since T] [--until T]\n"
+     "                                   rows with since <= time < until as JSON lines\n"
+     "  audit prune --before T --export FILE   exports the rows older than T to FILE, then\n"
+     "                                   deletes them (--no-export instead: delete unsaved)\n"
+     "                                   T: YYYY-MM-DD (00:00 UTC+7) or RFC 3339; FILE must not\n"
+     "                                   exist\n"},
 };
 
 static void print_usage(FILE *f)
@@ -290,6 +299,7 @@ static int wants_help(const struct cli *c)
 int main(int argc, char **argv)
 {
     struct cli c = {0};
+    umask(077); /* what iocctl creates (database, backups, exports) is private to its user */
     c.data = getenv("IOC_DATA") && *getenv("IOC_DATA") ? getenv("IOC_DATA") : "./data-run";
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

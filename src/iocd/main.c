@@ -4,7 +4,9 @@
  *
  * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
  * server.shutdown_timeout_s); drain and stop the storage writer, so every acknowledged write is
- * committed; close the database; exit 0.
+ * committed, then checkpoint the WAL to zero bytes; close the database; exit 0.
+ *
+ * Everything iocd creates is private: umask 077 (files 0600, directories 0700).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "api/api.h"
 #include "base/base.h"
@@ -199,6 +202,9 @@ int main(int argc, char **argv)
     struct flags f;
     struct ioc_config cfg;
     char err[512];
+    /* files and directories iocd creates under the data directory (database, WAL, access log,
+     * demo accounts) are private to its user; the store also sets 0600 explicitly */
+    umask(077);
     if (parse_flags(argc, argv, &f) != 0)
         return 2;
     if (config_defaults(&cfg) != 0 || config_load(&cfg, f.config, err, sizeof err) != 0 ||

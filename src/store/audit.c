@@ -1,4 +1,10 @@
-/* audit.c — the audit log: one row per state change or refused attempt; newest first. */
+/*
+ * audit.c — the audit log: one row per state change or refused attempt; newest first.
+ *
+ * Retention: rows are removed only by store_audit_prune, which deletes rows older than a time
+ * and not newer (by id) than the last row the caller has exported, so a row that was not in
+ * the export is never deleted (iocctl audit prune exports first, then prunes).
+ */
 #include "store/store_int.h"
 
 #include <stdlib.h>
@@ -49,14 +55,95 @@ int store_audit_add(struct store_conn *w, const struct store_audit *a)
     return store_step_done(s);
 }
 
+#define AUDIT_COLUMNS                                                                              \
+    "id, ts_ms, actor, actor_role, agency_id, action, target, ip, outcome, request_id, detail"
+
+/* Fills r from a row of AUDIT_COLUMNS; IOC_ENOMEM (r partly filled, clear it) if a copy fails. */
+static int read_row(sqlite3_stmt *s, struct store_audit *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(s, 0);
+    r->ts_ms = sqlite3_column_int64(s, 1);
+    r->agency_id = sqlite3_column_int64(s, 4);
+    char **str[] = {&r->actor, &r->actor_role, NULL,           &r->action, &r->target,
+                    &r->ip,    &r->outcome,    &r->request_id, &r->detail};
+    int rc = 0;
+    for (int i = 0; i < 9; i++)
+        if (str[i] && !(*str[i] = store_col_dup(s, 2 + i)))
+            rc = IOC_ENOMEM;
+    return rc;
+}
+
+int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, store_audit_cb cb,
+                     void *ctx, struct store_audit_span *span)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c,
+                           "SELECT " AUDIT_COLUMNS " FROM audit WHERE (?1 = 0 OR ts_ms >= ?1) "
+                           "AND (?2 = 0 OR ts_ms < ?2) ORDER BY id",
+                           &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, since_ms);
+    sqlite3_bind_int64(s, 2, until_ms);
+    struct store_audit_span sp = {0, 0};
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_audit r;
+        rc = read_row(s, &r);
+        if (rc == 0)
+            rc = cb(ctx, &r);
+        if (rc == 0) {
+            sp.rows++;
+            sp.max_id = r.id;
+        }
+        store_audit_clear(&r);
+        if (rc)
+            break;
+    }
+    sqlite3_finalize(s);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_rc(step) ? store_rc(step) : IOC_EIO;
+    if (rc == 0 && span)
+        *span = sp;
+    return rc;
+}
+
+int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct store_audit_span *sp,
+                      int64_t *n)
+{
+    int64_t max_id = sp ? sp->max_id : INT64_MAX;
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "SELECT count(*) FROM audit WHERE ts_ms < ? AND id <= ?", &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, before_ms);
+    sqlite3_bind_int64(s, 2, max_id);
+    int64_t count = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (count < 0)
+        return IOC_EIO;
+    /* more matching rows than were exported: some were never seen by the export */
+    if (sp && count > sp->rows)
+        return IOC_EBUSY;
+    rc = store_prepare(w, "DELETE FROM audit WHERE ts_ms < ? AND id <= ?", &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, before_ms);
+    sqlite3_bind_int64(s, 2, max_id);
+    rc = store_step_done(s);
+    if (rc == 0 && n)
+        *n = count;
+    return rc;
+}
+
 int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
                      struct store_audit **out, size_t *n)
 {
     sqlite3_stmt *s;
     int rc = store_prepare(
         c,
-        "SELECT id, ts_ms, actor, actor_role, agency_id, action, target, ip, outcome, "
-        "request_id, detail FROM audit WHERE (?1 IS NULL OR actor = ?1) "
+        "SELECT " AUDIT_COLUMNS " FROM audit WHERE (?1 IS NULL OR actor = ?1) "
         "AND (?2 IS NULL OR action = ?2 OR (substr(?2, -1) = '*' AND "
         "substr(action, 1, length(?2) - 1) = substr(?2, 1, length(?2) - 1))) "
         "AND (?3 IS NULL OR outcome = ?3) AND (?4 IS NULL OR target = ?4) "
@@ -86,17 +173,7 @@ int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
                 break;
             a = b;
         }
-        struct store_audit *r = &a[len];
-        memset(r, 0, sizeof *r);
-        r->id = sqlite3_column_int64(s, 0);
-        r->ts_ms = sqlite3_column_int64(s, 1);
-        r->agency_id = sqlite3_column_int64(s, 4);
-        char **str[] = {&r->actor, &r->actor_role, NULL,           &r->action, &r->target,
-                        &r->ip,    &r->outcome,    &r->request_id, &r->detail};
-        int bad = 0;
-        for (int i = 0; i < 9; i++)
-            if (str[i] && !(*str[i] = store_col_dup(s, 2 + i)))
-                bad = 1;
+        int bad = read_row(s, &a[len]);
         len++;
         if (bad)
             break;

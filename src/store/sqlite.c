@@ -1,10 +1,22 @@
 /*
  * sqlite.c — opening ioc.db, connections, migrations, metadata, transactions, integrity,
- * backup and restore: the SQLite-specific ground the other store files stand on.
+ * checkpoints, backup and restore: the SQLite-specific ground the other store files stand on.
  *
  * Every connection: WAL journal, synchronous=FULL (a commit is on disk before it returns),
- * foreign keys on, a busy timeout of STORE_BUSY_MS. SQLite result codes become IOC_E* here
- * (store_rc) and nowhere else.
+ * foreign keys on, a busy timeout of STORE_BUSY_MS; read-write connections also set
+ * journal_size_limit (STORE_WAL_LIMIT_BYTES), so a WAL that grew while a reader held an old
+ * snapshot is cut back to that size the next time it is reset. SQLite result codes become
+ * IOC_E* here (store_rc) and nowhere else.
+ *
+ * Invariants
+ *   1. Every file the store creates (ioc.db and so its -wal, -shm and -journal files, which
+ *      SQLite creates with the database's mode; backups and their .tmp) is mode 0600, set with
+ *      an explicit open mode and fchmod, whatever the process umask.
+ *   2. A backup is one sqlite3_backup_step(-1): the whole copy is read in one read transaction,
+ *      so it is a consistent snapshot and commits by other connections cannot restart it; it
+ *      finishes in the time of one sequential copy however many writers run.
+ *   3. A read transaction of the store lasts one statement (every function prepares, steps and
+ *      finalizes); no function leaves a statement open or a BEGIN pending on a read connection.
  */
 #include "store/store_int.h"
 
@@ -106,9 +118,11 @@ int store_open_conn(struct store *st, int readonly, struct store_conn **out)
     }
     sqlite3_busy_timeout(c->db, STORE_BUSY_MS);
     sqlite3_extended_result_codes(c->db, 1);
-    rc = store_exec(c, readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-                                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                  "PRAGMA foreign_keys=ON;");
+    rc =
+        store_exec(c, readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                               : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                 "PRAGMA foreign_keys=ON; "
+                                 "PRAGMA journal_size_limit=" STORE_STR(STORE_WAL_LIMIT_BYTES) ";");
     if (rc) {
         sqlite3_close(c->db);
         free(c);
@@ -198,6 +212,33 @@ static int migrate(struct store_conn *c)
     return 0;
 }
 
+/* Makes path (created empty if create and missing; SQLite accepts an empty file as a new
+ * database) and its existing -wal, -shm and -journal files mode 0600; files from an older
+ * install that were 0644 are tightened. SQLite creates those side files with the mode of the
+ * database file, so new ones follow it. */
+static int private_files(const char *path, int create)
+{
+    static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < IOC_ARRAY_LEN(side); i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s%s", path, side[i]);
+        int fd =
+            open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (i == 0 && create ? O_CREAT : 0), 0600);
+        if (fd < 0) {
+            if (errno == ENOENT && (i > 0 || !create))
+                continue;
+            ioc_log(IOC_LOG_ERROR, "store: cannot open %s: %s", p, strerror(errno));
+            return IOC_EIO;
+        }
+        struct stat sb;
+        /* an existing file of another owner keeps its mode (a warning, not a failure) */
+        if (fstat(fd, &sb) == 0 && (sb.st_mode & 0777) != 0600 && fchmod(fd, 0600) != 0)
+            ioc_log(IOC_LOG_WARN, "store: cannot make %s private: %s", p, strerror(errno));
+        close(fd);
+    }
+    return 0;
+}
+
 int store_open(const char *data_dir, struct store **out)
 {
     struct store *st = calloc(1, sizeof *st);
@@ -212,9 +253,15 @@ int store_open(const char *data_dir, struct store **out)
     }
     snprintf(st->path, n, "%s/ioc.db", data_dir);
     pthread_mutex_init(&st->lock, NULL);
-    pthread_cond_init(&st->wake, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&st->wake, &ca);
+    pthread_condattr_destroy(&ca);
     struct store_conn *c = NULL;
-    int rc = store_open_conn(st, 0, &c);
+    int rc = private_files(st->path, 1);
+    if (rc == 0)
+        rc = store_open_conn(st, 0, &c);
     if (rc == 0)
         rc = migrate(c);
     store_conn_close(c);
@@ -271,17 +318,33 @@ static int64_t file_size(const char *path)
     return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
 }
 
+int64_t store_wal_bytes(struct store *st)
+{
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", st->path);
+    return file_size(wal);
+}
+
 void store_stats_get(struct store *st, struct store_stats *out)
 {
-    char wal[4096];
-    snprintf(wal, sizeof wal, "%s-wal", st->path);
     out->db_bytes = file_size(st->path);
-    out->wal_bytes = file_size(wal);
+    out->wal_bytes = store_wal_bytes(st);
     pthread_mutex_lock(&st->lock);
     out->writer_queue_len = st->queued;
     pthread_mutex_unlock(&st->lock);
     out->writer_commits = atomic_load(&st->commits);
     out->writer_jobs = atomic_load(&st->jobs);
+}
+
+int store_wal_checkpoint(struct store_conn *w, int wait_ms)
+{
+    int nlog = 0, ndone = 0;
+    sqlite3_busy_timeout(w->db, wait_ms > 0 ? wait_ms : 0);
+    int rc = sqlite3_wal_checkpoint_v2(w->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &ndone);
+    sqlite3_busy_timeout(w->db, STORE_BUSY_MS);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+        ioc_log(IOC_LOG_WARN, "store: checkpoint failed: %s", sqlite3_errmsg(w->db));
+    return store_rc(rc);
 }
 
 int store_tx(struct store_conn *c, store_job_fn job, void *arg)
@@ -352,30 +415,56 @@ static int dir_of(const char *path, char *out, size_t n)
     return 0;
 }
 
-/* Copies the database of src (a connection) into the file dest, crash-safely. */
+/* Copies every page of src into the open, empty database out in one step, so in one read
+ * transaction of src (invariant 2). Retries a few times while src cannot start reading (a WAL
+ * recovery or restart in progress). */
+static int copy_pages(sqlite3 *src, sqlite3 *out)
+{
+    int rc = SQLITE_BUSY;
+    for (int tries = 0; (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && tries < 50; tries++) {
+        if (tries)
+            sqlite3_sleep(20);
+        sqlite3_backup *b = sqlite3_backup_init(out, "main", src, "main");
+        if (!b)
+            return sqlite3_errcode(out);
+        rc = sqlite3_backup_step(b, -1);
+        int frc = sqlite3_backup_finish(b);
+        if (rc == SQLITE_DONE)
+            rc = frc;
+    }
+    if (rc != SQLITE_OK)
+        ioc_log(IOC_LOG_ERROR, "store: backup copy failed: %s", sqlite3_errstr(rc));
+    return rc;
+}
+
+/* Copies the database of src (a connection) into the file dest, crash-safely: dest.tmp (mode
+ * 0600, created here), fsync, rename, fsync of the directory. */
 static int copy_db(sqlite3 *src, const char *dest)
 {
-    char tmp[4096], dir[4096];
+    char tmp[4096], side[4200], dir[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", dest);
+    snprintf(side, sizeof side, "%s-journal", tmp);
     unlink(tmp);
-    sqlite3 *out = NULL;
-    int rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_backup *b = sqlite3_backup_init(out, "main", src, "main");
-        if (!b) {
-            rc = sqlite3_errcode(out);
-        } else {
-            while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
-                   rc == SQLITE_LOCKED)
-                sqlite3_sleep(5);
-            sqlite3_backup_finish(b);
-            rc = rc == SQLITE_DONE
-                     ? sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL)
-                     : rc;
-        }
+    unlink(side);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        ioc_log(IOC_LOG_ERROR, "store: cannot create %s: %s", tmp, strerror(errno));
+        return IOC_EIO;
     }
+    int r = fchmod(fd, 0600) == 0 ? 0 : IOC_EIO;
+    close(fd);
+    sqlite3 *out = NULL;
+    int rc = r ? SQLITE_IOERR
+               : sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    /* the copy is fsynced once at the end; nothing else ever sees dest.tmp */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(out, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = copy_pages(src, out);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
     sqlite3_close(out);
-    int r = rc == SQLITE_OK ? 0 : IOC_EIO;
+    r = rc == SQLITE_OK ? 0 : IOC_EIO;
     if (r == 0)
         r = fsync_path(tmp, 0);
     if (r == 0 && rename(tmp, dest) != 0)
@@ -385,6 +474,7 @@ static int copy_db(sqlite3 *src, const char *dest)
         r = fsync_path(dir, 1);
     if (r)
         unlink(tmp);
+    unlink(side);
     return r;
 }
 
@@ -430,7 +520,7 @@ int store_restore(const char *data_dir, const char *src)
         rc = lockfd < 0 ? IOC_EIO : IOC_EBUSY;
         goto out;
     }
-    if (access(live, F_OK) == 0 && rename(live, keep) != 0) {
+    if (access(live, F_OK) == 0 && (rename(live, keep) != 0 || chmod(keep, 0600) != 0)) {
         rc = IOC_EIO;
         goto out;
     }

@@ -16,6 +16,12 @@
  *   journal_mode=WAL with synchronous=FULL: a done callback with rc 0 means the write survives
  *   kill -9 and a power cut.
  *
+ * The WAL
+ *   A read transaction lasts one statement (functions that walk many rows with a callback say
+ *   how they read); a reader holding an old snapshot is what makes a WAL grow. journal_size_limit
+ *   cuts a reset WAL back to 4 MB, and the writer thread checkpoints it to zero bytes when idle
+ *   and at stop (store_wal_checkpoint). Files the store creates are mode 0600.
+ *
  * Memory
  *   Functions that return structs or arrays allocate them; free them with the matching
  *   store_*_free function. Strings inside are owned by the struct. Out-parameters are written
@@ -42,7 +48,8 @@ struct store_conn;
  * directory must exist.
  */
 int store_open(const char *data_dir, struct store **out);
-/* Stops the writer if running (draining its queue) and closes. NULL is fine. */
+/* Stops the writer if running (draining its queue, then checkpointing, see store_writer_stop)
+ * and closes. NULL is fine. */
 void store_close(struct store *st);
 /* Highest migration this build knows. */
 int store_schema_version_latest(void);
@@ -70,9 +77,17 @@ void store_stats_get(struct store *st, struct store_stats *out);
  * directory. */
 int store_claim(struct store *st);
 
-/* Online, consistent copy of the live database to dest (sqlite3 backup API); dest is written
- * as dest.tmp, fsynced and renamed. Works while iocd writes. */
+/* Online, consistent copy of the live database to dest: every page is copied in one read
+ * transaction (one sqlite3_backup_step(-1)), so it is the database as of the moment the copy
+ * began, and writes by other connections neither restart nor block it; its duration is that
+ * of one sequential copy. dest is written as dest.tmp (mode 0600), fsynced, renamed, and its
+ * directory fsynced. Works while iocd writes. */
 int store_backup(struct store_conn *c, const char *dest);
+/* Copies the WAL into ioc.db and truncates it to zero bytes (checkpoint TRUNCATE). Waits at
+ * most wait_ms (0: not at all) for another writer and for readers still on an older snapshot;
+ * if they remain, copies what it can and returns IOC_EBUSY (the WAL keeps its size; try again
+ * later). Not inside a transaction of w. The writer thread calls it when idle and at stop. */
+int store_wal_checkpoint(struct store_conn *w, int wait_ms);
 /* Replaces DATA_DIR/ioc.db by src after checking src is an ioc database that passes
  * integrity_check and whose schema is not newer than this build. iocd must not be running
  * (IOC_EBUSY if the database is locked by another process). The old file is kept as
@@ -154,7 +169,11 @@ int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *ou
 int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out, size_t *n);
 
 /* Calls cb for each unit with geometry matching level (NULL any) and in force at `at` (NULL:
- * every version), ordered by code. A non-zero return from cb stops and is returned. */
+ * every version), ordered by code. A non-zero return from cb stops and is returned. The rows
+ * are read in batches (64 rows or 16 MB of geometry), each in its own short read transaction,
+ * and cb runs between them with no transaction open: a slow cb (an index build, a large render)
+ * never pins the WAL. So a walk that overlaps a unit import may see some units as before it and
+ * some as after it (callers that cache the result key it by units_generation). */
 typedef int (*store_unit_geom_cb)(void *ctx, const struct store_unit *u, const char *geometry_json,
                                   size_t len);
 int store_units_each_geometry(struct store_conn *c, const char *level, const char *at,
@@ -328,5 +347,26 @@ struct store_audit_query {
 /* Newest first. */
 int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
                      struct store_audit **out, size_t *n);
+
+/* Called once per row; the row and its strings are valid only during the call. Non-zero stops. */
+typedef int (*store_audit_cb)(void *ctx, const struct store_audit *row);
+/* What store_audit_each went through: how many rows, and the largest id (0 if none). */
+struct store_audit_span {
+    int64_t rows;
+    int64_t max_id;
+};
+/* Calls cb for every row with since_ms <= ts_ms < until_ms (0: no bound), oldest first (by
+ * id), all from one snapshot (a single statement: its read transaction lasts the whole walk,
+ * so a slow cb keeps the WAL from being reset meanwhile). A non-zero return from cb stops the
+ * walk and is returned. *span (may be NULL) is written when every row was passed to cb. */
+int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, store_audit_cb cb,
+                     void *ctx, struct store_audit_span *span);
+/* Retention: deletes the rows with ts_ms < before_ms that a walk of store_audit_each(…, 0,
+ * before_ms, …) passed to its callback (span: that walk's result; rows newer than span->max_id
+ * are kept). IOC_EBUSY, deleting nothing, if more rows match than the walk saw. span NULL
+ * deletes every row older than before_ms (no export). *n (may be NULL) the rows deleted. Run it
+ * in a write transaction together with the audit row that records the prune. */
+int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct store_audit_span *span,
+                      int64_t *n);
 
 #endif

@@ -39,6 +39,14 @@ struct store_conn {
 };
 
 #define STORE_BUSY_MS 5000
+/* A WAL larger than this is truncated to it when it is reset (PRAGMA journal_size_limit). */
+#define STORE_WAL_LIMIT_BYTES 4194304
+/* The writer thread checkpoints (TRUNCATE) after this long without a job. */
+#define STORE_IDLE_CHECKPOINT_MS 2000
+/* How long store_writer_stop waits for readers to let the last checkpoint truncate the WAL. */
+#define STORE_STOP_CHECKPOINT_MS 1000
+#define STORE_STR_(x) #x
+#define STORE_STR(x) STORE_STR_(x)
 
 /* sqlite.c */
 int store_rc(int sqlite_rc);
@@ -55,6 +63,8 @@ int store_scalar(struct store_conn *c, const char *sql, int64_t *out);
 /* Steps a statement that returns no rows; maps constraint errors. Finalizes it. */
 int store_step_done(sqlite3_stmt *s);
 int store_open_conn(struct store *st, int readonly, struct store_conn **out);
+/* Size of DATA_DIR/ioc.db-wal in bytes (0 when absent). */
+int64_t store_wal_bytes(struct store *st);
 
 /* migrations.c */
 extern const char *const store_migrations[];

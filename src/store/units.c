@@ -3,6 +3,10 @@
  *
  * "In force on D": valid_from <= D and (valid_to = '' or D <= valid_to); dates are ISO strings,
  * which compare correctly as text.
+ *
+ * The walk over geometries (store_units_each_geometry) is the one reader whose callback can
+ * take long (the point index build, a GeoJSON of every commune): it copies batches out of short
+ * read transactions and resumes after the last (code, valid_from) it read, which is unique.
  */
 #include "store/store_int.h"
 
@@ -221,34 +225,93 @@ int store_unit_versions(struct store_conn *c, const char *code, struct store_uni
     return unit_rows(s, out, n);
 }
 
-int store_units_each_geometry(struct store_conn *c, const char *level, const char *at,
-                              store_unit_geom_cb cb, void *ctx)
+/* A batch of store_units_each_geometry: rows copied out of one short read transaction. */
+#define GEOM_BATCH_ROWS 64
+#define GEOM_BATCH_BYTES ((size_t)16 << 20)
+
+struct geom_row {
+    struct store_unit u;
+    char *json;
+    size_t len;
+};
+
+/* Reads the next batch (rows after (after_code, after_from), or from the start when after_code
+ * is NULL) into rows; *n rows read. The statement is finalized before returning, so no read
+ * transaction is left open. */
+static int geom_batch(struct store_conn *c, const char *level, const char *at,
+                      const char *after_code, const char *after_from, struct geom_row *rows,
+                      size_t *n)
 {
     sqlite3_stmt *s;
     int rc = store_prepare(c,
                            "SELECT " UNIT_COLS ", u.geometry FROM units u WHERE "
                            "u.geometry IS NOT NULL AND (?1 IS NULL OR u.level = ?1) AND "
                            "(?2 IS NULL OR (u.valid_from <= ?2 AND (u.valid_to = '' OR "
-                           "?2 <= u.valid_to))) ORDER BY u.code, u.valid_from",
+                           "?2 <= u.valid_to))) AND (?3 IS NULL OR (u.code, u.valid_from) > "
+                           "(?3, ?4)) ORDER BY u.code, u.valid_from LIMIT ?5",
                            &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, level);
     store_bind_text(s, 2, at);
-    int step;
-    rc = 0;
-    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_unit u;
-        rc = unit_row(s, 0, &u);
+    store_bind_text(s, 3, after_code);
+    store_bind_text(s, 4, after_from);
+    sqlite3_bind_int(s, 5, GEOM_BATCH_ROWS);
+    size_t len = 0, bytes = 0;
+    int step = SQLITE_DONE;
+    while (bytes < GEOM_BATCH_BYTES && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct geom_row *r = &rows[len];
+        rc = unit_row(s, 0, &r->u);
         if (rc)
             break;
-        rc = cb(ctx, &u, (const char *)sqlite3_column_text(s, 16),
-                (size_t)sqlite3_column_bytes(s, 16));
-        store_unit_clear(&u);
+        r->len = (size_t)sqlite3_column_bytes(s, 16);
+        r->json = malloc(r->len + 1);
+        if (!r->json) {
+            store_unit_clear(&r->u);
+            rc = IOC_ENOMEM;
+            break;
+        }
+        memcpy(r->json, sqlite3_column_text(s, 16), r->len);
+        r->json[r->len] = '\0';
+        bytes += r->len;
+        len++;
     }
-    if (rc == 0 && step != SQLITE_DONE)
+    if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
         rc = store_rc(step) ? store_rc(step) : IOC_EIO;
     sqlite3_finalize(s);
+    *n = len;
+    return rc;
+}
+
+int store_units_each_geometry(struct store_conn *c, const char *level, const char *at,
+                              store_unit_geom_cb cb, void *ctx)
+{
+    struct geom_row rows[GEOM_BATCH_ROWS];
+    char *after_code = NULL, *after_from = NULL;
+    int rc = 0;
+    for (;;) {
+        size_t n = 0;
+        rc = geom_batch(c, level, at, after_code, after_from, rows, &n);
+        free(after_code);
+        free(after_from);
+        after_code = after_from = NULL;
+        if (rc == 0 && n > 0) {
+            after_code = strdup(rows[n - 1].u.code);
+            after_from = strdup(rows[n - 1].u.valid_from);
+            if (!after_code || !after_from)
+                rc = IOC_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (rc == 0)
+                rc = cb(ctx, &rows[i].u, rows[i].json, rows[i].len);
+            store_unit_clear(&rows[i].u);
+            free(rows[i].json);
+        }
+        if (rc || n == 0)
+            break;
+    }
+    free(after_code);
+    free(after_from);
     return rc;
 }
 

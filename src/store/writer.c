@@ -9,10 +9,21 @@
  * Invariants: a job is answered exactly once; nothing is answered before the commit holding it
  * returned; after store_writer_stop began, submit refuses and every job already queued is still
  * run and answered before the thread exits.
+ *
+ * The WAL: SQLite's automatic checkpoint (every ~1000 pages, PASSIVE) keeps it small while no
+ * reader holds an old snapshot. When the queue has been empty for STORE_IDLE_CHECKPOINT_MS and
+ * the WAL is not empty, the thread runs a TRUNCATE checkpoint that does not wait for readers
+ * (store_wal_checkpoint with wait 0): it copies what it can and, if a reader still pins the
+ * WAL, tries again after the next idle period. So once long readers are gone and writes pause,
+ * the WAL goes back to zero bytes within about two idle periods. At stop, after the queue is
+ * drained, one last checkpoint waits up to STORE_STOP_CHECKPOINT_MS for readers. A job that
+ * arrives during an idle checkpoint waits for it (it copies at most the WAL, which
+ * journal_size_limit and the autocheckpoint keep small unless a reader held it).
  */
 #include "store/store_int.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #define GROUP_MAX 256
 
@@ -56,13 +67,38 @@ static void run_group(struct store *st, struct store_job *first)
     }
 }
 
+/* Waits (st->lock held) until a job is queued or stop is asked; each time the queue has been
+ * empty for STORE_IDLE_CHECKPOINT_MS, checkpoints a non-empty WAL without holding the lock. */
+static void wait_for_work(struct store *st)
+{
+    while (!st->head && !st->stopping) {
+        struct timespec deadline;
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += STORE_IDLE_CHECKPOINT_MS / 1000;
+        deadline.tv_nsec += (long)(STORE_IDLE_CHECKPOINT_MS % 1000) * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+        int timed_out = 0;
+        while (!st->head && !st->stopping && !timed_out)
+            timed_out = pthread_cond_timedwait(&st->wake, &st->lock, &deadline) != 0;
+        if (!timed_out)
+            continue;
+        /* the stat and the checkpoint run without st->lock: submitters never wait on them */
+        pthread_mutex_unlock(&st->lock);
+        if (store_wal_bytes(st) > 0)
+            store_wal_checkpoint(st->wconn, 0);
+        pthread_mutex_lock(&st->lock);
+    }
+}
+
 static void *writer_main(void *arg)
 {
     struct store *st = arg;
     pthread_mutex_lock(&st->lock);
     for (;;) {
-        while (!st->head && !st->stopping)
-            pthread_cond_wait(&st->wake, &st->lock);
+        wait_for_work(st);
         if (!st->head && st->stopping)
             break;
         struct store_job *first = st->head, *last = first;
@@ -184,6 +220,9 @@ void store_writer_stop(struct store *st)
         return;
     pthread_join(st->thread, NULL);
     st->running = 0;
+    if (store_wal_checkpoint(st->wconn, STORE_STOP_CHECKPOINT_MS) != 0)
+        ioc_log(IOC_LOG_WARN, "store: a reader kept the WAL at stop (%lld bytes)",
+                (long long)store_wal_bytes(st));
     store_conn_close(st->wconn);
     st->wconn = NULL;
 }
