@@ -166,7 +166,9 @@ test('usage errors exit 2 and touch nothing; help per command', () => {
     ['user', 'add', 'x', '--role', 'admin'], ['import', 'units'], ['seed', 'everything'],
     ['backup'], ['restore'], ['agency', 'add', 'bad code', 'x'], ['agency', 'add', 'A', 'x', '--bogus'],
     ['key', 'revoke', 'abc'], ['import', 'units', 'f.geojson', '--valid-from', '2026-02-30'],
-    ['import', 'units', 'f.geojson', '--level', 'county']]) {
+    ['import', 'units', 'f.geojson', '--level', 'county'], ['audit'], ['audit', 'prune'],
+    ['audit', 'prune', '--before', '2026-01-01'], ['audit', 'export'], ['user', 'unlock'],
+    ['agency', 'set'], ['user', 'set']]) {
     const r = iocctl(d, args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /usage: iocctl/);
@@ -179,7 +181,7 @@ test('usage errors exit 2 and touch nothing; help per command', () => {
   assert.deepEqual(readdirSync(d), []);
   r = iocctl(d, ['--help']);
   assert.equal(r.status, 0);
-  for (const c of ['agency add', 'user passwd', 'key revoke', 'import units', 'seed demo', 'backup', 'restore', 'check']) assert.ok(r.stdout.includes(c), c);
+  for (const c of ['agency add', 'agency set', 'user passwd', 'user unlock', 'key revoke', 'import units', 'seed demo', 'backup', 'restore', 'check', 'audit prune', 'audit export']) assert.ok(r.stdout.includes(c), c);
   r = iocctl(d, ['user', '--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /user passwd NAME --password-stdin/);
