@@ -75,7 +75,7 @@ static void test_errors_of_status_without_row_is_count(void **state)
 static void test_errors_outside_the_table_read_as_internal(void **state)
 {
     (void)state;
-    enum ioc_http_error bad[] = {IOC_HTTP_E_COUNT, (enum ioc_http_error)-1,
+    enum ioc_http_error bad[] = {IOC_HTTP_E_COUNT, (enum ioc_http_error) - 1,
                                  (enum ioc_http_error)1000};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_string_equal(ioc_http_error_code(bad[i]), "internal");
