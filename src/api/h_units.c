@@ -5,7 +5,6 @@
  */
 #include "api/api_int.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
