@@ -94,7 +94,7 @@ static int identify(struct api_ctx *c)
             key = h + 6;
         size_t klen = key ? n - (size_t)(key - h) : 0;
         if (!key || klen > 128) {
-            api_error(c, 401, "bad_credentials",
+            api_error(c, IOC_HTTP_E_BAD_CREDENTIALS,
                       "Authorization must be 'Bearer KEY' or "
                       "'Token KEY'.");
             return -1;
@@ -102,7 +102,7 @@ static int identify(struct api_ctx *c)
         char *k = net_req_strdup(c->req, key, klen);
         if (auth_key_resolve(c->t->db, k, &c->who) != 0) {
             net_res_header(c->req, "www-authenticate", "Bearer");
-            api_error(c, 401, "bad_credentials", "The API key is not valid or was revoked.");
+            api_error(c, IOC_HTTP_E_BAD_CREDENTIALS, "The API key is not valid or was revoked.");
             return -1;
         }
         return 0;
@@ -147,14 +147,14 @@ static int parse_body(struct api_ctx *c)
     const char *ct = net_req_header(c->req, "content-type", &n);
     if (!ct || n < 16 || strncasecmp(ct, "application/json", 16) != 0 ||
         (n > 16 && ct[16] != ';' && ct[16] != ' ')) {
-        api_error(c, 415, "unsupported_media_type", "Send the body as application/json.");
+        api_error(c, IOC_HTTP_E_UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");
         return -1;
     }
     const char *body = net_req_body(c->req, &n);
     char err[256];
     json_t *j = api_json_body_parse(body, n, err, sizeof err);
     if (!j) {
-        api_error(c, 400, "bad_json", "%s", err);
+        api_error(c, IOC_HTTP_E_BAD_JSON, "%s", err);
         return -1;
     }
     c->body = j;
@@ -178,7 +178,7 @@ static int audit_refused_write(struct api_ctx *c, int rc)
     char v[16];
     snprintf(v, sizeof v, "%d", retry);
     net_res_header(c->req, "retry-after", v);
-    api_error(c, 429, "rate_limited",
+    api_error(c, IOC_HTTP_E_RATE_LIMITED,
               "Too many refused requests from your address; try again in %d s.", retry);
     return -1;
 }
@@ -233,7 +233,7 @@ static int handle(void *app, struct net_req *req)
         if (static_path_ok(c, path, plen))
             return -1;
         net_req_set_route(req, "static");
-        api_error(c, 400, "bad_path", "The path is not allowed.");
+        api_error(c, IOC_HTTP_E_BAD_PATH, "The path is not allowed.");
         return 0;
     }
     size_t n;
@@ -253,9 +253,9 @@ static int handle(void *app, struct net_req *req)
     if (!found) {
         if (*allow) {
             net_res_header(req, "allow", allow);
-            api_error(c, 405, "method_not_allowed", "Use %s for this path.", allow);
+            api_error(c, IOC_HTTP_E_METHOD_NOT_ALLOWED, "Use %s for this path.", allow);
         } else {
-            api_error(c, 404, "not_found", "No such endpoint.");
+            api_error(c, IOC_HTTP_E_NOT_FOUND, "No such endpoint.");
         }
         return 0;
     }
@@ -263,7 +263,7 @@ static int handle(void *app, struct net_req *req)
     c->route = found;
     net_req_set_route(req, found->info.name);
     if (parse_query(c) != 0) {
-        api_error(c, 400, "bad_query",
+        api_error(c, IOC_HTTP_E_BAD_QUERY,
                   "The query string is malformed or has too many "
                   "parameters.");
         return 0;
@@ -275,7 +275,7 @@ static int handle(void *app, struct net_req *req)
         char v[16];
         snprintf(v, sizeof v, "%d", retry > 0 ? retry : 1);
         net_res_header(req, "retry-after", v);
-        api_error(c, 429, "rate_limited", "This API key is over its rate of %d requests/s.",
+        api_error(c, IOC_HTTP_E_RATE_LIMITED, "This API key is over its rate of %d requests/s.",
                   a->cfg->key_rate_per_s);
         return 0;
     }
@@ -284,14 +284,14 @@ static int handle(void *app, struct net_req *req)
         if (is_write(method) && audit_refused_write(c, rc) != 0)
             return 0;
         if (rc == IOC_ENOTFOUND)
-            api_error(c, 401, "unauthenticated", "Sign in or send an API key.");
+            api_error(c, IOC_HTTP_E_UNAUTHENTICATED, "Sign in or send an API key.");
         else
-            api_error(c, 403, "forbidden", "Your role or key does not allow this.");
+            api_error(c, IOC_HTTP_E_FORBIDDEN, "Your role or key does not allow this.");
         return 0;
     }
     if (c->via_cookie && is_write(method) && check_csrf(c) != 0) {
         api_audit_async(c, found->info.name, "", "denied", "missing or wrong CSRF token");
-        api_error(c, 403, "csrf", "Send the session's CSRF token in X-CSRF-Token.");
+        api_error(c, IOC_HTTP_E_CSRF, "Send the session's CSRF token in X-CSRF-Token.");
         return 0;
     }
     if (found->json_body && parse_body(c) != 0)
@@ -338,6 +338,16 @@ static void *warm(void *arg)
     return NULL;
 }
 
+void api_units_generation_store(struct api *a, const char *text)
+{
+    int64_t g;
+    if (ioc_parse_i64(text, strlen(text), 0, INT64_MAX, &g) == 0)
+        atomic_store(&a->units_generation, g);
+    else
+        ioc_log(IOC_LOG_WARN, "meta units_generation is not a generation; keeping %lld",
+                (long long)atomic_load(&a->units_generation));
+}
+
 int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
 {
     struct api *a = calloc(1, sizeof *a);
@@ -351,7 +361,7 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     pthread_mutex_init(&a->cache_lock, NULL);
     size_t n;
     api_route_table(&n);
-    a->metrics = calloc(n + 2, sizeof *a->metrics);
+    a->metrics = calloc(n + API_METRIC_EXTRA, sizeof *a->metrics);
     a->cache_size = cfg->geojson_cache > 0 ? cfg->geojson_cache : 1;
     a->cache = calloc((size_t)a->cache_size + API_CACHE_PINNED, sizeof *a->cache);
     int rc = a->metrics && a->cache ? 0 : IOC_ENOMEM;
@@ -364,11 +374,10 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
         rc = store_conn_open(st, 1, &db);
     if (rc == 0) {
         char *gen = NULL;
-        int64_t g = 0;
+        atomic_store(&a->units_generation, 0);
         if (store_meta_get(db, "units_generation", &gen) == 0)
-            g = atoll(gen);
+            api_units_generation_store(a, gen);
         free(gen);
-        atomic_store(&a->units_generation, g);
         atomic_store(&a->generation_checked_ms, ioc_now_ms());
     }
     store_conn_close(db);

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "base/base.h"
+#include "base/errors.h"
 #include "config/config.h"
 #include "geo/geo.h"
 #include "net/net.h"
@@ -43,6 +44,7 @@ struct api_cache_entry {
 #define API_CACHE_PINNED 4
 #define API_METRIC_STATUSES 20
 #define API_METRIC_BUCKETS 12
+#define API_METRIC_EXTRA 4 /* rows after the routes: static, refused, malformed, other */
 
 struct api_route_metrics {
     atomic_ullong count[API_METRIC_STATUSES];
@@ -75,7 +77,7 @@ struct api {
     int cache_size;
     uint64_t cache_clock;
 
-    /* metrics: one row per route, plus "static" and "other" */
+    /* metrics: one row per route, then API_METRIC_EXTRA rows (metrics.c) */
     struct api_route_metrics *metrics;
     atomic_ullong audit_dropped;
     pthread_t warm_thread; /* renders the console's GeoJSON at start */
@@ -128,15 +130,17 @@ int api_static_path_ok(const char *path, size_t n, char *buf, size_t cap);
 json_t *api_json_body_parse(const char *body, size_t n, char *err, size_t err_size);
 
 /* respond.c — answers. Each sends the whole response. */
-void api_error(struct api_ctx *c, int status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-/* 422 naming the offending field. */
+/* Error e of the table in base/errors.h (its status and code) with a formatted message. */
+void api_error(struct api_ctx *c, enum ioc_http_error e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* invalid_field (422) naming the offending field. */
 void api_error_field(struct api_ctx *c, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sends j (stolen) as JSON with status. */
 void api_json(struct api_ctx *c, int status, json_t *j);
-/* HTTP status for an IOC_E* code from a module. */
-int api_status_of(int rc);
+/* The error of the table for an IOC_E* code from a module (internal for unknown codes). */
+enum ioc_http_error api_error_of(int rc);
+/* api_error(api_error_of(rc)) with the message "what: reason"; logs internal errors. */
 void api_error_rc(struct api_ctx *c, int rc, const char *what);
 /* Query parameters: NULL if absent. */
 const char *api_query(struct api_ctx *c, const char *key);
@@ -194,6 +198,10 @@ void api_offload(struct api_ctx *c, void (*fn)(struct store_conn *db, void *arg)
                  void (*then)(struct api_ctx *c, void *arg));
 /* Jobs queued (not yet running) on w, for /metrics. */
 int api_worker_queued(struct api_worker *w);
+
+/* api.c: sets a->units_generation from the stored text of meta units_generation; text that
+ * is not a whole number from 0 up is logged and leaves the value as it was. */
+void api_units_generation_store(struct api *a, const char *text);
 
 /* cache.c */
 /* Refreshes api->units_generation from the store at most once a second. */

@@ -29,7 +29,7 @@ int64_t api_units_generation(struct api_ctx *c)
         atomic_compare_exchange_strong(&a->generation_checked_ms, &checked, now)) {
         char *gen = NULL;
         if (store_meta_get(c->t->db, "units_generation", &gen) == 0)
-            atomic_store(&a->units_generation, atoll(gen));
+            api_units_generation_store(a, gen);
         free(gen);
     }
     return atomic_load(&a->units_generation);

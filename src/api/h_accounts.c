@@ -149,7 +149,7 @@ static void agency_done(struct api_ctx *c, void *arg, int rc)
 {
     struct agency_new *n = arg;
     if (rc == IOC_EEXIST) {
-        api_error(c, 409, "conflict", "An agency with code %s exists.", n->code);
+        api_error(c, IOC_HTTP_E_CONFLICT, "An agency with code %s exists.", n->code);
         return;
     }
     if (rc == IOC_EINVAL) {
@@ -162,7 +162,7 @@ static void agency_done(struct api_ctx *c, void *arg, int rc)
     }
     struct store_agency a = {0};
     if (store_agency_get(c->t->db, n->code, &a) != 0) {
-        api_error(c, 500, "internal", "The new agency cannot be read back.");
+        api_error(c, IOC_HTTP_E_INTERNAL, "The new agency cannot be read back.");
         return;
     }
     char loc[128];
@@ -208,7 +208,7 @@ void h_agencies_create(struct api_ctx *c)
         snprintf(target, sizeof target, "agency:%s", n->code);
         api_audit_async(c, c->route->info.name, target, "denied",
                         "parent outside the key's agency");
-        api_error(c, 403, "forbidden", "A key creates agencies only under its own agency, %s.",
+        api_error(c, IOC_HTTP_E_FORBIDDEN, "A key creates agencies only under its own agency, %s.",
                   c->who.agency_code);
         return;
     }
@@ -234,7 +234,7 @@ static void agency_patch_done(struct api_ctx *c, void *arg, int rc)
         return;
     }
     if (rc == IOC_ENOTFOUND) {
-        api_error(c, 404, "not_found", "No agency has code %.64s.", p->ch.code);
+        api_error(c, IOC_HTTP_E_NOT_FOUND, "No agency has code %.64s.", p->ch.code);
         return;
     }
     if (rc) {
@@ -243,7 +243,7 @@ static void agency_patch_done(struct api_ctx *c, void *arg, int rc)
     }
     struct store_agency a = {0};
     if (store_agency_get(c->t->db, p->ch.code, &a) != 0) {
-        api_error(c, 500, "internal", "The agency cannot be read back.");
+        api_error(c, IOC_HTTP_E_INTERNAL, "The agency cannot be read back.");
         return;
     }
     api_json(c, 200, agency_json(&a));
@@ -333,7 +333,7 @@ static void user_done(struct api_ctx *c, void *arg, int rc)
 {
     struct user_new *n = arg;
     if (rc == IOC_EEXIST) {
-        api_error(c, 409, "conflict", "The username %s is taken.", n->username);
+        api_error(c, IOC_HTTP_E_CONFLICT, "The username %s is taken.", n->username);
         return;
     }
     if (rc == IOC_EINVAL) {
@@ -346,7 +346,7 @@ static void user_done(struct api_ctx *c, void *arg, int rc)
     }
     struct store_user u = {0};
     if (store_user_get(c->t->db, n->username, &u) != 0) {
-        api_error(c, 500, "internal", "The new user cannot be read back.");
+        api_error(c, IOC_HTTP_E_INTERNAL, "The new user cannot be read back.");
         return;
     }
     api_json(c, 201, user_row(&u));
@@ -424,12 +424,14 @@ static void user_patch_done(struct api_ctx *c, void *arg, int rc)
     }
     if (rc == IOC_EPERM && p->ch.conflict) {
         api_audit_async(c, c->route->info.name, target, "denied", p->ch.conflict);
-        api_error(c, 409, strcmp(p->ch.conflict, "self") == 0 ? "self_lockout" : "last_admin", "%s",
-                  p->ch.why);
+        api_error(c,
+                  strcmp(p->ch.conflict, "self") == 0 ? IOC_HTTP_E_SELF_LOCKOUT
+                                                      : IOC_HTTP_E_LAST_ADMIN,
+                  "%s", p->ch.why);
         return;
     }
     if (rc == IOC_ENOTFOUND) {
-        api_error(c, 404, "not_found", "No user is called %.64s.", p->ch.username);
+        api_error(c, IOC_HTTP_E_NOT_FOUND, "No user is called %.64s.", p->ch.username);
         return;
     }
     if (rc) {
@@ -438,7 +440,7 @@ static void user_patch_done(struct api_ctx *c, void *arg, int rc)
     }
     struct store_user u = {0};
     if (store_user_get(c->t->db, p->ch.username, &u) != 0) {
-        api_error(c, 500, "internal", "The user cannot be read back.");
+        api_error(c, IOC_HTTP_E_INTERNAL, "The user cannot be read back.");
         return;
     }
     api_json(c, 200, user_row(&u));
@@ -491,7 +493,7 @@ static int keys_allowed(struct api_ctx *c, const char *agency_code)
     if (strcmp(c->route->info.method, "GET") != 0)
         api_audit_async(c, c->route->info.name, agency_code ? agency_code : "", "denied",
                         "another agency's keys");
-    api_error(c, 403, "forbidden", "Only admins and the agency's own staff manage its keys.");
+    api_error(c, IOC_HTTP_E_FORBIDDEN, "Only admins and the agency's own staff manage its keys.");
     return -1;
 }
 
@@ -568,7 +570,7 @@ static void key_done(struct api_ctx *c, void *arg, int rc)
     }
     struct store_apikey k = {0};
     if (store_apikey_get(c->t->db, n->id, &k) != 0) {
-        api_error(c, 500, "internal", "The new key cannot be read back.");
+        api_error(c, IOC_HTTP_E_INTERNAL, "The new key cannot be read back.");
         return;
     }
     json_t *j = key_json(&k);
@@ -635,7 +637,7 @@ void h_keys_create(struct api_ctx *c)
     char bad[64];
     if (auth_scopes_grantable(c->who.role, n->scopes, bad, sizeof bad) != 0) {
         api_audit_async(c, c->route->info.name, n->agency, "denied", bad);
-        api_error(c, 403, "scope_not_allowed",
+        api_error(c, IOC_HTTP_E_SCOPE_NOT_ALLOWED,
                   "A key cannot carry %s: it would allow more than your role does.", bad);
         return;
     }
@@ -674,10 +676,9 @@ static void revoke_done(struct api_ctx *c, void *arg, int rc)
 
 void h_keys_revoke(struct api_ctx *c)
 {
-    char *end;
-    long long id = strtoll(c->params[0], &end, 10);
-    if (*end || id <= 0) {
-        api_error(c, 404, "not_found", "No key has id %.32s.", c->params[0]);
+    int64_t id;
+    if (ioc_parse_i64(c->params[0], strlen(c->params[0]), 1, INT64_MAX, &id) != 0) {
+        api_error(c, IOC_HTTP_E_NOT_FOUND, "No key has id %.32s.", c->params[0]);
         return;
     }
     struct store_apikey k = {0};

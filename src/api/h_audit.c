@@ -12,7 +12,8 @@ static int time_param(struct api_ctx *c, const char *key, int64_t *out)
     if (!v)
         return 0;
     if (ioc_time_parse(v, strlen(v), out) != 0) {
-        api_error(c, 400, "bad_query", "%s must be an RFC 3339 time or a date YYYY-MM-DD.", key);
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "%s must be an RFC 3339 time or a date YYYY-MM-DD.",
+                  key);
         return -1;
     }
     return 0;
@@ -26,7 +27,7 @@ void h_audit_list(struct api_ctx *c)
         return;
     struct store_audit_query q = {0};
     if (auth_audit_reach(&c->who, &q.agency_id) != 0) {
-        api_error(c, 403, "forbidden", "Only admins and keys of an agency read the audit log.");
+        api_error(c, IOC_HTTP_E_FORBIDDEN, "Only admins and keys of an agency read the audit log.");
         return;
     }
     q.actor = api_query(c, "actor");
@@ -37,12 +38,12 @@ void h_audit_list(struct api_ctx *c)
         return;
     const char *before = api_query(c, "before"), *limit = api_query(c, "limit");
     if (before && ioc_parse_i64(before, strlen(before), 1, INT64_MAX, &q.before_id) != 0) {
-        api_error(c, 400, "bad_query", "before must be a positive entry id.");
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "before must be a positive entry id.");
         return;
     }
     int64_t lim = 100;
     if (limit && ioc_parse_i64(limit, strlen(limit), 1, 1000, &lim) != 0) {
-        api_error(c, 400, "bad_query", "limit must be an integer from 1 to 1000.");
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "limit must be an integer from 1 to 1000.");
         return;
     }
     q.limit = (int)lim;

@@ -100,13 +100,14 @@ static struct guess *guess_begin(struct api_ctx *c, const char *user, const char
             api_audit_refused(c, action, target, "rate limited", NULL);
         else
             api_audit_async(c, action, target, "denied", "rate limited");
-        api_error(c, 429, "rate_limited", "Too many wrong passwords; try again in %d s.", retry);
+        api_error(c, IOC_HTTP_E_RATE_LIMITED, "Too many wrong passwords; try again in %d s.",
+                  retry);
         return NULL;
     }
     struct guess *g = net_req_alloc(c->req, sizeof *g);
     if (!g) { /* out of memory: give the reservation back at once */
         auth_limiter_end(a->limiter, ip, user, now, AUTH_ATTEMPT_RELEASED);
-        api_error(c, 500, "internal", "out of memory");
+        api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
         return NULL;
     }
     g->limiter = a->limiter;
@@ -131,7 +132,7 @@ static void login_done(struct api_ctx *c, void *arg, int rc)
         rc = l->rc;
     if (rc == IOC_EPERM) {
         guess_settle(g, AUTH_ATTEMPT_FAILED);
-        api_error(c, 401, "bad_credentials", "Wrong username or password.");
+        api_error(c, IOC_HTTP_E_BAD_CREDENTIALS, "Wrong username or password.");
         return;
     }
     if (rc) {
@@ -170,7 +171,7 @@ void h_session_create(struct api_ctx *c)
         return;
     struct login *in = net_req_alloc(c->req, sizeof *in);
     if (!in) {
-        api_error(c, 500, "internal", "out of memory");
+        api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
         return;
     }
     in->guess = g;
@@ -223,7 +224,7 @@ void h_session_delete(struct api_ctx *c)
 {
     const char *tok = cookie_token(c);
     if (!tok || !c->via_cookie) {
-        api_error(c, 400, "no_session", "This request carries no session cookie.");
+        api_error(c, IOC_HTTP_E_NO_SESSION, "This request carries no session cookie.");
         return;
     }
     struct logout *l = net_req_alloc(c->req, sizeof *l);
@@ -323,7 +324,7 @@ void api_passwd_start(struct api_ctx *c, const char *username, const char *curre
         return;
     struct passwd *p = net_req_alloc(c->req, sizeof *p);
     if (!p) {
-        api_error(c, 500, "internal", "out of memory");
+        api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
         return;
     }
     p->guess = g;

@@ -5,7 +5,6 @@
  */
 #include "api/api_int.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +37,7 @@ static int level_ok(struct api_ctx *c, const char *level)
     if (!level || strcmp(level, "province") == 0 || strcmp(level, "district") == 0 ||
         strcmp(level, "commune") == 0)
         return 1;
-    api_error(c, 400, "bad_query", "level must be province, district or commune.");
+    api_error(c, IOC_HTTP_E_BAD_QUERY, "level must be province, district or commune.");
     return 0;
 }
 
@@ -49,10 +48,9 @@ static int int_param(struct api_ctx *c, const char *key, int def, int min, int m
         *out = def;
         return 0;
     }
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < min || n > max) {
-        api_error(c, 400, "bad_query", "%s must be an integer from %d to %d.", key, min, max);
+    int64_t n;
+    if (ioc_parse_i64(v, strlen(v), min, max, &n) != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "%s must be an integer from %d to %d.", key, min, max);
         return -1;
     }
     *out = (int)n;
@@ -97,17 +95,17 @@ void h_units_list(struct api_ctx *c)
         int_param(c, "offset", 0, 0, 1000000, &offset))
         return;
     if (q && strlen(q) > 200) {
-        api_error(c, 400, "bad_query", "q is longer than 200 bytes.");
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "q is longer than 200 bytes.");
         return;
     }
     /* an empty parent is not "any parent": it is refused, never read as absent */
     if (parent && (!*parent || strlen(parent) > 64)) {
-        api_error(c, 400, "bad_query", "parent must be a unit code (1 to 64 bytes).");
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "parent must be a unit code (1 to 64 bytes).");
         return;
     }
     char *folded = q ? ioc_text_fold(q, strlen(q)) : NULL;
     if (q && !folded) { /* never answer (and cache) as if there were no q */
-        api_error(c, 500, "internal", "q cannot be folded.");
+        api_error(c, IOC_HTTP_E_INTERNAL, "q cannot be folded.");
         return;
     }
     if (folded && !*folded) { /* a q of only spaces or punctuation matches like no q */
@@ -146,7 +144,7 @@ void h_units_list(struct api_ctx *c)
     free(text);
     if (!s) {
         ioc_buf_free(&key);
-        api_error(c, 500, "internal", "out of memory");
+        api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
         return;
     }
     if (key.data) {
@@ -237,10 +235,9 @@ void h_units_get(struct api_ctx *c)
 static int coord_param(struct api_ctx *c, const char *key, double lo, double hi, double *out)
 {
     const char *v = api_query(c, key);
-    char *end;
-    double d = v ? strtod(v, &end) : NAN;
-    if (!v || !*v || *end || !isfinite(d) || d < lo || d > hi) {
-        api_error(c, 400, "bad_query", "%s must be a number from %g to %g.", key, lo, hi);
+    double d;
+    if (!v || ioc_parse_f64(v, strlen(v), lo, hi, &d) != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "%s must be a number from %g to %g.", key, lo, hi);
         return -1;
     }
     *out = d;
@@ -260,8 +257,8 @@ void h_units_lookup(struct api_ctx *c)
     const struct geo_index *ix = api_geo_index(c);
     int64_t commune_id = 0, province_id = 0;
     if (!ix || geo_index_lookup(ix, lon, lat, 3, days, &commune_id) != 0) {
-        api_error(c, 404, "outside", "The point %.6f, %.6f is outside every commune known on %s.",
-                  lat, lon, at);
+        api_error(c, IOC_HTTP_E_OUTSIDE,
+                  "The point %.6f, %.6f is outside every commune known on %s.", lat, lon, at);
         return;
     }
     geo_index_lookup(ix, lon, lat, 1, days, &province_id);

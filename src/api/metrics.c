@@ -17,13 +17,27 @@ static const int statuses[API_METRIC_STATUSES - 1] = {
 static const double buckets[API_METRIC_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                    0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
+/* The rows after the routes', in slot order: static files, requests net refused for ambiguous
+ * framing before any route ran, heads h2o could not parse (its bare 400s), and the rest. */
+static const char *const extra_routes[] = {"static", "refused", "malformed", "other"};
+_Static_assert(IOC_ARRAY_LEN(extra_routes) == API_METRIC_EXTRA, "one row per extra route");
+
 static int route_slot(const char *name, size_t n)
 {
     const struct api_route *routes = api_route_table(&n);
     for (size_t i = 0; i < n; i++)
         if (routes[i].info.name == name || strcmp(routes[i].info.name, name) == 0)
             return (int)i;
-    return strcmp(name, "static") == 0 ? (int)n : (int)n + 1;
+    size_t x = 0;
+    while (x < API_METRIC_EXTRA - 1 && strcmp(name, extra_routes[x]) != 0)
+        x++;
+    return (int)(n + x);
+}
+
+/* The route label of metrics row r (n routes). */
+static const char *slot_name(const struct api_route *routes, size_t n, size_t r)
+{
+    return r < n ? routes[r].info.name : extra_routes[r - n];
 }
 
 void api_metrics_done(void *app, const struct net_req_info *info)
@@ -135,8 +149,8 @@ static void http_metrics(struct ioc_buf *b, struct api *a)
         ioc_buf_printf(b, "ioc_http_requests_in_flight %lld\n", (long long)inflight);
     }
     header(b, "ioc_http_requests_total", "counter", "HTTP requests answered, by route and status.");
-    for (size_t r = 0; r < n + 2; r++) {
-        const char *name = r < n ? routes[r].info.name : r == n ? "static" : "other";
+    for (size_t r = 0; r < n + API_METRIC_EXTRA; r++) {
+        const char *name = slot_name(routes, n, r);
         for (int s = 0; s < API_METRIC_STATUSES; s++) {
             unsigned long long v = atomic_load(&a->metrics[r].count[s]);
             if (!v)
@@ -151,8 +165,8 @@ static void http_metrics(struct ioc_buf *b, struct api *a)
     }
     header(b, "ioc_http_request_duration_seconds", "histogram",
            "Time from the first byte of a request to the end of its response, by route.");
-    for (size_t r = 0; r < n + 2; r++) {
-        const char *name = r < n ? routes[r].info.name : r == n ? "static" : "other";
+    for (size_t r = 0; r < n + API_METRIC_EXTRA; r++) {
+        const char *name = slot_name(routes, n, r);
         unsigned long long total = atomic_load(&a->metrics[r].total);
         if (!total)
             continue;
@@ -184,7 +198,7 @@ void api_metrics_render(struct api_ctx *c)
     limit_metrics(&b, c->api);
     process_metrics(&b, c->api);
     if (!b.data) {
-        api_error(c, 500, "internal", "metrics too large");
+        api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;
     }
     net_res_send(c->req, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);

@@ -8,27 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Formats the message (kept valid UTF-8: it may quote input) and sends the error. */
-static void send_error(struct api_ctx *c, int status, const char *code, const char *field,
-                       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
-static void send_error(struct api_ctx *c, int status, const char *code, const char *field,
-                       const char *fmt, va_list ap)
+/* Formats the message (kept valid UTF-8: it may quote input) and sends error e of the table. */
+static void send_error(struct api_ctx *c, enum ioc_http_error e, const char *field, const char *fmt,
+                       va_list ap) __attribute__((format(printf, 4, 0)));
+static void send_error(struct api_ctx *c, enum ioc_http_error e, const char *field, const char *fmt,
+                       va_list ap)
 {
     char msg[512];
+    const char *code = ioc_http_error_code(e);
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (!ioc_utf8_valid(msg, strlen(msg)))
-        snprintf(msg, sizeof msg, "%s", field ? field : code);
-    json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
+        snprintf(msg, sizeof msg, "%s", field ? field : ioc_http_error_message(e));
+    json_t *j = json_pack("{s:s, s:s}", "code", code, "message", msg);
     if (field)
-        json_object_set_new(e, "field", json_string(field));
-    api_json(c, status, json_pack("{s:o}", "error", e));
+        json_object_set_new(j, "field", json_string(field));
+    api_json(c, ioc_http_error_status(e), json_pack("{s:o}", "error", j));
 }
 
-void api_error(struct api_ctx *c, int status, const char *code, const char *fmt, ...)
+void api_error(struct api_ctx *c, enum ioc_http_error e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    send_error(c, status, code, NULL, fmt, ap);
+    send_error(c, e, NULL, fmt, ap);
     va_end(ap);
 }
 
@@ -36,7 +37,7 @@ void api_error_field(struct api_ctx *c, const char *field, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    send_error(c, 422, "invalid_field", field, fmt, ap);
+    send_error(c, IOC_HTTP_E_INVALID_FIELD, field, fmt, ap);
     va_end(ap);
 }
 
@@ -45,53 +46,43 @@ void api_json(struct api_ctx *c, int status, json_t *j)
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(j);
     if (!text) {
-        static const char oom[] =
-            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
-        net_res_send_static(c->req, 500, "application/json", oom, sizeof oom - 1);
+        enum ioc_http_error e = IOC_HTTP_E_INTERNAL;
+        char oom[128];
+        int n =
+            snprintf(oom, sizeof oom, "{\"error\":{\"code\":\"%s\",\"message\":\"out of memory\"}}",
+                     ioc_http_error_code(e));
+        net_res_send(c->req, ioc_http_error_status(e), "application/json", oom, (size_t)n);
         return;
     }
     net_res_send(c->req, status, "application/json; charset=utf-8", text, strlen(text));
     free(text);
 }
 
-int api_status_of(int rc)
+enum ioc_http_error api_error_of(int rc)
 {
     switch (rc) {
-    case 0:
-        return 200;
     case IOC_ENOTFOUND:
-        return 404;
+        return IOC_HTTP_E_NOT_FOUND;
     case IOC_EEXIST:
-        return 409;
+        return IOC_HTTP_E_CONFLICT;
     case IOC_EINVAL:
-        return 422;
+        return IOC_HTTP_E_INVALID_FIELD;
     case IOC_EPERM:
-        return 403;
-    case IOC_ETOOBIG:
-        return 413;
+        return IOC_HTTP_E_FORBIDDEN;
     case IOC_EBUSY:
     case IOC_ESHUTDOWN:
-        return 503;
-    default:
-        return 500;
+        return IOC_HTTP_E_UNAVAILABLE;
+    default: /* IOC_ETOOBIG here is a cap of the server (a body to render), not the request's */
+        return IOC_HTTP_E_INTERNAL;
     }
 }
 
 void api_error_rc(struct api_ctx *c, int rc, const char *what)
 {
-    static const char *const codes[] = {[404 - 400] = "not_found",
-                                        [409 - 400] = "conflict",
-                                        [422 - 400] = "invalid",
-                                        [403 - 400] = "forbidden",
-                                        [413 - 400] = "too_large"};
-    int status = api_status_of(rc);
-    const char *code = status == 503         ? "unavailable"
-                       : status >= 500       ? "internal"
-                       : codes[status - 400] ? codes[status - 400]
-                                             : "error";
-    if (status >= 500)
+    enum ioc_http_error e = api_error_of(rc);
+    if (e == IOC_HTTP_E_INTERNAL)
         ioc_log(IOC_LOG_ERROR, "request %s: %s: %s", net_req_id(c->req), what, ioc_strerror(rc));
-    api_error(c, status, code, "%s: %s", what, ioc_strerror(rc));
+    api_error(c, e, "%s: %s", what, ioc_strerror(rc));
 }
 
 const char *api_query(struct api_ctx *c, const char *key)
@@ -110,11 +101,11 @@ int api_query_only(struct api_ctx *c, const char *const *known)
             ok = strcmp(*k, c->qk[i]) == 0;
         for (int j = 0; j < i && ok; j++)
             if (strcmp(c->qk[j], c->qk[i]) == 0) {
-                api_error(c, 400, "bad_query", "Parameter '%.64s' is given twice.", c->qk[i]);
+                api_error(c, IOC_HTTP_E_BAD_QUERY, "Parameter '%.64s' is given twice.", c->qk[i]);
                 return -1;
             }
         if (!ok) {
-            api_error(c, 400, "bad_query", "Unknown parameter '%.64s'.", c->qk[i]);
+            api_error(c, IOC_HTTP_E_BAD_QUERY, "Unknown parameter '%.64s'.", c->qk[i]);
             return -1;
         }
     }
@@ -130,7 +121,7 @@ int api_query_date(struct api_ctx *c, const char *key, char out[11])
     }
     int32_t days;
     if (ioc_date_parse(v, strlen(v), &days) != 0) {
-        api_error(c, 400, "bad_query", "Parameter '%s' must be a date YYYY-MM-DD.", key);
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "Parameter '%s' must be a date YYYY-MM-DD.", key);
         return -1;
     }
     memcpy(out, v, 10);
@@ -208,7 +199,7 @@ void api_write(struct api_ctx *c, store_job_fn job, void *arg,
     int rc = store_writer_submit(c->api->store, run_job, on_commit, op);
     if (rc != 0) {
         net_res_header(c->req, "retry-after", "1");
-        api_error(c, 503, "unavailable", "The server is busy or stopping; try again.");
+        api_error(c, IOC_HTTP_E_UNAVAILABLE, "The server is busy or stopping; try again.");
     }
 }
 

@@ -157,7 +157,7 @@ void api_worker_offload(struct api_ctx *c, struct api_worker *k,
 {
     struct api_work *w = net_req_alloc(c->req, sizeof *w);
     if (!w) {
-        api_error(c, 500, "internal", "out of memory");
+        api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
         return;
     }
     w->c = c;
@@ -180,10 +180,10 @@ void api_worker_offload(struct api_ctx *c, struct api_worker *k,
     pthread_mutex_unlock(&k->lock);
     if (full) {
         net_res_header(c->req, "retry-after", "1");
-        api_error(c, 503, "unavailable", "The server is busy; try again.");
+        api_error(c, IOC_HTTP_E_UNAVAILABLE, "The server is busy; try again.");
     } else if (crowded) {
         net_res_header(c->req, "retry-after", "1");
-        api_error(c, 429, "rate_limited",
+        api_error(c, IOC_HTTP_E_RATE_LIMITED,
                   "%d requests from your address are already being prepared; wait for them.",
                   k->per_peer);
     }

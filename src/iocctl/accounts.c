@@ -450,9 +450,7 @@ static int key_list(struct cli *c)
 static int key_revoke(struct cli *c)
 {
     struct key_job j = {0};
-    char *end = NULL;
-    j.id = c->argc == 2 ? strtoll(c->argv[1], &end, 10) : 0;
-    if (c->argc != 2 || !end || *end || j.id <= 0)
+    if (c->argc != 2 || ioc_parse_i64(c->argv[1], strlen(c->argv[1]), 1, INT64_MAX, &j.id) != 0)
         return cli_usage(c, "key revoke takes the numeric ID shown by key list");
     if (cli_open(c, 1))
         return 1;

@@ -182,10 +182,13 @@ int cli_units_generation_bump(struct store_conn *w)
     int rc = store_meta_get(w, "units_generation", &g);
     if (rc && rc != IOC_ENOTFOUND)
         return rc;
-    long long v = g ? atoll(g) : 0;
+    int64_t v = 0; /* a stored value that is no generation is refused, never read as 0 */
+    int bad = g && ioc_parse_i64(g, strlen(g), 0, INT64_MAX - 1, &v) != 0;
     free(g);
+    if (bad)
+        return IOC_EINVAL;
     char text[32];
-    snprintf(text, sizeof text, "%lld", v + 1);
+    snprintf(text, sizeof text, "%lld", (long long)v + 1);
     return store_meta_set(w, "units_generation", text);
 }
 

@@ -19,6 +19,7 @@
 
 #include "api/api.h"
 #include "base/base.h"
+#include "base/errors.h"
 #include "config/config.h"
 #include "net/net.h"
 #include "seed/seed.h"
@@ -27,7 +28,7 @@
 static const char usage[] =
     "usage: iocd [--config FILE] [--listen HOST:PORT] [--data DIR] [--web-root DIR]\n"
     "            [--threads N] [--demo] [--seed-only]\n"
-    "       iocd --routes | --config-doc | --version | --help\n"
+    "       iocd --routes | --config-doc | --errors | --version | --help\n"
     "\n"
     "  --config FILE      INI settings (see docs/configuration.md); IOC_* variables override\n"
     "  --listen HOST:PORT address to serve; port 0 picks a free port\n"
@@ -36,7 +37,8 @@ static const char usage[] =
     "  --demo             seed the demo province (Đồng Nai) if not yet seeded\n"
     "  --seed-only        seed the demo province, then exit without serving\n"
     "  --routes           print the route table and exit\n"
-    "  --config-doc       print the settings table (Markdown) and exit\n";
+    "  --config-doc       print the settings table (Markdown) and exit\n"
+    "  --errors           print the table of API error codes (Markdown) and exit\n";
 
 struct flags {
     const char *config, *listen, *data, *web_root, *threads;
@@ -68,6 +70,9 @@ static int parse_flags(int argc, char **argv, struct flags *f)
             exit(0);
         } else if (strcmp(a, "--config-doc") == 0) {
             config_write_markdown(stdout);
+            exit(0);
+        } else if (strcmp(a, "--errors") == 0) {
+            ioc_http_errors_write_markdown(stdout);
             exit(0);
         } else if (strcmp(a, "--version") == 0) {
             printf("iocd 0.1.0\n");

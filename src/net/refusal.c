@@ -8,7 +8,8 @@
  * its PLT, so the definition below, exported by the iocd executable, is the one it calls (the
  * dynamic linker prefers the executable's symbol). It forwards every write to libh2o's own
  * h2o_socket_write (dlsym RTLD_NEXT), except exactly that fixed answer (one buffer, same bytes),
- * which it replaces by a JSON 400 with the usual headers, logs and counts.
+ * which it replaces by a JSON 400 with the usual headers (code bad_request of base/errors.h), logs
+ * and counts (route "malformed").
  *
  * Lifetime: h2o's evloop copies the iovec array of a write but not the bytes, which must stay
  * until the write completed. h2o closes the connection right after this answer; the bytes are
@@ -17,6 +18,7 @@
  */
 #include "net/net_int.h"
 #include "base/base.h"
+#include "base/errors.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -31,9 +33,6 @@ static const char BARE_400[] = "HTTP/1.1 400 Bad Request\r\n"
                                "Content-Length: 11\r\n"
                                "\r\n"
                                "Bad Request";
-
-static const char BODY[] =
-    "{\"error\":{\"code\":\"bad_request\",\"message\":\"The request could not be understood.\"}}";
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static write_fn real_write;
@@ -78,9 +77,9 @@ static struct refusal *refusal_new(h2o_socket_t *sock)
     socklen_t sl = h2o_socket_getpeername(sock, (struct sockaddr *)&ss);
     if (sl == 0 || h2o_socket_getnumerichost((struct sockaddr *)&ss, sl, peer) == SIZE_MAX)
         strcpy(peer, "unknown");
-    static const char fmt[] = "HTTP/1.1 400 Bad Request\r\n"
+    static const char fmt[] = "HTTP/1.1 %d Bad Request\r\n"
                               "Content-Type: application/json\r\n"
-                              "Content-Length: %zu\r\n"
+                              "Content-Length: %d\r\n"
                               "Connection: close\r\n"
                               "Cache-Control: no-store\r\n"
                               "X-Content-Type-Options: nosniff\r\n"
@@ -90,11 +89,15 @@ static struct refusal *refusal_new(h2o_socket_t *sock)
                               "X-Request-Id: %s\r\n"
                               "\r\n"
                               "%s";
-    size_t cap = sizeof fmt + strlen(net_csp) + sizeof BODY + 64;
+    enum ioc_http_error e = IOC_HTTP_E_BAD_REQUEST;
+    char body[256];
+    int blen = snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+                        ioc_http_error_code(e), ioc_http_error_message(e));
+    size_t cap = sizeof fmt + strlen(net_csp) + sizeof body + 64;
     struct refusal *f = malloc(sizeof *f + cap);
     if (!f)
         return NULL;
-    int n = snprintf(f->bytes, cap, fmt, sizeof BODY - 1, net_csp, id, BODY);
+    int n = snprintf(f->bytes, cap, fmt, ioc_http_error_status(e), blen, net_csp, id, body);
     if (n < 0 || (size_t)n >= cap) {
         free(f);
         return NULL;
@@ -103,10 +106,11 @@ static struct refusal *refusal_new(h2o_socket_t *sock)
     f->len = (size_t)n;
     sock->on_close.cb = refusal_closed;
     sock->on_close.data = f;
-    net_log_line(loop, id, peer, "-", 1, "-", 1, 400, f->len, 0.0, "malformed");
+    net_log_line(loop, id, peer, "-", 1, "-", 1, ioc_http_error_status(e), f->len, 0.0,
+                 "malformed");
     struct net_server *s = loop->server;
     if (s->app.done) {
-        struct net_req_info info = {"malformed", "-", 400, 0.0, f->len};
+        struct net_req_info info = {"malformed", "-", ioc_http_error_status(e), 0.0, f->len};
         s->app.done(s->app.app, &info);
     }
     return f;

@@ -12,6 +12,7 @@
  */
 #include "net/net_int.h"
 #include "base/base.h"
+#include "base/errors.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -194,9 +195,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
     struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
                              .ai_socktype = SOCK_STREAM};
     struct addrinfo *res = NULL;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 0 || port > 65535)
+    int64_t port;
+    if (ioc_parse_i64(colon + 1, strlen(colon + 1), 0, 65535, &port) != 0)
         return IOC_EINVAL;
     if (getaddrinfo(host, colon + 1, &hints, &res) != 0 || !res)
         return IOC_EINVAL;
@@ -489,12 +489,13 @@ static int refuse_bad_framing(h2o_req_t *req)
     struct net_req *r = net_req_get(req);
     if (!r)
         return 0;
-    char json[160];
-    int len = snprintf(json, sizeof json,
-                       "{\"error\":{\"code\":\"bad_request\",\"message\":\"%s\"}}", why);
+    enum ioc_http_error e = IOC_HTTP_E_BAD_REQUEST;
+    char json[192];
+    int len = snprintf(json, sizeof json, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+                       ioc_http_error_code(e), why);
     net_req_set_route(r, "refused");
     req->http1_is_persistent = 0;
-    net_res_send(r, 400, "application/json", json, (size_t)len);
+    net_res_send(r, ioc_http_error_status(e), "application/json", json, (size_t)len);
     return 1;
 }
 

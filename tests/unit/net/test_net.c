@@ -243,9 +243,29 @@ static void test_stop_while_starting(void **state)
     }
 }
 
+/* The listen port is a plain decimal from 0 to 65535: a sign, white space, hex, nothing or too
+ * much is refused before any socket is bound. */
+static void test_listen_port_is_a_plain_decimal(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "127.0.0.1:+0",    "127.0.0.1: 0", "127.0.0.1:",   "127.0.0.1:0x0",
+        "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:0 ", "[::1]:+0"};
+    struct net_app app = {.handle = handle};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct net_options o = {bad[i], 1, 4096, 100, 5, 0, 1024, NULL, NULL, 0};
+        struct net_server *s = NULL;
+        int rc = net_server_create(&o, &app, &s);
+        if (rc != IOC_EINVAL)
+            fail_msg("listen \"%s\" gave %d, want IOC_EINVAL", bad[i], rc);
+        assert_null(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_server),
-                                       cmocka_unit_test(test_stop_while_starting)};
+                                       cmocka_unit_test(test_stop_while_starting),
+                                       cmocka_unit_test(test_listen_port_is_a_plain_decimal)};
     return cmocka_run_group_tests_name("net", tests, NULL, NULL);
 }
