@@ -150,7 +150,9 @@ static int64_t unlock_mark(struct store_conn *db, const char *username)
     snprintf(key, sizeof key, "login_unlock:%.64s", username);
     if (!db || store_meta_get(db, key, &v) != 0)
         return 0;
-    int64_t ms = strtoll(v, NULL, 10);
+    int64_t ms = 0;
+    if (ioc_parse_i64(v, strlen(v), 0, INT64_MAX, &ms) != 0)
+        ms = 0; /* not a mark iocctl wrote: no unlock */
     free(v);
     return ms;
 }
