@@ -109,7 +109,8 @@ const char *const store_migrations[] = {
 
     /* 4: the last recorded use of each session, for the idle timeout (auth.session_idle_s).
      * Sessions made before count as used when they were made. */
-    "ALTER TABLE sessions ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sessions ADD COLUMN last_seen_ms"
+    "  INTEGER NOT NULL DEFAULT 0;"
     "UPDATE sessions SET last_seen_ms = created_ms;",
 };
 
