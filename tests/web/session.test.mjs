@@ -28,12 +28,19 @@ async function signIn() {
     await page.waitForSelector('#user:not([hidden])');
 }
 
+before(async () => {
+    browser = await launch();
+});
+
+after(async () => {
+    if (browser) await browser.close();
+});
+
 const sessionStatus = async () => (await context.request.get(server.base + '/api/v1/session')).status();
 
 describe('the end of a session in the console', { concurrency: 1 }, () => {
     before(async () => {
         server = await startIocd({ env: { IOC_AUTH_SESSION_IDLE_S: String(IDLE_S) } });
-        browser = await launch();
         context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         page = await context.newPage();
         w = watch(page, server.base);
@@ -42,7 +49,7 @@ describe('the end of a session in the console', { concurrency: 1 }, () => {
     });
 
     after(async () => {
-        if (browser) await browser.close();
+        if (context) await context.close();
         if (server) await server.stop();
     });
 
@@ -115,5 +122,41 @@ describe('the end of a session in the console', { concurrency: 1 }, () => {
         assert.equal(await page.locator('body').getAttribute('data-session'), 'anonymous');
         assert.equal(await page.locator('#login-button').isHidden(), false);
         assert.deepEqual(w.errors([SESSION_401]), [], 'console errors');
+    });
+});
+
+describe('the absolute end of a session in the console', { concurrency: 1 }, () => {
+    let srv;
+    let ctx;
+    let p;
+    before(async () => {
+        srv = await startIocd({ env: { IOC_AUTH_SESSION_IDLE_S: '0' } });
+        ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        p = await ctx.newPage();
+        await p.clock.install(); // the page's timers and Date, fast-forwarded below
+        await p.goto(srv.base + '/');
+        await p.waitForSelector('#map[data-state="ready"]', { timeout: 20000 });
+    });
+
+    after(async () => {
+        if (ctx) await ctx.close();
+        if (srv) await srv.stop();
+    });
+
+    it('warns before the absolute end without offering "stay signed in"', async () => {
+        await p.locator('#login-button').click();
+        await p.locator('#login-username').fill('operator');
+        await p.locator('#login-password').fill(PASSWORDS.operator);
+        await p.keyboard.press('Enter');
+        await p.waitForSelector('#user:not([hidden])');
+        await p.clock.fastForward('07:57:30'); // auth.session_ttl_s is 8 h: 2.5 min left
+        assert.equal(await p.locator('#session-notice').isHidden(), true);
+        await p.clock.fastForward('01:00');
+        await p.waitForSelector('#session-notice[data-state="warning"]:not([hidden])');
+        assert.match(
+            await p.locator('#session-notice-text').textContent(),
+            /^Phiên đăng nhập sẽ kết thúc lúc \d\d:\d\d:\d\d\. Hãy lưu công việc/,
+        );
+        assert.equal(await p.locator('#session-stay').isHidden(), true);
     });
 });

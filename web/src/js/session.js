@@ -12,7 +12,8 @@
 // onApiUse), so the idle end moves on with them: the estimate here is the later of the server's
 // idle end and last use + the idle time − iocd's recording slack (a tenth, at most 60 s), which
 // never comes after the server's. LEAD_MAX_MS before the earlier end (at most half of the idle
-// time) a notice warns and offers "stay signed in" (GET /session, itself a use). When the
+// time) a notice warns and offers "stay signed in" (GET /session, itself a use; not offered
+// before the absolute end, which no use moves). When the
 // estimate is reached, the console ends the session itself (DELETE /session, a 401 meaning it
 // had ended already) and returns to the signed-out state with a message; a 401 to "stay signed
 // in" does the same. Notice states: hidden → warning → hidden (stay, activity) | ended.
@@ -66,6 +67,7 @@ export function createSession({ announce }) {
     let absEnd = 0;
     let idleEnd = 0; // 0: no idle timeout
     let idleMs = 0;
+    let absSpan = 0; // the whole length of the session, as first seen
     let lastUse = 0;
     let timer = 0;
     let noticeEnd = 0;
@@ -102,9 +104,14 @@ export function createSession({ announce }) {
 
     function renderNotice() {
         const state = notice.dataset.state;
-        if (state === 'warning') noticeText.textContent = t('session.expiring', { time: timeText(noticeEnd) });
+        // near the absolute end, using the session does not help: no "stay signed in"
+        const absolute = noticeEnd >= absEnd;
+        if (state === 'warning')
+            noticeText.textContent = t(absolute ? 'session.expiring_absolute' : 'session.expiring', {
+                time: timeText(noticeEnd),
+            });
         else if (state === 'ended') noticeText.textContent = t('session.ended');
-        stayButton.hidden = state !== 'warning';
+        stayButton.hidden = state !== 'warning' || absolute;
     }
 
     function showNotice(state, end = 0) {
@@ -139,7 +146,7 @@ export function createSession({ announce }) {
             expire();
             return;
         }
-        const lead = Math.min(LEAD_MAX_MS, (idleEnd ? idleMs : absEnd - now) / 2);
+        const lead = Math.min(LEAD_MAX_MS, (idleEnd ? idleMs : absSpan) / 2);
         const warnAt = end - lead;
         if (now >= warnAt) {
             if (notice.dataset.state !== 'warning' || noticeEnd !== end) showNotice('warning', end);
@@ -158,6 +165,7 @@ export function createSession({ announce }) {
         absEnd = Date.parse(body.expires_at) || now + TIMER_MAX_MS;
         idleEnd = body.idle_expires_at ? Date.parse(body.idle_expires_at) || 0 : 0;
         idleMs = idleEnd ? Math.max(idleMs, idleEnd - now) : 0;
+        absSpan = Math.max(absSpan, absEnd - now);
         lastUse = 0;
         render();
         if (notice.dataset.state === 'warning' || notice.dataset.state === 'ended') hideNotice();
@@ -171,6 +179,7 @@ export function createSession({ announce }) {
         clearTimeout(timer);
         timer = 0;
         idleMs = 0;
+        absSpan = 0;
         render();
     }
 
