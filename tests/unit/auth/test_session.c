@@ -38,8 +38,7 @@ static void setup(struct fixture *f)
     auth_token_new(f->token);
     auth_token_hash(f->token, hash);
     auth_token_new(csrf);
-    assert_int_equal(store_session_add(f->w, f->user_id, hash, csrf, 1000, 100000, "10.0.0.1"),
-                     0);
+    assert_int_equal(store_session_add(f->w, f->user_id, hash, csrf, 1000, 100000, "10.0.0.1"), 0);
 }
 
 static void teardown(struct fixture *f)
@@ -139,10 +138,8 @@ static void test_session_end_job_deletes_only_an_idle_session(void **state)
     /* found idle at 3500 with a 2 s timeout, but used at 2000 meanwhile: kept */
     struct auth_session_job touch = {.session_id = p.session_id, .now_ms = 2000};
     assert_int_equal(store_tx(f.w, auth_session_touch_job, &touch), 0);
-    struct auth_session_job end = {.session_id = p.session_id,
-                                   .user_id = f.user_id,
-                                   .now_ms = 3500,
-                                   .idle_ms = 2000};
+    struct auth_session_job end = {
+        .session_id = p.session_id, .user_id = f.user_id, .now_ms = 3500, .idle_ms = 2000};
     snprintf(end.username, sizeof end.username, "lan");
     assert_int_equal(store_tx(f.w, auth_session_end_job, &end), 0);
     assert_int_equal(auth_session_resolve(f.w, f.token, 3500, &p), 0);
@@ -157,10 +154,8 @@ static void test_session_end_job_audits_once(void **state)
     setup(&f);
     struct auth_principal p;
     assert_int_equal(auth_session_resolve(f.w, f.token, 2000, &p), 0);
-    struct auth_session_job end = {.session_id = p.session_id,
-                                   .user_id = f.user_id,
-                                   .now_ms = 3000,
-                                   .idle_ms = 2000};
+    struct auth_session_job end = {
+        .session_id = p.session_id, .user_id = f.user_id, .now_ms = 3000, .idle_ms = 2000};
     snprintf(end.username, sizeof end.username, "lan");
     snprintf(end.role, sizeof end.role, "operator");
     assert_int_equal(store_tx(f.w, auth_session_end_job, &end), 0);
