@@ -110,7 +110,11 @@ static int identify(struct api_ctx *c)
     const char *tok = cookie_value(c, "ioc_session", &n);
     if (tok && n > 0 && n <= 128) {
         char *t = net_req_strdup(c->req, tok, n);
-        if (auth_session_resolve(c->t->db, t, ioc_now_ms(), &c->who) == 0)
+        int64_t now = ioc_now_ms();
+        /* an idle session is refused like an expired one (and ended) */
+        if (auth_session_resolve(c->t->db, t, now, &c->who) == 0 &&
+            auth_session_use(c->api->sessions, c->api->store, &c->who, now, net_req_peer(c->req)) ==
+                0)
             c->via_cookie = 1;
         else
             memset(&c->who, 0, sizeof c->who);
@@ -368,6 +372,8 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     if (rc == 0)
         rc = auth_limiter_create(cfg->login_max_failures, cfg->login_window_s, &a->limiter);
     if (rc == 0)
+        rc = auth_sessions_create((int64_t)cfg->session_idle_s * 1000, &a->sessions);
+    if (rc == 0)
         rc = api_ratelimit_create(a);
     struct store_conn *db = NULL;
     if (rc == 0)
@@ -405,6 +411,7 @@ void api_destroy(struct api *a)
     api_cache_free(a);
     geo_index_destroy(a->geo);
     auth_limiter_destroy(a->limiter);
+    auth_sessions_destroy(a->sessions);
     api_ratelimit_destroy(a);
     free(a->metrics);
     pthread_mutex_destroy(&a->geo_lock);

@@ -58,6 +58,7 @@ struct api {
     struct store *store;
     struct net_server *server;
     struct auth_limiter *limiter;
+    struct auth_sessions *sessions; /* the idle timeout and its touches in flight */
     int64_t started_ms;
 
     /* point index, rebuilt when meta units_generation changes */

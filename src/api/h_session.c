@@ -35,6 +35,19 @@ static json_t *user_json(struct api_ctx *c, const struct auth_principal *p)
                      "role", auth_role_name(p->role), "agency", agency);
 }
 
+/* The session's answer: user, CSRF token, expires_at (the absolute end) and idle_expires_at
+ * (when it ends if unused from now on; null without an idle timeout), both RFC 3339. */
+static json_t *session_json(struct api_ctx *c, const struct auth_principal *p)
+{
+    char expires[32], idle[32];
+    ioc_time_rfc3339(p->session_expires_ms, expires);
+    if (p->session_idle_end_ms)
+        ioc_time_rfc3339(p->session_idle_end_ms, idle);
+    return json_pack("{s:o, s:s, s:s, s:o}", "user", user_json(c, p), "csrf_token", p->csrf,
+                     "expires_at", expires, "idle_expires_at",
+                     p->session_idle_end_ms ? json_string(idle) : json_null());
+}
+
 static void set_cookie(struct api_ctx *c, const char *token, int max_age)
 {
     char v[256];
@@ -141,11 +154,7 @@ static void login_done(struct api_ctx *c, void *arg, int rc)
     }
     guess_settle(g, AUTH_ATTEMPT_OK);
     set_cookie(c, l->token, c->api->cfg->session_ttl_s);
-    char expires[32];
-    ioc_time_rfc3339(l->now_ms + l->ttl_ms, expires);
-    api_json(c, 200,
-             json_pack("{s:o, s:s, s:s}", "user", user_json(c, &l->principal), "csrf_token",
-                       l->principal.csrf, "expires_at", expires));
+    api_json(c, 200, session_json(c, &l->principal));
 }
 
 static void login_check(struct store_conn *db, void *arg)
@@ -182,6 +191,7 @@ void h_session_create(struct api_ctx *c)
     l->ip = net_req_peer(c->req);
     l->now_ms = ioc_now_ms();
     l->ttl_ms = (int64_t)c->api->cfg->session_ttl_s * 1000;
+    l->idle_ms = (int64_t)c->api->cfg->session_idle_s * 1000;
     api_offload(c, login_check, l, login_commit);
 }
 
@@ -189,8 +199,7 @@ void h_session_get(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
-    api_json(c, 200,
-             json_pack("{s:o, s:s}", "user", user_json(c, &c->who), "csrf_token", c->who.csrf));
+    api_json(c, 200, session_json(c, &c->who));
 }
 
 struct logout {

@@ -274,6 +274,9 @@ int auth_session_resolve(struct store_conn *c, const char *token, int64_t now_ms
     if (rc == 0 && auth_user_active(&u)) {
         fill_user(p, &u);
         snprintf(p->csrf, sizeof p->csrf, "%s", s.csrf_token);
+        p->session_id = s.id;
+        p->session_expires_ms = s.expires_ms;
+        p->session_seen_ms = s.last_seen_ms;
     } else {
         rc = IOC_ENOTFOUND;
     }
@@ -362,8 +365,10 @@ int auth_login_job(struct store_conn *w, void *arg)
         }
         store_user_clear(&u);
     }
-    if (l->rc == 0)
-        rc = store_sessions_purge(w, l->now_ms); /* expired sessions go at each login */
+    if (l->rc == 0) /* expired and idle sessions go at each login */
+        rc = store_sessions_purge(w, l->now_ms);
+    if (l->rc == 0 && rc == 0 && l->idle_ms > 0)
+        rc = store_sessions_purge_idle(w, l->now_ms - l->idle_ms);
     if (l->rc == 0 && rc == 0) {
         if (l->old_token) {
             char old[65];
@@ -376,6 +381,10 @@ int auth_login_job(struct store_conn *w, void *arg)
         auth_token_new(l->principal.csrf);
         rc = store_session_add(w, l->user_id, hash, l->principal.csrf, l->now_ms,
                                l->now_ms + l->ttl_ms, l->ip);
+        l->principal.session_expires_ms = l->now_ms + l->ttl_ms;
+        l->principal.session_seen_ms = l->now_ms;
+        l->principal.session_idle_end_ms =
+            auth_session_idle_end(l->idle_ms, l->now_ms, l->now_ms + l->ttl_ms);
     }
     struct store_audit a = {0};
     a.ts_ms = l->now_ms;

@@ -172,10 +172,16 @@ struct auth_principal {
     char scopes[512]; /* AUTH_KEY: comma-separated */
     int key_creator;  /* AUTH_KEY: the role of the user who made it (staff when unknown) */
     char csrf[65];    /* AUTH_USER: the session's CSRF token */
+    /* AUTH_USER: the session (auth_session_resolve; seen and idle end updated by
+     * auth_session_use) */
+    int64_t session_id;
+    int64_t session_expires_ms;  /* absolute end: login + auth.session_ttl_s */
+    int64_t session_seen_ms;     /* last recorded use */
+    int64_t session_idle_end_ms; /* when it ends if unused from now on; 0: no idle timeout */
 };
 
 /* Resolves a session cookie token. IOC_ENOTFOUND for an unknown or expired session or a
- * disabled user. */
+ * disabled user. It does not judge idleness: auth_session_use does, with the same principal. */
 int auth_session_resolve(struct store_conn *c, const char *token, int64_t now_ms,
                          struct auth_principal *p);
 /* Resolves an API key ("Bearer KEY" or "Token KEY" value). IOC_ENOTFOUND if unknown/revoked. */
@@ -200,6 +206,8 @@ struct auth_login {
     const char *ip;
     int64_t now_ms;
     int64_t ttl_ms;
+    int64_t idle_ms; /* auth.session_idle_s in ms; 0: no idle timeout (idle sessions are
+                        purged at each login too) */
     /* out */
     int rc;
     char token[65];
@@ -213,6 +221,61 @@ struct auth_login {
 };
 int auth_login_check(struct store_conn *c, struct auth_login *l);
 int auth_login_job(struct store_conn *w, void *login /* struct auth_login * */);
+
+/* ---- session lifetime: absolute and idle (session.c) ----------------------------------- */
+
+/*
+ * A session ends at the earlier of two times: its absolute end (login + auth.session_ttl_s) and
+ * idle_ms after its last recorded use (auth.session_idle_s; 0: never idle). An idle session is
+ * refused as an unknown one (401) and deleted, with an audit row "session.expire".
+ *
+ * Uses are recorded without a writer job per request: a use is written (a "touch") only when
+ * the recorded one is at least auth_session_touch_every_ms(idle_ms) old, and a bounded table
+ * remembers the touches in flight so that concurrent requests of one session queue one job.
+ * So a session may end up to that interval sooner than idle_ms after its very last request.
+ */
+enum auth_session_state {
+    AUTH_SESSION_LIVE = 0, /* in use; nothing to write */
+    AUTH_SESSION_TOUCH,    /* in use; its last use should be recorded */
+    AUTH_SESSION_IDLE      /* unused for idle_ms or more: it has ended */
+};
+/* The interval between recorded uses: a tenth of idle_ms, at most 60 s (0 when idle_ms is 0). */
+int64_t auth_session_touch_every_ms(int64_t idle_ms);
+/* The rule, for a session whose last recorded use is seen_ms: AUTH_SESSION_*. */
+int auth_session_state(int64_t idle_ms, int64_t seen_ms, int64_t now_ms);
+/* When a session ends if unused from seen_ms on: min(seen_ms + idle_ms, expires_ms); 0 when
+ * idle_ms is 0 (no idle timeout). */
+int64_t auth_session_idle_end(int64_t idle_ms, int64_t seen_ms, int64_t expires_ms);
+
+/* The idle rule of one server and its table of touches in flight (thread-safe, bounded: a
+ * fixed number of slots; a collision costs at most one extra touch). */
+struct auth_sessions;
+int auth_sessions_create(int64_t idle_ms, struct auth_sessions **out);
+void auth_sessions_destroy(struct auth_sessions *s);
+/*
+ * Applies the rule to a principal just resolved from a cookie (any other kind is left alone:
+ * 0). Live: 0, with p->session_idle_end_ms set; when a touch is due it is queued on st's writer
+ * (best effort: a full queue is retried by a later request) and p->session_seen_ms becomes
+ * now_ms. Idle: queues the deletion and its audit row (ip: the caller's address), clears *p to
+ * anonymous and returns IOC_ENOTFOUND. Never waits on the writer; safe on an event loop.
+ */
+int auth_session_use(struct auth_sessions *s, struct store *st, struct auth_principal *p,
+                     int64_t now_ms, const char *ip);
+/* The writer jobs auth_session_use queues (exposed for tests): arg is a struct
+ * auth_session_job. touch records a use; end deletes the session if it is still idle and, when
+ * it did, writes the audit row. */
+struct auth_session_job {
+    int64_t session_id;
+    int64_t user_id;
+    int64_t agency_id;
+    int64_t now_ms;  /* touch: the use; end: when it was found idle */
+    int64_t idle_ms; /* end: the timeout applied */
+    char username[128];
+    char role[16];
+    char ip[64];
+};
+int auth_session_touch_job(struct store_conn *w, void *job);
+int auth_session_end_job(struct store_conn *w, void *job);
 
 /* ---- the login rate limiter -------------------------------------------------------------- */
 

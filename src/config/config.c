@@ -56,6 +56,9 @@ static const struct setting settings[] = {
      "Each loop writes its lines in batches, at least every 0.1 s."},
     {"auth", "session_ttl_s", K_INT, OFF(session_ttl_s), "28800", 60, 30 * 86400,
      "A session expires this many seconds after login."},
+    {"auth", "session_idle_s", K_INT, OFF(session_idle_s), "1800", 0, 30 * 86400,
+     "A session also ends when unused for this many seconds (0 = never); a use is recorded at "
+     "most every tenth of it (at most every 60 s), so it may end that much sooner."},
     {"auth", "cookie_secure", K_BOOL, OFF(cookie_secure), "false", 0, 1,
      "Mark the session cookie Secure; set it when iocd is behind a TLS proxy."},
     {"auth", "login_max_failures", K_INT, OFF(login_max_failures), "10", 1, 1000,

@@ -32,7 +32,8 @@ struct ioc_config {
     char *access_log; /* path, "-" for stdout, "" to disable; relative paths are in data_dir */
     /* [auth] */
     int session_ttl_s;
-    int cookie_secure; /* add Secure to cookies (set it behind a TLS proxy) */
+    int session_idle_s; /* 0: no idle timeout */
+    int cookie_secure;  /* add Secure to cookies (set it behind a TLS proxy) */
     int login_max_failures;
     int login_window_s;
     /* [limits] */

@@ -427,10 +427,11 @@ int store_session_add(struct store_conn *w, int64_t user_id, const char *token_h
                       const char *ip)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO sessions (user_id, token_hash, csrf_token, "
-                           "created_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?, ?)",
-                           &s);
+    int rc =
+        store_prepare(w,
+                      "INSERT INTO sessions (user_id, token_hash, csrf_token, "
+                      "created_ms, expires_ms, ip, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?4)",
+                      &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, user_id);
@@ -453,6 +454,7 @@ static int session_fill(sqlite3_stmt *s, void *p)
     x->created_ms = sqlite3_column_int64(s, 4);
     x->expires_ms = sqlite3_column_int64(s, 5);
     x->ip = store_col_dup(s, 6);
+    x->last_seen_ms = sqlite3_column_int64(s, 7);
     if (!x->token_hash || !x->csrf_token || !x->ip) {
         store_session_clear(x);
         return IOC_ENOMEM;
@@ -466,7 +468,7 @@ int store_session_get(struct store_conn *c, const char *token_hash, int64_t now_
     sqlite3_stmt *s;
     int rc = store_prepare(c,
                            "SELECT id, user_id, token_hash, csrf_token, created_ms, "
-                           "expires_ms, ip FROM sessions WHERE token_hash = ? AND "
+                           "expires_ms, ip, last_seen_ms FROM sessions WHERE token_hash = ? AND "
                            "expires_ms > ?",
                            &s);
     if (rc)
@@ -518,6 +520,43 @@ int store_sessions_purge(struct store_conn *w, int64_t now_ms)
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, now_ms);
+    return store_step_done(s);
+}
+
+int store_session_touch(struct store_conn *w, int64_t id, int64_t seen_ms)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(
+        w, "UPDATE sessions SET last_seen_ms = ?1 WHERE id = ?2 AND last_seen_ms < ?1", &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, seen_ms);
+    sqlite3_bind_int64(s, 2, id);
+    return store_step_done(s);
+}
+
+int store_session_delete_idle(struct store_conn *w, int64_t id, int64_t user_id,
+                              int64_t seen_before_ms)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(
+        w, "DELETE FROM sessions WHERE id = ? AND user_id = ? AND last_seen_ms <= ?", &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, user_id);
+    sqlite3_bind_int64(s, 3, seen_before_ms);
+    rc = store_step_done(s);
+    return rc == 0 && sqlite3_changes(w->db) == 0 ? IOC_ENOTFOUND : rc;
+}
+
+int store_sessions_purge_idle(struct store_conn *w, int64_t seen_before_ms)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "DELETE FROM sessions WHERE last_seen_ms <= ?", &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, seen_before_ms);
     return store_step_done(s);
 }
 

@@ -106,6 +106,12 @@ const char *const store_migrations[] = {
     "ALTER TABLE agencies ADD COLUMN disabled"
     "  INTEGER NOT NULL DEFAULT 0"
     "  CHECK (disabled IN (0, 1));",
+
+    /* 4: the last recorded use of each session, for the idle timeout (auth.session_idle_s).
+     * Sessions made before count as used when they were made. */
+    "ALTER TABLE sessions ADD COLUMN last_seen_ms"
+    "  INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE sessions SET last_seen_ms = created_ms;",
 };
 
 const int store_migrations_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

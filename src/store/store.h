@@ -266,9 +266,11 @@ struct store_session {
     char *csrf_token;
     int64_t created_ms;
     int64_t expires_ms;
+    int64_t last_seen_ms; /* the last use recorded (store_session_touch); created_ms at first */
     char *ip;
 };
 void store_session_clear(struct store_session *s);
+/* last_seen_ms starts as created_ms. */
 int store_session_add(struct store_conn *w, int64_t user_id, const char *token_hash,
                       const char *csrf_token, int64_t created_ms, int64_t expires_ms,
                       const char *ip);
@@ -281,6 +283,15 @@ int store_sessions_delete_user(struct store_conn *w, int64_t user_id);
 /* Deletes every session of the users with role bound to agency_id (an agency disabled). */
 int store_sessions_delete_agency(struct store_conn *w, int64_t agency_id, const char *role);
 int store_sessions_purge(struct store_conn *w, int64_t now_ms);
+/* Records a use of session id at seen_ms: last_seen_ms never moves back. Absent is not an
+ * error (the session may have ended meanwhile). */
+int store_session_touch(struct store_conn *w, int64_t id, int64_t seen_ms);
+/* Deletes session id of user_id if its last use is at or before seen_before_ms (still idle when
+ * the job runs). IOC_ENOTFOUND when no row was deleted. */
+int store_session_delete_idle(struct store_conn *w, int64_t id, int64_t user_id,
+                              int64_t seen_before_ms);
+/* Deletes every session whose last use is at or before seen_before_ms. */
+int store_sessions_purge_idle(struct store_conn *w, int64_t seen_before_ms);
 
 /* ---- API keys --------------------------------------------------------------------------- */
 

@@ -29,11 +29,14 @@ export function requireBuild() {
     return { bin, web };
 }
 
-/** Start iocd; resolves to {base, stop(), output()} once it listens (rejects after timeoutMs). */
-export async function startIocd({ timeoutMs = 30000 } = {}) {
+/**
+ * Start iocd; resolves to {base, stop(), output()} once it listens (rejects after timeoutMs).
+ * env: extra environment (settings such as IOC_AUTH_SESSION_IDLE_S).
+ */
+export async function startIocd({ timeoutMs = 30000, env: extra = {} } = {}) {
     const { bin, web } = requireBuild();
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ioc-web-test-'));
-    const env = { ...process.env };
+    const env = { ...process.env, ...extra };
     for (const [role, pw] of Object.entries(PASSWORDS)) env[`IOC_DEMO_PASSWORD_${role.toUpperCase()}`] = pw;
     const proc = spawn(bin, ['--demo', '--listen', '127.0.0.1:0', '--data', data, '--web-root', web], {
         cwd: ROOT,

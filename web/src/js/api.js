@@ -5,6 +5,8 @@
 // {"error":{"code","message"}} becomes an ApiError carrying the status and code, so callers can
 // switch on err.code ("outside", "bad_credentials", "rate_limited") instead of parsing text.
 // Writes made with a session carry its CSRF token in X-CSRF-Token (see session.js).
+// Every call to the API is a use of the session for iocd's idle timeout: onApiUse(fn) lets
+// session.js hear of them (fn(time, status) after each answer) and move its end estimate on.
 
 import { t } from './i18n.js';
 
@@ -20,6 +22,16 @@ export class ApiError extends Error {
 }
 
 let csrfToken = '';
+const useListeners = [];
+
+/** Call fn(timeMs, status) after every answer of the API (the session was used at timeMs). */
+export function onApiUse(fn) {
+    useListeners.push(fn);
+}
+
+function used(sentAt, status) {
+    for (const fn of useListeners) fn(sentAt, status);
+}
 
 /** Remember the CSRF token of the current session ('' when logged out). */
 export function setCsrfToken(token) {
@@ -41,6 +53,7 @@ async function request(method, path, { params, body, signal } = {}) {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
     let res;
+    const sentAt = Date.now();
     try {
         res = await fetch(url(path, params), {
             method,
@@ -53,6 +66,7 @@ async function request(method, path, { params, body, signal } = {}) {
         if (err.name === 'AbortError') throw err;
         throw new ApiError(0, 'network', t('error.network'));
     }
+    used(sentAt, res.status);
     if (res.status === 204) return null;
     let data = null;
     try {
@@ -78,11 +92,13 @@ export function apiGet(path, params, signal) {
  */
 export async function apiGetUrl(href) {
     let res;
+    const sentAt = Date.now();
     try {
         res = await fetch(href, { credentials: 'same-origin' });
     } catch {
         throw new ApiError(0, 'network', t('error.network'));
     }
+    used(sentAt, res.status);
     const data = await res.json().catch(() => null);
     if (!res.ok) {
         const e = data && data.error ? data.error : {};
