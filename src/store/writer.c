@@ -138,7 +138,7 @@ int store_writer_start(struct store *st, int queue_max)
 
 int store_writer_submit(struct store *st, store_job_fn job, store_done_fn done, void *arg)
 {
-    struct store_job *j = calloc(1, sizeof *j);
+    struct store_job *j = store_calloc(1, sizeof *j);
     if (!j)
         return IOC_ENOMEM;
     j->job = job;
