@@ -78,8 +78,9 @@ int store_exec(struct store_conn *c, const char *sql)
 
 void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
+    /* SQLITE_STATIC: no copy, so no allocation that could fail unseen (see store_int.h) */
     if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(s, i);
 }

@@ -56,7 +56,10 @@ int store_rc(int sqlite_rc);
 int store_prepare(struct store_conn *c, const char *sql, sqlite3_stmt **out);
 /* Runs SQL without results (no user data in it). */
 int store_exec(struct store_conn *c, const char *sql);
-/* Binds a text (NULL binds NULL). */
+/* Binds a text (NULL binds NULL) without copying it: v must stay unchanged until s is finalized,
+ * which every store function does before it returns (invariant 3 of sqlite.c). Binding so
+ * allocates nothing; a copying bind that ran out of memory would leave the parameter NULL and
+ * the statement would run with it (a search that finds nothing, a row with a NULL) unnoticed. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* A malloc'd copy of column i ("" for SQL NULL); NULL only when memory ran out (SQLite's copy
  * of the text or ours). */

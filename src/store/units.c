@@ -121,7 +121,7 @@ int store_unit_put(struct store_conn *w, const struct store_unit *u, const char 
     if (geometry_json) {
         for (int i = 0; i < 4; i++)
             sqlite3_bind_double(s, 12 + i, u->bbox[i]);
-        sqlite3_bind_text(s, 16, geometry_json, -1, SQLITE_TRANSIENT);
+        store_bind_text(s, 16, geometry_json);
     } else {
         for (int i = 0; i < 5; i++)
             sqlite3_bind_null(s, 12 + i);
