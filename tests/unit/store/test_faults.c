@@ -246,8 +246,7 @@ static void fill(void)
         assert_int_equal(store_audit_add(db, &a), 0);
     }
     assert_int_equal(
-        store_apikey_add(db, "abcd1234", "khash", "SO-YT", "read:audit", "k", "admin", 1, NULL),
-        0);
+        store_apikey_add(db, "abcd1234", "khash", "SO-YT", "read:audit", "k", "admin", 1, NULL), 0);
     int64_t old = 0, nu = 0, other = 0;
     put_unit(db, "26068", "0001-01-01", "2025-06-30", &old);
     put_unit(db, "26068", "2025-07-01", "", &nu);
@@ -407,7 +406,7 @@ static void test_store_reads_fail_cleanly_at_each_allocation(void **state)
 {
     (void)state;
     fill();
-    read_fn reads[] = {read_users,      read_audit,         read_audit_each, read_units,
+    read_fn reads[] = {read_users,        read_audit,      read_audit_each,    read_units,
                        read_predecessors, read_geometries, read_keys_and_meta, read_integrity};
     for (size_t i = 0; i < IOC_ARRAY_LEN(reads); i++)
         walk_read(i, reads[i]);
