@@ -216,7 +216,7 @@ static int shim_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, i
 
 void fault_install(void)
 {
-    static const sqlite3_mem_methods mem = {mem_malloc, mem_free,     mem_realloc, mem_size,
+    static const sqlite3_mem_methods mem = {mem_malloc,  mem_free, mem_realloc,  mem_size,
                                             mem_roundup, mem_init, mem_shutdown, NULL};
     if (sqlite3_config(SQLITE_CONFIG_MALLOC, &mem) != SQLITE_OK) {
         fprintf(stderr, "fault: sqlite3_config failed (SQLite already initialized?)\n");
@@ -232,10 +232,10 @@ void fault_install(void)
     shim_vfs.pAppData = real;
     shim_vfs.xOpen = shim_open;
     shim_vfs.pNext = NULL;
-    shim_io = (sqlite3_io_methods){3,          f_close,    f_read,        f_write,     f_truncate,
-                                   f_sync,     f_size,     f_lock,        f_unlock,    f_reserved,
-                                   f_control,  f_sector,   f_caps,        f_shm_map,   f_shm_lock,
-                                   f_shm_barrier, f_shm_unmap, f_fetch, f_unfetch};
+    shim_io = (sqlite3_io_methods){
+        3,          f_close,       f_read,      f_write,   f_truncate, f_sync, f_size,
+        f_lock,     f_unlock,      f_reserved,  f_control, f_sector,   f_caps, f_shm_map,
+        f_shm_lock, f_shm_barrier, f_shm_unmap, f_fetch,   f_unfetch};
     sqlite3_vfs_register(&shim_vfs, 1);
     store_fault_set_alloc_hook(store_alloc_fails);
 }
