@@ -249,7 +249,11 @@ static void test_store_units_each_geometry_stops_with_the_callbacks_code(void **
     const char *geom = "{\"type\":\"Point\",\"coordinates\":[1,2]}";
     for (int i = 0; i < 3; i++) {
         struct store_unit u = {0};
-        assert_int_equal(store_unit_get_by_id(db, i == 0 ? old_id : i == 1 ? new_id : tb_id, &u),
+        assert_int_equal(store_unit_get_by_id(db,
+                                              i == 0   ? old_id
+                                              : i == 1 ? new_id
+                                                       : tb_id,
+                                              &u),
                          0);
         assert_int_equal(store_unit_put(db, &u, geom, NULL), 0);
         store_unit_clear(&u);
