@@ -130,16 +130,15 @@ static void test_store_tx_add_fails_whole_at_each_io_operation(void **state)
 
 /* The same write through the writer thread: the job's own allocation, the group's savepoint
  * and commit all meet the fault. */
-static void test_store_writer_run_fails_whole_at_each_allocation(void **state)
+static void walk_writer_add(enum fault_kind kind)
 {
-    (void)state;
     assert_int_equal(store_writer_start(st, 16), 0);
     size_t have = agencies_count(db);
     long n;
     for (n = 1; n < MAX_STEPS; n++) {
         struct add_job j;
         snprintf(j.code, sizeof j.code, "W-%ld", n);
-        fault_arm(FAULT_ALLOC, n);
+        fault_arm(kind, n);
         int rc = store_writer_run(st, add_agency, &j);
         int fired = fault_disarm();
         if (rc)
@@ -155,6 +154,18 @@ static void test_store_writer_run_fails_whole_at_each_allocation(void **state)
     assert_true(n < MAX_STEPS);
     store_writer_stop(st);
     assert_consistent(db);
+}
+
+static void test_store_writer_run_fails_whole_at_each_allocation(void **state)
+{
+    (void)state;
+    walk_writer_add(FAULT_ALLOC);
+}
+
+static void test_store_writer_run_fails_whole_at_each_io_operation(void **state)
+{
+    (void)state;
+    walk_writer_add(FAULT_IO);
 }
 
 static void put_unit(struct store_conn *w, const char *code, const char *from, const char *to,
@@ -502,6 +513,7 @@ int main(void)
         T(test_store_tx_add_fails_whole_at_each_allocation),
         T(test_store_tx_add_fails_whole_at_each_io_operation),
         T(test_store_writer_run_fails_whole_at_each_allocation),
+        T(test_store_writer_run_fails_whole_at_each_io_operation),
         T(test_store_unit_put_fails_whole_at_each_allocation),
         T(test_store_reads_fail_cleanly_at_each_allocation),
         cmocka_unit_test(test_store_open_recovers_from_a_failure_at_each_allocation),
