@@ -114,7 +114,7 @@ int store_open_conn(struct store *st, int readonly, struct store_conn **out)
     if (rc != SQLITE_OK) {
         ioc_log(IOC_LOG_ERROR, "store: cannot open %s: %s", st->path,
                 c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-        rc = (rc & 0xff) == SQLITE_NOMEM ? IOC_ENOMEM : IOC_EIO;
+        rc = store_rc(rc) == IOC_ENOMEM ? IOC_ENOMEM : IOC_EIO;
         goto out;
     }
     sqlite3_busy_timeout(c->db, STORE_BUSY_MS);
