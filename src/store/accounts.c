@@ -28,52 +28,24 @@ static int agency_id(struct store_conn *c, const char *code, int64_t *id)
     if (rc)
         return rc;
     store_bind_text(s, 1, code);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? IOC_EINVAL : store_rc(rc);
+    rc = store_row_int64(s, id);
+    return rc == IOC_ENOTFOUND ? IOC_EINVAL : rc;
 }
 
-/* Collects rows through fill(s, item) into a malloc'd array of item_size elements. */
-static int collect(sqlite3_stmt *s, size_t item_size, int (*fill)(sqlite3_stmt *, void *),
-                   void (*clear)(void *), void **out, size_t *n)
+/* The single-row fetch of this file. */
+static int one(sqlite3_stmt *s, store_fill_fn fill, void *out)
 {
-    char *a = NULL;
-    size_t len = 0, cap = 0;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16;
-            char *b = realloc(a, cap * item_size);
-            if (!b)
-                break;
-            a = b;
-        }
-        if (fill(s, a + len * item_size) != 0)
-            break;
-        len++;
-    }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        for (size_t i = 0; i < len; i++)
-            clear(a + i * item_size);
-        free(a);
-        return step == SQLITE_ROW ? IOC_ENOMEM : store_rc(step) ? store_rc(step) : IOC_EIO;
-    }
-    *out = a;
-    *n = len;
-    return 0;
+    return store_row(s, fill, out);
 }
 
-static int one(sqlite3_stmt *s, int (*fill)(sqlite3_stmt *, void *), void *out)
+/* Collects every row of s into *out (an array of item_size elements). */
+static int all(sqlite3_stmt *s, size_t item_size, store_fill_fn fill, store_clear_fn clear,
+               void *out, size_t *n)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        rc = fill(s, out);
-    else
-        rc = rc == SQLITE_DONE ? IOC_ENOTFOUND : store_rc(rc);
-    sqlite3_finalize(s);
+    void *a = NULL;
+    int rc = store_rows(s, item_size, fill, clear, &a, n);
+    if (rc == 0)
+        memcpy(out, &a, sizeof a);
     return rc;
 }
 
@@ -172,7 +144,7 @@ int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t 
     int rc = store_prepare(c, AGENCY_SQL "ORDER BY a.code", &s);
     if (rc)
         return rc;
-    return collect(s, sizeof **out, agency_fill, agency_clear_v, (void **)out, n);
+    return all(s, sizeof **out, agency_fill, agency_clear_v, out, n);
 }
 
 int store_agency_set(struct store_conn *w, const struct store_agency *a)
@@ -216,11 +188,11 @@ int store_agency_within(struct store_conn *c, const char *code, const char *ance
         return rc;
     store_bind_text(s, 1, code);
     store_bind_text(s, 2, ancestor);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *yes = sqlite3_column_int64(s, 0) > 0;
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? 0 : store_rc(rc) ? store_rc(rc) : IOC_EIO;
+    int64_t count = 0;
+    rc = store_row_int64(s, &count);
+    if (rc == 0)
+        *yes = count > 0;
+    return rc;
 }
 
 /* ---- users ------------------------------------------------------------------------------ */
@@ -338,7 +310,7 @@ int store_users_list(struct store_conn *c, struct store_user **out, size_t *n)
     int rc = store_prepare(c, USER_SQL "ORDER BY u.username", &s);
     if (rc)
         return rc;
-    return collect(s, sizeof **out, user_fill, user_clear_v, (void **)out, n);
+    return all(s, sizeof **out, user_fill, user_clear_v, out, n);
 }
 
 static int user_update(struct store_conn *w, const char *sql, const char *username,
@@ -403,11 +375,7 @@ int store_users_count_enabled(struct store_conn *c, const char *role, int64_t *n
     if (rc)
         return rc;
     store_bind_text(s, 1, role);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? 0 : store_rc(rc) ? store_rc(rc) : IOC_EIO;
+    return store_row_int64(s, n);
 }
 
 /* ---- sessions --------------------------------------------------------------------------- */
@@ -676,7 +644,7 @@ int store_apikeys_list(struct store_conn *c, const char *agency_code, struct sto
     if (rc)
         return rc;
     store_bind_text(s, 1, agency_code);
-    return collect(s, sizeof **out, key_fill, key_clear_v, (void **)out, n);
+    return all(s, sizeof **out, key_fill, key_clear_v, out, n);
 }
 
 int store_apikey_revoke(struct store_conn *w, int64_t id, int64_t now_ms)

@@ -58,9 +58,10 @@ int store_audit_add(struct store_conn *w, const struct store_audit *a)
 #define AUDIT_COLUMNS                                                                              \
     "id, ts_ms, actor, actor_role, agency_id, action, target, ip, outcome, request_id, detail"
 
-/* Fills r from a row of AUDIT_COLUMNS; IOC_ENOMEM (r partly filled, clear it) if a copy fails. */
-static int read_row(sqlite3_stmt *s, struct store_audit *r)
+/* Fills r (a struct store_audit) from a row of AUDIT_COLUMNS; on IOC_ENOMEM r holds nothing. */
+static int read_row(sqlite3_stmt *s, void *p)
 {
+    struct store_audit *r = p;
     memset(r, 0, sizeof *r);
     r->id = sqlite3_column_int64(s, 0);
     r->ts_ms = sqlite3_column_int64(s, 1);
@@ -68,10 +69,17 @@ static int read_row(sqlite3_stmt *s, struct store_audit *r)
     char **str[] = {&r->actor, &r->actor_role, NULL,           &r->action, &r->target,
                     &r->ip,    &r->outcome,    &r->request_id, &r->detail};
     int rc = 0;
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < 9 && rc == 0; i++)
         if (str[i] && !(*str[i] = store_col_dup(s, 2 + i)))
             rc = IOC_ENOMEM;
+    if (rc)
+        store_audit_clear(r);
     return rc;
+}
+
+static void audit_clear_v(void *p)
+{
+    store_audit_clear(p);
 }
 
 int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, store_audit_cb cb,
@@ -91,8 +99,9 @@ int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, s
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct store_audit r;
         rc = read_row(s, &r);
-        if (rc == 0)
-            rc = cb(ctx, &r);
+        if (rc)
+            break;
+        rc = cb(ctx, &r);
         if (rc == 0) {
             sp.rows++;
             sp.max_id = r.id;
@@ -101,9 +110,9 @@ int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, s
         if (rc)
             break;
     }
+    if (rc == 0)
+        rc = store_step_rc(s, step);
     sqlite3_finalize(s);
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = store_rc(step) ? store_rc(step) : IOC_EIO;
     if (rc == 0 && span)
         *span = sp;
     return rc;
@@ -119,10 +128,10 @@ int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct stor
         return rc;
     sqlite3_bind_int64(s, 1, before_ms);
     sqlite3_bind_int64(s, 2, max_id);
-    int64_t count = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    if (count < 0)
-        return IOC_EIO;
+    int64_t count = 0;
+    rc = store_row_int64(s, &count);
+    if (rc)
+        return rc == IOC_ENOTFOUND ? IOC_EIO : rc;
     /* more matching rows than were exported: some were never seen by the export */
     if (sp && count > sp->rows)
         return IOC_EBUSY;
@@ -162,28 +171,9 @@ int store_audit_find(struct store_conn *c, const struct store_audit_query *q,
     sqlite3_bind_int64(s, 7, q->before_id);
     sqlite3_bind_int(s, 8, q->limit > 0 && q->limit <= 1000 ? q->limit : 100);
     sqlite3_bind_int64(s, 9, q->agency_id);
-    struct store_audit *a = NULL;
-    size_t len = 0, cap = 0;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 32;
-            struct store_audit *b = realloc(a, cap * sizeof *a);
-            if (!b)
-                break;
-            a = b;
-        }
-        int bad = read_row(s, &a[len]);
-        len++;
-        if (bad)
-            break;
-    }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        store_audits_free(a, len);
-        return step == SQLITE_ROW ? IOC_ENOMEM : store_rc(step) ? store_rc(step) : IOC_EIO;
-    }
-    *out = a;
-    *n = len;
-    return 0;
+    void *a = NULL;
+    rc = store_rows(s, sizeof **out, read_row, audit_clear_v, &a, n);
+    if (rc == 0)
+        *out = a;
+    return rc;
 }

@@ -6,7 +6,8 @@
  * foreign keys on, a busy timeout of STORE_BUSY_MS; read-write connections also set
  * journal_size_limit (STORE_WAL_LIMIT_BYTES), so a WAL that grew while a reader held an old
  * snapshot is cut back to that size the next time it is reset. SQLite result codes become
- * IOC_E* here (store_rc) and nowhere else.
+ * IOC_E* here (store_rc, and store_step_rc in rows.c that feeds it the extended code) and
+ * nowhere else.
  *
  * Invariants
  *   1. Every file the store creates (ioc.db and so its -wal, -shm and -journal files, which
@@ -77,8 +78,9 @@ int store_exec(struct store_conn *c, const char *sql)
 
 void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
+    /* SQLITE_STATIC: no copy, so no allocation that could fail unseen (see store_int.h) */
     if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(s, i);
 }
@@ -86,22 +88,22 @@ void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 char *store_col_dup(sqlite3_stmt *s, int i)
 {
     const unsigned char *t = sqlite3_column_text(s, i);
-    return strdup(t ? (const char *)t : "");
+    /* sqlite3_column_text returns NULL for SQL NULL and when its conversion ran out of memory */
+    if (!t && sqlite3_column_type(s, i) != SQLITE_NULL)
+        return NULL;
+    return store_strdup(t ? (const char *)t : "");
 }
 
 int store_step_done(sqlite3_stmt *s)
 {
-    int rc = sqlite3_step(s);
-    int ext = sqlite3_extended_errcode(sqlite3_db_handle(s));
+    int rc = store_step_rc(s, sqlite3_step(s));
     sqlite3_finalize(s);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-        return 0;
-    return store_rc(rc == SQLITE_CONSTRAINT ? ext : rc);
+    return rc;
 }
 
 int store_open_conn(struct store *st, int readonly, struct store_conn **out)
 {
-    struct store_conn *c = calloc(1, sizeof *c);
+    struct store_conn *c = store_calloc(1, sizeof *c);
     if (!c)
         return IOC_ENOMEM;
     c->st = st;
@@ -112,9 +114,8 @@ int store_open_conn(struct store *st, int readonly, struct store_conn **out)
     if (rc != SQLITE_OK) {
         ioc_log(IOC_LOG_ERROR, "store: cannot open %s: %s", st->path,
                 c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-        sqlite3_close(c->db);
-        free(c);
-        return IOC_EIO;
+        rc = store_rc(rc) == IOC_ENOMEM ? IOC_ENOMEM : IOC_EIO;
+        goto out;
     }
     sqlite3_busy_timeout(c->db, STORE_BUSY_MS);
     sqlite3_extended_result_codes(c->db, 1);
@@ -123,6 +124,7 @@ int store_open_conn(struct store *st, int readonly, struct store_conn **out)
                                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                  "PRAGMA foreign_keys=ON; "
                                  "PRAGMA journal_size_limit=" STORE_STR(STORE_WAL_LIMIT_BYTES) ";");
+out:
     if (rc) {
         sqlite3_close(c->db);
         free(c);
@@ -156,11 +158,8 @@ int store_scalar(struct store_conn *c, const char *sql, int64_t *out)
     int rc = store_prepare(c, sql, &s);
     if (rc)
         return rc;
-    rc = sqlite3_step(s) == SQLITE_ROW ? 0 : IOC_EIO;
-    if (rc == 0)
-        *out = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return rc;
+    rc = store_row_int64(s, out);
+    return rc == IOC_ENOTFOUND ? IOC_EIO : rc;
 }
 
 int store_schema_version(struct store_conn *c, int *out)
@@ -241,17 +240,10 @@ static int private_files(const char *path, int create)
 
 int store_open(const char *data_dir, struct store **out)
 {
-    struct store *st = calloc(1, sizeof *st);
+    struct store *st = store_calloc(1, sizeof *st);
     if (!st)
         return IOC_ENOMEM;
-    st->dir = strdup(data_dir);
-    size_t n = strlen(data_dir) + 16;
-    st->path = malloc(n);
-    if (!st->dir || !st->path) {
-        store_close(st);
-        return IOC_ENOMEM;
-    }
-    snprintf(st->path, n, "%s/ioc.db", data_dir);
+    /* the lock and condition first: store_close, on every failure below, uses them */
     pthread_mutex_init(&st->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -259,11 +251,19 @@ int store_open(const char *data_dir, struct store **out)
     pthread_cond_init(&st->wake, &ca);
     pthread_condattr_destroy(&ca);
     struct store_conn *c = NULL;
-    int rc = private_files(st->path, 1);
+    int rc = IOC_ENOMEM;
+    st->dir = store_strdup(data_dir);
+    size_t n = strlen(data_dir) + 16;
+    st->path = store_malloc(n);
+    if (!st->dir || !st->path)
+        goto out;
+    snprintf(st->path, n, "%s/ioc.db", data_dir);
+    rc = private_files(st->path, 1);
     if (rc == 0)
         rc = store_open_conn(st, 0, &c);
     if (rc == 0)
         rc = migrate(c);
+out:
     store_conn_close(c);
     if (rc) {
         store_close(st);
@@ -295,21 +295,31 @@ int store_integrity_check(struct store_conn *c, int *ok, char **msg)
         return rc;
     struct ioc_buf b;
     ioc_buf_init(&b, 1 << 20);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (b.len)
-            ioc_buf_putc(&b, '\n');
-        ioc_buf_puts(&b, (const char *)sqlite3_column_text(s, 0));
+    int step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(s, 0);
+        /* an unreadable line is a failure to check, not a damaged database */
+        if (!line || (b.len && ioc_buf_putc(&b, '\n') != 0) || ioc_buf_puts(&b, line) != 0)
+            rc = IOC_ENOMEM;
     }
+    if (rc == 0)
+        rc = store_step_rc(s, step);
     sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        ioc_buf_free(&b);
-        return store_rc(rc) ? store_rc(rc) : IOC_EIO;
+    if (rc)
+        goto out;
+    char *text = ioc_buf_steal(&b);
+    if (!text) {
+        rc = IOC_ENOMEM;
+        goto out;
     }
-    *ok = b.data && strcmp(b.data, "ok") == 0;
+    *ok = strcmp(text, "ok") == 0;
     if (msg)
-        *msg = ioc_buf_steal(&b);
+        *msg = text;
+    else
+        free(text);
+out:
     ioc_buf_free(&b);
-    return 0;
+    return rc;
 }
 
 static int64_t file_size(const char *path)
@@ -362,6 +372,13 @@ int store_tx(struct store_conn *c, store_job_fn job, void *arg)
 
 /* ---- metadata --------------------------------------------------------------------------- */
 
+static int text_fill(sqlite3_stmt *s, void *out)
+{
+    char *t = store_col_dup(s, 0);
+    *(char **)out = t;
+    return t ? 0 : IOC_ENOMEM;
+}
+
 int store_meta_get(struct store_conn *c, const char *key, char **out)
 {
     sqlite3_stmt *s;
@@ -369,14 +386,10 @@ int store_meta_get(struct store_conn *c, const char *key, char **out)
     if (rc)
         return rc;
     store_bind_text(s, 1, key);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *out = store_col_dup(s, 0);
-        rc = *out ? 0 : IOC_ENOMEM;
-    } else {
-        rc = rc == SQLITE_DONE ? IOC_ENOTFOUND : store_rc(rc);
-    }
-    sqlite3_finalize(s);
+    char *value = NULL;
+    rc = store_row(s, text_fill, &value);
+    if (rc == 0)
+        *out = value;
     return rc;
 }
 

@@ -380,4 +380,13 @@ int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, s
 int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct store_audit_span *span,
                       int64_t *n);
 
+/* ---- fault injection (unit tests only) -------------------------------------------------- */
+
+/* hook is called before each allocation the store makes itself (SQLite's own allocations are
+ * reached through sqlite3_config instead); when it returns non-zero that allocation fails as if
+ * memory ran out. NULL (the default, and always in iocd and iocctl) turns it off. The hook may
+ * be called from any thread that uses the store; set it while no store function runs. */
+typedef int (*store_fault_fn)(void);
+void store_fault_set_alloc_hook(store_fault_fn hook);
+
 #endif

@@ -49,22 +49,58 @@ struct store_conn {
 #define STORE_STR(x) STORE_STR_(x)
 
 /* sqlite.c */
+/* The IOC_E* code of a SQLite result code, extended or primary (0 for OK, ROW and DONE). The one
+ * place where SQLite codes are translated. */
 int store_rc(int sqlite_rc);
 /* Prepares sql on c; logs and returns IOC_EIO on failure. */
 int store_prepare(struct store_conn *c, const char *sql, sqlite3_stmt **out);
 /* Runs SQL without results (no user data in it). */
 int store_exec(struct store_conn *c, const char *sql);
-/* Binds a text (NULL binds NULL). */
+/* Binds a text (NULL binds NULL) without copying it: v must stay unchanged until s is finalized,
+ * which every store function does before it returns (invariant 3 of sqlite.c). Binding so
+ * allocates nothing; a copying bind that ran out of memory would leave the parameter NULL and
+ * the statement would run with it (a search that finds nothing, a row with a NULL) unnoticed. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
-/* A malloc'd copy of column i ("" for NULL); NULL only on ENOMEM. */
+/* A malloc'd copy of column i ("" for SQL NULL); NULL only when memory ran out (SQLite's copy
+ * of the text or ours). */
 char *store_col_dup(sqlite3_stmt *s, int i);
 /* Runs a query (no parameters) that returns one integer. */
 int store_scalar(struct store_conn *c, const char *sql, int64_t *out);
-/* Steps a statement that returns no rows; maps constraint errors. Finalizes it. */
+/* Steps a statement that returns no rows (or whose rows are not read). Finalizes it. */
 int store_step_done(sqlite3_stmt *s);
 int store_open_conn(struct store *st, int readonly, struct store_conn **out);
 /* Size of DATA_DIR/ioc.db-wal in bytes (0 when absent). */
 int64_t store_wal_bytes(struct store *st);
+
+/* rows.c — the loops every store file shares; a store/<x>.c holds only SQL and row mapping */
+
+/* The IOC_E* code of step, a result of sqlite3_step(s): 0 for SQLITE_ROW and SQLITE_DONE, else
+ * the translation of the connection's extended code (a constraint's kind decides IOC_EEXIST or
+ * IOC_EINVAL); never 0 for an error. Call it before finalizing s. */
+int store_step_rc(sqlite3_stmt *s, int step);
+/* Maps the current row of s into item. On failure returns a negative IOC_E* code and leaves
+ * item holding nothing to free. */
+typedef int (*store_fill_fn)(sqlite3_stmt *s, void *item);
+/* Frees what a successful fill put into item. */
+typedef void (*store_clear_fn)(void *item);
+/* Steps s to its end, mapping each row with fill into a growing malloc'd array of item_size
+ * elements; finalizes s. On success *out (NULL when no row) and *n are written; on failure
+ * every mapped row is cleared, the array freed, and the first error returned. */
+int store_rows(sqlite3_stmt *s, size_t item_size, store_fill_fn fill, store_clear_fn clear,
+               void **out, size_t *n);
+/* Steps s once and maps the row with fill into out; IOC_ENOTFOUND when there is no row.
+ * Finalizes s. */
+int store_row(sqlite3_stmt *s, store_fill_fn fill, void *out);
+/* Steps s once and reads column 0 as an integer into *out (0 for SQL NULL); IOC_ENOTFOUND when
+ * there is no row. Finalizes s. */
+int store_row_int64(sqlite3_stmt *s, int64_t *out);
+
+/* Every allocation the store makes itself goes through these (so a test can make the Nth one
+ * fail, see store_fault_set_alloc_hook); SQLite's own allocations do not. */
+void *store_malloc(size_t n);
+void *store_calloc(size_t n, size_t size);
+void *store_realloc(void *p, size_t n);
+char *store_strdup(const char *s);
 
 /* migrations.c */
 extern const char *const store_migrations[];

@@ -60,36 +60,25 @@ static int unit_row(sqlite3_stmt *s, int at, struct store_unit *u)
     return 0;
 }
 
+/* store_fill_fn: a struct store_unit from UNIT_COLS at column 0. */
+static int unit_fill(sqlite3_stmt *s, void *u)
+{
+    return unit_row(s, 0, u);
+}
+
+static void unit_clear_v(void *u)
+{
+    store_unit_clear(u);
+}
+
 /* Collects every row of s (UNIT_COLS at column 0) into an array; finalizes s. */
 static int unit_rows(sqlite3_stmt *s, struct store_unit **out, size_t *n)
 {
-    struct store_unit *a = NULL;
-    size_t len = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16;
-            struct store_unit *b = realloc(a, cap * sizeof *a);
-            if (!b) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            a = b;
-        }
-        if (unit_row(s, 0, &a[len]) != 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        len++;
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        store_units_free(a, len);
-        return store_rc(rc) ? store_rc(rc) : IOC_EIO;
-    }
-    *out = a;
-    *n = len;
-    return 0;
+    void *a = NULL;
+    int rc = store_rows(s, sizeof **out, unit_fill, unit_clear_v, &a, n);
+    if (rc == 0)
+        *out = a;
+    return rc;
 }
 
 int store_unit_put(struct store_conn *w, const struct store_unit *u, const char *geometry_json,
@@ -132,18 +121,17 @@ int store_unit_put(struct store_conn *w, const struct store_unit *u, const char 
     if (geometry_json) {
         for (int i = 0; i < 4; i++)
             sqlite3_bind_double(s, 12 + i, u->bbox[i]);
-        sqlite3_bind_text(s, 16, geometry_json, -1, SQLITE_TRANSIENT);
+        store_bind_text(s, 16, geometry_json);
     } else {
         for (int i = 0; i < 5; i++)
             sqlite3_bind_null(s, 12 + i);
     }
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && id)
-        *id = sqlite3_column_int64(s, 0);
-    int ext = sqlite3_extended_errcode(w->db);
-    sqlite3_finalize(s);
+    int64_t row_id = 0;
+    rc = store_row_int64(s, &row_id);
     free(folded);
-    return rc == SQLITE_ROW ? 0 : store_rc(rc == SQLITE_CONSTRAINT ? ext : rc);
+    if (rc == 0 && id)
+        *id = row_id;
+    return rc;
 }
 
 int store_units_find(struct store_conn *c, const struct store_unit_query *q,
@@ -175,17 +163,6 @@ int store_units_find(struct store_conn *c, const struct store_unit_query *q,
     return unit_rows(s, out, n);
 }
 
-static int one_unit(sqlite3_stmt *s, struct store_unit *out)
-{
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        rc = unit_row(s, 0, out);
-    else
-        rc = rc == SQLITE_DONE ? IOC_ENOTFOUND : store_rc(rc);
-    sqlite3_finalize(s);
-    return rc;
-}
-
 int store_unit_get(struct store_conn *c, const char *code, const char *at, struct store_unit *out)
 {
     sqlite3_stmt *s;
@@ -201,7 +178,7 @@ int store_unit_get(struct store_conn *c, const char *code, const char *at, struc
     if (at)
         store_bind_text(s, 1, at);
     store_bind_text(s, 2, code);
-    return one_unit(s, out);
+    return store_row(s, unit_fill, out);
 }
 
 int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *out)
@@ -211,7 +188,7 @@ int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *ou
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    return one_unit(s, out);
+    return store_row(s, unit_fill, out);
 }
 
 int store_unit_versions(struct store_conn *c, const char *code, struct store_unit **out, size_t *n)
@@ -264,20 +241,23 @@ static int geom_batch(struct store_conn *c, const char *level, const char *at,
         rc = unit_row(s, 0, &r->u);
         if (rc)
             break;
+        /* the text first, then its length (the documented order); NULL here is out of memory,
+         * as the query skips rows without geometry */
+        const unsigned char *json = sqlite3_column_text(s, 16);
         r->len = (size_t)sqlite3_column_bytes(s, 16);
-        r->json = malloc(r->len + 1);
+        r->json = json ? store_malloc(r->len + 1) : NULL;
         if (!r->json) {
             store_unit_clear(&r->u);
             rc = IOC_ENOMEM;
             break;
         }
-        memcpy(r->json, sqlite3_column_text(s, 16), r->len);
+        memcpy(r->json, json, r->len);
         r->json[r->len] = '\0';
         bytes += r->len;
         len++;
     }
-    if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = store_rc(step) ? store_rc(step) : IOC_EIO;
+    if (rc == 0)
+        rc = store_step_rc(s, step);
     sqlite3_finalize(s);
     *n = len;
     return rc;
@@ -296,8 +276,8 @@ int store_units_each_geometry(struct store_conn *c, const char *level, const cha
         free(after_from);
         after_code = after_from = NULL;
         if (rc == 0 && n > 0) {
-            after_code = strdup(rows[n - 1].u.code);
-            after_from = strdup(rows[n - 1].u.valid_from);
+            after_code = store_strdup(rows[n - 1].u.code);
+            after_from = store_strdup(rows[n - 1].u.valid_from);
             if (!after_code || !after_from)
                 rc = IOC_ENOMEM;
         }
@@ -349,6 +329,30 @@ void store_successions_free(struct store_succession *a, size_t n)
     free(a);
 }
 
+/* store_fill_fn: a struct store_succession from UNIT_COLS, partial and note. */
+static int succession_fill(sqlite3_stmt *s, void *p)
+{
+    struct store_succession *l = p;
+    int rc = unit_row(s, 0, &l->unit);
+    if (rc)
+        return rc;
+    l->partial = sqlite3_column_int(s, 16);
+    l->note = store_col_dup(s, 17);
+    if (!l->note) {
+        store_unit_clear(&l->unit);
+        return IOC_ENOMEM;
+    }
+    return 0;
+}
+
+static void succession_clear_v(void *p)
+{
+    struct store_succession *l = p;
+    store_unit_clear(&l->unit);
+    free(l->note);
+    l->note = NULL;
+}
+
 static int links(struct store_conn *c, const char *sql, int64_t id, struct store_succession **out,
                  size_t *n)
 {
@@ -357,31 +361,11 @@ static int links(struct store_conn *c, const char *sql, int64_t id, struct store
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    struct store_succession *a = NULL;
-    size_t len = 0, cap = 0;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct store_succession *b = realloc(a, cap * sizeof *a);
-            if (!b)
-                break;
-            a = b;
-        }
-        if (unit_row(s, 0, &a[len].unit) != 0)
-            break;
-        a[len].partial = sqlite3_column_int(s, 16);
-        a[len].note = store_col_dup(s, 17);
-        len++;
-    }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        store_successions_free(a, len);
-        return step == SQLITE_ROW ? IOC_ENOMEM : store_rc(step) ? store_rc(step) : IOC_EIO;
-    }
-    *out = a;
-    *n = len;
-    return 0;
+    void *a = NULL;
+    rc = store_rows(s, sizeof **out, succession_fill, succession_clear_v, &a, n);
+    if (rc == 0)
+        *out = a;
+    return rc;
 }
 
 int store_unit_predecessors(struct store_conn *c, int64_t unit_id, struct store_succession **out,

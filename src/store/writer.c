@@ -2,9 +2,10 @@
  * writer.c — the single storage writer: a thread, a bounded queue, group commit.
  *
  * Loop: wait for jobs; take every queued job (up to GROUP_MAX); BEGIN IMMEDIATE; run each under
- * its own SAVEPOINT (RELEASE on success, ROLLBACK TO + RELEASE on failure, so a failing job undoes
- * only itself); COMMIT (synchronous=FULL: durable when it returns); then call every job's done
- * callback with its result, or IOC_EIO for all if the COMMIT failed.
+ * its own SAVEPOINT (RELEASE on success, ROLLBACK TO + RELEASE on failure or when the RELEASE
+ * failed, so a failing job undoes only itself); COMMIT (synchronous=FULL: durable when it
+ * returns); then call every job's done callback with its result, or IOC_EIO for all if the
+ * COMMIT failed or a job's savepoint could not be undone (the whole group is rolled back).
  *
  * Invariants: a job is answered exactly once; nothing is answered before the commit holding it
  * returned; after store_writer_stop began, submit refuses and every job already queued is still
@@ -27,35 +28,46 @@
 
 #define GROUP_MAX 256
 
+/* Runs j under its own savepoint and sets j->rc; a failing job (or one whose RELEASE failed) is
+ * rolled back to its savepoint. Returns 0, or an IOC_E* code when that rollback failed too: the
+ * transaction then holds an unknown part of the job and the whole group must be undone. */
+static int run_job(struct store_conn *w, struct store_job *j)
+{
+    int rc = store_exec(w, "SAVEPOINT job");
+    if (rc) {
+        j->rc = rc; /* nothing of the job ran */
+        return 0;
+    }
+    j->rc = j->job(w, j->arg);
+    if (j->rc == 0)
+        j->rc = store_exec(w, "RELEASE job");
+    if (j->rc == 0)
+        return 0;
+    rc = store_exec(w, "ROLLBACK TO job");
+    if (rc == 0)
+        rc = store_exec(w, "RELEASE job");
+    return rc;
+}
+
 static void run_group(struct store *st, struct store_job *first)
 {
     struct store_conn *w = st->wconn;
     int rc = store_exec(w, "BEGIN IMMEDIATE");
     for (int tries = 0; rc == IOC_EBUSY && tries < 100; tries++)
         rc = store_exec(w, "BEGIN IMMEDIATE");
-    for (struct store_job *j = first; j; j = j->next) {
-        if (rc) {
-            j->rc = rc;
-            continue;
-        }
-        int src = store_exec(w, "SAVEPOINT job");
-        j->rc = src ? src : j->job(w, j->arg);
-        if (j->rc == 0) {
-            j->rc = store_exec(w, "RELEASE job");
-        } else if (src == 0) {
-            store_exec(w, "ROLLBACK TO job");
-            store_exec(w, "RELEASE job");
-        }
-    }
-    if (rc == 0) {
+    int began = rc == 0;
+    for (struct store_job *j = first; j && rc == 0; j = j->next)
+        rc = run_job(w, j);
+    if (rc == 0)
         rc = store_exec(w, "COMMIT");
-        if (rc) {
+    if (rc == 0) {
+        atomic_fetch_add(&st->commits, 1);
+    } else {
+        if (began)
             store_exec(w, "ROLLBACK");
-            for (struct store_job *j = first; j; j = j->next)
-                j->rc = IOC_EIO;
-        } else {
-            atomic_fetch_add(&st->commits, 1);
-        }
+        /* BEGIN refused: its reason; a group undone or a COMMIT failed: IOC_EIO for all */
+        for (struct store_job *j = first; j; j = j->next)
+            j->rc = began ? IOC_EIO : rc;
     }
     while (first) {
         struct store_job *next = first->next;
@@ -138,7 +150,7 @@ int store_writer_start(struct store *st, int queue_max)
 
 int store_writer_submit(struct store *st, store_job_fn job, store_done_fn done, void *arg)
 {
-    struct store_job *j = calloc(1, sizeof *j);
+    struct store_job *j = store_calloc(1, sizeof *j);
     if (!j)
         return IOC_ENOMEM;
     j->job = job;

@@ -1,0 +1,524 @@
+/*
+ * Unit tests for the store's error paths: each operation is run again and again with the Nth
+ * allocation (the store's and SQLite's) or the Nth file operation failing, N = 1, 2, … until a
+ * run in which the failure was never reached. Every run must return 0 or a negative IOC_E*
+ * code, write its out-parameters only on success, leak nothing (the ASan build checks), and
+ * leave the database consistent: integrity_check ok, and a write either whole or absent.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "helpers/fault.h"
+#include "helpers/tmpdir.h"
+#include "store/store.h"
+
+/* No operation here needs more events than this; a walk that reaches it has not ended. */
+#define MAX_STEPS 20000
+
+static struct store *st;
+static struct store_conn *db;
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_int_equal(store_open(test_tmpdir(), &st), 0);
+    assert_int_equal(store_conn_open(st, 0, &db), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    store_conn_close(db);
+    store_close(st);
+    return 0;
+}
+
+static void assert_ioc_error(int rc)
+{
+    assert_true(rc < 0 && rc >= IOC_ESHUTDOWN);
+}
+
+static void assert_consistent(struct store_conn *c)
+{
+    int ok = 0;
+    char *msg = NULL;
+    assert_int_equal(store_integrity_check(c, &ok, &msg), 0);
+    if (!ok)
+        fail_msg("integrity_check: %s", msg);
+    free(msg);
+}
+
+static size_t agencies_count(struct store_conn *c)
+{
+    struct store_agency *a = NULL;
+    size_t n = 0;
+    assert_int_equal(store_agencies_list(c, &a, &n), 0);
+    store_agencies_free(a, n);
+    return n;
+}
+
+/* ---- writes ----------------------------------------------------------------------------- */
+
+struct add_job {
+    char code[32];
+};
+
+static int add_agency(struct store_conn *w, void *arg)
+{
+    struct add_job *j = arg;
+    struct store_audit a = {0};
+    a.actor = "test";
+    a.action = "agency.create";
+    a.target = j->code;
+    int rc = store_agency_add(w, j->code, "Sở thử", NULL, "75", NULL);
+    if (rc == 0)
+        rc = store_audit_add(w, &a);
+    return rc;
+}
+
+/* Walks kind over one transaction (store_tx) that adds an agency and its audit row: after a
+ * failure neither is there, after a success both are. */
+static void walk_tx_add(enum fault_kind kind)
+{
+    size_t have = agencies_count(db);
+    long n;
+    for (n = 1; n < MAX_STEPS; n++) {
+        struct add_job j;
+        snprintf(j.code, sizeof j.code, "F-%ld", n);
+        fault_arm(kind, n);
+        int rc = store_tx(db, add_agency, &j);
+        int fired = fault_disarm();
+        if (rc)
+            assert_ioc_error(rc);
+        else
+            have++;
+        assert_consistent(db);
+        assert_int_equal(agencies_count(db), have);
+        struct store_agency a = {0};
+        int got = store_agency_get(db, j.code, &a);
+        assert_int_equal(got, rc ? IOC_ENOTFOUND : 0);
+        store_agency_clear(&a);
+        if (!fired) {
+            assert_int_equal(rc, 0);
+            break;
+        }
+    }
+    assert_true(n < MAX_STEPS);
+}
+
+static void test_store_tx_add_fails_whole_at_each_allocation(void **state)
+{
+    (void)state;
+    walk_tx_add(FAULT_ALLOC);
+}
+
+static void test_store_tx_add_fails_whole_at_each_io_operation(void **state)
+{
+    (void)state;
+    walk_tx_add(FAULT_IO);
+}
+
+/* The same write through the writer thread: the job's own allocation, the group's savepoint
+ * and commit all meet the fault. */
+static void walk_writer_add(enum fault_kind kind)
+{
+    assert_int_equal(store_writer_start(st, 16), 0);
+    size_t have = agencies_count(db);
+    long n;
+    for (n = 1; n < MAX_STEPS; n++) {
+        struct add_job j;
+        snprintf(j.code, sizeof j.code, "W-%ld", n);
+        fault_arm(kind, n);
+        int rc = store_writer_run(st, add_agency, &j);
+        int fired = fault_disarm();
+        if (rc)
+            assert_ioc_error(rc);
+        else
+            have++;
+        assert_int_equal(agencies_count(db), have);
+        if (!fired) {
+            assert_int_equal(rc, 0);
+            break;
+        }
+    }
+    assert_true(n < MAX_STEPS);
+    store_writer_stop(st);
+    assert_consistent(db);
+}
+
+static void test_store_writer_run_fails_whole_at_each_allocation(void **state)
+{
+    (void)state;
+    walk_writer_add(FAULT_ALLOC);
+}
+
+static void test_store_writer_run_fails_whole_at_each_io_operation(void **state)
+{
+    (void)state;
+    walk_writer_add(FAULT_IO);
+}
+
+static void put_unit(struct store_conn *w, const char *code, const char *from, const char *to,
+                     int64_t *id)
+{
+    struct store_unit u = {0};
+    u.code = (char *)code;
+    u.level = "commune";
+    u.type = "Phường";
+    u.name = "Biên Hoà";
+    u.full_name = "Phường Biên Hoà";
+    u.parent_code = "75";
+    u.valid_from = (char *)from;
+    u.valid_to = (char *)to;
+    u.bbox[0] = 106.8;
+    u.bbox[1] = 10.9;
+    u.bbox[2] = 106.9;
+    u.bbox[3] = 11.0;
+    assert_int_equal(
+        store_unit_put(w, &u, "{\"type\":\"Point\",\"coordinates\":[106.85,10.95]}", id), 0);
+}
+
+struct unit_job {
+    const char *code;
+    int64_t id;
+};
+
+static int put_unit_job(struct store_conn *w, void *arg)
+{
+    struct unit_job *j = arg;
+    struct store_unit u = {0};
+    u.code = (char *)j->code;
+    u.level = "commune";
+    u.name = "Tân Phong";
+    u.valid_from = "2025-07-01";
+    int rc = store_unit_put(w, &u, "{\"type\":\"Point\",\"coordinates\":[1,2]}", &j->id);
+    if (rc == 0)
+        rc = store_succession_put(w, 1, j->id, 1, "một phần");
+    return rc;
+}
+
+static void test_store_unit_put_fails_whole_at_each_allocation(void **state)
+{
+    (void)state;
+    int64_t first = 0;
+    put_unit(db, "26001", "0001-01-01", "", &first);
+    assert_int_equal(first, 1);
+    long n;
+    for (n = 1; n < MAX_STEPS; n++) {
+        char code[16];
+        snprintf(code, sizeof code, "9%ld", n);
+        struct unit_job j = {code, -1};
+        fault_arm(FAULT_ALLOC, n);
+        int rc = store_tx(db, put_unit_job, &j);
+        int fired = fault_disarm();
+        struct store_unit u = {0};
+        int got = store_unit_get(db, code, NULL, &u);
+        store_unit_clear(&u);
+        if (rc) {
+            assert_ioc_error(rc);
+            assert_int_equal(got, IOC_ENOTFOUND);
+        } else {
+            assert_int_equal(got, 0);
+        }
+        if (!fired) {
+            assert_int_equal(rc, 0);
+            break;
+        }
+    }
+    assert_true(n < MAX_STEPS);
+    assert_consistent(db);
+}
+
+/* ---- reads ------------------------------------------------------------------------------ */
+
+/* Fills the database with a little of everything the reads below return. */
+static void fill(void)
+{
+    assert_int_equal(store_agency_add(db, "UBND-75", "UBND", NULL, "75", NULL), 0);
+    assert_int_equal(store_agency_add(db, "SO-YT", "Sở Y tế", "UBND-75", NULL, NULL), 0);
+    for (int i = 0; i < 20; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "u%02d", i);
+        assert_int_equal(store_user_add(db, name, "Người", "staff", "SO-YT", "$h", NULL), 0);
+        struct store_audit a = {0};
+        a.actor = name;
+        a.action = "user.create";
+        a.detail = "{\"x\":1}";
+        assert_int_equal(store_audit_add(db, &a), 0);
+    }
+    assert_int_equal(
+        store_apikey_add(db, "abcd1234", "khash", "SO-YT", "read:audit", "k", "admin", 1, NULL), 0);
+    int64_t old = 0, nu = 0, other = 0;
+    put_unit(db, "26068", "0001-01-01", "2025-06-30", &old);
+    put_unit(db, "26068", "2025-07-01", "", &nu);
+    put_unit(db, "26071", "0001-01-01", "2025-06-30", &other);
+    assert_int_equal(store_succession_put(db, old, nu, 0, NULL), 0);
+    assert_int_equal(store_succession_put(db, other, nu, 1, "một phần"), 0);
+    assert_int_equal(store_meta_set(db, "units_generation", "7"), 0);
+}
+
+/* One read: returns its rc and, on success, how many things it read (freed here). */
+typedef int (*read_fn)(size_t *count);
+
+static int read_users(size_t *count)
+{
+    struct store_user *u = (struct store_user *)&u; /* a sentinel: written only on success */
+    int rc = store_users_list(db, &u, count);
+    if (rc == 0)
+        store_users_free(u, *count);
+    else
+        assert_ptr_equal(u, (struct store_user *)&u);
+    return rc;
+}
+
+static int read_audit(size_t *count)
+{
+    struct store_audit_query q = {0};
+    q.limit = 100;
+    q.action = "user.*";
+    struct store_audit *a = NULL;
+    int rc = store_audit_find(db, &q, &a, count);
+    if (rc == 0)
+        store_audits_free(a, *count);
+    else
+        assert_null(a);
+    return rc;
+}
+
+static int count_row(void *ctx, const struct store_audit *row)
+{
+    (void)row;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static int read_audit_each(size_t *count)
+{
+    size_t seen = 0;
+    struct store_audit_span sp = {-1, -1};
+    int rc = store_audit_each(db, 0, 0, count_row, &seen, &sp);
+    if (rc == 0)
+        *count = (size_t)sp.rows;
+    else
+        assert_int_equal(sp.rows, -1);
+    return rc;
+}
+
+static int read_units(size_t *count)
+{
+    struct store_unit_query q = {0};
+    q.at = "2025-07-01";
+    q.q_folded = "bien hoa";
+    struct store_unit *u = NULL;
+    int rc = store_units_find(db, &q, &u, count);
+    if (rc == 0)
+        store_units_free(u, *count);
+    return rc;
+}
+
+static int read_predecessors(size_t *count)
+{
+    struct store_unit now = {0};
+    int rc = store_unit_get(db, "26068", "2025-07-01", &now);
+    if (rc)
+        return rc;
+    struct store_succession *l = NULL;
+    rc = store_unit_predecessors(db, now.id, &l, count);
+    store_unit_clear(&now);
+    if (rc == 0) {
+        for (size_t i = 0; i < *count; i++)
+            assert_non_null(l[i].note);
+        store_successions_free(l, *count);
+    }
+    return rc;
+}
+
+static int count_geom(void *ctx, const struct store_unit *u, const char *json, size_t len)
+{
+    (void)u;
+    assert_int_equal(strlen(json), len);
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static int read_geometries(size_t *count)
+{
+    *count = 0;
+    return store_units_each_geometry(db, NULL, NULL, count_geom, count);
+}
+
+static int read_keys_and_meta(size_t *count)
+{
+    struct store_apikey *k = NULL;
+    int rc = store_apikeys_list(db, "SO-YT", &k, count);
+    if (rc)
+        return rc;
+    store_apikeys_free(k, *count);
+    char *v = NULL;
+    rc = store_meta_get(db, "units_generation", &v);
+    if (rc == 0) {
+        assert_string_equal(v, "7");
+        free(v);
+    } else {
+        assert_null(v);
+    }
+    return rc;
+}
+
+static int read_integrity(size_t *count)
+{
+    int ok = -1;
+    char *msg = NULL;
+    int rc = store_integrity_check(db, &ok, &msg);
+    if (rc == 0) {
+        *count = (size_t)ok; /* a fault must not turn into "the database is damaged" */
+        free(msg);
+    } else {
+        assert_int_equal(ok, -1);
+    }
+    return rc;
+}
+
+/* Walks FAULT_ALLOC over read: every failure an IOC_E* code, every success the full answer. */
+static void walk_read(size_t which, read_fn read)
+{
+    size_t want = 0;
+    assert_int_equal(read(&want), 0);
+    assert_true(want > 0);
+    long n;
+    for (n = 1; n < MAX_STEPS; n++) {
+        size_t got = 0;
+        fault_arm(FAULT_ALLOC, n);
+        int rc = read(&got);
+        int fired = fault_disarm();
+        if (rc)
+            assert_ioc_error(rc);
+        else if (got != want)
+            fail_msg("read %zu, failure at event %ld: %zu results, not %zu", which, n, got, want);
+        if (!fired) {
+            assert_int_equal(rc, 0);
+            break;
+        }
+    }
+    assert_true(n < MAX_STEPS);
+}
+
+static void test_store_reads_fail_cleanly_at_each_allocation(void **state)
+{
+    (void)state;
+    fill();
+    read_fn reads[] = {read_users,        read_audit,      read_audit_each,    read_units,
+                       read_predecessors, read_geometries, read_keys_and_meta, read_integrity};
+    for (size_t i = 0; i < IOC_ARRAY_LEN(reads); i++)
+        walk_read(i, reads[i]);
+}
+
+/* ---- opening, backups ------------------------------------------------------------------- */
+
+/* Walks kind over store_open of a new directory (creation and every migration): after a
+ * failure, an open without faults succeeds with the whole schema and a sound database. */
+static void walk_open(enum fault_kind kind)
+{
+    const char *dir = test_tmpdir();
+    long n;
+    for (n = 1; n < MAX_STEPS; n++) {
+        /* a new database each time, in the same directory (thousands of them are slow) */
+        static const char *const files[] = {"ioc.db", "ioc.db-wal", "ioc.db-shm"};
+        for (size_t i = 0; i < IOC_ARRAY_LEN(files); i++) {
+            char p[256];
+            snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+            unlink(p);
+        }
+        struct store *s = (struct store *)&s;
+        fault_arm(kind, n);
+        int rc = store_open(dir, &s);
+        int fired = fault_disarm();
+        if (rc) {
+            assert_ioc_error(rc);
+            assert_ptr_equal(s, (struct store *)&s);
+            assert_int_equal(store_open(dir, &s), 0);
+        }
+        struct store_conn *c = NULL;
+        assert_int_equal(store_conn_open(s, 1, &c), 0);
+        int v = 0;
+        assert_int_equal(store_schema_version(c, &v), 0);
+        assert_int_equal(v, store_schema_version_latest());
+        assert_consistent(c);
+        store_conn_close(c);
+        store_close(s);
+        if (!fired) {
+            assert_int_equal(rc, 0);
+            break;
+        }
+    }
+    assert_true(n < MAX_STEPS);
+}
+
+static void test_store_open_recovers_from_a_failure_at_each_allocation(void **state)
+{
+    (void)state;
+    walk_open(FAULT_ALLOC);
+}
+
+static void test_store_open_recovers_from_a_failure_at_each_io_operation(void **state)
+{
+    (void)state;
+    walk_open(FAULT_IO);
+}
+
+static void test_store_backup_leaves_nothing_or_a_sound_copy_at_each_io_failure(void **state)
+{
+    (void)state;
+    fill();
+    const char *dir = test_tmpdir();
+    long n;
+    for (n = 1; n < MAX_STEPS; n++) {
+        char file[256], tmp[300];
+        snprintf(file, sizeof file, "%s/b%ld.db", dir, n);
+        snprintf(tmp, sizeof tmp, "%s.tmp", file);
+        fault_arm(FAULT_IO, n);
+        int rc = store_backup(db, file);
+        int fired = fault_disarm();
+        assert_int_equal(access(tmp, F_OK), -1);
+        if (rc) {
+            assert_ioc_error(rc);
+            assert_int_equal(access(file, F_OK), -1);
+        } else {
+            assert_int_equal(store_restore(dir, file), 0); /* restore checks integrity */
+        }
+        if (!fired) {
+            assert_int_equal(rc, 0);
+            break;
+        }
+    }
+    assert_true(n < MAX_STEPS);
+}
+
+int main(void)
+{
+    fault_install();
+    ioc_log_set_level(IOC_LOG_ERROR + 1);
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_store_tx_add_fails_whole_at_each_allocation),
+        T(test_store_tx_add_fails_whole_at_each_io_operation),
+        T(test_store_writer_run_fails_whole_at_each_allocation),
+        T(test_store_writer_run_fails_whole_at_each_io_operation),
+        T(test_store_unit_put_fails_whole_at_each_allocation),
+        T(test_store_reads_fail_cleanly_at_each_allocation),
+        cmocka_unit_test(test_store_open_recovers_from_a_failure_at_each_allocation),
+        cmocka_unit_test(test_store_open_recovers_from_a_failure_at_each_io_operation),
+        T(test_store_backup_leaves_nothing_or_a_sound_copy_at_each_io_failure),
+    };
+    return cmocka_run_group_tests_name("store faults", tests, NULL, NULL);
+}
