@@ -28,7 +28,7 @@
 static const char usage[] =
     "usage: iocd [--config FILE] [--listen HOST:PORT] [--data DIR] [--web-root DIR]\n"
     "            [--threads N] [--demo] [--seed-only]\n"
-    "       iocd --routes | --config-doc | --errors | --version | --help\n"
+    "       iocd --routes | --openapi | --config-doc | --errors | --version | --help\n"
     "\n"
     "  --config FILE      INI settings (see docs/configuration.md); IOC_* variables override\n"
     "  --listen HOST:PORT address to serve; port 0 picks a free port\n"
@@ -37,6 +37,7 @@ static const char usage[] =
     "  --demo             seed the demo province (Đồng Nai) if not yet seeded\n"
     "  --seed-only        seed the demo province, then exit without serving\n"
     "  --routes           print the route table and exit\n"
+    "  --openapi          print the OpenAPI document served at /api/openapi.json and exit\n"
     "  --config-doc       print the settings table (Markdown) and exit\n"
     "  --errors           print the table of API error codes (Markdown) and exit\n";
 
@@ -68,6 +69,8 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         else if (strcmp(a, "--routes") == 0) {
             api_routes_write(stdout);
             exit(0);
+        } else if (strcmp(a, "--openapi") == 0) {
+            exit(api_openapi_write(stdout) == 0 ? 0 : 1);
         } else if (strcmp(a, "--config-doc") == 0) {
             config_write_markdown(stdout);
             exit(0);
