@@ -110,7 +110,7 @@ static int apply_flags(struct ioc_config *c, const struct flags *f, char *err, s
     if (f->threads)
         rc = rc ? rc : config_set(c, "server", "threads", f->threads, err, n);
     if (f->demo)
-        c->demo = 1;
+        rc = rc ? rc : config_set(c, "demo", "enabled", "true", err, n);
     return rc;
 }
 
@@ -127,19 +127,20 @@ static int seed_demo(struct store *st, const struct ioc_config *c)
     store_conn_close(db);
     char path[4096];
     snprintf(path, sizeof path, "%s/demo-accounts.txt", c->data_dir);
+    const struct seed_settings *d = seed_settings_get(c);
     if (!done) {
-        struct seed_units su = {.dir = c->units_dir};
+        struct seed_units su = {.dir = d->units_dir};
         rc = store_writer_run(st, seed_units_job, &su);
         if (rc) {
-            fprintf(stderr, "iocd: loading units from %s failed: %s\n", c->units_dir,
+            fprintf(stderr, "iocd: loading units from %s failed: %s\n", d->units_dir,
                     su.error[0] ? su.error : ioc_strerror(rc));
             return rc;
         }
         struct seed_demo sd = {0};
-        sd.password_admin = *c->password_admin ? strdup(c->password_admin) : NULL;
-        sd.password_leader = *c->password_leader ? strdup(c->password_leader) : NULL;
-        sd.password_operator = *c->password_operator ? strdup(c->password_operator) : NULL;
-        sd.password_staff = *c->password_staff ? strdup(c->password_staff) : NULL;
+        sd.password_admin = *d->password_admin ? strdup(d->password_admin) : NULL;
+        sd.password_leader = *d->password_leader ? strdup(d->password_leader) : NULL;
+        sd.password_operator = *d->password_operator ? strdup(d->password_operator) : NULL;
+        sd.password_staff = *d->password_staff ? strdup(d->password_staff) : NULL;
         rc = store_writer_run(st, seed_demo_job, &sd);
         if (rc) {
             fprintf(stderr, "iocd: seeding the demo failed: %s\n",
@@ -255,7 +256,7 @@ int main(int argc, char **argv)
     }
     if ((rc = store_writer_start(st, cfg.writer_queue)) != 0)
         goto out;
-    if (cfg.demo && (rc = seed_demo(st, &cfg)) != 0)
+    if (seed_settings_get(&cfg)->enabled && (rc = seed_demo(st, &cfg)) != 0)
         goto out;
     if (f.seed_only) {
         store_writer_stop(st);
