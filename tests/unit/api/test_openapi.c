@@ -23,9 +23,10 @@ static const struct api_route a_routes[] = {
     API_ROUTE("POST", "/a", "a.create", AUTH_ADMIN, "admin", NULL, 1, noop),
 };
 static const struct api_module mod_a =
-    API_MODULE("a", a_routes, "{\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a.get\"},"
-                              "\"post\":{\"operationId\":\"a.create\"}}},"
-                              "\"components\":{\"schemas\":{\"A\":{\"type\":\"string\"}}}}");
+    API_MODULE("a", a_routes,
+               "{\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a.get\"},"
+               "\"post\":{\"operationId\":\"a.create\"}}},"
+               "\"components\":{\"schemas\":{\"A\":{\"type\":\"string\"}}}}");
 
 static const struct api_route b_routes[] = {
     API_ROUTE("GET", "/b", "b.get", AUTH_PUBLIC, "public", NULL, 0, noop),
@@ -46,8 +47,8 @@ static int assemble(const struct api_module *const *mods, size_t n, char *err, s
 static void test_assemble_joins_paths_and_components_in_list_order(void **state)
 {
     (void)state;
-    const struct api_module b = API_MODULE(
-        "b", b_routes, "{\"paths\":{\"/b\":{\"get\":{\"operationId\":\"b.get\"}}}}");
+    const struct api_module b =
+        API_MODULE("b", b_routes, "{\"paths\":{\"/b\":{\"get\":{\"operationId\":\"b.get\"}}}}");
     const struct api_module *mods[] = {&mod_a, &b};
     char *text = NULL, err[200] = "";
     size_t len = 0;
@@ -82,10 +83,10 @@ static void test_assemble_two_modules_with_one_path_is_eexist(void **state)
 static void test_assemble_two_modules_with_one_component_is_eexist(void **state)
 {
     (void)state;
-    const struct api_module b = API_MODULE(
-        "b", b_routes,
-        "{\"paths\":{\"/b\":{\"get\":{\"operationId\":\"b.get\"}}},"
-        "\"components\":{\"schemas\":{\"Error\":{}}}}");
+    const struct api_module b =
+        API_MODULE("b", b_routes,
+                   "{\"paths\":{\"/b\":{\"get\":{\"operationId\":\"b.get\"}}},"
+                   "\"components\":{\"schemas\":{\"Error\":{}}}}");
     const struct api_module *mods[] = {&mod_a, &b};
     char err[200] = "";
     assert_int_equal(assemble(mods, 2, err, sizeof err), IOC_EEXIST);
@@ -105,8 +106,8 @@ static void test_assemble_undescribed_route_is_einval(void **state)
 static void test_assemble_wrong_operation_id_is_einval(void **state)
 {
     (void)state;
-    const struct api_module b = API_MODULE(
-        "b", b_routes, "{\"paths\":{\"/b\":{\"get\":{\"operationId\":\"b.list\"}}}}");
+    const struct api_module b =
+        API_MODULE("b", b_routes, "{\"paths\":{\"/b\":{\"get\":{\"operationId\":\"b.list\"}}}}");
     const struct api_module *mods[] = {&b};
     char err[200] = "";
     assert_int_equal(assemble(mods, 1, err, sizeof err), IOC_EINVAL);

@@ -40,11 +40,12 @@ static void test_store_open_upgrades_old_migrations_table_to_core_rows(void **st
     for (int i = 0; i < 3; i++)
         assert_int_equal(store_exec(&raw, store_migrations[i]), 0);
     assert_int_equal(
-        store_exec(&raw, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-                         " applied_at TEXT NOT NULL);"
-                         "INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00Z'),"
-                         " (2, '2026-02-01T00:00:00Z'), (3, '2026-03-01T00:00:00Z');"
-                         "INSERT INTO agencies (code, name, created_at) VALUES ('SO-A', 'A', 'x');"),
+        store_exec(&raw,
+                   "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+                   " applied_at TEXT NOT NULL);"
+                   "INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00Z'),"
+                   " (2, '2026-02-01T00:00:00Z'), (3, '2026-03-01T00:00:00Z');"
+                   "INSERT INTO agencies (code, name, created_at) VALUES ('SO-A', 'A', 'x');"),
         0);
     int v = 0;
     assert_int_equal(store_schema_version(&raw, &v), 0); /* the old shape is still read */
@@ -57,8 +58,7 @@ static void test_store_open_upgrades_old_migrations_table_to_core_rows(void **st
     assert_int_equal(store_conn_open(st, 1, &c), 0);
     assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module = 'core'"),
                      store_schema_version_latest());
-    assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module <> 'core'"),
-                     0);
+    assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module <> 'core'"), 0);
     assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module = 'core'"
                                " AND version = 2 AND applied_at = '2026-02-01T00:00:00Z'"),
                      1);
@@ -123,7 +123,8 @@ static void test_store_migrate_failing_script_leaves_nothing(void **state)
     struct store *st;
     struct store_conn *c;
     open_fresh(&st, &c);
-    static const char *const bad[] = {"CREATE TABLE half (a); INSERT INTO no_such_table VALUES (1);"};
+    static const char *const bad[] = {
+        "CREATE TABLE half (a); INSERT INTO no_such_table VALUES (1);"};
     const struct store_schema set = STORE_SCHEMA("bad", bad);
     const struct store_schema *sets[] = {&set};
     assert_true(store_migrate(c, sets, 1) != 0);
