@@ -87,8 +87,7 @@ static const struct cli_command commands[] = {
      "  backup FILE                      online, consistent copy (also while iocd runs)\n"},
     {"restore", cmd_restore,
      "  restore FILE                     replaces the database (refused while iocd runs)\n"},
-    {"check", cmd_check,
-     "  check                            integrity check; prints ok\n"},
+    {"check", cmd_check, "  check                            integrity check; prints ok\n"},
 };
 
 const struct cli_group cli_group_database = CLI_GROUP("database", commands);
