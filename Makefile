@@ -48,8 +48,8 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# The OpenAPI document is embedded with .incbin; rebuild when it changes.
-$(BUILD)/obj/src/api/openapi.o: src/api/openapi.json
+# The modules' OpenAPI fragments are embedded with .incbin; rebuild src/api/ when one changes.
+$(filter $(BUILD)/obj/src/api/%,$(LIB_OBJ)): $(wildcard src/api/openapi/*.json)
 
 $(BUILD)/libioc.a: $(LIB_OBJ)
 	@rm -f $@

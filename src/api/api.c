@@ -364,11 +364,18 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     pthread_cond_init(&a->geo_ready, NULL);
     pthread_mutex_init(&a->cache_lock, NULL);
     size_t n;
-    api_route_table(&n);
+    int rc = api_route_table(&n) ? 0 : IOC_ENOMEM;
     a->metrics = calloc(n + API_METRIC_EXTRA, sizeof *a->metrics);
     a->cache_size = cfg->geojson_cache > 0 ? cfg->geojson_cache : 1;
     a->cache = calloc((size_t)a->cache_size + API_CACHE_PINNED, sizeof *a->cache);
-    int rc = a->metrics && a->cache ? 0 : IOC_ENOMEM;
+    if (rc == 0 && !(a->metrics && a->cache))
+        rc = IOC_ENOMEM;
+    char err[256] = "";
+    if (rc == 0)
+        rc = api_openapi_assemble(api_openapi_base, api_modules, api_modules_count, &a->openapi,
+                                  &a->openapi_len, err, sizeof err);
+    if (*err)
+        ioc_log(IOC_LOG_ERROR, "the OpenAPI document cannot be assembled: %s", err);
     if (rc == 0)
         rc = auth_limiter_create(cfg->login_max_failures, cfg->login_window_s, &a->limiter);
     if (rc == 0)
@@ -414,6 +421,7 @@ void api_destroy(struct api *a)
     auth_sessions_destroy(a->sessions);
     api_ratelimit_destroy(a);
     free(a->metrics);
+    free(a->openapi);
     pthread_mutex_destroy(&a->geo_lock);
     pthread_cond_destroy(&a->geo_ready);
     pthread_mutex_destroy(&a->cache_lock);

@@ -3,9 +3,11 @@
  * Prometheus text. Thin by design: no SQL (store.h does that), no h2o (net.h does that), and
  * HTTP statuses are chosen only here.
  *
- * Every route is one row of the table in routes.c (method, pattern, name, who may call it); the
- * OpenAPI file (src/api/openapi.json, served at /api/openapi.json) and the route × role test
- * are checked against that table.
+ * Every route is one row of a module's table (src/api/h_<module>.c: method, pattern, name, who
+ * may call it), the modules listed once in src/api/modules.c. The OpenAPI document served at
+ * /api/openapi.json is assembled from src/api/openapi/base.json and each module's fragment
+ * (src/api/openapi/<module>.json) and checked against the routes; the route × role test has a
+ * file per module (tests/integration/matrix/<module>.mjs).
  */
 #ifndef IOC_API_H
 #define IOC_API_H
@@ -37,7 +39,10 @@ struct api_route_info {
 };
 /* The route table; *n rows. */
 const struct api_route_info *api_routes(size_t *n);
-/* Writes the table as tab-separated lines (method, pattern, name, need, scope or "-"). */
+/* Writes the table as tab-separated lines (method, pattern, name, need, scope or "-", module). */
 void api_routes_write(FILE *f);
+/* Writes the OpenAPI document served at /api/openapi.json; 0 or an IOC_E* code (the reason
+ * written to stderr). */
+int api_openapi_write(FILE *f);
 
 #endif

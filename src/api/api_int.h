@@ -60,6 +60,8 @@ struct api {
     struct auth_limiter *limiter;
     struct auth_sessions *sessions; /* the idle timeout and its touches in flight */
     int64_t started_ms;
+    char *openapi; /* the OpenAPI document, assembled once by api_create */
+    size_t openapi_len;
 
     /* point index, rebuilt when meta units_generation changes */
     pthread_mutex_t geo_lock;
@@ -113,9 +115,66 @@ struct api_ctx {
     json_t *body; /* parsed JSON body (owned; released when the request ends) */
 };
 
-/* routes.c */
+/*
+ * How a module of the API plugs in (docs/architecture.md): its file src/api/h_<module>.c defines
+ *
+ *   API_OPENAPI_FRAGMENT(api_openapi_<module>, "src/api/openapi/<module>.json");
+ *   static const struct api_route routes[] = {API_ROUTE(...), ...};
+ *   const struct api_module api_module_<module> = API_MODULE("<module>", routes,
+ *                                                            api_openapi_<module>);
+ *
+ * and src/api/modules.c lists it once. The fragment is a JSON object {"paths": {...},
+ * "components": {...}} describing exactly the module's routes (each operation's operationId is
+ * its route name); api_openapi_assemble() refuses a document where that is not so.
+ */
+struct api_module {
+    const char *name;               /* "units" */
+    const struct api_route *routes; /* in lookup order: a pattern before a wider one */
+    size_t nroutes;
+    const char *openapi; /* NUL-terminated JSON text of its fragment */
+};
+
+/* One route: method, pattern, name, AUTH_* need, its name in --routes, key scope or NULL,
+ * JSON-body flag, handler. */
+#define API_ROUTE(m, p, n, need, needname, scope, body, fn)                                        \
+    {                                                                                              \
+        {m, p, n, needname, scope}, need, body, fn                                                 \
+    }
+#define API_MODULE(name, routes, openapi)                                                          \
+    {                                                                                              \
+        name, routes, sizeof routes / sizeof routes[0], openapi                                    \
+    }
+/* Embeds file (a path from the top of the source tree) as the NUL-terminated string sym. The
+ * Makefile rebuilds the objects of src/api/ when a file of src/api/openapi/ changes. */
+#define API_OPENAPI_FRAGMENT(sym, file)                                                            \
+    __asm__(".section .rodata\n"                                                                   \
+            ".global " #sym "\n" #sym ":\n"                                                        \
+            ".incbin \"" file "\"\n"                                                               \
+            ".byte 0\n"                                                                            \
+            ".previous\n");                                                                        \
+    extern const char sym[]
+
+/* modules.c: the one registration list, in route lookup order. */
+extern const struct api_module *const api_modules[];
+extern const size_t api_modules_count;
+
+/* routes.c: the route table built from api_modules (list order, then each module's order),
+ * once, on first use. NULL with *n = 0 if it could not be allocated. */
 const struct api_route *api_route_table(size_t *n);
 int api_route_index(const struct api_route *r);
+
+/* openapi.c */
+/*
+ * The OpenAPI document: base (a JSON object with empty "paths") plus the fragment of each of
+ * the n modules, in order. Checks that no two modules describe the same path or component, and
+ * that each module's fragment describes exactly its routes (method, pattern, operationId = route
+ * name). On success *out is the document as text (free()) and *len its length; otherwise an
+ * IOC_E* code and the reason in err.
+ */
+int api_openapi_assemble(const char *base, const struct api_module *const *mods, size_t n,
+                         char **out, size_t *len, char *err, size_t err_size);
+/* The base document of iocd: info, servers, security, shared components. */
+extern const char api_openapi_base[];
 
 /* target.c — pure parsers of the request target and body (fuzzed by fuzz/target, fuzz/json). */
 /* 1 if path matches pattern; decoded {params} go to params (strings in buf). */
@@ -237,36 +296,8 @@ void api_metrics_render(struct api_ctx *c);
 void api_passwd_start(struct api_ctx *c, const char *username, const char *current,
                       const char *next);
 
-/* handlers */
-void h_health(struct api_ctx *c);
-void h_metrics(struct api_ctx *c);
-void h_openapi(struct api_ctx *c);
-/* For GET or HEAD "/": answers 503 with a page saying how to build the console when the web
- * root has no index.html, and returns 1; returns 0 (nothing sent) otherwise. */
+/* h_system.c: for GET or HEAD "/": answers 503 with a page saying how to build the console when
+ * the web root has no index.html, and returns 1; returns 0 (nothing sent) otherwise. */
 int h_console_missing(struct api_ctx *c);
-void h_units_list(struct api_ctx *c);
-void h_units_get(struct api_ctx *c);
-void h_units_lookup(struct api_ctx *c);
-void h_units_geojson(struct api_ctx *c);
-void h_session_create(struct api_ctx *c);
-void h_session_get(struct api_ctx *c);
-void h_session_delete(struct api_ctx *c);
-void h_session_password(struct api_ctx *c);
-void h_agencies_list(struct api_ctx *c);
-void h_agencies_create(struct api_ctx *c);
-void h_agencies_get(struct api_ctx *c);
-void h_agencies_update(struct api_ctx *c);
-void h_users_list(struct api_ctx *c);
-void h_users_create(struct api_ctx *c);
-void h_users_update(struct api_ctx *c);
-void h_users_password(struct api_ctx *c);
-void h_keys_list(struct api_ctx *c);
-void h_keys_create(struct api_ctx *c);
-void h_keys_revoke(struct api_ctx *c);
-void h_audit_list(struct api_ctx *c);
-
-/* openapi.c: the embedded OpenAPI document */
-extern const char api_openapi_json[];
-extern const uint64_t api_openapi_json_size; /* bytes, computed by the assembler */
 
 #endif

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+API_OPENAPI_FRAGMENT(api_openapi_accounts, "src/api/openapi/accounts.json");
+
 static int code_ok(const char *s, size_t max)
 {
     size_t n = strlen(s);
@@ -94,7 +96,7 @@ static json_t *agency_json(const struct store_agency *a)
                      a->created_at ? a->created_at : "");
 }
 
-void h_agencies_list(struct api_ctx *c)
+static void h_agencies_list(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
@@ -112,7 +114,7 @@ void h_agencies_list(struct api_ctx *c)
     api_json(c, 200, json_pack("{s:i, s:o}", "count", (json_int_t)n, "agencies", arr));
 }
 
-void h_agencies_get(struct api_ctx *c)
+static void h_agencies_get(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
@@ -172,7 +174,7 @@ static void agency_done(struct api_ctx *c, void *arg, int rc)
     store_agency_clear(&a);
 }
 
-void h_agencies_create(struct api_ctx *c)
+static void h_agencies_create(struct api_ctx *c)
 {
     struct agency_new *n = net_req_alloc(c->req, sizeof *n);
     n->c = c;
@@ -250,7 +252,7 @@ static void agency_patch_done(struct api_ctx *c, void *arg, int rc)
     store_agency_clear(&a);
 }
 
-void h_agencies_update(struct api_ctx *c)
+static void h_agencies_update(struct api_ctx *c)
 {
     static const char *const known[] = {"name", "parent_code", "unit_code", "disabled", NULL};
     struct agency_patch *p = net_req_alloc(c->req, sizeof *p);
@@ -277,7 +279,7 @@ static json_t *user_row(const struct store_user *u)
                      u->created_at ? u->created_at : "");
 }
 
-void h_users_list(struct api_ctx *c)
+static void h_users_list(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
@@ -361,7 +363,7 @@ static void user_commit(struct api_ctx *c, void *arg)
     api_write(c, user_job, n, user_done);
 }
 
-void h_users_create(struct api_ctx *c)
+static void h_users_create(struct api_ctx *c)
 {
     struct user_new *n = net_req_alloc(c->req, sizeof *n);
     n->c = c;
@@ -447,7 +449,7 @@ static void user_patch_done(struct api_ctx *c, void *arg, int rc)
     store_user_clear(&u);
 }
 
-void h_users_update(struct api_ctx *c)
+static void h_users_update(struct api_ctx *c)
 {
     static const char *const known[] = {"display_name", "role", "agency_code", "disabled", NULL};
     struct user_patch *p = net_req_alloc(c->req, sizeof *p);
@@ -465,7 +467,7 @@ void h_users_update(struct api_ctx *c)
     api_write(c, user_patch_job, p, user_patch_done);
 }
 
-void h_users_password(struct api_ctx *c)
+static void h_users_password(struct api_ctx *c)
 {
     const char *pw = api_body_str(c, "password", 1, 1024);
     if (!pw)
@@ -509,7 +511,7 @@ static json_t *key_json(const struct store_apikey *k)
                      k->revoked_ms ? json_string(revoked) : json_null());
 }
 
-void h_keys_list(struct api_ctx *c)
+static void h_keys_list(struct api_ctx *c)
 {
     static const char *const known[] = {"agency", NULL};
     if (api_query_only(c, known))
@@ -618,7 +620,7 @@ static const char *key_scopes(struct api_ctx *c)
     return net_req_strdup(c->req, canon, strlen(canon));
 }
 
-void h_keys_create(struct api_ctx *c)
+static void h_keys_create(struct api_ctx *c)
 {
     struct key_new *n = net_req_alloc(c->req, sizeof *n);
     n->c = c;
@@ -674,7 +676,7 @@ static void revoke_done(struct api_ctx *c, void *arg, int rc)
     net_res_send(c->req, 204, NULL, "", 0);
 }
 
-void h_keys_revoke(struct api_ctx *c)
+static void h_keys_revoke(struct api_ctx *c)
 {
     int64_t id;
     if (ioc_parse_i64(c->params[0], strlen(c->params[0]), 1, INT64_MAX, &id) != 0) {
@@ -697,3 +699,30 @@ void h_keys_revoke(struct api_ctx *c)
         return;
     api_write(c, revoke_job, r, revoke_done);
 }
+
+/* The accounts module of modules.c: its routes, in lookup order, and their description. */
+static const struct api_route accounts_routes[] = {
+    API_ROUTE("GET", "/api/v1/agencies", "agencies.list", AUTH_SIGNED_IN, "signed_in",
+              "read:agencies", 0, h_agencies_list),
+    API_ROUTE("POST", "/api/v1/agencies", "agencies.create", AUTH_ADMIN, "admin", "write:agencies",
+              1, h_agencies_create),
+    API_ROUTE("GET", "/api/v1/agencies/{code}", "agencies.get", AUTH_SIGNED_IN, "signed_in",
+              "read:agencies", 0, h_agencies_get),
+    API_ROUTE("PATCH", "/api/v1/agencies/{code}", "agencies.update", AUTH_ADMIN, "admin", NULL, 1,
+              h_agencies_update),
+    API_ROUTE("GET", "/api/v1/users", "users.list", AUTH_ADMIN, "admin", NULL, 0, h_users_list),
+    API_ROUTE("POST", "/api/v1/users", "users.create", AUTH_ADMIN, "admin", NULL, 1,
+              h_users_create),
+    API_ROUTE("PATCH", "/api/v1/users/{username}", "users.update", AUTH_ADMIN, "admin", NULL, 1,
+              h_users_update),
+    API_ROUTE("PUT", "/api/v1/users/{username}/password", "users.password", AUTH_ADMIN, "admin",
+              NULL, 1, h_users_password),
+    API_ROUTE("GET", "/api/v1/keys", "keys.list", AUTH_STAFF_UP, "staff", NULL, 0, h_keys_list),
+    API_ROUTE("POST", "/api/v1/keys", "keys.create", AUTH_STAFF_UP, "staff", NULL, 1,
+              h_keys_create),
+    API_ROUTE("DELETE", "/api/v1/keys/{id}", "keys.revoke", AUTH_STAFF_UP, "staff", NULL, 0,
+              h_keys_revoke),
+};
+
+const struct api_module api_module_accounts =
+    API_MODULE("accounts", accounts_routes, api_openapi_accounts);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+API_OPENAPI_FRAGMENT(api_openapi_audit, "src/api/openapi/audit.json");
+
 static int time_param(struct api_ctx *c, const char *key, int64_t *out)
 {
     const char *v = api_query(c, key);
@@ -19,7 +21,7 @@ static int time_param(struct api_ctx *c, const char *key, int64_t *out)
     return 0;
 }
 
-void h_audit_list(struct api_ctx *c)
+static void h_audit_list(struct api_ctx *c)
 {
     static const char *const known[] = {"actor", "action", "outcome", "target", "since",
                                         "until", "before", "limit",   NULL};
@@ -73,3 +75,11 @@ void h_audit_list(struct api_ctx *c)
         c, 200,
         json_pack("{s:i, s:o, s:o}", "count", (json_int_t)n, "entries", arr, "next_before", next));
 }
+
+/* The audit module of modules.c: its routes, in lookup order, and their description. */
+static const struct api_route audit_routes[] = {
+    API_ROUTE("GET", "/api/v1/audit", "audit.list", AUTH_ADMIN, "admin", "read:audit", 0,
+              h_audit_list),
+};
+
+const struct api_module api_module_audit = API_MODULE("audit", audit_routes, api_openapi_audit);

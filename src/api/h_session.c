@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+API_OPENAPI_FRAGMENT(api_openapi_session, "src/api/openapi/session.json");
+
 static json_t *user_json(struct api_ctx *c, const struct auth_principal *p)
 {
     json_t *agency = json_null();
@@ -167,7 +169,7 @@ static void login_commit(struct api_ctx *c, void *arg)
     api_write(c, auth_login_job, arg, login_done);
 }
 
-void h_session_create(struct api_ctx *c)
+static void h_session_create(struct api_ctx *c)
 {
     const char *user = api_body_str(c, "username", 1, 64);
     if (!user)
@@ -195,7 +197,7 @@ void h_session_create(struct api_ctx *c)
     api_offload(c, login_check, l, login_commit);
 }
 
-void h_session_get(struct api_ctx *c)
+static void h_session_get(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
@@ -229,7 +231,7 @@ static void logout_done(struct api_ctx *c, void *arg, int rc)
     net_res_send(c->req, 204, NULL, "", 0);
 }
 
-void h_session_delete(struct api_ctx *c)
+static void h_session_delete(struct api_ctx *c)
 {
     const char *tok = cookie_token(c);
     if (!tok || !c->via_cookie) {
@@ -344,7 +346,7 @@ void api_passwd_start(struct api_ctx *c, const char *username, const char *curre
     api_offload(c, passwd_check, p, passwd_commit);
 }
 
-void h_session_password(struct api_ctx *c)
+static void h_session_password(struct api_ctx *c)
 {
     const char *cur = api_body_str(c, "current_password", 1, 1024);
     if (!cur)
@@ -354,3 +356,18 @@ void h_session_password(struct api_ctx *c)
         return;
     api_passwd_start(c, c->who.name, cur, next);
 }
+
+/* The session module of modules.c: its routes, in lookup order, and their description. */
+static const struct api_route session_routes[] = {
+    API_ROUTE("POST", "/api/v1/session", "session.create", AUTH_PUBLIC, "public", NULL, 1,
+              h_session_create),
+    API_ROUTE("GET", "/api/v1/session", "session.get", AUTH_STAFF_UP, "staff", NULL, 0,
+              h_session_get),
+    API_ROUTE("DELETE", "/api/v1/session", "session.delete", AUTH_STAFF_UP, "staff", NULL, 0,
+              h_session_delete),
+    API_ROUTE("PUT", "/api/v1/session/password", "session.password", AUTH_STAFF_UP, "staff", NULL,
+              1, h_session_password),
+};
+
+const struct api_module api_module_session =
+    API_MODULE("session", session_routes, api_openapi_session);

@@ -1,12 +1,14 @@
-/* h_system.c — /healthz, /metrics, /api/openapi.json, and the page "/" shows while the console
- * was never built. */
+/* h_system.c — the system module (/healthz, /metrics, /api/openapi.json), and the page "/"
+ * shows while the console was never built. */
 #include "api/api_int.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-void h_health(struct api_ctx *c)
+API_OPENAPI_FRAGMENT(api_openapi_system, "src/api/openapi/system.json");
+
+static void h_health(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
@@ -14,19 +16,18 @@ void h_health(struct api_ctx *c)
     net_res_send_static(c->req, 200, "application/json", ok, sizeof ok - 1);
 }
 
-void h_metrics(struct api_ctx *c)
+static void h_metrics(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
     api_metrics_render(c);
 }
 
-void h_openapi(struct api_ctx *c)
+static void h_openapi(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
-    net_res_send_static(c->req, 200, "application/json", api_openapi_json,
-                        (size_t)api_openapi_json_size);
+    net_res_send_static(c->req, 200, "application/json", c->api->openapi, c->api->openapi_len);
 }
 
 /* What "/" shows while the console was never built: plain HTML (the CSP allows no inline script
@@ -67,3 +68,12 @@ int h_console_missing(struct api_ctx *c)
                         sizeof console_missing_html - 1);
     return 1;
 }
+
+/* The system module of modules.c: its routes, in lookup order, and their description. */
+static const struct api_route system_routes[] = {
+    API_ROUTE("GET", "/healthz", "health", AUTH_PUBLIC, "public", NULL, 0, h_health),
+    API_ROUTE("GET", "/metrics", "metrics", AUTH_PUBLIC, "public", NULL, 0, h_metrics),
+    API_ROUTE("GET", "/api/openapi.json", "openapi", AUTH_PUBLIC, "public", NULL, 0, h_openapi),
+};
+
+const struct api_module api_module_system = API_MODULE("system", system_routes, api_openapi_system);

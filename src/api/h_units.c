@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+API_OPENAPI_FRAGMENT(api_openapi_units, "src/api/openapi/units.json");
+
 /* "0001-01-01" marks a start date the source does not give. */
 static json_t *date_or_null(const char *d)
 {
@@ -83,7 +85,7 @@ static void list_key(struct ioc_buf *b, const char *level, const char *at, const
     ioc_buf_printf(b, "|%d|%d", limit, offset);
 }
 
-void h_units_list(struct api_ctx *c)
+static void h_units_list(struct api_ctx *c)
 {
     static const char *const known[] = {"level", "at", "q", "parent", "limit", "offset", NULL};
     char at[11];
@@ -169,7 +171,7 @@ static json_t *links_json(const struct store_succession *a, size_t n, const char
     return arr;
 }
 
-void h_units_get(struct api_ctx *c)
+static void h_units_get(struct api_ctx *c)
 {
     static const char *const known[] = {"at", NULL};
     if (api_query_only(c, known))
@@ -244,7 +246,7 @@ static int coord_param(struct api_ctx *c, const char *key, double lo, double hi,
     return 0;
 }
 
-void h_units_lookup(struct api_ctx *c)
+static void h_units_lookup(struct api_ctx *c)
 {
     static const char *const known[] = {"lat", "lon", "at", NULL};
     double lat, lon;
@@ -412,7 +414,7 @@ static void geojson_send(struct api_ctx *c, void *arg)
     api_send_cached(c, g->key, g->body, "application/geo+json");
 }
 
-void h_units_geojson(struct api_ctx *c)
+static void h_units_geojson(struct api_ctx *c)
 {
     static const char *const known[] = {"level", "at", "simplify", NULL};
     struct geojson_job *g = net_req_alloc(c->req, sizeof *g);
@@ -431,3 +433,16 @@ void h_units_geojson(struct api_ctx *c)
     else
         api_worker_offload(c, c->api->renderer, geojson_render, g, geojson_send);
 }
+
+/* The units module of modules.c: its routes, in lookup order, and their description. */
+static const struct api_route units_routes[] = {
+    API_ROUTE("GET", "/api/v1/units", "units.list", AUTH_PUBLIC, "public", NULL, 0, h_units_list),
+    API_ROUTE("GET", "/api/v1/units.geojson", "units.geojson", AUTH_PUBLIC, "public", NULL, 0,
+              h_units_geojson),
+    API_ROUTE("GET", "/api/v1/units/lookup", "units.lookup", AUTH_PUBLIC, "public", NULL, 0,
+              h_units_lookup),
+    API_ROUTE("GET", "/api/v1/units/{code}", "units.get", AUTH_PUBLIC, "public", NULL, 0,
+              h_units_get),
+};
+
+const struct api_module api_module_units = API_MODULE("units", units_routes, api_openapi_units);

@@ -1,79 +1,70 @@
 /*
  * routes.c — the route table: every endpoint of iocd, who may call it, and which handler
- * answers. A route added here without a row in the OpenAPI file or in the route × role test
- * table fails the test suite.
+ * answers. Each module of modules.c contributes its rows (in its own h_<module>.c); the table is
+ * their concatenation in list order, built once on first use and never changed after, so a
+ * lookup is a walk over one array and a route's index (its row of metrics) is stable. A route
+ * without its description in the module's OpenAPI fragment stops iocd at start
+ * (api_openapi_assemble), and one without a row in the route × role test fails the suite.
  */
 #include "api/api_int.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define R(m, p, n, need, needname, scope, body, fn)                                                \
-    {                                                                                              \
-        {m, p, n, needname, scope}, need, body, fn                                                 \
-    }
+static struct api_route *table;
+static struct api_route_info *infos;
+static size_t ntable;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
-static const struct api_route routes[] = {
-    R("GET", "/healthz", "health", AUTH_PUBLIC, "public", NULL, 0, h_health),
-    R("GET", "/metrics", "metrics", AUTH_PUBLIC, "public", NULL, 0, h_metrics),
-    R("GET", "/api/openapi.json", "openapi", AUTH_PUBLIC, "public", NULL, 0, h_openapi),
-    R("GET", "/api/v1/units", "units.list", AUTH_PUBLIC, "public", NULL, 0, h_units_list),
-    R("GET", "/api/v1/units.geojson", "units.geojson", AUTH_PUBLIC, "public", NULL, 0,
-      h_units_geojson),
-    R("GET", "/api/v1/units/lookup", "units.lookup", AUTH_PUBLIC, "public", NULL, 0,
-      h_units_lookup),
-    R("GET", "/api/v1/units/{code}", "units.get", AUTH_PUBLIC, "public", NULL, 0, h_units_get),
-    R("POST", "/api/v1/session", "session.create", AUTH_PUBLIC, "public", NULL, 1,
-      h_session_create),
-    R("GET", "/api/v1/session", "session.get", AUTH_STAFF_UP, "staff", NULL, 0, h_session_get),
-    R("DELETE", "/api/v1/session", "session.delete", AUTH_STAFF_UP, "staff", NULL, 0,
-      h_session_delete),
-    R("PUT", "/api/v1/session/password", "session.password", AUTH_STAFF_UP, "staff", NULL, 1,
-      h_session_password),
-    R("GET", "/api/v1/agencies", "agencies.list", AUTH_SIGNED_IN, "signed_in", "read:agencies", 0,
-      h_agencies_list),
-    R("POST", "/api/v1/agencies", "agencies.create", AUTH_ADMIN, "admin", "write:agencies", 1,
-      h_agencies_create),
-    R("GET", "/api/v1/agencies/{code}", "agencies.get", AUTH_SIGNED_IN, "signed_in",
-      "read:agencies", 0, h_agencies_get),
-    R("PATCH", "/api/v1/agencies/{code}", "agencies.update", AUTH_ADMIN, "admin", NULL, 1,
-      h_agencies_update),
-    R("GET", "/api/v1/users", "users.list", AUTH_ADMIN, "admin", NULL, 0, h_users_list),
-    R("POST", "/api/v1/users", "users.create", AUTH_ADMIN, "admin", NULL, 1, h_users_create),
-    R("PATCH", "/api/v1/users/{username}", "users.update", AUTH_ADMIN, "admin", NULL, 1,
-      h_users_update),
-    R("PUT", "/api/v1/users/{username}/password", "users.password", AUTH_ADMIN, "admin", NULL, 1,
-      h_users_password),
-    R("GET", "/api/v1/keys", "keys.list", AUTH_STAFF_UP, "staff", NULL, 0, h_keys_list),
-    R("POST", "/api/v1/keys", "keys.create", AUTH_STAFF_UP, "staff", NULL, 1, h_keys_create),
-    R("DELETE", "/api/v1/keys/{id}", "keys.revoke", AUTH_STAFF_UP, "staff", NULL, 0, h_keys_revoke),
-    R("GET", "/api/v1/audit", "audit.list", AUTH_ADMIN, "admin", "read:audit", 0, h_audit_list),
-};
+static void table_build(void)
+{
+    size_t n = 0;
+    for (size_t m = 0; m < api_modules_count; m++)
+        n += api_modules[m]->nroutes;
+    struct api_route *t = calloc(n ? n : 1, sizeof *t);
+    struct api_route_info *in = calloc(n ? n : 1, sizeof *in);
+    if (!t || !in) {
+        free(t);
+        free(in);
+        return;
+    }
+    size_t k = 0;
+    for (size_t m = 0; m < api_modules_count; m++)
+        for (size_t i = 0; i < api_modules[m]->nroutes; i++, k++) {
+            t[k] = api_modules[m]->routes[i];
+            in[k] = t[k].info;
+        }
+    table = t;
+    infos = in;
+    ntable = n;
+}
 
 const struct api_route *api_route_table(size_t *n)
 {
-    *n = sizeof routes / sizeof routes[0];
-    return routes;
+    pthread_once(&table_once, table_build);
+    *n = ntable;
+    return table;
 }
 
 int api_route_index(const struct api_route *r)
 {
-    return (int)(r - routes);
+    return (int)(r - table);
 }
 
 const struct api_route_info *api_routes(size_t *n)
 {
-    static struct api_route_info infos[sizeof routes / sizeof routes[0]];
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        infos[i] = routes[i].info;
-    *n = sizeof routes / sizeof routes[0];
+    pthread_once(&table_once, table_build);
+    *n = ntable;
     return infos;
 }
 
 void api_routes_write(FILE *f)
 {
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        const struct api_route_info *r = &routes[i].info;
-        fprintf(f, "%s\t%s\t%s\t%s\t%s\n", r->method, r->pattern, r->name, r->need,
-                r->scope ? r->scope : "-");
-    }
+    for (size_t m = 0; m < api_modules_count; m++)
+        for (size_t i = 0; i < api_modules[m]->nroutes; i++) {
+            const struct api_route_info *r = &api_modules[m]->routes[i].info;
+            fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\n", r->method, r->pattern, r->name, r->need,
+                    r->scope ? r->scope : "-", api_modules[m]->name);
+        }
 }

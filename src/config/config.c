@@ -1,9 +1,13 @@
 /*
- * config.c — the table of settings and the code that fills struct ioc_config from it.
+ * config.c — the platform's table of settings, and the code that fills struct ioc_config and the
+ * modules' settings structs (config_modules[], modules.c) from the whole table: the platform's
+ * rows, then each module's rows in list order.
  *
- * Invariant: every field of struct ioc_config is named by exactly one row of `settings`, and
- * every row's default passes its own checks (config_defaults asserts it by parsing the default
- * text through the same path as a file value).
+ * Invariants: every field of struct ioc_config is named by exactly one row of `settings`, and
+ * each field of a module's struct by one row of that module; no two rows name one setting and a
+ * section belongs to the platform or to one module (config_defaults checks both); every row's
+ * default passes its own checks (config_defaults parses the default text through the same path
+ * as a file value).
  */
 #include "config/config.h"
 #include "base/base.h"
@@ -12,19 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_STR, K_INT, K_I64, K_BOOL };
-
-struct setting {
-    const char *section, *key;
-    enum kind kind;
-    size_t off;
-    const char *def;
-    int64_t min, max;
-    const char *doc;
-};
+#define K_STR CONFIG_STR
+#define K_INT CONFIG_INT
+#define K_I64 CONFIG_I64
+#define K_BOOL CONFIG_BOOL
 
 #define OFF(f) offsetof(struct ioc_config, f)
-static const struct setting settings[] = {
+static const struct config_setting settings[] = {
     {"server", "listen", K_STR, OFF(listen), "127.0.0.1:8080", 0, 0,
      "Address and port to listen on; port 0 picks a free port (printed on stdout)."},
     {"server", "data_dir", K_STR, OFF(data_dir), "./data-run", 0, 0,
@@ -79,18 +77,6 @@ static const struct setting settings[] = {
      "applies; beyond: 429 and no audit row (counted in ioc_audit_suppressed_total)."},
     {"store", "writer_queue", K_INT, OFF(writer_queue), "10000", 16, 1000000,
      "Writes waiting for the storage writer at most; beyond it writes get 503."},
-    {"demo", "enabled", K_BOOL, OFF(demo), "false", 0, 1,
-     "Seed the demo province at start if not yet seeded (same as --demo)."},
-    {"demo", "units_dir", K_STR, OFF(units_dir), "data/vn-units", 0, 0,
-     "Directory of the real administrative unit data loaded by the demo."},
-    {"demo", "password_admin", K_STR, OFF(password_admin), "", 0, 0,
-     "Password of the demo user admin; empty: generated and printed at first start."},
-    {"demo", "password_leader", K_STR, OFF(password_leader), "", 0, 0,
-     "Password of the demo user leader; empty: generated."},
-    {"demo", "password_operator", K_STR, OFF(password_operator), "", 0, 0,
-     "Password of the demo user operator; empty: generated."},
-    {"demo", "password_staff", K_STR, OFF(password_staff), "", 0, 0,
-     "Password of the demo user staff; empty: generated."},
     {"geo", "simplify_max_m", K_INT, OFF(simplify_max_m), "5000", 1, 100000,
      "Largest simplify= tolerance in metres accepted by units.geojson."},
     {"geo", "geojson_cache", K_INT, OFF(geojson_cache), "32", 0, 4096,
@@ -102,11 +88,65 @@ static const struct setting settings[] = {
      "have 2 renders queued or running; beyond: 429."},
 };
 
-static const struct setting *find(const char *section, const char *key)
+/* A row of the whole table and the struct its field is in (NULL when c is NULL or its modules
+ * are not allocated); owner is -1 for the platform's rows, else the module's index. */
+struct row {
+    const struct config_setting *s;
+    char *base;
+    int owner;
+};
+
+/* The number of rows of the platform's table and of the n modules mods. */
+static size_t rows_count_in(const struct config_module *const *mods, size_t n)
 {
-    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++)
-        if (strcmp(settings[i].section, section) == 0 && strcmp(settings[i].key, key) == 0)
-            return &settings[i];
+    size_t rows = IOC_ARRAY_LEN(settings);
+    for (size_t m = 0; m < n; m++)
+        rows += mods[m]->nsettings;
+    return rows;
+}
+
+/* Row i < rows_count_in(mods, n) of the platform's table followed by the modules' rows. */
+static struct row row_at_in(const struct config_module *const *mods, size_t n,
+                            const struct ioc_config *c, size_t i)
+{
+    if (i < IOC_ARRAY_LEN(settings))
+        return (struct row){&settings[i], (char *)c, -1};
+    i -= IOC_ARRAY_LEN(settings);
+    for (size_t m = 0; m < n; m++) {
+        if (i < mods[m]->nsettings)
+            return (struct row){&mods[m]->settings[i], c && c->modules ? c->modules[m] : NULL,
+                                (int)m};
+        i -= mods[m]->nsettings;
+    }
+    return (struct row){NULL, NULL, -1};
+}
+
+static size_t rows_count(void)
+{
+    return rows_count_in(config_modules, config_modules_count);
+}
+
+static struct row row_at(const struct ioc_config *c, size_t i)
+{
+    return row_at_in(config_modules, config_modules_count, c, i);
+}
+
+/* The row named section.key; .s is NULL when there is none. */
+static struct row find(const struct ioc_config *c, const char *section, const char *key)
+{
+    for (size_t i = 0, n = rows_count(); i < n; i++) {
+        struct row r = row_at(c, i);
+        if (strcmp(r.s->section, section) == 0 && strcmp(r.s->key, key) == 0)
+            return r;
+    }
+    return (struct row){NULL, NULL, -1};
+}
+
+const void *config_module_get(const struct ioc_config *c, const struct config_module *m)
+{
+    for (size_t i = 0; i < config_modules_count && c->modules; i++)
+        if (config_modules[i] == m)
+            return c->modules[i];
     return NULL;
 }
 
@@ -123,10 +163,10 @@ static int parse_bool(const char *v, int *out)
     return IOC_EINVAL;
 }
 
-static int apply(struct ioc_config *c, const struct setting *s, const char *v, char *err,
-                 size_t err_size)
+static int apply(const struct row *r, const char *v, char *err, size_t err_size)
 {
-    char *field = (char *)c + s->off;
+    const struct config_setting *s = r->s;
+    char *field = r->base + s->off;
     switch (s->kind) {
     case K_STR: {
         char *copy = strdup(v);
@@ -167,26 +207,57 @@ static int apply(struct ioc_config *c, const struct setting *s, const char *v, c
 int config_set(struct ioc_config *c, const char *section, const char *key, const char *value,
                char *err, size_t err_size)
 {
-    const struct setting *s = find(section, key);
-    if (!s) {
+    struct row r = find(c, section, key);
+    if (!r.s || !r.base) {
         snprintf(err, err_size, "unknown setting %s.%s", section, key);
         return IOC_EINVAL;
     }
-    return apply(c, s, value, err, err_size);
+    return apply(&r, value, err, err_size);
+}
+
+int config_modules_check(const struct config_module *const *mods, size_t n, char *err,
+                         size_t err_size)
+{
+    for (size_t i = 0, rows = rows_count_in(mods, n); i < rows; i++) {
+        struct row a = row_at_in(mods, n, NULL, i);
+        for (size_t j = 0; j < i; j++) {
+            struct row b = row_at_in(mods, n, NULL, j);
+            if (strcmp(a.s->section, b.s->section) != 0)
+                continue;
+            if (a.owner != b.owner || strcmp(a.s->key, b.s->key) == 0) {
+                snprintf(err, err_size, "%s.%s of %s: the %s is taken by %s", a.s->section,
+                         a.s->key, a.owner < 0 ? "the platform" : mods[a.owner]->name,
+                         a.owner != b.owner ? "section" : "setting",
+                         b.owner < 0 ? "the platform" : mods[b.owner]->name);
+                return IOC_EINVAL;
+            }
+        }
+    }
+    return 0;
 }
 
 int config_defaults(struct ioc_config *c)
 {
     memset(c, 0, sizeof *c);
     char err[256];
-    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++) {
-        int rc = apply(c, &settings[i], settings[i].def, err, sizeof err);
-        if (rc) {
-            config_free(c);
-            return rc;
-        }
+    int rc = config_modules_check(config_modules, config_modules_count, err, sizeof err);
+    if (rc) {
+        ioc_log(IOC_LOG_ERROR, "config: %s", err);
+        return rc;
     }
-    return 0;
+    c->modules = calloc(config_modules_count ? config_modules_count : 1, sizeof *c->modules);
+    for (size_t m = 0; c->modules && m < config_modules_count; m++)
+        if (!(c->modules[m] = calloc(1, config_modules[m]->size)))
+            rc = IOC_ENOMEM;
+    if (!c->modules)
+        rc = IOC_ENOMEM;
+    for (size_t i = 0, n = rows_count(); i < n && rc == 0; i++) {
+        struct row r = row_at(c, i);
+        rc = apply(&r, r.s->def, err, sizeof err);
+    }
+    if (rc)
+        config_free(c);
+    return rc;
 }
 
 struct file_ctx {
@@ -237,16 +308,17 @@ int config_load(struct ioc_config *c, const char *path, char *err, size_t err_si
         if (rc)
             return rc;
     }
-    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++) {
+    for (size_t i = 0, nrows = rows_count(); i < nrows; i++) {
+        struct row r = row_at(c, i);
         char name[96];
-        snprintf(name, sizeof name, "IOC_%s_%s", settings[i].section, settings[i].key);
+        snprintf(name, sizeof name, "IOC_%s_%s", r.s->section, r.s->key);
         for (char *p = name; *p; p++)
             *p = (char)toupper((unsigned char)*p);
         const char *v = getenv(name);
         if (!v)
             continue;
         char why[256];
-        rc = apply(c, &settings[i], v, why, sizeof why);
+        rc = apply(&r, v, why, sizeof why);
         if (rc) {
             snprintf(err, err_size, "%s: %s", name, why);
             return IOC_EINVAL;
@@ -257,19 +329,25 @@ int config_load(struct ioc_config *c, const char *path, char *err, size_t err_si
 
 void config_free(struct ioc_config *c)
 {
-    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++)
-        if (settings[i].kind == K_STR) {
-            char **p = (char **)((char *)c + settings[i].off);
+    for (size_t i = 0, n = rows_count(); i < n; i++) {
+        struct row r = row_at(c, i);
+        if (r.s->kind == CONFIG_STR && r.base) {
+            char **p = (char **)(r.base + r.s->off);
             free(*p);
             *p = NULL;
         }
+    }
+    for (size_t m = 0; c->modules && m < config_modules_count; m++)
+        free(c->modules[m]);
+    free(c->modules);
+    c->modules = NULL;
 }
 
 void config_write_markdown(FILE *f)
 {
     const char *section = "";
-    for (size_t i = 0; i < IOC_ARRAY_LEN(settings); i++) {
-        const struct setting *s = &settings[i];
+    for (size_t i = 0, n = rows_count(); i < n; i++) {
+        const struct config_setting *s = row_at(NULL, i).s;
         if (strcmp(section, s->section) != 0) {
             section = s->section;
             fprintf(f,

@@ -120,7 +120,7 @@ static int agency_change(struct cli *c, int disabled)
     return 0;
 }
 
-int cmd_agency(struct cli *c)
+static int cmd_agency(struct cli *c)
 {
     const char *sub = c->argc >= 1 ? c->argv[0] : "";
     if (strcmp(sub, "list") == 0)
@@ -336,7 +336,7 @@ static int user_write(struct cli *c, struct user_job *j, int add)
     return rc ? 1 : 0;
 }
 
-int cmd_user(struct cli *c)
+static int cmd_user(struct cli *c)
 {
     const char *sub = c->argc >= 1 ? c->argv[0] : "";
     if (strcmp(sub, "list") == 0)
@@ -514,7 +514,7 @@ static int key_create(struct cli *c)
     return rc;
 }
 
-int cmd_key(struct cli *c)
+static int cmd_key(struct cli *c)
 {
     const char *sub = c->argc >= 1 ? c->argv[0] : "";
     if (strcmp(sub, "list") == 0)
@@ -525,3 +525,29 @@ int cmd_key(struct cli *c)
         return key_create(c);
     return cli_usage(c, "key needs create, revoke or list");
 }
+
+/* The accounts group of iocctl's commands (listed once in main.c). */
+static const struct cli_command commands[] = {
+    {"agency", cmd_agency,
+     "  agency add CODE NAME [--parent CODE] [--unit UNITCODE]\n"
+     "  agency set CODE [--name NAME] [--parent CODE|''] [--unit UNITCODE|'']\n"
+     "  agency disable|enable CODE       disabled: its staff and keys are refused\n"
+     "  agency list                      one agency a line: code, name, parent, unit (tabs),\n"
+     "                                   then \"disabled\" for a disabled one\n"},
+    {"user", cmd_user,
+     "  user add NAME --role admin|leader|operator|staff [--agency CODE] [--display TEXT]\n"
+     "           --password-stdin        (one line on stdin; staff need --agency)\n"
+     "  user passwd NAME --password-stdin   (also ends the user's sessions)\n"
+     "  user set NAME [--role ROLE] [--agency CODE|''] [--display TEXT]\n"
+     "  user list\n"
+     "  user disable|enable NAME         (disabling ends the user's sessions; the last\n"
+     "                                   enabled admin is kept)\n"
+     "  user unlock NAME                 lift the login locks of NAME (works while iocd runs)\n"},
+    {"key", cmd_key,
+     "  key create --agency CODE --scope SCOPE[,SCOPE...] [--name TEXT]\n"
+     "                                   the key is printed once, alone on the last line\n"
+     "  key revoke ID\n"
+     "  key list [--agency CODE]         ids and prefixes, never keys\n"},
+};
+
+const struct cli_group cli_group_accounts = CLI_GROUP("accounts", commands);

@@ -210,7 +210,7 @@ static int audit_prune(struct cli *c)
     return 0;
 }
 
-int cmd_audit(struct cli *c)
+static int cmd_audit(struct cli *c)
 {
     if (c->argc < 1)
         return cli_usage(c, "audit needs export or prune");
@@ -223,3 +223,16 @@ int cmd_audit(struct cli *c)
         return audit_prune(c);
     return cli_usage(c, "audit needs export or prune");
 }
+
+/* The audit group of iocctl's commands (listed once in main.c). */
+static const struct cli_command commands[] = {
+    {"audit", cmd_audit,
+     "  audit export --out FILE [--since T] [--until T]\n"
+     "                                   rows with since <= time < until as JSON lines\n"
+     "  audit prune --before T --export FILE   exports the rows older than T to FILE, then\n"
+     "                                   deletes them (--no-export instead: delete unsaved)\n"
+     "                                   T: YYYY-MM-DD (00:00 UTC+7) or RFC 3339; FILE must not\n"
+     "                                   exist\n"},
+};
+
+const struct cli_group cli_group_audit = CLI_GROUP("audit", commands);

@@ -1,6 +1,6 @@
 /*
  * iocctl_int.h — what the command files of iocctl share: the parsed command line, option
- * helpers, the audit row every change leaves, and the command entry points.
+ * helpers, the audit row every change leaves, and the shape of a group of commands.
  *
  * Exit codes, returned by every cmd_* function: 0 done, 1 refused or failed (reason on stderr),
  * 2 usage error (reason and the command's usage on stderr).
@@ -8,6 +8,7 @@
 #ifndef IOC_IOCCTL_INT_H
 #define IOC_IOCCTL_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -47,11 +48,21 @@ int cli_audit(struct store_conn *w, const char *action, const char *target, cons
 /* Reads meta "units_generation", adds one, stores it. */
 int cli_units_generation_bump(struct store_conn *w);
 
-int cmd_agency(struct cli *c);
-int cmd_user(struct cli *c);
-int cmd_key(struct cli *c);
-int cmd_import(struct cli *c);
-int cmd_seed(struct cli *c);
-int cmd_audit(struct cli *c);
+/* One command: its name, what runs it (an exit code as above), and its usage lines. */
+struct cli_command {
+    const char *name;
+    int (*fn)(struct cli *c);
+    const char *usage;
+};
+/* The commands of one command file; main.c lists the groups once (CLI_GROUP_LIST). */
+struct cli_group {
+    const char *name;
+    const struct cli_command *commands;
+    size_t ncommands;
+};
+#define CLI_GROUP(name, commands)                                                                  \
+    {                                                                                              \
+        name, commands, sizeof commands / sizeof commands[0]                                       \
+    }
 
 #endif

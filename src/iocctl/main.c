@@ -4,10 +4,10 @@
  * connection and runs each change as one transaction (store_tx), so it works while iocd serves
  * the same directory. Every change leaves an audit row with actor "iocctl" and ip "local".
  *
- * This file: the command line (global options, the command table, per-command usage), the
- * helpers the command files share (iocctl_int.h), and the commands about the database as a
- * whole (backup, restore, check). accounts.c has agency, user and key; units.c import and seed;
- * audit.c audit export and prune.
+ * This file: the command line (global options, the one list of command groups, per-command
+ * usage) and the helpers the command files share (iocctl_int.h). Each command file holds a
+ * group, its commands with their usage: accounts.c agency, user and key; units.c import and
+ * seed; database.c backup, restore and check; audit.c audit export and prune.
  *
  * Invariants: a command opens the database (cli_open) only after its arguments were checked, so
  * a usage error touches nothing on disk; commands that only read (lists, check, backup) refuse a
@@ -25,62 +25,25 @@
 #include "iocctl/iocctl_int.h"
 #include "store/store.h"
 
-static int cmd_backup(struct cli *c);
-static int cmd_restore(struct cli *c);
-static int cmd_check(struct cli *c);
+/* The groups of commands, one per command file, in the order of the usage text. A command
+ * file defines `const struct cli_group cli_group_<group>` (CLI_GROUP) and adds one X(<group>)
+ * line here. */
+#define CLI_GROUP_LIST(X) X(accounts) X(units) X(database) X(audit)
 
-static const struct command {
-    const char *name;
-    int (*fn)(struct cli *c);
-    const char *usage;
-} commands[] = {
-    {"agency", cmd_agency,
-     "  agency add CODE NAME [--parent CODE] [--unit UNITCODE]\n"
-     "  agency set CODE [--name NAME] [--parent CODE|''] [--unit UNITCODE|'']\n"
-     "  agency disable|enable CODE       disabled: its staff and keys are refused\n"
-     "  agency list                      one agency a line: code, name, parent, unit (tabs),\n"
-     "                                   then \"disabled\" for a disabled one\n"},
-    {"user", cmd_user,
-     "  user add NAME --role admin|leader|operator|staff [--agency CODE] [--display TEXT]\n"
-     "           --password-stdin        (one line on stdin; staff need --agency)\n"
-     "  user passwd NAME --password-stdin   (also ends the user's sessions)\n"
-     "  user set NAME [--role ROLE] [--agency CODE|''] [--display TEXT]\n"
-     "  user list\n"
-     "  user disable|enable NAME         (disabling ends the user's sessions; the last\n"
-     "                                   enabled admin is kept)\n"
-     "  user unlock NAME                 lift the login locks of NAME (works while iocd runs)\n"},
-    {"key", cmd_key,
-     "  key create --agency CODE --scope SCOPE[,SCOPE...] [--name TEXT]\n"
-     "                                   the key is printed once, alone on the last line\n"
-     "  key revoke ID\n"
-     "  key list [--agency CODE]         ids and prefixes, never keys\n"},
-    {"import", cmd_import,
-     "  import units FILE.geojson [--level province|district|commune] [--valid-from YYYY-MM-DD]\n"
-     "               [--parent CODE]     (level commune and today by default; all or nothing)\n"},
-    {"seed", cmd_seed,
-     "  seed units [--from DIR]          real units of data/vn-units (the default DIR)\n"
-     "  seed demo                        demo agencies and users (passwords from\n"
-     "                                   IOC_DEMO_PASSWORD_ADMIN|LEADER|OPERATOR|STAFF, or\n"
-     "                                   generated and printed once)\n"},
-    {"backup", cmd_backup,
-     "  backup FILE                      online, consistent copy (also while iocd runs)\n"},
-    {"restore", cmd_restore,
-     "  restore FILE                     replaces the database (refused while iocd runs)\n"},
-    {"check", cmd_check, "  check                            integrity check; prints ok\n"},
-    {"audit", cmd_audit,
-     "  audit export --out FILE [--since T] [--until T]\n"
-     "                                   rows with since <= time < until as JSON lines\n"
-     "  audit prune --before T --export FILE   exports the rows older than T to FILE, then\n"
-     "                                   deletes them (--no-export instead: delete unsaved)\n"
-     "                                   T: YYYY-MM-DD (00:00 UTC+7) or RFC 3339; FILE must not\n"
-     "                                   exist\n"},
-};
+#define DECLARE(g) extern const struct cli_group cli_group_##g;
+CLI_GROUP_LIST(DECLARE)
+#undef DECLARE
+
+#define ENTRY(g) &cli_group_##g,
+static const struct cli_group *const groups[] = {CLI_GROUP_LIST(ENTRY)};
+#undef ENTRY
 
 static void print_usage(FILE *f)
 {
     fputs("usage: iocctl [--data DIR] COMMAND ...\n\n", f);
-    for (size_t i = 0; i < IOC_ARRAY_LEN(commands); i++)
-        fputs(commands[i].usage, f);
+    for (size_t g = 0; g < IOC_ARRAY_LEN(groups); g++)
+        for (size_t i = 0; i < groups[g]->ncommands; i++)
+            fputs(groups[g]->commands[i].usage, f);
     fputs("\nDIR defaults to $IOC_DATA, else ./data-run. iocctl COMMAND --help shows one "
           "command.\nExit status: 0 done, 1 refused or failed, 2 usage error.\n",
           f);
@@ -215,79 +178,6 @@ int cli_open(struct cli *c, int write)
     return 0;
 }
 
-/* ---- backup, restore, check ------------------------------------------------------------- */
-
-struct audit_job {
-    const char *action, *target, *detail;
-};
-
-static int audit_job(struct store_conn *w, void *arg)
-{
-    struct audit_job *j = arg;
-    return cli_audit(w, j->action, j->target, j->detail);
-}
-
-static int cmd_backup(struct cli *c)
-{
-    if (c->argc != 1 || cli_stray_option(c))
-        return cli_usage(c, "backup takes one FILE");
-    if (cli_open(c, 0))
-        return 1;
-    if (cli_report(store_backup(c->db, c->argv[0]), "backup"))
-        return 1;
-    /* after the copy, so the backup does not hold its own row */
-    struct audit_job j = {"store.backup", c->argv[0], ""};
-    if (cli_report(store_tx(c->db, audit_job, &j), "backup written, but its audit row"))
-        return 1;
-    printf("backup written to %s\n", c->argv[0]);
-    return 0;
-}
-
-static int cmd_restore(struct cli *c)
-{
-    if (c->argc != 1 || cli_stray_option(c))
-        return cli_usage(c, "restore takes one FILE");
-    int rc = ioc_mkdir_p(c->data);
-    if (rc == 0)
-        rc = store_restore(c->data, c->argv[0]);
-    if (rc == IOC_EBUSY)
-        fprintf(stderr, "iocctl: iocd is serving %s; stop it before a restore\n", c->data);
-    else if (rc == IOC_EINVAL)
-        fprintf(stderr, "iocctl: %s is not a sound ioc database (or is from a newer ioc)\n",
-                c->argv[0]);
-    else if (rc)
-        fprintf(stderr, "iocctl: restore: %s\n", ioc_strerror(rc));
-    if (rc)
-        return 1;
-    /* the restored database records that it was restored */
-    struct audit_job j = {"store.restore", c->argv[0], ""};
-    rc = store_open(c->data, &c->st);
-    if (rc == 0)
-        rc = store_conn_open(c->st, 0, &c->db);
-    if (rc == 0)
-        rc = store_tx(c->db, audit_job, &j);
-    if (cli_report(rc, "restored, but the audit row of the restore"))
-        return 1;
-    printf("restored %s into %s (the old database is ioc.db.before-restore)\n", c->argv[0],
-           c->data);
-    return 0;
-}
-
-static int cmd_check(struct cli *c)
-{
-    if (c->argc != 0)
-        return cli_usage(c, "check takes no arguments");
-    if (cli_open(c, 0))
-        return 1;
-    int ok = 0;
-    char *msg = NULL;
-    if (cli_report(store_integrity_check(c->db, &ok, &msg), "check"))
-        return 1;
-    printf("%s\n", msg ? msg : ok ? "ok" : "not ok");
-    free(msg);
-    return ok ? 0 : 1;
-}
-
 /* ---- main ------------------------------------------------------------------------------- */
 
 /* 1 if the command's arguments ask for help. */
@@ -317,13 +207,14 @@ int main(int argc, char **argv)
     }
     if (i >= argc)
         return fputs("iocctl: no command\n", stderr), print_usage(stderr), 2;
-    const struct command *cmd = NULL;
+    const struct cli_command *cmd = NULL;
     int help = strcmp(argv[i], "help") == 0 && i + 1 < argc;
     if (help)
         i++; /* "iocctl help user" is "iocctl user --help" */
-    for (size_t k = 0; k < IOC_ARRAY_LEN(commands) && !cmd; k++)
-        if (strcmp(argv[i], commands[k].name) == 0)
-            cmd = &commands[k];
+    for (size_t g = 0; g < IOC_ARRAY_LEN(groups) && !cmd; g++)
+        for (size_t k = 0; k < groups[g]->ncommands && !cmd; k++)
+            if (strcmp(argv[i], groups[g]->commands[k].name) == 0)
+                cmd = &groups[g]->commands[k];
     if (!cmd)
         return fprintf(stderr, "iocctl: unknown command %s\n", argv[i]), print_usage(stderr), 2;
     c.cmd = cmd->name;

@@ -229,7 +229,7 @@ static int import_parse(struct import_job *j)
     return 1;
 }
 
-int cmd_import(struct cli *c)
+static int cmd_import(struct cli *c)
 {
     struct import_job j = {0};
     int missing = 0;
@@ -337,7 +337,7 @@ static int seed_demo(struct cli *c)
     return rc;
 }
 
-int cmd_seed(struct cli *c)
+static int cmd_seed(struct cli *c)
 {
     int missing = 0;
     const char *from = cli_opt(c, "--from", &missing);
@@ -360,3 +360,17 @@ int cmd_seed(struct cli *c)
            s.successions, s.dir);
     return 0;
 }
+
+/* The units group of iocctl's commands (listed once in main.c). */
+static const struct cli_command commands[] = {
+    {"import", cmd_import,
+     "  import units FILE.geojson [--level province|district|commune] [--valid-from YYYY-MM-DD]\n"
+     "               [--parent CODE]     (level commune and today by default; all or nothing)\n"},
+    {"seed", cmd_seed,
+     "  seed units [--from DIR]          real units of data/vn-units (the default DIR)\n"
+     "  seed demo                        demo agencies and users (passwords from\n"
+     "                                   IOC_DEMO_PASSWORD_ADMIN|LEADER|OPERATOR|STAFF, or\n"
+     "                                   generated and printed once)\n"},
+};
+
+const struct cli_group cli_group_units = CLI_GROUP("units", commands);

@@ -28,7 +28,7 @@
 static const char usage[] =
     "usage: iocd [--config FILE] [--listen HOST:PORT] [--data DIR] [--web-root DIR]\n"
     "            [--threads N] [--demo] [--seed-only]\n"
-    "       iocd --routes | --config-doc | --errors | --version | --help\n"
+    "       iocd --routes | --openapi | --config-doc | --errors | --version | --help\n"
     "\n"
     "  --config FILE      INI settings (see docs/configuration.md); IOC_* variables override\n"
     "  --listen HOST:PORT address to serve; port 0 picks a free port\n"
@@ -37,6 +37,7 @@ static const char usage[] =
     "  --demo             seed the demo province (Đồng Nai) if not yet seeded\n"
     "  --seed-only        seed the demo province, then exit without serving\n"
     "  --routes           print the route table and exit\n"
+    "  --openapi          print the OpenAPI document served at /api/openapi.json and exit\n"
     "  --config-doc       print the settings table (Markdown) and exit\n"
     "  --errors           print the table of API error codes (Markdown) and exit\n";
 
@@ -68,6 +69,8 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         else if (strcmp(a, "--routes") == 0) {
             api_routes_write(stdout);
             exit(0);
+        } else if (strcmp(a, "--openapi") == 0) {
+            exit(api_openapi_write(stdout) == 0 ? 0 : 1);
         } else if (strcmp(a, "--config-doc") == 0) {
             config_write_markdown(stdout);
             exit(0);
@@ -107,7 +110,7 @@ static int apply_flags(struct ioc_config *c, const struct flags *f, char *err, s
     if (f->threads)
         rc = rc ? rc : config_set(c, "server", "threads", f->threads, err, n);
     if (f->demo)
-        c->demo = 1;
+        rc = rc ? rc : config_set(c, "demo", "enabled", "true", err, n);
     return rc;
 }
 
@@ -124,19 +127,20 @@ static int seed_demo(struct store *st, const struct ioc_config *c)
     store_conn_close(db);
     char path[4096];
     snprintf(path, sizeof path, "%s/demo-accounts.txt", c->data_dir);
+    const struct seed_settings *d = seed_settings_get(c);
     if (!done) {
-        struct seed_units su = {.dir = c->units_dir};
+        struct seed_units su = {.dir = d->units_dir};
         rc = store_writer_run(st, seed_units_job, &su);
         if (rc) {
-            fprintf(stderr, "iocd: loading units from %s failed: %s\n", c->units_dir,
+            fprintf(stderr, "iocd: loading units from %s failed: %s\n", d->units_dir,
                     su.error[0] ? su.error : ioc_strerror(rc));
             return rc;
         }
         struct seed_demo sd = {0};
-        sd.password_admin = *c->password_admin ? strdup(c->password_admin) : NULL;
-        sd.password_leader = *c->password_leader ? strdup(c->password_leader) : NULL;
-        sd.password_operator = *c->password_operator ? strdup(c->password_operator) : NULL;
-        sd.password_staff = *c->password_staff ? strdup(c->password_staff) : NULL;
+        sd.password_admin = *d->password_admin ? strdup(d->password_admin) : NULL;
+        sd.password_leader = *d->password_leader ? strdup(d->password_leader) : NULL;
+        sd.password_operator = *d->password_operator ? strdup(d->password_operator) : NULL;
+        sd.password_staff = *d->password_staff ? strdup(d->password_staff) : NULL;
         rc = store_writer_run(st, seed_demo_job, &sd);
         if (rc) {
             fprintf(stderr, "iocd: seeding the demo failed: %s\n",
@@ -252,7 +256,7 @@ int main(int argc, char **argv)
     }
     if ((rc = store_writer_start(st, cfg.writer_queue)) != 0)
         goto out;
-    if (cfg.demo && (rc = seed_demo(st, &cfg)) != 0)
+    if (seed_settings_get(&cfg)->enabled && (rc = seed_demo(st, &cfg)) != 0)
         goto out;
     if (f.seed_only) {
         store_writer_stop(st);

@@ -11,6 +11,19 @@
 #define IOC_SEED_H
 
 struct store_conn;
+struct ioc_config;
+
+/* The settings of section [demo] (settings.c; strings owned by the configuration). */
+struct seed_settings {
+    int enabled;     /* seed the demo province on start (same as --demo) */
+    char *units_dir; /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
+    char *password_admin;
+    char *password_leader;
+    char *password_operator;
+    char *password_staff;
+};
+/* The [demo] settings of c (after config_defaults). */
+const struct seed_settings *seed_settings_get(const struct ioc_config *c);
 
 /* Loads units, boundaries and succession from dir (e.g. "data/vn-units") in one transaction
  * job (run it with store_tx or store_writer_run). Idempotent: units are put by (code,

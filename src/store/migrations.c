@@ -1,7 +1,8 @@
 /*
- * migrations.c — the schema of ioc.db, as an ordered list of scripts. Script i brings the
- * schema from version i to i + 1; store_open applies those not yet recorded in
- * schema_migrations, each in its own transaction. Never edit a script that has shipped: add one.
+ * migrations.c — the schema of ioc.db: the ordered "core" scripts, and the one list of the
+ * schemas store_open applies (core, then each module's own scripts). Script i of a set brings
+ * it from version i to i + 1; store_open applies those not yet recorded in schema_migrations as
+ * (module, version), each in its own transaction. Never edit a script that has shipped: add one.
  */
 #include "store/store_int.h"
 
@@ -115,3 +116,21 @@ const char *const store_migrations[] = {
 };
 
 const int store_migrations_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);
+
+static const struct store_schema store_schema_core = {"core", store_migrations,
+                                                      (int)IOC_ARRAY_LEN(store_migrations)};
+
+/* The modules with tables of their own, in the order their scripts are applied (after core).
+ * A module adds one line, X(<module>), and defines store_schema_<module> in its own file
+ * src/store/<module>.c (see store_int.h). */
+#define STORE_SCHEMA_LIST(X) /* X(telemetry) */
+
+#define DECLARE(m) extern const struct store_schema store_schema_##m;
+STORE_SCHEMA_LIST(DECLARE)
+#undef DECLARE
+
+#define ENTRY(m) &store_schema_##m,
+const struct store_schema *const store_schemas[] = {&store_schema_core, STORE_SCHEMA_LIST(ENTRY)};
+#undef ENTRY
+
+const size_t store_schemas_count = IOC_ARRAY_LEN(store_schemas);

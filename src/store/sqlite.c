@@ -162,53 +162,111 @@ int store_scalar(struct store_conn *c, const char *sql, int64_t *out)
     return rc == IOC_ENOTFOUND ? IOC_EIO : rc;
 }
 
+/* 1 when schema_migrations records (module, version); 0 for the table of the first releases,
+ * which recorded the core scripts' versions only. */
+static const char has_module_sql[] =
+    "SELECT count(*) FROM pragma_table_info('schema_migrations') WHERE name = 'module'";
+
 int store_schema_version(struct store_conn *c, int *out)
 {
-    int64_t v = 0;
-    int rc = store_scalar(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", &v);
+    int64_t has = 0, v = 0;
+    int rc = store_scalar(c, has_module_sql, &has);
+    if (rc == 0)
+        rc = store_scalar(c,
+                          has ? "SELECT coalesce(max(version), 0) FROM schema_migrations"
+                                " WHERE module = 'core'"
+                              : "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                          &v);
     if (rc == 0)
         *out = (int)v;
     return rc;
 }
 
-static int migrate(struct store_conn *c)
+#define MIGRATIONS_TABLE                                                                           \
+    "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL DEFAULT 'core',"           \
+    " version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version));"
+
+/* Creates schema_migrations, or rebuilds a table of the first releases' shape (version,
+ * applied_at) as (module, version, applied_at) with module 'core', in one transaction. */
+static int migrations_table(struct store_conn *c)
 {
-    int rc = store_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                           "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    int have = 0;
+    int64_t has = 1;
+    int rc = store_exec(c, "BEGIN IMMEDIATE");
     if (rc == 0)
-        rc = store_schema_version(c, &have);
+        rc = store_exec(c, MIGRATIONS_TABLE);
+    if (rc == 0)
+        rc = store_scalar(c, has_module_sql, &has);
+    if (rc == 0 && !has)
+        rc = store_exec(c, "ALTER TABLE schema_migrations RENAME TO schema_migrations_old;" //
+                        MIGRATIONS_TABLE
+                           "INSERT INTO schema_migrations (module, version, applied_at)"
+                           " SELECT 'core', version, applied_at FROM schema_migrations_old;"
+                           "DROP TABLE schema_migrations_old;");
+    if (rc == 0)
+        rc = store_exec(c, "COMMIT");
+    if (rc) {
+        store_exec(c, "ROLLBACK");
+        return rc;
+    }
+    if (!has)
+        ioc_log(IOC_LOG_INFO, "store: schema_migrations now records (module, version)");
+    return 0;
+}
+
+/* Applies the scripts of set s not yet recorded, each in its own transaction. */
+static int migrate_set(struct store_conn *c, const struct store_schema *set)
+{
+    int64_t have = 0;
+    sqlite3_stmt *q = NULL;
+    int rc = store_prepare(
+        c, "SELECT coalesce(max(version), 0) FROM schema_migrations WHERE module = ?", &q);
     if (rc)
         return rc;
-    if (have > store_migrations_count) {
-        ioc_log(IOC_LOG_ERROR, "store: the database has schema %d, newer than this build (%d)",
-                have, store_migrations_count);
-        return IOC_EINVAL;
+    store_bind_text(q, 1, set->module);
+    rc = sqlite3_step(q) == SQLITE_ROW ? 0 : IOC_EIO;
+    if (rc == 0)
+        have = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (rc == 0 && have > set->count) {
+        ioc_log(IOC_LOG_ERROR, "store: the database has %s schema %lld, newer than this build (%d)",
+                set->module, (long long)have, set->count);
+        rc = IOC_EINVAL;
     }
-    for (int v = have; v < store_migrations_count; v++) {
+    for (int v = (int)have; rc == 0 && v < set->count; v++) {
         rc = store_exec(c, "BEGIN IMMEDIATE");
         if (rc == 0)
-            rc = store_exec(c, store_migrations[v]);
+            rc = store_exec(c, set->scripts[v]);
         sqlite3_stmt *s = NULL;
         if (rc == 0)
-            rc = store_prepare(c, "INSERT INTO schema_migrations VALUES (?, ?)", &s);
+            rc = store_prepare(
+                c, "INSERT INTO schema_migrations (module, version, applied_at) VALUES (?, ?, ?)",
+                &s);
         if (rc == 0) {
             char now[32];
             ioc_time_rfc3339(ioc_now_ms(), now);
-            sqlite3_bind_int(s, 1, v + 1);
-            store_bind_text(s, 2, now);
+            store_bind_text(s, 1, set->module);
+            sqlite3_bind_int(s, 2, v + 1);
+            store_bind_text(s, 3, now);
             rc = store_step_done(s);
         }
         if (rc == 0)
             rc = store_exec(c, "COMMIT");
         if (rc) {
             store_exec(c, "ROLLBACK");
-            ioc_log(IOC_LOG_ERROR, "store: migration %d failed", v + 1);
-            return rc;
+            ioc_log(IOC_LOG_ERROR, "store: migration %s %d failed", set->module, v + 1);
+        } else {
+            ioc_log(IOC_LOG_INFO, "store: applied migration %s %d", set->module, v + 1);
         }
-        ioc_log(IOC_LOG_INFO, "store: applied migration %d", v + 1);
     }
-    return 0;
+    return rc;
+}
+
+int store_migrate(struct store_conn *c, const struct store_schema *const *sets, size_t n)
+{
+    int rc = migrations_table(c);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = migrate_set(c, sets[i]);
+    return rc;
 }
 
 /* Makes path (created empty if create and missing; SQLite accepts an empty file as a new
@@ -262,7 +320,7 @@ int store_open(const char *data_dir, struct store **out)
     if (rc == 0)
         rc = store_open_conn(st, 0, &c);
     if (rc == 0)
-        rc = migrate(c);
+        rc = store_migrate(c, store_schemas, store_schemas_count);
 out:
     store_conn_close(c);
     if (rc) {

@@ -103,7 +103,32 @@ void *store_realloc(void *p, size_t n);
 char *store_strdup(const char *s);
 
 /* migrations.c */
+/* The core scripts (schema_migrations module "core"). */
 extern const char *const store_migrations[];
 extern const int store_migrations_count;
+
+/*
+ * One module's ordered migration scripts: script i brings its tables from version i to i + 1,
+ * recorded as (module, i + 1) in schema_migrations. A module's file src/store/<module>.c
+ * defines `const struct store_schema store_schema_<module> = STORE_SCHEMA("<module>",
+ * scripts);` and migrations.c lists it once. Never edit a script that has shipped: add one.
+ */
+struct store_schema {
+    const char *module;
+    const char *const *scripts;
+    int count;
+};
+#define STORE_SCHEMA(module, scripts)                                                              \
+    {                                                                                              \
+        module, scripts, (int)(sizeof scripts / sizeof scripts[0])                                 \
+    }
+/* The registration list: core first, then the modules, in the order they are applied. */
+extern const struct store_schema *const store_schemas[];
+extern const size_t store_schemas_count;
+
+/* sqlite.c: makes schema_migrations record (module, version) (rebuilding the table of the first
+ * releases) and applies, set by set in order, each script not yet recorded, each in its own
+ * transaction. IOC_EINVAL when the database has a set at a version newer than this build's. */
+int store_migrate(struct store_conn *c, const struct store_schema *const *sets, size_t n);
 
 #endif

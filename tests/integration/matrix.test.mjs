@@ -1,57 +1,34 @@
 // Every route × every kind of caller → the expected status. The route list comes from the
-// router itself (iocd --routes), so a route added without a row here fails this test.
+// router itself (iocd --routes), so a route added without a row fails this test. The rows are
+// one file per module, tests/integration/matrix/<module>.mjs (a new module adds a file); the
+// callers and the helpers rows use are in matrix_lib.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startDemo, Client, IOCD, PASSWORDS } from './lib.mjs';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { startDemo, Client, IOCD, PASSWORDS, ROOT } from './lib.mjs';
+import { CALLERS, ALL_SCOPES, ADMIN_ONLY, STAFF_SCOPES } from './matrix_lib.mjs';
 
 let srv;
 const who = {};
-let seq = 0;
-const uniq = (p) => `${p}-${process.pid}-${++seq}`;
 
-// keyScoped: made by admin with some admin-only scopes; keyUnscoped: read:units only;
-// keyByAdmin: made by admin with every scope; keyByStaff: made by staffA with every scope staff
-// may grant. All four belong to SO-NNMT (staffA's agency).
-const CALLERS = ['anon', 'staffA', 'staffB', 'operator', 'leader', 'admin', 'keyScoped', 'keyUnscoped', 'keyByAdmin', 'keyByStaff'];
-const ALL_SCOPES = ['read:audit', 'read:agencies', 'write:agencies', 'read:units', 'write:units', 'read:telemetry', 'write:telemetry', 'read:reports', 'write:reports', 'read:indicators', 'write:indicators', 'read:datasets'];
-const ADMIN_ONLY = ['read:audit', 'write:agencies', 'write:units'];
-const STAFF_SCOPES = ALL_SCOPES.filter((s) => !ADMIN_ONLY.includes(s));
-const ALL = (s) => Object.fromEntries(CALLERS.map((k) => [k, s]));
-const USERS = ['staffA', 'staffB', 'operator', 'leader', 'admin'];
-const only = (allowed, okStatus, { keys = 403 } = {}) => Object.fromEntries(CALLERS.map((k) => [k,
-  k === 'anon' ? 401 : allowed.includes(k) ? okStatus : k.startsWith('key') ? keys : 403]));
+// The router's routes: [method, pattern, name, need, scope, module].
+const ROUTES = spawnSync(IOCD, ['--routes'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.split('\t'));
+const MODULES = [...new Set(ROUTES.map((r) => r[5]))];
 
-// name → how to call it and what each caller gets
-const ROWS = {
-  'health': { method: 'GET', path: () => '/healthz', expect: ALL(200) },
-  'metrics': { method: 'GET', path: () => '/metrics', expect: ALL(200) },
-  'openapi': { method: 'GET', path: () => '/api/openapi.json', expect: ALL(200) },
-  'units.list': { method: 'GET', path: () => '/api/v1/units?q=bien', expect: ALL(200) },
-  'units.geojson': { method: 'GET', path: () => '/api/v1/units.geojson?level=province&simplify=500', expect: ALL(200) },
-  'units.lookup': { method: 'GET', path: () => '/api/v1/units/lookup?lat=10.95&lon=106.82', expect: ALL(200) },
-  'units.get': { method: 'GET', path: () => '/api/v1/units/26068', expect: ALL(200) },
-  'session.create': { method: 'POST', path: () => '/api/v1/session', body: () => ({ username: 'nobody', password: 'wrong-password' }), expect: ALL(401) },
-  'session.get': { method: 'GET', path: () => '/api/v1/session', expect: only(USERS, 200) },
-  'session.password': { method: 'PUT', path: () => '/api/v1/session/password', body: () => ({ current_password: 'not-the-password', new_password: 'whatever-123' }), expect: only(USERS, 422) },
-  'agencies.list': { method: 'GET', path: () => '/api/v1/agencies', expect: { ...only(USERS, 200), keyScoped: 200, keyByAdmin: 200, keyByStaff: 200 } },
-  'agencies.get': { method: 'GET', path: () => '/api/v1/agencies/SO-NNMT', expect: { ...only(USERS, 200), keyScoped: 200, keyByAdmin: 200, keyByStaff: 200 } },
-  // a key creates agencies under its own agency only (the parent defaults to it)
-  'agencies.create': { method: 'POST', path: () => '/api/v1/agencies', body: () => ({ code: uniq('AG'), name: 'Cơ quan thử (dữ liệu mẫu)' }), expect: { ...only(['admin'], 201), keyScoped: 201, keyByAdmin: 201 } },
-  // only admins change agencies; a key, even with write:agencies, does not (nothing changes here: 200)
-  'agencies.update': { method: 'PATCH', path: () => '/api/v1/agencies/TEST-B', body: () => ({ name: 'Cơ quan B (dữ liệu mẫu)' }), expect: only(['admin'], 200) },
-  'users.list': { method: 'GET', path: () => '/api/v1/users', expect: only(['admin'], 200) },
-  'users.create': { method: 'POST', path: () => '/api/v1/users', body: () => ({ username: uniq('u'), role: 'operator', password: 'password-123' }), expect: only(['admin'], 201) },
-  'users.update': { method: 'PATCH', path: () => '/api/v1/users/matrixuser', body: () => ({ display_name: uniq('Người dùng thử') }), expect: only(['admin'], 200) },
-  'users.password': { method: 'PUT', path: () => '/api/v1/users/matrixuser/password', body: () => ({ password: 'password-' + uniq('p') }), expect: only(['admin'], 204) },
-  'keys.list': { method: 'GET', path: () => '/api/v1/keys', expect: only(['admin', 'staffA', 'staffB'], 200) },
-  'keys.create': { method: 'POST', path: () => '/api/v1/keys', body: () => ({ agency_code: 'SO-NNMT', scopes: ['read:reports'] }), expect: only(['admin', 'staffA'], 201) },
-  'keys.revoke': { method: 'DELETE', path: (ctx) => `/api/v1/keys/${ctx.keyId}`, prepare: true, expect: only(['admin', 'staffA'], 204) },
-  // keys read their own agency's rows only (accounts.test.mjs checks the rows)
-  'audit.list': { method: 'GET', path: () => '/api/v1/audit?limit=5', expect: { ...only(['admin'], 200), keyScoped: 200, keyByAdmin: 200 } },
-  // last: it ends the caller's session
-  'session.delete': { method: 'DELETE', path: () => '/api/v1/session', expect: only(USERS, 204) },
-};
+// tests/integration/matrix/<module>.mjs, each exporting its rows: { module → { name → row } }.
+const MATRIX_DIR = path.join(ROOT, 'tests/integration/matrix');
+const BY_MODULE = {};
+for (const f of readdirSync(MATRIX_DIR).filter((x) => x.endsWith('.mjs')).sort())
+  BY_MODULE[f.slice(0, -4)] = (await import(path.join(MATRIX_DIR, f))).rows;
+
+// Every row, in the router's module order; rows marked last (they end the caller's session)
+// after all others.
+const ROWS = {};
+const ordered = [...MODULES, ...Object.keys(BY_MODULE).filter((m) => !MODULES.includes(m))]
+  .flatMap((m) => Object.entries(BY_MODULE[m] || {}));
+for (const [name, row] of [...ordered.filter(([, r]) => !r.last), ...ordered.filter(([, r]) => r.last)]) ROWS[name] = row;
 
 async function call(caller, method, path, body) {
   const cl = who[caller];
@@ -94,10 +71,21 @@ before(async () => {
 after(async () => { await srv.stop(); srv.cleanup(); });
 
 test('every route of the router has a row, and every row a route', () => {
-  const out = spawnSync(IOCD, ['--routes'], { encoding: 'utf8' }).stdout.trim().split('\n');
-  const names = out.map((l) => l.split('\t')[2]);
+  const names = ROUTES.map((r) => r[2]);
   for (const n of names) assert.ok(ROWS[n], `route ${n} has no row in the matrix`);
   for (const n of Object.keys(ROWS)) assert.ok(names.includes(n), `row ${n} names no route`);
+});
+
+test('the rows of each module are in its own file, and each file is a module', () => {
+  assert.deepEqual(Object.keys(BY_MODULE).sort(), [...MODULES].sort(), 'one file of matrix/ per module');
+  const seen = {};
+  for (const [m, rows] of Object.entries(BY_MODULE)) {
+    for (const n of Object.keys(rows)) {
+      assert.ok(!seen[n], `row ${n} is in matrix/${seen[n]}.mjs and matrix/${m}.mjs`);
+      seen[n] = m;
+    }
+  }
+  for (const [, , name, , , module] of ROUTES) assert.equal(seen[name], module, `row ${name} belongs in matrix/${module}.mjs`);
 });
 
 test('route × caller → status', async () => {

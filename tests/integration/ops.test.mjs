@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, startDemo, seededDataDir, Client, iocctl, IOCD, ROOT, tempDir } from './lib.mjs';
 
@@ -119,19 +119,49 @@ test('/metrics passes promtool and counts requests by route and status', async (
 });
 
 test('the OpenAPI document describes exactly the routes of the router', async () => {
-  const doc = JSON.parse(readFileSync(path.join(ROOT, 'src/api/openapi.json'), 'utf8'));
+  const out = spawnSync(IOCD, ['--openapi'], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  const doc = JSON.parse(out.stdout);
   const routes = spawnSync(IOCD, ['--routes'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.split('\t'));
   const fromDoc = new Set();
   for (const [p, ops] of Object.entries(doc.paths)) for (const m of Object.keys(ops)) fromDoc.add(`${m.toUpperCase()} ${p}`);
   const fromRouter = new Set(routes.map(([m, p]) => `${m} ${p}`));
-  for (const r of fromRouter) assert.ok(fromDoc.has(r), `${r} is missing from openapi.json`);
-  for (const r of fromDoc) assert.ok(fromRouter.has(r), `${r} is in openapi.json but not in the router`);
+  assert.equal(fromRouter.size, routes.length, 'no two routes share a method and a pattern');
+  assert.equal(new Set(routes.map((r) => r[2])).size, routes.length, 'no two routes share a name');
+  for (const r of fromRouter) assert.ok(fromDoc.has(r), `${r} is missing from the OpenAPI document`);
+  for (const r of fromDoc) assert.ok(fromRouter.has(r), `${r} is in the OpenAPI document but not in the router`);
   for (const [m, p, name] of routes) assert.equal(doc.paths[p][m.toLowerCase()].operationId, name);
+  for (const ref of out.stdout.matchAll(/"\$ref": "#\/components\/(\w+)\/(\w+)"/g)) assert.ok(doc.components[ref[1]]?.[ref[2]], `${ref[0]} resolves`);
   const srv = await startServer();
-  const served = await (await fetch(srv.url + '/api/openapi.json')).json();
-  assert.deepEqual(served, doc);
+  const res = await fetch(srv.url + '/api/openapi.json');
+  assert.equal(await res.text(), out.stdout, 'served as iocd --openapi prints it');
   await srv.stop();
   srv.cleanup();
+});
+
+test('each module describes its own routes in its own file; no two modules the same path', () => {
+  const dir = path.join(ROOT, 'src/api/openapi');
+  const routes = spawnSync(IOCD, ['--routes'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.split('\t'));
+  const modules = [...new Set(routes.map((r) => r[5]))];
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  assert.deepEqual(files.sort(), ['base', ...modules].sort(), 'one fragment per module, and the base');
+  const pathOwner = {};
+  const componentOwner = {};
+  for (const name of files) {
+    const frag = JSON.parse(readFileSync(path.join(dir, name + '.json'), 'utf8'));
+    for (const p of Object.keys(frag.paths || {})) {
+      assert.ok(!pathOwner[p], `${p} is described by ${pathOwner[p]} and ${name}`);
+      pathOwner[p] = name;
+    }
+    for (const [section, members] of Object.entries(frag.components || {})) {
+      for (const k of Object.keys(members)) {
+        const key = `${section}.${k}`;
+        assert.ok(!componentOwner[key], `${key} is described by ${componentOwner[key]} and ${name}`);
+        componentOwner[key] = name;
+      }
+    }
+  }
+  for (const [, p, name, , , module] of routes) assert.equal(pathOwner[p], module, `${name}: ${p} is described in ${module}.json`);
 });
 
 test('docs/configuration.md lists every setting with its default', () => {

@@ -79,7 +79,10 @@ static void test_store_open_refuses_a_newer_schema(void **state)
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
     assert_int_equal(
-        sqlite3_exec(raw, "INSERT INTO schema_migrations VALUES (999, 'x')", NULL, NULL, NULL),
+        sqlite3_exec(
+            raw,
+            "INSERT INTO schema_migrations (module, version, applied_at) VALUES ('core', 999, 'x')",
+            NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(raw);
     assert_int_equal(store_open(dir, &s1), IOC_EINVAL);

@@ -1,0 +1,33 @@
+/*
+ * settings.c — the seed module's settings, section [demo]: whether to seed the demo province,
+ * where its real unit data is, and the demo users' passwords. Stored in struct seed_settings;
+ * listed once in src/config/modules.c.
+ */
+#include "seed/seed.h"
+
+#include <stddef.h>
+
+#include "config/config.h"
+
+#define OFF(f) offsetof(struct seed_settings, f)
+static const struct config_setting rows[] = {
+    {"demo", "enabled", CONFIG_BOOL, OFF(enabled), "false", 0, 1,
+     "Seed the demo province at start if not yet seeded (same as --demo)."},
+    {"demo", "units_dir", CONFIG_STR, OFF(units_dir), "data/vn-units", 0, 0,
+     "Directory of the real administrative unit data loaded by the demo."},
+    {"demo", "password_admin", CONFIG_STR, OFF(password_admin), "", 0, 0,
+     "Password of the demo user admin; empty: generated and printed at first start."},
+    {"demo", "password_leader", CONFIG_STR, OFF(password_leader), "", 0, 0,
+     "Password of the demo user leader; empty: generated."},
+    {"demo", "password_operator", CONFIG_STR, OFF(password_operator), "", 0, 0,
+     "Password of the demo user operator; empty: generated."},
+    {"demo", "password_staff", CONFIG_STR, OFF(password_staff), "", 0, 0,
+     "Password of the demo user staff; empty: generated."},
+};
+
+const struct config_module config_module_seed = CONFIG_MODULE("seed", struct seed_settings, rows);
+
+const struct seed_settings *seed_settings_get(const struct ioc_config *c)
+{
+    return config_module_get(c, &config_module_seed);
+}
