@@ -20,17 +20,6 @@
 
 API_OPENAPI_FRAGMENT(api_openapi_accounts, "src/api/openapi/accounts.json");
 
-static int code_ok(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > max)
-        return 0;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
-            return 0;
-    return 1;
-}
-
 /* An optional string field: 0 with *out (NULL when absent or null), or -1 after answering 422
  * (not a string, too long, not text). */
 static int opt_str(struct api_ctx *c, const char *field, size_t max, const char **out)
@@ -186,7 +175,7 @@ static void h_agencies_create(struct api_ctx *c)
     n->name = name;
     if (opt_str(c, "parent_code", 64, &n->parent) || opt_str(c, "unit_code", 16, &n->unit))
         return;
-    if (!code_ok(n->code, 64)) {
+    if (!auth_code_ok(n->code)) {
         api_error_field(c, "code", "A code has 1 to 64 letters, digits, '-', '_' or '.'.");
         return;
     }
@@ -381,7 +370,7 @@ static void h_users_create(struct api_ctx *c)
     }
     if (opt_str(c, "agency_code", 64, &n->agency))
         return;
-    if (!code_ok(n->username, 64)) {
+    if (!auth_code_ok(n->username)) {
         api_error_field(c, "username", "A username has 1 to 64 letters, digits, '-', '_', '.'.");
         return;
     }

@@ -20,6 +20,7 @@
 #include "base/base.h"
 #include "store/store.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,19 @@
 /* ---- single rules ----------------------------------------------------------------------- */
 
 /* 0 if unit_code names a unit in force today (Asia/Ho_Chi_Minh); IOC_EINVAL if not. */
+
+int auth_code_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 64)
+        return 0;
+    for (; *s; s++)
+        if (!isascii((unsigned char)*s) ||
+            (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.'))
+            return 0;
+    return 1;
+}
+
 static int unit_in_force(struct store_conn *c, const char *unit_code)
 {
     char today[11];

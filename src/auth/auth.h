@@ -61,6 +61,10 @@ int auth_scopes_grantable(int creator, const char *list, char *bad, size_t bad_s
 
 /* ---- account rules, shared by the API and iocctl (accounts.c) ---------------------------- */
 
+/* The syntax of an agency code or a username: 1 to 64 ASCII letters, digits, '-', '_' or '.'.
+ * 1 if s has it. */
+int auth_code_ok(const char *s);
+
 /*
  * An agency about to be created: name is trimmed in place and must pass ioc_text_label (at most
  * 300 bytes); unit_code, when not NULL and not empty, must name a unit in force today

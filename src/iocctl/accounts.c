@@ -138,7 +138,7 @@ static int cmd_agency(struct cli *c)
     if (missing || cli_stray_option(c) || c->argc != 3)
         return cli_usage(c, "agency add takes CODE NAME and the options shown");
     j.code = c->argv[1];
-    if (!cli_code_ok(j.code))
+    if (!auth_code_ok(j.code))
         return cli_usage(c, "a code has 1 to 64 letters, digits, '-', '_' or '.'");
     char *name = cli_text(c->argv[2], NAME_MAX_BYTES);
     if (!name || ioc_text_label(name, NAME_MAX_BYTES) != 0) {
@@ -364,7 +364,7 @@ static int cmd_user(struct cli *c)
     if (!from_stdin)
         return cli_usage(c, "the password is read from stdin: give --password-stdin");
     j.name = c->argv[1];
-    if (add && !cli_code_ok(j.name))
+    if (add && !auth_code_ok(j.name))
         return cli_usage(c, "a username has 1 to 64 letters, digits, '-', '_' or '.'");
     char *display = NULL;
     if (add) {

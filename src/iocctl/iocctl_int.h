@@ -41,12 +41,8 @@ int cli_stray_option(const struct cli *c);
 int cli_report(int rc, const char *what);
 /* NFC copy of s (caller frees), or NULL if s is not UTF-8 text or is longer than max bytes. */
 char *cli_text(const char *s, size_t max);
-/* 1 if s is 1 to 64 letters, digits, '-', '_' or '.' (codes and usernames, as in the API). */
-int cli_code_ok(const char *s);
 /* Writes an audit row: actor "iocctl", role "admin", ip "local", outcome "ok". */
 int cli_audit(struct store_conn *w, const char *action, const char *target, const char *detail);
-/* Reads meta "units_generation", adds one, stores it. */
-int cli_units_generation_bump(struct store_conn *w);
 
 /* One command: its name, what runs it (an exit code as above), and its usage lines. */
 struct cli_command {

@@ -114,17 +114,6 @@ char *cli_text(const char *s, size_t max)
     return out;
 }
 
-int cli_code_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64)
-        return 0;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
-            return 0;
-    return 1;
-}
-
 int cli_audit(struct store_conn *w, const char *action, const char *target, const char *detail)
 {
     struct store_audit a = {0};
@@ -137,22 +126,6 @@ int cli_audit(struct store_conn *w, const char *action, const char *target, cons
     a.request_id = "";
     a.detail = (char *)(detail ? detail : "");
     return store_audit_add(w, &a);
-}
-
-int cli_units_generation_bump(struct store_conn *w)
-{
-    char *g = NULL;
-    int rc = store_meta_get(w, "units_generation", &g);
-    if (rc && rc != IOC_ENOTFOUND)
-        return rc;
-    int64_t v = 0; /* a stored value that is no generation is refused, never read as 0 */
-    int bad = g && ioc_parse_i64(g, strlen(g), 0, INT64_MAX - 1, &v) != 0;
-    free(g);
-    if (bad)
-        return IOC_EINVAL;
-    char text[32];
-    snprintf(text, sizeof text, "%lld", (long long)v + 1);
-    return store_meta_set(w, "units_generation", text);
 }
 
 int cli_open(struct cli *c, int write)

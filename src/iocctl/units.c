@@ -173,7 +173,7 @@ static int import_job(struct store_conn *w, void *arg)
         if ((rc = import_one(w, j, i)) != 0)
             j->bad_feature = (long)i;
     if (rc == 0)
-        rc = cli_units_generation_bump(w);
+        rc = store_units_generation_bump(w, NULL);
     char detail[128];
     snprintf(detail, sizeof detail, "%zu units valid from %s; %d earlier versions ended", j->n,
              j->from, j->ended);

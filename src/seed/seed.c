@@ -402,19 +402,8 @@ static int row_succession(struct store_conn *w, char **f, int nf, void *ctx, cha
  * generation stops the job rather than restarting the count, which could revive stale caches. */
 static int bump_generation(struct store_conn *w, char *err)
 {
-    char *g = NULL;
-    int64_t v = 0;
-    int rc = store_meta_get(w, "units_generation", &g);
-    if (rc == IOC_ENOTFOUND)
-        rc = 0;
-    else if (rc == 0 && ioc_parse_i64(g, strlen(g), 0, INT64_MAX - 1, &v) != 0)
-        rc = seed_fail(err, "meta units_generation: not a generation number");
-    free(g);
-    if (rc)
-        return rc;
-    char text[32];
-    snprintf(text, sizeof text, "%lld", (long long)(v + 1));
-    return store_meta_set(w, "units_generation", text);
+    int rc = store_units_generation_bump(w, NULL);
+    return rc == IOC_EINVAL ? seed_fail(err, "meta units_generation: not a generation number") : rc;
 }
 
 int seed_units_job(struct store_conn *w, void *arg)

@@ -196,6 +196,13 @@ int store_unit_successors(struct store_conn *c, int64_t unit_id, struct store_su
                           size_t *n);
 /* Number of units stored (all versions). */
 int store_units_count(struct store_conn *c, int64_t *n);
+/* The units generation: a counter bumped by every change of units, which caches of unit
+ * answers key on. 0 when never set; IOC_EINVAL when the stored value is not a generation (it is
+ * never read as 0, which could revive stale caches). */
+int store_units_generation(struct store_conn *c, int64_t *out);
+/* Adds one to the units generation, in the caller's transaction; the new value into *out (may
+ * be NULL). IOC_EINVAL as above. */
+int store_units_generation_bump(struct store_conn *w, int64_t *out);
 
 /* ---- agencies --------------------------------------------------------------------------- */
 

@@ -385,3 +385,33 @@ int store_unit_successors(struct store_conn *c, int64_t unit_id, struct store_su
                  "u.id = l.new_id WHERE l.old_id = ? ORDER BY u.code",
                  unit_id, out, n);
 }
+
+#define GENERATION_KEY "units_generation"
+
+int store_units_generation(struct store_conn *c, int64_t *out)
+{
+    char *g = NULL;
+    int64_t v = 0;
+    int rc = store_meta_get(c, GENERATION_KEY, &g);
+    if (rc == IOC_ENOTFOUND)
+        rc = 0;
+    else if (rc == 0 && ioc_parse_i64(g, strlen(g), 0, INT64_MAX - 1, &v) != 0)
+        rc = IOC_EINVAL;
+    free(g);
+    if (rc == 0)
+        *out = v;
+    return rc;
+}
+
+int store_units_generation_bump(struct store_conn *w, int64_t *out)
+{
+    int64_t v = 0;
+    int rc = store_units_generation(w, &v);
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)(v + 1));
+    if (rc == 0)
+        rc = store_meta_set(w, GENERATION_KEY, text);
+    if (rc == 0 && out)
+        *out = v + 1;
+    return rc;
+}

@@ -447,10 +447,29 @@ static void test_user_change_into_disabled_agency_is_einval(void **state)
     assert_string_equal(ch.field, "agency_code");
 }
 
+static void test_auth_code_syntax_is_one_rule(void **state)
+{
+    (void)state;
+    const char *good[] = {"SO-NNMT", "a", "ubnd_75.1", "leader"};
+    const char *bad[] = {"",
+                         "bad code",
+                         "sở",
+                         "a/b",
+                         "x\x01",
+                         "a:b",
+                         "0123456789012345678901234567890123456789012345678901234567890123x"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        assert_true(auth_code_ok(good[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(auth_code_ok(bad[i]));
+    assert_false(auth_code_ok(NULL));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_auth_code_syntax_is_one_rule),
         T(test_auth_staff_need_an_agency),
         T(test_auth_other_roles_may_have_an_agency_or_none),
         T(test_auth_user_agency_unknown_is_einval),

@@ -264,6 +264,32 @@ static void test_store_units_each_geometry_stops_with_the_callbacks_code(void **
     assert_int_equal(calls, 2);
 }
 
+static void test_store_units_generation_starts_at_zero_and_counts_up(void **state)
+{
+    (void)state;
+    int64_t g = -1, next = -1;
+    assert_int_equal(store_units_generation(db, &g), 0);
+    assert_int_equal(g, 0);
+    assert_int_equal(store_units_generation_bump(db, &next), 0);
+    assert_int_equal(next, 1);
+    assert_int_equal(store_units_generation_bump(db, NULL), 0);
+    assert_int_equal(store_units_generation(db, &g), 0);
+    assert_int_equal(g, 2);
+}
+
+static void test_store_units_generation_not_a_number_is_einval(void **state)
+{
+    (void)state;
+    const char *bad[] = {"", "x", "+3", " 3", "3 ", "-1", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(store_meta_set(db, "units_generation", bad[i]), 0);
+        int64_t g = 42;
+        assert_int_equal(store_units_generation(db, &g), IOC_EINVAL);
+        assert_int_equal(g, 42);
+        assert_int_equal(store_units_generation_bump(db, NULL), IOC_EINVAL);
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -283,6 +309,8 @@ int main(void)
         T(test_store_unit_put_without_geometry_keeps_the_stored_one),
         T(test_store_unit_versions_are_oldest_first),
         T(test_store_units_each_geometry_stops_with_the_callbacks_code),
+        T(test_store_units_generation_starts_at_zero_and_counts_up),
+        T(test_store_units_generation_not_a_number_is_einval),
     };
 #undef T
     return cmocka_run_group_tests_name("store units", tests, NULL, NULL);
