@@ -83,7 +83,7 @@ test(`${CLIENTS} clients look up points while the communes are imported ${IMPORT
     .map((f) => ({ code: f.properties.code, at: interiorPoint(f) }));
   assert.ok(points.length >= 9 && points.every((p) => p.at));
 
-  let stop = false, served = 0, starting = 0, slowest = 0;
+  let stop = false, served = 0, starting = 0, slowest = 0, rssMB = '';
   const failures = [];
   const client = async (k) => {
     const c = new Client(srv.url);
@@ -127,6 +127,7 @@ test(`${CLIENTS} clients look up points while the communes are imported ${IMPORT
     // Each replaced index is freed: resident memory after the last import is within a few MB of
     // that after the second (a leaked index of the 95 communes is 16 MB; the first rebuild
     // raises the allocator's high-water mark to two indexes, old and new, hence the second).
+    rssMB = rss.map((b) => (b / 1048576).toFixed(1)).join(', ');
     const grew = rss[rss.length - 1] - rss[1];
     assert.ok(grew < 10 * 1024 * 1024,
               `resident memory grew ${(grew / 1048576).toFixed(1)} MB over ${IMPORTS - 2} imports: ${rss.join(', ')}`);
@@ -136,7 +137,7 @@ test(`${CLIENTS} clients look up points while the communes are imported ${IMPORT
   }
   assert.deepEqual(failures, []);
   assert.ok(served > 0);
-  t.diagnostic(`${served} lookups answered, ${starting} "starting", slowest ${slowest} ms`);
+  t.diagnostic(`${served} lookups answered, ${starting} "starting", slowest ${slowest} ms; resident MB after each import: ${rssMB}`);
   const exit = await srv.stop();
   assert.equal(exit.code, 0, srv.stderr);
   assert.doesNotMatch(srv.stderr, /ERROR: AddressSanitizer|runtime error:/);
