@@ -11,7 +11,8 @@
 #   asan-integration  the same against the ASan+UBSan iocd
 #   tsan-integration  the tests that load several threads at once (stress, http, http_strict,
 #                limits, durability, login_limits, render_isolation, reimport) against the
-#                ThreadSanitizer iocd (build/tsan/); any data race report fails them (lib.mjs checks iocd's stderr when it stops)
+#                ThreadSanitizer iocd (build/tsan/); any data race report fails them (lib.mjs
+#                checks iocd's stderr when it stops)
 #   web          the console in headless Chromium (tests/web/)
 set -uo pipefail
 cd "$(dirname "$0")/.."
