@@ -319,17 +319,14 @@ void api_set_server(struct api *a, struct net_server *s)
     a->server = s;
 }
 
-/* Start-up work off the loops: builds the point index, then renders the boundaries the console
- * asks for first, so its first load finds them cached. */
+/* Start-up work off the loops: renders the boundaries the console asks for first, so its first
+ * load finds them cached. (The point index is built by its own thread: pointindex.c.) */
 static void *warm(void *arg)
 {
     struct api *a = arg;
     struct store_conn *db = NULL;
     if (store_conn_open(a->store, 1, &db) != 0)
         return NULL;
-    int64_t gen = atomic_load(&a->units_generation);
-    if (api_geo_rebuild(a, db, gen) != 0)
-        ioc_log(IOC_LOG_ERROR, "the point index could not be built; lookups will fail");
     char today[11];
     ioc_date_today_vn(today);
     static const char *const levels[] = {"province", "commune"};
@@ -342,13 +339,14 @@ static void *warm(void *arg)
     return NULL;
 }
 
-void api_units_generation_store(struct api *a, const char *text)
+void api_units_generation_read(struct api *a, struct store_conn *db)
 {
-    int64_t g;
-    if (ioc_parse_i64(text, strlen(text), 0, INT64_MAX, &g) == 0)
+    int64_t g = 0;
+    int rc = store_units_generation(db, &g);
+    if (rc == 0)
         atomic_store(&a->units_generation, g);
     else
-        ioc_log(IOC_LOG_WARN, "meta units_generation is not a generation; keeping %lld",
+        ioc_log(IOC_LOG_WARN, "units generation unreadable (%s); keeping %lld", ioc_strerror(rc),
                 (long long)atomic_load(&a->units_generation));
 }
 
@@ -360,8 +358,6 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     a->cfg = cfg;
     a->store = st;
     a->started_ms = ioc_now_ms();
-    pthread_mutex_init(&a->geo_lock, NULL);
-    pthread_cond_init(&a->geo_ready, NULL);
     pthread_mutex_init(&a->cache_lock, NULL);
     size_t n;
     int rc = api_route_table(&n) ? 0 : IOC_ENOMEM;
@@ -386,14 +382,13 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     if (rc == 0)
         rc = store_conn_open(st, 1, &db);
     if (rc == 0) {
-        char *gen = NULL;
         atomic_store(&a->units_generation, 0);
-        if (store_meta_get(db, "units_generation", &gen) == 0)
-            api_units_generation_store(a, gen);
-        free(gen);
+        api_units_generation_read(a, db);
         atomic_store(&a->generation_checked_ms, ioc_now_ms());
     }
     store_conn_close(db);
+    if (rc == 0)
+        rc = api_geo_start(a);
     if (rc) {
         api_destroy(a);
         return rc;
@@ -415,15 +410,13 @@ void api_destroy(struct api *a)
     if (a->warm_started)
         pthread_join(a->warm_thread, NULL);
     api_worker_stop(a);
+    api_geo_stop(a);
     api_cache_free(a);
-    geo_index_destroy(a->geo);
     auth_limiter_destroy(a->limiter);
     auth_sessions_destroy(a->sessions);
     api_ratelimit_destroy(a);
     free(a->metrics);
     free(a->openapi);
-    pthread_mutex_destroy(&a->geo_lock);
-    pthread_cond_destroy(&a->geo_ready);
     pthread_mutex_destroy(&a->cache_lock);
     free(a);
 }

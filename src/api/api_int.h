@@ -28,7 +28,9 @@ struct api_route {
 
 /* Per loop thread. */
 struct api_thread {
-    struct store_conn *db; /* read-only connection of this thread */
+    struct store_conn *db;         /* read-only connection of this thread */
+    struct geo_reader *geo_reader; /* this loop's reader of the point index, from its first
+                                      lookup (owned by api->geo_slot) */
 };
 
 /* A cached response body, valid for one units generation. */
@@ -40,7 +42,6 @@ struct api_cache_entry {
     uint64_t last_used;
 };
 
-#define API_RETIRED_MAX 64
 #define API_CACHE_PINNED 4
 #define API_METRIC_STATUSES 20
 #define API_METRIC_BUCKETS 12
@@ -63,14 +64,17 @@ struct api {
     char *openapi; /* the OpenAPI document, assembled once by api_create */
     size_t openapi_len;
 
-    /* point index, rebuilt when meta units_generation changes */
-    pthread_mutex_t geo_lock;
-    pthread_cond_t geo_ready; /* signalled when the first index is built (or failed) */
-    int geo_failed;
-    struct geo_index *geo;
-    int64_t geo_generation;
-    struct geo_index *retired[64]; /* replaced indexes, freed at api_destroy */
-    int nretired;
+    /* pointindex.c: the point index, built and rebuilt by its own thread, read by the loops
+     * through geo_slot without locks */
+    struct geo_slot *geo_slot;
+    atomic_llong geo_generation; /* units generation of the published index; -1 before it */
+    atomic_int geo_state;        /* 0 starting, 1 published, -1 the first build failed */
+    atomic_ullong geo_builds;    /* indexes published since start */
+    pthread_t geo_thread;
+    struct store_conn *geo_db; /* the index thread's read connection */
+    pthread_mutex_t geo_lock;  /* guards geo_stop only; never taken by a loop */
+    pthread_cond_t geo_wake;   /* wakes the index thread to stop */
+    int geo_stop, geo_started, geo_inited;
     atomic_llong units_generation; /* last seen value of meta units_generation */
     atomic_llong generation_checked_ms;
 
@@ -259,9 +263,9 @@ void api_offload(struct api_ctx *c, void (*fn)(struct store_conn *db, void *arg)
 /* Jobs queued (not yet running) on w, for /metrics. */
 int api_worker_queued(struct api_worker *w);
 
-/* api.c: sets a->units_generation from the stored text of meta units_generation; text that
- * is not a whole number from 0 up is logged and leaves the value as it was. */
-void api_units_generation_store(struct api *a, const char *text);
+/* api.c: sets a->units_generation from the store (store_units_generation); a stored value that
+ * is not a generation is logged and leaves the value as it was. */
+void api_units_generation_read(struct api *a, struct store_conn *db);
 
 /* cache.c */
 /* Refreshes api->units_generation from the store at most once a second. */
@@ -279,9 +283,19 @@ void api_cache_put_pinned(struct api *a, const char *key, int64_t generation,
  * If-None-Match has that ETag. Drops the caller's reference. */
 void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body, const char *type);
 void api_cache_free(struct api *a);
-/* The point index for the current generation, rebuilt if stale. */
-const struct geo_index *api_geo_index(struct api_ctx *c);
-int api_geo_rebuild(struct api *a, struct store_conn *db, int64_t generation);
+
+/* pointindex.c — the point index (see the essay there). */
+/* Starts the index thread, which builds the first index at once. */
+int api_geo_start(struct api *a);
+/* Stops the index thread and frees every index. Only when no loop runs any more; safe when
+ * not started. */
+void api_geo_stop(struct api *a);
+/* The published point index into *out, held for this loop until api_geo_release(c); never
+ * waits. IOC_EBUSY while the first index is being built, IOC_EIO when its build failed (it is
+ * retried), IOC_ENOMEM; nothing is held then. */
+int api_geo_acquire(struct api_ctx *c, const struct geo_index **out);
+/* Ends this request's use of the index it acquired. */
+void api_geo_release(struct api_ctx *c);
 
 /* h_units.c: the GeoJSON body of (level, at, simplify) for generation gen, from the cache or
  * rendered and cached; a reference for the caller, or NULL with *rc set. */

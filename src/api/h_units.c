@@ -256,16 +256,35 @@ static void h_units_lookup(struct api_ctx *c)
         coord_param(c, "lon", -180, 180, &lon) || api_query_date(c, "at", at))
         return;
     ioc_date_parse(at, 10, &days);
-    const struct geo_index *ix = api_geo_index(c);
+    const struct geo_index *ix = NULL;
+    int rc = api_geo_acquire(c, &ix);
+    if (rc == IOC_EBUSY) { /* only in the first moments after start */
+        net_res_header(c->req, "retry-after", "1");
+        api_error(c, IOC_HTTP_E_STARTING, "The point index is being built; try again in 1 s.");
+        return;
+    }
+    if (rc == IOC_EIO) { /* the first build failed; it is retried every 10 s */
+        net_res_header(c->req, "retry-after", "10");
+        api_error(c, IOC_HTTP_E_UNAVAILABLE,
+                  "The point index could not be built; see the server log.");
+        return;
+    }
+    if (rc) {
+        api_error_rc(c, rc, "point index");
+        return;
+    }
     int64_t commune_id = 0, province_id = 0;
-    if (!ix || geo_index_lookup(ix, lon, lat, 3, days, &commune_id) != 0) {
+    int outside = geo_index_lookup(ix, lon, lat, 3, days, &commune_id) != 0;
+    if (!outside)
+        geo_index_lookup(ix, lon, lat, 1, days, &province_id);
+    api_geo_release(c); /* the index is not used past this point */
+    if (outside) {
         api_error(c, IOC_HTTP_E_OUTSIDE,
                   "The point %.6f, %.6f is outside every commune known on %s.", lat, lon, at);
         return;
     }
-    geo_index_lookup(ix, lon, lat, 1, days, &province_id);
     struct store_unit cu = {0}, pu = {0};
-    int rc = store_unit_get_by_id(c->t->db, commune_id, &cu);
+    rc = store_unit_get_by_id(c->t->db, commune_id, &cu);
     if (rc) {
         api_error_rc(c, rc, "commune");
         return;

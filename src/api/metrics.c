@@ -118,6 +118,13 @@ static void store_metrics(struct ioc_buf *b, struct api *a)
                    (unsigned long long)atomic_load(&a->audit_dropped));
     header(b, "ioc_units_generation", "gauge", "Generation of the stored administrative units.");
     ioc_buf_printf(b, "ioc_units_generation %lld\n", (long long)atomic_load(&a->units_generation));
+    header(b, "ioc_units_index_generation", "gauge",
+           "Units generation of the point index lookups use (-1 before the first).");
+    ioc_buf_printf(b, "ioc_units_index_generation %lld\n",
+                   (long long)atomic_load(&a->geo_generation));
+    header(b, "ioc_units_index_builds_total", "counter", "Point indexes built and published.");
+    ioc_buf_printf(b, "ioc_units_index_builds_total %llu\n",
+                   (unsigned long long)atomic_load(&a->geo_builds));
 }
 
 static void limit_metrics(struct ioc_buf *b, struct api *a)
@@ -193,6 +200,7 @@ void api_metrics_render(struct api_ctx *c)
 {
     struct ioc_buf b;
     ioc_buf_init(&b, 4 << 20);
+    api_units_generation(c); /* refreshed at most once a second */
     http_metrics(&b, c->api);
     store_metrics(&b, c->api);
     limit_metrics(&b, c->api);

@@ -50,7 +50,8 @@
       "A field of the body is wrong; field names it when one is to blame.")                        \
     X(RATE_LIMITED, 429, "rate_limited", "Too many requests; retry after Retry-After seconds.")    \
     X(INTERNAL, 500, "internal", "The server failed; quote X-Request-Id when reporting it.")       \
-    X(UNAVAILABLE, 503, "unavailable", "The server is busy or stopping; retry later.")
+    X(UNAVAILABLE, 503, "unavailable", "The server is busy or stopping; retry later.")             \
+    X(STARTING, 503, "starting", "The server is still building what this needs; retry soon.")
 
 enum ioc_http_error {
 #define IOC_HTTP_ERROR_ENUM(name, status, code, message) IOC_HTTP_E_##name,

@@ -84,4 +84,34 @@ int geo_index_lookup(const struct geo_index *ix, double lon, double lat, int lev
 size_t geo_index_count(const struct geo_index *ix);
 void geo_index_destroy(struct geo_index *ix);
 
+/* ---- publishing the index to reader threads --------------------------------------------- */
+
+/*
+ * A slot holds the one published index; readers use it without locks or waiting, and a
+ * single publisher replaces it whole. The index a publish replaces is returned to the publisher,
+ * who destroys it once geo_slot_held says no reader still uses it (hazard pointers; see
+ * slot.c). Uses atomics only: no threads, no locks.
+ */
+struct geo_slot;
+struct geo_reader;
+
+/* An empty slot (nothing published). */
+int geo_slot_create(struct geo_slot **out);
+/* Destroys the slot, its readers and the published index. No other thread may still use it. */
+void geo_slot_destroy(struct geo_slot *s);
+/* Registers a reader: one per thread that reads, kept (and owned) by the slot until it is
+ * destroyed. Callable from any thread at any time. */
+int geo_slot_reader_add(struct geo_slot *s, struct geo_reader **out);
+/* The published index, held for r until geo_slot_release(r), or NULL when nothing is published
+ * yet (then nothing is held). A reader holds one index at a time. Never waits. */
+const struct geo_index *geo_slot_acquire(struct geo_slot *s, struct geo_reader *r);
+/* Ends r's use of the index it acquired. */
+void geo_slot_release(struct geo_reader *r);
+/* Publishes ix (built; the slot owns it from now on) and returns the index it replaces (NULL if
+ * none), which belongs to the caller again. One publisher at a time. */
+struct geo_index *geo_slot_publish(struct geo_slot *s, struct geo_index *ix);
+/* 1 while a reader still holds ix, an index already replaced by a publish; 0 when it may be
+ * destroyed (no reader can acquire it again). */
+int geo_slot_held(struct geo_slot *s, const struct geo_index *ix);
+
 #endif
