@@ -92,8 +92,23 @@ export function seededDataDir() {
   return dir;
 }
 
+// A demo server; unless opts.waitIndex is false, resolves once the point index is published
+// (before that, lookups answer 503 "starting": the index is built off the event loops).
 export async function startDemo(opts = {}) {
-  return startServer({ ...opts, data: seededDataDir(), demo: true });
+  const srv = await startServer({ ...opts, data: seededDataDir(), demo: true });
+  if (opts.waitIndex !== false) await waitForIndex(srv.url);
+  return srv;
+}
+
+export async function waitForIndex(url, ms = 30000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = await fetch(`${url}/api/v1/units/lookup?lat=10.95&lon=106.82`);
+    await r.arrayBuffer();
+    if (r.status !== 503) return;
+    if (Date.now() > until) throw new Error('the point index was not built in time');
+    await new Promise((res) => setTimeout(res, 50));
+  }
 }
 
 // fetch with a cookie jar per client; returns {status, headers, body (parsed JSON or text)}
