@@ -213,13 +213,73 @@ static void allow_add(char *allow, size_t size, const char *method)
     strcat(allow, method);
 }
 
+/* Finds the route of path for method (HEAD as GET) and decodes its path parameters. NULL after
+ * answering 404, or 405 with Allow naming each method the path has once. */
+static const struct api_route *find_route(struct api_ctx *c, const char *method, const char *path,
+                                          size_t plen)
+{
+    size_t n;
+    const struct api_route *routes = api_route_table(&n);
+    char allow[64] = "";
+    const char *match_method = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    for (size_t i = 0; i < n; i++) {
+        if (!match(c, routes[i].info.pattern, path, plen))
+            continue;
+        if (strcmp(routes[i].info.method, match_method) == 0) {
+            match(c, routes[i].info.pattern, path, plen); /* params of the matching route */
+            return &routes[i];
+        }
+        allow_add(allow, sizeof allow, routes[i].info.method);
+    }
+    if (*allow) {
+        net_res_header(c->req, "allow", allow);
+        api_error(c, IOC_HTTP_E_METHOD_NOT_ALLOWED, "Use %s for this path.", allow);
+    } else {
+        api_error(c, IOC_HTTP_E_NOT_FOUND, "No such endpoint.");
+    }
+    return NULL;
+}
+
+/* Who calls and whether they may: the key's rate, the route's permission (refused writes
+ * audited within their budget), CSRF for cookie writes. 0, or -1 after answering. */
+static int admit(struct api_ctx *c, const struct api_route *found, const char *method)
+{
+    struct api *a = c->api;
+    if (identify(c) != 0)
+        return -1;
+    int retry = 0;
+    if (c->who.kind == AUTH_KEY && !api_ratelimit_allow(a, c->who.key_id, ioc_now_ms(), &retry)) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", retry > 0 ? retry : 1);
+        net_res_header(c->req, "retry-after", v);
+        api_error(c, IOC_HTTP_E_RATE_LIMITED, "This API key is over its rate of %d requests/s.",
+                  a->cfg->key_rate_per_s);
+        return -1;
+    }
+    int rc = auth_allowed(&c->who, found->need, found->info.scope);
+    if (rc != 0) {
+        if (is_write(method) && audit_refused_write(c, rc) != 0)
+            return -1;
+        if (rc == IOC_ENOTFOUND)
+            api_error(c, IOC_HTTP_E_UNAUTHENTICATED, "Sign in or send an API key.");
+        else
+            api_error(c, IOC_HTTP_E_FORBIDDEN, "Your role or key does not allow this.");
+        return -1;
+    }
+    if (c->via_cookie && is_write(method) && check_csrf(c) != 0) {
+        api_audit_async(c, found->info.name, "", "denied", "missing or wrong CSRF token");
+        api_error(c, IOC_HTTP_E_CSRF, "Send the session's CSRF token in X-CSRF-Token.");
+        return -1;
+    }
+    return 0;
+}
+
 static int handle(void *app, struct net_req *req)
 {
-    struct api *a = app;
     struct api_ctx *c = net_req_alloc(req, sizeof *c);
     if (!c)
         return -1;
-    c->api = a;
+    c->api = app;
     c->req = req;
     c->t = net_req_thread_data(req);
     size_t plen, mlen;
@@ -240,64 +300,18 @@ static int handle(void *app, struct net_req *req)
         api_error(c, IOC_HTTP_E_BAD_PATH, "The path is not allowed.");
         return 0;
     }
-    size_t n;
-    const struct api_route *routes = api_route_table(&n);
-    const struct api_route *found = NULL;
-    char allow[64] = "";
-    const char *match_method = strcmp(method, "HEAD") == 0 ? "GET" : method;
-    for (size_t i = 0; i < n; i++) {
-        if (!match(c, routes[i].info.pattern, path, plen))
-            continue;
-        if (strcmp(routes[i].info.method, match_method) == 0) {
-            found = &routes[i];
-            break;
-        }
-        allow_add(allow, sizeof allow, routes[i].info.method);
-    }
-    if (!found) {
-        if (*allow) {
-            net_res_header(req, "allow", allow);
-            api_error(c, IOC_HTTP_E_METHOD_NOT_ALLOWED, "Use %s for this path.", allow);
-        } else {
-            api_error(c, IOC_HTTP_E_NOT_FOUND, "No such endpoint.");
-        }
+    const struct api_route *found = find_route(c, method, path, plen);
+    if (!found)
         return 0;
-    }
-    match(c, found->info.pattern, path, plen); /* params of the matching route */
     c->route = found;
     net_req_set_route(req, found->info.name);
     if (parse_query(c) != 0) {
         api_error(c, IOC_HTTP_E_BAD_QUERY,
-                  "The query string is malformed or has too many "
-                  "parameters.");
+                  "The query string is malformed or has too many parameters.");
         return 0;
     }
-    if (identify(c) != 0)
+    if (admit(c, found, method) != 0)
         return 0;
-    int retry = 0;
-    if (c->who.kind == AUTH_KEY && !api_ratelimit_allow(a, c->who.key_id, ioc_now_ms(), &retry)) {
-        char v[16];
-        snprintf(v, sizeof v, "%d", retry > 0 ? retry : 1);
-        net_res_header(req, "retry-after", v);
-        api_error(c, IOC_HTTP_E_RATE_LIMITED, "This API key is over its rate of %d requests/s.",
-                  a->cfg->key_rate_per_s);
-        return 0;
-    }
-    int rc = auth_allowed(&c->who, found->need, found->info.scope);
-    if (rc != 0) {
-        if (is_write(method) && audit_refused_write(c, rc) != 0)
-            return 0;
-        if (rc == IOC_ENOTFOUND)
-            api_error(c, IOC_HTTP_E_UNAUTHENTICATED, "Sign in or send an API key.");
-        else
-            api_error(c, IOC_HTTP_E_FORBIDDEN, "Your role or key does not allow this.");
-        return 0;
-    }
-    if (c->via_cookie && is_write(method) && check_csrf(c) != 0) {
-        api_audit_async(c, found->info.name, "", "denied", "missing or wrong CSRF token");
-        api_error(c, IOC_HTTP_E_CSRF, "Send the session's CSRF token in X-CSRF-Token.");
-        return 0;
-    }
     if (found->json_body && parse_body(c) != 0)
         return 0;
     found->fn(c);

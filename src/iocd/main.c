@@ -206,27 +206,80 @@ static void raise_fd_limit(void)
     }
 }
 
-int main(int argc, char **argv)
+/* Reads the flags and the configuration and sets the log level. 0, or 2 after saying why. */
+static int configure(int argc, char **argv, struct flags *f, struct ioc_config *cfg)
 {
-    struct flags f;
-    struct ioc_config cfg;
     char err[512];
-    /* files and directories iocd creates under the data directory (database, WAL, access log,
-     * demo accounts) are private to its user; the store also sets 0600 explicitly */
-    umask(077);
-    if (parse_flags(argc, argv, &f) != 0)
+    if (parse_flags(argc, argv, f) != 0)
         return 2;
-    if (config_defaults(&cfg) != 0 || config_load(&cfg, f.config, err, sizeof err) != 0 ||
-        apply_flags(&cfg, &f, err, sizeof err) != 0) {
+    if (config_defaults(cfg) != 0 || config_load(cfg, f->config, err, sizeof err) != 0 ||
+        apply_flags(cfg, f, err, sizeof err) != 0) {
         fprintf(stderr, "iocd: %s\n", err);
         return 2;
     }
-    int level = ioc_log_level_parse(cfg.log_level);
+    int level = ioc_log_level_parse(cfg->log_level);
     if (level < 0) {
         fprintf(stderr, "iocd: log.level must be debug, info, warn or error\n");
         return 2;
     }
     ioc_log_set_level(level);
+    return 0;
+}
+
+/* Builds the API and the HTTP server on an open store with its writer running, serves until a
+ * signal asks to stop, then drains the writer. *api and *srv are left for the caller to
+ * destroy. */
+static int serve(const struct ioc_config *cfg, struct store *st, struct api **api,
+                 struct net_server **srv)
+{
+    int rc = api_create(cfg, st, api);
+    if (rc) {
+        fprintf(stderr, "iocd: cannot start the API: %s\n", ioc_strerror(rc));
+        return rc;
+    }
+    char access_log[4096] = "";
+    if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
+        snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
+    else
+        snprintf(access_log, sizeof access_log, "%s", cfg->access_log);
+    struct net_options no = {cfg->listen,
+                             cfg->threads,
+                             cfg->max_body,
+                             cfg->max_connections,
+                             cfg->request_timeout_s,
+                             cfg->gzip,
+                             cfg->gzip_min_size,
+                             cfg->web_root,
+                             access_log,
+                             cfg->trust_forwarded_for};
+    struct net_app app;
+    api_net_app(*api, &app);
+    if ((rc = net_server_create(&no, &app, srv)) != 0) {
+        fprintf(stderr, "iocd: cannot listen on %s\n", cfg->listen);
+        return rc;
+    }
+    api_set_server(*api, *srv);
+    printf("listening on %s\n", net_server_url(*srv));
+    fflush(stdout);
+    pthread_t sig;
+    pthread_create(&sig, NULL, signal_thread, *srv);
+    pthread_detach(sig);
+    if (net_server_run(*srv, cfg->shutdown_timeout_s) != 0)
+        ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
+    store_writer_stop(st);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct flags f;
+    struct ioc_config cfg;
+    /* files and directories iocd creates under the data directory (database, WAL, access log,
+     * demo accounts) are private to its user; the store also sets 0600 explicitly */
+    umask(077);
+    int rc = configure(argc, argv, &f, &cfg);
+    if (rc)
+        return rc;
     raise_fd_limit();
 
     /* Every thread started from here on inherits the blocked signals; one thread waits. */
@@ -237,7 +290,7 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    int rc = ioc_mkdir_p(cfg.data_dir);
+    rc = ioc_mkdir_p(cfg.data_dir);
     struct store *st = NULL;
     struct api *api = NULL;
     struct net_server *srv = NULL;
@@ -258,38 +311,10 @@ int main(int argc, char **argv)
         goto out;
     if (seed_settings_get(&cfg)->enabled && (rc = seed_demo(st, &cfg)) != 0)
         goto out;
-    if (f.seed_only) {
+    if (f.seed_only)
         store_writer_stop(st);
-        goto out;
-    }
-    if ((rc = api_create(&cfg, st, &api)) != 0) {
-        fprintf(stderr, "iocd: cannot start the API: %s\n", ioc_strerror(rc));
-        goto out;
-    }
-    char access_log[4096] = "";
-    if (*cfg.access_log && strcmp(cfg.access_log, "-") != 0 && cfg.access_log[0] != '/')
-        snprintf(access_log, sizeof access_log, "%s/%s", cfg.data_dir, cfg.access_log);
     else
-        snprintf(access_log, sizeof access_log, "%s", cfg.access_log);
-    struct net_options no = {
-        cfg.listen, cfg.threads,       cfg.max_body, cfg.max_connections, cfg.request_timeout_s,
-        cfg.gzip,   cfg.gzip_min_size, cfg.web_root, access_log,          cfg.trust_forwarded_for};
-    struct net_app app;
-    api_net_app(api, &app);
-    if ((rc = net_server_create(&no, &app, &srv)) != 0) {
-        fprintf(stderr, "iocd: cannot listen on %s\n", cfg.listen);
-        goto out;
-    }
-    api_set_server(api, srv);
-    printf("listening on %s\n", net_server_url(srv));
-    fflush(stdout);
-    pthread_t sig;
-    pthread_create(&sig, NULL, signal_thread, srv);
-    pthread_detach(sig);
-    if (net_server_run(srv, cfg.shutdown_timeout_s) != 0)
-        ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
-    store_writer_stop(st);
-    rc = 0;
+        rc = serve(&cfg, st, &api, &srv);
 out:
     api_destroy(api);
     store_close(st);
