@@ -131,15 +131,18 @@ export function createPanel({ onUnit, announce }) {
         const ctrl = begin();
         return run(ctrl, async (signal) => {
             let found;
-            try {
-                found = await apiGet(
-                    '/units/lookup',
-                    { lat: point.lat.toFixed(6), lon: point.lng.toFixed(6), at: todayIso() },
-                    signal,
-                );
-            } catch (err) {
-                if (err.code === 'outside') return { kind: 'outside', point };
-                throw err;
+            const query = { lat: point.lat.toFixed(6), lon: point.lng.toFixed(6), at: todayIso() };
+            for (let attempt = 0; ; attempt++) {
+                try {
+                    found = await apiGet('/units/lookup', query, signal);
+                    break;
+                } catch (err) {
+                    if (err.code === 'outside') return { kind: 'outside', point };
+                    // iocd builds its point index for about half a second after it starts
+                    if (err.code !== 'starting' || attempt >= 10) throw err;
+                    await new Promise((resolve) => setTimeout(resolve, 300));
+                    if (signal.aborted) throw err;
+                }
             }
             const unit = await detail(found.commune.code, signal);
             return { kind: 'unit', unit, point };
