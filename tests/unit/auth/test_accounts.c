@@ -16,20 +16,6 @@
 #include "helpers/tmpdir.h"
 #include "store/store.h"
 
-/* A new directory for each test, under one temporary directory (test_tmpdir makes at most
- * 16). */
-static const char *fresh_dir(void)
-{
-    static const char *base;
-    static int n;
-    static char dir[64];
-    if (!base)
-        base = test_tmpdir();
-    snprintf(dir, sizeof dir, "%s/%d", base, n++);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    return dir;
-}
-
 static struct store *st;
 static struct store_conn *db;
 static int64_t id_ann, id_bob;
@@ -42,7 +28,7 @@ static const struct store_audit who = {
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(store_open(fresh_dir(), &st), 0);
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     struct store_unit u = {.code = "75",
                            .level = "province",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char made[16][32];
 static int nmade;
@@ -28,4 +29,19 @@ const char *test_tmpdir(void)
     if (nmade == 0)
         atexit(cleanup);
     return made[nmade++];
+}
+
+const char *test_fresh_dir(void)
+{
+    static const char *base;
+    static int n;
+    static char dirs[16][64];
+    if (!base)
+        base = test_tmpdir();
+    char *dir = dirs[n % 16];
+    snprintf(dir, sizeof dirs[0], "%s/%d", base, n);
+    n++;
+    if (mkdir(dir, 0700) != 0)
+        abort();
+    return dir;
 }

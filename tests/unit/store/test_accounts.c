@@ -15,20 +15,6 @@
 #include "helpers/tmpdir.h"
 #include "store/store.h"
 
-/* A new directory for each test, under one temporary directory (test_tmpdir makes at most
- * 16). */
-static const char *fresh_dir(void)
-{
-    static const char *base;
-    static int n;
-    static char dir[64];
-    if (!base)
-        base = test_tmpdir();
-    snprintf(dir, sizeof dir, "%s/%d", base, n++);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    return dir;
-}
-
 static struct store *st;
 static struct store_conn *db;
 
@@ -37,7 +23,7 @@ static struct store_conn *db;
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(store_open(fresh_dir(), &st), 0);
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     assert_int_equal(store_agency_add(db, "ROOT", "Root", NULL, NULL, NULL), 0);
     assert_int_equal(store_agency_add(db, "MID", "Mid", "ROOT", NULL, NULL), 0);

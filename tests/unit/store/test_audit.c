@@ -17,24 +17,12 @@
 static struct store *st;
 static struct store_conn *db;
 
-static const char *fresh_dir(void)
-{
-    static const char *base;
-    static int n;
-    static char dir[64];
-    if (!base)
-        base = test_tmpdir();
-    snprintf(dir, sizeof dir, "%s/%d", base, n++);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    return dir;
-}
-
 /* 30 rows, ts 1000..1029: actor admin (odd i) or iocctl; actions cycle user.create,
  * user.password, agency.create; outcome denied every 5th. */
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(store_open(fresh_dir(), &st), 0);
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     const char *actions[] = {"user.create", "user.password", "agency.create"};
     for (int i = 0; i < 30; i++) {

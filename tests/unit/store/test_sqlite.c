@@ -18,26 +18,10 @@
 static struct store *st;
 static struct store_conn *db;
 
-/* A new directory for each call, under one temporary directory (test_tmpdir makes at most
- * 16). */
-static const char *fresh_dir(void)
-{
-    static const char *base;
-    static int n;
-    static char dir[16][64];
-    if (!base)
-        base = test_tmpdir();
-    char *d = dir[n % 16];
-    snprintf(d, sizeof dir[0], "%s/%d", base, n);
-    n++;
-    assert_int_equal(mkdir(d, 0700), 0);
-    return d;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(store_open(fresh_dir(), &st), 0);
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     return 0;
 }
@@ -53,7 +37,7 @@ static int teardown(void **state)
 static void test_store_open_applies_every_migration_once(void **state)
 {
     (void)state;
-    const char *dir = fresh_dir();
+    const char *dir = test_fresh_dir();
     struct store *s1;
     assert_int_equal(store_open(dir, &s1), 0);
     store_close(s1);
@@ -70,7 +54,7 @@ static void test_store_open_applies_every_migration_once(void **state)
 static void test_store_open_refuses_a_newer_schema(void **state)
 {
     (void)state;
-    const char *dir = fresh_dir();
+    const char *dir = test_fresh_dir();
     struct store *s1;
     assert_int_equal(store_open(dir, &s1), 0);
     store_close(s1);
@@ -137,7 +121,7 @@ static void test_store_tx_failing_job_leaves_nothing(void **state)
 static const char *backup(char *file, size_t len)
 {
     assert_int_equal(store_agency_add(db, "B-1", "b", NULL, NULL, NULL), 0);
-    snprintf(file, len, "%s/backup.db", fresh_dir());
+    snprintf(file, len, "%s/backup.db", test_fresh_dir());
     assert_int_equal(store_backup(db, file), 0);
     return file;
 }
@@ -147,7 +131,7 @@ static void test_store_backup_then_restore_brings_the_rows_back(void **state)
     (void)state;
     char file[128];
     backup(file, sizeof file);
-    const char *target = fresh_dir();
+    const char *target = test_fresh_dir();
     assert_int_equal(store_restore(target, file), 0);
     struct store *s2;
     struct store_conn *c2;
@@ -165,7 +149,7 @@ static void test_store_restore_refuses_a_claimed_directory(void **state)
     (void)state;
     char file[128];
     backup(file, sizeof file);
-    const char *target = fresh_dir();
+    const char *target = test_fresh_dir();
     struct store *s2;
     assert_int_equal(store_open(target, &s2), 0);
     assert_int_equal(store_claim(s2), 0);
@@ -177,9 +161,9 @@ static void test_store_restore_refuses_a_file_that_is_not_a_database(void **stat
 {
     (void)state;
     char junk[128];
-    snprintf(junk, sizeof junk, "%s/junk.db", fresh_dir());
+    snprintf(junk, sizeof junk, "%s/junk.db", test_fresh_dir());
     assert_int_equal(ioc_file_write_atomic(junk, "hello", 5), 0);
-    assert_int_equal(store_restore(fresh_dir(), junk), IOC_EINVAL);
+    assert_int_equal(store_restore(test_fresh_dir(), junk), IOC_EINVAL);
 }
 
 static void test_store_restore_refuses_a_corrupt_database(void **state)
@@ -194,7 +178,7 @@ static void test_store_restore_refuses_a_corrupt_database(void **state)
     memset(bytes + 4096, 0xA5, n - 4096 > 8192 ? 8192 : n - 4096);
     assert_int_equal(ioc_file_write_atomic(junk, bytes, n), 0);
     free(bytes);
-    assert_int_equal(store_restore(fresh_dir(), junk), IOC_EINVAL);
+    assert_int_equal(store_restore(test_fresh_dir(), junk), IOC_EINVAL);
 }
 
 int main(void)

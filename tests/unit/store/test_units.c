@@ -36,25 +36,11 @@ static int64_t put(const char *code, const char *name, const char *full, const c
     return id;
 }
 
-/* A new directory for each test, under one temporary directory (test_tmpdir makes at most
- * 16). */
-static const char *fresh_dir(void)
-{
-    static const char *base;
-    static int n;
-    static char dir[64];
-    if (!base)
-        base = test_tmpdir();
-    snprintf(dir, sizeof dir, "%s/%d", base, n++);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    return dir;
-}
-
 /* 26068 was Hóa An until 2025-06-30 and is Biên Hoà since; 26041 is Trấn Biên since. */
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(store_open(fresh_dir(), &st), 0);
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     old_id = put("26068", "Hóa An", "Phường Hóa An", "0001-01-01", "2025-06-30");
     new_id = put("26068", "Biên Hoà", "Phường Biên Hoà", "2025-07-01", "");

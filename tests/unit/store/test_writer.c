@@ -19,22 +19,10 @@
 static struct store *st;
 static struct store_conn *db;
 
-static const char *fresh_dir(void)
-{
-    static const char *base;
-    static int n;
-    static char dir[64];
-    if (!base)
-        base = test_tmpdir();
-    snprintf(dir, sizeof dir, "%s/%d", base, n++);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    return dir;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(store_open(fresh_dir(), &st), 0);
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     return 0;
 }
