@@ -140,10 +140,10 @@ static int cmd_agency(struct cli *c)
     j.code = c->argv[1];
     if (!auth_code_ok(j.code))
         return cli_usage(c, "a code has 1 to 64 letters, digits, '-', '_' or '.'");
-    char *name = cli_text(c->argv[2], NAME_MAX_BYTES);
-    if (!name || ioc_text_label(name, NAME_MAX_BYTES) != 0) {
+    char *name = cli_text(c->argv[2], AGENCY_NAME_MAX); /* the API's limit for agencies */
+    if (!name || ioc_text_label(name, AGENCY_NAME_MAX) != 0) {
         free(name);
-        return cli_usage(c, "the name must be UTF-8 text of 1 to 200 bytes without control "
+        return cli_usage(c, "the name must be UTF-8 text of 1 to 300 bytes without control "
                             "characters");
     }
     j.name = name;

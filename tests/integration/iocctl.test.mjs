@@ -25,6 +25,10 @@ test('agencies and users, with audit rows, while iocd runs', async () => {
   assert.match(r.stderr, /exists/);
   r = iocctl(data, ['agency', 'add', 'X-1', 'x', '--parent', 'NOPE']);
   assert.equal(r.status, 1);
+  // the same name limit as the API (300 bytes), not the 200 of display names
+  r = iocctl(data, ['agency', 'add', 'SO-LONG', 'Ủy ban '.repeat(30).trim().slice(0, 250)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(iocctl(data, ['agency', 'add', 'SO-LONGER', 'x'.repeat(301)]).status, 2);
   r = iocctl(data, ['agency', 'list']);
   const line = r.stdout.split('\n').find((l) => l.startsWith('SO-TEST\t'));
   assert.equal(line, 'SO-TEST\tSở Thử nghiệm\tUBND-75\t');
