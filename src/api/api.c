@@ -398,6 +398,7 @@ int api_create(const struct ioc_config *cfg, struct store *st, struct api **out)
     if (rc == 0) {
         atomic_store(&a->units_generation, 0);
         api_units_generation_read(a, db);
+        atomic_store(&a->generation_checked_ms, ioc_now_ms());
     }
     store_conn_close(db);
     if (rc == 0)

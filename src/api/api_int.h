@@ -76,6 +76,7 @@ struct api {
     pthread_cond_t geo_wake;   /* wakes the index thread to stop */
     int geo_stop, geo_started, geo_inited;
     atomic_llong units_generation; /* last seen value of meta units_generation */
+    atomic_llong generation_checked_ms;
 
     /* cached bodies of units responses */
     pthread_mutex_t cache_lock;
@@ -267,7 +268,7 @@ int api_worker_queued(struct api_worker *w);
 void api_units_generation_read(struct api *a, struct store_conn *db);
 
 /* cache.c */
-/* The units generation as the point-index thread last read it (at most 250 ms old). */
+/* Refreshes api->units_generation from the store at most once a second. */
 int64_t api_units_generation(struct api_ctx *c);
 /* A cached body for key at the current generation (reference for the caller) or NULL; its
  * ETag (a quoted string) into etag when not NULL. */

@@ -1,8 +1,8 @@
 /*
  * cache.c — the rendered bodies of unit responses the API keeps between requests, tied to the
  * store's "units_generation" (bumped by every import of units). iocctl may import while iocd
- * runs: the point-index thread (pointindex.c), which reads the stored generation every 250 ms
- * anyway, publishes it in api->units_generation, so no loop reads it from the store.
+ * runs, so the generation is re-read from the store at most once a second. (The point index has
+ * its own thread and file: pointindex.c.)
  *
  * The bodies live in two areas of one array: cache_size general entries (LRU), then
  * API_CACHE_PINNED pinned ones for the boundaries the console loads first, which only other
@@ -17,7 +17,14 @@
 
 int64_t api_units_generation(struct api_ctx *c)
 {
-    return atomic_load(&c->api->units_generation);
+    struct api *a = c->api;
+    int64_t now = ioc_now_ms();
+    long long checked = atomic_load(&a->generation_checked_ms);
+    if (now - checked >= 1000 &&
+        atomic_compare_exchange_strong(&a->generation_checked_ms, &checked, now)) {
+        api_units_generation_read(a, c->t->db);
+    }
+    return atomic_load(&a->units_generation);
 }
 
 struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generation, char etag[40])

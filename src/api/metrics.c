@@ -200,6 +200,7 @@ void api_metrics_render(struct api_ctx *c)
 {
     struct ioc_buf b;
     ioc_buf_init(&b, 4 << 20);
+    api_units_generation(c); /* refreshed at most once a second */
     http_metrics(&b, c->api);
     store_metrics(&b, c->api);
     limit_metrics(&b, c->api);

@@ -4,8 +4,7 @@
  * wait for it, or take a lock for it.
  *
  * The index thread builds the first index at start, then every API_GEO_POLL_MS reads meta
- * "units_generation" (bumped by every `iocctl import units`) on its own read connection and
- * publishes it in api->units_generation (which the response caches key on). When it
+ * "units_generation" (bumped by every `iocctl import units`) on its own read connection. When it
  * differs from the generation of the published index, the thread builds a new index from the
  * stored units while the loops go on answering from the previous one, publishes it with one
  * atomic exchange, waits until no loop still holds the replaced index (a loop holds it only
@@ -120,10 +119,7 @@ static void *index_main(void *arg)
     int64_t built = -1, failed = -1, retry_at = 0;
     do {
         int64_t gen = 0;
-        if (store_units_generation(a->geo_db, &gen) != 0)
-            continue;
-        atomic_store(&a->units_generation, gen); /* what the response caches key on */
-        if (gen == built)
+        if (store_units_generation(a->geo_db, &gen) != 0 || gen == built)
             continue;
         if (gen == failed && ioc_mono_ns() < retry_at)
             continue;
