@@ -58,6 +58,7 @@ run_node() { # label, then node --test args
     ok "${p:-0}"
     if [ "$rc" -ne 0 ] || [ "${f:-0}" != 0 ] || [ -z "$p" ]; then
         bad "$label" "${f:-1}"
+        grep -E '^ *not ok' <<<"$out" | head -20 # the failing tests first, then the details
         grep -vE '^\s+(duration_ms|\.\.\.|---)' <<<"$out" | grep -E 'not ok|Error|error|expected|actual|at .*test\.mjs|^#' | head -60
     else
         echo "ok   $label ($p tests)"
