@@ -1,0 +1,94 @@
+/*
+ * tsdb.h — the embedded time-series engine: series, compressed chunks, the write-ahead log.
+ * No HTTP and no SQL: its own files under the data directory. src/telemetry/ builds ingest and
+ * queries on top of it (see docs/architecture.md, "Telemetry").
+ */
+#ifndef IOC_TSDB_H
+#define IOC_TSDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+/* ---- series (series.c) -------------------------------------------------------------------- */
+
+/*
+ * A series is one field of one measurement with one tag set; the series index gives each a
+ * dense id (0, 1, …, never reused) and keeps the value type of each (measurement, field).
+ * Not thread-safe: the engine serialises its users. See series.c for the key format.
+ */
+#define TSDB_SERIES_MAX_TAGS 64
+#define TSDB_SERIES_DEFAULT_MAX 1000000
+
+struct tsdb_tag {
+    const char *key;
+    size_t key_len;
+    const char *value;
+    size_t value_len;
+};
+
+/* The canonical key of measurement m, field and tags (any order; sorted here) into out (reset
+ * first). IOC_EINVAL for an empty measurement or field, an empty or repeated tag key, or more
+ * than TSDB_SERIES_MAX_TAGS tags; IOC_ETOOBIG/IOC_ENOMEM from the buffer. */
+int tsdb_series_key(struct ioc_buf *out, const char *m, size_t mlen, const char *field, size_t flen,
+                    const struct tsdb_tag *tags, size_t ntags);
+
+/* A key taken apart (pointers into the key). mf_len: the length of its (measurement, field)
+ * prefix. */
+struct tsdb_series_parts {
+    const char *m, *f;
+    size_t mlen, flen, ntags, mf_len;
+    const unsigned char *tags_at, *end; /* private */
+};
+/* 0, or IOC_EINVAL when key is not a canonical key. */
+int tsdb_series_key_parse(const void *key, size_t len, struct tsdb_series_parts *out);
+/* Tag i (0-based, in key order) of a parsed key; IOC_ENOTFOUND past the last. */
+int tsdb_series_parts_tag(const struct tsdb_series_parts *sp, size_t i, struct tsdb_tag *out);
+
+struct tsdb_series_index;
+
+/* An empty index of at most max_series series (0: TSDB_SERIES_DEFAULT_MAX). */
+int tsdb_series_index_create(size_t max_series, struct tsdb_series_index **out);
+void tsdb_series_index_destroy(struct tsdb_series_index *ix);
+size_t tsdb_series_count(const struct tsdb_series_index *ix);
+/* The id of a key, or IOC_ENOTFOUND. */
+int tsdb_series_find(const struct tsdb_series_index *ix, const void *key, size_t len, uint32_t *id);
+/* The id of key, added with type if new. *stored_type is the type the series (or its
+ * measurement's field) has. IOC_EEXIST when that is not type (nothing added), IOC_ETOOBIG at
+ * the index's limit, IOC_EINVAL for a key that is not canonical. */
+int tsdb_series_add(struct tsdb_series_index *ix, const void *key, size_t len, int type,
+                    uint32_t *id, int *stored_type);
+/* The key and type of id; IOC_ENOTFOUND if there is no such series. */
+int tsdb_series_get(const struct tsdb_series_index *ix, uint32_t id, const void **key,
+                    size_t *len, int *type);
+
+struct tsdb_str {
+    const char *s;
+    size_t n;
+};
+/* A tag filter: the series' tag key has one of the values. */
+struct tsdb_tag_filter {
+    const char *key;
+    size_t key_len;
+    const struct tsdb_str *values;
+    size_t nvalues;
+};
+/* The ids (ascending) of the series of measurement m and field whose tags pass every filter,
+ * into ids (room for cap); IOC_ETOOBIG when more than cap match. */
+int tsdb_series_select(const struct tsdb_series_index *ix, const char *m, size_t mlen,
+                       const char *field, size_t flen, const struct tsdb_tag_filter *filters,
+                       size_t nfilters, uint32_t *ids, size_t cap, size_t *n);
+
+/* Called once per (measurement, field) in the order they were first seen, with their type and
+ * number of series; a non-zero return stops the walk and is returned. */
+typedef int (*tsdb_field_fn)(void *ctx, const char *m, size_t mlen, const char *f, size_t flen,
+                             int type, size_t nseries);
+int tsdb_series_fields(const struct tsdb_series_index *ix, tsdb_field_fn fn, void *ctx);
+
+/* Writes the index to path crash-safely (with a CRC); loads it back with the same ids.
+ * Load: IOC_ENOTFOUND if missing, IOC_EINVAL if damaged or not such a file. */
+int tsdb_series_save(const struct tsdb_series_index *ix, const char *path);
+int tsdb_series_load(const char *path, size_t max_series, struct tsdb_series_index **out);
+
+#endif
