@@ -32,12 +32,14 @@ export function tsanReports(stderr) {
   return i < 0 ? '' : stderr.slice(i, i + 20000);
 }
 
-// Every iocd a test file started and that still runs when the file's tests are done (a test that
-// failed before stopping its server) is killed then: its open pipes would otherwise keep the
-// file's process alive until the runner's timeout, and the whole file would fail as well.
+// Every iocd a test file started and that still runs 5 s after the file's tests and hooks are
+// done (a test that failed before stopping its server) is killed then: its open pipes would
+// otherwise keep the file's process alive until the runner's timeout, and the whole file would
+// fail as well. This hook runs before the file's own after hooks (it is registered first), so it
+// only arms an unref'd timer: a file whose servers all stopped exits at once.
 const running = new Set();
 after(() => {
-  for (const proc of running) proc.kill('SIGKILL');
+  setTimeout(() => { for (const proc of running) proc.kill('SIGKILL'); }, 5000).unref();
 });
 
 // Starts iocd; resolves when it prints "listening on URL". opts: {data, demo, args, env}
