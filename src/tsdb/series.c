@@ -238,8 +238,8 @@ static const char *group_key(const struct tsdb_series_index *ix, uint32_t g, siz
 typedef const char *(*key_of_fn)(const struct tsdb_series_index *, uint32_t, size_t *);
 
 /* The slot where key is, or the empty slot where it would go. */
-static size_t table_find(const struct tsdb_series_index *ix, const struct table *t, key_of_fn key_of,
-                         const void *key, size_t len)
+static size_t table_find(const struct tsdb_series_index *ix, const struct table *t,
+                         key_of_fn key_of, const void *key, size_t len)
 {
     size_t i = (size_t)hash_bytes(key, len) & t->mask;
     for (;; i = (i + 1) & t->mask) {
@@ -412,8 +412,8 @@ int tsdb_series_add(struct tsdb_series_index *ix, const void *key, size_t len, i
     return table_grow(ix, &ix->by_key, series_key);
 }
 
-int tsdb_series_get(const struct tsdb_series_index *ix, uint32_t id, const void **key,
-                    size_t *len, int *type)
+int tsdb_series_get(const struct tsdb_series_index *ix, uint32_t id, const void **key, size_t *len,
+                    int *type)
 {
     if (id >= ix->n)
         return IOC_ENOTFOUND;
@@ -457,7 +457,8 @@ int tsdb_series_select(const struct tsdb_series_index *ix, const char *m, size_t
         ioc_buf_free(&prefix);
         return rc;
     }
-    uint32_t gv = ix->by_group.slot[table_find(ix, &ix->by_group, group_key, prefix.data, prefix.len)];
+    uint32_t gv =
+        ix->by_group.slot[table_find(ix, &ix->by_group, group_key, prefix.data, prefix.len)];
     ioc_buf_free(&prefix);
     if (!gv)
         return 0;
@@ -525,7 +526,8 @@ int tsdb_series_save(const struct tsdb_series_index *ix, const char *path)
 }
 
 /* Adds every series of a saved image (its CRC already checked). */
-static int load_image(struct tsdb_series_index *ix, const unsigned char *p, const unsigned char *end)
+static int load_image(struct tsdb_series_index *ix, const unsigned char *p,
+                      const unsigned char *end)
 {
     uint64_t count;
     if (get_varint(&p, end, &count) != 0 || count > ix->max)
@@ -536,8 +538,7 @@ static int load_image(struct tsdb_series_index *ix, const unsigned char *p, cons
         size_t klen;
         uint32_t id;
         int stored;
-        if (get_varint(&p, end, &type) != 0 || type > INT32_MAX ||
-            get_str(&p, end, &k, &klen) != 0)
+        if (get_varint(&p, end, &type) != 0 || type > INT32_MAX || get_str(&p, end, &k, &klen) != 0)
             return IOC_EINVAL;
         int rc = tsdb_series_add(ix, k, klen, (int)type, &id, &stored);
         if (rc == IOC_ENOMEM)

@@ -60,8 +60,8 @@ int tsdb_series_find(const struct tsdb_series_index *ix, const void *key, size_t
 int tsdb_series_add(struct tsdb_series_index *ix, const void *key, size_t len, int type,
                     uint32_t *id, int *stored_type);
 /* The key and type of id; IOC_ENOTFOUND if there is no such series. */
-int tsdb_series_get(const struct tsdb_series_index *ix, uint32_t id, const void **key,
-                    size_t *len, int *type);
+int tsdb_series_get(const struct tsdb_series_index *ix, uint32_t id, const void **key, size_t *len,
+                    int *type);
 
 struct tsdb_str {
     const char *s;
@@ -90,5 +90,51 @@ int tsdb_series_fields(const struct tsdb_series_index *ix, tsdb_field_fn fn, voi
  * Load: IOC_ENOTFOUND if missing, IOC_EINVAL if damaged or not such a file. */
 int tsdb_series_save(const struct tsdb_series_index *ix, const char *path);
 int tsdb_series_load(const char *path, size_t max_series, struct tsdb_series_index **out);
+
+/* ---- aggregation (agg.c) ----------------------------------------------------------------- */
+
+/* What a query asks of each bucket. */
+enum tsdb_agg {
+    TSDB_AGG_MEAN,
+    TSDB_AGG_MIN,
+    TSDB_AGG_MAX,
+    TSDB_AGG_SUM,
+    TSDB_AGG_COUNT,
+    TSDB_AGG_FIRST,
+    TSDB_AGG_LAST
+};
+/* "mean", "min", … into *out; IOC_EINVAL for any other word. */
+int tsdb_agg_parse(const char *s, size_t n, enum tsdb_agg *out);
+const char *tsdb_agg_name(enum tsdb_agg a);
+
+/* The summary of the points of one time bucket; all zero is the empty bucket. */
+struct tsdb_bucket {
+    int64_t count;
+    double sum, min, max, first, last;
+    int64_t first_t, last_t; /* the times of first and last */
+};
+void tsdb_bucket_add(struct tsdb_bucket *b, int64_t t, double v);
+/* Adds the points summarised by from (a disjoint set) to into. */
+void tsdb_bucket_merge(struct tsdb_bucket *into, const struct tsdb_bucket *from);
+/* The aggregate a of b into *out; IOC_ENOTFOUND for an empty bucket. */
+int tsdb_bucket_value(const struct tsdb_bucket *b, enum tsdb_agg a, double *out);
+
+/* Buckets of step covering [start, end), aligned on start. */
+struct tsdb_window {
+    int64_t start, end, step;
+    size_t n;
+    struct tsdb_bucket *b;
+};
+/* IOC_EINVAL for step <= 0 or end <= start, IOC_ETOOBIG for more than max_buckets buckets. */
+int tsdb_window_init(struct tsdb_window *w, int64_t start, int64_t end, int64_t step,
+                     size_t max_buckets);
+void tsdb_window_free(struct tsdb_window *w);
+/* Adds a point; one outside [start, end) is ignored. */
+void tsdb_window_add(struct tsdb_window *w, int64_t t, double v);
+/* Merges a rollup bucket covering [from, from + width); IOC_EINVAL (nothing merged) unless it
+ * lies wholly inside one bucket of the window. */
+int tsdb_window_merge(struct tsdb_window *w, int64_t from, int64_t width,
+                      const struct tsdb_bucket *b);
+int64_t tsdb_window_bucket_start(const struct tsdb_window *w, size_t i);
 
 #endif

@@ -11,7 +11,10 @@
 #include "helpers/tmpdir.h"
 #include "tsdb/tsdb.h"
 
-#define T(k, v) {k, sizeof k - 1, v, sizeof v - 1}
+#define T(k, v)                                                                                    \
+    {                                                                                              \
+        k, sizeof k - 1, v, sizeof v - 1                                                           \
+    }
 enum { FLOAT = 1, INT = 2 };
 
 static void key_of(struct ioc_buf *b, const char *m, const char *f, const struct tsdb_tag *tags,
@@ -229,11 +232,11 @@ static void test_series_select_filters_by_tags_with_any_of_several_values(void *
     assert_int_equal(tsdb_series_index_create(0, &ix), 0);
     struct tsdb_tag s1[] = {T("s", "1"), T("unit", "A")}, s2[] = {T("s", "2"), T("unit", "B")},
                     s3[] = {T("s", "3"), T("unit", "A")}, s4[] = {T("s", "4")};
-    add(ix, "air", "pm25", s1, 2, FLOAT);                   /* 0 */
-    add(ix, "air", "pm25", s2, 2, FLOAT);                   /* 1 */
-    add(ix, "air", "pm10", s3, 2, FLOAT);                   /* 2: another field */
-    add(ix, "air", "pm25", s3, 2, FLOAT);                   /* 3 */
-    add(ix, "air", "pm25", s4, 1, FLOAT);                   /* 4: no unit tag */
+    add(ix, "air", "pm25", s1, 2, FLOAT); /* 0 */
+    add(ix, "air", "pm25", s2, 2, FLOAT); /* 1 */
+    add(ix, "air", "pm10", s3, 2, FLOAT); /* 2: another field */
+    add(ix, "air", "pm25", s3, 2, FLOAT); /* 3 */
+    add(ix, "air", "pm25", s4, 1, FLOAT); /* 4: no unit tag */
     uint32_t ids[8];
     size_t n;
     assert_int_equal(tsdb_series_select(ix, "air", 3, "pm25", 4, NULL, 0, ids, 8, &n), 0);
@@ -318,7 +321,6 @@ static void test_series_save_and_load_keep_ids_keys_and_types(void **state)
     assert_int_equal(tsdb_series_get(back, 3, &k, &l, &t), IOC_ENOTFOUND);
     tsdb_series_index_destroy(ix);
     tsdb_series_index_destroy(back);
-
 }
 
 static void test_series_load_refuses_every_damaged_byte_and_a_missing_file(void **state)
@@ -346,7 +348,6 @@ static void test_series_load_refuses_every_damaged_byte_and_a_missing_file(void 
     assert_int_equal(tsdb_series_load(path, 0, &back), IOC_EINVAL);
     free(img);
     tsdb_series_index_destroy(ix);
-
 }
 
 int main(void)
