@@ -159,7 +159,8 @@ void tsdb_window_add(struct tsdb_window *w, int64_t t, double v)
         tsdb_bucket_add(&w->b[i], t, v);
 }
 
-int tsdb_window_merge(struct tsdb_window *w, int64_t from, int64_t width, const struct tsdb_bucket *b)
+int tsdb_window_merge(struct tsdb_window *w, int64_t from, int64_t width,
+                      const struct tsdb_bucket *b)
 {
     if (width <= 0 || from > INT64_MAX - width)
         return IOC_EINVAL;

@@ -89,7 +89,7 @@ static void test_window_puts_points_in_buckets_aligned_on_start(void **state)
     (void)state;
     struct tsdb_window w;
     assert_int_equal(tsdb_window_init(&w, 1000, 1250, 100, 10), 0);
-    assert_int_equal(w.n, 3); /* [1000,1100) [1100,1200) [1200,1250) */
+    assert_int_equal(w.n, 3);        /* [1000,1100) [1100,1200) [1200,1250) */
     tsdb_window_add(&w, 999, 100.0); /* before start: ignored */
     tsdb_window_add(&w, 1000, 1.0);
     tsdb_window_add(&w, 1099, 3.0);
