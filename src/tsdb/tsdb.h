@@ -168,4 +168,34 @@ int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_
 /* Moves the n oldest points of id into t[] and v[] (room for n); IOC_EINVAL if it has fewer. */
 int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, union tsdb_value *v);
 
+/* ---- partition files (part.c) -------------------------------------------------------------- */
+
+/* The largest chunk a partition file takes. */
+#define TSDB_PART_MAX_CHUNK ((uint32_t)16 << 20)
+
+/* Where a sealed chunk is and what it holds. */
+struct tsdb_chunk_ref {
+    uint64_t offset; /* of its record in the file (set by append and by the scan) */
+    uint32_t series, count, len;
+    int64_t min_t, max_t;
+};
+/* Called by the scan of tsdb_part_open for each record, in file order; non-zero stops it. */
+typedef int (*tsdb_chunk_ref_fn)(void *ctx, const struct tsdb_chunk_ref *ref);
+
+struct tsdb_part;
+/* Opens (creating) a partition file and scans it, calling fn (may be NULL) per record. A torn
+ * tail is truncated (logged); damage with valid records after it is IOC_EINVAL (logged, file
+ * untouched). */
+int tsdb_part_open(const char *path, struct tsdb_part **out, tsdb_chunk_ref_fn fn, void *ctx);
+void tsdb_part_close(struct tsdb_part *p);
+/* Bytes of whole records in the file. */
+uint64_t tsdb_part_size(const struct tsdb_part *p);
+/* Appends a record (ref: series, count, len, min_t, max_t; its offset is set). Not durable until
+ * tsdb_part_sync. After a failed write every append and sync fails (IOC_EIO) until reopened. */
+int tsdb_part_append(struct tsdb_part *p, struct tsdb_chunk_ref *ref, const void *chunk);
+int tsdb_part_sync(struct tsdb_part *p);
+/* Reads the chunk of ref into chunk (ref->len bytes), checking header and CRC: IOC_EINVAL if the
+ * record is not what ref says. Safe from any thread while another appends. */
+int tsdb_part_read(const struct tsdb_part *p, const struct tsdb_chunk_ref *ref, void *chunk);
+
 #endif

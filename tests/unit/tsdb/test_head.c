@@ -9,8 +9,7 @@
 
 #include "tsdb/tsdb.h"
 
-static union tsdb_value F(double f)
-{
+static union tsdb_value F(double f) {
     return (union tsdb_value){.f = f};
 }
 
@@ -118,7 +117,7 @@ static void test_head_cut_takes_the_oldest_points_in_order(void **state)
     assert_true(ct[0] == 1 && ct[1] == 2 && ct[2] == 3);
     assert_true(cv[2].f == 3);
     assert_int_equal(tsdb_head_total(h), 2);
-    assert_int_equal(tsdb_head_cut(h, 7, 3, ct, cv), IOC_EINVAL); /* only 2 left */
+    assert_int_equal(tsdb_head_cut(h, 7, 3, ct, cv), IOC_EINVAL);  /* only 2 left */
     assert_int_equal(tsdb_head_cut(h, 99, 0, ct, cv), IOC_EINVAL); /* no such series */
     struct seen s = {.n = 0};
     assert_int_equal(tsdb_head_range(h, 7, INT64_MIN, INT64_MAX, collect, &s), 0);
@@ -139,7 +138,7 @@ static void test_head_full_refuses_a_new_point_but_takes_a_replacement(void **st
     int64_t t;
     union tsdb_value v;
     assert_int_equal(tsdb_head_latest(h, 0, &t, &v), 0);
-    assert_int_equal(t, 1); /* the refused point left no trace */
+    assert_int_equal(t, 1);                            /* the refused point left no trace */
     assert_int_equal(tsdb_head_add(h, 1, 2, F(5)), 0); /* same time: a replacement fits */
     tsdb_head_destroy(h);
 }
