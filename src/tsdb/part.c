@@ -2,9 +2,12 @@
  * part.c — partition files: the sealed chunks of one measurement and one day, appended one
  * after the other, each with a header and a CRC.
  *
- *   record = header (40 bytes, little-endian) + chunk bytes
+ *   record = header (48 bytes, little-endian) + chunk bytes
  *   header = "IOCK" | series u32 | count u32 | length u32 | min time i64 | max time i64 |
- *            reserved u32 (0) | crc32 u32 of the header's first 36 bytes and the chunk
+ *            lsn u64 | reserved u32 (0) | crc32 u32 of the header's first 44 bytes and the chunk
+ *
+ * lsn is the greatest log sequence number of the points in the chunk: on start the engine skips
+ * the logged points of a series up to it (they are in a chunk already).
  *
  * The chunk bytes are opaque here (chunk.c encodes them); the header says what a query needs to
  * choose chunks without reading them: series, number of points, time range.
@@ -30,7 +33,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define HDR 40
+#define HDR 48
 #define MAGIC "IOCK"
 
 struct tsdb_part {
@@ -64,20 +67,21 @@ static uint64_t get64(const unsigned char *p)
 
 static uint32_t record_crc(const unsigned char *hdr, const void *chunk, size_t len)
 {
-    uLong c = crc32(0L, hdr, 36);
+    uLong c = crc32(0L, hdr, 44);
     return (uint32_t)crc32(c, chunk, (uInt)len);
 }
 
 /* Decodes a header; IOC_EINVAL unless it is one (magic, sane range, reserved zero). */
 static int header_parse(const unsigned char *h, struct tsdb_chunk_ref *r)
 {
-    if (memcmp(h, MAGIC, 4) != 0 || get32(h + 32) != 0)
+    if (memcmp(h, MAGIC, 4) != 0 || get32(h + 40) != 0)
         return IOC_EINVAL;
     r->series = get32(h + 4);
     r->count = get32(h + 8);
     r->len = get32(h + 12);
     r->min_t = (int64_t)get64(h + 16);
     r->max_t = (int64_t)get64(h + 24);
+    r->lsn = get64(h + 32);
     if (r->count == 0 || r->min_t > r->max_t || r->len > TSDB_PART_MAX_CHUNK)
         return IOC_EINVAL;
     return 0;
@@ -111,7 +115,7 @@ int tsdb_part_read(const struct tsdb_part *p, const struct tsdb_chunk_ref *ref, 
     if (rc)
         return rc;
     if (header_parse(h, &r) != 0 || r.series != ref->series || r.len != ref->len ||
-        record_crc(h, chunk, ref->len) != get32(h + 36))
+        record_crc(h, chunk, ref->len) != get32(h + 44))
         return IOC_EINVAL;
     return 0;
 }
@@ -147,7 +151,8 @@ static int scan_one(int fd, uint64_t off, uint64_t size, struct scratch *buf,
         return IOC_EINVAL;
     if (scratch_fit(buf, r->len ? r->len : 1) != 0)
         return IOC_ENOMEM;
-    if (read_full(fd, buf->p, r->len, off + HDR) != 0 || record_crc(h, buf->p, r->len) != get32(h + 36))
+    if (read_full(fd, buf->p, r->len, off + HDR) != 0 ||
+        record_crc(h, buf->p, r->len) != get32(h + 44))
         return IOC_EINVAL;
     r->offset = off;
     return 0;
@@ -255,8 +260,9 @@ int tsdb_part_append(struct tsdb_part *p, struct tsdb_chunk_ref *ref, const void
     put32(h + 12, ref->len);
     put64(h + 16, (uint64_t)ref->min_t);
     put64(h + 24, (uint64_t)ref->max_t);
-    put32(h + 32, 0);
-    put32(h + 36, record_crc(h, chunk, ref->len));
+    put64(h + 32, ref->lsn);
+    put32(h + 40, 0);
+    put32(h + 44, record_crc(h, chunk, ref->len));
     struct iovec_like {
         const void *p;
         size_t n;
@@ -264,8 +270,8 @@ int tsdb_part_append(struct tsdb_part *p, struct tsdb_chunk_ref *ref, const void
     uint64_t off = p->size;
     for (int i = 0; i < 2; i++) {
         for (size_t done = 0; done < parts[i].n;) {
-            ssize_t w = pwrite(p->fd, (const char *)parts[i].p + done, parts[i].n - done,
-                               (off_t)off);
+            ssize_t w =
+                pwrite(p->fd, (const char *)parts[i].p + done, parts[i].n - done, (off_t)off);
             if (w < 0 && errno == EINTR)
                 continue;
             if (w <= 0) {

@@ -178,6 +178,7 @@ struct tsdb_chunk_ref {
     uint64_t offset; /* of its record in the file (set by append and by the scan) */
     uint32_t series, count, len;
     int64_t min_t, max_t;
+    uint64_t lsn; /* the greatest log sequence number of its points */
 };
 /* Called by the scan of tsdb_part_open for each record, in file order; non-zero stops it. */
 typedef int (*tsdb_chunk_ref_fn)(void *ctx, const struct tsdb_chunk_ref *ref);

@@ -45,8 +45,8 @@ static void three_records(const char *path, struct tsdb_chunk_ref out[3])
     for (uint32_t i = 0; i < 3; i++) {
         char chunk[8];
         memset(chunk, 'a' + (int)i, sizeof chunk);
-        out[i] = (struct tsdb_chunk_ref){0, i + 1, 10 * (i + 1), i + 1, (int64_t)i * 100,
-                                         (int64_t)i * 100 + 99};
+        out[i] = (struct tsdb_chunk_ref){
+            0, i + 1, 10 * (i + 1), i + 1, (int64_t)i * 100, (int64_t)i * 100 + 99, 1000 + i};
         assert_int_equal(tsdb_part_append(p, &out[i], chunk), 0);
     }
     assert_int_equal(tsdb_part_sync(p), 0);
@@ -76,6 +76,7 @@ static void test_part_records_come_back_from_the_scan_and_read(void **state)
         assert_int_equal(rs.r[i].count, 10 * (i + 1));
         assert_int_equal(rs.r[i].min_t, (int64_t)i * 100);
         assert_int_equal(rs.r[i].max_t, (int64_t)i * 100 + 99);
+        assert_int_equal(rs.r[i].lsn, 1000 + i);
         char chunk[8] = {0}, want[8] = {0};
         assert_int_equal(tsdb_part_read(p, &rs.r[i], chunk), 0);
         memset(want, 'a' + (int)i, i + 1);
@@ -116,7 +117,7 @@ static void test_part_damage_followed_by_valid_records_is_refused_untouched(void
     three_records(path, w);
     FILE *f = fopen(path, "r+b");
     assert_non_null(f);
-    fseek(f, (long)w[1].offset + 40, SEEK_SET); /* the second record's chunk */
+    fseek(f, (long)w[1].offset + 48, SEEK_SET); /* the second record's chunk */
     fputc('X', f);
     fclose(f);
     off_t before = file_size(path);
@@ -146,7 +147,7 @@ static void test_part_read_refuses_a_record_that_is_not_the_ref(void **state)
     assert_int_equal(tsdb_part_read(p, &wrong, chunk), IOC_EINVAL);
     /* damaged on disk after the scan: the read says so */
     FILE *f = fopen(path, "r+b");
-    fseek(f, (long)w[0].offset + 40, SEEK_SET);
+    fseek(f, (long)w[0].offset + 48, SEEK_SET);
     fputc('Z', f);
     fclose(f);
     assert_int_equal(tsdb_part_read(p, &w[0], chunk), IOC_EINVAL);
@@ -168,7 +169,8 @@ static void test_part_append_refuses_an_empty_or_inverted_chunk(void **state)
     tsdb_part_close(p);
 }
 
-static void test_part_a_failed_write_stops_appends_and_the_reopen_drops_the_partial_record(void **state)
+static void
+test_part_a_failed_write_stops_appends_and_the_reopen_drops_the_partial_record(void **state)
 {
     (void)state;
     const char *path = path_in(test_fresh_dir(), "full.part");
@@ -211,7 +213,8 @@ int main(void)
         cmocka_unit_test(test_part_damage_followed_by_valid_records_is_refused_untouched),
         cmocka_unit_test(test_part_read_refuses_a_record_that_is_not_the_ref),
         cmocka_unit_test(test_part_append_refuses_an_empty_or_inverted_chunk),
-        cmocka_unit_test(test_part_a_failed_write_stops_appends_and_the_reopen_drops_the_partial_record),
+        cmocka_unit_test(
+            test_part_a_failed_write_stops_appends_and_the_reopen_drops_the_partial_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
