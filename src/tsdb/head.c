@@ -2,10 +2,12 @@
  * head.c — the engine's recent points, in memory: per series, the points not yet sealed into a
  * compressed chunk, kept in time order, plus the latest point of every series.
  *
- * Writes arrive mostly in time order per series (a station reports every 10 s), so an append
- * is the common case; a late point is inserted in its place, and a point at a time the series
- * already has replaces it (InfluxDB's rule: one value per series and time). The engine cuts the
- * oldest points of a series out (tsdb_head_cut) to seal them into a chunk once there are enough.
+ * Values are kept as 8 bytes of bits (a double's, an integer's, 0/1); the engine knows each
+ * series' type. Writes arrive mostly in time order per series (a station reports every 10 s), so an
+ * append is the common case; a late point is inserted in its place, and a point at a time the
+ * series already has replaces it (InfluxDB's rule: one value per series and time). The engine cuts
+ * the oldest points of a series out (tsdb_head_cut) to seal them into a chunk once there are
+ * enough.
  *
  * Invariants:
  *   1. The points of a series are strictly ascending in time (no two at one time).
@@ -22,11 +24,11 @@
 
 struct hseries {
     int64_t *t;
-    union tsdb_value *v;
+    uint64_t *v; /* value bits (the engine knows the type) */
     size_t n, cap;
     int has_latest;
     int64_t latest_t;
-    union tsdb_value latest_v;
+    uint64_t latest_v;
 };
 
 struct tsdb_head {
@@ -89,7 +91,7 @@ static int reserve(struct hseries *s)
     if (!t)
         return IOC_ENOMEM;
     s->t = t;
-    union tsdb_value *v = realloc(s->v, cap * sizeof *v);
+    uint64_t *v = realloc(s->v, cap * sizeof *v);
     if (!v)
         return IOC_ENOMEM;
     s->v = v;
@@ -111,7 +113,7 @@ static size_t lower_bound(const struct hseries *s, int64_t t)
     return lo;
 }
 
-int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, union tsdb_value v)
+int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, uint64_t v)
 {
     struct hseries *s;
     int rc = slot(h, id, &s);
@@ -145,7 +147,7 @@ size_t tsdb_head_count(const struct tsdb_head *h, uint32_t id)
     return id < h->ns ? h->s[id].n : 0;
 }
 
-int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, union tsdb_value *v)
+int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_t *v)
 {
     if (id >= h->ns || !h->s[id].has_latest)
         return IOC_ENOTFOUND;
@@ -168,7 +170,7 @@ int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_
     return 0;
 }
 
-int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, union tsdb_value *v)
+int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v)
 {
     if (id >= h->ns || n > h->s[id].n)
         return IOC_EINVAL;

@@ -139,13 +139,7 @@ int64_t tsdb_window_bucket_start(const struct tsdb_window *w, size_t i);
 
 /* ---- recent points in memory (head.c) ----------------------------------------------------- */
 
-/* A value of any stored type: float64, int64, uint64 (bool as i = 0 or 1). */
-union tsdb_value {
-    double f;
-    int64_t i;
-    uint64_t u;
-};
-
+/* Values are 8 bytes of bits: a double's, an integer's, or 0/1; the engine knows the type. */
 #define TSDB_HEAD_DEFAULT_MAX_POINTS ((size_t)16 << 20)
 
 struct tsdb_head;
@@ -154,19 +148,19 @@ int tsdb_head_create(size_t max_points, struct tsdb_head **out);
 void tsdb_head_destroy(struct tsdb_head *h);
 /* Adds a point of series id; a point at a time the series holds replaces it. IOC_ETOOBIG (nothing
  * changed) when the head is full. */
-int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, union tsdb_value v);
+int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, uint64_t v);
 /* Points of series id in the head; points in all. */
 size_t tsdb_head_count(const struct tsdb_head *h, uint32_t id);
 size_t tsdb_head_total(const struct tsdb_head *h);
 /* The point of id at the greatest time ever added (cut or not); IOC_ENOTFOUND if none. */
-int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, union tsdb_value *v);
+int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_t *v);
 /* Calls fn for each point of id with from <= t < to, in time order; a non-zero return stops and
  * is returned. */
-typedef int (*tsdb_point_fn)(void *ctx, int64_t t, union tsdb_value v);
+typedef int (*tsdb_point_fn)(void *ctx, int64_t t, uint64_t v);
 int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_t to,
                     tsdb_point_fn fn, void *ctx);
 /* Moves the n oldest points of id into t[] and v[] (room for n); IOC_EINVAL if it has fewer. */
-int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, union tsdb_value *v);
+int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v);
 
 /* ---- partition files (part.c) -------------------------------------------------------------- */
 

@@ -9,8 +9,18 @@
 
 #include "tsdb/tsdb.h"
 
-static union tsdb_value F(double f) {
-    return (union tsdb_value){.f = f};
+static uint64_t F(double f)
+{
+    uint64_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static double D(uint64_t u)
+{
+    double f;
+    memcpy(&f, &u, sizeof f);
+    return f;
 }
 
 struct seen {
@@ -19,13 +29,13 @@ struct seen {
     size_t n;
 };
 
-static int collect(void *ctx, int64_t t, union tsdb_value v)
+static int collect(void *ctx, int64_t t, uint64_t v)
 {
     struct seen *s = ctx;
     if (s->n == 64)
         return IOC_ETOOBIG;
     s->t[s->n] = t;
-    s->v[s->n++] = v.f;
+    s->v[s->n++] = D(v);
     return 0;
 }
 
@@ -88,15 +98,15 @@ static void test_head_latest_survives_a_cut_and_ignores_late_points(void **state
     struct tsdb_head *h;
     assert_int_equal(tsdb_head_create(0, &h), 0);
     int64_t t;
-    union tsdb_value v;
+    uint64_t v;
     assert_int_equal(tsdb_head_latest(h, 0, &t, &v), IOC_ENOTFOUND);
     assert_int_equal(tsdb_head_add(h, 0, 100, F(1)), 0);
     assert_int_equal(tsdb_head_add(h, 0, 50, F(2)), 0); /* late: not the latest */
     assert_int_equal(tsdb_head_latest(h, 0, &t, &v), 0);
     assert_int_equal(t, 100);
-    assert_true(v.f == 1);
+    assert_true(D(v) == 1);
     int64_t ct[2];
-    union tsdb_value cv[2];
+    uint64_t cv[2];
     assert_int_equal(tsdb_head_cut(h, 0, 2, ct, cv), 0);
     assert_int_equal(tsdb_head_count(h, 0), 0);
     assert_int_equal(tsdb_head_latest(h, 0, &t, &v), 0);
@@ -112,10 +122,10 @@ static void test_head_cut_takes_the_oldest_points_in_order(void **state)
     for (int64_t t = 5; t >= 1; t--)
         assert_int_equal(tsdb_head_add(h, 7, t, F((double)t)), 0);
     int64_t ct[3];
-    union tsdb_value cv[3];
+    uint64_t cv[3];
     assert_int_equal(tsdb_head_cut(h, 7, 3, ct, cv), 0);
     assert_true(ct[0] == 1 && ct[1] == 2 && ct[2] == 3);
-    assert_true(cv[2].f == 3);
+    assert_true(D(cv[2]) == 3);
     assert_int_equal(tsdb_head_total(h), 2);
     assert_int_equal(tsdb_head_cut(h, 7, 3, ct, cv), IOC_EINVAL);  /* only 2 left */
     assert_int_equal(tsdb_head_cut(h, 99, 0, ct, cv), IOC_EINVAL); /* no such series */
@@ -136,7 +146,7 @@ static void test_head_full_refuses_a_new_point_but_takes_a_replacement(void **st
     assert_int_equal(tsdb_head_add(h, 0, 2, F(1)), IOC_ETOOBIG);
     assert_int_equal(tsdb_head_count(h, 0), 1);
     int64_t t;
-    union tsdb_value v;
+    uint64_t v;
     assert_int_equal(tsdb_head_latest(h, 0, &t, &v), 0);
     assert_int_equal(t, 1);                            /* the refused point left no trace */
     assert_int_equal(tsdb_head_add(h, 1, 2, F(5)), 0); /* same time: a replacement fits */
