@@ -127,6 +127,18 @@ static const char *byte_name(unsigned char ch, char buf[8])
     return buf;
 }
 
+/* How many bytes of s to quote in a message: at most 40, not splitting a UTF-8 sequence. */
+static int quoted_len(struct telemetry_str s)
+{
+    size_t n = s.n;
+    if (n > 40) {
+        n = 40;
+        while (n > 0 && ((unsigned char)s.p[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return (int)n;
+}
+
 static int line_too_long(struct cur *c)
 {
     return failf(c, c->start + c->p->lim.max_line, "line longer than %zu bytes",
@@ -193,10 +205,10 @@ static int take_esc(struct cur *c, unsigned k, unsigned e, size_t max, const cha
         i++;
     }
     size_t from = c->pos;
+    c->pos = i; /* past the whole token, even when refused: recovery resumes after it */
+    c->line += nl;
     if (i - c->start > c->p->lim.max_line)
         return line_too_long(c);
-    c->pos = i;
-    c->line += nl;
     out->p = c->s + from;
     out->n = i - from - nesc;
     if (out->n > max)
@@ -258,8 +270,10 @@ static int parse_tags(struct cur *c, size_t *ntags)
         if (t.key.n == 0 || c->s[c->pos] != '=')
             return t.key.n ? failf(c, c->pos, "expected '=' after tag key, found %s",
                                    byte_name((unsigned char)c->s[c->pos], buf))
-                           : failf(c, at, "expected a tag key or a space, found %s",
-                                   byte_name((unsigned char)c->s[c->pos], buf));
+                   : c->s[c->pos] == '\n' || c->s[c->pos] == '\r'
+                       ? fail(c, at, "no fields: a space and field=value must follow")
+                       : failf(c, at, "expected a tag key or a space, found %s",
+                               byte_name((unsigned char)c->s[c->pos], buf));
         c->pos++;
         size_t vat = c->pos;
         if (take_esc(c, C_TVAL, E_KEY, p->lim.max_value, "tag value", &t.value))
@@ -321,9 +335,7 @@ static int parse_field_value(struct cur *c, struct telemetry_lp_field *f)
         f->type = TELEMETRY_LP_FLOAT;
         why = lp_parse_float(raw.p, raw.n, p->scratch + p->used, &f->v.f);
     }
-    return why ? failf(c, at, "field \"%.*s\": %s", (int)(f->key.n < 40 ? f->key.n : 40), f->key.p,
-                       why)
-               : 0;
+    return why ? failf(c, at, "field \"%.*s\": %s", quoted_len(f->key), f->key.p, why) : 0;
 }
 
 /* Reads the fields; *more is 1 when a timestamp follows, 0 when the entry ended. */
@@ -411,7 +423,7 @@ static int parse_entry(struct cur *c, enum telemetry_lp_precision prec, int64_t 
     long dup = lp_tags_sort(p->tags, p->tag_off, ntags);
     if (dup >= 0)
         return failf(c, p->tag_off[dup], "tag key \"%.*s\" appears twice",
-                     (int)(p->tags[dup].key.n < 40 ? p->tags[dup].key.n : 40), p->tags[dup].key.p);
+                     quoted_len(p->tags[dup].key), p->tags[dup].key.p);
     if (parse_fields(c, &nfields, &more))
         return -1;
     pt->time_ns = dflt;

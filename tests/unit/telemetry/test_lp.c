@@ -458,7 +458,7 @@ static void test_lp_parse_partial_write_keeps_good_lines(void **state)
     assert_int_equal(R.stats.points, 3);
     assert_int_equal(R.stats.bad_lines, 2);
     assert_string_equal(R.errors[0],
-                        "2:2:expected a tag key or a space, found the end of the line");
+                        "2:2:no fields: a space and field=value must follow");
 }
 
 static void test_lp_parse_bad_value_at_line_end_keeps_next_line(void **state)
@@ -484,6 +484,18 @@ static void test_lp_parse_limit_line_length(void **state)
     assert_int_equal(R.npoints, 1);
     parse_with(&R, "m v=1                 \n", (size_t)-1, &lim, TELEMETRY_LP_NS, 0);
     assert_int_equal(R.stats.bad_lines, 1);
+}
+
+static void test_lp_parse_limit_line_length_in_string_resumes_after_it(void **state)
+{
+    (void)state;
+    struct telemetry_lp_limits lim = {.max_line = 16};
+    parse_with(&R, "m v=1\nm s=\"0123\n4567\n89abcdef\nm v=2\" 5\nm v=3\n", (size_t)-1, &lim,
+               TELEMETRY_LP_NS, 0);
+    assert_int_equal(R.stats.bad_lines, 1);
+    assert_int_equal(R.npoints, 2);
+    assert_string_equal(R.errors[0], "4:2:line longer than 16 bytes");
+    assert_string_equal(R.points[1], "m||v:f:3|0");
 }
 
 static void test_lp_parse_limit_tags_per_point(void **state)
@@ -616,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_lp_parse_partial_write_keeps_good_lines),
         cmocka_unit_test(test_lp_parse_bad_value_at_line_end_keeps_next_line),
         cmocka_unit_test(test_lp_parse_limit_line_length),
+        cmocka_unit_test(test_lp_parse_limit_line_length_in_string_resumes_after_it),
         cmocka_unit_test(test_lp_parse_limit_tags_per_point),
         cmocka_unit_test(test_lp_parse_limit_fields_per_point),
         cmocka_unit_test(test_lp_parse_limit_key_and_value_bytes),
