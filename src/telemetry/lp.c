@@ -70,9 +70,10 @@ static void classes_init(void)
             k |= C_TIME;
         if (!ctl)
             k |= C_COMMENT;
-        if (c != '"')
+        if (c != '"' && c != '\n')
             k |= C_STR;
-        cls[c] = k;
+        /* take_esc handles backslash itself (and LF in strings): in none of its classes */
+        cls[c] = c == '\\' ? (k & (C_FVAL | C_COMMENT)) : k;
     }
     esc[' '] = E_MEAS | E_KEY;
     esc[','] = E_MEAS | E_KEY;
@@ -188,21 +189,25 @@ static int take_esc(struct cur *c, unsigned k, unsigned e, size_t max, const cha
     const unsigned char *s = (const unsigned char *)c->s;
     size_t i = c->pos, nesc = 0, nl = 0;
     unsigned hi = 0;
-    while (i < c->n) {
-        unsigned char ch = s[i];
-        if (ch == '\\') {
+    for (;;) { /* backslash and LF are in no class: they take the slow path below */
+        while (i < c->n && (cls[s[i]] & k))
+            hi |= s[i++];
+        if (i == c->n)
+            break;
+        if (s[i] == '\\') {
             if (i + 1 < c->n && (esc[s[i + 1]] & e)) {
                 nesc++;
                 hi |= s[i + 1];
                 i += 2;
-                continue;
+            } else {
+                i++;
             }
-        } else if (!(cls[ch] & k)) {
+        } else if (s[i] == '\n' && (k & C_STR)) {
+            nl++;
+            i++;
+        } else {
             break;
         }
-        hi |= ch;
-        nl += ch == '\n';
-        i++;
     }
     size_t from = c->pos;
     c->pos = i; /* past the whole token, even when refused: recovery resumes after it */

@@ -305,6 +305,14 @@ static void test_lp_parse_comments_and_blank_lines_skipped(void **state)
     assert_int_equal(R.stats.lines, 6);
 }
 
+static void test_lp_parse_comment_with_backslash_skipped(void **state)
+{
+    (void)state;
+    parse("#\\u0015 \\\"x\\\n m v=1\n");
+    assert_int_equal(R.nerrors, 0);
+    assert_int_equal(R.npoints, 1);
+}
+
 static void test_lp_parse_comment_with_control_byte_refused(void **state)
 {
     (void)state;
@@ -457,8 +465,7 @@ static void test_lp_parse_partial_write_keeps_good_lines(void **state)
     parse("a v=1\nb\nc v=2\nd v=x\ne v=4 5\n");
     assert_int_equal(R.stats.points, 3);
     assert_int_equal(R.stats.bad_lines, 2);
-    assert_string_equal(R.errors[0],
-                        "2:2:no fields: a space and field=value must follow");
+    assert_string_equal(R.errors[0], "2:2:no fields: a space and field=value must follow");
 }
 
 static void test_lp_parse_bad_value_at_line_end_keeps_next_line(void **state)
@@ -610,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_lp_parse_float_rounds_like_strtod),
         cmocka_unit_test(test_lp_parse_booleans_all_spellings),
         cmocka_unit_test(test_lp_parse_comments_and_blank_lines_skipped),
+        cmocka_unit_test(test_lp_parse_comment_with_backslash_skipped),
         cmocka_unit_test(test_lp_parse_comment_with_control_byte_refused),
         cmocka_unit_test(test_lp_parse_crlf_line_ends),
         cmocka_unit_test(test_lp_parse_lone_cr_inside_line_refused),
