@@ -530,9 +530,9 @@ int telemetry_lp_create(const struct telemetry_lp_limits *limits, struct telemet
 {
     static const struct telemetry_lp_limits none;
     const struct telemetry_lp_limits *l = limits ? limits : &none;
-    struct telemetry_lp_limits lim = {pick(l->max_line, 65536), pick(l->max_tags, 64),
+    struct telemetry_lp_limits lim = {pick(l->max_line, 262144), pick(l->max_tags, 64),
                                       pick(l->max_fields, 256), pick(l->max_key, 256),
-                                      pick(l->max_value, 16384)};
+                                      pick(l->max_value, 65536)};
     if (lim.max_line > (1u << 30) || lim.max_tags > 65536 || lim.max_fields > 65536 ||
         lim.max_key > (1u << 30) || lim.max_value > (1u << 30))
         return IOC_EINVAL;

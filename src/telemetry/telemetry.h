@@ -90,11 +90,11 @@ enum telemetry_lp_precision {
 
 /* Limits of one parser; a zero member takes the default given beside it. */
 struct telemetry_lp_limits {
-    size_t max_line;   /* bytes of one entry, its newline excluded; 65536 */
+    size_t max_line;   /* bytes of one entry, its newline excluded; 262144 */
     size_t max_tags;   /* tags per point; 64 */
     size_t max_fields; /* fields per point; 256 */
     size_t max_key;    /* bytes of a measurement, tag key or field key, unescaped; 256 */
-    size_t max_value;  /* bytes of a tag value or string field value, unescaped; 16384 */
+    size_t max_value;  /* bytes of a tag value or string field value, unescaped; 65536 */
 };
 
 /* What one telemetry_lp_parse call saw. */

@@ -571,7 +571,8 @@ static void test_lp_create_refuses_absurd_limits(void **state)
     assert_null(p);
     assert_int_equal(telemetry_lp_create(NULL, &p), 0);
     telemetry_lp_limits_get(p, &lim);
-    assert_int_equal(lim.max_line, 65536);
+    assert_int_equal(lim.max_line, 262144);
+    assert_int_equal(lim.max_value, 65536);
     assert_int_equal(lim.max_tags, 64);
     telemetry_lp_destroy(p);
 }
