@@ -493,10 +493,10 @@ int telemetry_lp_parse(struct telemetry_lp_parser *p, const char *text, size_t n
 {
     struct cur c = {.p = p, .s = text, .n = n, .line = 1};
     struct telemetry_lp_stats st = {0};
-    int64_t dflt = lp_default_time(default_ns, precision);
-    int rc = 0;
     if ((unsigned)precision > TELEMETRY_LP_H)
         return IOC_EINVAL;
+    int64_t dflt = lp_default_time(default_ns, precision);
+    int rc = 0;
     for (;;) {
         skip_blank(&c);
         if (c.pos >= c.n)

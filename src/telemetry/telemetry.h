@@ -124,7 +124,7 @@ void telemetry_lp_limits_get(const struct telemetry_lp_parser *p, struct telemet
  * Parses text[0..n) (no NUL needed; NUL bytes are data). Points without a timestamp get
  * default_ns truncated down to the precision (as the reference does). on_error may be NULL.
  * Returns 0 when the whole text was read (bad lines included: see *stats, which may be NULL),
- * or the negative code a callback returned.
+ * or the negative code a callback returned; IOC_EINVAL (nothing parsed) for an unknown precision.
  */
 int telemetry_lp_parse(struct telemetry_lp_parser *p, const char *text, size_t n,
                        enum telemetry_lp_precision precision, int64_t default_ns,

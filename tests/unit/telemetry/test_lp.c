@@ -554,6 +554,19 @@ static void test_lp_parse_callback_error_stops(void **state)
     assert_int_equal(R.npoints, 2);
 }
 
+static void test_lp_parse_unknown_precision_refused(void **state)
+{
+    (void)state;
+    struct telemetry_lp_parser *p = NULL;
+    assert_int_equal(telemetry_lp_create(NULL, &p), 0);
+    memset(&R, 0, sizeof R);
+    assert_int_equal(telemetry_lp_parse(p, "m v=1", 5, (enum telemetry_lp_precision)77, 0, on_point,
+                                        on_error, &R, NULL),
+                     IOC_EINVAL);
+    telemetry_lp_destroy(p);
+    assert_int_equal(R.npoints + R.nerrors, 0);
+}
+
 static void test_lp_parse_empty_text(void **state)
 {
     (void)state;
@@ -643,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_lp_parse_limit_key_and_value_bytes),
         cmocka_unit_test(test_lp_parse_escapes_count_unescaped_against_limits),
         cmocka_unit_test(test_lp_parse_callback_error_stops),
+        cmocka_unit_test(test_lp_parse_unknown_precision_refused),
         cmocka_unit_test(test_lp_parse_empty_text),
         cmocka_unit_test(test_lp_create_refuses_absurd_limits),
         cmocka_unit_test(test_lp_precision_parse_names),
