@@ -312,6 +312,7 @@ static void user_commit(struct api_ctx *c, void *arg)
     struct user_new *u = arg;
     if (u->hash)
         net_req_on_free(c->req, free, u->hash);
+    api_audit_fill(c, &u->n.who, "", "", "ok");
     api_write(c, user_job, u, user_done);
 }
 
@@ -337,7 +338,6 @@ static void h_users_create(struct api_ctx *c)
         api_error_rc(c, rc, "user");
         return;
     }
-    api_audit_fill(c, &n->who, "", "", "ok");
     api_offload(c, user_hash, u, user_commit);
 }
 
