@@ -159,6 +159,8 @@ int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_
 typedef int (*tsdb_point_fn)(void *ctx, int64_t t, uint64_t v);
 int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_t to,
                     tsdb_point_fn fn, void *ctx);
+/* Copies the n oldest points of id into t[] and v[] (room for n); IOC_EINVAL if it has fewer. */
+int tsdb_head_peek(const struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v);
 /* Moves the n oldest points of id into t[] and v[] (room for n); IOC_EINVAL if it has fewer. */
 int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v);
 
