@@ -253,8 +253,9 @@ struct tsdb_wal;
 
 /*
  * Opens (creating DATA_DIR/wal if needed) the log of data_dir, checking every segment and
- * repairing a torn tail (see Damage above). o may be NULL for the defaults. IOC_EINVAL for bad
- * options or damage, IOC_EIO for a failing file system, IOC_ENOMEM. Free with tsdb_wal_close.
+ * repairing a torn tail (see Damage above), and locks it (flock) against a second open. o may
+ * be NULL for the defaults. IOC_EINVAL for bad options or damage, IOC_EBUSY if the log is open
+ * elsewhere, IOC_EIO for a failing file system, IOC_ENOMEM. Free with tsdb_wal_close.
  */
 int tsdb_wal_open(const char *data_dir, const struct tsdb_wal_options *o, struct tsdb_wal **out);
 

@@ -26,6 +26,7 @@
  * record) and walked in memory; the buffer is reused from segment to segment.
  *
  * Threads: one owner thread; the counters are atomics so tsdb_wal_stats_get may run anywhere.
+ * Processes: open takes an exclusive flock on DATA_DIR/wal (IOC_EBUSY if another holds it).
  */
 #include "tsdb/tsdb.h"
 
@@ -38,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -528,6 +530,10 @@ static int make_dir(struct tsdb_wal *w, const char *data_dir, char *err, size_t 
     if (w->dirfd < 0) {
         fmt_err(err, errsz, "wal: cannot open %s: %s", w->path, strerror(errno));
         return IOC_EIO;
+    }
+    if (flock(w->dirfd, LOCK_EX | LOCK_NB) != 0) { /* released when dirfd is closed */
+        fmt_err(err, errsz, "wal: %s is open elsewhere: %s", w->path, strerror(errno));
+        return errno == EWOULDBLOCK ? IOC_EBUSY : IOC_EIO;
     }
     return 0;
 }

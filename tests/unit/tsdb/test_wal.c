@@ -320,6 +320,18 @@ static void test_wal_files_are_private_to_the_owner(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+static void test_wal_open_refuses_a_log_that_is_already_open(void **state)
+{
+    (void)state;
+    const char *dir = test_fresh_dir();
+    struct tsdb_wal *w = open_wal(dir, 0, TSDB_SYNC_OFF);
+    struct tsdb_wal *w2 = NULL;
+    assert_int_equal(tsdb_wal_open(dir, NULL, &w2), IOC_EBUSY);
+    assert_null(w2);
+    tsdb_wal_close(w);
+    tsdb_wal_close(open_wal(dir, 0, TSDB_SYNC_OFF)); /* closing released it */
+}
+
 /* ---- torn tails and damage -------------------------------------------------------------- */
 
 static void test_wal_open_truncates_a_partial_record_at_the_tail(void **state)
@@ -651,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_wal_checkpoint_removes_only_segments_wholly_below_the_lsn),
         cmocka_unit_test(test_wal_checkpoint_never_removes_the_segment_being_written),
         cmocka_unit_test(test_wal_files_are_private_to_the_owner),
+        cmocka_unit_test(test_wal_open_refuses_a_log_that_is_already_open),
         cmocka_unit_test(test_wal_open_truncates_a_partial_record_at_the_tail),
         cmocka_unit_test(test_wal_open_truncates_a_last_record_with_a_bad_crc),
         cmocka_unit_test(test_wal_open_truncates_a_zero_filled_tail),
