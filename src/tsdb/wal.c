@@ -209,12 +209,24 @@ static int64_t record_at(const unsigned char *p, uint64_t n, uint64_t off)
     return len;
 }
 
-/* 1 if an intact record starts at any offset of p[from..n). */
+/*
+ * 1 if an intact record starts at any offset of p[from..n), or if that cannot be ruled out
+ * within a bounded amount of CRC work (random bytes after a bad record would otherwise cost
+ * time quadratic in the segment's size): the caller then refuses rather than drops data.
+ */
 static int record_after(const unsigned char *p, uint64_t n, uint64_t from)
 {
-    for (uint64_t off = from; off + TSDB_WAL_HEADER <= n; off++)
+    uint64_t budget = 4 * (n - from) + (64u << 20); /* bytes of CRC */
+    for (uint64_t off = from; off + TSDB_WAL_HEADER <= n; off++) {
+        uint32_t len = le32(p + off);
+        if (len > TSDB_WAL_RECORD_MAX || len > n - off - TSDB_WAL_HEADER)
+            continue;
+        if (len > budget)
+            return 1;
+        budget -= len;
         if (record_at(p, n, off) >= 0)
             return 1;
+    }
     return 0;
 }
 

@@ -620,20 +620,19 @@ static void one_kill_round(unsigned seed)
         child_writer(dir, p[1]);
     }
     close(p[1]);
-    usleep(100000 + seed % 200000);
+    uint64_t acked = 0, v;
+    /* the first acknowledgement (however loaded the machine), then a random moment */
+    assert_int_equal(read(p[0], &acked, sizeof acked), sizeof acked);
+    usleep(seed % 150000);
     assert_int_equal(kill(pid, SIGKILL), 0);
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status));
-    uint64_t acked = 0, v;
-    size_t nacked = 0;
     while (read(p[0], &v, sizeof v) == sizeof v) {
         assert_true(v > acked);
         acked = v;
-        nacked++;
     }
     close(p[0]);
-    assert_true(nacked > 0);
     tsdb_wal_close(open_wal(dir, 64 * 1024, TSDB_SYNC_BATCH)); /* repairs the tail */
     struct run r = {0};
     assert_int_equal(tsdb_wal_replay(dir, 0, check_run, &r), 0);
