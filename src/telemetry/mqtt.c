@@ -79,8 +79,8 @@ struct telemetry_mqtt {
     int wake[2];
     atomic_int stop;
     atomic_int connected;
-    atomic_ullong messages, bytes, points, bad_payloads, bad_entries, too_large, refused,
-        connects, reconnects;
+    atomic_ullong messages, bytes, points, bad_payloads, bad_entries, too_large, refused, connects,
+        reconnects;
 };
 
 static void add(atomic_ullong *c, unsigned long long n)
@@ -107,9 +107,10 @@ void telemetry_mqtt_options_default(struct telemetry_mqtt_options *o)
 
 /* ---- the points of one message ---------------------------------------------------------- */
 
+/* Makes *p hold at least need elements (and never stays NULL). */
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
+    if (*p && need <= *cap)
         return 0;
     size_t n = *cap ? *cap * 2 : 64;
     while (n < need)
@@ -226,8 +227,8 @@ static int on_bad(void *ctx, const struct telemetry_lp_error *err)
     if (m->msg_errors++ == 0 && bad_log_ok(m)) {
         char t[128];
         mqtt_quote(t, sizeof t, m->msg_topic, strlen(m->msg_topic));
-        ioc_log(IOC_LOG_WARN, "mqtt: bad payload on \"%s\": line %zu, column %zu: %s", t,
-                err->line, err->column, err->message);
+        ioc_log(IOC_LOG_WARN, "mqtt: bad payload on \"%s\": line %zu, column %zu: %s", t, err->line,
+                err->column, err->message);
     }
     return 0;
 }
@@ -290,8 +291,9 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
     if (len > m->o.max_payload) {
         unsigned long long k = atomic_fetch_add(&m->too_large, 1);
         if (k % MQTT_LOG_EVERY == 0)
-            ioc_log(IOC_LOG_WARN, "mqtt: a message of %zu bytes is over max_payload (%zu); %llu so far",
-                    len, m->o.max_payload, k + 1);
+            ioc_log(IOC_LOG_WARN,
+                    "mqtt: a message of %zu bytes is over max_payload (%zu); %llu so far", len,
+                    m->o.max_payload, k + 1);
         return;
     }
     batch_reset(&m->b);
@@ -416,8 +418,7 @@ static void *run(void *arg)
             wait_ms = m->o.backoff_min_ms;
             failures = 0;
         } else if (failures++ == 0 && !atomic_load(&m->stop)) {
-            ioc_log(IOC_LOG_WARN, "mqtt: cannot connect to %s:%d: %s; retrying", m->host,
-                    m->o.port,
+            ioc_log(IOC_LOG_WARN, "mqtt: cannot connect to %s:%d: %s; retrying", m->host, m->o.port,
                     rc == MOSQ_ERR_SUCCESS ? "no answer"
                     : rc == MOSQ_ERR_ERRNO ? strerror(errno)
                                            : mosquitto_strerror(rc));
@@ -587,8 +588,7 @@ int telemetry_mqtt_metrics(const struct telemetry_mqtt *m, struct ioc_buf *b)
     } rows[] = {
         {"ioc_mqtt_connected", "gauge", "1 while the MQTT broker connection is up.",
          (unsigned long long)s.connected},
-        {"ioc_mqtt_connects_total", "counter", "MQTT connections the broker accepted.",
-         s.connects},
+        {"ioc_mqtt_connects_total", "counter", "MQTT connections the broker accepted.", s.connects},
         {"ioc_mqtt_reconnects_total", "counter", "MQTT connections accepted after the first.",
          s.reconnects},
         {"ioc_mqtt_messages_total", "counter", "MQTT messages received.", s.messages},
@@ -607,7 +607,7 @@ int telemetry_mqtt_metrics(const struct telemetry_mqtt *m, struct ioc_buf *b)
     };
     int rc = 0;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0] && !rc; i++)
-        rc = ioc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", rows[i].name,
-                            rows[i].help, rows[i].name, rows[i].type, rows[i].name, rows[i].v);
+        rc = ioc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", rows[i].name, rows[i].help,
+                            rows[i].name, rows[i].type, rows[i].name, rows[i].v);
     return rc;
 }

@@ -279,8 +279,8 @@ static int entries(struct jp *j, json_t *doc, struct telemetry_str measurement, 
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_is_array(doc) ? json_array_get(doc, i) : doc;
         struct telemetry_lp_point pt = {.name = measurement, .line = i + 1};
-        int bad = why ? fail(j, "measurement", measurement.p, measurement.n, why)
-                      : entry_get(j, e, &pt);
+        int bad =
+            why ? fail(j, "measurement", measurement.p, measurement.n, why) : entry_get(j, e, &pt);
         if (!bad && st->points >= max_points)
             bad = fail(j, "entry", NULL, 0, "more points than the limit of one message");
         st->lines++;
@@ -302,8 +302,8 @@ static int entries(struct jp *j, json_t *doc, struct telemetry_str measurement, 
 int telemetry_json_parse(const char *text, size_t n, struct telemetry_str measurement,
                          const struct telemetry_lp_limits *limits, size_t max_points,
                          enum telemetry_lp_precision precision, int64_t default_ns,
-                         telemetry_lp_point_fn on_point, telemetry_lp_error_fn on_error,
-                         void *ctx, struct telemetry_lp_stats *stats)
+                         telemetry_lp_point_fn on_point, telemetry_lp_error_fn on_error, void *ctx,
+                         struct telemetry_lp_stats *stats)
 {
     struct telemetry_lp_stats st = {0};
     if (!limits_ok(limits) || (unsigned)precision > TELEMETRY_LP_H)

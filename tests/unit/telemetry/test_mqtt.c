@@ -114,14 +114,13 @@ static void broker_kill(struct broker *b)
     b->pid = 0;
 }
 
-/* mosquitto_pub -q 1 -t topic -m payload (or -f file when file is not NULL). */
-static void publish(const struct broker *b, const char *topic, const char *payload,
-                    const char *file)
+/* mosquitto_pub -q 1 -t topic -m payload. */
+static void publish(const struct broker *b, const char *topic, const char *payload)
 {
     char port[16];
     snprintf(port, sizeof port, "%d", b->port);
-    char *argv[] = {"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-t",
-                    (char *)topic,   file ? "-f" : "-m", (char *)(file ? file : payload), NULL};
+    char *argv[] = {"mosquitto_pub", "-h", "127.0.0.1",     "-p", port, "-q", "1", "-t",
+                    (char *)topic,   "-m", (char *)payload, NULL};
     pid_t pid;
     int st;
     if (posix_spawnp(&pid, "mosquitto_pub", NULL, NULL, argv, environ) != 0)
@@ -239,7 +238,7 @@ static void synced(const struct broker *b)
 {
     for (int i = 0; i < 40; i++) {
         size_t before = count(&nprobes);
-        publish(b, "ioc/probe", "probe v=1", NULL);
+        publish(b, "ioc/probe", "probe v=1");
         if (wait_count(&nprobes, before + 1, 100))
             return;
     }
@@ -287,8 +286,7 @@ static void test_mqtt_line_protocol_payload_arrives_as_points(void **state)
 {
     (void)state;
     struct telemetry_mqtt *m = subscribe(&B, "t-lp");
-    publish(&B, "ioc/any", "air,station=B,area=A pm25=12.5,n=3i 1700000000000000000\nair v=1u 5",
-            NULL);
+    publish(&B, "ioc/any", "air,station=B,area=A pm25=12.5,n=3i 1700000000000000000\nair v=1u 5");
     assert_true(wait_count(&nseen, 2, 3000));
     assert_string_equal(seen[0], "air|area=A,station=B|pm25:f:12.5,n:i:3|1700000000000000000");
     assert_string_equal(seen[1], "air||v:u:1|5");
@@ -305,8 +303,7 @@ static void test_mqtt_json_object_takes_measurement_from_topic(void **state)
     struct telemetry_mqtt *m = subscribe(&B, "t-json");
     publish(&B, "ioc/water/extra",
             "{\"time\":1700000000000000001,\"tags\":{\"s\":\"B\",\"a\":\"A\"},"
-            "\"fields\":{\"level\":1.25,\"n\":{\"int\":\"-3\"},\"ok\":true,\"note\":\"x\"}}",
-            NULL);
+            "\"fields\":{\"level\":1.25,\"n\":{\"int\":\"-3\"},\"ok\":true,\"note\":\"x\"}}");
     assert_true(wait_count(&nseen, 1, 3000));
     assert_string_equal(seen[0],
                         "water|a=A,s=B|level:f:1.25,n:i:-3,ok:b:1,note:s:x|1700000000000000001");
@@ -319,8 +316,7 @@ static void test_mqtt_json_array_is_one_sink_call(void **state)
     struct telemetry_mqtt *m = subscribe(&B, "t-array");
     publish(&B, "ioc/air",
             " [{\"time\":\"2023-11-14T22:13:20.5Z\",\"fields\":{\"v\":1}},"
-            "{\"time\":\"2023-11-15T05:13:20+07:00\",\"fields\":{\"v\":2}}]",
-            NULL);
+            "{\"time\":\"2023-11-15T05:13:20+07:00\",\"fields\":{\"v\":2}}]");
     assert_true(wait_count(&nseen, 2, 3000));
     assert_int_equal(count(&ncalls), 1);
     assert_int_equal(count(&last_call_n), 2);
@@ -333,9 +329,9 @@ static void test_mqtt_bad_payload_counted_and_next_good_arrives(void **state)
 {
     (void)state;
     struct telemetry_mqtt *m = subscribe(&B, "t-bad");
-    publish(&B, "ioc/air", "air v=oops", NULL);
-    publish(&B, "ioc/air", "{\"fields\":", NULL);
-    publish(&B, "ioc/air", "air v=7i 9", NULL);
+    publish(&B, "ioc/air", "air v=oops");
+    publish(&B, "ioc/air", "{\"fields\":");
+    publish(&B, "ioc/air", "air v=7i 9");
     assert_true(wait_count(&nseen, 1, 3000));
     assert_string_equal(seen[0], "air||v:i:7|9");
     struct telemetry_mqtt_stats s = stats(m);
@@ -348,7 +344,7 @@ static void test_mqtt_good_lines_of_a_bad_payload_still_arrive(void **state)
 {
     (void)state;
     struct telemetry_mqtt *m = subscribe(&B, "t-partial");
-    publish(&B, "ioc/air", "air v=1i 1\nair v=\nair v=3i 3", NULL);
+    publish(&B, "ioc/air", "air v=1i 1\nair v=\nair v=3i 3");
     assert_true(wait_count(&nseen, 2, 3000));
     assert_string_equal(seen[0], "air||v:i:1|1");
     assert_string_equal(seen[1], "air||v:i:3|3");
@@ -369,8 +365,8 @@ static void test_mqtt_payload_over_limit_refused(void **state)
     synced(&B);
     char big[200];
     snprintf(big, sizeof big, "air v=\"%0150d\" 1", 0);
-    publish(&B, "ioc/air", big, NULL);
-    publish(&B, "ioc/air", "air v=2i 2", NULL);
+    publish(&B, "ioc/air", big);
+    publish(&B, "ioc/air", "air v=2i 2");
     assert_true(wait_count(&nseen, 1, 3000));
     assert_string_equal(seen[0], "air||v:i:2|2");
     assert_int_equal(stats(m).too_large, 1);
@@ -385,7 +381,7 @@ static void test_mqtt_sink_refusal_counted(void **state)
     refuse = 1;
     pthread_mutex_unlock(&mu);
     uint64_t points = stats(m).points;
-    publish(&B, "ioc/air", "air v=1i 1", NULL);
+    publish(&B, "ioc/air", "air v=1i 1");
     assert_true(wait_count(&ncalls, 1, 3000));
     for (int i = 0; i < 100 && stats(m).refused == 0; i++)
         sleep_ms(5);
@@ -411,7 +407,7 @@ static void test_mqtt_reconnects_after_broker_restart(void **state)
     assert_int_equal(stats(m).connected, 1);
     assert_int_equal(stats(m).reconnects, 1);
     synced(&b);
-    publish(&b, "ioc/air", "air v=5i 5", NULL);
+    publish(&b, "ioc/air", "air v=5i 5");
     assert_true(wait_count(&nseen, 1, 3000));
     assert_string_equal(seen[0], "air||v:i:5|5");
     telemetry_mqtt_stop(m);
@@ -431,8 +427,8 @@ static void test_mqtt_qos1_messages_kept_while_away_arrive(void **state)
     assert_int_equal(telemetry_mqtt_start(&o, sink, NULL, &m), 0);
     synced(&B);
     telemetry_mqtt_stop(m);
-    publish(&B, "ioc/air", "air v=1i 1", NULL);
-    publish(&B, "ioc/air", "air v=2i 2", NULL);
+    publish(&B, "ioc/air", "air v=1i 1");
+    publish(&B, "ioc/air", "air v=2i 2");
     reset_seen();
     assert_int_equal(telemetry_mqtt_start(&o, sink, NULL, &m), 0);
     assert_true(wait_count(&nseen, 2, 3000));
@@ -470,7 +466,7 @@ static void test_mqtt_metrics_in_prometheus_text(void **state)
 {
     (void)state;
     struct telemetry_mqtt *m = subscribe(&B, "t-metrics");
-    publish(&B, "ioc/air", "air v=1i 1", NULL);
+    publish(&B, "ioc/air", "air v=1i 1");
     assert_true(wait_count(&nseen, 1, 3000));
     struct ioc_buf b;
     ioc_buf_init(&b, 1 << 16);
