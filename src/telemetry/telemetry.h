@@ -1,6 +1,6 @@
 /*
  * telemetry — sensor data on top of the time-series engine: the InfluxDB line-protocol parser
- * (this part), and later MQTT, series naming, ingest and queries.
+ * (lp.c), the MQTT subscriber (mqtt.c, mqtt_json.c), and later series naming, ingest and queries.
  *
  * Line protocol (lp.c, lp_value.c; rules and deviations in docs/telemetry.md "Line protocol")
  *
@@ -133,5 +133,111 @@ int telemetry_lp_parse(struct telemetry_lp_parser *p, const char *text, size_t n
 
 /* Parses "ns", "us" (or "µs", "u"), "ms", "s", "m", "h" (n bytes). 0 or IOC_EINVAL. */
 int telemetry_lp_precision_parse(const char *s, size_t n, enum telemetry_lp_precision *out);
+
+/* ---- MQTT ------------------------------------------------------------------------------- */
+
+/*
+ * MQTT ingest (mqtt.c, mqtt_json.c; topics, payloads and settings in docs/telemetry.md "MQTT")
+ *
+ * A subscriber with its own thread: it connects to one broker with libmosquitto, subscribes to
+ * one topic filter, and turns each message into points of the one point type above.
+ *
+ * Contract
+ *   - A payload whose first non-space byte is '{' or '[' is JSON (telemetry_json_parse below);
+ *     any other is line protocol in the configured precision. Each message's good points go to
+ *     the sink in ONE call, valid only during that call, on the subscriber's thread.
+ *   - The sink returns 0 when the points are taken; anything else counts the message as
+ *     refused (logged for the first and then every 1000th). Bad entries in a payload are
+ *     counted and logged with the topic, line and message; the good ones still go to the sink.
+ *   - QoS 1 acknowledgement is libmosquitto's: it acknowledges a message when it has read it,
+ *     before the sink runs.
+ *   - The connection is retried for ever with a backoff doubling from backoff_min_ms to
+ *     backoff_max_ms; it is reset to the minimum once a connection has been accepted.
+ *   - Counters are atomics, readable from any thread at any time.
+ *   - telemetry_mqtt_stop wakes the thread at once (a pipe in its poll), sends DISCONNECT when
+ *     connected, joins the thread and frees everything; it returns within about 100 ms, or
+ *     after a host name lookup in progress (getaddrinfo blocks) ends.
+ */
+
+struct ioc_buf;
+
+struct telemetry_mqtt_options {
+    const char *host;        /* broker host name or address; "127.0.0.1" */
+    int port;                /* 1883 */
+    const char *client_id;   /* "iocd"; one per subscriber on a broker */
+    const char *username;    /* NULL: none */
+    const char *password;    /* NULL: none (only with a username) */
+    const char *topic;       /* topic filter; "ioc/#" */
+    int qos;                 /* 0, 1 or 2; 1 */
+    int keepalive_s;         /* 5 .. 65535; 60 */
+    int clean_session;       /* 0: the broker keeps the subscription and QoS 1 messages while the
+                                subscriber is away (needs a stable client_id); 1: it does not. 0 */
+    unsigned backoff_min_ms; /* first wait before a reconnection; 1000 */
+    unsigned backoff_max_ms; /* longest wait; 30000 */
+    size_t max_payload;      /* bytes; a longer message is refused whole; 1048576 */
+    size_t max_points;       /* points per message; those after it are refused; 10000 */
+    enum telemetry_lp_precision precision; /* of line-protocol and JSON integer times; ns */
+    struct telemetry_lp_limits limits;     /* per point, as for the parser (zero: its default) */
+};
+
+/* Fills o with the defaults given beside each member. */
+void telemetry_mqtt_options_default(struct telemetry_mqtt_options *o);
+
+/* Receives the good points of one message (n >= 1). 0: taken; non-zero: refused. */
+typedef int (*telemetry_mqtt_sink_fn)(void *ctx, const struct telemetry_lp_point *points, size_t n);
+
+struct telemetry_mqtt_stats {
+    uint64_t messages;     /* messages received, any size, good or bad */
+    uint64_t bytes;        /* payload bytes of those messages */
+    uint64_t points;       /* points handed to the sink and taken */
+    uint64_t bad_payloads; /* messages with at least one bad entry (or no good one) */
+    uint64_t bad_entries;  /* bad lines or JSON objects */
+    uint64_t too_large;    /* messages over max_payload, refused unread */
+    uint64_t refused;      /* messages the sink refused */
+    uint64_t connects;     /* connections the broker accepted */
+    uint64_t reconnects;   /* connections accepted after the first */
+    int connected;         /* 1 while a connection is accepted and not lost */
+};
+
+struct telemetry_mqtt;
+
+/*
+ * Checks the options, starts the subscriber's thread and returns at once (the connection is
+ * made by the thread, so a broker that is down is not an error here). sink is called on that
+ * thread. 0, IOC_EINVAL (bad options), IOC_ENOMEM or IOC_EIO (no thread). The caller stops it.
+ */
+int telemetry_mqtt_start(const struct telemetry_mqtt_options *o, telemetry_mqtt_sink_fn sink,
+                         void *ctx, struct telemetry_mqtt **out);
+/* Stops the thread (see the contract), then frees m. NULL is fine. */
+void telemetry_mqtt_stop(struct telemetry_mqtt *m);
+/* The counters now. Any thread. */
+void telemetry_mqtt_stats_get(const struct telemetry_mqtt *m, struct telemetry_mqtt_stats *out);
+/* Appends the counters in the Prometheus text format (ioc_mqtt_*). 0 or the buffer's error. */
+int telemetry_mqtt_metrics(const struct telemetry_mqtt *m, struct ioc_buf *b);
+
+/*
+ * JSON payloads (mqtt_json.c): one object {"time":T,"tags":{"k":"v",...},"fields":{...}} or an
+ * array of them; each object is an entry (line = its 1-based position; 1 for a lone object).
+ *   - The measurement is given (the topic level after the filter's prefix).
+ *   - "time" (optional): an integer in the precision, or an RFC 3339 string with up to nine
+ *     fraction digits and "Z" or an offset; without it the point gets default_ns truncated to
+ *     the precision, as for line protocol.
+ *   - "tags" (optional): string values; handed sorted by key; a duplicate key is refused.
+ *   - "fields" (at least one): a number is a float; true/false a boolean; a string a string;
+ *     {"float":1.5}, {"int":"-3"} or {"int":-3}, {"uint":"7"} or {"uint":7}, {"bool":true},
+ *     {"string":"x"} give the type explicitly (the form `iocctl lp check` prints).
+ *   - The names and values obey the line-protocol rules (non-empty; no control character in a
+ *     measurement or key, no CR or LF in a tag value) and limits (limits: every member set, as
+ *     telemetry_lp_limits_get gives them); at most max_points points.
+ * A document that is not JSON, or not an object or array, is one error (with jansson's line and
+ * column) and no point; a bad entry is an error (column 0) and the others go on. Returns 0, the
+ * negative code a callback returned, IOC_EINVAL (bad limits or precision) or IOC_ENOMEM.
+ * Points and errors are valid only during their callback.
+ */
+int telemetry_json_parse(const char *text, size_t n, struct telemetry_str measurement,
+                         const struct telemetry_lp_limits *limits, size_t max_points,
+                         enum telemetry_lp_precision precision, int64_t default_ns,
+                         telemetry_lp_point_fn on_point, telemetry_lp_error_fn on_error, void *ctx,
+                         struct telemetry_lp_stats *stats);
 
 #endif
