@@ -1,0 +1,352 @@
+/*
+ * chunk_bits.c — the bit writer and the integer stream of the chunk format.
+ *
+ * The integer stream holds n 64-bit values, signed or unsigned alike: all arithmetic is on
+ * uint64_t and wraps, and zigzag is a bijection on 64 bits, so INT64_MIN next to INT64_MAX or
+ * 0 next to UINT64_MAX round-trips with no overflow. Layout:
+ *
+ *   header byte   order (bits 0-1: 0, 1 or 2) | 4 when every residue is zero (no blocks follow)
+ *   seeds         order 1: varint zz(prev); order 2: varint zz(prev), varint zz(pdelta)
+ *   blocks        per CHUNK_BLOCK residues: a byte width (0..64) | 0x80 when a varint base
+ *                 follows; then the residues minus base, width bits each, LSB first, padded
+ *                 to a byte.
+ *
+ * Residue of order 0: zz(x); order 1: zz(x - prev); order 2: zz((x - prev) - pdelta), with
+ * prev/pdelta the previous value and delta. The seeds are chosen so the first residues are 0.
+ * The encoder computes the exact size of each order and keeps the smallest: order 1 suits
+ * gauges (temperatures), order 2 counters and regular timestamps, order 0 noise.
+ *
+ * Invariant of the reader: it touches a byte only after checking that it lies inside the
+ * stream; a block's bytes are checked whole before its first value is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsdb/chunk_int.h"
+
+/* ---- writer ---- */
+
+static int bw_reserve(struct bw *w, size_t n)
+{
+    if (w->err)
+        return -1;
+    if (w->cap - w->len >= n)
+        return 0;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap - w->len < n)
+        cap *= 2;
+    uint8_t *p = realloc(w->p, cap);
+    if (!p) {
+        w->err = 1;
+        return -1;
+    }
+    w->p = p;
+    w->cap = cap;
+    return 0;
+}
+
+void bw_free(struct bw *w)
+{
+    free(w->p);
+    memset(w, 0, sizeof *w);
+}
+
+void bw_byte(struct bw *w, uint8_t b)
+{
+    if (bw_reserve(w, 1) == 0)
+        w->p[w->len++] = b;
+}
+
+void bw_bytes(struct bw *w, const void *p, size_t n)
+{
+    if (n && bw_reserve(w, n) == 0) {
+        memcpy(w->p + w->len, p, n);
+        w->len += n;
+    }
+}
+
+void bw_varint(struct bw *w, uint64_t v)
+{
+    if (bw_reserve(w, 10) != 0)
+        return;
+    while (v >= 0x80) {
+        w->p[w->len++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    w->p[w->len++] = (uint8_t)v;
+}
+
+static void put_le64(struct bw *w, uint64_t v, unsigned bytes)
+{
+    if (bw_reserve(w, 8) != 0)
+        return;
+    for (unsigned i = 0; i < bytes; i++)
+        w->p[w->len++] = (uint8_t)(v >> (8 * i));
+}
+
+void bw_bits(struct bw *w, uint64_t v, unsigned width)
+{
+    if (width == 0)
+        return;
+    if (width < 64)
+        v &= (UINT64_C(1) << width) - 1;
+    w->acc |= v << w->nacc;
+    unsigned total = w->nacc + width;
+    if (total >= 64) {
+        put_le64(w, w->acc, 8);
+        w->acc = w->nacc ? v >> (64 - w->nacc) : 0;
+        w->nacc = total - 64;
+    } else {
+        w->nacc = total;
+    }
+}
+
+void bw_flush(struct bw *w)
+{
+    if (w->nacc)
+        put_le64(w, w->acc, (w->nacc + 7) / 8);
+    w->acc = 0;
+    w->nacc = 0;
+}
+
+/* ---- reader ---- */
+
+int varint_get(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i = *pos;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (i >= len)
+            return IOC_EINVAL;
+        uint8_t b = p[i++];
+        if (shift == 63 && b > 1)
+            return IOC_EINVAL;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *pos = i;
+            *out = v;
+            return 0;
+        }
+    }
+    return IOC_EINVAL;
+}
+
+uint64_t bits_get(const uint8_t *p, size_t len, size_t *bit, unsigned width)
+{
+    size_t at = *bit >> 3;
+    unsigned off = (unsigned)(*bit & 7);
+    *bit += width;
+    if (width == 0)
+        return 0;
+    if (width <= 56 && at + 8 <= len) {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < 8; i++)
+            v |= (uint64_t)p[at + i] << (8 * i);
+        return (v >> off) & ((UINT64_C(1) << width) - 1);
+    }
+    uint64_t v = 0;
+    unsigned got = 0;
+    while (got < width) {
+        unsigned take = 8 - off < width - got ? 8 - off : width - got;
+        uint64_t b = (uint64_t)(p[at] >> off) & ((1u << take) - 1);
+        v |= b << got;
+        got += take;
+        off = 0;
+        at++;
+    }
+    return v;
+}
+
+/* ---- integer stream: encoding ---- */
+
+static unsigned bit_width(uint64_t v)
+{
+    return v ? 64 - (unsigned)__builtin_clzll(v) : 0;
+}
+
+static size_t varint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+/* The residues of order into r; the seeds into seed[0..1]. */
+static void residues(const uint64_t *x, size_t n, unsigned order, uint64_t *r, uint64_t seed[2])
+{
+    uint64_t d0 = n > 1 ? x[1] - x[0] : 0;
+    uint64_t prev = order == 2 ? x[0] - d0 : x[0], pd = d0;
+    seed[0] = prev;
+    seed[1] = pd;
+    for (size_t i = 0; i < n; i++) {
+        if (order == 0) {
+            r[i] = zz_enc(x[i]);
+        } else if (order == 1) {
+            r[i] = zz_enc(x[i] - prev);
+        } else {
+            uint64_t d = x[i] - prev;
+            r[i] = zz_enc(d - pd);
+            pd = d;
+        }
+        prev = x[i];
+    }
+}
+
+/* How one block is written: its width, whether it has a base, and its size in bytes. */
+struct block_plan {
+    unsigned width;
+    int has_base;
+    uint64_t base;
+    size_t bytes;
+};
+
+static struct block_plan plan_block(const uint64_t *r, size_t k)
+{
+    uint64_t lo = r[0], hi = r[0];
+    for (size_t i = 1; i < k; i++) {
+        lo = r[i] < lo ? r[i] : lo;
+        hi = r[i] > hi ? r[i] : hi;
+    }
+    struct block_plan plain = {bit_width(hi), 0, 0, 0};
+    plain.bytes = 1 + (k * plain.width + 7) / 8;
+    struct block_plan based = {bit_width(hi - lo), 1, lo, 0};
+    based.bytes = 1 + varint_len(lo) + (k * based.width + 7) / 8;
+    return based.bytes < plain.bytes ? based : plain;
+}
+
+static size_t stream_size(const uint64_t *r, size_t n, unsigned order, const uint64_t seed[2])
+{
+    size_t size = 1;
+    if (order >= 1)
+        size += varint_len(zz_enc(seed[0]));
+    if (order == 2)
+        size += varint_len(zz_enc(seed[1]));
+    int zero = 1;
+    for (size_t i = 0; i < n && zero; i++)
+        zero = r[i] == 0;
+    if (zero)
+        return size;
+    for (size_t at = 0; at < n; at += CHUNK_BLOCK) {
+        size_t k = n - at < CHUNK_BLOCK ? n - at : CHUNK_BLOCK;
+        size += plan_block(r + at, k).bytes;
+    }
+    return size;
+}
+
+int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch)
+{
+    unsigned best = 0;
+    size_t best_size = SIZE_MAX;
+    uint64_t seed[2];
+    for (unsigned order = 0; order <= 2 && n > 0; order++) {
+        residues(x, n, order, scratch, seed);
+        size_t size = stream_size(scratch, n, order, seed);
+        if (size < best_size) {
+            best_size = size;
+            best = order;
+        }
+    }
+    if (n > 0)
+        residues(x, n, best, scratch, seed);
+    int zero = 1;
+    for (size_t i = 0; i < n && zero; i++)
+        zero = scratch[i] == 0;
+    bw_byte(w, (uint8_t)(best | (zero ? 4 : 0)));
+    if (best >= 1)
+        bw_varint(w, zz_enc(seed[0]));
+    if (best == 2)
+        bw_varint(w, zz_enc(seed[1]));
+    for (size_t at = 0; at < n && !zero; at += CHUNK_BLOCK) {
+        size_t k = n - at < CHUNK_BLOCK ? n - at : CHUNK_BLOCK;
+        struct block_plan b = plan_block(scratch + at, k);
+        bw_byte(w, (uint8_t)(b.width | (b.has_base ? 0x80 : 0)));
+        if (b.has_base)
+            bw_varint(w, b.base);
+        for (size_t i = 0; i < k; i++)
+            bw_bits(w, scratch[at + i] - b.base, b.width);
+        bw_flush(w);
+    }
+    return w->err ? IOC_ENOMEM : 0;
+}
+
+/* ---- integer stream: decoding ---- */
+
+int ints_open(struct tsdb_intrd *r, const uint8_t *p, size_t len, uint32_t n)
+{
+    memset(r, 0, sizeof *r);
+    if (len < 1 || (p[0] & ~7u) || (p[0] & 3) == 3)
+        return IOC_EINVAL;
+    r->p = p;
+    r->len = len;
+    r->pos = 1;
+    r->order = p[0] & 3;
+    r->zero = (p[0] >> 2) & 1;
+    r->left = n;
+    uint64_t s;
+    if (r->order >= 1) {
+        if (varint_get(p, len, &r->pos, &s) != 0)
+            return IOC_EINVAL;
+        r->prev = zz_dec(s);
+    }
+    if (r->order == 2) {
+        if (varint_get(p, len, &r->pos, &s) != 0)
+            return IOC_EINVAL;
+        r->pdelta = zz_dec(s);
+    }
+    return 0;
+}
+
+static int start_block(struct tsdb_intrd *r)
+{
+    if (r->pos >= r->len)
+        return IOC_EINVAL;
+    uint8_t b = r->p[r->pos++];
+    r->width = b & 0x7f;
+    if (r->width > 64)
+        return IOC_EINVAL;
+    r->base = 0;
+    if ((b & 0x80) && varint_get(r->p, r->len, &r->pos, &r->base) != 0)
+        return IOC_EINVAL;
+    r->in_block = r->left < CHUNK_BLOCK ? r->left : CHUNK_BLOCK;
+    size_t bytes = ((size_t)r->in_block * r->width + 7) / 8;
+    if (bytes > r->len - r->pos)
+        return IOC_EINVAL;
+    r->bit = r->pos * 8;
+    r->pos += bytes;
+    return 0;
+}
+
+int ints_read(struct tsdb_intrd *r, uint64_t *out, size_t k)
+{
+    if (k > r->left)
+        return IOC_EINVAL;
+    for (size_t i = 0; i < k; i++) {
+        uint64_t res = 0;
+        if (!r->zero) {
+            if (r->in_block == 0 && start_block(r) != 0)
+                return IOC_EINVAL;
+            res = r->base + bits_get(r->p, r->len, &r->bit, r->width);
+            r->in_block--;
+        }
+        r->left--;
+        uint64_t d = zz_dec(res);
+        if (r->order == 0) {
+            out[i] = d;
+        } else if (r->order == 1) {
+            out[i] = r->prev + d;
+        } else {
+            r->pdelta += d;
+            out[i] = r->prev + r->pdelta;
+        }
+        r->prev = out[i];
+    }
+    return 0;
+}
+
+int ints_close(const struct tsdb_intrd *r)
+{
+    return r->left == 0 && r->in_block == 0 && r->pos == r->len ? 0 : IOC_EINVAL;
+}
