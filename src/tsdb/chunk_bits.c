@@ -7,11 +7,12 @@
  *
  *   header byte   order (bits 0-1: 0, 1 or 2) | 4 when every residue is zero (no blocks follow)
  *   seeds         order 1: varint zz(prev); order 2: varint zz(prev), varint zz(pdelta)
- *   blocks        per CHUNK_BLOCK residues: a byte width (0..64) | 0x80 when a varint base
- *                 follows; then the residues minus base, width bits each, LSB first, padded
- *                 to a byte.
+ *   blocks        per CHUNK_BLOCK residues: a byte width (0..64) | 0x80 when a varint
+ *                 zz(base) follows; then each residue, width bits, LSB first, padded to a
+ *                 byte: zz(residue) in a block without base, residue - base (base = the
+ *                 block's minimum) in a block with one.
  *
- * Residue of order 0: zz(x); order 1: zz(x - prev); order 2: zz((x - prev) - pdelta), with
+ * Residue of order 0: x; order 1: x - prev; order 2: (x - prev) - pdelta, with
  * prev/pdelta the previous value and delta. The seeds are chosen so the first residues are 0.
  * The encoder computes the exact size of each order and keeps the smallest: order 1 suits
  * gauges (temperatures), order 2 counters and regular timestamps, order 0 noise.
@@ -183,12 +184,12 @@ static void residues(const uint64_t *x, size_t n, unsigned order, uint64_t *r, u
     seed[1] = pd;
     for (size_t i = 0; i < n; i++) {
         if (order == 0) {
-            r[i] = zz_enc(x[i]);
+            r[i] = x[i];
         } else if (order == 1) {
-            r[i] = zz_enc(x[i] - prev);
+            r[i] = x[i] - prev;
         } else {
             uint64_t d = x[i] - prev;
-            r[i] = zz_enc(d - pd);
+            r[i] = d - pd;
             pd = d;
         }
         prev = x[i];
@@ -203,17 +204,22 @@ struct block_plan {
     size_t bytes;
 };
 
+/* Residues r (signed, as wrapped uint64) are written either zigzagged, or as r - base with
+ * base the block's minimum (then stored as a zigzag varint): whichever is smaller. */
 static struct block_plan plan_block(const uint64_t *r, size_t k)
 {
-    uint64_t lo = r[0], hi = r[0];
-    for (size_t i = 1; i < k; i++) {
-        lo = r[i] < lo ? r[i] : lo;
-        hi = r[i] > hi ? r[i] : hi;
+    int64_t lo = (int64_t)r[0], hi = (int64_t)r[0];
+    uint64_t zmax = 0;
+    for (size_t i = 0; i < k; i++) {
+        int64_t x = (int64_t)r[i];
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        zmax = zz_enc(r[i]) > zmax ? zz_enc(r[i]) : zmax;
     }
-    struct block_plan plain = {bit_width(hi), 0, 0, 0};
+    struct block_plan plain = {bit_width(zmax), 0, 0, 0};
     plain.bytes = 1 + (k * plain.width + 7) / 8;
-    struct block_plan based = {bit_width(hi - lo), 1, lo, 0};
-    based.bytes = 1 + varint_len(lo) + (k * based.width + 7) / 8;
+    struct block_plan based = {bit_width((uint64_t)hi - (uint64_t)lo), 1, (uint64_t)lo, 0};
+    based.bytes = 1 + varint_len(zz_enc(based.base)) + (k * based.width + 7) / 8;
     return based.bytes < plain.bytes ? based : plain;
 }
 
@@ -264,9 +270,9 @@ int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch)
         struct block_plan b = plan_block(scratch + at, k);
         bw_byte(w, (uint8_t)(b.width | (b.has_base ? 0x80 : 0)));
         if (b.has_base)
-            bw_varint(w, b.base);
+            bw_varint(w, zz_enc(b.base));
         for (size_t i = 0; i < k; i++)
-            bw_bits(w, scratch[at + i] - b.base, b.width);
+            bw_bits(w, b.has_base ? scratch[at + i] - b.base : zz_enc(scratch[at + i]), b.width);
         bw_flush(w);
     }
     return w->err ? IOC_ENOMEM : 0;
@@ -308,8 +314,10 @@ static int start_block(struct tsdb_intrd *r)
     if (r->width > 64)
         return IOC_EINVAL;
     r->base = 0;
-    if ((b & 0x80) && varint_get(r->p, r->len, &r->pos, &r->base) != 0)
+    r->based = (b & 0x80) != 0;
+    if (r->based && varint_get(r->p, r->len, &r->pos, &r->base) != 0)
         return IOC_EINVAL;
+    r->base = zz_dec(r->base);
     r->in_block = r->left < CHUNK_BLOCK ? r->left : CHUNK_BLOCK;
     size_t bytes = ((size_t)r->in_block * r->width + 7) / 8;
     if (bytes > r->len - r->pos)
@@ -324,15 +332,15 @@ int ints_read(struct tsdb_intrd *r, uint64_t *out, size_t k)
     if (k > r->left)
         return IOC_EINVAL;
     for (size_t i = 0; i < k; i++) {
-        uint64_t res = 0;
+        uint64_t d = 0;
         if (!r->zero) {
             if (r->in_block == 0 && start_block(r) != 0)
                 return IOC_EINVAL;
-            res = r->base + bits_get(r->p, r->len, &r->bit, r->width);
+            uint64_t packed = bits_get(r->p, r->len, &r->bit, r->width);
+            d = r->based ? r->base + packed : zz_dec(packed);
             r->in_block--;
         }
         r->left--;
-        uint64_t d = zz_dec(res);
         if (r->order == 0) {
             out[i] = d;
         } else if (r->order == 1) {
