@@ -11,8 +11,9 @@
  *   varint  last - first (ns; > 0 unless count is 1)
  *   byte    scale s, 0..18: every delta between timestamps is a multiple of 10^s
  *   varint  length, then the timestamp block: the integer stream (chunk_bits.c) of the
- *           count - 1 deltas divided by 10^s. Its order 1 is delta-of-delta; 10 s steps with a
- *           few ms of jitter take ~5 bits, a perfectly regular series a few bytes in all.
+ *           count - 1 offsets (time - first) / 10^s. Its order 1 stores the deltas, order 2
+ *           the delta-of-delta, order 3 the offset from a regular grid; 10 s steps with a few
+ *           ms of jitter take ~4 bits, a perfectly regular series a few bytes in all.
  *   varint  length, then the value block:
  *             TSDB_ENC_INTS     the integer stream of the values (bools 0/1)
  *             TSDB_ENC_DECIMAL  signed exponent byte, the integer stream of the mantissas
@@ -75,19 +76,18 @@ static int check_input(enum tsdb_type type, const int64_t *ts, const union tsdb_
     return 0;
 }
 
-/* The scaled deltas into d[0..n-1); the scale. */
-static int ts_deltas(const int64_t *ts, size_t n, uint64_t *d)
+/* The scale s (the largest power of ten dividing every delta) and the offsets of the times
+ * after the first, (ts[i] - ts[0]) / 10^s, into o[0..n-1). */
+static int ts_offsets(const int64_t *ts, size_t n, uint64_t *o)
 {
-    int s = SCALE_MAX;
+    int s = n > 1 ? SCALE_MAX : 0;
     for (size_t i = 1; i < n; i++) {
-        d[i - 1] = (uint64_t)ts[i] - (uint64_t)ts[i - 1];
-        while (s > 0 && d[i - 1] % pow10u[s] != 0)
+        uint64_t d = (uint64_t)ts[i] - (uint64_t)ts[i - 1];
+        while (s > 0 && d % pow10u[s] != 0)
             s--;
     }
-    if (n == 1)
-        s = 0;
-    for (size_t i = 0; i + 1 < n; i++)
-        d[i] /= pow10u[s];
+    for (size_t i = 1; i < n; i++)
+        o[i - 1] = ((uint64_t)ts[i] - (uint64_t)ts[0]) / pow10u[s];
     return s;
 }
 
@@ -142,7 +142,7 @@ int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const union tsdb_v
     rc = IOC_ENOMEM;
     if (!x)
         goto out;
-    int scale = ts_deltas(ts, n, x), enc = 0;
+    int scale = ts_offsets(ts, n, x), enc = 0;
     if (ints_encode(&tsb, x, n - 1, x + n) != 0)
         goto out;
     if ((rc = values_write(&vb, type, v, n, x, x + n, &enc)) != 0)
@@ -288,21 +288,22 @@ int tsdb_chunk_iter_init(struct tsdb_chunk_iter *it, const void *p, size_t len)
 /* k timestamps into ts[]. */
 static int read_times(struct tsdb_chunk_iter *it, int64_t *ts, size_t k)
 {
-    uint64_t d[TSDB_ITER_BATCH];
+    uint64_t o[TSDB_ITER_BATCH];
+    uint64_t span = (uint64_t)it->info.last - (uint64_t)it->info.first;
     size_t i = 0;
-    if (it->done == 0) {
-        ts[i++] = it->t_prev;
-    }
-    if (ints_read(&it->ts, d, k - i) != 0)
+    if (it->done == 0)
+        ts[i++] = it->info.first;
+    if (ints_read(&it->ts, o, k - i) != 0)
         return IOC_EINVAL;
     for (size_t j = 0; i < k; i++, j++) {
-        if (d[j] == 0 || d[j] > UINT64_MAX / it->t_mult)
+        /* first + o * mult stays within [first, last]: no overflow */
+        if (o[j] > span / it->t_mult)
             return IOC_EINVAL;
-        uint64_t step = d[j] * it->t_mult;
-        if (step > (uint64_t)INT64_MAX - (uint64_t)it->t_prev)
+        int64_t t = (int64_t)((uint64_t)it->info.first + o[j] * it->t_mult);
+        if (t <= it->t_prev)
             return IOC_EINVAL;
-        it->t_prev = (int64_t)((uint64_t)it->t_prev + step);
-        ts[i] = it->t_prev;
+        it->t_prev = t;
+        ts[i] = t;
     }
     return 0;
 }

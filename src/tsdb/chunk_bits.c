@@ -5,17 +5,21 @@
  * uint64_t and wraps, and zigzag is a bijection on 64 bits, so INT64_MIN next to INT64_MAX or
  * 0 next to UINT64_MAX round-trips with no overflow. Layout:
  *
- *   header byte   order (bits 0-1: 0, 1 or 2) | 4 when every residue is zero (no blocks follow)
- *   seeds         order 1: varint zz(prev); order 2: varint zz(prev), varint zz(pdelta)
+ *   header byte   order (bits 0-1: 0..3) | 4 when every residue is zero (no blocks follow)
+ *   seeds         order 1: varint zz(prev); order 2: varint zz(prev), varint zz(pdelta);
+ *                 order 3: varint zz(slope)
  *   blocks        per CHUNK_BLOCK residues: a byte width (0..64) | 0x80 when a varint
- *                 zz(base) follows; then each residue, width bits, LSB first, padded to a
- *                 byte: zz(residue) in a block without base, residue - base (base = the
- *                 block's minimum) in a block with one.
+ *                 zz(base - the last base written, 0 at first) follows; then each residue,
+ *                 width bits, LSB first, padded to a byte: zz(residue) in a block without
+ *                 base, residue - base (base = the block's minimum) in a block with one.
  *
  * Residue of order 0: x; order 1: x - prev; order 2: (x - prev) - pdelta, with
- * prev/pdelta the previous value and delta. The seeds are chosen so the first residues are 0.
- * The encoder computes the exact size of each order and keeps the smallest: order 1 suits
- * gauges (temperatures), order 2 counters and regular timestamps, order 0 noise.
+ * prev/pdelta the previous value and delta; order 3 ("trend"): x - i * slope for the i-th
+ * value, slope = (last - first) / (n - 1). The seeds are chosen so the first residues of
+ * orders 1 and 2 are 0. The encoder computes the exact size of each order and keeps the
+ * smallest: order 1 suits gauges, order 2 counters, order 3 jittered timestamps (their offset
+ * from a regular grid is the jitter alone, where a delta-of-delta is the difference of two
+ * jitters, twice the range), order 0 noise around a level.
  *
  * Invariant of the reader: it touches a byte only after checking that it lies inside the
  * stream; a block's bytes are checked whole before its first value is read.
@@ -175,6 +179,19 @@ static size_t varint_len(uint64_t v)
     return n;
 }
 
+/* The slope of order 3: (last - first) / (n - 1) rounded to nearest, so that a regular series
+ * gives residues that do not drift. */
+static uint64_t trend(const uint64_t *x, size_t n)
+{
+    if (n < 2)
+        return 0;
+    int64_t num = (int64_t)(x[n - 1] - x[0]), den = (int64_t)(n - 1);
+    int64_t q = num / den, rem = num % den;
+    if (2 * (rem < 0 ? -rem : rem) >= den)
+        q += num < 0 ? -1 : 1;
+    return (uint64_t)q;
+}
+
 /* The residues of order into r; the seeds into seed[0..1]. */
 static void residues(const uint64_t *x, size_t n, unsigned order, uint64_t *r, uint64_t seed[2])
 {
@@ -182,9 +199,13 @@ static void residues(const uint64_t *x, size_t n, unsigned order, uint64_t *r, u
     uint64_t prev = order == 2 ? x[0] - d0 : x[0], pd = d0;
     seed[0] = prev;
     seed[1] = pd;
+    if (order == 3)
+        seed[0] = trend(x, n);
     for (size_t i = 0; i < n; i++) {
         if (order == 0) {
             r[i] = x[i];
+        } else if (order == 3) {
+            r[i] = x[i] - (uint64_t)i * seed[0];
         } else if (order == 1) {
             r[i] = x[i] - prev;
         } else {
@@ -206,7 +227,7 @@ struct block_plan {
 
 /* Residues r (signed, as wrapped uint64) are written either zigzagged, or as r - base with
  * base the block's minimum (then stored as a zigzag varint): whichever is smaller. */
-static struct block_plan plan_block(const uint64_t *r, size_t k)
+static struct block_plan plan_block(const uint64_t *r, size_t k, uint64_t last_base)
 {
     int64_t lo = (int64_t)r[0], hi = (int64_t)r[0];
     uint64_t zmax = 0;
@@ -219,14 +240,14 @@ static struct block_plan plan_block(const uint64_t *r, size_t k)
     struct block_plan plain = {bit_width(zmax), 0, 0, 0};
     plain.bytes = 1 + (k * plain.width + 7) / 8;
     struct block_plan based = {bit_width((uint64_t)hi - (uint64_t)lo), 1, (uint64_t)lo, 0};
-    based.bytes = 1 + varint_len(zz_enc(based.base)) + (k * based.width + 7) / 8;
+    based.bytes = 1 + varint_len(zz_enc(based.base - last_base)) + (k * based.width + 7) / 8;
     return based.bytes < plain.bytes ? based : plain;
 }
 
 static size_t stream_size(const uint64_t *r, size_t n, unsigned order, const uint64_t seed[2])
 {
     size_t size = 1;
-    if (order >= 1)
+    if (order != 0)
         size += varint_len(zz_enc(seed[0]));
     if (order == 2)
         size += varint_len(zz_enc(seed[1]));
@@ -235,9 +256,12 @@ static size_t stream_size(const uint64_t *r, size_t n, unsigned order, const uin
         zero = r[i] == 0;
     if (zero)
         return size;
+    uint64_t last_base = 0;
     for (size_t at = 0; at < n; at += CHUNK_BLOCK) {
         size_t k = n - at < CHUNK_BLOCK ? n - at : CHUNK_BLOCK;
-        size += plan_block(r + at, k).bytes;
+        struct block_plan b = plan_block(r + at, k, last_base);
+        size += b.bytes;
+        last_base = b.has_base ? b.base : last_base;
     }
     return size;
 }
@@ -247,7 +271,7 @@ int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch)
     unsigned best = 0;
     size_t best_size = SIZE_MAX;
     uint64_t seed[2];
-    for (unsigned order = 0; order <= 2 && n > 0; order++) {
+    for (unsigned order = 0; order <= 3 && n > 0; order++) {
         residues(x, n, order, scratch, seed);
         size_t size = stream_size(scratch, n, order, seed);
         if (size < best_size) {
@@ -261,16 +285,19 @@ int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch)
     for (size_t i = 0; i < n && zero; i++)
         zero = scratch[i] == 0;
     bw_byte(w, (uint8_t)(best | (zero ? 4 : 0)));
-    if (best >= 1)
+    if (best != 0)
         bw_varint(w, zz_enc(seed[0]));
     if (best == 2)
         bw_varint(w, zz_enc(seed[1]));
+    uint64_t last_base = 0;
     for (size_t at = 0; at < n && !zero; at += CHUNK_BLOCK) {
         size_t k = n - at < CHUNK_BLOCK ? n - at : CHUNK_BLOCK;
-        struct block_plan b = plan_block(scratch + at, k);
+        struct block_plan b = plan_block(scratch + at, k, last_base);
         bw_byte(w, (uint8_t)(b.width | (b.has_base ? 0x80 : 0)));
-        if (b.has_base)
-            bw_varint(w, zz_enc(b.base));
+        if (b.has_base) {
+            bw_varint(w, zz_enc(b.base - last_base));
+            last_base = b.base;
+        }
         for (size_t i = 0; i < k; i++)
             bw_bits(w, b.has_base ? scratch[at + i] - b.base : zz_enc(scratch[at + i]), b.width);
         bw_flush(w);
@@ -283,7 +310,7 @@ int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch)
 int ints_open(struct tsdb_intrd *r, const uint8_t *p, size_t len, uint32_t n)
 {
     memset(r, 0, sizeof *r);
-    if (len < 1 || (p[0] & ~7u) || (p[0] & 3) == 3)
+    if (len < 1 || (p[0] & ~7u))
         return IOC_EINVAL;
     r->p = p;
     r->len = len;
@@ -292,10 +319,10 @@ int ints_open(struct tsdb_intrd *r, const uint8_t *p, size_t len, uint32_t n)
     r->zero = (p[0] >> 2) & 1;
     r->left = n;
     uint64_t s;
-    if (r->order >= 1) {
+    if (r->order != 0) {
         if (varint_get(p, len, &r->pos, &s) != 0)
             return IOC_EINVAL;
-        r->prev = zz_dec(s);
+        r->prev = zz_dec(s); /* the slope for order 3 */
     }
     if (r->order == 2) {
         if (varint_get(p, len, &r->pos, &s) != 0)
@@ -313,11 +340,13 @@ static int start_block(struct tsdb_intrd *r)
     r->width = b & 0x7f;
     if (r->width > 64)
         return IOC_EINVAL;
-    r->base = 0;
+    uint64_t d;
     r->based = (b & 0x80) != 0;
-    if (r->based && varint_get(r->p, r->len, &r->pos, &r->base) != 0)
-        return IOC_EINVAL;
-    r->base = zz_dec(r->base);
+    if (r->based) {
+        if (varint_get(r->p, r->len, &r->pos, &d) != 0)
+            return IOC_EINVAL;
+        r->base += zz_dec(d); /* bases are stored as the change from the last one */
+    }
     r->in_block = r->left < CHUNK_BLOCK ? r->left : CHUNK_BLOCK;
     size_t bytes = ((size_t)r->in_block * r->width + 7) / 8;
     if (bytes > r->len - r->pos)
@@ -343,6 +372,10 @@ int ints_read(struct tsdb_intrd *r, uint64_t *out, size_t k)
         r->left--;
         if (r->order == 0) {
             out[i] = d;
+        } else if (r->order == 3) {
+            out[i] = d + (uint64_t)r->at * r->prev;
+            r->at++;
+            continue;
         } else if (r->order == 1) {
             out[i] = r->prev + d;
         } else {

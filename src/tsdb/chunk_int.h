@@ -51,9 +51,9 @@ int varint_get(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
 uint64_t bits_get(const uint8_t *p, size_t len, size_t *bit, unsigned width);
 
 /*
- * The integer stream: n 64-bit values (signed or not: arithmetic wraps) as zigzag residues of
- * delta order 0, 1 or 2 (the smallest wins), in blocks of CHUNK_BLOCK with a width byte and an
- * optional base each. scratch holds n values. Returns 0 or IOC_ENOMEM (w->err).
+ * The integer stream: n 64-bit values (signed or not: arithmetic wraps) as residues of delta
+ * order 0, 1, 2 or of a linear trend (the smallest wins), in blocks of CHUNK_BLOCK with a width
+ * byte and an optional base each. scratch holds n values. Returns 0 or IOC_ENOMEM (w->err).
  */
 int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch);
 /* Prepares r to read n values from the stream p[0..len). IOC_EINVAL if its header is bad. */

@@ -104,6 +104,7 @@ struct tsdb_intrd {
     size_t len, pos; /* pos: the next block's header */
     size_t bit;      /* the next bit of the current block */
     uint32_t left;   /* values left in the stream */
+    uint32_t at;     /* index of the next value (order 3) */
     uint32_t in_block;
     uint8_t order, zero, width, based;
     uint64_t base, prev, pdelta;
