@@ -143,12 +143,8 @@ uint64_t bits_get(const uint8_t *p, size_t len, size_t *bit, unsigned width)
     *bit += width;
     if (width == 0)
         return 0;
-    if (width <= 56 && at + 8 <= len) {
-        uint64_t v = 0;
-        for (unsigned i = 0; i < 8; i++)
-            v |= (uint64_t)p[at + i] << (8 * i);
-        return (v >> off) & ((UINT64_C(1) << width) - 1);
-    }
+    if (width <= 56 && at + 8 <= len)
+        return (load_le64(p + at) >> off) & ((UINT64_C(1) << width) - 1);
     uint64_t v = 0;
     unsigned got = 0;
     while (got < width) {
@@ -230,13 +226,14 @@ struct block_plan {
 static struct block_plan plan_block(const uint64_t *r, size_t k, uint64_t last_base)
 {
     int64_t lo = (int64_t)r[0], hi = (int64_t)r[0];
-    uint64_t zmax = 0;
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 1; i < k; i++) {
         int64_t x = (int64_t)r[i];
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
-        zmax = zz_enc(r[i]) > zmax ? zz_enc(r[i]) : zmax;
     }
+    /* zigzag grows with |x|: its maximum is at one end */
+    uint64_t zlo = zz_enc((uint64_t)lo), zhi = zz_enc((uint64_t)hi);
+    uint64_t zmax = zlo > zhi ? zlo : zhi;
     struct block_plan plain = {bit_width(zmax), 0, 0, 0};
     plain.bytes = 1 + (k * plain.width + 7) / 8;
     struct block_plan based = {bit_width((uint64_t)hi - (uint64_t)lo), 1, (uint64_t)lo, 0};
@@ -332,27 +329,59 @@ int ints_open(struct tsdb_intrd *r, const uint8_t *p, size_t len, uint32_t n)
     return 0;
 }
 
+/* Unpacks k values of width bits (1..64) from p[0..bytes), bytes = ceil(k * width / 8). */
+static void unpack(const uint8_t *p, size_t bytes, unsigned width, size_t k, uint64_t *out)
+{
+    size_t bit = 0, i = 0;
+    if (width <= 56) {
+        uint64_t mask = (UINT64_C(1) << width) - 1;
+        for (; i < k && (bit >> 3) + 8 <= bytes; i++, bit += width)
+            out[i] = (load_le64(p + (bit >> 3)) >> (bit & 7)) & mask;
+    }
+    for (; i < k; i++)
+        out[i] = bits_get(p, bytes, &bit, width);
+}
+
 static int start_block(struct tsdb_intrd *r)
 {
     if (r->pos >= r->len)
         return IOC_EINVAL;
     uint8_t b = r->p[r->pos++];
-    r->width = b & 0x7f;
-    if (r->width > 64)
+    unsigned width = b & 0x7f;
+    if (width > 64)
         return IOC_EINVAL;
     uint64_t d;
-    r->based = (b & 0x80) != 0;
-    if (r->based) {
+    int based = (b & 0x80) != 0;
+    if (based) {
         if (varint_get(r->p, r->len, &r->pos, &d) != 0)
             return IOC_EINVAL;
         r->base += zz_dec(d); /* bases are stored as the change from the last one */
     }
-    r->in_block = r->left < CHUNK_BLOCK ? r->left : CHUNK_BLOCK;
-    size_t bytes = ((size_t)r->in_block * r->width + 7) / 8;
+    size_t k = r->left < CHUNK_BLOCK ? r->left : CHUNK_BLOCK;
+    size_t bytes = (k * width + 7) / 8;
     if (bytes > r->len - r->pos)
         return IOC_EINVAL;
-    r->bit = r->pos * 8;
+    if (width == 0)
+        memset(r->buf, 0, k * sizeof r->buf[0]);
+    else
+        unpack(r->p + r->pos, bytes, width, k, r->buf);
     r->pos += bytes;
+    for (size_t i = 0; i < k; i++)
+        r->buf[i] = based ? r->base + r->buf[i] : zz_dec(r->buf[i]);
+    r->block_n = r->in_block = (uint32_t)k;
+    return 0;
+}
+
+/* The next residue, 0 in a stream of zeros. */
+static int next_residue(struct tsdb_intrd *r, uint64_t *d)
+{
+    if (r->zero) {
+        *d = 0;
+        return 0;
+    }
+    if (r->in_block == 0 && start_block(r) != 0)
+        return IOC_EINVAL;
+    *d = r->buf[r->block_n - r->in_block--];
     return 0;
 }
 
@@ -361,28 +390,26 @@ int ints_read(struct tsdb_intrd *r, uint64_t *out, size_t k)
     if (k > r->left)
         return IOC_EINVAL;
     for (size_t i = 0; i < k; i++) {
-        uint64_t d = 0;
-        if (!r->zero) {
-            if (r->in_block == 0 && start_block(r) != 0)
-                return IOC_EINVAL;
-            uint64_t packed = bits_get(r->p, r->len, &r->bit, r->width);
-            d = r->based ? r->base + packed : zz_dec(packed);
-            r->in_block--;
-        }
-        r->left--;
-        if (r->order == 0) {
+        uint64_t d;
+        if (next_residue(r, &d) != 0) /* (its next block holds min(left, 64) values) */
+            return IOC_EINVAL;
+        switch (r->order) {
+        case 0:
             out[i] = d;
-        } else if (r->order == 3) {
-            out[i] = d + (uint64_t)r->at * r->prev;
-            r->at++;
-            continue;
-        } else if (r->order == 1) {
-            out[i] = r->prev + d;
-        } else {
+            break;
+        case 1:
+            out[i] = r->prev += d;
+            break;
+        case 2:
             r->pdelta += d;
-            out[i] = r->prev + r->pdelta;
+            out[i] = r->prev += r->pdelta;
+            break;
+        default:
+            out[i] = d + (uint64_t)r->at * r->prev; /* prev holds the slope */
+            break;
         }
-        r->prev = out[i];
+        r->at++;
+        r->left--;
     }
     return 0;
 }

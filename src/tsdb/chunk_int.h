@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tsdb/tsdb.h"
 
@@ -41,6 +42,21 @@ static inline uint64_t zz_enc(uint64_t v)
 static inline uint64_t zz_dec(uint64_t v)
 {
     return (v >> 1) ^ (0 - (v & 1));
+}
+
+/* The 8 bytes at p as a little-endian number. */
+static inline uint64_t load_le64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+#else
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+#endif
 }
 
 /* Reads a varint at p[*pos..len); IOC_EINVAL if it runs past len or past 64 bits. */

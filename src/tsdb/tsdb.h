@@ -98,16 +98,17 @@ int tsdb_chunk_decode(const void *p, size_t len, int64_t *ts, union tsdb_value *
 
 #define TSDB_ITER_BATCH 64
 
-/* Private state of one integer stream (see chunk_int.h). */
+/* Private state of one integer stream (see chunk_bits.c). */
 struct tsdb_intrd {
     const uint8_t *p;
-    size_t len, pos; /* pos: the next block's header */
-    size_t bit;      /* the next bit of the current block */
-    uint32_t left;   /* values left in the stream */
-    uint32_t at;     /* index of the next value (order 3) */
-    uint32_t in_block;
-    uint8_t order, zero, width, based;
+    size_t len, pos;   /* pos: the next block's header */
+    uint32_t left;     /* values left in the stream */
+    uint32_t at;       /* index of the next value (order 3) */
+    uint32_t in_block; /* values of the current block not yet read: the last ones of buf */
+    uint32_t block_n;  /* values of the current block */
+    uint8_t order, zero;
     uint64_t base, prev, pdelta;
+    uint64_t buf[64]; /* the current block's residues */
 };
 
 /* An iterator over the points of a chunk, TSDB_ITER_BATCH at a time; no allocation. All fields
