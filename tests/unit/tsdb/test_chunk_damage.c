@@ -208,6 +208,47 @@ static void test_chunk_int_chunk_read_as_float_is_refused(void **state)
     ioc_buf_free(&b);
 }
 
+static void test_chunk_last_time_not_matching_the_header_is_refused(void **state)
+{
+    (void)state;
+    int64_t ts[3] = {0, 10, 20};
+    union tsdb_value v[3] = {{.i = 1}, {.i = 2}, {.i = 3}};
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    assert_int_equal(tsdb_chunk_encode(TSDB_INT, ts, v, 3, &b), 0);
+    assert_int_equal((uint8_t)b.data[5], 20); /* version, type, encoding, count, first, span */
+    b.data[5] = 21;
+    fix_crc((uint8_t *)b.data, b.len);
+    struct tsdb_chunk_info info;
+    assert_int_equal(tsdb_chunk_info(b.data, b.len, &info), 0); /* the header alone is sound */
+    assert_int_equal(decode_copy(b.data, b.len), IOC_EINVAL);
+    ioc_buf_free(&b);
+}
+
+static void test_chunk_iter_keeps_failing_after_damage(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 200; i++) {
+        g_ts[i] = (int64_t)i;
+        g_v[i].i = i == 150 ? 2 : (int64_t)(i & 1);
+    }
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    assert_int_equal(tsdb_chunk_encode(TSDB_INT, g_ts, g_v, 200, &b), 0);
+    b.data[1] = TSDB_BOOL; /* a bool chunk holding a 2 in its third batch */
+    fix_crc((uint8_t *)b.data, b.len);
+    struct tsdb_chunk_iter it;
+    assert_int_equal(tsdb_chunk_iter_init(&it, b.data, b.len), 0);
+    int64_t ts[TSDB_ITER_BATCH];
+    union tsdb_value v[TSDB_ITER_BATCH];
+    size_t n;
+    assert_int_equal(tsdb_chunk_iter_next(&it, ts, v, &n), 0);
+    assert_int_equal(tsdb_chunk_iter_next(&it, ts, v, &n), 0);
+    assert_int_equal(tsdb_chunk_iter_next(&it, ts, v, &n), IOC_EINVAL);
+    assert_int_equal(tsdb_chunk_iter_next(&it, ts, v, &n), IOC_EINVAL);
+    ioc_buf_free(&b);
+}
+
 /* ---- sizes ---- */
 
 static double bytes_per_point(enum tsdb_type type, size_t n, const char *what)
@@ -260,6 +301,17 @@ static void test_chunk_counter_day_takes_under_half_a_byte_per_point(void **stat
     assert_true(bytes_per_point(TSDB_UINT, DAY, "counter, one day") <= 0.5);
 }
 
+static void test_chunk_jittered_timestamps_take_about_half_a_byte(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < DAY; i++) {
+        g_ts[i] = (1764547200000LL + (int64_t)i * 10000 + jitter(4)) * 1000000;
+        g_v[i].i = 7;
+    }
+    /* ±4 ms is 9 values: ~4 bits a point from a regular grid, where delta-of-delta needs 5 */
+    assert_true(bytes_per_point(TSDB_INT, DAY, "constant int, jittered times, one day") <= 0.57);
+}
+
 static void test_chunk_constant_day_takes_a_few_bytes(void **state)
 {
     (void)state;
@@ -282,7 +334,10 @@ int main(void)
         cmocka_unit_test(test_chunk_changes_behind_a_valid_crc_never_crash),
         cmocka_unit_test(test_chunk_bool_chunk_holding_two_is_refused),
         cmocka_unit_test(test_chunk_int_chunk_read_as_float_is_refused),
+        cmocka_unit_test(test_chunk_last_time_not_matching_the_header_is_refused),
+        cmocka_unit_test(test_chunk_iter_keeps_failing_after_damage),
         cmocka_unit_test(test_chunk_temperature_day_takes_at_most_1_5_bytes_per_point),
+        cmocka_unit_test(test_chunk_jittered_timestamps_take_about_half_a_byte),
         cmocka_unit_test(test_chunk_counter_day_takes_under_half_a_byte_per_point),
         cmocka_unit_test(test_chunk_constant_day_takes_a_few_bytes),
     };
