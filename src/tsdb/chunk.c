@@ -122,7 +122,7 @@ static int values_write(struct bw *w, enum tsdb_type type, const union tsdb_valu
     for (size_t i = 0; i < n; i++)
         x[i] = type == TSDB_INT ? (uint64_t)v[i].i : type == TSDB_UINT ? v[i].u : (uint64_t)v[i].b;
     *enc = TSDB_ENC_INTS;
-    return ints_encode(w, x, n, scratch);
+    return ints_encode(w, x, n);
 }
 
 static void put_block(struct bw *w, const struct bw *block)
@@ -143,7 +143,7 @@ int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const union tsdb_v
     if (!x)
         goto out;
     int scale = ts_offsets(ts, n, x), enc = 0;
-    if (ints_encode(&tsb, x, n - 1, x + n) != 0)
+    if (ints_encode(&tsb, x, n - 1) != 0)
         goto out;
     if ((rc = values_write(&vb, type, v, n, x, x + n, &enc)) != 0)
         goto out;

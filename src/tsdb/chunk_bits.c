@@ -188,29 +188,54 @@ static uint64_t trend(const uint64_t *x, size_t n)
     return (uint64_t)q;
 }
 
-/* The residues of order into r; the seeds into seed[0..1]. */
-static void residues(const uint64_t *x, size_t n, unsigned order, uint64_t *r, uint64_t seed[2])
+/* The residues of one order, a block at a time. */
+struct resgen {
+    unsigned order;
+    uint64_t prev, pd, slope;
+    size_t i;
+};
+
+/* Starts the residues of x[0..n) (n >= 1); the seeds the stream stores into seed[0..1]. */
+static void resgen_init(struct resgen *g, const uint64_t *x, size_t n, unsigned order,
+                        uint64_t seed[2])
 {
     uint64_t d0 = n > 1 ? x[1] - x[0] : 0;
-    uint64_t prev = order == 2 ? x[0] - d0 : x[0], pd = d0;
-    seed[0] = prev;
-    seed[1] = pd;
-    if (order == 3)
-        seed[0] = trend(x, n);
-    for (size_t i = 0; i < n; i++) {
-        if (order == 0) {
-            r[i] = x[i];
-        } else if (order == 3) {
-            r[i] = x[i] - (uint64_t)i * seed[0];
-        } else if (order == 1) {
-            r[i] = x[i] - prev;
-        } else {
-            uint64_t d = x[i] - prev;
-            r[i] = d - pd;
-            pd = d;
+    g->order = order;
+    g->i = 0;
+    g->pd = d0;
+    g->prev = order == 2 ? x[0] - d0 : x[0];
+    g->slope = order == 3 ? trend(x, n) : 0;
+    seed[0] = order == 3 ? g->slope : g->prev;
+    seed[1] = g->pd;
+}
+
+/* The residues of the next k values x[0..k) into r. */
+static void resgen_block(struct resgen *g, const uint64_t *x, size_t k, uint64_t *r)
+{
+    switch (g->order) {
+    case 0:
+        memcpy(r, x, k * sizeof *r);
+        break;
+    case 1:
+        for (size_t i = 0; i < k; i++) {
+            r[i] = x[i] - g->prev;
+            g->prev = x[i];
         }
-        prev = x[i];
+        break;
+    case 2:
+        for (size_t i = 0; i < k; i++) {
+            uint64_t d = x[i] - g->prev;
+            r[i] = d - g->pd;
+            g->pd = d;
+            g->prev = x[i];
+        }
+        break;
+    default:
+        for (size_t i = 0; i < k; i++)
+            r[i] = x[i] - (uint64_t)(g->i + i) * g->slope;
+        break;
     }
+    g->i += k;
 }
 
 /* How one block is written: its width, whether it has a base, and its size in bytes. */
@@ -241,62 +266,69 @@ static struct block_plan plan_block(const uint64_t *r, size_t k, uint64_t last_b
     return based.bytes < plain.bytes ? based : plain;
 }
 
-static size_t stream_size(const uint64_t *r, size_t n, unsigned order, const uint64_t seed[2])
+static size_t seeds_size(unsigned order, const uint64_t seed[2])
 {
-    size_t size = 1;
-    if (order != 0)
-        size += varint_len(zz_enc(seed[0]));
-    if (order == 2)
-        size += varint_len(zz_enc(seed[1]));
-    int zero = 1;
-    for (size_t i = 0; i < n && zero; i++)
-        zero = r[i] == 0;
-    if (zero)
-        return size;
-    uint64_t last_base = 0;
-    for (size_t at = 0; at < n; at += CHUNK_BLOCK) {
-        size_t k = n - at < CHUNK_BLOCK ? n - at : CHUNK_BLOCK;
-        struct block_plan b = plan_block(r + at, k, last_base);
-        size += b.bytes;
-        last_base = b.has_base ? b.base : last_base;
-    }
-    return size;
+    return (order != 0 ? varint_len(zz_enc(seed[0])) : 0) +
+           (order == 2 ? varint_len(zz_enc(seed[1])) : 0);
 }
 
-int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch)
+/* The size of the stream of x[0..n) (n >= 1) in order; *zero whether every residue is 0. */
+static size_t stream_size(const uint64_t *x, size_t n, unsigned order, int *zero)
 {
+    struct resgen g;
+    uint64_t seed[2], r[CHUNK_BLOCK], last_base = 0;
+    resgen_init(&g, x, n, order, seed);
+    size_t blocks = 0;
+    *zero = 1;
+    for (size_t at = 0; at < n; at += CHUNK_BLOCK) {
+        size_t k = n - at < CHUNK_BLOCK ? n - at : CHUNK_BLOCK;
+        resgen_block(&g, x + at, k, r);
+        struct block_plan b = plan_block(r, k, last_base);
+        blocks += b.bytes;
+        last_base = b.has_base ? b.base : last_base;
+        /* all zero exactly when every block is plain of width 0 (a base would cost more) */
+        *zero &= !b.has_base && b.width == 0;
+    }
+    return 1 + seeds_size(order, seed) + (*zero ? 0 : blocks);
+}
+
+int ints_encode(struct bw *w, const uint64_t *x, size_t n)
+{
+    if (n == 0) {
+        bw_byte(w, 4);
+        return w->err ? IOC_ENOMEM : 0;
+    }
     unsigned best = 0;
     size_t best_size = SIZE_MAX;
-    uint64_t seed[2];
-    for (unsigned order = 0; order <= 3 && n > 0; order++) {
-        residues(x, n, order, scratch, seed);
-        size_t size = stream_size(scratch, n, order, seed);
+    int zero = 1;
+    for (unsigned order = 0; order <= 3; order++) {
+        int z;
+        size_t size = stream_size(x, n, order, &z);
         if (size < best_size) {
             best_size = size;
             best = order;
+            zero = z;
         }
     }
-    if (n > 0)
-        residues(x, n, best, scratch, seed);
-    int zero = 1;
-    for (size_t i = 0; i < n && zero; i++)
-        zero = scratch[i] == 0;
+    struct resgen g;
+    uint64_t seed[2], r[CHUNK_BLOCK], last_base = 0;
+    resgen_init(&g, x, n, best, seed);
     bw_byte(w, (uint8_t)(best | (zero ? 4 : 0)));
     if (best != 0)
         bw_varint(w, zz_enc(seed[0]));
     if (best == 2)
         bw_varint(w, zz_enc(seed[1]));
-    uint64_t last_base = 0;
     for (size_t at = 0; at < n && !zero; at += CHUNK_BLOCK) {
         size_t k = n - at < CHUNK_BLOCK ? n - at : CHUNK_BLOCK;
-        struct block_plan b = plan_block(scratch + at, k, last_base);
+        resgen_block(&g, x + at, k, r);
+        struct block_plan b = plan_block(r, k, last_base);
         bw_byte(w, (uint8_t)(b.width | (b.has_base ? 0x80 : 0)));
         if (b.has_base) {
             bw_varint(w, zz_enc(b.base - last_base));
             last_base = b.base;
         }
         for (size_t i = 0; i < k; i++)
-            bw_bits(w, b.has_base ? scratch[at + i] - b.base : zz_enc(scratch[at + i]), b.width);
+            bw_bits(w, b.has_base ? r[i] - b.base : zz_enc(r[i]), b.width);
         bw_flush(w);
     }
     return w->err ? IOC_ENOMEM : 0;

@@ -47,7 +47,8 @@ static int exact_at(double v, int e, int64_t *m)
     double s = e >= 0 ? v * p10[e] : v / p10[-e];
     if (!(fabs(s) <= (double)DECIMAL_MANT_MAX))
         return 0;
-    int64_t mm = (int64_t)nearbyint(s);
+    /* any nearby integer will do: the check below decides */
+    int64_t mm = (int64_t)(s < 0 ? s - 0.5 : s + 0.5);
     if (bits_of(decimal_value(mm, e)) != bits_of(v))
         return 0;
     *m = mm;
@@ -71,13 +72,17 @@ static int mantissas(const double *v, size_t n, int e, uint64_t *m)
 static int decimal_form(const double *v, size_t n, uint64_t *m, int *exp)
 {
     int e = 0;
-    int64_t mm;
+    size_t since = 0; /* m[since..i) hold the mantissas at e */
     for (size_t i = 0; i < n; i++) {
-        while (!exact_at(v[i], e, &mm))
+        int64_t mm;
+        while (!exact_at(v[i], e, &mm)) {
             if (++e > DECIMAL_EXP_MAX)
                 return 0;
+            since = i;
+        }
+        m[i] = (uint64_t)mm;
     }
-    if (!mantissas(v, n, e, m))
+    if (since > 0 && !mantissas(v, since, e, m))
         return 0;
     if (e == 0) {
         int z = 0, nonzero = 0;
@@ -138,7 +143,7 @@ int float_encode(struct bw *w, const double *v, size_t n, uint64_t *scratch, int
     int e;
     if (decimal_form(v, n, scratch, &e)) {
         bw_byte(&dec, (uint8_t)(int8_t)e);
-        ints_encode(&dec, scratch, n, scratch + n);
+        ints_encode(&dec, scratch, n);
     }
     /* The decimal form is kept without trying XOR when it is already small. */
     if (dec.len == 0 || dec.err || dec.len > 2 * n)

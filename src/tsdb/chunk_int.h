@@ -69,9 +69,9 @@ uint64_t bits_get(const uint8_t *p, size_t len, size_t *bit, unsigned width);
 /*
  * The integer stream: n 64-bit values (signed or not: arithmetic wraps) as residues of delta
  * order 0, 1, 2 or of a linear trend (the smallest wins), in blocks of CHUNK_BLOCK with a width
- * byte and an optional base each. scratch holds n values. Returns 0 or IOC_ENOMEM (w->err).
+ * byte and an optional base each. Returns 0 or IOC_ENOMEM (w->err).
  */
-int ints_encode(struct bw *w, const uint64_t *x, size_t n, uint64_t *scratch);
+int ints_encode(struct bw *w, const uint64_t *x, size_t n);
 /* Prepares r to read n values from the stream p[0..len). IOC_EINVAL if its header is bad. */
 int ints_open(struct tsdb_intrd *r, const uint8_t *p, size_t len, uint32_t n);
 /* Reads the next k values (k <= what is left). IOC_EINVAL if the stream is damaged. */
