@@ -215,11 +215,11 @@ static int parse(const uint8_t *p, size_t len, struct parsed *h)
     if ((uint32_t)crc32_z(crc32_z(0, Z_NULL, 0), p, body) != want)
         return IOC_EINVAL;
     memset(h, 0, sizeof *h);
+    if (p[0] != CHUNK_VERSION || p[1] < TSDB_FLOAT || p[1] > TSDB_STRING ||
+        !enc_suits((enum tsdb_type)p[1], p[2]))
+        return IOC_EINVAL;
     h->info.type = (enum tsdb_type)p[1];
     h->info.encoding = p[2];
-    if (p[0] != CHUNK_VERSION || p[1] < TSDB_FLOAT || p[1] > TSDB_STRING ||
-        !enc_suits(h->info.type, p[2]))
-        return IOC_EINVAL;
     uint64_t count, first, span;
     if (varint_get(p, body, &pos, &count) != 0 || count < 1 || count > TSDB_CHUNK_MAX_POINTS ||
         varint_get(p, body, &pos, &first) != 0 || varint_get(p, body, &pos, &span) != 0)
