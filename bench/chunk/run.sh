@@ -3,9 +3,9 @@
 #   bench/chunk/run.sh [STATIONS]      (default 1,000 stations × 8 fields × 1 day = 69 M values)
 # Builds bench/chunk/bench_chunk.c with the chunk files only (so it builds while other modules
 # change), then runs it on one core with one chunk per day and with 1,000-point chunks, printing
-# encode / decode / aggregate speed in values per second and bytes per value. For comparison
-# (docs/benchmarks.md, measured on this kind of machine): VictoriaMetrics ≈ 1.84 bytes/value on
-# disk, InfluxDB 1.6 ≈ 8.4, Gorilla's published 1.37 bytes per (timestamp, value) pair.
+# encode / decode / aggregate speed in values per CPU second and bytes per value. For comparison
+# (docs/architecture.md, "tsdb: chunk format"): VictoriaMetrics ≈ 1.84 bytes/value on disk,
+# InfluxDB 1.6 ≈ 8.4, Gorilla's published 1.37 bytes per (timestamp, value) pair.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-1000}
