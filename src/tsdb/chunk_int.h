@@ -14,6 +14,8 @@
 
 #define CHUNK_VERSION 1
 #define CHUNK_BLOCK 64 /* values per bit-packed block */
+_Static_assert(CHUNK_BLOCK == IOC_ARRAY_LEN(((struct tsdb_intrd *)0)->buf),
+               "a reader's buffer holds one block");
 
 /* A growable byte vector with a bit accumulator (bits LSB first). err is set on allocation
  * failure; every later write is then ignored. */
