@@ -109,20 +109,21 @@ static void fix_crc(uint8_t *p, size_t len)
 static void test_chunk_every_byte_change_is_refused(void **state)
 {
     (void)state;
-    static const uint8_t flips[] = {0x01, 0x80, 0xff, 0x5a};
+    /* every other value of every byte: CRC-32 sees any change within 32 bits */
     for (int s = 0; s < SAMPLES; s++) {
         struct ioc_buf b;
         sample(s, &b);
         uint8_t *p = (uint8_t *)b.data;
         assert_int_equal(decode_copy(p, b.len), 0);
         for (size_t at = 0; at < b.len; at++) {
-            for (size_t f = 0; f < sizeof flips; f++) {
-                p[at] ^= flips[f];
+            for (unsigned f = 1; f < 256; f++) {
+                p[at] ^= (uint8_t)f;
                 struct tsdb_chunk_info info;
-                if (decode_copy(p, b.len) != IOC_EINVAL ||
+                size_t n;
+                if (tsdb_chunk_decode(p, b.len, g_ts2, g_v2, DAY, &n) != IOC_EINVAL ||
                     tsdb_chunk_info(p, b.len, &info) != IOC_EINVAL)
-                    fail_msg("sample %d: byte %zu ^ %02x accepted", s, at, flips[f]);
-                p[at] ^= flips[f];
+                    fail_msg("sample %d: byte %zu ^ %02x accepted", s, at, f);
+                p[at] ^= (uint8_t)f;
             }
         }
         ioc_buf_free(&b);
