@@ -113,12 +113,8 @@ static int values_write(struct bw *w, enum tsdb_type type, const union tsdb_valu
         *enc = TSDB_ENC_STRINGS;
         return w->err ? IOC_ENOMEM : 0;
     }
-    if (type == TSDB_FLOAT) {
-        double *f = (double *)x; /* x is malloc'd, suitably aligned for double */
-        for (size_t i = 0; i < n; i++)
-            f[i] = v[i].f;
-        return float_encode(w, f, n, scratch, enc);
-    }
+    if (type == TSDB_FLOAT)
+        return float_encode(w, v, n, scratch, enc);
     for (size_t i = 0; i < n; i++)
         x[i] = type == TSDB_INT ? (uint64_t)v[i].i : type == TSDB_UINT ? v[i].u : (uint64_t)v[i].b;
     *enc = TSDB_ENC_INTS;
