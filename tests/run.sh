@@ -58,8 +58,11 @@ run_node() { # label, then node --test args
     ok "${p:-0}"
     if [ "$rc" -ne 0 ] || [ "${f:-0}" != 0 ] || [ -z "$p" ]; then
         bad "$label" "${f:-1}"
-        grep -E '^ *not ok' <<<"$out" | head -20 # the failing tests first, then the details
-        grep -vE '^\s+(duration_ms|\.\.\.|---)' <<<"$out" | grep -E 'not ok|Error|error|expected|actual|at .*test\.mjs|^#' | head -60
+        grep -E '^ *not ok' <<<"$out" | head -20 # the failing tests first
+        # then each failure's own block (error, expected, actual, stack), up to 40 lines each
+        awk '/^ *not ok/ { n = 40 } n > 0 && !/duration_ms|^ *(---|\.\.\.)$/ { print; n-- }' <<<"$out" | head -200
+        # and what a server wrote to stderr (ASan reports, our own log lines of errors)
+        grep -E 'ERROR: AddressSanitizer|runtime error:|ERROR|iocd exited' <<<"$out" | head -20
     else
         echo "ok   $label ($p tests)"
     fi

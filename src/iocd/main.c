@@ -215,11 +215,13 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
     if (config_defaults(cfg) != 0 || config_load(cfg, f->config, err, sizeof err) != 0 ||
         apply_flags(cfg, f, err, sizeof err) != 0) {
         fprintf(stderr, "iocd: %s\n", err);
+        config_free(cfg);
         return 2;
     }
     int level = ioc_log_level_parse(cfg->log_level);
     if (level < 0) {
         fprintf(stderr, "iocd: log.level must be debug, info, warn or error\n");
+        config_free(cfg);
         return 2;
     }
     ioc_log_set_level(level);

@@ -28,7 +28,6 @@
  * each stream read to its exact end; bools 0/1, mantissas within 2^53, strings within the cap.
  * The first/last times in the header let a query skip a chunk without decoding it.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -59,18 +58,19 @@ static const uint64_t pow10u[] = {1,
 
 /* ---- encoding ---- */
 
-static int check_input(enum tsdb_type type, const int64_t *ts, const union tsdb_value *v, size_t n)
+static int check_input(enum tsdb_type type, const int64_t *ts, const uint64_t *v,
+                       const struct tsdb_str *s, size_t n)
 {
-    if (type < TSDB_FLOAT || type > TSDB_STRING || n < 1 || n > TSDB_CHUNK_MAX_POINTS || !ts || !v)
+    if (type < TSDB_FLOAT || type > TSDB_STRING || n < 1 || n > TSDB_CHUNK_MAX_POINTS || !ts ||
+        (type == TSDB_STRING ? !s : !v))
         return IOC_EINVAL;
     for (size_t i = 1; i < n; i++)
         if (ts[i] <= ts[i - 1])
             return IOC_EINVAL;
     for (size_t i = 0; i < n; i++) {
-        if (type == TSDB_BOOL && v[i].b != 0 && v[i].b != 1)
+        if (type == TSDB_BOOL && v[i] > 1)
             return IOC_EINVAL;
-        if (type == TSDB_STRING &&
-            (v[i].s.len > TSDB_CHUNK_MAX_STRING || (!v[i].s.p && v[i].s.len)))
+        if (type == TSDB_STRING && (s[i].n > TSDB_CHUNK_MAX_STRING || (!s[i].s && s[i].n)))
             return IOC_EINVAL;
     }
     return 0;
@@ -91,34 +91,32 @@ static int ts_offsets(const int64_t *ts, size_t n, uint64_t *o)
     return s;
 }
 
-static void strings_write(struct bw *w, const union tsdb_value *v, size_t n)
+static void strings_write(struct bw *w, const struct tsdb_str *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && v[i].s.len == v[i - 1].s.len &&
-            (v[i].s.len == 0 || memcmp(v[i].s.p, v[i - 1].s.p, v[i].s.len) == 0)) {
+        if (i > 0 && s[i].n == s[i - 1].n &&
+            (s[i].n == 0 || memcmp(s[i].s, s[i - 1].s, s[i].n) == 0)) {
             bw_varint(w, 0);
             continue;
         }
-        bw_varint(w, (uint64_t)v[i].s.len + 1);
-        bw_bytes(w, v[i].s.p, v[i].s.len);
+        bw_varint(w, (uint64_t)s[i].n + 1);
+        bw_bytes(w, s[i].s, s[i].n);
     }
 }
 
-/* The value block into w; *enc its encoding. x and scratch hold n and 2n values. */
-static int values_write(struct bw *w, enum tsdb_type type, const union tsdb_value *v, size_t n,
-                        uint64_t *x, uint64_t *scratch, int *enc)
+/* The value block into w; *enc its encoding. scratch holds 2n values. */
+static int values_write(struct bw *w, enum tsdb_type type, const uint64_t *v,
+                        const struct tsdb_str *s, size_t n, uint64_t *scratch, int *enc)
 {
     if (type == TSDB_STRING) {
-        strings_write(w, v, n);
+        strings_write(w, s, n);
         *enc = TSDB_ENC_STRINGS;
         return w->err ? IOC_ENOMEM : 0;
     }
     if (type == TSDB_FLOAT)
         return float_encode(w, v, n, scratch, enc);
-    for (size_t i = 0; i < n; i++)
-        x[i] = type == TSDB_INT ? (uint64_t)v[i].i : type == TSDB_UINT ? v[i].u : (uint64_t)v[i].b;
     *enc = TSDB_ENC_INTS;
-    return ints_encode(w, x, n);
+    return ints_encode(w, v, n);
 }
 
 static void put_block(struct bw *w, const struct bw *block)
@@ -127,10 +125,10 @@ static void put_block(struct bw *w, const struct bw *block)
     bw_bytes(w, block->p, block->len);
 }
 
-int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const union tsdb_value *v, size_t n,
-                      struct ioc_buf *out)
+int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const uint64_t *v,
+                      const struct tsdb_str *s, size_t n, struct ioc_buf *out)
 {
-    int rc = check_input(type, ts, v, n);
+    int rc = check_input(type, ts, v, s, n);
     if (rc != 0)
         return rc;
     struct bw tsb = {0}, vb = {0}, w = {0};
@@ -141,7 +139,7 @@ int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const union tsdb_v
     int scale = ts_offsets(ts, n, x), enc = 0;
     if (ints_encode(&tsb, x, n - 1) != 0)
         goto out;
-    if ((rc = values_write(&vb, type, v, n, x, x + n, &enc)) != 0)
+    if ((rc = values_write(&vb, type, v, s, n, x + n, &enc)) != 0)
         goto out;
     bw_byte(&w, CHUNK_VERSION);
     bw_byte(&w, (uint8_t)type);
@@ -304,7 +302,7 @@ static int read_times(struct tsdb_chunk_iter *it, int64_t *ts, size_t k)
     return 0;
 }
 
-static int read_strings(struct tsdb_chunk_iter *it, union tsdb_value *v, size_t k)
+static int read_strings(struct tsdb_chunk_iter *it, struct tsdb_str *s, size_t k)
 {
     for (size_t i = 0; i < k; i++) {
         uint64_t l;
@@ -321,44 +319,33 @@ static int read_strings(struct tsdb_chunk_iter *it, union tsdb_value *v, size_t 
             it->sprevlen = (size_t)l;
             it->vpos += (size_t)l;
         }
-        v[i].s.p = it->sprev;
-        v[i].s.len = it->sprevlen;
+        s[i].s = it->sprev;
+        s[i].n = it->sprevlen;
     }
     return 0;
 }
 
-static int read_values(struct tsdb_chunk_iter *it, union tsdb_value *v, size_t k)
+static int read_values(struct tsdb_chunk_iter *it, uint64_t *v, struct tsdb_str *s, size_t k)
 {
-    uint64_t x[TSDB_ITER_BATCH];
-    double f[TSDB_ITER_BATCH];
     switch (it->info.encoding) {
     case TSDB_ENC_XOR:
-        if (xor_read(it, f, k, it->done == 0) != 0)
-            return IOC_EINVAL;
-        for (size_t i = 0; i < k; i++)
-            v[i].f = f[i];
-        return 0;
+        return xor_read(it, v, k, it->done == 0);
     case TSDB_ENC_STRINGS:
-        return read_strings(it, v, k);
+        return read_strings(it, s, k);
     default:
         break;
     }
-    if (ints_read(&it->iv, x, k) != 0)
+    if (ints_read(&it->iv, v, k) != 0)
         return IOC_EINVAL;
     for (size_t i = 0; i < k; i++) {
         if (it->info.encoding == TSDB_ENC_DECIMAL) {
-            int64_t m = (int64_t)x[i];
+            int64_t m = (int64_t)v[i];
             if (m > DECIMAL_MANT_MAX || m < -DECIMAL_MANT_MAX)
                 return IOC_EINVAL;
-            v[i].f = decimal_value(m, it->exp);
-        } else if (it->info.type == TSDB_INT) {
-            v[i].i = (int64_t)x[i];
-        } else if (it->info.type == TSDB_UINT) {
-            v[i].u = x[i];
-        } else {
-            if (x[i] > 1)
-                return IOC_EINVAL;
-            v[i].b = (int)x[i];
+            double d = decimal_value(m, it->exp);
+            memcpy(&v[i], &d, sizeof d);
+        } else if (it->info.type == TSDB_BOOL && v[i] > 1) {
+            return IOC_EINVAL;
         }
     }
     return 0;
@@ -380,9 +367,9 @@ static int check_end(const struct tsdb_chunk_iter *it)
 }
 
 int tsdb_chunk_iter_next(struct tsdb_chunk_iter *it, int64_t ts[TSDB_ITER_BATCH],
-                         union tsdb_value v[TSDB_ITER_BATCH], size_t *n)
+                         uint64_t v[TSDB_ITER_BATCH], struct tsdb_str s[TSDB_ITER_BATCH], size_t *n)
 {
-    if (it->bad)
+    if (it->bad || (it->info.type == TSDB_STRING ? !s : !v))
         return IOC_EINVAL;
     size_t k = it->info.count - it->done;
     k = k < TSDB_ITER_BATCH ? k : TSDB_ITER_BATCH;
@@ -390,7 +377,7 @@ int tsdb_chunk_iter_next(struct tsdb_chunk_iter *it, int64_t ts[TSDB_ITER_BATCH]
         *n = 0;
         return 0;
     }
-    if (read_times(it, ts, k) != 0 || read_values(it, v, k) != 0) {
+    if (read_times(it, ts, k) != 0 || read_values(it, v, s, k) != 0) {
         it->bad = 1;
         return IOC_EINVAL;
     }
@@ -403,17 +390,21 @@ int tsdb_chunk_iter_next(struct tsdb_chunk_iter *it, int64_t ts[TSDB_ITER_BATCH]
     return 0;
 }
 
-int tsdb_chunk_decode(const void *p, size_t len, int64_t *ts, union tsdb_value *v, size_t cap,
-                      size_t *n)
+int tsdb_chunk_decode(const void *p, size_t len, int64_t *ts, uint64_t *v, struct tsdb_str *s,
+                      size_t cap, size_t *n)
 {
     struct tsdb_chunk_iter it;
     if (tsdb_chunk_iter_init(&it, p, len) != 0)
+        return IOC_EINVAL;
+    int string = it.info.type == TSDB_STRING;
+    if (string ? !s : !v)
         return IOC_EINVAL;
     if (it.info.count > cap)
         return IOC_ETOOBIG;
     size_t got = 0, k;
     do {
-        if (tsdb_chunk_iter_next(&it, ts + got, v + got, &k) != 0)
+        if (tsdb_chunk_iter_next(&it, ts + got, string ? NULL : v + got, string ? s + got : NULL,
+                                 &k) != 0)
             return IOC_EINVAL;
         got += k;
     } while (k > 0);
@@ -423,61 +414,65 @@ int tsdb_chunk_decode(const void *p, size_t len, int64_t *ts, union tsdb_value *
 
 /* ---- aggregation ---- */
 
-void tsdb_agg_init(struct tsdb_agg *agg)
+double tsdb_value_double(enum tsdb_type type, uint64_t v)
 {
-    memset(agg, 0, sizeof *agg);
-    agg->min = NAN;
-    agg->max = NAN;
+    double d;
+    switch (type) {
+    case TSDB_FLOAT:
+        memcpy(&d, &v, sizeof d);
+        return d;
+    case TSDB_INT:
+        return (double)(int64_t)v;
+    default:
+        return (double)v;
+    }
 }
 
-static void agg_add(struct tsdb_agg *a, enum tsdb_type type, int64_t t, const union tsdb_value *v)
-{
-    double x = type == TSDB_FLOAT  ? v->f
-               : type == TSDB_INT  ? (double)v->i
-               : type == TSDB_UINT ? (double)v->u
-               : type == TSDB_BOOL ? (double)v->b
-                                   : 0.0;
-    int numeric = type != TSDB_STRING;
-    if (a->count == 0 || t < a->first_time) {
-        a->first_time = t;
-        a->first = numeric ? x : 0.0;
-    }
-    if (a->count == 0 || t >= a->last_time) {
-        a->last_time = t;
-        a->last = numeric ? x : 0.0;
-    }
-    a->count++;
-    if (!numeric)
-        return;
-    a->sum += x;
-    if (!isnan(x) && (isnan(a->min) || x < a->min))
-        a->min = x;
-    if (!isnan(x) && (isnan(a->max) || x > a->max))
-        a->max = x;
-}
-
-int tsdb_chunk_aggregate(const void *p, size_t len, int64_t from, int64_t to, struct tsdb_agg *agg)
+/* The points of the chunk with from <= time < to, to add(ctx, t, value) as doubles. */
+static int chunk_fold(const void *p, size_t len, int64_t from, int64_t to,
+                      void (*add)(void *ctx, int64_t t, double v), void *ctx)
 {
     struct tsdb_chunk_iter it;
-    if (tsdb_chunk_iter_init(&it, p, len) != 0)
+    if (tsdb_chunk_iter_init(&it, p, len) != 0 || it.info.type == TSDB_STRING)
         return IOC_EINVAL;
-    if (it.info.last < from || it.info.first > to)
+    if (it.info.last < from || it.info.first >= to)
         return 0;
-    struct tsdb_agg a = *agg;
     int64_t ts[TSDB_ITER_BATCH];
-    union tsdb_value v[TSDB_ITER_BATCH];
+    uint64_t v[TSDB_ITER_BATCH];
     size_t k;
     do {
-        if (tsdb_chunk_iter_next(&it, ts, v, &k) != 0)
+        if (tsdb_chunk_iter_next(&it, ts, v, NULL, &k) != 0)
             return IOC_EINVAL;
         for (size_t i = 0; i < k; i++) {
-            if (ts[i] > to)
-                goto done;
+            if (ts[i] >= to)
+                return 0;
             if (ts[i] >= from)
-                agg_add(&a, it.info.type, ts[i], &v[i]);
+                add(ctx, ts[i], tsdb_value_double(it.info.type, v[i]));
         }
     } while (k > 0);
-done:
-    *agg = a;
     return 0;
+}
+
+static void bucket_add(void *ctx, int64_t t, double v)
+{
+    tsdb_bucket_add(ctx, t, v);
+}
+
+int tsdb_chunk_bucket(const void *p, size_t len, int64_t from, int64_t to, struct tsdb_bucket *b)
+{
+    struct tsdb_bucket sum = *b;
+    int rc = chunk_fold(p, len, from, to, bucket_add, &sum);
+    if (rc == 0)
+        *b = sum;
+    return rc;
+}
+
+static void window_add(void *ctx, int64_t t, double v)
+{
+    tsdb_window_add(ctx, t, v);
+}
+
+int tsdb_chunk_window(const void *p, size_t len, struct tsdb_window *w)
+{
+    return chunk_fold(p, len, w->start, w->end, window_add, w);
 }

@@ -56,11 +56,11 @@ static int exact_at(double v, int e, int64_t *m)
 }
 
 /* The mantissas of every value at exponent e into m[]; 0 if one is not exact. */
-static int mantissas(const union tsdb_value *v, size_t n, int e, uint64_t *m)
+static int mantissas(const uint64_t *v, size_t n, int e, uint64_t *m)
 {
     for (size_t i = 0; i < n; i++) {
         int64_t mm;
-        if (!exact_at(v[i].f, e, &mm))
+        if (!exact_at(of_bits(v[i]), e, &mm))
             return 0;
         m[i] = (uint64_t)mm;
     }
@@ -69,13 +69,13 @@ static int mantissas(const union tsdb_value *v, size_t n, int e, uint64_t *m)
 
 /* The smallest common exponent (maybe negative for round integers) at which every value is
  * exact, with the mantissas in m[]; 0 if there is none. */
-static int decimal_form(const union tsdb_value *v, size_t n, uint64_t *m, int *exp)
+static int decimal_form(const uint64_t *v, size_t n, uint64_t *m, int *exp)
 {
     int e = 0;
     size_t since = 0; /* m[since..i) hold the mantissas at e */
     for (size_t i = 0; i < n; i++) {
         int64_t mm;
-        while (!exact_at(v[i].f, e, &mm)) {
+        while (!exact_at(of_bits(v[i]), e, &mm)) {
             if (++e > DECIMAL_EXP_MAX)
                 return 0;
             since = i;
@@ -108,13 +108,13 @@ static int decimal_form(const union tsdb_value *v, size_t n, uint64_t *m, int *e
     return 1;
 }
 
-static void xor_write(struct bw *w, const union tsdb_value *v, size_t n)
+static void xor_write(struct bw *w, const uint64_t *v, size_t n)
 {
-    uint64_t prev = bits_of(v[0].f);
+    uint64_t prev = v[0];
     unsigned plead = 0, pbits = 0;
     bw_bits(w, prev, 64);
     for (size_t i = 1; i < n; i++) {
-        uint64_t cur = bits_of(v[i].f), x = cur ^ prev;
+        uint64_t cur = v[i], x = cur ^ prev;
         prev = cur;
         if (x == 0) {
             bw_bits(w, 0, 1);
@@ -137,7 +137,7 @@ static void xor_write(struct bw *w, const union tsdb_value *v, size_t n)
     bw_flush(w);
 }
 
-int float_encode(struct bw *w, const union tsdb_value *v, size_t n, uint64_t *scratch, int *enc)
+int float_encode(struct bw *w, const uint64_t *v, size_t n, uint64_t *scratch, int *enc)
 {
     struct bw dec = {0}, xr = {0};
     int e;
@@ -201,7 +201,7 @@ static int xor_one(struct tsdb_chunk_iter *it, uint64_t *x)
     return 0;
 }
 
-int xor_read(struct tsdb_chunk_iter *it, double *out, size_t k, int first)
+int xor_read(struct tsdb_chunk_iter *it, uint64_t *out, size_t k, int first)
 {
     for (size_t i = 0; i < k; i++) {
         if (first && i == 0) {
@@ -213,7 +213,7 @@ int xor_read(struct tsdb_chunk_iter *it, double *out, size_t k, int first)
                 return IOC_EINVAL;
             it->fprev ^= x;
         }
-        out[i] = of_bits(it->fprev);
+        out[i] = it->fprev;
     }
     return 0;
 }

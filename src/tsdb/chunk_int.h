@@ -85,7 +85,7 @@ int ints_close(const struct tsdb_intrd *r);
  * Floats. float_encode writes the value block: TSDB_ENC_DECIMAL when every value is exactly
  * m / 10^e (checked by decoding), else TSDB_ENC_XOR; *enc says which. scratch holds 2n values.
  */
-int float_encode(struct bw *w, const union tsdb_value *v, size_t n, uint64_t *scratch, int *enc);
+int float_encode(struct bw *w, const uint64_t *v, size_t n, uint64_t *scratch, int *enc);
 /* The decimal value of mantissa m and exponent e, as the decoder computes it. */
 double decimal_value(int64_t m, int e);
 /* The exponent range and the mantissa bound of TSDB_ENC_DECIMAL. */
@@ -94,6 +94,6 @@ double decimal_value(int64_t m, int e);
 
 /* Gorilla XOR reading, state in the iterator (vp, vlen, vpos as a bit index, fprev, flead,
  * fbits). xor_read reads k values. IOC_EINVAL past the end. */
-int xor_read(struct tsdb_chunk_iter *it, double *out, size_t k, int first);
+int xor_read(struct tsdb_chunk_iter *it, uint64_t *out, size_t k, int first);
 
 #endif

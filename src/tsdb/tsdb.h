@@ -1,8 +1,7 @@
 /*
- * tsdb — the embedded time-series engine of ioc: no HTTP, no SQL, its own files under the data
- * directory. src/telemetry/ (line protocol, series naming, queries) stands on it.
- *
- * Errors: 0 or a negative IOC_E* code (base.h); out-parameters are written only on success.
+ * tsdb.h — the embedded time-series engine: series, compressed chunks, the write-ahead log.
+ * No HTTP and no SQL: its own files under the data directory. src/telemetry/ builds ingest and
+ * queries on top of it (see docs/architecture.md, "Telemetry").
  */
 #ifndef IOC_TSDB_H
 #define IOC_TSDB_H
@@ -12,25 +11,212 @@
 
 #include "base/base.h"
 
-/* ---- chunks ----------------------------------------------------------------------------- */
+/* ---- series (series.c) -------------------------------------------------------------------- */
+
+/*
+ * A series is one field of one measurement with one tag set; the series index gives each a
+ * dense id (0, 1, …, never reused) and keeps the value type of each (measurement, field).
+ * Not thread-safe: the engine serialises its users. See series.c for the key format.
+ */
+#define TSDB_SERIES_MAX_TAGS 64
+#define TSDB_SERIES_DEFAULT_MAX 1000000
+
+struct tsdb_tag {
+    const char *key;
+    size_t key_len;
+    const char *value;
+    size_t value_len;
+};
+
+/* The canonical key of measurement m, field and tags (any order; sorted here) into out (reset
+ * first). IOC_EINVAL for an empty measurement or field, an empty or repeated tag key, or more
+ * than TSDB_SERIES_MAX_TAGS tags; IOC_ETOOBIG/IOC_ENOMEM from the buffer. */
+int tsdb_series_key(struct ioc_buf *out, const char *m, size_t mlen, const char *field, size_t flen,
+                    const struct tsdb_tag *tags, size_t ntags);
+
+/* A key taken apart (pointers into the key). mf_len: the length of its (measurement, field)
+ * prefix. */
+struct tsdb_series_parts {
+    const char *m, *f;
+    size_t mlen, flen, ntags, mf_len;
+    const unsigned char *tags_at, *end; /* private */
+};
+/* 0, or IOC_EINVAL when key is not a canonical key. */
+int tsdb_series_key_parse(const void *key, size_t len, struct tsdb_series_parts *out);
+/* Tag i (0-based, in key order) of a parsed key; IOC_ENOTFOUND past the last. */
+int tsdb_series_parts_tag(const struct tsdb_series_parts *sp, size_t i, struct tsdb_tag *out);
+
+struct tsdb_series_index;
+
+/* An empty index of at most max_series series (0: TSDB_SERIES_DEFAULT_MAX). */
+int tsdb_series_index_create(size_t max_series, struct tsdb_series_index **out);
+void tsdb_series_index_destroy(struct tsdb_series_index *ix);
+size_t tsdb_series_count(const struct tsdb_series_index *ix);
+/* The id of a key, or IOC_ENOTFOUND. */
+int tsdb_series_find(const struct tsdb_series_index *ix, const void *key, size_t len, uint32_t *id);
+/* The id of key, added with type if new. *stored_type is the type the series (or its
+ * measurement's field) has. IOC_EEXIST when that is not type (nothing added), IOC_ETOOBIG at
+ * the index's limit, IOC_EINVAL for a key that is not canonical. */
+int tsdb_series_add(struct tsdb_series_index *ix, const void *key, size_t len, int type,
+                    uint32_t *id, int *stored_type);
+/* The key and type of id; IOC_ENOTFOUND if there is no such series. */
+int tsdb_series_get(const struct tsdb_series_index *ix, uint32_t id, const void **key, size_t *len,
+                    int *type);
+
+struct tsdb_str {
+    const char *s;
+    size_t n;
+};
+/* A tag filter: the series' tag key has one of the values. */
+struct tsdb_tag_filter {
+    const char *key;
+    size_t key_len;
+    const struct tsdb_str *values;
+    size_t nvalues;
+};
+/* The ids (ascending) of the series of measurement m and field whose tags pass every filter,
+ * into ids (room for cap); IOC_ETOOBIG when more than cap match. */
+int tsdb_series_select(const struct tsdb_series_index *ix, const char *m, size_t mlen,
+                       const char *field, size_t flen, const struct tsdb_tag_filter *filters,
+                       size_t nfilters, uint32_t *ids, size_t cap, size_t *n);
+
+/* Called once per (measurement, field) in the order they were first seen, with their type and
+ * number of series; a non-zero return stops the walk and is returned. */
+typedef int (*tsdb_field_fn)(void *ctx, const char *m, size_t mlen, const char *f, size_t flen,
+                             int type, size_t nseries);
+int tsdb_series_fields(const struct tsdb_series_index *ix, tsdb_field_fn fn, void *ctx);
+
+/* Writes the index to path crash-safely (with a CRC); loads it back with the same ids.
+ * Load: IOC_ENOTFOUND if missing, IOC_EINVAL if damaged or not such a file. */
+int tsdb_series_save(const struct tsdb_series_index *ix, const char *path);
+int tsdb_series_load(const char *path, size_t max_series, struct tsdb_series_index **out);
+
+/* ---- aggregation (agg.c) ----------------------------------------------------------------- */
+
+/* What a query asks of each bucket. */
+enum tsdb_agg {
+    TSDB_AGG_MEAN,
+    TSDB_AGG_MIN,
+    TSDB_AGG_MAX,
+    TSDB_AGG_SUM,
+    TSDB_AGG_COUNT,
+    TSDB_AGG_FIRST,
+    TSDB_AGG_LAST
+};
+/* "mean", "min", … into *out; IOC_EINVAL for any other word. */
+int tsdb_agg_parse(const char *s, size_t n, enum tsdb_agg *out);
+const char *tsdb_agg_name(enum tsdb_agg a);
+
+/* The summary of the points of one time bucket; all zero is the empty bucket. */
+struct tsdb_bucket {
+    int64_t count;
+    double sum, min, max, first, last;
+    int64_t first_t, last_t; /* the times of first and last */
+};
+void tsdb_bucket_add(struct tsdb_bucket *b, int64_t t, double v);
+/* Adds the points summarised by from (a disjoint set) to into. */
+void tsdb_bucket_merge(struct tsdb_bucket *into, const struct tsdb_bucket *from);
+/* The aggregate a of b into *out; IOC_ENOTFOUND for an empty bucket. */
+int tsdb_bucket_value(const struct tsdb_bucket *b, enum tsdb_agg a, double *out);
+
+/* Buckets of step covering [start, end), aligned on start. */
+struct tsdb_window {
+    int64_t start, end, step;
+    size_t n;
+    struct tsdb_bucket *b;
+};
+/* IOC_EINVAL for step <= 0 or end <= start, IOC_ETOOBIG for more than max_buckets buckets. */
+int tsdb_window_init(struct tsdb_window *w, int64_t start, int64_t end, int64_t step,
+                     size_t max_buckets);
+void tsdb_window_free(struct tsdb_window *w);
+/* Adds a point; one outside [start, end) is ignored. */
+void tsdb_window_add(struct tsdb_window *w, int64_t t, double v);
+/* Merges a rollup bucket covering [from, from + width); IOC_EINVAL (nothing merged) unless it
+ * lies wholly inside one bucket of the window. */
+int tsdb_window_merge(struct tsdb_window *w, int64_t from, int64_t width,
+                      const struct tsdb_bucket *b);
+int64_t tsdb_window_bucket_start(const struct tsdb_window *w, size_t i);
+
+/* ---- recent points in memory (head.c) ----------------------------------------------------- */
+
+/* Values are 8 bytes of bits: a double's, an integer's, or 0/1; the engine knows the type. */
+#define TSDB_HEAD_DEFAULT_MAX_POINTS ((size_t)16 << 20)
+
+struct tsdb_head;
+/* An empty head holding at most max_points points (0: TSDB_HEAD_DEFAULT_MAX_POINTS). */
+int tsdb_head_create(size_t max_points, struct tsdb_head **out);
+void tsdb_head_destroy(struct tsdb_head *h);
+/* Adds a point of series id; a point at a time the series holds replaces it. IOC_ETOOBIG (nothing
+ * changed) when the head is full. */
+int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, uint64_t v);
+/* Points of series id in the head; points in all. */
+size_t tsdb_head_count(const struct tsdb_head *h, uint32_t id);
+size_t tsdb_head_total(const struct tsdb_head *h);
+/* The point of id at the greatest time ever added (cut or not); IOC_ENOTFOUND if none. */
+int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_t *v);
+/* Calls fn for each point of id with from <= t < to, in time order; a non-zero return stops and
+ * is returned. */
+typedef int (*tsdb_point_fn)(void *ctx, int64_t t, uint64_t v);
+int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_t to,
+                    tsdb_point_fn fn, void *ctx);
+/* Moves the n oldest points of id into t[] and v[] (room for n); IOC_EINVAL if it has fewer. */
+int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v);
+
+/* ---- partition files (part.c) -------------------------------------------------------------- */
+
+/* The largest chunk a partition file takes. */
+#define TSDB_PART_MAX_CHUNK ((uint32_t)16 << 20)
+
+/* Where a sealed chunk is and what it holds. */
+struct tsdb_chunk_ref {
+    uint64_t offset; /* of its record in the file (set by append and by the scan) */
+    uint32_t series, count, len;
+    int64_t min_t, max_t;
+    uint64_t lsn; /* the greatest log sequence number of its points */
+};
+/* Called by the scan of tsdb_part_open for each record, in file order; non-zero stops it. */
+typedef int (*tsdb_chunk_ref_fn)(void *ctx, const struct tsdb_chunk_ref *ref);
+
+struct tsdb_part;
+/* Opens (creating) a partition file and scans it, calling fn (may be NULL) per record. A torn
+ * tail is truncated (logged); damage with valid records after it is IOC_EINVAL (logged, file
+ * untouched). */
+int tsdb_part_open(const char *path, struct tsdb_part **out, tsdb_chunk_ref_fn fn, void *ctx);
+void tsdb_part_close(struct tsdb_part *p);
+/* Bytes of whole records in the file. */
+uint64_t tsdb_part_size(const struct tsdb_part *p);
+/* Appends a record (ref: series, count, len, min_t, max_t; its offset is set). Not durable until
+ * tsdb_part_sync. After a failed write every append and sync fails (IOC_EIO) until reopened. */
+int tsdb_part_append(struct tsdb_part *p, struct tsdb_chunk_ref *ref, const void *chunk);
+int tsdb_part_sync(struct tsdb_part *p);
+/* Reads the chunk of ref into chunk (ref->len bytes), checking header and CRC: IOC_EINVAL if the
+ * record is not what ref says. Safe from any thread while another appends. */
+int tsdb_part_read(const struct tsdb_part *p, const struct tsdb_chunk_ref *ref, void *chunk);
+
+/* ---- chunks (chunk*.c) ------------------------------------------------------------------- */
 
 /*
  * A chunk is an immutable, compressed run of points of ONE series of ONE value type: up to
- * TSDB_CHUNK_MAX_POINTS (timestamp, value) pairs, timestamps strictly ascending int64
- * nanoseconds (the caller sorts and de-duplicates before sealing). The format (docs/
- * architecture.md, "tsdb: chunk format") is a small header, the timestamp block (delta-of-delta
- * of the deltas divided by their largest common power of ten), the value block (floats as
- * decimal mantissas with one exponent when that is exact, else Gorilla XOR; integers and bools
- * as zigzag deltas bit-packed in blocks of 64; strings length-prefixed) and a CRC32.
+ * TSDB_CHUNK_MAX_POINTS (time, value) pairs, times strictly ascending int64 nanoseconds (the
+ * caller sorts and de-duplicates before sealing, as tsdb_head_cut gives them). The format
+ * (docs/architecture.md, "tsdb: chunk format") is a small header, the timestamp block (offsets
+ * divided by the largest power of ten dividing every delta, then delta, delta-of-delta or
+ * distance from a regular grid), the value block (floats as decimal mantissas with one exponent
+ * when that is exact, else Gorilla XOR; integers and bools as bit-packed residues in blocks of
+ * 64; strings length-prefixed) and a CRC-32.
+ *
+ * Values: a numeric value is 8 bytes of bits as in the head — a double's bits, an int64 or a
+ * uint64 as such, 0/1 for a bool; strings are struct tsdb_str. Functions take both a numeric
+ * array v and a string array s and use the one of the chunk's type (the other may be NULL).
  *
  * Exactness: decoding gives back every value bit for bit (-0.0, NaN payloads, ±inf, subnormals
- * included) and every timestamp.
+ * included) and every time.
  *
  * Chunks are outside bytes (they come back from disk): every reader checks the CRC and every
  * length against the buffer, never reads out of its bounds, allocates nothing, and answers
  * IOC_EINVAL for a damaged chunk. The length given must be the chunk's exact length.
  *
- * Threads: the functions keep no global state; a chunk may be read by many threads at once.
+ * Threads: no global state; a chunk may be read by many threads at once.
  */
 
 enum tsdb_type {
@@ -44,27 +230,15 @@ enum tsdb_type {
 #define TSDB_CHUNK_MAX_POINTS 65536u
 #define TSDB_CHUNK_MAX_STRING 65536u
 
-/* One value; the member is the one of the chunk's type. A decoded string points into the
- * chunk's bytes (valid while they are) and is not NUL-terminated. */
-union tsdb_value {
-    double f;
-    int64_t i;
-    uint64_t u;
-    int b;
-    struct {
-        const char *p;
-        size_t len;
-    } s;
-};
-
 /*
- * Encodes n points (1 <= n <= TSDB_CHUNK_MAX_POINTS) of type into one chunk appended to out.
- * ts must be strictly ascending; a bool must be 0 or 1; a string at most TSDB_CHUNK_MAX_STRING
- * bytes (s.p may be NULL when s.len is 0). IOC_EINVAL for bad input, IOC_ENOMEM, or the error
- * of the buffer (IOC_ETOOBIG past its max, after which it is reset, as ioc_buf does).
+ * Encodes n points (1 <= n <= TSDB_CHUNK_MAX_POINTS) of type into one chunk appended to out:
+ * times ts[], values v[] (numeric types) or s[] (TSDB_STRING). ts must be strictly ascending; a
+ * bool must be 0 or 1; a string at most TSDB_CHUNK_MAX_STRING bytes (s[i].s may be NULL when
+ * s[i].n is 0). IOC_EINVAL for bad input, IOC_ENOMEM, or the buffer's error (IOC_ETOOBIG past
+ * its max, after which the buffer is reset, as ioc_buf does).
  */
-int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const union tsdb_value *v, size_t n,
-                      struct ioc_buf *out);
+int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const uint64_t *v,
+                      const struct tsdb_str *s, size_t n, struct ioc_buf *out);
 
 /* What the header says (read without decoding the points). */
 struct tsdb_chunk_info {
@@ -72,12 +246,12 @@ struct tsdb_chunk_info {
     uint32_t count;
     int64_t first; /* time of the first point */
     int64_t last;  /* time of the last point */
-    int ts_scale;  /* timestamps' deltas are multiples of 10^ts_scale */
+    int ts_scale;  /* the deltas between times are multiples of 10^ts_scale */
     int encoding;  /* of the values: TSDB_ENC_* */
 };
 
 enum {
-    TSDB_ENC_INTS = 0,    /* ints, uints, bools: zigzag delta order 0-2, bit-packed blocks */
+    TSDB_ENC_INTS = 0,    /* ints, uints, bools: bit-packed residues (chunk_bits.c) */
     TSDB_ENC_DECIMAL = 1, /* floats: integer mantissas × 10^-e through TSDB_ENC_INTS */
     TSDB_ENC_XOR = 2,     /* floats: Gorilla XOR */
     TSDB_ENC_STRINGS = 3, /* strings: length-prefixed, a repeat of the previous in one byte */
@@ -87,12 +261,13 @@ enum {
 int tsdb_chunk_info(const void *p, size_t len, struct tsdb_chunk_info *info);
 
 /*
- * Decodes the whole chunk into ts[] and v[] (cap entries each), *n = its count. IOC_ETOOBIG when
- * cap is less than the count (nothing written), IOC_EINVAL when the chunk is damaged (ts and v
- * may then hold a part of it).
+ * Decodes the whole chunk into ts[] and v[] or s[] (cap entries each), *n = its count. A decoded
+ * string points into the chunk's bytes (valid while they are). IOC_ETOOBIG when cap is less than
+ * the count, or IOC_EINVAL when the array the type needs is NULL (nothing written for either);
+ * IOC_EINVAL when the chunk is damaged (the arrays may then hold a part of it).
  */
-int tsdb_chunk_decode(const void *p, size_t len, int64_t *ts, union tsdb_value *v, size_t cap,
-                      size_t *n);
+int tsdb_chunk_decode(const void *p, size_t len, int64_t *ts, uint64_t *v, struct tsdb_str *s,
+                      size_t cap, size_t *n);
 
 /* ---- reading a chunk piece by piece ---- */
 
@@ -132,29 +307,24 @@ struct tsdb_chunk_iter {
 /* Checks the CRC and header and positions it before the first point. IOC_EINVAL if damaged. */
 int tsdb_chunk_iter_init(struct tsdb_chunk_iter *it, const void *p, size_t len);
 
-/* Gives the next up to TSDB_ITER_BATCH points; *n = 0 at the end. IOC_EINVAL when the chunk
- * turns out damaged (after which every call gives IOC_EINVAL). */
+/* Gives the next up to TSDB_ITER_BATCH points into ts[] and v[] or s[] (as tsdb_chunk_decode);
+ * *n = 0 at the end. IOC_EINVAL when the array the type needs is NULL, or when the chunk turns
+ * out damaged (after which every call gives IOC_EINVAL). */
 int tsdb_chunk_iter_next(struct tsdb_chunk_iter *it, int64_t ts[TSDB_ITER_BATCH],
-                         union tsdb_value v[TSDB_ITER_BATCH], size_t *n);
+                         uint64_t v[TSDB_ITER_BATCH], struct tsdb_str s[TSDB_ITER_BATCH],
+                         size_t *n);
+
+/* The value of bits v of a numeric type as a double (ints past 2^53 round; bools 0 or 1). */
+double tsdb_value_double(enum tsdb_type type, uint64_t v);
 
 /*
- * Running aggregates over points with from <= time <= to, of any number of chunks of one
- * series: start with tsdb_agg_init and call tsdb_chunk_aggregate for each chunk. Values are
- * taken as doubles (ints past 2^53 round; bools 0/1); strings count only (sum, min, max, first
- * and last stay 0). A NaN value counts, and makes sum NaN; min and max ignore NaN.
+ * Aggregation straight from a chunk, 64 points at a time, never materialising it; a chunk whose
+ * time range misses the one asked is only checked (CRC, header). Numeric chunks only: a string
+ * chunk is IOC_EINVAL. tsdb_chunk_bucket adds the points with from <= time < to to *b (left
+ * unchanged when the chunk is damaged); tsdb_chunk_window adds the points inside the window's
+ * [start, end) to its buckets (a chunk found damaged midway may have added a part of it).
  */
-struct tsdb_agg {
-    uint64_t count;
-    double sum, min, max, first, last;
-    int64_t first_time, last_time; /* meaningful when count > 0 */
-};
-
-void tsdb_agg_init(struct tsdb_agg *agg);
-
-/* Adds the points of the chunk inside [from, to] to *agg, without materialising the chunk; a
- * chunk outside the range is only CRC-checked. IOC_EINVAL if damaged (then *agg is unchanged). */
-int tsdb_chunk_aggregate(const void *p, size_t len, int64_t from, int64_t to, struct tsdb_agg *agg);
-
-/* ---- end of chunks ---- */
+int tsdb_chunk_bucket(const void *p, size_t len, int64_t from, int64_t to, struct tsdb_bucket *b);
+int tsdb_chunk_window(const void *p, size_t len, struct tsdb_window *w);
 
 #endif

@@ -83,14 +83,15 @@ test('a long reader makes the WAL grow; once it ends and writes stop the WAL shr
   assert.equal((await c.login('admin')).status, 200);
   const w = await writers(srv.url, 4, 'WAL');
   await sleep(300);
-  // a separate process holds one read transaction open for 4 s while the writers go on
+  // a separate process holds one read transaction open while the writers go on
   const reader = spawn('sqlite3', [path.join(data, 'ioc.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
   let readerOut = '';
   reader.stdout.on('data', (d) => { readerOut += d; });
   reader.stdin.write('BEGIN;\nSELECT count(*) FROM agencies;\n');
   const readerExit = new Promise((resolve) => reader.on('exit', resolve));
+  // held until the WAL passes 4 MB (about 4 s here; longer on a loaded machine or under ASan)
   let grown = 0;
-  for (let t = 0; t < 40; t++) {
+  for (const until = Date.now() + 60000; grown <= 4 * 1048576 && Date.now() < until;) {
     await sleep(100);
     grown = Math.max(grown, walSize(data));
   }
@@ -126,7 +127,8 @@ test('the WAL a long reader grew is truncated at a clean stop even without an id
   const reader = spawn('sqlite3', [path.join(data, 'ioc.db')], { stdio: ['pipe', 'ignore', 'ignore'] });
   reader.stdin.write('BEGIN;\nSELECT count(*) FROM agencies;\n');
   const readerExit = new Promise((resolve) => reader.on('exit', resolve));
-  await sleep(3000);
+  // until the WAL passes 4 MB (about 3 s here; longer on a loaded machine or under ASan)
+  for (const until = Date.now() + 60000; walSize(data) <= 4 * 1048576 && Date.now() < until;) await sleep(200);
   const grown = walSize(data);
   reader.stdin.end('COMMIT;\n.quit\n');
   await readerExit;

@@ -2,6 +2,7 @@
 // temporary data directory, talk to it, stop it. IOCD selects the binary (the ASan build runs
 // the same tests). A seeded demo data directory is made once per run and copied for each server,
 // so seeding cost is paid once.
+import { after } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, cpSync, existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,16 @@ export function tsanReports(stderr) {
   return i < 0 ? '' : stderr.slice(i, i + 20000);
 }
 
+// Every iocd a test file started and that still runs 5 s after the file's tests and hooks are
+// done (a test that failed before stopping its server) is killed then: its open pipes would
+// otherwise keep the file's process alive until the runner's timeout, and the whole file would
+// fail as well. This hook runs before the file's own after hooks (it is registered first), so it
+// only arms an unref'd timer: a file whose servers all stopped exits at once.
+const running = new Set();
+after(() => {
+  setTimeout(() => { for (const proc of running) proc.kill('SIGKILL'); }, 5000).unref();
+});
+
 // Starts iocd; resolves when it prints "listening on URL". opts: {data, demo, args, env}
 // stop() and kill9() throw when iocd reported a data race, so a TSan run fails the test.
 export async function startServer(opts = {}) {
@@ -40,6 +51,8 @@ export async function startServer(opts = {}) {
   if (opts.demo) args.push('--demo');
   const env = { ...process.env, IOC_LOG_LEVEL: 'warn', ...DEMO_ENV, ...(opts.env || {}) };
   const proc = spawn(IOCD, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  proc.on('exit', () => running.delete(proc));
   let stdout = '', stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {
@@ -69,7 +82,12 @@ export async function startServer(opts = {}) {
       if (races) throw new Error(`iocd reported data races:\n${races}`);
       return r;
     },
-    cleanup() { rmSync(data, { recursive: true, force: true }); },
+    // Also ends an iocd a failed test left running: its open pipes would keep the test file's
+    // process alive until the runner's timeout, and the file would be reported as failing too.
+    cleanup() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      rmSync(data, { recursive: true, force: true });
+    },
   };
 }
 
