@@ -2,15 +2,14 @@
  * h_accounts.c — agencies, users and API keys.
  *
  * Rules beyond the route table: API keys belong to an agency; staff list, create and revoke only
- * their own agency's keys, admins any; operators and leaders do not manage keys. A key carries
- * only scopes its creator may grant (auth_scopes_grantable), stored in canonical order. A key
- * with write:agencies creates agencies only under its own agency (auth_agency_parent). Names are
- * checked by ioc_text_label, agencies by auth_agency_check (the same rules as iocctl). A new key
- * is shown once, in the answer that created it; only its hash is stored.
+ * their own agency's keys, admins any; operators and leaders do not manage keys. A new key is
+ * shown once, in the answer that created it; only its hash is stored.
  *
- * Changes of agencies and users (PATCH) only parse the body here: the rules, the write and the
- * audit row are one job of src/auth/accounts.c (auth_agency_change_job, auth_user_change_job),
- * shared with iocctl. A PATCH names only the fields it changes; "disabled" is one of them.
+ * Creations (POST) and changes (PATCH) of agencies, users and keys only parse the body here and
+ * render the answer: the rules, the write and the audit row are one job of src/auth (create.c:
+ * auth_agency_create_job, auth_user_create_job, auth_key_create_job; accounts.c:
+ * auth_agency_change_job, auth_user_change_job), shared with iocctl; a refusal names its field
+ * and says why. A PATCH names only the fields it changes; "disabled" is one of them.
  */
 #include "api/api_int.h"
 
@@ -119,32 +118,33 @@ static void h_agencies_get(struct api_ctx *c)
 
 struct agency_new {
     struct api_ctx *c;
-    const char *code, *name, *parent, *unit;
-    int rc;
+    struct auth_agency_new n;
 };
 
 static int agency_job(struct store_conn *w, void *arg)
 {
-    struct agency_new *n = arg;
-    n->rc = store_agency_add(w, n->code, n->name, n->parent, n->unit, NULL);
-    if (n->rc)
-        return n->rc;
-    struct store_audit a;
-    char target[96];
-    snprintf(target, sizeof target, "agency:%s", n->code);
-    api_audit_fill(n->c, &a, "agency.create", target, "ok");
-    return store_audit_add(w, &a);
+    struct agency_new *a = arg;
+    return auth_agency_create_job(w, &a->n);
 }
 
 static void agency_done(struct api_ctx *c, void *arg, int rc)
 {
-    struct agency_new *n = arg;
+    struct agency_new *an = arg;
+    const struct auth_agency_new *n = &an->n;
     if (rc == IOC_EEXIST) {
-        api_error(c, IOC_HTTP_E_CONFLICT, "An agency with code %s exists.", n->code);
+        api_error(c, IOC_HTTP_E_CONFLICT, "%s", n->why);
         return;
     }
-    if (rc == IOC_EINVAL) {
-        api_error_field(c, "parent_code", "No agency has code %s.", n->parent ? n->parent : "");
+    if (rc == IOC_EPERM && n->field) {
+        char target[96];
+        snprintf(target, sizeof target, "agency:%s", n->code);
+        api_audit_async(c, c->route->info.name, target, "denied",
+                        "parent outside the key's agency");
+        api_error(c, IOC_HTTP_E_FORBIDDEN, "%s", n->why);
+        return;
+    }
+    if (rc == IOC_EINVAL && n->field) {
+        api_error_field(c, n->field, "%s", n->why);
         return;
     }
     if (rc) {
@@ -165,45 +165,18 @@ static void agency_done(struct api_ctx *c, void *arg, int rc)
 
 static void h_agencies_create(struct api_ctx *c)
 {
-    struct agency_new *n = net_req_alloc(c->req, sizeof *n);
-    n->c = c;
-    char *name;
-    /* api_body_str gives a copy owned by the request: trimming it in place is fine */
+    struct agency_new *a = net_req_alloc(c->req, sizeof *a);
+    memset(a, 0, sizeof *a);
+    a->c = c;
+    struct auth_agency_new *n = &a->n;
     if (!(n->code = api_body_str(c, "code", 1, 64)) ||
-        !(name = (char *)api_body_str(c, "name", 1, 300)))
+        !(n->name = api_body_str(c, "name", 1, 300)) ||
+        opt_str(c, "parent_code", 64, &n->parent_code) ||
+        opt_str(c, "unit_code", 16, &n->unit_code))
         return;
-    n->name = name;
-    if (opt_str(c, "parent_code", 64, &n->parent) || opt_str(c, "unit_code", 16, &n->unit))
-        return;
-    if (!auth_code_ok(n->code)) {
-        api_error_field(c, "code", "A code has 1 to 64 letters, digits, '-', '_' or '.'.");
-        return;
-    }
-    const char *field = NULL;
-    int rc = auth_agency_check(c->t->db, name, n->unit, &field);
-    if (rc == IOC_EINVAL && strcmp(field, "name") == 0) {
-        api_error_field(c, "name",
-                        "The name must be 1 to 300 bytes of text without control characters.");
-        return;
-    }
-    if (rc == IOC_EINVAL) {
-        api_error_field(c, "unit_code", "No administrative unit %s is in force today.", n->unit);
-        return;
-    }
-    if (rc) {
-        api_error_rc(c, rc, "unit");
-        return;
-    }
-    if (auth_agency_parent(&c->who, &n->parent) != 0) {
-        char target[96];
-        snprintf(target, sizeof target, "agency:%s", n->code);
-        api_audit_async(c, c->route->info.name, target, "denied",
-                        "parent outside the key's agency");
-        api_error(c, IOC_HTTP_E_FORBIDDEN, "A key creates agencies only under its own agency, %s.",
-                  c->who.agency_code);
-        return;
-    }
-    api_write(c, agency_job, n, agency_done);
+    n->by = &c->who;
+    api_audit_fill(c, &n->who, "", "", "ok");
+    api_write(c, agency_job, a, agency_done);
 }
 
 struct agency_patch {
@@ -288,47 +261,37 @@ static void h_users_list(struct api_ctx *c)
 
 struct user_new {
     struct api_ctx *c;
-    const char *username, *display, *role, *agency, *password;
+    struct auth_user_new n;
     char *hash; /* made on the worker; freed with the request */
     int rc;
-    char why[200]; /* a refused agency_code */
 };
 
 static void user_hash(struct store_conn *db, void *arg)
 {
     (void)db;
-    struct user_new *n = arg;
-    n->rc = auth_password_hash(n->password, &n->hash);
+    struct user_new *u = arg;
+    u->rc = auth_password_hash(u->n.password, &u->hash);
 }
 
 static int user_job(struct store_conn *w, void *arg)
 {
-    struct user_new *n = arg;
-    int rc = n->rc;
-    if (rc == 0) /* the same rule as a change and as iocctl: staff need an enabled agency */
-        rc = auth_user_agency_check(w, auth_role_parse(n->role), n->agency, 1, n->why,
-                                    sizeof n->why);
-    if (rc == 0)
-        rc = store_user_add(w, n->username, n->display, n->role, n->agency, n->hash, NULL);
-    n->rc = rc;
-    if (rc)
-        return rc;
-    struct store_audit a;
-    char target[96];
-    snprintf(target, sizeof target, "user:%s", n->username);
-    api_audit_fill(n->c, &a, "user.create", target, "ok");
-    return store_audit_add(w, &a);
+    struct user_new *u = arg;
+    if (u->rc)
+        return u->rc;
+    u->n.password_hash = u->hash;
+    return auth_user_create_job(w, &u->n);
 }
 
 static void user_done(struct api_ctx *c, void *arg, int rc)
 {
-    struct user_new *n = arg;
+    struct user_new *un = arg;
+    const struct auth_user_new *n = &un->n;
     if (rc == IOC_EEXIST) {
-        api_error(c, IOC_HTTP_E_CONFLICT, "The username %s is taken.", n->username);
+        api_error(c, IOC_HTTP_E_CONFLICT, "%s", n->why);
         return;
     }
-    if (rc == IOC_EINVAL) {
-        api_error_field(c, "agency_code", "%s", n->why);
+    if (rc == IOC_EINVAL && n->field) {
+        api_error_field(c, n->field, "%s", n->why);
         return;
     }
     if (rc) {
@@ -346,51 +309,36 @@ static void user_done(struct api_ctx *c, void *arg, int rc)
 
 static void user_commit(struct api_ctx *c, void *arg)
 {
-    struct user_new *n = arg;
-    if (n->hash)
-        net_req_on_free(c->req, free, n->hash);
-    api_write(c, user_job, n, user_done);
+    struct user_new *u = arg;
+    if (u->hash)
+        net_req_on_free(c->req, free, u->hash);
+    api_audit_fill(c, &u->n.who, "", "", "ok");
+    api_write(c, user_job, u, user_done);
 }
 
 static void h_users_create(struct api_ctx *c)
 {
-    struct user_new *n = net_req_alloc(c->req, sizeof *n);
-    n->c = c;
+    struct user_new *u = net_req_alloc(c->req, sizeof *u);
+    memset(u, 0, sizeof *u);
+    u->c = c;
+    struct auth_user_new *n = &u->n;
     if (!(n->username = api_body_str(c, "username", 1, 64)) ||
         !(n->role = api_body_str(c, "role", 1, 32)) ||
-        !(n->password = api_body_str(c, "password", 1, 1024)))
+        !(n->password = api_body_str(c, "password", 1, 1024)) ||
+        opt_str(c, "display_name", 200, &n->display_name) ||
+        opt_str(c, "agency_code", 64, &n->agency_code))
         return;
-    if (opt_str(c, "display_name", 200, &n->display))
-        return;
-    /* a copy owned by the request: trimming it in place is fine */
-    if (n->display && ioc_text_label((char *)n->display, 200) != 0) {
-        api_error_field(c, "display_name",
-                        "A display name is 1 to 200 bytes of text without control characters.");
-        return;
-    }
-    if (opt_str(c, "agency_code", 64, &n->agency))
-        return;
-    if (!auth_code_ok(n->username)) {
-        api_error_field(c, "username", "A username has 1 to 64 letters, digits, '-', '_', '.'.");
+    /* the rules that need no store, before the slow hash; the job checks them all again */
+    int rc = auth_user_new_check(NULL, n);
+    if (rc == IOC_EINVAL) {
+        api_error_field(c, n->field, "%s", n->why);
         return;
     }
-    int role = auth_role_parse(n->role);
-    if (role <= AUTH_ROLE_NONE) {
-        api_error_field(c, "role", "role must be admin, leader, operator or staff.");
+    if (rc) {
+        api_error_rc(c, rc, "user");
         return;
     }
-    n->role = auth_role_name(role);
-    if (auth_user_agency_check(NULL, role, n->agency, 0, n->why, sizeof n->why) != 0) {
-        api_error_field(c, "agency_code", "%s", n->why);
-        return;
-    }
-    if (auth_password_policy(n->password) != 0) {
-        api_error_field(c, "password", "A password needs 8 to 1024 bytes.");
-        return;
-    }
-    if (!n->display)
-        n->display = n->username;
-    api_offload(c, user_hash, n, user_commit);
+    api_offload(c, user_hash, u, user_commit);
 }
 
 struct user_patch {
@@ -526,33 +474,21 @@ static void h_keys_list(struct api_ctx *c)
 
 struct key_new {
     struct api_ctx *c;
-    const char *agency, *scopes, *name, *creator;
-    char key[64], prefix[16], hash[65];
-    int64_t id;
+    struct auth_key_new n;
 };
 
 static int key_job(struct store_conn *w, void *arg)
 {
-    struct key_new *n = arg;
-    auth_apikey_new(n->key, n->prefix);
-    auth_token_hash(n->key, n->hash);
-    int rc = store_apikey_add(w, n->prefix, n->hash, n->agency, n->scopes, n->name, n->creator,
-                              ioc_now_ms(), &n->id);
-    if (rc)
-        return rc;
-    struct store_audit a;
-    char target[96];
-    snprintf(target, sizeof target, "key:%s", n->prefix);
-    api_audit_fill(n->c, &a, "key.create", target, "ok");
-    a.detail = (char *)n->scopes;
-    return store_audit_add(w, &a);
+    struct key_new *k = arg;
+    return auth_key_create_job(w, &k->n);
 }
 
 static void key_done(struct api_ctx *c, void *arg, int rc)
 {
-    struct key_new *n = arg;
-    if (rc == IOC_EINVAL) {
-        api_error_field(c, "agency_code", "No agency has code %s.", n->agency);
+    struct key_new *kn = arg;
+    const struct auth_key_new *n = &kn->n;
+    if (rc == IOC_EINVAL && n->field) {
+        api_error_field(c, n->field, "%s", n->why);
         return;
     }
     if (rc) {
@@ -570,8 +506,8 @@ static void key_done(struct api_ctx *c, void *arg, int rc)
     api_json(c, 201, j);
 }
 
-/* The scopes of a new key, as an array of scope strings (or one comma-separated string), in
- * canonical form (auth_scopes_normalize). NULL after answering 422 naming scopes. */
+/* The scopes of a new key, an array of scope strings or one comma-separated string, as one
+ * comma-separated string (auth_key_create_job judges it). NULL after answering 422. */
 static const char *key_scopes(struct api_ctx *c)
 {
     json_t *sc = json_object_get(c->body, "scopes");
@@ -597,43 +533,43 @@ static const char *key_scopes(struct api_ctx *c)
             ioc_buf_puts(&b, json_string_value(v));
         }
     }
-    char bad[64] = "", canon[512];
-    if (ok && (!b.data || auth_scopes_normalize(b.data, canon, sizeof canon, bad, sizeof bad)))
-        ok = 0;
+    const char *list = ok ? net_req_strdup(c->req, b.data ? b.data : "", b.len) : NULL;
     ioc_buf_free(&b);
-    if (!ok) {
-        api_error_field(c, "scopes", "scopes must be a non-empty list of known scopes%s%s.",
-                        *bad ? "; unknown: " : "", bad);
-        return NULL;
-    }
-    return net_req_strdup(c->req, canon, strlen(canon));
+    if (!ok)
+        api_error_field(c, "scopes", "scopes must be a non-empty list of known scopes.");
+    return list;
 }
 
 static void h_keys_create(struct api_ctx *c)
 {
-    struct key_new *n = net_req_alloc(c->req, sizeof *n);
-    n->c = c;
-    if (!(n->agency = api_body_str(c, "agency_code", 1, 64)) || !(n->scopes = key_scopes(c)) ||
+    struct key_new *k = net_req_alloc(c->req, sizeof *k);
+    memset(k, 0, sizeof *k);
+    k->c = c;
+    struct auth_key_new *n = &k->n;
+    if (!(n->agency_code = api_body_str(c, "agency_code", 1, 64)) || !(n->scopes = key_scopes(c)) ||
         opt_str(c, "name", 200, &n->name))
         return;
-    if (!n->name)
-        n->name = "";
-    /* a copy owned by the request: trimming it in place is fine */
-    if (*n->name && ioc_text_label((char *)n->name, 200) != 0) {
-        api_error_field(c, "name", "A key's name is text without control characters.");
+    n->creator = c->who.role;
+    /* the rules that need no store, early: a refused scope is answered after the question of
+     * who may manage this agency's keys, as it always was */
+    int rc = auth_key_new_check(NULL, n);
+    if (rc == IOC_EINVAL) {
+        api_error_field(c, n->field, "%s", n->why);
         return;
     }
-    if (keys_allowed(c, n->agency))
+    if (keys_allowed(c, n->agency_code))
         return;
-    char bad[64];
-    if (auth_scopes_grantable(c->who.role, n->scopes, bad, sizeof bad) != 0) {
-        api_audit_async(c, c->route->info.name, n->agency, "denied", bad);
-        api_error(c, IOC_HTTP_E_SCOPE_NOT_ALLOWED,
-                  "A key cannot carry %s: it would allow more than your role does.", bad);
+    if (rc && rc != IOC_EPERM) {
+        api_error_rc(c, rc, "key");
         return;
     }
-    n->creator = c->who.role == AUTH_ROLE_ADMIN ? "admin" : "staff";
-    api_write(c, key_job, n, key_done);
+    if (rc == IOC_EPERM) {
+        api_audit_async(c, c->route->info.name, n->agency_code, "denied", n->bad);
+        api_error(c, IOC_HTTP_E_SCOPE_NOT_ALLOWED, "%s", n->why);
+        return;
+    }
+    api_audit_fill(c, &n->who, "", "", "ok");
+    api_write(c, key_job, k, key_done);
 }
 
 struct key_revoke {

@@ -142,6 +142,92 @@ struct auth_user_change {
 };
 int auth_user_change_job(struct store_conn *w, void *change /* struct auth_user_change * */);
 
+/* ---- creation of agencies, users and API keys (create.c) --------------------------------- */
+
+/*
+ * Each creation is one store job (auth_*_create_job) that checks every rule against what is
+ * stored now, writes the row and its audit row (from who: actor, actor_role, agency_id, ip,
+ * request_id), so either both are stored or neither. A refusal names the field and says why:
+ * IOC_EINVAL (or IOC_EPERM, IOC_EEXIST as said) with field and why set; other codes are store
+ * failures. The check functions run the same rules early (c NULL: only those that need no
+ * store), so a caller can refuse before it queues a job or hashes a password.
+ */
+
+/*
+ * A new agency: code passes auth_code_ok; name is trimmed and passes ioc_text_label (300
+ * bytes); unit_code, when given, names a unit in force today; the parent is allowed to the maker
+ * (auth_agency_parent: a key only under its own agency, which a missing parent becomes; IOC_EPERM
+ * with field "parent_code") and exists. A taken code: IOC_EEXIST (field "code").
+ * Audit action "agency.create", target "agency:CODE".
+ */
+struct auth_agency_new {
+    /* in */
+    const char *code;
+    const char *name;
+    const char *parent_code;         /* NULL or "": a root agency (a key: its own agency) */
+    const char *unit_code;           /* NULL or "": bound to no unit */
+    const struct auth_principal *by; /* the maker; NULL: iocctl, acting as an admin */
+    struct store_audit who;
+    /* out */
+    const char *field; /* the refused field */
+    char why[200];     /* a sentence saying why */
+};
+int auth_agency_new_check(struct store_conn *c, struct auth_agency_new *n);
+int auth_agency_create_job(struct store_conn *w, void *agency /* struct auth_agency_new * */);
+
+/*
+ * A new user: display_name (the username when NULL) is trimmed and passes ioc_text_label (200
+ * bytes); username passes auth_code_ok; role is one auth_role_parse accepts (stored by its
+ * canonical name); the agency passes auth_user_agency_check (staff need one; with a store it
+ * must exist and be enabled); password, when not NULL, passes auth_password_policy. The job
+ * needs password_hash (auth_password_hash of the password: slow, so made before the job, off
+ * the writer). A taken username: IOC_EEXIST (field "username"). Audit action "user.create",
+ * target "user:NAME", detail the role; never the password or its hash.
+ */
+struct auth_user_new {
+    /* in */
+    const char *username;
+    const char *display_name; /* NULL: the username */
+    const char *role;
+    const char *agency_code;   /* NULL or "": none */
+    const char *password;      /* checked when not NULL */
+    const char *password_hash; /* required by the job */
+    struct store_audit who;
+    /* out */
+    const char *field;
+    char why[200];
+    int role_id; /* AUTH_ROLE_* once role passed */
+};
+int auth_user_new_check(struct store_conn *c, struct auth_user_new *n);
+int auth_user_create_job(struct store_conn *w, void *user /* struct auth_user_new * */);
+
+/*
+ * A new API key: scopes is a comma-separated list of known scopes (IOC_EINVAL, field "scopes",
+ * the first unknown one in bad), stored in canonical form (auth_scopes_normalize); name, when
+ * not NULL or "", passes ioc_text_label (200 bytes); creator (the maker's role) is admin or staff
+ * and may grant every scope (auth_scopes_grantable: IOC_EPERM, field "scopes", the first scope
+ * it may not grant in bad); the agency exists. The job mints the key and stores only its hash.
+ * Audit action "key.create", target "key:PREFIX", detail the canonical scopes.
+ */
+struct auth_key_new {
+    /* in */
+    const char *agency_code;
+    const char *scopes;
+    const char *name; /* NULL or "": none */
+    int creator;      /* AUTH_ROLE_ADMIN or AUTH_ROLE_STAFF */
+    struct store_audit who;
+    /* out */
+    const char *field;
+    char why[200];
+    char bad[64];    /* with field "scopes": the refused scope ("" for an empty one) */
+    char canon[512]; /* the scopes in canonical form */
+    char key[64];    /* the new key, to show once; clear it after */
+    char prefix[16];
+    int64_t id;
+};
+int auth_key_new_check(struct store_conn *c, struct auth_key_new *n);
+int auth_key_create_job(struct store_conn *w, void *key /* struct auth_key_new * */);
+
 /* ---- passwords and tokens --------------------------------------------------------------- */
 
 /* At least 8 bytes, at most 1024, valid UTF-8. IOC_EINVAL otherwise. */

@@ -6,8 +6,10 @@
  * where ps would show it), hashed with argon2id, and never printed or audited; a new API key is
  * printed once, alone on the last line, and only its SHA-256 is stored.
  *
- * The rules of a change (agency set/disable/enable, user set/disable/enable) are those of the
- * API: the same store jobs of src/auth/accounts.c, with iocctl as the actor.
+ * The rules of a creation (agency add, user add, key create) and of a change (agency
+ * set/disable/enable, user set/disable/enable) are those of the API: the same store jobs of
+ * src/auth (create.c, accounts.c), with iocctl as the actor, acting as an admin. This file
+ * parses the command line and prints the answer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,25 +50,6 @@ static int change_refused(int rc, const char *what, const char *name, const char
 }
 
 /* ---- agencies --------------------------------------------------------------------------- */
-
-struct agency_job {
-    const char *code, *parent, *unit;
-    char *name;
-    const char *field; /* set when auth_agency_check refuses */
-};
-
-static int agency_add_job(struct store_conn *w, void *arg)
-{
-    struct agency_job *j = arg;
-    /* the same rules as the API: a clean name, a unit in force today */
-    int rc = auth_agency_check(w, j->name, j->unit, &j->field);
-    if (rc)
-        return rc;
-    rc = store_agency_add(w, j->code, j->name, j->parent, j->unit, NULL);
-    char target[96];
-    snprintf(target, sizeof target, "agency:%s", j->code);
-    return rc ? rc : cli_audit(w, "agency.create", target, "");
-}
 
 static int agency_list(struct cli *c)
 {
@@ -120,6 +103,49 @@ static int agency_change(struct cli *c, int disabled)
     return 0;
 }
 
+/* agency add CODE NAME [--parent CODE] [--unit UNITCODE] */
+static int agency_add(struct cli *c)
+{
+    struct auth_agency_new n = {.who = cli_who()};
+    int missing = 0;
+    n.parent_code = cli_opt(c, "--parent", &missing);
+    n.unit_code = cli_opt(c, "--unit", &missing);
+    if (missing || cli_stray_option(c) || c->argc != 3)
+        return cli_usage(c, "agency add takes CODE NAME and the options shown");
+    n.code = c->argv[1];
+    char *name = cli_text(c->argv[2], AGENCY_NAME_MAX); /* the API's limit for agencies */
+    n.name = name ? name : ""; /* refused as a name unless the code is refused first */
+    int rc = auth_agency_new_check(NULL, &n);
+    if (rc == IOC_EINVAL && n.field && strcmp(n.field, "code") == 0) {
+        free(name);
+        return cli_usage(c, "a code has 1 to 64 letters, digits, '-', '_' or '.'");
+    }
+    if (rc == IOC_EINVAL) {
+        free(name);
+        return cli_usage(c, "the name must be UTF-8 text of 1 to 300 bytes without control "
+                            "characters");
+    }
+    if (rc || cli_open(c, 1)) {
+        free(name);
+        return rc ? cli_report(rc, "agency add") : 1;
+    }
+    rc = store_tx(c->db, auth_agency_create_job, &n);
+    free(name);
+    if (rc == IOC_EEXIST)
+        fprintf(stderr, "iocctl: an agency with code %s exists\n", n.code);
+    else if (rc == IOC_EINVAL && n.field && strcmp(n.field, "unit_code") == 0)
+        fprintf(stderr, "iocctl: no administrative unit %s is in force today\n", n.unit_code);
+    else if (rc == IOC_EINVAL && n.field && strcmp(n.field, "parent_code") == 0)
+        fprintf(stderr, "iocctl: no parent agency %s\n", n.parent_code ? n.parent_code : "");
+    else if (rc == IOC_EINVAL && n.field)
+        fprintf(stderr, "iocctl: %s: %s\n", n.field, n.why);
+    else if (rc)
+        return cli_report(rc, "agency add");
+    else
+        printf("agency %s added\n", n.code);
+    return rc ? 1 : 0;
+}
+
 static int cmd_agency(struct cli *c)
 {
     const char *sub = c->argc >= 1 ? c->argv[0] : "";
@@ -131,66 +157,14 @@ static int cmd_agency(struct cli *c)
         return agency_change(c, strcmp(sub, "disable") == 0);
     if (strcmp(sub, "add") != 0)
         return cli_usage(c, "agency needs add, set, disable, enable or list");
-    struct agency_job j = {0};
-    int missing = 0;
-    j.parent = cli_opt(c, "--parent", &missing);
-    j.unit = cli_opt(c, "--unit", &missing);
-    if (missing || cli_stray_option(c) || c->argc != 3)
-        return cli_usage(c, "agency add takes CODE NAME and the options shown");
-    j.code = c->argv[1];
-    if (!auth_code_ok(j.code))
-        return cli_usage(c, "a code has 1 to 64 letters, digits, '-', '_' or '.'");
-    char *name = cli_text(c->argv[2], AGENCY_NAME_MAX); /* the API's limit for agencies */
-    if (!name || ioc_text_label(name, AGENCY_NAME_MAX) != 0) {
-        free(name);
-        return cli_usage(c, "the name must be UTF-8 text of 1 to 300 bytes without control "
-                            "characters");
-    }
-    j.name = name;
-    if (cli_open(c, 1)) {
-        free(name);
-        return 1;
-    }
-    int rc = store_tx(c->db, agency_add_job, &j);
-    free(name);
-    if (rc == IOC_EEXIST)
-        fprintf(stderr, "iocctl: an agency with code %s exists\n", j.code);
-    else if (rc == IOC_EINVAL && j.field && strcmp(j.field, "unit_code") == 0)
-        fprintf(stderr, "iocctl: no administrative unit %s is in force today\n", j.unit);
-    else if (rc == IOC_EINVAL && j.field)
-        fprintf(stderr, "iocctl: the name is not allowed\n");
-    else if (rc == IOC_EINVAL)
-        fprintf(stderr, "iocctl: no parent agency %s\n", j.parent ? j.parent : "");
-    else if (rc)
-        return cli_report(rc, "agency add");
-    else
-        printf("agency %s added\n", j.code);
-    return rc ? 1 : 0;
+    return agency_add(c);
 }
 
 /* ---- users ------------------------------------------------------------------------------ */
 
 struct user_job {
-    const char *name, *display, *role, *agency, *password;
-    char why[200]; /* a refused agency */
+    const char *name, *password;
 };
-
-static int user_add_job(struct store_conn *w, void *arg)
-{
-    struct user_job *j = arg;
-    char *hash = NULL;
-    /* the rule of the API: staff need an agency, which must exist and be enabled */
-    int rc =
-        auth_user_agency_check(w, auth_role_parse(j->role), j->agency, 1, j->why, sizeof j->why);
-    if (rc == 0)
-        rc = auth_password_hash(j->password, &hash);
-    if (rc == 0)
-        rc = store_user_add(w, j->name, j->display, j->role, j->agency, hash, NULL);
-    free(hash);
-    char target[96];
-    snprintf(target, sizeof target, "user:%s", j->name);
-    return rc ? rc : cli_audit(w, "user.create", target, j->role);
-}
 
 static int user_passwd_job(struct store_conn *w, void *arg)
 {
@@ -303,8 +277,8 @@ static int user_unlock(struct cli *c)
     return rc ? 1 : 0;
 }
 
-/* user add and user passwd, after their options were taken. */
-static int user_write(struct cli *c, struct user_job *j, int add)
+/* user passwd, after its options were taken. */
+static int user_passwd(struct cli *c, struct user_job *j)
 {
     char buf[1100];
     j->password = read_password(buf, sizeof buf);
@@ -319,21 +293,95 @@ static int user_write(struct cli *c, struct user_job *j, int add)
         sodium_memzero(buf, sizeof buf);
         return 1;
     }
-    rc = store_tx(c->db, add ? user_add_job : user_passwd_job, j);
+    rc = store_tx(c->db, user_passwd_job, j);
     sodium_memzero(buf, sizeof buf);
-    if (rc == IOC_EEXIST)
-        fprintf(stderr, "iocctl: user %s exists\n", j->name);
-    else if (rc == IOC_EINVAL && add)
-        fprintf(stderr, "iocctl: %s\n", *j->why ? j->why : "no such agency");
-    else if (rc == IOC_ENOTFOUND)
+    if (rc == IOC_ENOTFOUND)
         fprintf(stderr, "iocctl: no user %s\n", j->name);
     else if (rc)
         return cli_report(rc, "user");
-    else if (add)
-        printf("user %s added (%s)\n", j->name, j->role);
     else
         printf("password of %s changed; its sessions ended\n", j->name);
     return rc ? 1 : 0;
+}
+
+/* What iocctl says when user add is refused before reading the password (exit 2). */
+static int user_add_usage(struct cli *c, const char *field)
+{
+    static const struct {
+        const char *field, *usage;
+    } usage[] = {
+        {"username", "a username has 1 to 64 letters, digits, '-', '_' or '.'"},
+        {"role", "--role must be admin, leader, operator or staff"},
+        {"agency_code", "staff belong to an agency: give --agency CODE"},
+        {"display_name",
+         "--display must be UTF-8 text of 1 to 200 bytes without control characters"},
+    };
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++)
+        if (field && strcmp(field, usage[i].field) == 0)
+            return cli_usage(c, usage[i].usage);
+    return cli_usage(c, "user add takes NAME and the options shown");
+}
+
+/* Reads the password of n from stdin, hashes it and writes the user; buf is cleared after. */
+static int user_add_write(struct cli *c, struct auth_user_new *n)
+{
+    char buf[1100], *hash = NULL;
+    n->password = read_password(buf, sizeof buf);
+    int rc = n->password ? auth_user_new_check(NULL, n) : IOC_EINVAL;
+    if (rc == IOC_EINVAL) {
+        fprintf(stderr, "iocctl: a password needs one line of 8 to 1024 bytes of UTF-8 on "
+                        "stdin\n");
+        sodium_memzero(buf, sizeof buf);
+        return 1;
+    }
+    if (rc == 0 && cli_open(c, 1)) {
+        sodium_memzero(buf, sizeof buf);
+        return 1;
+    }
+    if (rc == 0)
+        rc = auth_password_hash(n->password, &hash);
+    if (rc == 0) {
+        n->password_hash = hash;
+        rc = store_tx(c->db, auth_user_create_job, n);
+    }
+    sodium_memzero(buf, sizeof buf);
+    free(hash);
+    if (rc == IOC_EEXIST)
+        fprintf(stderr, "iocctl: user %s exists\n", n->username);
+    else if ((rc == IOC_EINVAL || rc == IOC_EPERM) && n->field)
+        fprintf(stderr, "iocctl: %s\n", n->why);
+    else if (rc)
+        return cli_report(rc, "user");
+    else
+        printf("user %s added (%s)\n", n->username, auth_role_name(n->role_id));
+    return rc ? 1 : 0;
+}
+
+/* user add NAME --role ROLE [--agency CODE] [--display TEXT] --password-stdin */
+static int user_add(struct cli *c)
+{
+    struct auth_user_new n = {.who = cli_who()};
+    int missing = 0;
+    n.role = cli_opt(c, "--role", &missing);
+    n.agency_code = cli_opt(c, "--agency", &missing);
+    const char *display = cli_opt(c, "--display", &missing);
+    int from_stdin = cli_flag(c, "--password-stdin");
+    if (missing || cli_stray_option(c) || c->argc != 2)
+        return cli_usage(c, "user add takes NAME and the options shown");
+    if (!from_stdin)
+        return cli_usage(c, "the password is read from stdin: give --password-stdin");
+    n.username = c->argv[1];
+    char *text = display ? cli_text(display, NAME_MAX_BYTES) : NULL;
+    n.display_name = display ? (text ? text : "") : NULL; /* "" is refused as a display name */
+    int rc = auth_user_new_check(NULL, &n);
+    if (rc == IOC_EINVAL)
+        rc = user_add_usage(c, n.field);
+    else if (rc)
+        rc = cli_report(rc, "user add");
+    else
+        rc = user_add_write(c, &n);
+    free(text);
+    return rc;
 }
 
 static int cmd_user(struct cli *c)
@@ -347,67 +395,26 @@ static int cmd_user(struct cli *c)
         return user_change(c, strcmp(sub, "disable") == 0);
     if (strcmp(sub, "unlock") == 0)
         return user_unlock(c);
-    int add = strcmp(sub, "add") == 0;
-    if (!add && strcmp(sub, "passwd") != 0)
+    if (strcmp(sub, "add") == 0)
+        return user_add(c);
+    if (strcmp(sub, "passwd") != 0)
         return cli_usage(c, "user needs add, set, passwd, list, disable, enable or unlock");
     struct user_job j = {0};
-    int missing = 0;
-    if (add) {
-        j.role = cli_opt(c, "--role", &missing);
-        j.agency = cli_opt(c, "--agency", &missing);
-        j.display = cli_opt(c, "--display", &missing);
-    }
     int from_stdin = cli_flag(c, "--password-stdin");
-    if (missing || cli_stray_option(c) || c->argc != 2)
-        return cli_usage(c, add ? "user add takes NAME and the options shown"
-                                : "user passwd takes NAME and --password-stdin");
+    if (cli_stray_option(c) || c->argc != 2)
+        return cli_usage(c, "user passwd takes NAME and --password-stdin");
     if (!from_stdin)
         return cli_usage(c, "the password is read from stdin: give --password-stdin");
     j.name = c->argv[1];
-    if (add && !auth_code_ok(j.name))
-        return cli_usage(c, "a username has 1 to 64 letters, digits, '-', '_' or '.'");
-    char *display = NULL;
-    if (add) {
-        int role = auth_role_parse(j.role);
-        if (role <= AUTH_ROLE_NONE)
-            return cli_usage(c, "--role must be admin, leader, operator or staff");
-        if (auth_user_agency_check(NULL, role, j.agency, 0, j.why, sizeof j.why) != 0)
-            return cli_usage(c, "staff belong to an agency: give --agency CODE");
-        j.role = auth_role_name(role);
-        if (j.display && (!(display = cli_text(j.display, NAME_MAX_BYTES)) ||
-                          ioc_text_label(display, NAME_MAX_BYTES) != 0)) {
-            free(display);
-            return cli_usage(c, "--display must be UTF-8 text of 1 to 200 bytes without "
-                                "control characters");
-        }
-        j.display = display ? display : j.name;
-    }
-    int rc = user_write(c, &j, add);
-    free(display);
-    return rc;
+    return user_passwd(c, &j);
 }
 
 /* ---- keys ------------------------------------------------------------------------------- */
 
 struct key_job {
-    const char *agency, *scopes, *name;
-    char key[64], prefix[16];
+    char prefix[16];
     int64_t id;
 };
-
-static int key_create_job(struct store_conn *w, void *arg)
-{
-    struct key_job *j = arg;
-    char hash[65];
-    auth_apikey_new(j->key, j->prefix);
-    auth_token_hash(j->key, hash);
-    /* iocctl acts as the administrator */
-    int rc = store_apikey_add(w, j->prefix, hash, j->agency, j->scopes, j->name, "admin",
-                              ioc_now_ms(), &j->id);
-    char target[64];
-    snprintf(target, sizeof target, "key:%s", j->prefix);
-    return rc ? rc : cli_audit(w, "key.create", target, j->scopes);
-}
 
 static int key_revoke_job(struct store_conn *w, void *arg)
 {
@@ -464,53 +471,58 @@ static int key_revoke(struct cli *c)
     return rc ? 1 : 0;
 }
 
-static int key_create(struct cli *c)
+/* Says why key create was refused before it opened the database; returns the exit code. */
+static int key_refused(struct cli *c, const struct auth_key_new *n, int rc)
 {
-    struct key_job j = {0};
-    int missing = 0;
-    j.agency = cli_opt(c, "--agency", &missing);
-    j.scopes = cli_opt(c, "--scope", &missing);
-    j.name = cli_opt(c, "--name", &missing);
-    if (missing || cli_stray_option(c) || !j.agency || !j.scopes || c->argc != 1)
-        return cli_usage(c, "key create needs --agency CODE and --scope SCOPE[,SCOPE...]");
-    char bad[64] = "", scopes[512];
-    if (auth_scopes_normalize(j.scopes, scopes, sizeof scopes, bad, sizeof bad) != 0) {
-        fprintf(stderr, "iocctl: unknown scope %s; known scopes:", *bad ? bad : "(empty)");
+    if (rc == IOC_EINVAL && n->field && strcmp(n->field, "scopes") == 0) {
+        fprintf(stderr, "iocctl: unknown scope %s; known scopes:", *n->bad ? n->bad : "(empty)");
         for (size_t i = 0; i < auth_scopes_count; i++)
             fprintf(stderr, " %s", auth_scopes[i]);
         fprintf(stderr, "\n");
         return 1;
     }
-    if (auth_scopes_grantable(AUTH_ROLE_ADMIN, scopes, bad, sizeof bad) != 0) {
-        fprintf(stderr, "iocctl: scope %s cannot be granted\n", bad);
+    if (rc == IOC_EPERM) {
+        fprintf(stderr, "iocctl: scope %s cannot be granted\n", n->bad);
         return 1;
     }
-    j.scopes = scopes;
-    char *name = NULL;
-    if (j.name && (!(name = cli_text(j.name, NAME_MAX_BYTES)) ||
-                   (*name && ioc_text_label(name, NAME_MAX_BYTES) != 0))) {
-        free(name);
+    if (rc == IOC_EINVAL)
         return cli_usage(c, "--name must be UTF-8 text of at most 200 bytes without control "
                             "characters");
+    return cli_report(rc, "key create");
+}
+
+static int key_create(struct cli *c)
+{
+    /* iocctl acts as the administrator */
+    struct auth_key_new n = {.creator = AUTH_ROLE_ADMIN, .who = cli_who()};
+    int missing = 0;
+    n.agency_code = cli_opt(c, "--agency", &missing);
+    n.scopes = cli_opt(c, "--scope", &missing);
+    const char *name = cli_opt(c, "--name", &missing);
+    if (missing || cli_stray_option(c) || !n.agency_code || !n.scopes || c->argc != 1)
+        return cli_usage(c, "key create needs --agency CODE and --scope SCOPE[,SCOPE...]");
+    char *text = name ? cli_text(name, NAME_MAX_BYTES) : NULL;
+    n.name = text;
+    int rc = auth_key_new_check(NULL, &n);
+    if (rc == 0 && name && !text)
+        rc = IOC_EINVAL; /* not UTF-8, or too long: refused as a name */
+    if (rc || cli_open(c, 1)) {
+        free(text);
+        return rc ? key_refused(c, &n, rc) : 1;
     }
-    j.name = name ? name : "";
-    if (cli_open(c, 1)) {
-        free(name);
-        return 1;
-    }
-    int rc = store_tx(c->db, key_create_job, &j);
-    free(name);
+    rc = store_tx(c->db, auth_key_create_job, &n);
+    free(text);
     if (rc == IOC_EINVAL) {
-        fprintf(stderr, "iocctl: no agency %s\n", j.agency);
+        fprintf(stderr, "iocctl: no agency %s\n", n.agency_code);
         rc = 1;
     } else if (rc == 0) {
         printf("key %lld created for %s (prefix %s, scopes %s); it is shown only now:\n",
-               (long long)j.id, j.agency, j.prefix, j.scopes);
-        printf("%s\n", j.key);
+               (long long)n.id, n.agency_code, n.prefix, n.canon);
+        printf("%s\n", n.key);
     } else {
         rc = cli_report(rc, "key create");
     }
-    sodium_memzero(j.key, sizeof j.key);
+    sodium_memzero(n.key, sizeof n.key);
     return rc;
 }
 

@@ -19,8 +19,10 @@ struct dbchunk {
 struct dbseries {
     struct dbchunk *chunks;
     size_t nchunks, cap;
-    uint64_t sealed_lsn; /* logged points up to this LSN are in chunks */
-    uint64_t head_lsn;   /* the LSN of the oldest point in the head, 0 when it holds none */
+    uint64_t sealed_lsn;   /* logged points up to this LSN are in chunks */
+    uint64_t head_lsn;     /* the LSN of the first record of the points in the head, 0: none */
+    uint64_t head_max_lsn; /* the LSN of the last record that added a point to the head */
+    int64_t head_since;    /* ioc_mono_ns() when the head got its first point (for seal_age) */
 };
 
 /* An open partition file (one per day that has chunks). */
@@ -54,6 +56,9 @@ struct tsdb_db {
 #define DB_REC_POINTS 'P' /* u32 n, then n × (u32 id, i64 t, u64 value bits) */
 #define DB_POINT_BYTES 20
 
+/* A value's 8 bytes of bits by type, and back (strings are not stored yet). */
+uint64_t db_value_bits(enum tsdb_type type, const union tsdb_value *v);
+void db_value_of(enum tsdb_type type, uint64_t u, union tsdb_value *v);
 /* The state slot of series id, growing the table (write lock held or during open). */
 int db_series_slot(struct tsdb_db *db, uint32_t id, struct dbseries **out);
 /* The partition of day, opened or created (ingest thread / open). */

@@ -170,6 +170,15 @@ int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_
     return 0;
 }
 
+int tsdb_head_peek(const struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v)
+{
+    if (id >= h->ns || n > h->s[id].n)
+        return IOC_EINVAL;
+    memcpy(t, h->s[id].t, n * sizeof *t);
+    memcpy(v, h->s[id].v, n * sizeof *v);
+    return 0;
+}
+
 int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v)
 {
     if (id >= h->ns || n > h->s[id].n)

@@ -159,6 +159,8 @@ int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_
 typedef int (*tsdb_point_fn)(void *ctx, int64_t t, uint64_t v);
 int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_t to,
                     tsdb_point_fn fn, void *ctx);
+/* Copies the n oldest points of id into t[] and v[] (room for n); IOC_EINVAL if it has fewer. */
+int tsdb_head_peek(const struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v);
 /* Moves the n oldest points of id into t[] and v[] (room for n); IOC_EINVAL if it has fewer. */
 int tsdb_head_cut(struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v);
 
@@ -326,5 +328,112 @@ double tsdb_value_double(enum tsdb_type type, uint64_t v);
  */
 int tsdb_chunk_bucket(const void *p, size_t len, int64_t from, int64_t to, struct tsdb_bucket *b);
 int tsdb_chunk_window(const void *p, size_t len, struct tsdb_window *w);
+
+/* ---- write-ahead log ---- */
+
+/*
+ * The WAL keeps every acknowledged batch until the engine's chunks holding it are on disk.
+ * Files: DATA_DIR/wal/<first LSN as 16 hex digits>.log (mode 0600, the directory 0700), each a
+ * run of records [u32 length][u32 crc32 of length+payload][payload], little-endian; a record
+ * never spans two segments. An LSN (log sequence number) numbers records 1, 2, 3, … without gaps.
+ *
+ * Threads: one thread calls every function on a struct tsdb_wal (the engine's ingest thread,
+ * which does the group commit: it appends the records of every waiting batch, calls
+ * tsdb_wal_sync once, then acknowledges them all). Any other thread may call
+ * tsdb_wal_stats_get at the same time.
+ *
+ * Durability (docs/architecture.md, "tsdb: write-ahead log"): when tsdb_wal_sync returns 0,
+ * every record appended before it survives kill -9; with TSDB_SYNC_ALWAYS or TSDB_SYNC_BATCH
+ * it also survives a power cut (fdatasync). A failed write or fdatasync is sticky: every later
+ * append and sync returns the same error (tsdb_wal_error says why) until the WAL is reopened,
+ * because after a failed fdatasync the kernel may have dropped the unwritten pages.
+ *
+ * Damage (found by tsdb_wal_open): a torn tail (a partial record, or a bad one, at the end of
+ * the last segment, as kill -9 or a power cut leaves it) is truncated away with a log line. Any
+ * other damage (a bad record followed by a good one, a bad record in a segment that is not the
+ * last, a missing segment) makes open fail with IOC_EINVAL and a message naming the file and
+ * offset; opening with truncate_damaged = 1 then keeps the log up to the first damage and
+ * deletes everything after it (an operator's decision: the records after it are lost).
+ */
+enum tsdb_sync_mode {
+    TSDB_SYNC_BATCH = 0, /* fdatasync in tsdb_wal_sync; the caller gathers batches a few ms */
+    TSDB_SYNC_ALWAYS,    /* fdatasync in tsdb_wal_sync; the caller syncs each batch at once */
+    TSDB_SYNC_OFF        /* write(2) only: survives kill -9, not a power cut */
+};
+
+#define TSDB_WAL_SEGMENT_DEFAULT (64u << 20) /* bytes */
+#define TSDB_WAL_SEGMENT_MIN 4096u
+#define TSDB_WAL_SEGMENT_MAX (1u << 30)
+#define TSDB_WAL_RECORD_MAX (16u << 20) /* the largest payload any WAL accepts or reads */
+#define TSDB_WAL_HEADER 8u              /* bytes of framing before each payload */
+
+struct tsdb_wal_options {
+    uint64_t segment_size;    /* a new segment starts past this; 0: TSDB_WAL_SEGMENT_DEFAULT */
+    enum tsdb_sync_mode sync; /* default TSDB_SYNC_BATCH */
+    size_t max_record;        /* larger appends get IOC_EINVAL; 0: TSDB_WAL_RECORD_MAX */
+    int truncate_damaged;     /* 1: open drops everything from the first damage on */
+    char *err;                /* optional: why open failed (NUL-terminated, cut to err_size) */
+    size_t err_size;
+};
+
+/* Counters for /metrics; monotonic except segments (the files now in DATA_DIR/wal). */
+struct tsdb_wal_stats {
+    uint64_t bytes_written; /* framed bytes written to segments since open */
+    uint64_t syncs;         /* fdatasync calls on segments since open */
+    uint64_t records;       /* records appended since open */
+    uint64_t segments;      /* segment files */
+    uint64_t next_lsn;      /* the LSN the next append gets */
+};
+
+struct tsdb_wal;
+
+/*
+ * Opens (creating DATA_DIR/wal if needed) the log of data_dir, checking every segment and
+ * repairing a torn tail (see Damage above), and locks it (flock) against a second open. o may
+ * be NULL for the defaults. IOC_EINVAL for bad options or damage, IOC_EBUSY if the log is open
+ * elsewhere, IOC_EIO for a failing file system, IOC_ENOMEM. Free with tsdb_wal_close.
+ */
+int tsdb_wal_open(const char *data_dir, const struct tsdb_wal_options *o, struct tsdb_wal **out);
+
+/*
+ * Adds one record of len bytes (copied; 0 < len is not required) to the buffer and gives its LSN
+ * in *lsn (may be NULL). Not durable until tsdb_wal_sync. IOC_EINVAL if len exceeds max_record;
+ * the sticky error if one happened. May write to the file (every few MiB, and when a segment is
+ * full: then the full segment is synced per the mode and a new one created).
+ */
+int tsdb_wal_append(struct tsdb_wal *w, const void *rec, size_t len, uint64_t *lsn);
+
+/* Writes the buffer and, unless TSDB_SYNC_OFF, fdatasyncs it. On 0 every appended record is
+ * durable per the mode. An error is sticky (see Durability). */
+int tsdb_wal_sync(struct tsdb_wal *w);
+
+/* Removes whole segments whose records all have LSNs < lsn (never the segment being written),
+ * oldest first, then fsyncs the directory. Call it once the engine's chunks holding those
+ * records are on disk. IOC_EIO if a file cannot be removed (the WAL stays usable). */
+int tsdb_wal_checkpoint(struct tsdb_wal *w, uint64_t lsn);
+
+/* NULL while the WAL is healthy, else why it refuses appends (valid until close). */
+const char *tsdb_wal_error(const struct tsdb_wal *w);
+
+/* Reads the counters; safe from any thread while the owner thread appends. */
+void tsdb_wal_stats_get(const struct tsdb_wal *w, struct tsdb_wal_stats *out);
+
+/* Writes nothing more and closes the files; records appended since the last sync are written
+ * but not synced. NULL is fine. */
+void tsdb_wal_close(struct tsdb_wal *w);
+
+/* Called for each record in LSN order; rec is valid only during the call. Nonzero stops the
+ * replay, which then returns that value. */
+typedef int (*tsdb_wal_replay_cb)(void *ctx, uint64_t lsn, const void *rec, size_t len);
+
+/*
+ * Calls cb for every intact record of data_dir's log with an LSN >= from_lsn, in order, reading
+ * each segment in large blocks. Changes nothing: call it after tsdb_wal_open has repaired the
+ * tail. A torn tail ends the replay quietly; other damage ends it with IOC_EINVAL (the records
+ * before the damage have been delivered). A missing DATA_DIR/wal is an empty log.
+ */
+int tsdb_wal_replay(const char *data_dir, uint64_t from_lsn, tsdb_wal_replay_cb cb, void *ctx);
+
+/* ---- end of write-ahead log ---- */
 
 #endif

@@ -123,6 +123,10 @@ static void test_head_cut_takes_the_oldest_points_in_order(void **state)
         assert_int_equal(tsdb_head_add(h, 7, t, F((double)t)), 0);
     int64_t ct[3];
     uint64_t cv[3];
+    assert_int_equal(tsdb_head_peek(h, 7, 3, ct, cv), 0); /* a copy: nothing moves */
+    assert_true(ct[0] == 1 && ct[2] == 3);
+    assert_int_equal(tsdb_head_total(h), 5);
+    assert_int_equal(tsdb_head_peek(h, 7, 6, ct, cv), IOC_EINVAL);
     assert_int_equal(tsdb_head_cut(h, 7, 3, ct, cv), 0);
     assert_true(ct[0] == 1 && ct[1] == 2 && ct[2] == 3);
     assert_true(D(cv[2]) == 3);
