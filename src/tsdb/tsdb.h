@@ -195,6 +195,140 @@ int tsdb_part_sync(struct tsdb_part *p);
  * record is not what ref says. Safe from any thread while another appends. */
 int tsdb_part_read(const struct tsdb_part *p, const struct tsdb_chunk_ref *ref, void *chunk);
 
+/* ---- chunks (chunk*.c) ------------------------------------------------------------------- */
+
+/*
+ * A chunk is an immutable, compressed run of points of ONE series of ONE value type: up to
+ * TSDB_CHUNK_MAX_POINTS (time, value) pairs, times strictly ascending int64 nanoseconds (the
+ * caller sorts and de-duplicates before sealing, as tsdb_head_cut gives them). The format
+ * (docs/architecture.md, "tsdb: chunk format") is a small header, the timestamp block (offsets
+ * divided by the largest power of ten dividing every delta, then delta, delta-of-delta or
+ * distance from a regular grid), the value block (floats as decimal mantissas with one exponent
+ * when that is exact, else Gorilla XOR; integers and bools as bit-packed residues in blocks of
+ * 64; strings length-prefixed) and a CRC-32.
+ *
+ * Values: a numeric value is 8 bytes of bits as in the head — a double's bits, an int64 or a
+ * uint64 as such, 0/1 for a bool; strings are struct tsdb_str. Functions take both a numeric
+ * array v and a string array s and use the one of the chunk's type (the other may be NULL).
+ *
+ * Exactness: decoding gives back every value bit for bit (-0.0, NaN payloads, ±inf, subnormals
+ * included) and every time.
+ *
+ * Chunks are outside bytes (they come back from disk): every reader checks the CRC and every
+ * length against the buffer, never reads out of its bounds, allocates nothing, and answers
+ * IOC_EINVAL for a damaged chunk. The length given must be the chunk's exact length.
+ *
+ * Threads: no global state; a chunk may be read by many threads at once.
+ */
+
+enum tsdb_type {
+    TSDB_FLOAT = 1,  /* double */
+    TSDB_INT = 2,    /* int64_t */
+    TSDB_UINT = 3,   /* uint64_t */
+    TSDB_BOOL = 4,   /* 0 or 1 */
+    TSDB_STRING = 5, /* bytes, up to TSDB_CHUNK_MAX_STRING each */
+};
+
+#define TSDB_CHUNK_MAX_POINTS 65536u
+#define TSDB_CHUNK_MAX_STRING 65536u
+
+/*
+ * Encodes n points (1 <= n <= TSDB_CHUNK_MAX_POINTS) of type into one chunk appended to out:
+ * times ts[], values v[] (numeric types) or s[] (TSDB_STRING). ts must be strictly ascending; a
+ * bool must be 0 or 1; a string at most TSDB_CHUNK_MAX_STRING bytes (s[i].s may be NULL when
+ * s[i].n is 0). IOC_EINVAL for bad input, IOC_ENOMEM, or the buffer's error (IOC_ETOOBIG past
+ * its max, after which the buffer is reset, as ioc_buf does).
+ */
+int tsdb_chunk_encode(enum tsdb_type type, const int64_t *ts, const uint64_t *v,
+                      const struct tsdb_str *s, size_t n, struct ioc_buf *out);
+
+/* What the header says (read without decoding the points). */
+struct tsdb_chunk_info {
+    enum tsdb_type type;
+    uint32_t count;
+    int64_t first; /* time of the first point */
+    int64_t last;  /* time of the last point */
+    int ts_scale;  /* the deltas between times are multiples of 10^ts_scale */
+    int encoding;  /* of the values: TSDB_ENC_* */
+};
+
+enum {
+    TSDB_ENC_INTS = 0,    /* ints, uints, bools: bit-packed residues (chunk_bits.c) */
+    TSDB_ENC_DECIMAL = 1, /* floats: integer mantissas × 10^-e through TSDB_ENC_INTS */
+    TSDB_ENC_XOR = 2,     /* floats: Gorilla XOR */
+    TSDB_ENC_STRINGS = 3, /* strings: length-prefixed, a repeat of the previous in one byte */
+};
+
+/* Checks the CRC and the header of the chunk p[0..len) and fills *info. IOC_EINVAL if damaged. */
+int tsdb_chunk_info(const void *p, size_t len, struct tsdb_chunk_info *info);
+
+/*
+ * Decodes the whole chunk into ts[] and v[] or s[] (cap entries each), *n = its count. A decoded
+ * string points into the chunk's bytes (valid while they are). IOC_ETOOBIG when cap is less than
+ * the count, or IOC_EINVAL when the array the type needs is NULL (nothing written for either);
+ * IOC_EINVAL when the chunk is damaged (the arrays may then hold a part of it).
+ */
+int tsdb_chunk_decode(const void *p, size_t len, int64_t *ts, uint64_t *v, struct tsdb_str *s,
+                      size_t cap, size_t *n);
+
+/* ---- reading a chunk piece by piece ---- */
+
+#define TSDB_ITER_BATCH 64
+
+/* Private state of one integer stream (see chunk_bits.c). */
+struct tsdb_intrd {
+    const uint8_t *p;
+    size_t len, pos;   /* pos: the next block's header */
+    uint32_t left;     /* values left in the stream */
+    uint32_t at;       /* index of the next value (order 3) */
+    uint32_t in_block; /* values of the current block not yet read: the last ones of buf */
+    uint32_t block_n;  /* values of the current block */
+    uint8_t order, zero;
+    uint64_t base, prev, pdelta;
+    uint64_t buf[64]; /* the current block's residues */
+};
+
+/* An iterator over the points of a chunk, TSDB_ITER_BATCH at a time; no allocation. All fields
+ * but info are private. */
+struct tsdb_chunk_iter {
+    struct tsdb_chunk_info info; /* read-only */
+    uint32_t done;
+    int bad; /* a damage was found: every later call fails */
+    int64_t t_prev;
+    uint64_t t_mult;
+    struct tsdb_intrd ts, iv;
+    int exp;
+    const uint8_t *vp; /* XOR and string values: the stream, its length, the bit or byte at */
+    size_t vlen, vpos;
+    uint64_t fprev;
+    unsigned flead, fbits;
+    const char *sprev;
+    size_t sprevlen;
+};
+
+/* Checks the CRC and header and positions it before the first point. IOC_EINVAL if damaged. */
+int tsdb_chunk_iter_init(struct tsdb_chunk_iter *it, const void *p, size_t len);
+
+/* Gives the next up to TSDB_ITER_BATCH points into ts[] and v[] or s[] (as tsdb_chunk_decode);
+ * *n = 0 at the end. IOC_EINVAL when the array the type needs is NULL, or when the chunk turns
+ * out damaged (after which every call gives IOC_EINVAL). */
+int tsdb_chunk_iter_next(struct tsdb_chunk_iter *it, int64_t ts[TSDB_ITER_BATCH],
+                         uint64_t v[TSDB_ITER_BATCH], struct tsdb_str s[TSDB_ITER_BATCH],
+                         size_t *n);
+
+/* The value of bits v of a numeric type as a double (ints past 2^53 round; bools 0 or 1). */
+double tsdb_value_double(enum tsdb_type type, uint64_t v);
+
+/*
+ * Aggregation straight from a chunk, 64 points at a time, never materialising it; a chunk whose
+ * time range misses the one asked is only checked (CRC, header). Numeric chunks only: a string
+ * chunk is IOC_EINVAL. tsdb_chunk_bucket adds the points with from <= time < to to *b (left
+ * unchanged when the chunk is damaged); tsdb_chunk_window adds the points inside the window's
+ * [start, end) to its buckets (a chunk found damaged midway may have added a part of it).
+ */
+int tsdb_chunk_bucket(const void *p, size_t len, int64_t from, int64_t to, struct tsdb_bucket *b);
+int tsdb_chunk_window(const void *p, size_t len, struct tsdb_window *w);
+
 /* ---- write-ahead log ---- */
 
 /*
