@@ -56,9 +56,6 @@ struct tsdb_db {
 #define DB_REC_POINTS 'P' /* u32 n, then n × (u32 id, i64 t, u64 value bits) */
 #define DB_POINT_BYTES 20
 
-/* A value's 8 bytes of bits by type, and back (strings are not stored yet). */
-uint64_t db_value_bits(enum tsdb_type type, const union tsdb_value *v);
-void db_value_of(enum tsdb_type type, uint64_t u, union tsdb_value *v);
 /* The state slot of series id, growing the table (write lock held or during open). */
 int db_series_slot(struct tsdb_db *db, uint32_t id, struct dbseries **out);
 /* The partition of day, opened or created (ingest thread / open). */

@@ -436,4 +436,77 @@ int tsdb_wal_replay(const char *data_dir, uint64_t from_lsn, tsdb_wal_replay_cb 
 
 /* ---- end of write-ahead log ---- */
 
+/* ---- the engine (db.c, db_seal.c, db_query.c) ----------------------------------------------- */
+
+/*
+ * The engine: series, head, chunks in day partitions, and the write-ahead log, under
+ * DATA_DIR/tsdb. One thread writes (tsdb_db_append, tsdb_db_sync, tsdb_db_maintain: the
+ * ingest thread); any number of threads read (tsdb_db_select, tsdb_db_window, tsdb_db_latest,
+ * tsdb_db_fields, tsdb_db_stats) at the same time. Readers wait only for memory work of the
+ * writer, never for its disk writes.
+ *
+ * Durability: a point is durable once tsdb_db_sync after its tsdb_db_append returned 0 (per
+ * the sync mode, see the WAL). A start replays the log into the head, skipping the points
+ * already sealed into chunks (a chunk record carries the greatest LSN of its points).
+ */
+struct tsdb_db_options {
+    enum tsdb_sync_mode sync;
+    size_t max_series;      /* 0: TSDB_SERIES_DEFAULT_MAX */
+    size_t head_max_points; /* 0: TSDB_HEAD_DEFAULT_MAX_POINTS */
+    uint32_t seal_points;   /* a series' head is sealed at this many points; 0: 720 */
+    int64_t seal_age_ns;    /* and when its oldest point is this old in the log; 0: 1 h */
+    uint64_t wal_segment;   /* 0: the WAL's default */
+    int truncate_damaged;   /* the WAL's option */
+};
+
+struct tsdb_db;
+/* Opens (creating) DATA_DIR/tsdb. err (may be NULL) gets why it failed. */
+int tsdb_db_open(const char *data_dir, const struct tsdb_db_options *o, struct tsdb_db **out,
+                 char *err, size_t err_size);
+/* Syncs the log and closes; the head is not sealed (the next open replays it). */
+void tsdb_db_close(struct tsdb_db *db);
+
+/* One point to write: its series' canonical key (tsdb_series_key), type, time, value. */
+struct tsdb_point_in {
+    const void *key;
+    size_t key_len;
+    enum tsdb_type type;
+    int64_t t;
+    uint64_t v; /* the value's bits: a double's, an integer's, 0/1 (tsdb_value_double reads it) */
+};
+/* What became of a batch. */
+struct tsdb_write_report {
+    size_t accepted, refused;
+    size_t first_refused; /* index of the first refused point */
+    int first_rc;         /* why: IOC_EEXIST (type conflict), IOC_ETOOBIG (a limit), IOC_EINVAL */
+    enum tsdb_type stored_type; /* for IOC_EEXIST: the type the field has */
+};
+/* Logs and adds the points (not yet durable: tsdb_db_sync). Refused points do not stop the
+ * others. IOC_EIO when the log failed (sticky: the engine refuses writes until reopened). */
+int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n,
+                   struct tsdb_write_report *rep);
+int tsdb_db_sync(struct tsdb_db *db);
+/* Seals the series that are due into chunks, syncs them, saves the series and trims the log.
+ * force: seal every series with points in the head. */
+int tsdb_db_maintain(struct tsdb_db *db, int force);
+
+/* Reading (any thread). */
+int tsdb_db_select(struct tsdb_db *db, const char *m, size_t mlen, const char *field, size_t flen,
+                   const struct tsdb_tag_filter *filters, size_t nfilters, uint32_t *ids,
+                   size_t cap, size_t *n);
+/* The key of series id copied into out. */
+int tsdb_db_series_key(struct tsdb_db *db, uint32_t id, struct ioc_buf *out, enum tsdb_type *type);
+/* Adds the points of series id inside the window to its buckets (values as doubles; a later
+ * write at one time replaces an earlier one). IOC_ETOOBIG past max_points points read. */
+int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points);
+/* The latest point of series id: IOC_ENOTFOUND if it has none. */
+int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v, enum tsdb_type *type);
+int tsdb_db_fields(struct tsdb_db *db, tsdb_field_fn fn, void *ctx);
+
+struct tsdb_db_stats {
+    uint64_t series, head_points, chunks, chunk_bytes, partitions;
+    struct tsdb_wal_stats wal;
+};
+void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out);
+
 #endif

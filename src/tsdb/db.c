@@ -1,0 +1,490 @@
+/*
+ * db.c — the engine: opening it (series image, partitions, log replay), writing points, and
+ * closing. Sealing is in db_seal.c, reading in db_query.c; the layout of the directory:
+ *
+ *   DATA_DIR/tsdb/series         the series image (series.c), saved before the log is trimmed
+ *   DATA_DIR/tsdb/parts/D.part   the chunks sealed from points whose first time is on day D
+ *   DATA_DIR/tsdb/wal/           the write-ahead log (wal.c)
+ *
+ * Invariants:
+ *   1. Every point in the head is in the log past its last checkpoint; every point the log
+ *      holds is in the head or in a chunk (a chunk carries the greatest LSN of its points, and
+ *      the replay skips a series' points up to that LSN).
+ *   2. A new series is logged (DB_REC_SERIES) before the first points that use it, in the same
+ *      sync; ids are given in order, so replaying the records over an older image gives the
+ *      same ids.
+ *   3. One thread writes; it changes the shared state (series, head, per-series state, parts)
+ *      only under the write lock and does its disk work outside it.
+ */
+#include "tsdb/db_int.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+int db_series_slot(struct tsdb_db *db, uint32_t id, struct dbseries **out)
+{
+    if (id >= db->nst) {
+        size_t n = db->nst ? db->nst : 1024;
+        while (n <= id)
+            n *= 2;
+        struct dbseries *st = realloc(db->st, n * sizeof *st);
+        if (!st)
+            return IOC_ENOMEM;
+        memset(st + db->nst, 0, (n - db->nst) * sizeof *st);
+        db->st = st;
+        db->nst = n;
+    }
+    *out = &db->st[id];
+    return 0;
+}
+
+static int part_path(const struct tsdb_db *db, uint32_t day, char *out, size_t n)
+{
+    int k = snprintf(out, n, "%s/parts/%010u.part", db->dir, day);
+    return k > 0 && (size_t)k < n ? 0 : IOC_EINVAL;
+}
+
+/* ---- opening: partitions ---------------------------------------------------------------- */
+
+struct scan_ctx {
+    struct tsdb_db *db;
+    uint32_t day;
+};
+
+static int on_chunk(void *ctx, const struct tsdb_chunk_ref *ref)
+{
+    struct scan_ctx *sc = ctx;
+    struct dbseries *s;
+    int rc = db_series_slot(sc->db, ref->series, &s);
+    if (rc)
+        return rc;
+    if (s->nchunks == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4;
+        struct dbchunk *c = realloc(s->chunks, cap * sizeof *c);
+        if (!c)
+            return IOC_ENOMEM;
+        s->chunks = c;
+        s->cap = cap;
+    }
+    s->chunks[s->nchunks++] = (struct dbchunk){*ref, sc->day};
+    if (ref->lsn > s->sealed_lsn)
+        s->sealed_lsn = ref->lsn;
+    return 0;
+}
+
+static int add_part(struct tsdb_db *db, uint32_t day, struct tsdb_part *p)
+{
+    if (db->nparts == db->partcap) {
+        size_t cap = db->partcap ? db->partcap * 2 : 16;
+        struct dbpart *ps = realloc(db->parts, cap * sizeof *ps);
+        if (!ps)
+            return IOC_ENOMEM;
+        db->parts = ps;
+        db->partcap = cap;
+    }
+    db->parts[db->nparts++] = (struct dbpart){day, p};
+    return 0;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The days that have a partition file, ascending, into *days. */
+static int part_days(const char *dir, uint32_t **days, size_t *n)
+{
+    *days = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t cap = 0;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;) {
+        unsigned day;
+        char tail[8];
+        if (sscanf(e->d_name, "%10u.%7s", &day, tail) != 2 || strcmp(tail, "part") != 0 ||
+            strlen(e->d_name) != 15)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            uint32_t *nd = realloc(*days, cap * sizeof *nd);
+            if (!nd) {
+                rc = IOC_ENOMEM;
+                break;
+            }
+            *days = nd;
+        }
+        (*days)[(*n)++] = day;
+    }
+    closedir(d);
+    if (rc == 0 && *n)
+        qsort(*days, *n, sizeof **days, cmp_day);
+    return rc;
+}
+
+static int open_parts(struct tsdb_db *db)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/parts", db->dir);
+    int rc = ioc_mkdir_p(dir);
+    uint32_t *days = NULL;
+    size_t n = 0;
+    if (rc == 0)
+        rc = part_days(dir, &days, &n);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char path[4200];
+        struct tsdb_part *p;
+        struct scan_ctx sc = {db, days[i]};
+        rc = part_path(db, days[i], path, sizeof path);
+        if (rc == 0)
+            rc = tsdb_part_open(path, &p, on_chunk, &sc);
+        if (rc == 0 && (rc = add_part(db, days[i], p)) != 0)
+            tsdb_part_close(p);
+    }
+    free(days);
+    return rc;
+}
+
+int db_part_of(struct tsdb_db *db, uint32_t day, struct tsdb_part **out)
+{
+    for (size_t i = db->nparts; i-- > 0;)
+        if (db->parts[i].day == day) {
+            *out = db->parts[i].part;
+            return 0;
+        }
+    char path[4200];
+    struct tsdb_part *p;
+    int rc = part_path(db, day, path, sizeof path);
+    if (rc == 0)
+        rc = tsdb_part_open(path, &p, NULL, NULL);
+    if (rc)
+        return rc;
+    pthread_rwlock_wrlock(&db->lock);
+    rc = add_part(db, day, p);
+    pthread_rwlock_unlock(&db->lock);
+    if (rc) {
+        tsdb_part_close(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+/* ---- opening: the log -------------------------------------------------------------------- */
+
+static int replay_series(struct tsdb_db *db, const unsigned char *r, size_t len)
+{
+    if (len < 6)
+        return IOC_EINVAL;
+    uint32_t id = get32(r + 1);
+    int type = r[5], stored;
+    uint32_t got;
+    size_t have = tsdb_series_count(db->series);
+    if (id > have)
+        return IOC_EINVAL; /* a gap: ids come in order */
+    int rc = tsdb_series_add(db->series, r + 6, len - 6, type, &got, &stored);
+    if (rc == 0 && got != id)
+        rc = IOC_EINVAL; /* an older record naming another series with this id */
+    return rc;
+}
+
+static int replay_points(struct tsdb_db *db, uint64_t lsn, const unsigned char *r, size_t len)
+{
+    if (len < 5)
+        return IOC_EINVAL;
+    uint32_t n = get32(r + 1);
+    if ((len - 5) / DB_POINT_BYTES != n || (len - 5) % DB_POINT_BYTES)
+        return IOC_EINVAL;
+    size_t have = tsdb_series_count(db->series);
+    for (uint32_t i = 0; i < n; i++) {
+        const unsigned char *p = r + 5 + (size_t)i * DB_POINT_BYTES;
+        uint32_t id = get32(p);
+        struct dbseries *s;
+        if (id >= have)
+            return IOC_EINVAL;
+        int rc = db_series_slot(db, id, &s);
+        if (rc)
+            return rc;
+        if (lsn <= s->sealed_lsn)
+            continue; /* in a chunk already */
+        rc = tsdb_head_add(db->head, id, (int64_t)get64(p + 4), get64(p + 12));
+        if (rc == IOC_ETOOBIG && (rc = tsdb_db_maintain(db, 1)) == 0)
+            rc = tsdb_head_add(db->head, id, (int64_t)get64(p + 4), get64(p + 12));
+        if (rc)
+            return rc;
+        if (!s->head_lsn) {
+            s->head_lsn = lsn;
+            s->head_since = ioc_mono_ns();
+        }
+        s->head_max_lsn = lsn;
+    }
+    return 0;
+}
+
+static int on_record(void *ctx, uint64_t lsn, const void *rec, size_t len)
+{
+    struct tsdb_db *db = ctx;
+    const unsigned char *r = rec;
+    if (len == 0)
+        return IOC_EINVAL;
+    if (r[0] == DB_REC_SERIES)
+        return replay_series(db, r, len);
+    if (r[0] == DB_REC_POINTS)
+        return replay_points(db, lsn, r, len);
+    return IOC_EINVAL;
+}
+
+static int open_files(struct tsdb_db *db, const struct tsdb_db_options *o, char *err,
+                      size_t err_size)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/series", db->dir);
+    int rc = tsdb_series_load(path, o->max_series, &db->series);
+    if (rc == IOC_ENOTFOUND)
+        rc = tsdb_series_index_create(o->max_series, &db->series);
+    else if (rc)
+        snprintf(err, err_size, "%s: %s", path, ioc_strerror(rc));
+    if (rc)
+        return rc;
+    db->series_saved = tsdb_series_count(db->series);
+    if ((rc = tsdb_head_create(o->head_max_points, &db->head)) != 0)
+        return rc;
+    if ((rc = open_parts(db)) != 0) {
+        snprintf(err, err_size, "%s/parts: %s", db->dir, ioc_strerror(rc));
+        return rc;
+    }
+    struct tsdb_wal_options wo = {o->wal_segment, o->sync, 0, o->truncate_damaged, err, err_size};
+    if ((rc = tsdb_wal_open(db->dir, &wo, &db->wal)) != 0)
+        return rc;
+    if ((rc = tsdb_wal_replay(db->dir, 0, on_record, db)) != 0) {
+        snprintf(err, err_size, "%s/wal: replay: %s", db->dir, ioc_strerror(rc));
+        return rc;
+    }
+    /* every chunk belongs to a known series (its definition was logged before its points) */
+    for (size_t id = tsdb_series_count(db->series); id < db->nst; id++)
+        if (db->st[id].nchunks) {
+            snprintf(err, err_size, "%s/parts: chunks of series %zu, which is not defined",
+                     db->dir, id);
+            return IOC_EINVAL;
+        }
+    return 0;
+}
+
+int tsdb_db_open(const char *data_dir, const struct tsdb_db_options *o, struct tsdb_db **out,
+                 char *err, size_t err_size)
+{
+    char scratch[8];
+    if (!err) {
+        err = scratch;
+        err_size = sizeof scratch;
+    }
+    err[0] = 0;
+    struct tsdb_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return IOC_ENOMEM;
+    static const struct tsdb_db_options defaults = {0};
+    db->o = o ? *o : defaults;
+    if (!db->o.seal_points)
+        db->o.seal_points = 720;
+    if (db->o.seal_points > TSDB_CHUNK_MAX_POINTS)
+        db->o.seal_points = TSDB_CHUNK_MAX_POINTS;
+    if (!db->o.seal_age_ns)
+        db->o.seal_age_ns = 3600LL * 1000000000LL;
+    pthread_rwlock_init(&db->lock, NULL);
+    ioc_buf_init(&db->rec, TSDB_WAL_RECORD_MAX);
+    size_t n = strlen(data_dir) + 6;
+    int rc = (db->dir = malloc(n)) ? 0 : IOC_ENOMEM;
+    if (rc == 0) {
+        snprintf(db->dir, n, "%s/tsdb", data_dir);
+        rc = ioc_mkdir_p(db->dir);
+    }
+    if (rc == 0)
+        rc = open_files(db, &db->o, err, err_size);
+    if (rc) {
+        if (!err[0])
+            snprintf(err, err_size, "%s: %s", db->dir ? db->dir : data_dir, ioc_strerror(rc));
+        tsdb_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void tsdb_db_close(struct tsdb_db *db)
+{
+    if (!db)
+        return;
+    if (db->wal && !db->broken)
+        tsdb_wal_sync(db->wal);
+    tsdb_wal_close(db->wal);
+    for (size_t i = 0; i < db->nparts; i++)
+        tsdb_part_close(db->parts[i].part);
+    free(db->parts);
+    for (size_t i = 0; i < db->nst; i++)
+        free(db->st[i].chunks);
+    free(db->st);
+    tsdb_head_destroy(db->head);
+    tsdb_series_index_destroy(db->series);
+    ioc_buf_free(&db->rec);
+    pthread_rwlock_destroy(&db->lock);
+    free(db->dir);
+    free(db);
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+/* The id of a point's series, adding (and logging) it if new. 0, or the refusal. */
+static int series_of(struct tsdb_db *db, const struct tsdb_point_in *p, uint32_t *id,
+                     enum tsdb_type *stored)
+{
+    int st = 0;
+    if (p->type == TSDB_STRING)
+        return IOC_EINVAL; /* string fields are not stored yet (docs/telemetry.md) */
+    if (tsdb_series_find(db->series, p->key, p->key_len, id) == 0) {
+        const void *k;
+        size_t kl;
+        tsdb_series_get(db->series, *id, &k, &kl, &st);
+        *stored = (enum tsdb_type)st;
+        return st == (int)p->type ? 0 : IOC_EEXIST;
+    }
+    pthread_rwlock_wrlock(&db->lock);
+    int rc = tsdb_series_add(db->series, p->key, p->key_len, (int)p->type, id, &st);
+    struct dbseries *s;
+    if (rc == 0)
+        rc = db_series_slot(db, *id, &s);
+    pthread_rwlock_unlock(&db->lock);
+    *stored = (enum tsdb_type)st;
+    if (rc)
+        return rc;
+    unsigned char h[6];
+    h[0] = DB_REC_SERIES;
+    put32(h + 1, *id);
+    h[5] = (unsigned char)p->type;
+    struct ioc_buf r;
+    ioc_buf_init(&r, TSDB_WAL_RECORD_MAX);
+    rc = ioc_buf_append(&r, h, sizeof h);
+    if (rc == 0)
+        rc = ioc_buf_append(&r, p->key, p->key_len);
+    if (rc == 0 && (rc = tsdb_wal_append(db->wal, r.data, r.len, NULL)) != 0)
+        db->broken = 1;
+    ioc_buf_free(&r);
+    return rc;
+}
+
+static void refuse(struct tsdb_write_report *rep, size_t i, int rc, enum tsdb_type stored)
+{
+    if (rep->refused++ == 0) {
+        rep->first_refused = i;
+        rep->first_rc = rc;
+        rep->stored_type = stored;
+    }
+}
+
+/* Adds the points of the record just logged as lsn to the head (write lock held). */
+static int add_logged(struct tsdb_db *db, uint64_t lsn)
+{
+    const unsigned char *r = (const unsigned char *)db->rec.data;
+    uint32_t n = get32(r + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        const unsigned char *p = r + 5 + (size_t)i * DB_POINT_BYTES;
+        uint32_t id = get32(p);
+        int rc = tsdb_head_add(db->head, id, (int64_t)get64(p + 4), get64(p + 12));
+        if (rc)
+            return rc; /* cannot happen: room was made before logging */
+        struct dbseries *s = &db->st[id];
+        if (!s->head_lsn) {
+            s->head_lsn = lsn;
+            s->head_since = ioc_mono_ns();
+        }
+        s->head_max_lsn = lsn;
+    }
+    return 0;
+}
+
+int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n,
+                   struct tsdb_write_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    if (db->broken)
+        return IOC_EIO;
+    size_t max = (TSDB_WAL_RECORD_MAX - 5) / DB_POINT_BYTES;
+    if (n > max)
+        return IOC_ETOOBIG;
+    if (tsdb_head_total(db->head) + n > (db->o.head_max_points ? db->o.head_max_points
+                                                               : TSDB_HEAD_DEFAULT_MAX_POINTS)) {
+        int rc = tsdb_db_maintain(db, 1); /* make room: seal everything */
+        if (rc)
+            return rc;
+    }
+    ioc_buf_reset(&db->rec);
+    unsigned char h[5] = {DB_REC_POINTS, 0, 0, 0, 0};
+    int rc = ioc_buf_append(&db->rec, h, sizeof h);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        uint32_t id;
+        enum tsdb_type stored = pts[i].type;
+        int why = series_of(db, &pts[i], &id, &stored);
+        if (db->broken)
+            return IOC_EIO;
+        if (why) {
+            refuse(rep, i, why, stored);
+            continue;
+        }
+        unsigned char p[DB_POINT_BYTES];
+        put32(p, id);
+        put64(p + 4, (uint64_t)pts[i].t);
+        put64(p + 12, pts[i].v);
+        rc = ioc_buf_append(&db->rec, p, sizeof p);
+        rep->accepted++;
+    }
+    if (rc)
+        return rc;
+    if (rep->accepted == 0)
+        return 0;
+    put32((unsigned char *)db->rec.data + 1, (uint32_t)rep->accepted);
+    uint64_t lsn;
+    if ((rc = tsdb_wal_append(db->wal, db->rec.data, db->rec.len, &lsn)) != 0) {
+        db->broken = 1;
+        return rc;
+    }
+    pthread_rwlock_wrlock(&db->lock);
+    rc = add_logged(db, lsn);
+    pthread_rwlock_unlock(&db->lock);
+    return rc;
+}
+
+int tsdb_db_sync(struct tsdb_db *db)
+{
+    if (db->broken)
+        return IOC_EIO;
+    int rc = tsdb_wal_sync(db->wal);
+    if (rc)
+        db->broken = 1;
+    return rc;
+}

@@ -1,0 +1,305 @@
+/*
+ * db_query.c — reading the engine from any thread: which series, the points of a series in a
+ * window, its latest point, the fields, the counters.
+ *
+ * A reader takes the read lock only to copy what it needs (chunk references, head points); it
+ * reads partition files after releasing it, so it never holds the writer up for I/O.
+ *
+ * Invariants:
+ *   1. At one time a series has one value: a later write replaces an earlier one. Later means
+ *      the head over any chunk, and a chunk sealed later over one sealed earlier (chunks of one
+ *      series are kept in the order they were sealed).
+ *   2. When the chunks and the head of a series cover disjoint time ranges (the usual case:
+ *      data arrives in order) each source is added to the window as it is read; otherwise the
+ *      points are merged by time first (bounded by max_points).
+ */
+#include "tsdb/db_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int tsdb_db_select(struct tsdb_db *db, const char *m, size_t mlen, const char *field, size_t flen,
+                   const struct tsdb_tag_filter *filters, size_t nfilters, uint32_t *ids,
+                   size_t cap, size_t *n)
+{
+    pthread_rwlock_rdlock(&db->lock);
+    int rc = tsdb_series_select(db->series, m, mlen, field, flen, filters, nfilters, ids, cap, n);
+    pthread_rwlock_unlock(&db->lock);
+    return rc;
+}
+
+int tsdb_db_series_key(struct tsdb_db *db, uint32_t id, struct ioc_buf *out, enum tsdb_type *type)
+{
+    pthread_rwlock_rdlock(&db->lock);
+    const void *k;
+    size_t len;
+    int t;
+    int rc = tsdb_series_get(db->series, id, &k, &len, &t);
+    if (rc == 0) {
+        ioc_buf_reset(out);
+        rc = ioc_buf_append(out, k, len);
+        *type = (enum tsdb_type)t;
+    }
+    pthread_rwlock_unlock(&db->lock);
+    return rc;
+}
+
+int tsdb_db_fields(struct tsdb_db *db, tsdb_field_fn fn, void *ctx)
+{
+    pthread_rwlock_rdlock(&db->lock);
+    int rc = tsdb_series_fields(db->series, fn, ctx);
+    pthread_rwlock_unlock(&db->lock);
+    return rc;
+}
+
+void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_rwlock_rdlock(&db->lock);
+    out->series = tsdb_series_count(db->series);
+    out->head_points = tsdb_head_total(db->head);
+    out->partitions = db->nparts;
+    for (size_t id = 0; id < db->nst; id++) {
+        out->chunks += db->st[id].nchunks;
+        for (size_t c = 0; c < db->st[id].nchunks; c++)
+            out->chunk_bytes += db->st[id].chunks[c].ref.len + 48;
+    }
+    pthread_rwlock_unlock(&db->lock);
+    tsdb_wal_stats_get(db->wal, &out->wal);
+}
+
+/* What a reader copied under the lock. */
+struct snapshot {
+    enum tsdb_type type;
+    struct dbchunk *chunks; /* overlapping the window, in seal order */
+    struct tsdb_part **parts;
+    size_t nchunks;
+    int64_t *ht; /* head points in the window */
+    uint64_t *hv;
+    size_t nhead, hcap;
+};
+
+static int keep_head(void *ctx, int64_t t, uint64_t v)
+{
+    struct snapshot *s = ctx;
+    if (s->nhead == s->hcap) {
+        size_t cap = s->hcap ? s->hcap * 2 : 256;
+        int64_t *nt = realloc(s->ht, cap * sizeof *nt);
+        if (nt)
+            s->ht = nt;
+        uint64_t *nv = realloc(s->hv, cap * sizeof *nv);
+        if (nv)
+            s->hv = nv;
+        if (!nt || !nv)
+            return IOC_ENOMEM;
+        s->hcap = cap;
+    }
+    s->ht[s->nhead] = t;
+    s->hv[s->nhead++] = v;
+    return 0;
+}
+
+static struct tsdb_part *part_for(const struct tsdb_db *db, uint32_t day)
+{
+    for (size_t i = 0; i < db->nparts; i++)
+        if (db->parts[i].day == day)
+            return db->parts[i].part;
+    return NULL;
+}
+
+/* Copies, under the read lock, the chunks of id overlapping [from, to) and its head points. */
+static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, struct snapshot *s)
+{
+    memset(s, 0, sizeof *s);
+    pthread_rwlock_rdlock(&db->lock);
+    const void *k;
+    size_t klen;
+    int type;
+    int rc = tsdb_series_get(db->series, id, &k, &klen, &type);
+    s->type = (enum tsdb_type)type;
+    const struct dbseries *st = rc == 0 && id < db->nst ? &db->st[id] : NULL;
+    if (st && st->nchunks) {
+        s->chunks = malloc(st->nchunks * sizeof *s->chunks);
+        s->parts = malloc(st->nchunks * sizeof *s->parts);
+        if (!s->chunks || !s->parts)
+            rc = IOC_ENOMEM;
+        for (size_t i = 0; rc == 0 && i < st->nchunks; i++) {
+            const struct dbchunk *c = &st->chunks[i];
+            if (c->ref.max_t < from || c->ref.min_t >= to)
+                continue;
+            s->parts[s->nchunks] = part_for(db, c->day);
+            s->chunks[s->nchunks++] = *c;
+        }
+    }
+    if (rc == 0)
+        rc = tsdb_head_range(db->head, id, from, to, keep_head, s);
+    pthread_rwlock_unlock(&db->lock);
+    return rc;
+}
+
+static void drop(struct snapshot *s)
+{
+    free(s->chunks);
+    free(s->parts);
+    free(s->ht);
+    free(s->hv);
+}
+
+/* 1 if the chunks and the head cover pairwise disjoint time ranges. */
+static int disjoint(const struct snapshot *s)
+{
+    for (size_t i = 0; i < s->nchunks; i++) {
+        const struct tsdb_chunk_ref *a = &s->chunks[i].ref;
+        for (size_t j = i + 1; j < s->nchunks; j++) {
+            const struct tsdb_chunk_ref *b = &s->chunks[j].ref;
+            if (a->min_t <= b->max_t && b->min_t <= a->max_t)
+                return 0;
+        }
+        if (s->nhead && a->min_t <= s->ht[s->nhead - 1] && s->ht[0] <= a->max_t)
+            return 0;
+    }
+    return 1;
+}
+
+/* A point of the merge: time, value, and its source's rank (higher wins at one time). */
+struct mpoint {
+    int64_t t;
+    double v;
+    size_t rank;
+};
+
+struct sink {
+    struct tsdb_window *w;
+    struct mpoint *pts; /* NULL: add to the window at once */
+    size_t n, cap, max, seen;
+};
+
+static int sink_add(struct sink *k, int64_t t, double v, size_t rank)
+{
+    if (++k->seen > k->max)
+        return IOC_ETOOBIG;
+    if (!k->pts) {
+        tsdb_window_add(k->w, t, v);
+        return 0;
+    }
+    if (k->n == k->cap)
+        return IOC_ETOOBIG;
+    k->pts[k->n++] = (struct mpoint){t, v, rank};
+    return 0;
+}
+
+/* Reads one chunk and gives its points inside the window to the sink. */
+static int read_chunk(const struct snapshot *s, size_t i, struct sink *k)
+{
+    const struct tsdb_chunk_ref *ref = &s->chunks[i].ref;
+    if (!s->parts[i])
+        return IOC_EINVAL;
+    void *buf = malloc(ref->len ? ref->len : 1);
+    if (!buf)
+        return IOC_ENOMEM;
+    int rc = tsdb_part_read(s->parts[i], ref, buf);
+    struct tsdb_chunk_iter it;
+    if (rc == 0)
+        rc = tsdb_chunk_iter_init(&it, buf, ref->len);
+    while (rc == 0) {
+        int64_t ts[TSDB_ITER_BATCH];
+        uint64_t v[TSDB_ITER_BATCH];
+        struct tsdb_str str[TSDB_ITER_BATCH];
+        size_t n;
+        if ((rc = tsdb_chunk_iter_next(&it, ts, v, str, &n)) != 0 || n == 0)
+            break;
+        for (size_t j = 0; j < n && rc == 0; j++)
+            if (ts[j] >= k->w->start && ts[j] < k->w->end)
+                rc = sink_add(k, ts[j], tsdb_value_double(s->type, v[j]), i);
+    }
+    free(buf);
+    return rc;
+}
+
+static int cmp_mpoint(const void *a, const void *b)
+{
+    const struct mpoint *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points)
+{
+    struct snapshot s;
+    int rc = take(db, id, w->start, w->end, &s);
+    struct sink k = {w, NULL, 0, 0, max_points, 0};
+    if (rc == 0 && !disjoint(&s)) {
+        k.cap = max_points;
+        k.pts = malloc((max_points ? max_points : 1) * sizeof *k.pts);
+        if (!k.pts)
+            rc = IOC_ENOMEM;
+    }
+    for (size_t i = 0; i < s.nchunks && rc == 0; i++)
+        rc = read_chunk(&s, i, &k);
+    for (size_t i = 0; i < s.nhead && rc == 0; i++)
+        rc = sink_add(&k, s.ht[i], tsdb_value_double(s.type, s.hv[i]), s.nchunks);
+    if (rc == 0 && k.pts) { /* merge: at one time the highest rank wins */
+        qsort(k.pts, k.n, sizeof *k.pts, cmp_mpoint);
+        for (size_t i = 0; i < k.n; i++)
+            if (i + 1 == k.n || k.pts[i + 1].t != k.pts[i].t)
+                tsdb_window_add(w, k.pts[i].t, k.pts[i].v);
+    }
+    free(k.pts);
+    drop(&s);
+    return rc;
+}
+
+/* The last point of chunk i of the snapshot. */
+static int chunk_last(const struct snapshot *s, size_t i, int64_t *t, uint64_t *v)
+{
+    const struct tsdb_chunk_ref *ref = &s->chunks[i].ref;
+    if (!s->parts[i])
+        return IOC_EINVAL;
+    void *buf = malloc(ref->len ? ref->len : 1);
+    if (!buf)
+        return IOC_ENOMEM;
+    int rc = tsdb_part_read(s->parts[i], ref, buf);
+    struct tsdb_chunk_iter it;
+    if (rc == 0)
+        rc = tsdb_chunk_iter_init(&it, buf, ref->len);
+    while (rc == 0) {
+        int64_t ts[TSDB_ITER_BATCH];
+        uint64_t vs[TSDB_ITER_BATCH];
+        struct tsdb_str str[TSDB_ITER_BATCH];
+        size_t n;
+        if ((rc = tsdb_chunk_iter_next(&it, ts, vs, str, &n)) != 0 || n == 0)
+            break;
+        *t = ts[n - 1];
+        *v = vs[n - 1];
+    }
+    free(buf);
+    return rc;
+}
+
+int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v,
+                   enum tsdb_type *type)
+{
+    int64_t ht = 0;
+    uint64_t hv = 0;
+    pthread_rwlock_rdlock(&db->lock);
+    int in_head = tsdb_head_latest(db->head, id, &ht, &hv) == 0;
+    pthread_rwlock_unlock(&db->lock);
+    struct snapshot s;
+    int rc = take(db, id, in_head ? ht + (ht < INT64_MAX) : INT64_MIN, INT64_MAX, &s);
+    *type = s.type;
+    size_t best = s.nchunks;
+    for (size_t i = 0; rc == 0 && i < s.nchunks; i++) /* the latest in time; later seals win */
+        if (best == s.nchunks || s.chunks[i].ref.max_t >= s.chunks[best].ref.max_t)
+            best = i;
+    if (rc == 0 && best < s.nchunks && (!in_head || s.chunks[best].ref.max_t > ht)) {
+        rc = chunk_last(&s, best, t, v);
+    } else if (rc == 0 && in_head) {
+        *t = ht;
+        *v = hv;
+    } else if (rc == 0) {
+        rc = IOC_ENOTFOUND;
+    }
+    drop(&s);
+    return rc;
+}
