@@ -314,6 +314,11 @@ int api_gunzip(const char *in, size_t n, size_t max, char **out, size_t *out_n);
 /* The value of key in an application/x-www-form-urlencoded body, or NULL. */
 const char *api_form_value(struct api_ctx *c, const char *body, size_t n, const char *key);
 
+/* h_telemetry_read.c: GET /api/v1/query, /api/v1/latest, /api/v1/series. */
+void h_telemetry_query(struct api_ctx *c);
+void h_telemetry_latest(struct api_ctx *c);
+void h_telemetry_series(struct api_ctx *c);
+
 /* metrics.c */
 void api_metrics_done(void *app, const struct net_req_info *info);
 void api_metrics_render(struct api_ctx *c);

@@ -122,10 +122,11 @@ static void tw_free(void *arg)
     ioc_buf_free(&w->keys);
 }
 
-static const enum tsdb_type lp_types[] = {
-    [TELEMETRY_LP_FLOAT] = TSDB_FLOAT, [TELEMETRY_LP_INT] = TSDB_INT,
-    [TELEMETRY_LP_UINT] = TSDB_UINT,   [TELEMETRY_LP_BOOL] = TSDB_BOOL,
-    [TELEMETRY_LP_STRING] = TSDB_STRING};
+static const enum tsdb_type lp_types[] = {[TELEMETRY_LP_FLOAT] = TSDB_FLOAT,
+                                          [TELEMETRY_LP_INT] = TSDB_INT,
+                                          [TELEMETRY_LP_UINT] = TSDB_UINT,
+                                          [TELEMETRY_LP_BOOL] = TSDB_BOOL,
+                                          [TELEMETRY_LP_STRING] = TSDB_STRING};
 
 static uint64_t value_bits(const struct telemetry_lp_field *f)
 {
@@ -266,8 +267,8 @@ static void write_answer(struct api_ctx *c, struct tw *w)
             api_error(c, IOC_HTTP_E_LIMIT_EXCEEDED,
                       "measurement %.*s field %.*s: %s (telemetry.max_series %lld; %zu points "
                       "written, %zu refused)",
-                      mlen, m, flen, f, ioc_strerror(w->rep.first_rc),
-                      (long long)w->s->max_series, w->rep.accepted, w->rep.refused);
+                      mlen, m, flen, f, ioc_strerror(w->rep.first_rc), (long long)w->s->max_series,
+                      w->rep.accepted, w->rep.refused);
         return;
     }
     if (w->strings) {
@@ -444,6 +445,12 @@ static const struct api_route routes[] = {
               h_query),
     API_ROUTE("POST", "/query", "telemetry.influxql_post", AUTH_STAFF_UP, "staff",
               "write:telemetry", 0, h_query),
+    API_ROUTE("GET", "/api/v1/query", "telemetry.query", AUTH_STAFF_UP, "staff", "read:telemetry",
+              0, h_telemetry_query),
+    API_ROUTE("GET", "/api/v1/latest", "telemetry.latest", AUTH_STAFF_UP, "staff", "read:telemetry",
+              0, h_telemetry_latest),
+    API_ROUTE("GET", "/api/v1/series", "telemetry.series", AUTH_STAFF_UP, "staff", "read:telemetry",
+              0, h_telemetry_series),
 };
 
 const struct api_module api_module_telemetry =

@@ -238,9 +238,7 @@ int telemetry_ingest_submit(struct telemetry_ingest *ig, const struct tsdb_point
         return IOC_ENOMEM;
     *b = (struct batch){pts, n, done, arg, NULL};
     pthread_mutex_lock(&ig->lock);
-    int rc = ig->stopping                        ? IOC_ESHUTDOWN
-             : ig->queued >= TELEMETRY_QUEUE_MAX ? IOC_EBUSY
-                                                 : 0;
+    int rc = ig->stopping ? IOC_ESHUTDOWN : ig->queued >= TELEMETRY_QUEUE_MAX ? IOC_EBUSY : 0;
     if (rc == 0) {
         if (ig->tail)
             ig->tail->next = b;
@@ -294,7 +292,7 @@ int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b)
            atomic_load(&ig->batches));
     metric(b, "ioc_telemetry_group_commits_total", "counter", "Syncs covering one or more batches.",
            atomic_load(&ig->groups));
-    metric(b, "ioc_telemetry_queue_full_total", "counter", "Writes answered 503: the queue was full.",
-           atomic_load(&ig->busy));
+    metric(b, "ioc_telemetry_queue_full_total", "counter",
+           "Writes answered 503: the queue was full.", atomic_load(&ig->busy));
     return b->data || b->len == 0 ? 0 : IOC_ENOMEM;
 }

@@ -147,3 +147,95 @@ test('/query answers CREATE DATABASE and SHOW DATABASES in InfluxDB shape', asyn
   r = await fetch(`${srv.url}/query?q=SELECT+1`, { headers: { authorization: `Token ${key}` } });
   assert.equal(r.status, 400);
 });
+
+// ---- reads ----
+
+function read(p, k = readKey) {
+  return fetch(srv.url + p, { headers: { authorization: `Bearer ${k}` } });
+}
+
+// 3 stations × 120 points a minute apart from T0, values known to the test.
+const T0 = 1749999600; // seconds, a multiple of 600
+const STATIONS = ['s1', 's2', 's3'];
+const val = (si, i) => si * 100 + (i % 7) * 0.5 + i / 1000;
+
+test('query: 10-minute means per station equal those computed from the written points', async () => {
+  assert.equal(T0 % 600, 0);
+  let body = '';
+  for (const [si, s] of STATIONS.entries())
+    for (let i = 0; i < 120; i++) body += `air,station=${s},city=hn pm25=${val(si, i)},n=${i}i ${T0 + 60 * i}\n`;
+  assert.equal((await write('/write?precision=s', body)).status, 204);
+  const r = await read(`/api/v1/query?measurement=air&field=pm25&start=${T0}&end=${T0 + 7200}&step=10m&agg=mean&group=station`);
+  assert.equal(r.status, 200, await r.clone().text());
+  const j = await r.json();
+  assert.equal(j.series.length, 3);
+  for (const [si, s] of STATIONS.entries()) {
+    const ser = j.series.find((x) => x.tags.station === s);
+    assert.equal(ser.points.length, 12);
+    for (let b = 0; b < 12; b++) {
+      let sum = 0;
+      for (let i = b * 10; i < b * 10 + 10; i++) sum += val(si, i);
+      assert.equal(ser.points[b][0], (T0 + 600 * b) * 1000);
+      assert.ok(Math.abs(ser.points[b][1] - sum / 10) < 1e-9, `${s} bucket ${b}`);
+    }
+  }
+});
+
+test('query: without group the matching series are merged; tag filters select', async () => {
+  const r = await read(`/api/v1/query?measurement=air&field=pm25&tag.station=s1,s2&start=${new Date(T0 * 1000).toISOString()}&end=${T0 + 3600}&step=1h&agg=count`);
+  const j = await r.json();
+  assert.equal(j.series.length, 1);
+  assert.deepEqual(j.series[0].points, [[T0 * 1000, 120]]);
+  const mx = await (await read(`/api/v1/query?measurement=air&field=pm25&start=${T0}&end=${T0 + 7200}&step=2h&agg=max`)).json();
+  assert.equal(mx.series[0].points[0][1], Math.max(...STATIONS.flatMap((_, si) => [...Array(120).keys()].map((i) => val(si, i)))));
+});
+
+test('query: an empty bucket is null', async () => {
+  const j = await (await read(`/api/v1/query?measurement=air&field=pm25&start=${T0 + 7200}&end=${T0 + 7800}&step=10m`)).json();
+  assert.deepEqual(j.series[0].points, [[(T0 + 7200) * 1000, null]]);
+});
+
+test('query: format=csv gives time, the group tag and the value', async () => {
+  const r = await read(`/api/v1/query?measurement=air&field=pm25&tag.station=s1&start=${T0}&end=${T0 + 1200}&step=10m&agg=first&group=station&format=csv`);
+  assert.match(r.headers.get('content-type'), /text\/csv/);
+  const lines = (await r.text()).trim().split('\n');
+  assert.equal(lines[0], 'time,station,value');
+  assert.equal(lines[1], `${new Date(T0 * 1000).toISOString()},s1,${val(0, 0)}`);
+  assert.equal(lines.length, 3);
+});
+
+test('query: too many buckets is 400 limit_exceeded', async () => {
+  const r = await read(`/api/v1/query?measurement=air&field=pm25&start=0&end=${T0}&step=1s`);
+  assert.equal(r.status, 400);
+  assert.equal((await r.json()).error.code, 'limit_exceeded');
+});
+
+test('query: a bad step, agg or time is 400', async () => {
+  for (const q of ['step=1y', 'agg=median', 'start=yesterday', `start=${T0}&end=${T0 - 1}`]) {
+    const r = await read(`/api/v1/query?measurement=air&field=pm25&${q}`);
+    assert.equal(r.status, 400, q);
+  }
+});
+
+test('latest: the last value of each series, typed as stored', async () => {
+  const j = await (await read('/api/v1/latest?measurement=air&tag.station=s2')).json();
+  const pm = j.series.find((s) => s.field === 'pm25');
+  const n = j.series.find((s) => s.field === 'n');
+  assert.deepEqual(pm.tags, { city: 'hn', station: 's2' });
+  assert.equal(pm.time, (T0 + 60 * 119) * 1000);
+  assert.equal(pm.value, val(1, 119));
+  assert.equal(n.value, 119);
+  assert.equal(j.series.length, 2);
+});
+
+test('series: every series of a measurement with its tags, field and type', async () => {
+  const j = await (await read('/api/v1/series?measurement=air')).json();
+  assert.equal(j.series.length, 6);
+  assert.ok(j.series.some((s) => s.field === 'n' && s.type === 'integer' && s.tags.station === 's3'));
+  assert.ok(j.series.some((s) => s.field === 'pm25' && s.type === 'float' && s.tags.station === 's1'));
+});
+
+test('reads need read:telemetry: no key 401', async () => {
+  const r = await fetch(`${srv.url}/api/v1/series`);
+  assert.equal(r.status, 401);
+});

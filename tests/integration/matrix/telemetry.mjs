@@ -4,6 +4,7 @@
 import { ALL, USERS, only } from '../matrix_lib.mjs';
 
 const WRITERS = [...USERS, 'keyByAdmin', 'keyByStaff'];
+const READERS = WRITERS; // read:telemetry: the same callers
 const line = () => `matrix,src=row v=1 ${Date.now()}000000\n`;
 
 export const rows = {
@@ -12,4 +13,7 @@ export const rows = {
   'telemetry.ping': { method: 'GET', path: () => '/ping', expect: ALL(204) },
   'telemetry.influxql': { method: 'GET', path: () => '/query?q=SHOW+DATABASES', expect: only(WRITERS, 200) },
   'telemetry.influxql_post': { method: 'POST', path: () => '/query?q=CREATE+DATABASE+m', expect: only(WRITERS, 200) },
+  'telemetry.query': { method: 'GET', path: () => '/api/v1/query?measurement=matrix&field=v&step=5m', expect: only(READERS, 200) },
+  'telemetry.latest': { method: 'GET', path: () => '/api/v1/latest?measurement=matrix', expect: only(READERS, 200) },
+  'telemetry.series': { method: 'GET', path: () => '/api/v1/series?measurement=matrix', expect: only(READERS, 200) },
 };
