@@ -193,8 +193,8 @@ static int tq_select(struct tq *q, struct tsdb_db *db, const char *f, size_t *n)
 {
     if (!q->ids)
         q->ids = malloc(TQ_MAX_SERIES * sizeof *q->ids);
-    int rc = q->ids ? tsdb_db_select(db, q->m, strlen(q->m), f, strlen(f), q->filters,
-                                     q->nfilters, q->ids, TQ_MAX_SERIES, n)
+    int rc = q->ids ? tsdb_db_select(db, q->m, strlen(q->m), f, strlen(f), q->filters, q->nfilters,
+                                     q->ids, TQ_MAX_SERIES, n)
                     : IOC_ENOMEM;
     if (rc == IOC_ETOOBIG) {
         snprintf(q->msg, sizeof q->msg, "More than %d series match; narrow the tag filters.",
@@ -309,8 +309,7 @@ static void tq_render(struct tq *q, struct tq_group *g, size_t ng)
     struct ioc_buf b;
     ioc_buf_init(&b, 64 << 20);
     json_t *series = json_array();
-    if (q->csv)
-    {
+    if (q->csv) {
         ioc_buf_puts(&b, "time,");
         if (q->group) {
             csv_put(&b, q->group);
@@ -336,10 +335,9 @@ static void tq_render(struct tq *q, struct tq_group *g, size_t ng)
         return;
     }
     ioc_buf_free(&b);
-    tq_json(q, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "measurement", q->m, "field",
-                         q->f, "agg", tsdb_agg_name(q->agg), "start",
-                         (json_int_t)(q->start / NS_PER_MS), "end",
-                         (json_int_t)(q->end / NS_PER_MS), "step_ms",
+    tq_json(q, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "measurement", q->m, "field", q->f,
+                         "agg", tsdb_agg_name(q->agg), "start", (json_int_t)(q->start / NS_PER_MS),
+                         "end", (json_int_t)(q->end / NS_PER_MS), "step_ms",
                          (json_int_t)(q->step / NS_PER_MS), "series", series));
 }
 
@@ -596,7 +594,7 @@ static int tq_range(struct api_ctx *c, struct tq *q)
 
 void h_telemetry_query(struct api_ctx *c)
 {
-    static const char *const known[] = {"measurement", "field", "start", "end", "step",
+    static const char *const known[] = {"measurement", "field", "start",  "end", "step",
                                         "agg",         "group", "format", NULL};
     struct tq *q = tq_new(c, TQ_QUERY, known);
     if (!q || tq_range(c, q) != 0)
