@@ -106,6 +106,14 @@ static int identify(struct api_ctx *c)
     const char *h = net_req_header(c->req, "authorization", &n);
     if (h) {
         const char *key = NULL;
+        char pw[129];
+        size_t plen;
+        const char *path = net_req_path(c->req, &plen);
+        /* InfluxDB 1.x clients (Telegraf's influxdb output) send the key as a Basic password */
+        if (influx_path(path, plen) && n > 6 && strncasecmp(h, "Basic ", 6) == 0)
+            return api_basic_password(h, n, pw, sizeof pw) == 0 && *pw
+                       ? resolve_key(c, net_req_strdup(c->req, pw, strlen(pw)))
+                       : resolve_key(c, NULL);
         if (n > 7 && strncasecmp(h, "Bearer ", 7) == 0)
             key = h + 7;
         else if (n > 6 && strncasecmp(h, "Token ", 6) == 0)

@@ -193,6 +193,10 @@ int api_query_parse(const char *q, size_t n, char *buf, size_t cap, const char *
                     const char **vals, int max, int *count);
 /* 1 if a static path cannot leave the web root however it is encoded. */
 int api_static_path_ok(const char *path, size_t n, char *buf, size_t cap);
+/* The password of an HTTP Basic credential h[0..n) ("Basic " base64 of "user:password") into
+ * out (NUL-terminated, cap bytes). 0, or IOC_EINVAL: not Basic, bad base64, no colon, a NUL, or
+ * a password that does not fit. */
+int api_basic_password(const char *h, size_t n, char *out, size_t cap);
 /* A JSON object from a request body, or NULL with the reason (line, column) in err. */
 json_t *api_json_body_parse(const char *body, size_t n, char *err, size_t err_size);
 

@@ -239,3 +239,11 @@ test('reads need read:telemetry: no key 401', async () => {
   const r = await fetch(`${srv.url}/api/v1/series`);
   assert.equal(r.status, 401);
 });
+
+test('the key as the HTTP Basic password of /write is accepted (Telegraf influxdb output)', async () => {
+  const basic = (pw) => `Basic ${Buffer.from(`telegraf:${pw}`).toString('base64')}`;
+  let r = await fetch(`${srv.url}/write?db=x`, { method: 'POST', headers: { authorization: basic(key) }, body: 'basic x=1 1700000000000000000' });
+  assert.equal(r.status, 204, await r.text());
+  r = await fetch(`${srv.url}/write?db=x`, { method: 'POST', headers: { authorization: basic('nope') }, body: 'basic x=1 1' });
+  assert.equal(r.status, 401);
+});
