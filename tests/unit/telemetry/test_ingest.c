@@ -218,8 +218,7 @@ static void test_ingest_an_unknown_sync_mode_is_refused_with_the_reason(void **s
     struct telemetry_settings s = {"sometimes", 5, 1 << 20, 1000, 1000, 720};
     struct telemetry_ingest *ig = NULL;
     char err[256] = "";
-    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), &s, &ig, err, sizeof err),
-                     IOC_EINVAL);
+    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), &s, &ig, err, sizeof err), IOC_EINVAL);
     assert_null(ig);
     assert_non_null(strstr(err, "telemetry.sync"));
 }
