@@ -16,6 +16,7 @@
 #define TQ_MAX_CELLS 100000
 #define TQ_MAX_POINTS 1000000
 #define TQ_MAX_FILTERS 8
+#define TQ_MAX_TIME_S 4000000000LL
 #define NS_PER_MS 1000000LL
 #define NS_PER_S 1000000000LL
 
@@ -80,16 +81,17 @@ static int step_parse(const char *s, int64_t *out)
     return 0;
 }
 
-/* Unix seconds or RFC 3339, into ns. */
+/* Unix seconds or RFC 3339, into ns; within ±TQ_MAX_TIME_S (1843 to 2096), so that the
+ * difference of two times fits in an int64 of ns. */
 static int time_parse(const char *s, int64_t *out)
 {
     int64_t v;
     size_t n = strlen(s);
-    if (ioc_parse_i64(s, n, -9000000000LL, 9000000000LL, &v) == 0) {
+    if (ioc_parse_i64(s, n, -TQ_MAX_TIME_S, TQ_MAX_TIME_S, &v) == 0) {
         *out = v * NS_PER_S;
         return 0;
     }
-    if (ioc_time_parse(s, n, &v) != 0 || v < -9000000000000LL || v > 9000000000000LL)
+    if (ioc_time_parse(s, n, &v) != 0 || v < -TQ_MAX_TIME_S * 1000 || v > TQ_MAX_TIME_S * 1000)
         return IOC_EINVAL;
     *out = v * NS_PER_MS;
     return 0;
@@ -345,7 +347,7 @@ static void tq_render(struct tq *q, struct tq_group *g, size_t ng)
 static int tq_fill(struct tq *q, struct tsdb_db *db, size_t n, struct tq_group *g, size_t ng,
                    const size_t *gix)
 {
-    int64_t nb = (q->end - q->start + q->step - 1) / q->step;
+    int64_t span = q->end - q->start, nb = span / q->step + (span % q->step != 0);
     if (nb * (int64_t)(ng ? ng : 1) > TQ_MAX_CELLS) {
         snprintf(q->msg, sizeof q->msg,
                  "%lld buckets × %zu series is over %d; widen step or narrow the range.",

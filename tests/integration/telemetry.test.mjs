@@ -247,3 +247,11 @@ test('the key as the HTTP Basic password of /write is accepted (Telegraf influxd
   r = await fetch(`${srv.url}/write?db=x`, { method: 'POST', headers: { authorization: basic('nope') }, body: 'basic x=1 1' });
   assert.equal(r.status, 401);
 });
+
+test('query: the widest range with the widest step is one bucket, a time past 2096 is 400', async () => {
+  let r = await read('/api/v1/query?measurement=air&field=pm25&start=-4000000000&end=4000000000&step=100000d&agg=count');
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal((await r.json()).series[0].points.length, 1);
+  r = await read('/api/v1/query?measurement=air&field=pm25&start=0&end=9000000000');
+  assert.equal(r.status, 400);
+});
