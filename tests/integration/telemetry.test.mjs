@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { startDemo, Client } from './lib.mjs';
+import { writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { startDemo, startServer, tempDir, Client } from './lib.mjs';
 
 let srv, key, readKey;
 
@@ -254,4 +256,11 @@ test('query: the widest range with the widest step is one bucket, a time past 20
   assert.equal((await r.json()).series[0].points.length, 1);
   r = await read('/api/v1/query?measurement=air&field=pm25&start=0&end=9000000000');
   assert.equal(r.status, 400);
+});
+
+test('iocd does not start when the time-series engine cannot be opened, and says why', async () => {
+  const data = tempDir();
+  writeFileSync(path.join(data, 'tsdb'), 'not a directory');
+  await assert.rejects(startServer({ data }), /cannot open the time-series engine/);
+  rmSync(data, { recursive: true, force: true });
 });
