@@ -256,7 +256,8 @@ static void progress(struct import *im, int last)
     im->drawn_ns = now;
     struct telemetry_readings_stats st;
     telemetry_readings_stats_get(im->rd, &st);
-    int pct = last || im->size <= 0 ? 100 : (int)(im->done * 100 / im->size);
+    int pct =
+        last || im->size <= 0 || im->done >= im->size ? 100 : (int)(im->done * 100 / im->size);
     char bar[31];
     for (int i = 0; i < 30; i++)
         bar[i] = i < pct * 30 / 100 ? '#' : '.';

@@ -218,7 +218,7 @@ void telemetry_csv_stats_get(const struct telemetry_csv_reader *r, struct teleme
  * order, line = the row's CSV line), the point type of every source. A refused row goes to the
  * error callback as a struct telemetry_lp_error whose column is the 1-based CSV column (0 when
  * the row as a whole is refused) and the next row is read. A bad header stops the import: the
- * error is reported (line 1) and feed returns IOC_EINVAL.
+ * error is reported (at the header's line) and feed, and every later call, returns IOC_EINVAL.
  */
 
 struct telemetry_readings_options {
