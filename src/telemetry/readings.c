@@ -334,7 +334,7 @@ static const char *parse_time(struct telemetry_readings *rd, struct telemetry_st
         return "the time is empty";
     if (all_digits(v))
         return lp_parse_time(v.p, v.n, rd->prec, ns);
-    if (telemetry_time_rfc3339(v.p, v.n, ns) != 0)
+    if (ioc_time_parse_ns(v.p, v.n, ns) != 0)
         return "the time is neither an RFC 3339 time with an offset nor an integer";
     return NULL;
 }

@@ -359,8 +359,5 @@ int telemetry_readings_finish(struct telemetry_readings *rd, telemetry_lp_point_
                               telemetry_lp_error_fn on_error, void *ctx);
 void telemetry_readings_stats_get(const struct telemetry_readings *rd,
                                   struct telemetry_readings_stats *out);
-/* Parses an RFC 3339 time with an offset ("2024-05-01T10:00:00.5+07:00", Z for UTC; T or a
- * space between date and time; up to 9 fraction digits) to ns since 1970. 0 or IOC_EINVAL. */
-int telemetry_time_rfc3339(const char *s, size_t n, int64_t *ns);
 
 #endif

@@ -1,5 +1,5 @@
-/* Unit tests for CSV readings to points (src/telemetry/readings.c, readings_time.c): one
- * behaviour per test. */
+/* Unit tests for CSV readings to points (src/telemetry/readings.c; its RFC 3339 times are
+ * ioc_time_parse_ns, tested in base/test_time.c): one behaviour per test. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -465,49 +465,6 @@ static void test_readings_create_refuses_bad_options(void **state)
     assert_int_equal(telemetry_readings_create(&prec, &rd), IOC_EINVAL);
 }
 
-/* RFC 3339 times: the text and the expected ns, or "bad". */
-static void test_time_rfc3339_table(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *s;
-        int ok;
-        int64_t ns;
-    } cases[] = {
-        {"1970-01-01T00:00:00Z", 1, 0},
-        {"1969-12-31T23:59:59.999999999Z", 1, -1},
-        {"2000-02-29T00:00:00Z", 1, INT64_C(951782400000000000)},
-        {"2024-05-01T10:00:00-02:30", 1, INT64_C(1714566600000000000)},
-        {"2262-04-11T23:47:16.854775807Z", 1, INT64_MAX},
-        {"2262-04-11T23:47:16.854775808Z", 0, 0},
-        {"1900-02-29T00:00:00Z", 0, 0},
-        {"2023-02-29T00:00:00Z", 0, 0},
-        {"2024-13-01T00:00:00Z", 0, 0},
-        {"2024-01-01T24:00:00Z", 0, 0},
-        {"2024-01-01T00:60:00Z", 0, 0},
-        {"2024-12-31T23:59:60Z", 0, 0},
-        {"2024-01-01T00:00:00.Z", 0, 0},
-        {"2024-01-01T00:00:00.1234567891Z", 0, 0},
-        {"2024-01-01T00:00:00+24:00", 0, 0},
-        {"2024-01-01T00:00:00+0700", 0, 0},
-        {"2024-01-01T00:00:00", 0, 0},
-        {"2024-1-01T00:00:00Z", 0, 0},
-        {"2024-01-01X00:00:00Z", 0, 0},
-        {"+024-01-01T00:00:00Z", 0, 0},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int64_t ns = 42;
-        int rc = telemetry_time_rfc3339(cases[i].s, strlen(cases[i].s), &ns);
-        if (cases[i].ok) {
-            assert_int_equal(rc, 0);
-            assert_int_equal(ns, cases[i].ns);
-        } else {
-            assert_int_equal(rc, IOC_EINVAL);
-            assert_int_equal(ns, 42);
-        }
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,7 +506,6 @@ int main(void)
         cmocka_unit_test(test_readings_header_only_gives_nothing),
         cmocka_unit_test(test_readings_fed_in_pieces_same_points),
         cmocka_unit_test(test_readings_create_refuses_bad_options),
-        cmocka_unit_test(test_time_rfc3339_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
