@@ -1,0 +1,315 @@
+/*
+ * Unit tests for src/api/pointindex.c: the index thread over a real store and a real geo_slot.
+ * Each test has its own store of square "units" (one degree wide), a bare struct api holding
+ * only the store, and one loop-side reader (struct api_thread) acquiring the index as a request
+ * would. A failed build is provoked by hiding the units table from the index thread (renamed
+ * behind the store's back with a raw SQLite connection), and restored the same way.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api_int.h"
+#include "helpers/tmpdir.h"
+
+struct fx {
+    char dir[256];
+    struct store *st;
+    struct store_conn *w;
+    struct api *api;
+    struct api_thread t;
+    struct api_ctx c;
+};
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A square unit of one degree whose south-west corner is (lon, lat); its id. */
+static int64_t put_square(struct fx *f, const char *code, int lon, int lat)
+{
+    char geom[256];
+    snprintf(geom, sizeof geom,
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%d,%d],[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}",
+             lon, lat, lon + 1, lat, lon + 1, lat + 1, lon, lat + 1, lon, lat);
+    struct store_unit u = {0};
+    u.code = (char *)code;
+    u.level = "commune";
+    u.type = "Xã";
+    u.name = (char *)code;
+    u.full_name = (char *)code;
+    u.name_en = "";
+    u.parent_code = "75";
+    u.valid_from = "2025-07-01";
+    u.valid_to = "";
+    u.has_geometry = 1;
+    u.bbox[0] = lon;
+    u.bbox[1] = lat;
+    u.bbox[2] = lon + 1;
+    u.bbox[3] = lat + 1;
+    int64_t id = 0;
+    assert_int_equal(store_unit_put(f->w, &u, geom, &id), 0);
+    return id;
+}
+
+static int64_t bump(struct fx *f)
+{
+    int64_t g = 0;
+    assert_int_equal(store_units_generation_bump(f->w, &g), 0);
+    return g;
+}
+
+/* Runs sql on the database file with a connection of its own (not the store's). */
+static void raw_sql(struct fx *f, const char *sql)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/ioc.db", f->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        fail_msg("%s: %s", sql, err ? err : "?");
+    sqlite3_close(db);
+}
+
+static struct fx *fx_new(void)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "%s", test_fresh_dir());
+    assert_int_equal(store_open(f->dir, &f->st), 0);
+    assert_int_equal(store_conn_open(f->st, 0, &f->w), 0);
+    f->api = calloc(1, sizeof *f->api);
+    assert_non_null(f->api);
+    f->api->store = f->st;
+    f->c.api = f->api;
+    f->c.t = &f->t;
+    return f;
+}
+
+static void fx_free(struct fx *f)
+{
+    api_geo_stop(f->api);
+    store_conn_close(f->w);
+    store_close(f->st);
+    free(f->api);
+    free(f);
+}
+
+/* Waits up to 3 s for the published index to be of generation gen. */
+static int wait_generation(struct fx *f, int64_t gen)
+{
+    for (int i = 0; i < 300; i++) {
+        if (atomic_load(&f->api->geo_generation) == gen)
+            return 1;
+        sleep_ms(10);
+    }
+    return 0;
+}
+
+/* The unit at (lon, lat) in the published index, IOC_ENOTFOUND as -1; fails when none is
+ * published. */
+static int64_t lookup(struct fx *f, double lon, double lat)
+{
+    const struct geo_index *ix = NULL;
+    assert_int_equal(api_geo_acquire(&f->c, &ix), 0);
+    int64_t id = -1;
+    int32_t today = 0;
+    assert_int_equal(ioc_date_parse("2026-01-01", 10, &today), 0);
+    if (geo_index_lookup(ix, lon, lat, 3, today, &id) != 0)
+        id = -1;
+    api_geo_release(&f->c);
+    return id;
+}
+
+static void test_geo_acquire_before_the_first_index_is_ebusy_without_waiting(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new();
+    put_square(f, "A", 106, 10);
+    /* a generation the thread cannot read: it polls but never builds */
+    assert_int_equal(store_meta_set(f->w, "units_generation", "not a number"), 0);
+    assert_int_equal(api_geo_start(f->api), 0);
+    const struct geo_index *ix = (const struct geo_index *)&ix;
+    for (int i = 0; i < 3; i++) { /* across a few polls of the thread */
+        int64_t t0 = ioc_mono_ns();
+        assert_int_equal(api_geo_acquire(&f->c, &ix), IOC_EBUSY);
+        assert_true(ioc_mono_ns() - t0 < 50 * 1000000LL);
+        assert_ptr_equal(ix, (const struct geo_index *)&ix); /* *out untouched */
+        sleep_ms(200);
+    }
+    assert_int_equal(atomic_load(&f->api->geo_state), 0);
+    assert_int_equal(atomic_load(&f->api->geo_generation), -1);
+    assert_int_equal(atomic_load(&f->api->geo_builds), 0);
+    fx_free(f);
+}
+
+static void test_geo_first_index_is_published_with_its_generation(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new();
+    int64_t a = put_square(f, "A", 106, 10);
+    int64_t g = bump(f);
+    g = bump(f);
+    assert_int_equal(api_geo_start(f->api), 0);
+    assert_true(wait_generation(f, g));
+    assert_int_equal(atomic_load(&f->api->geo_state), 1);
+    assert_int_equal(atomic_load(&f->api->geo_builds), 1);
+    assert_int_equal(lookup(f, 106.5, 10.5), a);
+    assert_int_equal(lookup(f, 108.5, 10.5), -1);
+    fx_free(f);
+}
+
+static void test_geo_generation_bump_rebuilds_and_publishes_the_new_units(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new();
+    put_square(f, "A", 106, 10);
+    assert_int_equal(api_geo_start(f->api), 0);
+    assert_true(wait_generation(f, 0));
+    int64_t b = put_square(f, "B", 108, 10);
+    int64_t g = bump(f);
+    assert_true(wait_generation(f, g));
+    assert_int_equal(atomic_load(&f->api->geo_builds), 2);
+    assert_int_equal(lookup(f, 108.5, 10.5), b);
+    fx_free(f);
+}
+
+static void test_geo_units_changed_without_a_bump_are_not_rebuilt(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new();
+    put_square(f, "A", 106, 10);
+    assert_int_equal(api_geo_start(f->api), 0);
+    assert_true(wait_generation(f, 0));
+    put_square(f, "B", 108, 10);
+    sleep_ms(450); /* two polls or more */
+    assert_int_equal(atomic_load(&f->api->geo_builds), 1);
+    assert_int_equal(lookup(f, 108.5, 10.5), -1);
+    fx_free(f);
+}
+
+/* The index thread publishes the new index at once but destroys the replaced one only after
+ * the loop that holds it released it; until then it builds nothing else. */
+static void test_geo_replaced_index_is_destroyed_only_after_its_reader_released_it(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new();
+    int64_t a = put_square(f, "A", 106, 10);
+    assert_int_equal(api_geo_start(f->api), 0);
+    assert_true(wait_generation(f, 0));
+    const struct geo_index *held = NULL;
+    assert_int_equal(api_geo_acquire(&f->c, &held), 0);
+    put_square(f, "B", 108, 10);
+    int64_t g2 = bump(f);
+    assert_true(wait_generation(f, g2)); /* published while the old one is held */
+    int32_t today = 0;
+    assert_int_equal(ioc_date_parse("2026-01-01", 10, &today), 0);
+    int64_t id = 0;
+    assert_int_equal(geo_index_lookup(held, 106.5, 10.5, 3, today, &id), 0); /* still alive */
+    assert_int_equal(id, a);
+    assert_int_equal(geo_index_count(held), 1);
+    int64_t g3 = bump(f);
+    sleep_ms(450);
+    /* still waiting for the held index: the next generation is not built yet */
+    assert_int_equal(atomic_load(&f->api->geo_generation), g2);
+    assert_int_equal(geo_index_lookup(held, 106.5, 10.5, 3, today, &id), 0);
+    api_geo_release(&f->c);
+    assert_true(wait_generation(f, g3));
+    assert_int_equal(atomic_load(&f->api->geo_builds), 3);
+    fx_free(f);
+}
+
+static void test_geo_failed_rebuild_keeps_the_previous_index_in_service(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new();
+    int64_t a = put_square(f, "A", 106, 10);
+    int64_t g = bump(f);
+    assert_int_equal(api_geo_start(f->api), 0);
+    assert_true(wait_generation(f, g));
+    const struct geo_index *before = NULL;
+    assert_int_equal(api_geo_acquire(&f->c, &before), 0);
+    api_geo_release(&f->c);
+    raw_sql(f, "ALTER TABLE units RENAME TO units_hidden");
+    int64_t g2 = bump(f);
+    sleep_ms(450);
+    assert_int_equal(atomic_load(&f->api->geo_generation), g);
+    assert_int_equal(atomic_load(&f->api->geo_state), 1);
+    assert_int_equal(atomic_load(&f->api->geo_builds), 1);
+    const struct geo_index *now = NULL;
+    assert_int_equal(api_geo_acquire(&f->c, &now), 0);
+    assert_ptr_equal(now, before);
+    api_geo_release(&f->c);
+    assert_int_equal(lookup(f, 106.5, 10.5), a);
+    /* once the units are back, the next generation is built */
+    raw_sql(f, "ALTER TABLE units_hidden RENAME TO units");
+    (void)g2;
+    int64_t g3 = bump(f);
+    assert_true(wait_generation(f, g3));
+    assert_int_equal(atomic_load(&f->api->geo_builds), 2);
+    fx_free(f);
+}
+
+static void test_geo_failed_first_build_answers_eio_until_a_build_succeeds(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new();
+    int64_t a = put_square(f, "A", 106, 10);
+    raw_sql(f, "ALTER TABLE units RENAME TO units_hidden");
+    assert_int_equal(api_geo_start(f->api), 0);
+    const struct geo_index *ix = NULL;
+    int rc = IOC_EBUSY;
+    for (int i = 0; i < 300 && rc == IOC_EBUSY; i++) {
+        rc = api_geo_acquire(&f->c, &ix);
+        if (rc == IOC_EBUSY)
+            sleep_ms(10);
+    }
+    assert_int_equal(rc, IOC_EIO);
+    assert_int_equal(atomic_load(&f->api->geo_state), -1);
+    assert_int_equal(atomic_load(&f->api->geo_generation), -1);
+    raw_sql(f, "ALTER TABLE units_hidden RENAME TO units");
+    int64_t g = bump(f);
+    assert_true(wait_generation(f, g));
+    assert_int_equal(atomic_load(&f->api->geo_state), 1);
+    assert_int_equal(lookup(f, 106.5, 10.5), a);
+    fx_free(f);
+}
+
+static void test_geo_stop_is_safe_when_never_started(void **state)
+{
+    (void)state;
+    struct api *a = calloc(1, sizeof *a);
+    assert_non_null(a);
+    api_geo_stop(a);
+    api_geo_stop(a);
+    assert_null(a->geo_slot);
+    free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_geo_acquire_before_the_first_index_is_ebusy_without_waiting),
+        cmocka_unit_test(test_geo_first_index_is_published_with_its_generation),
+        cmocka_unit_test(test_geo_generation_bump_rebuilds_and_publishes_the_new_units),
+        cmocka_unit_test(test_geo_units_changed_without_a_bump_are_not_rebuilt),
+        cmocka_unit_test(test_geo_replaced_index_is_destroyed_only_after_its_reader_released_it),
+        cmocka_unit_test(test_geo_failed_rebuild_keeps_the_previous_index_in_service),
+        cmocka_unit_test(test_geo_failed_first_build_answers_eio_until_a_build_succeeds),
+        cmocka_unit_test(test_geo_stop_is_safe_when_never_started),
+    };
+    ioc_log_set_level(IOC_LOG_ERROR + 1);
+    return cmocka_run_group_tests_name("api pointindex", tests, NULL, NULL);
+}
