@@ -46,8 +46,10 @@ struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generat
     return found;
 }
 
-/* Stores body in the n entries from area (an empty one, one of another generation, the same
- * key, else the least recently used). */
+/* Stores body in the n entries from area (an empty one, one of an older generation, the same
+ * key, else the least recently used). A body of an older generation than one already there (a
+ * render that began before an import and ended after it) is not stored: the generation only
+ * grows, so no request asks for it again, and it would evict a current body. */
 static void put(struct api *a, struct api_cache_entry *area, int nslots, const char *key,
                 int64_t generation, struct net_shared *body)
 {
@@ -62,8 +64,15 @@ static void put(struct api *a, struct api_cache_entry *area, int nslots, const c
     pthread_mutex_lock(&a->cache_lock);
     struct api_cache_entry *victim = &area[0];
     for (int i = 0; i < nslots; i++) {
+        if (area[i].key && area[i].generation > generation) {
+            pthread_mutex_unlock(&a->cache_lock);
+            free(k);
+            return;
+        }
+    }
+    for (int i = 0; i < nslots; i++) {
         struct api_cache_entry *e = &area[i];
-        if (!e->key || e->generation != generation || strcmp(e->key, key) == 0) {
+        if (!e->key || e->generation < generation || strcmp(e->key, key) == 0) {
             victim = e;
             break;
         }
