@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "helpers/fault.h"
 #include "helpers/tmpdir.h"
 
 struct fx {
@@ -61,6 +62,33 @@ static int64_t put_square(struct fx *f, const char *code, int lon, int lat)
     return id;
 }
 
+struct import {
+    const char *code;
+    int lon, lat;
+    int64_t id, gen;
+    struct fx *f;
+};
+
+static int import_job(struct store_conn *w, void *arg)
+{
+    struct import *im = arg;
+    struct store_conn *keep = im->f->w;
+    im->f->w = w;
+    im->id = put_square(im->f, im->code, im->lon, im->lat);
+    im->f->w = keep;
+    return store_units_generation_bump(w, &im->gen);
+}
+
+/* A new square unit and a generation bump in one transaction, as an import does; the unit's id
+ * and the new generation into *gen. */
+static int64_t import_square(struct fx *f, const char *code, int lon, int lat, int64_t *gen)
+{
+    struct import im = {code, lon, lat, 0, 0, f};
+    assert_int_equal(store_tx(f->w, import_job, &im), 0);
+    *gen = im.gen;
+    return im.id;
+}
+
 static int64_t bump(struct fx *f)
 {
     int64_t g = 0;
@@ -83,11 +111,34 @@ static void raw_sql(struct fx *f, const char *sql)
     sqlite3_close(db);
 }
 
+/* An empty store made once (its migrations take a while), copied for each test. */
+static char template_db[300];
+
+static int64_t a_id; /* unit A of the template: (106, 10) to (107, 11) */
+
+static void template_make(void)
+{
+    struct fx t = {0};
+    snprintf(t.dir, sizeof t.dir, "%s", test_fresh_dir());
+    if (store_open(t.dir, &t.st) != 0 || store_conn_open(t.st, 0, &t.w) != 0)
+        abort();
+    a_id = put_square(&t, "A", 106, 10);
+    store_conn_close(t.w);
+    store_close(t.st);
+    snprintf(template_db, sizeof template_db, "%s/ioc.db", t.dir);
+}
+
 static struct fx *fx_new(void)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
     snprintf(f->dir, sizeof f->dir, "%s", test_fresh_dir());
+    char *db = NULL, path[300];
+    size_t n = 0;
+    assert_int_equal(ioc_file_read(template_db, 1 << 26, &db, &n), 0);
+    snprintf(path, sizeof path, "%s/ioc.db", f->dir);
+    assert_int_equal(ioc_file_write_atomic(path, db, n), 0);
+    free(db);
     assert_int_equal(store_open(f->dir, &f->st), 0);
     assert_int_equal(store_conn_open(f->st, 0, &f->w), 0);
     f->api = calloc(1, sizeof *f->api);
@@ -107,10 +158,10 @@ static void fx_free(struct fx *f)
     free(f);
 }
 
-/* Waits up to 3 s for the published index to be of generation gen. */
+/* Waits up to 5 s for the published index to be of generation gen. */
 static int wait_generation(struct fx *f, int64_t gen)
 {
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 500; i++) {
         if (atomic_load(&f->api->geo_generation) == gen)
             return 1;
         sleep_ms(10);
@@ -137,17 +188,16 @@ static void test_geo_acquire_before_the_first_index_is_ebusy_without_waiting(voi
 {
     (void)state;
     struct fx *f = fx_new();
-    put_square(f, "A", 106, 10);
     /* a generation the thread cannot read: it polls but never builds */
     assert_int_equal(store_meta_set(f->w, "units_generation", "not a number"), 0);
     assert_int_equal(api_geo_start(f->api), 0);
     const struct geo_index *ix = (const struct geo_index *)&ix;
-    for (int i = 0; i < 3; i++) { /* across a few polls of the thread */
+    for (int i = 0; i < 3; i++) { /* across a poll of the thread or more */
         int64_t t0 = ioc_mono_ns();
         assert_int_equal(api_geo_acquire(&f->c, &ix), IOC_EBUSY);
         assert_true(ioc_mono_ns() - t0 < 50 * 1000000LL);
         assert_ptr_equal(ix, (const struct geo_index *)&ix); /* *out untouched */
-        sleep_ms(200);
+        sleep_ms(150);
     }
     assert_int_equal(atomic_load(&f->api->geo_state), 0);
     assert_int_equal(atomic_load(&f->api->geo_generation), -1);
@@ -159,9 +209,8 @@ static void test_geo_first_index_is_published_with_its_generation(void **state)
 {
     (void)state;
     struct fx *f = fx_new();
-    int64_t a = put_square(f, "A", 106, 10);
+    int64_t a = a_id;
     int64_t g = bump(f);
-    g = bump(f);
     assert_int_equal(api_geo_start(f->api), 0);
     assert_true(wait_generation(f, g));
     assert_int_equal(atomic_load(&f->api->geo_state), 1);
@@ -175,11 +224,10 @@ static void test_geo_generation_bump_rebuilds_and_publishes_the_new_units(void *
 {
     (void)state;
     struct fx *f = fx_new();
-    put_square(f, "A", 106, 10);
     assert_int_equal(api_geo_start(f->api), 0);
     assert_true(wait_generation(f, 0));
-    int64_t b = put_square(f, "B", 108, 10);
-    int64_t g = bump(f);
+    int64_t g;
+    int64_t b = import_square(f, "B", 108, 10, &g);
     assert_true(wait_generation(f, g));
     assert_int_equal(atomic_load(&f->api->geo_builds), 2);
     assert_int_equal(lookup(f, 108.5, 10.5), b);
@@ -190,11 +238,10 @@ static void test_geo_units_changed_without_a_bump_are_not_rebuilt(void **state)
 {
     (void)state;
     struct fx *f = fx_new();
-    put_square(f, "A", 106, 10);
     assert_int_equal(api_geo_start(f->api), 0);
     assert_true(wait_generation(f, 0));
     put_square(f, "B", 108, 10);
-    sleep_ms(450); /* two polls or more */
+    sleep_ms(320); /* two polls or more */
     assert_int_equal(atomic_load(&f->api->geo_builds), 1);
     assert_int_equal(lookup(f, 108.5, 10.5), -1);
     fx_free(f);
@@ -206,13 +253,13 @@ static void test_geo_replaced_index_is_destroyed_only_after_its_reader_released_
 {
     (void)state;
     struct fx *f = fx_new();
-    int64_t a = put_square(f, "A", 106, 10);
+    int64_t a = a_id;
     assert_int_equal(api_geo_start(f->api), 0);
     assert_true(wait_generation(f, 0));
     const struct geo_index *held = NULL;
     assert_int_equal(api_geo_acquire(&f->c, &held), 0);
-    put_square(f, "B", 108, 10);
-    int64_t g2 = bump(f);
+    int64_t g2;
+    import_square(f, "B", 108, 10, &g2);
     assert_true(wait_generation(f, g2)); /* published while the old one is held */
     int32_t today = 0;
     assert_int_equal(ioc_date_parse("2026-01-01", 10, &today), 0);
@@ -221,7 +268,7 @@ static void test_geo_replaced_index_is_destroyed_only_after_its_reader_released_
     assert_int_equal(id, a);
     assert_int_equal(geo_index_count(held), 1);
     int64_t g3 = bump(f);
-    sleep_ms(450);
+    sleep_ms(320);
     /* still waiting for the held index: the next generation is not built yet */
     assert_int_equal(atomic_load(&f->api->geo_generation), g2);
     assert_int_equal(geo_index_lookup(held, 106.5, 10.5, 3, today, &id), 0);
@@ -235,7 +282,7 @@ static void test_geo_failed_rebuild_keeps_the_previous_index_in_service(void **s
 {
     (void)state;
     struct fx *f = fx_new();
-    int64_t a = put_square(f, "A", 106, 10);
+    int64_t a = a_id;
     int64_t g = bump(f);
     assert_int_equal(api_geo_start(f->api), 0);
     assert_true(wait_generation(f, g));
@@ -244,7 +291,7 @@ static void test_geo_failed_rebuild_keeps_the_previous_index_in_service(void **s
     api_geo_release(&f->c);
     raw_sql(f, "ALTER TABLE units RENAME TO units_hidden");
     int64_t g2 = bump(f);
-    sleep_ms(450);
+    sleep_ms(320);
     assert_int_equal(atomic_load(&f->api->geo_generation), g);
     assert_int_equal(atomic_load(&f->api->geo_state), 1);
     assert_int_equal(atomic_load(&f->api->geo_builds), 1);
@@ -266,7 +313,7 @@ static void test_geo_failed_first_build_answers_eio_until_a_build_succeeds(void 
 {
     (void)state;
     struct fx *f = fx_new();
-    int64_t a = put_square(f, "A", 106, 10);
+    int64_t a = a_id;
     raw_sql(f, "ALTER TABLE units RENAME TO units_hidden");
     assert_int_equal(api_geo_start(f->api), 0);
     const struct geo_index *ix = NULL;
@@ -298,6 +345,42 @@ static void test_geo_stop_is_safe_when_never_started(void **state)
     free(a);
 }
 
+/* Each allocation and file operation of api_geo_start failed in turn: an error code and a stop
+ * that frees everything (ASan: no leak), until a start that works. */
+static void start_sweep(enum fault_kind kind)
+{
+    struct fx *f = fx_new();
+    long n;
+    for (n = 1; n < 5000; n++) {
+        fault_arm(kind, n);
+        int rc = api_geo_start(f->api);
+        int fired = fault_disarm();
+        if (rc)
+            assert_true(rc < 0);
+        else
+            assert_int_equal(f->api->geo_started, 1);
+        api_geo_stop(f->api);
+        assert_null(f->api->geo_slot);
+        assert_int_equal(f->api->geo_inited, 0);
+        if (rc == 0 && !fired)
+            break;
+    }
+    assert_true(n > 1 && n < 5000);
+    fx_free(f);
+}
+
+static void test_geo_start_failing_allocations_leave_nothing_behind(void **state)
+{
+    (void)state;
+    start_sweep(FAULT_ALLOC);
+}
+
+static void test_geo_start_failing_file_operations_leave_nothing_behind(void **state)
+{
+    (void)state;
+    start_sweep(FAULT_IO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,7 +392,11 @@ int main(void)
         cmocka_unit_test(test_geo_failed_rebuild_keeps_the_previous_index_in_service),
         cmocka_unit_test(test_geo_failed_first_build_answers_eio_until_a_build_succeeds),
         cmocka_unit_test(test_geo_stop_is_safe_when_never_started),
+        cmocka_unit_test(test_geo_start_failing_allocations_leave_nothing_behind),
+        cmocka_unit_test(test_geo_start_failing_file_operations_leave_nothing_behind),
     };
+    fault_install();
     ioc_log_set_level(IOC_LOG_ERROR + 1);
+    template_make();
     return cmocka_run_group_tests_name("api pointindex", tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "api/api_int.h"
+#include "helpers/fault.h"
 #include "helpers/httpserver.h"
 #include "helpers/tmpdir.h"
 
@@ -333,6 +334,44 @@ static void test_worker_queued_counts_waiting_jobs_only(void **state)
     assert_int_equal(api_worker_queued(api->hasher), 0);
 }
 
+/* Every allocation and file operation of the start, failed in turn: an error code, and a stop
+ * that frees what was made (ASan: no leak); then a start that works. */
+static void start_sweep(enum fault_kind kind)
+{
+    long n;
+    for (n = 1; n < 5000; n++) {
+        fault_arm(kind, n);
+        int rc = api_worker_start(api);
+        int fired = fault_disarm();
+        if (rc) {
+            assert_true(fired);
+            assert_true(rc < 0);
+            assert_null(api->renderer);
+        } else {
+            assert_non_null(api->hasher);
+            assert_non_null(api->renderer);
+        }
+        api_worker_stop(api);
+        assert_null(api->hasher);
+        assert_null(api->renderer);
+        if (!fired)
+            break;
+    }
+    assert_true(n > 1 && n < 5000);
+}
+
+static void test_worker_start_failing_allocations_leave_nothing_behind(void **state)
+{
+    (void)state;
+    start_sweep(FAULT_ALLOC);
+}
+
+static void test_worker_start_failing_file_operations_leave_nothing_behind(void **state)
+{
+    (void)state;
+    start_sweep(FAULT_IO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,7 +389,10 @@ int main(void)
             test_worker_stop_finishes_the_queued_jobs_and_refuses_new_ones, each_up, each_down),
         cmocka_unit_test_setup_teardown(test_worker_queued_counts_waiting_jobs_only, each_up,
                                         each_down),
+        cmocka_unit_test(test_worker_start_failing_allocations_leave_nothing_behind),
+        cmocka_unit_test(test_worker_start_failing_file_operations_leave_nothing_behind),
     };
+    fault_install();
     ioc_log_set_level(IOC_LOG_ERROR + 1);
     return cmocka_run_group_tests_name("api worker", tests, group_up, group_down);
 }
