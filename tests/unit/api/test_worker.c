@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -111,6 +112,8 @@ static int send_job(const char *target, const char *peer)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(fd >= 0);
+    struct timeval tv = {10, 0}; /* a missing answer fails the test instead of hanging it */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)ts.port)};
     a.sin_addr.s_addr = htonl(0x7f000001);
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
@@ -152,6 +155,7 @@ static int wait_for(struct api_worker *w, int nstarted, int queued)
 static void expect_ok(int fd, int n)
 {
     char *r = read_all(fd);
+    assert_non_null(r);
     char want[64];
     snprintf(want, sizeof want, "job %d loop offloaded db", n);
     assert_non_null(strstr(r, "HTTP/1.1 200"));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -52,6 +53,8 @@ char *test_http(const struct test_server *ts, const char *raw)
         return NULL;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)ts->port)};
     a.sin_addr.s_addr = htonl(0x7f000001);
+    struct timeval tv = {10, 0}; /* a missing answer fails the test instead of hanging it */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     size_t n = strlen(raw);
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 || write(fd, raw, n) != (ssize_t)n) {
         close(fd);
