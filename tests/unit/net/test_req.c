@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,11 @@
 
 static struct test_server trusting, plain;
 static atomic_int freed, done_calls;
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER; /* the loops of both servers */
 static char done_route[64];
 static int done_status;
 static struct net_shared *big;
+static char big_body[4000]; /* of the /big-* answers, filled before the servers start */
 
 static void on_free(void *arg)
 {
@@ -93,10 +96,8 @@ static int handle(void *app, struct net_req *r)
     } else if (strcmp(p, "/422") == 0) {
         net_res_send(r, 422, "application/json", "{}", 2);
     } else if (strcmp(p, "/big-json") == 0 || strcmp(p, "/big-octets") == 0) {
-        static char body[4000];
-        memset(body, 'a', sizeof body);
         net_res_send_static(r, 200, p[5] == 'j' ? "application/geo+json" : "application/x-bin",
-                            body, sizeof body);
+                            big_body, sizeof big_body);
     } else if (strcmp(p, "/shared") == 0) {
         /* the test's reference is dropped when this request is freed: the response must hold
          * its own until then */
@@ -122,14 +123,17 @@ static int thread_init(void *app, int index, void **data)
 static void done(void *app, const struct net_req_info *info)
 {
     (void)app;
+    pthread_mutex_lock(&done_lock);
     snprintf(done_route, sizeof done_route, "%s", info->route);
     done_status = info->status;
     atomic_fetch_add(&done_calls, 1);
+    pthread_mutex_unlock(&done_lock);
 }
 
 static int group_up(void **state)
 {
     (void)state;
+    memset(big_body, 'a', sizeof big_body);
     struct net_app app = {NULL, handle, thread_init, NULL, done};
     struct net_options t = {"127.0.0.1:0", 2, 4096, 100, 5, 1, 100, NULL, NULL, 1};
     struct net_options p = {"127.0.0.1:0", 1, 4096, 100, 5, 0, 100, NULL, NULL, 0};
@@ -344,8 +348,13 @@ static void test_req_route_name_reaches_the_done_hook(void **state)
         struct timespec ts = {0, 5000000};
         nanosleep(&ts, NULL);
     }
-    assert_string_equal(done_route, "req.test");
-    assert_int_equal(done_status, 422);
+    pthread_mutex_lock(&done_lock);
+    char route[64];
+    snprintf(route, sizeof route, "%s", done_route);
+    int status = done_status;
+    pthread_mutex_unlock(&done_lock);
+    assert_string_equal(route, "req.test");
+    assert_int_equal(status, 422);
 }
 
 static void test_res_header_name_is_lowercased_and_value_kept(void **state)
