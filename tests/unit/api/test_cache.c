@@ -249,17 +249,21 @@ static void test_cache_etag_changes_with_the_body_and_the_generation(void **stat
 
 static struct api *srv_api;
 
-/* GET /k: the cached body of key "k" at the current generation, else "fresh" (not cached). */
+/* GET /k or /big: the cached body of that key at the current generation, else "fresh" (not
+ * cached). */
 static int handle(void *app, struct net_req *req)
 {
     struct api_ctx *c = net_req_alloc(req, sizeof *c);
     c->api = app;
     c->req = req;
+    size_t n;
+    const char *path = net_req_path(req, &n);
+    const char *key = n == 4 && memcmp(path, "/big", 4) == 0 ? "big" : "k";
     struct net_shared *body =
-        api_cache_get(c->api, "k", atomic_load(&c->api->units_generation), NULL);
+        api_cache_get(c->api, key, atomic_load(&c->api->units_generation), NULL);
     if (!body)
         body = net_shared_new("fresh", 5);
-    api_send_cached(c, "k", body, "application/json");
+    api_send_cached(c, key, body, "application/json");
     return 0;
 }
 
@@ -271,8 +275,14 @@ static int server_up(void **state)
     srv_api = cache_new(4);
     atomic_store(&srv_api->units_generation, 7);
     put(srv_api, "k", 7, "{\"cached\":true}", 0);
+    static char big[3000]; /* large enough to be compressed */
+    memset(big, ' ', sizeof big - 1);
+    big[0] = '[';
+    big[sizeof big - 2] = ']';
+    put(srv_api, "big", 7, big, 0);
+    struct net_options o = {"127.0.0.1:0", 2, 4096, 100, 5, 1, 100, NULL, NULL, 0};
     struct net_app app = {srv_api, handle, NULL, NULL, NULL};
-    test_server_start(&ts, &app, NULL);
+    test_server_start(&ts, &app, &o);
     return 0;
 }
 
@@ -340,6 +350,71 @@ static void test_send_cached_after_a_generation_change_sends_no_stale_etag(void 
     free(r);
 }
 
+/* If-None-Match: before, the ETag of "k" (if with_etag), after — answers status. */
+static void expect_conditional(const char *before, int with_etag, const char *after,
+                               const char *status)
+{
+    char etag[40] = "", hdr[200];
+    if (with_etag)
+        etag_of(srv_api, "k", 7, etag);
+    snprintf(hdr, sizeof hdr, "If-None-Match: %s%s%s\r\n", before, etag, after);
+    char *r = test_http_get(&ts, "/k", hdr);
+    assert_non_null(r);
+    if (!strstr(r, status))
+        fail_msg("%.*s answered %.12s, want %s", (int)strlen(hdr) - 2, hdr, r, status);
+    free(r);
+}
+
+static void test_send_cached_etag_in_a_list_is_304(void **state)
+{
+    (void)state;
+    expect_conditional("\"other\", ", 1, "", "HTTP/1.1 304");
+    expect_conditional("", 1, ",\"other\"", "HTTP/1.1 304");
+    expect_conditional("\"a\" ,  ", 1, "  , \"b\"", "HTTP/1.1 304");
+}
+
+static void test_send_cached_weak_form_of_the_etag_is_304(void **state)
+{
+    (void)state;
+    expect_conditional("W/", 1, "", "HTTP/1.1 304");
+}
+
+static void test_send_cached_star_is_304(void **state)
+{
+    (void)state;
+    expect_conditional("*", 0, "", "HTTP/1.1 304");
+}
+
+static void test_send_cached_list_without_the_etag_is_200(void **state)
+{
+    (void)state;
+    expect_conditional("\"a\", W/\"b\"", 0, "", "HTTP/1.1 200");
+    expect_conditional("\"", 1, "\"", "HTTP/1.1 200"); /* quoted twice */
+    expect_conditional("W/", 0, "", "HTTP/1.1 200");
+    expect_conditional("**", 0, "", "HTTP/1.1 200");
+    expect_conditional("w/", 1, "", "HTTP/1.1 200"); /* the weak prefix is case-sensitive */
+}
+
+/* The ETag a compressing client gets back is the one it must send for a 304. */
+static void test_send_cached_gzip_client_gets_304_with_the_etag_it_was_sent(void **state)
+{
+    (void)state;
+    char *r = test_http_get(&ts, "/big", "Accept-Encoding: gzip\r\n");
+    assert_non_null(r);
+    assert_non_null(strstr(r, "content-encoding: gzip"));
+    const char *e = strstr(r, "\r\netag: ");
+    assert_non_null(e);
+    e += 8;
+    char hdr[120];
+    snprintf(hdr, sizeof hdr, "Accept-Encoding: gzip\r\nIf-None-Match: %.*s\r\n",
+             (int)strcspn(e, "\r"), e);
+    free(r);
+    r = test_http_get(&ts, "/big", hdr);
+    assert_non_null(r);
+    assert_non_null(strstr(r, "HTTP/1.1 304"));
+    free(r);
+}
+
 /* ---- the units generation ------------------------------------------------------------------ */
 
 static void test_units_generation_is_reread_at_most_once_a_second(void **state)
@@ -391,6 +466,11 @@ int main(void)
         cmocka_unit_test(test_send_cached_matching_if_none_match_is_304_without_body),
         cmocka_unit_test(test_send_cached_other_etag_is_answered_in_full),
         cmocka_unit_test(test_send_cached_after_a_generation_change_sends_no_stale_etag),
+        cmocka_unit_test(test_send_cached_gzip_client_gets_304_with_the_etag_it_was_sent),
+        cmocka_unit_test(test_send_cached_etag_in_a_list_is_304),
+        cmocka_unit_test(test_send_cached_weak_form_of_the_etag_is_304),
+        cmocka_unit_test(test_send_cached_star_is_304),
+        cmocka_unit_test(test_send_cached_list_without_the_etag_is_200),
     };
     ioc_log_set_level(IOC_LOG_ERROR + 1);
     int failed = cmocka_run_group_tests_name("api cache", direct, NULL, NULL);
