@@ -1,6 +1,7 @@
 /*
  * Unit tests for src/api/pointindex.c: the index thread over a real store and a real geo_slot.
- * Each test has its own store of square "units" (one degree wide), a bare struct api holding
+ * Each test has its own store of small square "units" (0.05 degree wide, the size of a commune:
+ * the index grid, and so the build time, grows with the area), a bare struct api holding
  * only the store, and one loop-side reader (struct api_thread) acquiring the index as a request
  * would. A failed build is provoked by hiding the units table from the index thread (renamed
  * behind the store's back with a raw SQLite connection), and restored the same way.
@@ -35,13 +36,16 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* A square unit of one degree whose south-west corner is (lon, lat); its id. */
+/* A square unit 0.05 degree wide whose south-west corner is (lon, lat) in hundredths of a
+ * degree; its id. */
 static int64_t put_square(struct fx *f, const char *code, int lon, int lat)
 {
+    double x0 = lon / 100.0, y0 = lat / 100.0, x1 = x0 + 0.05, y1 = y0 + 0.05;
     char geom[256];
     snprintf(geom, sizeof geom,
-             "{\"type\":\"Polygon\",\"coordinates\":[[[%d,%d],[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}",
-             lon, lat, lon + 1, lat, lon + 1, lat + 1, lon, lat + 1, lon, lat);
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f],"
+             "[%.2f,%.2f],[%.2f,%.2f]]]}",
+             x0, y0, x1, y0, x1, y1, x0, y1, x0, y0);
     struct store_unit u = {0};
     u.code = (char *)code;
     u.level = "commune";
@@ -53,10 +57,10 @@ static int64_t put_square(struct fx *f, const char *code, int lon, int lat)
     u.valid_from = "2025-07-01";
     u.valid_to = "";
     u.has_geometry = 1;
-    u.bbox[0] = lon;
-    u.bbox[1] = lat;
-    u.bbox[2] = lon + 1;
-    u.bbox[3] = lat + 1;
+    u.bbox[0] = x0;
+    u.bbox[1] = y0;
+    u.bbox[2] = x1;
+    u.bbox[3] = y1;
     int64_t id = 0;
     assert_int_equal(store_unit_put(f->w, &u, geom, &id), 0);
     return id;
@@ -114,7 +118,7 @@ static void raw_sql(struct fx *f, const char *sql)
 /* An empty store made once (its migrations take a while), copied for each test. */
 static char template_db[300];
 
-static int64_t a_id; /* unit A of the template: (106, 10) to (107, 11) */
+static int64_t a_id; /* unit A of the template: (106.00, 10.00) to (106.05, 10.05) */
 
 static void template_make(void)
 {
@@ -122,7 +126,7 @@ static void template_make(void)
     snprintf(t.dir, sizeof t.dir, "%s", test_fresh_dir());
     if (store_open(t.dir, &t.st) != 0 || store_conn_open(t.st, 0, &t.w) != 0)
         abort();
-    a_id = put_square(&t, "A", 106, 10);
+    a_id = put_square(&t, "A", 10600, 1000);
     store_conn_close(t.w);
     store_close(t.st);
     snprintf(template_db, sizeof template_db, "%s/ioc.db", t.dir);
@@ -216,8 +220,8 @@ static void test_geo_first_index_is_published_with_its_generation(void **state)
     assert_true(wait_generation(f, g));
     assert_int_equal(atomic_load(&f->api->geo_state), 1);
     assert_int_equal(atomic_load(&f->api->geo_builds), 1);
-    assert_int_equal(lookup(f, 106.5, 10.5), a);
-    assert_int_equal(lookup(f, 108.5, 10.5), -1);
+    assert_int_equal(lookup(f, 106.025, 10.025), a);
+    assert_int_equal(lookup(f, 106.125, 10.025), -1);
     fx_free(f);
 }
 
@@ -228,10 +232,10 @@ static void test_geo_generation_bump_rebuilds_and_publishes_the_new_units(void *
     assert_int_equal(api_geo_start(f->api), 0);
     assert_true(wait_generation(f, 0));
     int64_t g;
-    int64_t b = import_square(f, "B", 108, 10, &g);
+    int64_t b = import_square(f, "B", 10610, 1000, &g);
     assert_true(wait_generation(f, g));
     assert_int_equal(atomic_load(&f->api->geo_builds), 2);
-    assert_int_equal(lookup(f, 108.5, 10.5), b);
+    assert_int_equal(lookup(f, 106.125, 10.025), b);
     fx_free(f);
 }
 
@@ -241,10 +245,10 @@ static void test_geo_units_changed_without_a_bump_are_not_rebuilt(void **state)
     struct fx *f = fx_new();
     assert_int_equal(api_geo_start(f->api), 0);
     assert_true(wait_generation(f, 0));
-    put_square(f, "B", 108, 10);
+    put_square(f, "B", 10610, 1000);
     sleep_ms(320); /* two polls or more */
     assert_int_equal(atomic_load(&f->api->geo_builds), 1);
-    assert_int_equal(lookup(f, 108.5, 10.5), -1);
+    assert_int_equal(lookup(f, 106.125, 10.025), -1);
     fx_free(f);
 }
 
@@ -260,19 +264,19 @@ static void test_geo_replaced_index_is_destroyed_only_after_its_reader_released_
     const struct geo_index *held = NULL;
     assert_int_equal(api_geo_acquire(&f->c, &held), 0);
     int64_t g2;
-    import_square(f, "B", 108, 10, &g2);
+    import_square(f, "B", 10610, 1000, &g2);
     assert_true(wait_generation(f, g2)); /* published while the old one is held */
     int32_t today = 0;
     assert_int_equal(ioc_date_parse("2026-01-01", 10, &today), 0);
     int64_t id = 0;
-    assert_int_equal(geo_index_lookup(held, 106.5, 10.5, 3, today, &id), 0); /* still alive */
+    assert_int_equal(geo_index_lookup(held, 106.025, 10.025, 3, today, &id), 0); /* still alive */
     assert_int_equal(id, a);
     assert_int_equal(geo_index_count(held), 1);
     int64_t g3 = bump(f);
     sleep_ms(320);
     /* still waiting for the held index: the next generation is not built yet */
     assert_int_equal(atomic_load(&f->api->geo_generation), g2);
-    assert_int_equal(geo_index_lookup(held, 106.5, 10.5, 3, today, &id), 0);
+    assert_int_equal(geo_index_lookup(held, 106.025, 10.025, 3, today, &id), 0);
     api_geo_release(&f->c);
     assert_true(wait_generation(f, g3));
     assert_int_equal(atomic_load(&f->api->geo_builds), 3);
@@ -300,7 +304,7 @@ static void test_geo_failed_rebuild_keeps_the_previous_index_in_service(void **s
     assert_int_equal(api_geo_acquire(&f->c, &now), 0);
     assert_ptr_equal(now, before);
     api_geo_release(&f->c);
-    assert_int_equal(lookup(f, 106.5, 10.5), a);
+    assert_int_equal(lookup(f, 106.025, 10.025), a);
     /* once the units are back, the next generation is built */
     raw_sql(f, "ALTER TABLE units_hidden RENAME TO units");
     (void)g2;
@@ -331,7 +335,7 @@ static void test_geo_failed_first_build_answers_eio_until_a_build_succeeds(void 
     int64_t g = bump(f);
     assert_true(wait_generation(f, g));
     assert_int_equal(atomic_load(&f->api->geo_state), 1);
-    assert_int_equal(lookup(f, 106.5, 10.5), a);
+    assert_int_equal(lookup(f, 106.025, 10.025), a);
     fx_free(f);
 }
 
