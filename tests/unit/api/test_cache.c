@@ -428,10 +428,10 @@ static void test_units_generation_is_reread_at_most_once_a_second(void **state)
     struct api_thread t = {0};
     assert_int_equal(store_conn_open(st, 1, &t.db), 0);
     struct api_ctx c = {.api = a, .t = &t};
-    atomic_store(&a->generation_checked_ms, ioc_now_ms());
     int64_t g = 0;
     assert_int_equal(store_units_generation_bump(w, &g), 0);
     assert_int_equal(g, 1);
+    atomic_store(&a->generation_checked_ms, ioc_now_ms());
     assert_int_equal(api_units_generation(&c), 0); /* checked less than a second ago */
     atomic_store(&a->generation_checked_ms, ioc_now_ms() - 1000);
     assert_int_equal(api_units_generation(&c), 1);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,27 +299,49 @@ static void *stop_thread(void *arg)
     return NULL;
 }
 
+/* 1 if an answer is waiting on fd within ms. */
+static int readable(int fd, int ms)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    return poll(&p, 1, ms) == 1;
+}
+
 static void test_worker_stop_finishes_the_queued_jobs_and_refuses_new_ones(void **state)
 {
     (void)state;
     gate_set(0);
-    int a = send_job("/render/1", "10.0.0.1");
-    assert_true(wait_for(api->renderer, 1, 0));
-    int b = send_job("/render/2", "10.0.0.2");
-    assert_true(wait_for(api->renderer, 1, 1)); /* room for one more */
+    int a = send_job("/hash/1", "10.0.0.1");
+    assert_true(wait_for(api->hasher, 1, 0));
+    int b = send_job("/hash/2", "10.0.0.1");
+    assert_true(wait_for(api->hasher, 1, 1));
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, stop_thread, NULL), 0);
-    sleep_ms(200); /* stop is waiting for the running job */
-    char *r = read_all(send_job("/render/3", "10.0.0.3"));
-    assert_non_null(strstr(r, "HTTP/1.1 503"));
-    free(r);
+    /* probes until one is refused: those taken before the stop began are queued, not refused
+     * (the hasher's queue has room for them all) */
+    int probe[50], nprobes = 0, refused = 0;
+    for (int i = 0; i < 50 && !refused; i++) {
+        char target[32];
+        snprintf(target, sizeof target, "/hash/%d", 100 + i);
+        int fd = send_job(target, "10.0.0.3");
+        if (readable(fd, 50)) {
+            char *r = read_all(fd);
+            assert_non_null(strstr(r, "HTTP/1.1 503"));
+            free(r);
+            refused = 1;
+        } else {
+            probe[nprobes++] = fd;
+        }
+    }
+    assert_true(refused);
     gate_set(1);
     pthread_join(t, NULL);
     assert_null(api->renderer);
     assert_null(api->hasher);
     expect_ok(a, 1);
     expect_ok(b, 2); /* queued before the stop: run, not dropped */
-    assert_int_equal(norder, 2);
+    for (int i = 0; i < nprobes; i++)
+        expect_ok(probe[i], 100 + i);
+    assert_int_equal(norder, 2 + nprobes);
 }
 
 static void test_worker_queued_counts_waiting_jobs_only(void **state)
