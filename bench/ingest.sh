@@ -56,14 +56,16 @@ hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 settle() { # DIR: wait until its size has not changed for 3 checks 2 s apart (3 minutes at most)
     local last=-1 same=0 now
     for _ in $(seq 90); do
-        now=$(du -sb "$1" | cut -f1)
+        now=$(dsize "$1")
         if [ "$now" = "$last" ]; then same=$((same + 1)); else same=0; fi
         [ $same -ge 3 ] && break
         last=$now
         sleep 2
     done
-    du -sb "$1" | cut -f1
+    dsize "$1"
 }
+# Bytes under DIR, logs excluded (iocd keeps its access log in its data directory).
+dsize() { du -sb --exclude='*.log' "$1" | cut -f1; }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # --- tools and the data set -------------------------------------------------------------------
@@ -100,8 +102,8 @@ kv() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 # run_target NAME PORT PID DATADIR QUERYKIND [AUTH] — load, flush (FLUSH_CMD), measure, query.
 run_target() {
     local name=$1 port=$2 pid=$3 dir=$4 kind=$5 auth=${6:-}
-    local base0; base0=$(du -sb "$dir" | cut -f1)
-    echo "== $name: loading…"
+    local base0; base0=$(dsize "$dir")
+    echo "== $name: loading… (load average $(cut -d' ' -f1 /proc/loadavg))"
     "${LOAD[@]}" "$port" "$WRITE" "$DS/data.lp" $BATCH $CONNS "$(meta fields)" ${auth:+"$auth"} |
         tee "$work/$name.load" | sed 's/^/   /' || true
     echo "   flushing, waiting for the data directory to settle…"

@@ -3,10 +3,12 @@
  *   gen UNITS.tsv HOURS OUTDIR
  *
  * 1,000 stations, each in a real commune of UNITS.tsv (rows whose level is "commune"), report 8
- * numeric fields every 10 s for HOURS hours from 2026-11-01T00:00:05Z (5 s past the hour, so no
- * sample sits on an hour boundary and "the hour ending at T" and "the hour starting at T" select
- * the same samples in every peer). Values follow daily cycles (local time UTC+7) plus per-station
- * levels and AR(1) noise, and are printed with 1 or 2 decimals. Deterministic: one fixed seed.
+ * numeric fields every 10 s for HOURS hours from 2026-11-01T00:00:00Z. As real stations do, each
+ * runs on its own clock: a fixed phase of 1-9 s within the 10 s period and a few tens of ms of
+ * jitter per reading (at most 0.5 s), so no sample sits on an hour boundary and "the hour ending at
+ * T" (VictoriaMetrics) and "the hour starting at T" (InfluxDB) select the same samples. Values
+ * follow daily cycles (local time UTC+7) plus per-station levels and AR(1) noise, and are printed
+ * with 1 or 2 decimals. Deterministic: one fixed seed.
  *
  * Writes OUTDIR/data.lp (one line per station and timestamp, timestamps in milliseconds),
  * OUTDIR/meta (key value lines) and OUTDIR/expect.tsv: the hourly mean of pm25 of the stations that
@@ -21,7 +23,7 @@
 #define STATIONS 1000
 #define FIELDS 8
 #define STEP_MS 10000
-#define START_MS 1793491205000LL /* 2026-11-01T00:00:05Z */
+#define START_MS 1793491200000LL /* 2026-11-01T00:00:00Z */
 #define MAX_COMMUNES 512
 
 enum { PM25, PM10, TEMP, HUMID, PRESS, NO2, O3, NOISE };
@@ -31,6 +33,7 @@ static const int field_decimals[FIELDS] = {1, 1, 2, 1, 1, 1, 1, 1};
 
 struct station {
     char tags[64];
+    long long phase_ms;   /* when in each 10 s period the station reads */
     double level[FIELDS]; /* per-station scale of each field */
     double ar[FIELDS];    /* AR(1) noise state */
 };
@@ -125,6 +128,7 @@ static void init_stations(struct station *st, char codes[][16], int ncommunes)
             st[i].level[f] = lv < lv_mean[f] * 0.3 ? lv_mean[f] * 0.3 : lv;
             st[i].ar[f] = 0;
         }
+        st[i].phase_ms = 1000 + (long long)(rng_next() % 8001);
     }
 }
 
@@ -154,7 +158,8 @@ static char *put_int(char *p, long long v)
     return put_fixed(p, v, 0);
 }
 
-/* One line for station s at time t; *pm25_tenths receives its printed pm25 value. */
+/* One line for station s in the period starting at t; *pm25_tenths receives its printed pm25 value.
+ */
 static char *put_line(char *p, struct station *s, long long t, long long *pm25_tenths)
 {
     double h = fmod((double)(t / 1000 + 7 * 3600) / 3600.0, 24.0);
@@ -178,7 +183,9 @@ static char *put_line(char *p, struct station *s, long long t, long long *pm25_t
         p = put_fixed(p, q, field_decimals[f]);
     }
     *p++ = ' ';
-    p = put_int(p, t);
+    double jitter = 30.0 * rng_gauss();
+    jitter = jitter < -500 ? -500 : jitter > 500 ? 500 : jitter;
+    p = put_int(p, t + s->phase_ms + llround(jitter));
     *p++ = '\n';
     return p;
 }
@@ -212,7 +219,7 @@ static int write_outputs(const char *dir, struct station *st, int hours)
     FILE *ex = fopen(path, "w");
     for (int i = 9; ex && i < STATIONS; i += 10)
         for (int hr = 0; hr < hours; hr++)
-            fprintf(ex, "S%04d\t%lld\t%.15g\n", i + 1, START_MS - 5000 + hr * 3600000LL,
+            fprintf(ex, "S%04d\t%lld\t%.15g\n", i + 1, START_MS + hr * 3600000LL,
                     (double)sum[(size_t)i * (size_t)hours + (size_t)hr] / (double)per_hour / 10.0);
     free(sum);
     if (!ex || fclose(ex) != 0)
@@ -223,8 +230,7 @@ static int write_outputs(const char *dir, struct station *st, int hours)
         return -1;
     fprintf(m, "stations %d\nfields %d\nhours %d\nlines %lld\nvalues %lld\nbytes %lld\n", STATIONS,
             FIELDS, hours, steps * STATIONS, steps * STATIONS * FIELDS, bytes);
-    fprintf(m, "start_ms %lld\nend_ms %lld\n", START_MS - 5000,
-            START_MS - 5000 + hours * 3600000LL);
+    fprintf(m, "start_ms %lld\nend_ms %lld\n", START_MS, START_MS + hours * 3600000LL);
     return fclose(m);
 }
 

@@ -27,8 +27,8 @@ def read_dataset(d):
 def request_path(target, meta, stations):
     start, end = meta["start_ms"], meta["end_ms"]
     if target == "vm":
-        # avg_over_time over the hour ending at each step; the samples sit 5 s past each 10 s
-        # mark, so (T, T+1h] holds exactly the samples of [T, T+1h).
+        # avg_over_time over the hour ending at each step; no sample sits on an hour boundary
+        # (see gen.c), so (T, T+1h] holds exactly the samples of [T, T+1h).
         q = 'avg_over_time(air_pm25{station=~"%s"}[1h])' % "|".join(stations)
         args = {"query": q, "start": (start + 3600000) // 1000, "end": end // 1000,
                 "step": "3600", "nocache": "1"}
