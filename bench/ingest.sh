@@ -133,7 +133,18 @@ VM_PID=$!
 pids+=($VM_PID)
 wait_http "http://127.0.0.1:$VM_PORT/health"
 echo "== VictoriaMetrics $(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null) (Debian package)"
-FLUSH_CMD='curl -fsS "http://127.0.0.1:$VM_PORT/internal/force_flush" >/dev/null'
+# force_flush makes the buffered rows searchable parts; force_merge (in the background) merges
+# the month's parts into their final form, as InfluxDB's full compaction does below.
+vm_flush() {
+    local vm=http://127.0.0.1:$VM_PORT
+    curl -fsS "$vm/internal/force_flush" >/dev/null
+    curl -fsS "$vm/internal/force_merge?partition_prefix=$(date -u -d "@$(($(meta start_ms) / 1000))" +%Y_%m)" >/dev/null
+    for _ in $(seq 300); do
+        curl -fsS "$vm/metrics" | grep -q '^vm_active_force_merges 0' && break
+        sleep 1
+    done
+}
+FLUSH_CMD=vm_flush
 run_target VictoriaMetrics "$VM_PORT" "$VM_PID" "$work/vm" vm
 stop_pid "$VM_PID"
 
