@@ -60,7 +60,7 @@ settle() { # DIR: wait until its size has not changed for 3 checks 2 s apart (3 
         if [ "$now" = "$last" ]; then same=$((same + 1)); else same=0; fi
         [ $same -ge 3 ] && break
         last=$now
-        sleep 2
+        sleep 2 & wait $!
     done
     dsize "$1"
 }
@@ -104,15 +104,21 @@ run_target() {
     local name=$1 port=$2 pid=$3 dir=$4 kind=$5 auth=${6:-}
     local base0; base0=$(dsize "$dir")
     echo "== $name: loading… (load average $(cut -d' ' -f1 /proc/loadavg))"
-    "${LOAD[@]}" "$port" "$WRITE" "$DS/data.lp" $BATCH $CONNS "$(meta fields)" ${auth:+"$auth"} |
-        tee "$work/$name.load" | sed 's/^/   /' || true
+    # Children run in the background and are waited for, so that an interrupt stops them at once.
+    "${LOAD[@]}" "$port" "$WRITE" "$DS/data.lp" $BATCH $CONNS "$(meta fields)" ${auth:+"$auth"} \
+        >"$work/$name.load" &
+    pids+=($!)
+    wait $! || true
+    sed 's/^/   /' "$work/$name.load"
     echo "   flushing, waiting for the data directory to settle…"
     eval "$FLUSH_CMD"
     local bytes; bytes=$(settle "$dir")
     echo "   querying ($RUNS timed runs)…"
     local qok=1
     python3 bench/ingest/query.py "$kind" "http://127.0.0.1:$port" "$DS" "$RUNS" ${auth:+"$auth"} \
-        >"$work/$name.query" || qok=0
+        >"$work/$name.query" &
+    pids+=($!)
+    wait $! || qok=0
     sed 's/^/   /' "$work/$name.query"
     local hwm; hwm=$(hwm_kib "$pid")
     local vps; vps=$(kv values_per_s "$work/$name.load")
@@ -181,7 +187,9 @@ pids+=($IN_PID)
 wait_http "http://127.0.0.1:$IN_PORT/ping"
 curl -fsS -XPOST "http://127.0.0.1:$IN_PORT/query" --data-urlencode 'q=CREATE DATABASE bench' >/dev/null
 echo "== InfluxDB $(dpkg-query -W -f='${Version}' influxdb 2>/dev/null) (Debian package)"
-FLUSH_CMD='sleep 45' # the cold durations above do the flush; settle() then waits for compactions
+# The cold durations above do the flush; settle() then waits for the compactions. (A sleep in the
+# background and `wait`, so that an interrupt stops the bench at once.)
+FLUSH_CMD='sleep 45 & wait $!'
 run_target InfluxDB "$IN_PORT" "$IN_PID" "$work/influx" influx
 stop_pid "$IN_PID"
 
