@@ -287,8 +287,12 @@ void api_cache_put(struct api *a, const char *key, int64_t generation, struct ne
 void api_cache_put_pinned(struct api *a, const char *key, int64_t generation,
                           struct net_shared *body);
 /* Sends a cached body with its ETag and Cache-Control: no-cache, or 304 when the client's
- * If-None-Match has that ETag. Drops the caller's reference. */
+ * If-None-Match lists that ETag (weak or strong) or is "*". Drops the caller's reference. */
 void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body, const char *type);
+/* 1 if the If-None-Match value p[0..n) (outside bytes, not NUL-terminated) names etag: a
+ * comma-separated list of entity tags, weak (W/"…") or strong, or "*", compared weakly
+ * (RFC 9110 13.1.2); 0 otherwise. Fuzzed by fuzz/etag. */
+int api_etag_listed(const char *p, size_t n, const char *etag);
 void api_cache_free(struct api *a);
 
 /* pointindex.c — the point index (see the essay there). */

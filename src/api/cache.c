@@ -46,8 +46,10 @@ struct net_shared *api_cache_get(struct api *a, const char *key, int64_t generat
     return found;
 }
 
-/* Stores body in the n entries from area (an empty one, one of another generation, the same
- * key, else the least recently used). */
+/* Stores body in the n entries from area (an empty one, one of an older generation, the same
+ * key, else the least recently used). A body of an older generation than one already there (a
+ * render that began before an import and ended after it) is not stored: the generation only
+ * grows, so no request asks for it again, and it would evict a current body. */
 static void put(struct api *a, struct api_cache_entry *area, int nslots, const char *key,
                 int64_t generation, struct net_shared *body)
 {
@@ -62,8 +64,15 @@ static void put(struct api *a, struct api_cache_entry *area, int nslots, const c
     pthread_mutex_lock(&a->cache_lock);
     struct api_cache_entry *victim = &area[0];
     for (int i = 0; i < nslots; i++) {
+        if (area[i].key && area[i].generation > generation) {
+            pthread_mutex_unlock(&a->cache_lock);
+            free(k);
+            return;
+        }
+    }
+    for (int i = 0; i < nslots; i++) {
         struct api_cache_entry *e = &area[i];
-        if (!e->key || e->generation != generation || strcmp(e->key, key) == 0) {
+        if (!e->key || e->generation < generation || strcmp(e->key, key) == 0) {
             victim = e;
             break;
         }
@@ -93,6 +102,28 @@ void api_cache_put_pinned(struct api *a, const char *key, int64_t generation,
     put(a, a->cache + a->cache_size, API_CACHE_PINNED, key, generation, body);
 }
 
+int api_etag_listed(const char *p, size_t n, const char *etag)
+{
+    size_t elen = strlen(etag), i = 0;
+    while (i < n) {
+        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == ','))
+            i++;
+        size_t start = i;
+        while (i < n && p[i] != ',')
+            i++;
+        size_t end = i;
+        while (end > start && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+            end--;
+        if (end - start == 1 && p[start] == '*')
+            return 1;
+        if (end - start > 2 && p[start] == 'W' && p[start + 1] == '/')
+            start += 2;
+        if (end - start == elen && memcmp(p + start, etag, elen) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body, const char *type)
 {
     char etag[40] = "";
@@ -104,7 +135,7 @@ void api_send_cached(struct api_ctx *c, const char *key, struct net_shared *body
         net_res_header(c->req, "etag", etag);
         size_t n;
         const char *inm = net_req_header(c->req, "if-none-match", &n);
-        if (inm && n == strlen(etag) && memcmp(inm, etag, n) == 0) {
+        if (inm && api_etag_listed(inm, n, etag)) {
             net_shared_release(body);
             net_res_send(c->req, 304, NULL, "", 0);
             return;

@@ -150,6 +150,7 @@ int api_geo_start(struct api *a)
     pthread_cond_init(&a->geo_wake, &attr);
     pthread_condattr_destroy(&attr);
     a->geo_inited = 1;
+    a->geo_stop = 0; /* a start after a stop runs again */
     atomic_store(&a->geo_generation, -1);
     int rc = geo_slot_create(&a->geo_slot);
     if (rc == 0)

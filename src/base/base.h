@@ -113,6 +113,11 @@ void ioc_time_rfc3339(int64_t ms, char out[32]);
 /* Parses an RFC 3339 timestamp ("2026-11-23T04:43:48Z", "…T11:43:48.5+07:00") or a plain
  * date (taken as 00:00 in Asia/Ho_Chi_Minh) into ms since the epoch. */
 int ioc_time_parse(const char *s, size_t n, int64_t *ms);
+/* Parses an RFC 3339 date-time with its offset ("2026-12-02T07:25:00.123456789Z", "…+07:00"; T,
+ * t or a space; 1 to 9 fraction digits; second 60 refused) to ns since 1970. IOC_EINVAL for any
+ * other text and for times outside int64 nanoseconds (years 1678-2262). The one RFC 3339 reader
+ * of telemetry (line-protocol tools, MQTT JSON, CSV readings, queries). */
+int ioc_time_parse_ns(const char *s, size_t n, int64_t *ns);
 
 /* ---- logging ---------------------------------------------------------------------------- */
 

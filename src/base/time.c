@@ -108,33 +108,30 @@ static int digits(const char *s, int n)
     return v;
 }
 
-int ioc_time_parse(const char *s, size_t n, int64_t *ms)
+/* An RFC 3339 date-time with its offset (no date-only form) as seconds since 1970 and the
+ * fraction in ns. Second 60 is refused: Unix time has no leap seconds. 0 or IOC_EINVAL. */
+static int rfc3339(const char *s, size_t n, int64_t *secs, int64_t *frac_ns)
 {
     int32_t days;
-    if (n < 10 || ioc_date_parse(s, 10, &days) != 0)
-        return IOC_EINVAL;
-    if (n == 10) {
-        *ms = (int64_t)days * 86400000 - 7 * 3600000LL;
-        return 0;
-    }
-    if (n < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+    if (n < 20 || ioc_date_parse(s, 10, &days) != 0 ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
         return IOC_EINVAL;
     int hh = digits(s + 11, 2), mm = digits(s + 14, 2), ss = digits(s + 17, 2);
-    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
         return IOC_EINVAL;
     size_t i = 19;
-    int frac_ms = 0, scale = 100;
-    if (i < n && s[i] == '.') {
-        i++;
-        size_t start = i;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-            frac_ms += (s[i] - '0') * scale;
-            scale /= 10;
-        }
-        if (i == start)
-            return IOC_EINVAL;
+    int64_t frac = 0;
+    if (s[i] == '.') {
+        size_t start = ++i;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (i - start < 9)
+                frac = frac * 10 + (s[i] - '0');
+        if (i == start || i - start > 9)
+            return IOC_EINVAL; /* 1 to 9 digits: nanoseconds at most */
+        for (size_t k = i - start; k < 9; k++)
+            frac *= 10;
     }
-    int offset_min = 0;
+    int offset_min;
     if (i + 1 == n && (s[i] == 'Z' || s[i] == 'z')) {
         offset_min = 0;
     } else if (i + 6 == n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
@@ -145,7 +142,32 @@ int ioc_time_parse(const char *s, size_t n, int64_t *ms)
     } else {
         return IOC_EINVAL;
     }
-    *ms = (((int64_t)days * 86400 + hh * 3600 + mm * 60 + ss) - offset_min * 60LL) * 1000 + frac_ms;
+    *secs = (int64_t)days * 86400 + hh * 3600 + mm * 60 + ss - offset_min * 60LL;
+    *frac_ns = frac;
+    return 0;
+}
+
+int ioc_time_parse(const char *s, size_t n, int64_t *ms)
+{
+    int32_t days;
+    if (n == 10 && ioc_date_parse(s, 10, &days) == 0) {
+        *ms = (int64_t)days * 86400000 - 7 * 3600000LL; /* midnight in Asia/Ho_Chi_Minh */
+        return 0;
+    }
+    int64_t secs, frac;
+    if (rfc3339(s, n, &secs, &frac) != 0)
+        return IOC_EINVAL;
+    *ms = secs * 1000 + frac / 1000000;
+    return 0;
+}
+
+int ioc_time_parse_ns(const char *s, size_t n, int64_t *ns)
+{
+    int64_t secs, frac, r;
+    if (rfc3339(s, n, &secs, &frac) != 0 || __builtin_mul_overflow(secs, INT64_C(1000000000), &r) ||
+        __builtin_add_overflow(r, frac, &r))
+        return IOC_EINVAL;
+    *ns = r;
     return 0;
 }
 

@@ -44,6 +44,10 @@ char *cli_text(const char *s, size_t max);
 /* Writes an audit row: actor "iocctl", role "admin", ip "local", outcome "ok". */
 int cli_audit(struct store_conn *w, const char *action, const char *target, const char *detail);
 
+/* import readings (src/iocctl/telemetry.c): the `import` command of units.c hands it the
+ * arguments when the first is "readings". An exit code as above. */
+int cli_import_readings(struct cli *c);
+
 /* One command: its name, what runs it (an exit code as above), and its usage lines. */
 struct cli_command {
     const char *name;

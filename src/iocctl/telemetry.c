@@ -17,12 +17,25 @@
  *
  * Exit status: 0 all lines good, 1 a line was bad (or the input unreadable), 2 usage error.
  * Touches no data directory.
+ *
+ *   import readings --dry-run [--measurement M] [--precision P] [--int COL,...] FILE.csv
+ *
+ * (reached through `import`, whose word units.c owns: it hands `import readings` here.) Reads
+ * FILE in 64 KiB blocks through src/telemetry/readings.c (layout in docs/telemetry.md "CSV
+ * readings"), showing a progress bar on stderr when stderr is a terminal (rows, %, rows/s), and
+ * prints a summary on stdout: rows read, points, refused rows with their line, column and
+ * reason (the first 20, then a count). Until the telemetry engine stores points, --dry-run is
+ * required: without it the command stores nothing and says so (exit 2).
+ *
+ * Exit status: 0 every row good, 1 a row refused, a bad header or an unreadable file, 2 usage.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "iocctl/iocctl_int.h"
@@ -188,6 +201,196 @@ static int cmd_lp(struct cli *c)
     c->argc--;
     c->argv++;
     return lp_check(c);
+}
+
+/* ---- import readings -------------------------------------------------------------------- */
+
+#define IMPORT_BLOCK 65536
+#define IMPORT_SHOWN 20
+#define IMPORT_MAX_INT 256
+
+struct import {
+    const char *file;
+    struct telemetry_readings_options ro;
+    const char *ints[IMPORT_MAX_INT];
+    char *ints_text; /* the --int value, split in place */
+    int dry_run;
+    struct telemetry_readings *rd;
+    struct ioc_buf shown; /* the first IMPORT_SHOWN refusals, one a line */
+    size_t nshown;
+    char last[400]; /* the last error, for a bad header */
+    int tty;
+    int64_t t0, drawn_ns;
+    long long size, done;
+};
+
+static int import_point(void *ctx, const struct telemetry_lp_point *pt)
+{
+    (void)ctx;
+    (void)pt; /* a dry run: the point is counted by the reader, and stored nowhere */
+    return 0;
+}
+
+static int import_error(void *ctx, const struct telemetry_lp_error *e)
+{
+    struct import *im = ctx;
+    if (e->column)
+        snprintf(im->last, sizeof im->last, "line %zu, column %zu: %s", e->line, e->column,
+                 e->message);
+    else
+        snprintf(im->last, sizeof im->last, "line %zu: %s", e->line, e->message);
+    if (im->nshown < IMPORT_SHOWN) {
+        im->nshown++;
+        ioc_buf_printf(&im->shown, "  %s\n", im->last);
+    }
+    return 0;
+}
+
+/* Draws the progress bar on stderr (a terminal only), at most every 100 ms; the last one at
+ * 100% with a newline. */
+static void progress(struct import *im, int last)
+{
+    int64_t now = ioc_mono_ns();
+    if (!im->tty || (!last && now - im->drawn_ns < 100000000))
+        return;
+    im->drawn_ns = now;
+    struct telemetry_readings_stats st;
+    telemetry_readings_stats_get(im->rd, &st);
+    int pct =
+        last || im->size <= 0 || im->done >= im->size ? 100 : (int)(im->done * 100 / im->size);
+    char bar[31];
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < pct * 30 / 100 ? '#' : '.';
+    bar[30] = '\0';
+    double secs = (double)(now - im->t0) / 1e9;
+    fprintf(stderr, "\r[%s] %3d%%  %zu rows  %.0f rows/s%s", bar, pct, st.rows,
+            secs > 0 ? (double)st.rows / secs : 0.0, last ? "\n" : "");
+    fflush(stderr);
+}
+
+/* Feeds the file to the reader in blocks. 0, IOC_EIO, or the reader's code. */
+static int import_read(struct import *im, FILE *f)
+{
+    char *block = malloc(IMPORT_BLOCK);
+    if (!block)
+        return IOC_ENOMEM;
+    int rc = 0;
+    size_t n;
+    while (rc == 0 && (n = fread(block, 1, IMPORT_BLOCK, f)) > 0) {
+        im->done += (long long)n;
+        rc = telemetry_readings_feed(im->rd, block, n, import_point, import_error, im);
+        progress(im, 0);
+    }
+    if (rc == 0 && ferror(f))
+        rc = IOC_EIO;
+    if (rc == 0)
+        rc = telemetry_readings_finish(im->rd, import_point, import_error, im);
+    free(block);
+    return rc;
+}
+
+/* Splits the --int value at commas into im->ints. 0, or 2 after the usage. */
+static int import_ints(struct cli *c, struct import *im, const char *v)
+{
+    if (!v)
+        return 0;
+    size_t n = strlen(v);
+    if (!(im->ints_text = malloc(n + 1)))
+        return cli_report(IOC_ENOMEM, "import readings");
+    memcpy(im->ints_text, v, n + 1);
+    for (char *p = im->ints_text, *end; p; p = end) {
+        end = strchr(p, ',');
+        if (end)
+            *end++ = '\0';
+        if (!*p || im->ro.nint_columns == IMPORT_MAX_INT)
+            return cli_usage(c, "--int takes up to 256 column names separated by commas");
+        im->ints[im->ro.nint_columns++] = p;
+    }
+    im->ro.int_columns = im->ints;
+    return 0;
+}
+
+/* Reads the options of import readings; 0, or an exit code after the reason. */
+static int import_options(struct cli *c, struct import *im)
+{
+    int missing = 0;
+    im->dry_run = cli_flag(c, "--dry-run");
+    const char *m = cli_opt(c, "--measurement", &missing);
+    const char *p = cli_opt(c, "--precision", &missing);
+    const char *ints = cli_opt(c, "--int", &missing);
+    if (missing)
+        return cli_usage(c, "an option needs a value");
+    if (cli_stray_option(c) || c->argc != 2)
+        return cli_usage(c, "import readings takes FILE.csv and the options shown");
+    if (!im->dry_run)
+        return cli_usage(c, "storing readings comes with the telemetry engine; use --dry-run to "
+                            "check a file");
+    im->file = c->argv[1];
+    im->ro.measurement = m;
+    im->ro.precision = TELEMETRY_LP_NS;
+    if (p && telemetry_lp_precision_parse(p, strlen(p), &im->ro.precision) != 0)
+        return cli_usage(c, "--precision must be ns, us, ms, s, m or h");
+    int rc = import_ints(c, im, ints);
+    if (rc)
+        return rc;
+    rc = telemetry_readings_create(&im->ro, &im->rd);
+    if (rc == IOC_EINVAL)
+        return cli_usage(c, "--measurement must be 1 to 256 bytes of UTF-8 without control "
+                            "characters");
+    return rc ? cli_report(rc, "import readings") : 0;
+}
+
+/* Prints the summary of a finished read; the exit code. */
+static int import_summary(struct import *im)
+{
+    struct telemetry_readings_stats st;
+    telemetry_readings_stats_get(im->rd, &st);
+    printf("%s: %zu row%s read, %zu point%s, %zu row%s refused\n", im->file, st.rows,
+           st.rows == 1 ? "" : "s", st.points, st.points == 1 ? "" : "s", st.refused,
+           st.refused == 1 ? "" : "s");
+    if (im->shown.len)
+        fwrite(im->shown.data, 1, im->shown.len, stdout);
+    if (st.refused > im->nshown)
+        printf("  and %zu more refused row%s\n", st.refused - im->nshown,
+               st.refused - im->nshown == 1 ? "" : "s");
+    printf("dry run: nothing was stored\n");
+    if (fflush(stdout) != 0)
+        return cli_report(IOC_EIO, "import readings");
+    return st.refused ? 1 : 0;
+}
+
+int cli_import_readings(struct cli *c)
+{
+    struct import im = {0};
+    ioc_buf_init(&im.shown, 0);
+    int rc = import_options(c, &im);
+    FILE *f = NULL;
+    if (rc)
+        goto out;
+    if (!(f = fopen(im.file, "rb"))) {
+        fprintf(stderr, "iocctl: cannot read %s: %s\n", im.file, strerror(errno));
+        rc = 1;
+        goto out;
+    }
+    struct stat sb;
+    im.size = fstat(fileno(f), &sb) == 0 ? (long long)sb.st_size : 0;
+    im.tty = isatty(STDERR_FILENO);
+    im.t0 = im.drawn_ns = ioc_mono_ns();
+    int read_rc = import_read(&im, f);
+    if (read_rc == 0)
+        progress(&im, 1);
+    if (read_rc == IOC_EINVAL) /* a bad header, reported to import_error */
+        fprintf(stderr, "%siocctl: %s: %s\n", im.tty ? "\n" : "", im.file, im.last);
+    else if (read_rc)
+        fprintf(stderr, "iocctl: cannot read %s: %s\n", im.file, ioc_strerror(read_rc));
+    rc = read_rc ? 1 : import_summary(&im);
+out:
+    if (f)
+        fclose(f);
+    telemetry_readings_destroy(im.rd);
+    free(im.ints_text);
+    ioc_buf_free(&im.shown);
+    return rc;
 }
 
 /* The telemetry group of iocctl's commands (listed once in main.c). */

@@ -231,6 +231,8 @@ static int import_parse(struct import_job *j)
 
 static int cmd_import(struct cli *c)
 {
+    if (c->argc >= 1 && strcmp(c->argv[0], "readings") == 0)
+        return cli_import_readings(c); /* telemetry.c */
     struct import_job j = {0};
     int missing = 0;
     j.level = cli_opt(c, "--level", &missing);
@@ -365,7 +367,10 @@ static int cmd_seed(struct cli *c)
 static const struct cli_command commands[] = {
     {"import", cmd_import,
      "  import units FILE.geojson [--level province|district|commune] [--valid-from YYYY-MM-DD]\n"
-     "               [--parent CODE]     (level commune and today by default; all or nothing)\n"},
+     "               [--parent CODE]     (level commune and today by default; all or nothing)\n"
+     "  import readings --dry-run [--measurement M] [--precision P] [--int COL,...] FILE.csv\n"
+     "                                   checks a CSV file of readings (docs/telemetry.md);\n"
+     "                                   exit 1 if a row is refused\n"},
     {"seed", cmd_seed,
      "  seed units [--from DIR]          real units of data/vn-units (the default DIR)\n"
      "  seed demo                        demo agencies and users (passwords from\n"

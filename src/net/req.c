@@ -104,11 +104,16 @@ const char *net_req_query(const struct net_req *r, size_t *n)
 
 const char *net_req_header(const struct net_req *r, const char *name, size_t *n)
 {
-    ssize_t i = h2o_find_header_by_str(&r->req->headers, name, strlen(name), -1);
-    if (i < 0)
-        return NULL;
-    *n = r->req->headers.entries[i].value.len;
-    return r->req->headers.entries[i].value.base;
+    /* h2o keeps names lowercased and h2o_find_header_by_str compares bytes: "If-None-Match"
+     * would never match */
+    const h2o_headers_t *h = &r->req->headers;
+    size_t len = strlen(name);
+    for (size_t i = 0; i < h->size; i++)
+        if (h2o_lcstris(name, len, h->entries[i].name->base, h->entries[i].name->len)) {
+            *n = h->entries[i].value.len;
+            return h->entries[i].value.base;
+        }
+    return NULL;
 }
 
 size_t net_req_header_bytes(const struct net_req *r)

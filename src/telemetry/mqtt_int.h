@@ -12,10 +12,4 @@
  * '"' become '?', and a cut is shown as "...". */
 void mqtt_quote(char *out, size_t cap, const char *s, size_t n);
 
-/* An RFC 3339 time s[0..n): YYYY-MM-DD, 'T' (or 't' or a space), hh:mm:ss, an optional
- * fraction of 1 to 9 digits, and 'Z' (or 'z') or +hh:mm / -hh:mm; years 0000-9999, seconds up
- * to 60 (a leap second counts as the next one). *out is ns since the
- * epoch; NULL on success, else a static message (out untouched). */
-const char *mqtt_rfc3339_parse(const char *s, size_t n, int64_t *out);
-
 #endif

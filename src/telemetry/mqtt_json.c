@@ -225,7 +225,9 @@ static int time_get(struct jp *j, json_t *v, int64_t *out)
         int n = snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
         why = lp_parse_time(tmp, (size_t)n, j->prec, out);
     } else if (json_is_string(v)) {
-        why = mqtt_rfc3339_parse(json_string_value(v), json_string_length(v), out);
+        if (ioc_time_parse_ns(json_string_value(v), json_string_length(v), out) != 0)
+            why = "an RFC 3339 time with its offset (2026-12-02T07:25:00.123456789Z), in years "
+                  "1678-2262";
     } else {
         why = "must be an integer or an RFC 3339 string";
     }
@@ -338,82 +340,4 @@ out:
     if (stats)
         *stats = st;
     return rc;
-}
-
-/* The value of the digits s[0..n), or -1 if one is not a digit. */
-static int64_t digits(const char *s, size_t n)
-{
-    int64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (m 1..12). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* The offset "Z" or "+hh:mm" in seconds east of UTC, or why not. */
-static const char *offset_get(const char *s, size_t n, int64_t *off)
-{
-    if (n == 1 && (s[0] == 'Z' || s[0] == 'z')) {
-        *off = 0;
-        return NULL;
-    }
-    if (n != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
-        return "an RFC 3339 time ends with Z or an offset +hh:mm";
-    int64_t h = digits(s + 1, 2), m = digits(s + 4, 2);
-    if (h < 0 || m < 0 || h > 23 || m > 59)
-        return "bad offset in an RFC 3339 time";
-    *off = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
-    return NULL;
-}
-
-const char *mqtt_rfc3339_parse(const char *s, size_t n, int64_t *out)
-{
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        s[13] != ':' || s[16] != ':')
-        return "not an RFC 3339 time (2026-12-02T07:25:00.123456789Z)";
-    int64_t y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
-    int64_t h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
-        sec > 60 || d > mdays[mo - 1] + (mo == 2 && leap(y)))
-        return "a date or time part of an RFC 3339 time is out of range";
-    size_t i = 19, f0;
-    int64_t frac = 0;
-    if (s[i] == '.') {
-        for (f0 = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-            ;
-        if (i == f0 || i - f0 > 9)
-            return "an RFC 3339 fraction has 1 to 9 digits";
-        frac = digits(s + f0, i - f0);
-        for (size_t k = i - f0; k < 9; k++)
-            frac *= 10;
-    }
-    int64_t off, ns;
-    const char *why = offset_get(s + i, n - i, &off);
-    if (why)
-        return why;
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
-    if (__builtin_mul_overflow(secs, (int64_t)1000000000, &ns) ||
-        __builtin_add_overflow(ns, frac, &ns))
-        return "an RFC 3339 time out of range (years 1677-2262)";
-    *out = ns;
-    return NULL;
 }

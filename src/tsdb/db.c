@@ -290,8 +290,8 @@ static int open_files(struct tsdb_db *db, const struct tsdb_db_options *o, char 
     /* every chunk belongs to a known series (its definition was logged before its points) */
     for (size_t id = tsdb_series_count(db->series); id < db->nst; id++)
         if (db->st[id].nchunks) {
-            snprintf(err, err_size, "%s/parts: chunks of series %zu, which is not defined",
-                     db->dir, id);
+            snprintf(err, err_size, "%s/parts: chunks of series %zu, which is not defined", db->dir,
+                     id);
             return IOC_EINVAL;
         }
     return 0;
@@ -437,8 +437,8 @@ int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n
     size_t max = (TSDB_WAL_RECORD_MAX - 5) / DB_POINT_BYTES;
     if (n > max)
         return IOC_ETOOBIG;
-    if (tsdb_head_total(db->head) + n > (db->o.head_max_points ? db->o.head_max_points
-                                                               : TSDB_HEAD_DEFAULT_MAX_POINTS)) {
+    if (tsdb_head_total(db->head) + n >
+        (db->o.head_max_points ? db->o.head_max_points : TSDB_HEAD_DEFAULT_MAX_POINTS)) {
         int rc = tsdb_db_maintain(db, 1); /* make room: seal everything */
         if (rc)
             return rc;

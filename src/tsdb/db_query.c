@@ -277,8 +277,7 @@ static int chunk_last(const struct snapshot *s, size_t i, int64_t *t, uint64_t *
     return rc;
 }
 
-int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v,
-                   enum tsdb_type *type)
+int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v, enum tsdb_type *type)
 {
     int64_t ht = 0;
     uint64_t hv = 0;

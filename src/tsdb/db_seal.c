@@ -85,9 +85,9 @@ static int write_chunk(struct tsdb_db *db, struct round *r, uint32_t id, enum ts
 {
     ioc_buf_reset(&r->chunk);
     int rc = tsdb_chunk_encode(type, r->t + from, r->bits + from, NULL, n, &r->chunk);
-    struct dbchunk c = {{0, id, (uint32_t)n, (uint32_t)r->chunk.len, r->t[from],
-                         r->t[from + n - 1], lsn},
-                        db_day_of(r->t[from])};
+    struct dbchunk c = {
+        {0, id, (uint32_t)n, (uint32_t)r->chunk.len, r->t[from], r->t[from + n - 1], lsn},
+        db_day_of(r->t[from])};
     struct tsdb_part *p = NULL;
     if (rc == 0)
         rc = db_part_of(db, c.day, &p);

@@ -173,6 +173,49 @@ static void test_log_level_parse_knows_four_names(void **state)
     assert_int_equal(ioc_log_level_parse(""), -1);
 }
 
+/* RFC 3339 times: the text and the expected ns, or "bad". */
+static void test_time_parse_ns_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int ok;
+        int64_t ns;
+    } cases[] = {
+        {"1970-01-01T00:00:00Z", 1, 0},
+        {"1969-12-31T23:59:59.999999999Z", 1, -1},
+        {"2000-02-29T00:00:00Z", 1, INT64_C(951782400000000000)},
+        {"2024-05-01T10:00:00-02:30", 1, INT64_C(1714566600000000000)},
+        {"2262-04-11T23:47:16.854775807Z", 1, INT64_MAX},
+        {"2262-04-11T23:47:16.854775808Z", 0, 0},
+        {"1900-02-29T00:00:00Z", 0, 0},
+        {"2023-02-29T00:00:00Z", 0, 0},
+        {"2024-13-01T00:00:00Z", 0, 0},
+        {"2024-01-01T24:00:00Z", 0, 0},
+        {"2024-01-01T00:60:00Z", 0, 0},
+        {"2024-12-31T23:59:60Z", 0, 0},
+        {"2024-01-01T00:00:00.Z", 0, 0},
+        {"2024-01-01T00:00:00.1234567891Z", 0, 0},
+        {"2024-01-01T00:00:00+24:00", 0, 0},
+        {"2024-01-01T00:00:00+0700", 0, 0},
+        {"2024-01-01T00:00:00", 0, 0},
+        {"2024-1-01T00:00:00Z", 0, 0},
+        {"2024-01-01X00:00:00Z", 0, 0},
+        {"+024-01-01T00:00:00Z", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t ns = 42;
+        int rc = ioc_time_parse_ns(cases[i].s, strlen(cases[i].s), &ns);
+        if (cases[i].ok) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(ns, cases[i].ns);
+        } else {
+            assert_int_equal(rc, IOC_EINVAL);
+            assert_int_equal(ns, 42);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_time_rfc3339_formats_milliseconds_utc),
         cmocka_unit_test(test_time_rfc3339_before_epoch),
         cmocka_unit_test(test_time_rfc3339_round_trips),
+        cmocka_unit_test(test_time_parse_ns_table),
         cmocka_unit_test(test_time_parse_applies_offset),
         cmocka_unit_test(test_time_parse_reads_fractions_as_milliseconds),
         cmocka_unit_test(test_time_parse_takes_plain_date_as_vietnam_midnight),
