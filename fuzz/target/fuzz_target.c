@@ -1,6 +1,7 @@
 /*
  * fuzz_target — the request target: route patterns, the query string and the static-path
- * check, as the dispatcher runs them on every request. Input: a raw target ("/path?query").
+ * check, as the dispatcher runs them on every request, and the Basic credential of /write.
+ * Input: a raw target ("/path?query"), also read as an Authorization header value.
  *   build and run: make fuzz FUZZ_SECONDS=60   (or fuzz/run.sh replay)
  */
 #include <stdint.h>
@@ -42,6 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (strstr(buf, "/../") || strstr(buf, "/./"))
             abort();
     }
+    /* The same bytes as an Authorization header: a password found fits and holds no NUL. */
+    char pw[129];
+    if (api_basic_password(t, size, pw, sizeof pw) == 0 && strlen(pw) >= sizeof pw)
+        abort();
     free(buf);
     return 0;
 }

@@ -80,6 +80,24 @@ static const char *cookie_value(struct api_ctx *c, const char *name, size_t *vle
     return NULL;
 }
 
+/* The paths InfluxDB clients use (h_telemetry.c). */
+static int influx_path(const char *path, size_t n)
+{
+    return (n == 6 && memcmp(path, "/write", 6) == 0) ||
+           (n == 5 && memcmp(path, "/ping", 5) == 0) || (n == 6 && memcmp(path, "/query", 6) == 0);
+}
+
+/* The caller of API key k; 0, or -1 after answering 401. */
+static int resolve_key(struct api_ctx *c, const char *k)
+{
+    if (!k || auth_key_resolve(c->t->db, k, &c->who) != 0) {
+        net_res_header(c->req, "www-authenticate", "Bearer");
+        api_error(c, IOC_HTTP_E_BAD_CREDENTIALS, "The API key is not valid or was revoked.");
+        return -1;
+    }
+    return 0;
+}
+
 /* Who is calling. 0, or -1 after answering 401 for a credential that is not valid. */
 static int identify(struct api_ctx *c)
 {
@@ -88,6 +106,14 @@ static int identify(struct api_ctx *c)
     const char *h = net_req_header(c->req, "authorization", &n);
     if (h) {
         const char *key = NULL;
+        char pw[129];
+        size_t plen;
+        const char *path = net_req_path(c->req, &plen);
+        /* InfluxDB 1.x clients (Telegraf's influxdb output) send the key as a Basic password */
+        if (influx_path(path, plen) && n > 6 && strncasecmp(h, "Basic ", 6) == 0)
+            return api_basic_password(h, n, pw, sizeof pw) == 0 && *pw
+                       ? resolve_key(c, net_req_strdup(c->req, pw, strlen(pw)))
+                       : resolve_key(c, NULL);
         if (n > 7 && strncasecmp(h, "Bearer ", 7) == 0)
             key = h + 7;
         else if (n > 6 && strncasecmp(h, "Token ", 6) == 0)
@@ -99,14 +125,14 @@ static int identify(struct api_ctx *c)
                       "'Token KEY'.");
             return -1;
         }
-        char *k = net_req_strdup(c->req, key, klen);
-        if (auth_key_resolve(c->t->db, k, &c->who) != 0) {
-            net_res_header(c->req, "www-authenticate", "Bearer");
-            api_error(c, IOC_HTTP_E_BAD_CREDENTIALS, "The API key is not valid or was revoked.");
-            return -1;
-        }
-        return 0;
+        return resolve_key(c, net_req_strdup(c->req, key, klen));
     }
+    /* InfluxDB 1.x clients send the key as the password: /write?u=NAME&p=KEY */
+    size_t plen;
+    const char *path = net_req_path(c->req, &plen);
+    const char *p = influx_path(path, plen) ? api_query(c, "p") : NULL;
+    if (p && *p)
+        return strlen(p) > 128 ? resolve_key(c, "") : resolve_key(c, p);
     const char *tok = cookie_value(c, "ioc_session", &n);
     if (tok && n > 0 && n <= 128) {
         char *t = net_req_strdup(c->req, tok, n);
@@ -290,7 +316,7 @@ static int handle(void *app, struct net_req *req)
         memcpy(method, m, mlen);
     int api_path = (plen >= 5 && memcmp(path, "/api/", 5) == 0) ||
                    (plen == 8 && memcmp(path, "/healthz", 8) == 0) ||
-                   (plen == 8 && memcmp(path, "/metrics", 8) == 0);
+                   (plen == 8 && memcmp(path, "/metrics", 8) == 0) || influx_path(path, plen);
     if (!api_path) {
         if (plen == 1 && h_console_missing(c))
             return 0;
@@ -331,6 +357,11 @@ void api_net_app(struct api *a, struct net_app *out)
 void api_set_server(struct api *a, struct net_server *s)
 {
     a->server = s;
+}
+
+void api_set_ingest(struct api *a, struct telemetry_ingest *ig)
+{
+    a->ingest = ig;
 }
 
 /* Start-up work off the loops: renders the boundaries the console asks for first, so its first

@@ -28,6 +28,9 @@ void api_net_app(struct api *a, struct net_app *out);
 /* Lets /metrics report the server's connection counts. */
 struct net_server;
 void api_set_server(struct api *a, struct net_server *s);
+/* Gives the telemetry routes their ingest (NULL: they answer 503). Before the server runs. */
+struct telemetry_ingest;
+void api_set_ingest(struct api *a, struct telemetry_ingest *ig);
 
 /* One row of the route table. */
 struct api_route_info {

@@ -15,6 +15,7 @@
 #include "geo/geo.h"
 #include "net/net.h"
 #include "store/store.h"
+#include "telemetry/telemetry.h"
 
 struct api_ctx;
 typedef void (*api_handler_fn)(struct api_ctx *c);
@@ -100,6 +101,8 @@ struct api {
     struct api_worker *hasher;     /* argon2id checks and hashes */
     struct api_worker *renderer;   /* GeoJSON bodies not yet cached */
     atomic_ullong geojson_renders; /* bodies rendered since start */
+
+    struct telemetry_ingest *ingest; /* the engine and its writer thread, or NULL */
 };
 
 /* One request being handled; lives in the request's pool. */
@@ -190,6 +193,10 @@ int api_query_parse(const char *q, size_t n, char *buf, size_t cap, const char *
                     const char **vals, int max, int *count);
 /* 1 if a static path cannot leave the web root however it is encoded. */
 int api_static_path_ok(const char *path, size_t n, char *buf, size_t cap);
+/* The password of an HTTP Basic credential h[0..n) ("Basic " base64 of "user:password") into
+ * out (NUL-terminated, cap bytes). 0, or IOC_EINVAL: not Basic, bad base64, no colon, a NUL, or
+ * a password that does not fit. */
+int api_basic_password(const char *h, size_t n, char *out, size_t cap);
 /* A JSON object from a request body, or NULL with the reason (line, column) in err. */
 json_t *api_json_body_parse(const char *body, size_t n, char *err, size_t err_size);
 
@@ -305,6 +312,20 @@ void api_geo_release(struct api_ctx *c);
  * rendered and cached; a reference for the caller, or NULL with *rc set. */
 struct net_shared *api_geojson_render(struct api *a, struct store_conn *db, const char *level,
                                       const char *at, int simplify, int64_t gen, int *rc);
+
+/* h_telemetry.c */
+/* "float", "integer", "unsigned", "boolean", "string". */
+const char *api_tsdb_type_name(enum tsdb_type t);
+/* Inflates the gzip stream in[0..n) into *out (malloc, *out_n bytes). IOC_ETOOBIG past max
+ * bytes inflated, IOC_EINVAL for a damaged or truncated stream, IOC_ENOMEM. */
+int api_gunzip(const char *in, size_t n, size_t max, char **out, size_t *out_n);
+/* The value of key in an application/x-www-form-urlencoded body, or NULL. */
+const char *api_form_value(struct api_ctx *c, const char *body, size_t n, const char *key);
+
+/* h_telemetry_read.c: GET /api/v1/query, /api/v1/latest, /api/v1/series. */
+void h_telemetry_query(struct api_ctx *c);
+void h_telemetry_latest(struct api_ctx *c);
+void h_telemetry_series(struct api_ctx *c);
 
 /* metrics.c */
 void api_metrics_done(void *app, const struct net_req_info *info);

@@ -205,6 +205,8 @@ void api_metrics_render(struct api_ctx *c)
     store_metrics(&b, c->api);
     limit_metrics(&b, c->api);
     process_metrics(&b, c->api);
+    if (c->api->ingest)
+        telemetry_ingest_metrics(c->api->ingest, &b);
     if (!b.data) {
         api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;

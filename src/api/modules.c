@@ -10,7 +10,8 @@
     X(units)                                                                                       \
     X(session)                                                                                     \
     X(accounts)                                                                                    \
-    X(audit)
+    X(audit)                                                                                       \
+    X(telemetry)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

@@ -9,6 +9,7 @@
 #include "api/api_int.h"
 
 #include <string.h>
+#include <strings.h>
 
 static int hexval(char c)
 {
@@ -150,4 +151,52 @@ json_t *api_json_body_parse(const char *body, size_t n, char *err, size_t err_si
         return NULL;
     }
     return j;
+}
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+int api_basic_password(const char *h, size_t n, char *out, size_t cap)
+{
+    if (n < 6 || strncasecmp(h, "Basic ", 6) != 0)
+        return IOC_EINVAL;
+    h += 6;
+    n -= 6;
+    while (n > 0 && h[n - 1] == '=')
+        n--;
+    unsigned char dec[384];
+    size_t len = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    if (n % 4 == 1 || n / 4 * 3 + 3 > sizeof dec)
+        return IOC_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        int v = b64_value((unsigned char)h[i]);
+        if (v < 0)
+            return IOC_EINVAL;
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            dec[len++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    const unsigned char *colon = memchr(dec, ':', len);
+    if (!colon || memchr(dec, 0, len))
+        return IOC_EINVAL;
+    size_t plen = len - (size_t)(colon + 1 - dec);
+    if (plen + 1 > cap)
+        return IOC_EINVAL;
+    memcpy(out, colon + 1, plen);
+    out[plen] = 0;
+    return 0;
 }

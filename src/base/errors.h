@@ -22,6 +22,12 @@
       "The query string is malformed, or a parameter is unknown, repeated or out of range.")       \
     X(BAD_JSON, 400, "bad_json", "The body is not a JSON object; the message gives the place.")    \
     X(BAD_PATH, 400, "bad_path", "The path is not allowed.")                                       \
+    X(BAD_LINE_PROTOCOL, 400, "bad_line_protocol",                                                 \
+      "A line of the body is not valid line protocol; the message gives its line and column.")     \
+    X(FIELD_TYPE_CONFLICT, 400, "field_type_conflict",                                             \
+      "A field was written with another type than the one it is stored with.")                     \
+    X(LIMIT_EXCEEDED, 400, "limit_exceeded",                                                       \
+      "A limit of the server was reached; the message names it.")                                  \
     X(NO_SESSION, 400, "no_session", "The request carries no session cookie.")                     \
     X(UNAUTHENTICATED, 401, "unauthenticated", "Sign in or send an API key.")                      \
     X(BAD_CREDENTIALS, 401, "bad_credentials",                                                     \

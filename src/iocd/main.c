@@ -24,6 +24,7 @@
 #include "net/net.h"
 #include "seed/seed.h"
 #include "store/store.h"
+#include "telemetry/telemetry.h"
 
 static const char usage[] =
     "usage: iocd [--config FILE] [--listen HOST:PORT] [--data DIR] [--web-root DIR]\n"
@@ -231,14 +232,15 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
 /* Builds the API and the HTTP server on an open store with its writer running, serves until a
  * signal asks to stop, then drains the writer. *api and *srv are left for the caller to
  * destroy. */
-static int serve(const struct ioc_config *cfg, struct store *st, struct api **api,
-                 struct net_server **srv)
+static int serve(const struct ioc_config *cfg, struct store *st, struct telemetry_ingest *ig,
+                 struct api **api, struct net_server **srv)
 {
     int rc = api_create(cfg, st, api);
     if (rc) {
         fprintf(stderr, "iocd: cannot start the API: %s\n", ioc_strerror(rc));
         return rc;
     }
+    api_set_ingest(*api, ig);
     char access_log[4096] = "";
     if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
         snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
@@ -296,6 +298,7 @@ int main(int argc, char **argv)
     struct store *st = NULL;
     struct api *api = NULL;
     struct net_server *srv = NULL;
+    struct telemetry_ingest *ig = NULL;
     if (rc) {
         fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
         goto out;
@@ -313,11 +316,21 @@ int main(int argc, char **argv)
         goto out;
     if (seed_settings_get(&cfg)->enabled && (rc = seed_demo(st, &cfg)) != 0)
         goto out;
-    if (f.seed_only)
+    if (f.seed_only) {
         store_writer_stop(st);
-    else
-        rc = serve(&cfg, st, &api, &srv);
+        goto out;
+    }
+    char err[512] = "";
+    if ((rc = telemetry_ingest_open(cfg.data_dir, telemetry_settings_get(&cfg), &ig, err,
+                                    sizeof err)) != 0) {
+        fprintf(stderr, "iocd: cannot open the time-series engine in %s: %s\n", cfg.data_dir,
+                *err ? err : ioc_strerror(rc));
+        store_writer_stop(st);
+        goto out;
+    }
+    rc = serve(&cfg, st, ig, &api, &srv);
 out:
+    telemetry_ingest_close(ig); /* the loops are stopped: no request can submit any more */
     api_destroy(api);
     store_close(st);
     net_server_destroy(srv);

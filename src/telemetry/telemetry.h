@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tsdb/tsdb.h"
+
 /* ---- line protocol ---------------------------------------------------------------------- */
 
 /* A byte string that is not NUL-terminated. */
@@ -239,6 +241,63 @@ int telemetry_json_parse(const char *text, size_t n, struct telemetry_str measur
                          enum telemetry_lp_precision precision, int64_t default_ns,
                          telemetry_lp_point_fn on_point, telemetry_lp_error_fn on_error, void *ctx,
                          struct telemetry_lp_stats *stats);
+
+/* ---- settings and the ingest thread (settings.c, ingest.c) ---------------------------------- */
+
+/*
+ * The ingest (ingest.c; docs/telemetry.md "HTTP ingest") owns the engine (struct tsdb_db, on
+ * DATA_DIR) and the one thread that writes to it. Loops hand it batches of keyed points with
+ * telemetry_ingest_submit, which never waits; the thread takes every waiting batch, appends
+ * each (tsdb_db_append), syncs ONCE (group commit; with sync = batch it first gathers batches
+ * for up to batch_ms), then calls each batch's done callback on its own thread. Idle (or at
+ * least once a second) it calls tsdb_db_maintain. Readers use telemetry_ingest_db from any
+ * thread (the engine's read functions).
+ *
+ * Invariants: a batch is answered exactly once, never before the sync holding it returned;
+ * after telemetry_ingest_close began, submit refuses and queued batches are still written and
+ * answered before the thread exits.
+ */
+struct ioc_config;
+
+/* Section [telemetry] (strings owned by the configuration). */
+struct telemetry_settings {
+    char *sync;         /* "batch", "always" or "off" */
+    int batch_ms;       /* group-commit wait with sync = batch */
+    int64_t max_body;   /* bytes of one write, inflated */
+    int max_points;     /* points of one write */
+    int64_t max_series; /* series in the engine */
+    int seal_points;    /* head points of a series sealed into one chunk */
+};
+const struct telemetry_settings *telemetry_settings_get(const struct ioc_config *c);
+/* "batch", "always", "off" into *out; IOC_EINVAL otherwise. */
+int telemetry_sync_parse(const char *s, enum tsdb_sync_mode *out);
+
+#define TELEMETRY_QUEUE_MAX 1024 /* batches waiting for the ingest thread at most */
+
+struct telemetry_ingest;
+
+/* Opens DATA_DIR's engine with the settings s and starts the thread. err gets why it failed. */
+int telemetry_ingest_open(const char *data_dir, const struct telemetry_settings *s,
+                          struct telemetry_ingest **out, char *err, size_t err_size);
+/* Refuses new batches, writes and answers the queued ones, stops the thread, closes the engine.
+ * NULL is fine. */
+void telemetry_ingest_close(struct telemetry_ingest *ig);
+/* The engine, for reading (any thread). */
+struct tsdb_db *telemetry_ingest_db(struct telemetry_ingest *ig);
+
+/* rc: 0 when the accepted points of the batch are durable (rep says which were refused), else
+ * why nothing of it is (IOC_EIO: the log failed; IOC_ETOOBIG: a limit of the engine). */
+typedef void (*telemetry_ingest_done_fn)(void *arg, int rc, const struct tsdb_write_report *rep);
+/* Queues pts[0..n) (the caller keeps them, and their keys, alive until done runs). done runs
+ * once, on the ingest thread. 0; IOC_EBUSY (queue full) or IOC_ESHUTDOWN (stopping): done will
+ * not run; IOC_ENOMEM. */
+int telemetry_ingest_submit(struct telemetry_ingest *ig, const struct tsdb_point_in *pts, size_t n,
+                            telemetry_ingest_done_fn done, void *arg);
+/* Counts a write refused before it reached the engine (bad lines, limits), for /metrics. */
+void telemetry_ingest_count_refused(struct telemetry_ingest *ig, uint64_t points);
+/* Appends the engine's and the ingest's counters in the Prometheus text format (ioc_tsdb_*,
+ * ioc_telemetry_*). 0 or the buffer's error. */
+int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b);
 
 /* ---- CSV readings ------------------------------------------------------------------------ */
 /*

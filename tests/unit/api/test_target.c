@@ -92,10 +92,42 @@ static void test_json_body(void **state)
     assert_null(api_json_body_parse("{\"a\":1,\"a\":2}", 13, err, sizeof err));
 }
 
+static int basic(const char *h, char *out, size_t cap)
+{
+    return api_basic_password(h, strlen(h), out, cap);
+}
+
+static void test_basic_password_is_the_part_after_the_first_colon(void **state)
+{
+    (void)state;
+    char pw[64];
+    assert_int_equal(basic("Basic dTprZXk6d2l0aDpjb2xvbnM=", pw, sizeof pw),
+                     0); /* u:key:with:colons */
+    assert_string_equal(pw, "key:with:colons");
+    assert_int_equal(basic("basic dXNlcjpwYXNz", pw, sizeof pw), 0); /* user:pass, no padding */
+    assert_string_equal(pw, "pass");
+    assert_int_equal(basic("Basic Og==", pw, sizeof pw), 0); /* ":" */
+    assert_string_equal(pw, "");
+}
+
+static void test_basic_password_refuses_what_is_not_a_basic_credential(void **state)
+{
+    (void)state;
+    char pw[8];
+    assert_int_equal(basic("Bearer dXNlcjpwYXNz", pw, sizeof pw), IOC_EINVAL);
+    assert_int_equal(basic("Basic dXNlcnBhc3M=", pw, sizeof pw), IOC_EINVAL);         /* no colon */
+    assert_int_equal(basic("Basic dXNl*jpwYXNz", pw, sizeof pw), IOC_EINVAL);         /* bad byte */
+    assert_int_equal(basic("Basic dTpsb25ncGFzc3dvcmQ=", pw, sizeof pw), IOC_EINVAL); /* too long */
+    assert_int_equal(basic("Basic dQA6cA==", pw, sizeof pw), IOC_EINVAL);             /* a NUL */
+    assert_int_equal(basic("Basic d", pw, sizeof pw), IOC_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_patterns),
+        cmocka_unit_test(test_basic_password_is_the_part_after_the_first_colon),
+        cmocka_unit_test(test_basic_password_refuses_what_is_not_a_basic_credential),
         cmocka_unit_test(test_query),
         cmocka_unit_test(test_static_paths),
         cmocka_unit_test(test_json_body),

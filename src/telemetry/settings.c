@@ -1,0 +1,51 @@
+/*
+ * settings.c — the telemetry module's settings, section [telemetry]: how the ingest thread
+ * syncs the engine's log, and the limits of one HTTP write. Stored in struct
+ * telemetry_settings; listed once in src/config/modules.c.
+ */
+#include "telemetry/telemetry.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "base/errors.h"
+#include "config/config.h"
+
+#define OFF(f) offsetof(struct telemetry_settings, f)
+static const struct config_setting rows[] = {
+    {"telemetry", "sync", CONFIG_STR, OFF(sync), "batch", 0, 0,
+     "When a write is acknowledged: batch (fdatasync once per group of writes gathered for "
+     "batch_ms), always (fdatasync per group, no wait) or off (written, not synced: survives a "
+     "crash of iocd, not of the machine)."},
+    {"telemetry", "batch_ms", CONFIG_INT, OFF(batch_ms), "5", 0, 1000,
+     "With sync = batch: how long the ingest thread waits for more writes before one fdatasync."},
+    {"telemetry", "max_body", CONFIG_I64, OFF(max_body), "26214400", 1024, (int64_t)1 << 32,
+     "Largest line-protocol body of one write in bytes, after gzip is undone (also capped by "
+     "http.max_body for the body as sent)."},
+    {"telemetry", "max_points", CONFIG_INT, OFF(max_points), "500000", 1, 800000,
+     "Most points (one per field) in one write; a larger write is refused with 413."},
+    {"telemetry", "max_series", CONFIG_I64, OFF(max_series), "1000000", 1, 100000000,
+     "Most series the engine holds; points of new series past it are refused."},
+    {"telemetry", "seal_points", CONFIG_INT, OFF(seal_points), "720", 16, 65536,
+     "A series' recent points are sealed into a compressed chunk at this many points."},
+};
+
+const struct config_module config_module_telemetry =
+    CONFIG_MODULE("telemetry", struct telemetry_settings, rows);
+
+const struct telemetry_settings *telemetry_settings_get(const struct ioc_config *c)
+{
+    return config_module_get(c, &config_module_telemetry);
+}
+
+int telemetry_sync_parse(const char *s, enum tsdb_sync_mode *out)
+{
+    static const char *const names[] = {"batch", "always", "off"};
+    static const enum tsdb_sync_mode modes[] = {TSDB_SYNC_BATCH, TSDB_SYNC_ALWAYS, TSDB_SYNC_OFF};
+    for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = modes[i];
+            return 0;
+        }
+    return IOC_EINVAL;
+}
