@@ -92,6 +92,46 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
     h2o_setup_next_ostream(req, slot);
 }
 
+/* 1 if a query parameter of this name carries a secret (InfluxDB 1.x clients send their
+ * password, here an API key, as p=). */
+static int secret_param(const char *name, size_t n)
+{
+    static const char *const names[] = {"p", "password", "token", "key"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* path (at most cap - 1 bytes of it) into out with the values of secret query parameters
+ * replaced by "REDACTED"; its length. */
+static size_t redact(const char *path, size_t plen, char *out, size_t cap)
+{
+    size_t o = 0;
+    const char *q = memchr(path, '?', plen);
+    size_t head = q ? (size_t)(q - path) + 1 : plen;
+    for (size_t i = 0; i < head && o + 1 < cap; i++)
+        out[o++] = path[i];
+    for (size_t i = head; i < plen && o + 1 < cap;) {
+        size_t end = i;
+        while (end < plen && path[end] != '&')
+            end++;
+        const char *eq = memchr(path + i, '=', end - i);
+        size_t name = eq ? (size_t)(eq - (path + i)) : end - i;
+        const char *val = eq && secret_param(path + i, name) ? "REDACTED" : NULL;
+        size_t upto = val ? i + name + 1 : end;
+        for (size_t k = i; k < upto && o + 1 < cap; k++)
+            out[o++] = path[k];
+        for (const char *v = val; v && *v && o + 1 < cap; v++)
+            out[o++] = *v;
+        if (end < plen && o + 1 < cap)
+            out[o++] = '&';
+        i = end + 1;
+    }
+    out[o] = 0;
+    return o;
+}
+
 void net_log_line(struct net_loop *loop, const char *id, const char *peer, const char *method,
                   size_t mlen, const char *path, size_t plen, int status, size_t bytes,
                   double seconds, const char *route)
@@ -108,7 +148,8 @@ void net_log_line(struct net_loop *loop, const char *id, const char *peer, const
     ioc_buf_puts(line, ",\"method\":");
     ioc_buf_json_str(line, method, mlen);
     ioc_buf_puts(line, ",\"path\":");
-    ioc_buf_json_str(line, path, plen > 2048 ? 2048 : plen);
+    char shown[2049];
+    ioc_buf_json_str(line, shown, redact(path, plen, shown, sizeof shown));
     ioc_buf_printf(line, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"route\":", status, bytes,
                    seconds * 1000);
     ioc_buf_json_str(line, route, (size_t)-1);

@@ -170,7 +170,8 @@ struct mpoint {
 
 struct sink {
     struct tsdb_window *w;
-    struct mpoint *pts; /* NULL: add to the window at once */
+    int merge; /* 0: add to the window at once; 1: collect into pts, merge at the end */
+    struct mpoint *pts;
     size_t n, cap, max, seen;
 };
 
@@ -178,12 +179,18 @@ static int sink_add(struct sink *k, int64_t t, double v, size_t rank)
 {
     if (++k->seen > k->max)
         return IOC_ETOOBIG;
-    if (!k->pts) {
+    if (!k->merge) {
         tsdb_window_add(k->w, t, v);
         return 0;
     }
-    if (k->n == k->cap)
-        return IOC_ETOOBIG;
+    if (k->n == k->cap) { /* grows with what is read, never past max */
+        size_t cap = k->cap ? k->cap * 2 : 1024;
+        struct mpoint *p = realloc(k->pts, cap * sizeof *p);
+        if (!p)
+            return IOC_ENOMEM;
+        k->pts = p;
+        k->cap = cap;
+    }
     k->pts[k->n++] = (struct mpoint){t, v, rank};
     return 0;
 }
@@ -228,18 +235,12 @@ int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_
 {
     struct snapshot s;
     int rc = take(db, id, w->start, w->end, &s);
-    struct sink k = {w, NULL, 0, 0, max_points, 0};
-    if (rc == 0 && !disjoint(&s)) {
-        k.cap = max_points;
-        k.pts = malloc((max_points ? max_points : 1) * sizeof *k.pts);
-        if (!k.pts)
-            rc = IOC_ENOMEM;
-    }
+    struct sink k = {w, rc == 0 && !disjoint(&s), NULL, 0, 0, max_points, 0};
     for (size_t i = 0; i < s.nchunks && rc == 0; i++)
         rc = read_chunk(&s, i, &k);
     for (size_t i = 0; i < s.nhead && rc == 0; i++)
         rc = sink_add(&k, s.ht[i], tsdb_value_double(s.type, s.hv[i]), s.nchunks);
-    if (rc == 0 && k.pts) { /* merge: at one time the highest rank wins */
+    if (rc == 0 && k.merge && k.n) { /* merge: at one time the highest rank wins */
         qsort(k.pts, k.n, sizeof *k.pts, cmp_mpoint);
         for (size_t i = 0; i < k.n; i++)
             if (i + 1 == k.n || k.pts[i + 1].t != k.pts[i].t)

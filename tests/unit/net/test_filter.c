@@ -347,6 +347,22 @@ static void test_log_line_truncates_the_path_at_2048_bytes(void **state)
     ioc_buf_free(&f.loop.log);
 }
 
+static void test_log_line_redacts_keys_and_passwords_in_the_query(void **state)
+{
+    (void)state;
+    struct fake f;
+    fake_init(&f, 1000);
+    const char path[] = "/write?db=x&u=telegraf&p=ioc_SECRETKEY&precision=s&token=T0K&key";
+    net_log_line(&f.loop, "i", "1.2.3.4", "POST", 4, path, sizeof path - 1, 204, 0, 0, "r");
+    json_error_t err;
+    json_t *j = json_loadb(f.loop.log.data, f.loop.log.len, 0, &err);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "path")),
+                        "/write?db=x&u=telegraf&p=REDACTED&precision=s&token=REDACTED&key");
+    json_decref(j);
+    ioc_buf_free(&f.loop.log);
+}
+
 static void test_log_lines_are_written_in_batches_of_32_kib(void **state)
 {
     (void)state;
@@ -427,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_log_line_without_access_log_appends_nothing),
         cmocka_unit_test(test_log_line_is_one_json_object_with_escaped_fields),
         cmocka_unit_test(test_log_line_truncates_the_path_at_2048_bytes),
+        cmocka_unit_test(test_log_line_redacts_keys_and_passwords_in_the_query),
         cmocka_unit_test(test_log_lines_are_written_in_batches_of_32_kib),
     };
     int failed = cmocka_run_group_tests_name("net filter", served, group_up, group_down);
