@@ -38,7 +38,8 @@ def request_path(target, meta, stations):
              "time < %dms GROUP BY time(1h), station" % ("|".join(stations), start, end))
         return "/query?" + urllib.parse.urlencode({"db": "bench", "epoch": "ms", "q": q})
     args = {"measurement": "air", "field": "pm25", "tag.station": ",".join(stations),
-            "start": start // 1000, "end": end // 1000, "step": "3600s", "agg": "mean"}
+            "start": start // 1000, "end": end // 1000, "step": "3600s", "agg": "mean",
+            "group": "station"}
     return "/api/v1/query?" + urllib.parse.urlencode(args)
 
 
