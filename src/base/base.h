@@ -167,6 +167,26 @@ int ioc_parse_f64(const char *s, size_t n, double min, double max, double *out);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
+/* Little-endian integers in byte buffers (the engine's files and log). */
+static inline void ioc_le32_put(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline void ioc_le64_put(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint32_t ioc_le32_get(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t ioc_le64_get(const unsigned char *p)
+{
+    return (uint64_t)ioc_le32_get(p) | (uint64_t)ioc_le32_get(p + 4) << 32;
+}
+
 /* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. IOC_ETOOBIG
  * past max, IOC_ENOTFOUND if missing, IOC_EIO otherwise. */
 int ioc_file_read(const char *path, size_t max, char **out, size_t *outlen);

@@ -23,28 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 int db_series_slot(struct tsdb_db *db, uint32_t id, struct dbseries **out)
 {
     if (id >= db->nst) {
@@ -203,7 +181,7 @@ static int replay_series(struct tsdb_db *db, const unsigned char *r, size_t len)
 {
     if (len < 6)
         return IOC_EINVAL;
-    uint32_t id = get32(r + 1);
+    uint32_t id = ioc_le32_get(r + 1);
     int type = r[5], stored;
     uint32_t got;
     size_t have = tsdb_series_count(db->series);
@@ -219,13 +197,13 @@ static int replay_points(struct tsdb_db *db, uint64_t lsn, const unsigned char *
 {
     if (len < 5)
         return IOC_EINVAL;
-    uint32_t n = get32(r + 1);
+    uint32_t n = ioc_le32_get(r + 1);
     if ((len - 5) / DB_POINT_BYTES != n || (len - 5) % DB_POINT_BYTES)
         return IOC_EINVAL;
     size_t have = tsdb_series_count(db->series);
     for (uint32_t i = 0; i < n; i++) {
         const unsigned char *p = r + 5 + (size_t)i * DB_POINT_BYTES;
-        uint32_t id = get32(p);
+        uint32_t id = ioc_le32_get(p);
         struct dbseries *s;
         if (id >= have)
             return IOC_EINVAL;
@@ -234,9 +212,9 @@ static int replay_points(struct tsdb_db *db, uint64_t lsn, const unsigned char *
             return rc;
         if (lsn <= s->sealed_lsn)
             continue; /* in a chunk already */
-        rc = tsdb_head_add(db->head, id, (int64_t)get64(p + 4), get64(p + 12));
+        rc = tsdb_head_add(db->head, id, (int64_t)ioc_le64_get(p + 4), ioc_le64_get(p + 12));
         if (rc == IOC_ETOOBIG && (rc = tsdb_db_maintain(db, 1)) == 0)
-            rc = tsdb_head_add(db->head, id, (int64_t)get64(p + 4), get64(p + 12));
+            rc = tsdb_head_add(db->head, id, (int64_t)ioc_le64_get(p + 4), ioc_le64_get(p + 12));
         if (rc)
             return rc;
         if (!s->head_lsn) {
@@ -385,7 +363,7 @@ static int series_of(struct tsdb_db *db, const struct tsdb_point_in *p, uint32_t
         return rc;
     unsigned char h[6];
     h[0] = DB_REC_SERIES;
-    put32(h + 1, *id);
+    ioc_le32_put(h + 1, *id);
     h[5] = (unsigned char)p->type;
     struct ioc_buf r;
     ioc_buf_init(&r, TSDB_WAL_RECORD_MAX);
@@ -411,11 +389,11 @@ static void refuse(struct tsdb_write_report *rep, size_t i, int rc, enum tsdb_ty
 static int add_logged(struct tsdb_db *db, uint64_t lsn)
 {
     const unsigned char *r = (const unsigned char *)db->rec.data;
-    uint32_t n = get32(r + 1);
+    uint32_t n = ioc_le32_get(r + 1);
     for (uint32_t i = 0; i < n; i++) {
         const unsigned char *p = r + 5 + (size_t)i * DB_POINT_BYTES;
-        uint32_t id = get32(p);
-        int rc = tsdb_head_add(db->head, id, (int64_t)get64(p + 4), get64(p + 12));
+        uint32_t id = ioc_le32_get(p);
+        int rc = tsdb_head_add(db->head, id, (int64_t)ioc_le64_get(p + 4), ioc_le64_get(p + 12));
         if (rc)
             return rc; /* cannot happen: room was made before logging */
         struct dbseries *s = &db->st[id];
@@ -457,9 +435,9 @@ int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n
             continue;
         }
         unsigned char p[DB_POINT_BYTES];
-        put32(p, id);
-        put64(p + 4, (uint64_t)pts[i].t);
-        put64(p + 12, pts[i].v);
+        ioc_le32_put(p, id);
+        ioc_le64_put(p + 4, (uint64_t)pts[i].t);
+        ioc_le64_put(p + 12, pts[i].v);
         rc = ioc_buf_append(&db->rec, p, sizeof p);
         rep->accepted++;
     }
@@ -467,7 +445,7 @@ int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n
         return rc;
     if (rep->accepted == 0)
         return 0;
-    put32((unsigned char *)db->rec.data + 1, (uint32_t)rep->accepted);
+    ioc_le32_put((unsigned char *)db->rec.data + 1, (uint32_t)rep->accepted);
     uint64_t lsn;
     if ((rc = tsdb_wal_append(db->wal, db->rec.data, db->rec.len, &lsn)) != 0) {
         db->broken = 1;

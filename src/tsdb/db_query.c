@@ -195,8 +195,9 @@ static int sink_add(struct sink *k, int64_t t, double v, size_t rank)
     return 0;
 }
 
-/* Reads one chunk and gives its points inside the window to the sink. */
-static int read_chunk(const struct snapshot *s, size_t i, struct sink *k)
+/* Reads chunk i of the snapshot (checked) and calls fn for each of its points in time order;
+ * a non-zero return stops and is returned. */
+static int each_point(const struct snapshot *s, size_t i, tsdb_point_fn fn, void *ctx)
 {
     const struct tsdb_chunk_ref *ref = &s->chunks[i].ref;
     if (!s->parts[i])
@@ -216,11 +217,31 @@ static int read_chunk(const struct snapshot *s, size_t i, struct sink *k)
         if ((rc = tsdb_chunk_iter_next(&it, ts, v, str, &n)) != 0 || n == 0)
             break;
         for (size_t j = 0; j < n && rc == 0; j++)
-            if (ts[j] >= k->w->start && ts[j] < k->w->end)
-                rc = sink_add(k, ts[j], tsdb_value_double(s->type, v[j]), i);
+            rc = fn(ctx, ts[j], v[j]);
     }
     free(buf);
     return rc;
+}
+
+/* The points of one chunk inside the window, to the sink with the chunk's rank. */
+struct to_sink {
+    struct sink *k;
+    enum tsdb_type type;
+    size_t rank;
+};
+
+static int point_to_sink(void *ctx, int64_t t, uint64_t v)
+{
+    struct to_sink *ts = ctx;
+    if (t < ts->k->w->start || t >= ts->k->w->end)
+        return 0;
+    return sink_add(ts->k, t, tsdb_value_double(ts->type, v), ts->rank);
+}
+
+static int read_chunk(const struct snapshot *s, size_t i, struct sink *k)
+{
+    struct to_sink ts = {k, s->type, i};
+    return each_point(s, i, point_to_sink, &ts);
 }
 
 static int cmp_mpoint(const void *a, const void *b)
@@ -252,29 +273,27 @@ int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_
 }
 
 /* The last point of chunk i of the snapshot. */
+struct last {
+    int64_t t;
+    uint64_t v;
+};
+
+static int keep_last(void *ctx, int64_t t, uint64_t v)
+{
+    struct last *l = ctx;
+    l->t = t;
+    l->v = v;
+    return 0;
+}
+
 static int chunk_last(const struct snapshot *s, size_t i, int64_t *t, uint64_t *v)
 {
-    const struct tsdb_chunk_ref *ref = &s->chunks[i].ref;
-    if (!s->parts[i])
-        return IOC_EINVAL;
-    void *buf = malloc(ref->len ? ref->len : 1);
-    if (!buf)
-        return IOC_ENOMEM;
-    int rc = tsdb_part_read(s->parts[i], ref, buf);
-    struct tsdb_chunk_iter it;
-    if (rc == 0)
-        rc = tsdb_chunk_iter_init(&it, buf, ref->len);
-    while (rc == 0) {
-        int64_t ts[TSDB_ITER_BATCH];
-        uint64_t vs[TSDB_ITER_BATCH];
-        struct tsdb_str str[TSDB_ITER_BATCH];
-        size_t n;
-        if ((rc = tsdb_chunk_iter_next(&it, ts, vs, str, &n)) != 0 || n == 0)
-            break;
-        *t = ts[n - 1];
-        *v = vs[n - 1];
+    struct last l = {0, 0};
+    int rc = each_point(s, i, keep_last, &l);
+    if (rc == 0) {
+        *t = l.t;
+        *v = l.v;
     }
-    free(buf);
     return rc;
 }
 

@@ -43,28 +43,6 @@ struct tsdb_part {
     char path[];
 };
 
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 static uint32_t record_crc(const unsigned char *hdr, const void *chunk, size_t len)
 {
     uLong c = crc32(0L, hdr, 44);
@@ -74,14 +52,14 @@ static uint32_t record_crc(const unsigned char *hdr, const void *chunk, size_t l
 /* Decodes a header; IOC_EINVAL unless it is one (magic, sane range, reserved zero). */
 static int header_parse(const unsigned char *h, struct tsdb_chunk_ref *r)
 {
-    if (memcmp(h, MAGIC, 4) != 0 || get32(h + 40) != 0)
+    if (memcmp(h, MAGIC, 4) != 0 || ioc_le32_get(h + 40) != 0)
         return IOC_EINVAL;
-    r->series = get32(h + 4);
-    r->count = get32(h + 8);
-    r->len = get32(h + 12);
-    r->min_t = (int64_t)get64(h + 16);
-    r->max_t = (int64_t)get64(h + 24);
-    r->lsn = get64(h + 32);
+    r->series = ioc_le32_get(h + 4);
+    r->count = ioc_le32_get(h + 8);
+    r->len = ioc_le32_get(h + 12);
+    r->min_t = (int64_t)ioc_le64_get(h + 16);
+    r->max_t = (int64_t)ioc_le64_get(h + 24);
+    r->lsn = ioc_le64_get(h + 32);
     if (r->count == 0 || r->min_t > r->max_t || r->len > TSDB_PART_MAX_CHUNK)
         return IOC_EINVAL;
     return 0;
@@ -115,7 +93,7 @@ int tsdb_part_read(const struct tsdb_part *p, const struct tsdb_chunk_ref *ref, 
     if (rc)
         return rc;
     if (header_parse(h, &r) != 0 || r.series != ref->series || r.len != ref->len ||
-        record_crc(h, chunk, ref->len) != get32(h + 44))
+        record_crc(h, chunk, ref->len) != ioc_le32_get(h + 44))
         return IOC_EINVAL;
     return 0;
 }
@@ -152,7 +130,7 @@ static int scan_one(int fd, uint64_t off, uint64_t size, struct scratch *buf,
     if (scratch_fit(buf, r->len ? r->len : 1) != 0)
         return IOC_ENOMEM;
     if (read_full(fd, buf->p, r->len, off + HDR) != 0 ||
-        record_crc(h, buf->p, r->len) != get32(h + 44))
+        record_crc(h, buf->p, r->len) != ioc_le32_get(h + 44))
         return IOC_EINVAL;
     r->offset = off;
     return 0;
@@ -255,14 +233,14 @@ int tsdb_part_append(struct tsdb_part *p, struct tsdb_chunk_ref *ref, const void
         return IOC_EINVAL;
     unsigned char h[HDR];
     memcpy(h, MAGIC, 4);
-    put32(h + 4, ref->series);
-    put32(h + 8, ref->count);
-    put32(h + 12, ref->len);
-    put64(h + 16, (uint64_t)ref->min_t);
-    put64(h + 24, (uint64_t)ref->max_t);
-    put64(h + 32, ref->lsn);
-    put32(h + 40, 0);
-    put32(h + 44, record_crc(h, chunk, ref->len));
+    ioc_le32_put(h + 4, ref->series);
+    ioc_le32_put(h + 8, ref->count);
+    ioc_le32_put(h + 12, ref->len);
+    ioc_le64_put(h + 16, (uint64_t)ref->min_t);
+    ioc_le64_put(h + 24, (uint64_t)ref->max_t);
+    ioc_le64_put(h + 32, ref->lsn);
+    ioc_le32_put(h + 40, 0);
+    ioc_le32_put(h + 44, record_crc(h, chunk, ref->len));
     struct iovec_like {
         const void *p;
         size_t n;

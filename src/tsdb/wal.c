@@ -93,19 +93,6 @@ struct tsdb_wal {
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
 static uint32_t record_crc(const unsigned char *lenbytes, const void *payload, size_t len)
 {
     uLong c = crc32(0L, lenbytes, 4);
@@ -201,10 +188,10 @@ static int64_t record_at(const unsigned char *p, uint64_t n, uint64_t off)
 {
     if (n - off < TSDB_WAL_HEADER)
         return -1;
-    uint32_t len = le32(p + off);
+    uint32_t len = ioc_le32_get(p + off);
     if (len > TSDB_WAL_RECORD_MAX || len > n - off - TSDB_WAL_HEADER)
         return -1;
-    if (record_crc(p + off, p + off + TSDB_WAL_HEADER, len) != le32(p + off + 4))
+    if (record_crc(p + off, p + off + TSDB_WAL_HEADER, len) != ioc_le32_get(p + off + 4))
         return -1;
     return len;
 }
@@ -218,7 +205,7 @@ static int record_after(const unsigned char *p, uint64_t n, uint64_t from)
 {
     uint64_t budget = 4 * (n - from) + (64u << 20); /* bytes of CRC */
     for (uint64_t off = from; off + TSDB_WAL_HEADER <= n; off++) {
-        uint32_t len = le32(p + off);
+        uint32_t len = ioc_le32_get(p + off);
         if (len > TSDB_WAL_RECORD_MAX || len > n - off - TSDB_WAL_HEADER)
             continue;
         if (len > budget)
@@ -705,10 +692,10 @@ int tsdb_wal_append(struct tsdb_wal *w, const void *rec, size_t len, uint64_t *l
     if (rc)
         return rc;
     unsigned char *p = w->buf + w->buf_len;
-    put_le32(p, (uint32_t)len);
+    ioc_le32_put(p, (uint32_t)len);
     if (len)
         memcpy(p + TSDB_WAL_HEADER, rec, len);
-    put_le32(p + 4, record_crc(p, p + TSDB_WAL_HEADER, len));
+    ioc_le32_put(p + 4, record_crc(p, p + TSDB_WAL_HEADER, len));
     w->buf_len += need;
     w->seg_bytes += need;
     w->seg_records++;
