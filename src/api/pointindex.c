@@ -98,13 +98,7 @@ static int rebuild(struct api *a, struct store_conn *db, int64_t gen)
 static int pause_ms(struct api *a, int ms)
 {
     struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    ioc_deadline_ms(&until, ms);
     pthread_mutex_lock(&a->geo_lock);
     while (!a->geo_stop && pthread_cond_timedwait(&a->geo_wake, &a->geo_lock, &until) == 0) {
     }

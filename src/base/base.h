@@ -100,6 +100,10 @@ int ioc_text_label(char *s, size_t max);
 
 int64_t ioc_now_ms(void);  /* wall clock, ms since the Unix epoch */
 int64_t ioc_mono_ns(void); /* monotonic clock, ns */
+struct timespec;
+/* *ts = CLOCK_MONOTONIC now + ms: the deadline of a pthread_cond_timedwait on a condition
+ * variable whose clock is CLOCK_MONOTONIC. */
+void ioc_deadline_ms(struct timespec *ts, long ms);
 
 /* Parses a strict YYYY-MM-DD calendar date into days since 1970-01-01. */
 int ioc_date_parse(const char *s, size_t n, int32_t *days);

@@ -85,13 +85,7 @@ static void wait_for_work(struct store *st)
 {
     while (!st->head && !st->stopping) {
         struct timespec deadline;
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += STORE_IDLE_CHECKPOINT_MS / 1000;
-        deadline.tv_nsec += (long)(STORE_IDLE_CHECKPOINT_MS % 1000) * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
+        ioc_deadline_ms(&deadline, STORE_IDLE_CHECKPOINT_MS);
         int timed_out = 0;
         while (!st->head && !st->stopping && !timed_out)
             timed_out = pthread_cond_timedwait(&st->wake, &st->lock, &deadline) != 0;

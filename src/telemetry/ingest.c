@@ -45,17 +45,6 @@ struct telemetry_ingest {
     atomic_ullong accepted, refused, batches, groups, busy;
 };
 
-static void deadline_in(struct timespec *ts, long ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
 /* Appends one batch in pieces, merging their reports. */
 static int append_batch(struct telemetry_ingest *ig, struct batch *b, struct tsdb_write_report *rep)
 {
@@ -130,7 +119,7 @@ static void wait_for_work(struct telemetry_ingest *ig, int64_t *last_ms)
 {
     while (!ig->head && !ig->stopping) {
         struct timespec d;
-        deadline_in(&d, MAINTAIN_MS);
+        ioc_deadline_ms(&d, MAINTAIN_MS);
         int timed_out = 0;
         while (!ig->head && !ig->stopping && !timed_out)
             timed_out = pthread_cond_timedwait(&ig->wake, &ig->lock, &d) != 0;
@@ -142,7 +131,7 @@ static void wait_for_work(struct telemetry_ingest *ig, int64_t *last_ms)
     }
     if (ig->head && ig->sync == TSDB_SYNC_BATCH && ig->batch_ms > 0 && !ig->stopping) {
         struct timespec d;
-        deadline_in(&d, ig->batch_ms);
+        ioc_deadline_ms(&d, ig->batch_ms);
         while (!ig->stopping && ig->queued < 64 &&
                pthread_cond_timedwait(&ig->wake, &ig->lock, &d) == 0)
             ;
