@@ -261,7 +261,10 @@ static int open_files(struct tsdb_db *db, const struct tsdb_db_options *o, char 
     struct tsdb_wal_options wo = {o->wal_segment, o->sync, 0, o->truncate_damaged, err, err_size};
     if ((rc = tsdb_wal_open(db->dir, &wo, &db->wal)) != 0)
         return rc;
-    if ((rc = tsdb_wal_replay(db->dir, 0, on_record, db)) != 0) {
+    db->replaying = 1; /* a full head seals during the replay; the log is trimmed after it */
+    rc = tsdb_wal_replay(db->dir, 0, on_record, db);
+    db->replaying = 0;
+    if (rc) {
         snprintf(err, err_size, "%s/wal: replay: %s", db->dir, ioc_strerror(rc));
         return rc;
     }

@@ -49,6 +49,7 @@ struct tsdb_db {
     uint64_t checkpointed;
     struct ioc_buf rec; /* the WAL record being built (ingest thread) */
     int broken;         /* a write failed: the engine refuses writes until reopened */
+    int replaying;      /* open is replaying the log: sealing may run, trimming may not */
 };
 
 /* WAL record kinds (first byte). */

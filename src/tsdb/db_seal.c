@@ -10,7 +10,9 @@
  *      one, the replay adds all the points again, and the duplicates in the earlier chunks are
  *      harmless (a later write at one time replaces an earlier one when read).
  *   2. Order on disk: chunks appended, partitions synced, series image saved, then the log is
- *      trimmed. A crash anywhere leaves every point in the log or in a synced chunk.
+ *      trimmed. A crash anywhere leaves every point in the log or in a synced chunk. While open
+ *      replays the log (a head too small for it seals as it goes) nothing is trimmed: the
+ *      records not yet replayed are still needed.
  *   3. The chunks are published to readers and the points cut from the head in one write-locked
  *      step, after the disk work: a reader sees each point in the head or in a chunk, never in
  *      neither.
@@ -204,7 +206,7 @@ int tsdb_db_maintain(struct tsdb_db *db, int force)
         rc = tsdb_part_sync(r.touched[i]);
     if (rc == 0)
         rc = db_save_series(db);
-    if (rc == 0 && trim_point(db) > db->checkpointed) {
+    if (rc == 0 && !db->replaying && trim_point(db) > db->checkpointed) {
         /* the log must reach disk before its older part goes: a point's only copy */
         rc = tsdb_wal_sync(db->wal);
         if (rc == 0 && (rc = tsdb_wal_checkpoint(db->wal, trim_point(db))) == 0)

@@ -258,6 +258,37 @@ static void test_db_points_in_a_chunk_and_in_the_untrimmed_log_count_once(void *
     tsdb_db_close(db);
 }
 
+/* A log holding more points than the head takes: the replay seals as it goes and must not trim
+ * the log past what it has replayed. */
+static void test_db_a_replay_larger_than_the_head_keeps_every_point(void **state)
+{
+    (void)state;
+    const char *dir = test_fresh_dir();
+    struct tsdb_db *db = open_db(dir, 0);
+    struct key k[10];
+    char st[16];
+    for (int i = 0; i < 10; i++) {
+        snprintf(st, sizeof st, "R%d", i);
+        key_make(&k[i], st, "v");
+    }
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 10; i++)
+            write_floats(db, &k[i], (int64_t)round * 100 * S, S, 100, 0);
+    tsdb_db_close(db);
+    struct tsdb_db_options o = {0};
+    o.wal_segment = 4096;
+    o.head_max_points = 500; /* 3,000 points in the log */
+    char err[256];
+    assert_int_equal(tsdb_db_open(dir, &o, &db, err, sizeof err), 0);
+    for (int i = 0; i < 10; i++) {
+        snprintf(st, sizeof st, "R%d", i);
+        struct tsdb_bucket b = whole(db, id_of(db, st, "v"));
+        assert_int_equal(b.count, 300);
+        ioc_buf_free(&k[i].b);
+    }
+    tsdb_db_close(db);
+}
+
 /* The writer: batches of 100 points of one series, each acknowledged (synced) batch reported
  * on the pipe as its count of points so far; sealing every few batches. */
 static void child_writer(const char *dir, int fd)
@@ -326,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_db_a_later_write_at_one_time_replaces_the_sealed_value),
         cmocka_unit_test(test_db_latest_comes_from_a_chunk_after_a_restart),
         cmocka_unit_test(test_db_points_in_a_chunk_and_in_the_untrimmed_log_count_once),
+        cmocka_unit_test(test_db_a_replay_larger_than_the_head_keeps_every_point),
         cmocka_unit_test(test_db_kill_9_keeps_every_acknowledged_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
