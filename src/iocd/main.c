@@ -330,8 +330,10 @@ int main(int argc, char **argv)
     }
     rc = serve(&cfg, st, ig, &api, &srv);
 out:
-    telemetry_ingest_close(ig); /* the loops are stopped: no request can submit any more */
+    /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
+     * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
+    telemetry_ingest_close(ig); /* no request can submit any more */
     store_close(st);
     net_server_destroy(srv);
     config_free(&cfg);
