@@ -10,7 +10,8 @@
 #   integration  node --test tests/integration/ against build/iocd
 #   asan-integration  the same against the ASan+UBSan iocd
 #   tsan-integration  the tests that load several threads at once (stress, http, http_strict,
-#                limits, durability, login_limits, render_isolation, reimport) against the
+#                limits, durability, login_limits, render_isolation, reimport, telemetry,
+#                telemetry_durability: the ingest thread and the render worker) against the
 #                ThreadSanitizer iocd (build/tsan/); any data race report fails them (lib.mjs
 #                checks iocd's stderr when it stops)
 #   web          the console in headless Chromium (tests/web/)
@@ -139,7 +140,8 @@ if make -s tsan >/tmp/ioc-tsan-build.log 2>&1; then
         run_node tsan-integration tests/integration/stress.test.mjs tests/integration/http.test.mjs \
         tests/integration/http_strict.test.mjs tests/integration/limits.test.mjs \
         tests/integration/durability.test.mjs tests/integration/login_limits.test.mjs \
-        tests/integration/render_isolation.test.mjs tests/integration/reimport.test.mjs
+        tests/integration/render_isolation.test.mjs tests/integration/reimport.test.mjs \
+        tests/integration/telemetry.test.mjs tests/integration/telemetry_durability.test.mjs
 else
     bad "tsan build"
     tail -30 /tmp/ioc-tsan-build.log
