@@ -101,10 +101,8 @@ const char *api_form_value(struct api_ctx *c, const char *body, size_t n, const 
 struct tw {
     struct api_ctx *c;
     const struct telemetry_settings *s;
-    struct tsdb_point_in *pts;
-    size_t n, cap;
-    struct ioc_buf keys;
-    size_t lines_bad, strings;
+    struct telemetry_batch b;
+    size_t lines_bad;
     size_t err_line, err_col;
     char err_msg[160];
     int stop_rc; /* why parsing stopped: IOC_ETOOBIG (max_points), IOC_ENOMEM */
@@ -117,82 +115,15 @@ struct tw {
 static void tw_free(void *arg)
 {
     struct tw *w = arg;
-    free(w->pts);
+    telemetry_batch_free(&w->b);
     free(w->inflated);
-    ioc_buf_free(&w->keys);
 }
 
-static const enum tsdb_type lp_types[] = {[TELEMETRY_LP_FLOAT] = TSDB_FLOAT,
-                                          [TELEMETRY_LP_INT] = TSDB_INT,
-                                          [TELEMETRY_LP_UINT] = TSDB_UINT,
-                                          [TELEMETRY_LP_BOOL] = TSDB_BOOL,
-                                          [TELEMETRY_LP_STRING] = TSDB_STRING};
-
-static uint64_t value_bits(const struct telemetry_lp_field *f)
-{
-    uint64_t v = 0;
-    switch (f->type) {
-    case TELEMETRY_LP_FLOAT:
-        memcpy(&v, &f->v.f, sizeof v);
-        break;
-    case TELEMETRY_LP_INT:
-        v = (uint64_t)f->v.i;
-        break;
-    case TELEMETRY_LP_UINT:
-        v = f->v.u;
-        break;
-    default:
-        v = f->v.b ? 1 : 0;
-        break;
-    }
-    return v;
-}
-
-/* One point per numeric field; its key is kept as an offset into w->keys until parsing ends. */
+/* One parsed point: its numeric fields into the batch (src/telemetry/points.c). */
 static int on_point(void *ctx, const struct telemetry_lp_point *pt)
 {
     struct tw *w = ctx;
-    struct tsdb_tag tags[TSDB_SERIES_MAX_TAGS];
-    if (pt->ntags > TSDB_SERIES_MAX_TAGS)
-        return IOC_EINVAL;
-    for (size_t i = 0; i < pt->ntags; i++)
-        tags[i] = (struct tsdb_tag){pt->tags[i].key.p, pt->tags[i].key.n, pt->tags[i].value.p,
-                                    pt->tags[i].value.n};
-    struct ioc_buf key;
-    ioc_buf_init(&key, 1 << 20);
-    for (size_t i = 0; i < pt->nfields; i++) {
-        const struct telemetry_lp_field *f = &pt->fields[i];
-        if (f->type == TELEMETRY_LP_STRING) {
-            w->strings++;
-            continue;
-        }
-        if (w->n >= (size_t)w->s->max_points) {
-            ioc_buf_free(&key);
-            return IOC_ETOOBIG;
-        }
-        if (w->n == w->cap) {
-            size_t cap = w->cap ? 2 * w->cap : 256;
-            void *p = realloc(w->pts, cap * sizeof *w->pts);
-            if (!p) {
-                ioc_buf_free(&key);
-                return IOC_ENOMEM;
-            }
-            w->pts = p;
-            w->cap = cap;
-        }
-        int rc = tsdb_series_key(&key, pt->name.p, pt->name.n, f->key.p, f->key.n, tags, pt->ntags);
-        size_t off = w->keys.len;
-        if (rc == 0)
-            rc = ioc_buf_append(&w->keys, key.data, key.len);
-        if (rc) {
-            ioc_buf_free(&key);
-            return rc == IOC_EINVAL ? IOC_EINVAL : IOC_ENOMEM;
-        }
-        w->pts[w->n++] = (struct tsdb_point_in){(const void *)(uintptr_t)off, key.len,
-                                                lp_types[f->type], pt->time_ns, value_bits(f)};
-    }
-    ioc_buf_free(&key);
-    return 0;
+    return telemetry_batch_add(&w->b, pt);
 }
 
 static int on_error(void *ctx, const struct telemetry_lp_error *e)
@@ -252,7 +183,7 @@ static void write_answer(struct api_ctx *c, struct tw *w)
         return;
     }
     if (w->rep.refused) {
-        const struct tsdb_point_in *p = &w->pts[w->rep.first_refused];
+        const struct tsdb_point_in *p = &w->b.pts[w->rep.first_refused];
         struct tsdb_series_parts sp;
         int ok = tsdb_series_key_parse(p->key, p->key_len, &sp) == 0;
         int mlen = ok ? (int)sp.mlen : 0, flen = ok ? (int)sp.flen : 0;
@@ -271,9 +202,9 @@ static void write_answer(struct api_ctx *c, struct tw *w)
                       w->rep.accepted, w->rep.refused);
         return;
     }
-    if (w->strings) {
+    if (w->b.strings) {
         char v[32];
-        snprintf(v, sizeof v, "%zu", w->strings);
+        snprintf(v, sizeof v, "%zu", w->b.strings);
         net_res_header(c->req, "x-ioc-skipped-string-fields", v);
     }
     net_res_send(c->req, 204, NULL, NULL, 0);
@@ -318,8 +249,7 @@ static int parse_body_lp(struct api_ctx *c, struct tw *w, enum telemetry_lp_prec
         api_error_rc(c, rc, "telemetry parse");
         return -1;
     }
-    for (size_t i = 0; i < w->n; i++)
-        w->pts[i].key = w->keys.data + (uintptr_t)w->pts[i].key;
+    telemetry_batch_finish(&w->b);
     return 0;
 }
 
@@ -333,19 +263,19 @@ static void telemetry_write(struct api_ctx *c, enum telemetry_lp_precision prec)
     }
     w->c = c;
     w->s = telemetry_settings_get(a->cfg);
-    ioc_buf_init(&w->keys, 0);
+    telemetry_batch_init(&w->b, (size_t)w->s->max_points);
     net_req_on_free(c->req, tw_free, w);
     if (parse_body_lp(c, w, prec) != 0)
         return;
-    if (w->n == 0) {
+    if (w->b.n == 0) {
         write_answer(c, w);
         return;
     }
     w->pending = net_req_suspend(c->req);
-    int rc = telemetry_ingest_submit(a->ingest, w->pts, w->n, on_written, w);
+    int rc = telemetry_ingest_submit(a->ingest, w->b.pts, w->b.n, on_written, w);
     if (rc) {
         w->rc = rc == IOC_EBUSY ? IOC_EBUSY : rc;
-        telemetry_ingest_count_refused(a->ingest, w->n);
+        telemetry_ingest_count_refused(a->ingest, w->b.n);
         net_res_header(c->req, "retry-after", "1");
         net_pending_resume(w->pending, on_resumed, w);
     }

@@ -419,4 +419,22 @@ int telemetry_readings_finish(struct telemetry_readings *rd, telemetry_lp_point_
 void telemetry_readings_stats_get(const struct telemetry_readings *rd,
                                   struct telemetry_readings_stats *out);
 
+/* ---- parsed points to engine points (points.c) ------------------------------------------- */
+
+/* The engine points of parsed points: one per numeric field, keyed (see points.c). */
+struct telemetry_batch {
+    struct tsdb_point_in *pts; /* valid as such after telemetry_batch_finish */
+    size_t n, cap;
+    struct ioc_buf keys; /* private */
+    size_t strings;      /* string fields skipped */
+    size_t max_points;
+};
+void telemetry_batch_init(struct telemetry_batch *b, size_t max_points);
+/* Adds the point's numeric fields. IOC_ETOOBIG at max_points (the rest of the point is not
+ * added), IOC_EINVAL for a point that makes no series key (too many tags), IOC_ENOMEM. */
+int telemetry_batch_add(struct telemetry_batch *b, const struct telemetry_lp_point *pt);
+/* Makes pts[i].key point into the batch's keys; call once, after the last add. */
+void telemetry_batch_finish(struct telemetry_batch *b);
+void telemetry_batch_free(struct telemetry_batch *b);
+
 #endif
