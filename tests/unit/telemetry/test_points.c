@@ -28,7 +28,8 @@ static void test_points_one_engine_point_per_numeric_field_strings_skipped(void 
     (void)state;
     struct telemetry_batch b;
     telemetry_batch_init(&b, 100);
-    assert_int_equal(parse(&b, "air,unit=26041,station=DN-01 pm25=12.5,n=3i,ok=t,note=\"x\" 99\n"), 0);
+    assert_int_equal(parse(&b, "air,unit=26041,station=DN-01 pm25=12.5,n=3i,ok=t,note=\"x\" 99\n"),
+                     0);
     telemetry_batch_finish(&b);
     assert_int_equal(b.n, 3);
     assert_int_equal(b.strings, 1);
