@@ -1,35 +1,27 @@
 /*
  * h_telemetry_read.c — reading telemetry: GET /api/v1/query (aggregates in time buckets),
  * /api/v1/latest (the last point of each series) and /api/v1/series (what is stored). The
- * parameters are checked on the loop; the engine is read on the render worker (reading chunks
- * is file I/O), which builds the whole body; the loop sends it. Shapes in docs/api.md.
- *
- * Bounds: at most TQ_MAX_SERIES series selected, TQ_MAX_CELLS buckets × result series, and
- * TQ_MAX_POINTS points read per series; past them 400 limit_exceeded naming the bound.
+ * parameters are parsed on the loop; the query runs on the render worker (src/telemetry/query.c
+ * reads the engine: file I/O), which also renders the body (JSON, or CSV with format=csv); the
+ * loop sends it. Shapes in docs/api.md; the bounds are the query's (TELEMETRY_Q_MAX_*), answered
+ * 400 limit_exceeded naming the bound.
  */
 #include "api/api_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define TQ_MAX_SERIES 10000
-#define TQ_MAX_CELLS 100000
-#define TQ_MAX_POINTS 1000000
-#define TQ_MAX_FILTERS 8
-#define TQ_MAX_TIME_S 4000000000LL
 #define NS_PER_MS 1000000LL
 #define NS_PER_S 1000000000LL
 
 enum tq_kind { TQ_QUERY, TQ_LATEST, TQ_SERIES };
 
-/* One read request; lives in the request's pool (body and ids in malloc, freed with it). */
+/* One read request; lives in the request's pool (the body in malloc, freed with it). */
 struct tq {
     struct api *api;
     enum tq_kind kind;
-    const char *m, *f, *group; /* f, group may be NULL */
-    struct tsdb_tag_filter filters[TQ_MAX_FILTERS];
-    size_t nfilters;
-    int64_t start, end, step; /* ns */
+    struct telemetry_query q;
+    struct tsdb_tag_filter filters[TELEMETRY_Q_MAX_FILTERS];
     enum tsdb_agg agg;
     int csv;
     /* the answer, made by the worker */
@@ -37,64 +29,12 @@ struct tq {
     char msg[200];
     char *body;
     size_t body_len;
-    uint32_t *ids;
 };
 
 static void tq_free(void *arg)
 {
     struct tq *q = arg;
     free(q->body);
-    free(q->ids);
-}
-
-static void tq_fail(struct tq *q, enum ioc_http_error e, const char *msg)
-{
-    q->err = e;
-    snprintf(q->msg, sizeof q->msg, "%s", msg);
-}
-
-/* "60s", "5m", "1h", "1d", "500ms" or plain seconds, into ns. */
-static int step_parse(const char *s, int64_t *out)
-{
-    size_t n = strlen(s), d = 0;
-    while (d < n && s[d] >= '0' && s[d] <= '9')
-        d++;
-    int64_t v, unit;
-    if (d == 0 || ioc_parse_i64(s, d, 1, 1000000000, &v) != 0)
-        return IOC_EINVAL;
-    const char *u = s + d;
-    if (!*u || strcmp(u, "s") == 0)
-        unit = NS_PER_S;
-    else if (strcmp(u, "ms") == 0)
-        unit = NS_PER_MS;
-    else if (strcmp(u, "m") == 0)
-        unit = 60 * NS_PER_S;
-    else if (strcmp(u, "h") == 0)
-        unit = 3600 * NS_PER_S;
-    else if (strcmp(u, "d") == 0)
-        unit = 86400 * NS_PER_S;
-    else
-        return IOC_EINVAL;
-    if (v > INT64_MAX / unit)
-        return IOC_EINVAL;
-    *out = v * unit;
-    return 0;
-}
-
-/* Unix seconds or RFC 3339, into ns; within ±TQ_MAX_TIME_S (1843 to 2096), so that the
- * difference of two times fits in an int64 of ns. */
-static int time_parse(const char *s, int64_t *out)
-{
-    int64_t v;
-    size_t n = strlen(s);
-    if (ioc_parse_i64(s, n, -TQ_MAX_TIME_S, TQ_MAX_TIME_S, &v) == 0) {
-        *out = v * NS_PER_S;
-        return 0;
-    }
-    if (ioc_time_parse(s, n, &v) != 0 || v < -TQ_MAX_TIME_S * 1000 || v > TQ_MAX_TIME_S * 1000)
-        return IOC_EINVAL;
-    *out = v * NS_PER_MS;
-    return 0;
 }
 
 /* Splits "V1,V2" into the pool as the values of filter f of key k. 0 or -1 (out of memory). */
@@ -136,11 +76,11 @@ static int params_check(struct api_ctx *c, struct tq *q, const char *const *know
         }
         if (strncmp(k, "tag.", 4) != 0)
             continue;
-        if (q->nfilters == TQ_MAX_FILTERS) {
-            api_error(c, IOC_HTTP_E_BAD_QUERY, "At most %d tag filters.", TQ_MAX_FILTERS);
+        if (q->q.nfilters == TELEMETRY_Q_MAX_FILTERS) {
+            api_error(c, IOC_HTTP_E_BAD_QUERY, "At most %d tag filters.", TELEMETRY_Q_MAX_FILTERS);
             return -1;
         }
-        if (filter_add(c, &q->filters[q->nfilters++], k + 4, c->qv[i]) != 0) {
+        if (filter_add(c, &q->filters[q->q.nfilters++], k + 4, c->qv[i]) != 0) {
             api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
             return -1;
         }
@@ -148,19 +88,29 @@ static int params_check(struct api_ctx *c, struct tq *q, const char *const *know
     return 0;
 }
 
-/* ---- shared rendering ---- */
+/* ---- rendering ---- */
 
-static json_t *tags_json(const struct tsdb_series_parts *sp)
+/* s[0..n) as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
+static void csv_put(struct ioc_buf *b, const char *s, size_t n)
 {
-    json_t *t = json_object();
-    struct tsdb_tag tag;
-    for (size_t i = 0; tsdb_series_parts_tag(sp, i, &tag) == 0; i++) {
-        char *k = strndup(tag.key, tag.key_len);
-        if (k)
-            json_object_set_new(t, k, json_stringn(tag.value, tag.value_len));
-        free(k);
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\r', n) && !memchr(s, '\n', n)) {
+        ioc_buf_append(b, s, n);
+        return;
     }
-    return t;
+    ioc_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            ioc_buf_putc(b, '"');
+        ioc_buf_putc(b, s[i]);
+    }
+    ioc_buf_putc(b, '"');
+}
+
+static void csv_time(struct ioc_buf *b, int64_t ns)
+{
+    char ts[32];
+    ioc_time_rfc3339(ns / NS_PER_MS, ts);
+    ioc_buf_puts(b, ts);
 }
 
 static json_t *value_json(enum tsdb_type type, uint64_t v)
@@ -179,338 +129,191 @@ static json_t *value_json(enum tsdb_type type, uint64_t v)
     }
 }
 
+static void csv_value(struct ioc_buf *b, enum tsdb_type type, uint64_t v)
+{
+    double d;
+    switch (type) {
+    case TSDB_INT:
+        ioc_buf_printf(b, "%lld", (long long)(int64_t)v);
+        break;
+    case TSDB_UINT:
+        ioc_buf_printf(b, "%llu", (unsigned long long)v);
+        break;
+    case TSDB_BOOL:
+        ioc_buf_puts(b, v ? "true" : "false");
+        break;
+    default:
+        memcpy(&d, &v, sizeof d);
+        ioc_buf_printf(b, "%.17g", d);
+    }
+}
+
+static void tq_nomem(struct tq *q)
+{
+    q->err = IOC_HTTP_E_INTERNAL;
+    snprintf(q->msg, sizeof q->msg, "out of memory");
+}
+
 /* Sets q->body to the dump of j (stolen). */
 static void tq_json(struct tq *q, json_t *j)
 {
     q->body = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
     json_decref(j);
-    if (!q->body)
-        tq_fail(q, IOC_HTTP_E_INTERNAL, "out of memory");
-    else
+    if (q->body)
         q->body_len = strlen(q->body);
-}
-
-/* The ids of the series of (m, f) passing the filters into q->ids; 0 or -1 after tq_fail. */
-static int tq_select(struct tq *q, struct tsdb_db *db, const char *f, size_t *n)
-{
-    if (!q->ids)
-        q->ids = malloc(TQ_MAX_SERIES * sizeof *q->ids);
-    int rc = q->ids ? tsdb_db_select(db, q->m, strlen(q->m), f, strlen(f), q->filters, q->nfilters,
-                                     q->ids, TQ_MAX_SERIES, n)
-                    : IOC_ENOMEM;
-    if (rc == IOC_ETOOBIG) {
-        snprintf(q->msg, sizeof q->msg, "More than %d series match; narrow the tag filters.",
-                 TQ_MAX_SERIES);
-        q->err = IOC_HTTP_E_LIMIT_EXCEEDED;
-        return -1;
-    }
-    if (rc) {
-        tq_fail(q, IOC_HTTP_E_INTERNAL, ioc_strerror(rc));
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- GET /api/v1/query ---- */
-
-struct tq_group {
-    char *value; /* of the group tag; NULL without group= */
-    struct tsdb_window w;
-};
-
-/* The value of tag `name` in the key of series id (malloc), "" if it has none; NULL: ENOMEM. */
-static char *group_value(struct tsdb_db *db, uint32_t id, const char *name)
-{
-    struct ioc_buf key;
-    ioc_buf_init(&key, 0);
-    enum tsdb_type type;
-    struct tsdb_series_parts sp;
-    struct tsdb_tag tag;
-    char *v = NULL;
-    if (tsdb_db_series_key(db, id, &key, &type) == 0 &&
-        tsdb_series_key_parse(key.data, key.len, &sp) == 0)
-        for (size_t i = 0; !v && tsdb_series_parts_tag(&sp, i, &tag) == 0; i++)
-            if (tag.key_len == strlen(name) && memcmp(tag.key, name, tag.key_len) == 0)
-                v = strndup(tag.value, tag.value_len);
-    ioc_buf_free(&key);
-    return v ? v : strdup("");
-}
-
-/* Puts each selected series in its group; *ng groups, gix[i] the group of ids[i]. */
-static int tq_groups(struct tq *q, struct tsdb_db *db, size_t n, struct tq_group *g, size_t *ng,
-                     size_t *gix)
-{
-    *ng = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!q->group) {
-            gix[i] = 0;
-            *ng = 1;
-            continue;
-        }
-        char *v = group_value(db, q->ids[i], q->group);
-        if (!v)
-            return IOC_ENOMEM;
-        size_t k = 0;
-        while (k < *ng && strcmp(g[k].value, v) != 0)
-            k++;
-        if (k == *ng)
-            g[(*ng)++].value = v;
-        else
-            free(v);
-        gix[i] = k;
-    }
-    return 0;
-}
-
-/* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
-static void csv_put(struct ioc_buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        ioc_buf_puts(b, s);
-        return;
-    }
-    ioc_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            ioc_buf_putc(b, '"');
-        ioc_buf_putc(b, *s);
-    }
-    ioc_buf_putc(b, '"');
-}
-
-static void tq_render_point(struct tq *q, struct ioc_buf *b, json_t *pts, const struct tq_group *g,
-                            size_t i)
-{
-    double v;
-    int64_t t = tsdb_window_bucket_start(&g->w, i);
-    int have = tsdb_bucket_value(&g->w.b[i], q->agg, &v) == 0;
-    if (!have && q->agg == TSDB_AGG_COUNT) {
-        v = 0;
-        have = 1;
-    }
-    if (!q->csv) {
-        json_array_append_new(pts, json_pack("[I,o]", (json_int_t)(t / NS_PER_MS),
-                                             have ? json_real(v) : json_null()));
-        return;
-    }
-    char ts[32];
-    ioc_time_rfc3339(t / NS_PER_MS, ts);
-    ioc_buf_puts(b, ts);
-    if (q->group) {
-        ioc_buf_putc(b, ',');
-        csv_put(b, g->value);
-    }
-    if (have)
-        ioc_buf_printf(b, ",%.17g\n", v);
     else
-        ioc_buf_puts(b, ",\n");
+        tq_nomem(q);
 }
 
-static void tq_render(struct tq *q, struct tq_group *g, size_t ng)
+/* Sets q->body to b's text (taken). */
+static void tq_csv(struct tq *q, struct ioc_buf *b)
 {
-    struct ioc_buf b;
-    ioc_buf_init(&b, 64 << 20);
-    json_t *series = json_array();
+    q->body = b->data;
+    q->body_len = b->len;
+    if (!b->data)
+        tq_nomem(q);
+}
+
+/* The value of bucket i of g, or 0 (no value; count is 0 then). */
+static int bucket_value(const struct tq *q, const struct telemetry_qgroup *g, size_t i, double *v)
+{
+    if (tsdb_bucket_value(&g->w.b[i], q->agg, v) == 0)
+        return 1;
+    *v = 0;
+    return q->agg == TSDB_AGG_COUNT;
+}
+
+static void render_window(struct tq *q, const struct telemetry_qresult *r)
+{
+    const char *group = q->q.group;
     if (q->csv) {
+        struct ioc_buf b;
+        ioc_buf_init(&b, 64 << 20);
         ioc_buf_puts(&b, "time,");
-        if (q->group) {
-            csv_put(&b, q->group);
+        if (group) {
+            csv_put(&b, group, strlen(group));
             ioc_buf_putc(&b, ',');
         }
         ioc_buf_puts(&b, "value\n");
+        for (size_t k = 0; k < r->ngroups; k++)
+            for (size_t i = 0; i < r->groups[k].w.n; i++) {
+                double v;
+                csv_time(&b, tsdb_window_bucket_start(&r->groups[k].w, i));
+                if (group) {
+                    ioc_buf_putc(&b, ',');
+                    csv_put(&b, r->groups[k].value, strlen(r->groups[k].value));
+                }
+                if (bucket_value(q, &r->groups[k], i, &v))
+                    ioc_buf_printf(&b, ",%.17g\n", v);
+                else
+                    ioc_buf_puts(&b, ",\n");
+            }
+        tq_csv(q, &b);
+        return;
     }
-    for (size_t k = 0; k < ng; k++) {
+    json_t *series = json_array();
+    for (size_t k = 0; k < r->ngroups; k++) {
         json_t *pts = json_array();
-        for (size_t i = 0; i < g[k].w.n; i++)
-            tq_render_point(q, &b, pts, &g[k], i);
+        for (size_t i = 0; i < r->groups[k].w.n; i++) {
+            double v;
+            int64_t t = tsdb_window_bucket_start(&r->groups[k].w, i);
+            int have = bucket_value(q, &r->groups[k], i, &v);
+            json_array_append_new(pts, json_pack("[I,o]", (json_int_t)(t / NS_PER_MS),
+                                                 have ? json_real(v) : json_null()));
+        }
         json_t *tags = json_object();
-        if (q->group)
-            json_object_set_new(tags, q->group, json_string(g[k].value));
+        if (group)
+            json_object_set_new(tags, group, json_string(r->groups[k].value));
         json_array_append_new(series, json_pack("{s:o, s:o}", "tags", tags, "points", pts));
     }
+    tq_json(q, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "measurement", q->q.measurement,
+                         "field", q->q.field, "agg", tsdb_agg_name(q->agg), "start",
+                         (json_int_t)(q->q.start / NS_PER_MS), "end",
+                         (json_int_t)(q->q.end / NS_PER_MS), "step_ms",
+                         (json_int_t)(q->q.step / NS_PER_MS), "series", series));
+}
+
+static json_t *tags_json(const struct tsdb_series_parts *sp)
+{
+    json_t *t = json_object();
+    struct tsdb_tag tag;
+    for (size_t i = 0; tsdb_series_parts_tag(sp, i, &tag) == 0; i++) {
+        char *k = strndup(tag.key, tag.key_len);
+        if (k)
+            json_object_set_new(t, k, json_stringn(tag.value, tag.value_len));
+        free(k);
+    }
+    return t;
+}
+
+/* The CSV of a list: measurement,field,[type,]tags,[time,value]; tags as k=v pairs joined
+ * by ';' in key order (series of one measurement may have different tag keys). */
+static void render_list_csv(struct tq *q, const struct telemetry_qresult *r)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 64 << 20);
+    ioc_buf_puts(&b, q->kind == TQ_SERIES ? "measurement,field,type,tags\n"
+                                          : "measurement,field,tags,time,value\n");
+    struct ioc_buf tags;
+    ioc_buf_init(&tags, 0);
+    for (size_t i = 0; i < r->nentries; i++) {
+        const struct telemetry_qentry *e = &r->entries[i];
+        struct tsdb_series_parts sp;
+        if (tsdb_series_key_parse(e->key.data, e->key.len, &sp) != 0)
+            continue;
+        csv_put(&b, sp.m, sp.mlen);
+        ioc_buf_putc(&b, ',');
+        csv_put(&b, sp.f, sp.flen);
+        ioc_buf_putc(&b, ',');
+        if (q->kind == TQ_SERIES)
+            ioc_buf_printf(&b, "%s,", api_tsdb_type_name(e->type));
+        ioc_buf_reset(&tags);
+        struct tsdb_tag tag;
+        for (size_t k = 0; tsdb_series_parts_tag(&sp, k, &tag) == 0; k++) {
+            if (k)
+                ioc_buf_putc(&tags, ';');
+            ioc_buf_append(&tags, tag.key, tag.key_len);
+            ioc_buf_putc(&tags, '=');
+            ioc_buf_append(&tags, tag.value, tag.value_len);
+        }
+        csv_put(&b, tags.data ? tags.data : "", tags.len);
+        if (e->has_point) {
+            ioc_buf_putc(&b, ',');
+            csv_time(&b, e->t);
+            ioc_buf_putc(&b, ',');
+            csv_value(&b, e->type, e->v);
+        }
+        ioc_buf_putc(&b, '\n');
+    }
+    ioc_buf_free(&tags);
+    tq_csv(q, &b);
+}
+
+static void render_list(struct tq *q, const struct telemetry_qresult *r)
+{
     if (q->csv) {
-        json_decref(series);
-        q->body = b.data;
-        q->body_len = b.len;
-        if (!b.data)
-            tq_fail(q, IOC_HTTP_E_INTERNAL, "out of memory");
+        render_list_csv(q, r);
         return;
     }
-    ioc_buf_free(&b);
-    tq_json(q, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "measurement", q->m, "field", q->f,
-                         "agg", tsdb_agg_name(q->agg), "start", (json_int_t)(q->start / NS_PER_MS),
-                         "end", (json_int_t)(q->end / NS_PER_MS), "step_ms",
-                         (json_int_t)(q->step / NS_PER_MS), "series", series));
-}
-
-/* Reads every series into its group's window. 0 or -1 after tq_fail. */
-static int tq_fill(struct tq *q, struct tsdb_db *db, size_t n, struct tq_group *g, size_t ng,
-                   const size_t *gix)
-{
-    int64_t span = q->end - q->start, nb = span / q->step + (span % q->step != 0);
-    if (nb * (int64_t)(ng ? ng : 1) > TQ_MAX_CELLS) {
-        snprintf(q->msg, sizeof q->msg,
-                 "%lld buckets × %zu series is over %d; widen step or narrow the range.",
-                 (long long)nb, ng, TQ_MAX_CELLS);
-        q->err = IOC_HTTP_E_LIMIT_EXCEEDED;
-        return -1;
-    }
-    for (size_t k = 0; k < ng; k++)
-        if (tsdb_window_init(&g[k].w, q->start, q->end, q->step, TQ_MAX_CELLS) != 0) {
-            tq_fail(q, IOC_HTTP_E_INTERNAL, "out of memory");
-            return -1;
-        }
-    for (size_t i = 0; i < n; i++) {
-        int rc = tsdb_db_window(db, q->ids[i], &g[gix[i]].w, TQ_MAX_POINTS);
-        if (rc == IOC_ETOOBIG) {
-            snprintf(q->msg, sizeof q->msg, "A series has more than %d points in the range.",
-                     TQ_MAX_POINTS);
-            q->err = IOC_HTTP_E_LIMIT_EXCEEDED;
-            return -1;
-        }
-        if (rc && rc != IOC_ENOTFOUND) {
-            tq_fail(q, IOC_HTTP_E_INTERNAL, ioc_strerror(rc));
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static void run_query(struct tq *q, struct tsdb_db *db)
-{
-    size_t n = 0, ng = 0;
-    if (tq_select(q, db, q->f, &n) != 0)
-        return;
-    struct tq_group *g = calloc(n ? n : 1, sizeof *g);
-    size_t *gix = calloc(n ? n : 1, sizeof *gix);
-    int rc = g && gix ? tq_groups(q, db, n, g, &ng, gix) : IOC_ENOMEM;
-    if (rc)
-        tq_fail(q, IOC_HTTP_E_INTERNAL, "out of memory");
-    else if (tq_fill(q, db, n, g, ng, gix) == 0)
-        tq_render(q, g, ng);
-    for (size_t k = 0; g && k < ng; k++) {
-        free(g[k].value);
-        tsdb_window_free(&g[k].w);
-    }
-    free(g);
-    free(gix);
-}
-
-/* ---- GET /api/v1/latest and /api/v1/series ---- */
-
-struct tq_field {
-    char *m, *f;
-    int type;
-};
-struct tq_fields {
-    const char *m; /* only this measurement, or NULL */
-    const char *f; /* only this field, or NULL */
-    struct tq_field *v;
-    size_t n, cap;
-};
-
-static int collect_field(void *ctx, const char *m, size_t mlen, const char *f, size_t flen,
-                         int type, size_t nseries)
-{
-    (void)nseries;
-    struct tq_fields *fs = ctx;
-    if ((fs->m && (strlen(fs->m) != mlen || memcmp(fs->m, m, mlen) != 0)) ||
-        (fs->f && (strlen(fs->f) != flen || memcmp(fs->f, f, flen) != 0)))
-        return 0;
-    if (fs->n == fs->cap) {
-        size_t cap = fs->cap ? 2 * fs->cap : 16;
-        void *p = realloc(fs->v, cap * sizeof *fs->v);
-        if (!p)
-            return IOC_ENOMEM;
-        fs->v = p;
-        fs->cap = cap;
-    }
-    struct tq_field *e = &fs->v[fs->n++];
-    e->m = strndup(m, mlen);
-    e->f = strndup(f, flen);
-    e->type = type;
-    return e->m && e->f ? 0 : IOC_ENOMEM;
-}
-
-static void fields_free(struct tq_fields *fs)
-{
-    for (size_t i = 0; i < fs->n; i++) {
-        free(fs->v[i].m);
-        free(fs->v[i].f);
-    }
-    free(fs->v);
-}
-
-/* One element of the answer for series id of field e: its tags and, for latest, its point. 0;
- * IOC_ENOTFOUND for a series without points (latest); another code on failure. */
-static int series_entry(struct tq *q, struct tsdb_db *db, const struct tq_field *e, uint32_t id,
-                        json_t **out)
-{
-    struct ioc_buf key;
-    ioc_buf_init(&key, 0);
-    enum tsdb_type type;
-    struct tsdb_series_parts sp;
-    int rc = tsdb_db_series_key(db, id, &key, &type);
-    if (rc == 0)
-        rc = tsdb_series_key_parse(key.data, key.len, &sp);
-    json_t *j = rc ? NULL
-                   : json_pack("{s:s, s:s, s:o}", "measurement", e->m, "field", e->f, "tags",
-                               tags_json(&sp));
-    ioc_buf_free(&key);
-    if (rc == 0 && q->kind == TQ_SERIES) {
-        json_object_set_new(j, "type", json_string(api_tsdb_type_name(type)));
-    } else if (rc == 0) {
-        int64_t t;
-        uint64_t v;
-        rc = tsdb_db_latest(db, id, &t, &v, &type);
-        if (rc == 0) {
-            json_object_set_new(j, "time", json_integer((json_int_t)(t / NS_PER_MS)));
-            json_object_set_new(j, "value", value_json(type, v));
-        }
-    }
-    if (rc)
-        json_decref(j);
-    *out = rc ? NULL : j;
-    return rc;
-}
-
-static void run_list(struct tq *q, struct tsdb_db *db)
-{
-    struct tq_fields fs = {q->m, q->f, NULL, 0, 0};
-    int rc = tsdb_db_fields(db, collect_field, &fs);
     json_t *arr = json_array();
-    size_t total = 0;
-    for (size_t i = 0; rc == 0 && i < fs.n && q->err == IOC_HTTP_E_COUNT; i++) {
-        const char *m = q->m;
-        q->m = fs.v[i].m;
-        size_t n = 0;
-        int sel = tq_select(q, db, fs.v[i].f, &n);
-        q->m = m;
-        if (sel != 0)
-            break;
-        total += n;
-        if (total > TQ_MAX_SERIES) {
-            snprintf(q->msg, sizeof q->msg, "More than %d series; give measurement= or tags.",
-                     TQ_MAX_SERIES);
-            q->err = IOC_HTTP_E_LIMIT_EXCEEDED;
-            break;
+    for (size_t i = 0; i < r->nentries; i++) {
+        const struct telemetry_qentry *e = &r->entries[i];
+        struct tsdb_series_parts sp;
+        if (tsdb_series_key_parse(e->key.data, e->key.len, &sp) != 0)
+            continue;
+        json_t *j = json_pack("{s:s%, s:s%, s:o}", "measurement", sp.m, sp.mlen, "field", sp.f,
+                              sp.flen, "tags", tags_json(&sp));
+        if (!j)
+            continue;
+        if (q->kind == TQ_SERIES)
+            json_object_set_new(j, "type", json_string(api_tsdb_type_name(e->type)));
+        if (e->has_point) {
+            json_object_set_new(j, "time", json_integer((json_int_t)(e->t / NS_PER_MS)));
+            json_object_set_new(j, "value", value_json(e->type, e->v));
         }
-        for (size_t k = 0; rc == 0 && k < n; k++) {
-            json_t *j = NULL;
-            rc = series_entry(q, db, &fs.v[i], q->ids[k], &j);
-            if (rc == IOC_ENOTFOUND)
-                rc = 0;
-            else if (rc == 0)
-                json_array_append_new(arr, j);
-        }
+        json_array_append_new(arr, j);
     }
-    fields_free(&fs);
-    if (rc && q->err == IOC_HTTP_E_COUNT)
-        tq_fail(q, IOC_HTTP_E_INTERNAL, ioc_strerror(rc));
-    if (q->err != IOC_HTTP_E_COUNT)
-        json_decref(arr);
-    else
-        tq_json(q, json_pack("{s:o}", "series", arr));
+    tq_json(q, json_pack("{s:o}", "series", arr));
 }
 
 /* ---- the handlers ---- */
@@ -520,10 +323,19 @@ static void tq_run(struct store_conn *db, void *arg)
     (void)db;
     struct tq *q = arg;
     struct tsdb_db *tdb = telemetry_ingest_db(q->api->ingest);
-    if (q->kind == TQ_QUERY)
-        run_query(q, tdb);
-    else
-        run_list(q, tdb);
+    struct telemetry_qresult r;
+    int rc = q->kind == TQ_QUERY    ? telemetry_query_window(tdb, &q->q, &r)
+             : q->kind == TQ_LATEST ? telemetry_query_latest(tdb, &q->q, &r)
+                                    : telemetry_query_series(tdb, &q->q, &r);
+    if (rc) {
+        q->err = rc == IOC_ETOOBIG ? IOC_HTTP_E_LIMIT_EXCEEDED : IOC_HTTP_E_INTERNAL;
+        snprintf(q->msg, sizeof q->msg, "%s", r.msg);
+    } else if (q->kind == TQ_QUERY) {
+        render_window(q, &r);
+    } else {
+        render_list(q, &r);
+    }
+    telemetry_qresult_free(&r);
 }
 
 static void tq_send(struct api_ctx *c, void *arg)
@@ -546,51 +358,56 @@ static struct tq *tq_new(struct api_ctx *c, enum tq_kind k, const char *const *k
         api_error(c, IOC_HTTP_E_UNAVAILABLE, "Telemetry is not available.");
         return NULL;
     }
+    memset(q, 0, sizeof *q);
     q->api = c->api;
     q->kind = k;
     q->err = IOC_HTTP_E_COUNT;
+    q->q.filters = q->filters;
     net_req_on_free(c->req, tq_free, q);
     if (params_check(c, q, known) != 0)
         return NULL;
-    q->m = api_query(c, "measurement");
-    q->f = api_query(c, "field");
-    if ((q->m && !*q->m) || (q->f && !*q->f)) {
+    q->q.measurement = api_query(c, "measurement");
+    q->q.field = api_query(c, "field");
+    const char *fmt = api_query(c, "format");
+    if ((q->q.measurement && !*q->q.measurement) || (q->q.field && !*q->q.field)) {
         api_error(c, IOC_HTTP_E_BAD_QUERY, "measurement and field must not be empty.");
         return NULL;
     }
+    if (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json or csv.");
+        return NULL;
+    }
+    q->csv = fmt && strcmp(fmt, "csv") == 0;
     return q;
 }
 
-/* start, end, step, agg, group and format of a query. 0, or -1 after answering 400. */
+/* start, end, step, agg and group of a query. 0, or -1 after answering 400. */
 static int tq_range(struct api_ctx *c, struct tq *q)
 {
     const char *s = api_query(c, "start"), *e = api_query(c, "end"), *st = api_query(c, "step");
-    const char *agg = api_query(c, "agg"), *fmt = api_query(c, "format");
-    q->end = ioc_now_ms() * NS_PER_MS;
-    q->step = 60 * NS_PER_S;
+    const char *agg = api_query(c, "agg");
+    q->q.end = ioc_now_ms() * NS_PER_MS;
+    q->q.step = 60 * NS_PER_S;
     q->agg = TSDB_AGG_MEAN;
-    q->group = api_query(c, "group");
+    q->q.group = api_query(c, "group");
     const char *bad = NULL;
-    if (e && time_parse(e, &q->end) != 0)
+    if (e && telemetry_time_parse(e, &q->q.end) != 0)
         bad = "end must be Unix seconds or an RFC 3339 time.";
-    q->start = q->end - 3600 * NS_PER_S;
-    if (!bad && s && time_parse(s, &q->start) != 0)
+    q->q.start = q->q.end - 3600 * NS_PER_S;
+    if (!bad && s && telemetry_time_parse(s, &q->q.start) != 0)
         bad = "start must be Unix seconds or an RFC 3339 time.";
-    else if (!bad && q->end <= q->start)
+    else if (!bad && q->q.end <= q->q.start)
         bad = "end must be after start.";
-    else if (!bad && st && step_parse(st, &q->step) != 0)
+    else if (!bad && st && telemetry_step_parse(st, &q->q.step) != 0)
         bad = "step must be like 60s, 5m, 1h, 1d, 500ms or whole seconds.";
     else if (!bad && agg && tsdb_agg_parse(agg, strlen(agg), &q->agg) != 0)
         bad = "agg must be mean, min, max, sum, count, first or last.";
-    else if (!bad && fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0)
-        bad = "format must be json or csv.";
-    else if (!bad && q->group && !*q->group)
+    else if (!bad && q->q.group && !*q->q.group)
         bad = "group must name a tag.";
     if (bad) {
         api_error(c, IOC_HTTP_E_BAD_QUERY, "%s", bad);
         return -1;
     }
-    q->csv = fmt && strcmp(fmt, "csv") == 0;
     return 0;
 }
 
@@ -601,7 +418,7 @@ void h_telemetry_query(struct api_ctx *c)
     struct tq *q = tq_new(c, TQ_QUERY, known);
     if (!q || tq_range(c, q) != 0)
         return;
-    if (!q->m || !q->f) {
+    if (!q->q.measurement || !q->q.field) {
         api_error(c, IOC_HTTP_E_BAD_QUERY, "measurement and field are required.");
         return;
     }
@@ -610,11 +427,11 @@ void h_telemetry_query(struct api_ctx *c)
 
 void h_telemetry_latest(struct api_ctx *c)
 {
-    static const char *const known[] = {"measurement", "field", NULL};
+    static const char *const known[] = {"measurement", "field", "format", NULL};
     struct tq *q = tq_new(c, TQ_LATEST, known);
     if (!q)
         return;
-    if (!q->m) {
+    if (!q->q.measurement) {
         api_error(c, IOC_HTTP_E_BAD_QUERY, "measurement is required.");
         return;
     }
@@ -623,7 +440,7 @@ void h_telemetry_latest(struct api_ctx *c)
 
 void h_telemetry_series(struct api_ctx *c)
 {
-    static const char *const known[] = {"measurement", "field", NULL};
+    static const char *const known[] = {"measurement", "field", "format", NULL};
     struct tq *q = tq_new(c, TQ_SERIES, known);
     if (q)
         api_worker_offload(c, c->api->renderer, tq_run, q, tq_send);

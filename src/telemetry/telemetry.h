@@ -437,4 +437,69 @@ int telemetry_batch_add(struct telemetry_batch *b, const struct telemetry_lp_poi
 void telemetry_batch_finish(struct telemetry_batch *b);
 void telemetry_batch_free(struct telemetry_batch *b);
 
+/* ---- reading (query.c) -------------------------------------------------------------------- */
+/*
+ * What the API's read routes ask of the engine (docs/api.md, "Telemetry"): time buckets of the
+ * series of one measurement and field, optionally one result per value of a tag; the latest
+ * point of each series; the list of series. Any thread (the engine's readers). Results are
+ * data; src/api renders them as JSON or CSV. Each call returns 0, IOC_ETOOBIG past a bound
+ * below (r->msg names it), IOC_EINVAL for a query missing what it needs, or another code (the
+ * engine's); r->msg says why in English, and r must be freed with telemetry_qresult_free
+ * whatever the outcome.
+ */
+#define TELEMETRY_Q_MAX_SERIES 10000   /* series selected by one query */
+#define TELEMETRY_Q_MAX_CELLS 100000   /* buckets × result series */
+#define TELEMETRY_Q_MAX_POINTS 1000000 /* points read per series */
+#define TELEMETRY_Q_MAX_FILTERS 8      /* tag filters of one query */
+
+/* "60s", "5m", "1h", "1d", "500ms" or whole seconds (1 to 10^9 units), into ns. 0 or
+ * IOC_EINVAL. */
+int telemetry_step_parse(const char *s, int64_t *ns);
+/* Unix seconds, an RFC 3339 time or a plain date (00:00 Asia/Ho_Chi_Minh), into ns; only
+ * times within ±4·10^9 s of 1970 (1843 to 2096), so that a span fits in int64 ns. */
+int telemetry_time_parse(const char *s, int64_t *ns);
+
+struct telemetry_query {
+    const char *measurement;               /* required for a window; NULL lists every measurement */
+    const char *field;                     /* required for a window; NULL lists every field */
+    const struct tsdb_tag_filter *filters; /* the series' tags pass every one */
+    size_t nfilters;
+    const char *group;        /* window: one result per value of this tag (NULL: one) */
+    int64_t start, end, step; /* window: [start, end) in buckets of step, ns */
+};
+
+/* One result series of a window: the group's tag value ("" for series without the tag; NULL
+ * without group) and its buckets, each the merge of the group's series. */
+struct telemetry_qgroup {
+    char *value;
+    struct tsdb_window w;
+};
+
+/* One series of a list: its canonical key (tsdb_series_key_parse reads it), its type and, for
+ * latest, its last point. */
+struct telemetry_qentry {
+    struct ioc_buf key;
+    enum tsdb_type type;
+    int has_point;
+    int64_t t; /* ns */
+    uint64_t v;
+};
+
+struct telemetry_qresult {
+    struct telemetry_qgroup *groups; /* window */
+    size_t ngroups;
+    struct telemetry_qentry *entries; /* latest (series without points left out), series */
+    size_t nentries, entcap;
+    uint32_t *ids; /* private */
+    char msg[200];
+};
+
+int telemetry_query_window(struct tsdb_db *db, const struct telemetry_query *q,
+                           struct telemetry_qresult *r);
+int telemetry_query_latest(struct tsdb_db *db, const struct telemetry_query *q,
+                           struct telemetry_qresult *r);
+int telemetry_query_series(struct tsdb_db *db, const struct telemetry_query *q,
+                           struct telemetry_qresult *r);
+void telemetry_qresult_free(struct telemetry_qresult *r);
+
 #endif

@@ -237,6 +237,19 @@ test('series: every series of a measurement with its tags, field and type', asyn
   assert.ok(j.series.some((s) => s.field === 'pm25' && s.type === 'float' && s.tags.station === 's1'));
 });
 
+test('latest and series: format=csv gives one row per series, tags as k=v;k=v', async () => {
+  const r = await read('/api/v1/latest?measurement=air&tag.station=s2&format=csv');
+  assert.match(r.headers.get('content-type'), /text\/csv/);
+  const lines = (await r.text()).trim().split('\n');
+  assert.equal(lines[0], 'measurement,field,tags,time,value');
+  const t = new Date((T0 + 60 * 119) * 1000).toISOString();
+  assert.deepEqual(lines.slice(1).sort(), [`air,n,city=hn;station=s2,${t},119`, `air,pm25,city=hn;station=s2,${t},${val(1, 119)}`]);
+  const s = (await (await read('/api/v1/series?measurement=air&field=n&format=csv')).text()).trim().split('\n');
+  assert.equal(s[0], 'measurement,field,type,tags');
+  assert.deepEqual(s.slice(1).sort(), STATIONS.map((st) => `air,n,integer,city=hn;station=${st}`));
+  assert.equal((await read('/api/v1/series?format=xml')).status, 400);
+});
+
 test('reads need read:telemetry: no key 401', async () => {
   const r = await fetch(`${srv.url}/api/v1/series`);
   assert.equal(r.status, 401);
