@@ -127,7 +127,7 @@ run_node integration tests/integration/
 step asan-integration
 if [ -x build/asan/iocd ]; then
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        IOCD=build/asan/iocd IOCCTL=build/asan/iocctl IOC_KILL_ROUNDS=2 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/asan" \
+        IOCD=build/asan/iocd IOCCTL=build/asan/iocctl IOC_KILL_ROUNDS=2 IOC_REIMPORTS=3 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/asan" \
         run_node asan-integration tests/integration/
 fi
 
@@ -136,7 +136,7 @@ if make -s tsan >/tmp/ioc-tsan-build.log 2>&1; then
     ok
     step tsan-integration
     TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp" \
-        IOCD=build/tsan/iocd IOCCTL=build/tsan/iocctl IOC_KILL_ROUNDS=2 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/tsan" \
+        IOCD=build/tsan/iocd IOCCTL=build/tsan/iocctl IOC_KILL_ROUNDS=2 IOC_REIMPORTS=3 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/tsan" \
         run_node tsan-integration tests/integration/stress.test.mjs tests/integration/http.test.mjs \
         tests/integration/http_strict.test.mjs tests/integration/limits.test.mjs \
         tests/integration/durability.test.mjs tests/integration/login_limits.test.mjs \
