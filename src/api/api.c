@@ -35,6 +35,7 @@ static void thread_exit(void *app, int index, void *data)
     struct api_thread *t = data;
     if (t) {
         store_conn_close(t->db);
+        telemetry_lp_destroy(t->lp);
         free(t);
     }
 }

@@ -29,9 +29,11 @@ struct api_route {
 
 /* Per loop thread. */
 struct api_thread {
-    struct store_conn *db;         /* read-only connection of this thread */
-    struct geo_reader *geo_reader; /* this loop's reader of the point index, from its first
-                                      lookup (owned by api->geo_slot) */
+    struct store_conn *db;          /* read-only connection of this thread */
+    struct geo_reader *geo_reader;  /* this loop's reader of the point index, from its first
+                                       lookup (owned by api->geo_slot) */
+    struct telemetry_lp_parser *lp; /* this loop's line-protocol parser, from its first write
+                                       (a body is parsed in one call, so one per loop does) */
 };
 
 /* A cached response body, valid for one units generation. */

@@ -232,12 +232,10 @@ static int parse_body_lp(struct api_ctx *c, struct tw *w, enum telemetry_lp_prec
     const char *body = body_of(c, w, &n);
     if (!body)
         return -1;
-    struct telemetry_lp_parser *lp = NULL;
-    int rc = telemetry_lp_create(NULL, &lp);
+    int rc = c->t->lp ? 0 : telemetry_lp_create(NULL, &c->t->lp);
     if (rc == 0)
-        rc = telemetry_lp_parse(lp, body, n, prec, ioc_now_ms() * 1000000, on_point, on_error, w,
-                                NULL);
-    telemetry_lp_destroy(lp);
+        rc = telemetry_lp_parse(c->t->lp, body, n, prec, ioc_now_ms() * 1000000, on_point, on_error,
+                                w, NULL);
     telemetry_ingest_count_refused(c->api->ingest, w->lines_bad);
     if (rc == IOC_ETOOBIG) {
         api_error(c, IOC_HTTP_E_BODY_TOO_LARGE,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- errors ----------------------------------------------------------------------------- */
 
@@ -51,7 +52,20 @@ struct ioc_buf {
 
 /* max 0 means 1 GiB. */
 void ioc_buf_init(struct ioc_buf *b, size_t max);
-int ioc_buf_append(struct ioc_buf *b, const void *p, size_t n);
+/* Appends n bytes of p. Inline for the common case of room left (len + n < cap; cap <= max + 1
+ * then bounds it), so that hot paths appending a few bytes at a time pay no call. */
+int ioc_buf_append_slow(struct ioc_buf *b, const void *p, size_t n);
+static inline int ioc_buf_append(struct ioc_buf *b, const void *p, size_t n)
+{
+    if (b->data && n < b->cap - b->len) {
+        if (n)
+            memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return ioc_buf_append_slow(b, p, n);
+}
 int ioc_buf_puts(struct ioc_buf *b, const char *s);
 int ioc_buf_putc(struct ioc_buf *b, char c);
 int ioc_buf_printf(struct ioc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -89,7 +89,7 @@ static int grow(struct ioc_buf *b, size_t extra)
     return 0;
 }
 
-int ioc_buf_append(struct ioc_buf *b, const void *p, size_t n)
+int ioc_buf_append_slow(struct ioc_buf *b, const void *p, size_t n)
 {
     int rc = grow(b, n);
     if (rc)

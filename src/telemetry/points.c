@@ -46,6 +46,7 @@ void telemetry_batch_init(struct telemetry_batch *b, size_t max_points)
 {
     memset(b, 0, sizeof *b);
     ioc_buf_init(&b->keys, 0);
+    ioc_buf_init(&b->key1, 1 << 20);
     b->max_points = max_points;
 }
 
@@ -55,6 +56,7 @@ void telemetry_batch_free(struct telemetry_batch *b)
     b->pts = NULL;
     b->n = b->cap = 0;
     ioc_buf_free(&b->keys);
+    ioc_buf_free(&b->key1);
 }
 
 static int reserve(struct telemetry_batch *b)
@@ -78,9 +80,7 @@ int telemetry_batch_add(struct telemetry_batch *b, const struct telemetry_lp_poi
     for (size_t i = 0; i < pt->ntags; i++)
         tags[i] = (struct tsdb_tag){pt->tags[i].key.p, pt->tags[i].key.n, pt->tags[i].value.p,
                                     pt->tags[i].value.n};
-    struct ioc_buf key;
-    ioc_buf_init(&key, 1 << 20);
-    int rc = 0;
+    int rc = 0, first = 1;
     for (size_t i = 0; i < pt->nfields && rc == 0; i++) {
         const struct telemetry_lp_field *f = &pt->fields[i];
         if (f->type == TELEMETRY_LP_STRING) {
@@ -92,18 +92,24 @@ int telemetry_batch_add(struct telemetry_batch *b, const struct telemetry_lp_poi
             break;
         }
         rc = reserve(b);
-        if (rc == 0)
-            rc = tsdb_series_key(&key, pt->name.p, pt->name.n, f->key.p, f->key.n, tags, pt->ntags);
         size_t off = b->keys.len;
+        if (rc == 0 && first) {
+            /* the point's first key, kept to make the others from (tags sorted and checked once) */
+            rc = tsdb_series_key(&b->key1, pt->name.p, pt->name.n, f->key.p, f->key.n, tags,
+                                 pt->ntags);
+            if (rc == 0)
+                rc = ioc_buf_append(&b->keys, b->key1.data, b->key1.len);
+            first = 0;
+        } else if (rc == 0) {
+            rc =
+                tsdb_series_key_with_field(&b->keys, b->key1.data, b->key1.len, f->key.p, f->key.n);
+        }
         if (rc == 0)
-            rc = ioc_buf_append(&b->keys, key.data, key.len);
-        if (rc == 0)
-            b->pts[b->n++] = (struct tsdb_point_in){(const void *)(uintptr_t)off, key.len,
+            b->pts[b->n++] = (struct tsdb_point_in){(const void *)(uintptr_t)off, b->keys.len - off,
                                                     lp_types[f->type], pt->time_ns, value_bits(f)};
         else if (rc != IOC_EINVAL)
             rc = IOC_ENOMEM;
     }
-    ioc_buf_free(&key);
     return rc;
 }
 

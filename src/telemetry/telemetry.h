@@ -426,6 +426,7 @@ struct telemetry_batch {
     struct tsdb_point_in *pts; /* valid as such after telemetry_batch_finish */
     size_t n, cap;
     struct ioc_buf keys; /* private */
+    struct ioc_buf key1; /* private: the first key of the point being added */
     size_t strings;      /* string fields skipped */
     size_t max_points;
 };

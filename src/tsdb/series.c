@@ -124,6 +124,21 @@ int tsdb_series_key(struct ioc_buf *out, const char *m, size_t mlen, const char 
     return rc;
 }
 
+int tsdb_series_key_with_field(struct ioc_buf *out, const void *key, size_t len, const char *field,
+                               size_t flen)
+{
+    const unsigned char *p = key, *end = p + len;
+    const char *m, *f;
+    size_t mlen, old_flen;
+    if (flen == 0 || get_str(&p, end, &m, &mlen) != 0 || mlen == 0 ||
+        get_str(&p, end, &f, &old_flen) != 0 || old_flen == 0 || p == end)
+        return IOC_EINVAL;
+    int rc = put_str(out, m, mlen);
+    if (rc == 0)
+        rc = put_str(out, field, flen);
+    return rc ? rc : ioc_buf_append(out, p, (size_t)(end - p));
+}
+
 int tsdb_series_key_parse(const void *key, size_t len, struct tsdb_series_parts *out)
 {
     const unsigned char *p = key, *end = p + len;

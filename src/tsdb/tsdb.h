@@ -34,6 +34,13 @@ struct tsdb_tag {
 int tsdb_series_key(struct ioc_buf *out, const char *m, size_t mlen, const char *field, size_t flen,
                     const struct tsdb_tag *tags, size_t ntags);
 
+/* Appends to out (not reset) the key of the same measurement and tags as the canonical key
+ * key[0..len) with field instead of its field: cheaper than tsdb_series_key for the other
+ * fields of one point. key must not lie in out. IOC_EINVAL for an empty field or a key that
+ * does not start as a canonical key; the buffer's error otherwise. */
+int tsdb_series_key_with_field(struct ioc_buf *out, const void *key, size_t len, const char *field,
+                               size_t flen);
+
 /* A key taken apart (pointers into the key). mf_len: the length of its (measurement, field)
  * prefix. */
 struct tsdb_series_parts {

@@ -66,6 +66,36 @@ static void test_series_key_refuses_a_repeated_or_empty_tag_key_and_empty_names(
     ioc_buf_free(&b);
 }
 
+static void test_series_key_with_field_equals_the_key_made_whole(void **state)
+{
+    (void)state;
+    struct tsdb_tag tags[] = {{"station", 7, "DN-01", 5}, {"city", 4, "B\xc3\xacnh", 5}};
+    struct ioc_buf k1, k2, out;
+    ioc_buf_init(&k1, 0);
+    ioc_buf_init(&k2, 0);
+    ioc_buf_init(&out, 0);
+    assert_int_equal(tsdb_series_key(&k1, "air", 3, "pm25", 4, tags, 2), 0);
+    assert_int_equal(tsdb_series_key(&k2, "air", 3, "humidity_percent", 16, tags, 2), 0);
+    assert_int_equal(ioc_buf_append(&out, "xy", 2), 0); /* appends: what is there stays */
+    assert_int_equal(tsdb_series_key_with_field(&out, k1.data, k1.len, "humidity_percent", 16), 0);
+    assert_int_equal(out.len, 2 + k2.len);
+    assert_memory_equal(out.data + 2, k2.data, k2.len);
+    /* no tags at all */
+    assert_int_equal(tsdb_series_key(&k1, "m", 1, "a", 1, NULL, 0), 0);
+    assert_int_equal(tsdb_series_key(&k2, "m", 1, "bb", 2, NULL, 0), 0);
+    ioc_buf_reset(&out);
+    assert_int_equal(tsdb_series_key_with_field(&out, k1.data, k1.len, "bb", 2), 0);
+    assert_int_equal(out.len, k2.len);
+    assert_memory_equal(out.data, k2.data, k2.len);
+    /* refused: an empty field, a cut key */
+    assert_int_equal(tsdb_series_key_with_field(&out, k1.data, k1.len, "", 0), IOC_EINVAL);
+    assert_int_equal(tsdb_series_key_with_field(&out, k1.data, 3, "x", 1), IOC_EINVAL);
+    assert_int_equal(tsdb_series_key_with_field(&out, k1.data, 0, "x", 1), IOC_EINVAL);
+    ioc_buf_free(&k1);
+    ioc_buf_free(&k2);
+    ioc_buf_free(&out);
+}
+
 static void test_series_key_keeps_any_byte_in_names_and_parses_back(void **state)
 {
     (void)state;
@@ -356,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_series_key_is_the_same_whatever_the_tag_order),
         cmocka_unit_test(test_series_key_refuses_a_repeated_or_empty_tag_key_and_empty_names),
         cmocka_unit_test(test_series_key_keeps_any_byte_in_names_and_parses_back),
+        cmocka_unit_test(test_series_key_with_field_equals_the_key_made_whole),
         cmocka_unit_test(test_series_key_parse_refuses_every_truncation),
         cmocka_unit_test(test_series_key_parse_refuses_tags_out_of_order),
         cmocka_unit_test(test_series_key_parse_refuses_a_length_not_in_its_shortest_form),
