@@ -323,8 +323,10 @@ int main(int argc, char **argv)
     char err[512] = "";
     if ((rc = telemetry_ingest_open(cfg.data_dir, telemetry_settings_get(&cfg), &ig, err,
                                     sizeof err)) != 0) {
-        fprintf(stderr, "iocd: cannot open the time-series engine in %s: %s\n", cfg.data_dir,
-                *err ? err : ioc_strerror(rc));
+        fprintf(stderr,
+                "iocd: cannot open the time-series engine in %s: %s (`iocctl tsdb check` "
+                "says more; docs/operations.md, \"Telemetry files\")\n",
+                cfg.data_dir, *err ? err : ioc_strerror(rc));
         store_writer_stop(st);
         goto out;
     }
