@@ -360,7 +360,7 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
-    if (seed_settings_get(&cfg)->enabled)
+    if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
     rc = serve(&cfg, st, ig, &api, &srv);
 out:
