@@ -384,7 +384,7 @@ static void *demo_main(void *arg)
         int64_t now = ioc_now_ms() * 1000000;
         struct telemetry_batch b;
         telemetry_batch_init(&b, TELEMETRY_DEMO_SERIES);
-        int rc = telemetry_demo_points(d, now - now % NS_S, &b);
+        int rc = telemetry_demo_points(d, now - now % step, &b); /* at multiples of it */
         if (rc == 0)
             rc = write_batch(d, &b);
         telemetry_batch_free(&b);

@@ -450,7 +450,8 @@ void telemetry_batch_free(struct telemetry_batch *b);
  *     19:00), a 12.42 h tide for water levels, plus deterministic noise.
  *   - At start a thread backfills history (last 2 h at 1 min, 2 days at 5 min, 35 days at 1 h,
  *     400 days at 6 h; only times after the newest demo point already stored, so a restart adds
- *     just the gap), then submits one point per series every interval_ms until stopped.
+ *     just the gap), then submits one point per series every interval_ms, stamped with a
+ *     multiple of interval_ms, until stopped.
  *   - It waits for each batch's answer before the next; telemetry_demo_stop wakes and joins the
  *     thread, so it must be called before telemetry_ingest_close.
  */

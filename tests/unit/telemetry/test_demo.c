@@ -177,6 +177,7 @@ static void test_demo_thread_backfills_then_streams_through_the_ingest(void **st
     enum tsdb_type type;
     assert_int_equal(tsdb_db_latest(db, ids[0], &t, &v, &type), 0);
     assert_true(t > (ioc_now_ms() - 5000) * INT64_C(1000000));
+    assert_int_equal(t % (200 * 1000000), 0); /* live points at multiples of the interval */
     telemetry_ingest_close(ig);
     /* a restart writes only the gap: a handful of times, not the year again */
     assert_int_equal(telemetry_ingest_open(dir, &s, &ig, err, sizeof err), 0);
