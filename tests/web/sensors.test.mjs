@@ -171,6 +171,7 @@ describe('sensor data screen', { concurrency: 1 }, () => {
         assert.equal(await page.locator('[data-range="1h"]').textContent(), '1 hour');
         assert.equal(await page.locator('#sensors-csv').textContent(), 'Download CSV');
         assert.match(await page.locator('#sensors-note').textContent(), /synthetic/);
+        assert.match(await page.locator('#sensors-period').textContent(), /^From \d\d\/\d\d\/\d{4} \d\d:\d\d to/);
         const url = page.url();
         await page.reload();
         await page.waitForSelector('#sensors-body[data-state="ready"]', { timeout: 20000 });
@@ -178,8 +179,37 @@ describe('sensor data screen', { concurrency: 1 }, () => {
         assert.equal(await page.locator('#sensors-list input:checked').count(), 1);
         fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
         await page.locator('.lang-button[data-lang="vi"]').click();
+        assert.match(await page.locator('#sensors-period').textContent(), /^Từ /);
         await page.screenshot({ path: SCREENSHOT });
         assert.deepEqual(w.errors(ALLOWED), []);
         assert.deepEqual(w.foreign, []);
+    });
+    // The client side of the stream's contract, whether or not iocd has the route yet: a faked
+    // answer with one "points" event; the point shows at once and the screen says "Trực tiếp".
+    it('applies the "points" events of GET /api/v1/stream', async () => {
+        const station = /[?&]s=([^&]+)/.exec(page.url())[1];
+        await page.route('**/api/v1/stream?*', (route) => {
+            const now = Date.now();
+            const point = { measurement: 'air', field: 'pm25', tags: { station }, time: new Date(now).toISOString() };
+            const data = JSON.stringify({ points: [{ ...point, t: now, value: 99.5 }] });
+            route.fulfill({
+                status: 200,
+                headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
+                body: `retry: 60000\n: ping\n\nid: 1\nevent: points\ndata: ${data}\n\n`,
+            });
+        });
+        await page.reload();
+        await page.waitForSelector('#sensors-body[data-state="ready"]', { timeout: 20000 });
+        await page.waitForFunction(
+            () => Number(document.getElementById('sensors-body').dataset.liveCount || 0) > 0,
+            null,
+            {
+                timeout: 5000,
+            },
+        );
+        assert.equal(await page.locator('#sensors-live').getAttribute('data-mode'), 'stream');
+        assert.match(await page.locator('#sensors-live').textContent(), /Trực tiếp/);
+        assert.match(await page.locator('#sensors-legend').textContent(), /99,5 µg\/m³/);
+        await page.unroute('**/api/v1/stream?*');
     });
 });

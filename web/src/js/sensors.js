@@ -73,6 +73,7 @@ export function createSensors(root, { announce }) {
     let live = null; // {close()}
     let mode = ''; // 'stream' | 'poll'
     let loadSeq = 0;
+    let period = null; // {from, to} of the chart shown
     let seen = []; // per selected station: the time of the newest point the chart has (ms)
 
     const el = {};
@@ -196,7 +197,14 @@ export function createSensors(root, { announce }) {
         if (location.hash !== hash) history.replaceState(null, '', hash);
     }
 
+    function renderPeriod() {
+        el.period.textContent = period
+            ? t('sensors.period', { from: formatDateTime(period.from), to: formatDateTime(period.to) })
+            : '';
+    }
+
     function texts() {
+        renderPeriod();
         el.labels.title.textContent = t('sensors.title');
         el.labels.m.textContent = t('sensors.measurement');
         el.labels.f.textContent = t('sensors.field');
@@ -298,7 +306,7 @@ export function createSensors(root, { announce }) {
         if (empty) {
             destroyChart();
             replaceChildren(el.legend);
-            el.period.textContent = '';
+            period = null;
             mode = '';
             texts();
             root.dataset.state = 'empty';
@@ -307,10 +315,8 @@ export function createSensors(root, { announce }) {
         el.csv.href = csvHref();
         el.csv.setAttribute('download', `${state.m}-${state.f}-${state.r}.csv`);
         const params = queryParams();
-        el.period.textContent = t('sensors.period', {
-            from: formatDateTime(new Date(params.start)),
-            to: formatDateTime(new Date()),
-        });
+        period = { from: new Date(params.start), to: new Date() };
+        renderPeriod();
         root.dataset.state = 'loading';
         const sentAt = Date.now();
         let data;
@@ -585,5 +591,5 @@ export function createSensors(root, { announce }) {
         if (chart && !root.hidden) chart.setSize({ width: Math.max(320, el.chart.clientWidth), height: 360 });
     });
 
-    return { open, close, hashChanged: () => !root.hidden && go(parseHash()) };
+    return { open, close };
 }
