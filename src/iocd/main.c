@@ -35,7 +35,8 @@ static const char usage[] =
     "  --listen HOST:PORT address to serve; port 0 picks a free port\n"
     "  --data DIR         where the database and logs live\n"
     "  --web-root DIR     static files of the console\n"
-    "  --demo             seed the demo province (Đồng Nai) if not yet seeded\n"
+    "  --demo             seed the demo province (Đồng Nai) if not yet seeded and run its\n"
+    "                     synthetic sensor series (demo.sensors)\n"
     "  --seed-only        seed the demo province, then exit without serving\n"
     "  --routes           print the route table and exit\n"
     "  --openapi          print the OpenAPI document served at /api/openapi.json and exit\n"
@@ -274,6 +275,37 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     return 0;
 }
 
+/* Demo sensors: the synthetic series of the demo, over the communes in force today (the
+ * generator reads no database; iocd hands it the codes and names). NULL when none. */
+static struct telemetry_demo *start_demo_sensors(struct store *st, struct telemetry_ingest *ig)
+{
+    struct store_conn *db = NULL;
+    struct store_unit *u = NULL;
+    size_t n = 0;
+    char today[11];
+    ioc_date_today_vn(today);
+    struct store_unit_query q = {.level = "commune", .at = today};
+    if (store_conn_open(st, 1, &db) != 0 || store_units_find(db, &q, &u, &n) != 0 || n == 0) {
+        store_conn_close(db);
+        ioc_log(IOC_LOG_WARN, "demo sensors: no commune in the store, not started");
+        return NULL;
+    }
+    store_conn_close(db);
+    struct telemetry_demo_commune *c = calloc(n, sizeof *c);
+    for (size_t i = 0; c && i < n; i++)
+        c[i] = (struct telemetry_demo_commune){u[i].code, u[i].name};
+    struct telemetry_demo_options o = {c, n, 0, 0, 1};
+    struct telemetry_demo *d = NULL;
+    if (!c || telemetry_demo_create(&o, &d) != 0 || telemetry_demo_start(d, ig) != 0)
+        d = NULL;
+    else
+        ioc_log(IOC_LOG_INFO, "demo sensors: %zu synthetic series over %zu communes",
+                telemetry_demo_series(d), n);
+    free(c);
+    store_units_free(u, n);
+    return d;
+}
+
 int main(int argc, char **argv)
 {
     struct flags f;
@@ -299,6 +331,7 @@ int main(int argc, char **argv)
     struct api *api = NULL;
     struct net_server *srv = NULL;
     struct telemetry_ingest *ig = NULL;
+    struct telemetry_demo *demo = NULL;
     if (rc) {
         fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
         goto out;
@@ -330,11 +363,14 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
+    if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
+        demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
     rc = serve(&cfg, st, ig, &api, &srv);
 out:
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
+    telemetry_demo_stop(demo);  /* its thread writes through the ingest */
     telemetry_ingest_close(ig); /* no request can submit any more */
     store_close(st);
     net_server_destroy(srv);

@@ -16,6 +16,7 @@ struct ioc_config;
 /* The settings of section [demo] (settings.c; strings owned by the configuration). */
 struct seed_settings {
     int enabled;     /* seed the demo province on start (same as --demo) */
+    int sensors;     /* with enabled: run the synthetic sensor series (src/telemetry/demo.c) */
     char *units_dir; /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
     char *password_admin;
     char *password_leader;

@@ -13,6 +13,8 @@
 static const struct config_setting rows[] = {
     {"demo", "enabled", CONFIG_BOOL, OFF(enabled), "false", 0, 1,
      "Seed the demo province at start if not yet seeded (same as --demo)."},
+    {"demo", "sensors", CONFIG_BOOL, OFF(sensors), "true", 0, 1,
+     "With the demo: write 180 synthetic sensor series (backfilled, then every 10 s)."},
     {"demo", "units_dir", CONFIG_STR, OFF(units_dir), "data/vn-units", 0, 0,
      "Directory of the real administrative unit data loaded by the demo."},
     {"demo", "password_admin", CONFIG_STR, OFF(password_admin), "", 0, 0,

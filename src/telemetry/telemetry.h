@@ -503,4 +503,61 @@ int telemetry_query_series(struct tsdb_db *db, const struct telemetry_query *q,
                            struct telemetry_qresult *r);
 void telemetry_qresult_free(struct telemetry_qresult *r);
 
+/* ---- the demo's synthetic sensors (demo.c) ------------------------------------------------- */
+/*
+ * With --demo (demo.enabled), iocd runs a generator of SYNTHETIC sensor series (every one
+ * tagged synthetic=true; docs/telemetry.md "Demo sensors"): `air` pm25, pm10, temperature;
+ * `water` level; `traffic` vehicles; `power` load_mw. Each station has the tags station=<code>,
+ * commune=<code>, commune_name=<name> of a commune given by the caller (iocd reads them from
+ * the units store; this module reads no database).
+ *
+ *   - Values are a pure function of (seed, series, time): daily cycles in Asia/Ho_Chi_Minh
+ *     time (traffic peaks at 7:00 and 17:30, PM2.5 high at night and at rush hours, power at
+ *     19:00), a 12.42 h tide for water levels, plus deterministic noise.
+ *   - At start a thread backfills history (last 2 h at 1 min, 2 days at 5 min, 35 days at 1 h,
+ *     400 days at 6 h; only times after the newest demo point already stored, so a restart adds
+ *     just the gap), then submits one point per series every interval_ms, stamped with a
+ *     multiple of interval_ms, until stopped.
+ *   - It waits for each batch's answer before the next; telemetry_demo_stop wakes and joins the
+ *     thread, so it must be called before telemetry_ingest_close.
+ */
+struct telemetry_demo_commune {
+    const char *code, *name; /* copied by telemetry_demo_create */
+};
+
+struct telemetry_demo_options {
+    const struct telemetry_demo_commune *communes; /* at least one */
+    size_t ncommunes;
+    uint64_t seed;   /* 0: 2026 */
+    int interval_ms; /* between live points; 0: 10000 */
+    int backfill;    /* 1: backfill history at start (see above) */
+};
+
+#define TELEMETRY_DEMO_STATIONS 100 /* 40 air, 20 water, 30 traffic, 10 power */
+#define TELEMETRY_DEMO_SERIES 180   /* air has three fields */
+
+struct telemetry_demo;
+
+/* Builds the series (no thread yet). 0, IOC_EINVAL (no commune) or IOC_ENOMEM. */
+int telemetry_demo_create(const struct telemetry_demo_options *o, struct telemetry_demo **out);
+void telemetry_demo_destroy(struct telemetry_demo *d);
+/* Number of series, and the measurement, field and station code of series i. */
+size_t telemetry_demo_series(const struct telemetry_demo *d);
+void telemetry_demo_series_info(const struct telemetry_demo *d, size_t i, const char **m,
+                                const char **field, const char **station);
+/* The value of series i at time t_ns (ns since the epoch). Pure. */
+double telemetry_demo_value(const struct telemetry_demo *d, size_t i, int64_t t_ns);
+/* Adds one point per series at t_ns to b (telemetry_batch_init'ed). 0 or its error. */
+int telemetry_demo_points(const struct telemetry_demo *d, int64_t t_ns, struct telemetry_batch *b);
+/* Times of the backfill for now_ns, oldest first, after after_ns (exclusive): written into
+ * out[0..cap) when out is not NULL; the count is returned either way. */
+size_t telemetry_demo_backfill_times(int64_t now_ns, int64_t after_ns, int64_t *out, size_t cap);
+/* Starts the thread writing d's points through ig (see the contract). d is owned by the thread
+ * from then on (telemetry_demo_stop frees it), also on failure. 0 or IOC_ENOMEM. */
+int telemetry_demo_start(struct telemetry_demo *d, struct telemetry_ingest *ig);
+/* Stops the thread and frees d. NULL is fine. */
+void telemetry_demo_stop(struct telemetry_demo *d);
+/* Points the demo has written (accepted), for tests and the log. */
+uint64_t telemetry_demo_written(const struct telemetry_demo *d);
+
 #endif

@@ -5,6 +5,10 @@
 // callbacks between them (search pick → map zoom + panel; map click → panel; panel → map
 // highlight). Escape closes, in order, the search list (search.js), the login dialog (native
 // <dialog>), then the panel.
+//
+// Screens: the map (default) and, for signed-in users, "Dữ liệu cảm biến" (#sensors…), drawn
+// over the map by js/sensors.js, which is imported only when that screen first opens (its own
+// chunk, with uPlot), so the first load stays small.
 
 import { initLanguage, setLanguage, language, t } from './i18n.js';
 import { createMap } from './map.js';
@@ -68,11 +72,68 @@ function main() {
     });
     renderLanguageButtons();
 
+    createScreens(announce, banner);
+
     document.addEventListener('keydown', (e) => {
         if (e.key !== 'Escape' || e.defaultPrevented) return;
         if (document.querySelector('dialog[open]')) return;
         if (panel.close(mapEl)) e.preventDefault();
     });
+}
+
+/** The screen switch: location.hash "#sensors…" shows the sensor screen, anything else the map. */
+function createScreens(announce, banner) {
+    const section = byId('sensors');
+    const body = byId('sensors-body');
+    const signin = byId('sensors-signin');
+    const navSensors = byId('nav-sensors');
+    let sensors = null;
+    let loading = null;
+    let lastKey = '';
+
+    const signedIn = () => {
+        const s = document.body.dataset.session;
+        return Boolean(s) && s !== 'anonymous';
+    };
+
+    async function route(force) {
+        const want = location.hash.startsWith('#sensors') ? 'sensors' : 'map';
+        const key = `${want}|${signedIn()}`;
+        if (!force && key === lastKey) return;
+        lastKey = key;
+        navSensors.hidden = !signedIn();
+        for (const a of document.querySelectorAll('.screen-link')) {
+            if (a.dataset.screen === want) a.setAttribute('aria-current', 'page');
+            else a.removeAttribute('aria-current');
+        }
+        document.body.dataset.screen = want;
+        if (want !== 'sensors' || !signedIn()) {
+            if (sensors) sensors.close();
+            body.hidden = true;
+        }
+        section.hidden = want !== 'sensors';
+        signin.hidden = want !== 'sensors' || signedIn();
+        if (want !== 'sensors' || !signedIn()) return;
+        if (!loading) {
+            loading = import('./sensors.js').then((m) => (sensors = m.createSensors(body, { announce })));
+        }
+        try {
+            await loading;
+        } catch (err) {
+            loading = null;
+            banner.textContent = t('sensors.error', { message: err.message });
+            banner.hidden = false;
+            return;
+        }
+        if (location.hash.startsWith('#sensors') && signedIn()) sensors.open();
+    }
+
+    window.addEventListener('hashchange', () => route(true));
+    new MutationObserver(() => route(false)).observe(document.body, {
+        attributes: true,
+        attributeFilter: ['data-session'],
+    });
+    route(false);
 }
 
 main();
