@@ -97,8 +97,8 @@ static int time_parse(const char *s, int64_t *out)
     return 0;
 }
 
-/* Splits "V1,V2" into the pool as the values of filter f of key k. 0 or -1 (out of memory). */
-static int filter_add(struct api_ctx *c, struct tsdb_tag_filter *f, const char *k, const char *v)
+/* See api_int.h. */
+int api_tag_filter_add(struct api_ctx *c, struct tsdb_tag_filter *f, const char *k, const char *v)
 {
     size_t nv = 1;
     for (const char *p = v; *p; p++)
@@ -140,7 +140,7 @@ static int params_check(struct api_ctx *c, struct tq *q, const char *const *know
             api_error(c, IOC_HTTP_E_BAD_QUERY, "At most %d tag filters.", TQ_MAX_FILTERS);
             return -1;
         }
-        if (filter_add(c, &q->filters[q->nfilters++], k + 4, c->qv[i]) != 0) {
+        if (api_tag_filter_add(c, &q->filters[q->nfilters++], k + 4, c->qv[i]) != 0) {
             api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
             return -1;
         }
