@@ -50,6 +50,7 @@ struct net_stream {
 
     /* loop thread only */
     h2o_req_t *req;
+    h2o_socket_t *sock; /* the client's, read for its end */
     char *out;
     size_t out_len, out_cap;
     int sending;     /* an h2o_send in flight, until proceed */
@@ -220,6 +221,29 @@ void net_streams_stop(struct net_loop *loop)
     }
 }
 
+/* Bytes or the end from a stream's client (reading is started by net_res_stream; h2o 2.2.5
+ * does not read while it answers, so a client that left would be noticed only by a failed
+ * write): what the client sends is dropped; its end or an error ends the stream at once. */
+static void on_client_read(h2o_socket_t *sock, const char *err)
+{
+    h2o_buffer_consume(&sock->input, sock->input->size);
+    if (!err)
+        return;
+    h2o_socket_read_stop(sock);
+    /* sock->data is h2o's connection; on_close.data is the loop (server.c, on_accept) */
+    struct net_loop *loop = sock->on_close.data;
+    for (h2o_linklist_t *l = loop->streams.next; l != &loop->streams; l = l->next) {
+        struct net_stream *s = H2O_STRUCT_FROM_MEMBER(struct net_stream, link, l);
+        if (s->sock != sock || !s->req || s->finishing)
+            continue;
+        pthread_mutex_lock(&s->lock);
+        s->closing = 1;
+        pthread_mutex_unlock(&s->lock);
+        stream_abort(s);
+        return;
+    }
+}
+
 /* One more open stream, unless there are max already (0: no limit). */
 static int reserve(struct net_server *srv, int max)
 {
@@ -266,8 +290,13 @@ struct net_stream *net_res_stream(struct net_req *r, int status, const char *con
                    strlen(content_type));
     /* nginx in front must pass each piece on at once */
     net_res_header(r, "X-Accel-Buffering", "no");
+    req->http1_is_persistent = 0; /* the connection ends with the stream */
     h2o_start_response(req, &s->gen);
     h2o_linklist_insert(&loop->streams, &s->link);
+    h2o_conn_t *conn = req->conn;
+    s->sock = conn->callbacks->get_socket ? conn->callbacks->get_socket(conn) : NULL;
+    if (s->sock && s->sock->on_close.cb == net_conn_closed)
+        h2o_socket_read_start(s->sock, on_client_read);
     net_req_on_free(r, on_request_freed, s);
     return s;
 }
