@@ -195,7 +195,7 @@ test('a client that stops reading is dropped; the others go on; memory stays bou
   await write('flood v=1 1700000000000000000\n');
   await until('the reader still served', () => reader.events.some((e) => e.data.includes('"field":"v"')));
   assert.ok(!reader.ended);
-  if (!/asan|tsan/.test(IOCD)) assert.ok(rss() - before < 48 << 20, `RSS grew by ${rss() - before}`);
+  if (!/asan|tsan/.test(IOCD) && !process.env.ASAN_OPTIONS && !process.env.TSAN_OPTIONS) assert.ok(rss() - before < 48 << 20, `RSS grew by ${rss() - before}`);
   stuck.destroy();
   reader.close();
 });
@@ -222,6 +222,6 @@ test('SIGTERM with three streams open: iocd exits within a few seconds', async (
   const t0 = Date.now();
   const r = await srv.stop();
   assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 0, srv.stderr.slice(-3000));
   await until('streams ended', () => streams.every((s) => s.ended));
 });
