@@ -96,6 +96,12 @@ void h_telemetry_stream(struct api_ctx *c)
         api_error(c, IOC_HTTP_E_BAD_QUERY, "Parameter 'measurement' is required.");
         return;
     }
+    size_t mlen;
+    const char *method = net_req_method(c->req, &mlen);
+    if (mlen == 4 && memcmp(method, "HEAD", 4) == 0) {
+        net_res_send(c->req, 200, "text/event-stream; charset=utf-8", "", 0);
+        return;
+    }
     uint64_t last = 0;
     int have_last = last_event_id(c, &last);
     if (have_last < 0)

@@ -191,7 +191,9 @@ void net_streams_tick(struct net_loop *loop)
         if (!s->req || s->finishing)
             continue;
         int64_t stall = 4 * s->heartbeat_ns > STALL_MIN_NS ? 4 * s->heartbeat_ns : STALL_MIN_NS;
-        if (s->sending && now - s->sent_ns > stall) {
+        if (s->sending && loop->stopping) {
+            stream_abort(s); /* stopping: a piece not taken within a turn is not waited for */
+        } else if (s->sending && now - s->sent_ns > stall) {
             pthread_mutex_lock(&s->lock);
             s->dropped = 1;
             pthread_mutex_unlock(&s->lock);

@@ -131,6 +131,9 @@ test('bad parameters are refused with 400 naming them', async () => {
   }
   const r = await fetch(`${srv.url}/api/v1/stream?measurement=a`);
   assert.equal(r.status, 401);
+  const head = await fetch(`${srv.url}/api/v1/stream?measurement=a`, { method: 'HEAD', headers: { authorization: `Bearer ${key}` } });
+  assert.equal(head.status, 200);
+  assert.match(head.headers.get('content-type'), /^text\/event-stream/);
 });
 
 test('Last-Event-ID: exactly the missed events; reset when too old, unknown or unreadable', async () => {
