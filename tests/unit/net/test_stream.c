@@ -24,7 +24,7 @@
 static struct net_server *srv;
 static int port;
 static atomic_int closes;
-static atomic_int after_drop; /* what a write after the drop returned */
+static atomic_int after_drop = 1; /* what a write after the drop returned (1: not yet) */
 static atomic_int opened;
 
 static void on_close(void *arg)
@@ -167,6 +167,10 @@ static void test_stream(void **state)
     assert_null(strstr(r, "late"));
     free(r);
     wait_closes(2);
+    for (int i = 0; i < 500 && atomic_load(&after_drop) == 1; i++) {
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
     assert_int_equal(atomic_load(&after_drop), IOC_ESHUTDOWN);
     int64_t open = -1;
     uint64_t dropped = 0;
