@@ -7,8 +7,9 @@
  * connections wait in the kernel's backlog) and resumes when one of its connections closes.
  *
  * Stop: net_server_stop sets `stop` and posts a message to every loop; each loop then closes its
- * listener (no new connections) and h2o is asked to close idle keep-alive connections. run()
- * waits until no request is in flight or the drain timeout passes, then ends the loops.
+ * listener (no new connections), h2o is asked to close idle keep-alive connections and every open
+ * stream is ended (stream.c), so streams do not hold the drain. run() waits until no request is in
+ * flight or the drain timeout passes, then ends the loops.
  */
 #include "net/net_int.h"
 #include "base/base.h"
