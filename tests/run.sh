@@ -141,7 +141,8 @@ if make -s tsan >/tmp/ioc-tsan-build.log 2>&1; then
         tests/integration/http_strict.test.mjs tests/integration/limits.test.mjs \
         tests/integration/durability.test.mjs tests/integration/login_limits.test.mjs \
         tests/integration/render_isolation.test.mjs tests/integration/reimport.test.mjs \
-        tests/integration/telemetry.test.mjs tests/integration/telemetry_durability.test.mjs
+        tests/integration/telemetry.test.mjs tests/integration/telemetry_durability.test.mjs \
+        tests/integration/telemetry_stream.test.mjs
 else
     bad "tsan build"
     tail -30 /tmp/ioc-tsan-build.log

@@ -328,6 +328,12 @@ const char *api_form_value(struct api_ctx *c, const char *body, size_t n, const 
 void h_telemetry_query(struct api_ctx *c);
 void h_telemetry_latest(struct api_ctx *c);
 void h_telemetry_series(struct api_ctx *c);
+/* Splits "V1,V2" into the pool as the values of filter f of key k (as tag.K=V1,V2 of the
+ * query). 0 or -1 (out of memory). */
+int api_tag_filter_add(struct api_ctx *c, struct tsdb_tag_filter *f, const char *k, const char *v);
+
+/* h_telemetry_stream.c: GET /api/v1/stream (Server-Sent Events). */
+void h_telemetry_stream(struct api_ctx *c);
 
 /* metrics.c */
 void api_metrics_done(void *app, const struct net_req_info *info);

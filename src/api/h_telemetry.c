@@ -379,6 +379,8 @@ static const struct api_route routes[] = {
               0, h_telemetry_latest),
     API_ROUTE("GET", "/api/v1/series", "telemetry.series", AUTH_STAFF_UP, "staff", "read:telemetry",
               0, h_telemetry_series),
+    API_ROUTE("GET", "/api/v1/stream", "telemetry.stream", AUTH_STAFF_UP, "staff", "read:telemetry",
+              0, h_telemetry_stream),
 };
 
 const struct api_module api_module_telemetry =

@@ -37,8 +37,7 @@ static void tq_free(void *arg)
     free(q->body);
 }
 
-/* Splits "V1,V2" into the pool as the values of filter f of key k. 0 or -1 (out of memory). */
-static int filter_add(struct api_ctx *c, struct tsdb_tag_filter *f, const char *k, const char *v)
+int api_tag_filter_add(struct api_ctx *c, struct tsdb_tag_filter *f, const char *k, const char *v)
 {
     size_t nv = 1;
     for (const char *p = v; *p; p++)
@@ -80,7 +79,7 @@ static int params_check(struct api_ctx *c, struct tq *q, const char *const *know
             api_error(c, IOC_HTTP_E_BAD_QUERY, "At most %d tag filters.", TELEMETRY_Q_MAX_FILTERS);
             return -1;
         }
-        if (filter_add(c, &q->filters[q->q.nfilters++], k + 4, c->qv[i]) != 0) {
+        if (api_tag_filter_add(c, &q->filters[q->q.nfilters++], k + 4, c->qv[i]) != 0) {
             api_error(c, IOC_HTTP_E_INTERNAL, "out of memory");
             return -1;
         }

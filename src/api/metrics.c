@@ -154,6 +154,14 @@ static void http_metrics(struct ioc_buf *b, struct api *a)
         ioc_buf_printf(b, "ioc_http_connections %lld\n", (long long)conns);
         header(b, "ioc_http_requests_in_flight", "gauge", "Requests being handled.");
         ioc_buf_printf(b, "ioc_http_requests_in_flight %lld\n", (long long)inflight);
+        int64_t open = 0;
+        uint64_t dropped = 0;
+        net_server_stream_counts(a->server, &open, &dropped);
+        header(b, "ioc_http_streams", "gauge", "Open streaming responses (Server-Sent Events).");
+        ioc_buf_printf(b, "ioc_http_streams %lld\n", (long long)open);
+        header(b, "ioc_http_streams_dropped_total", "counter",
+               "Stream clients dropped: too far behind, or not reading.");
+        ioc_buf_printf(b, "ioc_http_streams_dropped_total %llu\n", (unsigned long long)dropped);
     }
     header(b, "ioc_http_requests_total", "counter", "HTTP requests answered, by route and status.");
     for (size_t r = 0; r < n + API_METRIC_EXTRA; r++) {

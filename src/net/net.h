@@ -137,4 +137,51 @@ struct net_pending *net_req_suspend(struct net_req *r);
  * Exactly one resume per suspend. */
 void net_pending_resume(struct net_pending *p, void (*fn)(struct net_req *r, void *arg), void *arg);
 
+/* ---- streaming responses (stream.c) ----------------------------------------------------- */
+
+/*
+ * A response sent in pieces for as long as the client stays (Server-Sent Events). The owner
+ * (any module above) writes bytes from ANY thread; the request's loop sends them with one
+ * h2o_send in flight at a time.
+ *
+ *   - net_stream_write copies into a bounded buffer (max_buffer bytes waiting, besides the one
+ *     piece in flight) and wakes the loop; it never blocks. A write that would pass the bound
+ *     drops the client: the connection is cut (IOC_ETOOBIG, counted in dropped). Once the stream
+ *     ended, closed or dropped, writes return IOC_ESHUTDOWN.
+ *   - Heartbeat: when nothing was sent for heartbeat_ms, net writes `heartbeat` itself; a dead
+ *     client is noticed when that write fails. A piece in flight for more than
+ *     max(60 s, 4 heartbeats) (a client that stopped reading) drops the client.
+ *   - net_server_stop ends every open stream at once (the data already waiting is sent first
+ *     when the socket takes it, else the connection is cut), so the drain does not wait for them.
+ *
+ * Lifetime: on_close(arg) runs exactly once, on the request's loop thread, when the stream is
+ * over for any reason (client gone, dropped, closed by the owner, server stopping), after the
+ * request's last byte and its access-log line; the owner keeps arg valid until then. The owner
+ * calls net_stream_close(s) exactly once, before, inside or after on_close (from on_close is
+ * usual); after that call it must not use s. The stream is freed when both happened (and no
+ * wake-up is in flight), so a write racing with on_close is safe and returns IOC_ESHUTDOWN.
+ */
+struct net_stream;
+
+struct net_stream_options {
+    size_t max_buffer;     /* bytes waiting to be sent at most; more drops the client */
+    int heartbeat_ms;      /* 0: no heartbeat */
+    const char *heartbeat; /* static text written after heartbeat_ms of silence */
+    int max_open;          /* refused while the server has this many open streams; 0: no limit */
+};
+
+/* On the loop thread, instead of a whole response: starts the response (status, content type,
+ * no compression, no caching). NULL when the server already has max_open streams, is stopping,
+ * or memory ran out: nothing was sent, the caller answers (503). */
+struct net_stream *net_res_stream(struct net_req *r, int status, const char *content_type,
+                                  const struct net_stream_options *o, void (*on_close)(void *arg),
+                                  void *arg);
+/* Any thread. 0, IOC_ETOOBIG (dropped now), IOC_ESHUTDOWN (over already) or IOC_ENOMEM
+ * (dropped). */
+int net_stream_write(struct net_stream *s, const void *p, size_t n);
+/* Any thread, once: ends the stream after what is waiting and gives up the owner's hold. */
+void net_stream_close(struct net_stream *s);
+/* Open streams and clients dropped since start, for /metrics. */
+void net_server_stream_counts(struct net_server *s, int64_t *open, uint64_t *dropped);
+
 #endif

@@ -42,6 +42,9 @@ struct net_loop {
     h2o_socket_t *listener;
     h2o_multithread_receiver_t pending_receiver; /* net_pending resumes */
     h2o_multithread_receiver_t stop_receiver;    /* net_server_stop */
+    h2o_multithread_receiver_t stream_receiver;  /* net_stream wake-ups */
+    h2o_linklist_t streams;                      /* open streams of this loop (stream.c) */
+    int64_t streams_tick_ns;                     /* last heartbeat sweep */
     void *app_data;
     uint64_t next_id;
     int conns;     /* connections of this loop */
@@ -64,6 +67,8 @@ struct net_server {
     int log_fd; /* access log, -1 for none; each loop appends whole lines in one write */
     atomic_long connections;
     atomic_long inflight;
+    atomic_long streams_open;
+    atomic_ullong streams_dropped;
     atomic_int stop;  /* 1: stop asked; 2: loops end now */
     atomic_int ready; /* every loop reported (start_lock); loops[] and their receivers exist */
     pthread_mutex_t start_lock; /* also held by net_server_stop while it posts to the loops */
@@ -95,6 +100,11 @@ void net_loop_next_id(struct net_loop *loop, char id[24]);
 void net_log_flush(struct net_loop *loop);
 /* refusal.c: finds libh2o's h2o_socket_write for the interposed one; call before serving. */
 void net_refusal_init(void);
+/* stream.c: loop thread. init registers the wake-up receiver; tick sends heartbeats and drops
+ * stalled clients (called every turn of the loop); stop ends every stream of the loop. */
+void net_streams_init(struct net_loop *loop);
+void net_streams_tick(struct net_loop *loop);
+void net_streams_stop(struct net_loop *loop);
 /* server.c: the on_close callback of every accepted client socket (data: its loop). */
 void net_conn_closed(void *data);
 

@@ -7,8 +7,9 @@
  * connections wait in the kernel's backlog) and resumes when one of its connections closes.
  *
  * Stop: net_server_stop sets `stop` and posts a message to every loop; each loop then closes its
- * listener (no new connections) and h2o is asked to close idle keep-alive connections. run()
- * waits until no request is in flight or the drain timeout passes, then ends the loops.
+ * listener (no new connections), h2o is asked to close idle keep-alive connections and every open
+ * stream is ended (stream.c), so streams do not hold the drain. run() waits until no request is in
+ * flight or the drain timeout passes, then ends the loops.
  */
 #include "net/net_int.h"
 #include "base/base.h"
@@ -86,6 +87,7 @@ static void loop_begin_stop(struct net_loop *loop)
         loop->listener = NULL;
     }
     h2o_context_request_shutdown(&loop->ctx);
+    net_streams_stop(loop);
 }
 
 static void on_stop_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
@@ -113,6 +115,7 @@ static void loop_init(struct net_loop *loop)
     h2o_multithread_register_receiver(loop->ctx.queue, &loop->pending_receiver,
                                       net_on_pending_messages);
     h2o_multithread_register_receiver(loop->ctx.queue, &loop->stop_receiver, on_stop_message);
+    net_streams_init(loop);
     loop->listener =
         h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     loop->listen_fd = -1;
@@ -147,6 +150,7 @@ static void *loop_main(void *arg)
         if (atomic_load(&s->stop) && !loop->stopping)
             loop_begin_stop(loop);
         h2o_evloop_run(loop->ctx.loop, 100);
+        net_streams_tick(loop);
         if (loop->log.len && ioc_mono_ns() - loop->log_flushed_ns >= 100 * 1000000LL)
             net_log_flush(loop);
     }

@@ -43,6 +43,7 @@ struct telemetry_ingest {
     int queued, stopping, running;
     pthread_t thread;
     atomic_ullong accepted, refused, batches, groups, busy;
+    struct telemetry_hub *hub; /* the live stream (stream.c) */
 };
 
 /* Appends one batch in pieces, merging their reports. */
@@ -91,6 +92,7 @@ static void run_group(struct telemetry_ingest *ig, struct batch *first)
         int rc = sync_rc ? sync_rc : rcs[i];
         const struct tsdb_write_report *rep = rc || !reps ? &none : &reps[i];
         if (rc == 0) {
+            telemetry_hub_publish(ig->hub, first->pts, first->n, rep); /* durable now */
             atomic_fetch_add(&ig->accepted, rep->accepted);
             atomic_fetch_add(&ig->refused, rep->refused);
         } else {
@@ -177,8 +179,13 @@ int telemetry_ingest_open(const char *data_dir, const struct telemetry_settings 
         return IOC_ENOMEM;
     ig->sync = o.sync;
     ig->batch_ms = s->batch_ms;
-    int rc = tsdb_db_open(data_dir, &o, &ig->db, err, err_size);
+    struct telemetry_hub_options ho = {(size_t)s->stream_ring_events, (size_t)s->stream_ring_bytes,
+                                       0, 0};
+    int rc = telemetry_hub_create(&ho, &ig->hub);
+    if (rc == 0)
+        rc = tsdb_db_open(data_dir, &o, &ig->db, err, err_size);
     if (rc) {
+        telemetry_hub_destroy(ig->hub);
         free(ig);
         return rc;
     }
@@ -209,6 +216,7 @@ void telemetry_ingest_close(struct telemetry_ingest *ig)
     if (ig->running)
         pthread_join(ig->thread, NULL);
     tsdb_db_close(ig->db);
+    telemetry_hub_destroy(ig->hub);
     pthread_cond_destroy(&ig->wake);
     pthread_mutex_destroy(&ig->lock);
     free(ig);
@@ -217,6 +225,11 @@ void telemetry_ingest_close(struct telemetry_ingest *ig)
 struct tsdb_db *telemetry_ingest_db(struct telemetry_ingest *ig)
 {
     return ig->db;
+}
+
+struct telemetry_hub *telemetry_ingest_hub(struct telemetry_ingest *ig)
+{
+    return ig->hub;
 }
 
 int telemetry_ingest_submit(struct telemetry_ingest *ig, const struct tsdb_point_in *pts, size_t n,
@@ -283,5 +296,6 @@ int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b)
            atomic_load(&ig->groups));
     metric(b, "ioc_telemetry_queue_full_total", "counter",
            "Writes answered 503: the queue was full.", atomic_load(&ig->busy));
+    telemetry_hub_metrics(ig->hub, b);
     return b->data || b->len == 0 ? 0 : IOC_ENOMEM;
 }

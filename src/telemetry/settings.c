@@ -28,6 +28,18 @@ static const struct config_setting rows[] = {
      "Most series the engine holds; points of new series past it are refused."},
     {"telemetry", "seal_points", CONFIG_INT, OFF(seal_points), "720", 16, 65536,
      "A series' recent points are sealed into a compressed chunk at this many points."},
+    {"telemetry", "stream_heartbeat_s", CONFIG_INT, OFF(stream_heartbeat_s), "15", 1, 3600,
+     "GET /api/v1/stream: a comment line is sent after this many seconds without an event."},
+    {"telemetry", "stream_max_clients", CONFIG_INT, OFF(stream_max_clients), "100", 1, 100000,
+     "Most open GET /api/v1/stream connections; more are refused with 503."},
+    {"telemetry", "stream_buffer", CONFIG_I64, OFF(stream_buffer), "1048576", 4096,
+     (int64_t)1 << 30,
+     "Bytes waiting for one stream client at most; a client that falls further behind is "
+     "dropped (it reconnects with Last-Event-ID)."},
+    {"telemetry", "stream_ring_events", CONFIG_INT, OFF(stream_ring_events), "1000", 1, 1000000,
+     "Recent write batches kept for clients resuming with Last-Event-ID."},
+    {"telemetry", "stream_ring_bytes", CONFIG_I64, OFF(stream_ring_bytes), "8388608", 4096,
+     (int64_t)1 << 32, "Bytes of those recent points at most (older batches are forgotten)."},
 };
 
 const struct config_module config_module_telemetry =

@@ -267,6 +267,12 @@ struct telemetry_settings {
     int max_points;     /* points of one write */
     int64_t max_series; /* series in the engine */
     int seal_points;    /* head points of a series sealed into one chunk */
+    /* the live stream (stream.c, GET /api/v1/stream) */
+    int stream_heartbeat_s;    /* ": ping" after this much silence */
+    int stream_max_clients;    /* open streams at most (server-wide) */
+    int64_t stream_buffer;     /* bytes waiting for one client at most; more drops it */
+    int stream_ring_events;    /* recent batches kept for Last-Event-ID */
+    int64_t stream_ring_bytes; /* and their bytes at most */
 };
 const struct telemetry_settings *telemetry_settings_get(const struct ioc_config *c);
 /* "batch", "always", "off" into *out; IOC_EINVAL otherwise. */
@@ -298,6 +304,70 @@ void telemetry_ingest_count_refused(struct telemetry_ingest *ig, uint64_t points
 /* Appends the engine's and the ingest's counters in the Prometheus text format (ioc_tsdb_*,
  * ioc_telemetry_*). 0 or the buffer's error. */
 int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b);
+
+/* The live-stream hub of this engine (created with it; see "live stream" below). */
+struct telemetry_hub *telemetry_ingest_hub(struct telemetry_ingest *ig);
+
+/* ---- live stream of accepted points (stream.c) -------------------------------------------- */
+/*
+ * The hub fans accepted points out to subscribers as Server-Sent Events (format in
+ * docs/telemetry.md "Live stream"). The ingest thread publishes each batch after the sync that
+ * made it durable; with no subscriber (and none for keep_s) that costs one lock and no copy.
+ *
+ *   - Ids: every published point gets the next number of a uint64 sequence that starts, when
+ *     the hub is created, at the wall clock in microseconds (so ids normally grow across
+ *     restarts too, but that is not promised); an event's id is the number of its last point.
+ *   - Ring: the most recent batches (at most ring_events and ring_bytes) are kept, for
+ *     subscribers that come back with Last-Event-ID. An id older than the ring, newer than the
+ *     last point, or from a gap (points published while nobody listened for keep_s) gets one
+ *     `reset` event (its id: the last point's) instead: the client reloads with a query.
+ *   - A subscriber gets only points of its measurement (and field, and tag values) in one
+ *     `points` event per batch, split at about event_bytes.
+ *   - Writers are called under the hub's lock, on the publishing thread (or the subscribing
+ *     one during subscribe); they must only copy (net_stream_write does). A writer that fails
+ *     once is not called again. After telemetry_hub_unsubscribe returns, the writer's context is
+ *     never used again.
+ *   - Points of a batch from its first refused point on are not streamed (the engine's report
+ *     does not say which of those were stored).
+ */
+struct telemetry_hub;
+struct telemetry_sub;
+
+struct telemetry_hub_options {
+    size_t ring_events; /* batches kept; 1000 (0: default) */
+    size_t ring_bytes;  /* bytes of points kept; 8 MiB */
+    size_t event_bytes; /* an event's data is split past this; 65536 */
+    int keep_s;         /* the ring is kept this long after the last subscriber left; 60 */
+};
+
+typedef int (*telemetry_hub_write_fn)(void *ctx, const void *p, size_t n);
+
+struct telemetry_hub_filter {
+    const char *measurement; /* required */
+    const char *field;       /* NULL: every field */
+    const struct tsdb_tag_filter *tags;
+    size_t ntags;
+};
+
+int telemetry_hub_create(const struct telemetry_hub_options *o, struct telemetry_hub **out);
+/* No subscriber may remain. NULL is fine. */
+void telemetry_hub_destroy(struct telemetry_hub *h);
+/* The points of pts[0..n) that rep says were stored; call after they are durable. */
+void telemetry_hub_publish(struct telemetry_hub *h, const struct tsdb_point_in *pts, size_t n,
+                           const struct tsdb_write_report *rep);
+/*
+ * Writes "retry: 3000" and, when have_last, the matching events after last_id (or a reset, also
+ * when they would take more than max_replay bytes), then links the subscriber: from then on
+ * every published matching point is written, with no gap and no repeat. The filter is copied.
+ * 0, IOC_ENOMEM, or the writer's error (not linked).
+ */
+int telemetry_hub_subscribe(struct telemetry_hub *h, const struct telemetry_hub_filter *f,
+                            int have_last, uint64_t last_id, size_t max_replay,
+                            telemetry_hub_write_fn write, void *ctx, struct telemetry_sub **out);
+/* NULL is fine. */
+void telemetry_hub_unsubscribe(struct telemetry_hub *h, struct telemetry_sub *sub);
+/* Appends ioc_telemetry_stream_* counters. */
+int telemetry_hub_metrics(struct telemetry_hub *h, struct ioc_buf *b);
 
 /* ---- CSV readings ------------------------------------------------------------------------ */
 /*

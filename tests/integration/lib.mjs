@@ -149,6 +149,11 @@ export class Client {
       const m = sc.match(/ioc_session=([^;]*)/);
       if (m) this.cookie = m[1] ? `ioc_session=${m[1]}` : '';
     }
+    // A stream (Server-Sent Events) never ends: its status and headers are the answer.
+    if ((res.headers.get('content-type') || '').startsWith('text/event-stream')) {
+      await res.body.cancel();
+      return { status: res.status, headers: res.headers, body: '', text: '' };
+    }
     const text = await res.text();
     let parsed = text;
     if (!raw && (res.headers.get('content-type') || '').includes('json') && text) {

@@ -16,4 +16,5 @@ export const rows = {
   'telemetry.query': { method: 'GET', path: () => '/api/v1/query?measurement=matrix&field=v&step=5m', expect: only(READERS, 200) },
   'telemetry.latest': { method: 'GET', path: () => '/api/v1/latest?measurement=matrix', expect: only(READERS, 200) },
   'telemetry.series': { method: 'GET', path: () => '/api/v1/series?measurement=matrix', expect: only(READERS, 200) },
+  'telemetry.stream': { method: 'GET', path: () => '/api/v1/stream?measurement=matrix', expect: only(READERS, 200) },
 };
