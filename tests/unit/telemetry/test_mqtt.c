@@ -136,7 +136,8 @@ static void publish(const struct broker *b, const char *topic, const char *paylo
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static char seen[32][512]; /* points rendered "name|k=v,...|f:type:value,...|time" */
 static size_t nseen, ncalls, nprobes, last_call_n;
-static int refuse; /* the sink's answer */
+static int refuse;          /* the sink's answer */
+static char last_topic[64]; /* the topic of the last sink call but probes */
 
 static void put(char *b, size_t cap, struct telemetry_str s)
 {
@@ -178,7 +179,7 @@ static void render(char *b, size_t cap, const struct telemetry_lp_point *pt)
     snprintf(b + len, cap - len, "|%lld", (long long)pt->time_ns);
 }
 
-static int sink(void *ctx, const struct telemetry_lp_point *pts, size_t n)
+static int sink(void *ctx, const char *topic, const struct telemetry_lp_point *pts, size_t n)
 {
     (void)ctx;
     pthread_mutex_lock(&mu);
@@ -189,6 +190,7 @@ static int sink(void *ctx, const struct telemetry_lp_point *pts, size_t n)
     } else {
         ncalls++;
         last_call_n = n;
+        snprintf(last_topic, sizeof last_topic, "%s", topic);
         for (size_t i = 0; i < n && nseen < 32; i++)
             render(seen[nseen++], sizeof seen[0], &pts[i]);
     }
@@ -208,6 +210,7 @@ static void reset_seen(void)
 {
     pthread_mutex_lock(&mu);
     nseen = ncalls = nprobes = last_call_n = 0;
+    last_topic[0] = 0;
     refuse = 0;
     pthread_mutex_unlock(&mu);
 }
@@ -307,6 +310,9 @@ static void test_mqtt_json_object_takes_measurement_from_topic(void **state)
     assert_true(wait_count(&nseen, 1, 3000));
     assert_string_equal(seen[0],
                         "water|a=A,s=B|level:f:1.25,n:i:-3,ok:b:1,note:s:x|1700000000000000001");
+    pthread_mutex_lock(&mu);
+    assert_string_equal(last_topic, "ioc/water/extra"); /* the sink gets the topic for its logs */
+    pthread_mutex_unlock(&mu);
     telemetry_mqtt_stop(m);
 }
 
