@@ -504,6 +504,142 @@ static void test_mqtt_start_refuses_bad_options(void **state)
     assert_null(m);
 }
 
+/* ---- the sink of iocd (mqtt_ingest.c) ----------------------------------------------------- */
+
+/* The ingest thread is held inside a done callback until the gate opens. */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_entered, gate_open;
+static size_t filler_answers;
+
+static void on_gate(void *arg, int rc, const struct tsdb_write_report *rep)
+{
+    (void)arg;
+    (void)rc;
+    (void)rep;
+    pthread_mutex_lock(&gate_mu);
+    gate_entered = 1;
+    pthread_cond_broadcast(&gate_cv);
+    while (!gate_open)
+        pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+}
+
+static void on_filler(void *arg, int rc, const struct tsdb_write_report *rep)
+{
+    (void)arg;
+    (void)rc;
+    (void)rep;
+    pthread_mutex_lock(&gate_mu);
+    filler_answers++;
+    pthread_mutex_unlock(&gate_mu);
+}
+
+/* The value of a counter in the ingest's /metrics text, or -1. */
+static long long ingest_metric(struct telemetry_ingest *ig, const char *name)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 1 << 20);
+    assert_int_equal(telemetry_ingest_metrics(ig, &b), 0);
+    char want[128];
+    snprintf(want, sizeof want, "\n%s ", name);
+    const char *p = strstr(b.data, want);
+    long long v = p ? atoll(p + strlen(want)) : -1;
+    ioc_buf_free(&b);
+    return v;
+}
+
+static int wait_metric(struct telemetry_ingest *ig, const char *name, long long n, int ms)
+{
+    for (int i = 0; i < ms / 10 && ingest_metric(ig, name) < n; i++)
+        sleep_ms(10);
+    return ingest_metric(ig, name) >= n;
+}
+
+static void test_mqtt_ingest_waits_for_room_in_a_full_queue(void **state)
+{
+    (void)state;
+    struct telemetry_settings s = {"off", 0, 1 << 20, 1000, 1000, 720, {0}};
+    s.mqtt = (struct telemetry_mqtt_settings){
+        1, "127.0.0.1", B.port, "t-ingest", "", "", "ioc/#", 1, 5, 1, 50, 200, 1 << 20, 100, "ns"};
+    struct telemetry_ingest *ig = NULL;
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), &s, &ig, err, sizeof err), 0);
+    struct ioc_buf key;
+    ioc_buf_init(&key, 0);
+    assert_int_equal(tsdb_series_key(&key, "gate", 4, "v", 1, NULL, 0), 0);
+    struct tsdb_point_in pt = {key.data, key.len, TSDB_FLOAT, 1, 0};
+    /* hold the ingest thread, then fill its queue */
+    gate_entered = gate_open = 0;
+    filler_answers = 0;
+    assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_gate, NULL), 0);
+    pthread_mutex_lock(&gate_mu);
+    while (!gate_entered)
+        pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    for (int i = 0; i < TELEMETRY_QUEUE_MAX; i++)
+        assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), 0);
+    assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), IOC_EBUSY);
+
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), 0);
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), IOC_EEXIST);
+    assert_true(wait_metric(ig, "ioc_mqtt_connected", 1, 3000));
+    /* a message arrives (the subscription may lag the connection: publish until one does) */
+    for (int i = 0; i < 20 && ingest_metric(ig, "ioc_mqtt_messages_total") < 1; i++) {
+        publish(&B, "ioc/q", "queued,s=a v=7 1000\nqueued,s=a w=8 1000");
+        wait_metric(ig, "ioc_mqtt_messages_total", 1, 300);
+    }
+    /* its sink retries the full queue instead of dropping the message */
+    assert_true(wait_metric(ig, "ioc_mqtt_queue_full_retries_total", 3, 3000));
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_stored_points_total"), 0);
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_total"), 0);
+    pthread_mutex_lock(&gate_mu);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+    assert_true(wait_metric(ig, "ioc_mqtt_stored_points_total", 2, 3000));
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_points_total"), 0);
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_total"), 0);
+    struct tsdb_db_stats st;
+    tsdb_db_stats(telemetry_ingest_db(ig), &st);
+    assert_int_equal(st.series, 3); /* gate v, queued v, queued w */
+    telemetry_ingest_close(ig);     /* stops the subscriber first */
+    assert_int_equal(filler_answers, TELEMETRY_QUEUE_MAX);
+    ioc_buf_free(&key);
+}
+
+static void test_mqtt_ingest_refuses_bad_settings(void **state)
+{
+    (void)state;
+    struct telemetry_settings s = {"off", 0, 1 << 20, 1000, 1000, 720, {0}};
+    struct telemetry_mqtt_settings ok = {1, "127.0.0.1", B.port, "t-bad", "",      "",  "ioc/#", 1,
+                                         5, 0,           50,     200,     1 << 20, 100, "ns"};
+    struct telemetry_ingest *ig = NULL;
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), &s, &ig, err, sizeof err), 0);
+    struct telemetry_mqtt_settings m = ok;
+    m.precision = "weeks";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.precision"));
+    m = ok;
+    m.password = "secret";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.username"));
+    m = ok;
+    m.client_id = "";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.client_id"));
+    m = ok;
+    m.topic = "ioc/#/x";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.topic"));
+    m = ok;
+    m.enabled = 0; /* not enabled: nothing starts, no ioc_mqtt_ counters */
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), 0);
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_connected"), -1);
+    telemetry_ingest_close(ig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +656,8 @@ int main(void)
         cmocka_unit_test(test_mqtt_stop_is_prompt_during_backoff),
         cmocka_unit_test(test_mqtt_metrics_in_prometheus_text),
         cmocka_unit_test(test_mqtt_start_refuses_bad_options),
+        cmocka_unit_test(test_mqtt_ingest_waits_for_room_in_a_full_queue),
+        cmocka_unit_test(test_mqtt_ingest_refuses_bad_settings),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
