@@ -4,8 +4,8 @@
  *
  * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
  * server.shutdown_timeout_s); drain and stop the storage writer, so every acknowledged write is
- * committed, then checkpoint the WAL to zero bytes; stop the MQTT subscriber (the message being
- * stored is finished), then the telemetry ingest (queued batches written); close the database;
+ * committed, then checkpoint the WAL to zero bytes; stop the MQTT subscriber (its batches in
+ * flight are answered), then the telemetry ingest (queued batches written); close the database;
  * exit 0.
  *
  * Everything iocd creates is private: umask 077 (files 0600, directories 0700).

@@ -4,21 +4,27 @@
  *
  * The sink runs on the subscriber's thread, which is no loop thread, so it may wait:
  *
- *     points ──telemetry_batch_add──▶ batch ──submit──▶ ingest queue ──done──▶ sink returns
- *                                              │ IOC_EBUSY (queue full)
- *                                              └── wait 5, 10, ... 200 ms, submit again
+ *   points ─batch_add─▶ batch ─wait for a free slot─▶ submit ─▶ ingest queue ─▶ done (ingest
+ *                                                       │ IOC_EBUSY (queue full)    thread):
+ *                                                       └ wait 5 .. 200 ms, again   count, log,
+ *                                                                                   free slot
+ *
+ * Up to SLOTS batches (and at most max_batch points, unless just one batch) are in the ingest
+ * queue at once, so messages do not wait for each other's sync: several share one group commit.
  *
  * Invariants
- *   1. At most one batch of this sink is in the ingest queue, and the sink returns only after
- *      its done callback ran (or its submit failed): the batch's memory is the sink's own, and
- *      a message is taken (0) or refused (non-zero) with its fate known.
+ *   1. A slot is owned by the sink from the moment it takes it until its submit succeeded, then
+ *      by the ingest thread until its done callback frees it; `inflight` counts the slots not
+ *      free, and `inflight_points` their points.
  *   2. A full queue never loses a message while iocd runs: the submit is retried until the
  *      queue takes it, or until mqtt_ingest_stop, which wakes the wait at once.
- *   3. Every engine point of a message is counted once: stored (durable, the done callback said
+ *   3. Every engine point of a message is counted once: stored (durable, its done callback said
  *      so) or refused (no series key, past telemetry.max_points, refused by the engine, the
  *      write failed, or given up at stop). The ingest's ioc_telemetry_points_* count them too.
- *   4. mqtt_ingest_stop is called while the ingest thread runs (telemetry_ingest_close stops
- *      the subscriber first), so a sink waiting for its done callback always gets it.
+ *   4. mqtt_ingest_stop stops the subscriber (no sink runs after), then waits for inflight to
+ *      be 0, while the ingest thread runs (telemetry_ingest_close stops it after): no done
+ *      callback runs after mi is freed.
+ *   5. Batches are submitted in the order of their messages, and the queue keeps that order.
  */
 #include "telemetry/mqtt_int.h"
 
@@ -33,19 +39,30 @@
 #include "base/base.h"
 #include "telemetry/telemetry.h"
 
+#define SLOTS 64 /* batches in the ingest queue at most (TELEMETRY_QUEUE_MAX is 1024) */
 #define RETRY_MIN_MS 5
 #define RETRY_MAX_MS 200
 #define LOG_EVERY 1000 /* a refusal is logged the first and every Nth time */
+
+struct mqtt_ingest;
+
+struct slot {
+    struct mqtt_ingest *mi;
+    struct telemetry_batch b;
+    char topic[128]; /* quoted, for logs */
+    int busy;
+};
 
 struct mqtt_ingest {
     struct telemetry_ingest *ig;
     struct telemetry_mqtt *m;
     size_t max_batch;
     pthread_mutex_t lock;
-    pthread_cond_t cond; /* the done callback ran, or stop was asked */
-    int answered, rc, stopping;
-    struct tsdb_write_report rep;
-    unsigned long long refusals; /* the sink's thread only: for the log's pace */
+    pthread_cond_t cond; /* a slot was freed, or stop was asked */
+    int stopping, inflight;
+    size_t inflight_points;
+    struct slot slots[SLOTS];
+    atomic_ullong refusals; /* for the log's pace */
     atomic_ullong stored, refused, retries, strings;
 };
 
@@ -57,77 +74,105 @@ static void add(atomic_ullong *c, unsigned long long n)
 static void refuse(struct mqtt_ingest *mi, const char *topic, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Counts n refused engine points of a message on topic; logs the first and every Nth time. */
+/* Counts n refused engine points of a message on topic (quoted); logs the first and every Nth
+ * time. Any thread. */
 static void refuse(struct mqtt_ingest *mi, const char *topic, size_t n, const char *fmt, ...)
 {
     add(&mi->refused, n);
     telemetry_ingest_count_refused(mi->ig, n);
-    if (mi->refusals++ % LOG_EVERY != 0)
+    unsigned long long k = atomic_fetch_add(&mi->refusals, 1);
+    if (k % LOG_EVERY != 0)
         return;
-    char t[128], why[256];
-    mqtt_quote(t, sizeof t, topic, strlen(topic));
+    char why[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    ioc_log(IOC_LOG_WARN, "mqtt: %zu points of a message on \"%s\" refused: %s (%llu so far)", n, t,
-            why, mi->refusals);
+    ioc_log(IOC_LOG_WARN, "mqtt: %zu points of a message on \"%s\" refused: %s (%llu so far)", n,
+            topic, why, k + 1);
 }
 
-static void on_done(void *arg, int rc, const struct tsdb_write_report *rep)
+static void slot_free(struct slot *sl)
 {
-    struct mqtt_ingest *mi = arg;
+    struct mqtt_ingest *mi = sl->mi;
+    size_t n = sl->b.n;
+    telemetry_batch_free(&sl->b);
     pthread_mutex_lock(&mi->lock);
-    mi->rc = rc;
-    mi->rep = *rep;
-    mi->answered = 1;
+    sl->busy = 0;
+    mi->inflight--;
+    mi->inflight_points -= n;
     pthread_cond_broadcast(&mi->cond);
     pthread_mutex_unlock(&mi->lock);
 }
 
-/* Submits the batch, retrying a full queue; then waits for its answer. 0 (mi->rc, mi->rep
- * hold the answer) or why it was not queued. */
-static int submit(struct mqtt_ingest *mi, const struct telemetry_batch *b)
+/* The ingest thread's answer to a slot's batch. */
+static void on_done(void *arg, int rc, const struct tsdb_write_report *r)
+{
+    struct slot *sl = arg;
+    struct mqtt_ingest *mi = sl->mi;
+    if (rc) {
+        refuse(mi, sl->topic, sl->b.n, "the write failed: %s", ioc_strerror(rc));
+    } else {
+        add(&mi->stored, r->accepted);
+        if (r->refused) {
+            struct tsdb_series_parts sp;
+            const struct tsdb_point_in *p = &sl->b.pts[r->first_refused];
+            int ok =
+                r->first_refused < sl->b.n && tsdb_series_key_parse(p->key, p->key_len, &sp) == 0;
+            refuse(mi, sl->topic, r->refused, "measurement %.*s field %.*s: %s",
+                   ok ? (int)sp.mlen : 0, ok ? sp.m : "", ok ? (int)sp.flen : 0, ok ? sp.f : "",
+                   r->first_rc == IOC_EEXIST ? "stored with another type"
+                                             : ioc_strerror(r->first_rc));
+        }
+    }
+    slot_free(sl);
+}
+
+/* Takes a free slot for a batch of n points, waiting while SLOTS batches (or max_batch points
+ * with at least one batch) are in flight. */
+static struct slot *slot_take(struct mqtt_ingest *mi, size_t n)
+{
+    pthread_mutex_lock(&mi->lock);
+    while (mi->inflight == SLOTS || (mi->inflight > 0 && mi->inflight_points + n > mi->max_batch))
+        pthread_cond_wait(&mi->cond, &mi->lock);
+    struct slot *sl = mi->slots;
+    while (sl->busy)
+        sl++;
+    sl->busy = 1;
+    mi->inflight++;
+    mi->inflight_points += n;
+    pthread_mutex_unlock(&mi->lock);
+    return sl;
+}
+
+/* Submits the slot's batch, retrying a full queue. 0 (the slot is the ingest thread's now), or
+ * IOC_EBUSY when stop was asked meanwhile, or the submit's error. */
+static int submit(struct mqtt_ingest *mi, struct slot *sl)
 {
     long wait_ms = RETRY_MIN_MS;
-    pthread_mutex_lock(&mi->lock);
-    mi->answered = 0;
     for (;;) {
-        pthread_mutex_unlock(&mi->lock);
-        int rc = telemetry_ingest_submit(mi->ig, b->pts, b->n, on_done, mi);
-        pthread_mutex_lock(&mi->lock);
-        if (rc != IOC_EBUSY || mi->stopping) {
-            if (rc == 0)
-                while (!mi->answered)
-                    pthread_cond_wait(&mi->cond, &mi->lock);
-            pthread_mutex_unlock(&mi->lock);
+        int rc = telemetry_ingest_submit(mi->ig, sl->b.pts, sl->b.n, on_done, sl);
+        if (rc != IOC_EBUSY)
             return rc;
-        }
         add(&mi->retries, 1);
+        pthread_mutex_lock(&mi->lock);
         struct timespec d;
         ioc_deadline_ms(&d, wait_ms);
         while (!mi->stopping && pthread_cond_timedwait(&mi->cond, &mi->lock, &d) == 0)
             ;
+        int stop = mi->stopping;
+        pthread_mutex_unlock(&mi->lock);
+        if (stop)
+            return IOC_EBUSY;
         wait_ms = wait_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : wait_ms * 2;
     }
-}
-
-/* Names the first point the engine refused. */
-static void refused_by_engine(struct mqtt_ingest *mi, const char *topic,
-                              const struct telemetry_batch *b)
-{
-    const struct tsdb_write_report *r = &mi->rep;
-    struct tsdb_series_parts sp;
-    const struct tsdb_point_in *p = &b->pts[r->first_refused];
-    int ok = r->first_refused < b->n && tsdb_series_key_parse(p->key, p->key_len, &sp) == 0;
-    refuse(mi, topic, r->refused, "measurement %.*s field %.*s: %s", ok ? (int)sp.mlen : 0,
-           ok ? sp.m : "", ok ? (int)sp.flen : 0, ok ? sp.f : "",
-           r->first_rc == IOC_EEXIST ? "stored with another type" : ioc_strerror(r->first_rc));
 }
 
 static int sink(void *ctx, const char *topic, const struct telemetry_lp_point *pts, size_t n)
 {
     struct mqtt_ingest *mi = ctx;
+    char t[128];
+    mqtt_quote(t, sizeof t, topic, strlen(topic));
     struct telemetry_batch b;
     telemetry_batch_init(&b, mi->max_batch);
     size_t no_key = 0, over = 0;
@@ -146,29 +191,27 @@ static int sink(void *ctx, const char *topic, const struct telemetry_lp_point *p
     }
     add(&mi->strings, b.strings);
     if (rc == IOC_ENOMEM) {
-        refuse(mi, topic, b.n, "out of memory");
+        refuse(mi, t, b.n, "out of memory");
         telemetry_batch_free(&b);
         return rc;
     }
     if (no_key)
-        refuse(mi, topic, no_key, "more than %d tags", TSDB_SERIES_MAX_TAGS);
+        refuse(mi, t, no_key, "more than %d tags", TSDB_SERIES_MAX_TAGS);
     if (over)
-        refuse(mi, topic, over, "more than telemetry.max_points (%zu) fields", mi->max_batch);
-    rc = 0;
-    if (b.n) {
-        telemetry_batch_finish(&b);
-        rc = submit(mi, &b);
-        if (rc)
-            refuse(mi, topic, b.n, "%s", rc == IOC_EBUSY ? "stopping" : ioc_strerror(rc));
-        else if (mi->rc)
-            refuse(mi, topic, b.n, "the write failed: %s", ioc_strerror(mi->rc));
-        else if (mi->rep.refused)
-            refused_by_engine(mi, topic, &b);
-        if (!rc && !mi->rc)
-            add(&mi->stored, mi->rep.accepted);
-        rc = rc ? rc : mi->rc;
+        refuse(mi, t, over, "more than telemetry.max_points (%zu) fields", mi->max_batch);
+    if (b.n == 0) {
+        telemetry_batch_free(&b);
+        return 0;
     }
-    telemetry_batch_free(&b);
+    telemetry_batch_finish(&b);
+    struct slot *sl = slot_take(mi, b.n);
+    sl->b = b; /* the keys' buffer moves with it: the points point into its data, not at it */
+    snprintf(sl->topic, sizeof sl->topic, "%s", t);
+    rc = submit(mi, sl);
+    if (rc) {
+        refuse(mi, t, sl->b.n, "%s", rc == IOC_EBUSY ? "iocd is stopping" : ioc_strerror(rc));
+        slot_free(sl);
+    }
     return rc;
 }
 
@@ -221,6 +264,8 @@ int mqtt_ingest_start(struct telemetry_ingest *ig, const struct telemetry_mqtt_s
         return IOC_ENOMEM;
     mi->ig = ig;
     mi->max_batch = max_batch;
+    for (size_t i = 0; i < SLOTS; i++)
+        mi->slots[i].mi = mi;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -248,10 +293,14 @@ void mqtt_ingest_stop(struct mqtt_ingest *mi)
     if (!mi)
         return;
     pthread_mutex_lock(&mi->lock);
-    mi->stopping = 1; /* ends a retry wait; a batch in the queue is still answered */
+    mi->stopping = 1; /* ends a retry wait; batches in the queue are still answered */
     pthread_cond_broadcast(&mi->cond);
     pthread_mutex_unlock(&mi->lock);
-    telemetry_mqtt_stop(mi->m);
+    telemetry_mqtt_stop(mi->m); /* no sink runs after this */
+    pthread_mutex_lock(&mi->lock);
+    while (mi->inflight > 0) /* the ingest thread answers them */
+        pthread_cond_wait(&mi->cond, &mi->lock);
+    pthread_mutex_unlock(&mi->lock);
     pthread_cond_destroy(&mi->cond);
     pthread_mutex_destroy(&mi->lock);
     free(mi);

@@ -21,8 +21,8 @@ struct mqtt_ingest;
  * *out stays NULL when s is not enabled. */
 int mqtt_ingest_start(struct telemetry_ingest *ig, const struct telemetry_mqtt_settings *s,
                       size_t max_batch, struct mqtt_ingest **out, char *err, size_t err_size);
-/* Stops the subscriber (a message being stored is finished first) and frees mi; NULL is fine.
- * The ingest thread must still run: the sink may be waiting for it. */
+/* Stops the subscriber, waits for the answers of its batches in flight, and frees mi; NULL is
+ * fine. The ingest thread must still run: it answers them. */
 void mqtt_ingest_stop(struct mqtt_ingest *mi);
 /* The subscriber's counters (ioc_mqtt_*) and the sink's. 0 or the buffer's error. */
 int mqtt_ingest_metrics(const struct mqtt_ingest *mi, struct ioc_buf *b);

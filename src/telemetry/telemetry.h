@@ -318,12 +318,13 @@ int telemetry_ingest_submit(struct telemetry_ingest *ig, const struct tsdb_point
                             telemetry_ingest_done_fn done, void *arg);
 /*
  * MQTT into the engine (mqtt_ingest.c): starts the subscriber of s (when s->enabled; else does
- * nothing) with a sink that turns each message's points into one batch (telemetry_batch_*),
- * submits it and waits for its done callback on the subscriber's thread (never a loop thread):
- * a full queue is retried with a backoff of 5 to 200 ms, not dropped; refused points (type
- * conflict, limits) are counted and logged with the topic. Called once, after
- * telemetry_ingest_open and before any reader of the metrics starts (iocd: before it serves);
- * telemetry_ingest_close stops the subscriber FIRST, so no submit races the close.
+ * nothing) with a sink that turns each message's points into one batch (telemetry_batch_*) and
+ * submits it, up to 64 batches in flight; the sink waits (on the subscriber's thread, never a
+ * loop thread) for a free one, and retries a full queue with a backoff of 5 to 200 ms rather
+ * than drop the message; refused points (type conflict, limits) are counted and logged with the
+ * topic. Called once, after telemetry_ingest_open and before any reader of the metrics starts
+ * (iocd: before it serves); telemetry_ingest_close stops the subscriber FIRST and waits for its
+ * batches in flight, so no submit races the close.
  * max_batch: engine points of one message at most (telemetry.max_points). 0, or IOC_EINVAL
  * with the reason in err (a bad setting), IOC_ENOMEM, IOC_EIO.
  */

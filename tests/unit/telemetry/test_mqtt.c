@@ -556,47 +556,71 @@ static int wait_metric(struct telemetry_ingest *ig, const char *name, long long 
     return ingest_metric(ig, name) >= n;
 }
 
-static void test_mqtt_ingest_waits_for_room_in_a_full_queue(void **state)
+/* Holds the ingest thread inside the done callback of a batch of pt. */
+static void gate_hold(struct telemetry_ingest *ig, const struct tsdb_point_in *pt)
 {
-    (void)state;
-    struct telemetry_settings s = {"off", 0, 1 << 20, 1000, 1000, 720, {0}};
-    s.mqtt = (struct telemetry_mqtt_settings){
-        1, "127.0.0.1", B.port, "t-ingest", "", "", "ioc/#", 1, 5, 1, 50, 200, 1 << 20, 100, "ns"};
-    struct telemetry_ingest *ig = NULL;
-    char err[256] = "";
-    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), &s, &ig, err, sizeof err), 0);
-    struct ioc_buf key;
-    ioc_buf_init(&key, 0);
-    assert_int_equal(tsdb_series_key(&key, "gate", 4, "v", 1, NULL, 0), 0);
-    struct tsdb_point_in pt = {key.data, key.len, TSDB_FLOAT, 1, 0};
-    /* hold the ingest thread, then fill its queue */
     gate_entered = gate_open = 0;
     filler_answers = 0;
-    assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_gate, NULL), 0);
+    assert_int_equal(telemetry_ingest_submit(ig, pt, 1, on_gate, NULL), 0);
     pthread_mutex_lock(&gate_mu);
     while (!gate_entered)
         pthread_cond_wait(&gate_cv, &gate_mu);
     pthread_mutex_unlock(&gate_mu);
-    for (int i = 0; i < TELEMETRY_QUEUE_MAX; i++)
-        assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), 0);
-    assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), IOC_EBUSY);
+}
 
-    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), 0);
-    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), IOC_EEXIST);
-    assert_true(wait_metric(ig, "ioc_mqtt_connected", 1, 3000));
-    /* a message arrives (the subscription may lag the connection: publish until one does) */
-    for (int i = 0; i < 20 && ingest_metric(ig, "ioc_mqtt_messages_total") < 1; i++) {
-        publish(&B, "ioc/q", "queued,s=a v=7 1000\nqueued,s=a w=8 1000");
-        wait_metric(ig, "ioc_mqtt_messages_total", 1, 300);
-    }
-    /* its sink retries the full queue instead of dropping the message */
-    assert_true(wait_metric(ig, "ioc_mqtt_queue_full_retries_total", 3, 3000));
-    assert_int_equal(ingest_metric(ig, "ioc_mqtt_stored_points_total"), 0);
-    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_total"), 0);
+static void gate_release(void)
+{
     pthread_mutex_lock(&gate_mu);
     gate_open = 1;
     pthread_cond_broadcast(&gate_cv);
     pthread_mutex_unlock(&gate_mu);
+}
+
+static struct telemetry_ingest *ingest_with_mqtt(struct telemetry_settings *s, const char *id)
+{
+    *s = (struct telemetry_settings){"off", 0, 1 << 20, 1000, 1000, 720, {0}};
+    s->mqtt = (struct telemetry_mqtt_settings){
+        1, "127.0.0.1", B.port, (char *)id, "", "", "ioc/#", 1, 5, 1, 50, 200, 1 << 20, 100, "ns"};
+    struct telemetry_ingest *ig = NULL;
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), s, &ig, err, sizeof err), 0);
+    return ig;
+}
+
+/* Publishes until one message arrived (the subscription may lag the connection). */
+static void first_message(struct telemetry_ingest *ig, const char *topic, const char *payload)
+{
+    assert_true(wait_metric(ig, "ioc_mqtt_connected", 1, 3000));
+    for (int i = 0; i < 20 && ingest_metric(ig, "ioc_mqtt_messages_total") < 1; i++) {
+        publish(&B, topic, payload);
+        wait_metric(ig, "ioc_mqtt_messages_total", 1, 300);
+    }
+    assert_true(ingest_metric(ig, "ioc_mqtt_messages_total") >= 1);
+}
+
+static void test_mqtt_ingest_waits_for_room_in_a_full_queue(void **state)
+{
+    (void)state;
+    struct telemetry_settings s;
+    struct telemetry_ingest *ig = ingest_with_mqtt(&s, "t-full");
+    struct ioc_buf key;
+    ioc_buf_init(&key, 0);
+    assert_int_equal(tsdb_series_key(&key, "gate", 4, "v", 1, NULL, 0), 0);
+    struct tsdb_point_in pt = {key.data, key.len, TSDB_FLOAT, 1, 0};
+    gate_hold(ig, &pt); /* then fill the queue */
+    for (int i = 0; i < TELEMETRY_QUEUE_MAX; i++)
+        assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), 0);
+    assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), IOC_EBUSY);
+
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), 0);
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), IOC_EEXIST);
+    first_message(ig, "ioc/q", "queued,s=a v=7 1000\nqueued,s=a w=8 1000");
+    /* its sink retries the full queue instead of dropping the message */
+    assert_true(wait_metric(ig, "ioc_mqtt_queue_full_retries_total", 3, 3000));
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_stored_points_total"), 0);
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_total"), 0);
+    gate_release();
     assert_true(wait_metric(ig, "ioc_mqtt_stored_points_total", 2, 3000));
     assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_points_total"), 0);
     assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_total"), 0);
@@ -605,6 +629,41 @@ static void test_mqtt_ingest_waits_for_room_in_a_full_queue(void **state)
     assert_int_equal(st.series, 3); /* gate v, queued v, queued w */
     telemetry_ingest_close(ig);     /* stops the subscriber first */
     assert_int_equal(filler_answers, TELEMETRY_QUEUE_MAX);
+    ioc_buf_free(&key);
+}
+
+static void test_mqtt_ingest_messages_do_not_wait_for_each_other(void **state)
+{
+    (void)state;
+    struct telemetry_settings s;
+    struct telemetry_ingest *ig = ingest_with_mqtt(&s, "t-pipe");
+    struct ioc_buf key;
+    ioc_buf_init(&key, 0);
+    assert_int_equal(tsdb_series_key(&key, "gate", 4, "v", 1, NULL, 0), 0);
+    struct tsdb_point_in pt = {key.data, key.len, TSDB_FLOAT, 1, 0};
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), 0);
+    first_message(ig, "ioc/p", "pipe v=0 1000");
+    assert_true(wait_metric(ig, "ioc_mqtt_stored_points_total", 1, 3000));
+    gate_hold(ig, &pt); /* the ingest thread answers nothing until the gate opens */
+    long long taken = ingest_metric(ig, "ioc_mqtt_points_total");
+    long long stored = ingest_metric(ig, "ioc_mqtt_stored_points_total");
+    for (int i = 1; i <= 5; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "pipe v=%d %d", i, 1000 + i);
+        publish(&B, "ioc/p", line);
+    }
+    /* the sink took all five while none of them is answered: they share the next group */
+    assert_true(wait_metric(ig, "ioc_mqtt_points_total", taken + 5, 3000));
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_stored_points_total"), stored);
+    long long groups = ingest_metric(ig, "ioc_telemetry_group_commits_total");
+    gate_release();
+    assert_true(wait_metric(ig, "ioc_mqtt_stored_points_total", stored + 5, 3000));
+    assert_true(ingest_metric(ig, "ioc_telemetry_group_commits_total") <= groups + 2);
+    struct tsdb_db_stats st;
+    tsdb_db_stats(telemetry_ingest_db(ig), &st);
+    assert_int_equal(st.series, 2); /* pipe v, gate v */
+    telemetry_ingest_close(ig);
     ioc_buf_free(&key);
 }
 
@@ -657,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_mqtt_metrics_in_prometheus_text),
         cmocka_unit_test(test_mqtt_start_refuses_bad_options),
         cmocka_unit_test(test_mqtt_ingest_waits_for_room_in_a_full_queue),
+        cmocka_unit_test(test_mqtt_ingest_messages_do_not_wait_for_each_other),
         cmocka_unit_test(test_mqtt_ingest_refuses_bad_settings),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
