@@ -135,7 +135,7 @@ before(async () => {
   dir = tempDir('ioc-mqtt-');
   B = broker(await freePort(), dir);
   await B.start();
-  srv = await startDemo({ env: mqttEnv(B.port) });
+  srv = await startDemo({ env: mqttEnv(B.port), waitIndex: false }); // no unit lookups here
   const staff = new Client(srv.url);
   assert.equal((await staff.login('staff')).status, 200);
   const agency = (await staff.get('/api/v1/session')).body.user.agency.code;
