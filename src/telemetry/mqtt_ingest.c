@@ -71,15 +71,18 @@ static void add(atomic_ullong *c, unsigned long long n)
     atomic_fetch_add_explicit(c, n, memory_order_relaxed);
 }
 
-static void refuse(struct mqtt_ingest *mi, const char *topic, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void refuse(struct mqtt_ingest *mi, int answered, const char *topic, size_t n,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Counts n refused engine points of a message on topic (quoted); logs the first and every Nth
- * time. Any thread. */
-static void refuse(struct mqtt_ingest *mi, const char *topic, size_t n, const char *fmt, ...)
+/* Counts n refused engine points of a message on topic (quoted), also in the ingest's counter
+ * unless they were in an answered batch (the ingest thread counted those); logs the first and
+ * every Nth time. Any thread. */
+static void refuse(struct mqtt_ingest *mi, int answered, const char *topic, size_t n,
+                   const char *fmt, ...)
 {
     add(&mi->refused, n);
-    telemetry_ingest_count_refused(mi->ig, n);
+    if (!answered)
+        telemetry_ingest_count_refused(mi->ig, n);
     unsigned long long k = atomic_fetch_add(&mi->refusals, 1);
     if (k % LOG_EVERY != 0)
         return;
@@ -111,7 +114,7 @@ static void on_done(void *arg, int rc, const struct tsdb_write_report *r)
     struct slot *sl = arg;
     struct mqtt_ingest *mi = sl->mi;
     if (rc) {
-        refuse(mi, sl->topic, sl->b.n, "the write failed: %s", ioc_strerror(rc));
+        refuse(mi, 1, sl->topic, sl->b.n, "the write failed: %s", ioc_strerror(rc));
     } else {
         add(&mi->stored, r->accepted);
         if (r->refused) {
@@ -119,7 +122,7 @@ static void on_done(void *arg, int rc, const struct tsdb_write_report *r)
             const struct tsdb_point_in *p = &sl->b.pts[r->first_refused];
             int ok =
                 r->first_refused < sl->b.n && tsdb_series_key_parse(p->key, p->key_len, &sp) == 0;
-            refuse(mi, sl->topic, r->refused, "measurement %.*s field %.*s: %s",
+            refuse(mi, 1, sl->topic, r->refused, "measurement %.*s field %.*s: %s",
                    ok ? (int)sp.mlen : 0, ok ? sp.m : "", ok ? (int)sp.flen : 0, ok ? sp.f : "",
                    r->first_rc == IOC_EEXIST ? "stored with another type"
                                              : ioc_strerror(r->first_rc));
@@ -191,14 +194,14 @@ static int sink(void *ctx, const char *topic, const struct telemetry_lp_point *p
     }
     add(&mi->strings, b.strings);
     if (rc == IOC_ENOMEM) {
-        refuse(mi, t, b.n, "out of memory");
+        refuse(mi, 0, t, b.n, "out of memory");
         telemetry_batch_free(&b);
         return rc;
     }
     if (no_key)
-        refuse(mi, t, no_key, "more than %d tags", TSDB_SERIES_MAX_TAGS);
+        refuse(mi, 0, t, no_key, "more than %d tags", TSDB_SERIES_MAX_TAGS);
     if (over)
-        refuse(mi, t, over, "more than telemetry.max_points (%zu) fields", mi->max_batch);
+        refuse(mi, 0, t, over, "more than telemetry.max_points (%zu) fields", mi->max_batch);
     if (b.n == 0) {
         telemetry_batch_free(&b);
         return 0;
@@ -209,7 +212,7 @@ static int sink(void *ctx, const char *topic, const struct telemetry_lp_point *p
     snprintf(sl->topic, sizeof sl->topic, "%s", t);
     rc = submit(mi, sl);
     if (rc) {
-        refuse(mi, t, sl->b.n, "%s", rc == IOC_EBUSY ? "iocd is stopping" : ioc_strerror(rc));
+        refuse(mi, 0, t, sl->b.n, "%s", rc == IOC_EBUSY ? "iocd is stopping" : ioc_strerror(rc));
         slot_free(sl);
     }
     return rc;

@@ -199,6 +199,8 @@ test('a point refused by the engine (type conflict) is counted with the message'
   const m = await grown(before, 'ioc_mqtt_stored_points_total', 1);
   assert.equal(m.ioc_mqtt_refused_points_total - before.ioc_mqtt_refused_points_total, 1);
   assert.equal(m.ioc_mqtt_stored_points_total - before.ioc_mqtt_stored_points_total, 1);
+  // counted once with the HTTP writes' refusals too
+  assert.equal(m.ioc_telemetry_points_refused_total - before.ioc_telemetry_points_refused_total, 1);
   assert.equal((await latest('mq', 'n')).value, 4);
 });
 
