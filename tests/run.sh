@@ -142,6 +142,7 @@ if make -s tsan >/tmp/ioc-tsan-build.log 2>&1; then
         tests/integration/durability.test.mjs tests/integration/login_limits.test.mjs \
         tests/integration/render_isolation.test.mjs tests/integration/reimport.test.mjs \
         tests/integration/telemetry.test.mjs tests/integration/telemetry_durability.test.mjs \
+        tests/integration/mqtt.test.mjs \
         tests/integration/telemetry_stream.test.mjs
 else
     bad "tsan build"

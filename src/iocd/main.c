@@ -4,7 +4,9 @@
  *
  * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
  * server.shutdown_timeout_s); drain and stop the storage writer, so every acknowledged write is
- * committed, then checkpoint the WAL to zero bytes; close the database; exit 0.
+ * committed, then checkpoint the WAL to zero bytes; stop the MQTT subscriber (its batches in
+ * flight are answered), then the telemetry ingest (queued batches written); close the database;
+ * exit 0.
  *
  * Everything iocd creates is private: umask 077 (files 0600, directories 0700).
  */
@@ -363,6 +365,13 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
+    const struct telemetry_settings *ts = telemetry_settings_get(&cfg);
+    if ((rc = telemetry_ingest_start_mqtt(ig, &ts->mqtt, (size_t)ts->max_points, err,
+                                          sizeof err)) != 0) {
+        fprintf(stderr, "iocd: %s\n", *err ? err : ioc_strerror(rc));
+        store_writer_stop(st);
+        goto out;
+    }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
     rc = serve(&cfg, st, ig, &api, &srv);
@@ -371,7 +380,7 @@ out:
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
     telemetry_demo_stop(demo);  /* its thread writes through the ingest */
-    telemetry_ingest_close(ig); /* no request can submit any more */
+    telemetry_ingest_close(ig); /* no request can submit any more; it stops MQTT first */
     store_close(st);
     net_server_destroy(srv);
     config_free(&cfg);

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "base/base.h"
+#include "telemetry/mqtt_int.h"
 
 #define APPEND_MAX 100000 /* points per tsdb_db_append (well under one log record) */
 #define MAINTAIN_MS 1000
@@ -44,6 +45,7 @@ struct telemetry_ingest {
     pthread_t thread;
     atomic_ullong accepted, refused, batches, groups, busy;
     struct telemetry_hub *hub; /* the live stream (stream.c) */
+    struct mqtt_ingest *mqtt;  /* set before readers start, stopped first by close */
 };
 
 /* Appends one batch in pieces, merging their reports. */
@@ -209,6 +211,8 @@ void telemetry_ingest_close(struct telemetry_ingest *ig)
 {
     if (!ig)
         return;
+    mqtt_ingest_stop(ig->mqtt); /* its sink may wait for this thread: stop it while it runs */
+    ig->mqtt = NULL;
     pthread_mutex_lock(&ig->lock);
     ig->stopping = 1;
     pthread_cond_broadcast(&ig->wake);
@@ -220,6 +224,13 @@ void telemetry_ingest_close(struct telemetry_ingest *ig)
     pthread_cond_destroy(&ig->wake);
     pthread_mutex_destroy(&ig->lock);
     free(ig);
+}
+
+int telemetry_ingest_start_mqtt(struct telemetry_ingest *ig,
+                                const struct telemetry_mqtt_settings *s, size_t max_batch,
+                                char *err, size_t err_size)
+{
+    return ig->mqtt ? IOC_EEXIST : mqtt_ingest_start(ig, s, max_batch, &ig->mqtt, err, err_size);
 }
 
 struct tsdb_db *telemetry_ingest_db(struct telemetry_ingest *ig)
@@ -297,5 +308,7 @@ int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b)
     metric(b, "ioc_telemetry_queue_full_total", "counter",
            "Writes answered 503: the queue was full.", atomic_load(&ig->busy));
     telemetry_hub_metrics(ig->hub, b);
+    if (ig->mqtt)
+        mqtt_ingest_metrics(ig->mqtt, b);
     return b->data || b->len == 0 ? 0 : IOC_ENOMEM;
 }

@@ -309,7 +309,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
     if (m->b.npts == 0)
         return;
     batch_done(&m->b);
-    if (m->sink(m->ctx, m->b.pts, m->b.npts) != 0) {
+    if (m->sink(m->ctx, msg->topic, m->b.pts, m->b.npts) != 0) {
         unsigned long long k = atomic_fetch_add(&m->refused, 1);
         if (k % MQTT_LOG_EVERY == 0)
             ioc_log(IOC_LOG_WARN, "mqtt: the sink refused a message of %zu points; %llu so far",

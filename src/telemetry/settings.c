@@ -1,7 +1,7 @@
 /*
- * settings.c — the telemetry module's settings, section [telemetry]: how the ingest thread
- * syncs the engine's log, and the limits of one HTTP write. Stored in struct
- * telemetry_settings; listed once in src/config/modules.c.
+ * settings.c — the telemetry module's settings: section [telemetry] (how the ingest thread
+ * syncs the engine's log, and the limits of one HTTP write) and section [mqtt] (the broker
+ * iocd subscribes to). Stored in struct telemetry_settings; listed once in src/config/modules.c.
  */
 #include "telemetry/telemetry.h"
 
@@ -40,6 +40,35 @@ static const struct config_setting rows[] = {
      "Recent write batches kept for clients resuming with Last-Event-ID."},
     {"telemetry", "stream_ring_bytes", CONFIG_I64, OFF(stream_ring_bytes), "8388608", 4096,
      (int64_t)1 << 32, "Bytes of those recent points at most (older batches are forgotten)."},
+    {"mqtt", "enabled", CONFIG_BOOL, OFF(mqtt.enabled), "false", 0, 1,
+     "Subscribe to an MQTT broker and store the points of its messages (docs/telemetry.md MQTT)."},
+    {"mqtt", "host", CONFIG_STR, OFF(mqtt.host), "127.0.0.1", 0, 0,
+     "Broker host name or address (plain TCP)."},
+    {"mqtt", "port", CONFIG_INT, OFF(mqtt.port), "1883", 1, 65535, "Broker port."},
+    {"mqtt", "client_id", CONFIG_STR, OFF(mqtt.client_id), "iocd", 0, 0,
+     "MQTT client id, one per iocd on a broker; required when clean_session is false."},
+    {"mqtt", "username", CONFIG_STR, OFF(mqtt.username), "", 0, 0, "Broker login; empty: none."},
+    {"mqtt", "password", CONFIG_STR, OFF(mqtt.password), "", 0, 0,
+     "Broker password (needs a username); empty: none. Prefer the environment variable to the "
+     "file; never logged."},
+    {"mqtt", "topic", CONFIG_STR, OFF(mqtt.topic), "ioc/#", 0, 0,
+     "Topic filter; for JSON payloads the level after its prefix is the measurement."},
+    {"mqtt", "qos", CONFIG_INT, OFF(mqtt.qos), "1", 0, 2, "Subscription QoS."},
+    {"mqtt", "keepalive_s", CONFIG_INT, OFF(mqtt.keepalive_s), "60", 5, 65535,
+     "MQTT keepalive in seconds."},
+    {"mqtt", "clean_session", CONFIG_BOOL, OFF(mqtt.clean_session), "false", 0, 1,
+     "false: the broker keeps the subscription and queues QoS 1 messages while iocd is away; "
+     "true: a fresh session at each connection."},
+    {"mqtt", "backoff_min_ms", CONFIG_INT, OFF(mqtt.backoff_min_ms), "1000", 1, 3600000,
+     "First wait before reconnecting to the broker; doubles after each failure."},
+    {"mqtt", "backoff_max_ms", CONFIG_INT, OFF(mqtt.backoff_max_ms), "30000", 1, 3600000,
+     "Longest wait before reconnecting (at least backoff_min_ms)."},
+    {"mqtt", "max_payload", CONFIG_I64, OFF(mqtt.max_payload), "1048576", 1, (int64_t)1 << 28,
+     "Largest message in bytes; a longer one is dropped unread and counted."},
+    {"mqtt", "max_points", CONFIG_INT, OFF(mqtt.max_points), "10000", 1, 1000000,
+     "Most points (lines or JSON objects) of one message; those after it are bad entries."},
+    {"mqtt", "precision", CONFIG_STR, OFF(mqtt.precision), "ns", 0, 0,
+     "Unit of line-protocol timestamps and JSON integer times: ns, us, ms, s, m or h."},
 };
 
 const struct config_module config_module_telemetry =

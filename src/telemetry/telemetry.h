@@ -152,7 +152,7 @@ int telemetry_lp_precision_parse(const char *s, size_t n, enum telemetry_lp_prec
  *     refused (logged for the first and then every 1000th). Bad entries in a payload are
  *     counted and logged with the topic, line and message; the good ones still go to the sink.
  *   - QoS 1 acknowledgement is libmosquitto's: it acknowledges a message when it has read it,
- *     before the sink runs.
+ *     before the sink runs (2.0.11 has no manual acknowledgement).
  *   - The connection is retried for ever with a backoff doubling from backoff_min_ms to
  *     backoff_max_ms; it is reset to the minimum once a connection has been accepted.
  *   - Counters are atomics, readable from any thread at any time.
@@ -185,8 +185,10 @@ struct telemetry_mqtt_options {
 /* Fills o with the defaults given beside each member. */
 void telemetry_mqtt_options_default(struct telemetry_mqtt_options *o);
 
-/* Receives the good points of one message (n >= 1). 0: taken; non-zero: refused. */
-typedef int (*telemetry_mqtt_sink_fn)(void *ctx, const struct telemetry_lp_point *points, size_t n);
+/* Receives the good points of one message (n >= 1) and its topic (NUL-terminated, for logs).
+ * 0: taken; non-zero: refused. */
+typedef int (*telemetry_mqtt_sink_fn)(void *ctx, const char *topic,
+                                      const struct telemetry_lp_point *points, size_t n);
 
 struct telemetry_mqtt_stats {
     uint64_t messages;     /* messages received, any size, good or bad */
@@ -259,12 +261,32 @@ int telemetry_json_parse(const char *text, size_t n, struct telemetry_str measur
  */
 struct ioc_config;
 
-/* Section [telemetry] (strings owned by the configuration). */
+/* Section [mqtt]: the subscriber in iocd (docs/telemetry.md "MQTT"). Strings owned by the
+ * configuration; "" for username, password or client_id means none. */
+struct telemetry_mqtt_settings {
+    int enabled;
+    char *host;
+    int port;
+    char *client_id;
+    char *username;
+    char *password;
+    char *topic;
+    int qos;
+    int keepalive_s;
+    int clean_session;
+    int backoff_min_ms;
+    int backoff_max_ms;
+    int64_t max_payload;
+    int max_points;
+    char *precision; /* "ns", "us", "ms", "s", "m" or "h" */
+};
+
+/* Sections [telemetry] and [mqtt] (strings owned by the configuration). */
 struct telemetry_settings {
     char *sync;         /* "batch", "always" or "off" */
     int batch_ms;       /* group-commit wait with sync = batch */
     int64_t max_body;   /* bytes of one write, inflated */
-    int max_points;     /* points of one write */
+    int max_points;     /* points of one write (and of one MQTT message, one per field) */
     int64_t max_series; /* series in the engine */
     int seal_points;    /* head points of a series sealed into one chunk */
     /* the live stream (stream.c, GET /api/v1/stream) */
@@ -273,6 +295,7 @@ struct telemetry_settings {
     int64_t stream_buffer;     /* bytes waiting for one client at most; more drops it */
     int stream_ring_events;    /* recent batches kept for Last-Event-ID */
     int64_t stream_ring_bytes; /* and their bytes at most */
+    struct telemetry_mqtt_settings mqtt;
 };
 const struct telemetry_settings *telemetry_settings_get(const struct ioc_config *c);
 /* "batch", "always", "off" into *out; IOC_EINVAL otherwise. */
@@ -299,10 +322,25 @@ typedef void (*telemetry_ingest_done_fn)(void *arg, int rc, const struct tsdb_wr
  * not run; IOC_ENOMEM. */
 int telemetry_ingest_submit(struct telemetry_ingest *ig, const struct tsdb_point_in *pts, size_t n,
                             telemetry_ingest_done_fn done, void *arg);
+/*
+ * MQTT into the engine (mqtt_ingest.c): starts the subscriber of s (when s->enabled; else does
+ * nothing) with a sink that turns each message's points into one batch (telemetry_batch_*) and
+ * submits it, up to 64 batches in flight; the sink waits (on the subscriber's thread, never a
+ * loop thread) for a free one, and retries a full queue with a backoff of 5 to 200 ms rather
+ * than drop the message; refused points (type conflict, limits) are counted and logged with the
+ * topic. Called once, after telemetry_ingest_open and before any reader of the metrics starts
+ * (iocd: before it serves); telemetry_ingest_close stops the subscriber FIRST and waits for its
+ * batches in flight, so no submit races the close.
+ * max_batch: engine points of one message at most (telemetry.max_points). 0, or IOC_EINVAL
+ * with the reason in err (a bad setting), IOC_ENOMEM, IOC_EIO.
+ */
+int telemetry_ingest_start_mqtt(struct telemetry_ingest *ig,
+                                const struct telemetry_mqtt_settings *s, size_t max_batch,
+                                char *err, size_t err_size);
 /* Counts a write refused before it reached the engine (bad lines, limits), for /metrics. */
 void telemetry_ingest_count_refused(struct telemetry_ingest *ig, uint64_t points);
 /* Appends the engine's and the ingest's counters in the Prometheus text format (ioc_tsdb_*,
- * ioc_telemetry_*). 0 or the buffer's error. */
+ * ioc_telemetry_*, and ioc_mqtt_* when the subscriber runs). 0 or the buffer's error. */
 int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b);
 
 /* The live-stream hub of this engine (created with it; see "live stream" below). */

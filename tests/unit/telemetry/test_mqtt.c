@@ -136,7 +136,8 @@ static void publish(const struct broker *b, const char *topic, const char *paylo
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static char seen[32][512]; /* points rendered "name|k=v,...|f:type:value,...|time" */
 static size_t nseen, ncalls, nprobes, last_call_n;
-static int refuse; /* the sink's answer */
+static int refuse;          /* the sink's answer */
+static char last_topic[64]; /* the topic of the last sink call but probes */
 
 static void put(char *b, size_t cap, struct telemetry_str s)
 {
@@ -178,7 +179,7 @@ static void render(char *b, size_t cap, const struct telemetry_lp_point *pt)
     snprintf(b + len, cap - len, "|%lld", (long long)pt->time_ns);
 }
 
-static int sink(void *ctx, const struct telemetry_lp_point *pts, size_t n)
+static int sink(void *ctx, const char *topic, const struct telemetry_lp_point *pts, size_t n)
 {
     (void)ctx;
     pthread_mutex_lock(&mu);
@@ -189,6 +190,7 @@ static int sink(void *ctx, const struct telemetry_lp_point *pts, size_t n)
     } else {
         ncalls++;
         last_call_n = n;
+        snprintf(last_topic, sizeof last_topic, "%s", topic);
         for (size_t i = 0; i < n && nseen < 32; i++)
             render(seen[nseen++], sizeof seen[0], &pts[i]);
     }
@@ -208,6 +210,7 @@ static void reset_seen(void)
 {
     pthread_mutex_lock(&mu);
     nseen = ncalls = nprobes = last_call_n = 0;
+    last_topic[0] = 0;
     refuse = 0;
     pthread_mutex_unlock(&mu);
 }
@@ -307,6 +310,9 @@ static void test_mqtt_json_object_takes_measurement_from_topic(void **state)
     assert_true(wait_count(&nseen, 1, 3000));
     assert_string_equal(seen[0],
                         "water|a=A,s=B|level:f:1.25,n:i:-3,ok:b:1,note:s:x|1700000000000000001");
+    pthread_mutex_lock(&mu);
+    assert_string_equal(last_topic, "ioc/water/extra"); /* the sink gets the topic for its logs */
+    pthread_mutex_unlock(&mu);
     telemetry_mqtt_stop(m);
 }
 
@@ -498,6 +504,201 @@ static void test_mqtt_start_refuses_bad_options(void **state)
     assert_null(m);
 }
 
+/* ---- the sink of iocd (mqtt_ingest.c) ----------------------------------------------------- */
+
+/* The ingest thread is held inside a done callback until the gate opens. */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_entered, gate_open;
+static size_t filler_answers;
+
+static void on_gate(void *arg, int rc, const struct tsdb_write_report *rep)
+{
+    (void)arg;
+    (void)rc;
+    (void)rep;
+    pthread_mutex_lock(&gate_mu);
+    gate_entered = 1;
+    pthread_cond_broadcast(&gate_cv);
+    while (!gate_open)
+        pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+}
+
+static void on_filler(void *arg, int rc, const struct tsdb_write_report *rep)
+{
+    (void)arg;
+    (void)rc;
+    (void)rep;
+    pthread_mutex_lock(&gate_mu);
+    filler_answers++;
+    pthread_mutex_unlock(&gate_mu);
+}
+
+/* The value of a counter in the ingest's /metrics text, or -1. */
+static long long ingest_metric(struct telemetry_ingest *ig, const char *name)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 1 << 20);
+    assert_int_equal(telemetry_ingest_metrics(ig, &b), 0);
+    char want[128];
+    snprintf(want, sizeof want, "\n%s ", name);
+    const char *p = strstr(b.data, want);
+    long long v = p ? atoll(p + strlen(want)) : -1;
+    ioc_buf_free(&b);
+    return v;
+}
+
+static int wait_metric(struct telemetry_ingest *ig, const char *name, long long n, int ms)
+{
+    for (int i = 0; i < ms / 10 && ingest_metric(ig, name) < n; i++)
+        sleep_ms(10);
+    return ingest_metric(ig, name) >= n;
+}
+
+/* Holds the ingest thread inside the done callback of a batch of pt. */
+static void gate_hold(struct telemetry_ingest *ig, const struct tsdb_point_in *pt)
+{
+    gate_entered = gate_open = 0;
+    filler_answers = 0;
+    assert_int_equal(telemetry_ingest_submit(ig, pt, 1, on_gate, NULL), 0);
+    pthread_mutex_lock(&gate_mu);
+    while (!gate_entered)
+        pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+}
+
+static void gate_release(void)
+{
+    pthread_mutex_lock(&gate_mu);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+}
+
+static struct telemetry_ingest *ingest_with_mqtt(struct telemetry_settings *s, const char *id)
+{
+    *s = (struct telemetry_settings){"off", 0, 1 << 20, 1000, 1000, 720};
+    s->mqtt = (struct telemetry_mqtt_settings){
+        1, "127.0.0.1", B.port, (char *)id, "", "", "ioc/#", 1, 5, 1, 50, 200, 1 << 20, 100, "ns"};
+    struct telemetry_ingest *ig = NULL;
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), s, &ig, err, sizeof err), 0);
+    return ig;
+}
+
+/* Publishes until one message arrived (the subscription may lag the connection). */
+static void first_message(struct telemetry_ingest *ig, const char *topic, const char *payload)
+{
+    assert_true(wait_metric(ig, "ioc_mqtt_connected", 1, 3000));
+    for (int i = 0; i < 20 && ingest_metric(ig, "ioc_mqtt_messages_total") < 1; i++) {
+        publish(&B, topic, payload);
+        wait_metric(ig, "ioc_mqtt_messages_total", 1, 300);
+    }
+    assert_true(ingest_metric(ig, "ioc_mqtt_messages_total") >= 1);
+}
+
+static void test_mqtt_ingest_waits_for_room_in_a_full_queue(void **state)
+{
+    (void)state;
+    struct telemetry_settings s;
+    struct telemetry_ingest *ig = ingest_with_mqtt(&s, "t-full");
+    struct ioc_buf key;
+    ioc_buf_init(&key, 0);
+    assert_int_equal(tsdb_series_key(&key, "gate", 4, "v", 1, NULL, 0), 0);
+    struct tsdb_point_in pt = {key.data, key.len, TSDB_FLOAT, 1, 0};
+    gate_hold(ig, &pt); /* then fill the queue */
+    for (int i = 0; i < TELEMETRY_QUEUE_MAX; i++)
+        assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), 0);
+    assert_int_equal(telemetry_ingest_submit(ig, &pt, 1, on_filler, NULL), IOC_EBUSY);
+
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), 0);
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), IOC_EEXIST);
+    first_message(ig, "ioc/q", "queued,s=a v=7 1000\nqueued,s=a w=8 1000");
+    /* its sink retries the full queue instead of dropping the message */
+    assert_true(wait_metric(ig, "ioc_mqtt_queue_full_retries_total", 3, 3000));
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_stored_points_total"), 0);
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_total"), 0);
+    gate_release();
+    assert_true(wait_metric(ig, "ioc_mqtt_stored_points_total", 2, 3000));
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_points_total"), 0);
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_refused_total"), 0);
+    struct tsdb_db_stats st;
+    tsdb_db_stats(telemetry_ingest_db(ig), &st);
+    assert_int_equal(st.series, 3); /* gate v, queued v, queued w */
+    telemetry_ingest_close(ig);     /* stops the subscriber first */
+    assert_int_equal(filler_answers, TELEMETRY_QUEUE_MAX);
+    ioc_buf_free(&key);
+}
+
+static void test_mqtt_ingest_messages_do_not_wait_for_each_other(void **state)
+{
+    (void)state;
+    struct telemetry_settings s;
+    struct telemetry_ingest *ig = ingest_with_mqtt(&s, "t-pipe");
+    struct ioc_buf key;
+    ioc_buf_init(&key, 0);
+    assert_int_equal(tsdb_series_key(&key, "gate", 4, "v", 1, NULL, 0), 0);
+    struct tsdb_point_in pt = {key.data, key.len, TSDB_FLOAT, 1, 0};
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &s.mqtt, 1000, err, sizeof err), 0);
+    first_message(ig, "ioc/p", "pipe v=0 1000");
+    assert_true(wait_metric(ig, "ioc_mqtt_stored_points_total", 1, 3000));
+    gate_hold(ig, &pt); /* the ingest thread answers nothing until the gate opens */
+    long long taken = ingest_metric(ig, "ioc_mqtt_points_total");
+    long long stored = ingest_metric(ig, "ioc_mqtt_stored_points_total");
+    for (int i = 1; i <= 5; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "pipe v=%d %d", i, 1000 + i);
+        publish(&B, "ioc/p", line);
+    }
+    /* the sink took all five while none of them is answered: they share the next group */
+    assert_true(wait_metric(ig, "ioc_mqtt_points_total", taken + 5, 3000));
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_stored_points_total"), stored);
+    long long groups = ingest_metric(ig, "ioc_telemetry_group_commits_total");
+    gate_release();
+    assert_true(wait_metric(ig, "ioc_mqtt_stored_points_total", stored + 5, 3000));
+    assert_true(ingest_metric(ig, "ioc_telemetry_group_commits_total") <= groups + 2);
+    struct tsdb_db_stats st;
+    tsdb_db_stats(telemetry_ingest_db(ig), &st);
+    assert_int_equal(st.series, 2); /* pipe v, gate v */
+    telemetry_ingest_close(ig);
+    ioc_buf_free(&key);
+}
+
+static void test_mqtt_ingest_refuses_bad_settings(void **state)
+{
+    (void)state;
+    struct telemetry_settings s = {"off", 0, 1 << 20, 1000, 1000, 720};
+    struct telemetry_mqtt_settings ok = {1, "127.0.0.1", B.port, "t-bad", "",      "",  "ioc/#", 1,
+                                         5, 0,           50,     200,     1 << 20, 100, "ns"};
+    struct telemetry_ingest *ig = NULL;
+    char err[256] = "";
+    assert_int_equal(telemetry_ingest_open(test_fresh_dir(), &s, &ig, err, sizeof err), 0);
+    struct telemetry_mqtt_settings m = ok;
+    m.precision = "weeks";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.precision"));
+    m = ok;
+    m.password = "secret";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.username"));
+    m = ok;
+    m.client_id = "";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.client_id"));
+    m = ok;
+    m.topic = "ioc/#/x";
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), IOC_EINVAL);
+    assert_non_null(strstr(err, "mqtt.topic"));
+    m = ok;
+    m.enabled = 0; /* not enabled: nothing starts, no ioc_mqtt_ counters */
+    assert_int_equal(telemetry_ingest_start_mqtt(ig, &m, 1000, err, sizeof err), 0);
+    assert_int_equal(ingest_metric(ig, "ioc_mqtt_connected"), -1);
+    telemetry_ingest_close(ig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,6 +715,9 @@ int main(void)
         cmocka_unit_test(test_mqtt_stop_is_prompt_during_backoff),
         cmocka_unit_test(test_mqtt_metrics_in_prometheus_text),
         cmocka_unit_test(test_mqtt_start_refuses_bad_options),
+        cmocka_unit_test(test_mqtt_ingest_waits_for_room_in_a_full_queue),
+        cmocka_unit_test(test_mqtt_ingest_messages_do_not_wait_for_each_other),
+        cmocka_unit_test(test_mqtt_ingest_refuses_bad_settings),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
