@@ -1,0 +1,655 @@
+/*
+ * rollup.c — rollups: per series, the count, sum, min, max, first and last of every UTC minute,
+ * hour and day that holds sealed points, kept as chunks are sealed, so that tsdb_db_window answers
+ * a window of whole, sealed rollup buckets without reading raw points (docs/architecture.md,
+ * "tsdb: rollups").
+ *
+ *   DATA_DIR/tsdb/rollup/D.part   rollup records (part.c's format) of the day of their first point
+ *
+ * A record holds, for one series, some buckets of each level, in version 1 of the blob:
+ *   u8 version (1) | u8 levels (3) | u16 0 | per level: u32 n, and if n > 0: 8 × u32 length,
+ *   then 8 chunks (chunk.c) of n points at the bucket starts: count (int), sum, min, max, first,
+ *   last (float), first time and last time less the bucket start (int).
+ * Its part header: series, count = buckets (| ROLL_PARTIAL), min/max time = the range of the
+ * points its buckets were made for, lsn = the coverage LSN: every chunk of the series up to it
+ * has its buckets in the records up to this one.
+ *
+ * Invariants:
+ *   1. A bucket's value is the one of the record with the greatest lsn holding it (then the
+ *      latest in file order for equal lsn, which only happens between records that agree). Each
+ *      record's buckets are recomputed from all the series' sealed points when it is written:
+ *      in-order points merge into the bucket kept in memory (tail), anything else (late points,
+ *      rewrites, a restart) recomputes the days it touches from the chunks.
+ *   2. A record is written only after the chunks it covers are synced, and records of one
+ *      series are written in lsn order; a rollup write failure stops the rollups until the next
+ *      open (reads stay right: they go raw). So at open a chunk is rolled up iff its LSN is at
+ *      most the greatest coverage lsn of the series' records (a chunk with LSN 0: iff that
+ *      covers the whole series); the others are rolled up again by db_rollup_rebuild.
+ *   3. A window bucket is answered from the rollups only if every chunk overlapping it is rolled
+ *      up, the head has no point in it, and it is a union of whole rollup buckets of one level;
+ *      everything else is read raw. A damaged or unreadable record sends the window raw.
+ *   4. A damaged rollup file (not just a torn tail) drops every rollup file: all is rebuilt.
+ *   5. Points before 1824 or after 2116 (|t| > 2^62 ns) are left out of the rollups; windows
+ *      reaching them are read raw.
+ */
+#include "tsdb/rollup_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void db_set_raw_only(struct tsdb_db *db, int on)
+{
+    db->raw_only = on;
+}
+
+/* ---- buckets made for one record ---- */
+
+struct rl_out {
+    struct rl_entry *e[DB_RL_LEVELS];
+    size_t n[DB_RL_LEVELS], cap[DB_RL_LEVELS];
+};
+
+static int out_push(struct rl_out *o, int l, int64_t start, const struct tsdb_bucket *b)
+{
+    if (b->count == 0)
+        return 0;
+    if (o->n[l] == o->cap[l]) {
+        size_t cap = o->cap[l] ? o->cap[l] * 2 : 64;
+        struct rl_entry *e = realloc(o->e[l], cap * sizeof *e);
+        if (!e)
+            return IOC_ENOMEM;
+        o->e[l] = e;
+        o->cap[l] = cap;
+    }
+    o->e[l][o->n[l]++] = (struct rl_entry){start, *b};
+    return 0;
+}
+
+static void out_free(struct rl_out *o)
+{
+    for (int l = 0; l < DB_RL_LEVELS; l++)
+        free(o->e[l]);
+}
+
+/* ---- the blob ---- */
+
+static uint64_t col_value(const struct rl_entry *e, int c)
+{
+    double d;
+    switch (c) {
+    case 0:
+        return (uint64_t)e->b.count;
+    case 1:
+        d = e->b.sum;
+        break;
+    case 2:
+        d = e->b.min;
+        break;
+    case 3:
+        d = e->b.max;
+        break;
+    case 4:
+        d = e->b.first;
+        break;
+    case 5:
+        d = e->b.last;
+        break;
+    case 6:
+        return (uint64_t)(e->b.first_t - e->start);
+    default:
+        return (uint64_t)(e->b.last_t - e->start);
+    }
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+enum tsdb_type rl_col_type(int c)
+{
+    return c == 0 || c >= 6 ? TSDB_INT : TSDB_FLOAT;
+}
+
+/* Encodes entries [from, from + n[l]) of each level (n[l] <= ROLL_MAX) into b. */
+static int encode(const struct rl_out *o, const size_t *from, const size_t *n, struct ioc_buf *b)
+{
+    unsigned char h[4] = {ROLL_VERSION, DB_RL_LEVELS, 0, 0};
+    int rc = ioc_buf_append(b, h, sizeof h);
+    int64_t *ts = NULL;
+    uint64_t *v = NULL;
+    for (int l = 0; l < DB_RL_LEVELS && rc == 0; l++) {
+        unsigned char c4[4];
+        ioc_le32_put(c4, (uint32_t)n[l]);
+        if ((rc = ioc_buf_append(b, c4, 4)) != 0 || n[l] == 0)
+            continue;
+        size_t lens_at = b->len;
+        unsigned char zero[4 * ROLL_COLS] = {0};
+        if ((rc = ioc_buf_append(b, zero, sizeof zero)) != 0)
+            break;
+        free(ts);
+        free(v);
+        ts = malloc(n[l] * sizeof *ts);
+        v = malloc(n[l] * sizeof *v);
+        if (!ts || !v) {
+            rc = IOC_ENOMEM;
+            break;
+        }
+        const struct rl_entry *e = o->e[l] + from[l];
+        for (size_t i = 0; i < n[l]; i++)
+            ts[i] = e[i].start;
+        for (int c = 0; c < ROLL_COLS && rc == 0; c++) {
+            for (size_t i = 0; i < n[l]; i++)
+                v[i] = col_value(&e[i], c);
+            size_t before = b->len;
+            rc = tsdb_chunk_encode(rl_col_type(c), ts, v, NULL, n[l], b);
+            if (rc == 0)
+                ioc_le32_put((unsigned char *)b->data + lens_at + 4 * (size_t)c,
+                             (uint32_t)(b->len - before));
+        }
+    }
+    free(ts);
+    free(v);
+    return rc;
+}
+
+/* ---- files ---- */
+
+static int rpart_path(const struct tsdb_db *db, uint32_t day, char *out, size_t n)
+{
+    int k = snprintf(out, n, "%s/rollup/%010u.part", db->dir, day);
+    return k > 0 && (size_t)k < n ? 0 : IOC_EINVAL;
+}
+
+struct tsdb_part *rl_part_for(const struct tsdb_db *db, uint32_t day)
+{
+    for (size_t i = db->nrparts; i-- > 0;)
+        if (db->rparts[i].day == day)
+            return db->rparts[i].part;
+    return NULL;
+}
+
+static int add_rpart(struct tsdb_db *db, uint32_t day, struct tsdb_part *p)
+{
+    if (db->nrparts == db->rpartcap) {
+        size_t cap = db->rpartcap ? db->rpartcap * 2 : 16;
+        struct dbpart *ps = realloc(db->rparts, cap * sizeof *ps);
+        if (!ps)
+            return IOC_ENOMEM;
+        db->rparts = ps;
+        db->rpartcap = cap;
+    }
+    db->rparts[db->nrparts++] = (struct dbpart){day, p};
+    return 0;
+}
+
+/* The rollup partition of day, opened or created (ingest thread). */
+static int rpart_of(struct tsdb_db *db, uint32_t day, struct tsdb_part **out)
+{
+    if ((*out = rl_part_for(db, day)) != NULL)
+        return 0;
+    char path[4200];
+    struct tsdb_part *p;
+    int rc = rpart_path(db, day, path, sizeof path);
+    if (rc == 0)
+        rc = tsdb_part_open(path, &p, NULL, NULL);
+    if (rc)
+        return rc;
+    pthread_rwlock_wrlock(&db->lock);
+    rc = add_rpart(db, day, p);
+    pthread_rwlock_unlock(&db->lock);
+    if (rc) {
+        tsdb_part_close(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+static int rtouch(struct tsdb_db *db, struct tsdb_part *p)
+{
+    for (size_t i = 0; i < db->nrtouched; i++)
+        if (db->rtouched[i] == p)
+            return 0;
+    if (db->nrtouched == db->rtcap) {
+        size_t cap = db->rtcap ? db->rtcap * 2 : 8;
+        struct tsdb_part **t = realloc(db->rtouched, cap * sizeof *t);
+        if (!t)
+            return IOC_ENOMEM;
+        db->rtouched = t;
+        db->rtcap = cap;
+    }
+    db->rtouched[db->nrtouched++] = p;
+    return 0;
+}
+
+/* Adds a record to series s's list, kept in ascending lsn (write lock held or during open). */
+static int add_roll(struct dbseries *s, const struct dbroll *r)
+{
+    if (s->nrolls == s->rcap) {
+        size_t cap = s->rcap ? s->rcap * 2 : 4;
+        struct dbroll *n = realloc(s->rolls, cap * sizeof *n);
+        if (!n)
+            return IOC_ENOMEM;
+        s->rolls = n;
+        s->rcap = cap;
+    }
+    size_t i = s->nrolls;
+    while (i > 0 && s->rolls[i - 1].ref.lsn > r->ref.lsn) {
+        s->rolls[i] = s->rolls[i - 1];
+        i--;
+    }
+    s->rolls[i] = *r;
+    s->nrolls++;
+    return 0;
+}
+
+/* Writes the buckets of o as records of series id (pieces of at most ROLL_MAX buckets a level;
+ * all but the last partial, and the last too unless final) and publishes them. */
+static int emit(struct tsdb_db *db, uint32_t id, const struct rl_out *o, uint64_t lsn,
+                int64_t min_t, int64_t max_t, int final)
+{
+    size_t pieces = 0;
+    for (int l = 0; l < DB_RL_LEVELS; l++) {
+        size_t k = (o->n[l] + ROLL_MAX - 1) / ROLL_MAX;
+        if (k > pieces)
+            pieces = k;
+    }
+    struct ioc_buf b;
+    ioc_buf_init(&b, TSDB_PART_MAX_CHUNK);
+    int rc = 0;
+    for (size_t k = 0; k < pieces && rc == 0; k++) {
+        size_t from[DB_RL_LEVELS], n[DB_RL_LEVELS], total = 0;
+        for (int l = 0; l < DB_RL_LEVELS; l++) {
+            from[l] = k * ROLL_MAX < o->n[l] ? k * ROLL_MAX : o->n[l];
+            n[l] = o->n[l] - from[l] < ROLL_MAX ? o->n[l] - from[l] : ROLL_MAX;
+            total += n[l];
+        }
+        ioc_buf_reset(&b);
+        rc = encode(o, from, n, &b);
+        int partial = !final || k + 1 < pieces;
+        struct dbroll r = {{0, id, (uint32_t)total | (partial ? ROLL_PARTIAL : 0), (uint32_t)b.len,
+                            min_t, max_t, lsn},
+                           db_day_of(min_t)};
+        struct tsdb_part *p = NULL;
+        if (rc == 0)
+            rc = rpart_of(db, r.day, &p);
+        if (rc == 0)
+            rc = tsdb_part_append(p, &r.ref, b.data);
+        if (rc == 0)
+            rc = rtouch(db, p);
+        if (rc == 0) {
+            pthread_rwlock_wrlock(&db->lock);
+            rc = add_roll(&db->st[id], &r);
+            db->rolled_n += rc == 0;
+            pthread_rwlock_unlock(&db->lock);
+        }
+    }
+    ioc_buf_free(&b);
+    return rc;
+}
+
+void db_rollup_sync(struct tsdb_db *db)
+{
+    for (size_t i = 0; i < db->nrtouched; i++)
+        if (tsdb_part_sync(db->rtouched[i]) != 0 && !db->roll_failed) {
+            db->roll_failed = 1;
+            ioc_log(IOC_LOG_ERROR, "tsdb: rollups: sync failed; reading raw points until restart");
+        }
+    db->nrtouched = 0;
+}
+
+/* ---- opening ---- */
+
+struct rscan {
+    struct tsdb_db *db;
+    uint32_t day;
+};
+
+static int on_roll(void *ctx, const struct tsdb_chunk_ref *ref)
+{
+    struct rscan *sc = ctx;
+    struct dbseries *s;
+    int rc = db_series_slot(sc->db, ref->series, &s);
+    if (rc == 0)
+        rc = add_roll(s, &(struct dbroll){*ref, sc->day});
+    return rc;
+}
+
+static void drop_all(struct tsdb_db *db, const char *dir)
+{
+    for (size_t i = 0; i < db->nrparts; i++) {
+        char path[4200];
+        if (rpart_path(db, db->rparts[i].day, path, sizeof path) == 0)
+            unlink(path);
+        tsdb_part_close(db->rparts[i].part);
+    }
+    db->nrparts = 0;
+    for (size_t id = 0; id < db->nst; id++)
+        db->st[id].nrolls = 0;
+    uint32_t *days = NULL;
+    size_t n = 0;
+    db_part_days(dir, &days, &n);
+    for (size_t i = 0; i < n; i++) {
+        char path[4200];
+        if (rpart_path(db, days[i], path, sizeof path) == 0)
+            unlink(path);
+    }
+    free(days);
+}
+
+int db_rollup_open(struct tsdb_db *db)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/rollup", db->dir);
+    int rc = ioc_mkdir_p(dir);
+    uint32_t *days = NULL;
+    size_t n = 0;
+    if (rc == 0)
+        rc = db_part_days(dir, &days, &n);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char path[4200];
+        struct tsdb_part *p;
+        struct rscan sc = {db, days[i]};
+        rc = rpart_path(db, days[i], path, sizeof path);
+        if (rc == 0)
+            rc = tsdb_part_open(path, &p, on_roll, &sc);
+        if (rc == 0 && (rc = add_rpart(db, days[i], p)) != 0)
+            tsdb_part_close(p);
+        if (rc == IOC_EINVAL) { /* damage inside: derived data, rebuilt from the chunks */
+            ioc_log(IOC_LOG_WARN, "tsdb: %s damaged: every rollup is dropped and rebuilt", path);
+            drop_all(db, dir);
+            rc = 0;
+            break;
+        }
+    }
+    free(days);
+    if (rc)
+        return rc;
+    /* which chunks the records hold (invariant 2) */
+    for (size_t id = 0; id < db->nst; id++) {
+        struct dbseries *s = &db->st[id];
+        uint64_t cover = 0;
+        for (size_t i = 0; i < s->nrolls; i++)
+            if (!(s->rolls[i].ref.count & ROLL_PARTIAL) && s->rolls[i].ref.lsn > cover)
+                cover = s->rolls[i].ref.lsn;
+        for (size_t i = 0; i < s->nchunks; i++) {
+            uint64_t l = s->chunks[i].ref.lsn;
+            s->chunks[i].rolled = cover && (l ? l <= cover : cover >= s->sealed_lsn);
+        }
+        s->tail_stale = s->nchunks > 0;
+    }
+    return 0;
+}
+
+void db_rollup_close(struct tsdb_db *db)
+{
+    for (size_t i = 0; i < db->nrparts; i++)
+        tsdb_part_close(db->rparts[i].part);
+    free(db->rparts);
+    free(db->rtouched);
+}
+
+/* ---- computing buckets ---- */
+
+/* The 1-minute buckets of the sealed points of series id on day d (w: 1440 buckets). */
+static int day_window(struct tsdb_db *db, uint32_t id, int64_t d, struct tsdb_window *w)
+{
+    int rc = tsdb_window_init(w, d, d + DAY, MINUTE, 1440);
+    if (rc == 0 && (rc = db_window_raw(db, id, w, SIZE_MAX, 0, NULL)) != 0)
+        tsdb_window_free(w);
+    return rc;
+}
+
+static struct tsdb_bucket merged(const struct tsdb_window *w, size_t from, size_t n)
+{
+    struct tsdb_bucket b;
+    memset(&b, 0, sizeof b);
+    for (size_t i = from; i < from + n; i++)
+        tsdb_bucket_merge(&b, &w->b[i]);
+    return b;
+}
+
+/* In-order points (all after the tail): merged into the tail buckets, then new ones. */
+static int fast(struct dbseries *s, enum tsdb_type type, const int64_t *t, const uint64_t *bits,
+                size_t n, struct rl_out *o)
+{
+    int64_t start[DB_RL_LEVELS];
+    struct tsdb_bucket cur[DB_RL_LEVELS];
+    int rc = 0;
+    for (int l = 0; l < DB_RL_LEVELS && rc == 0; l++) {
+        int64_t w = rl_width(l), cs = rl_floor(t[0], w);
+        memset(&cur[l], 0, sizeof cur[l]);
+        if (s->tail[l].count && s->tail_start[l] == cs)
+            cur[l] = s->tail[l];
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            int64_t st = rl_floor(t[i], w);
+            if (st != cs) {
+                rc = out_push(o, l, cs, &cur[l]);
+                cs = st;
+                memset(&cur[l], 0, sizeof cur[l]);
+            }
+            tsdb_bucket_add(&cur[l], t[i], tsdb_value_double(type, bits[i]));
+        }
+        if (rc == 0)
+            rc = out_push(o, l, cs, &cur[l]);
+        start[l] = cs;
+    }
+    if (rc == 0)
+        for (int l = 0; l < DB_RL_LEVELS; l++) {
+            s->tail_start[l] = start[l];
+            s->tail[l] = cur[l];
+        }
+    return rc;
+}
+
+/* Anything else: the days the points touch are recomputed from the chunks; the buckets holding
+ * a point are written. */
+static int slow(struct tsdb_db *db, uint32_t id, const int64_t *t, size_t n, struct rl_out *o)
+{
+    struct dbseries *s = &db->st[id];
+    int64_t g = INT64_MIN; /* the greatest sealed time */
+    for (size_t i = 0; i < s->nchunks; i++)
+        if (s->chunks[i].ref.max_t > g)
+            g = s->chunks[i].ref.max_t;
+    int found = 0, rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        if (t[i] < RL_TMIN || t[i] > RL_TMAX) {
+            i++;
+            continue;
+        }
+        int64_t d = rl_floor(t[i], DAY);
+        struct tsdb_window w;
+        if ((rc = day_window(db, id, d, &w)) != 0)
+            break;
+        int64_t last_m = -1, last_h = -1;
+        for (; i < n && t[i] < d + DAY && rc == 0; i++) {
+            int64_t m = (t[i] - d) / MINUTE, h = (t[i] - d) / HOUR;
+            if (m != last_m)
+                rc = out_push(o, 0, d + m * MINUTE, &w.b[m]);
+            if (h != last_h && rc == 0) {
+                struct tsdb_bucket hb = merged(&w, (size_t)h * 60, 60);
+                rc = out_push(o, 1, d + h * HOUR, &hb);
+            }
+            last_m = m;
+            last_h = h;
+        }
+        struct tsdb_bucket db_ = merged(&w, 0, 1440);
+        if (rc == 0)
+            rc = out_push(o, 2, d, &db_);
+        if (rc == 0 && g >= d && g < d + DAY) {
+            size_t m = (size_t)((g - d) / MINUTE), h = (size_t)((g - d) / HOUR);
+            s->tail_start[0] = d + (int64_t)m * MINUTE;
+            s->tail[0] = w.b[m];
+            s->tail_start[1] = d + (int64_t)h * HOUR;
+            s->tail[1] = merged(&w, h * 60, 60);
+            s->tail_start[2] = d;
+            s->tail[2] = db_;
+            found = 1;
+        }
+        tsdb_window_free(&w);
+    }
+    if (g < RL_TMIN || g > RL_TMAX)
+        s->tail_stale = 1;
+    else if (found)
+        s->tail_stale = 0; /* else: the tail's day was not touched, it stays what it was */
+    return rc;
+}
+
+static void stop(struct tsdb_db *db, int rc)
+{
+    db->roll_failed = 1;
+    ioc_log(IOC_LOG_ERROR, "tsdb: rollups stopped (%s); queries read raw points until restart",
+            ioc_strerror(rc));
+}
+
+void db_rollup_sealed(struct tsdb_db *db, uint32_t id, const int64_t *t, const uint64_t *bits,
+                      size_t n, const struct dbchunk *made, size_t nmade)
+{
+    if (db->roll_failed || n == 0 || nmade == 0)
+        return;
+    struct dbseries *s = &db->st[id];
+    const void *k;
+    size_t kl;
+    int type = 0;
+    tsdb_series_get(db->series, id, &k, &kl, &type);
+    struct rl_out o;
+    memset(&o, 0, sizeof o);
+    int rc;
+    if (t[0] >= RL_TMIN && t[n - 1] <= RL_TMAX && !s->tail_stale &&
+        (s->tail[0].count == 0 || t[0] > s->tail[0].last_t))
+        rc = fast(s, (enum tsdb_type)type, t, bits, n, &o);
+    else
+        rc = slow(db, id, t, n, &o);
+    if (rc == 0)
+        rc = emit(db, id, &o, made[nmade - 1].ref.lsn, t[0], t[n - 1], 1);
+    if (rc == 0) { /* the chunks just sealed are the last ones of the series */
+        pthread_rwlock_wrlock(&db->lock);
+        for (size_t i = s->nchunks, m = 0; i-- > 0 && m < nmade;)
+            for (size_t j = 0; j < nmade; j++)
+                if (s->chunks[i].day == made[j].day &&
+                    s->chunks[i].ref.offset == made[j].ref.offset) {
+                    s->chunks[i].rolled = 1;
+                    m++;
+                    break;
+                }
+        pthread_rwlock_unlock(&db->lock);
+    } else {
+        s->tail_stale = 1;
+        stop(db, rc);
+    }
+    out_free(&o);
+}
+
+/* ---- rebuilding at open ---- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Rolls up every day touched by a chunk of series id that is not rolled up; *chunks: how many. */
+static int rebuild_series(struct tsdb_db *db, uint32_t id, size_t *chunks)
+{
+    struct dbseries *s = &db->st[id];
+    int64_t *days = NULL;
+    size_t nd = 0, cap = 0;
+    int rc = 0;
+    *chunks = 0;
+    for (size_t i = 0; i < s->nchunks && rc == 0; i++) {
+        const struct tsdb_chunk_ref *r = &s->chunks[i].ref;
+        if (s->chunks[i].rolled || r->max_t < RL_TMIN || r->min_t > RL_TMAX)
+            continue;
+        ++*chunks;
+        int64_t a = rl_floor(r->min_t < RL_TMIN ? RL_TMIN : r->min_t, DAY);
+        int64_t b = r->max_t > RL_TMAX ? RL_TMAX : r->max_t;
+        for (int64_t d = a; d <= b && rc == 0; d += DAY) {
+            if (nd == cap) {
+                cap = cap ? cap * 2 : 16;
+                int64_t *nd_ = realloc(days, cap * sizeof *nd_);
+                if (!nd_) {
+                    rc = IOC_ENOMEM;
+                    break;
+                }
+                days = nd_;
+            }
+            days[nd++] = d;
+        }
+    }
+    if (rc == 0 && nd)
+        qsort(days, nd, sizeof *days, cmp_i64);
+    struct rl_out o;
+    memset(&o, 0, sizeof o);
+    int64_t from = 0;
+    for (size_t i = 0; i < nd && rc == 0; i++) {
+        if (i && days[i] == days[i - 1])
+            continue;
+        struct tsdb_window w;
+        if ((rc = day_window(db, id, days[i], &w)) != 0)
+            break;
+        if (o.n[0] == 0)
+            from = days[i];
+        for (size_t m = 0; m < 1440 && rc == 0; m++)
+            rc = out_push(&o, 0, days[i] + (int64_t)m * MINUTE, &w.b[m]);
+        for (size_t h = 0; h < 24 && rc == 0; h++) {
+            struct tsdb_bucket hb = merged(&w, h * 60, 60);
+            rc = out_push(&o, 1, days[i] + (int64_t)h * HOUR, &hb);
+        }
+        struct tsdb_bucket d = merged(&w, 0, 1440);
+        if (rc == 0)
+            rc = out_push(&o, 2, days[i], &d);
+        tsdb_window_free(&w);
+        if (rc == 0 && o.n[0] + 1440 > ROLL_MAX) { /* a partial record: no coverage yet */
+            rc = emit(db, id, &o, s->sealed_lsn, from, days[i] + DAY - 1, 0);
+            for (int l = 0; l < DB_RL_LEVELS; l++)
+                o.n[l] = 0;
+        }
+    }
+    if (rc == 0 && nd)
+        rc = emit(db, id, &o, s->sealed_lsn, o.n[0] ? from : days[nd - 1], days[nd - 1] + DAY - 1,
+                  1);
+    out_free(&o);
+    free(days);
+    if (rc == 0) {
+        pthread_rwlock_wrlock(&db->lock);
+        for (size_t i = 0; i < s->nchunks; i++)
+            s->chunks[i].rolled = 1;
+        pthread_rwlock_unlock(&db->lock);
+    }
+    return rc;
+}
+
+int db_rollup_rebuild(struct tsdb_db *db)
+{
+    if (db->roll_failed)
+        return 0;
+    int64_t t0 = ioc_mono_ns();
+    size_t nseries = 0, nchunks = 0;
+    size_t count = tsdb_series_count(db->series);
+    int rc = 0;
+    for (uint32_t id = 0; id < count && id < db->nst && rc == 0; id++) {
+        const struct dbseries *s = &db->st[id];
+        int need = 0;
+        for (size_t i = 0; i < s->nchunks && !need; i++)
+            need = !s->chunks[i].rolled;
+        if (!need)
+            continue;
+        size_t c;
+        rc = rebuild_series(db, id, &c);
+        nseries++;
+        nchunks += c;
+    }
+    db_rollup_sync(db);
+    if (rc) {
+        stop(db, rc);
+        return 0;
+    }
+    db->rebuilt_n += nchunks;
+    if (nseries)
+        ioc_log(IOC_LOG_INFO, "tsdb: rollups rebuilt for %zu chunks of %zu series in %.1f s",
+                nchunks, nseries, (double)(ioc_mono_ns() - t0) / 1e9);
+    return 0;
+}
