@@ -23,8 +23,8 @@ struct dbroll {
     uint32_t day;
 };
 
-/* The rollup levels: 1 minute, 1 hour, 1 day (UTC-aligned). */
-#define DB_RL_LEVELS 3
+/* The rollup levels: 1 hour, 1 day (UTC-aligned). */
+#define DB_RL_LEVELS 2
 
 /* Per series: its chunks in the order they were sealed, and the log positions of its points. */
 struct dbseries {
@@ -78,6 +78,8 @@ struct tsdb_db {
     uint64_t rollup_reads;       /* window buckets answered from rollups (atomic: any reader) */
     struct tsdb_part **rtouched; /* rollup partitions appended to since the last sync */
     size_t nrtouched, rtcap;
+    struct rl_pend *rpend; /* rollup records made, written once their chunks are synced */
+    size_t nrpend, rpendcap;
 };
 
 /* WAL record kinds (first byte). */
@@ -106,11 +108,14 @@ int db_rollup_open(struct tsdb_db *db);
 /* Rolls up the chunks not yet rolled up (after the log replay), logged. */
 int db_rollup_rebuild(struct tsdb_db *db);
 void db_rollup_close(struct tsdb_db *db);
-/* Rolls up the n points t/bits of series id just sealed as chunks made[0..nmade) (their
- * partitions synced); appends the record to *touched (a rollup partition to sync). A failure
- * only stops the rollups (reads go raw). */
+/* Makes the rollup record of the n points t/bits of series id just sealed (and published) as
+ * chunks made[0..nmade); it is written by db_rollup_flush. A failure only stops the rollups
+ * (reads go raw). */
 void db_rollup_sealed(struct tsdb_db *db, uint32_t id, const int64_t *t, const uint64_t *bits,
                       size_t n, const struct dbchunk *made, size_t nmade);
+/* Once the chunks are synced: writes the records made, publishes them and marks their chunks
+ * rolled up; ok = 0 (the chunks may not be on disk) drops them and stops the rollups. */
+void db_rollup_flush(struct tsdb_db *db, int ok);
 /* Syncs the rollup partitions written since the last call. */
 void db_rollup_sync(struct tsdb_db *db);
 /* tsdb_db_window through the rollups where they answer. */

@@ -32,22 +32,7 @@ struct round {
     size_t ntouched, tcap;
     struct dbchunk *made; /* chunks of the series being sealed */
     size_t nmade, mcap;
-    /* Sealed series waiting for their rollups until their partitions are synced: their points
-     * (pt, pv) and chunks (pc), bounded by ROLL_BATCH points. */
-    struct pending {
-        uint32_t id;
-        size_t off, n, c0, nc;
-    } * pend;
-    size_t npend, pendcap;
-    int64_t *pt;
-    uint64_t *pv;
-    size_t pn, pcap;
-    struct dbchunk *pc;
-    size_t npc, pccap;
 };
-
-/* Points kept for the rollups before the partitions are synced and the rollups written. */
-#define ROLL_BATCH ((size_t)1 << 18)
 
 static int fit(struct round *r, size_t n)
 {
@@ -146,68 +131,6 @@ static int publish(struct tsdb_db *db, struct round *r, uint32_t id, size_t n)
     return rc;
 }
 
-/* Keeps the points and chunks of series id just sealed for its rollups. */
-static int keep_pending(struct round *r, uint32_t id, size_t n)
-{
-    if (r->npend == r->pendcap) {
-        size_t cap = r->pendcap ? r->pendcap * 2 : 64;
-        struct pending *p = realloc(r->pend, cap * sizeof *p);
-        if (!p)
-            return IOC_ENOMEM;
-        r->pend = p;
-        r->pendcap = cap;
-    }
-    if (r->pn + n > r->pcap) {
-        size_t cap = r->pcap ? r->pcap : 4096;
-        while (cap < r->pn + n)
-            cap *= 2;
-        int64_t *t = realloc(r->pt, cap * sizeof *t);
-        if (t)
-            r->pt = t;
-        uint64_t *v = realloc(r->pv, cap * sizeof *v);
-        if (v)
-            r->pv = v;
-        if (!t || !v)
-            return IOC_ENOMEM;
-        r->pcap = cap;
-    }
-    if (r->npc + r->nmade > r->pccap) {
-        size_t cap = r->pccap ? r->pccap : 64;
-        while (cap < r->npc + r->nmade)
-            cap *= 2;
-        struct dbchunk *c = realloc(r->pc, cap * sizeof *c);
-        if (!c)
-            return IOC_ENOMEM;
-        r->pc = c;
-        r->pccap = cap;
-    }
-    memcpy(r->pt + r->pn, r->t, n * sizeof *r->t);
-    memcpy(r->pv + r->pn, r->bits, n * sizeof *r->bits);
-    memcpy(r->pc + r->npc, r->made, r->nmade * sizeof *r->made);
-    r->pend[r->npend++] = (struct pending){id, r->pn, n, r->npc, r->nmade};
-    r->pn += n;
-    r->npc += r->nmade;
-    return 0;
-}
-
-/* Syncs the partitions written, then rolls up the series sealed into them (a rollup never
- * names a chunk that a crash could still take away). */
-static int sync_and_roll(struct tsdb_db *db, struct round *r)
-{
-    int rc = 0;
-    for (size_t i = 0; i < r->ntouched && rc == 0; i++)
-        rc = tsdb_part_sync(r->touched[i]);
-    if (rc)
-        return rc;
-    r->ntouched = 0;
-    for (size_t i = 0; i < r->npend; i++) {
-        const struct pending *p = &r->pend[i];
-        db_rollup_sealed(db, p->id, r->pt + p->off, r->pv + p->off, p->n, r->pc + p->c0, p->nc);
-    }
-    r->npend = r->pn = r->npc = 0;
-    return 0;
-}
-
 static int seal_series(struct tsdb_db *db, struct round *r, uint32_t id)
 {
     size_t n = tsdb_head_count(db->head, id);
@@ -230,16 +153,10 @@ static int seal_series(struct tsdb_db *db, struct round *r, uint32_t id)
     }
     if (rc == 0)
         rc = publish(db, r, id, n);
-    if (rc == 0 && (db->roll_failed || db->replaying)) {
+    if (rc == 0 && db->replaying)
         db->st[id].tail_stale = 1; /* rolled up by db_rollup_rebuild after the replay */
-        return 0;
-    }
-    if (rc == 0 && keep_pending(r, id, n) != 0) {
-        db->roll_failed = 1; /* no memory for the rollups: reads of these chunks stay raw */
-        return 0;
-    }
-    if (rc == 0 && r->pn >= ROLL_BATCH)
-        rc = sync_and_roll(db, r);
+    else if (rc == 0)
+        db_rollup_sealed(db, id, r->t, r->bits, n, r->made, r->nmade);
     return rc;
 }
 
@@ -291,8 +208,9 @@ int tsdb_db_maintain(struct tsdb_db *db, int force)
     for (uint32_t id = 0; id < n && rc == 0; id++)
         if (id < db->nst && due(db, id, force, now))
             rc = seal_series(db, &r, id);
-    if (rc == 0)
-        rc = sync_and_roll(db, &r);
+    for (size_t i = 0; i < r.ntouched && rc == 0; i++)
+        rc = tsdb_part_sync(r.touched[i]);
+    db_rollup_flush(db, rc == 0); /* rollup records only name chunks on disk */
     if (rc == 0)
         db_rollup_sync(db);
     if (rc == 0)
@@ -311,10 +229,6 @@ int tsdb_db_maintain(struct tsdb_db *db, int force)
     free(r.bits);
     free(r.touched);
     free(r.made);
-    free(r.pend);
-    free(r.pt);
-    free(r.pv);
-    free(r.pc);
     ioc_buf_free(&r.chunk);
     return rc;
 }

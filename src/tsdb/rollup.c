@@ -75,81 +75,31 @@ static void out_free(struct rl_out *o)
 
 /* ---- the blob ---- */
 
-static uint64_t col_value(const struct rl_entry *e, int c)
-{
-    double d;
-    switch (c) {
-    case 0:
-        return (uint64_t)e->b.count;
-    case 1:
-        d = e->b.sum;
-        break;
-    case 2:
-        d = e->b.min;
-        break;
-    case 3:
-        d = e->b.max;
-        break;
-    case 4:
-        d = e->b.first;
-        break;
-    case 5:
-        d = e->b.last;
-        break;
-    case 6:
-        return (uint64_t)(e->b.first_t - e->start);
-    default:
-        return (uint64_t)(e->b.last_t - e->start);
-    }
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
-}
-
-enum tsdb_type rl_col_type(int c)
-{
-    return c == 0 || c >= 6 ? TSDB_INT : TSDB_FLOAT;
-}
-
-/* Encodes entries [from, from + n[l]) of each level (n[l] <= ROLL_MAX) into b. */
+/* Encodes entries [from, from + n[l]) of each level into b. */
 static int encode(const struct rl_out *o, const size_t *from, const size_t *n, struct ioc_buf *b)
 {
     unsigned char h[4] = {ROLL_VERSION, DB_RL_LEVELS, 0, 0};
     int rc = ioc_buf_append(b, h, sizeof h);
-    int64_t *ts = NULL;
-    uint64_t *v = NULL;
     for (int l = 0; l < DB_RL_LEVELS && rc == 0; l++) {
         unsigned char c4[4];
         ioc_le32_put(c4, (uint32_t)n[l]);
-        if ((rc = ioc_buf_append(b, c4, 4)) != 0 || n[l] == 0)
-            continue;
-        size_t lens_at = b->len;
-        unsigned char zero[4 * ROLL_COLS] = {0};
-        if ((rc = ioc_buf_append(b, zero, sizeof zero)) != 0)
-            break;
-        free(ts);
-        free(v);
-        ts = malloc(n[l] * sizeof *ts);
-        v = malloc(n[l] * sizeof *v);
-        if (!ts || !v) {
-            rc = IOC_ENOMEM;
-            break;
-        }
-        const struct rl_entry *e = o->e[l] + from[l];
-        for (size_t i = 0; i < n[l]; i++)
-            ts[i] = e[i].start;
-        for (int c = 0; c < ROLL_COLS && rc == 0; c++) {
-            for (size_t i = 0; i < n[l]; i++)
-                v[i] = col_value(&e[i], c);
-            size_t before = b->len;
-            rc = tsdb_chunk_encode(rl_col_type(c), ts, v, NULL, n[l], b);
-            if (rc == 0)
-                ioc_le32_put((unsigned char *)b->data + lens_at + 4 * (size_t)c,
-                             (uint32_t)(b->len - before));
+        rc = ioc_buf_append(b, c4, 4);
+        for (size_t i = 0; i < n[l] && rc == 0; i++) {
+            const struct rl_entry *e = &o->e[l][from[l] + i];
+            unsigned char x[ROLL_ENTRY];
+            double d[5] = {e->b.sum, e->b.min, e->b.max, e->b.first, e->b.last};
+            ioc_le64_put(x, (uint64_t)e->start);
+            ioc_le64_put(x + 8, (uint64_t)e->b.count);
+            for (int k = 0; k < 5; k++) {
+                uint64_t u;
+                memcpy(&u, &d[k], sizeof u);
+                ioc_le64_put(x + 16 + 8 * k, u);
+            }
+            ioc_le64_put(x + 56, (uint64_t)e->b.first_t);
+            ioc_le64_put(x + 64, (uint64_t)e->b.last_t);
+            rc = ioc_buf_append(b, x, sizeof x);
         }
     }
-    free(ts);
-    free(v);
     return rc;
 }
 
@@ -244,10 +194,32 @@ static int add_roll(struct dbseries *s, const struct dbroll *r)
     return 0;
 }
 
-/* Writes the buckets of o as records of series id (pieces of at most ROLL_MAX buckets a level;
- * all but the last partial, and the last too unless final) and publishes them. */
+/* A record made, waiting for its chunks to be synced. */
+struct rl_pend {
+    struct dbroll r;
+    char *blob;
+    struct dbchunk *made; /* the chunks it rolls up (the last piece of a seal), or NULL */
+    size_t nmade;
+};
+
+static int queue(struct tsdb_db *db, const struct rl_pend *p)
+{
+    if (db->nrpend == db->rpendcap) {
+        size_t cap = db->rpendcap ? db->rpendcap * 2 : 256;
+        struct rl_pend *n = realloc(db->rpend, cap * sizeof *n);
+        if (!n)
+            return IOC_ENOMEM;
+        db->rpend = n;
+        db->rpendcap = cap;
+    }
+    db->rpend[db->nrpend++] = *p;
+    return 0;
+}
+
+/* Makes the records of the buckets of o for series id (pieces of at most ROLL_MAX buckets a
+ * level; all but the last partial, and the last too unless final) and queues them. */
 static int emit(struct tsdb_db *db, uint32_t id, const struct rl_out *o, uint64_t lsn,
-                int64_t min_t, int64_t max_t, int final)
+                int64_t min_t, int64_t max_t, int final, const struct dbchunk *made, size_t nmade)
 {
     size_t pieces = 0;
     for (int l = 0; l < DB_RL_LEVELS; l++) {
@@ -267,26 +239,88 @@ static int emit(struct tsdb_db *db, uint32_t id, const struct rl_out *o, uint64_
         }
         ioc_buf_reset(&b);
         rc = encode(o, from, n, &b);
-        int partial = !final || k + 1 < pieces;
-        struct dbroll r = {{0, id, (uint32_t)total | (partial ? ROLL_PARTIAL : 0), (uint32_t)b.len,
-                            min_t, max_t, lsn},
-                           db_day_of(min_t)};
-        struct tsdb_part *p = NULL;
-        if (rc == 0)
-            rc = rpart_of(db, r.day, &p);
-        if (rc == 0)
-            rc = tsdb_part_append(p, &r.ref, b.data);
-        if (rc == 0)
-            rc = rtouch(db, p);
+        int last = k + 1 == pieces, partial = !final || !last;
+        struct rl_pend p = {{{0, id, (uint32_t)total | (partial ? ROLL_PARTIAL : 0),
+                              (uint32_t)b.len, min_t, max_t, lsn},
+                             db_day_of(min_t)},
+                            NULL,
+                            NULL,
+                            0};
+        if (rc == 0 && (p.blob = malloc(b.len)) == NULL)
+            rc = IOC_ENOMEM;
+        if (rc == 0 && last && nmade) {
+            if ((p.made = malloc(nmade * sizeof *made)) != NULL) {
+                memcpy(p.made, made, nmade * sizeof *made);
+                p.nmade = nmade;
+            } else {
+                rc = IOC_ENOMEM;
+            }
+        }
         if (rc == 0) {
-            pthread_rwlock_wrlock(&db->lock);
-            rc = add_roll(&db->st[id], &r);
-            db->rolled_n += rc == 0;
-            pthread_rwlock_unlock(&db->lock);
+            memcpy(p.blob, b.data, b.len);
+            rc = queue(db, &p);
+        }
+        if (rc) {
+            free(p.blob);
+            free(p.made);
         }
     }
     ioc_buf_free(&b);
     return rc;
+}
+
+static void stop(struct tsdb_db *db, int rc)
+{
+    if (!db->roll_failed)
+        ioc_log(IOC_LOG_ERROR, "tsdb: rollups stopped (%s); queries read raw points until restart",
+                ioc_strerror(rc));
+    db->roll_failed = 1;
+}
+
+/* Marks the chunks made[] of series s rolled up (write lock held): the last ones it has. */
+static void mark_rolled(struct dbseries *s, const struct dbchunk *made, size_t nmade)
+{
+    for (size_t i = s->nchunks, m = 0; i-- > 0 && m < nmade;)
+        for (size_t j = 0; j < nmade; j++)
+            if (s->chunks[i].day == made[j].day && s->chunks[i].ref.offset == made[j].ref.offset) {
+                s->chunks[i].rolled = 1;
+                m++;
+                break;
+            }
+}
+
+void db_rollup_flush(struct tsdb_db *db, int ok)
+{
+    if (!ok && db->nrpend)
+        stop(db, IOC_EIO);
+    for (size_t i = 0; i < db->nrpend; i++) {
+        struct rl_pend *p = &db->rpend[i];
+        struct dbseries *s = &db->st[p->r.ref.series];
+        int rc = db->roll_failed ? IOC_EIO : 0;
+        struct tsdb_part *part = NULL;
+        if (rc == 0)
+            rc = rpart_of(db, p->r.day, &part);
+        if (rc == 0)
+            rc = tsdb_part_append(part, &p->r.ref, p->blob);
+        if (rc == 0)
+            rc = rtouch(db, part);
+        if (rc == 0) {
+            pthread_rwlock_wrlock(&db->lock);
+            rc = add_roll(s, &p->r);
+            if (rc == 0) {
+                db->rolled_n++;
+                mark_rolled(s, p->made, p->nmade);
+            }
+            pthread_rwlock_unlock(&db->lock);
+        }
+        if (rc) {
+            s->tail_stale = 1;
+            stop(db, rc);
+        }
+        free(p->blob);
+        free(p->made);
+    }
+    db->nrpend = 0;
 }
 
 void db_rollup_sync(struct tsdb_db *db)
@@ -386,6 +420,11 @@ int db_rollup_open(struct tsdb_db *db)
 
 void db_rollup_close(struct tsdb_db *db)
 {
+    for (size_t i = 0; i < db->nrpend; i++) {
+        free(db->rpend[i].blob);
+        free(db->rpend[i].made);
+    }
+    free(db->rpend);
     for (size_t i = 0; i < db->nrparts; i++)
         tsdb_part_close(db->rparts[i].part);
     free(db->rparts);
@@ -394,10 +433,10 @@ void db_rollup_close(struct tsdb_db *db)
 
 /* ---- computing buckets ---- */
 
-/* The 1-minute buckets of the sealed points of series id on day d (w: 1440 buckets). */
+/* The hourly buckets of the sealed points of series id on day d (w: 24 buckets). */
 static int day_window(struct tsdb_db *db, uint32_t id, int64_t d, struct tsdb_window *w)
 {
-    int rc = tsdb_window_init(w, d, d + DAY, MINUTE, 1440);
+    int rc = tsdb_window_init(w, d, d + DAY, HOUR, 24);
     if (rc == 0 && (rc = db_window_raw(db, id, w, SIZE_MAX, 0, NULL)) != 0)
         tsdb_window_free(w);
     return rc;
@@ -425,10 +464,9 @@ static int fast(struct dbseries *s, enum tsdb_type type, const int64_t *t, const
         if (s->tail[l].count && s->tail_start[l] == cs)
             cur[l] = s->tail[l];
         for (size_t i = 0; i < n && rc == 0; i++) {
-            int64_t st = rl_floor(t[i], w);
-            if (st != cs) {
+            if (t[i] - cs >= w) { /* t ascending: a new bucket (t <= RL_TMAX: no overflow) */
                 rc = out_push(o, l, cs, &cur[l]);
-                cs = st;
+                cs = rl_floor(t[i], w);
                 memset(&cur[l], 0, sizeof cur[l]);
             }
             tsdb_bucket_add(&cur[l], t[i], tsdb_value_double(type, bits[i]));
@@ -464,29 +502,22 @@ static int slow(struct tsdb_db *db, uint32_t id, const int64_t *t, size_t n, str
         struct tsdb_window w;
         if ((rc = day_window(db, id, d, &w)) != 0)
             break;
-        int64_t last_m = -1, last_h = -1;
+        int64_t last_h = -1;
         for (; i < n && t[i] < d + DAY && rc == 0; i++) {
-            int64_t m = (t[i] - d) / MINUTE, h = (t[i] - d) / HOUR;
-            if (m != last_m)
-                rc = out_push(o, 0, d + m * MINUTE, &w.b[m]);
-            if (h != last_h && rc == 0) {
-                struct tsdb_bucket hb = merged(&w, (size_t)h * 60, 60);
-                rc = out_push(o, 1, d + h * HOUR, &hb);
-            }
-            last_m = m;
+            int64_t h = (t[i] - d) / HOUR;
+            if (h != last_h)
+                rc = out_push(o, 0, d + h * HOUR, &w.b[h]);
             last_h = h;
         }
-        struct tsdb_bucket db_ = merged(&w, 0, 1440);
+        struct tsdb_bucket db_ = merged(&w, 0, 24);
         if (rc == 0)
-            rc = out_push(o, 2, d, &db_);
+            rc = out_push(o, 1, d, &db_);
         if (rc == 0 && g >= d && g < d + DAY) {
-            size_t m = (size_t)((g - d) / MINUTE), h = (size_t)((g - d) / HOUR);
-            s->tail_start[0] = d + (int64_t)m * MINUTE;
-            s->tail[0] = w.b[m];
-            s->tail_start[1] = d + (int64_t)h * HOUR;
-            s->tail[1] = merged(&w, h * 60, 60);
-            s->tail_start[2] = d;
-            s->tail[2] = db_;
+            size_t h = (size_t)((g - d) / HOUR);
+            s->tail_start[0] = d + (int64_t)h * HOUR;
+            s->tail[0] = w.b[h];
+            s->tail_start[1] = d;
+            s->tail[1] = db_;
             found = 1;
         }
         tsdb_window_free(&w);
@@ -496,13 +527,6 @@ static int slow(struct tsdb_db *db, uint32_t id, const int64_t *t, size_t n, str
     else if (found)
         s->tail_stale = 0; /* else: the tail's day was not touched, it stays what it was */
     return rc;
-}
-
-static void stop(struct tsdb_db *db, int rc)
-{
-    db->roll_failed = 1;
-    ioc_log(IOC_LOG_ERROR, "tsdb: rollups stopped (%s); queries read raw points until restart",
-            ioc_strerror(rc));
 }
 
 void db_rollup_sealed(struct tsdb_db *db, uint32_t id, const int64_t *t, const uint64_t *bits,
@@ -524,19 +548,8 @@ void db_rollup_sealed(struct tsdb_db *db, uint32_t id, const int64_t *t, const u
     else
         rc = slow(db, id, t, n, &o);
     if (rc == 0)
-        rc = emit(db, id, &o, made[nmade - 1].ref.lsn, t[0], t[n - 1], 1);
-    if (rc == 0) { /* the chunks just sealed are the last ones of the series */
-        pthread_rwlock_wrlock(&db->lock);
-        for (size_t i = s->nchunks, m = 0; i-- > 0 && m < nmade;)
-            for (size_t j = 0; j < nmade; j++)
-                if (s->chunks[i].day == made[j].day &&
-                    s->chunks[i].ref.offset == made[j].ref.offset) {
-                    s->chunks[i].rolled = 1;
-                    m++;
-                    break;
-                }
-        pthread_rwlock_unlock(&db->lock);
-    } else {
+        rc = emit(db, id, &o, made[nmade - 1].ref.lsn, t[0], t[n - 1], 1, made, nmade);
+    if (rc) {
         s->tail_stale = 1;
         stop(db, rc);
     }
@@ -592,25 +605,25 @@ static int rebuild_series(struct tsdb_db *db, uint32_t id, size_t *chunks)
             break;
         if (o.n[0] == 0)
             from = days[i];
-        for (size_t m = 0; m < 1440 && rc == 0; m++)
-            rc = out_push(&o, 0, days[i] + (int64_t)m * MINUTE, &w.b[m]);
-        for (size_t h = 0; h < 24 && rc == 0; h++) {
-            struct tsdb_bucket hb = merged(&w, h * 60, 60);
-            rc = out_push(&o, 1, days[i] + (int64_t)h * HOUR, &hb);
-        }
-        struct tsdb_bucket d = merged(&w, 0, 1440);
+        for (size_t h = 0; h < 24 && rc == 0; h++)
+            rc = out_push(&o, 0, days[i] + (int64_t)h * HOUR, &w.b[h]);
+        struct tsdb_bucket d = merged(&w, 0, 24);
         if (rc == 0)
-            rc = out_push(&o, 2, days[i], &d);
+            rc = out_push(&o, 1, days[i], &d);
         tsdb_window_free(&w);
-        if (rc == 0 && o.n[0] + 1440 > ROLL_MAX) { /* a partial record: no coverage yet */
-            rc = emit(db, id, &o, s->sealed_lsn, from, days[i] + DAY - 1, 0);
+        if (rc == 0 && o.n[0] + 24 > ROLL_MAX) { /* a partial record: no coverage yet */
+            rc = emit(db, id, &o, s->sealed_lsn, from, days[i] + DAY - 1, 0, NULL, 0);
             for (int l = 0; l < DB_RL_LEVELS; l++)
                 o.n[l] = 0;
         }
     }
     if (rc == 0 && nd)
         rc = emit(db, id, &o, s->sealed_lsn, o.n[0] ? from : days[nd - 1], days[nd - 1] + DAY - 1,
-                  1);
+                  1, NULL, 0);
+    if (rc == 0) {
+        db_rollup_flush(db, 1); /* the chunks are on disk */
+        rc = db->roll_failed ? IOC_EIO : 0;
+    }
     out_free(&o);
     free(days);
     if (rc == 0) {

@@ -8,14 +8,13 @@
 #include "tsdb/db_int.h"
 
 #define NS 1000000000LL
-#define MINUTE (60 * NS)
 #define HOUR (3600 * NS)
 #define DAY (86400 * NS)
 #define RL_TMIN (-(INT64_C(1) << 62))
 #define RL_TMAX (INT64_C(1) << 62)
 #define ROLL_PARTIAL 0x80000000u /* in ref.count: the record adds no coverage */
 #define ROLL_VERSION 1
-#define ROLL_COLS 8
+#define ROLL_ENTRY 72 /* bytes of one bucket in a record */
 /* Most buckets of one level in one record (a chunk's limit). */
 #define ROLL_MAX TSDB_CHUNK_MAX_POINTS
 /* Most rollup buckets of one level a window may span and still be read through the rollups. */
@@ -29,7 +28,7 @@ static inline int64_t rl_floor(int64_t t, int64_t w)
 
 static inline int64_t rl_width(int l)
 {
-    return l == 0 ? MINUTE : l == 1 ? HOUR : DAY;
+    return l == 0 ? HOUR : DAY;
 }
 
 struct rl_entry {
@@ -42,6 +41,5 @@ struct rl_entry {
 int rl_decode_level(const unsigned char *p, size_t len, int l, struct rl_entry **e, size_t *n);
 /* The open rollup partition of day, or NULL (lock held, or the writer). */
 struct tsdb_part *rl_part_for(const struct tsdb_db *db, uint32_t day);
-enum tsdb_type rl_col_type(int c);
 
 #endif

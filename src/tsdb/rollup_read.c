@@ -9,38 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void col_set(struct rl_entry *e, int c, uint64_t u)
-{
-    double d;
-    memcpy(&d, &u, sizeof d);
-    switch (c) {
-    case 0:
-        e->b.count = (int64_t)u;
-        break;
-    case 1:
-        e->b.sum = d;
-        break;
-    case 2:
-        e->b.min = d;
-        break;
-    case 3:
-        e->b.max = d;
-        break;
-    case 4:
-        e->b.first = d;
-        break;
-    case 5:
-        e->b.last = d;
-        break;
-    case 6:
-        e->b.first_t = e->start + (int64_t)u;
-        break;
-    default:
-        e->b.last_t = e->start + (int64_t)u;
-        break;
-    }
-}
-
 int rl_decode_level(const unsigned char *p, size_t len, int l, struct rl_entry **e, size_t *n)
 {
     *e = NULL;
@@ -53,52 +21,36 @@ int rl_decode_level(const unsigned char *p, size_t len, int l, struct rl_entry *
             return IOC_EINVAL;
         uint32_t cnt = ioc_le32_get(p + at);
         at += 4;
-        if (cnt == 0) {
-            if (k == l)
-                return 0;
-            continue;
-        }
-        if (cnt > ROLL_MAX || len - at < 4 * ROLL_COLS)
-            return IOC_EINVAL;
-        uint32_t lens[ROLL_COLS];
-        size_t total = 0;
-        for (int c = 0; c < ROLL_COLS; c++) {
-            lens[c] = ioc_le32_get(p + at + 4 * (size_t)c);
-            total += lens[c];
-        }
-        at += 4 * ROLL_COLS;
-        if (total > len - at)
+        if (cnt > ROLL_MAX || (len - at) / ROLL_ENTRY < cnt)
             return IOC_EINVAL;
         if (k != l) {
-            at += total;
+            at += (size_t)cnt * ROLL_ENTRY;
             continue;
         }
-        struct rl_entry *out = calloc(cnt, sizeof *out);
-        int64_t *ts = malloc(cnt * sizeof *ts);
-        uint64_t *v = malloc(cnt * sizeof *v);
-        int rc = out && ts && v ? 0 : IOC_ENOMEM;
-        for (int c = 0; c < ROLL_COLS && rc == 0; c++) {
-            size_t got = 0;
-            rc = tsdb_chunk_decode(p + at, lens[c], ts, v, NULL, cnt, &got);
-            if (rc == 0 && got != cnt)
-                rc = IOC_EINVAL;
-            for (size_t i = 0; i < cnt && rc == 0; i++) {
-                if (c == 0)
-                    out[i].start = ts[i];
-                else if (ts[i] != out[i].start)
-                    rc = IOC_EINVAL;
-                col_set(&out[i], c, v[i]);
+        struct rl_entry *out = cnt ? calloc(cnt, sizeof *out) : NULL;
+        if (cnt && !out)
+            return IOC_ENOMEM;
+        for (uint32_t i = 0; i < cnt; i++, at += ROLL_ENTRY) {
+            const unsigned char *x = p + at;
+            struct rl_entry *r = &out[i];
+            double d[5];
+            for (int j = 0; j < 5; j++) {
+                uint64_t u = ioc_le64_get(x + 16 + 8 * j);
+                memcpy(&d[j], &u, sizeof u);
             }
-            at += lens[c];
-        }
-        for (size_t i = 0; i < cnt && rc == 0; i++)
-            if (out[i].b.count <= 0)
-                rc = IOC_EINVAL;
-        free(ts);
-        free(v);
-        if (rc) {
-            free(out);
-            return rc == IOC_ENOMEM ? rc : IOC_EINVAL;
+            r->start = (int64_t)ioc_le64_get(x);
+            r->b = (struct tsdb_bucket){(int64_t)ioc_le64_get(x + 8),
+                                        d[0],
+                                        d[1],
+                                        d[2],
+                                        d[3],
+                                        d[4],
+                                        (int64_t)ioc_le64_get(x + 56),
+                                        (int64_t)ioc_le64_get(x + 64)};
+            if (r->b.count <= 0 || (i && r->start <= out[i - 1].start)) {
+                free(out);
+                return IOC_EINVAL;
+            }
         }
         *e = out;
         *n = cnt;
