@@ -1,15 +1,15 @@
 /*
- * rollup.c — rollups: per series, the count, sum, min, max, first and last of every UTC minute,
- * hour and day that holds sealed points, kept as chunks are sealed, so that tsdb_db_window answers
+ * rollup.c — rollups: per series, the count, sum, min, max, first and last of every UTC hour and
+ * UTC day that holds sealed points, kept as chunks are sealed, so that tsdb_db_window answers
  * a window of whole, sealed rollup buckets without reading raw points (docs/architecture.md,
  * "tsdb: rollups").
  *
  *   DATA_DIR/tsdb/rollup/D.part   rollup records (part.c's format) of the day of their first point
  *
  * A record holds, for one series, some buckets of each level, in version 1 of the blob:
- *   u8 version (1) | u8 levels (3) | u16 0 | per level: u32 n, and if n > 0: 8 × u32 length,
- *   then 8 chunks (chunk.c) of n points at the bucket starts: count (int), sum, min, max, first,
- *   last (float), first time and last time less the bucket start (int).
+ *   u8 version (1) | u8 levels (2) | u16 0 | per level (hour, day): u32 n, then n buckets of 72
+ *   bytes, little-endian: start, count (i64), sum, min, max, first, last (f64 bits), first time,
+ *   last time (i64); starts strictly ascending.
  * Its part header: series, count = buckets (| ROLL_PARTIAL), min/max time = the range of the
  * points its buckets were made for, lsn = the coverage LSN: every chunk of the series up to it
  * has its buckets in the records up to this one.
