@@ -182,8 +182,10 @@ static uint64_t compare(struct tsdb_db *db, struct fix *f)
             int64_t step = steps[k];
             int64_t start = f->lo - f->lo % (7 * DAY) - 7 * DAY;
             int64_t end = f->hi + step + 2 * DAY;
-            for (int cut = 0; cut < 2; cut++) {
-                if (cut) { /* a window cut short at both ends */
+            for (int cut = 0; cut < 3; cut++) {
+                if (cut == 1) { /* days of Asia/Ho_Chi_Minh: from 17:00 UTC, hourly rollups */
+                    start -= 7 * HOUR;
+                } else if (cut == 2) { /* a window cut short at both ends */
                     start += step == MIN ? 0 : 17 * MIN;
                     end = f->hi - 29 * MIN - 3 * S;
                 }
