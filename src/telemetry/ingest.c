@@ -290,6 +290,16 @@ int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b)
            st.head_points);
     metric(b, "ioc_tsdb_chunks", "gauge", "Sealed chunks in partition files.", st.chunks);
     metric(b, "ioc_tsdb_chunk_bytes", "gauge", "Bytes of sealed chunks.", st.chunk_bytes);
+    metric(b, "ioc_tsdb_rollups", "gauge", "Rollup records (minute, hour, day buckets).",
+           st.rollups);
+    metric(b, "ioc_tsdb_rollup_bytes", "gauge", "Bytes of rollup records.", st.rollup_bytes);
+    metric(b, "ioc_tsdb_rollups_written_total", "counter", "Rollup records written since start.",
+           st.rollups_written);
+    metric(b, "ioc_tsdb_rollup_rebuilt_chunks_total", "counter",
+           "Chunks rolled up again at start (rollups missing, damaged or older).",
+           st.rollup_rebuilt);
+    metric(b, "ioc_tsdb_rollup_buckets_read_total", "counter",
+           "Query buckets answered from rollups instead of raw points.", st.rollup_reads);
     metric(b, "ioc_tsdb_wal_written_bytes_total", "counter",
            "Bytes written to the engine's log since start.", st.wal.bytes_written);
     metric(b, "ioc_tsdb_wal_syncs_total", "counter", "fdatasync calls on the engine's log.",

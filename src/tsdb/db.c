@@ -94,8 +94,7 @@ static int cmp_day(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The days that have a partition file, ascending, into *days. */
-static int part_days(const char *dir, uint32_t **days, size_t *n)
+int db_part_days(const char *dir, uint32_t **days, size_t *n)
 {
     *days = NULL;
     *n = 0;
@@ -127,6 +126,48 @@ static int part_days(const char *dir, uint32_t **days, size_t *n)
     return rc;
 }
 
+/* A chunk at open: its seal-order key and its place in the scan. */
+struct seal_key {
+    uint64_t lsn;
+    size_t at;
+    struct dbchunk c;
+};
+
+static int cmp_seal(const void *a, const void *b)
+{
+    const struct seal_key *x = a, *y = b;
+    if (x->lsn != y->lsn)
+        return x->lsn < y->lsn ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Puts each series' chunks back in the order they were sealed (the scan gives them by day):
+ * by LSN; a chunk with LSN 0 (not the last of its round) takes the LSN of the next chunk of its
+ * file with one. A later seal must win at equal times (db_query.c, invariant 1). */
+static int seal_order(struct tsdb_db *db)
+{
+    for (size_t id = 0; id < db->nst; id++) {
+        struct dbseries *s = &db->st[id];
+        if (s->nchunks < 2)
+            continue;
+        struct seal_key *k = malloc(s->nchunks * sizeof *k);
+        if (!k)
+            return IOC_ENOMEM;
+        for (size_t i = 0; i < s->nchunks; i++) {
+            uint64_t lsn = s->chunks[i].ref.lsn;
+            for (size_t j = i + 1;
+                 lsn == 0 && j < s->nchunks && s->chunks[j].day == s->chunks[i].day; j++)
+                lsn = s->chunks[j].ref.lsn;
+            k[i] = (struct seal_key){lsn ? lsn : s->sealed_lsn, i, s->chunks[i]};
+        }
+        qsort(k, s->nchunks, sizeof *k, cmp_seal);
+        for (size_t i = 0; i < s->nchunks; i++)
+            s->chunks[i] = k[i].c;
+        free(k);
+    }
+    return 0;
+}
+
 static int open_parts(struct tsdb_db *db)
 {
     char dir[4096];
@@ -135,7 +176,7 @@ static int open_parts(struct tsdb_db *db)
     uint32_t *days = NULL;
     size_t n = 0;
     if (rc == 0)
-        rc = part_days(dir, &days, &n);
+        rc = db_part_days(dir, &days, &n);
     for (size_t i = 0; i < n && rc == 0; i++) {
         char path[4200];
         struct tsdb_part *p;
@@ -147,7 +188,7 @@ static int open_parts(struct tsdb_db *db)
             tsdb_part_close(p);
     }
     free(days);
-    return rc;
+    return rc ? rc : seal_order(db);
 }
 
 int db_part_of(struct tsdb_db *db, uint32_t day, struct tsdb_part **out)
@@ -258,6 +299,10 @@ static int open_files(struct tsdb_db *db, const struct tsdb_db_options *o, char 
         snprintf(err, err_size, "%s/parts: %s", db->dir, ioc_strerror(rc));
         return rc;
     }
+    if ((rc = db_rollup_open(db)) != 0) {
+        snprintf(err, err_size, "%s/rollup: %s", db->dir, ioc_strerror(rc));
+        return rc;
+    }
     struct tsdb_wal_options wo = {o->wal_segment, o->sync, 0, o->truncate_damaged, err, err_size};
     if ((rc = tsdb_wal_open(db->dir, &wo, &db->wal)) != 0)
         return rc;
@@ -275,6 +320,10 @@ static int open_files(struct tsdb_db *db, const struct tsdb_db_options *o, char 
                      id);
             return IOC_EINVAL;
         }
+    if ((rc = db_rollup_rebuild(db)) != 0) {
+        snprintf(err, err_size, "%s/rollup: rebuild: %s", db->dir, ioc_strerror(rc));
+        return rc;
+    }
     return 0;
 }
 
@@ -328,8 +377,11 @@ void tsdb_db_close(struct tsdb_db *db)
     for (size_t i = 0; i < db->nparts; i++)
         tsdb_part_close(db->parts[i].part);
     free(db->parts);
-    for (size_t i = 0; i < db->nst; i++)
+    db_rollup_close(db);
+    for (size_t i = 0; i < db->nst; i++) {
         free(db->st[i].chunks);
+        free(db->st[i].rolls);
+    }
     free(db->st);
     tsdb_head_destroy(db->head);
     tsdb_series_index_destroy(db->series);

@@ -63,7 +63,13 @@ void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out)
         out->chunks += db->st[id].nchunks;
         for (size_t c = 0; c < db->st[id].nchunks; c++)
             out->chunk_bytes += db->st[id].chunks[c].ref.len + 48;
+        out->rollups += db->st[id].nrolls;
+        for (size_t r = 0; r < db->st[id].nrolls; r++)
+            out->rollup_bytes += db->st[id].rolls[r].ref.len + 48;
     }
+    out->rollups_written = db->rolled_n;
+    out->rollup_rebuilt = db->rebuilt_n;
+    out->rollup_reads = __atomic_load_n(&db->rollup_reads, __ATOMIC_RELAXED);
     pthread_rwlock_unlock(&db->lock);
     tsdb_wal_stats_get(db->wal, &out->wal);
 }
@@ -170,13 +176,21 @@ struct mpoint {
 
 struct sink {
     struct tsdb_window *w;
+    const unsigned char *skip; /* buckets left out (answered by the rollups), or NULL */
     int merge; /* 0: add to the window at once; 1: collect into pts, merge at the end */
     struct mpoint *pts;
     size_t n, cap, max, seen;
 };
 
+static int skipped(const struct sink *k, int64_t t)
+{
+    return k->skip && k->skip[((uint64_t)t - (uint64_t)k->w->start) / (uint64_t)k->w->step];
+}
+
 static int sink_add(struct sink *k, int64_t t, double v, size_t rank)
 {
+    if (skipped(k, t))
+        return 0;
     if (++k->seen > k->max)
         return IOC_ETOOBIG;
     if (!k->merge) {
@@ -252,11 +266,37 @@ static int cmp_mpoint(const void *a, const void *b)
     return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
-int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points)
+/* 1 if every bucket the chunk's points may fall in (inside the window) is skipped. */
+static int all_skipped(const struct tsdb_window *w, const unsigned char *skip,
+                       const struct tsdb_chunk_ref *ref)
+{
+    int64_t a = ref->min_t > w->start ? ref->min_t : w->start;
+    int64_t b = ref->max_t < w->end - 1 ? ref->max_t : w->end - 1;
+    uint64_t i = ((uint64_t)a - (uint64_t)w->start) / (uint64_t)w->step;
+    uint64_t j = ((uint64_t)b - (uint64_t)w->start) / (uint64_t)w->step;
+    for (; i <= j; i++)
+        if (!skip[i])
+            return 0;
+    return 1;
+}
+
+int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points,
+                  int head, const unsigned char *skip)
 {
     struct snapshot s;
     int rc = take(db, id, w->start, w->end, &s);
-    struct sink k = {w, rc == 0 && !disjoint(&s), NULL, 0, 0, max_points, 0};
+    if (!head)
+        s.nhead = 0;
+    if (skip) { /* only the chunks holding points of a bucket read here (order kept) */
+        size_t m = 0;
+        for (size_t i = 0; i < s.nchunks; i++)
+            if (!all_skipped(w, skip, &s.chunks[i].ref)) {
+                s.chunks[m] = s.chunks[i];
+                s.parts[m++] = s.parts[i];
+            }
+        s.nchunks = m;
+    }
+    struct sink k = {w, skip, rc == 0 && !disjoint(&s), NULL, 0, 0, max_points, 0};
     for (size_t i = 0; i < s.nchunks && rc == 0; i++)
         rc = read_chunk(&s, i, &k);
     for (size_t i = 0; i < s.nhead && rc == 0; i++)
@@ -270,6 +310,11 @@ int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_
     free(k.pts);
     drop(&s);
     return rc;
+}
+
+int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points)
+{
+    return db_rollup_window(db, id, w, max_points);
 }
 
 /* The last point of chunk i of the snapshot. */

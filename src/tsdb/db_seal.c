@@ -151,7 +151,13 @@ static int seal_series(struct tsdb_db *db, struct round *r, uint32_t id)
         rc = write_chunk(db, r, id, (enum tsdb_type)type, at, k, at + k == n ? lsn : 0);
         at += k;
     }
-    return rc ? rc : publish(db, r, id, n);
+    if (rc == 0)
+        rc = publish(db, r, id, n);
+    if (rc == 0 && db->replaying)
+        db->st[id].tail_stale = 1; /* rolled up by db_rollup_rebuild after the replay */
+    else if (rc == 0)
+        db_rollup_sealed(db, id, r->t, r->bits, n, r->made, r->nmade);
+    return rc;
 }
 
 /* 1 if series id is due for sealing. */
@@ -204,6 +210,9 @@ int tsdb_db_maintain(struct tsdb_db *db, int force)
             rc = seal_series(db, &r, id);
     for (size_t i = 0; i < r.ntouched && rc == 0; i++)
         rc = tsdb_part_sync(r.touched[i]);
+    db_rollup_flush(db, rc == 0); /* rollup records only name chunks on disk */
+    if (rc == 0)
+        db_rollup_sync(db);
     if (rc == 0)
         rc = db_save_series(db);
     if (rc == 0 && !db->replaying && trim_point(db) > db->checkpointed) {

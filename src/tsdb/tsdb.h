@@ -512,6 +512,9 @@ int tsdb_db_fields(struct tsdb_db *db, tsdb_field_fn fn, void *ctx);
 
 struct tsdb_db_stats {
     uint64_t series, head_points, chunks, chunk_bytes, partitions;
+    /* rollups: records and their bytes on disk, records written and chunks rebuilt since open */
+    uint64_t rollups, rollup_bytes, rollups_written, rollup_rebuilt;
+    uint64_t rollup_reads; /* window buckets answered from rollups since open */
     struct tsdb_wal_stats wal;
 };
 void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out);

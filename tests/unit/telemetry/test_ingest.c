@@ -237,6 +237,8 @@ static void test_ingest_metrics_count_accepted_points(void **state)
     assert_int_equal(telemetry_ingest_metrics(ig, &m), 0);
     assert_non_null(strstr(m.data, "\nioc_telemetry_points_accepted_total 7\n"));
     assert_non_null(strstr(m.data, "\nioc_tsdb_series 1\n"));
+    assert_non_null(strstr(m.data, "\nioc_tsdb_rollups 0\n")); /* nothing sealed yet */
+    assert_non_null(strstr(m.data, "# TYPE ioc_tsdb_rollup_buckets_read_total counter\n"));
     ioc_buf_free(&m);
     telemetry_ingest_close(ig);
     ioc_buf_free(&b.key);
