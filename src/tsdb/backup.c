@@ -334,3 +334,66 @@ int tsdb_backup(const char *src, const char *dest, struct tsdb_backup_report *re
     }
     return rc;
 }
+
+/* ---- restore ---------------------------------------------------------------------------- */
+
+/* Removes path (a directory tree) if it exists. */
+static int remove_tree(struct bk *b, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0
+               ? 0
+               : fail(b, IOC_EIO, "cannot remove", path);
+}
+
+/* IOC_EBUSY when an engine has data_dir's log open (it holds the log's flock). */
+static int engine_stopped(struct bk *b, const char *live)
+{
+    char wal[4300];
+    snprintf(wal, sizeof wal, "%s/wal", live);
+    int fd = open(wal, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    int rc = flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : IOC_EBUSY;
+    close(fd); /* releases it */
+    return rc ? fail(b, rc, "the log is open (is iocd running?):", wal) : 0;
+}
+
+int tsdb_restore(const char *backup, const char *data_dir, struct tsdb_backup_report *rep,
+                 char *err, size_t err_size)
+{
+    struct tsdb_backup_report scratch;
+    struct bk b = {.src = backup, .rep = rep ? rep : &scratch, .err = err, .err_size = err_size};
+    if (err && err_size)
+        err[0] = 0;
+    char stage[4200], copy[4300], live[4200], keep[4300];
+    snprintf(stage, sizeof stage, "%s/tsdb.restore", data_dir);
+    snprintf(copy, sizeof copy, "%s/tsdb", stage);
+    snprintf(live, sizeof live, "%s/tsdb", data_dir);
+    snprintf(keep, sizeof keep, "%s.before-restore", live);
+    int rc = remove_tree(&b, stage);
+    if (rc == 0 && mkdir(stage, 0700) != 0)
+        rc = fail(&b, IOC_EIO, "cannot create", stage);
+    if (rc == 0)
+        rc = tsdb_backup(backup, copy, b.rep, err, err_size);
+    struct tsdb_db *db = NULL;
+    if (rc == 0 && (rc = tsdb_db_open(stage, NULL, &db, err, err_size)) == 0)
+        tsdb_db_close(db); /* the copy opens: it may replace the live one */
+    if (rc == 0)
+        rc = engine_stopped(&b, live);
+    struct stat st;
+    if (rc == 0 && lstat(live, &st) == 0 && (rc = remove_tree(&b, keep)) == 0 &&
+        rename(live, keep) != 0)
+        rc = fail(&b, IOC_EIO, "cannot rename", live);
+    if (rc == 0 && rename(copy, live) != 0)
+        rc = fail(&b, IOC_EIO, "cannot rename to", live);
+    if (rc == 0 && (rmdir(stage) != 0 || fsync_dir(data_dir) != 0))
+        rc = fail(&b, IOC_EIO, "cannot finish", data_dir);
+    if (rc && rc != IOC_EBUSY)
+        fail(&b, rc, "restore into", live);
+    if (rc)
+        remove_tree(&b, stage);
+    return rc;
+}

@@ -537,6 +537,12 @@ struct tsdb_backup_report {
 };
 int tsdb_backup(const char *src, const char *dest, struct tsdb_backup_report *rep, char *err,
                 size_t err_size);
+/* Replaces the engine directory of data_dir (DATA_DIR/tsdb) with a copy of the backup directory
+ * (as tsdb_backup writes it), once the copy has opened whole; the old one becomes
+ * DATA_DIR/tsdb.before-restore (an older one of that name is removed). IOC_EBUSY (nothing
+ * changed) while an engine has DATA_DIR/tsdb open; err gets why. */
+int tsdb_restore(const char *backup, const char *data_dir, struct tsdb_backup_report *rep,
+                 char *err, size_t err_size);
 /* The engine's side of the lock (dir: DATA_DIR/tsdb): 0 and *fd (-1 when no lock file can be
  * made: nothing to wait for) while no backup runs, IOC_EBUSY while one does. */
 int tsdb_backup_trylock(const char *dir, int *fd);
