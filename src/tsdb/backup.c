@@ -30,11 +30,15 @@
  * a start skips a series' logged points up to it. A round of sealing that made several chunks
  * (more than TSDB_CHUNK_MAX_POINTS points) gives the earlier ones LSN 0, and they may sit in
  * partition files copied before them while the last one is copied: the copy would then skip
- * points it does not hold. So every chunk with an LSN >= F gets LSN 0 in the copy: its points
- * that the copied log holds are replayed again (a duplicate at one time is harmless: one value
- * per time, see db_query.c), and a round sealed after the lock has all its points at LSNs >= F
- * (nothing older than F was in the head: the log kept it). A chunk with an LSN below F was
- * trimmed from the log before the lock, so its whole round was on disk before the copy began.
+ * points it does not hold. So the sizes of the partition files are noted right after the lock
+ * is taken, before anything is copied, and a chunk with an LSN >= F that lies past its file's
+ * noted size gets LSN 0 in the copy: its points that the copied log holds are replayed again (a
+ * duplicate at one time is harmless: one value per time, see db_query.c), and a round sealed
+ * after the lock has all its points at LSNs >= F (nothing older than F was in the head: the log
+ * kept it). A chunk inside its noted size keeps its LSN: the earlier chunks of its round were
+ * appended before it, so before the sizes were noted, and the files are listed again and each
+ * copied to its end after that. A chunk with an LSN below F was trimmed from the log before the
+ * lock, so its whole round was on disk before the copy began.
  * A copy with no log record gets an empty log starting past the greatest LSN of its chunks.
  *
  * Files the engine does not write here (backup.lock, anything unknown, such as derived data a
@@ -88,6 +92,14 @@ struct bk {
     uint64_t max_lsn;      /* of the chunks copied */
     struct tsdb_part *out; /* the partition file being written */
     char out_path[4300];
+    struct sized *sizes; /* the partition files and their sizes when the lock was taken */
+    size_t nsizes;
+    uint64_t whole; /* bytes of the file being copied that were there then */
+};
+
+struct sized {
+    char name[16];
+    uint64_t size;
 };
 
 static int fail(struct bk *b, int rc, const char *what, const char *path)
@@ -192,7 +204,7 @@ static int on_chunk(void *ctx, const struct tsdb_chunk_ref *ref, const void *chu
         return 0;
     }
     struct tsdb_chunk_ref c = *ref;
-    if (b->first && c.lsn >= b->first)
+    if (b->first && c.lsn >= b->first && ref->offset + 48 + ref->len > b->whole)
         c.lsn = 0; /* its points in the copied log are replayed again (see the top) */
     int rc = 0;
     if (!b->out && (rc = tsdb_part_open(b->out_path, &b->out, NULL, NULL)) != 0)
@@ -217,11 +229,45 @@ static int is_part(const char *name)
     return 1;
 }
 
+/* Notes the size of every partition file (after the lock, before any is copied). */
+static int note_sizes(struct bk *b)
+{
+    char dir[4300];
+    snprintf(dir, sizeof dir, "%s/parts", b->src);
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : fail(b, IOC_EIO, "cannot read", dir);
+    size_t cap = 0;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;) {
+        struct stat st;
+        if (!is_part(e->d_name) || fstatat(dirfd(d), e->d_name, &st, 0) != 0)
+            continue;
+        if (b->nsizes == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct sized *n = realloc(b->sizes, cap * sizeof *n);
+            if (!n) {
+                rc = IOC_ENOMEM;
+                break;
+            }
+            b->sizes = n;
+        }
+        memcpy(b->sizes[b->nsizes].name, e->d_name, 16); /* is_part: 15 bytes and the NUL */
+        b->sizes[b->nsizes++].size = (uint64_t)st.st_size;
+    }
+    closedir(d);
+    return rc;
+}
+
 static int copy_part(struct bk *b, const char *name)
 {
+    b->whole = 0;
+    for (size_t i = 0; i < b->nsizes; i++)
+        if (strcmp(b->sizes[i].name, name) == 0)
+            b->whole = b->sizes[i].size;
     char from[4300];
-    snprintf(from, sizeof from, "%s/parts/%s", b->src, name);
-    snprintf(b->out_path, sizeof b->out_path, "%s/parts/%s", b->tmp, name);
+    snprintf(from, sizeof from, "%s/parts/%.15s", b->src, name); /* is_part: 15 bytes */
+    snprintf(b->out_path, sizeof b->out_path, "%s/parts/%.15s", b->tmp, name);
     b->out = NULL;
     int rc = tsdb_part_scan_file(from, on_chunk, b, NULL);
     if (rc && rc != IOC_ENOTFOUND)
@@ -258,7 +304,9 @@ static int copy_parts(struct bk *b)
 
 static int copy_all(struct bk *b)
 {
-    int rc = copy_series(b);
+    int rc = note_sizes(b);
+    if (rc == 0)
+        rc = copy_series(b);
     if (rc == 0)
         rc = copy_wal(b);
     if (rc == 0)
@@ -312,6 +360,7 @@ int tsdb_backup(const char *src, const char *dest, struct tsdb_backup_report *re
         rc = copy_all(&b);
     tsdb_backup_unlock(lockfd);
     tsdb_wal_close(b.wal);
+    free(b.sizes);
     if (rc == 0)
         rc = fsync_dir(b.tmp);
     if (rc == 0 && rename(b.tmp, dest) != 0)
