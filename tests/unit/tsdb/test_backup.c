@@ -195,6 +195,39 @@ static void test_backup_refuses_an_existing_destination_and_replaces_an_unfinish
     tsdb_db_close(db);
 }
 
+static void test_backup_leaves_a_torn_partition_tail_in_the_source_and_out_of_the_copy(void **state)
+{
+    (void)state;
+    const char *data = test_fresh_dir();
+    struct tsdb_db *db = open_db(data, 10);
+    for (int i = 0; i < 20; i++)
+        write_round(db, i, 2);
+    assert_int_equal(tsdb_db_maintain(db, 1), 0);
+    tsdb_db_close(db);
+    char part[512];
+    snprintf(part, sizeof part, "%s/tsdb/parts/%010u.part", data, 2147483648u); /* day 0 */
+    struct stat st;
+    assert_int_equal(stat(part, &st), 0);
+    FILE *f = fopen(part, "ab");
+    assert_non_null(f);
+    fputs("IOCK and half a record", f); /* what a crash during an append leaves */
+    fclose(f);
+    off_t torn = st.st_size + 22;
+    const char *copy = test_fresh_dir();
+    struct tsdb_backup_report r;
+    take_backup(data, copy, &r);
+    assert_int_equal(stat(part, &st), 0);
+    assert_int_equal(st.st_size, torn); /* the source is only read */
+    char out[512];
+    snprintf(out, sizeof out, "%s/tsdb/parts/%010u.part", copy, 2147483648u);
+    assert_int_equal(stat(out, &st), 0);
+    assert_int_equal(st.st_size, torn - 22);
+    db = open_copy(copy);
+    assert_int_equal(points_of(db, 0, 0, 20).count, 20);
+    assert_int_equal(points_of(db, 1, 0, 20).count, 20);
+    tsdb_db_close(db);
+}
+
 static void test_backup_lock_defers_the_trim_of_the_log(void **state)
 {
     (void)state;
@@ -290,6 +323,8 @@ int main(void)
         cmocka_unit_test(test_backup_of_a_stopped_engine_opens_with_every_point),
         cmocka_unit_test(
             test_backup_refuses_an_existing_destination_and_replaces_an_unfinished_one),
+        cmocka_unit_test(
+            test_backup_leaves_a_torn_partition_tail_in_the_source_and_out_of_the_copy),
         cmocka_unit_test(test_backup_lock_defers_the_trim_of_the_log),
         cmocka_unit_test(test_backup_while_another_thread_writes_holds_every_synced_point),
     };
