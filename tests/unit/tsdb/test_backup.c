@@ -157,8 +157,9 @@ static void test_backup_of_a_stopped_engine_opens_with_every_point(void **state)
         assert_true(b.sum == 200.0 * 201 / 2);
     }
     assert_int_equal(points_of(db, 5, 0, 201).count, 1);
-    write_round(db, 201, 6); /* the copy takes writes and keeps them over a restart */
-    assert_int_equal(tsdb_db_maintain(db, 1), 0);
+    /* the copy takes writes and keeps them over a restart: its log goes on past the LSNs of its
+     * chunks, or the replay would skip the new point as sealed already */
+    write_round(db, 201, 6);
     tsdb_db_close(db);
     db = open_copy(copy);
     assert_int_equal(points_of(db, 0, 0, 300).count, 202);
