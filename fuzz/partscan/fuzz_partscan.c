@@ -5,13 +5,16 @@
  *
  * The input is written as a partition file and opened. Open either refuses it (IOC_EINVAL) or
  * reports records that each read back, and leaves a file that a second open accepts with the
- * same records (the torn tail already gone).
+ * same records (the torn tail already gone). The read-only scan of a backup
+ * (tsdb_part_scan_file), run first, changes nothing and agrees with open: it refuses what open
+ * refuses, and otherwise reports the same records.
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tsdb/tsdb.h"
@@ -36,6 +39,12 @@ static int keep(void *ctx, const struct tsdb_chunk_ref *ref)
     return 0;
 }
 
+static int keep_chunk(void *ctx, const struct tsdb_chunk_ref *ref, const void *chunk)
+{
+    (void)chunk;
+    return keep(ctx, ref);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char path[64];
@@ -47,12 +56,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(fd >= 0 && write(fd, data, size) == (ssize_t)size);
     close(fd);
     struct tsdb_part *p;
-    struct seen a = {.n = 0}, b = {.n = 0};
+    struct seen a = {.n = 0}, b = {.n = 0}, c = {.n = 0};
+    uint64_t end = 0;
+    int ro = tsdb_part_scan_file(path, keep_chunk, &c, &end);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (size_t)st.st_size == size); /* read-only */
+    CHECK(end <= size);
     int rc = tsdb_part_open(path, &p, keep, &a);
+    CHECK(ro == rc);
     if (rc) {
         CHECK(rc == IOC_EINVAL);
         return 0;
     }
+    CHECK(c.n == a.n && memcmp(a.r, c.r, (a.n < 64 ? a.n : 64) * sizeof a.r[0]) == 0);
     for (size_t i = 0; i < a.n && i < 64; i++) {
         char *chunk = malloc(a.r[i].len ? a.r[i].len : 1);
         CHECK(chunk && tsdb_part_read(p, &a.r[i], chunk) == 0);

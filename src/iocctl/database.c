@@ -1,14 +1,65 @@
 /*
  * database.c — iocctl's commands about the database as a whole: backup (online, consistent),
  * restore (refused while iocd serves the directory) and check (integrity). Each leaves an audit
- * row but check, which only reads.
+ * row but check, which only reads. Backup and restore also carry the telemetry (DATA_DIR/tsdb)
+ * in the directory FILE.tsdb beside FILE (src/tsdb/backup.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "base/base.h"
 #include "iocctl/iocctl_int.h"
 #include "store/store.h"
+#include "tsdb/tsdb.h"
+
+/* "N series, N chunks, N log records, N bytes" of a telemetry copy. */
+static void telemetry_summary(const struct tsdb_backup_report *r, char *out, size_t n)
+{
+    snprintf(out, n, "telemetry: %llu series, %llu chunks, %llu log records, %llu bytes",
+             (unsigned long long)r->series, (unsigned long long)r->chunks,
+             (unsigned long long)r->wal_records, (unsigned long long)r->bytes);
+}
+
+/* FILE.tsdb into *out (caller frees). */
+static char *tsdb_side(const char *file)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    if (ioc_buf_printf(&b, "%s.tsdb", file) != 0)
+        return NULL;
+    return ioc_buf_steal(&b);
+}
+
+/* Copies DATA_DIR/tsdb into FILE.tsdb (if there is telemetry); the summary into detail. 0 or 1
+ * after printing why. */
+static int backup_telemetry(struct cli *c, const char *side, char *detail, size_t n)
+{
+    struct ioc_buf src;
+    ioc_buf_init(&src, 0);
+    struct stat st;
+    int rc = ioc_buf_printf(&src, "%s/tsdb", c->data);
+    if (rc == 0 && stat(src.data, &st) != 0) {
+        printf("no telemetry in %s: only the database is in the backup\n", c->data);
+        ioc_buf_free(&src);
+        return 0;
+    }
+    struct tsdb_backup_report r;
+    char err[600] = "";
+    if (rc == 0)
+        rc = tsdb_backup(src.data, side, &r, err, sizeof err);
+    ioc_buf_free(&src);
+    if (rc) {
+        fprintf(stderr, "iocctl: telemetry backup: %s\n", err[0] ? err : ioc_strerror(rc));
+        return 1;
+    }
+    telemetry_summary(&r, detail, n);
+    printf("%s copied to %s\n", detail, side);
+    if (r.chunks_left_out)
+        printf("  (%llu chunks of series created after the backup began were left out)\n",
+               (unsigned long long)r.chunks_left_out);
+    return 0;
+}
 
 struct audit_job {
     const char *action, *target, *detail;
@@ -24,16 +75,60 @@ static int cmd_backup(struct cli *c)
 {
     if (c->argc != 1 || cli_stray_option(c))
         return cli_usage(c, "backup takes one FILE");
-    if (cli_open(c, 0))
+    char *side = tsdb_side(c->argv[0]);
+    struct stat st;
+    if (!side)
+        return cli_report(IOC_ENOMEM, "backup");
+    if (lstat(side, &st) == 0) {
+        fprintf(stderr,
+                "iocctl: %s exists (the telemetry of an older backup); remove it or "
+                "choose another FILE\n",
+                side);
+        free(side);
         return 1;
-    if (cli_report(store_backup(c->db, c->argv[0]), "backup"))
-        return 1;
+    }
+    char detail[200] = "";
+    int rc = cli_open(c, 0) ? 1 : 0;
+    if (rc == 0 && cli_report(store_backup(c->db, c->argv[0]), "backup"))
+        rc = 1;
+    if (rc == 0)
+        printf("database backup written to %s\n", c->argv[0]);
+    if (rc == 0)
+        rc = backup_telemetry(c, side, detail, sizeof detail);
+    free(side);
+    if (rc)
+        return rc;
     /* after the copy, so the backup does not hold its own row */
-    struct audit_job j = {"store.backup", c->argv[0], ""};
+    struct audit_job j = {"store.backup", c->argv[0], detail};
     if (cli_report(store_tx(c->db, audit_job, &j), "backup written, but its audit row"))
         return 1;
-    printf("backup written to %s\n", c->argv[0]);
     return 0;
+}
+
+/* Restores FILE.tsdb into DATA_DIR/tsdb when there is one; the summary into detail. 0 or 1. */
+static int restore_telemetry(struct cli *c, char *detail, size_t n)
+{
+    char *side = tsdb_side(c->argv[0]);
+    struct stat st;
+    if (!side)
+        return cli_report(IOC_ENOMEM, "restore");
+    if (stat(side, &st) != 0) {
+        printf("no %s: the telemetry in %s is left as it is\n", side, c->data);
+        free(side);
+        return 0;
+    }
+    struct tsdb_backup_report r;
+    char err[600] = "";
+    int rc = tsdb_restore(side, c->data, &r, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "iocctl: the database is restored, its telemetry is not: %s\n",
+                err[0] ? err : ioc_strerror(rc));
+    else {
+        telemetry_summary(&r, detail, n);
+        printf("%s restored from %s (the old telemetry is tsdb.before-restore)\n", detail, side);
+    }
+    free(side);
+    return rc ? 1 : 0;
 }
 
 static int cmd_restore(struct cli *c)
@@ -52,8 +147,12 @@ static int cmd_restore(struct cli *c)
         fprintf(stderr, "iocctl: restore: %s\n", ioc_strerror(rc));
     if (rc)
         return 1;
+    printf("restored %s into %s (the old database is ioc.db.before-restore)\n", c->argv[0],
+           c->data);
+    char detail[200] = "";
+    int trc = restore_telemetry(c, detail, sizeof detail);
     /* the restored database records that it was restored */
-    struct audit_job j = {"store.restore", c->argv[0], ""};
+    struct audit_job j = {"store.restore", c->argv[0], detail};
     rc = store_open(c->data, &c->st);
     if (rc == 0)
         rc = store_conn_open(c->st, 0, &c->db);
@@ -61,9 +160,7 @@ static int cmd_restore(struct cli *c)
         rc = store_tx(c->db, audit_job, &j);
     if (cli_report(rc, "restored, but the audit row of the restore"))
         return 1;
-    printf("restored %s into %s (the old database is ioc.db.before-restore)\n", c->argv[0],
-           c->data);
-    return 0;
+    return trc;
 }
 
 static int cmd_check(struct cli *c)
@@ -84,9 +181,11 @@ static int cmd_check(struct cli *c)
 /* The database group of iocctl's commands (listed once in main.c). */
 static const struct cli_command commands[] = {
     {"backup", cmd_backup,
-     "  backup FILE                      online, consistent copy (also while iocd runs)\n"},
+     "  backup FILE                      online, consistent copy (also while iocd runs); the\n"
+     "                                   telemetry goes to the directory FILE.tsdb\n"},
     {"restore", cmd_restore,
-     "  restore FILE                     replaces the database (refused while iocd runs)\n"},
+     "  restore FILE                     replaces the database, and the telemetry from\n"
+     "                                   FILE.tsdb if present (refused while iocd runs)\n"},
     {"check", cmd_check, "  check                            integrity check; prints ok\n"},
 };
 

@@ -18,16 +18,19 @@
  * Exit status: 0 all lines good, 1 a line was bad (or the input unreadable), 2 usage error.
  * Touches no data directory.
  *
- *   import readings --dry-run [--measurement M] [--precision P] [--int COL,...] FILE.csv
+ *   import readings [--dry-run] [--measurement M] [--precision P] [--int COL,...] FILE.csv
  *
  * (reached through `import`, whose word units.c owns: it hands `import readings` here.) Reads
  * FILE in 64 KiB blocks through src/telemetry/readings.c (layout in docs/telemetry.md "CSV
  * readings"), showing a progress bar on stderr when stderr is a terminal (rows, %, rows/s), and
  * prints a summary on stdout: rows read, points, refused rows with their line, column and
- * reason (the first 20, then a count). Until the telemetry engine stores points, --dry-run is
- * required: without it the command stores nothing and says so (exit 2).
+ * reason (the first 20, then a count). Without --dry-run the points of the good rows are stored
+ * in DATA_DIR's telemetry (src/telemetry/import.c), which needs iocd stopped (it holds the
+ * telemetry log; a running iocd takes the rows over HTTP, POST /write), and an audit row
+ * "telemetry.import" is written.
  *
- * Exit status: 0 every row good, 1 a row refused, a bad header or an unreadable file, 2 usage.
+ * Exit status: 0 every row good and stored, 1 a row or a point refused (the good ones are still
+ * stored), a bad header, an unreadable file or iocd running, 2 usage.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +42,7 @@
 
 #include "base/base.h"
 #include "iocctl/iocctl_int.h"
+#include "store/store.h"
 #include "telemetry/telemetry.h"
 
 #define LP_INPUT_MAX ((size_t)256 << 20)
@@ -216,6 +220,9 @@ struct import {
     char *ints_text; /* the --int value, split in place */
     int dry_run;
     struct telemetry_readings *rd;
+    struct telemetry_import *store; /* NULL for a dry run */
+    struct telemetry_import_stats stored;
+    int store_rc;         /* the first error of the store: the reading stops */
     struct ioc_buf shown; /* the first IMPORT_SHOWN refusals, one a line */
     size_t nshown;
     char last[400]; /* the last error, for a bad header */
@@ -226,9 +233,13 @@ struct import {
 
 static int import_point(void *ctx, const struct telemetry_lp_point *pt)
 {
-    (void)ctx;
-    (void)pt; /* a dry run: the point is counted by the reader, and stored nowhere */
-    return 0;
+    struct import *im = ctx;
+    if (!im->store) /* a dry run: the point is counted by the reader, and stored nowhere */
+        return 0;
+    int rc = telemetry_import_point(im->store, pt);
+    if (rc && !im->store_rc)
+        im->store_rc = rc;
+    return rc;
 }
 
 static int import_error(void *ctx, const struct telemetry_lp_error *e)
@@ -322,9 +333,6 @@ static int import_options(struct cli *c, struct import *im)
         return cli_usage(c, "an option needs a value");
     if (cli_stray_option(c) || c->argc != 2)
         return cli_usage(c, "import readings takes FILE.csv and the options shown");
-    if (!im->dry_run)
-        return cli_usage(c, "storing readings comes with the telemetry engine; use --dry-run to "
-                            "check a file");
     im->file = c->argv[1];
     im->ro.measurement = m;
     im->ro.precision = TELEMETRY_LP_NS;
@@ -353,10 +361,66 @@ static int import_summary(struct import *im)
     if (st.refused > im->nshown)
         printf("  and %zu more refused row%s\n", st.refused - im->nshown,
                st.refused - im->nshown == 1 ? "" : "s");
-    printf("dry run: nothing was stored\n");
+    if (im->dry_run) {
+        printf("dry run: nothing was stored\n");
+    } else {
+        const struct telemetry_import_stats *s = &im->stored;
+        printf("stored: %zu value%s", s->stored, s->stored == 1 ? "" : "s");
+        if (s->strings)
+            printf(" (%zu text value%s not stored: text fields are not kept)", s->strings,
+                   s->strings == 1 ? "" : "s");
+        printf("%s\n", st.refused ? "; the good rows are stored, the refused ones are not" : "");
+        if (s->refused)
+            printf("refused by the store: %zu value%s; the first: %s: %s\n", s->refused,
+                   s->refused == 1 ? "" : "s", s->first_field,
+                   s->first_rc == IOC_EEXIST ? "the field is stored with another type"
+                                             : ioc_strerror(s->first_rc));
+    }
     if (fflush(stdout) != 0)
         return cli_report(IOC_EIO, "import readings");
-    return st.refused ? 1 : 0;
+    return st.refused || im->stored.refused ? 1 : 0;
+}
+
+struct audit_job {
+    const char *file, *detail;
+};
+
+static int audit_job(struct store_conn *w, void *arg)
+{
+    struct audit_job *j = arg;
+    return cli_audit(w, "telemetry.import", j->file, j->detail);
+}
+
+/* Opens the telemetry of DATA_DIR for storing (its database must exist); 0, or 1 after why. */
+static int import_open_store(struct cli *c, struct import *im)
+{
+    if (cli_open(c, 0))
+        return 1;
+    char err[400] = "";
+    int rc = telemetry_import_open(c->data, &im->store, err, sizeof err);
+    if (rc == IOC_EBUSY)
+        fprintf(stderr,
+                "iocctl: iocd is running on %s and holds its telemetry: stop it before an import, "
+                "or send the rows to it over HTTP (POST /write, line protocol)\n",
+                c->data);
+    else if (rc)
+        fprintf(stderr, "iocctl: cannot open the telemetry of %s: %s\n", c->data,
+                err[0] ? err : ioc_strerror(rc));
+    return rc ? 1 : 0;
+}
+
+/* Stores the rest, then the audit row. 0, or 1 after why. */
+static int import_close_store(struct cli *c, struct import *im)
+{
+    int rc = telemetry_import_finish(im->store, &im->stored);
+    telemetry_import_close(im->store);
+    if (cli_report(rc, "import readings: storing"))
+        return 1;
+    char detail[160];
+    snprintf(detail, sizeof detail, "%zu values stored, %zu refused", im->stored.stored,
+             im->stored.refused);
+    struct audit_job j = {im->file, detail};
+    return cli_report(store_tx(c->db, audit_job, &j), "stored, but the audit row");
 }
 
 int cli_import_readings(struct cli *c)
@@ -372,6 +436,8 @@ int cli_import_readings(struct cli *c)
         rc = 1;
         goto out;
     }
+    if (!im.dry_run && (rc = import_open_store(c, &im)) != 0)
+        goto out;
     struct stat sb;
     im.size = fstat(fileno(f), &sb) == 0 ? (long long)sb.st_size : 0;
     im.tty = isatty(STDERR_FILENO);
@@ -379,10 +445,19 @@ int cli_import_readings(struct cli *c)
     int read_rc = import_read(&im, f);
     if (read_rc == 0)
         progress(&im, 1);
-    if (read_rc == IOC_EINVAL) /* a bad header, reported to import_error */
+    if (im.store_rc)
+        fprintf(stderr, "%siocctl: %s: storing: %s\n", im.tty ? "\n" : "", im.file,
+                ioc_strerror(im.store_rc));
+    else if (read_rc == IOC_EINVAL) /* a bad header, reported to import_error */
         fprintf(stderr, "%siocctl: %s: %s\n", im.tty ? "\n" : "", im.file, im.last);
     else if (read_rc)
         fprintf(stderr, "iocctl: cannot read %s: %s\n", im.file, ioc_strerror(read_rc));
+    if (im.store) { /* what was appended before an error is stored too */
+        int src = import_close_store(c, &im);
+        im.store = NULL;
+        if (src)
+            read_rc = read_rc ? read_rc : IOC_EIO;
+    }
     rc = read_rc ? 1 : import_summary(&im);
 out:
     if (f)

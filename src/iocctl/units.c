@@ -368,9 +368,10 @@ static const struct cli_command commands[] = {
     {"import", cmd_import,
      "  import units FILE.geojson [--level province|district|commune] [--valid-from YYYY-MM-DD]\n"
      "               [--parent CODE]     (level commune and today by default; all or nothing)\n"
-     "  import readings --dry-run [--measurement M] [--precision P] [--int COL,...] FILE.csv\n"
-     "                                   checks a CSV file of readings (docs/telemetry.md);\n"
-     "                                   exit 1 if a row is refused\n"},
+     "  import readings [--dry-run] [--measurement M] [--precision P] [--int COL,...] FILE.csv\n"
+     "                                   stores a CSV file of readings (docs/telemetry.md; iocd\n"
+     "                                   stopped), or only checks it with --dry-run; exit 1 if\n"
+     "                                   a row is refused (the good rows are still stored)\n"},
     {"seed", cmd_seed,
      "  seed units [--from DIR]          real units of data/vn-units (the default DIR)\n"
      "  seed demo                        demo agencies and users (passwords from\n"

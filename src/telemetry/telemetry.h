@@ -668,4 +668,27 @@ void telemetry_demo_stop(struct telemetry_demo *d);
 /* Points the demo has written (accepted), for tests and the log. */
 uint64_t telemetry_demo_written(const struct telemetry_demo *d);
 
+/* ---- storing parsed points outside iocd (import.c) --------------------------------------- */
+
+/* What an import stored. */
+struct telemetry_import_stats {
+    size_t stored;  /* engine points (numeric fields) stored */
+    size_t refused; /* engine points the engine refused */
+    size_t strings; /* string fields skipped (not stored) */
+    int first_rc;   /* why the first was refused: IOC_EEXIST (the field has another type), ... */
+    enum tsdb_type stored_type; /* for IOC_EEXIST: the type the field has */
+    char first_field[224];      /* "measurement field f" of the first (may be cut) */
+};
+struct telemetry_import;
+/* Opens the engine of data_dir for storing. IOC_EBUSY while another process (iocd) has it open;
+ * err gets why it failed. */
+int telemetry_import_open(const char *data_dir, struct telemetry_import **out, char *err,
+                          size_t err_size);
+/* Adds a parsed point's numeric fields; appended and synced in batches. IOC_EIO when the
+ * engine failed, IOC_ETOOBIG for a point of more than 1024 fields. */
+int telemetry_import_point(struct telemetry_import *im, const struct telemetry_lp_point *pt);
+/* Stores what is left, seals every series and trims the log; *st says what was stored. */
+int telemetry_import_finish(struct telemetry_import *im, struct telemetry_import_stats *st);
+void telemetry_import_close(struct telemetry_import *im);
+
 #endif

@@ -12,7 +12,8 @@
  *   2. Order on disk: chunks appended, partitions synced, series image saved, then the log is
  *      trimmed. A crash anywhere leaves every point in the log or in a synced chunk. While open
  *      replays the log (a head too small for it seals as it goes) nothing is trimmed: the
- *      records not yet replayed are still needed.
+ *      records not yet replayed are still needed, nor while a backup holds backup.lock
+ *      (backup.c): the trim waits for a later maintain.
  *   3. The chunks are published to readers and the points cut from the head in one write-locked
  *      step, after the disk work: a reader sees each point in the head or in a chunk, never in
  *      neither.
@@ -215,13 +216,16 @@ int tsdb_db_maintain(struct tsdb_db *db, int force)
         db_rollup_sync(db);
     if (rc == 0)
         rc = db_save_series(db);
-    if (rc == 0 && !db->replaying && trim_point(db) > db->checkpointed) {
+    int lockfd = -1; /* a backup copying the log holds it: trimmed at a later maintain */
+    if (rc == 0 && !db->replaying && trim_point(db) > db->checkpointed &&
+        tsdb_backup_trylock(db->dir, &lockfd) == 0) {
         /* the log must reach disk before its older part goes: a point's only copy */
         rc = tsdb_wal_sync(db->wal);
         if (rc == 0 && (rc = tsdb_wal_checkpoint(db->wal, trim_point(db))) == 0)
             db->checkpointed = trim_point(db);
         else if (rc == IOC_EIO && tsdb_wal_error(db->wal) == NULL)
             rc = 0; /* a segment not removed: tried again next time */
+        tsdb_backup_unlock(lockfd);
     }
     if (rc && rc != IOC_ENOMEM)
         db->broken = 1; /* a chunk half-written or a partition unsynced: stop writing */

@@ -191,6 +191,36 @@ static int scan(struct tsdb_part *p, tsdb_chunk_ref_fn fn, void *ctx)
     return rc;
 }
 
+int tsdb_part_scan_file(const char *path, tsdb_part_record_fn fn, void *ctx, uint64_t *end)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? IOC_ENOTFOUND : IOC_EIO;
+    struct stat st;
+    uint64_t off = 0;
+    struct scratch buf = {NULL, 0};
+    struct tsdb_chunk_ref r;
+    int rc = fstat(fd, &st) == 0 ? 0 : IOC_EIO;
+    uint64_t size = rc == 0 ? (uint64_t)st.st_size : 0;
+    int stopped = 0; /* by fn */
+    while (rc == 0 && (rc = scan_one(fd, off, size, &buf, &r)) == 0) {
+        if ((rc = fn(ctx, &r, buf.p)) != 0) {
+            stopped = 1;
+            break;
+        }
+        off += HDR + r.len;
+    }
+    if (!stopped && rc == IOC_ENOTFOUND)
+        rc = 0;
+    else if (!stopped && rc == IOC_EINVAL && !valid_after(fd, off, size, &buf))
+        rc = 0; /* a torn tail, or a record being appended: the scan ends before it */
+    if (end)
+        *end = off;
+    free(buf.p);
+    close(fd);
+    return rc;
+}
+
 int tsdb_part_open(const char *path, struct tsdb_part **out, tsdb_chunk_ref_fn fn, void *ctx)
 {
     size_t n = strlen(path);

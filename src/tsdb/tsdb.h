@@ -201,6 +201,13 @@ int tsdb_part_sync(struct tsdb_part *p);
 /* Reads the chunk of ref into chunk (ref->len bytes), checking header and CRC: IOC_EINVAL if the
  * record is not what ref says. Safe from any thread while another appends. */
 int tsdb_part_read(const struct tsdb_part *p, const struct tsdb_chunk_ref *ref, void *chunk);
+/* Reads the partition file at path without changing it (a file another process may be
+ * appending to): calls fn with each whole, valid record (its chunk bytes valid during the call)
+ * in file order, and ends quietly at a torn tail or a record not yet fully written; *end (may be
+ * NULL) gets the offset where it ended. IOC_EINVAL when valid records follow a damaged one,
+ * IOC_ENOTFOUND when there is no such file, or fn's non-zero answer. */
+typedef int (*tsdb_part_record_fn)(void *ctx, const struct tsdb_chunk_ref *ref, const void *chunk);
+int tsdb_part_scan_file(const char *path, tsdb_part_record_fn fn, void *ctx, uint64_t *end);
 
 /* ---- chunks (chunk*.c) ------------------------------------------------------------------- */
 
@@ -381,6 +388,7 @@ struct tsdb_wal_options {
     int truncate_damaged;     /* 1: open drops everything from the first damage on */
     char *err;                /* optional: why open failed (NUL-terminated, cut to err_size) */
     size_t err_size;
+    uint64_t first_lsn; /* a log with no segment starts at this LSN; 0: 1 (copies keep theirs) */
 };
 
 /* Counters for /metrics; monotonic except segments (the files now in DATA_DIR/wal). */
@@ -518,5 +526,36 @@ struct tsdb_db_stats {
     struct tsdb_wal_stats wal;
 };
 void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out);
+
+/* ---- backup (backup.c) ------------------------------------------------------------------- */
+
+/*
+ * A consistent copy of the engine directory src (DATA_DIR/tsdb) into the new directory dest
+ * (laid out the same: open it by naming its parent, when dest ends in /tsdb), taken while an
+ * engine writes to src (another thread or process) or while none does. Every point whose
+ * tsdb_db_sync returned before the call is in the copy, and the copy opens without damage. It
+ * is written under dest.tmp (an older one is removed) and renamed; files and directories are
+ * fsynced. Holds src/backup.lock shared for its run: the engine does not trim its log
+ * meanwhile. IOC_EEXIST when dest exists, IOC_ENOTFOUND when src does not; err gets why.
+ */
+struct tsdb_backup_report {
+    uint64_t series;          /* defined in the copy */
+    uint64_t chunks;          /* chunk records copied */
+    uint64_t chunks_left_out; /* of series defined after the copy began */
+    uint64_t wal_records;     /* log records copied */
+    uint64_t bytes;           /* written */
+};
+int tsdb_backup(const char *src, const char *dest, struct tsdb_backup_report *rep, char *err,
+                size_t err_size);
+/* Replaces the engine directory of data_dir (DATA_DIR/tsdb) with a copy of the backup directory
+ * (as tsdb_backup writes it), once the copy has opened whole; the old one becomes
+ * DATA_DIR/tsdb.before-restore (an older one of that name is removed). IOC_EBUSY (nothing
+ * changed) while an engine has DATA_DIR/tsdb open; err gets why. */
+int tsdb_restore(const char *backup, const char *data_dir, struct tsdb_backup_report *rep,
+                 char *err, size_t err_size);
+/* The engine's side of the lock (dir: DATA_DIR/tsdb): 0 and *fd (-1 when no lock file can be
+ * made: nothing to wait for) while no backup runs, IOC_EBUSY while one does. */
+int tsdb_backup_trylock(const char *dir, int *fd);
+void tsdb_backup_unlock(int fd);
 
 #endif

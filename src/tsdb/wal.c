@@ -543,7 +543,7 @@ static int options_apply(struct tsdb_wal *w, const struct tsdb_wal_options *o)
     w->max_record = o && o->max_record ? o->max_record : TSDB_WAL_RECORD_MAX;
     w->sync = o ? o->sync : TSDB_SYNC_BATCH;
     if (w->segment_size < TSDB_WAL_SEGMENT_MIN || w->segment_size > TSDB_WAL_SEGMENT_MAX ||
-        w->max_record > TSDB_WAL_RECORD_MAX ||
+        w->max_record > TSDB_WAL_RECORD_MAX || (o && o->first_lsn >= LSN_LIMIT) ||
         (w->sync != TSDB_SYNC_BATCH && w->sync != TSDB_SYNC_ALWAYS && w->sync != TSDB_SYNC_OFF)) {
         fmt_err(o ? o->err : NULL, o ? o->err_size : 0, "wal: bad options");
         return IOC_EINVAL;
@@ -574,7 +574,7 @@ int tsdb_wal_open(const char *data_dir, const struct tsdb_wal_options *o, struct
     if (rc == 0 && w->segs.n > 0)
         rc = check_log(w, o);
     if (rc == 0 && w->segs.n == 0) {
-        w->next = 1;
+        w->next = o && o->first_lsn ? o->first_lsn : 1;
         rc = new_segment(w);
     } else if (rc == 0) {
         rc = open_last(w);

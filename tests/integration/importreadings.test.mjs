@@ -1,11 +1,12 @@
 // iocctl import readings: CSV files of readings checked end to end on real files. Runs the
-// binary given by IOCCTL (default build/iocctl); needs no server and no data directory.
+// binary given by IOCCTL (default build/iocctl). The dry runs need no server and no data
+// directory; storing is checked by reading the points back through iocd.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync, existsSync } from 'node:fs';
+import { writeFileSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { IOCCTL, tempDir } from './lib.mjs';
+import { IOCCTL, tempDir, seededDataDir, startServer, Client, iocctl } from './lib.mjs';
 
 const dir = tempDir('ioc-readings-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,12 +65,64 @@ test('more than 20 refused rows: the first 20, then a count', () => {
   assert.equal(lines[21], '  and 5 more refused rows');
 });
 
-test('without --dry-run nothing is stored and the command says so: exit 2', () => {
-  const p = file('plain.csv', 'time,measurement,v\n0,m,1\n');
-  const r = run([p]);
-  assert.equal(r.status, 2);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^iocctl: storing readings comes with the telemetry engine; use --dry-run to check a file\n/);
+// Storing: the rows go into DATA_DIR's telemetry, read back through iocd afterwards.
+async function readKey(srv) {
+  const staff = new Client(srv.url);
+  assert.equal((await staff.login('staff')).status, 200);
+  const agency = (await staff.get('/api/v1/session')).body.user.agency.code;
+  const k = await staff.post('/api/v1/keys', { agency_code: agency, scopes: ['read:telemetry'] });
+  assert.equal(k.status, 201);
+  return k.body.key;
+}
+
+test('without --dry-run the good rows are stored (iocd reads them afterwards), refused rows listed with their line; exit 1', async () => {
+  const data = seededDataDir();
+  const T0 = 1700000000;
+  let text = '\ufefftime,measurement,tag.station,pm25,aqi\r\n';
+  for (let i = 0; i < 3000; i++) text += `${T0 + i},imp,${i % 2 ? 'A' : 'B'},${i}.5,${i % 100}\r\n`;
+  text += `${T0 + 5000},imp,A,zero,1\r\n`; // refused: line 3002
+  text += `${T0 + 5001},imp,"B",7,1\r\n`;
+  const p = file('store.csv', text);
+  const r = spawnSync(IOCCTL, ['--data', data, 'import', 'readings', '--precision', 's', '--int', 'aqi', p],
+    { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, '');
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[0], `${p}: 3002 rows read, 3001 points, 1 row refused`);
+  assert.equal(lines[1], '  line 3002, column 4: not a number, true or false (column "pm25": "zero")');
+  assert.equal(lines[2], 'stored: 6002 values; the good rows are stored, the refused ones are not');
+  // the audit row, then iocd serves the points
+  const exp = path.join(dir, 'audit-import.jsonl');
+  assert.equal(iocctl(data, ['audit', 'export', '--out', exp]).status, 0);
+  assert.match(readFileSync(exp, 'utf8'), /"action":"telemetry.import".*6002 values stored, 0 refused/);
+  const srv = await startServer({ data, demo: true });
+  const key = await readKey(srv);
+  const q = await fetch(`${srv.url}/api/v1/query?measurement=imp&field=pm25&start=${T0}&end=${T0 + 6000}&step=6000s&agg=count&group=station`,
+                        { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(q.status, 200, await q.clone().text());
+  const j = await q.json();
+  const count = (st) => j.series.find((x) => x.tags.station === st).points[0][1];
+  assert.equal(count('A'), 1500);
+  assert.equal(count('B'), 1501);
+  // while iocd runs the import is refused, naming the way that works meanwhile
+  const busy = spawnSync(IOCCTL, ['--data', data, 'import', 'readings', '--precision', 's', p], { encoding: 'utf8' });
+  assert.equal(busy.status, 1);
+  assert.match(busy.stderr, /iocd is running on .* stop it before an import, or send the rows to it over HTTP \(POST \/write/);
+  await srv.stop();
+  // a value of another type than the stored field is refused by the store: counted, exit 1
+  const again = spawnSync(IOCCTL, ['--data', data, 'import', 'readings', '--precision', 's', '--int', 'pm25',
+    file('int.csv', `time,measurement,tag.station,pm25\n${T0 + 9000},imp,A,3\n`)], { encoding: 'utf8' });
+  assert.equal(again.status, 1);
+  assert.match(again.stdout, /refused by the store: 1 value; the first: imp field pm25: the field is stored with another type/);
+  srv.cleanup();
+});
+
+test('without --dry-run a DATA_DIR with no database is refused', () => {
+  const r = spawnSync(IOCCTL, ['--data', path.join(dir, 'nowhere'), 'import', 'readings', file('plain.csv', 'time,measurement,v\n0,m,1\n')],
+    { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no ioc database in/);
+  assert.ok(!existsSync(path.join(dir, 'nowhere', 'tsdb')));
 });
 
 test('a bad header stops the check: exit 1 naming the line and what is wrong', () => {
@@ -124,5 +177,5 @@ test('the usage of import names import readings beside import units', () => {
   const r = spawnSync(IOCCTL, ['import', '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0);
   assert.match(r.stdout, /import units FILE\.geojson/);
-  assert.match(r.stdout, /import readings --dry-run \[--measurement M\] \[--precision P\] \[--int COL,\.\.\.\] FILE\.csv/);
+  assert.match(r.stdout, /import readings \[--dry-run\] \[--measurement M\] \[--precision P\] \[--int COL,\.\.\.\] FILE\.csv/);
 });
