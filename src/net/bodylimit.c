@@ -5,7 +5,7 @@
  * through the context of the connection (ctx->globalconf) while it parses a request: a declared
  * Content-Length over it is answered 413 as soon as the head is parsed, before any of the body
  * is read, and the connection is closed; a chunked body is refused as soon as the bytes decoded
- * pass it. Each loop has its own h2o context, pointed at the loop's own copy of the config
+ * reach it. Each loop has its own h2o context, pointed at the loop's own copy of the config
  * (net_loop.conf), so a loop can change that value for the request it is about to parse
  * without touching any other loop.
  *

@@ -55,7 +55,7 @@ struct net_req_info {
  * has arrived and before any of the body is read; a result <= 0 means net_options.max_body. A
  * request declaring a larger Content-Length is answered 413 (JSON body_too_large) without its
  * body being read and its connection closed; a chunked body is refused with 413 as soon as the
- * bytes decoded pass the limit. It runs again for every read of the request, so it must be
+ * bytes decoded reach the limit. It runs again for every read of the request, so it must be
  * cheap and must not block.
  */
 struct net_app {
