@@ -345,6 +345,13 @@ static int handle(void *app, struct net_req *req)
     return 0;
 }
 
+int64_t api_body_limit(void *app, const char *method, size_t mlen, const char *path, size_t plen)
+{
+    struct api *a = app;
+    const struct api_route *r = api_route_find(method, mlen, path, plen);
+    return r && r->max_body ? r->max_body(a->cfg) : 0;
+}
+
 void api_net_app(struct api *a, struct net_app *out)
 {
     memset(out, 0, sizeof *out);
@@ -353,6 +360,7 @@ void api_net_app(struct api *a, struct net_app *out)
     out->thread_init = thread_init;
     out->thread_exit = thread_exit;
     out->done = api_metrics_done;
+    out->body_limit = api_body_limit;
 }
 
 void api_set_server(struct api *a, struct net_server *s)

@@ -25,6 +25,9 @@ struct api_route {
     int need;          /* AUTH_* of auth.h */
     int json_body;     /* the body must be a JSON object (415 otherwise) */
     api_handler_fn fn; /* NULL for routes served outside the table (none today) */
+    /* The largest request body (as sent) from the configuration, or NULL for http.max_body;
+     * net refuses a larger one with 413 before reading it (api_body_limit). */
+    int64_t (*max_body)(const struct ioc_config *cfg);
 };
 
 /* Per loop thread. */
@@ -149,6 +152,11 @@ struct api_module {
     {                                                                                              \
         {m, p, n, needname, scope}, need, body, fn                                                 \
     }
+/* The same with a body limit of its own: max_body(cfg) bytes instead of http.max_body. */
+#define API_ROUTE_BODY(m, p, n, need, needname, scope, body, fn, max_body)                         \
+    {                                                                                              \
+        {m, p, n, needname, scope}, need, body, fn, max_body                                       \
+    }
 #define API_MODULE(name, routes, openapi)                                                          \
     {                                                                                              \
         name, routes, sizeof routes / sizeof routes[0], openapi                                    \
@@ -171,6 +179,14 @@ extern const size_t api_modules_count;
  * once, on first use. NULL with *n = 0 if it could not be allocated. */
 const struct api_route *api_route_table(size_t *n);
 int api_route_index(const struct api_route *r);
+/* The route of method (HEAD as GET) and path (as sent, without the query), or NULL; allocates
+ * nothing (a path over 2 KiB matches no route). For the body limit, chosen before the body is
+ * read: the dispatcher finds the same route again with its parameters. */
+const struct api_route *api_route_find(const char *method, size_t mlen, const char *path,
+                                       size_t plen);
+/* The body limit of a request: its route's max_body, or 0 (http.max_body) for a route without
+ * one, an unknown route, or a path outside the API. net_app.body_limit. */
+int64_t api_body_limit(void *app, const char *method, size_t mlen, const char *path, size_t plen);
 
 /* openapi.c */
 /*

@@ -363,11 +363,17 @@ static void h_query(struct api_ctx *c)
     api_json(c, 200, json_pack("{s:[o]}", "results", res));
 }
 
+/* The writes take bodies up to telemetry.max_body as sent (and again as inflated: body_of). */
+static int64_t write_max_body(const struct ioc_config *cfg)
+{
+    return telemetry_settings_get(cfg)->max_body;
+}
+
 static const struct api_route routes[] = {
-    API_ROUTE("POST", "/write", "telemetry.write", AUTH_STAFF_UP, "staff", "write:telemetry", 0,
-              h_write_v1),
-    API_ROUTE("POST", "/api/v2/write", "telemetry.write_v2", AUTH_STAFF_UP, "staff",
-              "write:telemetry", 0, h_write_v2),
+    API_ROUTE_BODY("POST", "/write", "telemetry.write", AUTH_STAFF_UP, "staff", "write:telemetry",
+                   0, h_write_v1, write_max_body),
+    API_ROUTE_BODY("POST", "/api/v2/write", "telemetry.write_v2", AUTH_STAFF_UP, "staff",
+                   "write:telemetry", 0, h_write_v2, write_max_body),
     API_ROUTE("GET", "/ping", "telemetry.ping", AUTH_PUBLIC, "public", NULL, 0, h_ping),
     API_ROUTE("GET", "/query", "telemetry.influxql", AUTH_STAFF_UP, "staff", "write:telemetry", 0,
               h_query),

@@ -59,6 +59,31 @@ const struct api_route_info *api_routes(size_t *n)
     return infos;
 }
 
+const struct api_route *api_route_find(const char *method, size_t mlen, const char *path,
+                                       size_t plen)
+{
+    char buf[2 * 2048 + 64];
+    const char *params[4];
+    int nparams;
+    if (plen > 2048)
+        return NULL;
+    if (mlen == 4 && memcmp(method, "HEAD", 4) == 0) {
+        method = "GET";
+        mlen = 3;
+    }
+    size_t n;
+    const struct api_route *routes = api_route_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        const char *m = routes[i].info.method;
+        if (strlen(m) != mlen || memcmp(m, method, mlen) != 0)
+            continue;
+        if (api_pattern_match(routes[i].info.pattern, path, plen, buf, sizeof buf, params,
+                              (int)IOC_ARRAY_LEN(params), &nparams))
+            return &routes[i];
+    }
+    return NULL;
+}
+
 void api_routes_write(FILE *f)
 {
     for (size_t m = 0; m < api_modules_count; m++)

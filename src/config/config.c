@@ -34,7 +34,8 @@ static const struct config_setting settings[] = {
     {"server", "shutdown_timeout_s", K_INT, OFF(shutdown_timeout_s), "4", 1, 60,
      "On SIGTERM, how long in-flight requests may take before iocd exits anyway."},
     {"http", "max_body", K_I64, OFF(max_body), "1048576", 1024, (int64_t)1 << 32,
-     "Largest request body in bytes; a larger declared body is answered 413 before it is read."},
+     "Largest request body in bytes for every route without a limit of its own (telemetry "
+     "writes use telemetry.max_body); a larger declared body is answered 413 before it is read."},
     {"http", "max_connections", K_INT, OFF(max_connections), "20000", 1, 1000000,
      "Open client connections at most; further ones are accepted only as others close."},
     {"http", "request_timeout_s", K_INT, OFF(request_timeout_s), "30", 1, 3600,

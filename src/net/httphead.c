@@ -5,6 +5,9 @@
  * cases, so a second request can hide in the first one's body where a proxy in front framed the
  * bytes differently. This check refuses every head whose framing is ambiguous.
  *
+ * net_head_target reads the method and path of the same head's request line, so that a request's
+ * body limit can be chosen before its body is read (bodylimit.c).
+ *
  * Pure: reads at most n bytes, allocates nothing, keeps no state; safe on any bytes (fuzzed in
  * fuzz/httphead/).
  */
@@ -128,5 +131,34 @@ int net_head_check(const char *p, size_t n, const char **why)
         return IOC_EINVAL;
     }
     *why = NULL;
+    return 0;
+}
+
+int net_head_target(const char *p, size_t n, const char **method, size_t *mlen, const char **path,
+                    size_t *plen)
+{
+    size_t at = 0;
+    const char *line;
+    size_t len;
+    if (n > 0 && p[0] == '\n')
+        at = 1;
+    else if (n > 1 && p[0] == '\r' && p[1] == '\n')
+        at = 2;
+    if (!next_line(p, n, &at, &line, &len))
+        return IOC_EINVAL;
+    const char *sp1 = memchr(line, ' ', len);
+    if (!sp1 || sp1 == line)
+        return IOC_EINVAL;
+    const char *target = sp1 + 1;
+    size_t rest = len - (size_t)(target - line);
+    const char *sp2 = memchr(target, ' ', rest);
+    if (!sp2 || sp2 == target)
+        return IOC_EINVAL;
+    size_t tlen = (size_t)(sp2 - target);
+    const char *q = memchr(target, '?', tlen);
+    *method = line;
+    *mlen = (size_t)(sp1 - line);
+    *path = target;
+    *plen = q ? (size_t)(q - target) : tlen;
     return 0;
 }

@@ -25,7 +25,7 @@ struct net_pending;
 struct net_options {
     const char *listen;    /* "HOST:PORT"; port 0 picks a free one */
     int threads;           /* event loops; <= 0: one per core */
-    int64_t max_body;      /* bytes; larger bodies get 413 before they are read */
+    int64_t max_body;      /* bytes; the body limit of requests app.body_limit sets none for */
     int max_connections;   /* across all loops */
     int request_timeout_s; /* to deliver a whole request, idle keep-alive time included */
     int gzip;              /* compress responses for clients that accept gzip */
@@ -49,6 +49,14 @@ struct net_req_info {
  * decline so the static file handler serves it. thread_init runs once on each loop thread before
  * it serves anything; its *data comes back from net_req_thread_data. done runs on the loop
  * thread after every response, including static files and errors made by the library.
+ *
+ * body_limit (may be NULL) chooses the largest body of one request from its method and path (as
+ * sent, without the query; not NUL-terminated), on the loop thread as soon as the request line
+ * has arrived and before any of the body is read; a result <= 0 means net_options.max_body. A
+ * request declaring a larger Content-Length is answered 413 (JSON body_too_large) without its
+ * body being read and its connection closed; a chunked body is refused with 413 as soon as the
+ * bytes decoded reach the limit. It runs again for every read of the request, so it must be
+ * cheap and must not block.
  */
 struct net_app {
     void *app;
@@ -56,6 +64,8 @@ struct net_app {
     int (*thread_init)(void *app, int index, void **data);
     void (*thread_exit)(void *app, int index, void *data);
     void (*done)(void *app, const struct net_req_info *info);
+    int64_t (*body_limit)(void *app, const char *method, size_t mlen, const char *path,
+                          size_t plen);
 };
 
 /* Binds the socket now (so the port is known) but serves nothing until net_server_run. */
@@ -88,7 +98,7 @@ const char *net_req_query(const struct net_req *r, size_t *n);
 const char *net_req_header(const struct net_req *r, const char *name, size_t *n);
 /* Sum of the sizes of all header names and values. */
 size_t net_req_header_bytes(const struct net_req *r);
-/* The whole request body (already read, at most max_body bytes). */
+/* The whole request body (already read, at most its body limit: see net_app.body_limit). */
 const char *net_req_body(const struct net_req *r, size_t *n);
 /* Client address as text ("127.0.0.1"). */
 const char *net_req_peer(const struct net_req *r);

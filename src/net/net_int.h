@@ -38,6 +38,8 @@ struct net_loop {
     int up;        /* set up and serving; written before `ready`, read-only after */
     int listen_fd; /* dup of the listening socket until loop_init wraps it */
     h2o_context_t ctx;
+    h2o_globalconf_t conf; /* this loop's copy of the server's h2o config (ctx.globalconf points
+                              here): bodylimit.c sets max_request_entity_size per request */
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener;
     h2o_multithread_receiver_t pending_receiver; /* net_pending resumes */
@@ -82,6 +84,11 @@ struct net_server {
  * Transfer-Encoding, exactly "chunked", not with Content-Length nor in HTTP/1.0; no folded lines.
  * 0, or IOC_EINVAL with *why a static sentence (also when the head does not end within n). */
 int net_head_check(const char *p, size_t n, const char **why);
+/* httphead.c: the method and the path (the target up to '?', as sent) of the request line at the
+ * start of p[0..n), one empty line before it skipped like h2o does. 0, or IOC_EINVAL when no
+ * whole line "METHOD SP TARGET SP ..." is within n. The results point into p. */
+int net_head_target(const char *p, size_t n, const char **method, size_t *mlen, const char **path,
+                    size_t *plen);
 
 /* req.c */
 struct net_req *net_req_get(h2o_req_t *req);
@@ -105,6 +112,9 @@ void net_refusal_init(void);
 void net_streams_init(struct net_loop *loop);
 void net_streams_tick(struct net_loop *loop);
 void net_streams_stop(struct net_loop *loop);
+/* bodylimit.c: finds libh2o's h2o_socket_read_start for the interposed one; call before
+ * serving. */
+void net_bodylimit_init(void);
 /* server.c: the on_close callback of every accepted client socket (data: its loop). */
 void net_conn_closed(void *data);
 

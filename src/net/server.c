@@ -109,7 +109,9 @@ static void on_stop_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t
 static void loop_init(struct net_loop *loop)
 {
     struct net_server *s = loop->server;
-    h2o_context_init(&loop->ctx, h2o_evloop_create(), &s->config);
+    /* A copy per loop: bodylimit.c changes its max_request_entity_size for each request. */
+    loop->conf = s->config;
+    h2o_context_init(&loop->ctx, h2o_evloop_create(), &loop->conf);
     loop->accept_ctx.ctx = &loop->ctx;
     loop->accept_ctx.hosts = s->config.hosts;
     h2o_multithread_register_receiver(loop->ctx.queue, &loop->pending_receiver,
@@ -289,6 +291,7 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
 {
     signal(SIGPIPE, SIG_IGN);
     net_refusal_init();
+    net_bodylimit_init();
     struct net_server *s = calloc(1, sizeof *s);
     if (!s)
         return IOC_ENOMEM;
@@ -319,7 +322,7 @@ int net_server_create(const struct net_options *o, const struct net_app *app,
     }
     h2o_config_init(&s->config);
     s->config.server_name = h2o_iovec_init(H2O_STRLIT("ioc"));
-    s->config.max_request_entity_size = (size_t)o->max_body;
+    s->config.max_request_entity_size = (size_t)o->max_body; /* per request: bodylimit.c */
     s->config.http1.req_timeout = (uint64_t)o->request_timeout_s * 1000;
     s->config.http1.upgrade_to_http2 = 0; /* HTTP/2 is the front proxy's job */
     s->hostconf =

@@ -20,8 +20,8 @@ static const struct config_setting rows[] = {
     {"telemetry", "batch_ms", CONFIG_INT, OFF(batch_ms), "5", 0, 1000,
      "With sync = batch: how long the ingest thread waits for more writes before one fdatasync."},
     {"telemetry", "max_body", CONFIG_I64, OFF(max_body), "26214400", 1024, (int64_t)1 << 32,
-     "Largest line-protocol body of one write in bytes, after gzip is undone (also capped by "
-     "http.max_body for the body as sent)."},
+     "Largest line-protocol body of one write (POST /write, /api/v2/write) in bytes, both as "
+     "sent (413 before it is read) and after gzip is undone; http.max_body does not apply."},
     {"telemetry", "max_points", CONFIG_INT, OFF(max_points), "500000", 1, 800000,
      "Most points (one per field) in one write; a larger write is refused with 413."},
     {"telemetry", "max_series", CONFIG_I64, OFF(max_series), "1000000", 1, 100000000,

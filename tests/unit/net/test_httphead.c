@@ -1,5 +1,6 @@
 /* Unit tests for net_head_check (src/net/httphead.c): a table of raw request heads, each with
- * the verdict; and that it never reads past n. */
+ * the verdict; and that it never reads past n. And net_head_target: the method and path of the
+ * request line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,9 +89,54 @@ static void test_bounded(void **state)
     assert_int_equal(net_head_check(head, 0, &why), IOC_EINVAL);
 }
 
+struct target_case {
+    const char *head;
+    const char *method, *path; /* NULL: refused */
+};
+
+static const struct target_case TARGETS[] = {
+    {"POST /write?db=x&p=k HTTP/1.1\r\n", "POST", "/write"},
+    {"GET /api/v1/units HTTP/1.1\r\nHost: x\r\n\r\n", "GET", "/api/v1/units"},
+    {"\r\nPUT /a/b HTTP/1.1\r\n", "PUT", "/a/b"},
+    {"\nGET /x HTTP/1.0\n", "GET", "/x"},
+    {"GET /? HTTP/1.1\r\n", "GET", "/"},
+    {"GET ?q HTTP/1.1\r\n", "GET", ""},
+    {"GET /x HTTP/1.1", NULL, NULL},            /* no end of line yet */
+    {"POST /write", NULL, NULL},                /* cut in the target */
+    {"GET /x\r\n", NULL, NULL},                 /* no version */
+    {" /x HTTP/1.1\r\n", NULL, NULL},           /* no method */
+    {"GET  HTTP/1.1\r\n", NULL, NULL},          /* no target */
+    {"\r\n\r\nGET / HTTP/1.1\r\n", NULL, NULL}, /* one empty line is skipped, not two */
+    {"", NULL, NULL},
+};
+
+static void test_target(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof TARGETS / sizeof TARGETS[0]; i++) {
+        const struct target_case *c = &TARGETS[i];
+        size_t n = strlen(c->head);
+        char *copy = malloc(n + 1); /* exact size: ASan sees any overread */
+        memcpy(copy, c->head, n);
+        const char *m = NULL, *p = NULL;
+        size_t ml = 0, pl = 0;
+        int rc = net_head_target(copy, n, &m, &ml, &p, &pl);
+        if (!c->method) {
+            if (rc != IOC_EINVAL)
+                fail_msg("case %zu (%s): rc %d", i, c->head, rc);
+        } else {
+            if (rc != 0 || ml != strlen(c->method) || memcmp(m, c->method, ml) != 0 ||
+                pl != strlen(c->path) || memcmp(p, c->path, pl) != 0)
+                fail_msg("case %zu (%s): rc %d, \"%.*s\" \"%.*s\"", i, c->head, rc, (int)ml,
+                         m ? m : "", (int)pl, p ? p : "");
+        }
+        free(copy);
+    }
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_table),
-                                       cmocka_unit_test(test_bounded)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_table), cmocka_unit_test(test_bounded),
+                                       cmocka_unit_test(test_target)};
     return cmocka_run_group_tests_name("httphead", tests, NULL, NULL);
 }
