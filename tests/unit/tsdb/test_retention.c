@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers/tmpdir.h"
 #include "tsdb/db_int.h"
@@ -24,10 +28,14 @@
 
 static const char *const meas[NM] = {"air", "traffic", "noise"};
 
-static int64_t g_now;
+static int64_t g_now; /* the fake clock: written by the test thread, read by any */
 static int64_t fake_now(void)
 {
-    return g_now;
+    return __atomic_load_n(&g_now, __ATOMIC_SEQ_CST);
+}
+static void set_now(int64_t t)
+{
+    __atomic_store_n(&g_now, t, __ATOMIC_SEQ_CST);
 }
 
 /* The model: every point written, per measurement (one series each), ascending. */
@@ -176,7 +184,7 @@ static int file_exists(const char *dir, const char *sub, int64_t day)
 static void fill(struct tsdb_db *db, struct model *m)
 {
     for (int64_t h = 0; h < NDAYS * 24; h++) {
-        g_now = DAY0 * DAY + (h + 1) * HOUR;
+        set_now(DAY0 * DAY + (h + 1) * HOUR);
         write_hour(db, m, h);
         if (h % 24 == 23)
             assert_int_equal(tsdb_db_maintain(db, 0), 0);
@@ -192,7 +200,7 @@ static void test_retention_per_measurement_windows_latest_files_and_reopen(void 
     model_init(&m, keep);
     struct tsdb_db *db = open_db(dir, 0, &m);
     fill(db, &m);
-    g_now = (DAY0 + NDAYS) * DAY + 6 * HOUR;
+    set_now((DAY0 + NDAYS) * DAY + 6 * HOUR);
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 0);
     /* noise keeps every day: no file of any day may go (shared day files) */
@@ -217,7 +225,7 @@ static void test_retention_deletes_the_files_of_wholly_expired_days(void **state
     model_init(&m, keep);
     struct tsdb_db *db = open_db(dir, 0, &m);
     fill(db, &m);
-    g_now = (DAY0 + NDAYS) * DAY + 6 * HOUR;
+    set_now((DAY0 + NDAYS) * DAY + 6 * HOUR);
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 0);
     /* air keeps 30 days: the days wholly before now - 30 d are gone, the others are there */
@@ -242,7 +250,7 @@ static void test_retention_deletes_the_files_of_wholly_expired_days(void **state
     check(db, &m, 0);
     assert_false(file_exists(dir, "parts", DAY0 + 3));
     /* time passes: more days go, at most once a minute of the clock */
-    g_now += 3 * DAY;
+    set_now(fake_now() + 3 * DAY);
     assert_int_equal(tsdb_db_maintain(db, 0), 0);
     check(db, &m, 0);
     assert_false(file_exists(dir, "parts", first_kept + 2));
@@ -260,7 +268,7 @@ static void test_retention_default_applies_and_a_rule_of_0_keeps_for_ever(void *
     model_init(&m, keep);
     struct tsdb_db *db = open_db(dir, 12 * DAY, &m);
     fill(db, &m);
-    g_now = (DAY0 + NDAYS) * DAY;
+    set_now((DAY0 + NDAYS) * DAY);
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 12 * DAY);
     for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
@@ -284,8 +292,8 @@ static void test_retention_all_expired_gives_not_found_and_bad_rules_refuse(void
     model_init(&m, keep);
     struct tsdb_db *db = open_db(dir, 0, &m);
     fill(db, &m);
-    g_now = (DAY0 + NDAYS + 2) * DAY; /* everything is expired */
-    check(db, &m, 0);                 /* before the last files go: the reads leave it out */
+    set_now((DAY0 + NDAYS + 2) * DAY); /* everything is expired */
+    check(db, &m, 0);                  /* before the last files go: the reads leave it out */
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 0);
     for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
@@ -304,6 +312,129 @@ static void test_retention_all_expired_gives_not_found_and_bad_rules_refuse(void
     model_free(&m);
 }
 
+/* 60 days written with no retention, then the rules of keep set in the model. */
+static void prepare(const char *dir, struct model *m, const int64_t keep[NM])
+{
+    const int64_t none[NM] = {0, 0, 0};
+    model_init(m, none);
+    struct tsdb_db *db = open_db(dir, 0, m);
+    fill(db, m);
+    tsdb_db_close(db);
+    memcpy(m->keep, keep, sizeof m->keep);
+}
+
+static void test_retention_kill_9_while_deleting_loses_no_unexpired_point(void **state)
+{
+    (void)state;
+    const char *dir = test_fresh_dir();
+    static struct model m;
+    const int64_t keep[NM] = {30 * DAY, 5 * DAY, 10 * DAY};
+    prepare(dir, &m, keep);
+    unsigned seed = 7;
+    for (int round = 0; round < 8; round++) {
+        set_now((DAY0 + 32 + round * 3) * DAY + 5 * HOUR);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) { /* open (a pass), then passes as the clock runs */
+            struct tsdb_db *db = open_db(dir, 0, &m);
+            for (int i = 0;; i++) {
+                if (i < 60) /* an hour at most, a pass a minute */
+                    set_now(fake_now() + 60 * S);
+                if (tsdb_db_maintain(db, 1) != 0)
+                    _exit(2);
+            }
+        }
+        usleep((useconds_t)(rand_r(&seed) % 20000));
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+        assert_true(WIFSIGNALED(status));
+        set_now(fake_now() + HOUR); /* as far as the child's clock went at most */
+        struct tsdb_db *db = open_db(dir, 0, &m);
+        check(db, &m, 0);
+        int64_t first_kept = (fake_now() - 30 * DAY) / DAY;
+        for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
+            if (d >= first_kept)
+                assert_true(file_exists(dir, "parts", d));
+            else if (d < first_kept)
+                assert_false(file_exists(dir, "parts", d));
+        tsdb_db_close(db);
+    }
+    model_free(&m);
+}
+
+struct reader {
+    struct tsdb_db *db;
+    uint32_t ids[NM];
+    int stop, failed;
+    long reads;
+};
+
+static void *read_loop(void *arg)
+{
+    struct reader *r = arg;
+    while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
+        for (int i = 0; i < NM; i++) {
+            struct tsdb_window w;
+            int64_t step = (r->reads % 2) ? HOUR : 90 * 60 * S;
+            if (tsdb_window_init(&w, (DAY0 - 1) * DAY, (DAY0 + NDAYS + 1) * DAY, step, 1 << 20))
+                r->failed = 1;
+            if (tsdb_db_window(r->db, r->ids[i], &w, SIZE_MAX) != 0)
+                r->failed = 1;
+            tsdb_window_free(&w);
+            int64_t t;
+            uint64_t v;
+            enum tsdb_type type;
+            int rc = tsdb_db_latest(r->db, r->ids[i], &t, &v, &type);
+            if (rc != 0 && rc != IOC_ENOTFOUND)
+                r->failed = 1;
+        }
+        r->reads++;
+    }
+    return NULL;
+}
+
+static void test_retention_readers_racing_the_deletion_never_fail(void **state)
+{
+    (void)state;
+    const char *dir = test_fresh_dir();
+    static struct model m;
+    const int64_t keep[NM] = {20 * DAY, 3 * DAY, 7 * DAY};
+    prepare(dir, &m, keep);
+    set_now((DAY0 + 10) * DAY);
+    struct tsdb_db *db = open_db(dir, 0, &m);
+    struct reader r[2];
+    pthread_t th[2];
+    for (int k = 0; k < 2; k++) {
+        memset(&r[k], 0, sizeof r[k]);
+        r[k].db = db;
+        for (int i = 0; i < NM; i++)
+            r[k].ids[i] = id_of(db, i);
+        assert_int_equal(pthread_create(&th[k], NULL, read_loop, &r[k]), 0);
+    }
+    for (int d = 0; d < NDAYS + 15; d++) { /* a day expires at each pass, then all is */
+        set_now(fake_now() + DAY);
+        assert_int_equal(tsdb_db_maintain(db, 1), 0);
+        usleep(2000);
+    }
+    for (int k = 0; k < 2; k++) {
+        __atomic_store_n(&r[k].stop, 1, __ATOMIC_SEQ_CST);
+        pthread_join(th[k], NULL);
+        assert_false(r[k].failed);
+        assert_true(r[k].reads > 0);
+    }
+    check(db, &m, 0);
+    struct tsdb_db_stats st;
+    tsdb_db_stats(db, &st);
+    assert_int_equal(st.partitions, 0); /* everything expired: every file gone */
+    assert_int_equal(st.chunks, 0);
+    assert_int_equal(st.expired_chunks, (uint64_t)NDAYS * NM);
+    tsdb_db_maintain(db, 1); /* the last partitions closed once no reader holds one */
+    assert_int_equal(db->ngrave, 0);
+    tsdb_db_close(db);
+    model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +442,8 @@ int main(void)
         cmocka_unit_test(test_retention_deletes_the_files_of_wholly_expired_days),
         cmocka_unit_test(test_retention_default_applies_and_a_rule_of_0_keeps_for_ever),
         cmocka_unit_test(test_retention_all_expired_gives_not_found_and_bad_rules_refuse),
+        cmocka_unit_test(test_retention_kill_9_while_deleting_loses_no_unexpired_point),
+        cmocka_unit_test(test_retention_readers_racing_the_deletion_never_fail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
