@@ -176,9 +176,17 @@ int telemetry_ingest_open(const char *data_dir, const struct telemetry_settings 
     }
     o.max_series = (size_t)s->max_series;
     o.seal_points = (uint32_t)s->seal_points;
-    struct telemetry_ingest *ig = calloc(1, sizeof *ig);
-    if (!ig)
-        return IOC_ENOMEM;
+    struct telemetry_retention ret; /* the engine copies the rules */
+    int prc =
+        telemetry_retention_parse(s->retention, s->retention_by_measurement, &ret, err, err_size);
+    o.retention_ns = ret.default_ns;
+    o.retention = ret.rules;
+    o.nretention = ret.n;
+    struct telemetry_ingest *ig = prc ? NULL : calloc(1, sizeof *ig);
+    if (!ig) {
+        telemetry_retention_free(&ret);
+        return prc ? prc : IOC_ENOMEM;
+    }
     ig->sync = o.sync;
     ig->batch_ms = s->batch_ms;
     struct telemetry_hub_options ho = {(size_t)s->stream_ring_events, (size_t)s->stream_ring_bytes,
@@ -186,6 +194,7 @@ int telemetry_ingest_open(const char *data_dir, const struct telemetry_settings 
     int rc = telemetry_hub_create(&ho, &ig->hub);
     if (rc == 0)
         rc = tsdb_db_open(data_dir, &o, &ig->db, err, err_size);
+    telemetry_retention_free(&ret);
     if (rc) {
         telemetry_hub_destroy(ig->hub);
         free(ig);
@@ -300,6 +309,13 @@ int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b)
            st.rollup_rebuilt);
     metric(b, "ioc_tsdb_rollup_buckets_read_total", "counter",
            "Query buckets answered from rollups instead of raw points.", st.rollup_reads);
+    metric(b, "ioc_tsdb_expired_chunks_total", "counter",
+           "Chunks deleted by the retention since start (with their day files).",
+           st.expired_chunks);
+    metric(b, "ioc_tsdb_expired_bytes_total", "counter",
+           "Bytes of partition files deleted by the retention since start.", st.expired_bytes);
+    metric(b, "ioc_tsdb_expired_files_total", "counter",
+           "Partition and rollup files deleted by the retention since start.", st.expired_files);
     metric(b, "ioc_tsdb_wal_written_bytes_total", "counter",
            "Bytes written to the engine's log since start.", st.wal.bytes_written);
     metric(b, "ioc_tsdb_wal_syncs_total", "counter", "fdatasync calls on the engine's log.",

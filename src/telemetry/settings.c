@@ -6,6 +6,8 @@
 #include "telemetry/telemetry.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/errors.h"
@@ -40,6 +42,13 @@ static const struct config_setting rows[] = {
      "Recent write batches kept for clients resuming with Last-Event-ID."},
     {"telemetry", "stream_ring_bytes", CONFIG_I64, OFF(stream_ring_bytes), "8388608", 4096,
      (int64_t)1 << 32, "Bytes of those recent points at most (older batches are forgotten)."},
+    {"telemetry", "retention", CONFIG_STR, OFF(retention), "0", 0, 0,
+     "How long points are kept, by their time: 0 (for ever) or a duration such as 400d, 12h "
+     "(units s, m, h, d, w). Older points are no longer returned; a day's files are deleted "
+     "once every point in them is expired."},
+    {"telemetry", "retention_by_measurement", CONFIG_STR, OFF(retention_by_measurement), "", 0, 0,
+     "Per-measurement retention overriding telemetry.retention, e.g. air=730d,traffic=90d "
+     "(0: for ever). A bad value refuses the start."},
     {"mqtt", "enabled", CONFIG_BOOL, OFF(mqtt.enabled), "false", 0, 1,
      "Subscribe to an MQTT broker and store the points of its messages (docs/telemetry.md MQTT)."},
     {"mqtt", "host", CONFIG_STR, OFF(mqtt.host), "127.0.0.1", 0, 0,
@@ -89,4 +98,119 @@ int telemetry_sync_parse(const char *s, enum tsdb_sync_mode *out)
             return 0;
         }
     return IOC_EINVAL;
+}
+
+int telemetry_duration_parse(const char *s, int64_t *ns)
+{
+    static const char units[] = "smhdw";
+    static const int64_t mult[] = {1, 60, 3600, 86400, 604800};
+    if (!s || !*s)
+        return IOC_EINVAL;
+    if (strcmp(s, "0") == 0) {
+        *ns = 0;
+        return 0;
+    }
+    int64_t n = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        n = n * 10 + (*p - '0');
+        if (n > 36525LL * 86400) /* 100 years in seconds at most, whatever the unit */
+            return IOC_EINVAL;
+    }
+    const char *u = p != s && *p && p[1] == 0 ? strchr(units, *p) : NULL;
+    if (!u || n == 0)
+        return IOC_EINVAL;
+    int64_t secs = n * mult[u - units];
+    if (secs > 36525LL * 86400)
+        return IOC_EINVAL;
+    *ns = secs * 1000000000LL;
+    return 0;
+}
+
+void telemetry_retention_free(struct telemetry_retention *r)
+{
+    free(r->rules);
+    free(r->text);
+    memset(r, 0, sizeof *r);
+}
+
+/* s[0..n) without blanks at either end. */
+static void trim(char **s, size_t *n)
+{
+    while (*n && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+/* One "measurement=duration" part p[0..len) into r->rules[r->n]. */
+static int parse_rule(struct telemetry_retention *r, char *p, size_t len, char *err,
+                      size_t err_size)
+{
+    trim(&p, &len);
+    char *eq = memchr(p, '=', len);
+    char *m = p, *d = eq ? eq + 1 : NULL;
+    size_t mlen = eq ? (size_t)(eq - p) : len, dlen = eq ? len - mlen - 1 : 0;
+    trim(&m, &mlen);
+    if (d)
+        trim(&d, &dlen);
+    int64_t ns = 0;
+    int rc = eq && mlen ? 0 : IOC_EINVAL;
+    if (rc == 0) {
+        char c = d[dlen];
+        d[dlen] = 0;
+        rc = telemetry_duration_parse(d, &ns);
+        d[dlen] = c;
+    }
+    for (size_t i = 0; rc == 0 && i < r->n; i++)
+        if (r->rules[i].mlen == mlen && memcmp(r->rules[i].m, m, mlen) == 0)
+            rc = IOC_EINVAL;
+    if (rc) {
+        snprintf(err, err_size,
+                 "telemetry.retention_by_measurement: \"%.*s\" is not measurement=duration "
+                 "(0, or a number with s, m, h, d or w), once per measurement",
+                 (int)(len > 200 ? 200 : len), p);
+        return rc;
+    }
+    r->rules[r->n++] = (struct tsdb_retention){m, mlen, ns};
+    return 0;
+}
+
+int telemetry_retention_parse(const char *dflt, const char *by, struct telemetry_retention *out,
+                              char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    if (telemetry_duration_parse(dflt ? dflt : "0", &out->default_ns) != 0) {
+        snprintf(err, err_size,
+                 "telemetry.retention must be 0 or a number with s, m, h, d or w, not \"%.200s\"",
+                 dflt);
+        return IOC_EINVAL;
+    }
+    if (!by)
+        by = "";
+    size_t len = strlen(by), parts = 1;
+    for (size_t i = 0; i < len; i++)
+        parts += by[i] == ',';
+    out->text = malloc(len + 1);
+    out->rules = calloc(parts, sizeof *out->rules);
+    if (!out->text || !out->rules)
+        return IOC_ENOMEM;
+    memcpy(out->text, by, len + 1);
+    char *p = out->text, *end = p + len;
+    char *q = p;
+    size_t n = len;
+    trim(&q, &n);
+    if (n == 0)
+        return 0; /* no rule */
+    while (p <= end) {
+        char *c = memchr(p, ',', (size_t)(end - p));
+        char *stop = c ? c : end;
+        int rc = parse_rule(out, p, (size_t)(stop - p), err, err_size);
+        if (rc)
+            return rc;
+        p = stop + 1;
+    }
+    return 0;
 }

@@ -290,16 +290,37 @@ struct telemetry_settings {
     int64_t max_series; /* series in the engine */
     int seal_points;    /* head points of a series sealed into one chunk */
     /* the live stream (stream.c, GET /api/v1/stream) */
-    int stream_heartbeat_s;    /* ": ping" after this much silence */
-    int stream_max_clients;    /* open streams at most (server-wide) */
-    int64_t stream_buffer;     /* bytes waiting for one client at most; more drops it */
-    int stream_ring_events;    /* recent batches kept for Last-Event-ID */
-    int64_t stream_ring_bytes; /* and their bytes at most */
+    int stream_heartbeat_s;         /* ": ping" after this much silence */
+    int stream_max_clients;         /* open streams at most (server-wide) */
+    int64_t stream_buffer;          /* bytes waiting for one client at most; more drops it */
+    int stream_ring_events;         /* recent batches kept for Last-Event-ID */
+    int64_t stream_ring_bytes;      /* and their bytes at most */
+    char *retention;                /* "0" (for ever) or a duration: "400d", "12h" */
+    char *retention_by_measurement; /* "air=730d,traffic=90d"; "": none */
     struct telemetry_mqtt_settings mqtt;
 };
 const struct telemetry_settings *telemetry_settings_get(const struct ioc_config *c);
 /* "batch", "always", "off" into *out; IOC_EINVAL otherwise. */
 int telemetry_sync_parse(const char *s, enum tsdb_sync_mode *out);
+
+/* A retention (docs/telemetry.md "Retention"): "0" (for ever) or a whole number > 0 followed by
+ * s, m, h, d or w, into nanoseconds (0 for "0"). IOC_EINVAL for anything else or past 100 years. */
+int telemetry_duration_parse(const char *s, int64_t *ns);
+
+/* The retention rules of the settings, for the engine (tsdb_db_options). */
+struct telemetry_retention {
+    int64_t default_ns;           /* telemetry.retention; 0: for ever */
+    struct tsdb_retention *rules; /* telemetry.retention_by_measurement (names into text) */
+    size_t n;
+    char *text;
+};
+/* Parses telemetry.retention (dflt; NULL: "0") and telemetry.retention_by_measurement (by; NULL
+ * or "": none): comma-separated measurement=duration, blanks around each part ignored, each
+ * measurement once. IOC_EINVAL with err naming the setting and the bad part; IOC_ENOMEM. Free
+ * with telemetry_retention_free (also after a failure). */
+int telemetry_retention_parse(const char *dflt, const char *by, struct telemetry_retention *out,
+                              char *err, size_t err_size);
+void telemetry_retention_free(struct telemetry_retention *r);
 
 #define TELEMETRY_QUEUE_MAX 1024 /* batches waiting for the ingest thread at most */
 

@@ -5,6 +5,9 @@
  *   DATA_DIR/tsdb/series         the series image (series.c), saved before the log is trimmed
  *   DATA_DIR/tsdb/parts/D.part   the chunks sealed from points whose first time is on day D
  *   DATA_DIR/tsdb/wal/           the write-ahead log (wal.c)
+ *   DATA_DIR/tsdb/rollup/D.part  rollup records (rollup.c)
+ *
+ * Files holding only expired points are deleted by the retention (db_retain.c).
  *
  * Invariants:
  *   1. Every point in the head is in the log past its last checkpoint; every point the log
@@ -324,7 +327,9 @@ static int open_files(struct tsdb_db *db, const struct tsdb_db_options *o, char 
         snprintf(err, err_size, "%s/rollup: rebuild: %s", db->dir, ioc_strerror(rc));
         return rc;
     }
-    return 0;
+    if ((rc = db_expire(db, 1)) != 0)
+        snprintf(err, err_size, "%s: retention: %s", db->dir, ioc_strerror(rc));
+    return rc;
 }
 
 int tsdb_db_open(const char *data_dir, const struct tsdb_db_options *o, struct tsdb_db **out,
@@ -350,7 +355,11 @@ int tsdb_db_open(const char *data_dir, const struct tsdb_db_options *o, struct t
     pthread_rwlock_init(&db->lock, NULL);
     ioc_buf_init(&db->rec, TSDB_WAL_RECORD_MAX);
     size_t n = strlen(data_dir) + 6;
-    int rc = (db->dir = malloc(n)) ? 0 : IOC_ENOMEM;
+    int rc = db_retain_init(db);
+    if (rc == IOC_EINVAL)
+        snprintf(err, err_size, "tsdb: bad retention rules");
+    if (rc == 0)
+        rc = (db->dir = malloc(n)) ? 0 : IOC_ENOMEM;
     if (rc == 0) {
         snprintf(db->dir, n, "%s/tsdb", data_dir);
         rc = ioc_mkdir_p(db->dir);
@@ -378,6 +387,7 @@ void tsdb_db_close(struct tsdb_db *db)
         tsdb_part_close(db->parts[i].part);
     free(db->parts);
     db_rollup_close(db);
+    db_retain_free(db);
     for (size_t i = 0; i < db->nst; i++) {
         free(db->st[i].chunks);
         free(db->st[i].rolls);

@@ -80,6 +80,14 @@ struct tsdb_db {
     size_t nrtouched, rtcap;
     struct rl_pend *rpend; /* rollup records made, written once their chunks are synced */
     size_t nrpend, rpendcap;
+    /* retention (db_retain.c) */
+    struct tsdb_retention *rules; /* o.retention, copied (names owned) */
+    int retains;                  /* some measurement is not kept for ever */
+    int64_t expired_at;           /* now_fn at the last pass, 0: none yet */
+    uint64_t expired_chunks, expired_bytes, expired_files;
+    struct tsdb_part **grave; /* partitions of deleted files, closed once no reader holds one */
+    size_t ngrave, gravecap;
+    unsigned readers; /* (atomic) readers between their snapshot and its release */
 };
 
 /* WAL record kinds (first byte). */
@@ -98,9 +106,29 @@ int db_save_series(struct tsdb_db *db);
 int db_part_days(const char *dir, uint32_t **days, size_t *n);
 
 /* The points of series id inside the window, as tsdb_db_window, from its chunks and (head) its
- * head; points in a bucket i with skip && skip[i] are left out. */
+ * head; points in a bucket i with skip && skip[i] are left out, and (expire) expired points. */
 int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points,
-                  int head, const unsigned char *skip);
+                  int head, const unsigned char *skip, int expire);
+
+/* ---- retention (db_retain.c) ---- */
+/* Copies o's rules into db (IOC_EINVAL for an empty measurement or a negative keep). */
+int db_retain_init(struct tsdb_db *db);
+void db_retain_free(struct tsdb_db *db);
+int64_t db_now(const struct tsdb_db *db);
+/* The time before which the points of series id are expired at now (INT64_MIN: none); the
+ * writer, or a reader holding the lock. */
+int64_t db_cutoff(const struct tsdb_db *db, uint32_t id, int64_t now);
+/* Deletes the partition files (chunks and rollups) holding only expired points (ingest thread;
+ * not while replaying); at most once a minute of db_now unless force. */
+int db_expire(struct tsdb_db *db, int force);
+/* A reader took (1) or released (-1) copies of partition pointers. */
+static inline void db_readers(struct tsdb_db *db, int d)
+{
+    if (d > 0)
+        __atomic_add_fetch(&db->readers, 1u, __ATOMIC_SEQ_CST);
+    else
+        __atomic_sub_fetch(&db->readers, 1u, __ATOMIC_SEQ_CST);
+}
 
 /* ---- rollups (rollup.c) ---- */
 /* Opens DATA_DIR/tsdb/rollup and marks the chunks its records hold (after the partitions). */

@@ -70,6 +70,9 @@ void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out)
     out->rollups_written = db->rolled_n;
     out->rollup_rebuilt = db->rebuilt_n;
     out->rollup_reads = __atomic_load_n(&db->rollup_reads, __ATOMIC_RELAXED);
+    out->expired_chunks = db->expired_chunks;
+    out->expired_bytes = db->expired_bytes;
+    out->expired_files = db->expired_files;
     pthread_rwlock_unlock(&db->lock);
     tsdb_wal_stats_get(db->wal, &out->wal);
 }
@@ -77,6 +80,7 @@ void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out)
 /* What a reader copied under the lock. */
 struct snapshot {
     enum tsdb_type type;
+    int64_t cutoff;         /* points before it are expired (INT64_MIN: none, or not asked) */
     struct dbchunk *chunks; /* overlapping the window, in seal order */
     struct tsdb_part **parts;
     size_t nchunks;
@@ -113,16 +117,25 @@ static struct tsdb_part *part_for(const struct tsdb_db *db, uint32_t day)
     return NULL;
 }
 
-/* Copies, under the read lock, the chunks of id overlapping [from, to) and its head points. */
-static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, struct snapshot *s)
+/* Copies, under the read lock, the chunks of id overlapping [from, to) and its head points
+ * (expire: the chunks holding an unexpired point only, and the cutoff). Release with drop. */
+static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, int expire,
+                struct snapshot *s)
 {
     memset(s, 0, sizeof *s);
+    s->cutoff = INT64_MIN;
+    int64_t now = expire && db->retains ? db_now(db) : 0;
     pthread_rwlock_rdlock(&db->lock);
+    db_readers(db, 1); /* the partitions copied stay open until drop (db_retain.c) */
     const void *k;
     size_t klen;
     int type;
     int rc = tsdb_series_get(db->series, id, &k, &klen, &type);
     s->type = (enum tsdb_type)type;
+    if (rc == 0 && expire && db->retains)
+        s->cutoff = db_cutoff(db, id, now);
+    if (s->cutoff > from)
+        from = s->cutoff;
     const struct dbseries *st = rc == 0 && id < db->nst ? &db->st[id] : NULL;
     if (st && st->nchunks) {
         s->chunks = malloc(st->nchunks * sizeof *s->chunks);
@@ -143,8 +156,9 @@ static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, struc
     return rc;
 }
 
-static void drop(struct snapshot *s)
+static void drop(struct tsdb_db *db, struct snapshot *s)
 {
+    db_readers(db, -1);
     free(s->chunks);
     free(s->parts);
     free(s->ht);
@@ -177,6 +191,7 @@ struct mpoint {
 struct sink {
     struct tsdb_window *w;
     const unsigned char *skip; /* buckets left out (answered by the rollups), or NULL */
+    int64_t cutoff;            /* points before it are left out (expired) */
     int merge; /* 0: add to the window at once; 1: collect into pts, merge at the end */
     struct mpoint *pts;
     size_t n, cap, max, seen;
@@ -189,7 +204,7 @@ static int skipped(const struct sink *k, int64_t t)
 
 static int sink_add(struct sink *k, int64_t t, double v, size_t rank)
 {
-    if (skipped(k, t))
+    if (t < k->cutoff || skipped(k, t))
         return 0;
     if (++k->seen > k->max)
         return IOC_ETOOBIG;
@@ -281,10 +296,10 @@ static int all_skipped(const struct tsdb_window *w, const unsigned char *skip,
 }
 
 int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points,
-                  int head, const unsigned char *skip)
+                  int head, const unsigned char *skip, int expire)
 {
     struct snapshot s;
-    int rc = take(db, id, w->start, w->end, &s);
+    int rc = take(db, id, w->start, w->end, expire, &s);
     if (!head)
         s.nhead = 0;
     if (skip) { /* only the chunks holding points of a bucket read here (order kept) */
@@ -296,7 +311,7 @@ int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t
             }
         s.nchunks = m;
     }
-    struct sink k = {w, skip, rc == 0 && !disjoint(&s), NULL, 0, 0, max_points, 0};
+    struct sink k = {w, skip, s.cutoff, rc == 0 && !disjoint(&s), NULL, 0, 0, max_points, 0};
     for (size_t i = 0; i < s.nchunks && rc == 0; i++)
         rc = read_chunk(&s, i, &k);
     for (size_t i = 0; i < s.nhead && rc == 0; i++)
@@ -308,7 +323,7 @@ int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t
                 tsdb_window_add(w, k.pts[i].t, k.pts[i].v);
     }
     free(k.pts);
-    drop(&s);
+    drop(db, &s);
     return rc;
 }
 
@@ -350,7 +365,7 @@ int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v, enu
     int in_head = tsdb_head_latest(db->head, id, &ht, &hv) == 0;
     pthread_rwlock_unlock(&db->lock);
     struct snapshot s;
-    int rc = take(db, id, in_head ? ht + (ht < INT64_MAX) : INT64_MIN, INT64_MAX, &s);
+    int rc = take(db, id, in_head ? ht + (ht < INT64_MAX) : INT64_MIN, INT64_MAX, 1, &s);
     *type = s.type;
     size_t best = s.nchunks;
     for (size_t i = 0; rc == 0 && i < s.nchunks; i++) /* the latest in time; later seals win */
@@ -364,6 +379,8 @@ int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v, enu
     } else if (rc == 0) {
         rc = IOC_ENOTFOUND;
     }
-    drop(&s);
+    if (rc == 0 && *t < s.cutoff)
+        rc = IOC_ENOTFOUND; /* the latest point expired: so did every other */
+    drop(db, &s);
     return rc;
 }

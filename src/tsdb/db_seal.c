@@ -229,6 +229,8 @@ int tsdb_db_maintain(struct tsdb_db *db, int force)
     }
     if (rc && rc != IOC_ENOMEM)
         db->broken = 1; /* a chunk half-written or a partition unsynced: stop writing */
+    if (rc == 0)
+        rc = db_expire(db, 0); /* after the sync: only synced chunks are listed */
     free(r.t);
     free(r.bits);
     free(r.touched);

@@ -437,7 +437,7 @@ void db_rollup_close(struct tsdb_db *db)
 static int day_window(struct tsdb_db *db, uint32_t id, int64_t d, struct tsdb_window *w)
 {
     int rc = tsdb_window_init(w, d, d + DAY, HOUR, 24);
-    if (rc == 0 && (rc = db_window_raw(db, id, w, SIZE_MAX, 0, NULL)) != 0)
+    if (rc == 0 && (rc = db_window_raw(db, id, w, SIZE_MAX, 0, NULL, 0)) != 0)
         tsdb_window_free(w);
     return rc;
 }
@@ -572,9 +572,10 @@ static int rebuild_series(struct tsdb_db *db, uint32_t id, size_t *chunks)
     size_t nd = 0, cap = 0;
     int rc = 0;
     *chunks = 0;
+    int64_t cut = db_cutoff(db, id, db_now(db)); /* expired chunks: never read from rollups */
     for (size_t i = 0; i < s->nchunks && rc == 0; i++) {
         const struct tsdb_chunk_ref *r = &s->chunks[i].ref;
-        if (s->chunks[i].rolled || r->max_t < RL_TMIN || r->min_t > RL_TMAX)
+        if (s->chunks[i].rolled || r->max_t < RL_TMIN || r->min_t > RL_TMAX || r->max_t < cut)
             continue;
         ++*chunks;
         int64_t a = rl_floor(r->min_t < RL_TMIN ? RL_TMIN : r->min_t, DAY);

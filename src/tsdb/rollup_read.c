@@ -80,6 +80,7 @@ struct rsnap {
     struct dbroll *rolls;
     struct tsdb_part **parts;
     size_t nrolls;
+    int held; /* counted in db->readers (db_retain.c) */
 };
 
 static void mark_raw(struct rsnap *r, int64_t a, int64_t b)
@@ -106,7 +107,13 @@ static int snap(struct tsdb_db *db, uint32_t id, struct rsnap *r)
     const struct tsdb_window *w = r->w;
     memset(r->use, 1, w->n);
     int rc = 0;
+    int64_t now = db->retains ? db_now(db) : 0;
     pthread_rwlock_rdlock(&db->lock);
+    db_readers(db, 1);
+    r->held = 1;
+    int64_t cut = db_cutoff(db, id, now);
+    if (cut > INT64_MIN) /* buckets reaching an expired time are read raw (leaving it out) */
+        mark_raw(r, w->start, cut);
     const struct dbseries *s = id < db->nst ? &db->st[id] : NULL;
     if (s && s->nrolls) {
         r->rolls = malloc(s->nrolls * sizeof *r->rolls);
@@ -115,7 +122,7 @@ static int snap(struct tsdb_db *db, uint32_t id, struct rsnap *r)
             rc = IOC_ENOMEM;
         for (size_t i = 0; i < s->nrolls && rc == 0; i++) {
             const struct dbroll *x = &s->rolls[i];
-            if (x->ref.max_t < w->start || x->ref.min_t >= w->end)
+            if (x->ref.max_t < w->start || x->ref.min_t >= w->end || x->ref.max_t < cut)
                 continue;
             r->parts[r->nrolls] = rl_part_for(db, x->day);
             r->rolls[r->nrolls++] = *x;
@@ -170,10 +177,10 @@ int db_rollup_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, siz
 {
     int l = level_for(db, w);
     if (l < 0)
-        return db_window_raw(db, id, w, max_points, 1, NULL);
+        return db_window_raw(db, id, w, max_points, 1, NULL, 1);
     int64_t L = rl_width(l);
     uint64_t nl = ((uint64_t)w->end - (uint64_t)w->start + (uint64_t)L - 1) / (uint64_t)L;
-    struct rsnap r = {w, calloc(w->n, 1), NULL, NULL, 0};
+    struct rsnap r = {w, calloc(w->n, 1), NULL, NULL, 0, 0};
     struct tsdb_bucket *acc = calloc(w->n, sizeof *acc);
     uint8_t *seen = calloc((size_t)(nl / 8 + 1), 1);
     int rc = r.use && acc && seen ? 0 : IOC_ENOMEM;
@@ -189,7 +196,7 @@ int db_rollup_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, siz
         any = 0;
     }
     if (rc == 0)
-        rc = db_window_raw(db, id, w, max_points, 1, any ? r.use : NULL);
+        rc = db_window_raw(db, id, w, max_points, 1, any ? r.use : NULL, 1);
     uint64_t used = 0;
     for (size_t i = 0; rc == 0 && any && i < w->n; i++)
         if (r.use[i]) {
@@ -198,6 +205,8 @@ int db_rollup_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, siz
         }
     if (used)
         __atomic_fetch_add(&db->rollup_reads, used, __ATOMIC_RELAXED);
+    if (r.held)
+        db_readers(db, -1);
     free(r.use);
     free(r.rolls);
     free(r.parts);

@@ -464,6 +464,13 @@ int tsdb_wal_replay(const char *data_dir, uint64_t from_lsn, tsdb_wal_replay_cb 
  * the sync mode, see the WAL). A start replays the log into the head, skipping the points
  * already sealed into chunks (a chunk record carries the greatest LSN of its points).
  */
+/* A measurement's retention (tsdb_db_options.retention). */
+struct tsdb_retention {
+    const char *m; /* the measurement */
+    size_t mlen;
+    int64_t keep_ns; /* its points are kept this long (by their time); 0: for ever */
+};
+
 struct tsdb_db_options {
     enum tsdb_sync_mode sync;
     size_t max_series;      /* 0: TSDB_SERIES_DEFAULT_MAX */
@@ -472,6 +479,13 @@ struct tsdb_db_options {
     int64_t seal_age_ns;    /* and when its oldest point is this old in the log; 0: 1 h */
     uint64_t wal_segment;   /* 0: the WAL's default */
     int truncate_damaged;   /* the WAL's option */
+    /* Retention (db_retain.c): a point whose time is before now - keep of its measurement is
+     * expired: no read returns it and tsdb_db_maintain (at most once a minute of now_fn, and
+     * open) deletes the partition files holding only expired points. */
+    int64_t retention_ns;                   /* keep of a measurement without a rule; 0: for ever */
+    const struct tsdb_retention *retention; /* per measurement (copied by open) */
+    size_t nretention;
+    int64_t (*now_fn)(void); /* the clock, ns since the epoch; NULL: the wall clock (tests) */
 };
 
 struct tsdb_db;
@@ -501,8 +515,9 @@ struct tsdb_write_report {
 int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n,
                    struct tsdb_write_report *rep);
 int tsdb_db_sync(struct tsdb_db *db);
-/* Seals the series that are due into chunks, syncs them, saves the series and trims the log.
- * force: seal every series with points in the head. */
+/* Seals the series that are due into chunks, syncs them, saves the series and trims the log,
+ * then applies the retention (at most once a minute of now_fn unless force). force: seal every
+ * series with points in the head. */
 int tsdb_db_maintain(struct tsdb_db *db, int force);
 
 /* Reading (any thread). */
@@ -514,7 +529,7 @@ int tsdb_db_series_key(struct tsdb_db *db, uint32_t id, struct ioc_buf *out, enu
 /* Adds the points of series id inside the window to its buckets (values as doubles; a later
  * write at one time replaces an earlier one). IOC_ETOOBIG past max_points points read. */
 int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points);
-/* The latest point of series id: IOC_ENOTFOUND if it has none. */
+/* The latest point of series id: IOC_ENOTFOUND if it has none (or it is expired). */
 int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v, enum tsdb_type *type);
 int tsdb_db_fields(struct tsdb_db *db, tsdb_field_fn fn, void *ctx);
 
@@ -523,6 +538,9 @@ struct tsdb_db_stats {
     /* rollups: records and their bytes on disk, records written and chunks rebuilt since open */
     uint64_t rollups, rollup_bytes, rollups_written, rollup_rebuilt;
     uint64_t rollup_reads; /* window buckets answered from rollups since open */
+    /* retention, since open: chunks and bytes of the partition files deleted (all expired), and
+     * files deleted (chunk and rollup partitions) */
+    uint64_t expired_chunks, expired_bytes, expired_files;
     struct tsdb_wal_stats wal;
 };
 void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out);

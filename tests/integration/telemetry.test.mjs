@@ -10,7 +10,9 @@ import { startDemo, startServer, tempDir, Client } from './lib.mjs';
 let srv, key, readKey;
 
 before(async () => {
-  srv = await startDemo({ env: { IOC_TELEMETRY_MAX_BODY: '65536', IOC_TELEMETRY_MAX_POINTS: '1000' } });
+  srv = await startDemo({
+    env: { IOC_TELEMETRY_MAX_BODY: '65536', IOC_TELEMETRY_MAX_POINTS: '1000', IOC_TELEMETRY_RETENTION_BY_MEASUREMENT: 'old=2d' },
+  });
   const staff = new Client(srv.url);
   assert.equal((await staff.login('staff')).status, 200);
   const agency = (await staff.get('/api/v1/session')).body.user.agency.code;
@@ -276,4 +278,22 @@ test('iocd does not start when the time-series engine cannot be opened, and says
   writeFileSync(path.join(data, 'tsdb'), 'not a directory');
   await assert.rejects(startServer({ data }), /cannot open the time-series engine/);
   rmSync(data, { recursive: true, force: true });
+});
+
+test('retention: points of a measurement older than its telemetry.retention_by_measurement are never returned', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const day = 86400;
+  const body = `old,station=r1 v=1 ${now - 10 * day}\nold,station=r1 v=2 ${now - 3 * day}\nold,station=r1 v=3 ${now - 3600}\n`;
+  assert.equal((await write('/write?precision=s', body)).status, 204);
+  const start = now - 20 * day - ((now - 20 * day) % day);
+  const q = await (await read(`/api/v1/query?measurement=old&field=v&start=${start}&end=${start + 21 * day}&step=1d&agg=count`)).json();
+  const counts = q.series[0].points.map((p) => p[1] ?? 0);
+  assert.equal(counts.reduce((a, b) => a + b, 0), 1, JSON.stringify(q.series[0].points));
+  const l = await (await read('/api/v1/latest?measurement=old')).json();
+  assert.equal(l.series[0].value, 3);
+  // the air points of 2025 have no rule: kept for ever (the default 0)
+  const air = await (await read(`/api/v1/query?measurement=air&field=pm25&tag.station=s1&start=${T0}&end=${T0 + 3600}&step=1h&agg=count`)).json();
+  assert.deepEqual(air.series[0].points, [[T0 * 1000, 60]]);
+  for (const name of ['ioc_tsdb_expired_chunks_total', 'ioc_tsdb_expired_bytes_total', 'ioc_tsdb_expired_files_total'])
+    assert.ok(Number.isFinite(await metric(name)), name);
 });
