@@ -134,8 +134,9 @@ static int copy_series(struct bk *b)
     snprintf(to, sizeof to, "%s/series", b->tmp);
     struct tsdb_series_index *ix = NULL;
     int rc = tsdb_series_load(from, UINT32_MAX, &ix);
-    if (rc == IOC_ENOTFOUND)
-        return 0; /* an engine that never saved one: its series are all in the log */
+    if (rc == IOC_ENOTFOUND) /* never saved yet: its series are all in the log; the copy gets an
+                                empty image, so every backup has the same layout */
+        rc = tsdb_series_index_create(0, &ix);
     if (rc)
         return fail(b, rc, "cannot read", from);
     b->defined = tsdb_series_count(ix);
