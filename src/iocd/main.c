@@ -356,6 +356,11 @@ int main(int argc, char **argv)
         goto out;
     }
     char err[512] = "";
+    if ((rc = telemetry_settings_check(telemetry_settings_get(&cfg), err, sizeof err)) != 0) {
+        fprintf(stderr, "iocd: %s\n", *err ? err : ioc_strerror(rc));
+        store_writer_stop(st);
+        goto out;
+    }
     if ((rc = telemetry_ingest_open(cfg.data_dir, telemetry_settings_get(&cfg), &ig, err,
                                     sizeof err)) != 0) {
         fprintf(stderr,

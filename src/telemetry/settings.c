@@ -214,3 +214,18 @@ int telemetry_retention_parse(const char *dflt, const char *by, struct telemetry
     }
     return 0;
 }
+
+int telemetry_settings_check(const struct telemetry_settings *s, char *err, size_t err_size)
+{
+    enum tsdb_sync_mode mode;
+    if (telemetry_sync_parse(s->sync, &mode) != 0) {
+        snprintf(err, err_size, "telemetry.sync must be batch, always or off, not '%.40s'",
+                 s->sync ? s->sync : "");
+        return IOC_EINVAL;
+    }
+    struct telemetry_retention r;
+    int rc =
+        telemetry_retention_parse(s->retention, s->retention_by_measurement, &r, err, err_size);
+    telemetry_retention_free(&r);
+    return rc;
+}

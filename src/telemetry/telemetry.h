@@ -300,6 +300,10 @@ struct telemetry_settings {
     struct telemetry_mqtt_settings mqtt;
 };
 const struct telemetry_settings *telemetry_settings_get(const struct ioc_config *c);
+/* Checks the settings a start needs right (sync, retention) without opening anything, so that a
+ * bad value is reported as such, not as an engine that cannot be opened. 0, or IOC_EINVAL with
+ * err naming the setting; IOC_ENOMEM. */
+int telemetry_settings_check(const struct telemetry_settings *s, char *err, size_t err_size);
 /* "batch", "always", "off" into *out; IOC_EINVAL otherwise. */
 int telemetry_sync_parse(const char *s, enum tsdb_sync_mode *out);
 

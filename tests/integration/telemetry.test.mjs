@@ -280,6 +280,15 @@ test('iocd does not start when the time-series engine cannot be opened, and says
   rmSync(data, { recursive: true, force: true });
 });
 
+test('iocd does not start with a bad telemetry.sync or retention, and names the setting', async () => {
+  const data = tempDir();
+  await assert.rejects(startServer({ data, env: { IOC_TELEMETRY_RETENTION_BY_MEASUREMENT: 'air=5x' } }),
+                       /iocd: telemetry\.retention_by_measurement: "air=5x"/);
+  await assert.rejects(startServer({ data, env: { IOC_TELEMETRY_SYNC: 'sometimes' } }),
+                       /iocd: telemetry\.sync must be batch, always or off/);
+  rmSync(data, { recursive: true, force: true });
+});
+
 test('retention: points of a measurement older than its telemetry.retention_by_measurement are never returned', async () => {
   const now = Math.floor(Date.now() / 1000);
   const day = 86400;
