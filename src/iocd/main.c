@@ -308,6 +308,33 @@ static struct telemetry_demo *start_demo_sensors(struct store *st, struct teleme
     return d;
 }
 
+/* The telemetry ingest of the data directory with its MQTT subscriber (when enabled); on failure
+ * says why on stderr and leaves nothing open. */
+static int open_telemetry(const struct ioc_config *cfg, struct telemetry_ingest **out)
+{
+    char err[512] = "";
+    const struct telemetry_settings *ts = telemetry_settings_get(cfg);
+    int rc = telemetry_settings_check(ts, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "iocd: %s\n", *err ? err : ioc_strerror(rc));
+        return rc;
+    }
+    if ((rc = telemetry_ingest_open(cfg->data_dir, ts, out, err, sizeof err)) != 0) {
+        fprintf(stderr,
+                "iocd: cannot open the time-series engine in %s: %s (`iocctl tsdb check` "
+                "says more; docs/operations.md, \"Telemetry files\")\n",
+                cfg->data_dir, *err ? err : ioc_strerror(rc));
+        return rc;
+    }
+    if ((rc = telemetry_ingest_start_mqtt(*out, &ts->mqtt, (size_t)ts->max_points, err,
+                                          sizeof err)) != 0) {
+        fprintf(stderr, "iocd: %s\n", *err ? err : ioc_strerror(rc));
+        telemetry_ingest_close(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct flags f;
@@ -355,25 +382,7 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
-    char err[512] = "";
-    if ((rc = telemetry_settings_check(telemetry_settings_get(&cfg), err, sizeof err)) != 0) {
-        fprintf(stderr, "iocd: %s\n", *err ? err : ioc_strerror(rc));
-        store_writer_stop(st);
-        goto out;
-    }
-    if ((rc = telemetry_ingest_open(cfg.data_dir, telemetry_settings_get(&cfg), &ig, err,
-                                    sizeof err)) != 0) {
-        fprintf(stderr,
-                "iocd: cannot open the time-series engine in %s: %s (`iocctl tsdb check` "
-                "says more; docs/operations.md, \"Telemetry files\")\n",
-                cfg.data_dir, *err ? err : ioc_strerror(rc));
-        store_writer_stop(st);
-        goto out;
-    }
-    const struct telemetry_settings *ts = telemetry_settings_get(&cfg);
-    if ((rc = telemetry_ingest_start_mqtt(ig, &ts->mqtt, (size_t)ts->max_points, err,
-                                          sizeof err)) != 0) {
-        fprintf(stderr, "iocd: %s\n", *err ? err : ioc_strerror(rc));
+    if ((rc = open_telemetry(&cfg, &ig)) != 0) {
         store_writer_stop(st);
         goto out;
     }
