@@ -19,38 +19,13 @@
 
 #include "base/base.h"
 #include "telemetry/telemetry.h"
+#include "lp_lines.h"
 
 static double now(clockid_t clock)
 {
     struct timespec ts;
     clock_gettime(clock, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A deterministic pseudo-random generator, so every run parses the same text. */
-static uint64_t rng = 88172645463325252ULL;
-static unsigned next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng >> 11);
-}
-
-/* Appends one line of station s at interval t. */
-static void put_line(struct ioc_buf *b, unsigned s, unsigned t)
-{
-    static const char *const names[] = {"pm25", "pm10", "no2",  "o3",
-                                        "co",   "so2",  "temp", "humidity"};
-    static const unsigned scale[] = {100, 200, 80, 120, 2, 20, 40, 100};
-    ioc_buf_printf(b, "air,commune=%u,kind=aq,station=DN-%04u ", 26000 + s % 95, s);
-    for (int f = 0; f < 8; f++) {
-        int dec = 1 + (int)(next() % 3);
-        unsigned p10 = dec == 1 ? 10 : dec == 2 ? 100 : 1000;
-        unsigned v = next() % (scale[f] * p10);
-        ioc_buf_printf(b, "%s%s=%u.%0*u", f ? "," : "", names[f], v / p10, dec, v % p10);
-    }
-    ioc_buf_printf(b, " %llu\n", 1700000000000ULL + (unsigned long long)t * 10000);
 }
 
 struct sink {
@@ -75,7 +50,7 @@ int main(int argc, char **argv)
     ioc_buf_init(&b, 0);
     for (unsigned t = 0; t < intervals; t++)
         for (unsigned s = 0; s < stations; s++)
-            put_line(&b, s, t);
+            lp_put_line(&b, s, t);
     if (!b.data)
         return fprintf(stderr, "lp_parse: out of memory\n"), 1;
     size_t lines = (size_t)stations * intervals;
