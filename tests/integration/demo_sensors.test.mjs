@@ -48,9 +48,12 @@ test('a year of daily means, and traffic peaks at 7:00 over 3:00 (Hanoi time)', 
     return r.status === 200 && r.body.series[0]?.points.filter((p) => p[1] !== null).length >= 360 && r.body;
   });
   assert.equal(year.step_ms, 86400000);
-  // hourly means of the last two days
-  const r = await c.get(`/api/v1/query?measurement=traffic&field=vehicles&start=${Math.floor(now / 3600000) * 3600 - 2 * 86400}&step=1h`);
-  assert.equal(r.status, 200);
+  // hourly means of the last two days (the backfill writes oldest first: wait for its end)
+  const r = await waitFor(async () => {
+    const q = await c.get(`/api/v1/query?measurement=traffic&field=vehicles&start=${Math.floor(now / 3600000) * 3600 - 2 * 86400}&step=1h`);
+    assert.equal(q.status, 200);
+    return q.body.series[0]?.points.filter((p) => p[1] !== null).length >= 48 && q;
+  });
   const byHour = new Map();
   for (const [t, v] of r.body.series[0].points) {
     if (v === null) continue;
