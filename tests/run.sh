@@ -24,7 +24,16 @@ export IOC_TEST_TEMPLATE
 IOC_TEST_TEMPLATE=$(mktemp -d /tmp/ioc-template-XXXXXX)
 trap 'rm -rf "$IOC_TEST_TEMPLATE"' EXIT
 
-step() { printf '\n== %s ==\n' "$*"; }
+# Each step's heading also says how long the previous one took (for keeping the run short).
+step_started=$SECONDS
+step_name=""
+step_done() { [ -n "$step_name" ] && printf '   (%s: %d s)\n' "$step_name" $((SECONDS - step_started)); }
+step() {
+    step_done
+    step_name=$*
+    step_started=$SECONDS
+    printf '\n== %s ==\n' "$*"
+}
 ok() { passed=$((passed + ${1:-1})); }
 bad() { failed=$((failed + ${2:-1})); failures+=("$1"); }
 
@@ -154,7 +163,9 @@ if [ -d tests/web ] && ls tests/web/*.test.mjs >/dev/null 2>&1; then
     run_node web tests/web/
 fi
 
+step_done
 echo
+echo "whole run: $SECONDS s"
 if [ ${#failures[@]} -gt 0 ]; then
     printf 'failed: %s\n' "${failures[@]}"
 fi

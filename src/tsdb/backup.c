@@ -338,7 +338,7 @@ static int lock_shared(struct bk *b, int *fd)
 int tsdb_backup(const char *src, const char *dest, struct tsdb_backup_report *rep, char *err,
                 size_t err_size)
 {
-    struct tsdb_backup_report scratch;
+    struct tsdb_backup_report scratch = {0};
     struct bk b = {.src = src, .rep = rep ? rep : &scratch, .err = err, .err_size = err_size};
     memset(b.rep, 0, sizeof *b.rep);
     if (err && err_size)
@@ -414,7 +414,7 @@ static int engine_stopped(struct bk *b, const char *live)
 int tsdb_restore(const char *backup, const char *data_dir, struct tsdb_backup_report *rep,
                  char *err, size_t err_size)
 {
-    struct tsdb_backup_report scratch;
+    struct tsdb_backup_report scratch = {0};
     struct bk b = {.src = backup, .rep = rep ? rep : &scratch, .err = err, .err_size = err_size};
     if (err && err_size)
         err[0] = 0;
