@@ -298,6 +298,8 @@ static int open_files(struct tsdb_db *db, const struct tsdb_db_options *o, char 
     db->series_saved = tsdb_series_count(db->series);
     if ((rc = tsdb_head_create(o->head_max_points, &db->head)) != 0)
         return rc;
+    /* a series is sealed at seal_points, and a little later under load */
+    tsdb_head_set_cap_hint(db->head, (size_t)db->o.seal_points + db->o.seal_points / 16);
     if ((rc = open_parts(db)) != 0) {
         snprintf(err, err_size, "%s/parts: %s", db->dir, ioc_strerror(rc));
         return rc;
@@ -467,8 +469,16 @@ static int add_logged(struct tsdb_db *db, uint64_t lsn)
             s->head_since = ioc_mono_ns();
         }
         s->head_max_lsn = lsn;
+        if (tsdb_head_count(db->head, id) == db->o.seal_points)
+            db->due++;
     }
     return 0;
+}
+
+size_t tsdb_db_due(const struct tsdb_db *db, size_t *nseries)
+{
+    *nseries = tsdb_series_count(db->series);
+    return db->due;
 }
 
 int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n,

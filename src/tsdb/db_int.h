@@ -68,6 +68,7 @@ struct tsdb_db {
     struct ioc_buf rec; /* the WAL record being built (ingest thread) */
     int broken;         /* a write failed: the engine refuses writes until reopened */
     int replaying;      /* open is replaying the log: sealing may run, trimming may not */
+    size_t due;         /* series whose head reached seal_points since the last maintain */
     /* rollups (rollup.c) */
     struct dbpart *rparts; /* DATA_DIR/tsdb/rollup/D.part */
     size_t nrparts, rpartcap;

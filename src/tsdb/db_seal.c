@@ -209,6 +209,7 @@ int tsdb_db_maintain(struct tsdb_db *db, int force)
     for (uint32_t id = 0; id < n && rc == 0; id++)
         if (id < db->nst && due(db, id, force, now))
             rc = seal_series(db, &r, id);
+    db->due = 0; /* every series at seal_points was just sealed (or the engine is broken) */
     for (size_t i = 0; i < r.ntouched && rc == 0; i++)
         rc = tsdb_part_sync(r.touched[i]);
     db_rollup_flush(db, rc == 0); /* rollup records only name chunks on disk */

@@ -35,6 +35,7 @@ struct tsdb_head {
     struct hseries *s;
     size_t ns; /* series slots allocated (ids 0 … ns-1) */
     size_t points, max_points;
+    size_t cap_hint; /* a series' arrays grow to this before they double again (0: none) */
 };
 
 int tsdb_head_create(size_t max_points, struct tsdb_head **out)
@@ -57,6 +58,11 @@ void tsdb_head_destroy(struct tsdb_head *h)
     }
     free(h->s);
     free(h);
+}
+
+void tsdb_head_set_cap_hint(struct tsdb_head *h, size_t n)
+{
+    h->cap_hint = n;
 }
 
 size_t tsdb_head_total(const struct tsdb_head *h)
@@ -82,11 +88,13 @@ static int slot(struct tsdb_head *h, uint32_t id, struct hseries **out)
     return 0;
 }
 
-static int reserve(struct hseries *s)
+static int reserve(struct hseries *s, size_t hint)
 {
     if (s->n < s->cap)
         return 0;
     size_t cap = s->cap ? s->cap * 2 : 16;
+    if (s->cap < hint && cap > hint)
+        cap = hint; /* the engine seals at about hint points: do not double past it */
     int64_t *t = realloc(s->t, cap * sizeof *t);
     if (!t)
         return IOC_ENOMEM;
@@ -125,7 +133,7 @@ int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, uint64_t v)
     } else {
         if (h->points >= h->max_points)
             return IOC_ETOOBIG;
-        if ((rc = reserve(s)) != 0)
+        if ((rc = reserve(s, h->cap_hint)) != 0)
             return rc;
         memmove(s->t + at + 1, s->t + at, (s->n - at) * sizeof *s->t);
         memmove(s->v + at + 1, s->v + at, (s->n - at) * sizeof *s->v);

@@ -153,6 +153,9 @@ struct tsdb_head;
 /* An empty head holding at most max_points points (0: TSDB_HEAD_DEFAULT_MAX_POINTS). */
 int tsdb_head_create(size_t max_points, struct tsdb_head **out);
 void tsdb_head_destroy(struct tsdb_head *h);
+/* A series' arrays grow (doubling from 16) to n points before they double past it: the engine
+ * sets its seal size (plus a little), so that a sealed series does not keep twice that. */
+void tsdb_head_set_cap_hint(struct tsdb_head *h, size_t n);
 /* Adds a point of series id; a point at a time the series holds replaces it. IOC_ETOOBIG (nothing
  * changed) when the head is full. */
 int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, uint64_t v);
@@ -510,6 +513,10 @@ struct tsdb_write_report {
     int first_rc;         /* why: IOC_EEXIST (type conflict), IOC_ETOOBIG (a limit), IOC_EINVAL */
     enum tsdb_type stored_type; /* for IOC_EEXIST: the type the field has */
 };
+/* Series whose head reached seal_points since the last tsdb_db_maintain, and (*nseries) the
+ * series of the engine; the writer's thread. A writer under a bulk load maintains sooner than once
+ * a second when many are due, so heads do not grow far past the seal size. */
+size_t tsdb_db_due(const struct tsdb_db *db, size_t *nseries);
 /* Logs and adds the points (not yet durable: tsdb_db_sync). Refused points do not stop the
  * others. IOC_EIO when the log failed (sticky: the engine refuses writes until reopened). */
 int tsdb_db_append(struct tsdb_db *db, const struct tsdb_point_in *pts, size_t n,

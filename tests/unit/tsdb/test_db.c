@@ -347,10 +347,35 @@ static void test_db_kill_9_keeps_every_acknowledged_point(void **state)
     }
 }
 
+static void test_db_due_counts_series_that_reached_the_seal_size_until_maintain(void **state)
+{
+    (void)state;
+    struct tsdb_db *db = open_db(test_fresh_dir(), 16);
+    struct key a, b;
+    key_make(&a, "A", "v");
+    key_make(&b, "B", "v");
+    size_t nseries = 0;
+    write_floats(db, &a, 1000, 10, 15, 0);
+    assert_int_equal(tsdb_db_due(db, &nseries), 0);
+    assert_int_equal(nseries, 1);
+    write_floats(db, &a, 2000, 10, 5, 0); /* A crosses 16 once */
+    write_floats(db, &b, 1000, 10, 40, 0);
+    assert_int_equal(tsdb_db_due(db, &nseries), 2);
+    assert_int_equal(nseries, 2);
+    assert_int_equal(tsdb_db_maintain(db, 0), 0);
+    assert_int_equal(tsdb_db_due(db, &nseries), 0);
+    struct tsdb_bucket w = whole(db, id_of(db, "B", "v"));
+    assert_int_equal(w.count, 40); /* sealed whole, nothing lost */
+    ioc_buf_free(&a.b);
+    ioc_buf_free(&b.b);
+    tsdb_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_db_points_written_are_read_back_in_buckets),
+        cmocka_unit_test(test_db_due_counts_series_that_reached_the_seal_size_until_maintain),
         cmocka_unit_test(test_db_a_field_of_another_type_is_refused_naming_the_stored_type),
         cmocka_unit_test(test_db_a_restart_replays_the_log),
         cmocka_unit_test(test_db_sealed_points_come_back_from_chunks_once_and_the_log_is_trimmed),

@@ -170,6 +170,25 @@ static void test_head_range_stops_when_the_callback_says_so(void **state)
     tsdb_head_destroy(h);
 }
 
+static void test_head_arrays_grow_past_the_cap_hint_with_every_point_kept(void **state)
+{
+    (void)state;
+    struct tsdb_head *h;
+    assert_int_equal(tsdb_head_create(0, &h), 0);
+    tsdb_head_set_cap_hint(h, 100); /* 16, 32, 64, 100, then 200, 400 */
+    for (int64_t t = 0; t < 300; t++)
+        assert_int_equal(tsdb_head_add(h, 3, 1000 - t, (uint64_t)t), 0); /* each before the last */
+    assert_int_equal(tsdb_head_count(h, 3), 300);
+    int64_t ts[300];
+    uint64_t v[300];
+    assert_int_equal(tsdb_head_peek(h, 3, 300, ts, v), 0);
+    for (int i = 0; i < 300; i++) {
+        assert_int_equal(ts[i], 701 + i);
+        assert_int_equal(v[i], 299 - i);
+    }
+    tsdb_head_destroy(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_head_cut_takes_the_oldest_points_in_order),
         cmocka_unit_test(test_head_full_refuses_a_new_point_but_takes_a_replacement),
         cmocka_unit_test(test_head_range_stops_when_the_callback_says_so),
+        cmocka_unit_test(test_head_arrays_grow_past_the_cap_hint_with_every_point_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
