@@ -108,8 +108,10 @@ int db_part_days(const char *dir, uint32_t **days, size_t *n);
 
 /* The points of series id inside the window, as tsdb_db_window, from its chunks and (head) its
  * head; points in a bucket i with skip && skip[i] are left out, and (expire) expired points. */
+/* The points of id in w, read from the chunks and from the head points in hrange[0..1) (NULL:
+ * none), leaving out the buckets skip marks (NULL: none) and (expire) the expired points. */
 int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points,
-                  int head, const unsigned char *skip, int expire);
+                  const int64_t *hrange, const unsigned char *skip, int expire);
 
 /* ---- retention (db_retain.c) ---- */
 /* Copies o's rules into db (IOC_EINVAL for an empty measurement or a negative keep). */

@@ -117,10 +117,11 @@ static struct tsdb_part *part_for(const struct tsdb_db *db, uint32_t day)
     return NULL;
 }
 
-/* Copies, under the read lock, the chunks of id overlapping [from, to) and its head points
- * (expire: the chunks holding an unexpired point only, and the cutoff). Release with drop. */
-static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, int expire,
-                struct snapshot *s)
+/* Copies, under the read lock, the chunks of id overlapping [from, to) and its head points in
+ * that range and in hrange[0..1) (NULL: none) (expire: the chunks holding an unexpired point
+ * only, and the cutoff). Release with drop. */
+static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, const int64_t *hrange,
+                int expire, struct snapshot *s)
 {
     memset(s, 0, sizeof *s);
     s->cutoff = INT64_MIN;
@@ -150,8 +151,12 @@ static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, int e
             s->chunks[s->nchunks++] = *c;
         }
     }
-    if (rc == 0)
-        rc = tsdb_head_range(db->head, id, from, to, keep_head, s);
+    if (rc == 0 && hrange) {
+        int64_t a = hrange[0] > from ? hrange[0] : from;
+        int64_t b = hrange[1] < to ? hrange[1] : to;
+        if (a < b)
+            rc = tsdb_head_range(db->head, id, a, b, keep_head, s);
+    }
     pthread_rwlock_unlock(&db->lock);
     return rc;
 }
@@ -296,12 +301,10 @@ static int all_skipped(const struct tsdb_window *w, const unsigned char *skip,
 }
 
 int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t max_points,
-                  int head, const unsigned char *skip, int expire)
+                  const int64_t *hrange, const unsigned char *skip, int expire)
 {
     struct snapshot s;
-    int rc = take(db, id, w->start, w->end, expire, &s);
-    if (!head)
-        s.nhead = 0;
+    int rc = take(db, id, w->start, w->end, hrange, expire, &s);
     if (skip) { /* only the chunks holding points of a bucket read here (order kept) */
         size_t m = 0;
         for (size_t i = 0; i < s.nchunks; i++)
@@ -365,7 +368,8 @@ int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v, enu
     int in_head = tsdb_head_latest(db->head, id, &ht, &hv) == 0;
     pthread_rwlock_unlock(&db->lock);
     struct snapshot s;
-    int rc = take(db, id, in_head ? ht + (ht < INT64_MAX) : INT64_MIN, INT64_MAX, 1, &s);
+    int64_t from = in_head ? ht + (ht < INT64_MAX) : INT64_MIN;
+    int rc = take(db, id, from, INT64_MAX, (int64_t[2]){from, INT64_MAX}, 1, &s);
     *type = s.type;
     size_t best = s.nchunks;
     for (size_t i = 0; rc == 0 && i < s.nchunks; i++) /* the latest in time; later seals win */

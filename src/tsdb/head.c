@@ -155,6 +155,15 @@ size_t tsdb_head_count(const struct tsdb_head *h, uint32_t id)
     return id < h->ns ? h->s[id].n : 0;
 }
 
+size_t tsdb_head_bounds(const struct tsdb_head *h, uint32_t id, int64_t *min, int64_t *max)
+{
+    if (id >= h->ns || h->s[id].n == 0)
+        return 0;
+    *min = h->s[id].t[0];
+    *max = h->s[id].t[h->s[id].n - 1];
+    return h->s[id].n;
+}
+
 int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_t *v)
 {
     if (id >= h->ns || !h->s[id].has_latest)

@@ -437,7 +437,7 @@ void db_rollup_close(struct tsdb_db *db)
 static int day_window(struct tsdb_db *db, uint32_t id, int64_t d, struct tsdb_window *w)
 {
     int rc = tsdb_window_init(w, d, d + DAY, HOUR, 24);
-    if (rc == 0 && (rc = db_window_raw(db, id, w, SIZE_MAX, 0, NULL, 0)) != 0)
+    if (rc == 0 && (rc = db_window_raw(db, id, w, SIZE_MAX, NULL, NULL, 0)) != 0)
         tsdb_window_free(w);
     return rc;
 }

@@ -76,11 +76,14 @@ static int level_for(const struct tsdb_db *db, const struct tsdb_window *w)
 /* What the reader copied under the lock. */
 struct rsnap {
     struct tsdb_window *w;
-    unsigned char *use; /* buckets the rollups answer */
+    unsigned char *use;      /* buckets the rollups answer */
+    struct tsdb_bucket *acc; /* what the rollups and the head give for those buckets */
     struct dbroll *rolls;
     struct tsdb_part **parts;
     size_t nrolls;
     int held; /* counted in db->readers (db_retain.c) */
+    enum tsdb_type type;
+    int64_t hfrom, hto; /* the head points read raw: those in [hfrom, hto) */
 };
 
 static void mark_raw(struct rsnap *r, int64_t a, int64_t b)
@@ -95,22 +98,60 @@ static void mark_raw(struct rsnap *r, int64_t a, int64_t b)
     memset(r->use + i, 0, (size_t)(j - i + 1));
 }
 
+/* A head point later than every sealed point: into acc when its bucket is answered there. */
 static int head_point(void *ctx, int64_t t, uint64_t v)
 {
-    (void)v;
-    mark_raw(ctx, t, t);
+    struct rsnap *r = ctx;
+    const struct tsdb_window *w = r->w;
+    size_t i = (size_t)(((uint64_t)t - (uint64_t)w->start) / (uint64_t)w->step);
+    if (r->use[i])
+        tsdb_bucket_add(&r->acc[i], t, tsdb_value_double(r->type, v));
     return 0;
+}
+
+/* The head of id (under the lock): where its points lie after every sealed point (the usual
+ * case: data arrives in order), the buckets they fall in stay answered from the rollups, with
+ * the head's points added (nothing in the head replaces a sealed point, so the sum is exact);
+ * otherwise the buckets they span are read raw. hfrom/hto: the span of the buckets read raw,
+ * for the raw reader to take head points from (all of them when the head was marked raw). */
+static int snap_head(struct tsdb_db *db, uint32_t id, int64_t sealed_max, struct rsnap *r)
+{
+    const struct tsdb_window *w = r->w;
+    int64_t hmin, hmax;
+    if (tsdb_head_bounds(db->head, id, &hmin, &hmax) == 0)
+        return 0;
+    if (hmin <= sealed_max) {
+        mark_raw(r, hmin, hmax);
+        r->hfrom = w->start;
+        r->hto = w->end;
+        return 0;
+    }
+    size_t i = 0, j = w->n; /* the first and one past the last bucket read raw */
+    while (i < w->n && r->use[i])
+        i++;
+    while (j > i && r->use[j - 1])
+        j--;
+    if (i < j) {
+        r->hfrom = tsdb_window_bucket_start(w, i);
+        r->hto = j == w->n ? w->end : tsdb_window_bucket_start(w, j);
+    }
+    return tsdb_head_range(db->head, id, w->start, w->end, head_point, r);
 }
 
 static int snap(struct tsdb_db *db, uint32_t id, struct rsnap *r)
 {
     const struct tsdb_window *w = r->w;
-    memset(r->use, 1, w->n);
     int rc = 0;
     int64_t now = db->retains ? db_now(db) : 0;
     pthread_rwlock_rdlock(&db->lock);
     db_readers(db, 1);
     r->held = 1;
+    const void *k;
+    size_t klen;
+    int type = 0;
+    if (tsdb_series_get(db->series, id, &k, &klen, &type) != 0)
+        type = 0;
+    r->type = (enum tsdb_type)type;
     int64_t cut = db_cutoff(db, id, now);
     if (cut > INT64_MIN) /* buckets reaching an expired time are read raw (leaving it out) */
         mark_raw(r, w->start, cut);
@@ -128,17 +169,42 @@ static int snap(struct tsdb_db *db, uint32_t id, struct rsnap *r)
             r->rolls[r->nrolls++] = *x;
         }
     }
-    for (size_t i = 0; s && i < s->nchunks; i++)
+    int64_t sealed_max = INT64_MIN;
+    for (size_t i = 0; s && i < s->nchunks; i++) {
+        const struct tsdb_chunk_ref *c = &s->chunks[i].ref;
+        if (c->max_t > sealed_max)
+            sealed_max = c->max_t;
         if (!s->chunks[i].rolled)
-            mark_raw(r, s->chunks[i].ref.min_t, s->chunks[i].ref.max_t);
+            mark_raw(r, c->min_t, c->max_t);
+    }
     if (rc == 0)
-        rc = tsdb_head_range(db->head, id, w->start, w->end, head_point, r);
+        rc = snap_head(db, id, sealed_max, r);
     pthread_rwlock_unlock(&db->lock);
     return rc;
 }
 
-/* Merges, newest record first, the rollup buckets of level l into acc for the buckets used. */
-static int from_rollups(const struct rsnap *r, int l, struct tsdb_bucket *acc, uint8_t *seen)
+/* 1 if some bucket of level l that record ref may hold is answered here and not yet taken
+ * from a newer record: otherwise the record is not read at all. */
+static int needed(const struct rsnap *r, int l, const struct tsdb_chunk_ref *ref,
+                  const uint8_t *seen)
+{
+    const struct tsdb_window *w = r->w;
+    int64_t L = rl_width(l);
+    int64_t a = ref->min_t > w->start ? rl_floor(ref->min_t, L) : w->start;
+    if (a < w->start)
+        a = w->start;
+    int64_t b = ref->max_t < w->end - 1 ? ref->max_t : w->end - 1;
+    for (int64_t st = a; st <= b && st >= a; st += L) {
+        uint64_t q = ((uint64_t)st - (uint64_t)w->start) / (uint64_t)L;
+        size_t i = (size_t)(((uint64_t)st - (uint64_t)w->start) / (uint64_t)w->step);
+        if (r->use[i] && !(seen[q >> 3] & (1u << (q & 7))))
+            return 1;
+    }
+    return 0;
+}
+
+/* Merges, newest record first, the rollup buckets of level l into r->acc for the buckets used. */
+static int from_rollups(const struct rsnap *r, int l, uint8_t *seen)
 {
     const struct tsdb_window *w = r->w;
     int64_t L = rl_width(l);
@@ -147,6 +213,8 @@ static int from_rollups(const struct rsnap *r, int l, struct tsdb_bucket *acc, u
         const struct tsdb_chunk_ref *ref = &r->rolls[k].ref;
         if (!r->parts[k])
             return IOC_EINVAL;
+        if (!needed(r, l, ref, seen))
+            continue;
         unsigned char *buf = malloc(ref->len ? ref->len : 1);
         if (!buf)
             return IOC_ENOMEM;
@@ -166,7 +234,7 @@ static int from_rollups(const struct rsnap *r, int l, struct tsdb_bucket *acc, u
             seen[q >> 3] |= (uint8_t)(1u << (q & 7));
             size_t i = (size_t)(((uint64_t)st - (uint64_t)w->start) / (uint64_t)w->step);
             if (r->use[i])
-                tsdb_bucket_merge(&acc[i], &e[j].b);
+                tsdb_bucket_merge(&r->acc[i], &e[j].b);
         }
         free(e);
     }
@@ -177,30 +245,37 @@ int db_rollup_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, siz
 {
     int l = level_for(db, w);
     if (l < 0)
-        return db_window_raw(db, id, w, max_points, 1, NULL, 1);
+        return db_window_raw(db, id, w, max_points, (int64_t[2]){w->start, w->end}, NULL, 1);
     int64_t L = rl_width(l);
     uint64_t nl = ((uint64_t)w->end - (uint64_t)w->start + (uint64_t)L - 1) / (uint64_t)L;
-    struct rsnap r = {w, calloc(w->n, 1), NULL, NULL, 0, 0};
-    struct tsdb_bucket *acc = calloc(w->n, sizeof *acc);
+    struct rsnap r = {w, malloc(w->n), calloc(w->n, sizeof *r.acc), NULL, NULL, 0, 0, 0, 0, 0};
     uint8_t *seen = calloc((size_t)(nl / 8 + 1), 1);
-    int rc = r.use && acc && seen ? 0 : IOC_ENOMEM;
-    if (rc == 0)
+    int rc = r.use && r.acc && seen ? 0 : IOC_ENOMEM;
+    if (rc == 0) {
+        memset(r.use, 1, w->n);
+        if (((uint64_t)w->end - (uint64_t)w->start) % (uint64_t)L)
+            r.use[w->n - 1] = 0; /* the last bucket is cut short of a whole rollup bucket */
         rc = snap(db, id, &r);
-    if (rc == 0 && ((uint64_t)w->end - (uint64_t)w->start) % (uint64_t)L)
-        r.use[w->n - 1] = 0; /* the last bucket is cut short of a whole rollup bucket */
+    }
     int any = 0;
     for (size_t i = 0; rc == 0 && i < w->n && !any; i++)
         any = r.use[i];
-    if (rc == 0 && any && from_rollups(&r, l, acc, seen) != 0) {
+    if (rc == 0 && any && from_rollups(&r, l, seen) != 0) {
         memset(r.use, 0, w->n); /* a record unreadable: all raw, never wrong */
+        r.hfrom = w->start;
+        r.hto = w->end;
         any = 0;
     }
-    if (rc == 0)
-        rc = db_window_raw(db, id, w, max_points, 1, any ? r.use : NULL, 1);
+    int raw = !any;
+    for (size_t i = 0; rc == 0 && !raw && i < w->n; i++)
+        raw = !r.use[i];
+    if (rc == 0 && raw)
+        rc = db_window_raw(db, id, w, max_points, (int64_t[2]){r.hfrom, r.hto}, any ? r.use : NULL,
+                           1);
     uint64_t used = 0;
     for (size_t i = 0; rc == 0 && any && i < w->n; i++)
         if (r.use[i]) {
-            tsdb_bucket_merge(&w->b[i], &acc[i]);
+            tsdb_bucket_merge(&w->b[i], &r.acc[i]);
             used++;
         }
     if (used)
@@ -210,7 +285,7 @@ int db_rollup_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, siz
     free(r.use);
     free(r.rolls);
     free(r.parts);
-    free(acc);
+    free(r.acc);
     free(seen);
     return rc;
 }

@@ -439,7 +439,14 @@ int tsdb_series_get(const struct tsdb_series_index *ix, uint32_t id, const void 
 
 /* ---- selection -------------------------------------------------------------------------- */
 
-/* 1 if the series' tags pass every filter (a filter passes when the tag has one of its values). */
+static int str_cmp(const void *a, const void *b)
+{
+    const struct tsdb_str *x = a, *y = b;
+    return bytes_cmp(x->s, x->n, y->s, y->n);
+}
+
+/* 1 if the series' tags pass every filter (a filter passes when the tag has one of its values,
+ * which are sorted: a dashboard asks for 100 stations at once). */
 static int tags_pass(const struct tsdb_series_parts *sp, const struct tsdb_tag_filter *f, size_t nf)
 {
     for (size_t i = 0; i < nf; i++) {
@@ -448,14 +455,54 @@ static int tags_pass(const struct tsdb_series_parts *sp, const struct tsdb_tag_f
         for (size_t k = 0; !found && tsdb_series_parts_tag(sp, k, &t) == 0; k++) {
             if (bytes_cmp(t.key, t.key_len, f[i].key, f[i].key_len) != 0)
                 continue;
-            for (size_t v = 0; v < f[i].nvalues && !found; v++)
-                found = bytes_cmp(t.value, t.value_len, f[i].values[v].s, f[i].values[v].n) == 0;
+            struct tsdb_str want = {t.value, t.value_len};
+            found = f[i].nvalues &&
+                    bsearch(&want, f[i].values, f[i].nvalues, sizeof want, str_cmp) != NULL;
             break;
         }
         if (!found)
             return 0;
     }
     return 1;
+}
+
+/* The filters with their values copied into one array, each filter's sorted (free *vals). */
+static int sort_filters(const struct tsdb_tag_filter *f, size_t nf, struct tsdb_tag_filter *out,
+                        struct tsdb_str **vals)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < nf; i++)
+        total += f[i].nvalues;
+    *vals = malloc((total ? total : 1) * sizeof **vals);
+    if (!*vals)
+        return IOC_ENOMEM;
+    struct tsdb_str *v = *vals;
+    for (size_t i = 0; i < nf; i++) {
+        out[i] = f[i];
+        if (f[i].nvalues)
+            memcpy(v, f[i].values, f[i].nvalues * sizeof *v);
+        qsort(v, f[i].nvalues, sizeof *v, str_cmp);
+        out[i].values = v;
+        v += f[i].nvalues;
+    }
+    return 0;
+}
+
+static int select_group(const struct tsdb_series_index *ix, const struct group *g,
+                        const struct tsdb_tag_filter *filters, size_t nfilters, uint32_t *ids,
+                        size_t cap, size_t *n)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        size_t klen;
+        const char *k = series_key(ix, g->ids[i], &klen);
+        struct tsdb_series_parts sp;
+        if (tsdb_series_key_parse(k, klen, &sp) != 0 || !tags_pass(&sp, filters, nfilters))
+            continue;
+        if (*n == cap)
+            return IOC_ETOOBIG;
+        ids[(*n)++] = g->ids[i];
+    }
+    return 0;
 }
 
 int tsdb_series_select(const struct tsdb_series_index *ix, const char *m, size_t mlen,
@@ -477,18 +524,14 @@ int tsdb_series_select(const struct tsdb_series_index *ix, const char *m, size_t
     ioc_buf_free(&prefix);
     if (!gv)
         return 0;
-    const struct group *g = &ix->groups[gv - 1];
-    for (size_t i = 0; i < g->n; i++) {
-        size_t klen;
-        const char *k = series_key(ix, g->ids[i], &klen);
-        struct tsdb_series_parts sp;
-        if (tsdb_series_key_parse(k, klen, &sp) != 0 || !tags_pass(&sp, filters, nfilters))
-            continue;
-        if (*n == cap)
-            return IOC_ETOOBIG;
-        ids[(*n)++] = g->ids[i];
-    }
-    return 0;
+    struct tsdb_tag_filter *sorted = malloc((nfilters ? nfilters : 1) * sizeof *sorted);
+    struct tsdb_str *vals = NULL;
+    rc = sorted ? sort_filters(filters, nfilters, sorted, &vals) : IOC_ENOMEM;
+    if (rc == 0)
+        rc = select_group(ix, &ix->groups[gv - 1], sorted, nfilters, ids, cap, n);
+    free(sorted);
+    free(vals);
+    return rc;
 }
 
 int tsdb_series_fields(const struct tsdb_series_index *ix, tsdb_field_fn fn, void *ctx)

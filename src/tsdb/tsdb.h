@@ -162,6 +162,9 @@ int tsdb_head_add(struct tsdb_head *h, uint32_t id, int64_t t, uint64_t v);
 /* Points of series id in the head; points in all. */
 size_t tsdb_head_count(const struct tsdb_head *h, uint32_t id);
 size_t tsdb_head_total(const struct tsdb_head *h);
+/* The points of series id in the head (0: none, *min and *max untouched), and the times of its
+ * first and last. */
+size_t tsdb_head_bounds(const struct tsdb_head *h, uint32_t id, int64_t *min, int64_t *max);
 /* The point of id at the greatest time ever added (cut or not); IOC_ENOTFOUND if none. */
 int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_t *v);
 /* Calls fn for each point of id with from <= t < to, in time order; a non-zero return stops and
