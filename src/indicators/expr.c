@@ -273,7 +273,7 @@ int ind_expr_parse(const char *s, size_t n, struct ind_expr **out, struct ind_ex
     if (rc == 0) {
         skip_space(p);
         if (p->pos < p->n)
-            rc = fail(p, p->pos, "an operator, ')' or the end");
+            rc = fail(p, p->pos, "an operator or the end");
     }
     if (rc != 0) {
         *err = p->err;
