@@ -148,7 +148,7 @@ enum ind_reason ind_obs_share(enum ind_agg agg, double s, const struct ind_obs *
 
 int ind_thresholds_parse(const char *s, size_t n, struct ind_thresholds *out, const char **why)
 {
-    const char *dummy;
+    const char *dummy = NULL;
     why = why ? why : &dummy;
     bool rel = n > 0 && s[n - 1] == '%';
     double v = 0;

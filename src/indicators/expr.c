@@ -258,7 +258,7 @@ static struct ind_expr *build(const struct parser *p)
 
 int ind_expr_parse(const char *s, size_t n, struct ind_expr **out, struct ind_expr_error *err)
 {
-    struct ind_expr_error dummy;
+    struct ind_expr_error dummy = {0, NULL};
     err = err ? err : &dummy;
     if (!s || n > IND_EXPR_MAX_TEXT) {
         *err = (struct ind_expr_error){IND_EXPR_MAX_TEXT + 1, "at most 1024 bytes"};
@@ -373,6 +373,7 @@ enum ind_reason ind_expr_eval(const struct ind_expr *e, ind_lookup_fn lookup, vo
         res.time = i == 0 || o.time > res.time ? o.time : res.time;
     }
     double st[STACK_MAX];
+    st[0] = 0; /* a parsed expression has at least one operation, which writes st[0] */
     int h = 0;
     for (size_t i = 0; i < e->nops; i++) {
         enum ind_reason rc = step(&e->ops[i], st, &h, vals);
