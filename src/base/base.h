@@ -123,6 +123,10 @@ void ioc_deadline_ms(struct timespec *ts, long ms);
 int ioc_date_parse(const char *s, size_t n, int32_t *days);
 /* Formats days since 1970-01-01 as YYYY-MM-DD into out (11 bytes). */
 void ioc_date_format(int32_t days, char out[11]);
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12, d 1..31; not checked:
+ * 2026-02-30 gives 2026-03-02's days) and back. */
+int32_t ioc_date_from_civil(int y, int m, int d);
+void ioc_date_to_civil(int32_t days, int *y, int *m, int *d);
 /* Today's date in Asia/Ho_Chi_Minh (UTC+7, no daylight saving) as YYYY-MM-DD. */
 void ioc_date_today_vn(char out[11]);
 /* RFC 3339 UTC timestamp with milliseconds: 2026-11-23T04:43:48.123Z (25 bytes with NUL). */

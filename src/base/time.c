@@ -92,6 +92,19 @@ void ioc_date_format(int32_t days, char out[11])
     snprintf(out, 11, "%04u-%02u-%02u", yy, m % 100, d % 100);
 }
 
+int32_t ioc_date_from_civil(int y, int m, int d)
+{
+    return days_from_civil(y, (unsigned)m, (unsigned)d);
+}
+
+void ioc_date_to_civil(int32_t days, int *y, int *m, int *d)
+{
+    unsigned um, ud;
+    civil_from_days(days, y, &um, &ud);
+    *m = (int)um;
+    *d = (int)ud;
+}
+
 void ioc_date_today_vn(char out[11])
 {
     int64_t ms = ioc_now_ms() + 7 * 3600 * 1000LL;
