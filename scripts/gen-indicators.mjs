@@ -107,7 +107,6 @@ function add(short, vi, en, unit, o = {}) {
 function define(r, byCode) {
     const o = r._o;
     const stock = o.stock ? ' tại thời điểm cuối kỳ' : ' trong kỳ';
-    const name = lcfirst(r.name_vi);
     if (r.expression) {
         const text = r.expression.replace(/[A-Z][A-Z0-9_]*\.[A-Z0-9_]+/g, (c) => `[${lcfirst(byCode.get(c).name_vi)}]`);
         return `Chỉ tiêu tính toán: ${text}. Ở mỗi cấp và mỗi kỳ, các chỉ tiêu thành phần được tổng hợp trước theo quy tắc riêng của chúng rồi mới tính.`;
@@ -127,9 +126,9 @@ function define(r, byCode) {
         case 'wmean':
             return `${r.name_vi} (${r.unit}). Cấp trên và kỳ dài hơn lấy bình quân gia quyền, quyền số là ${lcfirst(byCode.get(r.weight).name_vi)}.`;
         case 'max':
-            return `Giá trị lớn nhất của ${name} (${r.unit}) ghi nhận trong kỳ, trên toàn địa bàn.`;
+            return `${r.name_vi} (${r.unit}). Cấp trên và kỳ dài hơn lấy giá trị lớn nhất của các số thành phần.`;
         case 'min':
-            return `Giá trị nhỏ nhất của ${name} (${r.unit}) ghi nhận trong kỳ, trên toàn địa bàn.`;
+            return `${r.name_vi} (${r.unit}). Cấp trên và kỳ dài hơn lấy giá trị nhỏ nhất của các số thành phần.`;
         case 'last':
             return `${r.name_vi} (${r.unit}), số liệu công bố gần nhất (lũy kế từ đầu năm); kỳ dài hơn lấy số của kỳ cuối cùng.`;
     }
@@ -614,6 +613,7 @@ add('ON_DEM', 'Mức ồn trung bình ban đêm (21 giờ đến 6 giờ)', 'Mea
 const water = { f: 'day', s: 'telemetry', a: 'mean' };
 add('WQI', 'Chỉ số chất lượng nước mặt (VN_WQI) trung bình ngày', 'Surface water quality index (VN_WQI), daily mean', 'WQI', { ...water, t: 76, th: 'amber=75;red=50' });
 add('DO', 'Nồng độ oxy hòa tan (DO) trong nước mặt', 'Dissolved oxygen (DO) in surface water', 'mg/l', { ...water, th: 'amber=5;red=4' });
+add('DO_MIN', 'Nồng độ oxy hòa tan (DO) thấp nhất trong nước mặt', 'Lowest dissolved oxygen (DO) in surface water', 'mg/l', { ...water, a: 'min', th: 'amber=4;red=2' });
 add('COD', 'Nhu cầu oxy hóa học (COD) trong nước mặt', 'Chemical oxygen demand (COD) in surface water', 'mg/l', { ...water, p: 'lower', th: 'amber=10;red=15' });
 add('BOD5', 'Nhu cầu oxy sinh hóa (BOD₅) trong nước mặt', 'Biochemical oxygen demand (BOD₅) in surface water', 'mg/l', { ...water, p: 'lower', th: 'amber=4;red=6' });
 add('NH4', 'Nồng độ amoni (NH₄⁺ tính theo N) trong nước mặt', 'Ammonium (NH₄⁺ as N) in surface water', 'mg/l', { ...water, p: 'lower', th: 'amber=0.3;red=0.9' });
@@ -1304,6 +1304,7 @@ add('MN_TALAI', 'Mực nước sông Đồng Nai tại trạm thủy văn Tà L�
 add('MN_PHUHIEP', 'Mực nước sông La Ngà tại trạm thủy văn Phú Hiệp', 'La Ngà river level at the Phú Hiệp gauge', 'm', { ...tel, a: 'max', p: 'lower', th: 'amber=103;red=105' });
 add('MN_PHUOCHOA', 'Mực nước sông Bé tại trạm thủy văn Phước Hòa', 'Bé river level at the Phước Hòa gauge', 'm', { ...tel, a: 'max', p: 'lower', th: 'amber=40;red=42' });
 add('MN_TRIAN', 'Mực nước hồ Trị An', 'Trị An reservoir level', 'm', { ...tel, a: 'last' });
+add('MN_TRIAN_MIN', 'Mực nước thấp nhất hồ Trị An', 'Lowest level of the Trị An reservoir', 'm', { ...tel, a: 'min', th: 'amber=55;red=51' });
 add('XA_TRIAN', 'Lưu lượng xả qua tràn hồ Trị An', 'Spillway discharge of the Trị An reservoir', 'm³/s', { ...tel, a: 'max', p: 'lower', th: 'amber=1000;red=2000' });
 add('MAN_LONGDAI', 'Độ mặn lớn nhất trên sông Đồng Nai tại trạm Long Đại', 'Highest salinity of the Đồng Nai river at Long Đại', '‰', { ...tel, a: 'max', p: 'lower', th: 'amber=1;red=4' });
 add('CHET', 'Số người chết, mất tích do thiên tai', 'People dead or missing in natural disasters', 'người', { p: 'lower', t: 0, th: 'amber=1;red=3' });
@@ -1437,6 +1438,7 @@ add('TL_THATTHOAT', 'Tỷ lệ thất thoát, thất thu nước sạch', 'Non-r
 add('TL_NUOC_DT', 'Tỷ lệ dân số đô thị được cung cấp nước sạch qua hệ thống cấp nước tập trung', 'Urban population served by piped water', '%', { ag: 'SO-XD', f: 'year', t: 100, th: 'amber=98;red=95', stock: true });
 add('TL_NUOC_NT', 'Tỷ lệ hộ gia đình nông thôn sử dụng nước sạch đáp ứng quy chuẩn', 'Rural households using clean water meeting the standard', '%', { ag: 'SO-NNMT', s: 'entered', f: 'year', t: 70, stock: true });
 add('TL_NUOC_HVS', 'Tỷ lệ dân số nông thôn sử dụng nước hợp vệ sinh', 'Rural population using hygienic water', '%', { ag: 'SO-NNMT', s: 'entered', f: 'year', t: 100, th: 'amber=99;red=97', stock: true });
+add('APLUC_MIN', 'Áp lực nước thấp nhất tại các điểm cuối mạng cấp nước', 'Lowest water pressure at the ends of the supply network', 'bar', { ag: 'SO-XD', f: 'day', s: 'telemetry', a: 'min', th: 'amber=1;red=0.5' });
 add('DAUNOI', 'Số đấu nối cấp nước mới', 'New water connections', 'đấu nối', { ag: 'SO-XD' });
 add('VO_ONG', 'Số sự cố vỡ ống cấp nước', 'Water main breaks', 'sự cố', { ag: 'SO-XD', s: 'telemetry', p: 'lower' });
 add('XANGDAU', 'Lượng xăng dầu tiêu thụ trên địa bàn', 'Petroleum products consumed', 'nghìn m³');

@@ -304,6 +304,14 @@ test('no problem at all', () => {
   assert.deepEqual(problems, []);
 });
 
+test("data/indicators/README.md's table of domains matches the files", () => {
+  const readme = read('data/indicators/README.md');
+  const table = [...readme.matchAll(/^\| ([A-Z]+) \| ([^|]+) \| ([^|]+) \| (\d+) \|$/gm)];
+  const domains = parseCsv(domainsText).slice(1);
+  assert.deepEqual(table.map((m) => [m[1], m[2], m[3]]), domains);
+  for (const m of table) assert.equal(Number(m[4]), rows.filter((r) => r.domain === m[1]).length, m[1]);
+});
+
 test('the committed files are what scripts/gen-indicators.mjs writes', () => {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-indicators.mjs'), '--check'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
