@@ -113,9 +113,10 @@ function define(r, byCode) {
     }
     switch (r.aggregation) {
         case 'ratio': {
-            const per = r.scale === 100 ? 'phần trăm' : `tính trên ${Number(r.scale).toLocaleString('vi-VN')}`;
-            const parts = o.n ? `giữa ${o.n} và ${o.dn}` : 'giữa tử số và mẫu số';
-            return `Tỷ lệ ${per} ${parts}${stock}. Cấp trên và kỳ dài hơn tính bằng tổng tử số chia tổng mẫu số, không lấy bình quân các tỷ lệ.`;
+            const rest = 'Cấp trên và kỳ dài hơn tính bằng tổng tử số chia tổng mẫu số, không lấy bình quân các tỷ lệ.';
+            if (!o.n) return `${r.name_vi} (${r.unit})${stock}: mỗi số liệu gồm tử số và mẫu số, giá trị bằng tử số chia mẫu số nhân ${r.scale}. ${rest}`;
+            if (r.unit === '%') return `Tỷ lệ phần trăm giữa ${o.n} và ${o.dn}${stock}. ${rest}`;
+            return `${r.name_vi}: ${o.n} tính trên ${Number(r.scale).toLocaleString('vi-VN')} ${o.dn}${stock}. ${rest}`;
         }
         case 'sum':
             return o.stock
@@ -130,7 +131,9 @@ function define(r, byCode) {
         case 'min':
             return `${r.name_vi} (${r.unit}). Cấp trên và kỳ dài hơn lấy giá trị nhỏ nhất của các số thành phần.`;
         case 'last':
-            return `${r.name_vi} (${r.unit}), số liệu công bố gần nhất (lũy kế từ đầu năm); kỳ dài hơn lấy số của kỳ cuối cùng.`;
+            return r.name_vi.startsWith('Tốc độ tăng')
+                ? `${r.name_vi} (${r.unit}), số ước tính lũy kế từ đầu năm đến hết kỳ; kỳ dài hơn lấy số của kỳ con cuối cùng.`
+                : `${r.name_vi} (${r.unit}), số liệu công bố gần nhất của kỳ; kỳ dài hơn lấy số của kỳ con cuối cùng.`;
     }
     throw new Error(`${r.code}: no definition for ${r.aggregation}`);
 }
@@ -1338,7 +1341,7 @@ add('DANSO_NT', 'Dân số trung bình khu vực nông thôn', 'Average rural po
 add('DANSO_NAM', 'Dân số trung bình nam', 'Average male population', 'người', { ag: 'SO-YT', s: 'imported' });
 add('DANSO_NU', 'Dân số trung bình nữ', 'Average female population', 'người', { ag: 'SO-YT', s: 'imported' });
 add('DANSO_15', 'Dân số từ 15 tuổi trở lên', 'Population aged 15 and over', 'người', { ag: 'SO-YT', s: 'imported', stock: true });
-add('MATDO', 'Mật độ dân số', 'Population density', 'người/km²', { x: '100 * DC.DANSO_TB / TNDD.DT_TUNHIEN', a: 'ratio', sc: 100 });
+add('MATDO', 'Mật độ dân số', 'Population density', 'người/km²', { ag: 'SO-YT', x: '100 * DC.DANSO_TB / TNDD.DT_TUNHIEN', a: 'ratio', sc: 100 });
 add('TSSTHO', 'Tỷ suất sinh thô', 'Crude birth rate', '‰', { ag: 'SO-YT', a: 'ratio', sc: 1000, n: 'số trẻ sinh sống trong năm', dn: 'dân số trung bình' });
 add('TSCTHO', 'Tỷ suất chết thô', 'Crude death rate', '‰', { ag: 'SO-YT', a: 'ratio', sc: 1000, p: 'lower', n: 'số người chết trong năm', dn: 'dân số trung bình' });
 add('TL_TANGTN', 'Tỷ lệ tăng dân số tự nhiên', 'Rate of natural population increase', '‰', { ag: 'SO-YT', a: 'ratio', sc: 1000 });
