@@ -171,6 +171,9 @@ export function check(domainsText, catalogueText, agencies) {
       bad('ratio', `${r.code}: a percentage share must be a ratio with scale 100`);
     const derived = r.source === 'derived';
     if (derived !== (r.expression !== '')) bad('expression', `${r.code}: source ${r.source} with expression "${r.expression}"`);
+    // A derived ratio carries its multiplier in the expression; scale only repeats it.
+    if (derived && r.aggregation === 'ratio' && !(r.scale === '1' ? /^[A-Z(]/ : new RegExp(`^${r.scale} \\* `)).test(r.expression))
+      bad('scale', `${r.code}: scale ${r.scale} is not the multiplier of "${r.expression}"`);
     if (derived ? r.deadline !== '' : !(r.frequency === 'day' ? /^([01]\d|2[0-3]):[0-5]\d$/ : /^\+\d{1,3}d$/).test(r.deadline))
       bad('deadline', `${r.code}: deadline "${r.deadline}" for ${r.frequency}, source ${r.source}`);
     if (r.target !== '' && !NUMBER.test(r.target)) bad('target', `${r.code}: target "${r.target}"`);
@@ -341,6 +344,7 @@ test('the checker fails on broken copies', () => {
     ['enum', (recs, idx) => { recs[1][idx.aggregation] = 'average'; }],
     ['ratio', (recs, idx) => { const r = find(recs, idx, 'CCHC.TL_HS_TOANTRINH'); r[idx.aggregation] = 'mean'; r[idx.scale] = ''; }],
     ['scale', (recs, idx) => { find(recs, idx, 'KTTH.GRDP_HH')[idx.scale] = '100'; }],
+    ['scale', (recs, idx) => { find(recs, idx, 'CCHC.TL_TRUCTUYEN')[idx.expression] = 'CCHC.HS_TRUCTUYEN / CCHC.HS_TIEPNHAN'; }],
     ['weight', (recs, idx) => { find(recs, idx, 'NN.NS_LUA')[idx.weight] = 'NN.DT_NOTHING'; }],
     ['code', (recs, idx) => { recs[2][idx.code] = recs[1][idx.code]; }],
     ['code', (recs, idx) => { recs[1][idx.code] = 'ktth.grdp'; }],
