@@ -1430,8 +1430,8 @@ add('TL_TONTHAT', 'Tỷ lệ tổn thất điện năng', 'Electricity loss rate
 add('TL_HO_DIEN', 'Tỷ lệ hộ dân sử dụng điện lưới quốc gia', 'Households connected to the national grid', '%', { f: 'year', t: 100, th: 'amber=99.5;red=99', stock: true });
 add('KH_DIEN', 'Số khách hàng sử dụng điện', 'Electricity customers', 'khách hàng', { f: 'year', stock: true });
 add('MATDIEN', 'Số lần mất điện ngoài kế hoạch', 'Unplanned power outages', 'lần', { s: 'telemetry', p: 'lower' });
-add('SAIDI', 'Thời gian mất điện trung bình của khách hàng (SAIDI)', 'System average interruption duration index (SAIDI)', 'phút', { a: 'wmean', w: 'NLDN.KH_DIEN', p: 'lower', t: 300, th: 'amber=400;red=600' });
-add('SAIFI', 'Số lần mất điện trung bình của khách hàng (SAIFI)', 'System average interruption frequency index (SAIFI)', 'lần', { a: 'wmean', w: 'NLDN.KH_DIEN', p: 'lower', t: 3, th: 'amber=4;red=6' });
+add('SAIDI', 'Thời gian mất điện trung bình của khách hàng (SAIDI)', 'System average interruption duration index (SAIDI)', 'phút', { f: 'year', a: 'wmean', w: 'NLDN.KH_DIEN', p: 'lower', t: 300, th: 'amber=400;red=600' });
+add('SAIFI', 'Số lần mất điện trung bình của khách hàng (SAIFI)', 'System average interruption frequency index (SAIFI)', 'lần', { f: 'year', a: 'wmean', w: 'NLDN.KH_DIEN', p: 'lower', t: 3, th: 'amber=4;red=6' });
 add('TG_CAPDIEN', 'Thời gian cấp điện trung áp cho khách hàng', 'Time to connect a medium-voltage customer', 'ngày', { a: 'mean', p: 'lower', t: 4, th: 'amber=5;red=7' });
 add('DIEN_BQ', 'Điện thương phẩm bình quân đầu người', 'Electricity sold per capita', 'kWh/người', { x: '1000000 * NLDN.DIEN_TP / DC.DANSO_TB', a: 'ratio', sc: 1000000, f: 'year' });
 add('TL_TKD', 'Tỷ lệ điện năng tiết kiệm được so với tổng điện năng tiêu thụ', 'Electricity saved against total consumption', '%', { ag: 'SO-CT', s: 'entered', f: 'year', t: 2 });
