@@ -1,5 +1,6 @@
 /*
- * fuzz_number — ioc_parse_i64 and ioc_parse_f64 against the C library as a reference.
+ * fuzz_number — ioc_parse_i64 and ioc_parse_f64 against the C library as a reference, and the
+ * number writers (ioc_fmt_f64, ioc_fmt_i64) read back through them.
  *   build and run: make fuzz FUZZ_SECONDS=60   (or fuzz/run.sh replay)
  *
  * The first byte picks the bounds (full range or a narrow one); the rest is the text, given to
@@ -78,10 +79,36 @@ static void check_f64(const char *text, const char *copy, size_t n, int narrow)
     }
 }
 
+/* The writer (fmtnum.c) on any 8 bytes taken as a double: what it writes reads back as the same
+ * double through our own parser, and an int64 reads back too. */
+static void check_fmt(const uint8_t *data, size_t size)
+{
+    if (size < 9)
+        return;
+    double v;
+    int64_t i;
+    memcpy(&v, data + 1, sizeof v);
+    memcpy(&i, data + 1, sizeof i);
+    char out[32];
+    int n = ioc_fmt_f64(out, v);
+    CHECK(n > 0 && n < 32 && (size_t)n == strlen(out));
+    if (isfinite(v)) {
+        double back = 0;
+        CHECK(strtod(out, NULL) == v || (v != v));
+        if (fabs(v) >= 1e-4 && fabs(v) < 1e15)
+            CHECK(ioc_parse_f64(out, (size_t)n, -INFINITY, INFINITY, &back) == 0 && back == v);
+    }
+    char io[24];
+    n = ioc_fmt_i64(io, i);
+    int64_t iback = 0;
+    CHECK(ioc_parse_i64(io, (size_t)n, INT64_MIN, INT64_MAX, &iback) == 0 && iback == i);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 4096)
         return 0;
+    check_fmt(data, size);
     int narrow = data[0] & 1;
     size_t n = size - 1;
     /* Our parsers get an exact-size heap copy, so ASan sees any read past n. */

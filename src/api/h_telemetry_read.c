@@ -144,7 +144,8 @@ static void csv_value(struct ioc_buf *b, enum tsdb_type type, uint64_t v)
         break;
     default:
         memcpy(&d, &v, sizeof d);
-        ioc_buf_printf(b, "%.17g", d);
+        char s[32];
+        ioc_buf_append(b, s, (size_t)ioc_fmt_f64(s, d));
     }
 }
 
@@ -183,16 +184,16 @@ static int bucket_value(const struct tq *q, const struct telemetry_qgroup *g, si
     return q->agg == TSDB_AGG_COUNT;
 }
 
-/* v as jansson writes a real with JSON_REAL_PRECISION(17) ("%.17g", ".0" added to an integral
- * value); null for NaN and infinities, which JSON cannot carry. */
+/* v as JSON: the shortest decimal that reads back as v, with ".0" after an integral value (as
+ * jansson writes a real); null for NaN and infinities, which JSON cannot carry. */
 static void json_real_put(struct ioc_buf *b, double v)
 {
     if (!isfinite(v)) {
         ioc_buf_puts(b, "null");
         return;
     }
-    char s[40];
-    int n = snprintf(s, sizeof s, "%.17g", v);
+    char s[32];
+    int n = ioc_fmt_f64(s, v);
     ioc_buf_append(b, s, (size_t)n);
     if (!strpbrk(s, ".eE"))
         ioc_buf_append(b, ".0", 2);
@@ -218,16 +219,19 @@ static void render_window(struct tq *q, const struct telemetry_qresult *r)
                     ioc_buf_putc(&b, ',');
                     csv_put(&b, r->groups[k].value, strlen(r->groups[k].value));
                 }
-                if (bucket_value(q, &r->groups[k], i, &v))
-                    ioc_buf_printf(&b, ",%.17g\n", v);
-                else
+                if (bucket_value(q, &r->groups[k], i, &v)) {
+                    char s[32];
+                    ioc_buf_putc(&b, ',');
+                    ioc_buf_append(&b, s, (size_t)ioc_fmt_f64(s, v));
+                    ioc_buf_putc(&b, '\n');
+                } else
                     ioc_buf_puts(&b, ",\n");
             }
         tq_csv(q, &b);
         return;
     }
     /* Written directly (a dashboard's 100 series × 1,000 points: jansson's objects cost more
-     * than the query); the same text as json_dumps with JSON_REAL_PRECISION(17) would give. */
+     * than the query). */
     struct ioc_buf b;
     ioc_buf_init(&b, 64 << 20);
     ioc_buf_puts(&b, "{\"measurement\":");
@@ -248,7 +252,10 @@ static void render_window(struct tq *q, const struct telemetry_qresult *r)
         for (size_t i = 0; i < r->groups[k].w.n; i++) {
             double v;
             int64_t t = tsdb_window_bucket_start(&r->groups[k].w, i);
-            ioc_buf_printf(&b, i ? ",[%lld," : "[%lld,", (long long)(t / NS_PER_MS));
+            char ts[24];
+            ioc_buf_puts(&b, i ? ",[" : "[");
+            ioc_buf_append(&b, ts, (size_t)ioc_fmt_i64(ts, t / NS_PER_MS));
+            ioc_buf_putc(&b, ',');
             if (bucket_value(q, &r->groups[k], i, &v))
                 json_real_put(&b, v);
             else

@@ -187,6 +187,17 @@ int ioc_parse_i64(const char *s, size_t n, int64_t min, int64_t max, int64_t *ou
  */
 int ioc_parse_f64(const char *s, size_t n, double min, double max, double *out);
 
+/*
+ * Numbers written for answers (fmtnum.c), NUL-terminated, returning the length. ioc_fmt_f64
+ * writes the shortest decimal that reads back as exactly v ("0.1", "61.46916666666668",
+ * "1200"), without an exponent for 1e-4 <= |v| < 1e15, and otherwise as printf's "%.15g" …
+ * "%.17g", the first that reads back as v (so a subnormal may get a digit more than it needs;
+ * "nan" and "inf" as printf writes them: callers
+ * writing JSON check isfinite first).
+ */
+int ioc_fmt_i64(char out[24], int64_t v);
+int ioc_fmt_f64(char out[32], double v);
+
 /* ---- small helpers ---------------------------------------------------------------------- */
 
 /* Little-endian integers in byte buffers (the engine's files and log). */

@@ -140,16 +140,11 @@ static int match(const struct telemetry_sub *s, const struct tsdb_series_parts *
     return 1;
 }
 
-/* A double as the shortest of %.15g .. %.17g that reads back the same. */
+/* A double as the shortest decimal that reads back the same. */
 static void put_double(struct ioc_buf *b, double d)
 {
-    char s[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(s, sizeof s, "%.*g", prec, d);
-        if (strtod(s, NULL) == d)
-            break;
-    }
-    ioc_buf_puts(b, s);
+    char s[32];
+    ioc_buf_append(b, s, (size_t)ioc_fmt_f64(s, d));
 }
 
 static void put_point(struct ioc_buf *b, const struct tsdb_series_parts *sp,

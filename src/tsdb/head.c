@@ -19,6 +19,7 @@
  */
 #include "tsdb/tsdb.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,47 @@ int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_
             return rc;
     }
     return 0;
+}
+
+/* The summary of n > 0 ascending points as values of type. */
+static void run_bucket(const int64_t *t, const uint64_t *v, size_t n, enum tsdb_type type,
+                       struct tsdb_bucket *out)
+{
+    double x = tsdb_value_double(type, v[0]);
+    struct tsdb_bucket b = {(int64_t)n, x, x, x, x, 0, t[0], t[n - 1]};
+    for (size_t k = 1; k < n; k++) {
+        x = tsdb_value_double(type, v[k]);
+        b.sum += x;
+        if (x < b.min || isnan(b.min))
+            b.min = x;
+        if (x > b.max || isnan(b.max))
+            b.max = x;
+    }
+    b.last = x;
+    *out = b;
+}
+
+void tsdb_head_window(const struct tsdb_head *h, uint32_t id, enum tsdb_type type,
+                      const struct tsdb_window *w, const unsigned char *use,
+                      struct tsdb_bucket *acc)
+{
+    if (id >= h->ns)
+        return;
+    const struct hseries *s = &h->s[id];
+    size_t i = lower_bound(s, w->start);
+    while (i < s->n && s->t[i] < w->end) {
+        uint64_t b = ((uint64_t)s->t[i] - (uint64_t)w->start) / (uint64_t)w->step;
+        int64_t bend = b + 1 == w->n ? w->end : tsdb_window_bucket_start(w, (size_t)b + 1);
+        size_t j = i + 1;
+        while (j < s->n && s->t[j] < bend)
+            j++;
+        if (!use || use[b]) {
+            struct tsdb_bucket run;
+            run_bucket(s->t + i, s->v + i, j - i, type, &run);
+            tsdb_bucket_merge(&acc[b], &run);
+        }
+        i = j;
+    }
 }
 
 int tsdb_head_peek(const struct tsdb_head *h, uint32_t id, size_t n, int64_t *t, uint64_t *v)

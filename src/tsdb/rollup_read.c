@@ -98,17 +98,6 @@ static void mark_raw(struct rsnap *r, int64_t a, int64_t b)
     memset(r->use + i, 0, (size_t)(j - i + 1));
 }
 
-/* A head point later than every sealed point: into acc when its bucket is answered there. */
-static int head_point(void *ctx, int64_t t, uint64_t v)
-{
-    struct rsnap *r = ctx;
-    const struct tsdb_window *w = r->w;
-    size_t i = (size_t)(((uint64_t)t - (uint64_t)w->start) / (uint64_t)w->step);
-    if (r->use[i])
-        tsdb_bucket_add(&r->acc[i], t, tsdb_value_double(r->type, v));
-    return 0;
-}
-
 /* The head of id (under the lock): where its points lie after every sealed point (the usual
  * case: data arrives in order), the buckets they fall in stay answered from the rollups, with
  * the head's points added (nothing in the head replaces a sealed point, so the sum is exact);
@@ -135,7 +124,8 @@ static int snap_head(struct tsdb_db *db, uint32_t id, int64_t sealed_max, struct
         r->hfrom = tsdb_window_bucket_start(w, i);
         r->hto = j == w->n ? w->end : tsdb_window_bucket_start(w, j);
     }
-    return tsdb_head_range(db->head, id, w->start, w->end, head_point, r);
+    tsdb_head_window(db->head, id, r->type, w, r->use, r->acc);
+    return 0;
 }
 
 static int snap(struct tsdb_db *db, uint32_t id, struct rsnap *r)

@@ -98,6 +98,15 @@ int tsdb_series_fields(const struct tsdb_series_index *ix, tsdb_field_fn fn, voi
 int tsdb_series_save(const struct tsdb_series_index *ix, const char *path);
 int tsdb_series_load(const char *path, size_t max_series, struct tsdb_series_index **out);
 
+/* The type of a series' values (fixed by its first point). */
+enum tsdb_type {
+    TSDB_FLOAT = 1,  /* double */
+    TSDB_INT = 2,    /* int64_t */
+    TSDB_UINT = 3,   /* uint64_t */
+    TSDB_BOOL = 4,   /* 0 or 1 */
+    TSDB_STRING = 5, /* bytes, up to TSDB_CHUNK_MAX_STRING each */
+};
+
 /* ---- aggregation (agg.c) ----------------------------------------------------------------- */
 
 /* What a query asks of each bucket. */
@@ -165,6 +174,12 @@ size_t tsdb_head_total(const struct tsdb_head *h);
 /* The points of series id in the head (0: none, *min and *max untouched), and the times of its
  * first and last. */
 size_t tsdb_head_bounds(const struct tsdb_head *h, uint32_t id, int64_t *min, int64_t *max);
+/* Adds the points of series id (values of type) inside w to acc[i] (w->n buckets, w's
+ * layout) for each bucket i with use[i] (use NULL: every bucket), a bucket summary per run of
+ * points (no call per point). */
+void tsdb_head_window(const struct tsdb_head *h, uint32_t id, enum tsdb_type type,
+                      const struct tsdb_window *w, const unsigned char *use,
+                      struct tsdb_bucket *acc);
 /* The point of id at the greatest time ever added (cut or not); IOC_ENOTFOUND if none. */
 int tsdb_head_latest(const struct tsdb_head *h, uint32_t id, int64_t *t, uint64_t *v);
 /* Calls fn for each point of id with from <= t < to, in time order; a non-zero return stops and
@@ -240,14 +255,6 @@ int tsdb_part_scan_file(const char *path, tsdb_part_record_fn fn, void *ctx, uin
  *
  * Threads: no global state; a chunk may be read by many threads at once.
  */
-
-enum tsdb_type {
-    TSDB_FLOAT = 1,  /* double */
-    TSDB_INT = 2,    /* int64_t */
-    TSDB_UINT = 3,   /* uint64_t */
-    TSDB_BOOL = 4,   /* 0 or 1 */
-    TSDB_STRING = 5, /* bytes, up to TSDB_CHUNK_MAX_STRING each */
-};
 
 #define TSDB_CHUNK_MAX_POINTS 65536u
 #define TSDB_CHUNK_MAX_STRING 65536u

@@ -189,6 +189,51 @@ static void test_head_arrays_grow_past_the_cap_hint_with_every_point_kept(void *
     tsdb_head_destroy(h);
 }
 
+/* tsdb_head_window gives, bucket by bucket, what adding each point to the window gives, leaves
+ * the buckets use does not mark alone, and merges into what acc already holds. */
+static void test_head_window_summarises_runs_like_adding_each_point(void **state)
+{
+    (void)state;
+    struct tsdb_head *h;
+    assert_int_equal(tsdb_head_create(0, &h), 0);
+    double vals[] = {3.5, -1, 7, 7, 0.25, 12, -4, 9, 2, 2};
+    int64_t ts[] = {5, 9, 10, 19, 20, 21, 29, 30, 44, 61};
+    for (size_t i = 0; i < 10; i++) {
+        uint64_t bits;
+        memcpy(&bits, &vals[i], sizeof bits);
+        assert_int_equal(tsdb_head_add(h, 1, ts[i], bits), 0);
+    }
+    struct tsdb_window a, b;
+    assert_int_equal(tsdb_window_init(&a, 10, 55, 10, 100), 0); /* last bucket cut short */
+    assert_int_equal(tsdb_window_init(&b, 10, 55, 10, 100), 0);
+    for (size_t i = 0; i < 10; i++)
+        tsdb_window_add(&b, ts[i], vals[i]);
+    unsigned char use[5] = {1, 1, 0, 1, 1};
+    struct tsdb_bucket acc[5];
+    memset(acc, 0, sizeof acc);
+    tsdb_bucket_add(&acc[3], 40, 100); /* already there (a rollup's part) */
+    tsdb_head_window(h, 1, TSDB_FLOAT, &a, use, acc);
+    tsdb_bucket_add(&b.b[3], 40, 100);
+    for (size_t i = 0; i < 5; i++) {
+        if (!use[i]) {
+            assert_int_equal(acc[i].count, 0);
+            continue;
+        }
+        assert_int_equal(acc[i].count, b.b[i].count);
+        assert_true(acc[i].sum == b.b[i].sum);
+        assert_true(acc[i].min == b.b[i].min && acc[i].max == b.b[i].max);
+        assert_true(acc[i].first == b.b[i].first && acc[i].last == b.b[i].last);
+        assert_int_equal(acc[i].first_t, b.b[i].first_t);
+        assert_int_equal(acc[i].last_t, b.b[i].last_t);
+    }
+    assert_int_equal(acc[0].count, 2); /* 10 and 19 */
+    assert_int_equal(acc[3].count, 2); /* 44 and the one already there */
+    assert_int_equal(acc[4].count, 0); /* 61 is past the end */
+    tsdb_window_free(&a);
+    tsdb_window_free(&b);
+    tsdb_head_destroy(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_head_full_refuses_a_new_point_but_takes_a_replacement),
         cmocka_unit_test(test_head_range_stops_when_the_callback_says_so),
         cmocka_unit_test(test_head_arrays_grow_past_the_cap_hint_with_every_point_kept),
+        cmocka_unit_test(test_head_window_summarises_runs_like_adding_each_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
