@@ -103,12 +103,14 @@ int db_part_name(const char *name, uint32_t *day, const char **tag, size_t *tagl
     size_t len = strlen(name);
     if (len < 15 || strcmp(name + len - 5, ".part") != 0)
         return 0;
-    uint32_t d = 0;
+    uint64_t d = 0;
     for (int i = 0; i < 10; i++) {
-        if (name[i] < '0' || name[i] > '9' || d > (UINT32_MAX - 9) / 10)
+        if (name[i] < '0' || name[i] > '9')
             return 0;
-        d = d * 10 + (uint32_t)(name[i] - '0');
+        d = d * 10 + (uint64_t)(name[i] - '0');
     }
+    if (d > UINT32_MAX)
+        return 0;
     size_t tl = len == 15 ? 0 : len - 16;
     if (len > 15 && (name[10] != '.' || tl < 2 || tl > DB_TAG_MAX || tl % 2))
         return 0;
@@ -116,7 +118,7 @@ int db_part_name(const char *name, uint32_t *day, const char **tag, size_t *tagl
         if (!((name[11 + i] >= '0' && name[11 + i] <= '9') ||
               (name[11 + i] >= 'a' && name[11 + i] <= 'f')))
             return 0;
-    *day = d;
+    *day = (uint32_t)d;
     *tag = name + 11;
     *taglen = tl;
     return 1;
