@@ -4,7 +4,9 @@
  *
  *   tsdb check    opens the engine as iocd does (a torn tail left by a crash is cut, as at any
  *                 start), then reads every point of every series back (every chunk's CRC and
- *                 encoding); prints what it holds; exit 1 on any damage.
+ *                 encoding) from every partition file (parts/D.part and the D.T.part of the
+ *                 measurements with a retention rule of their own), expired or not (no
+ *                 retention is applied here); prints what it holds; exit 1 on any damage.
  *   tsdb repair   opens with the log's truncate_damaged option: the write-ahead log is kept up
  *                 to its first damage and everything after it is deleted (those points are
  *                 lost: an operator's decision, hence a command); then checks as above. Audited.

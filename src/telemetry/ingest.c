@@ -298,6 +298,8 @@ int telemetry_ingest_metrics(struct telemetry_ingest *ig, struct ioc_buf *b)
     struct tsdb_db_stats st;
     tsdb_db_stats(ig->db, &st);
     metric(b, "ioc_tsdb_series", "gauge", "Series in the time-series engine.", st.series);
+    metric(b, "ioc_tsdb_series_expired", "gauge",
+           "Series (counted in ioc_tsdb_series) whose every point has expired.", st.expired_series);
     metric(b, "ioc_tsdb_head_points", "gauge", "Points in memory not yet sealed into chunks.",
            st.head_points);
     metric(b, "ioc_tsdb_chunks", "gauge", "Sealed chunks in partition files.", st.chunks);

@@ -256,13 +256,17 @@ static int list(struct tsdb_db *db, const struct telemetry_query *q, struct tele
         size_t n = 0;
         if ((rc = select_ids(db, fs.v[i].m, fs.v[i].f, q, r, &n)) != 0)
             break;
-        if ((total += n) > TELEMETRY_Q_MAX_SERIES) {
+        size_t live = 0; /* a series whose every point has expired is not listed */
+        for (size_t k = 0; k < n; k++)
+            if (latest || !tsdb_db_expired(db, r->ids[k]))
+                r->ids[live++] = r->ids[k];
+        if ((total += live) > TELEMETRY_Q_MAX_SERIES) {
             snprintf(r->msg, sizeof r->msg, "More than %d series; give measurement= or tags.",
                      TELEMETRY_Q_MAX_SERIES);
             rc = IOC_ETOOBIG;
             break;
         }
-        for (size_t k = 0; rc == 0 && k < n; k++)
+        for (size_t k = 0; rc == 0 && k < live; k++)
             if ((rc = entry_add(db, r, r->ids[k], latest)) != 0)
                 rc = fail(r, rc, NULL);
     }

@@ -1,7 +1,8 @@
 /*
  * backup.c — a consistent copy of an engine's directory (DATA_DIR/tsdb), taken while the engine
  * runs in another thread or process, or while it does not. The copy is a directory laid out as
- * the engine's (series, parts/D.part, wal/), written under DEST.tmp and renamed to DEST.
+ * the engine's (series, parts/D.part and parts/D.T.part, wal/), written under DEST.tmp and
+ * renamed to DEST.
  *
  * The lock: DATA_DIR/tsdb/backup.lock. The backup holds LOCK_SH on it for its whole run; the
  * engine trims its log only while it holds LOCK_EX|LOCK_NB on it (db_seal.c; it skips the trim
@@ -91,14 +92,15 @@ struct bk {
     uint64_t defined;      /* series ids below this are defined in the copy */
     uint64_t max_lsn;      /* of the chunks copied */
     struct tsdb_part *out; /* the partition file being written */
-    char out_path[4300];
+    char out_path[4500];
     struct sized *sizes; /* the partition files and their sizes when the lock was taken */
     size_t nsizes;
     uint64_t whole; /* bytes of the file being copied that were there then */
 };
 
+/* A partition file name (db_part_name: at most 16 + DB_TAG_MAX bytes) and its size. */
 struct sized {
-    char name[16];
+    char name[17 + DB_TAG_MAX];
     uint64_t size;
 };
 
@@ -219,15 +221,13 @@ static int on_chunk(void *ctx, const struct tsdb_chunk_ref *ref, const void *chu
     return 0;
 }
 
-/* 1 for the name of a partition file (as db.c names them). */
+/* 1 for the name of a partition file (as db.c names them: D.part, D.T.part). */
 static int is_part(const char *name)
 {
-    if (strlen(name) != 15 || strcmp(name + 10, ".part") != 0)
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (name[i] < '0' || name[i] > '9')
-            return 0;
-    return 1;
+    uint32_t day;
+    const char *tag;
+    size_t taglen;
+    return db_part_name(name, &day, &tag, &taglen);
 }
 
 /* Notes the size of every partition file (after the lock, before any is copied). */
@@ -253,7 +253,7 @@ static int note_sizes(struct bk *b)
             }
             b->sizes = n;
         }
-        memcpy(b->sizes[b->nsizes].name, e->d_name, 16); /* is_part: 15 bytes and the NUL */
+        memcpy(b->sizes[b->nsizes].name, e->d_name, strlen(e->d_name) + 1); /* is_part: fits */
         b->sizes[b->nsizes++].size = (uint64_t)st.st_size;
     }
     closedir(d);
@@ -266,9 +266,9 @@ static int copy_part(struct bk *b, const char *name)
     for (size_t i = 0; i < b->nsizes; i++)
         if (strcmp(b->sizes[i].name, name) == 0)
             b->whole = b->sizes[i].size;
-    char from[4300];
-    snprintf(from, sizeof from, "%s/parts/%.15s", b->src, name); /* is_part: 15 bytes */
-    snprintf(b->out_path, sizeof b->out_path, "%s/parts/%.15s", b->tmp, name);
+    char from[4500];
+    snprintf(from, sizeof from, "%s/parts/%.216s", b->src, name); /* is_part: short */
+    snprintf(b->out_path, sizeof b->out_path, "%s/parts/%.216s", b->tmp, name);
     b->out = NULL;
     int rc = tsdb_part_scan_file(from, on_chunk, b, NULL);
     if (rc && rc != IOC_ENOTFOUND)

@@ -4,8 +4,12 @@
  *
  *   DATA_DIR/tsdb/series         the series image (series.c), saved before the log is trimmed
  *   DATA_DIR/tsdb/parts/D.part   the chunks sealed from points whose first time is on day D
+ *                                (D: ten digits), of the measurements without a retention
+ *                                rule of their own
+ *   DATA_DIR/tsdb/parts/D.T.part the same, of the measurement with a rule of its own whose tag
+ *                                is T (hex of its name, db_int.h); a retention group
  *   DATA_DIR/tsdb/wal/           the write-ahead log (wal.c)
- *   DATA_DIR/tsdb/rollup/D.part  rollup records (rollup.c)
+ *   DATA_DIR/tsdb/rollup/D[.T].part  rollup records (rollup.c), grouped the same way
  *
  * Files holding only expired points are deleted by the retention (db_retain.c).
  *
@@ -43,9 +47,12 @@ int db_series_slot(struct tsdb_db *db, uint32_t id, struct dbseries **out)
     return 0;
 }
 
-static int part_path(const struct tsdb_db *db, uint32_t day, char *out, size_t n)
+int db_part_path(const struct tsdb_db *db, const char *sub, uint32_t day, uint32_t grp, char *out,
+                 size_t n)
 {
-    int k = snprintf(out, n, "%s/parts/%010u.part", db->dir, day);
+    const char *tag = grp && grp <= db->ngrps ? db->grps[grp - 1] : NULL;
+    int k =
+        snprintf(out, n, "%s/%s/%010u%s%s.part", db->dir, sub, day, tag ? "." : "", tag ? tag : "");
     return k > 0 && (size_t)k < n ? 0 : IOC_EINVAL;
 }
 
@@ -53,7 +60,7 @@ static int part_path(const struct tsdb_db *db, uint32_t day, char *out, size_t n
 
 struct scan_ctx {
     struct tsdb_db *db;
-    uint32_t day;
+    uint32_t slot;
 };
 
 static int on_chunk(void *ctx, const struct tsdb_chunk_ref *ref)
@@ -71,13 +78,13 @@ static int on_chunk(void *ctx, const struct tsdb_chunk_ref *ref)
         s->chunks = c;
         s->cap = cap;
     }
-    s->chunks[s->nchunks++] = (struct dbchunk){*ref, sc->day};
+    s->chunks[s->nchunks++] = (struct dbchunk){*ref, sc->slot, 0};
     if (ref->lsn > s->sealed_lsn)
         s->sealed_lsn = ref->lsn;
     return 0;
 }
 
-static int add_part(struct tsdb_db *db, uint32_t day, struct tsdb_part *p)
+static int add_part(struct tsdb_db *db, uint32_t day, uint32_t grp, struct tsdb_part *p)
 {
     if (db->nparts == db->partcap) {
         size_t cap = db->partcap ? db->partcap * 2 : 16;
@@ -87,45 +94,76 @@ static int add_part(struct tsdb_db *db, uint32_t day, struct tsdb_part *p)
         db->parts = ps;
         db->partcap = cap;
     }
-    db->parts[db->nparts++] = (struct dbpart){day, p};
+    db->parts[db->nparts++] = (struct dbpart){day, grp, p};
     return 0;
 }
 
-static int cmp_day(const void *a, const void *b)
+int db_part_name(const char *name, uint32_t *day, const char **tag, size_t *taglen)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
+    size_t len = strlen(name);
+    if (len < 15 || strcmp(name + len - 5, ".part") != 0)
+        return 0;
+    uint64_t d = 0;
+    for (int i = 0; i < 10; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return 0;
+        d = d * 10 + (uint64_t)(name[i] - '0');
+    }
+    if (d > UINT32_MAX)
+        return 0;
+    size_t tl = len == 15 ? 0 : len - 16;
+    if (len > 15 && (name[10] != '.' || tl < 2 || tl > DB_TAG_MAX || tl % 2))
+        return 0;
+    for (size_t i = 0; i < tl; i++)
+        if (!((name[11 + i] >= '0' && name[11 + i] <= '9') ||
+              (name[11 + i] >= 'a' && name[11 + i] <= 'f')))
+            return 0;
+    *day = (uint32_t)d;
+    *tag = name + 11;
+    *taglen = tl;
+    return 1;
 }
 
-int db_part_days(const char *dir, uint32_t **days, size_t *n)
+static int cmp_dbpart(const void *a, const void *b)
 {
-    *days = NULL;
+    const struct dbpart *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return (x->grp > y->grp) - (x->grp < y->grp);
+}
+
+int db_part_list(struct tsdb_db *db, const char *sub, struct dbpart **out, size_t *n)
+{
+    *out = NULL;
     *n = 0;
-    DIR *d = opendir(dir);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", db->dir, sub);
+    DIR *d = opendir(path);
     if (!d)
         return 0;
     size_t cap = 0;
     int rc = 0;
     for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;) {
-        unsigned day;
-        char tail[8];
-        if (sscanf(e->d_name, "%10u.%7s", &day, tail) != 2 || strcmp(tail, "part") != 0 ||
-            strlen(e->d_name) != 15)
+        uint32_t day, grp = 0;
+        const char *tag;
+        size_t tl;
+        if (!db_part_name(e->d_name, &day, &tag, &tl) ||
+            (tl && (rc = db_grp_find(db, tag, tl, &grp)) != 0))
             continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
-            uint32_t *nd = realloc(*days, cap * sizeof *nd);
-            if (!nd) {
+            struct dbpart *np = realloc(*out, cap * sizeof *np);
+            if (!np) {
                 rc = IOC_ENOMEM;
                 break;
             }
-            *days = nd;
+            *out = np;
         }
-        (*days)[(*n)++] = day;
+        (*out)[(*n)++] = (struct dbpart){day, grp, NULL};
     }
     closedir(d);
     if (rc == 0 && *n)
-        qsort(*days, *n, sizeof **days, cmp_day);
+        qsort(*out, *n, sizeof **out, cmp_dbpart);
     return rc;
 }
 
@@ -159,7 +197,7 @@ static int seal_order(struct tsdb_db *db)
         for (size_t i = 0; i < s->nchunks; i++) {
             uint64_t lsn = s->chunks[i].ref.lsn;
             for (size_t j = i + 1;
-                 lsn == 0 && j < s->nchunks && s->chunks[j].day == s->chunks[i].day; j++)
+                 lsn == 0 && j < s->nchunks && s->chunks[j].slot == s->chunks[i].slot; j++)
                 lsn = s->chunks[j].ref.lsn;
             k[i] = (struct seal_key){lsn ? lsn : s->sealed_lsn, i, s->chunks[i]};
         }
@@ -176,47 +214,45 @@ static int open_parts(struct tsdb_db *db)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/parts", db->dir);
     int rc = ioc_mkdir_p(dir);
-    uint32_t *days = NULL;
+    struct dbpart *files = NULL;
     size_t n = 0;
     if (rc == 0)
-        rc = db_part_days(dir, &days, &n);
+        rc = db_part_list(db, "parts", &files, &n);
     for (size_t i = 0; i < n && rc == 0; i++) {
         char path[4200];
         struct tsdb_part *p;
-        struct scan_ctx sc = {db, days[i]};
-        rc = part_path(db, days[i], path, sizeof path);
+        struct scan_ctx sc = {db, (uint32_t)db->nparts};
+        rc = db_part_path(db, "parts", files[i].day, files[i].grp, path, sizeof path);
         if (rc == 0)
             rc = tsdb_part_open(path, &p, on_chunk, &sc);
-        if (rc == 0 && (rc = add_part(db, days[i], p)) != 0)
+        if (rc == 0 && (rc = add_part(db, files[i].day, files[i].grp, p)) != 0)
             tsdb_part_close(p);
     }
-    free(days);
+    free(files);
     return rc ? rc : seal_order(db);
 }
 
-int db_part_of(struct tsdb_db *db, uint32_t day, struct tsdb_part **out)
+int db_part_of(struct tsdb_db *db, uint32_t day, uint32_t grp, uint32_t *slot)
 {
     for (size_t i = db->nparts; i-- > 0;)
-        if (db->parts[i].day == day) {
-            *out = db->parts[i].part;
+        if (db->parts[i].day == day && db->parts[i].grp == grp) {
+            *slot = (uint32_t)i;
             return 0;
         }
     char path[4200];
     struct tsdb_part *p;
-    int rc = part_path(db, day, path, sizeof path);
+    int rc = db_part_path(db, "parts", day, grp, path, sizeof path);
     if (rc == 0)
         rc = tsdb_part_open(path, &p, NULL, NULL);
     if (rc)
         return rc;
     pthread_rwlock_wrlock(&db->lock);
-    rc = add_part(db, day, p);
+    *slot = (uint32_t)db->nparts;
+    rc = add_part(db, day, grp, p);
     pthread_rwlock_unlock(&db->lock);
-    if (rc) {
+    if (rc)
         tsdb_part_close(p);
-        return rc;
-    }
-    *out = p;
-    return 0;
+    return rc;
 }
 
 /* ---- opening: the log -------------------------------------------------------------------- */

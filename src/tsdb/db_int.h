@@ -12,7 +12,7 @@
 /* A sealed chunk of a series: where it is. */
 struct dbchunk {
     struct tsdb_chunk_ref ref;
-    uint32_t day;    /* its partition (days since 1970-01-01 of its first point) */
+    uint32_t slot;   /* its partition: db->parts[slot] (renumbered when files are deleted) */
     uint32_t rolled; /* 1: the rollups hold its points (rollup.c) */
 };
 
@@ -20,7 +20,8 @@ struct dbchunk {
  * (a later one replaces an earlier one's buckets). */
 struct dbroll {
     struct tsdb_chunk_ref ref;
-    uint32_t day;
+    uint32_t day;  /* of its first point: its file's day */
+    uint32_t slot; /* its partition: db->rparts[slot], once written */
 };
 
 /* The rollup levels: 1 hour, 1 day (UTC-aligned). */
@@ -43,11 +44,19 @@ struct dbseries {
     struct tsdb_bucket tail[DB_RL_LEVELS];
 };
 
-/* An open partition file (one per day that has chunks). */
+/* An open partition file: the chunks (rollup records) of one day and one retention group
+ * (docs/architecture.md, "tsdb: retention"). */
 struct dbpart {
-    uint32_t day;
+    uint32_t day; /* days since 1970-01-01 (+ 2^31) of the first point of its chunks */
+    uint32_t grp; /* 0: the measurements without a rule of their own (D.part); else
+                     db->grps[grp - 1] names the files (D.<tag>.part) */
     struct tsdb_part *part;
 };
+
+/* A group's file-name tag: the lowercase hex of (the first DB_TAG_BYTES bytes of) the name of
+ * the measurement that has a rule of its own. */
+#define DB_TAG_BYTES 100
+#define DB_TAG_MAX (2 * DB_TAG_BYTES)
 
 struct tsdb_db {
     struct tsdb_db_options o;
@@ -60,7 +69,7 @@ struct tsdb_db {
     struct tsdb_head *head;
     struct dbseries *st; /* indexed by series id */
     size_t nst;
-    struct dbpart *parts;
+    struct dbpart *parts; /* the open partitions (chunks name them by index) */
     size_t nparts, partcap;
     struct tsdb_wal *wal;
     size_t series_saved; /* series in the saved image */
@@ -83,8 +92,12 @@ struct tsdb_db {
     size_t nrpend, rpendcap;
     /* retention (db_retain.c) */
     struct tsdb_retention *rules; /* o.retention, copied (names owned) */
-    int retains;                  /* some measurement is not kept for ever */
-    int64_t expired_at;           /* now_fn at the last pass, 0: none yet */
+    uint32_t *rule_grp;           /* the group of each rule's measurement */
+    char **grps;                  /* tags of groups 1.. (the rules', then any found on disk) */
+    size_t ngrps, grpcap;
+    uint64_t expired_series; /* series whose every point had expired at the last pass */
+    int retains;             /* some measurement is not kept for ever */
+    int64_t expired_at;      /* now_fn at the last pass, 0: none yet */
     uint64_t expired_chunks, expired_bytes, expired_files;
     struct tsdb_part **grave; /* partitions of deleted files, closed once no reader holds one */
     size_t ngrave, gravecap;
@@ -98,13 +111,22 @@ struct tsdb_db {
 
 /* The state slot of series id, growing the table (write lock held or during open). */
 int db_series_slot(struct tsdb_db *db, uint32_t id, struct dbseries **out);
-/* The partition of day, opened or created (ingest thread / open). */
-int db_part_of(struct tsdb_db *db, uint32_t day, struct tsdb_part **out);
+/* The partition of (day, grp), opened or created (ingest thread / open): its index in
+ * db->parts into *slot. */
+int db_part_of(struct tsdb_db *db, uint32_t day, uint32_t grp, uint32_t *slot);
 /* Saves the series image if series were added since the last save (ingest thread). */
 int db_save_series(struct tsdb_db *db);
 
-/* The days that have a file NNNNNNNNNN.part in dir, ascending, into *days (malloc'd). */
-int db_part_days(const char *dir, uint32_t **days, size_t *n);
+/* 1 if name is the name of a partition file, DDDDDDDDDD.part or DDDDDDDDDD.<tag>.part (tag:
+ * 2 to DB_TAG_MAX lowercase hex digits, even): its day, and its tag (*tag points into name,
+ * *taglen 0 for none). */
+int db_part_name(const char *name, uint32_t *day, const char **tag, size_t *taglen);
+/* The partition files in DATA_DIR/tsdb/sub (parts, rollup) as (day, grp) with part NULL,
+ * ascending by day then group, into *out (malloc'd); their groups are added to db->grps. */
+int db_part_list(struct tsdb_db *db, const char *sub, struct dbpart **out, size_t *n);
+/* The path of the partition file (day, grp) in DATA_DIR/tsdb/sub. */
+int db_part_path(const struct tsdb_db *db, const char *sub, uint32_t day, uint32_t grp, char *out,
+                 size_t n);
 
 /* The points of series id inside the window, as tsdb_db_window, from its chunks and (head) its
  * head; points in a bucket i with skip && skip[i] are left out, and (expire) expired points. */
@@ -121,6 +143,11 @@ int64_t db_now(const struct tsdb_db *db);
 /* The time before which the points of series id are expired at now (INT64_MIN: none); the
  * writer, or a reader holding the lock. */
 int64_t db_cutoff(const struct tsdb_db *db, uint32_t id, int64_t now);
+/* The retention group of the files of series id's new chunks and rollup records: its
+ * measurement's if that has a rule of its own, else 0 (the writer). */
+uint32_t db_grp_of(const struct tsdb_db *db, uint32_t id);
+/* The group of tag (taglen bytes), added if new (the writer, or open). */
+int db_grp_find(struct tsdb_db *db, const char *tag, size_t taglen, uint32_t *grp);
 /* Deletes the partition files (chunks and rollups) holding only expired points (ingest thread;
  * not while replaying); at most once a minute of db_now unless force. */
 int db_expire(struct tsdb_db *db, int force);

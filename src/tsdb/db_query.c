@@ -73,6 +73,7 @@ void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out)
     out->expired_chunks = db->expired_chunks;
     out->expired_bytes = db->expired_bytes;
     out->expired_files = db->expired_files;
+    out->expired_series = __atomic_load_n(&db->expired_series, __ATOMIC_RELAXED);
     pthread_rwlock_unlock(&db->lock);
     tsdb_wal_stats_get(db->wal, &out->wal);
 }
@@ -109,12 +110,9 @@ static int keep_head(void *ctx, int64_t t, uint64_t v)
     return 0;
 }
 
-static struct tsdb_part *part_for(const struct tsdb_db *db, uint32_t day)
+static struct tsdb_part *part_for(const struct tsdb_db *db, uint32_t slot)
 {
-    for (size_t i = 0; i < db->nparts; i++)
-        if (db->parts[i].day == day)
-            return db->parts[i].part;
-    return NULL;
+    return slot < db->nparts ? db->parts[slot].part : NULL;
 }
 
 /* Copies, under the read lock, the chunks of id overlapping [from, to) and its head points in
@@ -147,7 +145,7 @@ static int take(struct tsdb_db *db, uint32_t id, int64_t from, int64_t to, const
             const struct dbchunk *c = &st->chunks[i];
             if (c->ref.max_t < from || c->ref.min_t >= to)
                 continue;
-            s->parts[s->nchunks] = part_for(db, c->day);
+            s->parts[s->nchunks] = part_for(db, c->slot);
             s->chunks[s->nchunks++] = *c;
         }
     }

@@ -1,7 +1,8 @@
 /*
  * db_seal.c — sealing: the head points of a series become compressed chunks in the partition
- * of the day of their first point; then the partitions are synced, the series image saved, and
- * the log trimmed up to the oldest point still only in the head.
+ * of the day of their first point and of the series' retention group (db_retain.c); then the
+ * partitions are synced, the series image saved, and the log trimmed up to the oldest point
+ * still only in the head.
  *
  * Invariants (with db.c's):
  *   1. A series is sealed whole: every point of its head goes into chunks, so the greatest LSN
@@ -89,11 +90,10 @@ static int write_chunk(struct tsdb_db *db, struct round *r, uint32_t id, enum ts
     ioc_buf_reset(&r->chunk);
     int rc = tsdb_chunk_encode(type, r->t + from, r->bits + from, NULL, n, &r->chunk);
     struct dbchunk c = {
-        {0, id, (uint32_t)n, (uint32_t)r->chunk.len, r->t[from], r->t[from + n - 1], lsn},
-        db_day_of(r->t[from])};
+        {0, id, (uint32_t)n, (uint32_t)r->chunk.len, r->t[from], r->t[from + n - 1], lsn}, 0, 0};
     struct tsdb_part *p = NULL;
-    if (rc == 0)
-        rc = db_part_of(db, c.day, &p);
+    if (rc == 0 && (rc = db_part_of(db, db_day_of(r->t[from]), db_grp_of(db, id), &c.slot)) == 0)
+        p = db->parts[c.slot].part;
     if (rc == 0)
         rc = tsdb_part_append(p, &c.ref, r->chunk.data);
     if (rc == 0)

@@ -1,6 +1,6 @@
 /*
- * part.c — partition files: the sealed chunks of one measurement and one day, appended one
- * after the other, each with a header and a CRC.
+ * part.c — partition files: the sealed chunks of one day (and one retention group: db.c names
+ * the files), appended one after the other, each with a header and a CRC.
  *
  *   record = header (48 bytes, little-endian) + chunk bytes
  *   header = "IOCK" | series u32 | count u32 | length u32 | min time i64 | max time i64 |

@@ -5,6 +5,7 @@
  * "tsdb: rollups").
  *
  *   DATA_DIR/tsdb/rollup/D.part   rollup records (part.c's format) of the day of their first point
+ *                                 (D.T.part: of a retention group, as the chunks: db.c)
  *
  * A record holds, for one series, some buckets of each level, in version 1 of the blob:
  *   u8 version (1) | u8 levels (2) | u16 0 | per level (hour, day): u32 n, then n buckets of 72
@@ -105,21 +106,12 @@ static int encode(const struct rl_out *o, const size_t *from, const size_t *n, s
 
 /* ---- files ---- */
 
-static int rpart_path(const struct tsdb_db *db, uint32_t day, char *out, size_t n)
+struct tsdb_part *rl_part_for(const struct tsdb_db *db, uint32_t slot)
 {
-    int k = snprintf(out, n, "%s/rollup/%010u.part", db->dir, day);
-    return k > 0 && (size_t)k < n ? 0 : IOC_EINVAL;
+    return slot < db->nrparts ? db->rparts[slot].part : NULL;
 }
 
-struct tsdb_part *rl_part_for(const struct tsdb_db *db, uint32_t day)
-{
-    for (size_t i = db->nrparts; i-- > 0;)
-        if (db->rparts[i].day == day)
-            return db->rparts[i].part;
-    return NULL;
-}
-
-static int add_rpart(struct tsdb_db *db, uint32_t day, struct tsdb_part *p)
+static int add_rpart(struct tsdb_db *db, uint32_t day, uint32_t grp, struct tsdb_part *p)
 {
     if (db->nrparts == db->rpartcap) {
         size_t cap = db->rpartcap ? db->rpartcap * 2 : 16;
@@ -129,24 +121,31 @@ static int add_rpart(struct tsdb_db *db, uint32_t day, struct tsdb_part *p)
         db->rparts = ps;
         db->rpartcap = cap;
     }
-    db->rparts[db->nrparts++] = (struct dbpart){day, p};
+    db->rparts[db->nrparts++] = (struct dbpart){day, grp, p};
     return 0;
 }
 
-/* The rollup partition of day, opened or created (ingest thread). */
-static int rpart_of(struct tsdb_db *db, uint32_t day, struct tsdb_part **out)
+/* The rollup partition of record r (its day, its series' group), opened or created (ingest
+ * thread): r->slot set. */
+static int rpart_of(struct tsdb_db *db, struct dbroll *r, struct tsdb_part **out)
 {
-    if ((*out = rl_part_for(db, day)) != NULL)
-        return 0;
+    uint32_t grp = db_grp_of(db, r->ref.series);
+    for (size_t i = db->nrparts; i-- > 0;)
+        if (db->rparts[i].day == r->day && db->rparts[i].grp == grp) {
+            r->slot = (uint32_t)i;
+            *out = db->rparts[i].part;
+            return 0;
+        }
     char path[4200];
     struct tsdb_part *p;
-    int rc = rpart_path(db, day, path, sizeof path);
+    int rc = db_part_path(db, "rollup", r->day, grp, path, sizeof path);
     if (rc == 0)
         rc = tsdb_part_open(path, &p, NULL, NULL);
     if (rc)
         return rc;
     pthread_rwlock_wrlock(&db->lock);
-    rc = add_rpart(db, day, p);
+    r->slot = (uint32_t)db->nrparts;
+    rc = add_rpart(db, r->day, grp, p);
     pthread_rwlock_unlock(&db->lock);
     if (rc) {
         tsdb_part_close(p);
@@ -282,7 +281,8 @@ static void mark_rolled(struct dbseries *s, const struct dbchunk *made, size_t n
 {
     for (size_t i = s->nchunks, m = 0; i-- > 0 && m < nmade;)
         for (size_t j = 0; j < nmade; j++)
-            if (s->chunks[i].day == made[j].day && s->chunks[i].ref.offset == made[j].ref.offset) {
+            if (s->chunks[i].slot == made[j].slot &&
+                s->chunks[i].ref.offset == made[j].ref.offset) {
                 s->chunks[i].rolled = 1;
                 m++;
                 break;
@@ -299,7 +299,7 @@ void db_rollup_flush(struct tsdb_db *db, int ok)
         int rc = db->roll_failed ? IOC_EIO : 0;
         struct tsdb_part *part = NULL;
         if (rc == 0)
-            rc = rpart_of(db, p->r.day, &part);
+            rc = rpart_of(db, &p->r, &part);
         if (rc == 0)
             rc = tsdb_part_append(part, &p->r.ref, p->blob);
         if (rc == 0)
@@ -337,7 +337,7 @@ void db_rollup_sync(struct tsdb_db *db)
 
 struct rscan {
     struct tsdb_db *db;
-    uint32_t day;
+    uint32_t day, slot;
 };
 
 static int on_roll(void *ctx, const struct tsdb_chunk_ref *ref)
@@ -346,30 +346,23 @@ static int on_roll(void *ctx, const struct tsdb_chunk_ref *ref)
     struct dbseries *s;
     int rc = db_series_slot(sc->db, ref->series, &s);
     if (rc == 0)
-        rc = add_roll(s, &(struct dbroll){*ref, sc->day});
+        rc = add_roll(s, &(struct dbroll){*ref, sc->day, sc->slot});
     return rc;
 }
 
-static void drop_all(struct tsdb_db *db, const char *dir)
+/* Closes and deletes every rollup file (those open and those listed). */
+static void drop_all(struct tsdb_db *db, const struct dbpart *files, size_t n)
 {
-    for (size_t i = 0; i < db->nrparts; i++) {
-        char path[4200];
-        if (rpart_path(db, db->rparts[i].day, path, sizeof path) == 0)
-            unlink(path);
+    for (size_t i = 0; i < db->nrparts; i++)
         tsdb_part_close(db->rparts[i].part);
-    }
     db->nrparts = 0;
     for (size_t id = 0; id < db->nst; id++)
         db->st[id].nrolls = 0;
-    uint32_t *days = NULL;
-    size_t n = 0;
-    db_part_days(dir, &days, &n);
     for (size_t i = 0; i < n; i++) {
         char path[4200];
-        if (rpart_path(db, days[i], path, sizeof path) == 0)
+        if (db_part_path(db, "rollup", files[i].day, files[i].grp, path, sizeof path) == 0)
             unlink(path);
     }
-    free(days);
 }
 
 int db_rollup_open(struct tsdb_db *db)
@@ -377,29 +370,29 @@ int db_rollup_open(struct tsdb_db *db)
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/rollup", db->dir);
     int rc = ioc_mkdir_p(dir);
-    uint32_t *days = NULL;
+    struct dbpart *files = NULL;
     size_t n = 0;
     if (rc == 0)
-        rc = db_part_days(dir, &days, &n);
+        rc = db_part_list(db, "rollup", &files, &n);
     if (rc)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char path[4200];
         struct tsdb_part *p;
-        struct rscan sc = {db, days[i]};
-        rc = rpart_path(db, days[i], path, sizeof path);
+        struct rscan sc = {db, files[i].day, (uint32_t)db->nrparts};
+        rc = db_part_path(db, "rollup", files[i].day, files[i].grp, path, sizeof path);
         if (rc == 0)
             rc = tsdb_part_open(path, &p, on_roll, &sc);
-        if (rc == 0 && (rc = add_rpart(db, days[i], p)) != 0)
+        if (rc == 0 && (rc = add_rpart(db, files[i].day, files[i].grp, p)) != 0)
             tsdb_part_close(p);
         if (rc == IOC_EINVAL) { /* damage inside: derived data, rebuilt from the chunks */
             ioc_log(IOC_LOG_WARN, "tsdb: %s damaged: every rollup is dropped and rebuilt", path);
-            drop_all(db, dir);
+            drop_all(db, files, n);
             rc = 0;
             break;
         }
     }
-    free(days);
+    free(files);
     if (rc)
         return rc;
     /* which chunks the records hold (invariant 2) */

@@ -39,7 +39,8 @@ struct rl_entry {
 /* The buckets of level l of blob p[0..len) into *e (malloc'd, *n of them). IOC_EINVAL when the
  * blob is not a version 1 record or is damaged. */
 int rl_decode_level(const unsigned char *p, size_t len, int l, struct rl_entry **e, size_t *n);
-/* The open rollup partition of day, or NULL (lock held, or the writer). */
-struct tsdb_part *rl_part_for(const struct tsdb_db *db, uint32_t day);
+/* The open rollup partition db->rparts[slot] (a dbroll's slot), or NULL (lock held, or the
+ * writer). */
+struct tsdb_part *rl_part_for(const struct tsdb_db *db, uint32_t slot);
 
 #endif

@@ -155,7 +155,7 @@ static int snap(struct tsdb_db *db, uint32_t id, struct rsnap *r)
             const struct dbroll *x = &s->rolls[i];
             if (x->ref.max_t < w->start || x->ref.min_t >= w->end || x->ref.max_t < cut)
                 continue;
-            r->parts[r->nrolls] = rl_part_for(db, x->day);
+            r->parts[r->nrolls] = rl_part_for(db, x->slot);
             r->rolls[r->nrolls++] = *x;
         }
     }

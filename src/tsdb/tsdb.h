@@ -549,6 +549,9 @@ int tsdb_db_window(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_
 /* The latest point of series id: IOC_ENOTFOUND if it has none (or it is expired). */
 int tsdb_db_latest(struct tsdb_db *db, uint32_t id, int64_t *t, uint64_t *v, enum tsdb_type *type);
 int tsdb_db_fields(struct tsdb_db *db, tsdb_field_fn fn, void *ctx);
+/* 1 if every point of series id has expired (its measurement's retention; none left in its
+ * chunks or head), 0 otherwise (also when no retention applies). */
+int tsdb_db_expired(struct tsdb_db *db, uint32_t id);
 
 struct tsdb_db_stats {
     uint64_t series, head_points, chunks, chunk_bytes, partitions;
@@ -558,6 +561,9 @@ struct tsdb_db_stats {
     /* retention, since open: chunks and bytes of the partition files deleted (all expired), and
      * files deleted (chunk and rollup partitions) */
     uint64_t expired_chunks, expired_bytes, expired_files;
+    /* series whose every point had expired at the last retention pass (still in `series`:
+     * the index keeps them, and they count against max_series) */
+    uint64_t expired_series;
     struct tsdb_wal_stats wal;
 };
 void tsdb_db_stats(struct tsdb_db *db, struct tsdb_db_stats *out);

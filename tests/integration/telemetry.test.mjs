@@ -303,6 +303,28 @@ test('retention: points of a measurement older than its telemetry.retention_by_m
   // the air points of 2025 have no rule: kept for ever (the default 0)
   const air = await (await read(`/api/v1/query?measurement=air&field=pm25&tag.station=s1&start=${T0}&end=${T0 + 3600}&step=1h&agg=count`)).json();
   assert.deepEqual(air.series[0].points, [[T0 * 1000, 60]]);
-  for (const name of ['ioc_tsdb_expired_chunks_total', 'ioc_tsdb_expired_bytes_total', 'ioc_tsdb_expired_files_total'])
+  for (const name of ['ioc_tsdb_expired_chunks_total', 'ioc_tsdb_expired_bytes_total', 'ioc_tsdb_expired_files_total',
+                      'ioc_tsdb_series_expired'])
     assert.ok(Number.isFinite(await metric(name)), name);
+});
+
+test('retention: a series whose every point has expired is not listed by /api/v1/series', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const day = 86400;
+  // `kept` has no rule here (the default: for ever): both listed
+  const body = `kept,station=g1 v=1 ${now - 10 * day}\nkept,station=g2 v=1 ${now - 10 * day}\n`;
+  assert.equal((await write('/write?precision=s', body)).status, 204);
+  let j = await (await read('/api/v1/series?measurement=kept')).json();
+  assert.deepEqual(j.series.map((s) => s.tags.station).sort(), ['g1', 'g2']);
+  // `old` keeps 2 days: r9 (every point older) is not listed, r8 (one recent point) is
+  const old = `old,station=r9 v=1 ${now - 10 * day}\nold,station=r9 v=2 ${now - 3 * day}\n` +
+              `old,station=r8 v=1 ${now - 10 * day}\nold,station=r8 v=2 ${now - 60}\n`;
+  assert.equal((await write('/write?precision=s', old)).status, 204);
+  j = await (await read('/api/v1/series?measurement=old')).json();
+  const stations = j.series.map((s) => s.tags.station);
+  assert.ok(stations.includes('r8'), JSON.stringify(j));
+  assert.ok(!stations.includes('r9'), JSON.stringify(j));
+  const csv = (await (await read('/api/v1/series?measurement=old&format=csv')).text());
+  assert.ok(!csv.includes('station=r9'), csv);
+  assert.ok(await metric('ioc_tsdb_series_expired') >= 0);
 });

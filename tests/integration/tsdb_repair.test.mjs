@@ -2,7 +2,8 @@
 // check reads every point back and says what the engine holds; with a write-ahead log damaged in
 // its middle (a bad record followed by good ones, which no crash leaves) iocd refuses to start
 // and says why, check fails and points to repair, and repair keeps the log up to the damage, after
-// which iocd starts with the points written before it. Both refuse while iocd runs.
+// which iocd starts with the points written before it. Both refuse while iocd runs. The files of
+// a measurement with a retention rule of its own (parts/D.<hex of its name>.part) are read too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,42 @@ test('tsdb check counts every point; a log damaged in its middle stops iocd, rep
     assert.equal(await count(srv, key), 10); // the first batch, before the damage
     await write(srv, key, 5); // and the engine takes writes again
     assert.equal(await count(srv, key), 20);
+  } finally {
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
+test('tsdb check reads the files of a measurement with a retention rule of its own (parts/D.<hex>.part)', async () => {
+  const data = seededDataDir();
+  const k = iocctl(data, ['key', 'create', '--agency', 'CA', '--scope', 'write:telemetry,read:telemetry', '--name', 'groups']);
+  assert.equal(k.status, 0, k.stderr);
+  const key = k.stdout.trim().split('\n').pop();
+  const env = { IOC_TELEMETRY_RETENTION_BY_MEASUREMENT: 'rep=3650d' }; // 10 years: T0 is kept
+  let srv = await startServer({ data, env });
+  let body = '';
+  for (let i = 0; i < 800; i++) body += `rep,s=a v=${i} ${T0 + i}\n`; // past the seal size (720)
+  let r = await fetch(`${srv.url}/write?precision=s`, { method: 'POST', headers: { authorization: `Token ${key}` }, body });
+  assert.equal(r.status, 204, await r.text());
+  const parts = path.join(data, 'tsdb', 'parts');
+  for (let i = 0; i < 100 && !readdirSync(parts).some((f) => /^\d{10}\.726570\.part$/.test(f)); i++)
+    await new Promise((res) => setTimeout(res, 100)); // sealed by the ingest thread
+  await srv.stop();
+  const files = readdirSync(parts);
+  assert.ok(files.some((f) => /^\d{10}\.726570\.part$/.test(f)), files.join(' ')); // hex of "rep"
+  assert.ok(!files.some((f) => /^\d{10}\.part$/.test(f)), files.join(' '));
+
+  const ok = iocctl(data, ['tsdb', 'check']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /^series 1, points 800\b/m);
+  assert.match(ok.stdout, /chunks in 1 partitions/);
+
+  srv = await startServer({ data, env });
+  try {
+    r = await fetch(`${srv.url}/api/v1/query?measurement=rep&field=v&start=${T0}&end=${T0 + 1000}&step=1000s&agg=count`,
+                    { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(r.status, 200);
+    assert.equal((await r.json()).series[0].points[0][1], 800);
   } finally {
     await srv.stop();
     srv.cleanup();

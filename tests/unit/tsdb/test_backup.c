@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -164,6 +165,86 @@ static void test_backup_of_a_stopped_engine_opens_with_every_point(void **state)
     db = open_copy(copy);
     assert_int_equal(points_of(db, 0, 0, 300).count, 202);
     tsdb_db_close(db);
+}
+
+/* The number of files in dir/sub whose name ends in suffix. */
+static int count_files(const char *dir, const char *sub, const char *suffix)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, sub);
+    DIR *d = opendir(path);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        size_t l = strlen(e->d_name), k = strlen(suffix);
+        n += l > k && strcmp(e->d_name + l - k, suffix) == 0;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* A measurement with a retention rule of its own has its own partition files (D.<hex>.part):
+ * the backup copies them beside the shared ones, and the restored copy reads both. */
+static void test_backup_and_restore_copy_the_files_of_retention_groups(void **state)
+{
+    (void)state;
+    const char *data = test_fresh_dir();
+    struct tsdb_retention rule = {"air", 3, 0}; /* kept for ever, but a rule of its own */
+    struct tsdb_db_options o = {0};
+    o.seal_points = 10;
+    o.retention = &rule;
+    o.nretention = 1;
+    struct tsdb_db *db = NULL;
+    assert_int_equal(tsdb_db_open(data, &o, &db, NULL, 0), 0);
+    struct ioc_buf air, water;
+    key_of(&air, 0);
+    ioc_buf_init(&water, 0);
+    assert_int_equal(tsdb_series_key(&water, "water", 5, "level", 5, NULL, 0), 0);
+    for (int i = 0; i < 120; i++) { /* 120 hours: chunks on 5 days */
+        struct tsdb_point_in p[2] = {
+            {air.data, air.len, TSDB_FLOAT, (int64_t)i * HOUR, bits((double)i)},
+            {water.data, water.len, TSDB_FLOAT, (int64_t)i * HOUR, bits((double)i)}};
+        struct tsdb_write_report rep;
+        assert_int_equal(tsdb_db_append(db, p, 2, &rep), 0);
+        assert_int_equal(tsdb_db_sync(db), 0);
+        assert_int_equal(tsdb_db_maintain(db, 0), 0);
+    }
+    tsdb_db_close(db);
+    char src[512];
+    snprintf(src, sizeof src, "%s/tsdb", data);
+    assert_int_equal(count_files(src, "parts", ".616972.part"), 5); /* hex of "air" */
+    assert_int_equal(count_files(src, "parts", ".part"), 10);
+
+    const char *copy = test_fresh_dir();
+    struct tsdb_backup_report r;
+    take_backup(data, copy, &r);
+    char dest[512];
+    snprintf(dest, sizeof dest, "%s/tsdb", copy);
+    assert_int_equal(count_files(dest, "parts", ".616972.part"), 5);
+    assert_int_equal(count_files(dest, "parts", ".part"), 10);
+
+    const char *live = test_fresh_dir();
+    char err[512];
+    if (tsdb_restore(dest, live, &r, err, sizeof err) != 0)
+        fail_msg("restore: %s", err);
+    snprintf(src, sizeof src, "%s/tsdb", live);
+    assert_int_equal(count_files(src, "parts", ".616972.part"), 5);
+    assert_int_equal(tsdb_db_open(live, &o, &db, NULL, 0), 0);
+    struct tsdb_bucket b = points_of(db, 0, 0, 120);
+    assert_int_equal(b.count, 120);
+    assert_true(b.sum == 119.0 * 120 / 2);
+    uint32_t id;
+    size_t n = 0;
+    assert_int_equal(tsdb_db_select(db, "water", 5, "level", 5, NULL, 0, &id, 1, &n), 0);
+    assert_int_equal(n, 1);
+    struct tsdb_window w;
+    assert_int_equal(tsdb_window_init(&w, 0, 120 * HOUR, 120 * HOUR, 1), 0);
+    assert_int_equal(tsdb_db_window(db, id, &w, 1 << 20), 0);
+    assert_int_equal(w.b[0].count, 120);
+    tsdb_window_free(&w);
+    tsdb_db_close(db);
+    ioc_buf_free(&air);
+    ioc_buf_free(&water);
 }
 
 static void test_backup_refuses_an_existing_destination_and_replaces_an_unfinished_one(void **state)
@@ -326,6 +407,7 @@ int main(void)
             test_backup_refuses_an_existing_destination_and_replaces_an_unfinished_one),
         cmocka_unit_test(
             test_backup_leaves_a_torn_partition_tail_in_the_source_and_out_of_the_copy),
+        cmocka_unit_test(test_backup_and_restore_copy_the_files_of_retention_groups),
         cmocka_unit_test(test_backup_lock_defers_the_trim_of_the_log),
         cmocka_unit_test(test_backup_while_another_thread_writes_holds_every_synced_point),
     };

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "helpers/tmpdir.h"
-#include "tsdb/tsdb.h"
+#include "tsdb/db_int.h"
 
 #define S 1000000000LL /* ns per second */
 
@@ -371,10 +371,64 @@ static void test_db_due_counts_series_that_reached_the_seal_size_until_maintain(
     tsdb_db_close(db);
 }
 
+/* The names of partition files (db_part_name: the one parser, for open, rollups and backups). */
+static void test_db_partition_file_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        int ok;
+        uint32_t day;
+        const char *tag;
+    } cases[] = {
+        {"2147503648.part", 1, 2147503648u, ""},
+        {"0000000001.616972.part", 1, 1, "616972"},
+        {"2147503648.ff.part", 1, 2147503648u, "ff"},
+        {"2147503648.part.tmp", 0, 0, ""},
+        {"2147503648.FF.part", 0, 0, ""},  /* uppercase */
+        {"2147503648.abc.part", 0, 0, ""}, /* odd */
+        {"2147503648..part", 0, 0, ""},
+        {"2147503648.xy.part", 0, 0, ""},
+        {"214750364.part", 0, 0, ""},
+        {"21475036480.part", 0, 0, ""},
+        {"21475036a8.part", 0, 0, ""},
+        {"2147503648_61.part", 0, 0, ""},
+        {"4294967295.part", 1, 4294967295u, ""},
+        {"4294967296.part", 0, 0, ""}, /* past 32 bits */
+        {".part", 0, 0, ""},
+        {"", 0, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint32_t day = 0;
+        const char *tag = NULL;
+        size_t tl = 99;
+        int ok = db_part_name(cases[i].name, &day, &tag, &tl);
+        if (ok != cases[i].ok)
+            fail_msg("%s: %d", cases[i].name, ok);
+        if (!ok)
+            continue;
+        assert_int_equal(day, cases[i].day);
+        assert_int_equal(tl, strlen(cases[i].tag));
+        assert_memory_equal(tag, cases[i].tag, tl);
+    }
+    char name[300] = "2147503648.";
+    memset(name + 11, 'a', DB_TAG_MAX);
+    strcpy(name + 11 + DB_TAG_MAX, ".part");
+    uint32_t day;
+    const char *tag;
+    size_t tl;
+    assert_int_equal(db_part_name(name, &day, &tag, &tl), 1);
+    assert_int_equal(tl, DB_TAG_MAX);
+    memset(name + 11, 'a', DB_TAG_MAX + 2);
+    strcpy(name + 13 + DB_TAG_MAX, ".part");
+    assert_int_equal(db_part_name(name, &day, &tag, &tl), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_db_points_written_are_read_back_in_buckets),
+        cmocka_unit_test(test_db_partition_file_names),
         cmocka_unit_test(test_db_due_counts_series_that_reached_the_seal_size_until_maintain),
         cmocka_unit_test(test_db_a_field_of_another_type_is_refused_naming_the_stored_type),
         cmocka_unit_test(test_db_a_restart_replays_the_log),

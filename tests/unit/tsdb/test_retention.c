@@ -1,7 +1,9 @@
 /* Unit tests for the retention of the engine (src/tsdb/db_retain.c): measurements with their own
  * retention, a fake clock; windows (through the rollups and raw) and latest give exactly the
- * unexpired points of a model, files of wholly expired days are deleted, a reopen gives the
- * same, a measurement without a rule keeps everything. */
+ * unexpired points of a model, the files of wholly expired days are deleted — a measurement with
+ * a rule of its own has its own files (parts/D.<hex of its name>.part), so a short rule frees
+ * its disk while the shared D.part of the others stays — a reopen gives the same, rules added
+ * or removed later, a measurement without a rule keeps everything. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,10 +42,11 @@ static void set_now(int64_t t)
 
 /* The model: every point written, per measurement (one series each), ascending. */
 struct model {
-    int64_t t[NM][NDAYS * 24 + 64];
-    double v[NM][NDAYS * 24 + 64];
+    int64_t t[NM][(NDAYS + 16) * 24];
+    double v[NM][(NDAYS + 16) * 24];
     size_t n[NM];
-    int64_t keep[NM]; /* 0: for ever */
+    int64_t keep[NM];    /* 0: for ever */
+    int64_t gone[NM][2]; /* points in [gone[0], gone[1]) were deleted (an earlier retention) */
     struct ioc_buf key[NM];
 };
 
@@ -53,6 +56,7 @@ static void model_init(struct model *m, const int64_t keep[NM])
     for (int i = 0; i < NM; i++) {
         struct tsdb_tag t = {"station", 7, "DN-01", 5};
         m->keep[i] = keep[i];
+        m->gone[i][0] = m->gone[i][1] = INT64_MIN;
         ioc_buf_init(&m->key[i], 0);
         assert_int_equal(tsdb_series_key(&m->key[i], meas[i], strlen(meas[i]), "v", 1, &t, 1), 0);
     }
@@ -121,7 +125,7 @@ static int64_t keep_of(const struct model *m, int i, int64_t dflt)
 static int expired(const struct model *m, int i, int64_t dflt, int64_t t)
 {
     int64_t k = keep_of(m, i, dflt);
-    return k > 0 && t < g_now - k;
+    return (k > 0 && t < g_now - k) || (t >= m->gone[i][0] && t < m->gone[i][1]);
 }
 
 /* Windows (hourly, daily: from rollups; 90 min: raw; also raw only) and latest against the
@@ -172,18 +176,30 @@ static void check(struct tsdb_db *db, const struct model *m, int64_t dflt)
     }
 }
 
-static int file_exists(const char *dir, const char *sub, int64_t day)
+/* 1 if the file of day in tsdb/sub exists: of measurement i's own group, or (i < 0) the shared
+ * one. */
+static int file_exists(const char *dir, const char *sub, int i, int64_t day)
 {
-    char path[4200];
+    char path[4200], tag[64] = "";
+    for (size_t k = 0; i >= 0 && meas[i][k]; k++)
+        snprintf(tag + strlen(tag), sizeof tag - strlen(tag), "%s%02x", k ? "" : ".",
+                 (unsigned char)meas[i][k]);
     struct stat st;
-    snprintf(path, sizeof path, "%s/tsdb/%s/%010u.part", dir, sub, db_day_of(day * DAY));
+    snprintf(path, sizeof path, "%s/tsdb/%s/%010u%s.part", dir, sub, db_day_of(day * DAY), tag);
     return stat(path, &st) == 0;
 }
 
-/* Writes NDAYS of hourly points, sealing every day and moving the clock with the data. */
-static void fill(struct tsdb_db *db, struct model *m)
+/* The first day whose file a keep of k keeps at now (hourly points, a chunk a day). */
+static int64_t first_kept(int64_t k)
 {
-    for (int64_t h = 0; h < NDAYS * 24; h++) {
+    return (fake_now() - k) / DAY;
+}
+
+/* Writes the hourly points of days [from, to) (since DAY0), sealing every day and moving the
+ * clock with the data. */
+static void fill_days(struct tsdb_db *db, struct model *m, int64_t from, int64_t to)
+{
+    for (int64_t h = from * 24; h < to * 24; h++) {
         set_now(DAY0 * DAY + (h + 1) * HOUR);
         write_hour(db, m, h);
         if (h % 24 == 23)
@@ -191,7 +207,13 @@ static void fill(struct tsdb_db *db, struct model *m)
     }
 }
 
-static void test_retention_per_measurement_windows_latest_files_and_reopen(void **state)
+/* NDAYS of hourly points. */
+static void fill(struct tsdb_db *db, struct model *m)
+{
+    fill_days(db, m, 0, NDAYS);
+}
+
+static void test_retention_a_short_rule_frees_its_own_files_while_the_shared_stay(void **state)
 {
     (void)state;
     const char *dir = test_fresh_dir();
@@ -203,15 +225,44 @@ static void test_retention_per_measurement_windows_latest_files_and_reopen(void 
     set_now((DAY0 + NDAYS) * DAY + 6 * HOUR);
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 0);
-    /* noise keeps every day: no file of any day may go (shared day files) */
+    /* air and traffic have their own files, gone up to their cutoffs; noise's (the shared
+     * D.part) are all there: it keeps every day */
+    int64_t air = first_kept(30 * DAY), traffic = first_kept(5 * DAY);
+    assert_int_equal(air, DAY0 + 30);
     for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
-        assert_true(file_exists(dir, "parts", d));
+        for (int k = 0; k < 2; k++) {
+            const char *sub = k ? "rollup" : "parts";
+            assert_true(file_exists(dir, sub, -1, d));
+            assert_int_equal(file_exists(dir, sub, 0, d), d >= air);
+            assert_int_equal(file_exists(dir, sub, 1, d), d >= traffic);
+            assert_false(file_exists(dir, sub, 2, d));
+        }
     struct tsdb_db_stats st;
     tsdb_db_stats(db, &st);
-    assert_int_equal(st.expired_files, 0);
+    assert_int_equal(st.expired_chunks, (uint64_t)(air - DAY0 + traffic - DAY0));
+    assert_int_equal(st.expired_files, 2 * (uint64_t)(air - DAY0 + traffic - DAY0));
+    assert_int_equal(st.partitions,
+                     (uint64_t)(NDAYS + DAY0 + NDAYS - air + DAY0 + NDAYS - traffic));
+    assert_int_equal(st.expired_series, 0);
+    for (int i = 0; i < NM; i++)
+        assert_false(tsdb_db_expired(db, id_of(db, i)));
     tsdb_db_close(db);
     db = open_db(dir, 0, &m);
     check(db, &m, 0);
+    /* later: all of traffic expires (it is no longer listed), its files go, air's stay */
+    set_now(fake_now() + 6 * DAY);
+    assert_int_equal(tsdb_db_maintain(db, 1), 0);
+    check(db, &m, 0);
+    assert_true(tsdb_db_expired(db, id_of(db, 1)));
+    assert_false(tsdb_db_expired(db, id_of(db, 0)));
+    assert_false(tsdb_db_expired(db, id_of(db, 2)));
+    tsdb_db_stats(db, &st);
+    assert_int_equal(st.expired_series, 1);
+    for (int64_t d = DAY0; d < DAY0 + NDAYS; d++) {
+        assert_false(file_exists(dir, "parts", 1, d));
+        assert_int_equal(file_exists(dir, "parts", 0, d), d >= first_kept(30 * DAY));
+        assert_true(file_exists(dir, "parts", -1, d));
+    }
     tsdb_db_close(db);
     model_free(&m);
 }
@@ -228,33 +279,41 @@ static void test_retention_deletes_the_files_of_wholly_expired_days(void **state
     set_now((DAY0 + NDAYS) * DAY + 6 * HOUR);
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 0);
-    /* air keeps 30 days: the days wholly before now - 30 d are gone, the others are there */
-    int64_t first_kept = (g_now - 30 * DAY) / DAY; /* its last hour is after the cutoff */
-    for (int64_t d = DAY0; d < DAY0 + NDAYS; d++) {
-        assert_int_equal(file_exists(dir, "parts", d), d >= first_kept);
-        assert_int_equal(file_exists(dir, "rollup", d), d >= first_kept);
+    /* each keeps its own files: the days wholly before its cutoff are gone, the others are
+     * there; no shared file (every measurement has a rule) */
+    uint64_t gone = 0;
+    for (int i = 0; i < NM; i++) {
+        int64_t first = first_kept(keep[i]);
+        gone += (uint64_t)(first - DAY0);
+        for (int64_t d = DAY0; d < DAY0 + NDAYS; d++) {
+            assert_int_equal(file_exists(dir, "parts", i, d), d >= first);
+            assert_int_equal(file_exists(dir, "rollup", i, d), d >= first);
+            assert_false(file_exists(dir, "parts", -1, d));
+        }
     }
+    int64_t first_air = first_kept(30 * DAY);
     struct tsdb_db_stats st;
     tsdb_db_stats(db, &st);
-    assert_int_equal(st.expired_chunks, (uint64_t)(first_kept - DAY0) * NM);
+    assert_int_equal(st.expired_chunks, gone);
     assert_true(st.expired_bytes > 0);
-    assert_int_equal(st.expired_files, (uint64_t)(first_kept - DAY0) * 2);
+    assert_int_equal(st.expired_files, gone * 2);
     /* a late point of an expired day is never returned (it goes to the head, then a chunk) */
     write_hour(db, &m, 3 * 24 + 5);
     check(db, &m, 0);
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 0);
     tsdb_db_close(db);
-    /* reopen: the same answers, the late day's file expired again */
+    /* reopen: the same answers, the late day's files expired again */
     db = open_db(dir, 0, &m);
     check(db, &m, 0);
-    assert_false(file_exists(dir, "parts", DAY0 + 3));
+    for (int i = 0; i < NM; i++)
+        assert_false(file_exists(dir, "parts", i, DAY0 + 3));
     /* time passes: more days go, at most once a minute of the clock */
     set_now(fake_now() + 3 * DAY);
     assert_int_equal(tsdb_db_maintain(db, 0), 0);
     check(db, &m, 0);
-    assert_false(file_exists(dir, "parts", first_kept + 2));
-    assert_true(file_exists(dir, "parts", first_kept + 3));
+    assert_false(file_exists(dir, "parts", 0, first_air + 2));
+    assert_true(file_exists(dir, "parts", 0, first_air + 3));
     tsdb_db_close(db);
     model_free(&m);
 }
@@ -271,12 +330,17 @@ static void test_retention_default_applies_and_a_rule_of_0_keeps_for_ever(void *
     set_now((DAY0 + NDAYS) * DAY);
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 12 * DAY);
-    for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
-        assert_true(file_exists(dir, "parts", d));
+    /* air (a rule of its own, for ever) keeps all its files; the shared ones go by the default */
+    int64_t first = first_kept(12 * DAY);
+    for (int64_t d = DAY0; d < DAY0 + NDAYS; d++) {
+        assert_true(file_exists(dir, "parts", 0, d));
+        assert_int_equal(file_exists(dir, "parts", -1, d), d >= first);
+    }
     tsdb_db_close(db);
-    /* without retention everything is back (nothing was deleted) */
+    /* without retention everything not deleted is back: all of air, the others' last days */
     const int64_t none[NM] = {0, 0, 0};
     memcpy(m.keep, none, sizeof none);
+    m.gone[1][1] = m.gone[2][1] = first * DAY;
     db = open_db(dir, 0, &m);
     check(db, &m, 0);
     tsdb_db_close(db);
@@ -297,10 +361,16 @@ static void test_retention_all_expired_gives_not_found_and_bad_rules_refuse(void
     assert_int_equal(tsdb_db_maintain(db, 1), 0);
     check(db, &m, 0);
     for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
-        assert_false(file_exists(dir, "parts", d));
+        for (int i = -1; i < NM; i++)
+            assert_false(file_exists(dir, "parts", i, d));
+    struct tsdb_db_stats st;
+    tsdb_db_stats(db, &st);
+    assert_int_equal(st.expired_series, NM);
     tsdb_db_close(db);
     db = open_db(dir, 0, &m);
     check(db, &m, 0);
+    for (int i = 0; i < NM; i++)
+        assert_true(tsdb_db_expired(db, id_of(db, i)));
     tsdb_db_close(db);
 
     struct tsdb_retention bad = {"air", 3, -1};
@@ -352,14 +422,66 @@ static void test_retention_kill_9_while_deleting_loses_no_unexpired_point(void *
         set_now(fake_now() + HOUR); /* as far as the child's clock went at most */
         struct tsdb_db *db = open_db(dir, 0, &m);
         check(db, &m, 0);
-        int64_t first_kept = (fake_now() - 30 * DAY) / DAY;
-        for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
-            if (d >= first_kept)
-                assert_true(file_exists(dir, "parts", d));
-            else if (d < first_kept)
-                assert_false(file_exists(dir, "parts", d));
+        /* each measurement's files (written with rules of 0: their own) go by its keep */
+        for (int i = 0; i < NM; i++)
+            for (int64_t d = DAY0; d < DAY0 + NDAYS; d++)
+                assert_int_equal(file_exists(dir, "parts", i, d), d >= first_kept(keep[i]));
         tsdb_db_close(db);
     }
+    model_free(&m);
+}
+
+/* Rules added, then removed: a chunk's files are chosen when it is written; whatever file holds
+ * a point, only its measurement's rule decides whether it is expired. */
+static void test_retention_rules_added_and_removed_later(void **state)
+{
+    (void)state;
+    const char *dir = test_fresh_dir();
+    static struct model m;
+    const int64_t none[NM] = {-1, -1, -1}, air5[NM] = {5 * DAY, -1, -1};
+    model_init(&m, none);
+    struct tsdb_db *db = open_db(dir, 0, &m);
+    fill(db, &m); /* everything in the shared files */
+    tsdb_db_close(db);
+    memcpy(m.keep, air5, sizeof air5);
+    db = open_db(dir, 0, &m);
+    set_now((DAY0 + NDAYS) * DAY + 6 * HOUR);
+    assert_int_equal(tsdb_db_maintain(db, 1), 0);
+    check(db, &m, 0); /* air's old points are expired, though their files stay */
+    for (int64_t d = DAY0; d < DAY0 + NDAYS; d++) {
+        assert_true(file_exists(dir, "parts", -1, d));
+        assert_false(file_exists(dir, "parts", 0, d));
+    }
+    /* ten more days: air's new chunks go to its own files, which go after 5 days */
+    fill_days(db, &m, NDAYS, NDAYS + 10);
+    set_now((DAY0 + NDAYS + 10) * DAY + 6 * HOUR);
+    assert_int_equal(tsdb_db_maintain(db, 1), 0);
+    check(db, &m, 0);
+    int64_t first = first_kept(5 * DAY);
+    assert_int_equal(first, DAY0 + NDAYS + 5);
+    for (int64_t d = DAY0 + NDAYS; d < DAY0 + NDAYS + 10; d++) {
+        assert_true(file_exists(dir, "parts", -1, d));
+        assert_int_equal(file_exists(dir, "parts", 0, d), d >= first);
+        assert_int_equal(file_exists(dir, "rollup", 0, d), d >= first);
+    }
+    tsdb_db_close(db);
+    /* the rule removed: air's points still on disk are back (its old ones in the shared files,
+     * its last five days in its own), those of the deleted files are not; new ones are shared */
+    memcpy(m.keep, none, sizeof none);
+    m.gone[0][0] = (DAY0 + NDAYS) * DAY;
+    m.gone[0][1] = first * DAY;
+    db = open_db(dir, 0, &m);
+    check(db, &m, 0);
+    fill_days(db, &m, NDAYS + 10, NDAYS + 12);
+    assert_int_equal(tsdb_db_maintain(db, 1), 0);
+    check(db, &m, 0);
+    assert_true(file_exists(dir, "parts", -1, DAY0 + NDAYS + 11));
+    assert_false(file_exists(dir, "parts", 0, DAY0 + NDAYS + 11));
+    assert_true(file_exists(dir, "parts", 0, first));
+    tsdb_db_close(db);
+    db = open_db(dir, 0, &m);
+    check(db, &m, 0);
+    tsdb_db_close(db);
     model_free(&m);
 }
 
@@ -438,10 +560,11 @@ static void test_retention_readers_racing_the_deletion_never_fail(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_retention_per_measurement_windows_latest_files_and_reopen),
+        cmocka_unit_test(test_retention_a_short_rule_frees_its_own_files_while_the_shared_stay),
         cmocka_unit_test(test_retention_deletes_the_files_of_wholly_expired_days),
         cmocka_unit_test(test_retention_default_applies_and_a_rule_of_0_keeps_for_ever),
         cmocka_unit_test(test_retention_all_expired_gives_not_found_and_bad_rules_refuse),
+        cmocka_unit_test(test_retention_rules_added_and_removed_later),
         cmocka_unit_test(test_retention_kill_9_while_deleting_loses_no_unexpired_point),
         cmocka_unit_test(test_retention_readers_racing_the_deletion_never_fail),
     };
