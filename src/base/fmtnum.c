@@ -41,10 +41,35 @@ int ioc_fmt_i64(char out[24], int64_t v)
 
 static u128 pow10_u128(int k)
 {
-    u128 p = 1;
-    while (k-- > 0)
-        p *= 10;
-    return p;
+    static const uint64_t small[20] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL,
+                                       10000000000000000000ULL};
+    return k < 20 ? (u128)small[k] : (u128)small[19] * small[k - 19];
+}
+
+/* 10^p as the nearest double, p in [-5, 16] (the compiler rounds each literal exactly). */
+static double pow10_f64(int p)
+{
+    static const double t[] = {1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                               1e6,  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
+    return t[p + 5];
 }
 
 /* The d-digit decimal nearest to m·2^-s (ties to even), as q·10^-k with k = d - 1 - p (p the
@@ -131,9 +156,13 @@ int ioc_fmt_f64(char out[32], double v)
     if (m == (UINT64_C(1) << 52))
         return slow(out, v);
     int p = (int)floor(log10(a)); /* may be one off near a power of ten: checked below */
-    if (pow(10, p) > a)
+    if (p < -4)
+        p = -4;
+    if (p > 14)
+        p = 14;
+    if (pow10_f64(p) > a)
         p--;
-    else if (pow(10, p + 1) <= a)
+    else if (pow10_f64(p + 1) <= a)
         p++;
     uint64_t q = 0;
     int k = 0;

@@ -188,14 +188,24 @@ int tsdb_head_range(const struct tsdb_head *h, uint32_t id, int64_t from, int64_
     return 0;
 }
 
+static inline double value_of(enum tsdb_type type, uint64_t v)
+{
+    if (type == TSDB_FLOAT) { /* the common case, without a call */
+        double d;
+        memcpy(&d, &v, sizeof d);
+        return d;
+    }
+    return tsdb_value_double(type, v);
+}
+
 /* The summary of n > 0 ascending points as values of type. */
 static void run_bucket(const int64_t *t, const uint64_t *v, size_t n, enum tsdb_type type,
                        struct tsdb_bucket *out)
 {
-    double x = tsdb_value_double(type, v[0]);
+    double x = value_of(type, v[0]);
     struct tsdb_bucket b = {(int64_t)n, x, x, x, x, 0, t[0], t[n - 1]};
     for (size_t k = 1; k < n; k++) {
-        x = tsdb_value_double(type, v[k]);
+        x = value_of(type, v[k]);
         b.sum += x;
         if (x < b.min || isnan(b.min))
             b.min = x;

@@ -19,8 +19,10 @@ static void test_fmt_i64_writes_every_magnitude(void **state)
     static const struct {
         int64_t v;
         const char *want;
-    } cases[] = {{0, "0"},          {7, "7"},
-                 {-7, "-7"},        {1793491200000, "1793491200000"},
+    } cases[] = {{0, "0"},
+                 {7, "7"},
+                 {-7, "-7"},
+                 {1793491200000, "1793491200000"},
                  {INT64_MAX, "9223372036854775807"},
                  {INT64_MIN, "-9223372036854775808"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
