@@ -27,7 +27,8 @@
  *      most the greatest coverage lsn of the series' records (a chunk with LSN 0: iff that
  *      covers the whole series); the others are rolled up again by db_rollup_rebuild.
  *   3. A window bucket is answered from the rollups only if every chunk overlapping it is rolled
- *      up, the head has no point in it, and it is a union of whole rollup buckets of one level;
+ *      up and it is a union of whole rollup buckets of one level, plus the head's points in it
+ *      when all of the head lies after every sealed point (else the head's buckets are raw);
  *      everything else is read raw. A damaged or unreadable record sends the window raw.
  *   4. A damaged rollup file (not just a torn tail) drops every rollup file: all is rebuilt.
  *   5. Points before 1824 or after 2116 (|t| > 2^62 ns) are left out of the rollups; windows

@@ -1,8 +1,9 @@
 /*
  * rollup_read.c — tsdb_db_window through the rollups (rollup.c): the window buckets that are
- * unions of whole rollup buckets of one level, whose chunks are all rolled up and which have no
- * point in the head, come from the newest record holding each rollup bucket; the others are read
- * raw (db_window_raw). A record that cannot be read sends the whole window raw.
+ * unions of whole rollup buckets of one level and whose chunks are all rolled up come from the
+ * newest record holding each rollup bucket, plus the head's points in them when the whole head
+ * lies after every sealed point (else the buckets the head spans are read raw); the others are
+ * read raw (db_window_raw). A record that cannot be read sends the whole window raw.
  */
 #include "tsdb/rollup_int.h"
 
