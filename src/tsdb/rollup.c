@@ -78,29 +78,10 @@ static void out_free(struct rl_out *o)
 /* Encodes entries [from, from + n[l]) of each level into b. */
 static int encode(const struct rl_out *o, const size_t *from, const size_t *n, struct ioc_buf *b)
 {
-    unsigned char h[4] = {ROLL_VERSION, DB_RL_LEVELS, 0, 0};
-    int rc = ioc_buf_append(b, h, sizeof h);
-    for (int l = 0; l < DB_RL_LEVELS && rc == 0; l++) {
-        unsigned char c4[4];
-        ioc_le32_put(c4, (uint32_t)n[l]);
-        rc = ioc_buf_append(b, c4, 4);
-        for (size_t i = 0; i < n[l] && rc == 0; i++) {
-            const struct rl_entry *e = &o->e[l][from[l] + i];
-            unsigned char x[ROLL_ENTRY];
-            double d[5] = {e->b.sum, e->b.min, e->b.max, e->b.first, e->b.last};
-            ioc_le64_put(x, (uint64_t)e->start);
-            ioc_le64_put(x + 8, (uint64_t)e->b.count);
-            for (int k = 0; k < 5; k++) {
-                uint64_t u;
-                memcpy(&u, &d[k], sizeof u);
-                ioc_le64_put(x + 16 + 8 * k, u);
-            }
-            ioc_le64_put(x + 56, (uint64_t)e->b.first_t);
-            ioc_le64_put(x + 64, (uint64_t)e->b.last_t);
-            rc = ioc_buf_append(b, x, sizeof x);
-        }
-    }
-    return rc;
+    const struct rl_entry *lv[DB_RL_LEVELS];
+    for (int l = 0; l < DB_RL_LEVELS; l++)
+        lv[l] = n[l] ? o->e[l] + from[l] : NULL;
+    return rl_encode(lv, n, b);
 }
 
 /* ---- files ---- */
