@@ -6,10 +6,31 @@
  *
  *   DATA_DIR/tsdb/rollup/D.part   rollup records (part.c's format) of the day of their first point
  *
- * A record holds, for one series, some buckets of each level, in version 1 of the blob:
- *   u8 version (1) | u8 levels (2) | u16 0 | per level (hour, day): u32 n, then n buckets of 72
- *   bytes, little-endian: start, count (i64), sum, min, max, first, last (f64 bits), first time,
- *   last time (i64); starts strictly ascending.
+ * A record holds, for one series, some buckets of each level (hour, day), starts strictly
+ * ascending, in a blob written in version 2 and read in versions 1 and 2 (rollup_codec.c):
+ *
+ *   version 1: u8 1 | u8 levels (2) | u16 0 | per level: u32 n, then n buckets of 72 bytes,
+ *              little-endian: start, count (i64), sum, min, max, first, last (f64 bits), first
+ *              time, last time (i64).
+ *   version 2: u8 2 | u8 levels (2) | u8 tdiv (0..9) | u8 vexp (0..18, or 255: raw doubles) |
+ *              per level: varint n, varint bytes, then the n buckets in those bytes, each:
+ *                varint  k: the first bucket zz(start / width), the others start / width minus
+ *                        the previous one's, minus 1 (starts are multiples of the level's width)
+ *                varint  count - 1
+ *                varint  (first time - start) / 10^tdiv
+ *                varint  (start + width - last time) / 10^tdiv
+ *                values  vexp 255: first, min, max, last, sum as 8 little-endian bytes each;
+ *                        else each of first, min, max, last, sum as varint (zz(d) << 1 | r),
+ *                        then if r: varint zz(residual). The value's mantissa m = pred + d,
+ *                        pred: first: the previous bucket's last m (0 for a level's first
+ *                        bucket); min, max, last: first's m; sum: count * m(min) +
+ *                        (count * (m(max) - m(min))) >> 1 (all uint64, wrapping). The value's
+ *                        bits = bits of (double)m / 10^vexp + residual (wrapping).
+ *              zz: zigzag. A decoder refuses a record whose level byte counts do not add up to
+ *              the blob, a bucket outside about |t| <= 2^62 ns, or times outside their bucket.
+ *              rl_encode writes version 1 for buckets version 2 cannot hold (none the engine
+ *              makes) and picks tdiv (the greatest dividing every offset) and vexp (the fewest
+ *              bytes).
  * Its part header: series, count = buckets (| ROLL_PARTIAL), min/max time = the range of the
  * points its buckets were made for, lsn = the coverage LSN: every chunk of the series up to it
  * has its buckets in the records up to this one.

@@ -4,10 +4,11 @@
  * engine never makes); rl_decode_level reads both versions.
  *
  * Version 2's doubles reuse the decimal idea of the chunks (chunk_float.c): a value is the
- * integer mantissa m at the record's exponent e, decoded with the arithmetic of the chunks' decimal_value, plus
- * a residual (the difference of the bit patterns) for the values that are not exactly m / 10^e —
- * so every bit pattern (NaN, -0.0, ±inf) round-trips, and sensor data (a few decimals) costs its
- * mantissa deltas alone. Sums are rarely exact decimals: they carry a residual of a few ulps.
+ * integer mantissa m at the record's exponent e, decoded with the arithmetic of the chunks'
+ * decimal_value, plus a residual (the difference of the bit patterns) for the values that are not
+ * exactly m / 10^e — so every bit pattern (NaN, -0.0, ±inf) round-trips, and sensor data (a few
+ * decimals) costs its mantissa deltas alone. Sums are rarely exact decimals: they carry a residual
+ * of a few ulps.
  *
  * The decoder touches a byte only after checking it lies inside the blob, and computes times
  * only from bounded numbers (no overflow): every start lies within about RL_TMIN..RL_TMAX, every
@@ -130,29 +131,16 @@ static int exact(double v, int e)
     return dbits(dec_val(nearest(v, e), e)) == dbits(v);
 }
 
-/* The record's exponent: the smallest at which every min, max, first and last is an exact
- * decimal, else the one where most are, else V2_RAW. */
-static int pick_exp(const struct rl_entry *const *lv, const size_t *n)
+/* 1 when every min, max, first and last is an exact decimal at exponent e. */
+static int all_exact(const struct rl_entry *const *lv, const size_t *n, int e)
 {
-    int best = V2_RAW;
-    size_t bestk = 0;
-    for (int e = 0; e <= DECIMAL_EXP_MAX; e++) {
-        size_t k = 0, all = 0;
-        for (int l = 0; l < DB_RL_LEVELS; l++)
-            for (size_t i = 0; i < n[l]; i++) {
-                const struct tsdb_bucket *b = &lv[l][i].b;
-                k += (size_t)(exact(b->min, e) + exact(b->max, e) + exact(b->first, e) +
-                              exact(b->last, e));
-                all += 4;
-            }
-        if (k == all)
-            return e;
-        if (k > bestk) {
-            bestk = k;
-            best = e;
+    for (int l = 0; l < DB_RL_LEVELS; l++)
+        for (size_t i = 0; i < n[l]; i++) {
+            const struct tsdb_bucket *b = &lv[l][i].b;
+            if (!exact(b->min, e) || !exact(b->max, e) || !exact(b->first, e) || !exact(b->last, e))
+                return 0;
         }
-    }
-    return best;
+    return 1;
 }
 
 /* The greatest power of ten (ns) dividing every time offset of the record. */
@@ -223,11 +211,42 @@ static void encode_level(struct bw *w, const struct rl_entry *e, size_t n, int l
     }
 }
 
+/* The bytes of both levels' buckets at exponent vexp (w: scratch). */
+static size_t size_at(const struct rl_entry *const *lv, const size_t *n, int tdiv, int vexp,
+                      struct bw *w)
+{
+    w->len = 0;
+    for (int l = 0; l < DB_RL_LEVELS; l++)
+        encode_level(w, lv[l], n[l], l, tdiv, vexp);
+    return w->err ? SIZE_MAX : w->len;
+}
+
+/* The record's exponent: the one giving the fewest bytes among raw doubles and the exponents up
+ * to the first at which every min, max, first and last is exact (a greater one only makes the
+ * mantissas longer). */
+static int pick_exp(const struct rl_entry *const *lv, const size_t *n, int tdiv)
+{
+    struct bw w = {0};
+    int best = V2_RAW;
+    size_t bestlen = size_at(lv, n, tdiv, V2_RAW, &w);
+    for (int e = 0; e <= DECIMAL_EXP_MAX; e++) {
+        size_t len = size_at(lv, n, tdiv, e, &w);
+        if (len < bestlen) {
+            bestlen = len;
+            best = e;
+        }
+        if (all_exact(lv, n, e))
+            break;
+    }
+    bw_free(&w);
+    return best;
+}
+
 int rl_encode(const struct rl_entry *const *lv, const size_t *n, struct ioc_buf *b)
 {
     if (rl_write_version == 1 || !fits_v2(lv, n))
         return encode_v1(lv, n, b);
-    int tdiv = pick_tdiv(lv, n), vexp = pick_exp(lv, n);
+    int tdiv = pick_tdiv(lv, n), vexp = pick_exp(lv, n, tdiv);
     unsigned char h[4] = {2, DB_RL_LEVELS, (unsigned char)tdiv, (unsigned char)vexp};
     int rc = ioc_buf_append(b, h, sizeof h);
     struct bw w = {0};
@@ -271,14 +290,11 @@ static int decode_v1(const unsigned char *p, size_t len, int l, struct rl_entry 
             const unsigned char *x = p + at;
             struct rl_entry *r = &out[i];
             r->start = (int64_t)ioc_le64_get(x);
-            r->b = (struct tsdb_bucket){(int64_t)ioc_le64_get(x + 8),
-                                        dval(ioc_le64_get(x + 16)),
-                                        dval(ioc_le64_get(x + 24)),
-                                        dval(ioc_le64_get(x + 32)),
-                                        dval(ioc_le64_get(x + 40)),
-                                        dval(ioc_le64_get(x + 48)),
-                                        (int64_t)ioc_le64_get(x + 56),
-                                        (int64_t)ioc_le64_get(x + 64)};
+            r->b =
+                (struct tsdb_bucket){(int64_t)ioc_le64_get(x + 8),  dval(ioc_le64_get(x + 16)),
+                                     dval(ioc_le64_get(x + 24)),    dval(ioc_le64_get(x + 32)),
+                                     dval(ioc_le64_get(x + 40)),    dval(ioc_le64_get(x + 48)),
+                                     (int64_t)ioc_le64_get(x + 56), (int64_t)ioc_le64_get(x + 64)};
             if (r->b.count <= 0 || (i && r->start <= out[i - 1].start)) {
                 free(out);
                 return IOC_EINVAL;
@@ -291,41 +307,54 @@ static int decode_v1(const unsigned char *p, size_t len, int l, struct rl_entry 
     return IOC_EINVAL;
 }
 
-/* A reader of one level's bytes. */
-struct rd {
-    const unsigned char *p;
-    size_t at, len;
-};
-
-static inline int rd_varint(struct rd *r, uint64_t *out)
+/* A varint at p[*at..len) (at: the caller's local, kept in a register once this is inlined). */
+static inline int vget(const unsigned char *p, size_t len, size_t *at, uint64_t *out)
 {
-    const unsigned char *q = r->p + r->at;
-    size_t left = r->len - r->at;
-    if (left >= 1 && q[0] < 0x80) { /* the usual cases: up to 3 bytes */
-        *out = q[0];
-        r->at += 1;
-        return 0;
+    size_t i = *at;
+    if (len - i >= 3) { /* the usual cases, up to 3 bytes (a sum's mantissa delta) */
+        if (p[i] < 0x80) {
+            *out = p[i];
+            *at = i + 1;
+            return 0;
+        }
+        if (p[i + 1] < 0x80) {
+            *out = (uint64_t)(p[i] & 0x7f) | (uint64_t)p[i + 1] << 7;
+            *at = i + 2;
+            return 0;
+        }
+        if (p[i + 2] < 0x80) {
+            *out = (uint64_t)(p[i] & 0x7f) | (uint64_t)(p[i + 1] & 0x7f) << 7 |
+                   (uint64_t)p[i + 2] << 14;
+            *at = i + 3;
+            return 0;
+        }
     }
-    if (left >= 2 && q[1] < 0x80) {
-        *out = (uint64_t)(q[0] & 0x7f) | (uint64_t)q[1] << 7;
-        r->at += 2;
-        return 0;
-    }
-    if (left >= 3 && q[2] < 0x80) { /* a sum's mantissa delta */
-        *out = (uint64_t)(q[0] & 0x7f) | (uint64_t)(q[1] & 0x7f) << 7 | (uint64_t)q[2] << 14;
-        r->at += 3;
-        return 0;
-    }
-    return varint_get(r->p, r->len, &r->at, out);
+    int rc = varint_get(p, len, &i, out);
+    *at = i;
+    return rc;
 }
 
-static int get_values(struct rd *r, int vexp, uint64_t *mlast, struct tsdb_bucket *b)
+/* One double: its mantissa *m (pred + the difference read) and its value *v. */
+static inline int get_val(const unsigned char *p, size_t len, size_t *at, uint64_t pred, int vexp,
+                          uint64_t *m, double *v)
+{
+    uint64_t x, res = 0;
+    if (vget(p, len, at, &x) != 0 || ((x & 1) && vget(p, len, at, &res) != 0))
+        return IOC_EINVAL;
+    *m = pred + zz_dec(x >> 1);
+    *v = dval(dbits(dec_val((int64_t)*m, vexp)) + zz_dec(res));
+    return 0;
+}
+
+/* The five doubles of a bucket of count points; *mlast: the previous bucket's last mantissa. */
+static inline int get_values(const unsigned char *p, size_t len, size_t *at, int vexp,
+                             uint64_t count, uint64_t *mlast, struct tsdb_bucket *b)
 {
     if (vexp == V2_RAW) {
-        if (r->len - r->at < 40)
+        if (len - *at < 40)
             return IOC_EINVAL;
-        const unsigned char *x = r->p + r->at;
-        r->at += 40;
+        const unsigned char *x = p + *at;
+        *at += 40;
         b->first = dval(ioc_le64_get(x));
         b->min = dval(ioc_le64_get(x + 8));
         b->max = dval(ioc_le64_get(x + 16));
@@ -333,36 +362,30 @@ static int get_values(struct rd *r, int vexp, uint64_t *mlast, struct tsdb_bucke
         b->sum = dval(ioc_le64_get(x + 32));
         return 0;
     }
-    uint64_t m[5]; /* first, min, max, last, sum */
-    double v[5];
-    for (int j = 0; j < 5; j++) {
-        uint64_t x, res = 0;
-        uint64_t pred = j == 0 ? *mlast : j < 4 ? m[0] : sum_pred((uint64_t)b->count, m[1], m[2]);
-        if (rd_varint(r, &x) != 0 || ((x & 1) && rd_varint(r, &res) != 0))
-            return IOC_EINVAL;
-        m[j] = pred + zz_dec(x >> 1);
-        v[j] = dval(dbits(dec_val((int64_t)m[j], vexp)) + zz_dec(res));
-    }
-    *mlast = m[3];
-    b->first = v[0];
-    b->min = v[1];
-    b->max = v[2];
-    b->last = v[3];
-    b->sum = v[4];
+    size_t i = *at;
+    uint64_t mf, mn, mx;
+    if (get_val(p, len, &i, *mlast, vexp, &mf, &b->first) != 0 ||
+        get_val(p, len, &i, mf, vexp, &mn, &b->min) != 0 ||
+        get_val(p, len, &i, mf, vexp, &mx, &b->max) != 0 ||
+        get_val(p, len, &i, mf, vexp, mlast, &b->last) != 0 ||
+        get_val(p, len, &i, sum_pred(count, mn, mx), vexp, &mf, &b->sum) != 0)
+        return IOC_EINVAL;
+    *at = i;
     return 0;
 }
 
-/* The n buckets of level l in r (all of its bytes) into out. */
-static int decode_level_v2(struct rd *r, int l, int tdiv, int vexp, struct rl_entry *out,
-                           size_t n)
+/* The n buckets of level l, all of p[0..len), into out. */
+static int decode_level_v2(const unsigned char *p, size_t len, int l, int tdiv, int vexp,
+                           struct rl_entry *out, size_t n)
 {
     int64_t wd = rl_width(l), kmin = kmin_of(wd), kmax = kmax_of(wd), k = 0;
     uint64_t div = p10u[tdiv], amax = (uint64_t)(wd - 1) / div, bmax = (uint64_t)wd / div;
     uint64_t mlast = 0;
+    size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t x, c, a, b;
-        if (rd_varint(r, &x) != 0 || rd_varint(r, &c) != 0 || rd_varint(r, &a) != 0 ||
-            rd_varint(r, &b) != 0)
+        if (vget(p, len, &at, &x) != 0 || vget(p, len, &at, &c) != 0 ||
+            vget(p, len, &at, &a) != 0 || vget(p, len, &at, &b) != 0)
             return IOC_EINVAL;
         if (i == 0) {
             k = (int64_t)zz_dec(x);
@@ -375,15 +398,17 @@ static int decode_level_v2(struct rd *r, int l, int tdiv, int vexp, struct rl_en
         }
         if (c >= (uint64_t)INT64_MAX || a > amax || b == 0 || b > bmax)
             return IOC_EINVAL;
-        struct rl_entry *e = &out[i];
-        e->start = k * wd;
-        e->b.count = (int64_t)c + 1;
-        e->b.first_t = e->start + (int64_t)(a * div);
-        e->b.last_t = e->start + wd - (int64_t)(b * div);
-        if (get_values(r, vexp, &mlast, &e->b) != 0)
+        int64_t start = k * wd;
+        struct tsdb_bucket bk;
+        bk.count = (int64_t)c + 1;
+        bk.first_t = start + (int64_t)(a * div);
+        bk.last_t = start + wd - (int64_t)(b * div);
+        if (get_values(p, len, &at, vexp, c + 1, &mlast, &bk) != 0)
             return IOC_EINVAL;
+        out[i].start = start;
+        out[i].b = bk;
     }
-    return r->at == r->len ? 0 : IOC_EINVAL;
+    return at == len ? 0 : IOC_EINVAL;
 }
 
 static int decode_v2(const unsigned char *p, size_t len, int l, struct rl_entry **e, size_t *n)
@@ -395,8 +420,8 @@ static int decode_v2(const unsigned char *p, size_t len, int l, struct rl_entry 
     uint64_t cnt = 0;
     for (int k = 0; k < DB_RL_LEVELS; k++) {
         uint64_t c, bl;
-        if (varint_get(p, len, &at, &c) != 0 || varint_get(p, len, &at, &bl) != 0 ||
-            c > ROLL_MAX || bl > len - at || c * V2_MIN_ENTRY > bl)
+        if (vget(p, len, &at, &c) != 0 || vget(p, len, &at, &bl) != 0 || c > ROLL_MAX ||
+            bl > len - at || c * V2_MIN_ENTRY > bl)
             return IOC_EINVAL;
         if (k == l) {
             cnt = c;
@@ -410,8 +435,7 @@ static int decode_v2(const unsigned char *p, size_t len, int l, struct rl_entry 
     struct rl_entry *out = cnt ? calloc((size_t)cnt, sizeof *out) : NULL;
     if (cnt && !out)
         return IOC_ENOMEM;
-    struct rd r = {p + from, 0, blen};
-    if (decode_level_v2(&r, l, tdiv, vexp, out, (size_t)cnt) != 0) {
+    if (decode_level_v2(p + from, blen, l, tdiv, vexp, out, (size_t)cnt) != 0) {
         free(out);
         return IOC_EINVAL;
     }
