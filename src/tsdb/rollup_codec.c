@@ -110,7 +110,8 @@ static int fits_v2(const struct rl_entry *const *lv, const size_t *n)
             int64_t k = e->start / w;
             if (e->start % w || k < kmin_of(w) || k > kmax_of(w) || e->b.count <= 0 ||
                 (i && e->start <= lv[l][i - 1].start) || e->b.first_t < e->start ||
-                e->b.last_t < e->b.first_t || e->b.last_t - e->start >= w)
+                e->b.last_t < e->b.first_t ||
+                (uint64_t)e->b.last_t - (uint64_t)e->start >= (uint64_t)w)
                 return 0;
         }
     }

@@ -521,6 +521,11 @@ static void test_rollup_codec_round_trips_awkward_values_bit_for_bit(void **stat
     hours[1].b.first_t = hours[1].start;
     n[0] = 64;
     round_trip(lv, n, 1);
+    hours[1].start -= 1;
+    hours[1].b.first_t = hours[1].start;
+    round_trip(lv, n, 2);
+    day[0].b.last_t = INT64_MAX; /* a last time far outside its bucket (no overflow checking it) */
+    round_trip(lv, n, 1);
 }
 
 /* A bucket of a gauge with `dec` decimals: count points every 10 s from hour h with ms jitter. */
