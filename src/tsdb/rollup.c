@@ -7,10 +7,31 @@
  *   DATA_DIR/tsdb/rollup/D.part   rollup records (part.c's format) of the day of their first point
  *                                 (D.T.part: of a retention group, as the chunks: db.c)
  *
- * A record holds, for one series, some buckets of each level, in version 1 of the blob:
- *   u8 version (1) | u8 levels (2) | u16 0 | per level (hour, day): u32 n, then n buckets of 72
- *   bytes, little-endian: start, count (i64), sum, min, max, first, last (f64 bits), first time,
- *   last time (i64); starts strictly ascending.
+ * A record holds, for one series, some buckets of each level (hour, day), starts strictly
+ * ascending, in a blob written in version 2 and read in versions 1 and 2 (rollup_codec.c):
+ *
+ *   version 1: u8 1 | u8 levels (2) | u16 0 | per level: u32 n, then n buckets of 72 bytes,
+ *              little-endian: start, count (i64), sum, min, max, first, last (f64 bits), first
+ *              time, last time (i64).
+ *   version 2: u8 2 | u8 levels (2) | u8 tdiv (0..9) | u8 vexp (0..18, or 255: raw doubles) |
+ *              per level: varint n, varint bytes, then the n buckets in those bytes, each:
+ *                varint  k: the first bucket zz(start / width), the others start / width minus
+ *                        the previous one's, minus 1 (starts are multiples of the level's width)
+ *                varint  count - 1
+ *                varint  (first time - start) / 10^tdiv
+ *                varint  (start + width - last time) / 10^tdiv
+ *                values  vexp 255: first, min, max, last, sum as 8 little-endian bytes each;
+ *                        else each of first, min, max, last, sum as varint (zz(d) << 1 | r),
+ *                        then if r: varint zz(residual). The value's mantissa m = pred + d,
+ *                        pred: first: the previous bucket's last m (0 for a level's first
+ *                        bucket); min, max, last: first's m; sum: count * m(min) +
+ *                        (count * (m(max) - m(min))) >> 1 (all uint64, wrapping). The value's
+ *                        bits = bits of (double)m / 10^vexp + residual (wrapping).
+ *              zz: zigzag. A decoder refuses a record whose level byte counts do not add up to
+ *              the blob, a bucket outside about |t| <= 2^62 ns, or times outside their bucket.
+ *              rl_encode writes version 1 for buckets version 2 cannot hold (none the engine
+ *              makes) and picks tdiv (the greatest dividing every offset) and vexp (the fewest
+ *              bytes).
  * Its part header: series, count = buckets (| ROLL_PARTIAL), min/max time = the range of the
  * points its buckets were made for, lsn = the coverage LSN: every chunk of the series up to it
  * has its buckets in the records up to this one.
@@ -80,29 +101,10 @@ static void out_free(struct rl_out *o)
 /* Encodes entries [from, from + n[l]) of each level into b. */
 static int encode(const struct rl_out *o, const size_t *from, const size_t *n, struct ioc_buf *b)
 {
-    unsigned char h[4] = {ROLL_VERSION, DB_RL_LEVELS, 0, 0};
-    int rc = ioc_buf_append(b, h, sizeof h);
-    for (int l = 0; l < DB_RL_LEVELS && rc == 0; l++) {
-        unsigned char c4[4];
-        ioc_le32_put(c4, (uint32_t)n[l]);
-        rc = ioc_buf_append(b, c4, 4);
-        for (size_t i = 0; i < n[l] && rc == 0; i++) {
-            const struct rl_entry *e = &o->e[l][from[l] + i];
-            unsigned char x[ROLL_ENTRY];
-            double d[5] = {e->b.sum, e->b.min, e->b.max, e->b.first, e->b.last};
-            ioc_le64_put(x, (uint64_t)e->start);
-            ioc_le64_put(x + 8, (uint64_t)e->b.count);
-            for (int k = 0; k < 5; k++) {
-                uint64_t u;
-                memcpy(&u, &d[k], sizeof u);
-                ioc_le64_put(x + 16 + 8 * k, u);
-            }
-            ioc_le64_put(x + 56, (uint64_t)e->b.first_t);
-            ioc_le64_put(x + 64, (uint64_t)e->b.last_t);
-            rc = ioc_buf_append(b, x, sizeof x);
-        }
-    }
-    return rc;
+    const struct rl_entry *lv[DB_RL_LEVELS];
+    for (int l = 0; l < DB_RL_LEVELS; l++)
+        lv[l] = n[l] ? o->e[l] + from[l] : NULL;
+    return rl_encode(lv, n, b);
 }
 
 /* ---- files ---- */

@@ -10,56 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rl_decode_level(const unsigned char *p, size_t len, int l, struct rl_entry **e, size_t *n)
-{
-    *e = NULL;
-    *n = 0;
-    if (len < 4 || p[0] != ROLL_VERSION || p[1] != DB_RL_LEVELS)
-        return IOC_EINVAL;
-    size_t at = 4;
-    for (int k = 0; k < DB_RL_LEVELS; k++) {
-        if (len - at < 4)
-            return IOC_EINVAL;
-        uint32_t cnt = ioc_le32_get(p + at);
-        at += 4;
-        if (cnt > ROLL_MAX || (len - at) / ROLL_ENTRY < cnt)
-            return IOC_EINVAL;
-        if (k != l) {
-            at += (size_t)cnt * ROLL_ENTRY;
-            continue;
-        }
-        struct rl_entry *out = cnt ? calloc(cnt, sizeof *out) : NULL;
-        if (cnt && !out)
-            return IOC_ENOMEM;
-        for (uint32_t i = 0; i < cnt; i++, at += ROLL_ENTRY) {
-            const unsigned char *x = p + at;
-            struct rl_entry *r = &out[i];
-            double d[5];
-            for (int j = 0; j < 5; j++) {
-                uint64_t u = ioc_le64_get(x + 16 + 8 * j);
-                memcpy(&d[j], &u, sizeof u);
-            }
-            r->start = (int64_t)ioc_le64_get(x);
-            r->b = (struct tsdb_bucket){(int64_t)ioc_le64_get(x + 8),
-                                        d[0],
-                                        d[1],
-                                        d[2],
-                                        d[3],
-                                        d[4],
-                                        (int64_t)ioc_le64_get(x + 56),
-                                        (int64_t)ioc_le64_get(x + 64)};
-            if (r->b.count <= 0 || (i && r->start <= out[i - 1].start)) {
-                free(out);
-                return IOC_EINVAL;
-            }
-        }
-        *e = out;
-        *n = cnt;
-        return 0;
-    }
-    return IOC_EINVAL;
-}
-
 /* The coarsest level whose buckets tile the window's buckets, or -1. */
 static int level_for(const struct tsdb_db *db, const struct tsdb_window *w)
 {
