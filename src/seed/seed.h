@@ -18,9 +18,10 @@ struct ioc_config;
 
 /* The settings of section [demo] (settings.c; strings owned by the configuration). */
 struct seed_settings {
-    int enabled;     /* seed the demo province on start (same as --demo) */
-    int sensors;     /* with enabled: run the synthetic sensor series (src/telemetry/demo.c) */
-    char *units_dir; /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
+    int enabled;          /* seed the demo province on start (same as --demo) */
+    int sensors;          /* with enabled: run the synthetic sensor series (src/telemetry/demo.c) */
+    char *units_dir;      /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
+    char *indicators_dir; /* the demo indicator catalogue: domains.csv, catalogue.csv */
     char *password_admin;
     char *password_leader;
     char *password_operator;
@@ -46,13 +47,16 @@ int seed_units_job(struct store_conn *w, void *arg /* struct seed_units * */);
  * people's committee in force, and the demo users admin, leader, operator and staff (bound to
  * one department). Passwords come from the given strings, or are generated when NULL and
  * written back (malloc'd) so the caller can print them once. Sets meta "demo_seeded" so a
- * second run changes nothing (and returns passwords NULL). */
+ * second run changes nothing (and returns passwords NULL). With indicators_dir, also imports
+ * the demo indicator catalogue from it (seed_indicators_job, in the same transaction). */
 struct seed_demo {
     char *password_admin; /* in/out */
     char *password_leader;
     char *password_operator;
     char *password_staff;
-    int created; /* out: 1 if this run created the demo organisation */
+    const char *indicators_dir; /* in: the catalogue (domains.csv, catalogue.csv); NULL: none */
+    int created;                /* out: 1 if this run created the demo organisation */
+    int indicators;             /* out: indicators loaded */
     char error[256];
 };
 int seed_demo_job(struct store_conn *w, void *arg /* struct seed_demo * */);
