@@ -19,7 +19,7 @@ static void print_problem(void *ctx, const struct seed_ind_problem *p)
     (void)ctx;
     fprintf(stderr, "iocctl: %s:%zu:", p->file, p->line);
     if (p->row)
-        fprintf(stderr, " row %zu,", p->row);
+        fprintf(stderr, " row %zu%s", p->row, p->column[0] ? "," : ":");
     if (p->column[0])
         fprintf(stderr, " column %s:", p->column);
     fprintf(stderr, " %s\n", p->why);

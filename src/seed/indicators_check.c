@@ -22,9 +22,13 @@ struct cell_ctx {
 
 static void bad(struct cell_ctx *k, int column, const char *why)
 {
+    const char *name = store_ind_column_names[column];
+    size_t n = strlen(name);
+    if (strncmp(why, name, n) == 0 && why[n] == ':' && why[n + 1] == ' ')
+        why += n + 2; /* the library's "thresholds: …": the column is named already */
     k->n++;
     if (k->fn)
-        k->fn(k->ctx, store_ind_column_names[column], why);
+        k->fn(k->ctx, name, why);
 }
 
 /* DOMAIN.SHORT: the domain, a dot, then [A-Z][A-Z0-9_]*, at most IND_CODE_MAX bytes. */
@@ -154,16 +158,17 @@ size_t seed_indicator_check(struct store_conn *c, const struct store_indicator *
 {
     struct cell_ctx k = {fn, ctx, 0};
     char *const *col = x->col;
+    const char *why = NULL;
     for (int i = 0; i < STORE_IND_COLUMNS; i++)
         if (!col[i]) {
             bad(&k, i, "missing");
             return k.n;
         }
-    const char *why = code_problem(col[STORE_IND_CODE], col[STORE_IND_DOMAIN]);
-    if (why)
-        bad(&k, STORE_IND_CODE, why);
+    /* the code's form is checked against a known domain only (one problem, not two) */
     if (!known_domain(c, col[STORE_IND_DOMAIN], extra, nextra))
         bad(&k, STORE_IND_DOMAIN, "unknown domain");
+    else if ((why = code_problem(col[STORE_IND_CODE], col[STORE_IND_DOMAIN])) != NULL)
+        bad(&k, STORE_IND_CODE, why);
     if (col[STORE_IND_NAME_VI][0] == '\0')
         bad(&k, STORE_IND_NAME_VI, "empty");
     if (col[STORE_IND_NAME_EN][0] == '\0')
