@@ -1,9 +1,9 @@
 /*
  * indicators.c — the indicator catalogue in and out as CSV (data/indicators/README.md): reads
- * domains.csv and catalogue.csv with the project's RFC 4180 reader, checks every row by the
- * rules of src/indicators and against the stored agencies and domains, and stores the whole
- * catalogue only when no row is bad (store_ind_catalogue_put in the caller's transaction, with
- * an audit row); writes the stored catalogue back as the same CSV.
+ * domains.csv and catalogue.csv with the project's RFC 4180 reader (src/base/csv.c), checks every
+ * row by the rules of src/indicators and against the stored agencies and domains, and stores the
+ * whole catalogue only when no row is bad (store_ind_catalogue_put in the caller's transaction,
+ * with an audit row); writes the stored catalogue back as the same CSV.
  *
  * Every bad row is reported, each bad cell once, with its line, data row and column: a row of
  * the wrong width, an unknown enum value, agency or domain, a malformed number, deadline or
@@ -21,7 +21,6 @@
 #include "base/base.h"
 #include "indicators/indicators.h"
 #include "store/store.h"
-#include "telemetry/telemetry.h"
 
 #define CSV_MAX ((size_t)64 << 20)
 
@@ -50,7 +49,7 @@ static void report(struct loader *L, size_t line, size_t row, const char *column
 }
 
 /* A NFC copy of a field; NULL when out of memory (the reader checked it is UTF-8). */
-static char *field_dup(const struct telemetry_str *f)
+static char *field_dup(const struct ioc_csv_field *f)
 {
     char *out = NULL;
     if (ioc_text_nfc(f->p, f->n, &out, NULL) != 0)
@@ -58,13 +57,13 @@ static char *field_dup(const struct telemetry_str *f)
     return out;
 }
 
-static int check_header(struct loader *L, const struct telemetry_csv_record *rec)
+static int check_header(struct loader *L, const struct ioc_csv_record *rec)
 {
     size_t want = L->domains ? IOC_ARRAY_LEN(domain_columns) : STORE_IND_COLUMNS;
     const char *const *names = L->domains ? domain_columns : store_ind_column_names;
     int ok = rec->nfields == want;
     for (size_t i = 0; ok && i < want; i++) {
-        const struct telemetry_str *f = &rec->fields[i];
+        const struct ioc_csv_field *f = &rec->fields[i];
         ok = f->n == strlen(names[i]) && memcmp(f->p, names[i], f->n) == 0;
     }
     if (!ok)
@@ -88,7 +87,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
-static int add_domain(struct loader *L, const struct telemetry_csv_record *rec)
+static int add_domain(struct loader *L, const struct ioc_csv_record *rec)
 {
     int rc = grow((void **)&L->dom, &L->capd, L->nd, sizeof *L->dom);
     if (rc)
@@ -107,7 +106,7 @@ static int add_domain(struct loader *L, const struct telemetry_csv_record *rec)
     return 0;
 }
 
-static int add_indicator(struct loader *L, const struct telemetry_csv_record *rec)
+static int add_indicator(struct loader *L, const struct ioc_csv_record *rec)
 {
     int rc = grow((void **)&L->ind, &L->capi, L->ni, sizeof *L->ind);
     if (rc)
@@ -126,7 +125,7 @@ static int add_indicator(struct loader *L, const struct telemetry_csv_record *re
     return 0;
 }
 
-static int on_record(void *ctx, const struct telemetry_csv_record *rec)
+static int on_record(void *ctx, const struct ioc_csv_record *rec)
 {
     struct loader *L = ctx;
     if (!L->header_seen)
@@ -142,7 +141,7 @@ static int on_record(void *ctx, const struct telemetry_csv_record *rec)
     return L->domains ? add_domain(L, rec) : add_indicator(L, rec);
 }
 
-static int on_error(void *ctx, const struct telemetry_csv_error *e)
+static int on_error(void *ctx, const struct ioc_csv_error *e)
 {
     struct loader *L = ctx;
     char why[160];
@@ -166,13 +165,13 @@ static int read_csv(struct loader *L, const char *path, int domains)
     L->domains = domains;
     L->header_seen = 0;
     L->rows = 0;
-    struct telemetry_csv_reader *r = NULL;
-    rc = telemetry_csv_create(NULL, &r);
+    struct ioc_csv_reader *r = NULL;
+    rc = ioc_csv_create(NULL, &r);
     if (rc == 0)
-        rc = telemetry_csv_feed(r, text, n, on_record, on_error, L);
+        rc = ioc_csv_feed(r, text, n, on_record, on_error, L);
     if (rc == 0)
-        rc = telemetry_csv_finish(r, on_record, on_error, L);
-    telemetry_csv_destroy(r);
+        rc = ioc_csv_finish(r, on_record, on_error, L);
+    ioc_csv_destroy(r);
     free(text);
     if (rc == 0 && !L->header_seen)
         report(L, 1, 0, "header", "the file is empty");
