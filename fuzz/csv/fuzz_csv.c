@@ -1,5 +1,5 @@
 /*
- * fuzz_csv — the streaming CSV reader (src/telemetry/csv.c) and CSV readings
+ * fuzz_csv — the streaming CSV reader (src/base/csv.c) and CSV readings
  * (src/telemetry/readings.c) on arbitrary bytes.
  *   build and run: make fuzz FUZZ_SECONDS=60   (or fuzz/run.sh replay)
  *
