@@ -30,7 +30,8 @@ struct loader {
     const char *file; /* the one being read, for reports */
     int domains;      /* reading domains.csv */
     int header_seen;
-    size_t rows; /* data rows read in this file */
+    int header_bad; /* the rows after a wrong header are not read (they would all be wrong) */
+    size_t rows;    /* data rows read in this file */
     struct store_ind_domain *dom;
     size_t nd, capd;
     struct store_indicator *ind;
@@ -66,6 +67,7 @@ static int check_header(struct loader *L, const struct ioc_csv_record *rec)
         const struct ioc_csv_field *f = &rec->fields[i];
         ok = f->n == strlen(names[i]) && memcmp(f->p, names[i], f->n) == 0;
     }
+    L->header_bad = !ok;
     if (!ok)
         report(L, rec->line, 0, "header",
                L->domains ? "the header must be: code,name_vi,name_en"
@@ -103,6 +105,9 @@ static int add_domain(struct loader *L, const struct ioc_csv_record *rec)
         return IOC_ENOMEM;
     if (d->code[0] == '\0' || d->name_vi[0] == '\0')
         report(L, rec->line, L->rows, d->code[0] ? "name_vi" : "code", "empty");
+    for (size_t i = 0; i + 1 < L->nd; i++)
+        if (strcmp(L->dom[i].code, d->code) == 0)
+            report(L, rec->line, L->rows, "code", "the code appears twice");
     return 0;
 }
 
@@ -130,6 +135,8 @@ static int on_record(void *ctx, const struct ioc_csv_record *rec)
     struct loader *L = ctx;
     if (!L->header_seen)
         return check_header(L, rec);
+    if (L->header_bad)
+        return 0;
     L->rows++;
     size_t want = L->domains ? IOC_ARRAY_LEN(domain_columns) : STORE_IND_COLUMNS;
     if (rec->nfields != want) {
@@ -163,7 +170,7 @@ static int read_csv(struct loader *L, const char *path, int domains)
     }
     L->file = path;
     L->domains = domains;
-    L->header_seen = 0;
+    L->header_seen = L->header_bad = 0;
     L->rows = 0;
     struct ioc_csv_reader *r = NULL;
     rc = ioc_csv_create(NULL, &r);

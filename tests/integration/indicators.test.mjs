@@ -89,11 +89,19 @@ test('a bad catalogue: every bad row reported with line, row and column; nothing
   assert.equal(exported(data), CATALOGUE); // the good change was not stored either
 });
 
-test('a wrong header or width is reported, and a catalogue referring to an unknown domain file', () => {
+test('a wrong header, a wrong width, a repeated domain, a missing file are reported', () => {
   let r = iocctl(data, ['indicators', 'import', file('hdr.csv', 'code,domain\nA.B,A\n')]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /hdr\.csv:1: column header: the header must be/);
-  assert.match(r.stderr, /hdr\.csv:2: row 1: 2 fields where the header has 17/);
+  assert.doesNotMatch(r.stderr, /hdr\.csv:2/); // the rows under a wrong header are not read
+  const recs = copy();
+  recs[3] = recs[3].slice(0, 5);
+  r = iocctl(data, ['indicators', 'import', file('width.csv', toCsv(recs))]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /width\.csv:4: row 3: 5 fields where the header has 17/);
+  r = iocctl(data, ['indicators', 'import', '--domains', file('dom.csv', DOMAINS + 'YT,Y tế lần nữa,Health again\n'), path.join(ROOT, 'data/indicators/catalogue.csv')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /dom\.csv:29: row 28, column code: the code appears twice/);
   r = iocctl(data, ['indicators', 'import', path.join(dir, 'missing.csv')]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /missing\.csv/);
