@@ -1,5 +1,5 @@
 /*
- * fuzz_csv — the streaming CSV reader (src/telemetry/csv.c) and CSV readings
+ * fuzz_csv — the streaming CSV reader (src/base/csv.c) and CSV readings
  * (src/telemetry/readings.c) on arbitrary bytes.
  *   build and run: make fuzz FUZZ_SECONDS=60   (or fuzz/run.sh replay)
  *
@@ -32,12 +32,12 @@
     } while (0)
 
 struct log {
-    struct telemetry_csv_limits lim;
+    struct ioc_csv_limits lim;
     struct ioc_buf b; /* the events, serialized */
     size_t last_line, records, errors;
 };
 
-static int on_record(void *ctx, const struct telemetry_csv_record *rec)
+static int on_record(void *ctx, const struct ioc_csv_record *rec)
 {
     struct log *l = ctx;
     CHECK(rec->nfields >= 1 && rec->nfields <= l->lim.max_fields);
@@ -46,7 +46,7 @@ static int on_record(void *ctx, const struct telemetry_csv_record *rec)
     l->records++;
     CHECK(ioc_buf_printf(&l->b, "R%zu:%zu", rec->line, rec->nfields) == 0);
     for (size_t i = 0; i < rec->nfields; i++) {
-        const struct telemetry_str *f = &rec->fields[i];
+        const struct ioc_csv_field *f = &rec->fields[i];
         CHECK(f->n <= l->lim.max_field);
         CHECK(ioc_utf8_valid(f->p, f->n));
         CHECK(ioc_buf_printf(&l->b, ":%zu:", f->n) == 0);
@@ -55,7 +55,7 @@ static int on_record(void *ctx, const struct telemetry_csv_record *rec)
     return 0;
 }
 
-static int on_error(void *ctx, const struct telemetry_csv_error *e)
+static int on_error(void *ctx, const struct ioc_csv_error *e)
 {
     struct log *l = ctx;
     CHECK(e->line >= 1 && e->column >= 1 && e->field >= 1 && e->message && e->message[0]);
@@ -71,8 +71,8 @@ static int on_error(void *ctx, const struct telemetry_csv_error *e)
 /* Reads text[0..n) with piece sizes from seed (0: whole) into l. */
 static void read_csv(const uint8_t *text, size_t n, unsigned seed, struct log *l)
 {
-    struct telemetry_csv_reader *r = NULL;
-    CHECK(telemetry_csv_create(&l->lim, &r) == 0);
+    struct ioc_csv_reader *r = NULL;
+    CHECK(ioc_csv_create(&l->lim, &r) == 0);
     uint32_t x = seed * 2654435761u + 1;
     for (size_t off = 0; off < n;) {
         size_t k = n - off;
@@ -86,15 +86,15 @@ static void read_csv(const uint8_t *text, size_t n, unsigned seed, struct log *l
         char *piece = malloc(k);
         CHECK(piece);
         memcpy(piece, text + off, k);
-        CHECK(telemetry_csv_feed(r, piece, k, on_record, on_error, l) == 0);
+        CHECK(ioc_csv_feed(r, piece, k, on_record, on_error, l) == 0);
         free(piece);
         off += k;
     }
-    CHECK(telemetry_csv_finish(r, on_record, on_error, l) == 0);
-    struct telemetry_csv_stats st;
-    telemetry_csv_stats_get(r, &st);
+    CHECK(ioc_csv_finish(r, on_record, on_error, l) == 0);
+    struct ioc_csv_stats st;
+    ioc_csv_stats_get(r, &st);
     CHECK(st.records == l->records && st.bad_records == l->errors);
-    telemetry_csv_destroy(r);
+    ioc_csv_destroy(r);
 }
 
 static int key_cmp(struct telemetry_str a, struct telemetry_str b)
@@ -130,13 +130,13 @@ static int on_refused(void *ctx, const struct telemetry_lp_error *e)
     return 0;
 }
 
-static void read_readings(const uint8_t *text, size_t n, const struct telemetry_csv_limits *lim)
+static void read_readings(const uint8_t *text, size_t n, const struct ioc_csv_limits *lim)
 {
     static const char head[] = "time,measurement,tag.b,tag.a,v,n\n";
     static const char *const ints[] = {"n"};
     struct telemetry_readings_options o = {
         .measurement = "m", .precision = TELEMETRY_LP_S, .int_columns = ints, .nint_columns = 1};
-    struct telemetry_csv_limits big = *lim; /* room for the header */
+    struct ioc_csv_limits big = *lim; /* room for the header */
     big.max_fields = big.max_fields < 6 ? 6 : big.max_fields;
     big.max_field = big.max_field < 12 ? 12 : big.max_field;
     big.max_record = big.max_record < 64 ? 64 : big.max_record;
@@ -161,8 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    struct telemetry_csv_limits lim = {.max_field = 1 + (data[0] & 0x3f),
-                                       .max_fields = 1 + (data[0] >> 6) * 5};
+    struct ioc_csv_limits lim = {.max_field = 1 + (data[0] & 0x3f),
+                                 .max_fields = 1 + (data[0] >> 6) * 5};
     lim.max_record = lim.max_field + (data[1] & 0x7f);
     unsigned seed = 1 + (data[1] >> 7) + ((unsigned)data[0] << 1);
     const uint8_t *text = data + 2;

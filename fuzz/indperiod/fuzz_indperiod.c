@@ -103,22 +103,27 @@ static void deadline(const uint8_t *data, size_t size)
 static void thresholds(const uint8_t *data, size_t size)
 {
     char *t = copy(data, size);
-    struct ind_thresholds th = {false, -5};
+    struct ind_thresholds th = {IND_THRESHOLDS_RELATIVE, -5, -5};
     const char *why = NULL;
     if (ind_thresholds_parse(t, size, &th, &why) != 0) {
-        CHECK(th.band == -5 && why && why[0]);
+        CHECK(th.amber == -5 && why && why[0]);
         free(t);
         return;
     }
-    CHECK(isfinite(th.band) && th.band >= 0);
+    CHECK(isfinite(th.amber) && isfinite(th.red));
+    CHECK(th.kind != IND_THRESHOLDS_RELATIVE || th.amber >= 0);
     char back[IND_THRESHOLDS_TEXT_MAX];
     CHECK(ind_thresholds_format(&th, back) == 0);
+    CHECK(th.kind != IND_THRESHOLDS_NONE || (size == 0 && back[0] == '\0'));
     struct ind_thresholds again;
     CHECK(ind_thresholds_parse(back, strlen(back), &again, NULL) == 0);
-    CHECK(again.band == th.band && again.relative == th.relative);
-    double v = th.band, g = 1;
-    enum ind_light l = ind_light_of(&v, &g, IND_LOWER, &th);
-    CHECK(l == IND_LIGHT_GREEN || l == IND_LIGHT_AMBER || l == IND_LIGHT_RED);
+    CHECK(again.kind == th.kind && again.amber == th.amber && again.red == th.red);
+    double v = th.amber, g = 1;
+    for (int p = IND_HIGHER; p <= IND_LOWER; p++) {
+        enum ind_light l = ind_light_of(&v, &g, (enum ind_polarity)p, &th);
+        CHECK(l == IND_LIGHT_GREEN || l == IND_LIGHT_AMBER || l == IND_LIGHT_RED);
+        (void)ind_thresholds_check(&th, (enum ind_polarity)p, &g, NULL);
+    }
     free(t);
 }
 

@@ -11,7 +11,8 @@
     X(session)                                                                                     \
     X(accounts)                                                                                    \
     X(audit)                                                                                       \
-    X(telemetry)
+    X(telemetry)                                                                                   \
+    X(indicators)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

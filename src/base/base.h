@@ -198,6 +198,83 @@ int ioc_parse_f64(const char *s, size_t n, double min, double max, double *out);
 int ioc_fmt_i64(char out[24], int64_t v);
 int ioc_fmt_f64(char out[32], double v);
 
+/* One field of a CSV record: p[0..n), not NUL-terminated. */
+struct ioc_csv_field {
+    const char *p;
+    size_t n;
+};
+
+/* ---- CSV (csv.c) ------------------------------------------------------------------------- */
+/*
+ * csv.c: a streaming RFC 4180 reader (rules in docs/telemetry.md "CSV readings"), the one CSV
+ * reader of the project: CSV readings (src/telemetry/readings.c), the indicator catalogue
+ * (src/seed/indicators.c).
+ *
+ *   - Fed in pieces of any size (ioc_csv_feed, then ioc_csv_finish once): a record
+ *     may span pieces, and the records and errors are the same however the input is cut.
+ *   - UTF-8 with or without a BOM; quoted fields with "" and embedded CR/LF; records end at LF,
+ *     CR LF or a lone CR; the last record needs no line end; an empty line is skipped.
+ *   - Bounded: max field bytes, max fields per record, max record bytes. Everything is
+ *     allocated by ioc_csv_create; feeding allocates nothing.
+ *   - A bad record (invalid UTF-8, a stray quote, a limit passed) is reported once to the error
+ *     callback with its line and column and dropped; reading goes on with the next record.
+ *   - A record handed to the callback is valid only during the call; its fields point into the
+ *     reader's buffer, are not NUL-terminated and are valid UTF-8.
+ */
+
+struct ioc_csv_limits {
+    size_t max_field;  /* bytes of one field, unquoted; 65536 */
+    size_t max_fields; /* fields of one record; 1024 */
+    size_t max_record; /* bytes of one record as written, its line end excluded; 1048576 */
+};
+
+struct ioc_csv_record {
+    const struct ioc_csv_field *fields; /* at least one (an empty line is no record) */
+    size_t nfields;
+    size_t line; /* 1-based line where the record starts */
+};
+
+struct ioc_csv_error {
+    size_t line;         /* 1-based line of the offending byte (or of the opening quote) */
+    size_t column;       /* 1-based, in bytes from the start of that line */
+    size_t field;        /* 1-based number of the field it is in */
+    size_t record_line;  /* the line where the record starts */
+    const char *message; /* short English text, valid during the callback */
+};
+
+struct ioc_csv_stats {
+    size_t records;     /* handed to the record callback */
+    size_t bad_records; /* reported to the error callback */
+    size_t lines;       /* lines read, the last one counted even without a line end */
+};
+
+/* Same return convention as the line-protocol callbacks: 0 to go on, or a negative IOC_E* code
+ * to stop (feed or finish then returns it; the reader must be reset before it is used again). */
+typedef int (*ioc_csv_record_fn)(void *ctx, const struct ioc_csv_record *rec);
+typedef int (*ioc_csv_error_fn)(void *ctx, const struct ioc_csv_error *err);
+
+struct ioc_csv_reader;
+
+/* Creates a reader with limits (NULL: defaults; a zero member takes its default). The caller
+ * destroys it. 0, IOC_ENOMEM, or IOC_EINVAL for an absurd limit (over 1 GiB or 65536 fields,
+ * or a field larger than a record). */
+int ioc_csv_create(const struct ioc_csv_limits *limits, struct ioc_csv_reader **out);
+void ioc_csv_destroy(struct ioc_csv_reader *r);
+/* The limits in force (defaults filled in). */
+void ioc_csv_limits_get(const struct ioc_csv_reader *r, struct ioc_csv_limits *out);
+/* Forgets all input: the next byte fed is the first of a new text (a BOM may follow). */
+void ioc_csv_reset(struct ioc_csv_reader *r);
+/* Reads p[0..n). on_error may be NULL. 0, or the code a callback returned. */
+int ioc_csv_feed(struct ioc_csv_reader *r, const char *p, size_t n, ioc_csv_record_fn on_record,
+                 ioc_csv_error_fn on_error, void *ctx);
+/* Ends the text: hands over a last record without a line end, reports an unclosed quote or a
+ * cut UTF-8 sequence. Then the next byte fed starts a new text (the stats keep counting until
+ * ioc_csv_reset). 0 or the code a callback returned. */
+int ioc_csv_finish(struct ioc_csv_reader *r, ioc_csv_record_fn on_record, ioc_csv_error_fn on_error,
+                   void *ctx);
+/* What the reader saw since it was created or reset. */
+void ioc_csv_stats_get(const struct ioc_csv_reader *r, struct ioc_csv_stats *out);
+
 /* ---- small helpers ---------------------------------------------------------------------- */
 
 /* Little-endian integers in byte buffers (the engine's files and log). */

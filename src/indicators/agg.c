@@ -144,51 +144,148 @@ enum ind_reason ind_obs_share(enum ind_agg agg, double s, const struct ind_obs *
 
 /* ---- thresholds and lights -------------------------------------------------------------- */
 
-#define BAND_MAX 1e15
+#define LIMIT_MAX 1e15
+
+static int fail(const char **why, const char *msg)
+{
+    if (why)
+        *why = msg;
+    return IOC_EINVAL;
+}
+
+static bool starts(const char *s, size_t n, const char *prefix, size_t k)
+{
+    return n >= k && memcmp(s, prefix, k) == 0;
+}
 
 int ind_thresholds_parse(const char *s, size_t n, struct ind_thresholds *out, const char **why)
 {
-    const char *dummy = NULL;
-    why = why ? why : &dummy;
-    bool rel = n > 0 && s[n - 1] == '%';
-    double v = 0;
-    if (ioc_parse_f64(s, n - rel, 0, BAND_MAX, &v) != 0 || (n - rel > 0 && s[0] == '-')) {
-        *why = "thresholds: a non-negative number (the amber band in the indicator's unit), "
-               "or one followed by % (of the target), like 10%";
-        return IOC_EINVAL;
+    static const char form[] = "thresholds: empty, amber=P% (P percent of the target) or "
+                               "amber=A;red=R (values in the indicator's unit)";
+    struct ind_thresholds t = {IND_THRESHOLDS_NONE, 0, 0};
+    if (n == 0) {
+        *out = t;
+        return 0;
     }
-    out->relative = rel;
-    out->band = v;
+    if (!starts(s, n, "amber=", 6))
+        return fail(why, form);
+    s += 6, n -= 6;
+    const char *semi = memchr(s, ';', n);
+    if (!semi) {
+        if (n < 2 || s[n - 1] != '%' || ioc_parse_f64(s, n - 1, 0, LIMIT_MAX, &t.amber) != 0)
+            return fail(why, form);
+        t.kind = IND_THRESHOLDS_RELATIVE;
+        *out = t;
+        return 0;
+    }
+    size_t an = (size_t)(semi - s), rest = n - an - 1;
+    if (ioc_parse_f64(s, an, -LIMIT_MAX, LIMIT_MAX, &t.amber) != 0 ||
+        !starts(semi + 1, rest, "red=", 4) ||
+        ioc_parse_f64(semi + 5, rest - 4, -LIMIT_MAX, LIMIT_MAX, &t.red) != 0)
+        return fail(why, form);
+    t.kind = IND_THRESHOLDS_ABSOLUTE;
+    *out = t;
+    return 0;
+}
+
+/* The shortest of 15 and 17 digits that reads back as the same double. */
+static int number(double v, double min, char *out, size_t cap)
+{
+    if (!isfinite(v) || v < min || v > LIMIT_MAX)
+        return IOC_EINVAL;
+    snprintf(out, cap, "%.15g", v == 0 ? 0.0 : v);
+    double back = NAN;
+    if (ioc_parse_f64(out, strlen(out), min, LIMIT_MAX, &back) != 0 || back != v)
+        snprintf(out, cap, "%.17g", v);
     return 0;
 }
 
 int ind_thresholds_format(const struct ind_thresholds *t, char out[IND_THRESHOLDS_TEXT_MAX])
 {
-    if (!isfinite(t->band) || t->band < 0 || t->band > BAND_MAX)
-        return IOC_EINVAL;
-    /* the shortest of 15 and 17 digits that reads back as the same double */
-    snprintf(out, IND_THRESHOLDS_TEXT_MAX, "%.15g", t->band);
-    double back = -1;
-    if (ioc_parse_f64(out, strlen(out), 0, BAND_MAX, &back) != 0 || back != t->band)
-        snprintf(out, IND_THRESHOLDS_TEXT_MAX, "%.17g", t->band);
-    if (t->relative)
-        strcat(out, "%");
-    return 0;
+    char a[26], r[26];
+    switch (t->kind) {
+    case IND_THRESHOLDS_NONE:
+        out[0] = '\0';
+        return 0;
+    case IND_THRESHOLDS_RELATIVE:
+        if (number(t->amber, 0, a, sizeof a) != 0)
+            return IOC_EINVAL;
+        snprintf(out, IND_THRESHOLDS_TEXT_MAX, "amber=%s%%", a);
+        return 0;
+    case IND_THRESHOLDS_ABSOLUTE:
+        if (number(t->amber, -LIMIT_MAX, a, sizeof a) != 0 ||
+            number(t->red, -LIMIT_MAX, r, sizeof r) != 0)
+            return IOC_EINVAL;
+        snprintf(out, IND_THRESHOLDS_TEXT_MAX, "amber=%s;red=%s", a, r);
+        return 0;
+    }
+    return IOC_EINVAL;
+}
+
+int ind_thresholds_check(const struct ind_thresholds *t, enum ind_polarity pol,
+                         const double *target, const char **why)
+{
+    bool higher = pol == IND_HIGHER;
+    if (target && !isfinite(*target))
+        return fail(why, "target: not a finite number");
+    switch (t->kind) {
+    case IND_THRESHOLDS_NONE:
+        return 0;
+    case IND_THRESHOLDS_RELATIVE:
+        if (!target)
+            return fail(why, "thresholds: amber=P% needs a target");
+        if (higher ? !(t->amber < 100) : !(t->amber > 100))
+            return fail(why, higher ? "thresholds: amber=P% needs P < 100 when higher is better"
+                                    : "thresholds: amber=P% needs P > 100 when lower is better");
+        return 0;
+    case IND_THRESHOLDS_ABSOLUTE:
+        if (higher ? !(t->red < t->amber) : !(t->red > t->amber))
+            return fail(why, higher ? "thresholds: red must be below amber when higher is better"
+                                    : "thresholds: red must be above amber when lower is better");
+        if (target && (higher ? *target < t->amber : *target > t->amber))
+            return fail(why, "thresholds: the target must lie on the green side of amber");
+        return 0;
+    }
+    return fail(why, "thresholds: unknown kind");
+}
+
+/* How far v is on the worse side of limit (≤ eps: at or on the better side). */
+static double worse_by(double v, double limit, enum ind_polarity pol)
+{
+    return pol == IND_LOWER ? v - limit : limit - v;
+}
+
+static double eps_of(double a, double b)
+{
+    return 1e-9 * fmax(fabs(a), fabs(b));
 }
 
 enum ind_light ind_light_of(const double *value, const double *target, enum ind_polarity pol,
                             const struct ind_thresholds *t)
 {
-    if (!value || !target || !isfinite(*value) || !isfinite(*target))
+    if (!value || !isfinite(*value))
         return IND_LIGHT_NONE;
-    double v = *value, g = *target;
-    /* shortfall: how far v is on the worse side of the target (≤ 0: met) */
-    double shortfall = pol == IND_LOWER ? v - g : g - v;
-    double eps = 1e-9 * fmax(fabs(g), fabs(v));
+    double v = *value;
+    enum ind_thresholds_kind kind = t ? t->kind : IND_THRESHOLDS_NONE;
+    if (kind == IND_THRESHOLDS_ABSOLUTE) {
+        if (!isfinite(t->amber) || !isfinite(t->red))
+            return IND_LIGHT_NONE;
+        if (worse_by(v, t->amber, pol) <= eps_of(v, t->amber))
+            return IND_LIGHT_GREEN;
+        if (worse_by(v, t->red, pol) <= eps_of(v, t->red))
+            return IND_LIGHT_AMBER;
+        return IND_LIGHT_RED;
+    }
+    if (!target || !isfinite(*target))
+        return IND_LIGHT_NONE;
+    double g = *target, eps = eps_of(v, g), shortfall = worse_by(v, g, pol);
     if (shortfall <= eps)
         return IND_LIGHT_GREEN;
-    double band = t ? (t->relative ? t->band / 100 * fabs(g) : t->band) : 0;
-    if (isfinite(band) && band >= 0 && shortfall <= band + eps)
-        return IND_LIGHT_AMBER;
+    if (kind == IND_THRESHOLDS_RELATIVE && isfinite(t->amber)) {
+        /* the band's width: (100 − P) % of |target| for higher, (P − 100) % for lower */
+        double band = (pol == IND_LOWER ? t->amber - 100 : 100 - t->amber) / 100 * fabs(g);
+        if (band > 0 && shortfall <= band + eps)
+            return IND_LIGHT_AMBER;
+    }
     return IND_LIGHT_RED;
 }

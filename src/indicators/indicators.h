@@ -209,25 +209,41 @@ enum ind_light { IND_LIGHT_NONE, IND_LIGHT_GREEN, IND_LIGHT_AMBER, IND_LIGHT_RED
 const char *ind_light_name(enum ind_light l);
 
 /*
- * Thresholds: the amber band beside the target. Green when the target is met (value >= target
- * for higher-is-better, <= for lower), amber when the value misses it by at most the band, red
- * beyond. The band is
- *   relative  a percentage of |target|: text "10%" (amber from 90 % of a target of 40 %: 36)
- *   absolute  in the indicator's unit:   text "5"   (amber from 35 for a target of 40)
- * Text form: a non-negative number ('.' decimal, as ioc_parse_f64 reads it, at most 1e15)
- * with or without a '%' right after it; nothing else ("0" leaves no amber band).
- * Comparisons allow a relative 1e-9 so that 40 computed as 400/10·1 meets a target of 40.
+ * Thresholds: where green ends and amber and red begin. The text is the catalogue's
+ * thresholds column (data/indicators/README.md), one of:
+ *   ""               none: green when the target is met, red when it is missed
+ *   "amber=P%"       relative to the target: for higher-is-better green at or above the
+ *                    target, amber from P % of it (P < 100), red below; for lower-is-better
+ *                    green at or below the target, amber up to P % of it (P > 100), red above
+ *   "amber=A;red=R"  absolute values in the indicator's unit, no target needed: for higher
+ *                    R < A, green at or above A, amber below A down to R, red below R; for
+ *                    lower R > A, green at or below A, amber above A up to R, red above R
+ * Numbers are read by ioc_parse_f64 ('.' decimal, no '+', at most 1e15 in magnitude); P is
+ * non-negative. A relative band around a negative target keeps its width: with P = 90 a
+ * target of -2 is amber down to -2.2. Comparisons allow a relative 1e-9 so that 40 computed as
+ * 400/10·1 meets a target of 40. ind_thresholds_check says whether thresholds suit an
+ * indicator (the side of P or the order of A and R for the polarity, a target for a relative
+ * form and on the green side of A); ind_light_of gives a light whatever they are.
  */
+enum ind_thresholds_kind { IND_THRESHOLDS_NONE, IND_THRESHOLDS_RELATIVE, IND_THRESHOLDS_ABSOLUTE };
 struct ind_thresholds {
-    bool relative;
-    double band; /* percent of |target| when relative, else in the indicator's unit */
+    enum ind_thresholds_kind kind;
+    double amber; /* RELATIVE: P, percent of the target; ABSOLUTE: A, in the unit */
+    double red;   /* ABSOLUTE: R, in the unit; 0 otherwise */
 };
-#define IND_THRESHOLDS_TEXT_MAX 32
+#define IND_THRESHOLDS_TEXT_MAX 64
 
 int ind_thresholds_parse(const char *s, size_t n, struct ind_thresholds *out, const char **why);
+/* The text form ("" for none); IOC_EINVAL if a number is not finite or out of range. */
 int ind_thresholds_format(const struct ind_thresholds *t, char out[IND_THRESHOLDS_TEXT_MAX]);
-/* The light of value against target. value or target NULL (no value, no target), or either not
- * finite → IND_LIGHT_NONE. */
+/* 0 if t suits an indicator of polarity pol and target (NULL: none), else IOC_EINVAL and *why:
+ * a relative form needs a target and P < 100 (higher) or P > 100 (lower); an absolute form
+ * needs R < A (higher) or R > A (lower), and a target, when given, at or beyond A on the green
+ * side. */
+int ind_thresholds_check(const struct ind_thresholds *t, enum ind_polarity pol,
+                         const double *target, const char **why);
+/* The light of value against target and thresholds (t NULL: none). No value, or a value not
+ * finite → IND_LIGHT_NONE; so is a missing or non-finite target unless t is absolute. */
 enum ind_light ind_light_of(const double *value, const double *target, enum ind_polarity pol,
                             const struct ind_thresholds *t);
 

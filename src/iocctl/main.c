@@ -28,7 +28,8 @@
 /* The groups of commands, one per command file, in the order of the usage text. A command
  * file defines `const struct cli_group cli_group_<group>` (CLI_GROUP) and adds one X(<group>)
  * line here. */
-#define CLI_GROUP_LIST(X) X(accounts) X(units) X(database) X(audit) X(telemetry) X(tsdb)
+#define CLI_GROUP_LIST(X)                                                                          \
+    X(accounts) X(units) X(database) X(audit) X(telemetry) X(tsdb) X(indicators)
 
 #define DECLARE(g) extern const struct cli_group cli_group_##g;
 CLI_GROUP_LIST(DECLARE)

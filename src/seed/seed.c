@@ -494,6 +494,34 @@ static int add_user(struct store_conn *w, const char *name, const char *display,
     return rc;
 }
 
+/* Keeps the first problem of the demo catalogue for the error message. */
+static void first_problem(void *ctx, const struct seed_ind_problem *p)
+{
+    struct seed_demo *d = ctx;
+    if (d->error[0] == '\0')
+        seed_fail(d->error, "%s:%zu: %s: %s", p->file, p->line, p->column, p->why);
+}
+
+/* The demo's indicator catalogue, DIR/domains.csv and DIR/catalogue.csv, when a DIR is set. */
+static int demo_indicators(struct store_conn *w, struct seed_demo *d)
+{
+    if (!d->indicators_dir || !d->indicators_dir[0])
+        return 0;
+    char dom[4096], cat[4096];
+    snprintf(dom, sizeof dom, "%s/domains.csv", d->indicators_dir);
+    snprintf(cat, sizeof cat, "%s/catalogue.csv", d->indicators_dir);
+    struct seed_indicators j = {.domains_path = dom,
+                                .catalogue_path = cat,
+                                .actor = "demo",
+                                .problem = first_problem,
+                                .ctx = d};
+    int rc = seed_indicators_job(w, &j);
+    if (rc && d->error[0] == '\0')
+        seed_fail(d->error, "indicators: %s", j.error[0] ? j.error : ioc_strerror(rc));
+    d->indicators = (int)j.added;
+    return rc;
+}
+
 int seed_demo_job(struct store_conn *w, void *arg)
 {
     struct seed_demo *d = arg;
@@ -524,8 +552,12 @@ int seed_demo_job(struct store_conn *w, void *arg)
     if (rc == 0)
         rc = add_user(w, "staff", "Cán bộ Sở Nông nghiệp và Môi trường (dữ liệu mẫu)", "staff",
                       "SO-NNMT", &d->password_staff);
-    if (rc == 0)
-        rc = store_meta_set(w, "demo_seeded", "1");
+    if (rc)
+        return seed_fail(d->error, "demo users: %s", ioc_strerror(rc));
+    rc = demo_indicators(w, d);
+    if (rc)
+        return rc;
+    rc = store_meta_set(w, "demo_seeded", "1");
     if (rc)
         return seed_fail(d->error, "demo users: %s", ioc_strerror(rc));
     d->created = 1;

@@ -10,14 +10,18 @@
 #ifndef IOC_SEED_H
 #define IOC_SEED_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct store_conn;
 struct ioc_config;
 
 /* The settings of section [demo] (settings.c; strings owned by the configuration). */
 struct seed_settings {
-    int enabled;     /* seed the demo province on start (same as --demo) */
-    int sensors;     /* with enabled: run the synthetic sensor series (src/telemetry/demo.c) */
-    char *units_dir; /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
+    int enabled;          /* seed the demo province on start (same as --demo) */
+    int sensors;          /* with enabled: run the synthetic sensor series (src/telemetry/demo.c) */
+    char *units_dir;      /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
+    char *indicators_dir; /* the demo indicator catalogue: domains.csv, catalogue.csv */
     char *password_admin;
     char *password_leader;
     char *password_operator;
@@ -43,15 +47,84 @@ int seed_units_job(struct store_conn *w, void *arg /* struct seed_units * */);
  * people's committee in force, and the demo users admin, leader, operator and staff (bound to
  * one department). Passwords come from the given strings, or are generated when NULL and
  * written back (malloc'd) so the caller can print them once. Sets meta "demo_seeded" so a
- * second run changes nothing (and returns passwords NULL). */
+ * second run changes nothing (and returns passwords NULL). With indicators_dir, also imports
+ * the demo indicator catalogue from it (seed_indicators_job, in the same transaction). */
 struct seed_demo {
     char *password_admin; /* in/out */
     char *password_leader;
     char *password_operator;
     char *password_staff;
-    int created; /* out: 1 if this run created the demo organisation */
+    const char *indicators_dir; /* in: the catalogue (domains.csv, catalogue.csv); NULL: none */
+    int created;                /* out: 1 if this run created the demo organisation */
+    int indicators;             /* out: indicators loaded */
     char error[256];
 };
 int seed_demo_job(struct store_conn *w, void *arg /* struct seed_demo * */);
+
+/* ---- the indicator catalogue (indicators.c, indicators_check.c) --------------------------- */
+
+struct store_indicator;
+struct store_ind_domain;
+
+/* A bad cell or row of a catalogue file: file, 1-based line where the record starts, 1-based
+ * data row (0 for the header or a record the CSV reader refused), column name ("" for the row
+ * as a whole) and why (valid during the call). */
+struct seed_ind_problem {
+    const char *file;
+    size_t line;
+    size_t row;
+    const char *column;
+    const char *why;
+};
+typedef void (*seed_ind_problem_fn)(void *ctx, const struct seed_ind_problem *p);
+
+/*
+ * Imports the catalogue (data/indicators/README.md) in one transaction job (store_tx or
+ * store_writer_run): domains_path (NULL: none; the domains stored are used) and
+ * catalogue_path, RFC 4180, UTF-8 with or without a BOM, stored in NFC. Every bad row is
+ * passed to problem (may be NULL) and counted; if any, nothing is stored and the job returns
+ * IOC_EINVAL. Otherwise the catalogue is upserted (store_ind_catalogue_put) and an audit row
+ * "indicators.import" (actor, actor_role; detail: the counts) is written in the same
+ * transaction. IOC_ENOTFOUND or IOC_EIO with error set when a file cannot be read.
+ */
+struct seed_indicators {
+    const char *domains_path;   /* in, may be NULL */
+    const char *catalogue_path; /* in */
+    const char *actor;          /* in: the audit row's actor ("iocctl", "demo") */
+    seed_ind_problem_fn problem;
+    void *ctx;
+    size_t problems; /* out */
+    int64_t added;   /* out: indicators */
+    int64_t updated;
+    int64_t unchanged;
+    int64_t domains_added; /* out: domains */
+    int64_t domains_updated;
+    char error[256];
+};
+int seed_indicators_job(struct store_conn *w, void *arg /* struct seed_indicators * */);
+
+/* Appends the stored domains and catalogue to d and x (either may be NULL) as CSV in the
+ * files' form: header, LF line ends, a field quoted only when it holds a comma, a quote or a
+ * line break. What was imported comes back byte for byte. */
+struct ioc_buf;
+int seed_indicators_export(struct store_conn *c, struct ioc_buf *d, struct ioc_buf *x);
+/* Appends one CSV record of n fields (and its LF) to b. */
+int seed_csv_record(struct ioc_buf *b, const char *const *fields, size_t n);
+
+/* Checks one indicator's cells: the code's form, the domain (stored, or among extra), names,
+ * the agency (stored), enums, scale, weight's presence, deadline, target, thresholds for the
+ * polarity, the expression's syntax. fn (may be NULL) is called once per bad column with its
+ * name and why. Returns the number of problems. */
+typedef void (*seed_ind_cell_fn)(void *ctx, const char *column, const char *why);
+size_t seed_indicator_check(struct store_conn *c, const struct store_indicator *x,
+                            const struct store_ind_domain *extra, size_t nextra,
+                            seed_ind_cell_fn fn, void *ctx);
+/* Checks the references between x[0..n): codes unique, every code of an expression among them,
+ * no cycle (ind_catalogue_check), weights name a summed indicator, no input reported less often
+ * than its derived indicator. fn is called with the index of the indicator at fault. Returns
+ * the number of problems; *oom is set when memory ran out (the count is then incomplete). */
+typedef void (*seed_ind_ref_fn)(void *ctx, size_t index, const char *column, const char *why);
+size_t seed_indicators_check_refs(const struct store_indicator *x, size_t n, seed_ind_ref_fn fn,
+                                  void *ctx, int *oom);
 
 #endif

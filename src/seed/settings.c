@@ -17,6 +17,8 @@ static const struct config_setting rows[] = {
      "With the demo: write 180 synthetic sensor series (backfilled, then every 10 s)."},
     {"demo", "units_dir", CONFIG_STR, OFF(units_dir), "data/vn-units", 0, 0,
      "Directory of the real administrative unit data loaded by the demo."},
+    {"demo", "indicators_dir", CONFIG_STR, OFF(indicators_dir), "data/indicators", 0, 0,
+     "Directory of the demo indicator catalogue (domains.csv, catalogue.csv); empty: none."},
     {"demo", "password_admin", CONFIG_STR, OFF(password_admin), "", 0, 0,
      "Password of the demo user admin; empty: generated and printed at first start."},
     {"demo", "password_leader", CONFIG_STR, OFF(password_leader), "", 0, 0,

@@ -387,6 +387,82 @@ int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, s
 int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct store_audit_span *span,
                       int64_t *n);
 
+/* ---- indicators (src/store/indicators.c) ------------------------------------------------ */
+
+/* A domain of the indicator catalogue (data/indicators/domains.csv). */
+struct store_ind_domain {
+    char *code;
+    char *name_vi;
+    char *name_en;
+    int64_t position; /* the order domains are listed in, from 0 */
+};
+void store_ind_domain_clear(struct store_ind_domain *d);
+void store_ind_domains_free(struct store_ind_domain *a, size_t n);
+
+/* The columns of data/indicators/catalogue.csv, in its order, as the text stored. */
+#define STORE_IND_COLUMNS 17
+/* The columns' names: "code", "domain", …, "weight". */
+extern const char *const store_ind_column_names[STORE_IND_COLUMNS];
+enum {
+    STORE_IND_CODE,
+    STORE_IND_DOMAIN,
+    STORE_IND_NAME_VI,
+    STORE_IND_NAME_EN,
+    STORE_IND_DEFINITION_VI,
+    STORE_IND_UNIT,
+    STORE_IND_FREQUENCY,
+    STORE_IND_AGGREGATION,
+    STORE_IND_SCALE,
+    STORE_IND_POLARITY,
+    STORE_IND_AGENCY, /* the agency's code; stored as a reference to agencies */
+    STORE_IND_SOURCE,
+    STORE_IND_DEADLINE,
+    STORE_IND_TARGET,
+    STORE_IND_THRESHOLDS,
+    STORE_IND_EXPRESSION,
+    STORE_IND_WEIGHT
+};
+/* One indicator: col[STORE_IND_*] its columns (never NULL once read; "" for an empty cell). */
+struct store_indicator {
+    char *col[STORE_IND_COLUMNS];
+    int64_t position; /* the catalogue's order */
+    int64_t revision; /* 1 when added, +1 at each change */
+    char *updated_at; /* RFC 3339 UTC, the last change */
+};
+void store_indicator_clear(struct store_indicator *x);
+void store_indicators_free(struct store_indicator *a, size_t n);
+
+/* What store_ind_catalogue_put did. */
+struct store_ind_counts {
+    int64_t added, updated, unchanged;
+    int64_t domains_added, domains_updated, domains_unchanged;
+};
+/*
+ * Upserts domains d[0..nd) (by code, nd may be 0) and then indicators x[0..nx) (by code) in
+ * the caller's transaction: a new row gets revision 1; a row whose columns differ is updated
+ * (revision + 1, updated_at now); an equal row is left alone. Rows absent from the arrays are
+ * kept. An indicator's position is its index in x when given (its order in the file), after
+ * the domains' and indicators' already stored. IOC_EINVAL for an unknown agency or domain
+ * (nothing is checked beyond the references: validate first).
+ */
+int store_ind_catalogue_put(struct store_conn *w, const struct store_ind_domain *d, size_t nd,
+                            const struct store_indicator *x, size_t nx,
+                            struct store_ind_counts *counts);
+/* Ordered by position. */
+int store_ind_domains_list(struct store_conn *c, struct store_ind_domain **out, size_t *n);
+int store_ind_domain_get(struct store_conn *c, const char *code, struct store_ind_domain *out);
+int store_indicator_get(struct store_conn *c, const char *code, struct store_indicator *out);
+struct store_ind_query {
+    const char *domain;   /* NULL: any */
+    const char *q_folded; /* NULL, or an ioc_text_fold()ed needle: a substring of the folded
+                             code, name_vi or name_en */
+    int limit;            /* <= 0: no limit */
+    int offset;
+};
+/* Ordered by position; *total (may be NULL) counts every match, ignoring limit and offset. */
+int store_indicators_find(struct store_conn *c, const struct store_ind_query *q,
+                          struct store_indicator **out, size_t *n, int64_t *total);
+
 /* ---- fault injection (unit tests only) -------------------------------------------------- */
 
 /* hook is called before each allocation the store makes itself (SQLite's own allocations are

@@ -42,7 +42,7 @@ struct column {
 };
 
 struct telemetry_readings {
-    struct telemetry_csv_reader *csv;
+    struct ioc_csv_reader *csv;
     char *measurement; /* option; NULL if none */
     enum telemetry_lp_precision prec;
     char **ints; /* --int column names */
@@ -56,7 +56,8 @@ struct telemetry_readings {
     size_t ntags, nfields;
     struct telemetry_lp_tag *tags;
     struct telemetry_lp_field *fields;
-    char *tmp; /* max_field + 1 bytes for the float parser */
+    char *tmp;                   /* max_field + 1 bytes for the float parser */
+    struct telemetry_str *cells; /* max_fields: the fields of the record being read */
     struct telemetry_readings_stats stats;
     telemetry_lp_point_fn on_point;
     telemetry_lp_error_fn on_error;
@@ -114,11 +115,13 @@ int telemetry_readings_create(const struct telemetry_readings_options *opt,
         return IOC_ENOMEM;
     int rc = opt_copy(rd, &o);
     if (rc == 0)
-        rc = telemetry_csv_create(o.limits, &rd->csv);
-    struct telemetry_csv_limits lim;
+        rc = ioc_csv_create(o.limits, &rd->csv);
+    struct ioc_csv_limits lim;
     if (rc == 0) {
-        telemetry_csv_limits_get(rd->csv, &lim);
-        if (!(rd->tmp = malloc(lim.max_field + 1)))
+        ioc_csv_limits_get(rd->csv, &lim);
+        rd->tmp = malloc(lim.max_field + 1);
+        rd->cells = calloc(lim.max_fields, sizeof *rd->cells);
+        if (!rd->tmp || !rd->cells)
             rc = IOC_ENOMEM;
     }
     if (rc) {
@@ -133,7 +136,8 @@ void telemetry_readings_destroy(struct telemetry_readings *rd)
 {
     if (!rd)
         return;
-    telemetry_csv_destroy(rd->csv);
+    ioc_csv_destroy(rd->csv);
+    free(rd->cells);
     free(rd->measurement);
     for (size_t i = 0; i < rd->nints; i++)
         free(rd->ints[i]);
@@ -265,11 +269,11 @@ static int check_header(struct telemetry_readings *rd)
 }
 
 /* Takes the first record as the header. 0 or the header error. */
-static int header(struct telemetry_readings *rd, const struct telemetry_csv_record *rec)
+static int header(struct telemetry_readings *rd, const struct ioc_csv_record *rec)
 {
     size_t total = 0, n = rec->nfields;
     for (size_t i = 0; i < n; i++)
-        total += rec->fields[i].n;
+        total += rd->cells[i].n;
     rd->names = malloc(total + 1);
     rd->cols = calloc(n, sizeof *rd->cols);
     rd->tag_cols = calloc(n, sizeof *rd->tag_cols);
@@ -280,7 +284,7 @@ static int header(struct telemetry_readings *rd, const struct telemetry_csv_reco
     rd->ncols = n;
     rd->time_col = rd->meas_col = NONE;
     for (size_t i = 0, off = 0; i < n; i++) {
-        struct telemetry_str s = rec->fields[i];
+        struct telemetry_str s = rd->cells[i];
         if (s.n)
             memcpy(rd->names + off, s.p, s.n);
         int rc = classify(rd, i, (struct telemetry_str){rd->names + off, s.n});
@@ -367,21 +371,20 @@ static const char *parse_field(struct telemetry_readings *rd, const struct colum
 }
 
 /* The measurement of a row: its cell, else the option. */
-static struct telemetry_str row_measurement(const struct telemetry_readings *rd,
-                                            const struct telemetry_csv_record *rec)
+static struct telemetry_str row_measurement(const struct telemetry_readings *rd)
 {
     struct telemetry_str m = {"", 0};
     if (rd->meas_col != NONE)
-        m = rec->fields[rd->meas_col];
+        m = rd->cells[rd->meas_col];
     if (m.n == 0 && rd->measurement)
         m = (struct telemetry_str){rd->measurement, strlen(rd->measurement)};
     return m;
 }
 
 /* One data row: a point, or one refusal. */
-static int row(struct telemetry_readings *rd, const struct telemetry_csv_record *rec)
+static int row(struct telemetry_readings *rd, const struct ioc_csv_record *rec)
 {
-    const struct telemetry_str *cell = rec->fields;
+    const struct telemetry_str *cell = rd->cells;
     rd->stats.rows++;
     if (rec->nfields != rd->ncols) {
         snprintf(rd->msg, sizeof rd->msg, "the row has %zu cells, the header %zu", rec->nfields,
@@ -392,7 +395,7 @@ static int row(struct telemetry_readings *rd, const struct telemetry_csv_record 
     const char *why = parse_time(rd, cell[rd->time_col], &pt.time_ns);
     if (why)
         return refuse(rd, rec->line, rd->time_col, why, cell[rd->time_col]);
-    pt.name = row_measurement(rd, rec);
+    pt.name = row_measurement(rd);
     size_t mc = rd->meas_col != NONE ? rd->meas_col : 0;
     if (pt.name.n == 0)
         return report(rd, rec->line, mc + 1, "the row has no measurement");
@@ -423,9 +426,11 @@ static int row(struct telemetry_readings *rd, const struct telemetry_csv_record 
     return rd->on_point ? rd->on_point(rd->ctx, &pt) : 0;
 }
 
-static int on_record(void *ctx, const struct telemetry_csv_record *rec)
+static int on_record(void *ctx, const struct ioc_csv_record *rec)
 {
     struct telemetry_readings *rd = ctx;
+    for (size_t i = 0; i < rec->nfields; i++) /* nfields <= max_fields, the size of cells */
+        rd->cells[i] = (struct telemetry_str){rec->fields[i].p, rec->fields[i].n};
     if (rd->have_header)
         return row(rd, rec);
     rd->header_line = rec->line;
@@ -439,7 +444,7 @@ static int on_record(void *ctx, const struct telemetry_csv_record *rec)
 }
 
 /* A record the CSV reader refused: a refused row, or a header that cannot be read. */
-static int on_csv_error(void *ctx, const struct telemetry_csv_error *e)
+static int on_csv_error(void *ctx, const struct ioc_csv_error *e)
 {
     struct telemetry_readings *rd = ctx;
     snprintf(rd->msg, sizeof rd->msg, "%s (byte %zu of the line)", e->message, e->column);
@@ -460,7 +465,7 @@ int telemetry_readings_feed(struct telemetry_readings *rd, const char *p, size_t
     rd->on_point = on_point;
     rd->on_error = on_error;
     rd->ctx = ctx;
-    return telemetry_csv_feed(rd->csv, p, n, on_record, on_csv_error, rd);
+    return ioc_csv_feed(rd->csv, p, n, on_record, on_csv_error, rd);
 }
 
 int telemetry_readings_finish(struct telemetry_readings *rd, telemetry_lp_point_fn on_point,
@@ -471,7 +476,7 @@ int telemetry_readings_finish(struct telemetry_readings *rd, telemetry_lp_point_
     rd->on_point = on_point;
     rd->on_error = on_error;
     rd->ctx = ctx;
-    int rc = telemetry_csv_finish(rd->csv, on_record, on_csv_error, rd);
+    int rc = ioc_csv_finish(rd->csv, on_record, on_csv_error, rd);
     if (rc == 0 && !rd->have_header)
         return header_error(rd, 0, "the file has no header row");
     return rc;

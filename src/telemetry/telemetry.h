@@ -433,76 +433,7 @@ void telemetry_hub_unsubscribe(struct telemetry_hub *h, struct telemetry_sub *su
 int telemetry_hub_metrics(struct telemetry_hub *h, struct ioc_buf *b);
 
 /* ---- CSV readings ------------------------------------------------------------------------ */
-/*
- * csv.c: a streaming RFC 4180 reader (rules in docs/telemetry.md "CSV readings").
- *
- *   - Fed in pieces of any size (telemetry_csv_feed, then telemetry_csv_finish once): a record
- *     may span pieces, and the records and errors are the same however the input is cut.
- *   - UTF-8 with or without a BOM; quoted fields with "" and embedded CR/LF; records end at LF,
- *     CR LF or a lone CR; the last record needs no line end; an empty line is skipped.
- *   - Bounded: max field bytes, max fields per record, max record bytes. Everything is
- *     allocated by telemetry_csv_create; feeding allocates nothing.
- *   - A bad record (invalid UTF-8, a stray quote, a limit passed) is reported once to the error
- *     callback with its line and column and dropped; reading goes on with the next record.
- *   - A record handed to the callback is valid only during the call; its fields point into the
- *     reader's buffer, are not NUL-terminated and are valid UTF-8.
- */
-
-struct telemetry_csv_limits {
-    size_t max_field;  /* bytes of one field, unquoted; 65536 */
-    size_t max_fields; /* fields of one record; 1024 */
-    size_t max_record; /* bytes of one record as written, its line end excluded; 1048576 */
-};
-
-struct telemetry_csv_record {
-    const struct telemetry_str *fields; /* at least one (an empty line is no record) */
-    size_t nfields;
-    size_t line; /* 1-based line where the record starts */
-};
-
-struct telemetry_csv_error {
-    size_t line;         /* 1-based line of the offending byte (or of the opening quote) */
-    size_t column;       /* 1-based, in bytes from the start of that line */
-    size_t field;        /* 1-based number of the field it is in */
-    size_t record_line;  /* the line where the record starts */
-    const char *message; /* short English text, valid during the callback */
-};
-
-struct telemetry_csv_stats {
-    size_t records;     /* handed to the record callback */
-    size_t bad_records; /* reported to the error callback */
-    size_t lines;       /* lines read, the last one counted even without a line end */
-};
-
-/* Same return convention as the line-protocol callbacks: 0 to go on, or a negative IOC_E* code
- * to stop (feed or finish then returns it; the reader must be reset before it is used again). */
-typedef int (*telemetry_csv_record_fn)(void *ctx, const struct telemetry_csv_record *rec);
-typedef int (*telemetry_csv_error_fn)(void *ctx, const struct telemetry_csv_error *err);
-
-struct telemetry_csv_reader;
-
-/* Creates a reader with limits (NULL: defaults; a zero member takes its default). The caller
- * destroys it. 0, IOC_ENOMEM, or IOC_EINVAL for an absurd limit (over 1 GiB or 65536 fields,
- * or a field larger than a record). */
-int telemetry_csv_create(const struct telemetry_csv_limits *limits,
-                         struct telemetry_csv_reader **out);
-void telemetry_csv_destroy(struct telemetry_csv_reader *r);
-/* The limits in force (defaults filled in). */
-void telemetry_csv_limits_get(const struct telemetry_csv_reader *r,
-                              struct telemetry_csv_limits *out);
-/* Forgets all input: the next byte fed is the first of a new text (a BOM may follow). */
-void telemetry_csv_reset(struct telemetry_csv_reader *r);
-/* Reads p[0..n). on_error may be NULL. 0, or the code a callback returned. */
-int telemetry_csv_feed(struct telemetry_csv_reader *r, const char *p, size_t n,
-                       telemetry_csv_record_fn on_record, telemetry_csv_error_fn on_error,
-                       void *ctx);
-/* Ends the text: hands over a last record without a line end, reports an unclosed quote or a
- * cut UTF-8 sequence. Then the next byte fed starts a new text (the stats keep counting until
- * telemetry_csv_reset). 0 or the code a callback returned. */
-int telemetry_csv_finish(struct telemetry_csv_reader *r, telemetry_csv_record_fn on_record,
-                         telemetry_csv_error_fn on_error, void *ctx);
-/* What the reader saw since it was created or reset. */
-void telemetry_csv_stats_get(const struct telemetry_csv_reader *r, struct telemetry_csv_stats *out);
+/* The RFC 4180 reader itself is in src/base (ioc_csv_*, base.h). */
 
 /*
  * readings.c: CSV rows to points (layout in docs/telemetry.md "CSV readings").
@@ -524,7 +455,7 @@ struct telemetry_readings_options {
     enum telemetry_lp_precision precision; /* of integer times */
     const char *const *int_columns;        /* field columns read as integers */
     size_t nint_columns;
-    const struct telemetry_csv_limits *limits; /* NULL: the reader's defaults */
+    const struct ioc_csv_limits *limits; /* NULL: the reader's defaults */
 };
 
 struct telemetry_readings_stats {

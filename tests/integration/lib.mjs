@@ -20,6 +20,7 @@ export const DEMO_ENV = {
   IOC_DEMO_PASSWORD_ADMIN: PASSWORDS.admin, IOC_DEMO_PASSWORD_LEADER: PASSWORDS.leader,
   IOC_DEMO_PASSWORD_OPERATOR: PASSWORDS.operator, IOC_DEMO_PASSWORD_STAFF: PASSWORDS.staff,
   IOC_DEMO_UNITS_DIR: path.join(ROOT, 'data/vn-units'),
+  IOC_DEMO_INDICATORS_DIR: path.join(ROOT, 'data/indicators'),
   // the synthetic sensors would write points under every test; demo_sensors.test.mjs turns them on
   IOC_DEMO_SENSORS: 'false',
 };

@@ -284,7 +284,7 @@ static void test_share_of_a_split_commune(void **state)
 
 static struct ind_thresholds thresholds(const char *s)
 {
-    struct ind_thresholds t = {false, -1};
+    struct ind_thresholds t = {IND_THRESHOLDS_NONE, -1, -1};
     const char *why = NULL;
     if (ind_thresholds_parse(s, strlen(s), &t, &why) != 0)
         fail_msg("\"%s\" refused: %s", s, why);
@@ -297,25 +297,63 @@ static struct ind_thresholds thresholds(const char *s)
 static void test_thresholds_text(void **state)
 {
     (void)state;
-    struct ind_thresholds t = thresholds("10%");
-    assert_true(t.relative);
-    assert_near(t.band, 10, EPS);
-    t = thresholds("5");
-    assert_false(t.relative);
-    assert_near(t.band, 5, EPS);
-    thresholds("0");
-    thresholds("2.5%");
-    thresholds("0.1");
-    static const char *const bad[] = {"",     "%",  "-5", "10 %", " 10%", "abc", "10%%",
-                                      "1e16", "+5", ".5", "5.",   "inf",  "nan", "%10"};
+    struct ind_thresholds t = thresholds("amber=90%");
+    assert_int_equal(t.kind, IND_THRESHOLDS_RELATIVE);
+    assert_near(t.amber, 90, EPS);
+    t = thresholds("amber=95;red=90");
+    assert_int_equal(t.kind, IND_THRESHOLDS_ABSOLUTE);
+    assert_near(t.amber, 95, EPS);
+    assert_near(t.red, 90, EPS);
+    t = thresholds("");
+    assert_int_equal(t.kind, IND_THRESHOLDS_NONE);
+    thresholds("amber=110%");
+    thresholds("amber=0.5;red=1");
+    thresholds("amber=-2;red=-3.5");
+    thresholds("amber=99.5%");
+    static const char *const bad[] = {
+        "10%",           "5",           "amber=",         "amber=%",        "amber=-5%",
+        "amber=10 %",    " amber=10%",  "amber=10%%",     "amber=1e16%",    "amber=+5%",
+        "amber=.5%",     "amber=5.%",   "amber=inf%",     "amber=nan%",     "amber=5",
+        "amber=5;",      "amber=5;red", "amber=5;red=",   "amber=5;red=x",  "amber=5;red=1;",
+        "red=1;amber=5", "AMBER=5%",    "amber=5;red=1%", "amber=5%;red=1", "amber=5;red=1e16"};
     for (size_t i = 0; i < IOC_ARRAY_LEN(bad); i++) {
-        struct ind_thresholds u = {true, 77};
+        struct ind_thresholds u = {IND_THRESHOLDS_RELATIVE, 77, 7};
         const char *why = NULL;
         if (ind_thresholds_parse(bad[i], strlen(bad[i]), &u, &why) != IOC_EINVAL)
             fail_msg("\"%s\" accepted", bad[i]);
-        assert_near(u.band, 77, 0);
+        assert_near(u.amber, 77, 0);
         assert_non_null(why);
     }
+}
+
+static void test_thresholds_check(void **state)
+{
+    (void)state;
+    double target = 40, low = 5;
+    const char *why = NULL;
+    struct ind_thresholds t = thresholds("amber=90%");
+    assert_int_equal(ind_thresholds_check(&t, IND_HIGHER, &target, &why), 0);
+    assert_int_equal(ind_thresholds_check(&t, IND_LOWER, &target, &why), IOC_EINVAL);
+    assert_non_null(strstr(why, "P > 100"));
+    assert_int_equal(ind_thresholds_check(&t, IND_HIGHER, NULL, &why), IOC_EINVAL);
+    assert_non_null(strstr(why, "needs a target"));
+    t = thresholds("amber=110%");
+    assert_int_equal(ind_thresholds_check(&t, IND_LOWER, &low, &why), 0);
+    assert_int_equal(ind_thresholds_check(&t, IND_HIGHER, &low, &why), IOC_EINVAL);
+    t = thresholds("amber=35;red=30");
+    assert_int_equal(ind_thresholds_check(&t, IND_HIGHER, &target, &why), 0);
+    assert_int_equal(ind_thresholds_check(&t, IND_HIGHER, NULL, &why), 0);
+    assert_int_equal(ind_thresholds_check(&t, IND_LOWER, NULL, &why), IOC_EINVAL);
+    assert_non_null(strstr(why, "above amber"));
+    double under = 34;
+    assert_int_equal(ind_thresholds_check(&t, IND_HIGHER, &under, &why), IOC_EINVAL);
+    assert_non_null(strstr(why, "green side"));
+    t = thresholds("amber=6;red=8");
+    assert_int_equal(ind_thresholds_check(&t, IND_LOWER, &low, &why), 0);
+    double over = 7;
+    assert_int_equal(ind_thresholds_check(&t, IND_LOWER, &over, &why), IOC_EINVAL);
+    t = thresholds("");
+    assert_int_equal(ind_thresholds_check(&t, IND_LOWER, NULL, &why), 0);
 }
 
 static enum ind_light light(double v, double target, enum ind_polarity p, const char *t)
@@ -328,45 +366,55 @@ static void test_light_higher_is_better(void **state)
 {
     (void)state;
     /* a target of 40 %, amber from 90 % of it (36) */
-    assert_int_equal(light(40, 40, IND_HIGHER, "10%"), IND_LIGHT_GREEN);
-    assert_int_equal(light(55, 40, IND_HIGHER, "10%"), IND_LIGHT_GREEN);
-    assert_int_equal(light(39.9, 40, IND_HIGHER, "10%"), IND_LIGHT_AMBER);
-    assert_int_equal(light(36, 40, IND_HIGHER, "10%"), IND_LIGHT_AMBER);
-    assert_int_equal(light(35.99, 40, IND_HIGHER, "10%"), IND_LIGHT_RED);
-    /* absolute: amber within 5 of the target */
-    assert_int_equal(light(35, 40, IND_HIGHER, "5"), IND_LIGHT_AMBER);
-    assert_int_equal(light(34.9, 40, IND_HIGHER, "5"), IND_LIGHT_RED);
-    /* no band: met or red */
-    assert_int_equal(light(39.9, 40, IND_HIGHER, "0"), IND_LIGHT_RED);
+    assert_int_equal(light(40, 40, IND_HIGHER, "amber=90%"), IND_LIGHT_GREEN);
+    assert_int_equal(light(55, 40, IND_HIGHER, "amber=90%"), IND_LIGHT_GREEN);
+    assert_int_equal(light(39.9, 40, IND_HIGHER, "amber=90%"), IND_LIGHT_AMBER);
+    assert_int_equal(light(36, 40, IND_HIGHER, "amber=90%"), IND_LIGHT_AMBER);
+    assert_int_equal(light(35.99, 40, IND_HIGHER, "amber=90%"), IND_LIGHT_RED);
+    /* absolute: green from 95, amber down to 90, red below; the target plays no part */
+    assert_int_equal(light(95, 98, IND_HIGHER, "amber=95;red=90"), IND_LIGHT_GREEN);
+    assert_int_equal(light(94.9, 98, IND_HIGHER, "amber=95;red=90"), IND_LIGHT_AMBER);
+    assert_int_equal(light(90, 98, IND_HIGHER, "amber=95;red=90"), IND_LIGHT_AMBER);
+    assert_int_equal(light(89.9, 98, IND_HIGHER, "amber=95;red=90"), IND_LIGHT_RED);
+    struct ind_thresholds abs = thresholds("amber=95;red=90");
+    double v = 92;
+    assert_int_equal(ind_light_of(&v, NULL, IND_HIGHER, &abs), IND_LIGHT_AMBER);
+    /* no thresholds: met or red */
+    assert_int_equal(light(39.9, 40, IND_HIGHER, ""), IND_LIGHT_RED);
+    assert_int_equal(light(39.9, 40, IND_HIGHER, "amber=100%"), IND_LIGHT_RED);
     /* a value computed with rounding still meets its target */
-    assert_int_equal(light(100.0 * 0.7 / 0.7 * 0.4 - 1e-13, 40, IND_HIGHER, "0"), IND_LIGHT_GREEN);
+    assert_int_equal(light(100.0 * 0.7 / 0.7 * 0.4 - 1e-13, 40, IND_HIGHER, ""), IND_LIGHT_GREEN);
     /* a negative target (growth of −2 %): the band is 10 % of 2 */
-    assert_int_equal(light(-2.1, -2, IND_HIGHER, "10%"), IND_LIGHT_AMBER);
-    assert_int_equal(light(-2.3, -2, IND_HIGHER, "10%"), IND_LIGHT_RED);
+    assert_int_equal(light(-2.1, -2, IND_HIGHER, "amber=90%"), IND_LIGHT_AMBER);
+    assert_int_equal(light(-2.3, -2, IND_HIGHER, "amber=90%"), IND_LIGHT_RED);
 }
 
 static void test_light_lower_is_better(void **state)
 {
     (void)state;
-    /* a target of at most 5 days to settle a dossier, amber up to 6 */
-    assert_int_equal(light(5, 5, IND_LOWER, "1"), IND_LIGHT_GREEN);
-    assert_int_equal(light(3, 5, IND_LOWER, "1"), IND_LIGHT_GREEN);
-    assert_int_equal(light(6, 5, IND_LOWER, "1"), IND_LIGHT_AMBER);
-    assert_int_equal(light(6.01, 5, IND_LOWER, "1"), IND_LIGHT_RED);
-    assert_int_equal(light(5.5, 5, IND_LOWER, "10%"), IND_LIGHT_AMBER);
-    assert_int_equal(light(5.6, 5, IND_LOWER, "10%"), IND_LIGHT_RED);
+    /* a target of at most 5 days to settle a dossier, amber up to 110 % of it (5.5) */
+    assert_int_equal(light(5, 5, IND_LOWER, "amber=110%"), IND_LIGHT_GREEN);
+    assert_int_equal(light(3, 5, IND_LOWER, "amber=110%"), IND_LIGHT_GREEN);
+    assert_int_equal(light(5.5, 5, IND_LOWER, "amber=110%"), IND_LIGHT_AMBER);
+    assert_int_equal(light(5.6, 5, IND_LOWER, "amber=110%"), IND_LIGHT_RED);
+    /* absolute: green up to 1, amber up to 3, red above */
+    assert_int_equal(light(1, 0, IND_LOWER, "amber=1;red=3"), IND_LIGHT_GREEN);
+    assert_int_equal(light(2, 0, IND_LOWER, "amber=1;red=3"), IND_LIGHT_AMBER);
+    assert_int_equal(light(3, 0, IND_LOWER, "amber=1;red=3"), IND_LIGHT_AMBER);
+    assert_int_equal(light(3.01, 0, IND_LOWER, "amber=1;red=3"), IND_LIGHT_RED);
 }
 
 static void test_light_none_without_value_or_target(void **state)
 {
     (void)state;
-    struct ind_thresholds t = {true, 10};
+    struct ind_thresholds t = {IND_THRESHOLDS_RELATIVE, 90, 0};
     double v = 1, g = 2, nan = NAN;
     assert_int_equal(ind_light_of(NULL, &g, IND_HIGHER, &t), IND_LIGHT_NONE);
     assert_int_equal(ind_light_of(&v, NULL, IND_HIGHER, &t), IND_LIGHT_NONE);
     assert_int_equal(ind_light_of(&nan, &g, IND_HIGHER, &t), IND_LIGHT_NONE);
     assert_int_equal(ind_light_of(&v, &nan, IND_LOWER, &t), IND_LIGHT_NONE);
     assert_int_equal(ind_light_of(&v, &g, IND_HIGHER, NULL), IND_LIGHT_RED); /* no band */
+    assert_int_equal(ind_light_of(&v, NULL, IND_HIGHER, NULL), IND_LIGHT_NONE);
 }
 
 int main(void)
@@ -383,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_time_rollup_months_quarters_year),
         cmocka_unit_test(test_share_of_a_split_commune),
         cmocka_unit_test(test_thresholds_text),
+        cmocka_unit_test(test_thresholds_check),
         cmocka_unit_test(test_light_higher_is_better),
         cmocka_unit_test(test_light_lower_is_better),
         cmocka_unit_test(test_light_none_without_value_or_target),

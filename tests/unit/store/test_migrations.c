@@ -58,7 +58,12 @@ static void test_store_open_upgrades_old_migrations_table_to_core_rows(void **st
     assert_int_equal(store_conn_open(st, 1, &c), 0);
     assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module = 'core'"),
                      store_schema_version_latest());
-    assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module <> 'core'"), 0);
+    /* the modules' own sets are applied after the upgrade, each recorded by module */
+    int64_t modules = 0;
+    for (size_t i = 1; i < store_schemas_count; i++)
+        modules += store_schemas[i]->count;
+    assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module <> 'core'"),
+                     modules);
     assert_int_equal(scalar(c, "SELECT count(*) FROM schema_migrations WHERE module = 'core'"
                                " AND version = 2 AND applied_at = '2026-02-01T00:00:00Z'"),
                      1);

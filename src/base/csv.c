@@ -2,7 +2,7 @@
  * csv.c — a streaming RFC 4180 reader: bytes in, records (arrays of fields) out, fed in pieces
  * of any size (iocctl reads files in 64 KiB blocks; a record may span any number of them).
  *
- * Grammar (RFC 4180, with the usual relaxations written down in docs/telemetry.md):
+ * Grammar (RFC 4180, with the usual relaxations written down in docs/telemetry.md, "CSV readings"):
  *
  *   text    = [BOM] { record line-end | line-end } [record]
  *   record  = field { "," field }
@@ -39,7 +39,6 @@
 #include <string.h>
 
 #include "base/base.h"
-#include "telemetry/telemetry.h"
 
 #define DEF_FIELD 65536
 #define DEF_FIELDS 1024
@@ -49,10 +48,10 @@
 
 enum state { FIELD_START, PLAIN, QUOTED, QUOTE_SEEN };
 
-struct telemetry_csv_reader {
-    struct telemetry_csv_limits lim;
+struct ioc_csv_reader {
+    struct ioc_csv_limits lim;
     char *buf;                    /* lim.max_record bytes */
-    struct telemetry_str *fields; /* lim.max_fields */
+    struct ioc_csv_field *fields; /* lim.max_fields */
     size_t used, fstart, nf, raw; /* bytes in buf, start of the current field, fields, raw bytes */
     enum state st;
     int in_record, bad, after_cr;
@@ -61,23 +60,23 @@ struct telemetry_csv_reader {
     unsigned char u8_lo, u8_hi; /* range of the next one */
     int bom;                    /* bytes of a BOM matched so far; 3 once decided */
     size_t lines_before;        /* lines of earlier texts (finish) */
-    struct telemetry_csv_stats stats;
-    telemetry_csv_record_fn on_record;
-    telemetry_csv_error_fn on_error;
+    struct ioc_csv_stats stats;
+    ioc_csv_record_fn on_record;
+    ioc_csv_error_fn on_error;
     void *ctx;
     char msg[96];
 };
 
 static const unsigned char bom_bytes[3] = {0xEF, 0xBB, 0xBF};
 
-static void clear_record(struct telemetry_csv_reader *r)
+static void clear_record(struct ioc_csv_reader *r)
 {
     r->used = r->fstart = r->nf = r->raw = 0;
     r->st = FIELD_START;
     r->in_record = r->bad = 0;
 }
 
-static void clear_text(struct telemetry_csv_reader *r)
+static void clear_text(struct ioc_csv_reader *r)
 {
     clear_record(r);
     r->after_cr = 0;
@@ -87,23 +86,22 @@ static void clear_text(struct telemetry_csv_reader *r)
     r->bom = 0;
 }
 
-int telemetry_csv_create(const struct telemetry_csv_limits *limits,
-                         struct telemetry_csv_reader **out)
+int ioc_csv_create(const struct ioc_csv_limits *limits, struct ioc_csv_reader **out)
 {
-    struct telemetry_csv_limits l = limits ? *limits : (struct telemetry_csv_limits){0};
+    struct ioc_csv_limits l = limits ? *limits : (struct ioc_csv_limits){0};
     l.max_field = l.max_field ? l.max_field : DEF_FIELD;
     l.max_fields = l.max_fields ? l.max_fields : DEF_FIELDS;
     l.max_record = l.max_record ? l.max_record : DEF_RECORD;
     if (l.max_record > MAX_BYTES || l.max_fields > MAX_NFIELDS || l.max_field > l.max_record)
         return IOC_EINVAL;
-    struct telemetry_csv_reader *r = calloc(1, sizeof *r);
+    struct ioc_csv_reader *r = calloc(1, sizeof *r);
     if (!r)
         return IOC_ENOMEM;
     r->lim = l;
     r->buf = malloc(l.max_record);
     r->fields = calloc(l.max_fields, sizeof *r->fields);
     if (!r->buf || !r->fields) {
-        telemetry_csv_destroy(r);
+        ioc_csv_destroy(r);
         return IOC_ENOMEM;
     }
     clear_text(r);
@@ -111,7 +109,7 @@ int telemetry_csv_create(const struct telemetry_csv_limits *limits,
     return 0;
 }
 
-void telemetry_csv_destroy(struct telemetry_csv_reader *r)
+void ioc_csv_destroy(struct ioc_csv_reader *r)
 {
     if (!r)
         return;
@@ -120,13 +118,12 @@ void telemetry_csv_destroy(struct telemetry_csv_reader *r)
     free(r);
 }
 
-void telemetry_csv_limits_get(const struct telemetry_csv_reader *r,
-                              struct telemetry_csv_limits *out)
+void ioc_csv_limits_get(const struct ioc_csv_reader *r, struct ioc_csv_limits *out)
 {
     *out = r->lim;
 }
 
-void telemetry_csv_reset(struct telemetry_csv_reader *r)
+void ioc_csv_reset(struct ioc_csv_reader *r)
 {
     clear_text(r);
     r->lines_before = 0;
@@ -134,19 +131,19 @@ void telemetry_csv_reset(struct telemetry_csv_reader *r)
 }
 
 /* Lines of the current text read so far. */
-static size_t text_lines(const struct telemetry_csv_reader *r)
+static size_t text_lines(const struct ioc_csv_reader *r)
 {
     return r->col > 0 || r->in_record ? r->line : r->line - 1;
 }
 
-void telemetry_csv_stats_get(const struct telemetry_csv_reader *r, struct telemetry_csv_stats *out)
+void ioc_csv_stats_get(const struct ioc_csv_reader *r, struct ioc_csv_stats *out)
 {
     *out = r->stats;
     out->lines = r->lines_before + text_lines(r);
 }
 
 /* Refuses the current record at (line, col) unless it was refused already. */
-static int fail(struct telemetry_csv_reader *r, size_t line, size_t col, const char *msg)
+static int fail(struct ioc_csv_reader *r, size_t line, size_t col, const char *msg)
 {
     if (r->bad)
         return 0;
@@ -154,12 +151,12 @@ static int fail(struct telemetry_csv_reader *r, size_t line, size_t col, const c
     r->stats.bad_records++;
     if (!r->on_error)
         return 0;
-    struct telemetry_csv_error e = {line, col, r->nf + 1, r->rec_line, msg};
+    struct ioc_csv_error e = {line, col, r->nf + 1, r->rec_line, msg};
     return r->on_error(r->ctx, &e);
 }
 
 /* Stores one byte of the current field. */
-static int data(struct telemetry_csv_reader *r, unsigned char c, size_t line, size_t col)
+static int data(struct ioc_csv_reader *r, unsigned char c, size_t line, size_t col)
 {
     if (r->bad)
         return 0;
@@ -171,7 +168,7 @@ static int data(struct telemetry_csv_reader *r, unsigned char c, size_t line, si
     return 0;
 }
 
-static void end_field(struct telemetry_csv_reader *r)
+static void end_field(struct ioc_csv_reader *r)
 {
     if (r->bad || r->nf == r->lim.max_fields)
         return;
@@ -181,13 +178,13 @@ static void end_field(struct telemetry_csv_reader *r)
     r->fstart = r->used;
 }
 
-static int end_record(struct telemetry_csv_reader *r)
+static int end_record(struct ioc_csv_reader *r)
 {
     end_field(r);
     int rc = 0;
     if (!r->bad) {
         r->stats.records++;
-        struct telemetry_csv_record rec = {r->fields, r->nf, r->rec_line};
+        struct ioc_csv_record rec = {r->fields, r->nf, r->rec_line};
         rc = r->on_record ? r->on_record(r->ctx, &rec) : 0;
     }
     clear_record(r);
@@ -195,7 +192,7 @@ static int end_record(struct telemetry_csv_reader *r)
 }
 
 /* A ',' outside quotes: the field ends and another begins. */
-static int comma(struct telemetry_csv_reader *r, size_t line, size_t col)
+static int comma(struct ioc_csv_reader *r, size_t line, size_t col)
 {
     end_field(r);
     r->st = FIELD_START;
@@ -207,7 +204,7 @@ static int comma(struct telemetry_csv_reader *r, size_t line, size_t col)
 }
 
 /* One byte through the CSV state machine; (line, col) is its position. */
-static int csv_byte(struct telemetry_csv_reader *r, unsigned char c, size_t line, size_t col)
+static int csv_byte(struct ioc_csv_reader *r, unsigned char c, size_t line, size_t col)
 {
     int eol = c == '\n' || c == '\r';
     if (!r->in_record) {
@@ -265,7 +262,7 @@ static int csv_byte(struct telemetry_csv_reader *r, unsigned char c, size_t line
 }
 
 /* Starts a UTF-8 sequence at lead byte c. 0 if c is a valid lead (or ASCII), -1 if not. */
-static int u8_lead(struct telemetry_csv_reader *r, unsigned char c)
+static int u8_lead(struct ioc_csv_reader *r, unsigned char c)
 {
     r->u8_lo = 0x80;
     r->u8_hi = 0xBF;
@@ -287,7 +284,7 @@ static int u8_lead(struct telemetry_csv_reader *r, unsigned char c)
 }
 
 /* One byte of the text: position, UTF-8, then the CSV machine. */
-static int text_byte(struct telemetry_csv_reader *r, unsigned char c)
+static int text_byte(struct ioc_csv_reader *r, unsigned char c)
 {
     size_t line = r->line, col = r->col + 1;
     if (c == '\r' || (c == '\n' && !r->after_cr)) {
@@ -319,7 +316,7 @@ static int text_byte(struct telemetry_csv_reader *r, unsigned char c)
 }
 
 /* Hands the bytes of a BOM prefix that turned out not to be one to the machine. */
-static int replay_bom(struct telemetry_csv_reader *r)
+static int replay_bom(struct ioc_csv_reader *r)
 {
     int held = r->bom;
     r->bom = 3;
@@ -331,9 +328,8 @@ static int replay_bom(struct telemetry_csv_reader *r)
     return 0;
 }
 
-int telemetry_csv_feed(struct telemetry_csv_reader *r, const char *p, size_t n,
-                       telemetry_csv_record_fn on_record, telemetry_csv_error_fn on_error,
-                       void *ctx)
+int ioc_csv_feed(struct ioc_csv_reader *r, const char *p, size_t n, ioc_csv_record_fn on_record,
+                 ioc_csv_error_fn on_error, void *ctx)
 {
     const unsigned char *s = (const unsigned char *)p;
     r->on_record = on_record;
@@ -358,8 +354,8 @@ int telemetry_csv_feed(struct telemetry_csv_reader *r, const char *p, size_t n,
     return 0;
 }
 
-int telemetry_csv_finish(struct telemetry_csv_reader *r, telemetry_csv_record_fn on_record,
-                         telemetry_csv_error_fn on_error, void *ctx)
+int ioc_csv_finish(struct ioc_csv_reader *r, ioc_csv_record_fn on_record, ioc_csv_error_fn on_error,
+                   void *ctx)
 {
     r->on_record = on_record;
     r->on_error = on_error;

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "base/base.h"
-#include "telemetry/telemetry.h"
 
 /* What one read produced: records as "line:field|field|..." and errors as
  * "line:column:field:record_line:message", all in one log in callback order. */
@@ -20,7 +19,7 @@ struct seen {
     size_t records;
 };
 
-static int on_record(void *ctx, const struct telemetry_csv_record *rec)
+static int on_record(void *ctx, const struct ioc_csv_record *rec)
 {
     struct seen *s = ctx;
     s->records++;
@@ -34,7 +33,7 @@ static int on_record(void *ctx, const struct telemetry_csv_record *rec)
     return s->stop_at && (size_t)s->stop_at == s->records ? IOC_EIO : 0;
 }
 
-static int on_error(void *ctx, const struct telemetry_csv_error *e)
+static int on_error(void *ctx, const struct ioc_csv_error *e)
 {
     struct seen *s = ctx;
     if (s->n < 32)
@@ -44,24 +43,23 @@ static int on_error(void *ctx, const struct telemetry_csv_error *e)
 }
 
 /* Reads text[0..n) in pieces of `piece` bytes (0: whole) with limits lim (may be NULL). */
-static int read_pieces(const char *text, size_t n, size_t piece,
-                       const struct telemetry_csv_limits *lim, struct seen *s,
-                       struct telemetry_csv_stats *st)
+static int read_pieces(const char *text, size_t n, size_t piece, const struct ioc_csv_limits *lim,
+                       struct seen *s, struct ioc_csv_stats *st)
 {
-    struct telemetry_csv_reader *r = NULL;
-    assert_int_equal(telemetry_csv_create(lim, &r), 0);
+    struct ioc_csv_reader *r = NULL;
+    assert_int_equal(ioc_csv_create(lim, &r), 0);
     int rc = 0;
     if (piece == 0)
         piece = n ? n : 1;
     for (size_t off = 0; off < n && rc == 0; off += piece) {
         size_t k = n - off < piece ? n - off : piece;
-        rc = telemetry_csv_feed(r, text + off, k, on_record, on_error, s);
+        rc = ioc_csv_feed(r, text + off, k, on_record, on_error, s);
     }
     if (rc == 0)
-        rc = telemetry_csv_finish(r, on_record, on_error, s);
+        rc = ioc_csv_finish(r, on_record, on_error, s);
     if (st)
-        telemetry_csv_stats_get(r, st);
-    telemetry_csv_destroy(r);
+        ioc_csv_stats_get(r, st);
+    ioc_csv_destroy(r);
     return rc;
 }
 
@@ -243,13 +241,13 @@ static void test_csv_every_split_offset_gives_same_records(void **state)
     assert_string_equal(whole.log[3],
                         "6:6:2:6:a quote inside a field that does not start with one");
     for (size_t at = 1; at < n; at++) {
-        struct telemetry_csv_reader *r = NULL;
+        struct ioc_csv_reader *r = NULL;
         memset(&cut, 0, sizeof cut);
-        assert_int_equal(telemetry_csv_create(NULL, &r), 0);
-        assert_int_equal(telemetry_csv_feed(r, sample, at, on_record, on_error, &cut), 0);
-        assert_int_equal(telemetry_csv_feed(r, sample + at, n - at, on_record, on_error, &cut), 0);
-        assert_int_equal(telemetry_csv_finish(r, on_record, on_error, &cut), 0);
-        telemetry_csv_destroy(r);
+        assert_int_equal(ioc_csv_create(NULL, &r), 0);
+        assert_int_equal(ioc_csv_feed(r, sample, at, on_record, on_error, &cut), 0);
+        assert_int_equal(ioc_csv_feed(r, sample + at, n - at, on_record, on_error, &cut), 0);
+        assert_int_equal(ioc_csv_finish(r, on_record, on_error, &cut), 0);
+        ioc_csv_destroy(r);
         assert_int_equal(cut.n, whole.n);
         for (size_t i = 0; i < whole.n; i++)
             assert_string_equal(cut.log[i], whole.log[i]);
@@ -362,7 +360,7 @@ static void test_csv_nul_byte_is_data(void **state)
 {
     (void)state;
     struct seen s = {0};
-    struct telemetry_csv_stats st;
+    struct ioc_csv_stats st;
     assert_int_equal(read_pieces("a\0b\n", 4, 0, NULL, &s, &st), 0);
     assert_int_equal(st.records, 1);
     assert_int_equal(st.bad_records, 0);
@@ -372,7 +370,7 @@ static void test_csv_limit_field_bytes(void **state)
 {
     (void)state;
     struct seen s = {0};
-    struct telemetry_csv_limits lim = {.max_field = 3};
+    struct ioc_csv_limits lim = {.max_field = 3};
     const char *t = "abc,\"de\"\"\"\nabcd,e\nx\n";
     assert_int_equal(read_pieces(t, strlen(t), 0, &lim, &s, NULL), 0);
     assert_int_equal(s.n, 3);
@@ -385,7 +383,7 @@ static void test_csv_limit_fields_per_record(void **state)
 {
     (void)state;
     struct seen s = {0};
-    struct telemetry_csv_limits lim = {.max_fields = 2};
+    struct ioc_csv_limits lim = {.max_fields = 2};
     const char *t = "a,b\na,b,c\nx,y\n";
     assert_int_equal(read_pieces(t, strlen(t), 0, &lim, &s, NULL), 0);
     assert_int_equal(s.n, 3);
@@ -398,7 +396,7 @@ static void test_csv_limit_record_bytes_counts_quotes_and_newlines(void **state)
 {
     (void)state;
     struct seen s = {0};
-    struct telemetry_csv_limits lim = {.max_record = 6, .max_field = 6};
+    struct ioc_csv_limits lim = {.max_record = 6, .max_field = 6};
     const char *t = "ab,cde\n\"a\nb\",c\nx\n";
     assert_int_equal(read_pieces(t, strlen(t), 0, &lim, &s, NULL), 0);
     assert_int_equal(s.n, 3);
@@ -420,7 +418,7 @@ static void test_csv_stats_count_records_errors_and_lines(void **state)
 {
     (void)state;
     struct seen s = {0};
-    struct telemetry_csv_stats st;
+    struct ioc_csv_stats st;
     const char *t = "a\n\n\"b\nc\"\nd\"\ne";
     assert_int_equal(read_pieces(t, strlen(t), 0, NULL, &s, &st), 0);
     assert_int_equal(st.records, 3);
@@ -432,7 +430,7 @@ static void test_csv_empty_text_has_no_record(void **state)
 {
     (void)state;
     struct seen s = {0};
-    struct telemetry_csv_stats st;
+    struct ioc_csv_stats st;
     assert_int_equal(read_pieces("", 0, 0, NULL, &s, &st), 0);
     assert_int_equal(s.n, 0);
     assert_int_equal(st.lines, 0);
@@ -442,19 +440,19 @@ static void test_csv_finish_starts_a_new_text(void **state)
 {
     (void)state;
     struct seen s = {0};
-    struct telemetry_csv_reader *r = NULL;
-    assert_int_equal(telemetry_csv_create(NULL, &r), 0);
-    assert_int_equal(telemetry_csv_feed(r, "a\nb", 3, on_record, on_error, &s), 0);
-    assert_int_equal(telemetry_csv_finish(r, on_record, on_error, &s), 0);
-    assert_int_equal(telemetry_csv_feed(r,
-                                        "\xEF\xBB\xBF"
-                                        "c\n",
-                                        5, on_record, on_error, &s),
+    struct ioc_csv_reader *r = NULL;
+    assert_int_equal(ioc_csv_create(NULL, &r), 0);
+    assert_int_equal(ioc_csv_feed(r, "a\nb", 3, on_record, on_error, &s), 0);
+    assert_int_equal(ioc_csv_finish(r, on_record, on_error, &s), 0);
+    assert_int_equal(ioc_csv_feed(r,
+                                  "\xEF\xBB\xBF"
+                                  "c\n",
+                                  5, on_record, on_error, &s),
                      0);
-    assert_int_equal(telemetry_csv_finish(r, on_record, on_error, &s), 0);
-    struct telemetry_csv_stats st;
-    telemetry_csv_stats_get(r, &st);
-    telemetry_csv_destroy(r);
+    assert_int_equal(ioc_csv_finish(r, on_record, on_error, &s), 0);
+    struct ioc_csv_stats st;
+    ioc_csv_stats_get(r, &st);
+    ioc_csv_destroy(r);
     assert_int_equal(s.n, 3);
     assert_string_equal(s.log[2], "1:c");
     assert_int_equal(st.lines, 3);
@@ -463,17 +461,17 @@ static void test_csv_finish_starts_a_new_text(void **state)
 static void test_csv_create_refuses_absurd_limits(void **state)
 {
     (void)state;
-    struct telemetry_csv_reader *r = NULL;
-    struct telemetry_csv_limits big = {.max_record = ((size_t)1 << 30) + 1};
-    struct telemetry_csv_limits many = {.max_fields = 65537};
-    struct telemetry_csv_limits field = {.max_field = 10, .max_record = 5};
-    assert_int_equal(telemetry_csv_create(&big, &r), IOC_EINVAL);
-    assert_int_equal(telemetry_csv_create(&many, &r), IOC_EINVAL);
-    assert_int_equal(telemetry_csv_create(&field, &r), IOC_EINVAL);
-    struct telemetry_csv_limits got;
-    assert_int_equal(telemetry_csv_create(NULL, &r), 0);
-    telemetry_csv_limits_get(r, &got);
-    telemetry_csv_destroy(r);
+    struct ioc_csv_reader *r = NULL;
+    struct ioc_csv_limits big = {.max_record = ((size_t)1 << 30) + 1};
+    struct ioc_csv_limits many = {.max_fields = 65537};
+    struct ioc_csv_limits field = {.max_field = 10, .max_record = 5};
+    assert_int_equal(ioc_csv_create(&big, &r), IOC_EINVAL);
+    assert_int_equal(ioc_csv_create(&many, &r), IOC_EINVAL);
+    assert_int_equal(ioc_csv_create(&field, &r), IOC_EINVAL);
+    struct ioc_csv_limits got;
+    assert_int_equal(ioc_csv_create(NULL, &r), 0);
+    ioc_csv_limits_get(r, &got);
+    ioc_csv_destroy(r);
     assert_int_equal(got.max_field, 65536);
     assert_int_equal(got.max_fields, 1024);
     assert_int_equal(got.max_record, 1048576);

@@ -1,0 +1,110 @@
+/*
+ * indicators.c — iocctl's indicator catalogue commands: import a catalogue (and its domains)
+ * from CSV, all or nothing, every bad row reported; export it back as the same CSV. Both run
+ * against the data directory with their own connection, like the account commands, so they
+ * work whether iocd runs or not (SQLite's locking orders the import's one transaction with
+ * iocd's writer). The rules of the files: data/indicators/README.md; checks: src/seed/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "iocctl/iocctl_int.h"
+#include "seed/seed.h"
+#include "store/store.h"
+
+static void print_problem(void *ctx, const struct seed_ind_problem *p)
+{
+    (void)ctx;
+    fprintf(stderr, "iocctl: %s:%zu:", p->file, p->line);
+    if (p->row)
+        fprintf(stderr, " row %zu%s", p->row, p->column[0] ? "," : ":");
+    if (p->column[0])
+        fprintf(stderr, " column %s:", p->column);
+    fprintf(stderr, " %s\n", p->why);
+}
+
+static int cmd_import(struct cli *c)
+{
+    int missing = 0;
+    const char *domains = cli_opt(c, "--domains", &missing);
+    if (missing || cli_stray_option(c) || c->argc != 1)
+        return cli_usage(c, "indicators import takes [--domains DOMAINS.csv] CATALOGUE.csv");
+    if (cli_open(c, 0))
+        return 1;
+    struct seed_indicators j = {.domains_path = domains,
+                                .catalogue_path = c->argv[0],
+                                .actor = "iocctl",
+                                .problem = print_problem};
+    int rc = store_tx(c->db, seed_indicators_job, &j);
+    if (rc) {
+        fprintf(stderr, "iocctl: indicators import: %s\n", j.error[0] ? j.error : ioc_strerror(rc));
+        return 1;
+    }
+    printf("imported %s: %lld indicators added, %lld updated, %lld unchanged", c->argv[0],
+           (long long)j.added, (long long)j.updated, (long long)j.unchanged);
+    if (domains)
+        printf("; domains: %lld added, %lld updated", (long long)j.domains_added,
+               (long long)j.domains_updated);
+    printf("\n");
+    return 0;
+}
+
+/* Writes b to path (crash-safe), or to stdout when path is NULL. */
+static int put_out(const char *path, const struct ioc_buf *b)
+{
+    if (!path)
+        return fwrite(b->data ? b->data : "", 1, b->len, stdout) == b->len ? 0 : IOC_EIO;
+    return ioc_file_write_atomic(path, b->data ? b->data : "", b->len);
+}
+
+static int cmd_export(struct cli *c)
+{
+    int missing = 0;
+    const char *domains = cli_opt(c, "--domains", &missing);
+    if (missing || cli_stray_option(c) || c->argc > 1)
+        return cli_usage(c, "indicators export takes [--domains DOMAINS.csv] [CATALOGUE.csv]");
+    if (cli_open(c, 0))
+        return 1;
+    const char *file = c->argc == 1 ? c->argv[0] : NULL;
+    struct ioc_buf d, x;
+    ioc_buf_init(&d, 0);
+    ioc_buf_init(&x, 0);
+    int rc = seed_indicators_export(c->db, domains ? &d : NULL, &x);
+    if (rc == 0 && domains)
+        rc = put_out(domains, &d);
+    if (rc == 0)
+        rc = put_out(file, &x);
+    ioc_buf_free(&d);
+    ioc_buf_free(&x);
+    return cli_report(rc, "indicators export");
+}
+
+static int cmd_indicators(struct cli *c)
+{
+    if (c->argc < 1)
+        return cli_usage(c, "indicators takes import or export");
+    const char *sub = c->argv[0];
+    c->argc--;
+    c->argv++;
+    if (strcmp(sub, "import") == 0)
+        return cmd_import(c);
+    if (strcmp(sub, "export") == 0)
+        return cmd_export(c);
+    return cli_usage(c, "indicators takes import or export");
+}
+
+/* The indicators group of iocctl's commands (listed once in main.c). */
+static const struct cli_command commands[] = {
+    {"indicators", cmd_indicators,
+     "  indicators import [--domains DOMAINS.csv] CATALOGUE.csv\n"
+     "                                   checks the whole catalogue (data/indicators/README.md)\n"
+     "                                   and stores it only if no row is bad (each one reported\n"
+     "                                   with its line, row and column); domains first if given\n"
+     "  indicators export [--domains DOMAINS.csv] [CATALOGUE.csv]\n"
+     "                                   the stored catalogue as the same CSV (stdout without\n"
+     "                                   a file)\n"},
+};
+
+const struct cli_group cli_group_indicators = CLI_GROUP("indicators", commands);
