@@ -79,9 +79,9 @@ step() { # name function: runs a step now and reports it
 run_cmocka() { # dir label
     local dir=$1 label=$2
     for t in $(find "$dir" -type f -name 'test_*' -perm -u+x | sort); do
-        local out
+        local out t0=$SECONDS
         out=$("$t" 2>&1)
-        local rc=$?
+        local rc=$? took=$((SECONDS - t0))
         local p f
         p=$(grep -oE '\[  PASSED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -1)
         f=$(grep -oE '\[  FAILED  \] [0-9]+ test' <<<"$out" | grep -oE '[0-9]+' | tail -1)
@@ -90,7 +90,7 @@ run_cmocka() { # dir label
             bad "$label ${t#$dir/}" "${f:-1}"
             echo "$out" | tail -30
         else
-            echo "ok   $label ${t#$dir/} (${p:-0})"
+            echo "ok   $label ${t#$dir/} (${p:-0})$([ $took -lt 5 ] || echo " $took s")"
         fi
     done
 }
