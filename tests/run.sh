@@ -148,6 +148,7 @@ tsan_build() {
     if make -s tsan >/tmp/ioc-tsan-build.log 2>&1; then
         ok
         echo "ok   tsan build"
+        touch "$results/tsan-built"
     else
         bad "tsan build"
         tail -30 /tmp/ioc-tsan-build.log
@@ -199,14 +200,14 @@ fuzz_replay() {
 integration() { run_node integration tests/integration/; }
 
 asan_integration() {
-    [ -x build/asan/iocd ] || return
+    [ -e "$results/asan-built" ] || return # not against an older build
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         IOCD=build/asan/iocd IOCCTL=build/asan/iocctl IOC_KILL_ROUNDS=2 IOC_REIMPORTS=3 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/asan" \
         run_node asan-integration tests/integration/
 }
 
 tsan_integration() {
-    [ -x build/tsan/iocd ] || return
+    [ -e "$results/tsan-built" ] || return # not against an older build
     TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp" \
         IOCD=build/tsan/iocd IOCCTL=build/tsan/iocctl IOC_KILL_ROUNDS=2 IOC_REIMPORTS=3 IOC_TEST_TEMPLATE="$IOC_TEST_TEMPLATE/tsan" \
         run_node tsan-integration tests/integration/stress.test.mjs tests/integration/http.test.mjs \
@@ -236,7 +237,7 @@ n_steps=8
 # Then, one at a time:
 step integration integration
 step asan-integration asan_integration
-step tsan-integration tsan_integration
+[ -e "$results/tsan-built" ] && step tsan-integration tsan_integration
 if [ -d tests/web ] && ls tests/web/*.test.mjs >/dev/null 2>&1; then
     step web web
 fi
