@@ -16,10 +16,10 @@
 #                checks iocd's stderr when it stops)
 #   web          the console in headless Chromium (tests/web/)
 #
-# The machine (CI's and ours) has two cores, and each of the first steps keeps about one busy:
+# The development machine has two cores, and each of the first steps keeps about one busy:
 # they run in two lanes beside each other (lane 1: unit, asan-unit, format, checksrc, cppcheck;
 # lane 2: the ASan build, the TSan build, fuzz-replay; asan-unit waits for the ASan build). Each
-# step's output is kept and printed whole, in the order above, once it is done. The node steps
+# step's output is kept and printed whole, in a fixed order, once it is done. The node steps
 # then run one after another and alone: several of them time requests (render_isolation,
 # login_limits, session_idle) and must not share the CPU with a build.
 set -uo pipefail
