@@ -137,10 +137,24 @@ test('static files: types, ETag and 304, caching, no escape from the web root', 
   assert.equal(r.body.error.code, 'not_found');
 });
 
+// Resolves with the text of file once ready(text) (the access log is written in batches, at least
+// every 0.1 s), or with what it holds after 10 s (the caller's assertions then fail).
+async function logWhen(file, ready) {
+  const { readFileSync } = await import('node:fs');
+  const read = () => { try { return readFileSync(file, 'utf8'); } catch { return ''; } };
+  for (const until = Date.now() + 10000; !ready(read()) && Date.now() < until;)
+    await new Promise((r) => setTimeout(r, 20));
+  return read();
+}
+const logHas = (file, re) => logWhen(file, (text) => re.test(text));
+
 test('access log: one JSON line per request, without secrets', async () => {
+  const file = path.join(srv.data, 'access.log');
+  const lineCount = (text) => text.split('\n').length - 1;
+  const had = lineCount(await logWhen(file, () => true));
   await c.post('/api/v1/session', { username: 'nobody', password: 'super-secret-password' });
   await c.get('/healthz');
-  await new Promise((r) => setTimeout(r, 400)); // lines are written in batches, at least every 0.1 s
+  await logWhen(file, (text) => lineCount(text) >= had + 2); // the two requests' lines
   const { readFileSync } = await import('node:fs');
   const lines = readFileSync(path.join(srv.data, 'access.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(lines.length >= 2);
@@ -160,16 +174,16 @@ test('SIGHUP reopens the access log (logrotate moves the file, iocd writes a new
   const { readFileSync, renameSync, existsSync } = await import('node:fs');
   const log = path.join(srv.data, 'access.log');
   await c.get('/healthz?before-rotate');
-  await new Promise((r) => setTimeout(r, 300));
+  await logHas(log, /before-rotate/);
   renameSync(log, `${log}.1`);
   await c.get('/healthz?still-old-file');
-  await new Promise((r) => setTimeout(r, 300));
+  await logHas(`${log}.1`, /still-old-file/);
   assert.ok(!existsSync(log), 'until SIGHUP the moved file is still written');
   srv.proc.kill('SIGHUP');
-  for (let i = 0; i < 50 && !existsSync(log); i++) await new Promise((r) => setTimeout(r, 20));
+  for (const until = Date.now() + 10000; !existsSync(log) && Date.now() < until;)
+    await new Promise((r) => setTimeout(r, 20));
   await c.get('/healthz?after-rotate');
-  await new Promise((r) => setTimeout(r, 300));
-  const fresh = readFileSync(log, 'utf8');
+  const fresh = await logHas(log, /after-rotate/);
   const old = readFileSync(`${log}.1`, 'utf8');
   assert.match(fresh, /after-rotate/);
   assert.doesNotMatch(fresh, /before-rotate/);

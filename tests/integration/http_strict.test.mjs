@@ -125,8 +125,16 @@ test('h2o refusals (too many headers, unknown version) carry our headers and a J
 });
 
 test('refusals are in the access log; the smuggled path never is', async () => {
-  await new Promise((resolve) => setTimeout(resolve, 400)); // the log is written in batches
-  const lines = readFileSync(accessLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  // the log is written in batches: 400 ms as before (time for a smuggled request's line to show),
+  // and longer if the refusals' lines are not there yet (a loaded machine), up to 10 s
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const read = () => readFileSync(accessLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const logged = (route) => { // false while the file is missing or a line half written
+    try { return read().some((l) => l.status === 400 && l.route === route); } catch { return false; }
+  };
+  for (const until = Date.now() + 10000; !(logged('refused') && logged('malformed')) && Date.now() < until;)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  const lines = read();
   assert.ok(lines.some((l) => l.status === 400 && l.route === 'refused'), 'framing refusals logged');
   assert.ok(lines.some((l) => l.status === 400 && l.route === 'malformed'), 'h2o refusals logged');
   assert.ok(!lines.some((l) => l.path.includes('SMUGGLED')), 'no smuggled request was served');

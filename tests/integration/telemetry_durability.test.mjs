@@ -42,6 +42,12 @@ test(`kill -9 at a random moment, ${ROUNDS} times: no acknowledged telemetry poi
       }
     };
     const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
+    // the kill comes at a random moment once this round has its share of the acknowledged batches
+    // the check below needs (> 10), not after a fixed time only (a loaded machine is slow)
+    const total = () => acked.reduce((n, s) => n + s.size, 0);
+    const share = total() + Math.ceil(11 / ROUNDS);
+    for (const until = Date.now() + 60000; total() < share && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
     await srv.kill9();
     stop = true;

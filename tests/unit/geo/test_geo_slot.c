@@ -17,19 +17,25 @@
 #include "base/base.h"
 #include "geo/geo.h"
 
-/* A built index of one 1°×1° square at (x, x) tagged with id. */
+/* A built index of one small square (0.01° a side, so 5×5 grid cells: the index is built once per
+ * publish, and a 1° square's 500×500 cells made that build most of this file's time) with its
+ * corner at (x, x), tagged with id. */
 static struct geo_index *square(int x, int64_t id)
 {
     char json[256];
     snprintf(json, sizeof json,
-             "{\"type\":\"Polygon\",\"coordinates\":[[[%d,%d],[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}",
-             x, x, x + 1, x, x + 1, x + 1, x, x + 1, x, x);
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%d,%d],[%d.01,%d],[%d.01,%d.01],[%d,%d.01],"
+             "[%d,%d]]]}",
+             x, x, x, x, x, x, x, x, x, x);
     struct geo_index *ix = NULL;
     assert_int_equal(geo_index_create(&ix), 0);
     assert_int_equal(geo_index_add(ix, id, 3, 0, INT32_MAX, json, strlen(json)), 0);
     assert_int_equal(geo_index_build(ix), 0);
     return ix;
 }
+
+/* A point inside square(0, …). */
+#define IN 0.005
 
 static void test_geo_slot_acquire_before_publish_is_null(void **state)
 {
@@ -78,10 +84,10 @@ static void test_geo_slot_replaced_index_held_until_release(void **state)
     assert_int_equal(geo_slot_held(s, old), 1);
     /* the holder can still read it; a new reader gets the new index */
     int64_t id = 0;
-    assert_int_equal(geo_index_lookup(held, 0.5, 0.5, 3, 0, &id), 0);
+    assert_int_equal(geo_index_lookup(held, IN, IN, 3, 0, &id), 0);
     assert_int_equal(id, 1);
     const struct geo_index *fresh = geo_slot_acquire(s, r2);
-    assert_int_equal(geo_index_lookup(fresh, 0.5, 0.5, 3, 0, &id), 0);
+    assert_int_equal(geo_index_lookup(fresh, IN, IN, 3, 0, &id), 0);
     assert_int_equal(id, 2);
     assert_int_equal(geo_slot_held(s, old), 1);
     geo_slot_release(r1);
@@ -106,7 +112,7 @@ static void test_geo_slot_held_is_false_for_null_and_unheld(void **state)
 }
 
 #define READERS 2 /* one per core of the 2-core test machine: more only queue behind each other */
-#define PUBLISHES 300
+#define PUBLISHES 1000
 
 struct run {
     struct geo_slot *slot;
@@ -126,7 +132,7 @@ static void *reader_main(void *arg)
         if (ix) {
             int64_t id = 0;
             /* every published index holds one square at (0, 0) with a positive id */
-            if (geo_index_lookup(ix, 0.5, 0.5, 3, 0, &id) != 0 || id <= 0 || id > PUBLISHES + 1)
+            if (geo_index_lookup(ix, IN, IN, 3, 0, &id) != 0 || id <= 0 || id > PUBLISHES + 1)
                 atomic_fetch_add(&run->wrong, 1);
             atomic_fetch_add(&run->lookups, 1);
         }
