@@ -284,6 +284,48 @@ static int cmp_mpoint(const void *a, const void *b)
     return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
+/* Sorts pts[0..n) by time, keeping the order of points of equal time: the sources' points come
+ * in runs already in time order (a chunk's, then the head's), in rank order, so a stable merge
+ * of the runs is the order cmp_mpoint gives — in O(n log runs) instead of a sort's O(n log n).
+ * Falls back to qsort without memory for the merge. */
+static void sort_runs(struct mpoint *pts, size_t n)
+{
+    size_t runs[64], nr = 0; /* the runs' ends; more runs than fit: qsort */
+    for (size_t i = 1; i <= n && nr < 64; i++)
+        if (i == n || pts[i].t < pts[i - 1].t)
+            runs[nr++] = i;
+    if (nr <= 1)
+        return;
+    struct mpoint *tmp = nr < 64 ? malloc(n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        qsort(pts, n, sizeof *pts, cmp_mpoint);
+        return;
+    }
+    struct mpoint *a = pts, *b = tmp;
+    while (nr > 1) { /* merge runs pairwise, the left one first on equal times */
+        size_t m = 0, from = 0;
+        for (size_t r = 0; r < nr; r += 2) {
+            size_t mid = runs[r], end = r + 1 < nr ? runs[r + 1] : mid;
+            size_t i = from, j = mid, o = from;
+            while (i < mid && j < end)
+                b[o++] = a[j].t < a[i].t ? a[j++] : a[i++];
+            while (i < mid)
+                b[o++] = a[i++];
+            while (j < end)
+                b[o++] = a[j++];
+            runs[m++] = end;
+            from = end;
+        }
+        nr = m;
+        struct mpoint *x = a;
+        a = b;
+        b = x;
+    }
+    if (a != pts)
+        memcpy(pts, a, n * sizeof *pts);
+    free(tmp);
+}
+
 /* 1 if every bucket the chunk's points may fall in (inside the window) is skipped. */
 static int all_skipped(const struct tsdb_window *w, const unsigned char *skip,
                        const struct tsdb_chunk_ref *ref)
@@ -318,7 +360,7 @@ int db_window_raw(struct tsdb_db *db, uint32_t id, struct tsdb_window *w, size_t
     for (size_t i = 0; i < s.nhead && rc == 0; i++)
         rc = sink_add(&k, s.ht[i], tsdb_value_double(s.type, s.hv[i]), s.nchunks);
     if (rc == 0 && k.merge && k.n) { /* merge: at one time the highest rank wins */
-        qsort(k.pts, k.n, sizeof *k.pts, cmp_mpoint);
+        sort_runs(k.pts, k.n);
         for (size_t i = 0; i < k.n; i++)
             if (i + 1 == k.n || k.pts[i + 1].t != k.pts[i].t)
                 tsdb_window_add(w, k.pts[i].t, k.pts[i].v);

@@ -49,7 +49,8 @@
  *      covers the whole series); the others are rolled up again by db_rollup_rebuild.
  *   3. A window bucket is answered from the rollups only if every chunk overlapping it is rolled
  *      up and it is a union of whole rollup buckets of one level, plus the head's points in it
- *      when all of the head lies after every sealed point (else the head's buckets are raw);
+ *      when it lies after every sealed point (buckets from the head's first point to the last
+ *      sealed point are raw: a late head point may share a time with a sealed one);
  *      everything else is read raw. A damaged or unreadable record sends the window raw.
  *   4. A damaged rollup file (not just a torn tail) drops every rollup file: all is rebuilt.
  *   5. Points before 1824 or after 2116 (|t| > 2^62 ns) are left out of the rollups; windows

@@ -1,8 +1,8 @@
 /*
  * rollup_read.c — tsdb_db_window through the rollups (rollup.c): the window buckets that are
  * unions of whole rollup buckets of one level and whose chunks are all rolled up come from the
- * newest record holding each rollup bucket, plus the head's points in them when the whole head
- * lies after every sealed point (else the buckets the head spans are read raw); the others are
+ * newest record holding each rollup bucket, plus the head's points in them when the bucket lies
+ * after every sealed point (else, where the head has points, it is read raw); the others are
  * read raw (db_window_raw). A record that cannot be read sends the whole window raw.
  */
 #include "tsdb/rollup_int.h"
@@ -49,23 +49,21 @@ static void mark_raw(struct rsnap *r, int64_t a, int64_t b)
     memset(r->use + i, 0, (size_t)(j - i + 1));
 }
 
-/* The head of id (under the lock): where its points lie after every sealed point (the usual
- * case: data arrives in order), the buckets they fall in stay answered from the rollups, with
- * the head's points added (nothing in the head replaces a sealed point, so the sum is exact);
- * otherwise the buckets they span are read raw. hfrom/hto: the span of the buckets read raw,
- * for the raw reader to take head points from (all of them when the head was marked raw). */
+/* The head of id (under the lock). A head point after every sealed point cannot replace one,
+ * so the buckets after the last sealed point stay answered from the rollups with the head's
+ * points added (the sum is exact). Head points at or before it (late ones: a client's batches
+ * arriving out of order) may meet a sealed point of the same time, so the buckets from the
+ * head's first point to the last sealed point are read raw — only those, not the head's whole
+ * span. hfrom/hto: the span of the buckets read raw, for the raw reader to take head points
+ * from. */
 static int snap_head(struct tsdb_db *db, uint32_t id, int64_t sealed_max, struct rsnap *r)
 {
     const struct tsdb_window *w = r->w;
     int64_t hmin, hmax;
     if (tsdb_head_bounds(db->head, id, &hmin, &hmax) == 0)
         return 0;
-    if (hmin <= sealed_max) {
-        mark_raw(r, hmin, hmax);
-        r->hfrom = w->start;
-        r->hto = w->end;
-        return 0;
-    }
+    if (hmin <= sealed_max)
+        mark_raw(r, hmin, sealed_max < hmax ? sealed_max : hmax);
     size_t i = 0, j = w->n; /* the first and one past the last bucket read raw */
     while (i < w->n && r->use[i])
         i++;

@@ -206,6 +206,49 @@ static void test_db_a_later_write_at_one_time_replaces_the_sealed_value(void **s
     tsdb_db_close(db);
 }
 
+/* Many overlapping sources (rewrites sealed in separate chunks, then more in the head): the raw
+ * path merges them so that at each time the latest write counts once, bucket by bucket, as a
+ * model of last-write-wins computes it. */
+static void test_db_overlapping_rewrites_merge_to_the_latest_write(void **state)
+{
+    (void)state;
+    struct tsdb_db *db = open_db(test_fresh_dir(), 0);
+    db_set_raw_only(db, 1);
+    struct key k;
+    key_make(&k, "DN-02", "pm25");
+    enum { N = 600 };
+    double model[N];
+    for (int i = 0; i < N; i++)
+        model[i] = i;
+    write_floats(db, &k, 0, S, N, 0);
+    for (int round = 1; round <= 5; round++) { /* every (round + 1)th second rewritten */
+        int every = round + 1;
+        for (int i = round; i < N; i += every) {
+            double v = 1000.0 * round + i;
+            write_floats(db, &k, (int64_t)i * S, S, 1, v);
+            model[i] = v;
+        }
+        if (round < 5) /* the last round stays in the head */
+            assert_int_equal(tsdb_db_maintain(db, 1), 0);
+    }
+    uint32_t id = id_of(db, "DN-02", "pm25");
+    struct tsdb_window w;
+    assert_int_equal(tsdb_window_init(&w, 0, N * S, 60 * S, 64), 0);
+    assert_int_equal(tsdb_db_window(db, id, &w, 1 << 20), 0);
+    for (size_t b = 0; b < w.n; b++) {
+        double sum = 0;
+        for (int i = (int)b * 60; i < (int)b * 60 + 60; i++)
+            sum += model[i];
+        assert_int_equal(w.b[b].count, 60);
+        if (w.b[b].sum != sum || w.b[b].first != model[b * 60] || w.b[b].last != model[b * 60 + 59])
+            fail_msg("bucket %zu: sum %g (model %g), first %g (%g), last %g (%g)", b, w.b[b].sum,
+                     sum, w.b[b].first, model[b * 60], w.b[b].last, model[b * 60 + 59]);
+    }
+    tsdb_window_free(&w);
+    ioc_buf_free(&k.b);
+    tsdb_db_close(db);
+}
+
 static void test_db_latest_comes_from_a_chunk_after_a_restart(void **state)
 {
     (void)state;
@@ -434,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_db_a_restart_replays_the_log),
         cmocka_unit_test(test_db_sealed_points_come_back_from_chunks_once_and_the_log_is_trimmed),
         cmocka_unit_test(test_db_a_later_write_at_one_time_replaces_the_sealed_value),
+        cmocka_unit_test(test_db_overlapping_rewrites_merge_to_the_latest_write),
         cmocka_unit_test(test_db_latest_comes_from_a_chunk_after_a_restart),
         cmocka_unit_test(test_db_points_in_a_chunk_and_in_the_untrimmed_log_count_once),
         cmocka_unit_test(test_db_a_replay_larger_than_the_head_keeps_every_point),
