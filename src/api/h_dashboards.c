@@ -20,7 +20,7 @@ static json_t *tags_json(const char *tags)
 {
     json_t *arr = json_array();
     for (const char *p = tags; p && *p;) {
-        const char *sp = strchr(p, ' ');
+        const char *sp = strchr(p, '\n');
         size_t n = sp ? (size_t)(sp - p) : strlen(p);
         json_array_append_new(arr, json_stringn(p, n));
         p = sp ? sp + 1 : p + n;

@@ -65,7 +65,7 @@ struct dash_doc {
     char *title_vi;
     char *title_en; /* "" when absent */
     char *domain;   /* "" when null or absent */
-    char *tags;     /* the tags joined by one space, "" when none (for search) */
+    char *tags;     /* the tags joined by line breaks (a tag has none), "" when none */
     char *text;     /* the canonical document */
     size_t text_len;
     int panels; /* how many */

@@ -241,7 +241,7 @@ static int check_tags(struct dash_ck *k, const json_t *doc, json_t *out, struct 
             ioc_buf_free(&b);
             return k->rc;
         }
-        int rc = ioc_buf_printf(&b, "%s%s", i ? " " : "", tag);
+        int rc = ioc_buf_printf(&b, "%s%s", i ? "\n" : "", tag);
         rc = rc ? rc : json_array_append_new(arr, json_string(tag));
         free(tag);
         if (rc) {

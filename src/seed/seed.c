@@ -522,8 +522,8 @@ static int demo_indicators(struct store_conn *w, struct seed_demo *d)
     return rc;
 }
 
-/* The demo's dashboards, DIR/dashboards.jsonl, when a DIR is set (after the catalogue they
- * refer to). */
+/* The demo's dashboards, DIR/dashboards.jsonl, when a DIR is set and the demo catalogue they
+ * refer to was loaded. */
 static void first_dash_problem(void *ctx, const struct seed_dash_problem *p)
 {
     struct seed_demo *d = ctx;
@@ -533,7 +533,7 @@ static void first_dash_problem(void *ctx, const struct seed_dash_problem *p)
 
 static int demo_dashboards(struct store_conn *w, struct seed_demo *d)
 {
-    if (!d->dashboards_dir || !d->dashboards_dir[0])
+    if (!d->dashboards_dir || !d->dashboards_dir[0] || !d->indicators_dir || !d->indicators_dir[0])
         return 0;
     char path[4096];
     snprintf(path, sizeof path, "%s/dashboards.jsonl", d->dashboards_dir);

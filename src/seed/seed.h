@@ -50,7 +50,7 @@ int seed_units_job(struct store_conn *w, void *arg /* struct seed_units * */);
  * written back (malloc'd) so the caller can print them once. Sets meta "demo_seeded" so a
  * second run changes nothing (and returns passwords NULL). With indicators_dir, also imports
  * the demo indicator catalogue from it (seed_indicators_job, in the same transaction); then,
- * with dashboards_dir, the demo dashboards (seed_dashboards_job, DIR/dashboards.jsonl). */
+ * with dashboards_dir too, the demo dashboards (seed_dashboards_job, DIR/dashboards.jsonl). */
 struct seed_demo {
     char *password_admin; /* in/out */
     char *password_leader;

@@ -472,7 +472,7 @@ struct store_dashboard {
     char *title_vi;
     char *title_en; /* "" when none */
     char *domain;   /* a domain's code, "" for none (the province overview) */
-    char *tags;     /* space-separated */
+    char *tags;     /* one per line ("\n" between two; a tag holds no line break) */
     int64_t panels;
     char *document;   /* the canonical JSON text; NULL in a list read without documents */
     int64_t position; /* the order of listing: the first put first */
