@@ -81,8 +81,8 @@ static void h_dashboards_list(struct api_ctx *c)
                        "dashboards", arr));
 }
 
-/* The stored document with its revision, updated_at and updated_by, and its ETag; 304 when the
- * client's If-None-Match names it. status: 200 or 201. */
+/* The stored document with its revision, updated_at and updated_by, and its ETag; for a GET
+ * (status 0), 304 when the client's If-None-Match names it, else 200; after a PUT, status. */
 static void send_dashboard(struct api_ctx *c, const struct store_dashboard *d, int status)
 {
     char etag[32];
@@ -91,7 +91,7 @@ static void send_dashboard(struct api_ctx *c, const struct store_dashboard *d, i
     net_res_header(c->req, "cache-control", "no-cache");
     size_t n;
     const char *inm = net_req_header(c->req, "if-none-match", &n);
-    if (status == 200 && inm && api_etag_listed(inm, n, etag)) {
+    if (status == 0 && inm && api_etag_listed(inm, n, etag)) {
         net_res_send(c->req, 304, NULL, "", 0);
         return;
     }
@@ -104,7 +104,7 @@ static void send_dashboard(struct api_ctx *c, const struct store_dashboard *d, i
     json_object_set_new(doc, "revision", json_integer(d->revision));
     json_object_set_new(doc, "updated_at", json_string(d->updated_at));
     json_object_set_new(doc, "updated_by", json_string(d->updated_by));
-    api_json(c, status, doc);
+    api_json(c, status ? status : 200, doc);
 }
 
 static void get_status(struct api_ctx *c, int status)
@@ -128,7 +128,7 @@ static void h_dashboards_get(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
-    get_status(c, 200);
+    get_status(c, 0);
 }
 
 /* ---- If-Match ---------------------------------------------------------------------------- */

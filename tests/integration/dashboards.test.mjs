@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ROOT, tempDir, seededDataDir, startServer, Client, iocctl } from './lib.mjs';
 
 const FILE = readFileSync(path.join(ROOT, 'data/dashboards/dashboards.jsonl'), 'utf8');
@@ -36,6 +37,11 @@ test('the demo file: at least 146 dashboards, one province overview, an overview
   const types = new Set(DOCS.flatMap((x) => x.panels.map((p) => p.type)));
   assert.deepEqual([...types].sort(), ['bar', 'choropleth', 'gauge', 'line', 'number', 'table', 'text']);
   assert.ok(DOCS.every((x) => x.panels.length <= 48 && x.tags.includes('dữ liệu mẫu')));
+});
+
+test('the file is what scripts/gen-dashboards.mjs writes from the catalogue', () => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-dashboards.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
 });
 
 test('export after the demo gives the file back byte for byte; importing it changes nothing', () => {
