@@ -522,6 +522,30 @@ static int demo_indicators(struct store_conn *w, struct seed_demo *d)
     return rc;
 }
 
+/* The demo's dashboards, DIR/dashboards.jsonl, when a DIR is set and the demo catalogue they
+ * refer to was loaded. */
+static void first_dash_problem(void *ctx, const struct seed_dash_problem *p)
+{
+    struct seed_demo *d = ctx;
+    if (d->error[0] == '\0')
+        seed_fail(d->error, "%s:%zu: %s: %s", p->file, p->line, p->path, p->why);
+}
+
+static int demo_dashboards(struct store_conn *w, struct seed_demo *d)
+{
+    if (!d->dashboards_dir || !d->dashboards_dir[0] || !d->indicators_dir || !d->indicators_dir[0])
+        return 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/dashboards.jsonl", d->dashboards_dir);
+    struct seed_dashboards j = {
+        .path = path, .actor = "demo", .problem = first_dash_problem, .ctx = d};
+    int rc = seed_dashboards_job(w, &j);
+    if (rc && d->error[0] == '\0')
+        seed_fail(d->error, "dashboards: %s", j.error[0] ? j.error : ioc_strerror(rc));
+    d->dashboards = (int)j.added;
+    return rc;
+}
+
 int seed_demo_job(struct store_conn *w, void *arg)
 {
     struct seed_demo *d = arg;
@@ -555,6 +579,8 @@ int seed_demo_job(struct store_conn *w, void *arg)
     if (rc)
         return seed_fail(d->error, "demo users: %s", ioc_strerror(rc));
     rc = demo_indicators(w, d);
+    if (rc == 0)
+        rc = demo_dashboards(w, d);
     if (rc)
         return rc;
     rc = store_meta_set(w, "demo_seeded", "1");

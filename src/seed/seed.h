@@ -22,6 +22,7 @@ struct seed_settings {
     int sensors;          /* with enabled: run the synthetic sensor series (src/telemetry/demo.c) */
     char *units_dir;      /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
     char *indicators_dir; /* the demo indicator catalogue: domains.csv, catalogue.csv */
+    char *dashboards_dir; /* the demo dashboards: dashboards.jsonl */
     char *password_admin;
     char *password_leader;
     char *password_operator;
@@ -48,15 +49,18 @@ int seed_units_job(struct store_conn *w, void *arg /* struct seed_units * */);
  * one department). Passwords come from the given strings, or are generated when NULL and
  * written back (malloc'd) so the caller can print them once. Sets meta "demo_seeded" so a
  * second run changes nothing (and returns passwords NULL). With indicators_dir, also imports
- * the demo indicator catalogue from it (seed_indicators_job, in the same transaction). */
+ * the demo indicator catalogue from it (seed_indicators_job, in the same transaction); then,
+ * with dashboards_dir too, the demo dashboards (seed_dashboards_job, DIR/dashboards.jsonl). */
 struct seed_demo {
     char *password_admin; /* in/out */
     char *password_leader;
     char *password_operator;
     char *password_staff;
     const char *indicators_dir; /* in: the catalogue (domains.csv, catalogue.csv); NULL: none */
+    const char *dashboards_dir; /* in: the dashboards (dashboards.jsonl); NULL: none */
     int created;                /* out: 1 if this run created the demo organisation */
     int indicators;             /* out: indicators loaded */
+    int dashboards;             /* out: dashboards loaded */
     char error[256];
 };
 int seed_demo_job(struct store_conn *w, void *arg /* struct seed_demo * */);
@@ -126,5 +130,46 @@ size_t seed_indicator_check(struct store_conn *c, const struct store_indicator *
 typedef void (*seed_ind_ref_fn)(void *ctx, size_t index, const char *column, const char *why);
 size_t seed_indicators_check_refs(const struct store_indicator *x, size_t n, seed_ind_ref_fn fn,
                                   void *ctx, int *oom);
+
+/* ---- dashboards (dashboards.c) ----------------------------------------------------------- */
+
+struct dash_lookup;
+
+/* A bad line of a dashboards file: file, 1-based line, the JSON path in its document ("" for
+ * the line as a whole) and why (valid during the call). */
+struct seed_dash_problem {
+    const char *file;
+    size_t line;
+    const char *path;
+    const char *why;
+};
+typedef void (*seed_dash_problem_fn)(void *ctx, const struct seed_dash_problem *p);
+
+/*
+ * Imports a JSON Lines file of dashboards (docs/dashboards.md: one document a line, blank lines
+ * skipped) in one transaction job (store_tx or store_writer_run): each document is checked by
+ * src/dashboards against the stored catalogue and units, and ids must not repeat. Every bad line
+ * is passed to problem (may be NULL) and counted; if any, nothing is stored and the job returns
+ * IOC_EINVAL. Otherwise each is put (store_dashboard_put, updated_by actor) and an audit row
+ * "dashboards.import" (detail: the counts) is written in the same transaction. IOC_ENOTFOUND or
+ * IOC_EIO with error set when the file cannot be read.
+ */
+struct seed_dashboards {
+    const char *path;  /* in */
+    const char *actor; /* in: the audit row's actor and updated_by ("iocctl", "demo") */
+    seed_dash_problem_fn problem;
+    void *ctx;
+    size_t problems; /* out */
+    int64_t added;   /* out */
+    int64_t updated;
+    int64_t unchanged;
+    char error[256];
+};
+int seed_dashboards_job(struct store_conn *w, void *arg /* struct seed_dashboards * */);
+/* Appends every stored dashboard's document to b, one a line in the order of listing (the file
+ * seed_dashboards_job reads); *n (may be NULL) how many. */
+int seed_dashboards_export(struct store_conn *c, struct ioc_buf *b, size_t *n);
+/* Fills lk with callbacks that answer from c (indicators, domains, units of any date). */
+void seed_dashboards_lookup(struct dash_lookup *lk, struct store_conn *c);
 
 #endif

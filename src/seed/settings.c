@@ -19,6 +19,9 @@ static const struct config_setting rows[] = {
      "Directory of the real administrative unit data loaded by the demo."},
     {"demo", "indicators_dir", CONFIG_STR, OFF(indicators_dir), "data/indicators", 0, 0,
      "Directory of the demo indicator catalogue (domains.csv, catalogue.csv); empty: none."},
+    {"demo", "dashboards_dir", CONFIG_STR, OFF(dashboards_dir), "data/dashboards", 0, 0,
+     "Directory of the demo dashboards (dashboards.jsonl), loaded after the catalogue; empty "
+     "(or no catalogue): none."},
     {"demo", "password_admin", CONFIG_STR, OFF(password_admin), "", 0, 0,
      "Password of the demo user admin; empty: generated and printed at first start."},
     {"demo", "password_leader", CONFIG_STR, OFF(password_leader), "", 0, 0,

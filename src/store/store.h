@@ -463,6 +463,65 @@ struct store_ind_query {
 int store_indicators_find(struct store_conn *c, const struct store_ind_query *q,
                           struct store_indicator **out, size_t *n, int64_t *total);
 
+/* ---- dashboards (src/store/dashboards.c) ------------------------------------------------ */
+
+/* A stored dashboard: its document (checked before by src/dashboards) and what lists and
+ * searches need beside it. */
+struct store_dashboard {
+    char *id;
+    char *title_vi;
+    char *title_en; /* "" when none */
+    char *domain;   /* a domain's code, "" for none (the province overview) */
+    char *tags;     /* one per line ("\n" between two; a tag holds no line break) */
+    int64_t panels;
+    char *document;   /* the canonical JSON text; NULL in a list read without documents */
+    int64_t position; /* the order of listing: the first put first */
+    int64_t revision; /* 1 when added, +1 at each change */
+    char *updated_by; /* the actor of the last change ("admin", "iocctl", "demo") */
+    char *updated_at; /* RFC 3339 UTC */
+};
+void store_dashboard_clear(struct store_dashboard *d);
+void store_dashboards_free(struct store_dashboard *a, size_t n);
+
+#define STORE_DASH_ANY (-1)    /* store_dashboard_put/delete: no condition on the revision */
+#define STORE_DASH_EXISTS (-2) /* the dashboard must exist (If-Match: *) */
+enum store_dash_outcome {
+    STORE_DASH_ADDED,
+    STORE_DASH_UPDATED,
+    STORE_DASH_UNCHANGED, /* the same document: revision and updated_* kept */
+    STORE_DASH_STALE      /* if_revision did not hold: nothing written */
+};
+/*
+ * Adds d (by id; position after the last) or replaces the stored one, in the caller's
+ * transaction, when if_revision holds: STORE_DASH_ANY, STORE_DASH_EXISTS, or the stored
+ * revision (>= 1). d->position, revision and updated_at are ignored (set here); updated_by is
+ * stored. *outcome says what happened and *revision (may be NULL) is the revision now stored
+ * (0 when stale and absent).
+ */
+int store_dashboard_put(struct store_conn *w, const struct store_dashboard *d, int64_t if_revision,
+                        enum store_dash_outcome *outcome, int64_t *revision);
+/* Deletes id when if_revision holds (as above); *stale (may be NULL) 1 when it did not and
+ * nothing was deleted. IOC_ENOTFOUND when no such dashboard. */
+int store_dashboard_delete(struct store_conn *w, const char *id, int64_t if_revision, int *stale);
+/* With its document. */
+int store_dashboard_get(struct store_conn *c, const char *id, struct store_dashboard *out);
+struct store_dash_query {
+    const char *domain;   /* NULL: any; "" the dashboards of no domain */
+    const char *q_folded; /* NULL, or an ioc_text_fold()ed needle: a substring of the folded id,
+                             titles or tags */
+    int limit;            /* <= 0: no limit */
+    int offset;
+    int with_document; /* 0: document NULL in the results */
+};
+/* Ordered by position; *total (may be NULL) counts every match, ignoring limit and offset. */
+int store_dashboards_find(struct store_conn *c, const struct store_dash_query *q,
+                          struct store_dashboard **out, size_t *n, int64_t *total);
+/* What a dashboard may refer to: an indicator's code, a domain's code, a unit's code (any
+ * version). *yes 1 when it exists, else 0. */
+enum store_dash_ref { STORE_DASH_REF_INDICATOR, STORE_DASH_REF_DOMAIN, STORE_DASH_REF_UNIT };
+int store_dashboard_ref_exists(struct store_conn *c, enum store_dash_ref kind, const char *code,
+                               int *yes);
+
 /* ---- fault injection (unit tests only) -------------------------------------------------- */
 
 /* hook is called before each allocation the store makes itself (SQLite's own allocations are

@@ -21,6 +21,7 @@ export const DEMO_ENV = {
   IOC_DEMO_PASSWORD_OPERATOR: PASSWORDS.operator, IOC_DEMO_PASSWORD_STAFF: PASSWORDS.staff,
   IOC_DEMO_UNITS_DIR: path.join(ROOT, 'data/vn-units'),
   IOC_DEMO_INDICATORS_DIR: path.join(ROOT, 'data/indicators'),
+  IOC_DEMO_DASHBOARDS_DIR: path.join(ROOT, 'data/dashboards'),
   // the synthetic sensors would write points under every test; demo_sensors.test.mjs turns them on
   IOC_DEMO_SENSORS: 'false',
 };
