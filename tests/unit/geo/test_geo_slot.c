@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "geo/geo.h"
@@ -156,6 +157,9 @@ static void test_geo_slot_readers_never_see_a_destroyed_index(void **state)
             sched_yield();
         geo_index_destroy(old);
     }
+    /* on a loaded machine the readers may not have run yet: let them look once (10 s at most) */
+    for (int i = 0; i < 10000 && atomic_load(&run.lookups) == 0; i++)
+        usleep(1000);
     atomic_store(&run.done, 1);
     for (int i = 0; i < READERS; i++)
         pthread_join(th[i], NULL);
