@@ -53,7 +53,7 @@ struct xr {
     size_t nsst;
     /* the sheet */
     struct ioc_buf text; /* the current <t> or <v>, at most max_cell bytes */
-    int collecting, in_c, in_is, has_v;
+    int collecting, in_row, in_c, in_is, has_v;
     struct sheet_row row;
     size_t rownum, col;
     char ctype[12];
@@ -399,6 +399,10 @@ static void row_start(struct xr *x, const char **atts)
         fail(x, IOC_EINVAL, x->rownum + 1, 0, "a bad row number \"%.20s\"", r);
         return;
     }
+    if (x->in_row) {
+        fail(x, IOC_EINVAL, x->rownum, 0, "a row inside a row");
+        return;
+    }
     if ((size_t)n <= x->rownum) {
         fail(x, IOC_EINVAL, (size_t)n, 0, "the rows are out of order");
         return;
@@ -409,11 +413,12 @@ static void row_start(struct xr *x, const char **atts)
     }
     x->rownum = (size_t)n;
     x->col = 0;
+    x->in_row = 1;
 }
 
 static void cell_start(struct xr *x, const char **atts)
 {
-    if (x->rownum == 0) {
+    if (!x->in_row) {
         fail(x, IOC_EINVAL, 0, 0, "a cell outside a row");
         return;
     }
@@ -541,6 +546,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
     else if (strcmp(n, "c") == 0)
         cell_end(x);
     else if (strcmp(n, "row") == 0) {
+        x->in_row = 0;
         int rc = sheet_row_emit(&x->row, x->rownum, x->fn, x->ctx);
         if (rc) {
             x->rc = rc;

@@ -500,6 +500,10 @@ static void test_malformed_xlsx_refused_with_why(void **state)
          "</worksheet>",
          "a boolean that is not 0 or 1"},
         {"<worksheet><sheetData><row r=\"0\"/></sheetData></worksheet>", "a bad row number"},
+        {"<worksheet><sheetData><row r=\"1\"/><c><v>1</v></c></sheetData></worksheet>",
+         "a cell outside a row"},
+        {"<worksheet><sheetData><row r=\"1\"><row r=\"2\"/></row></sheetData></worksheet>",
+         "row 1: a row inside a row"},
     };
     for (size_t i = 0; i < IOC_ARRAY_LEN(cases); i++) {
         x = excel_file(cases[i].sheet, &n);
