@@ -22,6 +22,7 @@
 #include "base/base.h"
 #include "helpers/tmpdir.h"
 #include "sheet/sheet.h"
+#include "sheet/sheet_int.h"
 
 /* ---- what a read handed over ---------------------------------------------------------- */
 
@@ -258,6 +259,49 @@ static void test_xlsx_written_reads_back(void **state)
     assert_true(s.number[1][2] == 0.1);
     assert_true(s.number[1][4] == 46296.0);
     ioc_buf_free(&s.log);
+    ioc_buf_free(&b);
+    sheet_table_destroy(t);
+}
+
+static int gather(void *ctx, const char *p, size_t n)
+{
+    return ioc_buf_append(ctx, p, n);
+}
+
+/* The text of a part of a zip in memory. */
+static void part_text(const struct ioc_buf *zip, const char *name, struct ioc_buf *out)
+{
+    struct sheet_zip *z = NULL;
+    assert_int_equal(sheet_zip_open(zip->data, zip->len, &z), 0);
+    size_t total = 0;
+    ioc_buf_reset(out);
+    assert_int_equal(sheet_zip_part(z, name, &total, (size_t)1 << 24, gather, out), 0);
+    sheet_zip_close(z);
+}
+
+static void test_xlsx_written_has_bold_frozen_header_named_sheet_widths(void **state)
+{
+    (void)state;
+    struct sheet_table *t = sample_table();
+    struct ioc_buf b, x;
+    ioc_buf_init(&b, 0);
+    ioc_buf_init(&x, 0);
+    assert_int_equal(sheet_write_xlsx(t, &b), 0);
+    part_text(&b, "xl/workbook.xml", &x);
+    assert_non_null(strstr(x.data, "<sheet name=\"Chỉ tiêu\""));
+    part_text(&b, "xl/worksheets/sheet1.xml", &x);
+    assert_non_null(strstr(x.data, "state=\"frozen\""));
+    assert_non_null(strstr(x.data, "ySplit=\"1\""));
+    /* "Tiếng Việt, \"trích\"" (NFD: 21 code points) + 2; the short "Trống" column the least */
+    assert_non_null(strstr(x.data, "<col min=\"2\" max=\"2\" width=\"23.7109375\""));
+    assert_non_null(strstr(x.data, "<col min=\"4\" max=\"4\" width=\"8.7109375\""));
+    /* header cells use a bold format; the dates a date format; numbers are <v> numbers */
+    assert_non_null(strstr(x.data, "<c r=\"A1\" s=\"1\" t=\"s\">"));
+    assert_non_null(strstr(x.data, "<c r=\"C2\"><v>0.1</v></c>"));
+    part_text(&b, "xl/styles.xml", &x);
+    assert_non_null(strstr(x.data, "<b/>"));
+    assert_non_null(strstr(x.data, "formatCode=\"yyyy-mm-dd\""));
+    ioc_buf_free(&x);
     ioc_buf_free(&b);
     sheet_table_destroy(t);
 }
@@ -530,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_xlsx_as_excel_writes_it),
         cmocka_unit_test(test_xlsx_1904_dates_and_a_time),
         cmocka_unit_test(test_xlsx_written_reads_back),
+        cmocka_unit_test(test_xlsx_written_has_bold_frozen_header_named_sheet_widths),
         cmocka_unit_test(test_csv_written_by_the_one_rule),
         cmocka_unit_test(test_table_refuses_bad_cells_and_names),
         cmocka_unit_test(test_csv_with_bom_reads_as_without),
