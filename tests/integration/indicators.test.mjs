@@ -177,35 +177,6 @@ test('Excel-style files (BOM, CRLF, decomposed text) import; NFC is stored; coun
   assert.equal(exported(data), CATALOGUE);
 });
 
-test('an XLSX catalogue as Excel stores it: bad cells by row and column name; then it imports', () => {
-  const recs = copy();
-  find(recs, 'KTTH.GRDP_SS')[COL.frequency] = 'weekly';
-  const row = recs.findIndex((r) => r[0] === 'KTTH.GRDP_SS') + 1;
-  let r = iocctl(data, ['indicators', 'import', file('bad.xlsx', xlsxOf(recs))]);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, new RegExp(`bad\\.xlsx:${row}: row ${row - 1}, column frequency: not one of`));
-  assert.match(r.stderr, /1 problem: nothing stored/);
-  // a cell past the header's 17 columns
-  const wide = copy();
-  wide[5] = [...wide[5], 'extra'];
-  r = iocctl(data, ['indicators', 'import', file('wide.xlsx', xlsxOf(wide))]);
-  assert.match(r.stderr, /wide\.xlsx:6: row 5: 18 cells where the header has 17/);
-  // a broken workbook is one problem with the reader's sentence
-  r = iocctl(data, ['indicators', 'import', file('broken.xlsx', Buffer.from('PK\x03\x04 not a zip'))]);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /broken\.xlsx:1: not an XLSX file/);
-  // the good one: numbers came as numbers (target "35" as 35), empty cells were left out
-  const good = copy();
-  find(good, 'CCHC.TL_HS_TOANTRINH')[COL.target] = '35';
-  r = iocctl(data, ['indicators', 'import', file('good.xlsx', xlsxOf(good))]);
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /0 indicators added, 1 updated, 1181 unchanged/);
-  assert.equal(find(parseCsv(exported(data)), 'CCHC.TL_HS_TOANTRINH')[COL.target], '35');
-  r = iocctl(data, ['indicators', 'import', path.join(ROOT, 'data/indicators/catalogue.csv')]);
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(exported(data), CATALOGUE);
-});
-
 // ---- the API ---------------------------------------------------------------------------------
 
 let srv, admin, operator;
@@ -360,4 +331,35 @@ test('iocctl imports while iocd runs; the API sees it at once', async () => {
   const g = await operator.get(`/api/v1/indicators/${encodeURIComponent(code)}`);
   assert.equal(g.body.name_en, 'Renamed while iocd runs');
   assert.equal(g.body.revision, 2);
+});
+
+// Last: the API's server logged in before the first test, and its keep-alive connections close
+// after 30 s idle (server.request_timeout_s); iocctl tests between would keep them idle longer.
+test('an XLSX catalogue as Excel stores it: bad cells by row and column name; then it imports', () => {
+  const recs = copy();
+  find(recs, 'KTTH.GRDP_SS')[COL.frequency] = 'weekly';
+  const row = recs.findIndex((r) => r[0] === 'KTTH.GRDP_SS') + 1;
+  let r = iocctl(data, ['indicators', 'import', file('bad.xlsx', xlsxOf(recs))]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`bad\\.xlsx:${row}: row ${row - 1}, column frequency: not one of`));
+  assert.match(r.stderr, /1 problem: nothing stored/);
+  // a cell past the header's 17 columns
+  const wide = copy();
+  wide[5] = [...wide[5], 'extra'];
+  r = iocctl(data, ['indicators', 'import', file('wide.xlsx', xlsxOf(wide))]);
+  assert.match(r.stderr, /wide\.xlsx:6: row 5: 18 cells where the header has 17/);
+  // a broken workbook is one problem with the reader's sentence
+  r = iocctl(data, ['indicators', 'import', file('broken.xlsx', Buffer.from('PK\x03\x04 not a zip'))]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /broken\.xlsx:1: not an XLSX file/);
+  // the good one: numbers came as numbers (target "35" as 35), empty cells were left out
+  const good = copy();
+  find(good, 'CCHC.TL_HS_TOANTRINH')[COL.target] = '35';
+  r = iocctl(data, ['indicators', 'import', file('good.xlsx', xlsxOf(good))]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /0 indicators added, 1 updated, 1181 unchanged/);
+  assert.equal(find(parseCsv(exported(data)), 'CCHC.TL_HS_TOANTRINH')[COL.target], '35');
+  r = iocctl(data, ['indicators', 'import', path.join(ROOT, 'data/indicators/catalogue.csv')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(exported(data), CATALOGUE);
 });
