@@ -1,5 +1,6 @@
 /* h_indicators.c — the indicator catalogue: its domains, the indicators listed (by domain,
- * searched ignoring case and diacritics, paged; or as the catalogue's CSV) and one by code, for
+ * searched ignoring case and diacritics, paged; or every match as the catalogue's CSV or as an
+ * XLSX workbook of the same table, both written by src/sheet) and one by code, for
  * every signed-in user and keys with read:indicators; an admin replaces one with PUT, checked by
  * the catalogue's rules (src/seed/indicators_check.c, src/indicators) and audited. */
 #include "api/api_int.h"
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "seed/seed.h"
+#include "sheet/sheet.h"
 
 API_OPENAPI_FRAGMENT(api_openapi_indicators, "src/api/openapi/indicators.json");
 
@@ -61,19 +63,57 @@ static int int_param(struct api_ctx *c, const char *key, int64_t max, int64_t df
     return 0;
 }
 
-/* Every match as the catalogue's CSV (the file iocctl indicators import reads). */
-static void send_csv(struct api_ctx *c, const struct store_indicator *x, size_t n)
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* Every match as the catalogue's table (the file iocctl indicators import reads), as CSV or XLSX,
+ * made on the render worker (the XLSX goes through a temporary file: no disk on a loop). Every
+ * cell is text, as in the catalogue's CSV, so that the two read back the same. */
+struct table_job {
+    struct store_ind_query query;
+    char *folded; /* malloc'd: the search key */
+    int xlsx;
+    int rc;
+    struct ioc_buf body;
+};
+
+static void table_free(void *arg)
 {
-    struct ioc_buf b;
-    ioc_buf_init(&b, 0);
-    int rc = seed_csv_record(&b, store_ind_column_names, STORE_IND_COLUMNS);
+    struct table_job *j = arg;
+    free(j->folded);
+    ioc_buf_free(&j->body);
+}
+
+static void table_run(struct store_conn *db, void *arg)
+{
+    struct table_job *j = arg;
+    struct store_indicator *x = NULL;
+    size_t n = 0;
+    j->rc = store_indicators_find(db, &j->query, &x, &n, NULL);
+    if (j->rc)
+        return;
+    struct sheet_table *t = NULL;
+    int rc = sheet_table_create("indicators", store_ind_column_names, STORE_IND_COLUMNS, &t);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = seed_csv_record(&b, (const char *const *)x[i].col, STORE_IND_COLUMNS);
-    if (rc)
-        api_error_rc(c, rc, "indicators");
-    else
-        net_res_send(c->req, 200, "text/csv; charset=utf-8", b.data, b.len);
-    ioc_buf_free(&b);
+        rc = sheet_table_add_texts(t, (const char *const *)x[i].col);
+    if (rc == 0)
+        rc = j->xlsx ? sheet_write_xlsx(t, &j->body) : sheet_write_csv(t, &j->body);
+    sheet_table_destroy(t);
+    store_indicators_free(x, n);
+    j->rc = rc;
+}
+
+static void table_send(struct api_ctx *c, void *arg)
+{
+    struct table_job *j = arg;
+    if (j->rc) {
+        api_error_rc(c, j->rc, "indicators");
+        return;
+    }
+    net_res_header(c->req, "content-disposition",
+                   j->xlsx ? "attachment; filename=\"indicators.xlsx\""
+                           : "attachment; filename=\"indicators.csv\"");
+    net_res_send(c->req, 200, j->xlsx ? XLSX_TYPE : "text/csv; charset=utf-8", j->body.data,
+                 j->body.len);
 }
 
 static void h_indicators_list(struct api_ctx *c)
@@ -82,9 +122,10 @@ static void h_indicators_list(struct api_ctx *c)
     if (api_query_only(c, known))
         return;
     const char *format = api_query(c, "format");
-    int csv = format && strcmp(format, "csv") == 0;
-    if (format && !csv && strcmp(format, "json") != 0) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json or csv.");
+    int xlsx = format && strcmp(format, "xlsx") == 0;
+    int table = xlsx || (format && strcmp(format, "csv") == 0); /* every match, no page */
+    if (format && !table && strcmp(format, "json") != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json, csv or xlsx.");
         return;
     }
     int64_t page = 1, size = PAGE_SIZE_DEFAULT;
@@ -94,7 +135,18 @@ static void h_indicators_list(struct api_ctx *c)
     const char *q = api_query(c, "q");
     char *folded = q ? ioc_text_fold(q, strlen(q)) : NULL;
     struct store_ind_query query = {api_query(c, "domain"), folded && *folded ? folded : NULL,
-                                    csv ? 0 : (int)size, csv ? 0 : (int)((page - 1) * size)};
+                                    table ? 0 : (int)size, table ? 0 : (int)((page - 1) * size)};
+    if (table) {
+        struct table_job *j = net_req_alloc(c->req, sizeof *j);
+        memset(j, 0, sizeof *j);
+        j->query = query;
+        j->folded = folded;
+        j->xlsx = xlsx;
+        ioc_buf_init(&j->body, 0);
+        net_req_on_free(c->req, table_free, j);
+        api_worker_offload(c, c->api->renderer, table_run, j, table_send);
+        return;
+    }
     struct store_indicator *x = NULL;
     size_t n = 0;
     int64_t total = 0;
@@ -102,11 +154,6 @@ static void h_indicators_list(struct api_ctx *c)
     free(folded);
     if (rc) {
         api_error_rc(c, rc, "indicators");
-        return;
-    }
-    if (csv) {
-        send_csv(c, x, n);
-        store_indicators_free(x, n);
         return;
     }
     json_t *arr = json_array();

@@ -1,16 +1,24 @@
 /*
  * indicators.c — the indicator catalogue in and out as CSV (data/indicators/README.md): reads
- * domains.csv and catalogue.csv with the project's RFC 4180 reader (src/base/csv.c), checks every
+ * domains.csv and catalogue.csv — or the same tables saved from Excel as .xlsx, the first sheet —
+ * through the project's spreadsheet reader (src/sheet: CSV by RFC 4180, or XLSX), checks every
  * row by the rules of src/indicators and against the stored agencies and domains, and stores the
  * whole catalogue only when no row is bad (store_ind_catalogue_put in the caller's transaction,
  * with an audit row); writes the stored catalogue back as the same CSV.
  *
- * Every bad row is reported, each bad cell once, with its line, data row and column: a row of
+ * Every bad row is reported, each bad cell once, with its spreadsheet row (the CSV record number
+ * or Excel's row number; the header is row 1), data row and column name: a row of
  * the wrong width, an unknown enum value, agency or domain, a malformed number, deadline or
  * thresholds, an expression that does not parse (with the byte where it fails), unknown codes
  * and cycles (ind_catalogue_check), a weight that is not a summed indicator of the file, an
  * input reported less often than its derived indicator. The file is the whole catalogue as far
- * as references go: expressions and weights refer to codes of the same file.
+ * as references go: expressions and weights refer to codes of the same file. A file that cannot
+ * be read (bad UTF-8, a stray quote, a broken XLSX, a limit of src/sheet passed) is one problem,
+ * reported with the reader's sentence, and its rows are not checked.
+ *
+ * XLSX leaves trailing empty cells out, so a short row there is padded with empty cells; a CSV
+ * row must have the header's width. Cells come as their text: a number as its shortest decimal
+ * ("0.1"), a date as ISO text.
  */
 #include "seed/seed.h"
 
@@ -20,6 +28,7 @@
 
 #include "base/base.h"
 #include "indicators/indicators.h"
+#include "sheet/sheet.h"
 #include "store/store.h"
 
 #define CSV_MAX ((size_t)64 << 20)
@@ -29,6 +38,8 @@ struct loader {
     struct store_conn *w;
     const char *file; /* the one being read, for reports */
     int domains;      /* reading domains.csv */
+    int xlsx;         /* the file is XLSX (short rows are padded) */
+    int broken;       /* a file could not be read: its problem is reported, nothing is checked */
     int header_seen;
     int header_bad; /* the rows after a wrong header are not read (they would all be wrong) */
     size_t rows;    /* data rows read in this file */
@@ -49,27 +60,26 @@ static void report(struct loader *L, size_t line, size_t row, const char *column
         L->job->problem(L->job->ctx, &p);
 }
 
-/* A NFC copy of a field; NULL when out of memory (the reader checked it is UTF-8). */
-static char *field_dup(const struct ioc_csv_field *f)
+/* A copy of cell i of a row of n cells ("" past its end); NULL when out of memory. The reader
+ * gave it in NFC. */
+static char *field_dup(const struct sheet_cell *c, size_t n, size_t i)
 {
-    char *out = NULL;
-    if (ioc_text_nfc(f->p, f->n, &out, NULL) != 0)
-        return NULL;
-    return out;
+    const char *s = i < n ? c[i].text : "";
+    size_t len = strlen(s) + 1;
+    char *out = malloc(len);
+    return out ? memcpy(out, s, len) : NULL;
 }
 
-static int check_header(struct loader *L, const struct ioc_csv_record *rec)
+static int check_header(struct loader *L, size_t line, const struct sheet_cell *c, size_t n)
 {
     size_t want = L->domains ? IOC_ARRAY_LEN(domain_columns) : STORE_IND_COLUMNS;
     const char *const *names = L->domains ? domain_columns : store_ind_column_names;
-    int ok = rec->nfields == want;
-    for (size_t i = 0; ok && i < want; i++) {
-        const struct ioc_csv_field *f = &rec->fields[i];
-        ok = f->n == strlen(names[i]) && memcmp(f->p, names[i], f->n) == 0;
-    }
+    int ok = n == want;
+    for (size_t i = 0; ok && i < want; i++)
+        ok = strcmp(c[i].text, names[i]) == 0;
     L->header_bad = !ok;
     if (!ok)
-        report(L, rec->line, 0, "header",
+        report(L, line, 0, "header",
                L->domains ? "the header must be: code,name_vi,name_en"
                           : "the header must be the 17 columns of data/indicators/README.md");
     L->header_seen = 1;
@@ -89,29 +99,29 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
-static int add_domain(struct loader *L, const struct ioc_csv_record *rec)
+static int add_domain(struct loader *L, size_t line, const struct sheet_cell *c, size_t n)
 {
     int rc = grow((void **)&L->dom, &L->capd, L->nd, sizeof *L->dom);
     if (rc)
         return rc;
     struct store_ind_domain *d = &L->dom[L->nd];
     memset(d, 0, sizeof *d);
-    d->code = field_dup(&rec->fields[0]);
-    d->name_vi = field_dup(&rec->fields[1]);
-    d->name_en = field_dup(&rec->fields[2]);
+    d->code = field_dup(c, n, 0);
+    d->name_vi = field_dup(c, n, 1);
+    d->name_en = field_dup(c, n, 2);
     d->position = (int64_t)L->nd;
     L->nd++;
     if (!d->code || !d->name_vi || !d->name_en)
         return IOC_ENOMEM;
     if (d->code[0] == '\0' || d->name_vi[0] == '\0')
-        report(L, rec->line, L->rows, d->code[0] ? "name_vi" : "code", "empty");
+        report(L, line, L->rows, d->code[0] ? "name_vi" : "code", "empty");
     for (size_t i = 0; i + 1 < L->nd; i++)
         if (strcmp(L->dom[i].code, d->code) == 0)
-            report(L, rec->line, L->rows, "code", "the code appears twice");
+            report(L, line, L->rows, "code", "the code appears twice");
     return 0;
 }
 
-static int add_indicator(struct loader *L, const struct ioc_csv_record *rec)
+static int add_indicator(struct loader *L, size_t line, const struct sheet_cell *c, size_t n)
 {
     int rc = grow((void **)&L->ind, &L->capi, L->ni, sizeof *L->ind);
     if (rc)
@@ -122,43 +132,44 @@ static int add_indicator(struct loader *L, const struct ioc_csv_record *rec)
     L->line = nl;
     struct store_indicator *x = &L->ind[L->ni];
     memset(x, 0, sizeof *x);
-    L->line[L->ni] = rec->line;
+    L->line[L->ni] = line;
     L->ni++;
     for (int i = 0; i < STORE_IND_COLUMNS; i++)
-        if (!(x->col[i] = field_dup(&rec->fields[i])))
+        if (!(x->col[i] = field_dup(c, n, (size_t)i)))
             return IOC_ENOMEM;
     return 0;
 }
 
-static int on_record(void *ctx, const struct ioc_csv_record *rec)
+/* The width of a row: a CSV row's cells; an XLSX row's up to its last non-empty cell. */
+static size_t row_width(const struct loader *L, const struct sheet_cell *c, size_t n)
+{
+    if (L->xlsx)
+        while (n > 0 && c[n - 1].type == SHEET_EMPTY)
+            n--;
+    return n;
+}
+
+static int on_row(void *ctx, size_t line, const struct sheet_cell *c, size_t n)
 {
     struct loader *L = ctx;
     if (!L->header_seen)
-        return check_header(L, rec);
+        return check_header(L, line, c, row_width(L, c, n));
     if (L->header_bad)
         return 0;
     L->rows++;
     size_t want = L->domains ? IOC_ARRAY_LEN(domain_columns) : STORE_IND_COLUMNS;
-    if (rec->nfields != want) {
+    size_t width = row_width(L, c, n);
+    if (L->xlsx ? width > want : width != want) {
         char why[80];
-        snprintf(why, sizeof why, "%zu fields where the header has %zu", rec->nfields, want);
-        report(L, rec->line, L->rows, "", why);
+        snprintf(why, sizeof why, "%zu %s where the header has %zu", width,
+                 L->xlsx ? "cells" : "fields", want);
+        report(L, line, L->rows, "", why);
         return 0;
     }
-    return L->domains ? add_domain(L, rec) : add_indicator(L, rec);
+    return L->domains ? add_domain(L, line, c, n) : add_indicator(L, line, c, n);
 }
 
-static int on_error(void *ctx, const struct ioc_csv_error *e)
-{
-    struct loader *L = ctx;
-    char why[160];
-    snprintf(why, sizeof why, "%s (field %zu, byte %zu of line %zu)", e->message, e->field,
-             e->column, e->line);
-    report(L, e->record_line, 0, "", why);
-    return 0;
-}
-
-/* Reads one CSV file into L (domains or indicators). */
+/* Reads one file, CSV or XLSX, into L (domains or indicators). */
 static int read_csv(struct loader *L, const char *path, int domains)
 {
     char *text = NULL;
@@ -172,14 +183,16 @@ static int read_csv(struct loader *L, const char *path, int domains)
     L->domains = domains;
     L->header_seen = L->header_bad = 0;
     L->rows = 0;
-    struct ioc_csv_reader *r = NULL;
-    rc = ioc_csv_create(NULL, &r);
-    if (rc == 0)
-        rc = ioc_csv_feed(r, text, n, on_record, on_error, L);
-    if (rc == 0)
-        rc = ioc_csv_finish(r, on_record, on_error, L);
-    ioc_csv_destroy(r);
+    L->xlsx = sheet_detect(text, n) == SHEET_XLSX;
+    struct sheet_limits lim = {.max_input = CSV_MAX};
+    struct sheet_error err;
+    rc = sheet_read(text, n, &lim, on_row, L, &err);
     free(text);
+    if (rc == IOC_EINVAL || rc == IOC_ETOOBIG) {
+        report(L, err.row ? err.row : 1, 0, "", err.why);
+        L->broken = 1;
+        return 0;
+    }
     if (rc == 0 && !L->header_seen)
         report(L, 1, 0, "header", "the file is empty");
     if (rc)
@@ -258,7 +271,7 @@ int seed_indicators_job(struct store_conn *w, void *arg)
         rc = read_csv(&L, j->domains_path, 1);
     if (rc == 0)
         rc = read_csv(&L, j->catalogue_path, 0);
-    if (rc == 0)
+    if (rc == 0 && !L.broken)
         rc = check_all(&L);
     if (rc == 0 && j->problems > 0) {
         snprintf(j->error, sizeof j->error, "%zu problem%s: nothing stored", j->problems,

@@ -1,11 +1,14 @@
 // The indicator catalogue stored, imported, exported and served: `iocctl indicators import|export`
 // on a seeded data directory (the demo loads data/indicators/), all or nothing with every bad row
-// reported, the export round trip, and the API (domains, list/search/paging/CSV, get, PUT by an
-// admin checked by the catalogue's rules and audited, refused to others).
+// reported, the export round trip, and the API (domains, list/search/paging/CSV/XLSX, get, PUT by
+// an admin checked by the catalogue's rules and audited, refused to others). XLSX both ways: the
+// API's workbook imported back by iocctl, and a workbook made here as Excel stores it (numbers as
+// numbers, empty cells left out) with a bad cell reported by its row and column name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { ROOT, tempDir, seededDataDir, startServer, Client, iocctl } from './lib.mjs';
 
 const DOMAINS = readFileSync(path.join(ROOT, 'data/indicators/domains.csv'), 'utf8');
@@ -39,6 +42,46 @@ function file(name, text) {
   writeFileSync(p, text);
   return p;
 }
+
+// ---- a workbook as Excel stores it: a zip (stored entries) of the parts sheet_read needs ------
+function zipStored(files) {
+  const locals = [], centrals = [];
+  let off = 0;
+  for (const [name, text] of files) {
+    const data = Buffer.from(text, 'utf8'), n = Buffer.from(name);
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt32LE(crc32(data), 14);
+    h.writeUInt32LE(data.length, 18); h.writeUInt32LE(data.length, 22); h.writeUInt16LE(n.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt32LE(crc32(data), 16);
+    c.writeUInt32LE(data.length, 20); c.writeUInt32LE(data.length, 24); c.writeUInt16LE(n.length, 28); c.writeUInt32LE(off, 42);
+    locals.push(h, n, data);
+    centrals.push(c, n);
+    off += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(centrals), end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const letters = (i) => (i < 26 ? '' : String.fromCharCode(64 + Math.floor(i / 26))) + String.fromCharCode(65 + (i % 26));
+// Text cells inline, numbers as <v>, empty cells left out (as Excel does).
+function xlsxOf(recs) {
+  const rows = recs.map((r, i) => `<row r="${i + 1}">` + r.map((v, j) => {
+    if (v === '') return '';
+    const ref = `${letters(j)}${i + 1}`;
+    return /^-?\d+(\.\d+)?$/.test(v) ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`;
+  }).join('') + '</row>').join('');
+  const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  return zipStored([
+    ['xl/workbook.xml', `<workbook ${NS} xmlns:r="${R}"><sheets><sheet name="Chỉ tiêu" sheetId="1" r:id="rId1"/></sheets></workbook>`],
+    ['xl/_rels/workbook.xml.rels', `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${R}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`],
+    ['xl/worksheets/sheet1.xml', `<worksheet ${NS}><sheetData>${rows}</sheetData></worksheet>`],
+  ]);
+}
+
 function exported(data) {
   const r = iocctl(data, ['indicators', 'export']);
   assert.equal(r.status, 0, r.stderr);
@@ -182,6 +225,30 @@ test('list: paging, domain, search without diacritics, CSV', async () => {
   assert.equal(r.status, 400);
 });
 
+test('XLSX: every match as a workbook, with its CSV twin; iocctl imports the workbook back unchanged', async () => {
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const get = (q) => fetch(`${srv.url}/api/v1/indicators?${q}`, { headers: { cookie: operator.cookie } });
+  let res = await get('format=xlsx');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), XLSX);
+  assert.equal(res.headers.get('content-disposition'), 'attachment; filename="indicators.xlsx"');
+  const bytes = Buffer.from(await res.arrayBuffer());
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  const r = iocctl(srv.data, ['indicators', 'import', file('api.xlsx', bytes)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /0 indicators added, 0 updated, 1182 unchanged/);
+  assert.equal(exported(srv.data), CATALOGUE);
+  res = await get('format=csv');
+  assert.equal(res.headers.get('content-disposition'), 'attachment; filename="indicators.csv"');
+  assert.equal(await res.text(), CATALOGUE, 'the CSV answer is the catalogue file byte for byte');
+  // the filters apply: one domain's workbook is a part of the whole
+  res = await get('format=xlsx&domain=CCHC');
+  assert.equal(res.status, 200);
+  const part = Buffer.from(await res.arrayBuffer());
+  assert.ok(part.length < bytes.length);
+  assert.equal((await get('format=xls')).status, 400);
+});
+
 test('get one: every column, revision and time of change; 404 for an unknown code', async () => {
   const r = await operator.get('/api/v1/indicators/CCHC.TL_HS_TOANTRINH');
   assert.equal(r.status, 200);
@@ -264,4 +331,35 @@ test('iocctl imports while iocd runs; the API sees it at once', async () => {
   const g = await operator.get(`/api/v1/indicators/${encodeURIComponent(code)}`);
   assert.equal(g.body.name_en, 'Renamed while iocd runs');
   assert.equal(g.body.revision, 2);
+});
+
+// Last: the API's server logged in before the first test, and its keep-alive connections close
+// after 30 s idle (server.request_timeout_s); iocctl tests between would keep them idle longer.
+test('an XLSX catalogue as Excel stores it: bad cells by row and column name; then it imports', () => {
+  const recs = copy();
+  find(recs, 'KTTH.GRDP_SS')[COL.frequency] = 'weekly';
+  const row = recs.findIndex((r) => r[0] === 'KTTH.GRDP_SS') + 1;
+  let r = iocctl(data, ['indicators', 'import', file('bad.xlsx', xlsxOf(recs))]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`bad\\.xlsx:${row}: row ${row - 1}, column frequency: not one of`));
+  assert.match(r.stderr, /1 problem: nothing stored/);
+  // a cell past the header's 17 columns
+  const wide = copy();
+  wide[5] = [...wide[5], 'extra'];
+  r = iocctl(data, ['indicators', 'import', file('wide.xlsx', xlsxOf(wide))]);
+  assert.match(r.stderr, /wide\.xlsx:6: row 5: 18 cells where the header has 17/);
+  // a broken workbook is one problem with the reader's sentence
+  r = iocctl(data, ['indicators', 'import', file('broken.xlsx', Buffer.from('PK\x03\x04 not a zip'))]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /broken\.xlsx:1: not an XLSX file/);
+  // the good one: numbers came as numbers (target "35" as 35), empty cells were left out
+  const good = copy();
+  find(good, 'CCHC.TL_HS_TOANTRINH')[COL.target] = '35';
+  r = iocctl(data, ['indicators', 'import', file('good.xlsx', xlsxOf(good))]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /0 indicators added, 1 updated, 1181 unchanged/);
+  assert.equal(find(parseCsv(exported(data)), 'CCHC.TL_HS_TOANTRINH')[COL.target], '35');
+  r = iocctl(data, ['indicators', 'import', path.join(ROOT, 'data/indicators/catalogue.csv')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(exported(data), CATALOGUE);
 });
