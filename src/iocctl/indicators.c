@@ -30,7 +30,7 @@ static int cmd_import(struct cli *c)
     int missing = 0;
     const char *domains = cli_opt(c, "--domains", &missing);
     if (missing || cli_stray_option(c) || c->argc != 1)
-        return cli_usage(c, "indicators import takes [--domains DOMAINS.csv] CATALOGUE.csv");
+        return cli_usage(c, "indicators import takes [--domains DOMAINS.csv|.xlsx] CATALOGUE.csv|.xlsx");
     if (cli_open(c, 0))
         return 1;
     struct seed_indicators j = {.domains_path = domains,
@@ -99,6 +99,7 @@ static int cmd_indicators(struct cli *c)
 static const struct cli_command commands[] = {
     {"indicators", cmd_indicators,
      "  indicators import [--domains DOMAINS.csv] CATALOGUE.csv\n"
+     "                                   (or .xlsx: the first sheet, the same columns)\n"
      "                                   checks the whole catalogue (data/indicators/README.md)\n"
      "                                   and stores it only if no row is bad (each one reported\n"
      "                                   with its line, row and column); domains first if given\n"

@@ -85,7 +85,8 @@ typedef void (*seed_ind_problem_fn)(void *ctx, const struct seed_ind_problem *p)
 /*
  * Imports the catalogue (data/indicators/README.md) in one transaction job (store_tx or
  * store_writer_run): domains_path (NULL: none; the domains stored are used) and
- * catalogue_path, RFC 4180, UTF-8 with or without a BOM, stored in NFC. Every bad row is
+ * catalogue_path, CSV (RFC 4180, UTF-8 with or without a BOM) or XLSX (the first sheet; read by
+ * src/sheet, which tells them apart by their bytes), stored in NFC. Every bad row is
  * passed to problem (may be NULL) and counted; if any, nothing is stored and the job returns
  * IOC_EINVAL. Otherwise the catalogue is upserted (store_ind_catalogue_put) and an audit row
  * "indicators.import" (actor, actor_role; detail: the counts) is written in the same
