@@ -12,7 +12,8 @@
     X(accounts)                                                                                    \
     X(audit)                                                                                       \
     X(telemetry)                                                                                   \
-    X(indicators)
+    X(indicators)                                                                                  \
+    X(indvalues)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

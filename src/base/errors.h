@@ -45,6 +45,8 @@
     X(SELF_LOCKOUT, 409, "self_lockout", "An admin cannot disable or demote themselves.")          \
     X(LAST_ADMIN, 409, "last_admin",                                                               \
       "The last enabled admin can be neither disabled nor demoted.")                               \
+    X(PERIOD_CLOSED, 409, "period_closed",                                                         \
+      "The period is closed to writes; an admin may re-open it.")                                  \
     X(BODY_TOO_LARGE, 413, "body_too_large",                                                       \
       "The request body is larger than this server accepts.")                                      \
     X(UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type", "Send the body as application/json.") \

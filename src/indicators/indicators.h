@@ -472,5 +472,7 @@ int ind_period_closed(struct store_conn *c, struct ind_period p, enum ind_freq *
 struct ind_settings {
     int max_values_per_request;
 };
+struct config_module;
+extern const struct config_module config_module_indicators;
 
 #endif

@@ -32,8 +32,8 @@ static size_t gather(const struct ind_base_obs *rows, size_t n, size_t *at, int3
     return k;
 }
 
-int ind_rollup(const struct ind_rule *r, enum ind_freq base, struct ind_period first,
-               int32_t count, const struct ind_base_obs *rows, size_t n, struct ind_rolled *out)
+int ind_rollup(const struct ind_rule *r, enum ind_freq base, struct ind_period first, int32_t count,
+               const struct ind_base_obs *rows, size_t n, struct ind_rolled *out)
 {
     if (count < 0 || first.freq < base || !ind_period_valid(first))
         return IOC_EINVAL;

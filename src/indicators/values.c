@@ -144,11 +144,9 @@ static int check_numbers(const struct ind_indicator *ind, const struct ind_value
         return 0;
     }
     if (!in->has_num || !isfinite(in->num) || in->num < 0 || in->num > 1e15)
-        return refuse(pb, IND_REFUSE_INVALID, "num",
-                      "a ratio needs num, a number from 0 to 1e15");
+        return refuse(pb, IND_REFUSE_INVALID, "num", "a ratio needs num, a number from 0 to 1e15");
     if (!in->has_den || !isfinite(in->den) || in->den < 0 || in->den > 1e15)
-        return refuse(pb, IND_REFUSE_INVALID, "den",
-                      "a ratio needs den, a number from 0 to 1e15");
+        return refuse(pb, IND_REFUSE_INVALID, "den", "a ratio needs den, a number from 0 to 1e15");
     if (in->den == 0)
         return refuse(pb, IND_REFUSE_INVALID, "den",
                       "den must be greater than 0 (send nothing when nothing was counted)");
@@ -189,8 +187,9 @@ int ind_value_check(struct store_conn *c, const struct ind_indicator *ind, const
     int rc = in->unit && in->unit[0] ? store_unit_during(c, in->unit, d1, d2, &out->unit_id)
                                      : IOC_ENOTFOUND;
     if (rc == IOC_ENOTFOUND)
-        return refuse(pb, IND_REFUSE_INVALID, "unit", "no unit with this code was in force "
-                                                      "during the period");
+        return refuse(pb, IND_REFUSE_INVALID, "unit",
+                      "no unit with this code was in force "
+                      "during the period");
     if (rc)
         return rc;
     if (unit && unit[0]) {

@@ -138,12 +138,13 @@ static int current(struct store_conn *w, const struct store_indvalue *v, int64_t
 static int keep_revision(struct store_conn *w, const struct store_indvalue *v)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO ind_value_revisions (indicator_id, unit_id, freq, period_n, "
-                           "period, revision, value, num, den, source, who, at, note) SELECT "
-                           "indicator_id, unit_id, freq, period_n, period, revision, value, num, "
-                           "den, source, who, at, note FROM ind_values WHERE " KEY_WHERE,
-                           &s);
+    int rc =
+        store_prepare(w,
+                      "INSERT INTO ind_value_revisions (indicator_id, unit_id, freq, period_n, "
+                      "period, revision, value, num, den, source, who, at, note) SELECT "
+                      "indicator_id, unit_id, freq, period_n, period, revision, value, num, "
+                      "den, source, who, at, note FROM ind_values WHERE " KEY_WHERE,
+                      &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, v->indicator_id);
@@ -259,8 +260,8 @@ int store_indvalue_history(struct store_conn *c, int64_t indicator_id, const cha
     sqlite3_stmt *s;
     int rc = store_prepare(c,
                            "SELECT * FROM (SELECT " IV_COLS " FROM ind_values v WHERE " KEY_WHERE
-                           " UNION ALL SELECT " IV_COLS " FROM ind_value_revisions v WHERE " KEY_WHERE
-                           ") ORDER BY 11 DESC",
+                           " UNION ALL SELECT " IV_COLS
+                           " FROM ind_value_revisions v WHERE " KEY_WHERE ") ORDER BY 11 DESC",
                            &s);
     if (rc)
         return rc;

@@ -101,9 +101,9 @@ static void test_mean_weighs_every_base_value_once(void **state)
                                   val(month(2026, 11), 60)};
     struct ind_rule r = {IND_AGG_MEAN, 1};
     struct ind_rolled out;
-    assert_int_equal(ind_rollup(&r, IND_MONTH, (struct ind_period){IND_QUARTER, 2026 * 4 + 3}, 1,
-                                rows, 3, &out),
-                     0);
+    assert_int_equal(
+        ind_rollup(&r, IND_MONTH, (struct ind_period){IND_QUARTER, 2026 * 4 + 3}, 1, rows, 3, &out),
+        0);
     assert_near(out.obs.value, 30, 1e-12);
     assert_near(out.obs.weight, 3, 0);
 }
@@ -115,9 +115,9 @@ static void test_last_over_months_is_the_latest_month(void **state)
                                   val(month(2026, 12), 4), val(month(2027, 1), 99)};
     struct ind_rule r = {IND_AGG_LAST, 1};
     struct ind_rolled out;
-    assert_int_equal(ind_rollup(&r, IND_MONTH, (struct ind_period){IND_QUARTER, 2026 * 4 + 3}, 1,
-                                rows, 4, &out),
-                     0);
+    assert_int_equal(
+        ind_rollup(&r, IND_MONTH, (struct ind_period){IND_QUARTER, 2026 * 4 + 3}, 1, rows, 4, &out),
+        0);
     assert_near(out.obs.value, 4, 0);
     assert_int_equal(out.obs.time, ind_period_start(month(2026, 12)));
     /* and the year 2026 too, from the same rows */
@@ -125,7 +125,6 @@ static void test_last_over_months_is_the_latest_month(void **state)
         ind_rollup(&r, IND_MONTH, (struct ind_period){IND_YEAR, 2026}, 1, rows, 4, &out), 0);
     assert_near(out.obs.value, 4, 0);
 }
-
 
 static void test_derived_is_evaluated_over_rolled_up_inputs(void **state)
 {
@@ -163,9 +162,9 @@ static void test_refusals(void **state)
     /* rows out of order */
     assert_int_equal(ind_rollup(&r, IND_MONTH, month(2026, 10), 2, rows, 2, out), IOC_EINVAL);
     /* a day is finer than the base month */
-    assert_int_equal(ind_rollup(&r, IND_MONTH, (struct ind_period){IND_DAY, 20000}, 1, rows, 0,
-                                out),
-                     IOC_EINVAL);
+    assert_int_equal(
+        ind_rollup(&r, IND_MONTH, (struct ind_period){IND_DAY, 20000}, 1, rows, 0, out),
+        IOC_EINVAL);
     /* no rows: every period has no input */
     assert_int_equal(ind_rollup(&r, IND_MONTH, month(2026, 10), 2, rows, 0, out), 0);
     assert_int_equal(out[0].reason, IND_NO_INPUT);

@@ -23,9 +23,14 @@ static int64_t ind_id, commune_id, old_commune_id;
 static void put_unit(const char *code, const char *level, const char *parent, const char *from,
                      const char *to, int64_t *id)
 {
-    struct store_unit u = {.code = (char *)code, .level = (char *)level, .type = "Xã",
-                           .name = (char *)code, .full_name = (char *)code, .name_en = "",
-                           .parent_code = (char *)parent, .valid_from = (char *)from,
+    struct store_unit u = {.code = (char *)code,
+                           .level = (char *)level,
+                           .type = "Xã",
+                           .name = (char *)code,
+                           .full_name = (char *)code,
+                           .name_en = "",
+                           .parent_code = (char *)parent,
+                           .valid_from = (char *)from,
                            .valid_to = (char *)to};
     assert_int_equal(store_unit_put(db, &u, NULL, id), 0);
 }
@@ -39,9 +44,9 @@ static int setup(void **state)
     assert_int_equal(store_agency_add(db, "SO-YT", "Sở Y tế", "UBND-75", "", NULL), 0);
     assert_int_equal(store_agency_add(db, "UBND-X1", "UBND xã", "UBND-75", "X1", NULL), 0);
     struct store_ind_domain d = {"YT", "Y tế", "Health", 0};
-    const char *cols[STORE_IND_COLUMNS] = {
-        "YT.TL", "YT",     "Tỷ lệ", "Rate", "", "%", "month", "ratio", "100",
-        "higher", "SO-YT", "entered", "+5d", "90", "", "", ""};
+    const char *cols[STORE_IND_COLUMNS] = {"YT.TL", "YT",    "Tỷ lệ", "Rate",   "",      "%",
+                                           "month", "ratio", "100",   "higher", "SO-YT", "entered",
+                                           "+5d",   "90",    "",      "",       ""};
     struct store_indicator x = {0};
     for (int i = 0; i < STORE_IND_COLUMNS; i++)
         x.col[i] = (char *)cols[i];
@@ -67,10 +72,19 @@ static int teardown(void **state)
 static struct store_indvalue value(int64_t unit, const char *period, int64_t n, double num,
                                    double den, const char *who)
 {
-    struct store_indvalue v = {.indicator_id = ind_id, .unit_id = unit, .freq = "month",
-                               .period_n = n, .period = (char *)period, .value = 100 * num / den,
-                               .has_ratio = 1, .num = num, .den = den, .source = "api",
-                               .who = (char *)who, .at = "2026-11-01T00:00:00Z", .note = ""};
+    struct store_indvalue v = {.indicator_id = ind_id,
+                               .unit_id = unit,
+                               .freq = "month",
+                               .period_n = n,
+                               .period = (char *)period,
+                               .value = 100 * num / den,
+                               .has_ratio = 1,
+                               .num = num,
+                               .den = den,
+                               .source = "api",
+                               .who = (char *)who,
+                               .at = "2026-11-01T00:00:00Z",
+                               .note = ""};
     return v;
 }
 
@@ -122,8 +136,8 @@ static void test_closed_period_refused_then_reopened(void **state)
 {
     (void)state;
     struct ind_indicator ind = indicator();
-    struct ind_value_in in = {.unit = "X1", .period = "2026-09", .has_num = 1, .has_den = 1,
-                              .num = 1, .den = 4};
+    struct ind_value_in in = {
+        .unit = "X1", .period = "2026-09", .has_num = 1, .has_den = 1, .num = 1, .den = 4};
     struct store_indvalue out;
     struct ind_value_problem pb;
     assert_int_equal(ind_value_check(db, &ind, "", &in, &out, &pb), 0);
@@ -153,20 +167,20 @@ static void test_value_rules(void **state)
     struct ind_indicator ind = indicator();
     struct store_indvalue out;
     struct ind_value_problem pb;
-    struct ind_value_in bad_den = {.unit = "X1", .period = "2026-10", .has_num = 1,
-                                   .has_den = 1, .num = 1, .den = 0};
+    struct ind_value_in bad_den = {
+        .unit = "X1", .period = "2026-10", .has_num = 1, .has_den = 1, .num = 1, .den = 0};
     assert_int_equal(ind_value_check(db, &ind, "", &bad_den, &out, &pb), 1);
     assert_string_equal(pb.field, "den");
     struct ind_value_in no_num = {.unit = "X1", .period = "2026-10", .has_value = 1, .value = 3};
     assert_int_equal(ind_value_check(db, &ind, "", &no_num, &out, &pb), 1);
     assert_string_equal(pb.field, "num");
-    struct ind_value_in quarter = {.unit = "X1", .period = "2026-Q4", .has_num = 1,
-                                   .has_den = 1, .num = 1, .den = 2};
+    struct ind_value_in quarter = {
+        .unit = "X1", .period = "2026-Q4", .has_num = 1, .has_den = 1, .num = 1, .den = 2};
     assert_int_equal(ind_value_check(db, &ind, "", &quarter, &out, &pb), 1);
     assert_string_equal(pb.field, "period");
     /* an old commune: fine for 2024, not in force in 2026 */
-    struct ind_value_in old = {.unit = "OLD", .period = "2024-03", .has_num = 1, .has_den = 1,
-                               .num = 1, .den = 2};
+    struct ind_value_in old = {
+        .unit = "OLD", .period = "2024-03", .has_num = 1, .has_den = 1, .num = 1, .den = 2};
     assert_int_equal(ind_value_check(db, &ind, "", &old, &out, &pb), 0);
     assert_int_equal(out.unit_id, old_commune_id);
     old.period = "2026-03";
@@ -174,8 +188,8 @@ static void test_value_rules(void **state)
     assert_string_equal(pb.field, "unit");
     /* under the agency's unit X1: X1 yes, X2 no; under 75: the old commune through D9 and
      * the old version of 75 */
-    struct ind_value_in x2 = {.unit = "X2", .period = "2026-10", .has_num = 1, .has_den = 1,
-                              .num = 1, .den = 2};
+    struct ind_value_in x2 = {
+        .unit = "X2", .period = "2026-10", .has_num = 1, .has_den = 1, .num = 1, .den = 2};
     assert_int_equal(ind_value_check(db, &ind, "X1", &x2, &out, &pb), 1);
     assert_int_equal(pb.kind, IND_REFUSE_FORBIDDEN);
     x2.unit = "X1";
