@@ -120,8 +120,9 @@ static int post_job(struct store_conn *w, void *arg)
         enum store_iv_outcome o;
         if ((rc = store_indvalue_put(w, &v, &o)) != 0)
             return rc;
-        *(o == STORE_IV_ADDED ? &p->added : o == STORE_IV_REVISED ? &p->revised : &p->unchanged) +=
-            1;
+        *(o == STORE_IV_ADDED     ? &p->added
+          : o == STORE_IV_REVISED ? &p->revised
+                                  : &p->unchanged) += 1;
     }
     if (p->total_problems)
         return IOC_EINVAL;
@@ -151,11 +152,13 @@ static void send_problems(struct api_ctx *c, struct post *p)
                                                           : IOC_HTTP_E_INVALID_FIELD;
     const struct problem *first = &p->problems[0];
     char msg[300];
-    snprintf(msg, sizeof msg, "Nothing was stored: %zu value(s) refused; the first, at index %zu: "
-             "%s: %s.", p->total_problems, first->index, first->pb.field, first->pb.why);
-    json_t *err = json_pack("{s:s, s:s, s:s, s:o, s:I}", "code", ioc_http_error_code(e), "message",
-                            msg, "field", "values", "errors", list, "refused",
-                            (json_int_t)p->total_problems);
+    snprintf(msg, sizeof msg,
+             "Nothing was stored: %zu value(s) refused; the first, at index %zu: "
+             "%s: %s.",
+             p->total_problems, first->index, first->pb.field, first->pb.why);
+    json_t *err =
+        json_pack("{s:s, s:s, s:s, s:o, s:I}", "code", ioc_http_error_code(e), "message", msg,
+                  "field", "values", "errors", list, "refused", (json_int_t)p->total_problems);
     if (e != IOC_HTTP_E_INVALID_FIELD)
         api_audit_async(c, "indicator.values", p->target, "denied", msg);
     api_json(c, ioc_http_error_status(e), json_pack("{s:o}", "error", err));
@@ -246,8 +249,10 @@ static int read_batch(struct api_ctx *c, struct post *p)
     }
     int max = max_values(c->api->cfg);
     if (json_array_size(vals) > (size_t)max) {
-        api_error_field(c, "values", "At most %d values in one request "
-                        "(indicators.max_values_per_request).", max);
+        api_error_field(c, "values",
+                        "At most %d values in one request "
+                        "(indicators.max_values_per_request).",
+                        max);
         return -1;
     }
     const char *key;
@@ -260,7 +265,8 @@ static int read_batch(struct api_ctx *c, struct post *p)
         }
     }
     p->note = api_body_str(c, "note", 0, NOTE_MAX);
-    if (!p->note && json_object_get(c->body, "note") && !json_is_null(json_object_get(c->body, "note")))
+    if (!p->note && json_object_get(c->body, "note") &&
+        !json_is_null(json_object_get(c->body, "note")))
         return -1; /* answered */
     p->note = p->note ? p->note : "";
     p->n = json_array_size(vals);
@@ -310,6 +316,7 @@ struct range {
     enum ind_freq freq;
     struct ind_period first;
     int32_t count;
+    char at[11]; /* "" or the day whose geography the answer is in */
 };
 
 /* The values of ind at unit over r into out[0..r->count). */
@@ -317,9 +324,8 @@ static int rolled(struct store_conn *db, const struct store_indicator *x,
                   const struct ind_indicator *ind, const char *unit, const struct range *r,
                   struct ind_rolled *out, int depth);
 
-static int rolled_derived(struct store_conn *db, const struct store_indicator *x,
-                          const char *unit, const struct range *r, struct ind_rolled *out,
-                          int depth)
+static int rolled_derived(struct store_conn *db, const struct store_indicator *x, const char *unit,
+                          const struct range *r, struct ind_rolled *out, int depth)
 {
     const char *text = x->col[STORE_IND_EXPRESSION];
     struct ind_expr *e = NULL;
@@ -354,6 +360,17 @@ static int rolled_derived(struct store_conn *db, const struct store_indicator *x
     return rc;
 }
 
+/* The part of a value carried to a successor (ind_obs_share), marked approximate when the
+ * store says so. */
+static void shared(enum ind_agg agg, const struct store_indbase *b, struct ind_obs *o)
+{
+    struct ind_obs part;
+    if (b->share < 1 && ind_obs_share(agg, b->share, o, &part) == IND_OK)
+        *o = part;
+    if (b->approximate)
+        o->approximate = true;
+}
+
 static int rolled(struct store_conn *db, const struct store_indicator *x,
                   const struct ind_indicator *ind, const char *unit, const struct range *r,
                   struct ind_rolled *out, int depth)
@@ -370,8 +387,10 @@ static int rolled(struct store_conn *db, const struct store_indicator *x,
         return IOC_EINVAL;
     struct store_indbase *rows = NULL;
     size_t n = 0;
-    int rc = store_indvalue_base(db, ind->id, unit, ind_freq_name(ind->freq), a.n, b.n + nb - 1,
-                                 &rows, &n);
+    const char *freq = ind_freq_name(ind->freq);
+    int rc = r->at[0] ? store_indvalue_base_at(db, ind->id, unit, r->at, freq, a.n, b.n + nb - 1,
+                                               &rows, &n)
+                      : store_indvalue_base(db, ind->id, unit, freq, a.n, b.n + nb - 1, &rows, &n);
     if (rc)
         return rc;
     struct ind_base_obs *obs = malloc((n ? n : 1) * sizeof *obs);
@@ -380,10 +399,12 @@ static int rolled(struct store_conn *db, const struct store_indicator *x,
         return IOC_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        obs[i] = (struct ind_base_obs){.n = (int32_t)rows[i].period_n, .own = rows[i].own,
+        obs[i] = (struct ind_base_obs){.n = (int32_t)rows[i].period_n,
+                                       .own = rows[i].own,
                                        .obs = ind_obs_of(rows[i].value, 0)};
         obs[i].obs.num = rows[i].num;
         obs[i].obs.den = rows[i].den;
+        shared(ind->rule.agg, &rows[i], &obs[i].obs);
     }
     free(rows);
     rc = ind_rollup(&ind->rule, ind->freq, r->first, r->count, obs, n, out);
@@ -401,8 +422,10 @@ static int period_param(struct api_ctx *c, const char *key, enum ind_freq f, int
     const char *why = "";
     if (ind_period_parse(v, strlen(v), &p, &why) != 0 ||
         ind_period_of(f, end ? ind_period_end(p) - 1 : ind_period_start(p), out) != 0) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, "%s must be a period (2026, 2026-Q4, 2026-10, "
-                  "2026-10-31): %s.", key, why);
+        api_error(c, IOC_HTTP_E_BAD_QUERY,
+                  "%s must be a period (2026, 2026-Q4, 2026-10, "
+                  "2026-10-31): %s.",
+                  key, why);
         return -1;
     }
     return 0;
@@ -414,8 +437,10 @@ static int read_range(struct api_ctx *c, const struct ind_indicator *ind, struct
     const char *ru = api_query(c, "rollup");
     r->freq = ind->freq;
     if (ru && (ind_freq_parse(ru, strlen(ru), &r->freq) != 0 || r->freq < ind->freq)) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, "rollup must be %s or a coarser frequency "
-                  "(month, quarter, year).", ind_freq_name(ind->freq));
+        api_error(c, IOC_HTTP_E_BAD_QUERY,
+                  "rollup must be %s or a coarser frequency "
+                  "(month, quarter, year).",
+                  ind_freq_name(ind->freq));
         return -1;
     }
     struct ind_period to, from;
@@ -433,8 +458,10 @@ static int read_range(struct api_ctx *c, const struct ind_indicator *ind, struct
         from = to;
     }
     if (from.n > to.n || to.n - from.n >= PERIODS_MAX) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, "from must not be after to, and at most %d periods "
-                  "apart.", PERIODS_MAX);
+        api_error(c, IOC_HTTP_E_BAD_QUERY,
+                  "from must not be after to, and at most %d periods "
+                  "apart.",
+                  PERIODS_MAX);
         return -1;
     }
     r->first = from;
@@ -442,12 +469,10 @@ static int read_range(struct api_ctx *c, const struct ind_indicator *ind, struct
     return 0;
 }
 
-/* The code of the province in force today into unit. */
-static int province_code(struct store_conn *db, char unit[64])
+/* The code of the province in force on day into unit. */
+static int province_code(struct store_conn *db, const char *day, char unit[64])
 {
-    char today[11];
-    ioc_date_today_vn(today);
-    struct store_unit_query q = {"province", today, NULL, NULL, 1, 0};
+    struct store_unit_query q = {"province", day, NULL, NULL, 1, 0};
     struct store_unit *a = NULL;
     size_t n = 0;
     int rc = store_units_find(db, &q, &a, &n);
@@ -461,22 +486,25 @@ static int province_code(struct store_conn *db, char unit[64])
 
 /* The unit parameter (any version of that code), or the province in force today, into unit;
  * 0, or -1 after answering. */
-static int read_unit(struct api_ctx *c, char unit[64])
+static int read_unit(struct api_ctx *c, const char *at, char unit[64])
 {
     const char *u = api_query(c, "unit");
+    char today[11];
+    ioc_date_today_vn(today);
     int rc;
     if (u) {
         struct store_unit x;
         memset(&x, 0, sizeof x);
-        rc = store_unit_get(c->t->db, u, NULL, &x);
+        rc = store_unit_get(c->t->db, u, at[0] ? at : NULL, &x);
         if (rc == 0)
             snprintf(unit, 64, "%s", x.code);
         store_unit_clear(&x);
     } else {
-        rc = province_code(c->t->db, unit);
+        rc = province_code(c->t->db, at[0] ? at : today, unit);
     }
     if (rc == IOC_ENOTFOUND) {
-        api_error(c, IOC_HTTP_E_NOT_FOUND, "No unit has code %.64s.", u ? u : "(province)");
+        api_error(c, IOC_HTTP_E_NOT_FOUND, "No unit has code %.64s%s%s.", u ? u : "(province)",
+                  at[0] ? " on " : "", at);
         return -1;
     }
     if (rc) {
@@ -491,6 +519,14 @@ struct row_text {
     const char *approximate, *reason, *light;
 };
 
+/* v as text ("%.12g"), or "" when not shown. */
+static void num_text(char out[32], int shown, double v)
+{
+    out[0] = '\0';
+    if (shown)
+        snprintf(out, 32, "%.12g", v);
+}
+
 static void row_text(const struct ind_indicator *ind, const struct range *r, int32_t i,
                      const struct ind_rolled *x, struct row_text *t)
 {
@@ -498,9 +534,9 @@ static void row_text(const struct ind_indicator *ind, const struct range *r, int
     ind_period_format(p, t->period);
     int ok = x->reason == IND_OK;
     int ratio = ok && ind->rule.agg == IND_AGG_RATIO && !ind->derived;
-    snprintf(t->value, sizeof t->value, ok ? "%.12g" : "", x->obs.value);
-    snprintf(t->num, sizeof t->num, ratio ? "%.12g" : "", x->obs.num);
-    snprintf(t->den, sizeof t->den, ratio ? "%.12g" : "", x->obs.den);
+    num_text(t->value, ok, x->obs.value);
+    num_text(t->num, ratio, x->obs.num);
+    num_text(t->den, ratio, x->obs.den);
     t->approximate = ok && x->obs.approximate ? "true" : "false";
     t->reason = ok ? "" : ind_reason_name(x->reason);
     double v = x->obs.value;
@@ -511,7 +547,7 @@ static void row_text(const struct ind_indicator *ind, const struct range *r, int
 static void send_values(struct api_ctx *c, const struct ind_indicator *ind, const char *unit,
                         const struct range *r, const struct ind_rolled *out, int csv)
 {
-    static const char *const head[] = {"period", "value",  "num",  "den",
+    static const char *const head[] = {"period",      "value",  "num",  "den",
                                        "approximate", "reason", "light"};
     struct ioc_buf b;
     ioc_buf_init(&b, 0);
@@ -525,9 +561,9 @@ static void send_values(struct api_ctx *c, const struct ind_indicator *ind, cons
             rc = seed_csv_record(&b, f, 7);
             continue;
         }
-        json_t *o = json_pack("{s:s, s:b, s:i, s:s}", "period", t.period, "approximate",
-                              t.approximate[0] == 't', "inputs", (int)out[i].inputs, "light",
-                              t.light);
+        json_t *o =
+            json_pack("{s:s, s:b, s:i, s:s}", "period", t.period, "approximate",
+                      t.approximate[0] == 't', "inputs", (int)out[i].inputs, "light", t.light);
         json_object_set_new(o, "value", t.value[0] ? json_real(out[i].obs.value) : json_null());
         if (t.num[0]) {
             json_object_set_new(o, "num", json_real(out[i].obs.num));
@@ -541,11 +577,14 @@ static void send_values(struct api_ctx *c, const struct ind_indicator *ind, cons
         api_error_rc(c, rc, "values");
     else if (csv)
         net_res_send(c->req, 200, "text/csv; charset=utf-8", b.data, b.len);
-    else
-        api_json(c, 200,
-                 json_pack("{s:s, s:s, s:s, s:i, s:O}", "indicator", c->params[0], "unit", unit,
-                           "frequency", ind_freq_name(r->freq), "count", (int)r->count,
-                           "values", arr));
+    else {
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:i, s:O}", "indicator", c->params[0], "unit", unit,
+                      "frequency", ind_freq_name(r->freq), "count", (int)r->count, "values", arr);
+        if (r->at[0])
+            json_object_set_new(o, "at", json_string(r->at));
+        api_json(c, 200, o);
+    }
     json_decref(arr);
     ioc_buf_free(&b);
 }
@@ -557,18 +596,20 @@ static void h_values_get(struct api_ctx *c)
         return;
     const char *format = api_query(c, "format");
     int csv = format && strcmp(format, "csv") == 0;
-    if ((format && !csv && strcmp(format, "json") != 0) || api_query(c, "at")) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, api_query(c, "at") ? "at= (today's geography for "
-                  "older values) is not supported yet." : "format must be json or csv.");
+    if (format && !csv && strcmp(format, "json") != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json or csv.");
         return;
     }
     struct store_indicator x;
     struct ind_indicator ind;
     char unit[64];
     struct range r;
+    memset(&r, 0, sizeof r);
+    if (api_query(c, "at") && api_query_date(c, "at", r.at))
+        return;
     if (load_indicator(c, c->t->db, c->params[0], &ind, &x))
         return;
-    if (read_unit(c, unit) || read_range(c, &ind, &r)) {
+    if (read_unit(c, r.at, unit) || read_range(c, &ind, &r)) {
         store_indicator_clear(&x);
         return;
     }
@@ -586,9 +627,9 @@ static void h_values_get(struct api_ctx *c)
 
 static json_t *revision_json(const struct store_indvalue *v)
 {
-    json_t *o = json_pack("{s:I, s:f, s:s, s:s, s:s, s:s}", "revision", (json_int_t)v->revision,
-                          "value", v->value, "source", v->source, "who", v->who, "at", v->at,
-                          "note", v->note);
+    json_t *o =
+        json_pack("{s:I, s:f, s:s, s:s, s:s, s:s}", "revision", (json_int_t)v->revision, "value",
+                  v->value, "source", v->source, "who", v->who, "at", v->at, "note", v->note);
     if (v->has_ratio) {
         json_object_set_new(o, "num", json_real(v->num));
         json_object_set_new(o, "den", json_real(v->den));
@@ -637,8 +678,8 @@ static void h_values_revisions(struct api_ctx *c)
         json_array_append_new(arr, revision_json(&h[i]));
     store_indvalues_free(h, n);
     api_json(c, 200,
-             json_pack("{s:s, s:s, s:s, s:i, s:o}", "indicator", c->params[0], "unit",
-                       c->params[1], "period", ps, "count", (int)n, "revisions", arr));
+             json_pack("{s:s, s:s, s:s, s:i, s:o}", "indicator", c->params[0], "unit", c->params[1],
+                       "period", ps, "count", (int)n, "revisions", arr));
 }
 
 /* ---- periods closed and re-opened -------------------------------------------------------- */

@@ -3,7 +3,9 @@
  * deadlines, aggregation across units and over time, shares of split communes, traffic lights,
  * derived expressions and the check of a catalogue of them.
  *
- * Contract for everything here:
+ * Pure, except the section "values: the rules of a write" at the end (values.c), which reads
+ * the store through store.h and takes auth.h's principal; settings.c holds the [indicators]
+ * settings. Contract for everything else here:
  *   - no SQL, no HTTP, no threads, no I/O, no global state: every function may be called from
  *     any thread at once on distinct objects (a parsed expression may be evaluated by many
  *     threads at once: evaluation only reads it);
@@ -12,8 +14,8 @@
  *     may report why through an optional `const char **why` (a static English sentence);
  *   - functions computing a value return enum ind_reason: IND_OK and the result, or the reason
  *     there is no value (never an infinity or a NaN);
- *   - memory: only ind_expr_parse (the expression, freed by ind_expr_free) and
- *     ind_catalogue_check (working arrays, freed before it returns) allocate.
+ *   - memory: only ind_expr_parse (the expression, freed by ind_expr_free),
+ *     ind_catalogue_check and ind_rollup (working arrays, freed before they return) allocate.
  *
  * Docs: docs/indicators.md (the rules as a user of the catalogue sees them).
  */

@@ -280,6 +280,8 @@ static int fill_base(sqlite3_stmt *s, void *p)
     b->has_ratio = sqlite3_column_int(s, 3);
     b->num = sqlite3_column_double(s, 4);
     b->den = sqlite3_column_double(s, 5);
+    b->share = 1;
+    b->approximate = 0;
     return 0;
 }
 
@@ -322,6 +324,69 @@ int store_indvalue_base(struct store_conn *c, int64_t indicator_id, const char *
     sqlite3_bind_int64(s, 4, from_n);
     sqlite3_bind_int64(s, 5, to_n);
     return store_rows(s, sizeof **out, fill_base, clear_base_v, (void **)out, n);
+}
+
+/*
+ * The same in the geography of day ?6: the targets are the version of ?1 in force that day
+ * (own) and the communes under it that day; a value recorded against a unit not in force that
+ * day follows its successions (at most 4 steps), each link taking an equal share of what its
+ * old unit held (1 / the old unit's number of links), approximate when the share is below 1 or
+ * the link partial.
+ */
+#define AT_FORCE(u) "(" u ".valid_from <= ?6 AND (" u ".valid_to = '' OR " u ".valid_to >= ?6))"
+static const char base_at_sql[] =
+    "WITH RECURSIVE t(id, code, level, own, depth) AS ("
+    "  SELECT id, code, level, 1, 0 FROM units u WHERE code = ?1 AND " AT_FORCE(
+        "u") ""
+             "  UNION ALL"
+             "  SELECT u.id, u.code, u.level, 0, t.depth + 1 FROM units u JOIN t ON u.parent_code "
+             "= t.code"
+             "  WHERE " AT_FORCE(
+                 "u") " AND t.depth < 4),"
+                      " vals AS (SELECT unit_id, period_n, value, num, den FROM ind_values"
+                      "  WHERE indicator_id = ?2 AND freq = ?3 AND period_n BETWEEN ?4 AND ?5),"
+                      " links AS (SELECT old_id, new_id, partial, count(*) OVER (PARTITION BY "
+                      "old_id) AS cnt"
+                      "  FROM successions),"
+                      " map(src, cur, share, approx, depth) AS ("
+                      "  SELECT DISTINCT unit_id, unit_id, 1.0, 0, 0 FROM vals"
+                      "  UNION ALL"
+                      "  SELECT map.src, l.new_id, map.share / l.cnt, map.approx OR l.partial OR "
+                      "l.cnt > 1,"
+                      "  map.depth + 1 FROM map JOIN units cu ON cu.id = map.cur AND NOT " AT_FORCE(
+                          "cu") "  JOIN links l ON l.old_id = map.cur WHERE map.depth < 4)"
+                                "SELECT v.period_n, t.own, v.value, v.num IS NOT NULL, "
+                                "coalesce(v.num, 0),"
+                                " coalesce(v.den, 0), map.share, map.approx FROM vals v JOIN map "
+                                "ON map.src = v.unit_id"
+                                " JOIN (SELECT DISTINCT id, level, own FROM t) t ON t.id = map.cur"
+                                " WHERE t.level = 'commune' OR t.own = 1"
+                                " ORDER BY v.period_n, t.own DESC";
+
+static int fill_base_at(sqlite3_stmt *s, void *p)
+{
+    struct store_indbase *b = p;
+    fill_base(s, p);
+    b->share = sqlite3_column_double(s, 6);
+    b->approximate = sqlite3_column_int(s, 7);
+    return 0;
+}
+
+int store_indvalue_base_at(struct store_conn *c, int64_t indicator_id, const char *unit_code,
+                           const char *at, const char *freq, int64_t from_n, int64_t to_n,
+                           struct store_indbase **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, base_at_sql, &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(unit_code));
+    sqlite3_bind_int64(s, 2, indicator_id);
+    store_bind_text(s, 3, txt(freq));
+    sqlite3_bind_int64(s, 4, from_n);
+    sqlite3_bind_int64(s, 5, to_n);
+    store_bind_text(s, 6, txt(at));
+    return store_rows(s, sizeof **out, fill_base_at, clear_base_v, (void **)out, n);
 }
 
 /* ---- units for the rules of src/indicators ----------------------------------------------- */

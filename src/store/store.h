@@ -511,6 +511,8 @@ struct store_indbase {
     double value;
     int has_ratio;
     double num, den;
+    double share;    /* store_indvalue_base_at: the part of the value that goes to its target */
+    int approximate; /* that share is an estimate (a split, a partial link) */
 };
 /* The values of indicator_id at frequency freq with from_n <= n <= to_n recorded against a
  * version of unit_code (own) or a commune under one (through parent_code, every version whose
@@ -518,6 +520,17 @@ struct store_indbase {
 int store_indvalue_base(struct store_conn *c, int64_t indicator_id, const char *unit_code,
                         const char *freq, int64_t from_n, int64_t to_n, struct store_indbase **out,
                         size_t *n);
+/*
+ * The same in the geography of day `at` ("YYYY-MM-DD"): the rows of the version of unit_code in
+ * force that day (own) and of the communes under it that day, and the values recorded against
+ * units no longer in force that day carried to their successors (at most 4 steps): each link of
+ * an old unit takes an equal share of it (share = the product of 1 / its number of links), and
+ * a split or a partial link marks it approximate. A value whose unit leads to no target is left
+ * out. One statement.
+ */
+int store_indvalue_base_at(struct store_conn *c, int64_t indicator_id, const char *unit_code,
+                           const char *at, const char *freq, int64_t from_n, int64_t to_n,
+                           struct store_indbase **out, size_t *n);
 /* The id of the latest version of code in force on some day of [first_day, last_day]
  * ("YYYY-MM-DD"); IOC_ENOTFOUND. */
 int store_unit_during(struct store_conn *c, const char *code, const char *first_day,

@@ -207,3 +207,26 @@ test('roll-up to the province and to quarters and years; a derived indicator; CS
   assert.equal(lines.length, 3);
   assert.match(lines[2], /^2026-10,88\.679245283\d*,94,106,false,,green$/);
 });
+
+test('at=: values of pre-2025 wards roll up into today\'s ward through the succession links', async () => {
+  // Phường Biên Hoà (26068) was formed on 1 July 2025 from the old wards 26062, 26053, 26059
+  // and the old 26068 (data/vn-units); values of March 2024 recorded against the old ones
+  const r = await staff.post('/api/v1/indicators/KTTH.T_SO/values', {
+    values: [{ unit: '26062', period: '2024-03', value: 1 }, { unit: '26053', period: '2024-03', value: 2 },
+      { unit: '26059', period: '2024-03', value: 4 }, { unit: '26068', period: '2024-03', value: 8 }],
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const now = await one('KTTH.T_SO', 'unit=26068&at=2026-01-01&from=2024-03&to=2024-03');
+  assert.deepEqual([now.value, now.inputs, now.approximate], [15, 4, false]);
+  const p = await one('KTTH.T_SO', 'at=2026-01-01&from=2024-03&to=2024-03');
+  assert.equal(p.value, 15);
+  // the old geography: the old ward is itself; without at, the code's own values
+  const old = await one('KTTH.T_SO', 'unit=26062&at=2024-06-01&from=2024-03&to=2024-03');
+  assert.equal(old.value, 1);
+  assert.equal((await one('KTTH.T_SO', 'unit=26068&from=2024-03&to=2024-03')).value, 8);
+  // a unit not in force on that day; a bad date
+  assert.equal((await vals('KTTH.T_SO', 'unit=26062&at=2026-01-01')).status, 404);
+  assert.equal((await vals('KTTH.T_SO', 'at=2026-13-01')).status, 400);
+  const body = (await vals('KTTH.T_SO', 'unit=26068&at=2026-01-01&from=2024-03&to=2024-03')).body;
+  assert.equal(body.at, '2026-01-01');
+});

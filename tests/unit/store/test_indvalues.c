@@ -248,6 +248,57 @@ static void test_base_rows_of_a_rollup(void **state)
     free(rows);
 }
 
+static void test_base_rows_in_todays_geography(void **state)
+{
+    (void)state;
+    /* OLD went whole into X1; SPLIT was split between X1 and X2 */
+    int64_t split = 0, x2 = 0;
+    put_unit("SPLIT", "commune", "D9", "2000-01-01", "2025-06-30", &split);
+    assert_int_equal(store_unit_during(db, "X2", "2026-01-01", "2026-01-01", &x2), 0);
+    assert_int_equal(store_succession_put(db, old_commune_id, commune_id, 0, ""), 0);
+    assert_int_equal(store_succession_put(db, split, commune_id, 1, ""), 0);
+    assert_int_equal(store_succession_put(db, split, x2, 1, ""), 0);
+    enum store_iv_outcome o;
+    const int64_t mar = 2024 * 12 + 2;
+    struct store_indvalue v = value(split, "2024-03", mar, 10, 20, "an");
+    assert_int_equal(store_indvalue_put(db, &v, &o), 0);
+    struct store_indbase *rows = NULL;
+    size_t n = 0;
+    /* X1 on 2026-01-01: OLD whole (1/1 from the roll-up test) and half of SPLIT */
+    assert_int_equal(
+        store_indvalue_base_at(db, ind_id, "X1", "2026-01-01", "month", mar, mar, &rows, &n), 0);
+    assert_int_equal(n, 2);
+    int whole = 0, half = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].share == 1 && !rows[i].approximate && rows[i].num == 1)
+            whole++;
+        if (rows[i].share == 0.5 && rows[i].approximate && rows[i].num == 10)
+            half++;
+        assert_true(rows[i].own); /* X1 itself is the unit asked for */
+    }
+    assert_int_equal(whole, 1);
+    assert_int_equal(half, 1);
+    free(rows);
+    /* the province that day: all three rows, none of them its own */
+    assert_int_equal(
+        store_indvalue_base_at(db, ind_id, "75", "2026-01-01", "month", mar, mar, &rows, &n), 0);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_false(rows[i].own);
+    free(rows);
+    /* in the old geography the old units are themselves: SPLIT's own value, whole */
+    assert_int_equal(
+        store_indvalue_base_at(db, ind_id, "SPLIT", "2024-06-01", "month", mar, mar, &rows, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(rows[0].share == 1 && !rows[0].approximate && rows[0].own);
+    free(rows);
+    /* a unit not in force that day has no rows */
+    assert_int_equal(
+        store_indvalue_base_at(db, ind_id, "SPLIT", "2026-01-01", "month", mar, mar, &rows, &n), 0);
+    assert_int_equal(n, 0);
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_closed_period_refused_then_reopened),
         cmocka_unit_test(test_value_rules),
         cmocka_unit_test(test_base_rows_of_a_rollup),
+        cmocka_unit_test(test_base_rows_in_todays_geography),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
