@@ -24,7 +24,9 @@ const one = async (code, q) => {
 };
 
 before(async () => {
-  srv = await startDemo();
+  // a small batch limit, so that the limit and the body it allows (256 bytes a value) are cheap
+  // to reach
+  srv = await startDemo({ env: { IOC_INDICATORS_MAX_VALUES_PER_REQUEST: '50' } });
   admin = new Client(srv.url);
   assert.equal((await admin.login('admin')).status, 200);
   staff = new Client(srv.url);
@@ -229,4 +231,17 @@ test('at=: values of pre-2025 wards roll up into today\'s ward through the succe
   assert.equal((await vals('KTTH.T_SO', 'at=2026-13-01')).status, 400);
   const body = (await vals('KTTH.T_SO', 'unit=26068&at=2026-01-01&from=2024-03&to=2024-03')).body;
   assert.equal(body.at, '2026-01-01');
+});
+
+test('indicators.max_values_per_request: a larger batch is 422; a body over 256 bytes a value is 413', async () => {
+  const values = Array.from({ length: 51 }, (_, i) => ({ unit: A, period: `20${27 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`, value: i }));
+  let r = await staff.post('/api/v1/indicators/KTTH.T_HS/values', { values });
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.equal(r.body.error.field, 'values');
+  assert.match(r.body.error.message, /At most 50 values/);
+  r = await staff.post('/api/v1/indicators/KTTH.T_HS/values', { values: values.slice(0, 50) });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.added, 50);
+  r = await staff.post('/api/v1/indicators/KTTH.T_HS/values', { values: values.slice(0, 1), note: 'x'.repeat(50 * 256 + 4096) });
+  assert.equal(r.status, 413);
 });

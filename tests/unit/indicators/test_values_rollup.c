@@ -153,6 +153,24 @@ static void test_derived_is_evaluated_over_rolled_up_inputs(void **state)
     ind_expr_free(e);
 }
 
+static void test_a_share_of_a_split_commune_is_approximate(void **state)
+{
+    (void)state;
+    struct ind_period m = month(2024, 3);
+    /* a new commune: its own old commune whole (30 of 40) and half of a split one (10 of 20) */
+    struct ind_base_obs rows[] = {rat(m, 30, 40), rat(m, 10, 20)};
+    assert_int_equal(ind_obs_share(IND_AGG_RATIO, 0.5, &rows[1].obs, &rows[1].obs), IND_OK);
+    struct ind_rule r = {IND_AGG_RATIO, 100};
+    struct ind_rolled out;
+    assert_int_equal(ind_rollup(&r, IND_MONTH, m, 1, rows, 2, &out), 0);
+    assert_int_equal(out.reason, IND_OK);
+    assert_near(out.obs.value, 100.0 * 35 / 50, 1e-9);
+    assert_true(out.obs.approximate);
+    /* without the split part it is exact */
+    assert_int_equal(ind_rollup(&r, IND_MONTH, m, 1, rows, 1, &out), 0);
+    assert_false(out.obs.approximate);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -180,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_mean_weighs_every_base_value_once),
         cmocka_unit_test(test_last_over_months_is_the_latest_month),
         cmocka_unit_test(test_derived_is_evaluated_over_rolled_up_inputs),
+        cmocka_unit_test(test_a_share_of_a_split_commune_is_approximate),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
