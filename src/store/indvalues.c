@@ -29,7 +29,7 @@ static const char *const indvalues_scripts[] = {
     "  at TEXT NOT NULL,"
     "  note TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (indicator_id, freq, period_n, unit_id)) WITHOUT ROWID;"
-    "CREATE INDEX ind_values_unit ON ind_values (unit_id, indicator_id);"
+    "CREATE INDEX ind_values_unit ON ind_values (unit_id, indicator_id, freq, period_n);"
     "CREATE TABLE ind_value_revisions ("
     "  indicator_id INTEGER NOT NULL,"
     "  unit_id INTEGER NOT NULL,"
@@ -302,13 +302,15 @@ static const char base_sql[] =
     "  SELECT u.id, u.code, u.level, u.valid_from, u.valid_to, sub.depth + 1 FROM units u"
     "  JOIN sub ON u.parent_code = sub.code"
     "  AND (sub.vt = '' OR u.valid_from <= sub.vt) AND (u.valid_to = '' OR u.valid_to >= sub.vf)"
-    "  WHERE sub.depth < 4)"
-    "SELECT v.period_n, max(sub.code = ?1), v.value, v.num IS NOT NULL, coalesce(v.num, 0),"
-    " coalesce(v.den, 0) FROM ind_values v JOIN (SELECT DISTINCT id, code, level FROM sub) sub"
-    " ON v.unit_id = sub.id"
-    " WHERE v.indicator_id = ?2 AND v.freq = ?3 AND v.period_n BETWEEN ?4 AND ?5"
-    " AND (sub.level = 'commune' OR sub.code = ?1)"
-    " GROUP BY v.unit_id, v.period_n ORDER BY v.period_n, 2 DESC";
+    "  WHERE sub.depth < 4),"
+    " tgt(id, own) AS (SELECT id, max(code = ?1) FROM sub WHERE level = 'commune' OR code = ?1"
+    "  GROUP BY id)"
+    /* each target unit, then its values through ind_values_unit */
+    "SELECT v.period_n, tgt.own, v.value, v.num IS NOT NULL, coalesce(v.num, 0),"
+    " coalesce(v.den, 0) FROM tgt CROSS JOIN ind_values v INDEXED BY ind_values_unit"
+    " ON v.unit_id = tgt.id AND v.indicator_id = ?2 AND v.freq = ?3"
+    " AND v.period_n BETWEEN ?4 AND ?5"
+    " ORDER BY v.period_n, 2 DESC";
 
 int store_indvalue_base(struct store_conn *c, int64_t indicator_id, const char *unit_code,
                         const char *freq, int64_t from_n, int64_t to_n, struct store_indbase **out,
@@ -343,25 +345,30 @@ static const char base_at_sql[] =
              "= t.code"
              "  WHERE " AT_FORCE(
                  "u") " AND t.depth < 4),"
-                      " vals AS (SELECT unit_id, period_n, value, num, den FROM ind_values"
-                      "  WHERE indicator_id = ?2 AND freq = ?3 AND period_n BETWEEN ?4 AND ?5),"
                       " links AS (SELECT old_id, new_id, partial, count(*) OVER (PARTITION BY "
                       "old_id) AS cnt"
                       "  FROM successions),"
                       " map(src, cur, share, approx, depth) AS ("
-                      "  SELECT DISTINCT unit_id, unit_id, 1.0, 0, 0 FROM vals"
+                      "  SELECT DISTINCT unit_id, unit_id, 1.0, 0, 0 FROM ind_values"
+                      "  WHERE indicator_id = ?2 AND freq = ?3 AND period_n BETWEEN ?4 AND ?5"
                       "  UNION ALL"
                       "  SELECT map.src, l.new_id, map.share / l.cnt, map.approx OR l.partial OR "
                       "l.cnt > 1,"
                       "  map.depth + 1 FROM map JOIN units cu ON cu.id = map.cur AND NOT " AT_FORCE(
-                          "cu") "  JOIN links l ON l.old_id = map.cur WHERE map.depth < 4)"
-                                "SELECT v.period_n, t.own, v.value, v.num IS NOT NULL, "
+                          "cu") "  JOIN links l ON l.old_id = map.cur WHERE map.depth < 4),"
+                                /* each stored unit that leads to a target, with its share; then its
+                                   values */
+                                " src(id, own, share, approx) AS (SELECT map.src, t.own, "
+                                "map.share, map.approx FROM map"
+                                "  JOIN (SELECT DISTINCT id, level, own FROM t) t ON t.id = map.cur"
+                                "  WHERE t.level = 'commune' OR t.own = 1)"
+                                "SELECT v.period_n, src.own, v.value, v.num IS NOT NULL, "
                                 "coalesce(v.num, 0),"
-                                " coalesce(v.den, 0), map.share, map.approx FROM vals v JOIN map "
-                                "ON map.src = v.unit_id"
-                                " JOIN (SELECT DISTINCT id, level, own FROM t) t ON t.id = map.cur"
-                                " WHERE t.level = 'commune' OR t.own = 1"
-                                " ORDER BY v.period_n, t.own DESC";
+                                " coalesce(v.den, 0), src.share, src.approx"
+                                " FROM src CROSS JOIN ind_values v INDEXED BY ind_values_unit"
+                                " ON v.unit_id = src.id AND v.indicator_id = ?2 AND v.freq = ?3"
+                                " AND v.period_n BETWEEN ?4 AND ?5"
+                                " ORDER BY v.period_n, src.own DESC";
 
 static int fill_base_at(sqlite3_stmt *s, void *p)
 {
