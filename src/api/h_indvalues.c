@@ -75,6 +75,7 @@ struct post {
     size_t nproblems, total_problems;
     size_t pre, pre_total; /* the problems found on the loop (bad[i]: value i has one) */
     unsigned char *bad;
+    struct ind_value_memo *memo; /* zeroed at the start of the job */
 };
 
 static int by_index(const void *a, const void *b)
@@ -96,6 +97,7 @@ static int post_job(struct store_conn *w, void *arg)
     struct post *p = arg;
     char now[32];
     ioc_time_rfc3339(ioc_now_ms(), now);
+    memset(p->memo, 0, sizeof *p->memo);
     p->added = p->revised = p->unchanged = 0;
     p->nproblems = p->pre;
     p->total_problems = p->pre_total;
@@ -104,7 +106,7 @@ static int post_job(struct store_conn *w, void *arg)
             continue;
         struct store_indvalue v;
         struct ind_value_problem pb;
-        int rc = ind_value_check(w, &p->ind, p->unit, &p->in[i], &v, &pb);
+        int rc = ind_value_check_memo(w, &p->ind, p->unit, &p->in[i], &v, &pb, p->memo);
         if (rc < 0)
             return rc;
         if (rc == 1) {
@@ -306,6 +308,7 @@ static void h_values_post(struct api_ctx *c)
     if (read_batch(c, p))
         return;
     p->source = c->who.kind == AUTH_KEY ? "api" : "entered";
+    p->memo = net_req_alloc(c->req, sizeof *p->memo);
     api_audit_fill(c, &p->who, "indicator.values", p->target, "ok");
     api_write(c, post_job, p, post_done);
 }

@@ -466,6 +466,30 @@ int ind_value_check(struct store_conn *c, const struct ind_indicator *ind, const
                     const struct ind_value_in *in, struct store_indvalue *out,
                     struct ind_value_problem *pb);
 
+/*
+ * What ind_value_check_memo remembers between the values of one batch, so that a batch of
+ * thousands asks the store once per period (closed or not) and about once per (unit, period)
+ * rather than several times per value. Valid within one transaction only; zero it before the
+ * first value (memset).
+ */
+#define IND_MEMO_UNITS 512
+struct ind_value_memo {
+    bool period_known;
+    int closed;
+    struct ind_period period;
+    struct {
+        char code[24];
+        int32_t n;    /* the period's number (of the indicator's frequency) */
+        int8_t state; /* 0 empty, 1 found (unit_id, under), 2 not in force */
+        int8_t under; /* 1 under the caller's unit, 0 outside, -1 not asked */
+        int64_t unit_id;
+    } units[IND_MEMO_UNITS];
+};
+/* ind_value_check with a memo (NULL: none). The same answers. */
+int ind_value_check_memo(struct store_conn *c, const struct ind_indicator *ind, const char *unit,
+                         const struct ind_value_in *in, struct store_indvalue *out,
+                         struct ind_value_problem *pb, struct ind_value_memo *memo);
+
 /* 1 if the period p, or a coarser one holding it, is closed (*closed_freq its frequency);
  * 0 if open; an IOC_E* code. */
 int ind_period_closed(struct store_conn *c, struct ind_period p, enum ind_freq *closed_freq);

@@ -160,9 +160,61 @@ static int check_numbers(const struct ind_indicator *ind, const struct ind_value
     return 0;
 }
 
+/* The slot of (code, n) in memo. */
+static unsigned memo_slot(const char *code, int32_t n)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)n;
+    for (const char *s = code; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h % IND_MEMO_UNITS;
+}
+
+/* The unit of in during period p (first and last day given) and whether it lies under `unit`:
+ * 0 with *id and *under (1 yes, 0 no; 1 when unit is ""), IOC_ENOTFOUND, or a store error. */
+static int unit_of(struct store_conn *c, const char *code, struct ind_period p, const char *unit,
+                   struct ind_value_memo *memo, int64_t *id, int *under)
+{
+    int cacheable = memo && strlen(code) < sizeof memo->units[0].code;
+    unsigned k = cacheable ? memo_slot(code, p.n) : 0;
+    if (cacheable && memo->units[k].state && memo->units[k].n == p.n &&
+        strcmp(memo->units[k].code, code) == 0) {
+        if (memo->units[k].state == 2)
+            return IOC_ENOTFOUND;
+        *id = memo->units[k].unit_id;
+        *under = memo->units[k].under;
+        return 0;
+    }
+    struct ind_period first;
+    int32_t days = 0;
+    if (ind_period_children(p, IND_DAY, &first, &days) != 0)
+        return IOC_EINVAL;
+    char d1[11], d2[11];
+    ioc_date_format(first.n, d1);
+    ioc_date_format(first.n + days - 1, d2);
+    int rc = store_unit_during(c, code, d1, d2, id);
+    *under = 1;
+    if (rc == 0 && unit && unit[0])
+        rc = store_unit_under(c, *id, unit, under);
+    if (cacheable && (rc == 0 || rc == IOC_ENOTFOUND)) {
+        snprintf(memo->units[k].code, sizeof memo->units[k].code, "%s", code);
+        memo->units[k].n = p.n;
+        memo->units[k].state = rc == 0 ? 1 : 2;
+        memo->units[k].unit_id = rc == 0 ? *id : 0;
+        memo->units[k].under = (int8_t)*under;
+    }
+    return rc;
+}
+
 int ind_value_check(struct store_conn *c, const struct ind_indicator *ind, const char *unit,
                     const struct ind_value_in *in, struct store_indvalue *out,
                     struct ind_value_problem *pb)
+{
+    return ind_value_check_memo(c, ind, unit, in, out, pb, NULL);
+}
+
+int ind_value_check_memo(struct store_conn *c, const struct ind_indicator *ind, const char *unit,
+                         const struct ind_value_in *in, struct store_indvalue *out,
+                         struct ind_value_problem *pb, struct ind_value_memo *memo)
 {
     memset(out, 0, sizeof *out);
     if (ind->derived)
@@ -177,32 +229,28 @@ int ind_value_check(struct store_conn *c, const struct ind_indicator *ind, const
                       "the period is not of the indicator's frequency");
     if (check_numbers(ind, in, out, pb))
         return 1;
-    struct ind_period first;
-    int32_t days = 0;
-    if (ind_period_children(p, IND_DAY, &first, &days) != 0)
-        return IOC_EINVAL;
-    char d1[11], d2[11];
-    ioc_date_format(first.n, d1);
-    ioc_date_format(first.n + days - 1, d2);
-    int rc = in->unit && in->unit[0] ? store_unit_during(c, in->unit, d1, d2, &out->unit_id)
+    int under = 1;
+    int rc = in->unit && in->unit[0] ? unit_of(c, in->unit, p, unit, memo, &out->unit_id, &under)
                                      : IOC_ENOTFOUND;
     if (rc == IOC_ENOTFOUND)
         return refuse(pb, IND_REFUSE_INVALID, "unit",
-                      "no unit with this code was in force "
-                      "during the period");
+                      "no unit with this code was in force during the period");
     if (rc)
         return rc;
-    if (unit && unit[0]) {
-        int yes = 0;
-        if ((rc = store_unit_under(c, out->unit_id, unit, &yes)) != 0)
-            return rc;
-        if (!yes)
-            return refuse(pb, IND_REFUSE_FORBIDDEN, "unit",
-                          "the unit is outside the units your agency covers");
+    if (!under)
+        return refuse(pb, IND_REFUSE_FORBIDDEN, "unit",
+                      "the unit is outside the units your agency covers");
+    int closed;
+    if (memo && memo->period_known && memo->period.freq == p.freq && memo->period.n == p.n) {
+        closed = memo->closed;
+    } else if ((closed = ind_period_closed(c, p, NULL)) < 0) {
+        return closed;
+    } else if (memo) {
+        memo->period_known = true;
+        memo->period = p;
+        memo->closed = closed;
     }
-    if ((rc = ind_period_closed(c, p, NULL)) < 0)
-        return rc;
-    if (rc == 1)
+    if (closed == 1)
         return refuse(pb, IND_REFUSE_CLOSED, "period", "the period is closed");
     out->indicator_id = ind->id;
     out->freq = (char *)ind_freq_name(p.freq);

@@ -203,6 +203,35 @@ static void test_value_rules(void **state)
     assert_string_equal(unit, "X1");
 }
 
+static void test_memo_gives_the_same_answers(void **state)
+{
+    (void)state;
+    struct ind_indicator ind = indicator();
+    static struct ind_value_memo memo;
+    memset(&memo, 0, sizeof memo);
+    struct ind_value_in ok = {
+        .unit = "X1", .period = "2026-10", .has_num = 1, .has_den = 1, .num = 1, .den = 2};
+    struct ind_value_in gone = {
+        .unit = "OLD", .period = "2026-10", .has_num = 1, .has_den = 1, .num = 1, .den = 2};
+    struct ind_value_in out_x2 = {
+        .unit = "X2", .period = "2026-10", .has_num = 1, .has_den = 1, .num = 1, .den = 2};
+    struct store_indvalue out;
+    struct ind_value_problem pb;
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(ind_value_check_memo(db, &ind, "X1", &ok, &out, &pb, &memo), 0);
+        assert_int_equal(out.unit_id, commune_id);
+        assert_int_equal(ind_value_check_memo(db, &ind, "X1", &gone, &out, &pb, &memo), 1);
+        assert_string_equal(pb.field, "unit");
+        assert_int_equal(pb.kind, IND_REFUSE_INVALID);
+        assert_int_equal(ind_value_check_memo(db, &ind, "X1", &out_x2, &out, &pb, &memo), 1);
+        assert_int_equal(pb.kind, IND_REFUSE_FORBIDDEN);
+    }
+    /* the old commune in its own time is remembered apart from 2026 */
+    gone.period = "2024-03";
+    assert_int_equal(ind_value_check_memo(db, &ind, "75", &gone, &out, &pb, &memo), 0);
+    assert_int_equal(out.unit_id, old_commune_id);
+}
+
 static void test_base_rows_of_a_rollup(void **state)
 {
     (void)state;
@@ -305,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_revisions_kept_and_identical_values_make_none),
         cmocka_unit_test(test_closed_period_refused_then_reopened),
         cmocka_unit_test(test_value_rules),
+        cmocka_unit_test(test_memo_gives_the_same_answers),
         cmocka_unit_test(test_base_rows_of_a_rollup),
         cmocka_unit_test(test_base_rows_in_todays_geography),
     };
