@@ -13,7 +13,8 @@
     X(audit)                                                                                       \
     X(telemetry)                                                                                   \
     X(indicators)                                                                                  \
-    X(dashboards)
+    X(dashboards)                                                                                  \
+    X(indvalues)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

@@ -45,6 +45,8 @@
     X(SELF_LOCKOUT, 409, "self_lockout", "An admin cannot disable or demote themselves.")          \
     X(LAST_ADMIN, 409, "last_admin",                                                               \
       "The last enabled admin can be neither disabled nor demoted.")                               \
+    X(PERIOD_CLOSED, 409, "period_closed",                                                         \
+      "The period is closed to writes; an admin may re-open it.")                                  \
     X(PRECONDITION_FAILED, 412, "precondition_failed",                                             \
       "If-Match does not name the current revision; read the object again.")                       \
     X(BODY_TOO_LARGE, 413, "body_too_large",                                                       \

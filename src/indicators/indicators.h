@@ -3,7 +3,9 @@
  * deadlines, aggregation across units and over time, shares of split communes, traffic lights,
  * derived expressions and the check of a catalogue of them.
  *
- * Contract for everything here:
+ * Pure, except the section "values: the rules of a write" at the end (values.c), which reads
+ * the store through store.h and takes auth.h's principal; settings.c holds the [indicators]
+ * settings. Contract for everything else here:
  *   - no SQL, no HTTP, no threads, no I/O, no global state: every function may be called from
  *     any thread at once on distinct objects (a parsed expression may be evaluated by many
  *     threads at once: evaluation only reads it);
@@ -12,8 +14,8 @@
  *     may report why through an optional `const char **why` (a static English sentence);
  *   - functions computing a value return enum ind_reason: IND_OK and the result, or the reason
  *     there is no value (never an infinity or a NaN);
- *   - memory: only ind_expr_parse (the expression, freed by ind_expr_free) and
- *     ind_catalogue_check (working arrays, freed before it returns) allocate.
+ *   - memory: only ind_expr_parse (the expression, freed by ind_expr_free),
+ *     ind_catalogue_check and ind_rollup (working arrays, freed before they return) allocate.
  *
  * Docs: docs/indicators.md (the rules as a user of the catalogue sees them).
  */
@@ -340,5 +342,163 @@ typedef void (*ind_problem_fn)(void *ctx, const struct ind_problem *p);
  */
 int ind_catalogue_check(const struct ind_def *defs, size_t n, size_t *order, ind_problem_fn problem,
                         void *ctx);
+
+/* ---- values: roll-up (rollup.c; pure, as everything above, but it allocates) ------------- */
+
+/*
+ * One stored value as a roll-up reads it: its base period number n (of the indicator's own
+ * frequency), whether it was recorded against the unit rolled up to itself (own: a district or
+ * the province entering its own figure) or against one of its communes, and the observation
+ * (value; num and den for a ratio; weight 1 for mean and wmean).
+ */
+struct ind_base_obs {
+    int32_t n;
+    bool own;
+    struct ind_obs obs;
+};
+/* The value of one period after a roll-up: reason IND_OK and obs, or why there is none;
+ * inputs is how many base values went into it. */
+struct ind_rolled {
+    enum ind_reason reason;
+    struct ind_obs obs;
+    int32_t inputs;
+};
+
+/*
+ * The values of count periods first, first + 1, … (frequency first.freq, the same as base or
+ * coarser) from the base values rows[0..n), sorted by n (IOC_EINVAL otherwise, or when
+ * first.freq is finer than base, or count < 0). For each base period the unit's own value
+ * wins: if rows hold one, the communes' values of that period are left out; otherwise every
+ * commune's value counts. Then the period's value is ind_aggregate by r over those values of
+ * all its base periods at once — exactly what chaining communes → unit and base periods → the
+ * period gives, as the library documents (each row's time is its base period's start, so
+ * last takes the latest base period). out[i] is period first + i. Allocates scratch
+ * (IOC_ENOMEM).
+ */
+int ind_rollup(const struct ind_rule *r, enum ind_freq base, struct ind_period first, int32_t count,
+               const struct ind_base_obs *rows, size_t n, struct ind_rolled *out);
+
+/*
+ * A derived indicator over count periods: inputs[k] (k a ref of e, ind_expr_ref) holds the
+ * rolled-up values of that input at the same count periods and unit, so the expression is
+ * evaluated after its inputs are aggregated at that level (never a roll-up of derived values).
+ * out[i].inputs is the sum of the inputs' counts.
+ */
+void ind_rollup_derived(const struct ind_expr *e, const struct ind_rolled *const *inputs,
+                        int32_t count, struct ind_rolled *out);
+
+/* ---- values: the rules of a write (values.c; NOT pure: reads the store) ----------------- */
+
+/*
+ * Unlike everything above, these functions read the database through store.h on the
+ * connection they are given (a writer job's, to check and write in one transaction), and use
+ * auth.h's principal. No HTTP, no SQL of their own.
+ */
+struct store_conn;
+struct store_indicator;
+struct store_indvalue;
+struct auth_principal;
+
+/* What the rules need of one stored indicator (ind_indicator_of). */
+struct ind_indicator {
+    int64_t id;
+    enum ind_freq freq;
+    struct ind_rule rule;
+    int64_t agency_id;
+    char agency_code[IND_CODE_MAX + 1];
+    bool derived;    /* has an expression: computed, never written */
+    bool has_target; /* target holds a number */
+    double target;
+    enum ind_polarity polarity;
+    struct ind_thresholds thresholds;
+};
+/* Reads x's columns (as stored, so already checked) and its id and agency. IOC_EINVAL for a
+ * column that does not parse, IOC_ENOTFOUND. */
+int ind_indicator_of(struct store_conn *c, const struct store_indicator *x,
+                     struct ind_indicator *out);
+
+/*
+ * The unit an agency covers: its own unit_code, or else the nearest ancestor agency's. ""
+ * when no agency of its chain has one (a root agency of the whole province, such as the
+ * police): it then covers every unit. IOC_ENOTFOUND for an unknown agency.
+ */
+int ind_agency_unit(struct store_conn *c, const char *agency_code, char out[64]);
+
+/*
+ * Who may write values of ind: admin any; staff and keys only if ind's agency is theirs
+ * (auth_agency_allowed), and then only units their agency covers (ind_agency_unit: that unit
+ * or one under it); operators, leaders, anonymous none. 0, or IOC_EPERM. *unit (64 bytes) is
+ * the unit the caller may write under ("" for any).
+ */
+int ind_values_may_write(struct store_conn *c, const struct ind_indicator *ind,
+                         const struct auth_principal *p, char unit[64]);
+
+/* One incoming value, as the request gave it. */
+struct ind_value_in {
+    const char *unit;   /* a unit code */
+    const char *period; /* text form of a period of the indicator's frequency */
+    bool has_value, has_num, has_den;
+    double value, num, den;
+};
+enum ind_refusal {
+    IND_REFUSE_INVALID = 1, /* 422: a field is wrong */
+    IND_REFUSE_FORBIDDEN,   /* 403: a unit the caller's agency does not cover */
+    IND_REFUSE_CLOSED       /* 409: the period (or a period holding it) is closed */
+};
+struct ind_value_problem {
+    enum ind_refusal kind;
+    const char *field; /* "unit", "period", "value", "num", "den" */
+    const char *why;   /* a static English sentence */
+};
+
+/*
+ * Checks in against ind and fills out (its strings point into in and static text; the caller
+ * sets source, who, at and note): the period parses and has the indicator's frequency; a ratio
+ * needs num and den, both finite and >= 0, den > 0 (0/0 is refused: "nothing counted" is no
+ * value, send nothing), and value = scale·num/den is computed here (a value given beside them
+ * is ignored); any other needs a finite value and no num or den; a derived indicator takes no
+ * values; the unit exists and was in force on some day of the period (store_unit_during: an old
+ * unit is fine for a period when it was in force); it lies under `unit` (ind_values_may_write,
+ * "" for any); neither the period nor a coarser period holding it is closed. 0, or 1 with *pb.
+ * Other IOC_E* codes: a store failure.
+ */
+int ind_value_check(struct store_conn *c, const struct ind_indicator *ind, const char *unit,
+                    const struct ind_value_in *in, struct store_indvalue *out,
+                    struct ind_value_problem *pb);
+
+/*
+ * What ind_value_check_memo remembers between the values of one batch, so that a batch of
+ * thousands asks the store once per period (closed or not) and about once per (unit, period)
+ * rather than several times per value. Valid within one transaction only; zero it before the
+ * first value (memset).
+ */
+#define IND_MEMO_UNITS 512
+struct ind_value_memo {
+    bool period_known;
+    int closed;
+    struct ind_period period;
+    struct {
+        char code[24];
+        int32_t n;    /* the period's number (of the indicator's frequency) */
+        int8_t state; /* 0 empty, 1 found (unit_id, under), 2 not in force */
+        int8_t under; /* 1 under the caller's unit, 0 outside, -1 not asked */
+        int64_t unit_id;
+    } units[IND_MEMO_UNITS];
+};
+/* ind_value_check with a memo (NULL: none). The same answers. */
+int ind_value_check_memo(struct store_conn *c, const struct ind_indicator *ind, const char *unit,
+                         const struct ind_value_in *in, struct store_indvalue *out,
+                         struct ind_value_problem *pb, struct ind_value_memo *memo);
+
+/* 1 if the period p, or a coarser one holding it, is closed (*closed_freq its frequency);
+ * 0 if open; an IOC_E* code. */
+int ind_period_closed(struct store_conn *c, struct ind_period p, enum ind_freq *closed_freq);
+
+/* The settings of section [indicators] (settings.c, config_module_indicators). */
+struct ind_settings {
+    int max_values_per_request;
+};
+struct config_module;
+extern const struct config_module config_module_indicators;
 
 #endif

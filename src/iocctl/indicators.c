@@ -30,7 +30,8 @@ static int cmd_import(struct cli *c)
     int missing = 0;
     const char *domains = cli_opt(c, "--domains", &missing);
     if (missing || cli_stray_option(c) || c->argc != 1)
-        return cli_usage(c, "indicators import takes [--domains DOMAINS.csv|.xlsx] CATALOGUE.csv|.xlsx");
+        return cli_usage(
+            c, "indicators import takes [--domains DOMAINS.csv|.xlsx] CATALOGUE.csv|.xlsx");
     if (cli_open(c, 0))
         return 1;
     struct seed_indicators j = {.domains_path = domains,

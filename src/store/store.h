@@ -521,6 +521,94 @@ int store_dashboards_find(struct store_conn *c, const struct store_dash_query *q
 enum store_dash_ref { STORE_DASH_REF_INDICATOR, STORE_DASH_REF_DOMAIN, STORE_DASH_REF_UNIT };
 int store_dashboard_ref_exists(struct store_conn *c, enum store_dash_ref kind, const char *code,
                                int *yes);
+/* ---- indicator values (src/store/indvalues.c) -------------------------------------------- */
+
+/* One value of an indicator for one unit and period. Periods are a frequency ("day", "month",
+ * "quarter", "year"), a number n and a text, as struct ind_period of src/indicators. When put,
+ * the strings are the caller's; when read, owned by the struct (store_indvalue_clear). */
+struct store_indvalue {
+    int64_t indicator_id;
+    int64_t unit_id; /* the unit version the value was recorded against */
+    char *freq;
+    int64_t period_n;
+    char *period; /* "2026-10" */
+    double value;
+    int has_ratio; /* num and den stored (ratio indicators) */
+    double num, den;
+    char *source;     /* "entered" | "imported" | "api" | "derived" | "telemetry" */
+    int64_t revision; /* 1 when added; read only */
+    char *who;        /* username or "key:<prefix>" */
+    char *at;         /* RFC 3339 UTC */
+    char *note;       /* "" when none */
+    char *unit_code;  /* read only */
+};
+void store_indvalue_clear(struct store_indvalue *v);
+void store_indvalues_free(struct store_indvalue *a, size_t n);
+/* The id of the indicator with code; IOC_ENOTFOUND. */
+int store_indicator_id(struct store_conn *c, const char *code, int64_t *id);
+
+enum store_iv_outcome { STORE_IV_ADDED, STORE_IV_REVISED, STORE_IV_UNCHANGED };
+/* Stores v (in the caller's transaction): a new row has revision 1; a row whose value, num and
+ * den differ is first copied to the revisions (with its who, when, source and note) and then
+ * replaced with revision + 1; an equal one is left alone (UNCHANGED, no revision). Nothing is
+ * checked here beyond the references: validate first (src/indicators/values.c). */
+int store_indvalue_put(struct store_conn *w, const struct store_indvalue *v,
+                       enum store_iv_outcome *outcome);
+/* The current value; IOC_ENOTFOUND. */
+int store_indvalue_get(struct store_conn *c, int64_t indicator_id, const char *freq,
+                       int64_t period_n, int64_t unit_id, struct store_indvalue *out);
+/* The current value and every earlier version, newest revision first (*n = 0: none). */
+int store_indvalue_history(struct store_conn *c, int64_t indicator_id, const char *freq,
+                           int64_t period_n, int64_t unit_id, struct store_indvalue **out,
+                           size_t *n);
+
+/* A row a roll-up reads. */
+struct store_indbase {
+    int64_t period_n;
+    int own; /* recorded against the unit rolled up to itself (1), or one of its communes (0) */
+    double value;
+    int has_ratio;
+    double num, den;
+    double share;    /* store_indvalue_base_at: the part of the value that goes to its target */
+    int approximate; /* that share is an estimate (a split, a partial link) */
+};
+/* The values of indicator_id at frequency freq with from_n <= n <= to_n recorded against a
+ * version of unit_code (own) or a commune under one (through parent_code, every version whose
+ * validity overlaps its parent's), ordered by period, own first. One statement. */
+int store_indvalue_base(struct store_conn *c, int64_t indicator_id, const char *unit_code,
+                        const char *freq, int64_t from_n, int64_t to_n, struct store_indbase **out,
+                        size_t *n);
+/*
+ * The same in the geography of day `at` ("YYYY-MM-DD"): the rows of the version of unit_code in
+ * force that day (own) and of the communes under it that day, and the values recorded against
+ * units no longer in force that day carried to their successors (at most 4 steps): each link of
+ * an old unit takes an equal share of it (share = the product of 1 / its number of links), and
+ * a split or a partial link marks it approximate. A value whose unit leads to no target is left
+ * out. One statement.
+ */
+int store_indvalue_base_at(struct store_conn *c, int64_t indicator_id, const char *unit_code,
+                           const char *at, const char *freq, int64_t from_n, int64_t to_n,
+                           struct store_indbase **out, size_t *n);
+/* The id of the latest version of code in force on some day of [first_day, last_day]
+ * ("YYYY-MM-DD"); IOC_ENOTFOUND. */
+int store_unit_during(struct store_conn *c, const char *code, const char *first_day,
+                      const char *last_day, int64_t *id);
+/* *yes = 1 if unit unit_id is ancestor_code or lies under it (its parent, the parent's parent,
+ * each a version overlapping the child's validity), else 0. */
+int store_unit_under(struct store_conn *c, int64_t unit_id, const char *ancestor_code, int *yes);
+
+/* A period closed to writes (ind_periods_closed); closed = 0 and NULL strings when open. */
+struct store_period_state {
+    int closed;
+    char *who, *at, *note;
+};
+void store_period_state_clear(struct store_period_state *p);
+int store_period_get(struct store_conn *c, const char *freq, int64_t period_n,
+                     struct store_period_state *out);
+/* Closes (closed = 1: who, at, note recorded; closing again updates them) or re-opens
+ * (closed = 0: the row deleted) a period. */
+int store_period_set(struct store_conn *w, const char *freq, int64_t period_n, const char *period,
+                     int closed, const char *who, const char *at, const char *note);
 
 /* ---- fault injection (unit tests only) -------------------------------------------------- */
 

@@ -1,0 +1,19 @@
+/*
+ * settings.c — the indicators module's settings: section [indicators] (the limits of writing
+ * values). Stored in struct ind_settings; listed once in src/config/modules.c.
+ */
+#include <stddef.h>
+
+#include "config/config.h"
+#include "indicators/indicators.h"
+
+#define OFF(f) offsetof(struct ind_settings, f)
+static const struct config_setting rows[] = {
+    {"indicators", "max_values_per_request", CONFIG_INT, OFF(max_values_per_request), "10000", 1,
+     1000000,
+     "Most values in one POST /api/v1/indicators/{code}/values; a larger batch is refused with "
+     "422 (the body may be up to 256 bytes a value)."},
+};
+
+const struct config_module config_module_indicators =
+    CONFIG_MODULE("indicators", struct ind_settings, rows);
