@@ -17,7 +17,6 @@ API_OPENAPI_FRAGMENT(api_openapi_indvalues, "src/api/openapi/indvalues.json");
 #define NOTE_MAX 1000
 #define BYTES_PER_VALUE 256
 #define PERIODS_MAX 1000
-#define DERIVED_DEPTH 8
 
 static int max_values(const struct ioc_config *cfg)
 {
@@ -315,106 +314,6 @@ static void h_values_post(struct api_ctx *c)
 
 /* ---- GET: values rolled up --------------------------------------------------------------- */
 
-struct range {
-    enum ind_freq freq;
-    struct ind_period first;
-    int32_t count;
-    char at[11]; /* "" or the day whose geography the answer is in */
-};
-
-/* The values of ind at unit over r into out[0..r->count). */
-static int rolled(struct store_conn *db, const struct store_indicator *x,
-                  const struct ind_indicator *ind, const char *unit, const struct range *r,
-                  struct ind_rolled *out, int depth);
-
-static int rolled_derived(struct store_conn *db, const struct store_indicator *x, const char *unit,
-                          const struct range *r, struct ind_rolled *out, int depth)
-{
-    const char *text = x->col[STORE_IND_EXPRESSION];
-    struct ind_expr *e = NULL;
-    if (depth >= DERIVED_DEPTH || ind_expr_parse(text, strlen(text), &e, NULL) != 0)
-        return IOC_EINVAL;
-    size_t refs = ind_expr_ref_count(e);
-    struct ind_rolled **in = calloc(refs ? refs : 1, sizeof *in);
-    int rc = in ? 0 : IOC_ENOMEM;
-    for (size_t k = 0; rc == 0 && k < refs; k++) {
-        const char *code;
-        size_t len;
-        ind_expr_ref(e, k, &code, &len);
-        char name[IND_CODE_MAX + 1];
-        snprintf(name, sizeof name, "%.*s", (int)len, code);
-        struct store_indicator y;
-        struct ind_indicator yi;
-        if ((rc = store_indicator_get(db, name, &y)) != 0)
-            break;
-        rc = ind_indicator_of(db, &y, &yi);
-        if (rc == 0 && !(in[k] = malloc((size_t)r->count * sizeof **in)))
-            rc = IOC_ENOMEM;
-        if (rc == 0)
-            rc = rolled(db, &y, &yi, unit, r, in[k], depth + 1);
-        store_indicator_clear(&y);
-    }
-    if (rc == 0)
-        ind_rollup_derived(e, (const struct ind_rolled *const *)in, r->count, out);
-    for (size_t k = 0; in && k < refs; k++)
-        free(in[k]);
-    free(in);
-    ind_expr_free(e);
-    return rc;
-}
-
-/* The part of a value carried to a successor (ind_obs_share), marked approximate when the
- * store says so. */
-static void shared(enum ind_agg agg, const struct store_indbase *b, struct ind_obs *o)
-{
-    struct ind_obs part;
-    if (b->share < 1 && ind_obs_share(agg, b->share, o, &part) == IND_OK)
-        *o = part;
-    if (b->approximate)
-        o->approximate = true;
-}
-
-static int rolled(struct store_conn *db, const struct store_indicator *x,
-                  const struct ind_indicator *ind, const char *unit, const struct range *r,
-                  struct ind_rolled *out, int depth)
-{
-    if (ind->derived)
-        return rolled_derived(db, x, unit, r, out, depth);
-    if (r->freq < ind->freq)
-        return IOC_EINVAL;
-    struct ind_period a, last, b;
-    int32_t na = 0, nb = 0;
-    if (ind_period_children(r->first, ind->freq, &a, &na) ||
-        ind_period_step(r->first, r->count - 1, &last) ||
-        ind_period_children(last, ind->freq, &b, &nb))
-        return IOC_EINVAL;
-    struct store_indbase *rows = NULL;
-    size_t n = 0;
-    const char *freq = ind_freq_name(ind->freq);
-    int rc = r->at[0] ? store_indvalue_base_at(db, ind->id, unit, r->at, freq, a.n, b.n + nb - 1,
-                                               &rows, &n)
-                      : store_indvalue_base(db, ind->id, unit, freq, a.n, b.n + nb - 1, &rows, &n);
-    if (rc)
-        return rc;
-    struct ind_base_obs *obs = malloc((n ? n : 1) * sizeof *obs);
-    if (!obs) {
-        free(rows);
-        return IOC_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        obs[i] = (struct ind_base_obs){.n = (int32_t)rows[i].period_n,
-                                       .own = rows[i].own,
-                                       .obs = ind_obs_of(rows[i].value, 0)};
-        obs[i].obs.num = rows[i].num;
-        obs[i].obs.den = rows[i].den;
-        shared(ind->rule.agg, &rows[i], &obs[i].obs);
-    }
-    free(rows);
-    rc = ind_rollup(&ind->rule, ind->freq, r->first, r->count, obs, n, out);
-    free(obs);
-    return rc;
-}
-
 /* A period parameter of any frequency as the period of frequency f holding its start (end:
  * its last instant); 0, or -1 after answering. */
 static int period_param(struct api_ctx *c, const char *key, enum ind_freq f, int end,
@@ -435,7 +334,7 @@ static int period_param(struct api_ctx *c, const char *key, enum ind_freq f, int
 }
 
 /* The range of the query: rollup, from, to; 0, or -1 after answering. */
-static int read_range(struct api_ctx *c, const struct ind_indicator *ind, struct range *r)
+static int read_range(struct api_ctx *c, const struct ind_indicator *ind, struct ind_range *r)
 {
     const char *ru = api_query(c, "rollup");
     r->freq = ind->freq;
@@ -530,7 +429,7 @@ static void num_text(char out[32], int shown, double v)
         snprintf(out, 32, "%.12g", v);
 }
 
-static void row_text(const struct ind_indicator *ind, const struct range *r, int32_t i,
+static void row_text(const struct ind_indicator *ind, const struct ind_range *r, int32_t i,
                      const struct ind_rolled *x, struct row_text *t)
 {
     struct ind_period p = {r->freq, r->first.n + i};
@@ -548,7 +447,7 @@ static void row_text(const struct ind_indicator *ind, const struct range *r, int
 }
 
 static void send_values(struct api_ctx *c, const struct ind_indicator *ind, const char *unit,
-                        const struct range *r, const struct ind_rolled *out, int csv)
+                        const struct ind_range *r, const struct ind_rolled *out, int csv)
 {
     static const char *const head[] = {"period",      "value",  "num",  "den",
                                        "approximate", "reason", "light"};
@@ -606,7 +505,7 @@ static void h_values_get(struct api_ctx *c)
     struct store_indicator x;
     struct ind_indicator ind;
     char unit[64];
-    struct range r;
+    struct ind_range r;
     memset(&r, 0, sizeof r);
     if (api_query(c, "at") && api_query_date(c, "at", r.at))
         return;
@@ -617,7 +516,7 @@ static void h_values_get(struct api_ctx *c)
         return;
     }
     struct ind_rolled *out = malloc((size_t)r.count * sizeof *out);
-    int rc = out ? rolled(c->t->db, &x, &ind, unit, &r, out, 0) : IOC_ENOMEM;
+    int rc = out ? ind_values_rolled(c->t->db, &x, &ind, unit, &r, out) : IOC_ENOMEM;
     store_indicator_clear(&x);
     if (rc)
         api_error_rc(c, rc, "values");

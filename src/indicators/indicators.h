@@ -494,6 +494,26 @@ int ind_value_check_memo(struct store_conn *c, const struct ind_indicator *ind, 
  * 0 if open; an IOC_E* code. */
 int ind_period_closed(struct store_conn *c, struct ind_period p, enum ind_freq *closed_freq);
 
+/* ---- values: read and rolled up (values_read.c; NOT pure: reads the store) -------------- */
+
+/* count periods of frequency freq from first; at: "" for today's geography, or a day
+ * (YYYY-MM-DD) whose units the answer is given in (values of units no longer in force follow
+ * the succession links, a split's share marked approximate). */
+struct ind_range {
+    enum ind_freq freq;
+    struct ind_period first;
+    int32_t count;
+    char at[11];
+};
+/* The values of indicator x (ind: its parsed form) at unit over r into out[0..r->count): each
+ * by the indicator's rule over the base rows below unit and inside each period; a derived
+ * indicator by its expression over its inputs rolled up the same way. IOC_EINVAL for a range
+ * finer than the indicator's frequency or an expression that does not parse (or nests past 8
+ * derived levels), store errors as they come. */
+int ind_values_rolled(struct store_conn *db, const struct store_indicator *x,
+                      const struct ind_indicator *ind, const char *unit, const struct ind_range *r,
+                      struct ind_rolled *out);
+
 /* The settings of section [indicators] (settings.c, config_module_indicators). */
 struct ind_settings {
     int max_values_per_request;
