@@ -277,6 +277,18 @@ static int read_batch(struct api_ctx *c, struct post *p)
     memset(p->bad, 0, p->n);
     for (size_t i = 0; i < p->n; i++)
         p->bad[i] = read_value(p, i, json_array_get(vals, i)) != 0;
+    unsigned char *dup = net_req_alloc(c->req, p->n);
+    if (ind_values_duplicates(p->in, p->n, dup) < 0) {
+        api_error_rc(c, IOC_ENOMEM, "values");
+        return -1;
+    }
+    struct ind_value_problem again = {IND_REFUSE_INVALID, "period",
+                                      "the same unit and period as an earlier value of this batch"};
+    for (size_t i = 0; i < p->n; i++)
+        if (dup[i] && !p->bad[i]) {
+            add_problem(p, i, &again);
+            p->bad[i] = 1;
+        }
     /* the job checks the others and reports every problem, in order */
     p->pre = p->nproblems;
     p->pre_total = p->total_problems;

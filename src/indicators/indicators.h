@@ -490,6 +490,13 @@ int ind_value_check_memo(struct store_conn *c, const struct ind_indicator *ind, 
                          const struct ind_value_in *in, struct store_indvalue *out,
                          struct ind_value_problem *pb, struct ind_value_memo *memo);
 
+/* The values of one batch that repeat an earlier value's unit and period (compared as sent:
+ * unit codes and period texts): dup[i] = 1 for each such i > the first, else 0 (dup has n
+ * entries; values with a NULL unit or period are never duplicates). A batch is one intention,
+ * so two values for one cell are refused, not stored as a revision of each other. Returns how
+ * many; IOC_ENOMEM (as a negative number) without memory. Pure. */
+long ind_values_duplicates(const struct ind_value_in *in, size_t n, unsigned char *dup);
+
 /* 1 if the period p, or a coarser one holding it, is closed (*closed_freq its frequency);
  * 0 if open; an IOC_E* code. */
 int ind_period_closed(struct store_conn *c, struct ind_period p, enum ind_freq *closed_freq);

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -257,4 +258,43 @@ int ind_value_check_memo(struct store_conn *c, const struct ind_indicator *ind, 
     out->period_n = p.n;
     out->period = (char *)in->period;
     return 0;
+}
+
+/* ---- duplicates in one batch ------------------------------------------------------------ */
+
+struct cell {
+    const char *unit, *period;
+    size_t i;
+};
+
+static int cmp_cell(const void *a, const void *b)
+{
+    const struct cell *x = a, *y = b;
+    int c = strcmp(x->unit, y->unit);
+    if (c == 0)
+        c = strcmp(x->period, y->period);
+    if (c == 0) /* the earlier one first, so that the later ones are the duplicates */
+        c = x->i < y->i ? -1 : 1;
+    return c;
+}
+
+long ind_values_duplicates(const struct ind_value_in *in, size_t n, unsigned char *dup)
+{
+    memset(dup, 0, n);
+    struct cell *c = malloc((n ? n : 1) * sizeof *c);
+    size_t m = 0;
+    if (!c)
+        return IOC_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].unit && in[i].period)
+            c[m++] = (struct cell){in[i].unit, in[i].period, i};
+    qsort(c, m, sizeof *c, cmp_cell);
+    long found = 0;
+    for (size_t k = 1; k < m; k++)
+        if (strcmp(c[k - 1].unit, c[k].unit) == 0 && strcmp(c[k - 1].period, c[k].period) == 0) {
+            dup[c[k].i] = 1;
+            found++;
+        }
+    free(c);
+    return found;
 }

@@ -97,6 +97,18 @@ test('a batch with one bad row: 422 naming index and field, nothing stored', asy
   assert.equal(r4.status, 422);
 });
 
+test('two values for one unit and period in one batch: 422 naming the later one, nothing stored', async () => {
+  const r = await staff.post('/api/v1/indicators/KTTH.T_SO/values', {
+    values: [{ unit: A, period: '2026-09', value: 1 }, { unit: B, period: '2026-09', value: 2 },
+      { unit: A, period: '2026-09', value: 3 }],
+  });
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.deepEqual(r.body.error.errors.map((e) => [e.index, e.field]), [[2, 'period']]);
+  assert.match(r.body.error.errors[0].error, /same unit and period/);
+  const a = await one('KTTH.T_SO', `unit=${A}&from=2026-09&to=2026-09`);
+  assert.equal(a.value, null);
+});
+
 test('a revision keeps the previous value; an identical value makes none', async () => {
   const path = '/api/v1/indicators/KTTH.T_TL/values';
   let r = await staff.post(path, { values: [{ unit: A, period: '2026-09', num: 1, den: 4 }] });

@@ -189,6 +189,25 @@ static void test_refusals(void **state)
     assert_int_equal(out[1].reason, IND_NO_INPUT);
 }
 
+/* ind_values_duplicates: the later values of one (unit, period) are flagged, the first kept;
+ * values without a unit or period are never duplicates. */
+static void test_duplicates_in_one_batch(void **state)
+{
+    (void)state;
+    const struct ind_value_in in[] = {
+        {.unit = "26734", .period = "2026-10"}, {.unit = "26734", .period = "2026-11"},
+        {.unit = "25993", .period = "2026-10"}, {.unit = "26734", .period = "2026-10"},
+        {.unit = NULL, .period = "2026-10"},    {.unit = NULL, .period = "2026-10"},
+        {.unit = "26734", .period = "2026-10"},
+    };
+    unsigned char dup[7];
+    assert_int_equal(ind_values_duplicates(in, 7, dup), 2);
+    const unsigned char want[7] = {0, 0, 0, 1, 0, 0, 1};
+    assert_memory_equal(dup, want, 7);
+    assert_int_equal(ind_values_duplicates(in, 3, dup), 0);
+    assert_int_equal(ind_values_duplicates(in, 0, dup), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_derived_is_evaluated_over_rolled_up_inputs),
         cmocka_unit_test(test_a_share_of_a_split_commune_is_approximate),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_duplicates_in_one_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
