@@ -398,6 +398,8 @@ struct store_conn;
 struct store_indicator;
 struct store_indvalue;
 struct auth_principal;
+struct sheet_limits;
+struct store_audit;
 
 /* What the rules need of one stored indicator (ind_indicator_of). */
 struct ind_indicator {
@@ -501,6 +503,43 @@ long ind_values_duplicates(const struct ind_value_in *in, size_t n, unsigned cha
  * 0 if open; an IOC_E* code. */
 int ind_period_closed(struct store_conn *c, struct ind_period p, enum ind_freq *closed_freq);
 
+/* ---- values: a file imported (values_import.c; NOT pure: reads and writes the store) ---- */
+
+/* One refused row: its number as the spreadsheet shows it (1 is the header), the column
+ * ("indicator", "unit", "period", "value", "num", "den", or a letter for an unknown column),
+ * why, and what kind of refusal. */
+struct ind_import_problem {
+    size_t row;
+    char column[16];
+    char why[200];
+    enum ind_refusal kind;
+};
+typedef void (*ind_import_problem_fn)(void *ctx, const struct ind_import_problem *p);
+
+/* An import: what the caller fills in, then what the job found. */
+struct ind_import {
+    const char *data; /* the file, CSV or XLSX (sheet_read tells them apart) */
+    size_t len;
+    const struct sheet_limits *limits;   /* NULL: src/sheet's defaults */
+    const struct auth_principal *caller; /* NULL: the local tool, which may write every value */
+    const char *who, *source, *note; /* stored with the values (NULL: "iocctl", "imported", "") */
+    const struct store_audit *audit; /* the audit row written on success (NULL: none) */
+    ind_import_problem_fn problem;   /* each refused row (may be NULL) */
+    void *ctx;
+    /* out */
+    size_t rows;    /* data rows read */
+    size_t refused; /* problems reported */
+    int64_t added, revised, unchanged;
+    char error[256]; /* why the file as a whole could not be read ("" when rows were refused) */
+};
+/*
+ * A store job (store_tx, store_writer_run) for im: reads the file, checks every row as a posted
+ * value is checked (rows grouped by indicator; a row that repeats an indicator, unit and period
+ * is refused), and stores them only if none was refused, with the audit row. 0; IOC_EINVAL
+ * when rows were refused (each passed to im->problem) or the file cannot be read (im->error);
+ * IOC_ETOOBIG for a file past a limit (im->error); other IOC_E* codes from the store.
+ */
+int ind_values_import_job(struct store_conn *w, void *arg);
 /* ---- values: read and rolled up (values_read.c; NOT pure: reads the store) -------------- */
 
 /* count periods of frequency freq from first; at: "" for today's geography, or a day
@@ -524,6 +563,7 @@ int ind_values_rolled(struct store_conn *db, const struct store_indicator *x,
 /* The settings of section [indicators] (settings.c, config_module_indicators). */
 struct ind_settings {
     int max_values_per_request;
+    int max_import_bytes;
 };
 struct config_module;
 extern const struct config_module config_module_indicators;

@@ -13,6 +13,10 @@ static const struct config_setting rows[] = {
      1000000,
      "Most values in one POST /api/v1/indicators/{code}/values; a larger batch is refused with "
      "422 (the body may be up to 256 bytes a value)."},
+    {"indicators", "max_import_bytes", CONFIG_INT, OFF(max_import_bytes), "16777216", 1024,
+     268435456,
+     "Largest file (CSV or XLSX) POST /api/v1/indicator-values/import takes; a larger body is "
+     "refused with 413 before it is read."},
 };
 
 const struct config_module config_module_indicators =

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "indicators/indicators.h"
 #include "iocctl/iocctl_int.h"
 #include "seed/seed.h"
 #include "store/store.h"
@@ -49,6 +50,94 @@ static int cmd_import(struct cli *c)
         printf("; domains: %lld added, %lld updated", (long long)j.domains_added,
                (long long)j.domains_updated);
     printf("\n");
+    return 0;
+}
+
+/* ---- import values ---------------------------------------------------------------------- */
+
+/* The refused rows, printed in row order once the job is done. */
+struct problems {
+    struct ind_import_problem *p;
+    size_t n, cap;
+};
+
+static void keep_problem(void *ctx, const struct ind_import_problem *p)
+{
+    struct problems *ps = ctx;
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? ps->cap * 2 : 64;
+        struct ind_import_problem *q = realloc(ps->p, cap * sizeof *q);
+        if (!q)
+            return; /* still counted by the job */
+        ps->p = q;
+        ps->cap = cap;
+    }
+    ps->p[ps->n++] = *p;
+}
+
+static int by_row(const void *a, const void *b)
+{
+    const struct ind_import_problem *x = a, *y = b;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+#define VALUES_FILE_MAX (64u << 20)
+
+int cli_import_values(struct cli *c)
+{
+    c->argc--; /* "values" */
+    c->argv++;
+    int missing = 0;
+    const char *note = cli_opt(c, "--note", &missing);
+    if (missing || cli_stray_option(c) || c->argc != 1)
+        return cli_usage(c, "import values takes [--note TEXT] FILE.csv|FILE.xlsx");
+    char *data = NULL, *text = note ? cli_text(note, 1000) : NULL;
+    size_t len = 0;
+    if (note && !text)
+        return cli_usage(c, "--note must be UTF-8 text of at most 1000 bytes");
+    int rc = ioc_file_read(c->argv[0], VALUES_FILE_MAX, &data, &len);
+    if (rc) {
+        fprintf(stderr, "iocctl: %s: %s\n", c->argv[0],
+                rc == IOC_ETOOBIG ? "larger than 64 MiB" : ioc_strerror(rc));
+        free(text);
+        return 1;
+    }
+    if (cli_open(c, 0)) {
+        free(data);
+        free(text);
+        return 1;
+    }
+    struct problems ps = {NULL, 0, 0};
+    char target[300];
+    snprintf(target, sizeof target, "file:%s", c->argv[0]);
+    struct store_audit who = {.actor = "iocctl",
+                              .actor_role = "admin",
+                              .action = "indicator.import",
+                              .target = target,
+                              .ip = "local",
+                              .outcome = "ok",
+                              .request_id = ""};
+    struct ind_import im = {
+        .data = data, .len = len, .note = text, .audit = &who, .problem = keep_problem, .ctx = &ps};
+    rc = store_tx(c->db, ind_values_import_job, &im);
+    qsort(ps.p, ps.n, sizeof *ps.p, by_row);
+    for (size_t i = 0; i < ps.n; i++)
+        fprintf(stderr, "iocctl: %s: row %zu, column %s: %s\n", c->argv[0], ps.p[i].row,
+                ps.p[i].column, ps.p[i].why);
+    free(ps.p);
+    free(data);
+    free(text);
+    if (rc) {
+        if (im.refused)
+            fprintf(stderr, "iocctl: %s: nothing was stored: %zu problem(s)\n", c->argv[0],
+                    im.refused);
+        else
+            fprintf(stderr, "iocctl: %s: %s\n", c->argv[0],
+                    im.error[0] ? im.error : ioc_strerror(rc));
+        return 1;
+    }
+    printf("imported %s: %zu rows: %lld added, %lld revised, %lld unchanged\n", c->argv[0], im.rows,
+           (long long)im.added, (long long)im.revised, (long long)im.unchanged);
     return 0;
 }
 

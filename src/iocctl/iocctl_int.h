@@ -47,6 +47,8 @@ int cli_audit(struct store_conn *w, const char *action, const char *target, cons
 /* import readings (src/iocctl/telemetry.c): the `import` command of units.c hands it the
  * arguments when the first is "readings". An exit code as above. */
 int cli_import_readings(struct cli *c);
+/* import values (src/iocctl/indicators.c): handed over like import readings. */
+int cli_import_values(struct cli *c);
 
 /* One command: its name, what runs it (an exit code as above), and its usage lines. */
 struct cli_command {

@@ -233,6 +233,8 @@ static int cmd_import(struct cli *c)
 {
     if (c->argc >= 1 && strcmp(c->argv[0], "readings") == 0)
         return cli_import_readings(c); /* telemetry.c */
+    if (c->argc >= 1 && strcmp(c->argv[0], "values") == 0)
+        return cli_import_values(c); /* indicators.c */
     struct import_job j = {0};
     int missing = 0;
     j.level = cli_opt(c, "--level", &missing);
@@ -371,7 +373,11 @@ static const struct cli_command commands[] = {
      "  import readings [--dry-run] [--measurement M] [--precision P] [--int COL,...] FILE.csv\n"
      "                                   stores a CSV file of readings (docs/telemetry.md; iocd\n"
      "                                   stopped), or only checks it with --dry-run; exit 1 if\n"
-     "                                   a row is refused (the good rows are still stored)\n"},
+     "                                   a row is refused (the good rows are still stored)\n"
+     "  import values [--note TEXT] FILE.csv|FILE.xlsx\n"
+     "                                   indicator values (columns indicator, unit, period,\n"
+     "                                   value, num, den; docs/indicators.md): all or nothing,\n"
+     "                                   each refused row reported; works while iocd runs\n"},
     {"seed", cmd_seed,
      "  seed units [--from DIR]          real units of data/vn-units (the default DIR)\n"
      "  seed demo                        demo agencies and users (passwords from\n"

@@ -8,8 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { ROOT, tempDir, seededDataDir, startServer, Client, iocctl } from './lib.mjs';
+import { xlsxOf } from './xlsx_lib.mjs';
 
 const DOMAINS = readFileSync(path.join(ROOT, 'data/indicators/domains.csv'), 'utf8');
 const CATALOGUE = readFileSync(path.join(ROOT, 'data/indicators/catalogue.csv'), 'utf8');
@@ -41,45 +41,6 @@ function file(name, text) {
   const p = path.join(dir, name);
   writeFileSync(p, text);
   return p;
-}
-
-// ---- a workbook as Excel stores it: a zip (stored entries) of the parts sheet_read needs ------
-function zipStored(files) {
-  const locals = [], centrals = [];
-  let off = 0;
-  for (const [name, text] of files) {
-    const data = Buffer.from(text, 'utf8'), n = Buffer.from(name);
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt32LE(crc32(data), 14);
-    h.writeUInt32LE(data.length, 18); h.writeUInt32LE(data.length, 22); h.writeUInt16LE(n.length, 26);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt32LE(crc32(data), 16);
-    c.writeUInt32LE(data.length, 20); c.writeUInt32LE(data.length, 24); c.writeUInt16LE(n.length, 28); c.writeUInt32LE(off, 42);
-    locals.push(h, n, data);
-    centrals.push(c, n);
-    off += 30 + n.length + data.length;
-  }
-  const cd = Buffer.concat(centrals), end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const letters = (i) => (i < 26 ? '' : String.fromCharCode(64 + Math.floor(i / 26))) + String.fromCharCode(65 + (i % 26));
-// Text cells inline, numbers as <v>, empty cells left out (as Excel does).
-function xlsxOf(recs) {
-  const rows = recs.map((r, i) => `<row r="${i + 1}">` + r.map((v, j) => {
-    if (v === '') return '';
-    const ref = `${letters(j)}${i + 1}`;
-    return /^-?\d+(\.\d+)?$/.test(v) ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`;
-  }).join('') + '</row>').join('');
-  const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-  const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-  return zipStored([
-    ['xl/workbook.xml', `<workbook ${NS} xmlns:r="${R}"><sheets><sheet name="Chỉ tiêu" sheetId="1" r:id="rId1"/></sheets></workbook>`],
-    ['xl/_rels/workbook.xml.rels', `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${R}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`],
-    ['xl/worksheets/sheet1.xml', `<worksheet ${NS}><sheetData>${rows}</sheetData></worksheet>`],
-  ]);
 }
 
 function exported(data) {
