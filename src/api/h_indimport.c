@@ -50,20 +50,21 @@ static void send_refused(struct api_ctx *c, struct imp *p)
     qsort(p->listed, p->nlisted, sizeof p->listed[0], by_row);
     json_t *list = json_array();
     for (size_t i = 0; i < p->nlisted; i++)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "row", (json_int_t)p->listed[i].row,
-                                              "column", p->listed[i].column, "error",
-                                              p->listed[i].why));
+        json_array_append_new(list,
+                              json_pack("{s:I, s:s, s:s}", "row", (json_int_t)p->listed[i].row,
+                                        "column", p->listed[i].column, "error", p->listed[i].why));
     enum ioc_http_error e = p->worst == IND_REFUSE_FORBIDDEN ? IOC_HTTP_E_FORBIDDEN
                             : p->worst == IND_REFUSE_CLOSED  ? IOC_HTTP_E_PERIOD_CLOSED
                                                              : IOC_HTTP_E_INVALID_FIELD;
     char msg[400];
-    snprintf(msg, sizeof msg, "Nothing was stored: %zu problem(s); the first, row %zu, column %s: %s.",
+    snprintf(msg, sizeof msg,
+             "Nothing was stored: %zu problem(s); the first, row %zu, column %s: %s.",
              p->im.refused, p->listed[0].row, p->listed[0].column, p->listed[0].why);
     if (e != IOC_HTTP_E_INVALID_FIELD)
         api_audit_async(c, "indicator.import", "file", "denied", msg);
-    json_t *err = json_pack("{s:s, s:s, s:s, s:o, s:I}", "code", ioc_http_error_code(e), "message",
-                            msg, "field", "file", "errors", list, "refused",
-                            (json_int_t)p->im.refused);
+    json_t *err =
+        json_pack("{s:s, s:s, s:s, s:o, s:I}", "code", ioc_http_error_code(e), "message", msg,
+                  "field", "file", "errors", list, "refused", (json_int_t)p->im.refused);
     api_json(c, ioc_http_error_status(e), json_pack("{s:o}", "error", err));
 }
 

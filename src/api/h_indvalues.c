@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "indicators/indicators.h"
+#include "sheet/sheet.h"
 #include "seed/seed.h"
 
 API_OPENAPI_FRAGMENT(api_openapi_indvalues, "src/api/openapi/indvalues.json");
@@ -458,23 +459,105 @@ static void row_text(const struct ind_indicator *ind, const struct ind_range *r,
                                            ind->polarity, &ind->thresholds));
 }
 
-static void send_values(struct api_ctx *c, const struct ind_indicator *ind, const char *unit,
-                        const struct ind_range *r, const struct ind_rolled *out, int csv)
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* The rows as a table (one rule for the CSV and the XLSX: numbers as numbers, exact). */
+static int values_table(const struct ind_indicator *ind, const struct ind_range *r,
+                        const struct ind_rolled *out, struct sheet_table **t)
 {
     static const char *const head[] = {"period",      "value",  "num",  "den",
                                        "approximate", "reason", "light"};
+    int rc = sheet_table_create("values", head, 7, t);
+    for (int32_t i = 0; rc == 0 && i < r->count; i++) {
+        struct row_text x;
+        row_text(ind, r, i, &out[i], &x);
+        const double n[3] = {out[i].obs.value, out[i].obs.num, out[i].obs.den};
+        const char *shown[3] = {x.value, x.num, x.den};
+        struct sheet_cell c[7] = {{SHEET_TEXT, x.period, 0, 0}};
+        for (int k = 0; k < 3; k++)
+            c[1 + k] = shown[k][0] ? (struct sheet_cell){SHEET_NUMBER, NULL, 0, n[k]}
+                                   : (struct sheet_cell){SHEET_EMPTY, NULL, 0, 0};
+        c[4] = (struct sheet_cell){SHEET_TEXT, x.approximate, 0, 0};
+        c[5] = (struct sheet_cell){SHEET_TEXT, x.reason, 0, 0};
+        c[6] = (struct sheet_cell){SHEET_TEXT, x.light, 0, 0};
+        rc = sheet_table_add(*t, c);
+    }
+    return rc;
+}
+
+/* The XLSX is written on the render worker (through a temporary file: no disk on a loop). */
+struct xlsx_job {
+    struct sheet_table *t;
+    struct ioc_buf body;
+    int rc;
+    char filename[120];
+};
+
+static void xlsx_free(void *arg)
+{
+    struct xlsx_job *j = arg;
+    sheet_table_destroy(j->t);
+    ioc_buf_free(&j->body);
+}
+
+static void xlsx_run(struct store_conn *db, void *arg)
+{
+    (void)db;
+    struct xlsx_job *j = arg;
+    j->rc = sheet_write_xlsx(j->t, &j->body);
+}
+
+static void xlsx_send(struct api_ctx *c, void *arg)
+{
+    struct xlsx_job *j = arg;
+    if (j->rc) {
+        api_error_rc(c, j->rc, "values");
+        return;
+    }
+    net_res_header(c->req, "content-disposition", j->filename);
+    net_res_send(c->req, 200, XLSX_TYPE, j->body.data, j->body.len);
+}
+
+/* format: 0 JSON, 1 CSV, 2 XLSX. */
+static void send_table(struct api_ctx *c, const struct ind_indicator *ind, const char *unit,
+                       const struct ind_range *r, const struct ind_rolled *out, int format)
+{
+    struct sheet_table *t = NULL;
+    int rc = values_table(ind, r, out, &t);
+    if (rc == 0 && format == 2) {
+        struct xlsx_job *j = net_req_alloc(c->req, sizeof *j);
+        memset(j, 0, sizeof *j);
+        j->t = t;
+        ioc_buf_init(&j->body, 0);
+        snprintf(j->filename, sizeof j->filename, "attachment; filename=\"%.40s-%.24s.xlsx\"",
+                 c->params[0], unit);
+        net_req_on_free(c->req, xlsx_free, j);
+        api_worker_offload(c, c->api->renderer, xlsx_run, j, xlsx_send);
+        return;
+    }
     struct ioc_buf b;
     ioc_buf_init(&b, 0);
-    json_t *arr = csv ? NULL : json_array();
-    int rc = csv ? seed_csv_record(&b, head, 7) : 0;
-    for (int32_t i = 0; rc == 0 && i < r->count; i++) {
+    if (rc == 0)
+        rc = sheet_write_csv(t, &b);
+    sheet_table_destroy(t);
+    if (rc)
+        api_error_rc(c, rc, "values");
+    else
+        net_res_send(c->req, 200, "text/csv; charset=utf-8", b.data, b.len);
+    ioc_buf_free(&b);
+}
+
+static void send_values(struct api_ctx *c, const struct ind_indicator *ind, const char *unit,
+                        const struct ind_range *r, const struct ind_rolled *out, int format)
+{
+    if (format) {
+        send_table(c, ind, unit, r, out, format);
+        return;
+    }
+    json_t *arr = json_array();
+    for (int32_t i = 0; i < r->count; i++) {
         struct row_text t;
         row_text(ind, r, i, &out[i], &t);
-        if (csv) {
-            const char *f[] = {t.period, t.value, t.num, t.den, t.approximate, t.reason, t.light};
-            rc = seed_csv_record(&b, f, 7);
-            continue;
-        }
         json_t *o =
             json_pack("{s:s, s:b, s:i, s:s}", "period", t.period, "approximate",
                       t.approximate[0] == 't', "inputs", (int)out[i].inputs, "light", t.light);
@@ -487,20 +570,12 @@ static void send_values(struct api_ctx *c, const struct ind_indicator *ind, cons
             json_object_set_new(o, "reason", json_string(t.reason));
         json_array_append_new(arr, o);
     }
-    if (rc)
-        api_error_rc(c, rc, "values");
-    else if (csv)
-        net_res_send(c->req, 200, "text/csv; charset=utf-8", b.data, b.len);
-    else {
-        json_t *o =
-            json_pack("{s:s, s:s, s:s, s:i, s:O}", "indicator", c->params[0], "unit", unit,
-                      "frequency", ind_freq_name(r->freq), "count", (int)r->count, "values", arr);
-        if (r->at[0])
-            json_object_set_new(o, "at", json_string(r->at));
-        api_json(c, 200, o);
-    }
-    json_decref(arr);
-    ioc_buf_free(&b);
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:i, s:o}", "indicator", c->params[0], "unit", unit, "frequency",
+                  ind_freq_name(r->freq), "count", (int)r->count, "values", arr);
+    if (r->at[0])
+        json_object_set_new(o, "at", json_string(r->at));
+    api_json(c, 200, o);
 }
 
 static void h_values_get(struct api_ctx *c)
@@ -509,9 +584,12 @@ static void h_values_get(struct api_ctx *c)
     if (api_query_only(c, known))
         return;
     const char *format = api_query(c, "format");
-    int csv = format && strcmp(format, "csv") == 0;
-    if (format && !csv && strcmp(format, "json") != 0) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json or csv.");
+    int fmt = !format || strcmp(format, "json") == 0 ? 0
+              : strcmp(format, "csv") == 0           ? 1
+              : strcmp(format, "xlsx") == 0          ? 2
+                                                     : -1;
+    if (fmt < 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json, csv or xlsx.");
         return;
     }
     struct store_indicator x;
@@ -533,7 +611,7 @@ static void h_values_get(struct api_ctx *c)
     if (rc)
         api_error_rc(c, rc, "values");
     else
-        send_values(c, &ind, unit, &r, out, csv);
+        send_values(c, &ind, unit, &r, out, fmt);
     free(out);
 }
 

@@ -220,6 +220,13 @@ test('roll-up to the province and to quarters and years; a derived indicator; CS
   assert.equal(lines[0], 'period,value,num,den,approximate,reason,light');
   assert.equal(lines.length, 3);
   assert.match(lines[2], /^2026-10,88\.679245283\d*,94,106,false,,green$/);
+  assert.equal(Number(lines[2].split(',')[1]), (100 * 94) / 106); // exact: the shortest text of the double
+  r = await admin.req('GET', '/api/v1/indicators/KTTH.T_TL/values?from=2026-09&to=2026-10&format=xlsx', { raw: true });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.match(r.headers.get('content-disposition'), /filename="KTTH\.T_TL-75\.xlsx"/);
+  assert.ok(r.text.startsWith('PK\x03\x04'));
+  assert.equal((await vals('KTTH.T_TL', 'format=ods')).status, 400);
 });
 
 test('at=: values of pre-2025 wards roll up into today\'s ward through the succession links', async () => {
