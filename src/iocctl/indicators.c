@@ -120,7 +120,8 @@ int cli_import_values(struct cli *c)
     struct ind_import im = {
         .data = data, .len = len, .note = text, .audit = &who, .problem = keep_problem, .ctx = &ps};
     rc = store_tx(c->db, ind_values_import_job, &im);
-    qsort(ps.p, ps.n, sizeof *ps.p, by_row);
+    if (ps.n)
+        qsort(ps.p, ps.n, sizeof *ps.p, by_row);
     for (size_t i = 0; i < ps.n; i++)
         fprintf(stderr, "iocctl: %s: row %zu, column %s: %s\n", c->argv[0], ps.p[i].row,
                 ps.p[i].column, ps.p[i].why);
