@@ -25,10 +25,10 @@ const SHOTS = path.resolve(ROOT, process.env.IOC_SCREENSHOT_DIR || path.join('bu
 const ALLOWED = [/status of 401.*\/api\/v1\/session/];
 const DOWN = /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|Failed to load resource/;
 
-/** The previous month in Asia/Ho_Chi_Minh ("YYYY-MM"): a closed, complete period. */
-function lastMonth() {
+/** The month n months before this one in Asia/Ho_Chi_Minh ("YYYY-MM"). */
+function monthBefore(n) {
     const now = new Date(Date.now() + 7 * 3600 * 1000);
-    const k = now.getUTCFullYear() * 12 + now.getUTCMonth() - 1;
+    const k = now.getUTCFullYear() * 12 + now.getUTCMonth() - n;
     return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
 }
 
@@ -94,7 +94,8 @@ let browser;
 let page;
 let w;
 let communes; // [{code, name}] in the order of the GeoJSON
-const PERIOD = lastMonth();
+const PERIOD = monthBefore(1); // last month: a complete period
+const BEFORE = monthBefore(2);
 
 /** Post the values the test needs as admin: files received and received online per commune. */
 async function postValues(base) {
@@ -107,18 +108,21 @@ async function postValues(base) {
     assert.equal(communes.length, 95);
     // 30 communes at 70 % online (green: target 60), 30 at 56 % (amber: from 90 % of it), 35 at 40 % (red)
     const online = (i) => (i < 30 ? 700 : i < 60 ? 560 : 400);
-    const post = async (code, value) => {
+    const post = async (code, period, value) => {
         const r = await api.post(`/api/v1/indicators/${code}/values`, {
             headers: { 'X-CSRF-Token': csrf },
             data: {
-                values: communes.map((c, i) => ({ unit: c.code, period: PERIOD, value: value(i) })),
+                values: communes.map((c, i) => ({ unit: c.code, period, value: value(i) })),
                 note: 'web test',
             },
         });
         assert.equal(r.status(), 200, await r.text());
     };
-    await post('CCHC.HS_TIEPNHAN', () => 1000);
-    await post('CCHC.HS_TRUCTUYEN', online);
+    await post('CCHC.HS_TIEPNHAN', PERIOD, () => 1000);
+    await post('CCHC.HS_TRUCTUYEN', PERIOD, online);
+    // the month before: 50 % everywhere (the number panels' "previous period")
+    await post('CCHC.HS_TIEPNHAN', BEFORE, () => 800);
+    await post('CCHC.HS_TRUCTUYEN', BEFORE, () => 400);
     await api.dispose();
 }
 
@@ -194,6 +198,7 @@ describe('dashboards screens', { concurrency: 1 }, () => {
         assert.equal((await so1.locator('.dash-uom').textContent()).trim(), '%');
         assert.equal(await so1.locator('.dash-light').textContent(), 'Cảnh báo');
         assert.match(await so1.locator('.dash-target').textContent(), /Mục tiêu: 60/);
+        assert.equal(await so1.locator('.dash-prev').textContent(), 'Kỳ trước: 50');
         const [y, m] = PERIOD.split('-');
         assert.match(await so1.locator('.dash-period').textContent(), new RegExp(`^${m}/${y}$`));
         // no values for the other indicators: "no data", cleanly

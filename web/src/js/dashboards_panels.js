@@ -73,11 +73,17 @@ function ranked(data, panel) {
         .slice(0, o.limit || 10);
 }
 
+/** The same period a year earlier: 2026-10 → 2025-10, 2026-Q4 → 2025-Q4, 2026 → 2025. */
+function yearBefore(p) {
+    const m = /^(\d{4})(.*)$/.exec(p || '');
+    return m ? `${Number(m[1]) - 1}${m[2]}` : '';
+}
+
 const number = {
     async load(panel, ctx) {
         const a = await ctx.cache.get(panel.indicator, ctx.unitOf(panel), panel.period, ctx.kind);
         const l = latestRow(a.rows);
-        return l ? { ind: a.ind, ...l } : null;
+        return l ? { ind: a.ind, rows: a.rows, ...l } : null;
     },
     draw(body, panel, d) {
         const o = panel.options || {};
@@ -96,6 +102,10 @@ const number = {
         }
         if (o.compare === 'previous_period' && d.prev) {
             facts.push(h('span', { class: 'dash-prev' }, t('dash.previous', { value: fmt(d.prev.value, panel) })));
+        }
+        const ago = o.compare === 'previous_year' ? d.rows.find((r) => r.period === yearBefore(d.row.period)) : null;
+        if (ago && typeof ago.value === 'number') {
+            facts.push(h('span', { class: 'dash-prev' }, t('dash.previous_year', { value: fmt(ago.value, panel) })));
         }
         body.append(value, lightBadge(light) || '', h('p', { class: 'dash-facts' }, facts));
     },
