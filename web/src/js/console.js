@@ -6,9 +6,10 @@
 // highlight). Escape closes, in order, the search list (search.js), the login dialog (native
 // <dialog>), then the panel.
 //
-// Screens: the map (default) and, for signed-in users, "Dữ liệu cảm biến" (#sensors…), drawn
-// over the map by js/sensors.js, which is imported only when that screen first opens (its own
-// chunk, with uPlot), so the first load stays small.
+// Screens: the map (default) and, for signed-in users, "Dữ liệu cảm biến" (#sensors…) and the
+// dashboards (#dashboards…, #wall…), drawn over the map by js/sensors.js and js/dashboards.js,
+// each imported only when its screen first opens (chunks of their own, with uPlot), so the first
+// load stays small.
 
 import { initLanguage, setLanguage, language, t } from './i18n.js';
 import { createMap } from './map.js';
@@ -81,14 +82,49 @@ function main() {
     });
 }
 
-/** The screen switch: location.hash "#sensors…" shows the sensor screen, anything else the map. */
+/**
+ * The screen switch: location.hash "#sensors…" shows the sensor screen, "#dashboards…" and
+ * "#wall…" the dashboards (list, one dashboard, video wall), anything else the map. The screens
+ * other than the map are for signed-in users and are imported when first opened.
+ */
+const SCREENS = {
+    sensors: {
+        section: 'sensors',
+        body: 'sensors-body',
+        signin: 'sensors-signin',
+        nav: 'nav-sensors',
+        error: 'sensors.error',
+        load: (body, announce) => import('./sensors.js').then((m) => m.createSensors(body, { announce })),
+    },
+    dashboards: {
+        section: 'dashboards',
+        body: 'dashboards-body',
+        signin: 'dashboards-signin',
+        nav: 'nav-dashboards',
+        error: 'dash.error',
+        load: (body, announce) => import('./dashboards.js').then((m) => m.createDashboards(body, { announce })),
+    },
+};
+
+function screenOf(hash) {
+    if (hash.startsWith('#sensors')) return 'sensors';
+    if (hash.startsWith('#dashboards') || hash.startsWith('#wall')) return 'dashboards';
+    return 'map';
+}
+
 function createScreens(announce, banner) {
-    const section = byId('sensors');
-    const body = byId('sensors-body');
-    const signin = byId('sensors-signin');
-    const navSensors = byId('nav-sensors');
-    let sensors = null;
-    let loading = null;
+    const screens = {};
+    for (const [name, s] of Object.entries(SCREENS)) {
+        screens[name] = {
+            ...s,
+            section: byId(s.section),
+            body: byId(s.body),
+            signin: byId(s.signin),
+            nav: byId(s.nav),
+            module: null,
+            loading: null,
+        };
+    }
     let lastKey = '';
 
     const signedIn = () => {
@@ -97,35 +133,37 @@ function createScreens(announce, banner) {
     };
 
     async function route(force) {
-        const want = location.hash.startsWith('#sensors') ? 'sensors' : 'map';
+        const want = screenOf(location.hash);
         const key = `${want}|${signedIn()}`;
         if (!force && key === lastKey) return;
         lastKey = key;
-        navSensors.hidden = !signedIn();
         for (const a of document.querySelectorAll('.screen-link')) {
             if (a.dataset.screen === want) a.setAttribute('aria-current', 'page');
             else a.removeAttribute('aria-current');
         }
         document.body.dataset.screen = want;
-        if (want !== 'sensors' || !signedIn()) {
-            if (sensors) sensors.close();
-            body.hidden = true;
+        for (const [name, s] of Object.entries(screens)) {
+            s.nav.hidden = !signedIn();
+            const on = want === name && signedIn();
+            if (!on) {
+                if (s.module) s.module.close();
+                s.body.hidden = true;
+            }
+            s.section.hidden = want !== name;
+            s.signin.hidden = want !== name || signedIn();
         }
-        section.hidden = want !== 'sensors';
-        signin.hidden = want !== 'sensors' || signedIn();
-        if (want !== 'sensors' || !signedIn()) return;
-        if (!loading) {
-            loading = import('./sensors.js').then((m) => (sensors = m.createSensors(body, { announce })));
-        }
+        const s = screens[want];
+        if (!s || !signedIn()) return;
+        if (!s.loading) s.loading = s.load(s.body, announce).then((m) => (s.module = m));
         try {
-            await loading;
+            await s.loading;
         } catch (err) {
-            loading = null;
-            banner.textContent = t('sensors.error', { message: err.message });
+            s.loading = null;
+            banner.textContent = t(s.error, { message: err.message });
             banner.hidden = false;
             return;
         }
-        if (location.hash.startsWith('#sensors') && signedIn()) sensors.open();
+        if (screenOf(location.hash) === want && signedIn()) s.module.open();
     }
 
     window.addEventListener('hashchange', () => route(true));
