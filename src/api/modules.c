@@ -14,7 +14,8 @@
     X(telemetry)                                                                                   \
     X(indicators)                                                                                  \
     X(dashboards)                                                                                  \
-    X(indvalues)
+    X(indvalues)                                                                                   \
+    X(overview)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)
