@@ -56,9 +56,9 @@ void ind_ov_finish(const struct ind_indicator *ind, struct ind_period p,
     out->cur = two[1];
     ind_change_of(&two[0], &two[1], ind->polarity, &out->change);
     double v = two[1].obs.value;
-    out->light = ind_light_of(two[1].reason == IND_OK ? &v : NULL,
-                              ind->has_target ? &ind->target : NULL, ind->polarity,
-                              &ind->thresholds);
+    out->light =
+        ind_light_of(two[1].reason == IND_OK ? &v : NULL, ind->has_target ? &ind->target : NULL,
+                     ind->polarity, &ind->thresholds);
 }
 
 int ind_ov_line_of(const struct ind_indicator *ind, struct ind_period p,
@@ -81,8 +81,8 @@ const char *ind_fresh_status_name(enum ind_fresh_status s)
     return (unsigned)s < IND_FRESH_STATUSES ? names[s] : "?";
 }
 
-void ind_fresh_of(int64_t due, int64_t now, int32_t expected, const int64_t *first,
-                  int32_t stored, struct ind_fresh *out)
+void ind_fresh_of(int64_t due, int64_t now, int32_t expected, const int64_t *first, int32_t stored,
+                  struct ind_fresh *out)
 {
     *out = (struct ind_fresh){.expected = expected, .stored = stored, .due = due};
     for (int32_t i = 0; i < stored; i++)

@@ -65,58 +65,143 @@ static int read_catalogue(struct store_conn *db, const char *domain, struct stor
 
 /* ---- overview ---------------------------------------------------------------------------- */
 
-struct id_ix {
+/* The base rows of one statement as observations, and where each indicator's rows are. */
+struct slice {
     int64_t id;
-    size_t ix;
+    size_t at, n;
+};
+struct fetched {
+    struct ind_base_obs *obs;
+    struct slice *sl;
+    size_t nsl;
 };
 
-static int by_id(const void *a, const void *b)
+static int by_slice(const void *a, const void *b)
 {
-    int64_t x = ((const struct id_ix *)a)->id, y = ((const struct id_ix *)b)->id;
+    int64_t x = ((const struct slice *)a)->id, y = ((const struct slice *)b)->id;
     return x < y ? -1 : x > y;
 }
 
-/* Rolls the base rows of frequency f into the lines of the items of that frequency. */
-static int lines_of_freq(struct store_conn *db, const char *unit, enum ind_freq f,
-                         struct ind_overview *o, const struct id_ix *map, size_t nmap)
+static void fetched_free(struct fetched *f)
 {
+    free(f->obs);
+    free(f->sl);
+    memset(f, 0, sizeof *f);
+}
+
+static int fetch(struct store_conn *db, const char *unit, enum ind_freq f, int64_t lo, int64_t hi,
+                 const char *domain, const char *ids, struct fetched *out)
+{
+    struct store_indbase_all *rows = NULL;
+    size_t n = 0, nsl = 0;
+    memset(out, 0, sizeof *out);
+    int rc = store_indvalue_base_all(db, unit, ind_freq_name(f), lo, hi, domain, ids, &rows, &n);
+    if (rc)
+        return rc;
+    out->obs = malloc((n ? n : 1) * sizeof *out->obs);
+    out->sl = malloc((n ? n : 1) * sizeof *out->sl);
+    rc = out->obs && out->sl ? 0 : IOC_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        out->obs[i] = (struct ind_base_obs){.n = (int32_t)rows[i].period_n,
+                                            .own = rows[i].own,
+                                            .obs = ind_obs_of(rows[i].value, 0)};
+        out->obs[i].obs.num = rows[i].num;
+        out->obs[i].obs.den = rows[i].den;
+        if (nsl == 0 || out->sl[nsl - 1].id != rows[i].indicator_id)
+            out->sl[nsl++] = (struct slice){rows[i].indicator_id, i, 0};
+        out->sl[nsl - 1].n++;
+    }
+    free(rows);
+    if (rc) {
+        fetched_free(out);
+        return rc;
+    }
+    out->nsl = nsl;
+    qsort(out->sl, nsl, sizeof *out->sl, by_slice);
+    return 0;
+}
+
+/* id's rows in f (*n = 0 when none). */
+static const struct ind_base_obs *rows_of(const struct fetched *f, int64_t id, size_t *n)
+{
+    struct slice key = {id, 0, 0};
+    const struct slice *s = bsearch(&key, f->sl, f->nsl, sizeof *f->sl, by_slice);
+    *n = s ? s->n : 0;
+    return s ? f->obs + s->at : NULL;
+}
+
+struct code_ix {
+    const char *code;
+    size_t ix;
+};
+
+struct ov_ctx {
+    struct store_conn *db;
+    const char *unit, *domain;
+    struct ind_overview *o;
+    bool *shown;
+    struct ind_expr **expr; /* derived items' parsed expressions (NULL: none or unparsable) */
+    struct code_ix *codes;  /* the items' codes, sorted, for ref lookups */
+};
+
+/* The lines of the shown non-derived items of frequency f: one statement. */
+static int lines_of_freq(struct ov_ctx *x, enum ind_freq f)
+{
+    struct ind_overview *o = x->o;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t i = 0; i < o->n; i++)
-        if (!o->items[i].ind.derived && o->items[i].ind.freq == f) {
+        if (x->shown[i] && !o->items[i].ind.derived && o->items[i].ind.freq == f) {
             int64_t n = o->items[i].line.period.n;
             lo = n - 1 < lo ? n - 1 : lo;
             hi = n > hi ? n : hi;
         }
     if (lo > hi)
         return 0;
-    struct store_indbase_all *rows = NULL;
-    size_t n = 0;
-    int rc = store_indvalue_base_all(db, unit, ind_freq_name(f), lo, hi, &rows, &n);
-    if (rc)
-        return rc;
-    struct ind_base_obs *obs = malloc((n ? n : 1) * sizeof *obs);
-    rc = obs ? 0 : IOC_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        obs[i] = (struct ind_base_obs){.n = (int32_t)rows[i].period_n,
-                                       .own = rows[i].own,
-                                       .obs = ind_obs_of(rows[i].value, 0)};
-        obs[i].obs.num = rows[i].num;
-        obs[i].obs.den = rows[i].den;
-    }
-    for (size_t i = 0, j; rc == 0 && i < n; i = j) {
-        for (j = i; j < n && rows[j].indicator_id == rows[i].indicator_id; j++)
-            ;
-        struct id_ix key = {rows[i].indicator_id, 0};
-        const struct id_ix *m = bsearch(&key, map, nmap, sizeof *map, by_id);
-        if (!m)
+    struct fetched fx;
+    int rc = fetch(x->db, x->unit, f, lo, hi, x->domain, NULL, &fx);
+    for (size_t i = 0; rc == 0 && i < o->n; i++) {
+        struct ind_ov_item *it = &o->items[i];
+        if (!x->shown[i] || it->ind.derived || it->ind.freq != f)
             continue;
-        struct ind_ov_item *it = &o->items[m->ix];
-        if (!it->ind.derived && it->ind.freq == f)
-            rc = ind_ov_line_of(&it->ind, it->line.period, obs + i, j - i, &it->line);
+        size_t n = 0;
+        const struct ind_base_obs *r = rows_of(&fx, it->ind.id, &n);
+        rc = ind_ov_line_of(&it->ind, it->line.period, r, n, &it->line);
     }
-    free(obs);
-    free(rows);
+    fetched_free(&fx);
     return rc;
+}
+
+static int by_code_ix(const void *a, const void *b)
+{
+    return strcmp(((const struct code_ix *)a)->code, ((const struct code_ix *)b)->code);
+}
+
+/* The item whose code is ref k of e, or NULL. */
+static const struct ind_ov_item *ref_item(const struct ov_ctx *x, const struct ind_expr *e,
+                                          size_t k)
+{
+    const char *code;
+    size_t len;
+    char name[IND_CODE_MAX + 1];
+    ind_expr_ref(e, k, &code, &len);
+    snprintf(name, sizeof name, "%.*s", (int)len, code);
+    struct code_ix key = {name, 0};
+    const struct code_ix *hit = bsearch(&key, x->codes, x->o->n, sizeof *x->codes, by_code_ix);
+    return hit ? &x->o->items[hit->ix] : NULL;
+}
+
+/* 1 if derived item i can be computed in memory: every input plain and not coarser. */
+static int plain(const struct ov_ctx *x, size_t i)
+{
+    const struct ind_expr *e = x->expr[i];
+    if (!e)
+        return 0;
+    for (size_t k = 0; k < ind_expr_ref_count(e); k++) {
+        const struct ind_ov_item *in = ref_item(x, e, k);
+        if (!in || in->ind.derived || in->ind.freq > x->o->items[i].ind.freq)
+            return 0;
+    }
+    return 1;
 }
 
 static int derived_line(struct store_conn *db, const char *unit, struct ind_ov_item *it)
@@ -138,9 +223,107 @@ static int derived_line(struct store_conn *db, const char *unit, struct ind_ov_i
     return rc;
 }
 
+/* Derived item i from its inputs' rows fx[F] (the children of its two periods). */
+static int derived_plain(struct ov_ctx *x, size_t i, const struct fetched *fx)
+{
+    struct ind_ov_item *it = &x->o->items[i];
+    const struct ind_expr *e = x->expr[i];
+    struct ind_rolled buf[IND_EXPR_MAX_REFS][2], two[2];
+    const struct ind_rolled *in[IND_EXPR_MAX_REFS];
+    struct ind_period prev;
+    if (ind_period_step(it->line.period, -1, &prev) != 0)
+        return IOC_EINVAL;
+    size_t refs = ind_expr_ref_count(e);
+    for (size_t k = 0; k < refs && k < IND_EXPR_MAX_REFS; k++) {
+        const struct ind_ov_item *y = ref_item(x, e, k);
+        size_t n = 0;
+        const struct ind_base_obs *r = rows_of(&fx[y->ind.freq], y->ind.id, &n);
+        int rc = ind_rollup(&y->ind.rule, y->ind.freq, prev, 2, r, n, buf[k]);
+        if (rc)
+            return rc;
+        in[k] = buf[k];
+    }
+    ind_rollup_derived(e, in, 2, two);
+    ind_ov_finish(&it->ind, it->line.period, two, &it->line);
+    return 0;
+}
+
+/* The ids of the inputs of frequency f of the plain derived items of frequency g, as a JSON
+ * array into b; 0 items: b empty. */
+static int input_ids(const struct ov_ctx *x, const unsigned char *is_plain, enum ind_freq g,
+                     enum ind_freq f, struct ioc_buf *b)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < x->o->n; i++) {
+        if (!is_plain[i] || x->o->items[i].ind.freq != g)
+            continue;
+        for (size_t k = 0; rc == 0 && k < ind_expr_ref_count(x->expr[i]); k++) {
+            const struct ind_ov_item *y = ref_item(x, x->expr[i], k);
+            if (y->ind.freq == f)
+                rc = ioc_buf_printf(b, "%s%lld", b->len ? "," : "[", (long long)y->ind.id);
+        }
+    }
+    return rc == 0 && b->len ? ioc_buf_putc(b, ']') : rc;
+}
+
+/* The derived items of frequency g: the plain ones from one statement per input frequency. */
+static int derived_of_freq(struct ov_ctx *x, const unsigned char *is_plain, enum ind_freq g)
+{
+    struct ind_overview *o = x->o;
+    struct fetched fx[IND_YEAR + 1];
+    memset(fx, 0, sizeof fx);
+    struct ind_period p = {g, 0}, prev, a, b;
+    int32_t na = 0, nb = 0, any = 0;
+    for (size_t i = 0; i < o->n; i++)
+        if (is_plain[i] && o->items[i].ind.freq == g) {
+            p = o->items[i].line.period;
+            any = 1;
+        }
+    int rc = 0;
+    for (int f = IND_DAY; any && rc == 0 && f <= (int)g; f++) {
+        struct ioc_buf ids;
+        ioc_buf_init(&ids, 0);
+        rc = input_ids(x, is_plain, g, (enum ind_freq)f, &ids);
+        if (rc == 0 && ids.len &&
+            (ind_period_step(p, -1, &prev) || ind_period_children(prev, f, &a, &na) ||
+             ind_period_children(p, f, &b, &nb)))
+            rc = IOC_EINVAL;
+        if (rc == 0 && ids.len && (rc = ioc_buf_putc(&ids, '\0')) == 0)
+            rc = fetch(x->db, x->unit, (enum ind_freq)f, a.n, b.n + nb - 1, NULL, ids.data, &fx[f]);
+        ioc_buf_free(&ids);
+    }
+    for (size_t i = 0; rc == 0 && i < o->n; i++) {
+        if (!x->shown[i] || !o->items[i].ind.derived || o->items[i].ind.freq != g)
+            continue;
+        rc = is_plain[i] ? derived_plain(x, i, fx) : derived_line(x->db, x->unit, &o->items[i]);
+    }
+    for (int f = IND_DAY; f <= IND_YEAR; f++)
+        fetched_free(&fx[f]);
+    return rc;
+}
+
+static int derived_lines(struct ov_ctx *x)
+{
+    struct ind_overview *o = x->o;
+    unsigned char *is_plain = calloc(o->n ? o->n : 1, 1);
+    int rc = is_plain ? 0 : IOC_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < o->n; i++) {
+        const char *t = o->items[i].x->col[STORE_IND_EXPRESSION];
+        if (x->shown[i] && o->items[i].ind.derived &&
+            ind_expr_parse(t, strlen(t), &x->expr[i], NULL))
+            x->expr[i] = NULL;
+    }
+    for (size_t i = 0; rc == 0 && i < o->n; i++)
+        is_plain[i] = x->shown[i] && o->items[i].ind.derived && plain(x, i);
+    for (int g = IND_DAY; rc == 0 && g <= IND_YEAR; g++)
+        rc = derived_of_freq(x, is_plain, (enum ind_freq)g);
+    free(is_plain);
+    return rc;
+}
+
 /* Parses the items and sets each one's period; lines start with no value. */
 static int overview_items(struct ind_overview *o, const struct store_ind_id *ids, size_t nids,
-                          const struct ind_period *asked, int64_t now, struct id_ix *map)
+                          const struct ind_period *asked, int64_t now)
 {
     for (size_t i = 0; i < o->nrows; i++) {
         struct ind_ov_item *it = &o->items[o->n];
@@ -152,11 +335,33 @@ static int overview_items(struct ind_overview *o, const struct store_ind_id *ids
             return IOC_EINVAL;
         struct ind_rolled none = {.reason = IND_NO_INPUT};
         ind_ov_finish(&it->ind, p, (struct ind_rolled[2]){none, none}, &it->line);
-        map[o->n] = (struct id_ix){it->ind.id, o->n};
         o->n++;
     }
-    qsort(map, o->n, sizeof *map, by_id);
     return 0;
+}
+
+/* Keeps the shown items only, in order. */
+static void keep_shown(struct ind_overview *o, const bool *shown)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < o->n; i++)
+        if (shown[i])
+            o->items[k++] = o->items[i];
+    o->n = k;
+}
+
+static int overview_lines(struct ov_ctx *x)
+{
+    struct ind_overview *o = x->o;
+    for (size_t i = 0; i < o->n; i++) {
+        x->codes[i] = (struct code_ix){o->items[i].x->col[STORE_IND_CODE], i};
+        x->shown[i] = !x->domain || strcmp(o->items[i].x->col[STORE_IND_DOMAIN], x->domain) == 0;
+    }
+    qsort(x->codes, o->n, sizeof *x->codes, by_code_ix);
+    int rc = 0;
+    for (int f = IND_DAY; rc == 0 && f <= IND_YEAR; f++)
+        rc = lines_of_freq(x, (enum ind_freq)f);
+    return rc ? rc : derived_lines(x);
 }
 
 int ind_overview_read(struct store_conn *db, const char *unit, const struct ind_period *asked,
@@ -166,18 +371,29 @@ int ind_overview_read(struct store_conn *db, const char *unit, const struct ind_
     memset(&o, 0, sizeof o);
     struct store_ind_id *ids = NULL;
     size_t nids = 0;
-    int rc = read_catalogue(db, domain, &o.rows, &o.nrows, &ids, &nids);
+    int rc = read_catalogue(db, NULL, &o.rows, &o.nrows, &ids, &nids);
     if (rc)
         return rc;
-    o.items = calloc(o.nrows ? o.nrows : 1, sizeof *o.items);
-    struct id_ix *map = malloc((o.nrows ? o.nrows : 1) * sizeof *map);
-    rc = o.items && map ? overview_items(&o, ids, nids, asked, now, map) : IOC_ENOMEM;
-    for (int f = IND_DAY; rc == 0 && f <= IND_YEAR; f++)
-        rc = lines_of_freq(db, unit, (enum ind_freq)f, &o, map, o.n);
-    for (size_t i = 0; rc == 0 && i < o.n; i++)
-        if (o.items[i].ind.derived)
-            rc = derived_line(db, unit, &o.items[i]);
-    free(map);
+    size_t m = o.nrows ? o.nrows : 1;
+    struct ov_ctx x = {db,
+                       unit,
+                       domain,
+                       &o,
+                       calloc(m, sizeof(bool)),
+                       calloc(m, sizeof(void *)),
+                       calloc(m, sizeof(struct code_ix))};
+    o.items = calloc(m, sizeof *o.items);
+    rc = o.items && x.shown && x.expr && x.codes ? overview_items(&o, ids, nids, asked, now)
+                                                 : IOC_ENOMEM;
+    if (rc == 0)
+        rc = overview_lines(&x);
+    if (rc == 0)
+        keep_shown(&o, x.shown);
+    for (size_t i = 0; x.expr && i < m; i++)
+        ind_expr_free(x.expr[i]);
+    free(x.shown);
+    free(x.expr);
+    free(x.codes);
     free(ids);
     if (rc) {
         ind_overview_free(&o);
@@ -203,19 +419,19 @@ void ind_overview_free(struct ind_overview *o)
 struct fresh_cache {
     struct {
         char agency[IND_CODE_MAX + 1], unit[64];
-    } *agencies;
+    } * agencies;
     size_t nagencies;
     struct {
         struct ind_period p;
         struct store_indfirst *rows;
         size_t n;
-    } *periods;
+    } * periods;
     size_t nperiods;
     struct {
         char unit[64], day[11];
         struct store_unit_id *ids;
         size_t n;
-    } *units;
+    } * units;
     size_t nunits;
 };
 

@@ -534,7 +534,9 @@ int store_ind_ids(struct store_conn *c, struct store_ind_id **out, size_t *n)
 
 /*
  * Every indicator's values at freq in [?3, ?4] below unit ?1 (today's geography, as base_sql):
- * one walk of the primary key per indicator, keeping the rows of the target units.
+ * one walk of the primary key per indicator (in catalogue order, so each indicator's rows come
+ * together, by period), keeping the rows of the target units; only the indicators of domain ?5
+ * and in the JSON array of ids ?6 when they are not NULL.
  */
 static const char base_all_sql[] =
     "WITH RECURSIVE sub(id, code, level, vf, vt, depth) AS ("
@@ -550,7 +552,9 @@ static const char base_all_sql[] =
     " coalesce(v.den, 0) FROM indicators i CROSS JOIN ind_values v"
     " ON v.indicator_id = i.id AND v.freq = ?2 AND v.period_n BETWEEN ?3 AND ?4"
     " JOIN tgt ON tgt.id = v.unit_id"
-    " ORDER BY v.indicator_id, v.period_n";
+    " WHERE (?5 IS NULL OR i.domain = ?5)"
+    " AND (?6 IS NULL OR i.id IN (SELECT value FROM json_each(?6)))"
+    " ORDER BY i.position, v.period_n";
 
 static int fill_base_all(sqlite3_stmt *s, void *p)
 {
@@ -566,7 +570,8 @@ static int fill_base_all(sqlite3_stmt *s, void *p)
 }
 
 int store_indvalue_base_all(struct store_conn *c, const char *unit_code, const char *freq,
-                            int64_t from_n, int64_t to_n, struct store_indbase_all **out, size_t *n)
+                            int64_t from_n, int64_t to_n, const char *domain, const char *ids_json,
+                            struct store_indbase_all **out, size_t *n)
 {
     sqlite3_stmt *s;
     int rc = store_prepare(c, base_all_sql, &s);
@@ -576,6 +581,10 @@ int store_indvalue_base_all(struct store_conn *c, const char *unit_code, const c
     store_bind_text(s, 2, txt(freq));
     sqlite3_bind_int64(s, 3, from_n);
     sqlite3_bind_int64(s, 4, to_n);
+    if (domain)
+        store_bind_text(s, 5, domain);
+    if (ids_json)
+        store_bind_text(s, 6, ids_json);
     return store_rows(s, sizeof **out, fill_base_all, clear_base_v, (void **)out, n);
 }
 

@@ -615,11 +615,12 @@ struct store_indbase_all {
     int has_ratio;
     double num, den;
 };
-/* store_indvalue_base for every indicator of frequency freq at once (today's geography):
- * ordered by indicator id, then period. One statement. */
+/* store_indvalue_base for every indicator of frequency freq at once (today's geography), or
+ * only those of domain (NULL: any) and whose id is in ids_json (a JSON array of ids; NULL:
+ * any): each indicator's rows together, in catalogue order, by period. One statement. */
 int store_indvalue_base_all(struct store_conn *c, const char *unit_code, const char *freq,
-                            int64_t from_n, int64_t to_n, struct store_indbase_all **out,
-                            size_t *n);
+                            int64_t from_n, int64_t to_n, const char *domain, const char *ids_json,
+                            struct store_indbase_all **out, size_t *n);
 /* When a value was first submitted: its revision 1's time (Unix seconds). */
 struct store_indfirst {
     int64_t indicator_id;
