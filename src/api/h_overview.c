@@ -96,9 +96,9 @@ static int write_table(struct job *j, struct sheet_table *t)
 /* ---- overview ---------------------------------------------------------------------------- */
 
 static const char *const ov_head[] = {
-    "code",   "domain",  "name_vi",         "name_en",  "unit",       "frequency",
-    "period", "value",   "previous_period", "previous", "change",     "change_pct",
-    "direction", "target", "light",         "approximate", "reason"};
+    "code",      "domain", "name_vi",         "name_en",     "unit",   "frequency",
+    "period",    "value",  "previous_period", "previous",    "change", "change_pct",
+    "direction", "target", "light",           "approximate", "reason"};
 #define OV_COLS (sizeof ov_head / sizeof ov_head[0])
 
 struct ov_text {
@@ -151,10 +151,10 @@ static json_t *ov_json(const struct ind_ov_item *it)
     char *const *col = it->x->col;
     const struct ind_ov_line *l = &it->line;
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "code",
-        col[STORE_IND_CODE], "domain", col[STORE_IND_DOMAIN], "name_vi", col[STORE_IND_NAME_VI],
-        "name_en", col[STORE_IND_NAME_EN], "unit", col[STORE_IND_UNIT], "frequency",
-        col[STORE_IND_FREQUENCY], "period", t.period, "previous_period", t.prev, "direction",
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "code", col[STORE_IND_CODE],
+        "domain", col[STORE_IND_DOMAIN], "name_vi", col[STORE_IND_NAME_VI], "name_en",
+        col[STORE_IND_NAME_EN], "unit", col[STORE_IND_UNIT], "frequency", col[STORE_IND_FREQUENCY],
+        "period", t.period, "previous_period", t.prev, "direction",
         ind_direction_name(l->change.dir), "light", ind_light_name(l->light), "approximate",
         t.ok && l->cur.obs.approximate, "derived", it->ind.derived);
     json_object_set_new(o, "value", num_json(t.ok, l->cur.obs.value));
@@ -184,8 +184,8 @@ static void ov_run(struct store_conn *db, void *arg)
         json_t *arr = json_array();
         for (size_t i = 0; i < o.n; i++)
             json_array_append_new(arr, ov_json(&o.items[i]));
-        j->json = json_pack("{s:s, s:i, s:o}", "unit", j->unit, "count", (int)o.n,
-                            "indicators", arr);
+        j->json =
+            json_pack("{s:s, s:i, s:o}", "unit", j->unit, "count", (int)o.n, "indicators", arr);
         char p[IND_PERIOD_TEXT_MAX];
         if (j->has_period && ind_period_format(j->period, p) == 0)
             json_object_set_new(j->json, "period", json_string(p));
@@ -204,9 +204,9 @@ static void ov_run(struct store_conn *db, void *arg)
 
 /* ---- freshness --------------------------------------------------------------------------- */
 
-static const char *const fr_head[] = {"code",   "name_vi", "agency", "frequency", "period",
-                                      "deadline", "due",   "unit",   "expected",  "stored",
-                                      "on_time",  "status"};
+static const char *const fr_head[] = {"code",     "name_vi",  "agency",  "frequency",
+                                      "period",   "deadline", "due",     "unit",
+                                      "expected", "stored",   "on_time", "status"};
 #define FR_COLS (sizeof fr_head / sizeof fr_head[0])
 
 static void due_text(int64_t due, char out[32])
@@ -222,13 +222,18 @@ static int fr_row(struct sheet_table *tab, const struct ind_fresh_item *it)
     ind_period_format(it->period, p);
     due_text(it->f.due, due);
     char *const *col = it->x->col;
-    struct sheet_cell cells[FR_COLS] = {
-        text_cell(col[STORE_IND_CODE]),     text_cell(col[STORE_IND_NAME_VI]),
-        text_cell(col[STORE_IND_AGENCY]),   text_cell(col[STORE_IND_FREQUENCY]),
-        text_cell(p),                       text_cell(col[STORE_IND_DEADLINE]),
-        text_cell(due),                     text_cell(it->unit),
-        num_cell(true, it->f.expected),     num_cell(true, it->f.stored),
-        num_cell(true, it->f.on_time),      text_cell(ind_fresh_status_name(it->f.status))};
+    struct sheet_cell cells[FR_COLS] = {text_cell(col[STORE_IND_CODE]),
+                                        text_cell(col[STORE_IND_NAME_VI]),
+                                        text_cell(col[STORE_IND_AGENCY]),
+                                        text_cell(col[STORE_IND_FREQUENCY]),
+                                        text_cell(p),
+                                        text_cell(col[STORE_IND_DEADLINE]),
+                                        text_cell(due),
+                                        text_cell(it->unit),
+                                        num_cell(true, it->f.expected),
+                                        num_cell(true, it->f.stored),
+                                        num_cell(true, it->f.on_time),
+                                        text_cell(ind_fresh_status_name(it->f.status))};
     return sheet_table_add(tab, cells);
 }
 
@@ -238,12 +243,12 @@ static json_t *fr_json(const struct ind_fresh_item *it)
     ind_period_format(it->period, p);
     due_text(it->f.due, due);
     char *const *col = it->x->col;
-    json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s}", "code", col[STORE_IND_CODE],
-        "name_vi", col[STORE_IND_NAME_VI], "agency", col[STORE_IND_AGENCY], "frequency",
-        col[STORE_IND_FREQUENCY], "period", p, "deadline", col[STORE_IND_DEADLINE], "unit",
-        it->unit, "expected", (int)it->f.expected, "stored", (int)it->f.stored, "on_time",
-        (int)it->f.on_time, "status", ind_fresh_status_name(it->f.status));
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s}", "code",
+                          col[STORE_IND_CODE], "name_vi", col[STORE_IND_NAME_VI], "agency",
+                          col[STORE_IND_AGENCY], "frequency", col[STORE_IND_FREQUENCY], "period", p,
+                          "deadline", col[STORE_IND_DEADLINE], "unit", it->unit, "expected",
+                          (int)it->f.expected, "stored", (int)it->f.stored, "on_time",
+                          (int)it->f.on_time, "status", ind_fresh_status_name(it->f.status));
     json_object_set_new(o, "due", due[0] ? json_string(due) : json_null());
     return o;
 }
@@ -406,7 +411,8 @@ static void h_overview(struct api_ctx *c)
 static int read_agency(struct api_ctx *c, struct job *j)
 {
     const char *a = api_query(c, "agency");
-    int bound = c->who.kind == AUTH_KEY || (c->who.kind == AUTH_USER && c->who.role == AUTH_ROLE_STAFF);
+    int bound =
+        c->who.kind == AUTH_KEY || (c->who.kind == AUTH_USER && c->who.role == AUTH_ROLE_STAFF);
     if (!a && bound)
         a = c->who.agency_code;
     if (!a)

@@ -104,8 +104,8 @@ static void test_line_ratio_province(void **state)
     ind.target = 80;
     struct ind_period sep = month(2026, 9), oct = month(2026, 10);
     /* September 1/2 and 3/4 (4/6), October 1/2, 90/100, 3/4 (94/106) */
-    struct ind_base_obs rows[] = {rat(sep, 1, 2),    rat(sep, 3, 4),  rat(oct, 1, 2),
-                                  rat(oct, 90, 100), rat(oct, 3, 4)};
+    struct ind_base_obs rows[] = {rat(sep, 1, 2), rat(sep, 3, 4), rat(oct, 1, 2), rat(oct, 90, 100),
+                                  rat(oct, 3, 4)};
     struct ind_ov_line l;
     assert_int_equal(ind_ov_line_of(&ind, oct, rows, 5, &l), 0);
     assert_int_equal(l.cur.reason, IND_OK);
