@@ -538,23 +538,33 @@ int store_ind_ids(struct store_conn *c, struct store_ind_id **out, size_t *n)
  * together, by period), keeping the rows of the target units; only the indicators of domain ?5
  * and in the JSON array of ids ?6 when they are not NULL.
  */
-static const char base_all_sql[] =
-    "WITH RECURSIVE sub(id, code, level, vf, vt, depth) AS ("
-    "  SELECT id, code, level, valid_from, valid_to, 0 FROM units WHERE code = ?1"
-    "  UNION"
-    "  SELECT u.id, u.code, u.level, u.valid_from, u.valid_to, sub.depth + 1 FROM units u"
-    "  JOIN sub ON u.parent_code = sub.code"
-    "  AND (sub.vt = '' OR u.valid_from <= sub.vt) AND (u.valid_to = '' OR u.valid_to >= sub.vf)"
-    "  WHERE sub.depth < 4),"
-    " tgt(id, own) AS MATERIALIZED (SELECT id, max(code = ?1) FROM sub"
+#define BASE_ALL_TGT                                                                               \
+    "WITH RECURSIVE sub(id, code, level, vf, vt, depth) AS ("                                      \
+    "  SELECT id, code, level, valid_from, valid_to, 0 FROM units WHERE code = ?1"                 \
+    "  UNION"                                                                                      \
+    "  SELECT u.id, u.code, u.level, u.valid_from, u.valid_to, sub.depth + 1 FROM units u"         \
+    "  JOIN sub ON u.parent_code = sub.code"                                                       \
+    "  AND (sub.vt = '' OR u.valid_from <= sub.vt) AND (u.valid_to = '' OR u.valid_to >= sub.vf)"  \
+    "  WHERE sub.depth < 4),"                                                                      \
+    " tgt(id, own) AS MATERIALIZED (SELECT id, max(code = ?1) FROM sub"                            \
     "  WHERE level = 'commune' OR code = ?1 GROUP BY id)"
+#define BASE_ALL_WHERE                                                                             \
+    " WHERE (?5 IS NULL OR i.domain = ?5)"                                                         \
+    " AND (?6 IS NULL OR i.id IN (SELECT value FROM json_each(?6)))"                               \
+    " ORDER BY i.position, v.period_n"
+/* many target units (a province): each indicator's rows by the primary key, filtered */
+static const char base_all_sql[] = BASE_ALL_TGT
     "SELECT v.indicator_id, v.period_n, tgt.own, v.value, v.num IS NOT NULL, coalesce(v.num, 0),"
     " coalesce(v.den, 0) FROM indicators i CROSS JOIN ind_values v"
     " ON v.indicator_id = i.id AND v.freq = ?2 AND v.period_n BETWEEN ?3 AND ?4"
-    " JOIN tgt ON tgt.id = v.unit_id"
-    " WHERE (?5 IS NULL OR i.domain = ?5)"
-    " AND (?6 IS NULL OR i.id IN (SELECT value FROM json_each(?6)))"
-    " ORDER BY i.position, v.period_n";
+    " JOIN tgt ON tgt.id = v.unit_id" BASE_ALL_WHERE;
+/* a few (a commune): each (indicator, unit) looked up in ind_values_unit */
+static const char base_all_few_sql[] = BASE_ALL_TGT
+    "SELECT v.indicator_id, v.period_n, tgt.own, v.value, v.num IS NOT NULL, coalesce(v.num, 0),"
+    " coalesce(v.den, 0) FROM indicators i CROSS JOIN tgt CROSS JOIN ind_values v"
+    " INDEXED BY ind_values_unit ON v.unit_id = tgt.id AND v.indicator_id = i.id AND v.freq = ?2"
+    " AND v.period_n BETWEEN ?3 AND ?4" BASE_ALL_WHERE;
+#define BASE_ALL_FEW 8
 
 static int fill_base_all(sqlite3_stmt *s, void *p)
 {
@@ -574,7 +584,14 @@ int store_indvalue_base_all(struct store_conn *c, const char *unit_code, const c
                             struct store_indbase_all **out, size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, base_all_sql, &s);
+    int64_t units = 0;
+    int rc = store_prepare(c, BASE_ALL_TGT "SELECT count(*) FROM tgt", &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(unit_code));
+    if ((rc = store_row_int64(s, &units)) != 0)
+        return rc;
+    rc = store_prepare(c, units <= BASE_ALL_FEW ? base_all_few_sql : base_all_sql, &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(unit_code));
