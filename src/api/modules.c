@@ -15,7 +15,8 @@
     X(indicators)                                                                                  \
     X(dashboards)                                                                                  \
     X(indvalues)                                                                                   \
-    X(indimport)
+    X(indimport)                                                                                   \
+    X(overview)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

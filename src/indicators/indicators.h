@@ -560,6 +560,117 @@ int ind_values_rolled(struct store_conn *db, const struct store_indicator *x,
                       const struct ind_indicator *ind, const char *unit, const struct ind_range *r,
                       struct ind_rolled *out);
 
+/* ---- overview and freshness: the rules (overview.c; pure) ------------------------------- */
+
+/*
+ * The period an overview or a freshness table reads an indicator of frequency f at: with an
+ * asked period, the period of f holding the asked period's last instant (a quarter for a month
+ * inside it, the last day of a month for a daily indicator); without one (asked NULL), the
+ * latest complete period of f at now (the one before the period holding now, in UTC+7).
+ */
+int ind_ov_period(enum ind_freq f, const struct ind_period *asked, int64_t now,
+                  struct ind_period *out);
+
+enum ind_direction { IND_DIR_NONE, IND_DIR_SAME, IND_DIR_BETTER, IND_DIR_WORSE };
+/* "none" "same" "better" "worse". */
+const char *ind_direction_name(enum ind_direction d);
+/* The change from the previous period to the current one: has when both have a value; abs =
+ * cur − prev; pct = 100·abs/|prev| when prev ≠ 0 (has_pct); dir better when it moved the way
+ * the polarity wants, worse the other way, same when equal (relative 1e-12). */
+struct ind_change {
+    bool has, has_pct;
+    double abs, pct;
+    enum ind_direction dir;
+};
+void ind_change_of(const struct ind_rolled *prev, const struct ind_rolled *cur,
+                   enum ind_polarity pol, struct ind_change *out);
+
+/* One line of an overview: the indicator at its period and the one before. */
+struct ind_ov_line {
+    struct ind_period period;
+    struct ind_rolled cur, prev;
+    struct ind_change change;
+    enum ind_light light;
+};
+/* The line from the two rolled values (two[0] the previous period, two[1] the current). */
+void ind_ov_finish(const struct ind_indicator *ind, struct ind_period p,
+                   const struct ind_rolled two[2], struct ind_ov_line *out);
+/* The line of a non-derived indicator at period p (its own frequency) from its base rows
+ * rows[0..n) (sorted by n, as ind_rollup): the periods p − 1 and p rolled up by its rule. */
+int ind_ov_line_of(const struct ind_indicator *ind, struct ind_period p,
+                   const struct ind_base_obs *rows, size_t n, struct ind_ov_line *out);
+
+/*
+ * Freshness of one indicator, period and agency: expected values (units), how many are stored
+ * and how many of those were first submitted before due. Status:
+ *   submitted  every expected value stored, all before the deadline
+ *   late       every expected value stored, some after the deadline
+ *   missing    the deadline has passed (now >= due) and some value is not stored
+ *   due        the deadline has not passed and some value is not stored yet
+ * An indicator with no deadline has due INT64_MAX (never late nor missing).
+ */
+enum ind_fresh_status { IND_FRESH_SUBMITTED, IND_FRESH_LATE, IND_FRESH_MISSING, IND_FRESH_DUE };
+#define IND_FRESH_STATUSES 4
+/* "submitted" "late" "missing" "due". */
+const char *ind_fresh_status_name(enum ind_fresh_status s);
+struct ind_fresh {
+    int32_t expected, stored, on_time;
+    int64_t due;
+    enum ind_fresh_status status;
+};
+/* first[0..stored) the first-submission instants of the expected values stored. */
+void ind_fresh_of(int64_t due, int64_t now, int32_t expected, const int64_t *first, int32_t stored,
+                  struct ind_fresh *out);
+
+/* ---- overview and freshness: read (overview_read.c; NOT pure: reads the store) ---------- */
+
+/* One indicator of an overview: its catalogue row (pointing into the store rows the overview
+ * holds), its parsed form and its line. */
+struct ind_ov_item {
+    const struct store_indicator *x;
+    struct ind_indicator ind;
+    struct ind_ov_line line;
+};
+struct ind_overview {
+    struct store_indicator *rows; /* the catalogue read (store_indicators_free) */
+    size_t nrows;
+    struct ind_ov_item *items; /* in catalogue order, the domain's only when asked */
+    size_t n;
+};
+/*
+ * Every indicator's line for unit (today's geography) at asked (NULL: each its latest complete
+ * period at now), domain NULL or a domain code. Non-derived indicators: one store query per
+ * frequency for the base rows of all of them (store_indvalue_base_all), rolled up in memory;
+ * derived ones by ind_values_rolled over their inputs. Freed by ind_overview_free.
+ */
+int ind_overview_read(struct store_conn *db, const char *unit, const struct ind_period *asked,
+                      int64_t now, const char *domain, struct ind_overview *out);
+void ind_overview_free(struct ind_overview *o);
+
+/* One indicator of a freshness table. */
+struct ind_fresh_item {
+    const struct store_indicator *x;
+    struct ind_period period;
+    char unit[64]; /* the unit its agency covers ("" the whole province) */
+    struct ind_fresh f;
+};
+struct ind_freshness {
+    struct store_indicator *rows;
+    size_t nrows;
+    struct ind_fresh_item *items;
+    size_t n;
+};
+/*
+ * The freshness of every non-derived indicator of agency (NULL: all) at asked (NULL: each its
+ * latest complete period at now). Expected values: one for the unit the indicator's agency
+ * covers (ind_agency_unit; the province when "") when a value is stored against that unit
+ * itself, else one per commune under it in force on the period's last day. A value counts from
+ * its first submission (revision 1's time). Freed by ind_freshness_free.
+ */
+int ind_freshness_read(struct store_conn *db, const char *agency, const struct ind_period *asked,
+                       int64_t now, struct ind_freshness *out);
+void ind_freshness_free(struct ind_freshness *f);
+
 /* The settings of section [indicators] (settings.c, config_module_indicators). */
 struct ind_settings {
     int max_values_per_request;

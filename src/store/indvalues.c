@@ -507,3 +507,163 @@ int store_period_set(struct store_conn *w, const char *freq, int64_t period_n, c
     }
     return store_step_done(s);
 }
+
+/* ---- the overview and the freshness table (reads over every indicator at once) ----------- */
+
+static int fill_ind_id(sqlite3_stmt *s, void *p)
+{
+    struct store_ind_id *x = p;
+    x->id = sqlite3_column_int64(s, 0);
+    const unsigned char *code = sqlite3_column_text(s, 1);
+    size_t len = code ? strlen((const char *)code) : 0;
+    if (len >= sizeof x->code)
+        len = sizeof x->code - 1;
+    memcpy(x->code, code ? (const char *)code : "", len);
+    x->code[len] = '\0';
+    return 0;
+}
+
+int store_ind_ids(struct store_conn *c, struct store_ind_id **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, "SELECT id, code FROM indicators ORDER BY code", &s);
+    if (rc)
+        return rc;
+    return store_rows(s, sizeof **out, fill_ind_id, clear_base_v, (void **)out, n);
+}
+
+/*
+ * Every indicator's values at freq in [?3, ?4] below unit ?1 (today's geography, as base_sql):
+ * one walk of the primary key per indicator (in catalogue order, so each indicator's rows come
+ * together, by period), keeping the rows of the target units; only the indicators of domain ?5
+ * and in the JSON array of ids ?6 when they are not NULL.
+ */
+#define BASE_ALL_TGT                                                                               \
+    "WITH RECURSIVE sub(id, code, level, vf, vt, depth) AS ("                                      \
+    "  SELECT id, code, level, valid_from, valid_to, 0 FROM units WHERE code = ?1"                 \
+    "  UNION"                                                                                      \
+    "  SELECT u.id, u.code, u.level, u.valid_from, u.valid_to, sub.depth + 1 FROM units u"         \
+    "  JOIN sub ON u.parent_code = sub.code"                                                       \
+    "  AND (sub.vt = '' OR u.valid_from <= sub.vt) AND (u.valid_to = '' OR u.valid_to >= sub.vf)"  \
+    "  WHERE sub.depth < 4),"                                                                      \
+    " tgt(id, own) AS MATERIALIZED (SELECT id, max(code = ?1) FROM sub"                            \
+    "  WHERE level = 'commune' OR code = ?1 GROUP BY id)"
+#define BASE_ALL_WHERE                                                                             \
+    " WHERE (?5 IS NULL OR i.domain = ?5)"                                                         \
+    " AND (?6 IS NULL OR i.id IN (SELECT value FROM json_each(?6)))"                               \
+    " ORDER BY i.position, v.period_n"
+/* many target units (a province): each indicator's rows by the primary key, filtered */
+static const char base_all_sql[] = BASE_ALL_TGT
+    "SELECT v.indicator_id, v.period_n, tgt.own, v.value, v.num IS NOT NULL, coalesce(v.num, 0),"
+    " coalesce(v.den, 0) FROM indicators i CROSS JOIN ind_values v"
+    " ON v.indicator_id = i.id AND v.freq = ?2 AND v.period_n BETWEEN ?3 AND ?4"
+    " JOIN tgt ON tgt.id = v.unit_id" BASE_ALL_WHERE;
+/* a few (a commune): each (indicator, unit) looked up in ind_values_unit */
+static const char base_all_few_sql[] = BASE_ALL_TGT
+    "SELECT v.indicator_id, v.period_n, tgt.own, v.value, v.num IS NOT NULL, coalesce(v.num, 0),"
+    " coalesce(v.den, 0) FROM indicators i CROSS JOIN tgt CROSS JOIN ind_values v"
+    " INDEXED BY ind_values_unit ON v.unit_id = tgt.id AND v.indicator_id = i.id AND v.freq = ?2"
+    " AND v.period_n BETWEEN ?3 AND ?4" BASE_ALL_WHERE;
+#define BASE_ALL_FEW 8
+
+static int fill_base_all(sqlite3_stmt *s, void *p)
+{
+    struct store_indbase_all *b = p;
+    b->indicator_id = sqlite3_column_int64(s, 0);
+    b->period_n = sqlite3_column_int64(s, 1);
+    b->own = sqlite3_column_int(s, 2);
+    b->value = sqlite3_column_double(s, 3);
+    b->has_ratio = sqlite3_column_int(s, 4);
+    b->num = sqlite3_column_double(s, 5);
+    b->den = sqlite3_column_double(s, 6);
+    return 0;
+}
+
+int store_indvalue_base_all(struct store_conn *c, const char *unit_code, const char *freq,
+                            int64_t from_n, int64_t to_n, const char *domain, const char *ids_json,
+                            struct store_indbase_all **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int64_t units = 0;
+    int rc = store_prepare(c, BASE_ALL_TGT "SELECT count(*) FROM tgt", &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(unit_code));
+    if ((rc = store_row_int64(s, &units)) != 0)
+        return rc;
+    rc = store_prepare(c, units <= BASE_ALL_FEW ? base_all_few_sql : base_all_sql, &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(unit_code));
+    store_bind_text(s, 2, txt(freq));
+    sqlite3_bind_int64(s, 3, from_n);
+    sqlite3_bind_int64(s, 4, to_n);
+    if (domain)
+        store_bind_text(s, 5, domain);
+    if (ids_json)
+        store_bind_text(s, 6, ids_json);
+    return store_rows(s, sizeof **out, fill_base_all, clear_base_v, (void **)out, n);
+}
+
+/* The first submission of each value: revision 1's time, kept in the revisions once the value
+ * was revised, else the current row's. */
+static const char firsts_sql[] =
+    "SELECT v.indicator_id, v.unit_id, CAST(strftime('%s', coalesce((SELECT r.at FROM"
+    " ind_value_revisions r WHERE r.indicator_id = v.indicator_id AND r.unit_id = v.unit_id"
+    " AND r.freq = v.freq AND r.period_n = v.period_n AND r.revision = 1), v.at)) AS INTEGER)"
+    " FROM indicators i CROSS JOIN ind_values v ON v.indicator_id = i.id AND v.freq = ?1"
+    " AND v.period_n = ?2 ORDER BY v.indicator_id, v.unit_id";
+
+static int fill_first(sqlite3_stmt *s, void *p)
+{
+    struct store_indfirst *f = p;
+    f->indicator_id = sqlite3_column_int64(s, 0);
+    f->unit_id = sqlite3_column_int64(s, 1);
+    f->first_s = sqlite3_column_int64(s, 2);
+    return 0;
+}
+
+int store_indvalue_firsts(struct store_conn *c, const char *freq, int64_t period_n,
+                          struct store_indfirst **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, firsts_sql, &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(freq));
+    sqlite3_bind_int64(s, 2, period_n);
+    return store_rows(s, sizeof **out, fill_first, clear_base_v, (void **)out, n);
+}
+
+/* The version of ?1 (or of the province when ?1 is "") in force on day ?2 (own), and the
+ * communes under it that day. */
+static const char expected_sql[] =
+    "WITH RECURSIVE sub(id, code, level, depth) AS ("
+    "  SELECT id, code, level, 0 FROM units WHERE (code = ?1 OR (?1 = '' AND level = 'province'))"
+    "  AND valid_from <= ?2 AND (valid_to = '' OR valid_to >= ?2)"
+    "  UNION"
+    "  SELECT u.id, u.code, u.level, sub.depth + 1 FROM units u JOIN sub"
+    "  ON u.parent_code = sub.code AND u.valid_from <= ?2 AND (u.valid_to = '' OR u.valid_to >= ?2)"
+    "  WHERE sub.depth < 4)"
+    "SELECT id, max(depth = 0) FROM sub WHERE depth = 0 OR level = 'commune' GROUP BY id"
+    " ORDER BY id";
+
+static int fill_unit_id(sqlite3_stmt *s, void *p)
+{
+    struct store_unit_id *u = p;
+    u->id = sqlite3_column_int64(s, 0);
+    u->own = sqlite3_column_int(s, 1);
+    return 0;
+}
+
+int store_units_expected(struct store_conn *c, const char *unit_code, const char *day,
+                         struct store_unit_id **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, expected_sql, &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(unit_code));
+    store_bind_text(s, 2, txt(day));
+    return store_rows(s, sizeof **out, fill_unit_id, clear_base_v, (void **)out, n);
+}

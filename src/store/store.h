@@ -597,6 +597,49 @@ int store_unit_during(struct store_conn *c, const char *code, const char *first_
  * each a version overlapping the child's validity), else 0. */
 int store_unit_under(struct store_conn *c, int64_t unit_id, const char *ancestor_code, int *yes);
 
+/* ---- the overview and the freshness table (every indicator at once) ---- */
+
+/* An indicator's id and code. */
+struct store_ind_id {
+    int64_t id;
+    char code[72];
+};
+/* Every indicator's id, ordered by code. */
+int store_ind_ids(struct store_conn *c, struct store_ind_id **out, size_t *n);
+/* A roll-up's row (struct store_indbase) with its indicator. */
+struct store_indbase_all {
+    int64_t indicator_id;
+    int64_t period_n;
+    int own;
+    double value;
+    int has_ratio;
+    double num, den;
+};
+/* store_indvalue_base for every indicator of frequency freq at once (today's geography), or
+ * only those of domain (NULL: any) and whose id is in ids_json (a JSON array of ids; NULL:
+ * any): each indicator's rows together, in catalogue order, by period. One statement. */
+int store_indvalue_base_all(struct store_conn *c, const char *unit_code, const char *freq,
+                            int64_t from_n, int64_t to_n, const char *domain, const char *ids_json,
+                            struct store_indbase_all **out, size_t *n);
+/* When a value was first submitted: its revision 1's time (Unix seconds). */
+struct store_indfirst {
+    int64_t indicator_id;
+    int64_t unit_id;
+    int64_t first_s;
+};
+/* Every stored value of period (freq, period_n), any indicator and unit, with the time of its
+ * first submission; ordered by indicator id, then unit id. One statement. */
+int store_indvalue_firsts(struct store_conn *c, const char *freq, int64_t period_n,
+                          struct store_indfirst **out, size_t *n);
+struct store_unit_id {
+    int64_t id;
+    int own; /* the unit asked for itself (1), or a commune under it (0) */
+};
+/* The version of unit_code ("" for the province) in force on day ("YYYY-MM-DD"), own, and the
+ * communes under it that day; ordered by id. */
+int store_units_expected(struct store_conn *c, const char *unit_code, const char *day,
+                         struct store_unit_id **out, size_t *n);
+
 /* A period closed to writes (ind_periods_closed); closed = 0 and NULL strings when open. */
 struct store_period_state {
     int closed;

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Indicator figures (not part of the tests), at the scale of issue 17: the demo catalogue (1,182
+# indicators, 71 of them derived) with synthetic values for every one of today's communes — 36
+# months of the monthly ones, 12 quarters, 3 years, 60 days of the daily ones (≈ 2.2 M rows) —
+# then, over HTTP with a signed-in leader:
+#   1. GET /api/v1/overview (the province, every indicator at its latest complete period): p50 of
+#      RUNS (target < 50 ms);
+#   2. GET /api/v1/indicators/{code}/values for one monthly ratio indicator, 36 months rolled up
+#      to the province: p50 of RUNS;
+#   3. the same overview (non-derived indicators, the two periods, aggregated per rule) as one
+#      SQL query in PostgreSQL (Debian's postgresql, started on 127.0.0.1 in a temporary
+#      directory, stopped at exit) over the same rows: p50 of RUNS, and the ratios.
+# The values go straight into the SQLite file while iocd is stopped (one INSERT … SELECT; the API
+# path that checks them is the tests' business, and 2 M values through it would take minutes).
+# Usage: bench/indicators.sh        (IOC_BENCH_RUNS: timed runs per figure, default 25;
+#                                   IOC_BENCH_KEEP=1 keeps the temporary directory)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${IOC_BENCH_RUNS:-25}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$PGBIN" ] || ! command -v sqlite3 >/dev/null; then
+    [ "$(id -u)" = 0 ] || { echo "install postgresql and sqlite3 first (needs root)" >&2; exit 1; }
+    apt-get install -y -qq postgresql sqlite3 >/dev/null
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+make -s all
+work=$(mktemp -d /tmp/ioc-bench-ind-XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    [ -f "$work/pg/postmaster.pid" ] && pg stop -m fast >/dev/null 2>&1 || true
+    sleep 0.2
+    if [ -n "${IOC_BENCH_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# postgres refuses to run as root: run it as the postgres user when we are root
+pgrun() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg() { pgrun "$PGBIN/pg_ctl" -D "$work/pg" -w "$@"; }
+
+export IOC_LOG_LEVEL=warn IOC_DEMO_SENSORS=false IOC_DEMO_PASSWORD_LEADER=bench-leader-pass-1
+export IOC_DEMO_PASSWORD_ADMIN=bench-admin-pass-1 IOC_DEMO_PASSWORD_OPERATOR=bench-op-pass-1
+export IOC_DEMO_PASSWORD_STAFF=bench-staff-pass-1 IOC_DEMO_UNITS_DIR=data/vn-units
+export IOC_DEMO_INDICATORS_DIR=data/indicators IOC_DEMO_DASHBOARDS_DIR=data/dashboards
+echo "seeding a demo data directory…"
+./build/iocd --data "$work/data" --seed-only >/dev/null
+
+# The latest complete periods at now (UTC+7), as period numbers (src/indicators/indicators.h).
+read -r Y M < <(TZ=Asia/Ho_Chi_Minh date +'%Y %m')
+M=$((10#$M))
+MONTH=$((Y * 12 + M - 1 - 1))
+QUARTER=$((Y * 4 + (M - 1) / 3 - 1))
+YEAR=$((Y - 1))
+DAY=$((($(date +%s) + 7 * 3600) / 86400 - 1))
+echo "generating values…"
+t0=$(date +%s.%N)
+sqlite3 "$work/data/ioc.db" <<SQL
+PRAGMA journal_mode = WAL;
+CREATE TEMP TABLE span(freq TEXT, last_n INTEGER, count INTEGER);
+INSERT INTO span VALUES ('month', $MONTH, 36), ('quarter', $QUARTER, 12), ('year', $YEAR, 3),
+                        ('day', $DAY, 60);
+CREATE TEMP TABLE communes AS SELECT id, row_number() OVER (ORDER BY code) AS k FROM units
+  WHERE level = 'commune' AND valid_to = '';
+WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < 59)
+INSERT INTO ind_values (indicator_id, freq, period_n, unit_id, period, value, num, den, source,
+                        revision, who, at, note)
+SELECT i.id, i.frequency, s.last_n - q.i, c.id,
+  CASE i.frequency WHEN 'month' THEN printf('%04d-%02d', (s.last_n - q.i) / 12, (s.last_n - q.i) % 12 + 1)
+    WHEN 'quarter' THEN printf('%04d-Q%d', (s.last_n - q.i) / 4, (s.last_n - q.i) % 4 + 1)
+    WHEN 'year' THEN printf('%04d', s.last_n - q.i) ELSE date((s.last_n - q.i) * 86400, 'unixepoch') END,
+  CASE WHEN i.aggregation = 'ratio' THEN coalesce(nullif(i.scale, ''), 1) * (40 + (c.k * 7 + q.i) % 50) / 100.0
+    ELSE 10 + (i.id * 13 + c.k * 7 + q.i * 3) % 90 END,
+  CASE WHEN i.aggregation = 'ratio' THEN 40 + (c.k * 7 + q.i) % 50 END,
+  CASE WHEN i.aggregation = 'ratio' THEN 100 END,
+  'imported', 1, 'bench', '2026-01-01T00:00:00.000Z', 'synthetic'
+FROM indicators i JOIN span s ON s.freq = i.frequency JOIN seq q ON q.i < s.count
+CROSS JOIN communes c WHERE i.expression = '';
+SELECT 'rows: ' || count(*) FROM ind_values;
+SQL
+echo "generated in $(echo "$(date +%s.%N) - $t0" | bc) s"
+
+port=$(free_port)
+./build/iocd --data "$work/data" --listen "127.0.0.1:$port" --demo --threads 2 >"$work/iocd.out" 2>&1 &
+pids+=($!)
+URL="http://127.0.0.1:$port"
+for _ in $(seq 300); do curl -fsS "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+curl -fsS -c "$work/jar" -H 'content-type: application/json' \
+    -d '{"username":"leader","password":"bench-leader-pass-1"}' "$URL/api/v1/session" >/dev/null
+
+p50() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+timed() { # RUNS timings (ms) of GET $1, after one warm-up; checks the answer is 200
+    curl -fsS -b "$work/jar" -o "$work/answer" "$URL$1"
+    for _ in $(seq "$RUNS"); do
+        curl -fsS -b "$work/jar" -o /dev/null -w '%{time_total}\n' "$URL$1"
+    done | awk '{printf "%.2f\n", $1 * 1000}' | p50
+}
+OV=$(timed /api/v1/overview)
+echo "iocd province overview: p50 $OV ms"
+python3 - "$work/answer" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = sum(1 for i in d['indicators'] if i['value'] is not None)
+print(f"overview: {d['count']} indicators, {ok} with a value")
+PY
+CODE=$(sqlite3 "$work/data/ioc.db" "SELECT code FROM indicators WHERE frequency = 'month' AND aggregation = 'ratio' AND expression = '' ORDER BY position LIMIT 1")
+FROM=$(printf '%04d-%02d' $(((MONTH - 35) / 12)) $(((MONTH - 35) % 12 + 1)))
+TO=$(printf '%04d-%02d' $((MONTH / 12)) $((MONTH % 12 + 1)))
+ROLL=$(timed "/api/v1/indicators/$CODE/values?from=$FROM&to=$TO")
+echo "iocd $CODE $FROM..$TO at the province: p50 $ROLL ms"
+
+echo "loading the same rows into PostgreSQL…"
+mkdir -m 700 "$work/pg" "$work/pgrun"
+[ "$(id -u)" = 0 ] && chown postgres "$work/pg" "$work/pgrun"
+pgrun "$PGBIN/initdb" -D "$work/pg" -A trust -U bench >/dev/null
+PGPORT=$(free_port)
+pg -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $work/pgrun -c shared_buffers=256MB -c work_mem=64MB" \
+    -l "$work/pgrun/pg.log" start >/dev/null
+psql_() { psql -q -X -h 127.0.0.1 -p "$PGPORT" -U bench -d postgres "$@"; }
+sqlite3 -csv "$work/data/ioc.db" "SELECT indicator_id, freq, period_n, unit_id, value, num, den FROM ind_values" >"$work/values.csv"
+sqlite3 -csv "$work/data/ioc.db" "SELECT id, frequency, aggregation, coalesce(nullif(scale, ''), 1) FROM indicators WHERE expression = ''" >"$work/inds.csv"
+sqlite3 -csv "$work/data/ioc.db" "SELECT id FROM units WHERE level = 'commune' AND valid_to = ''" >"$work/units.csv"
+psql_ <<SQL
+CREATE TABLE ind_values (indicator_id int, freq text, period_n int, unit_id int, value float8,
+  num float8, den float8, PRIMARY KEY (indicator_id, freq, period_n, unit_id));
+CREATE TABLE indicators (id int PRIMARY KEY, frequency text, aggregation text, scale float8);
+CREATE TABLE tgt (id int PRIMARY KEY);
+\copy ind_values FROM '$work/values.csv' CSV
+\copy indicators FROM '$work/inds.csv' CSV
+\copy tgt FROM '$work/units.csv' CSV
+CREATE TABLE want (freq text, n int);
+INSERT INTO want VALUES ('month', $MONTH), ('month', $MONTH - 1), ('quarter', $QUARTER),
+  ('quarter', $QUARTER - 1), ('year', $YEAR), ('year', $YEAR - 1), ('day', $DAY), ('day', $DAY - 1);
+VACUUM ANALYZE;
+SQL
+cat >"$work/overview.sql" <<'SQL'
+SELECT i.id, v.period_n,
+  CASE i.aggregation WHEN 'sum' THEN sum(v.value) WHEN 'ratio' THEN i.scale * sum(v.num) / nullif(sum(v.den), 0)
+    WHEN 'min' THEN min(v.value) WHEN 'max' THEN max(v.value) ELSE avg(v.value) END
+FROM indicators i JOIN want w ON w.freq = i.frequency
+JOIN ind_values v ON v.indicator_id = i.id AND v.freq = w.freq AND v.period_n = w.n
+JOIN tgt ON tgt.id = v.unit_id GROUP BY i.id, i.aggregation, i.scale, v.period_n;
+SQL
+PG=$(for _ in $(seq "$((RUNS + 1))"); do
+    psql_ -c '\timing on' -f "$work/overview.sql" -o /dev/null | awk '/^Time:/ {print $2}'
+done | tail -n "$RUNS" | p50)
+
+echo
+echo "| figure | p50 (ms) |"
+echo "|---|---|"
+echo "| iocd: province overview, every indicator (HTTP) | $OV |"
+echo "| iocd: one ratio indicator, 36 months rolled up to the province (HTTP) | $ROLL |"
+echo "| PostgreSQL: the overview's aggregation as one SQL query (non-derived, server time) | $PG |"
+echo
+echo "iocd overview / PostgreSQL query: $(echo "scale=2; $OV / $PG" | bc)"
