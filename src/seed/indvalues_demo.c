@@ -86,8 +86,8 @@ static double normal(uint64_t h)
 
 /* ---- units -------------------------------------------------------------------------------- */
 
-static int load_units(struct store_conn *c, const char *level, const char *at, struct gen_unit **out,
-                      size_t *n, struct store_unit **raw)
+static int load_units(struct store_conn *c, const char *level, const char *at,
+                      struct gen_unit **out, size_t *n, struct store_unit **raw)
 {
     struct store_unit_query q = {.level = level, .at = at};
     size_t k = 0;
@@ -99,7 +99,7 @@ static int load_units(struct store_conn *c, const char *level, const char *at, s
         return IOC_ENOMEM;
     for (size_t i = 0; i < k; i++) {
         (*out)[i].id = (*raw)[i].id;
-        snprintf((*out)[i].code, sizeof (*out)[i].code, "%s", (*raw)[i].code);
+        snprintf((*out)[i].code, sizeof(*out)[i].code, "%s", (*raw)[i].code);
         (*out)[i].h = hash_str((*raw)[i].code);
         (*out)[i].district = -1;
     }
@@ -189,8 +189,8 @@ static int open_units(struct store_conn *c, struct seed_iv_gen *g, const char *t
     nn = g->n_new;
     if (rc == 0 && (rc = load_units(c, "commune", OLD_LAST, &g->old_c, &g->n_old, &ro)) == 0)
         no = g->n_old;
-    if (rc == 0 && (rc = load_units(c, "district", OLD_LAST, &g->districts, &g->n_districts,
-                                    &rd)) == 0)
+    if (rc == 0 &&
+        (rc = load_units(c, "district", OLD_LAST, &g->districts, &g->n_districts, &rd)) == 0)
         nd = g->n_districts;
     if (rc == 0 && g->n_new == 0)
         rc = IOC_ENOTFOUND;
@@ -249,9 +249,9 @@ struct shape {
 
 static int continuous_unit(const char *u)
 {
-    static const char *const list[] = {"tỷ đồng", "ha", "tấn", "km", "m", "giờ", "ngày", "%", "‰",
-                                       "điểm", "AQI", "WQI", "MW", "MWp", "Mbps", "bar", "dBA",
-                                       "mm", "m²", "m³", "phút", "năm", "TEU"};
+    static const char *const list[] = {
+        "tỷ đồng", "ha",  "tấn",  "km",  "m",   "giờ", "ngày", "%",  "‰",    "điểm", "AQI", "WQI",
+        "MW",      "MWp", "Mbps", "bar", "dBA", "mm",  "m²",   "m³", "phút", "năm",  "TEU"};
     for (size_t i = 0; i < IOC_ARRAY_LEN(list); i++)
         if (strcmp(u, list[i]) == 0)
             return 1;
@@ -282,13 +282,13 @@ static void shape_of(const struct seed_iv_gen *g, const struct store_indicator *
         s->ref = ind->thresholds.amber, s->centred = 1;
     } else if (s->percent) {
         s->ref = strstr(code, "_TD") || strstr(code, "TANG") ? 3 + 9 * unif(s->h + 3)
-                                                              : 20 + 70 * unif(s->h + 3);
+                                                             : 20 + 70 * unif(s->h + 3);
     } else if (a == IND_AGG_RATIO) {
         s->ref = ind->rule.scale >= 1000 ? 2 + 30 * unif(s->h + 3) : 1 + 99 * unif(s->h + 3);
     } else if (a == IND_AGG_SUM) {
-        s->ref = strncmp(code, "DC.DANSO", 8) == 0 ? 15000
-                                                   : pow(10, 0.5 + 2.5 * unif(s->h + 3)) *
-                                                         freq_mult(ind->freq);
+        s->ref = strncmp(code, "DC.DANSO", 8) == 0
+                     ? 15000
+                     : pow(10, 0.5 + 2.5 * unif(s->h + 3)) * freq_mult(ind->freq);
     } else {
         s->ref = pow(10, 2 * unif(s->h + 3));
     }
@@ -370,7 +370,8 @@ static void fill(const struct seed_iv_gen *g, const struct shape *s, const struc
         if (s->percent && sc == 100 && v > 100)
             v = 100;
         double num = rounded((v < 0 ? 0 : v) / sc * den, 1);
-        r->has_ratio = 1, r->num = num, r->den = den, r->value = ratio_value(&s->ind->rule, num, den);
+        r->has_ratio = 1, r->num = num, r->den = den,
+        r->value = ratio_value(&s->ind->rule, num, den);
         return;
     }
     if (s->percent)
@@ -466,8 +467,8 @@ static int district_rows(struct seed_iv_gen *g, const struct shape *s, size_t fr
     return 0;
 }
 
-static int period_rows(struct seed_iv_gen *g, const struct shape *s, struct ind_period p,
-                       int32_t i, int district)
+static int period_rows(struct seed_iv_gen *g, const struct shape *s, struct ind_period p, int32_t i,
+                       int district)
 {
     int old = ind_period_end(p) <= g->new_from;
     const struct gen_unit *units = old ? g->old_c : g->new_c;
@@ -511,7 +512,8 @@ int seed_iv_rows(struct seed_iv_gen *g, struct store_conn *c, const struct store
     rc = seed_iv_periods(today, ind.freq, &first, &count);
     count -= late_periods(x->col[STORE_IND_AGENCY]);
     int district = is_district_indicator(x->col[STORE_IND_CODE]);
-    int full = seed_iv_full_history(x->col[STORE_IND_DOMAIN]) || late_periods(x->col[STORE_IND_AGENCY]) > 0;
+    int full = seed_iv_full_history(x->col[STORE_IND_DOMAIN]) ||
+               late_periods(x->col[STORE_IND_AGENCY]) > 0;
     for (int32_t i = 0; rc == 0 && i < count && i < SEED_IV_MAX_PERIODS; i++) {
         struct ind_period p;
         rc = ind_period_step(first, i, &p);
@@ -554,7 +556,10 @@ int seed_indvalues_job(struct store_conn *w, void *arg)
     struct store_indicator *x = NULL;
     size_t nx = 0;
     struct store_ind_query q = {0};
-    rc = store_indicators_find(w, &q, &x, &nx, NULL);
+    int64_t was_kib = 0;
+    rc = store_indvalues_bulk_cache(w, 128 * 1024, &was_kib);
+    if (rc == 0)
+        rc = store_indicators_find(w, &q, &x, &nx, NULL);
     for (size_t i = 0; rc == 0 && i < nx; i++) {
         if (!wanted(j, x[i].col[STORE_IND_CODE]))
             continue;
@@ -571,5 +576,7 @@ int seed_indvalues_job(struct store_conn *w, void *arg)
     }
     store_indicators_free(x, nx);
     seed_iv_close(g);
+    if (was_kib > 0) /* back to the writer's own size: the cache shrinks at once */
+        store_indvalues_bulk_cache(w, was_kib, NULL);
     return rc;
 }

@@ -9,6 +9,7 @@
  */
 #include "store/store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +197,21 @@ int store_indvalue_put(struct store_conn *w, const struct store_indvalue *v,
     rc = store_step_done(s);
     if (rc == 0)
         *outcome = exists ? STORE_IV_REVISED : STORE_IV_ADDED;
+    return rc;
+}
+
+int store_indvalues_bulk_cache(struct store_conn *w, int64_t kib, int64_t *was_kib)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "PRAGMA cache_size", &s);
+    int64_t was = 0;
+    if (rc == 0 && (rc = store_row_int64(s, &was)) == 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld", (long long)-kib);
+        rc = store_exec(w, sql);
+    }
+    if (rc == 0 && was_kib) /* a negative size is in KiB, a positive one in pages */
+        *was_kib = was < 0 ? -was : was * 4;
     return rc;
 }
 

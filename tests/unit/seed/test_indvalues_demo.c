@@ -26,13 +26,34 @@ static struct store_conn *w;
 /* One of each (frequency, aggregation), the two seeded targets, the district figures, and
  * indicators of the three late agencies (SO-TP monthly, TTR quarterly, SO-VHTTDL yearly). */
 static const char *const codes[] = {
-    "KTTH.GRDP_HH",   "KTTH.GRDP_TD",   "KTTH.NSLD_TD",         "KTTH.CPI_CK",
-    "KTTH.PPI_NN",    "KTTH.TNBQ",      "TCNS.THU_NSNN",        "TCNS.DT_THU",
-    "TCNS.TL_DUNO",   "TCNS.TL_TT_DT",  "TCNS.TL_NOXAU",        "TMDV.XK_TD",
-    "MT.PM25",        "MT.CO",          "MT.GIO_PM25",          "MT.DO_MIN",
-    "GTVT.TL_BUYT_DG", "YT.CHO_KHAM",   "PAHT.TG_XULY",         "PCTT.MN_TRIAN",
-    "PCTT.CB_CHAYRUNG", "DC.DANSO_TB",  "DC.TL_60",             "CCHC.TL_HS_TOANTRINH",
-    "CCHC.TL_DVCTT_NDDN", "CCHC.HS_HT", "CCHC.TTR_CUOC",        "VHTT.DT_QG",
+    "KTTH.GRDP_HH",
+    "KTTH.GRDP_TD",
+    "KTTH.NSLD_TD",
+    "KTTH.CPI_CK",
+    "KTTH.PPI_NN",
+    "KTTH.TNBQ",
+    "TCNS.THU_NSNN",
+    "TCNS.DT_THU",
+    "TCNS.TL_DUNO",
+    "TCNS.TL_TT_DT",
+    "TCNS.TL_NOXAU",
+    "TMDV.XK_TD",
+    "MT.PM25",
+    "MT.CO",
+    "MT.GIO_PM25",
+    "MT.DO_MIN",
+    "GTVT.TL_BUYT_DG",
+    "YT.CHO_KHAM",
+    "PAHT.TG_XULY",
+    "PCTT.MN_TRIAN",
+    "PCTT.CB_CHAYRUNG",
+    "DC.DANSO_TB",
+    "DC.TL_60",
+    "CCHC.TL_HS_TOANTRINH",
+    "CCHC.TL_DVCTT_NDDN",
+    "CCHC.HS_HT",
+    "CCHC.TTR_CUOC",
+    "VHTT.DT_QG",
 };
 #define NCODES (sizeof codes / sizeof codes[0])
 
@@ -87,8 +108,8 @@ static struct key *keys_of(const struct store_indvalue *r, size_t n)
     struct key *k = calloc(n ? n : 1, sizeof *k);
     assert_non_null(k);
     for (size_t i = 0; i < n; i++) {
-        k[i] = (struct key){r[i].unit_id, r[i].period_n, r[i].value, r[i].num, r[i].den,
-                            r[i].has_ratio, ""};
+        k[i] = (struct key){r[i].unit_id, r[i].period_n,  r[i].value, r[i].num,
+                            r[i].den,     r[i].has_ratio, ""};
         snprintf(k[i].at, sizeof k[i].at, "%s", r[i].at);
     }
     return k;
@@ -295,6 +316,9 @@ static void test_job_stores(void **state)
     }
     seed_iv_close(g);
     assert_int_equal(j.rows, want);
+    int64_t kib = 0; /* the job set the page cache back to SQLite's 2,000 KiB */
+    assert_int_equal(store_indvalues_bulk_cache(w, 2000, &kib), 0);
+    assert_int_equal(kib, 2000);
     assert_int_equal(store_tx(w, seed_indvalues_job, &j), 0);
     assert_int_equal(j.rows, 0); /* all there, unchanged */
     struct seed_indvalues bad = {.today = "2026-02-30", .seed = 17};
@@ -305,10 +329,8 @@ static void test_job_stores(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_same_seed_same_rows),
-        cmocka_unit_test(test_rows_pass_the_rules),
-        cmocka_unit_test(test_periods_and_units),
-        cmocka_unit_test(test_late_agencies),
+        cmocka_unit_test(test_same_seed_same_rows), cmocka_unit_test(test_rows_pass_the_rules),
+        cmocka_unit_test(test_periods_and_units),   cmocka_unit_test(test_late_agencies),
         cmocka_unit_test(test_job_stores),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
