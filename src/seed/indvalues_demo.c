@@ -307,10 +307,12 @@ static double level(const struct seed_iv_gen *g, const struct shape *s, const st
     double years = (double)(ind_period_start(p) - g->today) / (365.25 * 86400);
     int month = 0;
     if (s->ind->freq != IND_YEAR) {
-        struct ind_period m;
-        ind_period_parent(p, IND_MONTH, &m);
-        if (s->ind->freq == IND_QUARTER)
-            ind_period_children(p, IND_MONTH, &m, &(int32_t){0});
+        struct ind_period m = p;
+        int32_t months = 0;
+        if (s->ind->freq == IND_QUARTER) /* its first month */
+            ind_period_children(p, IND_MONTH, &m, &months);
+        else
+            ind_period_parent(p, IND_MONTH, &m);
         month = m.n % 12;
     }
     uint64_t hc = s->h ^ c->h;
