@@ -286,9 +286,12 @@ static void shape_of(const struct seed_iv_gen *g, const struct store_indicator *
     } else if (a == IND_AGG_RATIO) {
         s->ref = ind->rule.scale >= 1000 ? 2 + 30 * unif(s->h + 3) : 1 + 99 * unif(s->h + 3);
     } else if (a == IND_AGG_SUM) {
+        /* per commune of size 1 and month: tỷ đồng 10..3,000, triệu USD 1..300, others 3..300 */
+        double lo = strcmp(unit, "tỷ đồng") == 0 ? 1 : strcmp(unit, "triệu USD") == 0 ? 0 : 0.5;
+        double hi = strcmp(unit, "tỷ đồng") == 0 ? 3.5 : 2.5;
         s->ref = strncmp(code, "DC.DANSO", 8) == 0
                      ? 15000
-                     : pow(10, 0.5 + 2.5 * unif(s->h + 3)) * freq_mult(ind->freq);
+                     : pow(10, lo + (hi - lo) * unif(s->h + 3)) * freq_mult(ind->freq);
     } else {
         s->ref = pow(10, 2 * unif(s->h + 3));
     }
@@ -376,7 +379,7 @@ static void fill(const struct seed_iv_gen *g, const struct shape *s, const struc
         r->value = ratio_value(&s->ind->rule, num, den);
         return;
     }
-    if (s->percent)
+    if (s->percent && s->ref <= 100) /* a share; an index (CPI 104 %) may pass 100 */
         v = v > 100 ? 100 : v;
     v = rounded(v < 0 && !s->centred ? 0 : v, s->integer);
     r->value = v;
