@@ -141,7 +141,9 @@ static int seed_demo(struct store *st, const struct ioc_config *c)
             return rc;
         }
         struct seed_demo sd = {.indicators_dir = d->indicators_dir,
-                               .dashboards_dir = d->dashboards_dir};
+                               .dashboards_dir = d->dashboards_dir,
+                               .indicator_values = d->indicator_values,
+                               .values_today = d->values_today};
         sd.password_admin = *d->password_admin ? strdup(d->password_admin) : NULL;
         sd.password_leader = *d->password_leader ? strdup(d->password_leader) : NULL;
         sd.password_operator = *d->password_operator ? strdup(d->password_operator) : NULL;

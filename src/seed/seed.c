@@ -25,6 +25,7 @@
 #include "auth/auth.h"
 #include "base/base.h"
 #include "geo/geo.h"
+#include "indicators/indicators.h"
 #include "store/store.h"
 
 #include <stdarg.h>
@@ -546,6 +547,33 @@ static int demo_dashboards(struct store_conn *w, struct seed_demo *d)
     return rc;
 }
 
+/* The catalogue's synthetic values, when asked and the catalogue was loaded; today from the
+ * clock (the day of seeding, UTC+7) unless values_today gives one. */
+static int demo_values(struct store_conn *w, struct seed_demo *d)
+{
+    if (!d->indicator_values || !d->indicators_dir || !d->indicators_dir[0])
+        return 0;
+    char today[IND_PERIOD_TEXT_MAX];
+    struct ind_period p;
+    if (d->values_today && d->values_today[0])
+        snprintf(today, sizeof today, "%s", d->values_today);
+    else if (ind_period_of(IND_DAY, ioc_now_ms() / 1000, &p) != 0 ||
+             ind_period_format(p, today) != 0)
+        return seed_fail(d->error, "indicator values: no today");
+    struct seed_indvalues j = {.today = today, .seed = SEED_IV_SEED};
+    int64_t t0 = ioc_now_ms();
+    int rc = seed_indvalues_job(w, &j);
+    if (rc) {
+        seed_fail(d->error, "%s", j.error[0] ? j.error : ioc_strerror(rc));
+        return rc;
+    }
+    d->values = j.rows;
+    ioc_log(IOC_LOG_INFO,
+            "demo indicator values: %lld values of %lld indicators up to %s in %lld ms",
+            (long long)j.rows, (long long)j.indicators, today, (long long)(ioc_now_ms() - t0));
+    return 0;
+}
+
 int seed_demo_job(struct store_conn *w, void *arg)
 {
     struct seed_demo *d = arg;
@@ -581,6 +609,8 @@ int seed_demo_job(struct store_conn *w, void *arg)
     rc = demo_indicators(w, d);
     if (rc == 0)
         rc = demo_dashboards(w, d);
+    if (rc == 0)
+        rc = demo_values(w, d);
     if (rc)
         return rc;
     rc = store_meta_set(w, "demo_seeded", "1");

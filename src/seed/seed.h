@@ -23,6 +23,8 @@ struct seed_settings {
     char *units_dir;      /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
     char *indicators_dir; /* the demo indicator catalogue: domains.csv, catalogue.csv */
     char *dashboards_dir; /* the demo dashboards: dashboards.jsonl */
+    int indicator_values; /* with the catalogue: its synthetic values (seed_indvalues_job) */
+    char *values_today;   /* "YYYY-MM-DD" the values end before; "": the day of seeding */
     char *password_admin;
     char *password_leader;
     char *password_operator;
@@ -50,7 +52,8 @@ int seed_units_job(struct store_conn *w, void *arg /* struct seed_units * */);
  * written back (malloc'd) so the caller can print them once. Sets meta "demo_seeded" so a
  * second run changes nothing (and returns passwords NULL). With indicators_dir, also imports
  * the demo indicator catalogue from it (seed_indicators_job, in the same transaction); then,
- * with dashboards_dir too, the demo dashboards (seed_dashboards_job, DIR/dashboards.jsonl). */
+ * with dashboards_dir too, the demo dashboards (seed_dashboards_job, DIR/dashboards.jsonl);
+ * and with indicator_values, the catalogue's synthetic values (seed_indvalues_job). */
 struct seed_demo {
     char *password_admin; /* in/out */
     char *password_leader;
@@ -58,6 +61,9 @@ struct seed_demo {
     char *password_staff;
     const char *indicators_dir; /* in: the catalogue (domains.csv, catalogue.csv); NULL: none */
     const char *dashboards_dir; /* in: the dashboards (dashboards.jsonl); NULL: none */
+    int indicator_values;       /* in: with indicators_dir, the synthetic values too */
+    const char *values_today;   /* in: their today, "YYYY-MM-DD"; NULL or "": the clock's */
+    int64_t values;             /* out: values stored */
     int created;                /* out: 1 if this run created the demo organisation */
     int indicators;             /* out: indicators loaded */
     int dashboards;             /* out: dashboards loaded */
@@ -172,5 +178,60 @@ int seed_dashboards_job(struct store_conn *w, void *arg /* struct seed_dashboard
 int seed_dashboards_export(struct store_conn *c, struct ioc_buf *b, size_t *n);
 /* Fills lk with callbacks that answer from c (indicators, domains, units of any date). */
 void seed_dashboards_lookup(struct dash_lookup *lk, struct store_conn *c);
+
+/* ---- the demo's indicator values (indvalues_demo.c) -------------------------------------- */
+
+/*
+ * Synthetic values for every indicator of the stored catalogue that is not derived
+ * (docs/indicators.md, "Demo values"): the last 36 months, 12 quarters or 3 years (daily
+ * indicators the last 60 days) up to the last complete period before `today`, against the
+ * communes in force on each period's last day (before 2025-07-01 the old communes, and for a
+ * few indicators the old districts' own figures too); source "imported", who "demo", note
+ * SEED_IV_NOTE, submitted (at) before the deadline and never after today. The agencies of
+ * seed_late_agencies have no values for their indicators' latest `periods` periods. Every
+ * number is a hash of (seed, indicator, unit, period): the same seed and today give the same
+ * rows, whatever the order.
+ */
+#define SEED_IV_NOTE ""
+#define SEED_IV_MAX_PERIODS 60
+#define SEED_IV_SEED 17 /* the demo's seed */
+#define SEED_LATE_AGENCIES 3
+struct seed_late_agency {
+    const char *code;
+    int periods;
+};
+extern const struct seed_late_agency seed_late_agencies[SEED_LATE_AGENCIES];
+
+struct seed_indvalues {
+    const char *today;        /* in: "YYYY-MM-DD", the demo's today (Asia/Ho_Chi_Minh) */
+    uint64_t seed;            /* in */
+    const char *const *codes; /* in: only these indicators; NULL: all */
+    size_t ncodes;
+    int64_t rows;       /* out: values stored */
+    int64_t indicators; /* out: indicators given values */
+    char error[256];
+};
+/* Writes the values in the caller's transaction (store_tx or store_writer_run) through
+ * store_indvalues_bulk_put. IOC_EINVAL for a bad today, IOC_ENOTFOUND when no commune is in
+ * force today. */
+int seed_indvalues_job(struct store_conn *w, void *arg /* struct seed_indvalues * */);
+
+/* The generator itself, for tests: opened on the units of c; seed_iv_rows gives the rows of
+ * one indicator (none for a derived one), valid until the next call or seed_iv_close (their
+ * strings point into the generator or static text). */
+struct seed_iv_gen;
+struct store_indicator;
+struct store_indvalue;
+int seed_iv_open(struct store_conn *c, const char *today, uint64_t seed, struct seed_iv_gen **out);
+int seed_iv_rows(struct seed_iv_gen *g, struct store_conn *c, const struct store_indicator *x,
+                 const struct store_indvalue **rows, size_t *n);
+void seed_iv_close(struct seed_iv_gen *g);
+/* 1 if the indicators of domain get the whole 36 months (the old geography before
+ * 2025-07-01), 0 if only the periods from 2025-07-01 on. */
+int seed_iv_full_history(const char *domain);
+/* The periods generated for frequency f (an enum ind_freq) before today: *first and *count
+ * (before the late agencies' periods are left out). */
+struct ind_period;
+int seed_iv_periods(const char *today, int f, struct ind_period *first, int32_t *count);
 
 #endif

@@ -22,6 +22,12 @@ static const struct config_setting rows[] = {
     {"demo", "dashboards_dir", CONFIG_STR, OFF(dashboards_dir), "data/dashboards", 0, 0,
      "Directory of the demo dashboards (dashboards.jsonl), loaded after the catalogue; empty "
      "(or no catalogue): none."},
+    {"demo", "indicator_values", CONFIG_BOOL, OFF(indicator_values), "true", 0, 1,
+     "With the catalogue: write synthetic values of its indicators (about 2.2 million rows over "
+     "36 months, 10-20 s at the first start; docs/indicators.md, \"Demo values\")."},
+    {"demo", "values_today", CONFIG_STR, OFF(values_today), "", 0, 0,
+     "The day (YYYY-MM-DD) before which the demo values end (their last complete periods); "
+     "empty: the day the demo is seeded."},
     {"demo", "password_admin", CONFIG_STR, OFF(password_admin), "", 0, 0,
      "Password of the demo user admin; empty: generated and printed at first start."},
     {"demo", "password_leader", CONFIG_STR, OFF(password_leader), "", 0, 0,

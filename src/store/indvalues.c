@@ -9,6 +9,7 @@
  */
 #include "store/store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +197,68 @@ int store_indvalue_put(struct store_conn *w, const struct store_indvalue *v,
     rc = store_step_done(s);
     if (rc == 0)
         *outcome = exists ? STORE_IV_REVISED : STORE_IV_ADDED;
+    return rc;
+}
+
+int store_indvalues_bulk_cache(struct store_conn *w, int64_t kib, int64_t *was_kib)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "PRAGMA cache_size", &s);
+    int64_t was = 0;
+    if (rc == 0 && (rc = store_row_int64(s, &was)) == 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld", (long long)-kib);
+        rc = store_exec(w, sql);
+    }
+    if (rc == 0 && was_kib) /* a negative size is in KiB, a positive one in pages */
+        *was_kib = was < 0 ? -was : was * 4;
+    return rc;
+}
+
+/*
+ * Many new values at once, in the caller's transaction: one INSERT statement prepared once and
+ * reused for every row (revision 1). A row whose key already holds a value is not inserted but
+ * handed to store_indvalue_put, so revisions and "unchanged" follow the same rules.
+ */
+int store_indvalues_bulk_put(struct store_conn *w, const struct store_indvalue *v, size_t n,
+                             int64_t *added, int64_t *revised)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w,
+                           "INSERT INTO ind_values (indicator_id, freq, period_n, unit_id, period, "
+                           "value, num, den, source, revision, who, at, note) VALUES (?1, ?2, ?3, "
+                           "?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
+                           &s);
+    if (rc)
+        return rc;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const struct store_indvalue *x = &v[i];
+        sqlite3_bind_int64(s, 1, x->indicator_id);
+        store_bind_text(s, 2, txt(x->freq));
+        sqlite3_bind_int64(s, 3, x->period_n);
+        sqlite3_bind_int64(s, 4, x->unit_id);
+        store_bind_text(s, 5, txt(x->period));
+        sqlite3_bind_double(s, 6, x->value);
+        bind_opt(s, 7, x->has_ratio, x->num);
+        bind_opt(s, 8, x->has_ratio, x->den);
+        store_bind_text(s, 9, txt(x->source));
+        store_bind_text(s, 10, txt(x->who));
+        store_bind_text(s, 11, txt(x->at));
+        store_bind_text(s, 12, txt(x->note));
+        int step = sqlite3_step(s);
+        rc = step == SQLITE_DONE ? 0 : store_step_rc(s, step);
+        sqlite3_reset(s);
+        if (rc == 0 && sqlite3_changes(sqlite3_db_handle(s)) > 0) {
+            if (added)
+                ++*added;
+        } else if (rc == 0) {
+            enum store_iv_outcome o = STORE_IV_UNCHANGED;
+            rc = store_indvalue_put(w, x, &o);
+            if (rc == 0 && o == STORE_IV_REVISED && revised)
+                ++*revised;
+        }
+    }
+    sqlite3_finalize(s);
     return rc;
 }
 

@@ -554,6 +554,16 @@ enum store_iv_outcome { STORE_IV_ADDED, STORE_IV_REVISED, STORE_IV_UNCHANGED };
  * checked here beyond the references: validate first (src/indicators/values.c). */
 int store_indvalue_put(struct store_conn *w, const struct store_indvalue *v,
                        enum store_iv_outcome *outcome);
+/* Stores v[0..n) as store_indvalue_put would, for loading many at once (the demo's values):
+ * new keys through one prepared INSERT reused for every row, an existing key through
+ * store_indvalue_put. *added and *revised (either may be NULL) are incremented. Stops at the
+ * first error. */
+int store_indvalues_bulk_put(struct store_conn *w, const struct store_indvalue *v, size_t n,
+                             int64_t *added, int64_t *revised);
+/* Sets w's page cache to kib KiB (a large load keeps the index it writes in random order in
+ * memory: millions of rows take a quarter less time with 128 MB than with SQLite's 2 MB) and
+ * gives the size it had (*was_kib, may be NULL) so the caller can set it back afterwards. */
+int store_indvalues_bulk_cache(struct store_conn *w, int64_t kib, int64_t *was_kib);
 /* The current value; IOC_ENOTFOUND. */
 int store_indvalue_get(struct store_conn *c, int64_t indicator_id, const char *freq,
                        int64_t period_n, int64_t unit_id, struct store_indvalue *out);

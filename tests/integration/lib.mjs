@@ -24,6 +24,7 @@ export const DEMO_ENV = {
   IOC_DEMO_DASHBOARDS_DIR: path.join(ROOT, 'data/dashboards'),
   // the synthetic sensors would write points under every test; demo_sensors.test.mjs turns them on
   IOC_DEMO_SENSORS: 'false',
+  IOC_DEMO_INDICATOR_VALUES: 'false', // millions of rows; demo_values.test.mjs turns them on
 };
 
 export function tempDir(prefix = 'ioc-test-') {

@@ -47,7 +47,7 @@ function freePort() {
 function createServer(port) {
     const { bin, web } = requireBuild();
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ioc-web-dash-'));
-    const env = { ...process.env };
+    const env = { IOC_DEMO_INDICATOR_VALUES: 'false', ...process.env }; // the test posts its values
     for (const [role, pw] of Object.entries(PASSWORDS)) env[`IOC_DEMO_PASSWORD_${role.toUpperCase()}`] = pw;
     let proc = null;
     let exited = null;

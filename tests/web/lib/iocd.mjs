@@ -36,7 +36,9 @@ export function requireBuild() {
 export async function startIocd({ timeoutMs = 30000, env: extra = {} } = {}) {
     const { bin, web } = requireBuild();
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ioc-web-test-'));
-    const env = { ...process.env, ...extra };
+    // the demo's synthetic indicator values (millions of rows) are left out: the tests post
+    // the values they need
+    const env = { IOC_DEMO_INDICATOR_VALUES: 'false', ...process.env, ...extra };
     for (const [role, pw] of Object.entries(PASSWORDS)) env[`IOC_DEMO_PASSWORD_${role.toUpperCase()}`] = pw;
     const proc = spawn(bin, ['--demo', '--listen', '127.0.0.1:0', '--data', data, '--web-root', web], {
         cwd: ROOT,

@@ -1,0 +1,113 @@
+// The demo's synthetic indicator values (src/seed/indvalues_demo.c, docs/indicators.md "Demo
+// values") through iocd: seeded with demo.indicator_values on (the other tests turn it off) and
+// a fixed demo today, the province answers every one of 36 months, a month before 2025-07 at
+// one of today's communes comes from its old wards through the succession links, the late
+// agencies have nothing for their latest periods, and the two seeded targets have values.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { IOCD, DEMO_ENV, tempDir, startServer, Client } from './lib.mjs';
+
+const TODAY = '2026-11-15'; // so the last complete month is 2026-10, the first 2023-11
+let srv, c, seedMs, seedLog;
+
+before(async () => {
+  const data = tempDir();
+  const t0 = Date.now();
+  const r = spawnSync(IOCD, ['--data', data, '--seed-only'], {
+    env: { ...process.env, IOC_LOG_LEVEL: 'info', ...DEMO_ENV, IOC_DEMO_INDICATOR_VALUES: 'true',
+      IOC_DEMO_VALUES_TODAY: TODAY },
+    timeout: 120000, encoding: 'utf8',
+  });
+  seedMs = Date.now() - t0;
+  assert.equal(r.status, 0, r.stderr);
+  seedLog = r.stderr + r.stdout;
+  srv = await startServer({ data, demo: true });
+  c = new Client(srv.url);
+  assert.equal((await c.login('leader')).status, 200);
+});
+after(async () => { await srv?.stop(); });
+
+const vals = async (code, q) => {
+  const r = await c.get(`/api/v1/indicators/${code}/values?${q}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.values;
+};
+
+test('the seed says how many values it wrote, and when they end', () => {
+  const m = seedLog.match(/demo indicator values: (\d+) values of (\d+) indicators up to (\S+) in (\d+) ms/);
+  assert.ok(m, seedLog.slice(-2000));
+  assert.ok(Number(m[1]) > 2000000, m[0]);
+  assert.ok(Number(m[2]) > 1100, m[0]); // every indicator that is not derived
+  assert.equal(m[3], TODAY);
+  console.log(`# ${m[0]}; whole seed ${seedMs} ms`);
+});
+
+test('the province answers every one of the 36 months, in either geography', async () => {
+  for (const q of ['', '&at=2026-11-01']) {
+    const v = await vals('CCHC.TL_HS_TOANTRINH', `from=2023-11&to=2026-10${q}`);
+    assert.equal(v.length, 36);
+    assert.equal(v[0].period, '2023-11');
+    assert.equal(v[35].period, '2026-10');
+    for (const p of v) {
+      assert.equal(typeof p.value, 'number', `${p.period}${q}: ${p.reason}`);
+      assert.ok(p.value > 15 && p.value < 45, `${p.period}: ${p.value}`);
+      assert.ok(p.den > p.num && p.num > 0);
+      assert.notEqual(p.light, 'none');
+    }
+  }
+  // today's geography counts Bình Phước's old communes too (province 70 before 2025-07)
+  const [old] = await vals('CCHC.TL_HS_TOANTRINH', 'from=2024-03&to=2024-03');
+  const [now] = await vals('CCHC.TL_HS_TOANTRINH', 'from=2024-03&to=2024-03&at=2026-11-01');
+  assert.ok(old.inputs >= 156 && old.inputs < now.inputs, `${old.inputs} ${now.inputs}`);
+  assert.ok(now.inputs > 260, String(now.inputs));
+  const [after] = await vals('CCHC.TL_HS_TOANTRINH', 'from=2026-10&to=2026-10');
+  assert.equal(after.inputs, 95);
+});
+
+test('a month before 2025-07 at a commune of today comes from its old wards', async () => {
+  // Phường Biên Hoà (26068) was formed from four old wards on 2025-07-01
+  const [p] = await vals('CCHC.TL_HS_TOANTRINH', 'unit=26068&at=2026-01-01&from=2024-03&to=2024-03');
+  assert.equal(p.inputs, 4);
+  assert.equal(p.approximate, false);
+  let num = 0, den = 0;
+  for (const code of ['26053', '26059', '26062', '26068']) {
+    const [o] = await vals('CCHC.TL_HS_TOANTRINH', `unit=${code}&from=2024-03&to=2024-03`);
+    assert.equal(o.inputs, 1);
+    num += o.num; den += o.den;
+  }
+  assert.deepEqual([p.num, p.den], [num, den]);
+  assert.ok(Math.abs(p.value - (100 * num) / den) < 1e-9);
+});
+
+test('the late agencies have nothing for their latest periods', async () => {
+  // SO-TP: one month late; SO-VHTTDL: two years; others on time
+  const tp = await vals('CCHC.HS_HT', 'from=2026-09&to=2026-10');
+  assert.equal(typeof tp[0].value, 'number');
+  assert.deepEqual([tp[1].value, tp[1].reason], [null, 'no input']);
+  const vh = await vals('VHTT.DT_QG', 'from=2023&to=2025&at=2026-11-01');
+  assert.deepEqual(vh.map((p) => p.value === null), [false, true, true]);
+  const ok = await vals('CCHC.TL_HS_TOANTRINH', 'from=2026-10&to=2026-10');
+  assert.equal(typeof ok[0].value, 'number');
+});
+
+test('the seeded targets (40 %, 30 %) have values, some communes red and some green', async () => {
+  const q = await vals('CCHC.TL_DVCTT_NDDN', 'from=2023-Q4&to=2026-Q3&at=2026-11-01');
+  assert.equal(q.length, 12);
+  for (const p of q) assert.ok(p.value > 30 && p.value < 50, `${p.period}: ${p.value}`);
+  const lights = new Set();
+  const units = (await c.get('/api/v1/units?level=commune&limit=40')).body.units;
+  for (const u of units.slice(0, 40)) {
+    const [p] = await vals('CCHC.TL_HS_TOANTRINH', `unit=${u.code}&from=2026-10&to=2026-10`);
+    lights.add(p.light);
+  }
+  assert.ok(lights.has('green') && lights.has('red'), [...lights].join());
+});
+
+test('values are imported by demo, revision 1', async () => {
+  const r = await c.get('/api/v1/indicators/CCHC.TL_HS_TOANTRINH/values/26068/2026-10/revisions');
+  assert.equal(r.status, 200);
+  const [v] = r.body.revisions ?? r.body.values;
+  assert.deepEqual([v.revision, v.source, v.who], [1, 'imported', 'demo']);
+  assert.ok(v.at < '2026-11-15');
+});
