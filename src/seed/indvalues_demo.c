@@ -53,6 +53,14 @@ struct seed_iv_gen {
     size_t n_rows, cap;
     char (*ptext)[IND_PERIOD_TEXT_MAX];
     char (*at)[32];
+    struct part *parts; /* numerators of the catalogue's derived shares (see find_parts) */
+    size_t n_parts;
+};
+
+/* A derived share "K * A / B" of the catalogue: A is a part of B, about share of it. */
+struct part {
+    char a[IND_CODE_MAX + 1], b[IND_CODE_MAX + 1];
+    double share;
 };
 
 /* ---- hashing ------------------------------------------------------------------------------ */
@@ -178,7 +186,47 @@ void seed_iv_close(struct seed_iv_gen *g)
     free(g->rows);
     free(g->ptext);
     free(g->at);
+    free(g->parts);
     free(g);
+}
+
+/* The shares of the catalogue: each derived indicator whose expression names two codes (the
+ * catalogue's "100 * A / B" percentages) makes A a part of B, about its target (or half) of
+ * it, so that the derived value is believable (never 176 % online of the dossiers received). */
+static int find_parts(struct store_conn *c, struct seed_iv_gen *g)
+{
+    struct store_indicator *all = NULL;
+    size_t n = 0;
+    struct store_ind_query q = {NULL, NULL, 0, 0};
+    int rc = store_indicators_find(c, &q, &all, &n, NULL);
+    if (rc == 0 && n && !(g->parts = calloc(n, sizeof *g->parts)))
+        rc = IOC_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *text = all[i].col[STORE_IND_EXPRESSION];
+        struct ind_expr *e = NULL;
+        if (!text[0] || ind_expr_parse(text, strlen(text), &e, NULL) != 0)
+            continue;
+        if (ind_expr_ref_count(e) == 2) {
+            struct part *pt = &g->parts[g->n_parts];
+            const char *code;
+            size_t len;
+            ind_expr_ref(e, 0, &code, &len);
+            snprintf(pt->a, sizeof pt->a, "%.*s", (int)len, code);
+            ind_expr_ref(e, 1, &code, &len);
+            snprintf(pt->b, sizeof pt->b, "%.*s", (int)len, code);
+            double target = 0, scale = 100;
+            const char *t = all[i].col[STORE_IND_TARGET], *sc = all[i].col[STORE_IND_SCALE];
+            if (!t[0] || ioc_parse_f64(t, strlen(t), 0, 1e15, &target) != 0)
+                target = 0;
+            if (!sc[0] || ioc_parse_f64(sc, strlen(sc), 1, 1e15, &scale) != 0)
+                scale = 100;
+            pt->share = target > 0 && target / scale <= 1 ? target / scale : 0.5;
+            g->n_parts++;
+        }
+        ind_expr_free(e);
+    }
+    store_indicators_free(all, n);
+    return rc;
 }
 
 static int open_units(struct store_conn *c, struct seed_iv_gen *g, const char *today)
@@ -224,6 +272,8 @@ int seed_iv_open(struct store_conn *c, const char *today, uint64_t seed, struct 
     g->ptext = calloc(SEED_IV_MAX_PERIODS, sizeof *g->ptext);
     g->at = calloc(SEED_IV_MAX_PERIODS, sizeof *g->at);
     int rc = g->ptext && g->at ? open_units(c, g, today) : IOC_ENOMEM;
+    if (rc == 0)
+        rc = find_parts(c, g);
     if (rc) {
         seed_iv_close(g);
         return rc;
@@ -238,13 +288,15 @@ int seed_iv_open(struct store_conn *c, const char *today, uint64_t seed, struct 
 struct shape {
     const struct ind_indicator *ind;
     uint64_t h;
-    double ref;     /* the level around which a commune's value lies */
-    int centred;    /* ref is a target (or green line): spread communes around it */
-    double growth;  /* per year */
-    double season;  /* amplitude over the months */
-    int integer;    /* counts */
-    int percent;    /* a share in % (0..100) */
-    double den_mag; /* ratio: the denominator of a commune of size 1 per period */
+    double ref;                /* the level around which a commune's value lies */
+    int centred;               /* ref is a target (or green line): spread communes around it */
+    double growth;             /* per year */
+    double season;             /* amplitude over the months */
+    int integer;               /* counts */
+    int percent;               /* a share in % (0..100) */
+    double den_mag;            /* ratio: the denominator of a commune of size 1 per period */
+    const struct shape *whole; /* a part of this (struct part): its value a share of whole's */
+    double share;
 };
 
 static int continuous_unit(const char *u)
@@ -324,7 +376,9 @@ static double level(const struct seed_iv_gen *g, const struct shape *s, const st
     if (s->centred) {
         double off = (unif(hc) * 2 - 1) * 0.15; /* this commune: -15 % .. +15 % */
         double better = s->ind->polarity == IND_HIGHER ? 1 : -1;
-        return s->ref * (1 + off + better * 0.03 * years) * (1 + 0.6 * (noise - 1));
+        /* a sum's target is the province's: a commune holds its size's part of it */
+        double part = s->ind->rule.agg == IND_AGG_SUM ? c->weight / (double)g->n_new : 1;
+        return s->ref * part * (1 + off + better * 0.03 * years) * (1 + 0.6 * (noise - 1));
     }
     double trend = pow(1 + s->growth, years);
     double size = s->ind->rule.agg == IND_AGG_SUM ? c->weight : exp(0.2 * normal(hc));
@@ -364,6 +418,19 @@ static void fill(const struct seed_iv_gen *g, const struct shape *s, const struc
                  struct ind_period p, struct store_indvalue *r)
 {
     double v = level(g, s, c, p);
+    if (s->whole) { /* the share of the whole's value for the period holding p, spread over p's */
+        struct ind_period pw, first;
+        int32_t kids = 1;
+        if (ind_period_parent(p, s->whole->ind->freq, &pw) == 0 &&
+            ind_period_children(pw, p.freq, &first, &kids) == 0 && kids > 0) {
+            double whole = rounded(level(g, s->whole, c, pw), s->whole->integer) / kids;
+            double off = (unif(s->h ^ c->h) * 2 - 1) * 0.15;
+            double share = s->share * (1 + off) * (1 + 0.03 * normal(s->h ^ c->h ^ (uint64_t)p.n));
+            share = share < 0 ? 0 : share > 1 ? 1 : share;
+            r->value = rounded(whole * share, s->integer);
+            return;
+        }
+    }
     if (s->ind->rule.agg == IND_AGG_RATIO) {
         double sc = s->ind->rule.scale;
         double years = (double)(ind_period_start(p) - g->today) / (365.25 * 86400);
@@ -506,8 +573,25 @@ int seed_iv_rows(struct seed_iv_gen *g, struct store_conn *c, const struct store
     int rc = ind_indicator_of(c, x, &ind);
     if (rc || ind.derived)
         return rc;
-    struct shape s;
+    struct shape s, ws;
     shape_of(g, x, &ind, &s);
+    struct store_indicator wx;
+    struct ind_indicator wind;
+    int has_whole = 0;
+    for (size_t k = 0; k < g->n_parts && !has_whole; k++) {
+        if (strcmp(g->parts[k].a, x->col[STORE_IND_CODE]) != 0 ||
+            store_indicator_get(c, g->parts[k].b, &wx) != 0)
+            continue;
+        /* both sums, the whole as coarse as the part or coarser, not derived itself */
+        if (ind_indicator_of(c, &wx, &wind) == 0 && !wind.derived && wind.rule.agg == IND_AGG_SUM &&
+            ind.rule.agg == IND_AGG_SUM && wind.freq >= ind.freq) {
+            shape_of(g, &wx, &wind, &ws);
+            s.whole = &ws;
+            s.share = g->parts[k].share;
+            has_whole = 1;
+        }
+        store_indicator_clear(&wx);
+    }
     struct ind_period first;
     int32_t count = 0;
     char today[IND_PERIOD_TEXT_MAX];

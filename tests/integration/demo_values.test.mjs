@@ -111,3 +111,19 @@ test('values are imported by demo, revision 1', async () => {
   assert.deepEqual([v.revision, v.source, v.who], [1, 'imported', 'demo']);
   assert.ok(v.at < '2026-11-15');
 });
+
+// The catalogue's derived shares ("100 * A / B") are believable at the province: A is made a
+// part of B about the share's target (60 % of the dossiers received are online), and a sum's
+// target is the province's (TMDV.BANLE, 30,000 tỷ đồng a month, is the province's retail sales,
+// not each commune's).
+test('derived shares stay within 0-100 % near their targets; a sum meets its target at the province', async () => {
+  const online = await vals('CCHC.TL_TRUCTUYEN', 'from=2026-06&to=2026-10');
+  for (const v of online) {
+    assert.ok(v.value > 0 && v.value <= 100, JSON.stringify(v));
+    assert.ok(Math.abs(v.value - 60) < 15, JSON.stringify(v));
+  }
+  const farm = await vals('LDVL.TTR_LD_NN', 'from=2025&to=2025'); // target 15 % of the employed
+  assert.ok(farm[0].value > 10 && farm[0].value < 20, JSON.stringify(farm));
+  const retail = await vals('TMDV.BANLE', 'from=2026-10&to=2026-10');
+  assert.ok(retail[0].value > 20000 && retail[0].value < 40000, JSON.stringify(retail));
+});
