@@ -206,7 +206,9 @@ static int find_parts(struct store_conn *c, struct seed_iv_gen *g)
         struct ind_expr *e = NULL;
         if (!text[0] || ind_expr_parse(text, strlen(text), &e, NULL) != 0)
             continue;
-        if (ind_expr_ref_count(e) == 2) {
+        const char *unit = all[i].col[STORE_IND_UNIT], *tt = all[i].col[STORE_IND_TARGET];
+        int share_unit = strcmp(unit, "%") == 0 || strcmp(unit, "‰") == 0;
+        if (ind_expr_ref_count(e) == 2 && (share_unit || tt[0])) {
             struct part *pt = &g->parts[g->n_parts];
             const char *code;
             size_t len;
@@ -220,8 +222,10 @@ static int find_parts(struct store_conn *c, struct seed_iv_gen *g)
                 target = 0;
             if (!sc[0] || ioc_parse_f64(sc, strlen(sc), 1, 1e15, &scale) != 0)
                 scale = 100;
-            pt->share = target > 0 && target / scale <= 1 ? target / scale : 0.5;
-            g->n_parts++;
+            pt->share = target > 0 && target / scale <= 1 ? target / scale : share_unit ? 0.5 : 0;
+            if (pt->share > 0) /* a density or a mean size (persons per km², per household) is
+                                  not a part of a whole */
+                g->n_parts++;
         }
         ind_expr_free(e);
     }
@@ -564,6 +568,14 @@ static int period_rows(struct seed_iv_gen *g, const struct shape *s, struct ind_
     return old && district ? district_rows(g, s, from) : 0;
 }
 
+static int is_part(const struct seed_iv_gen *g, const char *code)
+{
+    for (size_t k = 0; k < g->n_parts; k++)
+        if (strcmp(g->parts[k].a, code) == 0)
+            return 1;
+    return 0;
+}
+
 int seed_iv_rows(struct seed_iv_gen *g, struct store_conn *c, const struct store_indicator *x,
                  const struct store_indvalue **rows, size_t *n)
 {
@@ -579,9 +591,9 @@ int seed_iv_rows(struct seed_iv_gen *g, struct store_conn *c, const struct store
     struct ind_indicator wind;
     int has_whole = 0;
     for (size_t k = 0; k < g->n_parts && !has_whole; k++) {
-        if (strcmp(g->parts[k].a, x->col[STORE_IND_CODE]) != 0 ||
+        if (strcmp(g->parts[k].a, x->col[STORE_IND_CODE]) != 0 || is_part(g, g->parts[k].b) ||
             store_indicator_get(c, g->parts[k].b, &wx) != 0)
-            continue;
+            continue; /* (a whole that is itself a part is not drawn as its level says) */
         /* both sums, the whole as coarse as the part or coarser, not derived itself */
         if (ind_indicator_of(c, &wx, &wind) == 0 && !wind.derived && wind.rule.agg == IND_AGG_SUM &&
             ind.rule.agg == IND_AGG_SUM && wind.freq >= ind.freq) {

@@ -124,6 +124,13 @@ test('derived shares stay within 0-100 % near their targets; a sum meets its tar
   }
   const farm = await vals('LDVL.TTR_LD_NN', 'from=2025&to=2025'); // target 15 % of the employed
   assert.ok(farm[0].value > 10 && farm[0].value < 20, JSON.stringify(farm));
+  const urban = await vals('XDDT.TL_DTH', 'from=2025&to=2025'); // target 50 %
+  assert.ok(urban[0].value > 35 && urban[0].value < 65, JSON.stringify(urban));
+  const beds = await vals('YT.GIUONG_VAN', 'from=2025&to=2025'); // per 10,000 people, target 32
+  assert.ok(beds[0].value > 20 && beds[0].value < 45, JSON.stringify(beds));
+  // a density is no part of a whole: people per km² are drawn on their own
+  const density = await vals('DC.MATDO', 'from=2025&to=2025');
+  assert.ok(density[0].value > 0, JSON.stringify(density));
   const retail = await vals('TMDV.BANLE', 'from=2026-10&to=2026-10');
   assert.ok(retail[0].value > 20000 && retail[0].value < 40000, JSON.stringify(retail));
 });
