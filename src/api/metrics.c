@@ -5,6 +5,7 @@
  * Counting is lock-free (relaxed atomics); a scrape reads whatever has been counted so far.
  */
 #include "api/api_int.h"
+#include "indicators/indicators.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -127,6 +128,21 @@ static void store_metrics(struct ioc_buf *b, struct api *a)
                    (unsigned long long)atomic_load(&a->geo_builds));
 }
 
+static void indicator_metrics(struct ioc_buf *b)
+{
+    uint64_t hits, misses;
+    size_t slots;
+    ind_cache_stats(&hits, &misses, &slots);
+    header(b, "ioc_indicators_cache_hits_total", "counter",
+           "Roll-ups (a range of periods of one indicator and unit) answered from the cache.");
+    ioc_buf_printf(b, "ioc_indicators_cache_hits_total %llu\n", (unsigned long long)hits);
+    header(b, "ioc_indicators_cache_misses_total", "counter",
+           "Roll-ups read from the stored values (not cached, or changed since).");
+    ioc_buf_printf(b, "ioc_indicators_cache_misses_total %llu\n", (unsigned long long)misses);
+    header(b, "ioc_indicators_cache_slots", "gauge", "Entries the roll-up cache can hold.");
+    ioc_buf_printf(b, "ioc_indicators_cache_slots %zu\n", slots);
+}
+
 static void limit_metrics(struct ioc_buf *b, struct api *a)
 {
     header(b, "ioc_audit_suppressed_total", "counter",
@@ -212,6 +228,7 @@ void api_metrics_render(struct api_ctx *c)
     http_metrics(&b, c->api);
     store_metrics(&b, c->api);
     limit_metrics(&b, c->api);
+    indicator_metrics(&b);
     process_metrics(&b, c->api);
     if (c->api->ingest)
         telemetry_ingest_metrics(c->api->ingest, &b);

@@ -142,32 +142,97 @@ struct ov_ctx {
     bool *shown;
     struct ind_expr **expr; /* derived items' parsed expressions (NULL: none or unparsable) */
     struct code_ix *codes;  /* the items' codes, sorted, for ref lookups */
+    struct ind_cache_gens_all gens; /* read before any base row (cache.c) */
 };
 
-/* The lines of the shown non-derived items of frequency f: one statement. */
+/* Item y's two periods prev, p at frequency g from the cache; true when both are there. */
+static bool cached_two(const struct ov_ctx *x, const struct ind_ov_item *y, enum ind_freq g,
+                       struct ind_period prev, struct ind_rolled two[2])
+{
+    struct ind_cache_key k = {y->ind.id, x->unit, "", g};
+    struct ind_cache_gens gen = ind_cache_gens_of(&x->gens, y->ind.id);
+    return prev.freq == g && ind_cache_get(&k, prev, 2, &gen, two);
+}
+
+/* Item y's two periods from the base rows of fx (its own frequency), kept in the cache. */
+static int rolled_two(const struct ov_ctx *x, const struct ind_ov_item *y, struct ind_period prev,
+                      const struct fetched *fx, struct ind_rolled two[2])
+{
+    size_t n = 0;
+    const struct ind_base_obs *r = rows_of(fx, y->ind.id, &n);
+    int rc = ind_rollup(&y->ind.rule, y->ind.freq, prev, 2, r, n, two);
+    if (rc == 0) {
+        struct ind_cache_key k = {y->ind.id, x->unit, "", prev.freq};
+        struct ind_cache_gens gen = ind_cache_gens_of(&x->gens, y->ind.id);
+        ind_cache_put(&k, prev, 2, &gen, two);
+    }
+    return rc;
+}
+
+/* Appends id to the JSON array in b. */
+static int add_id(struct ioc_buf *b, int64_t id)
+{
+    return ioc_buf_printf(b, "%s%lld", b->len ? "," : "[", (long long)id);
+}
+
+/* The JSON array b closed and terminated (b empty when no id was added). */
+static int close_ids(struct ioc_buf *b)
+{
+    if (!b->len)
+        return 0;
+    int rc = ioc_buf_putc(b, ']');
+    return rc ? rc : ioc_buf_putc(b, '\0');
+}
+
+/* The lines of the shown non-derived items of frequency f: from the cache, the others from one
+ * statement over them. */
 static int lines_of_freq(struct ov_ctx *x, enum ind_freq f)
 {
     struct ind_overview *o = x->o;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t i = 0; i < o->n; i++)
-        if (x->shown[i] && !o->items[i].ind.derived && o->items[i].ind.freq == f) {
-            int64_t n = o->items[i].line.period.n;
-            lo = n - 1 < lo ? n - 1 : lo;
-            hi = n > hi ? n : hi;
-        }
-    if (lo > hi)
-        return 0;
-    struct fetched fx;
-    int rc = fetch(x->db, x->unit, f, lo, hi, x->domain, NULL, &fx);
+    size_t misses = 0, all = 0;
+    struct ioc_buf ids;
+    ioc_buf_init(&ids, 0);
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < o->n; i++) {
         struct ind_ov_item *it = &o->items[i];
+        struct ind_period prev;
+        struct ind_rolled two[2];
         if (!x->shown[i] || it->ind.derived || it->ind.freq != f)
             continue;
-        size_t n = 0;
-        const struct ind_base_obs *r = rows_of(&fx, it->ind.id, &n);
-        rc = ind_ov_line_of(&it->ind, it->line.period, r, n, &it->line);
+        all++;
+        if (ind_period_step(it->line.period, -1, &prev) != 0)
+            rc = IOC_EINVAL;
+        else if (cached_two(x, it, f, prev, two))
+            ind_ov_finish(&it->ind, it->line.period, two, &it->line);
+        else {
+            it->line.cur.inputs = -1; /* to read */
+            rc = add_id(&ids, it->ind.id);
+            misses++;
+            lo = prev.n < lo ? prev.n : lo;
+            hi = it->line.period.n > hi ? it->line.period.n : hi;
+        }
+    }
+    if (rc == 0)
+        rc = close_ids(&ids);
+    struct fetched fx;
+    memset(&fx, 0, sizeof fx);
+    if (rc == 0 && misses)
+        rc = fetch(x->db, x->unit, f, lo, hi, x->domain, misses < all ? ids.data : NULL, &fx);
+    for (size_t i = 0; rc == 0 && misses && i < o->n; i++) {
+        struct ind_ov_item *it = &o->items[i];
+        struct ind_period prev;
+        struct ind_rolled two[2];
+        if (!x->shown[i] || it->ind.derived || it->ind.freq != f || it->line.cur.inputs != -1)
+            continue;
+        rc = ind_period_step(it->line.period, -1, &prev);
+        if (rc == 0)
+            rc = rolled_two(x, it, prev, &fx, two);
+        if (rc == 0)
+            ind_ov_finish(&it->ind, it->line.period, two, &it->line);
     }
     fetched_free(&fx);
+    ioc_buf_free(&ids);
     return rc;
 }
 
@@ -223,82 +288,101 @@ static int derived_line(struct store_conn *db, const char *unit, struct ind_ov_i
     return rc;
 }
 
-/* Derived item i from its inputs' rows fx[F] (the children of its two periods). */
-static int derived_plain(struct ov_ctx *x, size_t i, const struct fetched *fx)
+/* Derived item i from its inputs at its two periods: each from the cache, else (fx not NULL)
+ * from its rows fx[F] (the children of the two periods); *done 0 when fx is NULL and an input
+ * is not cached. */
+static int derived_plain(struct ov_ctx *x, size_t i, const struct fetched *fx, int *done)
 {
     struct ind_ov_item *it = &x->o->items[i];
     const struct ind_expr *e = x->expr[i];
     struct ind_rolled buf[IND_EXPR_MAX_REFS][2], two[2];
     const struct ind_rolled *in[IND_EXPR_MAX_REFS];
     struct ind_period prev;
+    *done = 0;
     if (ind_period_step(it->line.period, -1, &prev) != 0)
         return IOC_EINVAL;
     size_t refs = ind_expr_ref_count(e);
     for (size_t k = 0; k < refs && k < IND_EXPR_MAX_REFS; k++) {
         const struct ind_ov_item *y = ref_item(x, e, k);
-        size_t n = 0;
-        const struct ind_base_obs *r = rows_of(&fx[y->ind.freq], y->ind.id, &n);
-        int rc = ind_rollup(&y->ind.rule, y->ind.freq, prev, 2, r, n, buf[k]);
-        if (rc)
-            return rc;
+        if (!cached_two(x, y, it->ind.freq, prev, buf[k])) {
+            if (!fx)
+                return 0;
+            int rc = rolled_two(x, y, prev, &fx[y->ind.freq], buf[k]);
+            if (rc)
+                return rc;
+        }
         in[k] = buf[k];
     }
     ind_rollup_derived(e, in, 2, two);
     ind_ov_finish(&it->ind, it->line.period, two, &it->line);
+    *done = 1;
     return 0;
 }
 
-/* The ids of the inputs of frequency f of the plain derived items of frequency g, as a JSON
- * array into b; 0 items: b empty. */
-static int input_ids(const struct ov_ctx *x, const unsigned char *is_plain, enum ind_freq g,
+/* The ids of the inputs of frequency f of the plain derived items of frequency g not computed
+ * from the cache (todo), as a JSON array into b; none: b empty. */
+static int input_ids(const struct ov_ctx *x, const unsigned char *todo, enum ind_freq g,
                      enum ind_freq f, struct ioc_buf *b)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < x->o->n; i++) {
-        if (!is_plain[i] || x->o->items[i].ind.freq != g)
+        if (!todo[i] || x->o->items[i].ind.freq != g)
             continue;
         for (size_t k = 0; rc == 0 && k < ind_expr_ref_count(x->expr[i]); k++) {
             const struct ind_ov_item *y = ref_item(x, x->expr[i], k);
             if (y->ind.freq == f)
-                rc = ioc_buf_printf(b, "%s%lld", b->len ? "," : "[", (long long)y->ind.id);
+                rc = add_id(b, y->ind.id);
         }
     }
-    return rc == 0 && b->len ? ioc_buf_putc(b, ']') : rc;
+    return rc ? rc : close_ids(b);
 }
 
-/* The derived items of frequency g: the plain ones from one statement per input frequency. */
+/* The derived items of frequency g: the plain ones from the cache, or from one statement per
+ * input frequency over the inputs of those it could not answer. */
 static int derived_of_freq(struct ov_ctx *x, const unsigned char *is_plain, enum ind_freq g)
 {
     struct ind_overview *o = x->o;
     struct fetched fx[IND_YEAR + 1];
     memset(fx, 0, sizeof fx);
+    unsigned char *todo = calloc(o->n ? o->n : 1, 1);
+    if (!todo)
+        return IOC_ENOMEM;
     struct ind_period p = {g, 0}, prev, a, b;
     int32_t na = 0, nb = 0, any = 0;
-    for (size_t i = 0; i < o->n; i++)
-        if (is_plain[i] && o->items[i].ind.freq == g) {
-            p = o->items[i].line.period;
-            any = 1;
-        }
     int rc = 0;
+    for (size_t i = 0; rc == 0 && i < o->n; i++)
+        if (is_plain[i] && o->items[i].ind.freq == g) {
+            int done = 0;
+            rc = derived_plain(x, i, NULL, &done);
+            todo[i] = !done;
+            if (!done) {
+                p = o->items[i].line.period;
+                any = 1;
+            }
+        }
     for (int f = IND_DAY; any && rc == 0 && f <= (int)g; f++) {
         struct ioc_buf ids;
         ioc_buf_init(&ids, 0);
-        rc = input_ids(x, is_plain, g, (enum ind_freq)f, &ids);
+        rc = input_ids(x, todo, g, (enum ind_freq)f, &ids);
         if (rc == 0 && ids.len &&
             (ind_period_step(p, -1, &prev) || ind_period_children(prev, f, &a, &na) ||
              ind_period_children(p, f, &b, &nb)))
             rc = IOC_EINVAL;
-        if (rc == 0 && ids.len && (rc = ioc_buf_putc(&ids, '\0')) == 0)
+        if (rc == 0 && ids.len)
             rc = fetch(x->db, x->unit, (enum ind_freq)f, a.n, b.n + nb - 1, NULL, ids.data, &fx[f]);
         ioc_buf_free(&ids);
     }
     for (size_t i = 0; rc == 0 && i < o->n; i++) {
-        if (!x->shown[i] || !o->items[i].ind.derived || o->items[i].ind.freq != g)
+        if (!x->shown[i] || !o->items[i].ind.derived || o->items[i].ind.freq != g ||
+            (is_plain[i] && !todo[i]))
             continue;
-        rc = is_plain[i] ? derived_plain(x, i, fx) : derived_line(x->db, x->unit, &o->items[i]);
+        int done = 0;
+        rc = is_plain[i] ? derived_plain(x, i, fx, &done)
+                         : derived_line(x->db, x->unit, &o->items[i]);
     }
     for (int f = IND_DAY; f <= IND_YEAR; f++)
         fetched_free(&fx[f]);
+    free(todo);
     return rc;
 }
 
@@ -358,7 +442,7 @@ static int overview_lines(struct ov_ctx *x)
         x->shown[i] = !x->domain || strcmp(o->items[i].x->col[STORE_IND_DOMAIN], x->domain) == 0;
     }
     qsort(x->codes, o->n, sizeof *x->codes, by_code_ix);
-    int rc = 0;
+    int rc = ind_cache_gens_read(x->db, -1, &x->gens);
     for (int f = IND_DAY; rc == 0 && f <= IND_YEAR; f++)
         rc = lines_of_freq(x, (enum ind_freq)f);
     return rc ? rc : derived_lines(x);
@@ -394,6 +478,7 @@ int ind_overview_read(struct store_conn *db, const char *unit, const struct ind_
     free(x.shown);
     free(x.expr);
     free(x.codes);
+    ind_cache_gens_free(&x.gens);
     free(ids);
     if (rc) {
         ind_overview_free(&o);

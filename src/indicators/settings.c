@@ -17,6 +17,10 @@ static const struct config_setting rows[] = {
      268435456,
      "Largest file (CSV or XLSX) POST /api/v1/indicator-values/import takes; a larger body is "
      "refused with 413 before it is read."},
+    {"indicators", "cache_entries", CONFIG_INT, OFF(cache_entries), "262144", 0, 67108864,
+     "Rolled-up values kept in memory (about 150 bytes each) so that an overview or a chart "
+     "asked again is answered without reading the stored values again; 0 keeps none. A change "
+     "to the values, the catalogue or the units, by iocd or iocctl, is seen at the next read."},
 };
 
 const struct config_module config_module_indicators =

@@ -1,7 +1,8 @@
 /*
  * values_read.c — an indicator's values for a unit over a range of periods, rolled up by its own
  * rule: the base rows read from the store (today's geography, or the day at= names, with the
- * shares of split communes), then ind_rollup; a derived indicator's inputs rolled up first and
+ * shares of split communes), then ind_rollup, the result kept in the roll-up cache (cache.c)
+ * under the generations read before the rows; a derived indicator's inputs rolled up first and
  * the expression evaluated over them (ind_rollup_derived), to DERIVED_DEPTH levels.
  */
 #include "indicators/indicators.h"
@@ -80,12 +81,22 @@ static int rolled(struct store_conn *db, const struct store_indicator *x,
         ind_period_step(r->first, r->count - 1, &last) ||
         ind_period_children(last, ind->freq, &b, &nb))
         return IOC_EINVAL;
+    /* the generations first, then the rows they label (cache.c) */
+    struct ind_cache_gens_all gens;
+    struct ind_cache_key key = {ind->id, unit, r->at, r->freq};
+    int rc = ind_cache_gens_read(db, ind->id, &gens);
+    if (rc)
+        return rc;
+    struct ind_cache_gens g = ind_cache_gens_of(&gens, ind->id);
+    ind_cache_gens_free(&gens);
+    if (ind_cache_get(&key, r->first, r->count, &g, out))
+        return 0;
     struct store_indbase *rows = NULL;
     size_t n = 0;
     const char *freq = ind_freq_name(ind->freq);
-    int rc = r->at[0] ? store_indvalue_base_at(db, ind->id, unit, r->at, freq, a.n, b.n + nb - 1,
-                                               &rows, &n)
-                      : store_indvalue_base(db, ind->id, unit, freq, a.n, b.n + nb - 1, &rows, &n);
+    rc = r->at[0]
+             ? store_indvalue_base_at(db, ind->id, unit, r->at, freq, a.n, b.n + nb - 1, &rows, &n)
+             : store_indvalue_base(db, ind->id, unit, freq, a.n, b.n + nb - 1, &rows, &n);
     if (rc)
         return rc;
     struct ind_base_obs *obs = malloc((n ? n : 1) * sizeof *obs);
@@ -104,6 +115,8 @@ static int rolled(struct store_conn *db, const struct store_indicator *x,
     free(rows);
     rc = ind_rollup(&ind->rule, ind->freq, r->first, r->count, obs, n, out);
     free(obs);
+    if (rc == 0)
+        ind_cache_put(&key, r->first, r->count, &g, out);
     return rc;
 }
 

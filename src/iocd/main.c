@@ -23,6 +23,7 @@
 #include "base/base.h"
 #include "base/errors.h"
 #include "config/config.h"
+#include "indicators/indicators.h"
 #include "net/net.h"
 #include "seed/seed.h"
 #include "store/store.h"
@@ -241,6 +242,9 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
 static int serve(const struct ioc_config *cfg, struct store *st, struct telemetry_ingest *ig,
                  struct api **api, struct net_server **srv)
 {
+    const struct ind_settings *is = config_module_get(cfg, &config_module_indicators);
+    if (is)
+        ind_cache_configure((size_t)is->cache_entries);
     int rc = api_create(cfg, st, api);
     if (rc) {
         fprintf(stderr, "iocd: cannot start the API: %s\n", ioc_strerror(rc));

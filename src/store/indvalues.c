@@ -13,6 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* a trigger that moves generation 0 on after each change of table t */
+#define GEN0_TRIGGER(t, ev)                                                                        \
+    "CREATE TRIGGER ind_gens_" t "_" ev " AFTER " ev " ON " t " BEGIN"                             \
+    "  INSERT INTO ind_gens VALUES (0, 1) ON CONFLICT (indicator_id) DO UPDATE SET gen = gen + 1;" \
+    " END;"
+
 static const char *const indvalues_scripts[] = {
     /* 1: values, revisions, closed periods */
     "CREATE TABLE ind_values ("
@@ -54,7 +60,35 @@ static const char *const indvalues_scripts[] = {
     "  at TEXT NOT NULL,"
     "  note TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (freq, period_n)) WITHOUT ROWID;",
+    /* 2: generations, for the roll-up cache (src/indicators/cache.c): an indicator's row moves
+     * on with every change to its values, row 0 with every change to what a roll-up reads
+     * besides values (the catalogue, the units, the successions), whoever writes them (iocd or
+     * iocctl): the triggers run in the writing transaction. */
+    "CREATE TABLE ind_gens (indicator_id INTEGER PRIMARY KEY, gen INTEGER NOT NULL);"
+    "CREATE TRIGGER ind_gens_vi AFTER INSERT ON ind_values BEGIN"
+    "  INSERT INTO ind_gens VALUES (NEW.indicator_id, 1)"
+    "  ON CONFLICT (indicator_id) DO UPDATE SET gen = gen + 1; END;"
+    "CREATE TRIGGER ind_gens_vu AFTER UPDATE ON ind_values BEGIN"
+    "  INSERT INTO ind_gens VALUES (NEW.indicator_id, 1)"
+    "  ON CONFLICT (indicator_id) DO UPDATE SET gen = gen + 1;"
+    "  INSERT INTO ind_gens SELECT OLD.indicator_id, 1 WHERE OLD.indicator_id <> NEW.indicator_id"
+    "  ON CONFLICT (indicator_id) DO UPDATE SET gen = gen + 1; END;"
+    "CREATE TRIGGER ind_gens_vd AFTER DELETE ON ind_values BEGIN"
+    "  INSERT INTO ind_gens VALUES (OLD.indicator_id, 1)"
+    "  ON CONFLICT (indicator_id) DO UPDATE SET gen = gen + 1; END;"
+    /* clang-format off */
+    GEN0_TRIGGER("indicators", "INSERT")
+    GEN0_TRIGGER("indicators", "UPDATE")
+    GEN0_TRIGGER("indicators", "DELETE")
+    GEN0_TRIGGER("units", "INSERT")
+    GEN0_TRIGGER("units", "UPDATE")
+    GEN0_TRIGGER("units", "DELETE")
+    GEN0_TRIGGER("successions", "INSERT")
+    GEN0_TRIGGER("successions", "UPDATE")
+    GEN0_TRIGGER("successions", "DELETE"),
+    /* clang-format on */
 };
+#undef GEN0_TRIGGER
 
 const struct store_schema store_schema_indvalues = STORE_SCHEMA("indvalues", indvalues_scripts);
 
@@ -729,4 +763,31 @@ int store_units_expected(struct store_conn *c, const char *unit_code, const char
     store_bind_text(s, 1, txt(unit_code));
     store_bind_text(s, 2, txt(day));
     return store_rows(s, sizeof **out, fill_unit_id, clear_base_v, (void **)out, n);
+}
+
+/* ---- generations (the roll-up cache's) ---------------------------------------------------- */
+
+static int fill_gen(sqlite3_stmt *s, void *p)
+{
+    struct store_ind_gen *g = p;
+    g->indicator_id = sqlite3_column_int64(s, 0);
+    g->gen = (uint64_t)sqlite3_column_int64(s, 1);
+    return 0;
+}
+
+int store_ind_gens(struct store_conn *c, int64_t indicator_id, struct store_ind_gen **out,
+                   size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c,
+                           indicator_id < 0
+                               ? "SELECT indicator_id, gen FROM ind_gens ORDER BY indicator_id"
+                               : "SELECT indicator_id, gen FROM ind_gens WHERE indicator_id IN "
+                                 "(0, ?1) ORDER BY indicator_id",
+                           &s);
+    if (rc)
+        return rc;
+    if (indicator_id >= 0)
+        sqlite3_bind_int64(s, 1, indicator_id);
+    return store_rows(s, sizeof **out, fill_gen, clear_base_v, (void **)out, n);
 }

@@ -609,6 +609,17 @@ int store_unit_under(struct store_conn *c, int64_t unit_id, const char *ancestor
 
 /* ---- the overview and the freshness table (every indicator at once) ---- */
 
+/* The generation of an indicator's values (indicator_id 0: of the catalogue, the units and
+ * the successions): it moves on with every committed change, by any process. */
+struct store_ind_gen {
+    int64_t indicator_id;
+    uint64_t gen;
+};
+/* The generations of row 0 and indicator_id, or of every indicator when indicator_id < 0,
+ * ordered by indicator_id; an indicator never changed has no row (generation 0). */
+int store_ind_gens(struct store_conn *c, int64_t indicator_id, struct store_ind_gen **out,
+                   size_t *n);
+
 /* An indicator's id and code. */
 struct store_ind_id {
     int64_t id;
