@@ -107,9 +107,8 @@ static uint64_t hash_of(const struct ind_cache_key *k, int32_t n)
 
 static bool same(const struct slot *s, uint64_t h, const struct ind_cache_key *k, int32_t n)
 {
-    return s->hash == h && s->id == k->indicator_id && s->n == n &&
-           s->freq == (uint8_t)k->freq && strcmp(s->unit, k->unit) == 0 &&
-           strcmp(s->at, k->at) == 0;
+    return s->hash == h && s->id == k->indicator_id && s->n == n && s->freq == (uint8_t)k->freq &&
+           strcmp(s->unit, k->unit) == 0 && strcmp(s->at, k->at) == 0;
 }
 
 static struct slot *group_of(uint64_t h, pthread_mutex_t **lock)
