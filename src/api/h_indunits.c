@@ -159,9 +159,8 @@ static int units_table(const struct ind_indicator *ind, const struct ind_units *
         unit_text(ind, &x->v, &tx);
         const double n[3] = {x->v.obs.value, x->v.obs.num, x->v.obs.den};
         const char *shown[3] = {tx.value, tx.num, tx.den};
-        struct sheet_cell cell[9] = {{SHEET_TEXT, x->code, 0, 0},
-                                     {SHEET_TEXT, x->name, 0, 0},
-                                     {SHEET_TEXT, period, 0, 0}};
+        struct sheet_cell cell[9] = {
+            {SHEET_TEXT, x->code, 0, 0}, {SHEET_TEXT, x->name, 0, 0}, {SHEET_TEXT, period, 0, 0}};
         for (int k = 0; k < 3; k++)
             cell[3 + k] = shown[k][0] ? (struct sheet_cell){SHEET_NUMBER, NULL, 0, n[k]}
                                       : (struct sheet_cell){SHEET_EMPTY, NULL, 0, 0};
@@ -245,9 +244,9 @@ static void send_json(struct api_ctx *c, const struct ind_indicator *ind, const 
         const struct ind_unit_value *x = &u->units[i];
         struct unit_text t;
         unit_text(ind, &x->v, &t);
-        json_t *o = json_pack("{s:s, s:s, s:b, s:i, s:s}", "code", x->code, "name", x->name,
-                              "approximate", t.approximate[0] == 't', "inputs", (int)x->v.inputs,
-                              "light", t.light);
+        json_t *o =
+            json_pack("{s:s, s:s, s:b, s:i, s:s}", "code", x->code, "name", x->name, "approximate",
+                      t.approximate[0] == 't', "inputs", (int)x->v.inputs, "light", t.light);
         json_object_set_new(o, "value", t.value[0] ? json_real(x->v.obs.value) : json_null());
         if (t.num[0]) {
             json_object_set_new(o, "num", json_real(x->v.obs.num));
@@ -268,7 +267,7 @@ static void send_json(struct api_ctx *c, const struct ind_indicator *ind, const 
 
 static void h_units_get(struct api_ctx *c)
 {
-    static const char *const known[] = {"parent", "period", "from", "to",
+    static const char *const known[] = {"parent", "period", "from",   "to",
                                         "rollup", "at",     "format", NULL};
     if (api_query_only(c, known))
         return;

@@ -218,7 +218,10 @@ describe('dashboards screens', { concurrency: 1 }, () => {
         const units = asked.filter((u) => /\/api\/v1\/indicators\/[^/]+\/values\/units\?/.test(u));
         const maps = await page.locator('.dash-panel[data-type="choropleth"], .dash-panel[data-type="table"]').count();
         assert.ok(units.length >= 1 && units.length <= maps, `${units.length} values/units requests, ${maps} panels`);
-        assert.ok(units.every((u) => !/[?&]parent=/.test(u)), units.join());
+        assert.ok(
+            units.every((u) => !/[?&]parent=/.test(u)),
+            units.join(),
+        );
         const perUnit = asked.filter((u) => /\/values\?(.*&)?unit=/.test(u));
         assert.deepEqual(perUnit, []);
         // table: the 10 lowest (order asc), 40 % each, "Không đạt"
