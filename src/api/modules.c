@@ -15,6 +15,7 @@
     X(indicators)                                                                                  \
     X(dashboards)                                                                                  \
     X(indvalues)                                                                                   \
+    X(indunits)                                                                                    \
     X(indimport)                                                                                   \
     X(overview)
 

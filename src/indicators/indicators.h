@@ -721,4 +721,31 @@ struct ind_settings {
 struct config_module;
 extern const struct config_module config_module_indicators;
 
+/* ---- values: every commune of a unit (units_read.c; NOT pure: reads the store) ---------- */
+
+/* One commune's value at the period answered. name is allocated (ind_units_free). */
+struct ind_unit_value {
+    char code[24];
+    char *name;
+    struct ind_rolled v;
+};
+struct ind_units {
+    struct ind_period period;     /* the period answered (r->freq) */
+    struct ind_unit_value *units; /* sorted by code */
+    size_t n;
+};
+/*
+ * The value of indicator x (ind: its parsed form) at each commune under parent ("" the
+ * province; a commune: that commune alone) in the geography of r->at ("" today: the day
+ * today_vn, YYYY-MM-DD): ind_values_rolled per commune over r, so a derived indicator, the
+ * succession links and the shares of split communes are those of the per-unit read. The
+ * period answered is the latest of r's periods at which some commune has a value (r's last
+ * when none has), and each commune's value is its value then. IOC_ENOTFOUND when parent is not
+ * in force that day; otherwise as ind_values_rolled. Freed by ind_units_free.
+ */
+int ind_units_rolled(struct store_conn *db, const struct store_indicator *x,
+                     const struct ind_indicator *ind, const char *parent, const struct ind_range *r,
+                     const char *today_vn, struct ind_units *out);
+void ind_units_free(struct ind_units *u);
+
 #endif

@@ -186,6 +186,7 @@ describe('dashboards screens', { concurrency: 1 }, () => {
     });
 
     it('opens a dashboard: the number shows the vi-formatted value and its light in words', async () => {
+        const start = w.requests.length;
         await page.locator('a.dash-link[data-id="cchc-tong-quan"]').click();
         await page.waitForSelector('#dash-view[data-state="ready"][data-dashboard="cchc-tong-quan"]', {
             timeout: 30000,
@@ -212,6 +213,17 @@ describe('dashboards screens', { concurrency: 1 }, () => {
         assert.equal(await page.locator('.dash-panel[data-panel="ban-do"] path.dash-fill-red').count(), 35);
         const legend = await page.locator('.dash-panel[data-panel="ban-do"] .dash-legend').textContent();
         for (const word of ['Đạt', 'Cảnh báo', 'Không đạt']) assert.ok(legend.includes(word), legend);
+        // the map and the table: every commune in one request (values/units), none per commune
+        const asked = w.requests.slice(start);
+        const units = asked.filter((u) => /\/api\/v1\/indicators\/[^/]+\/values\/units\?/.test(u));
+        const maps = await page.locator('.dash-panel[data-type="choropleth"], .dash-panel[data-type="table"]').count();
+        assert.ok(units.length >= 1 && units.length <= maps, `${units.length} values/units requests, ${maps} panels`);
+        assert.ok(
+            units.every((u) => !/[?&]parent=/.test(u)),
+            units.join(),
+        );
+        const perUnit = asked.filter((u) => /\/values\?(.*&)?unit=/.test(u));
+        assert.deepEqual(perUnit, []);
         // table: the 10 lowest (order asc), 40 % each, "Không đạt"
         const rows = page.locator('.dash-panel[data-panel="xep-hang"] tbody tr');
         assert.equal(await rows.count(), 10);

@@ -5,9 +5,11 @@
 // - The communes (GET /units.geojson?level=commune&simplify=50: codes, names, boundaries for the
 //   choropleth) are asked once per page and kept.
 // - Values: GET /indicators/{code}/values?unit&from&to&rollup, one request per indicator and
-//   unit. A view (one dashboard, one unit, one period kind) keeps its answers in a cache, so two
-//   panels of the same indicator share them; a new view (or a wall rotation) starts a new cache.
-//   At most PARALLEL requests are in flight at once (a choropleth asks for 95 communes).
+//   unit; the communes of a choropleth or a ranked table in one request,
+//   GET /indicators/{code}/values/units?parent&from&to&rollup (each commune's value at the latest
+//   period of the range at which any has one). A view (one dashboard, one unit, one period kind)
+//   keeps its answers in a cache, so two panels of the same indicator share them; a new view (or
+//   a wall rotation) starts a new cache. At most PARALLEL requests are in flight at once.
 // Periods: the picker's kind (month, quarter, year) is the roll-up, or the indicator's own
 // frequency when that is coarser; ranges are computed from today in Asia/Ho_Chi_Minh.
 
@@ -125,6 +127,23 @@ export function createCache() {
             }
             const data = await answers.get(key);
             return { ind, rollup, latest: Boolean(r.latest), rows: Array.isArray(data.values) ? data.values : [] };
+        },
+        /** Every commune under unit ('province': all) → {ind, rollup, period, units: [{code, name,
+         * value, light, …}]}, period the latest of the panel's range at which any has a value. */
+        async communes(code, unit, period, kind) {
+            const ind = await indicator(code);
+            const rollup = rollupOf(kind, ind.frequency);
+            const r = rangeOf(period, rollup);
+            const key = `units|${code}|${unit}|${r.from}|${r.to}|${rollup}`;
+            if (!answers.has(key)) {
+                const params = { from: r.from, to: r.to, rollup };
+                if (unit && unit !== 'province') params.parent = unit;
+                const p = limited(() => apiGet(`/indicators/${encodeURIComponent(code)}/values/units`, params));
+                p.catch(() => answers.delete(key));
+                answers.set(key, p);
+            }
+            const data = await answers.get(key);
+            return { ind, rollup, period: data.period || '', units: Array.isArray(data.units) ? data.units : [] };
         },
     };
 }

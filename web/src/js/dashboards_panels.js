@@ -44,24 +44,22 @@ function uom(ind) {
     return ind && ind.unit ? ind.unit : '';
 }
 
-/** The rows of every commune of the panel's area at the latest period any of them has. */
+/** The rows of every commune of the panel's area at the latest period any of them has: one
+ * request for them all (values/units), joined by code to the communes' boundaries. */
 async function communeRows(panel, ctx) {
-    const all = await communeList();
     const area = ctx.unitOf(panel);
+    const [all, a] = await Promise.all([
+        communeList(),
+        ctx.cache.communes(panel.indicator, area, panel.period, ctx.kind),
+    ]);
+    if (!a.units.some((u) => typeof u.value === 'number')) return null;
+    const by = new Map(a.units.map((u) => [u.code, u]));
     const list = area === 'province' ? all : all.filter((c) => c.code === area);
-    const answers = await Promise.all(list.map((c) => ctx.cache.get(panel.indicator, c.code, panel.period, ctx.kind)));
-    let period = '';
-    for (const a of answers) {
-        const l = latestRow(a.rows);
-        if (l && l.row.period > period) period = l.row.period;
-    }
-    if (!period) return null;
-    const rows = [];
-    answers.forEach((a, i) => {
-        const r = a.rows.find((x) => x.period === period);
-        rows.push({ ...list[i], value: r ? r.value : null, light: r ? r.light : 'none' });
+    const rows = list.map((c) => {
+        const u = by.get(c.code);
+        return { ...c, value: u && typeof u.value === 'number' ? u.value : null, light: u ? u.light : 'none' };
     });
-    return { ind: answers[0].ind, period, rows };
+    return { ind: a.ind, period: a.period, rows };
 }
 
 function ranked(data, panel) {
