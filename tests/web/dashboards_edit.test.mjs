@@ -320,6 +320,22 @@ describe('dashboard editor', { concurrency: 1 }, () => {
         );
         await page.locator('#dashboards').evaluate((e) => (e.scrollTop = 0));
         await page.screenshot({ path: path.join(SHOTS, 'dashboard-edit.png') });
+        // Escape in a panel's form closes the form (back to its box), not the editor
+        await page.locator('#dash-panel-form select').first().focus();
+        await page.keyboard.press('Escape');
+        assert.equal(await page.locator('#dash-panel-form').count(), 0);
+        assert.equal(await page.evaluate(() => document.activeElement.dataset.panel), 'xu-huong');
+        assert.equal(await page.locator('#dash-edit').count(), 1);
+        // English, and back
+        await page.locator('.lang-button[data-lang="en"]').click();
+        await page.waitForFunction(() => document.querySelector('#dash-save')?.textContent === 'Save');
+        assert.equal(await page.locator('#dash-add').textContent(), 'Add panel');
+        assert.match(
+            await page.locator('.dash-edit-panel[data-panel="xu-huong"] .dash-edit-type').textContent(),
+            /^Line chart$/,
+        );
+        await page.locator('.lang-button[data-lang="vi"]').click();
+        await page.waitForFunction(() => document.querySelector('#dash-save')?.textContent === 'Lưu');
         await page.locator('#dash-cancel').click();
         await page.waitForSelector('#dash-view[data-state="ready"][data-dashboard="cchc-tong-quan"]', {
             timeout: 30000,

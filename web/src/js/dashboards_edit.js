@@ -27,7 +27,7 @@ import {
     rowsUsed,
     splitField,
 } from './dashboards_edit_doc.js';
-import { field, panelForm } from './dashboards_edit_form.js';
+import { metaFields, panelForm } from './dashboards_edit_form.js';
 import { confirmDelete } from './dashboards_edit_new.js';
 
 const ROW_PX = 56;
@@ -83,39 +83,6 @@ export function startEditor(root, view, { viewHash, announce }) {
     function message(text, action) {
         replaceChildren(el.msg, text, action || '');
         el.msg.hidden = !text;
-    }
-
-    function metaFields() {
-        const e = errors.meta;
-        const titleVi = h('input', {
-            type: 'text',
-            class: 'dash-input',
-            id: 'dash-edit-title-vi',
-            value: draft.title_vi || '',
-            lang: 'vi',
-        });
-        const titleEn = h('input', {
-            type: 'text',
-            class: 'dash-input',
-            id: 'dash-edit-title-en',
-            value: draft.title_en || '',
-            lang: 'en',
-        });
-        const domain = h('select', { class: 'dash-select', id: 'dash-edit-domain' });
-        domain.append(h('option', { value: '' }, t('dash.edit.no_domain')));
-        for (const d of domainList) domain.append(h('option', { value: d.code }, `${d.code} — ${tr(d, 'name')}`));
-        domain.value = draft.domain || '';
-        titleVi.addEventListener('input', () => (draft.title_vi = titleVi.value));
-        titleEn.addEventListener('input', () => (draft.title_en = titleEn.value));
-        domain.addEventListener('change', () => (draft.domain = domain.value || null));
-        return h(
-            'fieldset',
-            { class: 'dash-edit-meta' },
-            h('legend', {}, t('dash.edit.meta')),
-            field(t('dash.edit.title_vi'), titleVi, 'title_vi', e),
-            field(t('dash.edit.title_en'), titleEn, 'title_en', e),
-            field(t('dash.domain'), domain, 'domain', e),
-        );
     }
 
     function toolbar() {
@@ -176,7 +143,7 @@ export function startEditor(root, view, { viewHash, announce }) {
             ),
             toolbar(),
             el.msg,
-            metaFields(),
+            metaFields(draft, domainList, errors.meta),
             el.help,
             h('div', { class: 'dash-edit-body' }, el.grid, el.aside),
         );

@@ -1,4 +1,5 @@
-// dashboards_edit_form.js — the form that configures one panel in the dashboard editor
+// dashboards_edit_form.js — the forms of the dashboard editor: the dashboard's titles and domain
+// (metaFields), and the form that configures one panel
 // (dashboards_edit.js): type, titles (vi, en), the indicator(s) — picked with a search of the
 // catalogue (GET /indicators?q=: code or name, case and diacritics ignored) — unit, period, the
 // text of a text panel, and the options the format allows for the type (dashboards_edit_doc.js).
@@ -243,6 +244,28 @@ function optionField(panel, name, spec, errors, onChange) {
         });
     }
     return field(t(`dash.opt.${name}`), input, `options.${name}`, errors);
+}
+
+/** The dashboard's own fields (titles, domain), writing into draft. errors: {member: message}. */
+export function metaFields(draft, domainList, errors) {
+    const titleVi = textInput(draft.title_vi, { id: 'dash-edit-title-vi', lang: 'vi' });
+    const titleEn = textInput(draft.title_en, { id: 'dash-edit-title-en', lang: 'en' });
+    const domain = select(['', ...domainList.map((d) => d.code)], draft.domain || '', (code) => {
+        const d = domainList.find((x) => x.code === code);
+        return d ? `${d.code} — ${tr(d, 'name')}` : t('dash.edit.no_domain');
+    });
+    domain.id = 'dash-edit-domain';
+    titleVi.addEventListener('input', () => (draft.title_vi = titleVi.value));
+    titleEn.addEventListener('input', () => (draft.title_en = titleEn.value));
+    domain.addEventListener('change', () => (draft.domain = domain.value || null));
+    return h(
+        'fieldset',
+        { class: 'dash-edit-meta' },
+        h('legend', {}, t('dash.edit.meta')),
+        field(t('dash.edit.title_vi'), titleVi, 'title_vi', errors),
+        field(t('dash.edit.title_en'), titleEn, 'title_en', errors),
+        field(t('dash.domain'), domain, 'domain', errors),
+    );
 }
 
 /**
