@@ -59,7 +59,6 @@ export function startEditor(root, view, { viewHash, announce }) {
             const [doc, d] = await Promise.all([getDashboard(view.id), domainList.length ? null : domains()]);
             if (d) domainList = d.domains || [];
             saved = doc;
-            // eslint-disable-next-line no-unused-vars
             const { revision, updated_at, updated_by, ...rest } = doc;
             draft = structuredClone(rest);
             draft.panels = draft.panels || [];

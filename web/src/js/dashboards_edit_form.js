@@ -288,6 +288,8 @@ export function panelForm(panel, { errors = {}, onChange, onRemove, onClose }) {
             panel.type = type.value;
             setCodes(panel, codesOf(panel)); // one code unless the new type shows several
             if (panel.type === 'text' && panel.text_vi === undefined) panel.text_vi = '';
+            // a line shows values over time: it needs a range (the server refuses it otherwise)
+            if (panel.type === 'line' && !/^(year|\d{4}|last\d+)$/.test(panel.period || '')) panel.period = 'last12';
             onChange();
             build();
             form.querySelector('select').focus();
