@@ -13,11 +13,12 @@ import { t } from './i18n.js';
 export const API = '/api/v1';
 
 export class ApiError extends Error {
-    constructor(status, code, message) {
+    constructor(status, code, message, field) {
         super(message || code);
         this.name = 'ApiError';
         this.status = status;
         this.code = code;
+        this.field = field; // the member at fault of an invalid_field answer, when named
     }
 }
 
@@ -48,8 +49,8 @@ function url(path, params) {
     return u.pathname + u.search;
 }
 
-async function request(method, path, { params, body, signal } = {}) {
-    const headers = { Accept: 'application/json' };
+async function request(method, path, { params, body, signal, headers: extra } = {}) {
+    const headers = { Accept: 'application/json', ...extra };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
     let res;
@@ -76,7 +77,12 @@ async function request(method, path, { params, body, signal } = {}) {
     }
     if (!res.ok) {
         const e = data && data.error ? data.error : {};
-        throw new ApiError(res.status, e.code || 'http', e.message || t('error.http', { status: res.status }));
+        throw new ApiError(
+            res.status,
+            e.code || 'http',
+            e.message || t('error.http', { status: res.status }),
+            typeof e.field === 'string' ? e.field : undefined,
+        );
     }
     return data;
 }
@@ -107,7 +113,7 @@ export async function apiGetUrl(href) {
     return data;
 }
 
-/** POST/DELETE/… with an optional JSON body → parsed JSON or null for 204. */
-export function apiSend(method, path, body) {
-    return request(method, path, { body });
+/** POST/DELETE/… with an optional JSON body (and extra headers: If-Match) → parsed JSON or null for 204. */
+export function apiSend(method, path, body, headers) {
+    return request(method, path, { body, headers });
 }

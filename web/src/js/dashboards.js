@@ -4,18 +4,22 @@
 //                                 diacritics ignored), a domain filter, the dashboards as links
 //   #dashboards/<id>?unit=&p=     one dashboard (dashboards_grid.js); unit = a commune's code
 //                                 (drill-down), p = month | quarter | year (the period picker)
+//   #dashboards/<id>?edit=1       its editor (dashboards_edit.js), for admins only; an admin
+//                                 also sees "Edit" on a dashboard and "New dashboard" on the list
 //   #wall?ids=a,b,c&every=30      the video wall (dashboards_wall.js)
 //
 // Everything the screen shows is in the URL, so every view has a stable link. The list keeps its
 // search and filter there with history.replaceState (typing does not fill the history).
 // Test hooks: #dash-list[data-state=loading|ready|error][data-query][data-total],
-// a.dash-link[data-id]; the view's hooks are in dashboards_grid.js, the wall's in dashboards_wall.js.
+// a.dash-link[data-id], #dash-new, #dash-edit-link; the view's hooks are in dashboards_grid.js, the wall's in dashboards_wall.js.
 
 import { t } from './i18n.js';
 import { h, replaceChildren } from './dom.js';
 import { KINDS, domains, listDashboards, tr } from './dashboards_data.js';
 import { showDashboard } from './dashboards_grid.js';
 import { startWall } from './dashboards_wall.js';
+import { isAdmin, startEditor } from './dashboards_edit.js';
+import { newDashboardForm } from './dashboards_edit_new.js';
 
 const PAGE = 50;
 
@@ -31,16 +35,18 @@ export function parseHash(hash = location.hash) {
     }
     if (m[2]) {
         const kind = KINDS.includes(p.get('p')) ? p.get('p') : 'month';
-        return { screen: 'view', id: decodeURIComponent(m[2]), unit: p.get('unit') || '', kind };
+        const edit = p.get('edit') === '1';
+        return { screen: 'view', id: decodeURIComponent(m[2]), unit: p.get('unit') || '', kind, edit };
     }
     return { screen: 'list', q: p.get('q') || '', domain: p.get('domain') || '' };
 }
 
 /** The hash of a dashboard view. */
-export function viewHash({ id, unit, kind }) {
+export function viewHash({ id, unit, kind, edit }) {
     const p = new URLSearchParams();
     if (unit) p.set('unit', unit);
     if (kind && kind !== 'month') p.set('p', kind);
+    if (edit) p.set('edit', '1');
     const q = p.toString();
     return `#dashboards/${encodeURIComponent(id)}${q ? `?${q}` : ''}`;
 }
@@ -69,10 +75,14 @@ export function createDashboards(root, { announce }) {
         el.list = h('ul', { id: 'dash-list', class: 'dash-list' });
         el.more = h('button', { type: 'button', class: 'button', id: 'dash-more', hidden: true });
         el.error = h('p', { class: 'dash-error', role: 'alert', hidden: true });
+        el.newButton = h('button', { type: 'button', class: 'button', id: 'dash-new', hidden: true });
+        el.newBox = h('div', { class: 'dash-new-box' });
+        el.newButton.addEventListener('click', openNew);
         el.page = h(
             'div',
             { class: 'dash-listpage' },
-            el.title,
+            h('div', { class: 'dash-list-head' }, el.title, el.newButton),
+            el.newBox,
             h(
                 'div',
                 { class: 'dash-filters' },
@@ -98,6 +108,9 @@ export function createDashboards(root, { announce }) {
         el.q.placeholder = t('dash.search_placeholder');
         el.dLabel.textContent = t('dash.domain');
         el.more.textContent = t('dash.more');
+        el.newButton.textContent = t('dash.new.button');
+        el.newButton.hidden = !isAdmin();
+        if (!isAdmin()) replaceChildren(el.newBox);
         const v = el.domain.value;
         replaceChildren(
             el.domain,
@@ -154,6 +167,22 @@ export function createDashboards(root, { announce }) {
         announce(el.count.textContent);
     }
 
+    function openNew() {
+        const f = newDashboardForm({
+            domainList,
+            onCreated: (id) => {
+                announce(t('dash.new.created', { id }));
+                location.hash = viewHash({ id, edit: true });
+            },
+            onClose: () => {
+                replaceChildren(el.newBox);
+                el.newButton.focus();
+            },
+        });
+        replaceChildren(el.newBox, f.form);
+        f.focus();
+    }
+
     async function openList(state) {
         if (!el.page) buildList();
         replaceChildren(root, el.page);
@@ -185,9 +214,28 @@ export function createDashboards(root, { announce }) {
             current = startWall(root, state, { viewHash });
             return;
         }
+        if (state.edit && isAdmin()) {
+            current = startEditor(root, state, { viewHash, announce });
+            return;
+        }
         const view = h('div', { class: 'dash-view', id: 'dash-view' });
         replaceChildren(root, view);
-        current = showDashboard(view, state, { href: (change) => viewHash({ ...state, ...change }) });
+        const tools = isAdmin()
+            ? () =>
+                  h(
+                      'a',
+                      {
+                          class: 'button dash-edit-link',
+                          id: 'dash-edit-link',
+                          href: viewHash({ ...state, edit: true }),
+                      },
+                      t('dash.edit.button'),
+                  )
+            : null;
+        current = showDashboard(view, state, {
+            href: (change) => viewHash({ ...state, edit: false, ...change }),
+            tools,
+        });
         current.done.then(
             (ok) => ok && announce(current && current.title ? current.title() : ''),
             () => {},

@@ -1,6 +1,7 @@
 // dashboards_grid.js — one dashboard drawn: its title, the period picker (month, quarter, year),
 // the "back to province" link when it is shown for a commune, and its panels on a CSS grid
 // (x, y, w, h on the document's columns; one column on narrow screens).
+// tools(), when given, adds controls to the header's links (the admin's "Edit").
 //
 // showDashboard(root, {id, unit, kind}, {href, doc}) draws into root and resolves when every
 // panel has settled (ready, empty or error). href(change) is the URL of the same view changed
@@ -23,7 +24,7 @@ function panelTitle(panel) {
     return tr(panel, 'title');
 }
 
-export function showDashboard(root, view, { href, doc: given, wall = false }) {
+export function showDashboard(root, view, { href, doc: given, wall = false, tools = null }) {
     const cache = createCache();
     let charts = [];
     let doc = given || null;
@@ -65,6 +66,7 @@ export function showDashboard(root, view, { href, doc: given, wall = false }) {
             nav.push(
                 h('a', { href: href({ unit: '' }), class: 'dash-back', id: 'dash-back' }, t('dash.back_province')),
             );
+        if (tools) nav.push(tools());
         const desc = tr(doc, 'description');
         return h(
             'header',
