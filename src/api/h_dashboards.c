@@ -156,6 +156,30 @@ static int64_t if_match(struct api_ctx *c)
     return INT64_MAX;
 }
 
+/* The condition of a PUT: If-None-Match: * (create only) as STORE_DASH_ABSENT, else
+ * if_match's; -1 after answering 400 for both headers or an If-None-Match other than "*". */
+static int put_condition(struct api_ctx *c, int64_t *cond)
+{
+    size_t n = 0, m = 0;
+    const char *h = net_req_header(c->req, "if-none-match", &n);
+    if (!h) {
+        *cond = if_match(c);
+        return 0;
+    }
+    while (n && (*h == ' ' || *h == '\t'))
+        h++, n--;
+    while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+        n--;
+    if (n != 1 || h[0] != '*' || net_req_header(c->req, "if-match", &m)) {
+        api_error(c, IOC_HTTP_E_BAD_REQUEST,
+                  "A PUT takes If-None-Match: * (create only) or If-Match, not both, and no "
+                  "other If-None-Match.");
+        return -1;
+    }
+    *cond = STORE_DASH_ABSENT;
+    return 0;
+}
+
 /* ---- PUT and DELETE ---------------------------------------------------------------------- */
 
 struct dash_write {
@@ -182,9 +206,13 @@ static int put_job(struct store_conn *w, void *arg)
     return store_audit_add(w, &p->who);
 }
 
-static void stale(struct api_ctx *c, int64_t revision)
+static void stale(struct api_ctx *c, int64_t cond, int64_t revision)
 {
-    if (revision > 0)
+    if (cond == STORE_DASH_ABSENT)
+        api_error(c, IOC_HTTP_E_PRECONDITION_FAILED,
+                  "A dashboard with id %.64s exists already (revision %lld); choose another id.",
+                  c->params[0], (long long)revision);
+    else if (revision > 0)
         api_error(c, IOC_HTTP_E_PRECONDITION_FAILED,
                   "The dashboard is at revision %lld (ETag \"%lld\"); read it again.",
                   (long long)revision, (long long)revision);
@@ -198,7 +226,7 @@ static void put_done(struct api_ctx *c, void *arg, int rc)
     if (rc)
         api_error_rc(c, rc, "dashboard");
     else if (p->outcome == STORE_DASH_STALE)
-        stale(c, p->revision);
+        stale(c, p->if_revision, p->revision);
     else
         get_status(c, p->outcome == STORE_DASH_ADDED ? 201 : 200);
 }
@@ -241,7 +269,8 @@ static void h_dashboards_put(struct api_ctx *c)
                                     .document = pool_dup(c, doc.text),
                                     .updated_by = (char *)c->who.name};
     dash_doc_clear(&doc);
-    p->if_revision = if_match(c);
+    if (put_condition(c, &p->if_revision) != 0)
+        return;
     snprintf(p->target, sizeof p->target, "dashboard:%.80s", c->params[0]);
     api_audit_fill(c, &p->who, "dashboard.put", p->target, "ok");
     api_write(c, put_job, p, put_done);

@@ -86,6 +86,8 @@ static int holds(int64_t if_revision, int64_t revision)
         return 1;
     if (if_revision == STORE_DASH_EXISTS)
         return revision > 0;
+    if (if_revision == STORE_DASH_ABSENT)
+        return revision == 0;
     return revision > 0 && revision == if_revision;
 }
 

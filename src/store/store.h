@@ -485,6 +485,7 @@ void store_dashboards_free(struct store_dashboard *a, size_t n);
 
 #define STORE_DASH_ANY (-1)    /* store_dashboard_put/delete: no condition on the revision */
 #define STORE_DASH_EXISTS (-2) /* the dashboard must exist (If-Match: *) */
+#define STORE_DASH_ABSENT (-3) /* the dashboard must not exist (If-None-Match: *): create only */
 enum store_dash_outcome {
     STORE_DASH_ADDED,
     STORE_DASH_UPDATED,
@@ -493,7 +494,8 @@ enum store_dash_outcome {
 };
 /*
  * Adds d (by id; position after the last) or replaces the stored one, in the caller's
- * transaction, when if_revision holds: STORE_DASH_ANY, STORE_DASH_EXISTS, or the stored
+ * transaction, when if_revision holds: STORE_DASH_ANY, STORE_DASH_EXISTS, STORE_DASH_ABSENT (a
+ * PUT only), or the stored
  * revision (>= 1). d->position, revision and updated_at are ignored (set here); updated_by is
  * stored. *outcome says what happened and *revision (may be NULL) is the revision now stored
  * (0 when stale and absent).

@@ -272,6 +272,22 @@ test('PUT and DELETE: admin only, If-Match honoured, audited', async () => {
   ]);
 });
 
+test('PUT with If-None-Match: * creates only: 412 naming the id when it exists, nothing replaced', async () => {
+  const only = { headers: { 'if-none-match': '*' } };
+  let r = await admin.put('/api/v1/dashboards/tao-moi', small({ id: 'tao-moi', title_en: 'First' }), only);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await admin.put('/api/v1/dashboards/tao-moi', small({ id: 'tao-moi', title_en: 'Second' }), only);
+  assert.equal(r.status, 412);
+  assert.equal(r.body.error.code, 'precondition_failed');
+  assert.match(r.body.error.message, /tao-moi exists already \(revision 1\)/);
+  assert.equal((await admin.get('/api/v1/dashboards/tao-moi')).body.title_en, 'First');
+  r = await admin.put('/api/v1/dashboards/tao-moi', small({ id: 'tao-moi' }), { headers: { 'if-none-match': '*', 'if-match': '"1"' } });
+  assert.equal(r.status, 400);
+  r = await admin.put('/api/v1/dashboards/tao-moi', small({ id: 'tao-moi' }), { headers: { 'if-none-match': '"1"' } });
+  assert.equal(r.status, 400);
+  assert.equal((await admin.del('/api/v1/dashboards/tao-moi')).status, 204);
+});
+
 test('iocctl imports while iocd runs; the API sees it at once', async () => {
   const changed = { ...DOCS[5], title_en: 'Renamed while iocd runs' };
   const r = iocctl(srv.data, ['dashboards', 'import', file('live.jsonl', JSON.stringify(changed) + '\n')]);

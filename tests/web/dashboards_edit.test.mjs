@@ -19,10 +19,11 @@ import { launch, watch } from './lib/browser.mjs';
 
 const VIEWPORT = { width: 1280, height: 900 };
 const SHOTS = path.resolve(ROOT, process.env.IOC_SCREENSHOT_DIR || path.join('build', 'screenshots'));
-// Expected failures the browser logs: no session yet, the 412 and 422 the tests provoke, and
-// the 404 of "does this id exist?" when a dashboard is created.
+// Expected failures the browser logs: no session yet, the 412 and 422 the tests provoke (a
+// create-only PUT of an id that exists among them), and the 404 of the deleted dashboard.
 const ALLOWED = [
     /status of 401.*\/api\/v1\/session/,
+    /status of 412.*\/api\/v1\/dashboards\/tong-quan-tinh/, // the create-only refusal the test asks for
     /status of 412.*\/api\/v1\/dashboards\/thu-nghiem-sua/,
     /status of 422.*\/api\/v1\/dashboards\/thu-nghiem-sua/,
     /status of 404.*\/api\/v1\/dashboards\/thu-nghiem-sua/,
@@ -127,6 +128,18 @@ describe('dashboard editor', { concurrency: 1 }, () => {
         await page.locator('#dash-new-create').click();
         assert.equal(await page.locator('#dash-new-form .dash-field-error[data-field="id"]').isVisible(), true);
         assert.equal(await page.locator('#dash-new-id').getAttribute('aria-invalid'), 'true');
+        // an id that exists is refused by the server (If-None-Match: *), the dashboard untouched
+        const before = await stored('tong-quan-tinh');
+        await page.locator('#dash-new-id').fill('tong-quan-tinh');
+        await page.locator('#dash-new-create').click();
+        await page.waitForFunction(() =>
+            (document.querySelector('#dash-new-form .dash-field-error[data-field="id"]')?.textContent || '').includes(
+                'Đã có bảng điều khiển',
+            ),
+        );
+        const after = await stored('tong-quan-tinh');
+        assert.equal(after.doc.revision, before.doc.revision);
+        assert.equal(after.doc.title_vi, before.doc.title_vi);
         await page.locator('#dash-new-id').fill(ID);
         await page.locator('#dash-new-domain').selectOption('CCHC');
         await page.locator('#dash-new-create').click();
@@ -297,7 +310,7 @@ describe('dashboard editor', { concurrency: 1 }, () => {
         await page.locator('#dash-delete').click();
         await page.locator('#dash-delete-dialog').waitFor();
         await page.locator('#dash-delete-cancel').click();
-        assert.equal(await page.locator('#dash-delete-dialog').count(), 0);
+        await page.locator('#dash-delete-dialog').waitFor({ state: 'detached', timeout: 5000 });
         assert.equal((await stored()).status, 200);
         await page.locator('#dash-delete').click();
         await page.locator('#dash-delete-confirm').click();

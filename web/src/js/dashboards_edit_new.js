@@ -1,9 +1,9 @@
 // dashboards_edit_new.js — creating and deleting a dashboard (admins only):
 //
 // - newDashboardForm({domainList, onCreated}): the list's "new dashboard" form — id (the URL
-//   name: a-z, 0-9, -), Vietnamese title, domain. It asks GET /dashboards/{id} first, so an
-//   existing dashboard is never replaced (a PUT without If-Match would), then PUTs the smallest
-//   document of the format (no panels) and calls onCreated(id): the list then opens the editor.
+//   name: a-z, 0-9, -), Vietnamese title, domain. It PUTs the smallest document of the format
+//   (no panels) with If-None-Match: *, so an existing dashboard is never replaced (412: the id
+//   is taken), and calls onCreated(id): the list then opens the editor.
 // - confirmDelete({doc, …}): a modal dialog that asks before DELETE /dashboards/{id} (If-Match:
 //   the revision loaded, so a dashboard changed meanwhile is not deleted: onConflict()).
 // Test hooks: #dash-new-form, #dash-new-id, #dash-new-title, #dash-new-domain, #dash-new-create,
@@ -11,7 +11,7 @@
 
 import { t } from './i18n.js';
 import { h } from './dom.js';
-import { apiGet, apiSend } from './api.js';
+import { apiSend } from './api.js';
 import { tr } from './dashboards_data.js';
 import { field } from './dashboards_edit_form.js';
 
@@ -78,14 +78,6 @@ export function newDashboardForm({ domainList, onCreated, onClose }) {
         if (!title.value.trim()) return fieldError(form, 'title_vi', t('dash.new.need_title'));
         create.disabled = true;
         try {
-            const exists = await apiGet(`/dashboards/${encodeURIComponent(name)}`).then(
-                () => true,
-                (err) => {
-                    if (err.status === 404) return false;
-                    throw err;
-                },
-            );
-            if (exists) return fieldError(form, 'id', t('dash.new.exists'));
             const doc = {
                 version: 1,
                 id: name,
@@ -94,10 +86,12 @@ export function newDashboardForm({ domainList, onCreated, onClose }) {
                 grid: { columns: 12 },
                 panels: [],
             };
-            await apiSend('PUT', `/dashboards/${encodeURIComponent(name)}`, doc);
+            // create only: the server refuses (412) an id that exists, even one made meanwhile
+            await apiSend('PUT', `/dashboards/${encodeURIComponent(name)}`, doc, { 'If-None-Match': '*' });
             onCreated(name);
         } catch (err) {
-            if (err.status === 422 && ['id', 'title_vi', 'domain'].includes(err.field))
+            if (err.status === 412) fieldError(form, 'id', t('dash.new.exists'));
+            else if (err.status === 422 && ['id', 'title_vi', 'domain'].includes(err.field))
                 fieldError(form, err.field, err.message);
             else {
                 general.textContent = t('dash.edit.save_error', { message: err.message });
