@@ -540,6 +540,43 @@ struct ind_import {
  * IOC_ETOOBIG for a file past a limit (im->error); other IOC_E* codes from the store.
  */
 int ind_values_import_job(struct store_conn *w, void *arg);
+/* ---- the shares of split communes (shares.c) -------------------------------------------- */
+
+/*
+ * The rule a set of shares of one old unit's n links keeps: a share set (has[i]) is more than 0
+ * and at most 1; with every link set they add up to 1 (within 1e-6); with some unset, the set
+ * ones leave something (less than 1) for the others, who take equal parts of it. 0, or
+ * IOC_EINVAL with why.
+ */
+int ind_shares_check(const double *set, const bool *has, size_t n, char *why, size_t cap);
+
+/* A file of shares (columns old, new, share; the other columns of ind_shares_table accepted
+ * and not read; an empty share clears it: an equal part again). */
+struct ind_shares_import {
+    const char *data; /* CSV or XLSX */
+    size_t len;
+    const char *who;                 /* stored with each share */
+    const struct store_audit *audit; /* written on success (NULL: none) */
+    ind_import_problem_fn problem;   /* each refused row (may be NULL) */
+    void *ctx;
+    /* out */
+    size_t rows, refused;
+    int64_t set, cleared, unchanged;
+    char error[256]; /* why the file as a whole could not be read */
+};
+/*
+ * A store job: reads the file, names each row's link (old code, new code; only the links of a
+ * unit with several successors take shares), checks each old unit's shares — the file's over
+ * those stored — by ind_shares_check, and stores them only if no row was refused, with the audit
+ * row. 0; IOC_EINVAL with each refusal passed to problem, or error for the whole file.
+ */
+int ind_shares_import_job(struct store_conn *w, void *arg);
+/* Every link of every split unit with its share set (empty when none) and the share a roll-up
+ * uses, as a table (columns old, old_name, old_valid_to, new, new_name, partial, links, share,
+ * effective_share) that ind_shares_import_job reads back. The caller destroys it. */
+struct sheet_table;
+int ind_shares_table(struct store_conn *db, struct sheet_table **out);
+
 /* ---- values: read and rolled up (values_read.c; NOT pure: reads the store) -------------- */
 
 /* count periods of frequency freq from first; at: "" for today's geography, or a day

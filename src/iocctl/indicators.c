@@ -13,6 +13,7 @@
 #include "indicators/indicators.h"
 #include "iocctl/iocctl_int.h"
 #include "seed/seed.h"
+#include "sheet/sheet.h"
 #include "store/store.h"
 
 static void print_problem(void *ctx, const struct seed_ind_problem *p)
@@ -172,10 +173,102 @@ static int cmd_export(struct cli *c)
     return cli_report(rc, "indicators export");
 }
 
+/* ---- the shares of split communes --------------------------------------------------------- */
+
+static int shares_import(struct cli *c)
+{
+    if (cli_stray_option(c) || c->argc != 1)
+        return cli_usage(c, "indicators shares import takes FILE.csv|FILE.xlsx");
+    char *data = NULL;
+    size_t len = 0;
+    int rc = ioc_file_read(c->argv[0], VALUES_FILE_MAX, &data, &len);
+    if (rc) {
+        fprintf(stderr, "iocctl: %s: %s\n", c->argv[0],
+                rc == IOC_ETOOBIG ? "larger than 64 MiB" : ioc_strerror(rc));
+        return 1;
+    }
+    if (cli_open(c, 0)) {
+        free(data);
+        return 1;
+    }
+    struct problems ps = {NULL, 0, 0};
+    char target[300];
+    snprintf(target, sizeof target, "file:%s", c->argv[0]);
+    struct store_audit who = {.actor = "iocctl",
+                              .actor_role = "admin",
+                              .action = "indicator.shares",
+                              .target = target,
+                              .ip = "local",
+                              .outcome = "ok",
+                              .request_id = ""};
+    struct ind_shares_import im = {.data = data,
+                                   .len = len,
+                                   .who = "iocctl",
+                                   .audit = &who,
+                                   .problem = keep_problem,
+                                   .ctx = &ps};
+    rc = store_tx(c->db, ind_shares_import_job, &im);
+    if (ps.n)
+        qsort(ps.p, ps.n, sizeof *ps.p, by_row);
+    for (size_t i = 0; i < ps.n; i++)
+        fprintf(stderr, "iocctl: %s: row %zu, column %s: %s\n", c->argv[0], ps.p[i].row,
+                ps.p[i].column, ps.p[i].why);
+    free(ps.p);
+    free(data);
+    if (rc) {
+        if (im.refused)
+            fprintf(stderr, "iocctl: %s: nothing was stored: %zu problem(s)\n", c->argv[0],
+                    im.refused);
+        else
+            fprintf(stderr, "iocctl: %s: %s\n", c->argv[0],
+                    im.error[0] ? im.error : ioc_strerror(rc));
+        return 1;
+    }
+    printf("imported %s: %zu rows: %lld set, %lld cleared, %lld unchanged\n", c->argv[0], im.rows,
+           (long long)im.set, (long long)im.cleared, (long long)im.unchanged);
+    return 0;
+}
+
+static int shares_export(struct cli *c)
+{
+    if (cli_stray_option(c) || c->argc > 1)
+        return cli_usage(c, "indicators shares export takes [FILE.csv|FILE.xlsx]");
+    if (cli_open(c, 0))
+        return 1;
+    const char *file = c->argc == 1 ? c->argv[0] : NULL;
+    size_t fl = file ? strlen(file) : 0;
+    struct sheet_table *t = NULL;
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    int rc = ind_shares_table(c->db, &t);
+    if (rc == 0)
+        rc = fl > 5 && strcmp(file + fl - 5, ".xlsx") == 0 ? sheet_write_xlsx(t, &b)
+                                                           : sheet_write_csv(t, &b);
+    if (rc == 0)
+        rc = put_out(file, &b);
+    sheet_table_destroy(t);
+    ioc_buf_free(&b);
+    return cli_report(rc, "indicators shares export");
+}
+
+static int cmd_shares(struct cli *c)
+{
+    const char *sub = c->argc ? c->argv[0] : "";
+    if (c->argc) {
+        c->argc--;
+        c->argv++;
+    }
+    if (strcmp(sub, "import") == 0)
+        return shares_import(c);
+    if (strcmp(sub, "export") == 0)
+        return shares_export(c);
+    return cli_usage(c, "indicators shares takes import or export");
+}
+
 static int cmd_indicators(struct cli *c)
 {
     if (c->argc < 1)
-        return cli_usage(c, "indicators takes import or export");
+        return cli_usage(c, "indicators takes import, export or shares");
     const char *sub = c->argv[0];
     c->argc--;
     c->argv++;
@@ -183,7 +276,9 @@ static int cmd_indicators(struct cli *c)
         return cmd_import(c);
     if (strcmp(sub, "export") == 0)
         return cmd_export(c);
-    return cli_usage(c, "indicators takes import or export");
+    if (strcmp(sub, "shares") == 0)
+        return cmd_shares(c);
+    return cli_usage(c, "indicators takes import, export or shares");
 }
 
 /* The indicators group of iocctl's commands (listed once in main.c). */
@@ -196,7 +291,13 @@ static const struct cli_command commands[] = {
      "                                   with its line, row and column); domains first if given\n"
      "  indicators export [--domains DOMAINS.csv] [CATALOGUE.csv]\n"
      "                                   the stored catalogue as the same CSV (stdout without\n"
-     "                                   a file)\n"},
+     "                                   a file)\n"
+     "  indicators shares export [FILE.csv|FILE.xlsx]\n"
+     "                                   every link of a split unit: the share set (empty: an\n"
+     "                                   equal part) and the share roll-ups use\n"
+     "  indicators shares import FILE.csv|FILE.xlsx\n"
+     "                                   sets the shares (columns old, new, share; empty clears)\n"
+     "                                   all or nothing, each bad row reported; audited\n"},
 };
 
 const struct cli_group cli_group_indicators = CLI_GROUP("indicators", commands);

@@ -87,6 +87,22 @@ static const char *const indvalues_scripts[] = {
     GEN0_TRIGGER("successions", "UPDATE")
     GEN0_TRIGGER("successions", "DELETE"),
     /* clang-format on */
+    /* 3: the share of a split commune's value each successor takes (docs/indicators.md,
+     * "Geography over time"); no row: an equal part of what the set ones leave */
+    "CREATE TABLE ind_shares ("
+    "  old_id INTEGER NOT NULL,"
+    "  new_id INTEGER NOT NULL,"
+    "  share REAL NOT NULL CHECK (share > 0 AND share <= 1),"
+    "  who TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  PRIMARY KEY (old_id, new_id),"
+    "  FOREIGN KEY (old_id, new_id) REFERENCES successions (old_id, new_id) ON DELETE CASCADE)"
+    " WITHOUT ROWID;"
+    /* clang-format off */
+    GEN0_TRIGGER("ind_shares", "INSERT")
+    GEN0_TRIGGER("ind_shares", "UPDATE")
+    GEN0_TRIGGER("ind_shares", "DELETE"),
+    /* clang-format on */
 };
 #undef GEN0_TRIGGER
 
@@ -426,46 +442,52 @@ int store_indvalue_base(struct store_conn *c, int64_t indicator_id, const char *
 }
 
 /*
+ * The share of each succession link: the one set for it (ind_shares), else an equal part of
+ * what the links of its old unit without a set share leave (1 / the number of links when none
+ * is set); cnt the old unit's number of links. The one place this rule is written: the base
+ * rows in a geography and the export of the shares both read it.
+ */
+#define LINKS_CTE                                                                                  \
+    " links AS (SELECT s.old_id, s.new_id, s.partial, count(*) OVER w AS cnt, x.share AS "         \
+    "set_share,"                                                                                   \
+    "  coalesce(x.share, (1.0 - coalesce(sum(x.share) OVER w, 0))"                                 \
+    "   / nullif(count(*) OVER w - count(x.share) OVER w, 0)) AS share"                            \
+    "  FROM successions s LEFT JOIN ind_shares x ON x.old_id = s.old_id AND x.new_id = s.new_id"   \
+    "  WINDOW w AS (PARTITION BY s.old_id))"
+
+/*
  * The same in the geography of day ?6: the targets are the version of ?1 in force that day
  * (own) and the communes under it that day; a value recorded against a unit not in force that
- * day follows its successions (at most 4 steps), each link taking an equal share of what its
- * old unit held (1 / the old unit's number of links), approximate when the share is below 1 or
- * the link partial.
+ * day follows its successions (at most 4 steps), each link taking its share (LINKS_CTE) of what
+ * its old unit held, approximate when the old unit had several links or the link is partial.
  */
 #define AT_FORCE(u) "(" u ".valid_from <= ?6 AND (" u ".valid_to = '' OR " u ".valid_to >= ?6))"
+/* clang-format off */
 static const char base_at_sql[] =
     "WITH RECURSIVE t(id, code, level, own, depth) AS ("
-    "  SELECT id, code, level, 1, 0 FROM units u WHERE code = ?1 AND " AT_FORCE(
-        "u") ""
-             "  UNION ALL"
-             "  SELECT u.id, u.code, u.level, 0, t.depth + 1 FROM units u JOIN t ON u.parent_code "
-             "= t.code"
-             "  WHERE " AT_FORCE(
-                 "u") " AND t.depth < 4),"
-                      " links AS (SELECT old_id, new_id, partial, count(*) OVER (PARTITION BY "
-                      "old_id) AS cnt"
-                      "  FROM successions),"
-                      " map(src, cur, share, approx, depth) AS ("
-                      "  SELECT DISTINCT unit_id, unit_id, 1.0, 0, 0 FROM ind_values"
-                      "  WHERE indicator_id = ?2 AND freq = ?3 AND period_n BETWEEN ?4 AND ?5"
-                      "  UNION ALL"
-                      "  SELECT map.src, l.new_id, map.share / l.cnt, map.approx OR l.partial OR "
-                      "l.cnt > 1,"
-                      "  map.depth + 1 FROM map JOIN units cu ON cu.id = map.cur AND NOT " AT_FORCE(
-                          "cu") "  JOIN links l ON l.old_id = map.cur WHERE map.depth < 4),"
-                                /* each stored unit that leads to a target, with its share; then its
-                                   values */
-                                " src(id, own, share, approx) AS (SELECT map.src, t.own, "
-                                "map.share, map.approx FROM map"
-                                "  JOIN (SELECT DISTINCT id, level, own FROM t) t ON t.id = map.cur"
-                                "  WHERE t.level = 'commune' OR t.own = 1)"
-                                "SELECT v.period_n, src.own, v.value, v.num IS NOT NULL, "
-                                "coalesce(v.num, 0),"
-                                " coalesce(v.den, 0), src.share, src.approx"
-                                " FROM src CROSS JOIN ind_values v INDEXED BY ind_values_unit"
-                                " ON v.unit_id = src.id AND v.indicator_id = ?2 AND v.freq = ?3"
-                                " AND v.period_n BETWEEN ?4 AND ?5"
-                                " ORDER BY v.period_n, src.own DESC";
+    "  SELECT id, code, level, 1, 0 FROM units u WHERE code = ?1 AND " AT_FORCE("u")
+    "  UNION ALL"
+    "  SELECT u.id, u.code, u.level, 0, t.depth + 1 FROM units u JOIN t ON u.parent_code = t.code"
+    "  WHERE " AT_FORCE("u") " AND t.depth < 4),"
+    LINKS_CTE ","
+    " map(src, cur, share, approx, depth) AS ("
+    "  SELECT DISTINCT unit_id, unit_id, 1.0, 0, 0 FROM ind_values"
+    "  WHERE indicator_id = ?2 AND freq = ?3 AND period_n BETWEEN ?4 AND ?5"
+    "  UNION ALL"
+    "  SELECT map.src, l.new_id, map.share * l.share, map.approx OR l.partial OR l.cnt > 1,"
+    "  map.depth + 1 FROM map JOIN units cu ON cu.id = map.cur AND NOT " AT_FORCE("cu")
+    "  JOIN links l ON l.old_id = map.cur WHERE map.depth < 4),"
+    /* each stored unit that leads to a target, with its share; then its values */
+    " src(id, own, share, approx) AS (SELECT map.src, t.own, map.share, map.approx FROM map"
+    "  JOIN (SELECT DISTINCT id, level, own FROM t) t ON t.id = map.cur"
+    "  WHERE t.level = 'commune' OR t.own = 1)"
+    "SELECT v.period_n, src.own, v.value, v.num IS NOT NULL, coalesce(v.num, 0),"
+    " coalesce(v.den, 0), src.share, src.approx"
+    " FROM src CROSS JOIN ind_values v INDEXED BY ind_values_unit"
+    " ON v.unit_id = src.id AND v.indicator_id = ?2 AND v.freq = ?3"
+    " AND v.period_n BETWEEN ?4 AND ?5"
+    " ORDER BY v.period_n, src.own DESC";
+/* clang-format on */
 
 static int fill_base_at(sqlite3_stmt *s, void *p)
 {
@@ -790,4 +812,72 @@ int store_ind_gens(struct store_conn *c, int64_t indicator_id, struct store_ind_
     if (indicator_id >= 0)
         sqlite3_bind_int64(s, 1, indicator_id);
     return store_rows(s, sizeof **out, fill_gen, clear_base_v, (void **)out, n);
+}
+
+/* ---- the shares of split communes --------------------------------------------------------- */
+
+/* Every link of an old unit with several links, by old code then new code. */
+/* clang-format off */
+static const char links_sql[] =
+    "WITH" LINKS_CTE
+    " SELECT l.old_id, l.new_id, o.code, o.name, o.valid_to, n.code, n.name, l.partial, l.cnt,"
+    "  l.set_share, l.share"
+    " FROM links l JOIN units o ON o.id = l.old_id JOIN units n ON n.id = l.new_id"
+    " WHERE l.cnt > 1 ORDER BY o.code, o.valid_to, n.code, n.valid_from";
+/* clang-format on */
+
+static void copy_col(sqlite3_stmt *s, int i, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+static int fill_link(sqlite3_stmt *s, void *p)
+{
+    struct store_ind_link *l = p;
+    l->old_id = sqlite3_column_int64(s, 0);
+    l->new_id = sqlite3_column_int64(s, 1);
+    copy_col(s, 2, l->old_code, sizeof l->old_code);
+    copy_col(s, 3, l->old_name, sizeof l->old_name);
+    copy_col(s, 4, l->old_valid_to, sizeof l->old_valid_to);
+    copy_col(s, 5, l->new_code, sizeof l->new_code);
+    copy_col(s, 6, l->new_name, sizeof l->new_name);
+    l->partial = sqlite3_column_int(s, 7);
+    l->links = sqlite3_column_int(s, 8);
+    l->has_share = sqlite3_column_type(s, 9) != SQLITE_NULL;
+    l->share = l->has_share ? sqlite3_column_double(s, 9) : 0;
+    l->effective = sqlite3_column_double(s, 10);
+    return 0;
+}
+
+int store_ind_links(struct store_conn *c, struct store_ind_link **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, links_sql, &s);
+    if (rc)
+        return rc;
+    return store_rows(s, sizeof **out, fill_link, clear_base_v, (void **)out, n);
+}
+
+int store_ind_share_set(struct store_conn *w, int64_t old_id, int64_t new_id, const double *share,
+                        const char *who, const char *at)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(w,
+                           share ? "INSERT INTO ind_shares (old_id, new_id, share, who, at)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (old_id, new_id)"
+                                   " DO UPDATE SET share = excluded.share, who = excluded.who,"
+                                   " at = excluded.at WHERE share <> excluded.share"
+                                 : "DELETE FROM ind_shares WHERE old_id = ?1 AND new_id = ?2",
+                           &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, old_id);
+    sqlite3_bind_int64(s, 2, new_id);
+    if (share) {
+        sqlite3_bind_double(s, 3, *share);
+        store_bind_text(s, 4, txt(who));
+        store_bind_text(s, 5, txt(at));
+    }
+    return store_step_done(s);
 }

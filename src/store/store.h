@@ -622,6 +622,23 @@ struct store_ind_gen {
 int store_ind_gens(struct store_conn *c, int64_t indicator_id, struct store_ind_gen **out,
                    size_t *n);
 
+/* A succession link of an old unit that has several (a split), as the roll-up shares it. */
+struct store_ind_link {
+    int64_t old_id, new_id;
+    char old_code[24], old_name[128], old_valid_to[11];
+    char new_code[24], new_name[128];
+    int partial, links; /* the link's partial flag; the old unit's number of links */
+    int has_share;      /* a share is set for the link (share); else an equal part */
+    double share;       /* the share set */
+    double effective;   /* the share the roll-up uses */
+};
+/* Every link of every old unit with several links, by old code then new code. */
+int store_ind_links(struct store_conn *c, struct store_ind_link **out, size_t *n);
+/* Sets the share of link (old_id, new_id) to *share (0 < share <= 1), or clears it (share
+ * NULL: an equal part again), in the caller's transaction. The link must exist (foreign key). */
+int store_ind_share_set(struct store_conn *w, int64_t old_id, int64_t new_id, const double *share,
+                        const char *who, const char *at);
+
 /* An indicator's id and code. */
 struct store_ind_id {
     int64_t id;

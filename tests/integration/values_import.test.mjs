@@ -100,3 +100,16 @@ test('POST refusals: another agency\'s indicator 403 by row; a bad file 422; ove
   r = await staff.req('POST', '/api/v1/indicator-values/import', { body: 'x'.repeat(5000) });
   assert.equal(r.status, 413);
 });
+
+test('iocctl indicators shares: the export lists the split units (none in Đồng Nai 2025); a row naming a whole link is refused', async () => {
+  let r = iocctl(srv.data, ['indicators', 'shares', 'export']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'old,old_name,old_valid_to,new,new_name,partial,links,share,effective_share');
+  const p = file('shares.csv', `old,new,share\n${A},${B},0.5\n`);
+  r = iocctl(srv.data, ['indicators', 'shares', 'import', p]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`shares\\.csv: row 2, column old: '${A}' is no unit that was split`));
+  assert.match(r.stderr, /nothing was stored: 1 problem/);
+  r = iocctl(srv.data, ['indicators', 'shares']);
+  assert.equal(r.status, 2);
+});

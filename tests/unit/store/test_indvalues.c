@@ -9,6 +9,8 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -326,6 +328,50 @@ static void test_base_rows_in_todays_geography(void **state)
         store_indvalue_base_at(db, ind_id, "SPLIT", "2026-01-01", "month", mar, mar, &rows, &n), 0);
     assert_int_equal(n, 0);
     free(rows);
+    /* the split listed with its equal shares, none set */
+    struct store_ind_link *links = NULL;
+    assert_int_equal(store_ind_links(db, &links, &n), 0);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(links[i].old_code, "SPLIT");
+        assert_int_equal(links[i].links, 2);
+        assert_false(links[i].has_share);
+        assert_true(links[i].effective == 0.5);
+    }
+    free(links);
+    /* 0.7 set for X1: X2 takes what is left (0.3); both still approximate */
+    double seven = 0.7;
+    assert_int_equal(store_ind_share_set(db, split, commune_id, &seven, "t", "2026-12-03"), 0);
+    assert_int_equal(store_ind_links(db, &links, &n), 0);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        bool x1 = links[i].new_id == commune_id;
+        assert_int_equal(links[i].has_share, x1);
+        assert_true(fabs(links[i].effective - (x1 ? 0.7 : 0.3)) < 1e-12);
+    }
+    free(links);
+    const char *units[] = {"X1", "X2"};
+    const double want[] = {0.7, 0.3};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(store_indvalue_base_at(db, ind_id, units[k], "2026-01-01", "month", mar,
+                                                mar, &rows, &n),
+                         0);
+        int found = 0;
+        for (size_t i = 0; i < n; i++)
+            if (rows[i].num == 10) {
+                assert_true(fabs(rows[i].share - want[k]) < 1e-12 && rows[i].approximate);
+                found++;
+            }
+        assert_int_equal(found, 1);
+        free(rows);
+    }
+    /* a link that does not exist cannot take a share; cleared: equal parts again */
+    assert_int_not_equal(store_ind_share_set(db, old_commune_id, x2, &seven, "t", "2026-12-03"), 0);
+    assert_int_equal(store_ind_share_set(db, split, commune_id, NULL, "t", "2026-12-03"), 0);
+    assert_int_equal(store_ind_links(db, &links, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(!links[i].has_share && links[i].effective == 0.5);
+    free(links);
 }
 
 int main(void)
