@@ -296,8 +296,9 @@ int ind_shares_import_job(struct store_conn *w, void *arg)
     free(r.links);
     if (rc == 0 && im->audit) {
         char detail[160];
-        snprintf(detail, sizeof detail, "{\"rows\":%zu,\"set\":%lld,\"cleared\":%lld,\"unchanged\":%lld}",
-                 im->rows, (long long)im->set, (long long)im->cleared, (long long)im->unchanged);
+        snprintf(detail, sizeof detail,
+                 "{\"rows\":%zu,\"set\":%lld,\"cleared\":%lld,\"unchanged\":%lld}", im->rows,
+                 (long long)im->set, (long long)im->cleared, (long long)im->unchanged);
         struct store_audit a = *im->audit;
         a.detail = detail;
         rc = store_audit_add(w, &a);
@@ -309,9 +310,9 @@ int ind_shares_import_job(struct store_conn *w, void *arg)
 
 int ind_shares_table(struct store_conn *db, struct sheet_table **out)
 {
-    static const char *const cols[] = {"old",     "old_name", "old_valid_to", "new",
-                                       "new_name", "partial",  "links",        "share",
-                                       "effective_share"};
+    static const char *const cols[] = {"old",   "old_name", "old_valid_to",
+                                       "new",   "new_name", "partial",
+                                       "links", "share",    "effective_share"};
     struct store_ind_link *links = NULL;
     size_t n = 0;
     int rc = store_ind_links(db, &links, &n);

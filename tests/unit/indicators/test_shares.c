@@ -46,7 +46,7 @@ static int setup(void **state)
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     assert_int_equal(store_agency_add(db, "SO-YT", "Sở Y tế", NULL, "", NULL), 0);
     struct store_ind_domain d = {"YT", "Y tế", "Health", 0};
-    const char *cols[STORE_IND_COLUMNS] = {"YT.N", "YT",  "Số ca", "Cases",   "",      "ca",
+    const char *cols[STORE_IND_COLUMNS] = {"YT.N",  "YT",  "Số ca", "Cases",  "",      "ca",
                                            "month", "sum", "",      "higher", "SO-YT", "entered",
                                            "+5d",   "",    "",      "",       ""};
     struct store_indicator x = {0};
@@ -112,8 +112,12 @@ static void keep(void *ctx, const struct ind_import_problem *p)
 static int import(const char *csv, struct seen *seen, struct ind_shares_import *im)
 {
     memset(seen, 0, sizeof *seen);
-    struct store_audit a = {.actor = "t", .actor_role = "admin", .action = "indicator.shares",
-                            .target = "file:t.csv", .ip = "local", .outcome = "ok",
+    struct store_audit a = {.actor = "t",
+                            .actor_role = "admin",
+                            .action = "indicator.shares",
+                            .target = "file:t.csv",
+                            .ip = "local",
+                            .outcome = "ok",
                             .request_id = ""};
     *im = (struct ind_shares_import){
         .data = csv, .len = strlen(csv), .who = "t", .audit = &a, .problem = keep, .ctx = seen};
@@ -155,7 +159,8 @@ static void test_import_refused_then_stored(void **state)
     int rc = import("old,new,colour\nSPLIT,X1,red\n", &seen, &im);
     assert_int_equal(rc, IOC_EINVAL);
     assert_int_equal(seen.n, 2);
-    assert_string_equal(seen.lines[0], "1 C unknown column 'colour': the columns are old, new and share");
+    assert_string_equal(seen.lines[0],
+                        "1 C unknown column 'colour': the columns are old, new and share");
     assert_string_equal(seen.lines[1], "1 share the column is missing");
     rc = import("old,new,share,old_name,effective_share\n"
                 "SPLIT,X1,0.6,,\n"
