@@ -8,7 +8,10 @@
 #      value of another indicator was written through the API (target < 50 ms);
 #   2. GET /api/v1/indicators/{code}/values for one monthly ratio indicator, 36 months rolled up
 #      to the province: cold, and p50 of RUNS (target < 5 ms);
-#   3. the same overview (non-derived indicators, the two periods, aggregated per rule) as one
+#   3. the whole history before 2025-07 re-aggregated into today's communes (iocctl indicators
+#      history --to 2025-06: every stored value carried along the succession links and rolled
+#      up per commune and period; target < 5 s);
+#   4. the same overview (non-derived indicators, the two periods, aggregated per rule) as one
 #      SQL query in PostgreSQL (Debian's postgresql, started on 127.0.0.1 in a temporary
 #      directory, stopped at exit) over the same rows: p50 of RUNS, and the ratios.
 # Usage: bench/indicators.sh        (IOC_BENCH_RUNS: timed runs per figure, default 25;
@@ -107,6 +110,12 @@ ROLL_COLD=$(once "/api/v1/indicators/$CODE/values?from=$FROM&to=$TO")
 ROLL=$(timed "/api/v1/indicators/$CODE/values?from=$FROM&to=$TO")
 echo "iocd $CODE $FROM..$TO at the province: cold $ROLL_COLD ms, p50 $ROLL ms"
 
+# 3. the whole pre-2025 history re-aggregated into today's communes (target < 5 s)
+REAGG=$(./build/iocctl --data "$work/data" indicators history --to 2025-06 "$work/history.csv" 2>&1 |
+    sed -n 's/.* \([0-9]*\) stored values read, \([0-9]*\) values in \([0-9.]*\) s/\1 \2 \3/p')
+read -r REAGG_READ REAGG_VALUES REAGG_S <<<"$REAGG"
+echo "iocctl indicators history --to 2025-06: $REAGG_READ stored values → $REAGG_VALUES values of today's communes in $REAGG_S s"
+
 echo "loading the same rows into PostgreSQL…"
 mkdir -m 700 "$work/pg" "$work/pgrun"
 [ "$(id -u)" = 0 ] && chown postgres "$work/pg" "$work/pgrun"
@@ -151,6 +160,7 @@ echo "| iocd: the same, each after one value of another indicator was written | 
 echo "| iocd: the same, the first after the start (cold, one run) | $OV_COLD |"
 echo "| iocd: one ratio indicator, 36 months rolled up to the province (HTTP), asked again | $ROLL |"
 echo "| iocd: the same, the first time (cold, one run) | $ROLL_COLD |"
+echo "| iocctl indicators history: the pre-2025 history ($REAGG_READ values) in today's communes (s) | $REAGG_S |"
 echo "| PostgreSQL: the overview's aggregation as one SQL query (non-derived, server time) | $PG |"
 echo
 echo "iocd overview / PostgreSQL query: $(echo "scale=2; $OV / $PG" | bc)"

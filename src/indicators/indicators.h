@@ -387,6 +387,10 @@ int ind_rollup(const struct ind_rule *r, enum ind_freq base, struct ind_period f
 void ind_rollup_derived(const struct ind_expr *e, const struct ind_rolled *const *inputs,
                         int32_t count, struct ind_rolled *out);
 
+/* A value carried along the succession links to a successor that takes share of it
+ * (ind_obs_share when share < 1), marked approximate when the way was (a split, a partial link). */
+void ind_obs_carry(enum ind_agg agg, double share, bool approximate, struct ind_obs *o);
+
 /* ---- values: the rules of a write (values.c; NOT pure: reads the store) ----------------- */
 
 /*
@@ -576,6 +580,33 @@ int ind_shares_import_job(struct store_conn *w, void *arg);
  * effective_share) that ind_shares_import_job reads back. The caller destroys it. */
 struct sheet_table;
 int ind_shares_table(struct store_conn *db, struct sheet_table **out);
+
+/* ---- the whole history in one geography (history.c; reads the store) -------------------- */
+
+/* One value of the history: an indicator at a commune and a period of its own frequency. */
+struct ind_history_row {
+    const char *indicator, *unit;
+    struct ind_period period;
+    struct ind_rolled v;
+    bool ratio; /* v.obs.num and den are the value's (a ratio indicator) */
+};
+struct ind_history {
+    const char *at;   /* the day whose communes the history is told in (YYYY-MM-DD) */
+    int64_t from, to; /* the periods holding instants in [from, to) (Unix seconds) */
+    int (*emit)(void *ctx, const struct ind_history_row *r); /* non-zero stops */
+    void *ctx;
+    /* out */
+    int64_t rows;   /* stored values read */
+    int64_t values; /* rows emitted */
+};
+/*
+ * Every non-derived indicator at every commune in force on h->at, for each period of its own
+ * frequency in the range that has a value there: the stored values carried to those communes
+ * (store_unit_map: itself, or along the succession links with their shares) and rolled up by
+ * the indicator's rule (ind_rollup), as GET …/values?unit=C&at=DAY gives each. Emitted by
+ * frequency, indicator, commune, period; nothing held whole but one indicator's rows.
+ */
+int ind_history(struct store_conn *db, struct ind_history *h);
 
 /* ---- values: read and rolled up (values_read.c; NOT pure: reads the store) -------------- */
 

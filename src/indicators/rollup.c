@@ -63,6 +63,15 @@ int ind_rollup(const struct ind_rule *r, enum ind_freq base, struct ind_period f
     return 0;
 }
 
+void ind_obs_carry(enum ind_agg agg, double share, bool approximate, struct ind_obs *o)
+{
+    struct ind_obs part;
+    if (share < 1 && ind_obs_share(agg, share, o, &part) == IND_OK)
+        *o = part;
+    if (approximate)
+        o->approximate = true;
+}
+
 struct derived_ctx {
     const struct ind_rolled *const *inputs;
     int32_t i;

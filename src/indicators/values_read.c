@@ -56,17 +56,6 @@ static int rolled_derived(struct store_conn *db, const struct store_indicator *x
     return rc;
 }
 
-/* The part of a value carried to a successor (ind_obs_share), marked approximate when the
- * store says so. */
-static void shared(enum ind_agg agg, const struct store_indbase *b, struct ind_obs *o)
-{
-    struct ind_obs part;
-    if (b->share < 1 && ind_obs_share(agg, b->share, o, &part) == IND_OK)
-        *o = part;
-    if (b->approximate)
-        o->approximate = true;
-}
-
 static int rolled(struct store_conn *db, const struct store_indicator *x,
                   const struct ind_indicator *ind, const char *unit, const struct ind_range *r,
                   struct ind_rolled *out, int depth)
@@ -110,7 +99,7 @@ static int rolled(struct store_conn *db, const struct store_indicator *x,
                                        .obs = ind_obs_of(rows[i].value, 0)};
         obs[i].obs.num = rows[i].num;
         obs[i].obs.den = rows[i].den;
-        shared(ind->rule.agg, &rows[i], &obs[i].obs);
+        ind_obs_carry(ind->rule.agg, rows[i].share, rows[i].approximate, &obs[i].obs);
     }
     free(rows);
     rc = ind_rollup(&ind->rule, ind->freq, r->first, r->count, obs, n, out);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "indicators/indicators.h"
@@ -265,10 +266,98 @@ static int cmd_shares(struct cli *c)
     return cli_usage(c, "indicators shares takes import or export");
 }
 
+/* ---- the whole history in one geography --------------------------------------------------- */
+
+struct hist_out {
+    FILE *f;
+    int rc;
+};
+
+static int hist_row(void *ctx, const struct ind_history_row *r)
+{
+    struct hist_out *o = ctx;
+    char period[IND_PERIOD_TEXT_MAX], v[32] = "", num[32] = "", den[32] = "";
+    ind_period_format(r->period, period);
+    if (r->v.reason == IND_OK)
+        ioc_fmt_f64(v, r->v.obs.value);
+    if (r->ratio) {
+        ioc_fmt_f64(num, r->v.obs.num);
+        ioc_fmt_f64(den, r->v.obs.den);
+    }
+    if (fprintf(o->f, "%s,%s,%s,%s,%s,%s,%s,%d\n", r->indicator, r->unit, period, v, num, den,
+                r->v.obs.approximate ? "true" : "false", r->v.inputs) < 0)
+        return o->rc = IOC_EIO;
+    return 0;
+}
+
+/* A period in any text form as the instant it starts (end 0) or ends (end 1). */
+static int period_bound(const char *text, int end, int64_t *out)
+{
+    struct ind_period p;
+    if (ind_period_parse(text, strlen(text), &p, NULL) != 0)
+        return IOC_EINVAL;
+    *out = end ? ind_period_end(p) : ind_period_start(p);
+    return 0;
+}
+
+static int cmd_history(struct cli *c)
+{
+    int missing = 0;
+    const char *at = cli_opt(c, "--at", &missing), *from = cli_opt(c, "--from", &missing);
+    const char *to = cli_opt(c, "--to", &missing);
+    if (missing || cli_stray_option(c) || c->argc > 1)
+        return cli_usage(c, "indicators history takes [--at DAY] [--from PERIOD] [--to PERIOD] "
+                            "[FILE.csv]");
+    char today[11];
+    ioc_date_today_vn(today);
+    int32_t days;
+    if (at && ioc_date_parse(at, strlen(at), &days) != 0)
+        return cli_usage(c, "--at must be a day YYYY-MM-DD");
+    struct ind_history h = {.at = at ? at : today};
+    if (period_bound(from ? from : "2000", 0, &h.from) != 0 ||
+        period_bound(to ? to : today, 1, &h.to) != 0 || h.from >= h.to)
+        return cli_usage(c, "--from and --to are periods (2024, 2024-Q2, 2024-03, 2024-03-15), "
+                            "--from not after --to");
+    if (cli_open(c, 0))
+        return 1;
+    const char *file = c->argc == 1 ? c->argv[0] : NULL;
+    char tmp[4096];
+    struct hist_out o = {stdout, 0};
+    if (file) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", file);
+        if (!(o.f = fopen(tmp, "w"))) {
+            perror(tmp);
+            return 1;
+        }
+    }
+    fputs("indicator,unit,period,value,num,den,approximate,inputs\n", o.f);
+    h.emit = hist_row;
+    h.ctx = &o;
+    int64_t t0 = ioc_now_ms();
+    int rc = ind_history(c->db, &h);
+    if (fflush(o.f) != 0 && rc == 0)
+        rc = IOC_EIO;
+    if (file) {
+        if (fsync(fileno(o.f)) != 0 && rc == 0)
+            rc = IOC_EIO;
+        fclose(o.f);
+        if (rc == 0 && rename(tmp, file) != 0)
+            rc = IOC_EIO;
+        if (rc)
+            unlink(tmp);
+    }
+    if (rc == 0)
+        fprintf(
+            stderr,
+            "iocctl: indicators history at %s: %lld stored values read, %lld values in %.2f s\n",
+            h.at, (long long)h.rows, (long long)h.values, (double)(ioc_now_ms() - t0) / 1000);
+    return cli_report(rc, "indicators history");
+}
+
 static int cmd_indicators(struct cli *c)
 {
     if (c->argc < 1)
-        return cli_usage(c, "indicators takes import, export or shares");
+        return cli_usage(c, "indicators takes import, export, shares or history");
     const char *sub = c->argv[0];
     c->argc--;
     c->argv++;
@@ -278,7 +367,9 @@ static int cmd_indicators(struct cli *c)
         return cmd_export(c);
     if (strcmp(sub, "shares") == 0)
         return cmd_shares(c);
-    return cli_usage(c, "indicators takes import, export or shares");
+    if (strcmp(sub, "history") == 0)
+        return cmd_history(c);
+    return cli_usage(c, "indicators takes import, export, shares or history");
 }
 
 /* The indicators group of iocctl's commands (listed once in main.c). */
@@ -297,7 +388,11 @@ static const struct cli_command commands[] = {
      "                                   equal part) and the share roll-ups use\n"
      "  indicators shares import FILE.csv|FILE.xlsx\n"
      "                                   sets the shares (columns old, new, share; empty clears)\n"
-     "                                   all or nothing, each bad row reported; audited\n"},
+     "                                   all or nothing, each bad row reported; audited\n"
+     "  indicators history [--at DAY] [--from PERIOD] [--to PERIOD] [FILE.csv]\n"
+     "                                   every indicator's values at every commune in force on\n"
+     "                                   DAY (default today), old units' values carried along\n"
+     "                                   the succession links, each period from..to as CSV\n"},
 };
 
 const struct cli_group cli_group_indicators = CLI_GROUP("indicators", commands);

@@ -404,3 +404,73 @@ int store_ind_share_set(struct store_conn *w, int64_t old_id, int64_t new_id, co
     }
     return store_step_done(s);
 }
+
+/* ---- the whole history in a geography ----------------------------------------------------- */
+
+/* Every unit's way to the communes in force on ?1: itself when it is one, else along the
+ * succession links with their shares (as base_at_sql: at most 4 steps, approximate through a
+ * split or a partial link). */
+/* clang-format off */
+#define AT_FORCE1(u) "(" u ".valid_from <= ?1 AND (" u ".valid_to = '' OR " u ".valid_to >= ?1))"
+static const char unit_map_sql[] =
+    "WITH RECURSIVE" LINKS_CTE ","
+    " map(src, cur, share, approx, depth) AS ("
+    "  SELECT id, id, 1.0, 0, 0 FROM units"
+    "  UNION ALL"
+    "  SELECT map.src, l.new_id, map.share * l.share, map.approx OR l.partial OR l.cnt > 1,"
+    "  map.depth + 1 FROM map JOIN units cu ON cu.id = map.cur AND NOT " AT_FORCE1("cu")
+    "  JOIN links l ON l.old_id = map.cur WHERE map.depth < 4)"
+    "SELECT map.src, map.cur, t.code, map.share, map.approx FROM map JOIN units t ON t.id = map.cur"
+    " WHERE t.level = 'commune' AND " AT_FORCE1("t") " ORDER BY map.src, t.code";
+/* clang-format on */
+
+static int fill_unit_map(sqlite3_stmt *s, void *p)
+{
+    struct store_unit_map *m = p;
+    m->src_id = sqlite3_column_int64(s, 0);
+    m->target_id = sqlite3_column_int64(s, 1);
+    copy_col(s, 2, m->target_code, sizeof m->target_code);
+    m->share = sqlite3_column_double(s, 3);
+    m->approximate = sqlite3_column_int(s, 4);
+    return 0;
+}
+
+int store_unit_map(struct store_conn *c, const char *day, struct store_unit_map **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c, unit_map_sql, &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(day));
+    return store_rows(s, sizeof **out, fill_unit_map, clear_base_v, (void **)out, n);
+}
+
+int store_indvalue_each(struct store_conn *c, const char *freq, int64_t from_n, int64_t to_n,
+                        store_indvalue_row_fn fn, void *ctx)
+{
+    sqlite3_stmt *s;
+    int rc = store_prepare(c,
+                           "SELECT indicator_id, unit_id, period_n, value, num IS NOT NULL,"
+                           " coalesce(num, 0), coalesce(den, 0) FROM ind_values"
+                           " WHERE freq = ?1 AND period_n BETWEEN ?2 AND ?3"
+                           " ORDER BY indicator_id, period_n, unit_id",
+                           &s);
+    if (rc)
+        return rc;
+    store_bind_text(s, 1, txt(freq));
+    sqlite3_bind_int64(s, 2, from_n);
+    sqlite3_bind_int64(s, 3, to_n);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_indvalue_row r = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                                       sqlite3_column_int64(s, 2), sqlite3_column_double(s, 3),
+                                       sqlite3_column_int(s, 4),   sqlite3_column_double(s, 5),
+                                       sqlite3_column_double(s, 6)};
+        if ((rc = fn(ctx, &r)) != 0)
+            break;
+    }
+    if (rc == 0)
+        rc = store_step_rc(s, step);
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -639,6 +639,30 @@ int store_ind_links(struct store_conn *c, struct store_ind_link **out, size_t *n
 int store_ind_share_set(struct store_conn *w, int64_t old_id, int64_t new_id, const double *share,
                         const char *who, const char *at);
 
+/* A unit's way to a commune in force on a day: itself, or along the succession links. */
+struct store_unit_map {
+    int64_t src_id, target_id;
+    char target_code[24];
+    double share;    /* the part of src's value the target takes */
+    int approximate; /* through a split or a partial link */
+};
+/* Every unit's ways to the communes in force on day (a commune in force maps to itself with
+ * share 1; an old unit along its links, at most 4 steps, each link's share as the roll-ups use
+ * it), ordered by src_id then target code. */
+int store_unit_map(struct store_conn *c, const char *day, struct store_unit_map **out, size_t *n);
+/* One stored value as store_indvalue_each gives it. */
+struct store_indvalue_row {
+    int64_t indicator_id, unit_id, period_n;
+    double value;
+    int has_ratio;
+    double num, den;
+};
+typedef int (*store_indvalue_row_fn)(void *ctx, const struct store_indvalue_row *r);
+/* fn for every value of frequency freq in periods [from_n, to_n], by indicator, period, unit,
+ * without holding them all; a non-zero return from fn stops and is returned. */
+int store_indvalue_each(struct store_conn *c, const char *freq, int64_t from_n, int64_t to_n,
+                        store_indvalue_row_fn fn, void *ctx);
+
 /* An indicator's id and code. */
 struct store_ind_id {
     int64_t id;

@@ -6,7 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { IOCD, DEMO_ENV, tempDir, startServer, Client } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { IOCD, DEMO_ENV, tempDir, startServer, Client, iocctl } from './lib.mjs';
 
 const TODAY = '2026-11-15'; // so the last complete month is 2026-10, the first 2023-11
 let srv, c, seedMs, seedLog;
@@ -78,6 +80,36 @@ test('a month before 2025-07 at a commune of today comes from its old wards', as
   }
   assert.deepEqual([p.num, p.den], [num, den]);
   assert.ok(Math.abs(p.value - (100 * num) / den) < 1e-9);
+});
+
+test('iocctl indicators history: the whole pre-2025 history in today\'s communes, each row as the API gives it', async () => {
+  const out = path.join(tempDir(), 'history.csv');
+  const r = iocctl(srv.data, ['indicators', 'history', '--at', '2026-01-01', '--to', '2025-06', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const m = r.stderr.match(/(\d+) stored values read, (\d+) values in ([\d.]+) s/);
+  assert.ok(m, r.stderr);
+  assert.ok(Number(m[1]) > 500000 && Number(m[2]) > 100000, m[0]);
+  const lines = readFileSync(out, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'indicator,unit,period,value,num,den,approximate,inputs');
+  assert.equal(lines.length - 1, Number(m[2]));
+  const rows = lines.slice(1).map((l) => l.split(','));
+  const start = (t) => t.replace(/-Q(\d)$/, (_, q) => `-${String(3 * q - 2).padStart(2, '0')}`);
+  const late = rows.find((x) => start(x[2]) >= '2025-07');
+  assert.equal(late, undefined, 'nothing after --to');
+  // Phường Biên Hoà in March 2024: the four old wards, as the previous test reads them
+  const bh = rows.find((x) => x[0] === 'CCHC.TL_HS_TOANTRINH' && x[1] === '26068' && x[2] === '2024-03');
+  assert.ok(bh);
+  const [p] = await vals('CCHC.TL_HS_TOANTRINH', 'unit=26068&at=2026-01-01&from=2024-03&to=2024-03');
+  assert.deepEqual([Number(bh[4]), Number(bh[5]), bh[6], Number(bh[7])], [p.num, p.den, String(p.approximate), p.inputs]);
+  assert.ok(Math.abs(Number(bh[3]) - p.value) < 1e-9, `${bh[3]} vs ${p.value}`); // the API rounds to 10 decimals
+  // and a spread of other rows, each equal to the per-commune read in that geography
+  for (let i = 1; i < rows.length; i += Math.floor(rows.length / 12)) {
+    const [code, unit, period, value, , , approx, inputs] = rows[i];
+    const [q] = await vals(code, `unit=${unit}&at=2026-01-01&from=${period}&to=${period}`);
+    assert.ok(Math.abs(q.value - Number(value)) <= 1e-9 * Math.max(1, Math.abs(q.value)), `${rows[i]} vs ${q.value}`);
+    assert.equal(q.inputs, Number(inputs), rows[i].join(','));
+    assert.equal(String(q.approximate), approx);
+  }
 });
 
 test('the late agencies have nothing for their latest periods', async () => {
