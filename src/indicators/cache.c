@@ -17,6 +17,7 @@
  * (never across I/O).
  */
 #include "indicators/indicators.h"
+#include "indicators/indicators_int.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -95,8 +95,8 @@ static int flush(struct hist *x)
             break;
         for (size_t k = i; k < j; k++)
             x->obs[k - i] = x->rows[k].b;
-        rc = ind_rollup(&ind->rule, x->freq, (struct ind_period){x->freq, lo}, count, x->obs,
-                        j - i, x->out);
+        rc = ind_rollup(&ind->rule, x->freq, (struct ind_period){x->freq, lo}, count, x->obs, j - i,
+                        x->out);
         for (int32_t p = 0; rc == 0 && p < count; p++) {
             if (x->out[p].inputs == 0)
                 continue;

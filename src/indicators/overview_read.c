@@ -5,6 +5,7 @@
  * store_indvalue_firsts per period), then the rules of overview.c in memory.
  */
 #include "indicators/indicators.h"
+#include "indicators/indicators_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

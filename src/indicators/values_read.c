@@ -6,6 +6,7 @@
  * the expression evaluated over them (ind_rollup_derived), to DERIVED_DEPTH levels.
  */
 #include "indicators/indicators.h"
+#include "indicators/indicators_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

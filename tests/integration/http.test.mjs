@@ -152,16 +152,20 @@ test('access log: one JSON line per request, without secrets', async () => {
   const file = path.join(srv.data, 'access.log');
   const lineCount = (text) => text.split('\n').length - 1;
   const had = lineCount(await logWhen(file, () => true));
-  await c.post('/api/v1/session', { username: 'nobody', password: 'super-secret-password' });
-  await c.get('/healthz');
-  await logWhen(file, (text) => lineCount(text) >= had + 2); // the two requests' lines
+  const a = await c.post('/api/v1/session', { username: 'nobody', password: 'super-secret-password' });
+  const b = await c.get('/healthz');
+  const ids = [a.headers.get('x-request-id'), b.headers.get('x-request-id')];
+  assert.ok(ids[0] && ids[1], 'each answer names its request id');
+  // lines are written as requests finish, on two loops, and earlier tests' lines may still be
+  // on their way: find ours by the ids the answers carried
+  await logWhen(file, (text) => lineCount(text) >= had + 2 && ids.every((id) => text.includes(`"${id}"`)));
   const { readFileSync } = await import('node:fs');
   const lines = readFileSync(path.join(srv.data, 'access.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.ok(lines.length >= 2);
-  // lines are written as requests finish, on two loops: find ours rather than take the last
-  const last = lines.filter((l) => l.path === '/healthz').pop();
-  assert.ok(last, 'the /healthz request is logged');
-  const login = lines.filter((l) => l.path === '/api/v1/session' && l.method === 'POST').pop();
+  const login = lines.find((l) => l.id === ids[0]);
+  const last = lines.find((l) => l.id === ids[1]);
+  assert.ok(login && last, 'both requests are logged under their ids');
+  assert.equal(login.path, '/api/v1/session');
+  assert.equal(login.method, 'POST');
   assert.equal(login.status, 401);
   assert.equal(login.route, 'session.create');
   assert.equal(last.status, 200);

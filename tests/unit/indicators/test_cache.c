@@ -14,6 +14,7 @@
 
 #include "base/base.h"
 #include "indicators/indicators.h"
+#include "indicators/indicators_int.h"
 
 #define SLOTS 64 /* configured before the first use: far fewer than the keys below */
 

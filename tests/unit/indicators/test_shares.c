@@ -17,6 +17,7 @@
 #include "base/base.h"
 #include "helpers/tmpdir.h"
 #include "indicators/indicators.h"
+#include "indicators/indicators_int.h"
 #include "sheet/sheet.h"
 #include "store/store.h"
 
