@@ -105,9 +105,9 @@ void store_rep_service_clear(struct store_rep_service *s)
 {
     if (!s)
         return;
-    char **f[] = {&s->code,     &s->name_vi,  &s->name_en,  &s->description_vi,
+    char **f[] = {&s->code,           &s->name_vi,    &s->name_en,  &s->description_vi,
                   &s->description_en, &s->group_code, &s->group_vi, &s->group_en,
-                  &s->keywords, &s->agency_code};
+                  &s->keywords,       &s->agency_code};
     for (size_t i = 0; i < IOC_ARRAY_LEN(f); i++)
         free(*f[i]);
     for (size_t i = 0; i < s->nattrs; i++) {
@@ -172,9 +172,9 @@ int store_rep_service_put(struct store_conn *w, const struct store_rep_service *
                        &s);
     if (rc)
         return rc;
-    const char *cols[] = {x->code,           x->name_vi,    x->name_en,  x->description_vi,
-                          x->description_en, x->group_code, x->group_vi, x->group_en,
-                          x->keywords};
+    const char *cols[] = {x->code,           x->name_vi,        x->name_en,
+                          x->description_vi, x->description_en, x->group_code,
+                          x->group_vi,       x->group_en,       x->keywords};
     for (int i = 0; i < 9; i++)
         store_bind_text(s, i + 1, txt(cols[i]));
     if (agency)
@@ -215,8 +215,9 @@ int store_rep_service_put(struct store_conn *w, const struct store_rep_service *
 }
 
 #define SERVICE_COLUMNS                                                                            \
-    "s.code, s.name_vi, s.name_en, s.description_vi, s.description_en, s.group_code, "            \
-    "s.group_vi, s.group_en, s.keywords, coalesce(a.code, ''), s.deadline_hours, s.position "     \
+    "s.code, s.name_vi, s.name_en, s.description_vi, s.description_en, s.group_code, "             \
+    "s.group_vi, s.group_en, s.keywords, coalesce(a.code, ''), s.deadline_hours, s.position, "     \
+    "(SELECT count(*) FROM report_attributes x WHERE x.service_id = s.id) "                        \
     "FROM report_services s LEFT JOIN agencies a ON a.id = s.agency_id "
 
 static int fill_service(sqlite3_stmt *s, void *p)
@@ -231,6 +232,7 @@ static int fill_service(sqlite3_stmt *s, void *p)
         ok &= (*f[i] = store_col_dup(s, i)) != NULL;
     x->deadline_hours = sqlite3_column_int64(s, 10);
     x->position = sqlite3_column_int(s, 11);
+    x->attr_count = sqlite3_column_int64(s, 12);
     if (!ok) {
         store_rep_service_clear(x);
         return IOC_ENOMEM;
@@ -370,10 +372,10 @@ void store_rep_request_clear(struct store_rep_request *r)
 {
     if (!r)
         return;
-    char **f[] = {&r->service_code, &r->service_name, &r->description, &r->address,
-                  &r->unit_code,    &r->agency_code,  &r->agency_name, &r->state,
+    char **f[] = {&r->service_code, &r->service_name, &r->description,  &r->address,
+                  &r->unit_code,    &r->agency_code,  &r->agency_name,  &r->state,
                   &r->attributes,   &r->media_url,    &r->status_notes, &r->email,
-                  &r->phone,        &r->first_name,   &r->last_name,   &r->device_id,
+                  &r->phone,        &r->first_name,   &r->last_name,    &r->device_id,
                   &r->account_id,   &r->idempotency};
     for (size_t i = 0; i < IOC_ARRAY_LEN(f); i++)
         free(*f[i]);
@@ -387,8 +389,8 @@ void store_rep_requests_free(struct store_rep_request *r, size_t n)
     free(r);
 }
 
-int store_rep_event_add(struct store_conn *w, int64_t request_id, const char *who,
-                        const char *from, const char *to, const char *note, int is_public)
+int store_rep_event_add(struct store_conn *w, int64_t request_id, const char *who, const char *from,
+                        const char *to, const char *note, int is_public)
 {
     sqlite3_stmt *s;
     int rc = store_prepare(w,
@@ -424,8 +426,7 @@ int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, con
     sqlite3_stmt *s;
     int rc;
     if (r->idempotency && *r->idempotency) {
-        rc = store_prepare(w,
-                           "SELECT id FROM report_requests WHERE key_id = ? AND idempotency = ?",
+        rc = store_prepare(w, "SELECT id FROM report_requests WHERE key_id = ? AND idempotency = ?",
                            &s);
         if (rc)
             return rc;
@@ -477,8 +478,8 @@ int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, con
     sqlite3_bind_int64(s, 9, r->requested_ms);
     sqlite3_bind_int64(s, 10, r->expected_ms);
     store_bind_text(s, 11, r->attributes && *r->attributes ? r->attributes : "{}");
-    const char *priv[] = {r->media_url,  r->email,     r->phone,     r->first_name,
-                          r->last_name,  r->device_id, r->account_id};
+    const char *priv[] = {r->media_url, r->email,     r->phone,     r->first_name,
+                          r->last_name, r->device_id, r->account_id};
     for (int i = 0; i < 7; i++)
         store_bind_text(s, 12 + i, txt(priv[i]));
     sqlite3_bind_int64(s, 19, r->key_id);
@@ -486,17 +487,17 @@ int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, con
     if ((rc = store_step_done(s)) != 0)
         return rc;
     r->id = sqlite3_last_insert_rowid(w->db);
-    return store_rep_event_add(w, r->id, who, "", r->state && *r->state ? r->state : "received",
-                               "", 0);
+    return store_rep_event_add(w, r->id, who, "", r->state && *r->state ? r->state : "received", "",
+                               0);
 }
 
 #define REQUEST_COLUMNS                                                                            \
-    "r.id, s.code, s.name_vi, r.description, r.lat, r.lon, r.address, coalesce(r.unit_id, 0), "  \
-    "coalesce(u.code, ''), coalesce(a.code, ''), coalesce(a.name, ''), r.state, r.requested_ms, " \
-    "r.updated_ms, r.expected_ms, r.attributes, r.media_url, r.status_notes, r.email, r.phone, " \
-    "r.first_name, r.last_name, r.device_id, r.account_id, r.key_id, "                            \
+    "r.id, s.code, s.name_vi, r.description, r.lat, r.lon, r.address, coalesce(r.unit_id, 0), "    \
+    "coalesce(u.code, ''), coalesce(a.code, ''), coalesce(a.name, ''), r.state, r.requested_ms, "  \
+    "r.updated_ms, r.expected_ms, r.attributes, r.media_url, r.status_notes, r.email, r.phone, "   \
+    "r.first_name, r.last_name, r.device_id, r.account_id, r.key_id, "                             \
     "coalesce(r.idempotency, '') FROM report_requests r "                                          \
-    "JOIN report_services s ON s.id = r.service_id LEFT JOIN units u ON u.id = r.unit_id "        \
+    "JOIN report_services s ON s.id = r.service_id LEFT JOIN units u ON u.id = r.unit_id "         \
     "LEFT JOIN agencies a ON a.id = r.agency_id "
 
 static int fill_request(sqlite3_stmt *s, void *p)
@@ -519,8 +520,8 @@ static int fill_request(sqlite3_stmt *s, void *p)
     r->requested_ms = sqlite3_column_int64(s, 12);
     r->updated_ms = sqlite3_column_int64(s, 13);
     r->expected_ms = sqlite3_column_int64(s, 14);
-    char **f[] = {&r->attributes, &r->media_url,  &r->status_notes, &r->email,     &r->phone,
-                  &r->first_name, &r->last_name,  &r->device_id,    &r->account_id};
+    char **f[] = {&r->attributes, &r->media_url, &r->status_notes, &r->email,     &r->phone,
+                  &r->first_name, &r->last_name, &r->device_id,    &r->account_id};
     for (int i = 0; i < 9; i++)
         ok &= (*f[i] = store_col_dup(s, 15 + i)) != NULL;
     r->key_id = sqlite3_column_int64(s, 24);

@@ -696,6 +696,7 @@ struct store_rep_service {
     char *agency_code; /* the default agency, "" for none (triage) */
     int64_t deadline_hours;
     int position;                 /* listing order */
+    int64_t attr_count;           /* read: how many attributes it has */
     struct store_rep_attr *attrs; /* filled by store_rep_service_get only */
     size_t nattrs;
 };
