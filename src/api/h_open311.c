@@ -92,8 +92,8 @@ static int jurisdiction_ok(struct api_ctx *c, int xml, const char *j)
         store_unit_clear(&u);
     if (ok)
         return 0;
-    o311_error(c, xml, 404, "jurisdiction_id", "This endpoint serves one province; %.32s is not it.",
-               j);
+    o311_error(c, xml, 404, "jurisdiction_id",
+               "This endpoint serves one province; %.32s is not it.", j);
     return -1;
 }
 
@@ -356,8 +356,8 @@ static int time_arg(struct api_ctx *c, int xml, const char *key, int64_t *ms, in
 static void h_requests(struct api_ctx *c)
 {
     static const char *const known[] = {"service_request_id", "service_code", "start_date",
-                                        "end_date", "status", "page", "page_size", "extensions",
-                                        NULL};
+                                        "end_date",           "status",       "page",
+                                        "page_size",          "extensions",   NULL};
     int xml;
     if (fmt_param(c, &xml) || common(c, xml, known))
         return;
@@ -398,9 +398,8 @@ static void h_requests(struct api_ctx *c)
             }
             for (size_t i = 0; i < n; i++) {
                 struct store_rep_service s;
-                int rc = rep_code_valid(items[i])
-                             ? store_rep_service_get(c->t->db, items[i], &s)
-                             : IOC_ENOTFOUND;
+                int rc = rep_code_valid(items[i]) ? store_rep_service_get(c->t->db, items[i], &s)
+                                                  : IOC_ENOTFOUND;
                 if (rc == 0)
                     store_rep_service_clear(&s);
                 if (rc) {
@@ -491,8 +490,9 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
     struct post *p = arg;
     if (rc == IOC_EBUSY || rc == IOC_ESHUTDOWN) {
         net_res_header(c->req, "retry-after", "1");
-        o311_error(c, p->xml, 503, "", "The server is busy; try again with the same "
-                                       "Idempotency-Key.");
+        o311_error(c, p->xml, 503, "",
+                   "The server is busy; try again with the same "
+                   "Idempotency-Key.");
         return;
     }
     struct store_rep_request r;
@@ -511,8 +511,8 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
         snprintf(notice, sizeof notice,
                  "Trực ban IOC sẽ chuyển phản ánh đến cơ quan phụ trách; hạn xử lý %s.",
                  r.expected_ms ? due : "không có");
-    json_t *arr = json_pack("[{s:s, s:s, s:o}]", "service_request_id", id, "service_notice",
-                            notice, "account_id", str_or_null(r.account_id));
+    json_t *arr = json_pack("[{s:s, s:s, s:o}]", "service_request_id", id, "service_notice", notice,
+                            "account_id", str_or_null(r.account_id));
     store_rep_request_clear(&r);
     o311_send(c, 201, p->xml, "service_requests", arr);
 }
@@ -635,7 +635,8 @@ static void h_post(struct api_ctx *c)
     }
     size_t hn = 0;
     const char *idem = net_req_header(c->req, "idempotency-key", &hn);
-    char *key = idem ? net_req_strdup(c->req, idem, hn) : (char *)rep_form_get(f, "idempotency_key");
+    char *key =
+        idem ? net_req_strdup(c->req, idem, hn) : (char *)rep_form_get(f, "idempotency_key");
     if (key && (strlen(key) > O311_IDEM_MAX || !ioc_utf8_valid(key, strlen(key)))) {
         store_rep_service_clear(&s);
         rep_submission_clear(&sub);
@@ -715,10 +716,10 @@ static const struct api_route open311_routes[] = {
               0, h_service),
     API_ROUTE_BODY("POST", "/open311/v2/requests.{fmt}", "open311.requests.create", AUTH_PUBLIC,
                    "public", NULL, 0, h_post, post_max_body),
-    API_ROUTE("GET", "/open311/v2/requests.{fmt}", "open311.requests", AUTH_PUBLIC, "public",
-              NULL, 0, h_requests),
-    API_ROUTE("GET", "/open311/v2/requests/{id}", "open311.request", AUTH_PUBLIC, "public", NULL,
-              0, h_request_one),
+    API_ROUTE("GET", "/open311/v2/requests.{fmt}", "open311.requests", AUTH_PUBLIC, "public", NULL,
+              0, h_requests),
+    API_ROUTE("GET", "/open311/v2/requests/{id}", "open311.request", AUTH_PUBLIC, "public", NULL, 0,
+              h_request_one),
     API_ROUTE("GET", "/open311/v2/tokens/{token}", "open311.token", AUTH_PUBLIC, "public", NULL, 0,
               h_token),
     API_ROUTE("GET", "/open311/v2/{resource}", "open311.unknown", AUTH_PUBLIC, "public", NULL, 0,

@@ -342,9 +342,11 @@ static void check_attributes(struct checker *c, const struct store_rep_service *
 }
 
 static const char *const known_params[] = {
-    "api_key",    "jurisdiction_id", "service_code", "lat",       "long",       "address_string",
-    "address_id", "email",           "device_id",    "account_id", "first_name", "last_name",
-    "phone",      "description",     "media_url",    "idempotency_key", NULL};
+    "api_key",   "jurisdiction_id", "service_code", "lat",
+    "long",      "address_string",  "address_id",   "email",
+    "device_id", "account_id",      "first_name",   "last_name",
+    "phone",     "description",     "media_url",    "idempotency_key",
+    NULL};
 
 int rep_submission_check(const struct store_rep_service *s, const struct rep_form *f,
                          struct rep_submission *out, struct rep_problem *probs, size_t max,
@@ -445,12 +447,24 @@ int rep_state_valid(const char *state)
     return rep_status_of(state) != NULL;
 }
 
-const char *const rep_public_fields[] = {
-    "service_request_id", "status",      "status_notes",       "service_name",
-    "service_code",       "description", "agency_responsible", "service_notice",
-    "requested_datetime", "updated_datetime", "expected_datetime", "address",
-    "address_id",         "zipcode",     "lat",                "long",
-    "media_url",          NULL};
+const char *const rep_public_fields[] = {"service_request_id",
+                                         "status",
+                                         "status_notes",
+                                         "service_name",
+                                         "service_code",
+                                         "description",
+                                         "agency_responsible",
+                                         "service_notice",
+                                         "requested_datetime",
+                                         "updated_datetime",
+                                         "expected_datetime",
+                                         "address",
+                                         "address_id",
+                                         "zipcode",
+                                         "lat",
+                                         "long",
+                                         "media_url",
+                                         NULL};
 
 #define VN_OFFSET_MS (7 * 3600000LL)
 

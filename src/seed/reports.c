@@ -65,8 +65,8 @@ static int load(struct store_conn *w, struct seed_reports *j, const json_t *root
         const char *unit = json_string_value(json_object_get(x, "unit"));
         const char *agency = json_string_value(json_object_get(x, "agency"));
         if (!svc || !unit || !agency || !*unit)
-            return fail(j, IOC_EINVAL, "%s: overrides[%zu] needs service, unit and agency",
-                        j->path, i);
+            return fail(j, IOC_EINVAL, "%s: overrides[%zu] needs service, unit and agency", j->path,
+                        i);
         int rc = store_rep_override_put(w, svc, unit, agency);
         if (rc)
             return fail(j, rc, "%s: overrides[%zu]: %s", j->path, i,
