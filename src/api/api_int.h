@@ -374,5 +374,12 @@ struct o311_error {
 void o311_errors(struct api_ctx *c, int xml, int status, const struct o311_error *e, size_t n);
 void o311_error(struct api_ctx *c, int xml, int status, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* A string, or null for NULL or ""; an ISO 8601 time (+07:00), or null for ms <= 0. */
+json_t *o311_str_or_null(const char *s);
+json_t *o311_time_or_null(int64_t ms);
+/* The public view of a request (Open311's request object): exactly rep_public_fields, in order;
+ * never the reporter's personal fields. */
+struct store_rep_request;
+json_t *o311_request_json(const struct store_rep_request *r);
 
 #endif

@@ -104,20 +104,6 @@ static int common(struct api_ctx *c, int xml, const char *const *known)
                : 0;
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *time_or_null(int64_t ms)
-{
-    if (ms <= 0)
-        return json_null();
-    char t[32];
-    rep_time_format(ms, t);
-    return json_string(t);
-}
-
 /* ---- discovery and services -------------------------------------------------------------- */
 
 static void h_discovery(struct api_ctx *c)
@@ -183,12 +169,12 @@ static json_t *definition_json(const struct store_rep_service *s, int en)
         }
         json_decref(list);
         json_array_append_new(
-            attrs,
-            json_pack("{s:b, s:s, s:s, s:b, s:o, s:i, s:s, s:o}", "variable", 1, "code", a->code,
-                      "datatype", a->datatype, "required", a->required, "datatype_description",
-                      str_or_null(a->datatype_description), "order", a->position, "description",
-                      en && a->description_en[0] ? a->description_en : a->description_vi, "values",
-                      values));
+            attrs, json_pack("{s:b, s:s, s:s, s:b, s:o, s:i, s:s, s:o}", "variable", 1, "code",
+                             a->code, "datatype", a->datatype, "required", a->required,
+                             "datatype_description", o311_str_or_null(a->datatype_description),
+                             "order", a->position, "description",
+                             en && a->description_en[0] ? a->description_en : a->description_vi,
+                             "values", values));
     }
     return json_pack("{s:s, s:o}", "service_code", s->code, "attributes", attrs);
 }
@@ -221,33 +207,6 @@ static void h_service(struct api_ctx *c)
 
 /* ---- the request object ------------------------------------------------------------------ */
 
-/* The public view of r: exactly rep_public_fields, never the personal fields. */
-static json_t *request_json(const struct store_rep_request *r)
-{
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
-    const char *status = rep_status_of(r->state);
-    json_t *j = json_object();
-    json_object_set_new(j, "service_request_id", json_string(id));
-    json_object_set_new(j, "status", json_string(status ? status : "open"));
-    json_object_set_new(j, "status_notes", str_or_null(r->status_notes));
-    json_object_set_new(j, "service_name", json_string(r->service_name));
-    json_object_set_new(j, "service_code", json_string(r->service_code));
-    json_object_set_new(j, "description", str_or_null(r->description));
-    json_object_set_new(j, "agency_responsible", str_or_null(r->agency_name));
-    json_object_set_new(j, "service_notice", json_null());
-    json_object_set_new(j, "requested_datetime", time_or_null(r->requested_ms));
-    json_object_set_new(j, "updated_datetime", time_or_null(r->updated_ms));
-    json_object_set_new(j, "expected_datetime", time_or_null(r->expected_ms));
-    json_object_set_new(j, "address", str_or_null(r->address));
-    json_object_set_new(j, "address_id", json_null());
-    json_object_set_new(j, "zipcode", json_null());
-    json_object_set_new(j, "lat", r->has_point ? json_real(r->lat) : json_null());
-    json_object_set_new(j, "long", r->has_point ? json_real(r->lon) : json_null());
-    json_object_set_new(j, "media_url", str_or_null(r->media_url));
-    return j;
-}
-
 static void h_request_one(struct api_ctx *c)
 {
     int xml = 0;
@@ -272,7 +231,7 @@ static void h_request_one(struct api_ctx *c)
         return;
     }
     json_t *arr = json_array();
-    json_array_append_new(arr, request_json(&r));
+    json_array_append_new(arr, o311_request_json(&r));
     store_rep_request_clear(&r);
     o311_send(c, 200, xml, "service_requests", arr);
 }
@@ -353,6 +312,111 @@ static int time_arg(struct api_ctx *c, int xml, const char *key, int64_t *ms, in
     return 0;
 }
 
+/* service_request_id: a comma list of ids into q. 0, or -1 after answering 400. */
+static int ids_filter(struct api_ctx *c, int xml, struct store_rep_query *q)
+{
+    const char *ids = api_query(c, "service_request_id");
+    if (!ids || !*ids)
+        return 0;
+    const char **items = net_req_alloc(c->req, sizeof *items * (O311_MAX_RESULTS + 1));
+    size_t n = split_list(c, ids, items, O311_MAX_RESULTS);
+    if (n > O311_MAX_RESULTS) {
+        o311_error(c, xml, 400, "service_request_id", "At most %d ids.", O311_MAX_RESULTS);
+        return -1;
+    }
+    int64_t *idv = net_req_alloc(c->req, sizeof *idv * (n ? n : 1));
+    for (size_t i = 0; i < n; i++)
+        if (ioc_parse_i64(items[i], strlen(items[i]), 1, INT64_MAX, &idv[i]) != 0) {
+            o311_error(c, xml, 400, "service_request_id",
+                       "%.32s is not a service_request_id (a positive integer).", items[i]);
+            return -1;
+        }
+    q->ids = idv;
+    q->nids = n;
+    return 0;
+}
+
+/* service_code: a comma list of known codes (404 for another). 0, or -1 after answering. */
+static int codes_filter(struct api_ctx *c, int xml, struct store_rep_query *q)
+{
+    const char *codes = api_query(c, "service_code");
+    if (!codes || !*codes)
+        return 0;
+    const char **items = net_req_alloc(c->req, sizeof *items * 65);
+    size_t n = split_list(c, codes, items, 64);
+    if (n > 64) {
+        o311_error(c, xml, 400, "service_code", "At most 64 service codes.");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct store_rep_service s;
+        int rc = rep_code_valid(items[i]) ? store_rep_service_get(c->t->db, items[i], &s)
+                                          : IOC_ENOTFOUND;
+        if (rc == 0)
+            store_rep_service_clear(&s);
+        if (rc) {
+            o311_error(c, xml, rc == IOC_ENOTFOUND ? 404 : 500, "service_code",
+                       "No service has the code %.64s.", items[i]);
+            return -1;
+        }
+    }
+    q->codes = items;
+    q->ncodes = n;
+    return 0;
+}
+
+/* status: open, closed or both (the default). 0, or -1 after answering 400. */
+static int status_filter(struct api_ctx *c, int xml, struct store_rep_query *q)
+{
+    const char *st = api_query(c, "status");
+    if (!st || !*st) {
+        q->want_open = q->want_closed = 1;
+        return 0;
+    }
+    const char *items[4];
+    size_t n = split_list(c, st, items, 2);
+    for (size_t i = 0; i < n && n <= 2; i++) {
+        if (strcmp(items[i], "open") == 0)
+            q->want_open = 1;
+        else if (strcmp(items[i], "closed") == 0)
+            q->want_closed = 1;
+        else
+            n = 3;
+    }
+    if (n > 2) {
+        o311_error(c, xml, 400, "status", "status is open, closed or open,closed.");
+        return -1;
+    }
+    return 0;
+}
+
+/* start_date and end_date: at most 90 days apart; by default the 90 days before end_date (now
+ * when absent), or the 90 days after start_date when only it is given. */
+static int dates_filter(struct api_ctx *c, int xml, struct store_rep_query *q)
+{
+    int64_t start = 0, end = 0;
+    int has_start, has_end;
+    if (time_arg(c, xml, "start_date", &start, &has_start) ||
+        time_arg(c, xml, "end_date", &end, &has_end))
+        return -1;
+    if (!has_end)
+        end = has_start ? start + O311_SPAN_MS : ioc_now_ms();
+    if (!has_start)
+        start = end - O311_SPAN_MS;
+    if (start > end) {
+        o311_error(c, xml, 400, "start_date", "start_date is after end_date.");
+        return -1;
+    }
+    if (end - start > O311_SPAN_MS) {
+        o311_error(c, xml, 400, "end_date",
+                   "start_date and end_date may be at most 90 days apart.");
+        return -1;
+    }
+    q->from_ms = start;
+    q->to_ms = end + 1; /* end_date is inclusive */
+    return 0;
+}
+
 static void h_requests(struct api_ctx *c)
 {
     static const char *const known[] = {"service_request_id", "service_code", "start_date",
@@ -368,89 +432,12 @@ static void h_requests(struct api_ctx *c)
         return;
     q.limit = (int)size;
     q.offset = (int)((page - 1) * size);
-    const char *ids = api_query(c, "service_request_id");
-    int64_t *idv = NULL;
-    if (ids && *ids) {
-        const char **items = net_req_alloc(c->req, sizeof *items * (O311_MAX_RESULTS + 1));
-        size_t n = split_list(c, ids, items, O311_MAX_RESULTS);
-        if (n > O311_MAX_RESULTS) {
-            o311_error(c, xml, 400, "service_request_id", "At most %d ids.", O311_MAX_RESULTS);
-            return;
-        }
-        idv = net_req_alloc(c->req, sizeof *idv * (n ? n : 1));
-        for (size_t i = 0; i < n; i++)
-            if (ioc_parse_i64(items[i], strlen(items[i]), 1, INT64_MAX, &idv[i]) != 0) {
-                o311_error(c, xml, 400, "service_request_id",
-                           "%.32s is not a service_request_id (a positive integer).", items[i]);
-                return;
-            }
-        q.ids = idv;
-        q.nids = n;
-    }
-    if (!q.nids) { /* service_request_id overrides every other filter */
-        const char *codes = api_query(c, "service_code");
-        if (codes && *codes) {
-            const char **items = net_req_alloc(c->req, sizeof *items * 65);
-            size_t n = split_list(c, codes, items, 64);
-            if (n > 64) {
-                o311_error(c, xml, 400, "service_code", "At most 64 service codes.");
-                return;
-            }
-            for (size_t i = 0; i < n; i++) {
-                struct store_rep_service s;
-                int rc = rep_code_valid(items[i]) ? store_rep_service_get(c->t->db, items[i], &s)
-                                                  : IOC_ENOTFOUND;
-                if (rc == 0)
-                    store_rep_service_clear(&s);
-                if (rc) {
-                    o311_error(c, xml, rc == IOC_ENOTFOUND ? 404 : 500, "service_code",
-                               "No service has the code %.64s.", items[i]);
-                    return;
-                }
-            }
-            q.codes = items;
-            q.ncodes = n;
-        }
-        const char *st = api_query(c, "status");
-        if (st && *st) {
-            const char *items[4];
-            size_t n = split_list(c, st, items, 2);
-            for (size_t i = 0; i < n && n <= 2; i++) {
-                if (strcmp(items[i], "open") == 0)
-                    q.want_open = 1;
-                else if (strcmp(items[i], "closed") == 0)
-                    q.want_closed = 1;
-                else
-                    n = 3;
-            }
-            if (n > 2) {
-                o311_error(c, xml, 400, "status", "status is open, closed or open,closed.");
-                return;
-            }
-        } else {
-            q.want_open = q.want_closed = 1;
-        }
-        int64_t start = 0, end = 0;
-        int has_start, has_end;
-        if (time_arg(c, xml, "start_date", &start, &has_start) ||
-            time_arg(c, xml, "end_date", &end, &has_end))
-            return;
-        if (!has_end)
-            end = has_start ? start + O311_SPAN_MS : ioc_now_ms();
-        if (!has_start)
-            start = end - O311_SPAN_MS;
-        if (start > end) {
-            o311_error(c, xml, 400, "start_date", "start_date is after end_date.");
-            return;
-        }
-        if (end - start > O311_SPAN_MS) {
-            o311_error(c, xml, 400, "end_date",
-                       "start_date and end_date may be at most 90 days apart.");
-            return;
-        }
-        q.from_ms = start;
-        q.to_ms = end + 1; /* end_date is inclusive */
-    }
+    if (ids_filter(c, xml, &q))
+        return;
+    /* service_request_id overrides every other filter */
+    if (!q.nids &&
+        (codes_filter(c, xml, &q) || status_filter(c, xml, &q) || dates_filter(c, xml, &q)))
+        return;
     struct store_rep_request *r = NULL;
     size_t n = 0;
     if (store_rep_requests_find(c->t->db, &q, &r, &n) != 0) {
@@ -459,7 +446,7 @@ static void h_requests(struct api_ctx *c)
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, request_json(&r[i]));
+        json_array_append_new(arr, o311_request_json(&r[i]));
     store_rep_requests_free(r, n);
     o311_send(c, 200, xml, "service_requests", arr);
 }
@@ -512,7 +499,7 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
                  "Trực ban IOC sẽ chuyển phản ánh đến cơ quan phụ trách; hạn xử lý %s.",
                  r.expected_ms ? due : "không có");
     json_t *arr = json_pack("[{s:s, s:s, s:o}]", "service_request_id", id, "service_notice", notice,
-                            "account_id", str_or_null(r.account_id));
+                            "account_id", o311_str_or_null(r.account_id));
     store_rep_request_clear(&r);
     o311_send(c, 201, p->xml, "service_requests", arr);
 }
@@ -579,11 +566,10 @@ static void form_free(void *p)
     rep_form_free(p);
 }
 
-static void h_post(struct api_ctx *c)
+/* The form of a POST (application/x-www-form-urlencoded, or no Content-Type), held by the
+ * request; NULL after answering 400. */
+static struct rep_form *post_form(struct api_ctx *c, int xml)
 {
-    int xml;
-    if (fmt_param(c, &xml) || only_known(c, xml, NULL))
-        return;
     size_t n = 0, bn = 0;
     const char *ct = net_req_header(c->req, "content-type", &n);
     if (ct && !(n >= 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
@@ -591,102 +577,127 @@ static void h_post(struct api_ctx *c)
         o311_error(c, xml, 400, "",
                    "Send the request as application/x-www-form-urlencoded (multipart and media "
                    "uploads are not accepted yet: give media_url).");
-        return;
+        return NULL;
     }
     const char *body = net_req_body(c->req, &bn);
     struct rep_form *f = net_req_alloc(c->req, sizeof *f);
     char err[256];
     int rc = rep_form_parse(body ? body : "", bn, f, err, sizeof err);
     if (rc) {
-        o311_error(c, xml, 400, "", "%s", rc == IOC_ENOMEM ? "Out of memory." : err);
-        return;
+        o311_error(c, xml, rc == IOC_ENOMEM ? 500 : 400, "", "%s",
+                   rc == IOC_ENOMEM ? "Out of memory." : err);
+        return NULL;
     }
     net_req_on_free(c->req, form_free, f);
-    if (jurisdiction_ok(c, xml, rep_form_get(f, "jurisdiction_id")) ||
-        jurisdiction_ok(c, xml, api_query(c, "jurisdiction_id")) || post_key(c, xml, f))
-        return;
+    return f;
+}
+
+/* The service named by the form and the submission checked against it; 0, or -1 after
+ * answering (404 for an unknown service, 400 with every problem). */
+static int post_checked(struct api_ctx *c, int xml, const struct rep_form *f,
+                        struct store_rep_service *s, struct rep_submission *sub)
+{
     const char *code = rep_form_get(f, "service_code");
     if (!code) {
         o311_error(c, xml, 400, "service_code", "service_code is required.");
-        return;
+        return -1;
     }
-    struct store_rep_service s;
-    rc = rep_code_valid(code) ? store_rep_service_get(c->t->db, code, &s) : IOC_ENOTFOUND;
+    int rc = rep_code_valid(code) ? store_rep_service_get(c->t->db, code, s) : IOC_ENOTFOUND;
     if (rc) {
         o311_error(c, xml, rc == IOC_ENOTFOUND ? 404 : 500, "service_code",
                    "No service has the code %.64s.", code);
-        return;
+        return -1;
     }
     struct rep_problem probs[16];
-    struct rep_submission sub;
     size_t np = 0;
-    rc = rep_submission_check(&s, f, &sub, probs, IOC_ARRAY_LEN(probs), &np);
-    if (rc) {
-        store_rep_service_clear(&s);
-        struct o311_error e[16];
-        size_t k = np < IOC_ARRAY_LEN(probs) ? np : IOC_ARRAY_LEN(probs);
-        for (size_t i = 0; i < k; i++)
-            e[i] = (struct o311_error){probs[i].param, probs[i].why};
-        if (rc == IOC_ENOMEM)
-            o311_error(c, xml, 500, "", "Out of memory.");
-        else
-            o311_errors(c, xml, 400, e, k);
-        return;
+    rc = rep_submission_check(s, f, sub, probs, IOC_ARRAY_LEN(probs), &np);
+    if (rc == 0)
+        return 0;
+    store_rep_service_clear(s);
+    struct o311_error e[16];
+    size_t k = np < IOC_ARRAY_LEN(probs) ? np : IOC_ARRAY_LEN(probs);
+    for (size_t i = 0; i < k; i++)
+        e[i] = (struct o311_error){probs[i].param, probs[i].why};
+    if (rc == IOC_ENOMEM)
+        o311_error(c, xml, 500, "", "Out of memory.");
+    else
+        o311_errors(c, xml, 400, e, k);
+    return -1;
+}
+
+/* The row to store: routed (the commune's override, else the service's agency, else triage),
+ * its deadline, the checked values (in the request's pool). */
+static void post_fill(struct api_ctx *c, struct post *p, const struct store_rep_service *s,
+                      const struct rep_submission *sub, int has_point)
+{
+    char *override = NULL;
+    if (p->r.unit_id) {
+        struct store_unit u = {0};
+        if (store_unit_get_by_id(c->t->db, p->r.unit_id, &u) == 0) {
+            store_rep_override_get(c->t->db, s->code, u.code, &override);
+            store_unit_clear(&u);
+        }
     }
+    const char *agency = rep_route(override, s->agency_code);
+    struct store_rep_request *r = &p->r;
+    r->service_code = net_req_strdup(c->req, s->code, strlen(s->code));
+    r->agency_code = net_req_strdup(c->req, agency, strlen(agency));
+    free(override);
+    r->has_point = has_point;
+    r->lat = sub->lat;
+    r->lon = sub->lon;
+    r->state = "received";
+    r->requested_ms = ioc_now_ms();
+    r->expected_ms = rep_deadline_ms(r->requested_ms, s->deadline_hours);
+    r->attributes = net_req_strdup(c->req, sub->attributes, strlen(sub->attributes));
+    r->description = (char *)sub->description;
+    r->address = (char *)sub->address;
+    r->media_url = (char *)sub->media_url;
+    r->email = (char *)sub->email;
+    r->phone = (char *)sub->phone;
+    r->first_name = (char *)sub->first_name;
+    r->last_name = (char *)sub->last_name;
+    r->device_id = (char *)sub->device_id;
+    r->account_id = (char *)sub->account_id;
+    r->key_id = c->who.key_id;
+}
+
+static void h_post(struct api_ctx *c)
+{
+    int xml;
+    if (fmt_param(c, &xml) || only_known(c, xml, NULL))
+        return;
+    struct rep_form *f = post_form(c, xml);
+    if (!f || jurisdiction_ok(c, xml, rep_form_get(f, "jurisdiction_id")) ||
+        jurisdiction_ok(c, xml, api_query(c, "jurisdiction_id")) || post_key(c, xml, f))
+        return;
     size_t hn = 0;
     const char *idem = net_req_header(c->req, "idempotency-key", &hn);
     char *key =
         idem ? net_req_strdup(c->req, idem, hn) : (char *)rep_form_get(f, "idempotency_key");
     if (key && (strlen(key) > O311_IDEM_MAX || !ioc_utf8_valid(key, strlen(key)))) {
-        store_rep_service_clear(&s);
-        rep_submission_clear(&sub);
         o311_error(c, xml, 400, "idempotency_key", "The idempotency key is at most %d bytes.",
                    O311_IDEM_MAX);
         return;
     }
+    struct store_rep_service s;
+    struct rep_submission sub;
+    if (post_checked(c, xml, f, &s, &sub))
+        return;
     struct post *p = net_req_alloc(c->req, sizeof *p);
     memset(p, 0, sizeof *p);
     p->xml = xml;
     int has_point = rep_form_get(f, "lat") != NULL;
-    if (has_point && locate(c, xml, sub.lat, sub.lon, &p->r.unit_id)) {
-        store_rep_service_clear(&s);
-        rep_submission_clear(&sub);
-        return;
+    if (!has_point || locate(c, xml, sub.lat, sub.lon, &p->r.unit_id) == 0) {
+        post_fill(c, p, &s, &sub, has_point);
+        p->r.idempotency = key;
+    } else {
+        p = NULL; /* answered */
     }
-    /* routing: the commune's override, else the service's agency, else triage */
-    char *override = NULL;
-    if (p->r.unit_id) {
-        struct store_unit u = {0};
-        if (store_unit_get_by_id(c->t->db, p->r.unit_id, &u) == 0) {
-            store_rep_override_get(c->t->db, s.code, u.code, &override);
-            store_unit_clear(&u);
-        }
-    }
-    const char *agency = rep_route(override, s.agency_code);
-    struct store_rep_request *r = &p->r;
-    r->service_code = net_req_strdup(c->req, s.code, strlen(s.code));
-    r->agency_code = net_req_strdup(c->req, agency, strlen(agency));
-    free(override);
-    r->has_point = has_point;
-    r->lat = sub.lat;
-    r->lon = sub.lon;
-    r->state = "received";
-    r->requested_ms = ioc_now_ms();
-    r->expected_ms = rep_deadline_ms(r->requested_ms, s.deadline_hours);
     store_rep_service_clear(&s);
-    r->attributes = net_req_strdup(c->req, sub.attributes, strlen(sub.attributes));
-    r->description = (char *)sub.description;
-    r->address = (char *)sub.address;
-    r->media_url = (char *)sub.media_url;
-    r->email = (char *)sub.email;
-    r->phone = (char *)sub.phone;
-    r->first_name = (char *)sub.first_name;
-    r->last_name = (char *)sub.last_name;
-    r->device_id = (char *)sub.device_id;
-    r->account_id = (char *)sub.account_id;
-    r->key_id = c->who.key_id;
-    r->idempotency = key;
     rep_submission_clear(&sub);
+    if (!p)
+        return;
     api_audit_fill(c, &p->who, "open311.request", "report", "ok");
     api_write(c, post_job, p, post_done);
 }

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/reports.h"
+
 static const char *const item_names[][2] = {
     {"service_requests", "request"},
     {"services", "service"},
@@ -147,4 +149,45 @@ void o311_error(struct api_ctx *c, int xml, int status, const char *param, const
     va_end(ap);
     struct o311_error e = {param, why};
     o311_errors(c, xml, status, &e, 1);
+}
+
+json_t *o311_str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+json_t *o311_time_or_null(int64_t ms)
+{
+    if (ms <= 0)
+        return json_null();
+    char t[32];
+    rep_time_format(ms, t);
+    return json_string(t);
+}
+
+/* The public view of r: exactly rep_public_fields, never the personal fields. */
+json_t *o311_request_json(const struct store_rep_request *r)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    const char *status = rep_status_of(r->state);
+    json_t *j = json_object();
+    json_object_set_new(j, "service_request_id", json_string(id));
+    json_object_set_new(j, "status", json_string(status ? status : "open"));
+    json_object_set_new(j, "status_notes", o311_str_or_null(r->status_notes));
+    json_object_set_new(j, "service_name", json_string(r->service_name));
+    json_object_set_new(j, "service_code", json_string(r->service_code));
+    json_object_set_new(j, "description", o311_str_or_null(r->description));
+    json_object_set_new(j, "agency_responsible", o311_str_or_null(r->agency_name));
+    json_object_set_new(j, "service_notice", json_null());
+    json_object_set_new(j, "requested_datetime", o311_time_or_null(r->requested_ms));
+    json_object_set_new(j, "updated_datetime", o311_time_or_null(r->updated_ms));
+    json_object_set_new(j, "expected_datetime", o311_time_or_null(r->expected_ms));
+    json_object_set_new(j, "address", o311_str_or_null(r->address));
+    json_object_set_new(j, "address_id", json_null());
+    json_object_set_new(j, "zipcode", json_null());
+    json_object_set_new(j, "lat", r->has_point ? json_real(r->lat) : json_null());
+    json_object_set_new(j, "long", r->has_point ? json_real(r->lon) : json_null());
+    json_object_set_new(j, "media_url", o311_str_or_null(r->media_url));
+    return j;
 }
