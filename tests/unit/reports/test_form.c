@@ -59,7 +59,8 @@ static void test_utf8_and_nfc(void **state)
     struct rep_form f;
     /* "Hòa" as NFD (o + U+0300) comes back as NFC (U+00F2) */
     assert_int_equal(parse("d=Ho%CC%80a&e=%C3%B2", &f), 0);
-    assert_string_equal(rep_form_get(&f, "d"), "H\xc3\xb2" "a");
+    assert_string_equal(rep_form_get(&f, "d"), "H\xc3\xb2"
+                                               "a");
     assert_string_equal(rep_form_get(&f, "e"), "\xc3\xb2");
     rep_form_free(&f);
     /* raw UTF-8 bytes are accepted too */
@@ -72,8 +73,7 @@ static void test_refusals(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "a=%",      "a=%4",   "a=%zz",  "a=%C3%28", "a=%00", "=v", "a=\xff",
-        "ok=1&b=%", "%C3=1",
+        "a=%", "a=%4", "a=%zz", "a=%C3%28", "a=%00", "=v", "a=\xff", "ok=1&b=%", "%C3=1",
     };
     for (size_t i = 0; i < IOC_ARRAY_LEN(bad); i++) {
         struct rep_form f;
@@ -118,10 +118,8 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decoding),
-        cmocka_unit_test(test_repeated_keys_and_lists),
-        cmocka_unit_test(test_utf8_and_nfc),
-        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_decoding),     cmocka_unit_test(test_repeated_keys_and_lists),
+        cmocka_unit_test(test_utf8_and_nfc), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

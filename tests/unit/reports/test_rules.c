@@ -138,15 +138,13 @@ static void test_submission_good(void **state)
     assert_int_equal(np, 0);
     assert_true(x.lat == 10.95 && x.lon == 106.82);
     assert_string_equal(x.description, "<b>x"); /* stored as text */
-    assert_string_equal(x.attributes,
-                        "{\"sau\":\"it\",\"loai\":[\"a\",\"b\"],\"so\":2.5,"
-                        "\"luc\":\"2026-03-01T08:00:00+07:00\"}");
+    assert_string_equal(x.attributes, "{\"sau\":\"it\",\"loai\":[\"a\",\"b\"],\"so\":2.5,"
+                                      "\"luc\":\"2026-03-01T08:00:00+07:00\"}");
     free((char *)x.description);
     rep_submission_clear(&x);
     /* an address instead of a point */
-    assert_int_equal(check(&s, "service_code=ngap&address_string=12+V%C3%B5&attribute[sau]=it",
-                           &x, p, &np),
-                     0);
+    assert_int_equal(
+        check(&s, "service_code=ngap&address_string=12+V%C3%B5&attribute[sau]=it", &x, p, &np), 0);
     free((char *)x.description);
     rep_submission_clear(&x);
     store_rep_service_clear(&s);
@@ -167,7 +165,7 @@ static void test_submission_problems_named(void **state)
                            "&email=x&media_url=ftp://a&colour=red&phone=12a",
                            &x, p, &np),
                      IOC_EINVAL);
-    const char *want[] = {"lat",          "attribute[sau]",  "attribute[loai]",
+    const char *want[] = {"lat",           "attribute[sau]", "attribute[loai]",
                           "attribute[so]", "attribute[luc]", "attribute[mau]",
                           "email",         "media_url",      "colour",
                           "phone"};
@@ -181,13 +179,13 @@ static void test_submission_problems_named(void **state)
     assert_int_equal(check(&s, "service_code=ngap&long=1&attribute[sau]=it", &x, p, &np),
                      IOC_EINVAL);
     assert_true(has(p, np, "lat"));
-    assert_int_equal(
-        check(&s, "service_code=ngap&lat=1&long=1&attribute[sau]=it&attribute[sau]=nhieu", &x, p,
-              &np),
-        IOC_EINVAL);
+    assert_int_equal(check(&s,
+                           "service_code=ngap&lat=1&long=1&attribute[sau]=it&attribute[sau]=nhieu",
+                           &x, p, &np),
+                     IOC_EINVAL);
     assert_true(has(p, np, "attribute[sau]"));
-    assert_int_equal(
-        check(&s, "service_code=ngap&lat=1&long=1&attribute[sau][]=it", &x, p, &np), IOC_EINVAL);
+    assert_int_equal(check(&s, "service_code=ngap&lat=1&long=1&attribute[sau][]=it", &x, p, &np),
+                     IOC_EINVAL);
     assert_true(has(p, np, "attribute[sau]"));
     store_rep_service_clear(&s);
 }
