@@ -363,4 +363,23 @@ void api_passwd_start(struct api_ctx *c, const char *username, const char *curre
  * the web root has no index.html, and returns 1; returns 0 (nothing sent) otherwise. */
 int h_console_missing(struct api_ctx *c);
 
+/* open311_out.c — Open311 answers (h_open311.c). */
+/* Sends j (stolen): JSON as is, or XML under the element root (docs/reports.md). */
+void o311_send(struct api_ctx *c, int status, int xml, const char *root, json_t *j);
+/* Open311's error list, each description "param: why" (or why alone). */
+struct o311_error {
+    const char *param;
+    const char *why;
+};
+void o311_errors(struct api_ctx *c, int xml, int status, const struct o311_error *e, size_t n);
+void o311_error(struct api_ctx *c, int xml, int status, const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* A string, or null for NULL or ""; an ISO 8601 time (+07:00), or null for ms <= 0. */
+json_t *o311_str_or_null(const char *s);
+json_t *o311_time_or_null(int64_t ms);
+/* The public view of a request (Open311's request object): exactly rep_public_fields, in order;
+ * never the reporter's personal fields. */
+struct store_rep_request;
+json_t *o311_request_json(const struct store_rep_request *r);
+
 #endif

@@ -17,7 +17,8 @@
     X(indvalues)                                                                                   \
     X(indunits)                                                                                    \
     X(indimport)                                                                                   \
-    X(overview)
+    X(overview)                                                                                    \
+    X(open311)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

@@ -547,6 +547,21 @@ static int demo_dashboards(struct store_conn *w, struct seed_demo *d)
     return rc;
 }
 
+/* The citizen reports' services, DIR/services.json, when a DIR is set. */
+static int demo_reports(struct store_conn *w, struct seed_demo *d)
+{
+    if (!d->reports_dir || !d->reports_dir[0])
+        return 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/services.json", d->reports_dir);
+    struct seed_reports j = {.path = path, .actor = "demo"};
+    int rc = seed_reports_job(w, &j);
+    if (rc)
+        seed_fail(d->error, "report services: %s", j.error[0] ? j.error : ioc_strerror(rc));
+    d->report_services = j.services;
+    return rc;
+}
+
 /* The catalogue's synthetic values, when asked and the catalogue was loaded; today from the
  * clock (the day of seeding, UTC+7) unless values_today gives one. */
 static int demo_values(struct store_conn *w, struct seed_demo *d)
@@ -609,6 +624,8 @@ int seed_demo_job(struct store_conn *w, void *arg)
     rc = demo_indicators(w, d);
     if (rc == 0)
         rc = demo_dashboards(w, d);
+    if (rc == 0)
+        rc = demo_reports(w, d);
     if (rc == 0)
         rc = demo_values(w, d);
     if (rc)

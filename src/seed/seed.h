@@ -23,6 +23,7 @@ struct seed_settings {
     char *units_dir;      /* real unit data: units-*.tsv, *.geojson, succession-2025.tsv */
     char *indicators_dir; /* the demo indicator catalogue: domains.csv, catalogue.csv */
     char *dashboards_dir; /* the demo dashboards: dashboards.jsonl */
+    char *reports_dir;    /* the citizen reports' services: services.json */
     int indicator_values; /* with the catalogue: its synthetic values (seed_indvalues_job) */
     char *values_today;   /* "YYYY-MM-DD" the values end before; "": the day of seeding */
     char *password_admin;
@@ -61,12 +62,14 @@ struct seed_demo {
     char *password_staff;
     const char *indicators_dir; /* in: the catalogue (domains.csv, catalogue.csv); NULL: none */
     const char *dashboards_dir; /* in: the dashboards (dashboards.jsonl); NULL: none */
+    const char *reports_dir;    /* in: the reports' services (services.json); NULL: none */
     int indicator_values;       /* in: with indicators_dir, the synthetic values too */
     const char *values_today;   /* in: their today, "YYYY-MM-DD"; NULL or "": the clock's */
     int64_t values;             /* out: values stored */
     int created;                /* out: 1 if this run created the demo organisation */
     int indicators;             /* out: indicators loaded */
     int dashboards;             /* out: dashboards loaded */
+    int report_services;        /* out: report services loaded */
     char error[256];
 };
 int seed_demo_job(struct store_conn *w, void *arg /* struct seed_demo * */);
@@ -178,6 +181,21 @@ int seed_dashboards_job(struct store_conn *w, void *arg /* struct seed_dashboard
 int seed_dashboards_export(struct store_conn *c, struct ioc_buf *b, size_t *n);
 /* Fills lk with callbacks that answer from c (indicators, domains, units of any date). */
 void seed_dashboards_lookup(struct dash_lookup *lk, struct store_conn *c);
+
+/* ---- citizen reports' services (reports.c) ------------------------------------------------ */
+
+/* Loads data/reports/services.json (data/reports/README.md) in one transaction job: every
+ * service checked by src/reports and put with its attributes, then the per-commune overrides,
+ * and an audit row "reports.services.import". IOC_EINVAL with error naming the service or
+ * override at fault; nothing is stored then. */
+struct seed_reports {
+    const char *path;  /* in */
+    const char *actor; /* in: the audit row's actor */
+    int services;      /* out */
+    int overrides;     /* out */
+    char error[256];
+};
+int seed_reports_job(struct store_conn *w, void *arg /* struct seed_reports * */);
 
 /* ---- the demo's indicator values (indvalues_demo.c) -------------------------------------- */
 

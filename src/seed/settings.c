@@ -22,6 +22,9 @@ static const struct config_setting rows[] = {
     {"demo", "dashboards_dir", CONFIG_STR, OFF(dashboards_dir), "data/dashboards", 0, 0,
      "Directory of the demo dashboards (dashboards.jsonl), loaded after the catalogue; empty "
      "(or no catalogue): none."},
+    {"demo", "reports_dir", CONFIG_STR, OFF(reports_dir), "data/reports", 0, 0,
+     "Directory of the citizen reports' services (services.json: categories, attributes, "
+     "deadlines, agencies, per-commune overrides); empty: none."},
     {"demo", "indicator_values", CONFIG_BOOL, OFF(indicator_values), "true", 0, 1,
      "With the catalogue: write synthetic values of its indicators (about 2.2 million rows over "
      "36 months, 10-20 s at the first start; docs/indicators.md, \"Demo values\")."},

@@ -1,0 +1,193 @@
+/*
+ * open311_out.c — Open311 GeoReport v2 answers in JSON and XML (docs/reports.md). One JSON value
+ * (built by h_open311.c) is written either way: JSON as is (a container is always an array);
+ * XML per the spec — the declaration, no namespace, an element per key in order, an array as
+ * its container element holding one element per item (service_requests → request, services →
+ * service, attributes → attribute, values → value, endpoints → endpoint, formats → format,
+ * errors → error), null as an empty element, booleans as true/false. Text is escaped, and the
+ * characters XML 1.0 cannot carry (controls other than tab, LF, CR) are left out.
+ */
+#include "api/api_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/reports.h"
+
+static const char *const item_names[][2] = {
+    {"service_requests", "request"},
+    {"services", "service"},
+    {"attributes", "attribute"},
+    {"values", "value"},
+    {"endpoints", "endpoint"},
+    {"formats", "format"},
+    {"errors", "error"},
+};
+
+static const char *item_of(const char *container)
+{
+    for (size_t i = 0; i < IOC_ARRAY_LEN(item_names); i++)
+        if (strcmp(container, item_names[i][0]) == 0)
+            return item_names[i][1];
+    return "item";
+}
+
+static void xml_text(struct ioc_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        switch (ch) {
+        case '&':
+            ioc_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            ioc_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            ioc_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            ioc_buf_puts(b, "&quot;");
+            break;
+        default:
+            if (ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r')
+                ioc_buf_putc(b, (char)ch);
+        }
+    }
+}
+
+static void xml_value(struct ioc_buf *b, const char *name, const json_t *v);
+
+static void xml_children(struct ioc_buf *b, const char *name, const json_t *v)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        const json_t *x;
+        json_object_foreach((json_t *)v, k, x) xml_value(b, k, x);
+    } else if (json_is_array(v)) {
+        size_t i;
+        const json_t *x;
+        json_array_foreach(v, i, x) xml_value(b, item_of(name), x);
+    }
+}
+
+static void xml_value(struct ioc_buf *b, const char *name, const json_t *v)
+{
+    ioc_buf_printf(b, "<%s>", name);
+    char num[32];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+    case JSON_ARRAY:
+        xml_children(b, name, v);
+        break;
+    case JSON_STRING:
+        xml_text(b, json_string_value(v));
+        break;
+    case JSON_INTEGER:
+        ioc_buf_printf(b, "%lld", (long long)json_integer_value(v));
+        break;
+    case JSON_REAL:
+        snprintf(num, sizeof num, "%.12g", json_real_value(v));
+        ioc_buf_puts(b, num);
+        break;
+    case JSON_TRUE:
+        ioc_buf_puts(b, "true");
+        break;
+    case JSON_FALSE:
+        ioc_buf_puts(b, "false");
+        break;
+    default:
+        break;
+    }
+    ioc_buf_printf(b, "</%s>", name);
+}
+
+void o311_send(struct api_ctx *c, int status, int xml, const char *root, json_t *j)
+{
+    if (!xml) {
+        api_json(c, status, j);
+        return;
+    }
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    ioc_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    int rc = ioc_buf_printf(&b, "<%s>", root);
+    xml_children(&b, root, j);
+    rc |= ioc_buf_printf(&b, "</%s>\n", root);
+    json_decref(j);
+    if (rc || !b.data) {
+        ioc_buf_free(&b);
+        api_error_rc(c, IOC_ENOMEM, "open311");
+        return;
+    }
+    net_res_send(c->req, status, "text/xml; charset=utf-8", b.data, b.len);
+    ioc_buf_free(&b);
+}
+
+void o311_errors(struct api_ctx *c, int xml, int status, const struct o311_error *e, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char d[400];
+        if (e[i].param && *e[i].param)
+            snprintf(d, sizeof d, "%s: %s", e[i].param, e[i].why);
+        else
+            snprintf(d, sizeof d, "%s", e[i].why);
+        json_array_append_new(arr, json_pack("{s:i, s:s}", "code", status, "description", d));
+    }
+    o311_send(c, status, xml, "errors", arr);
+}
+
+void o311_error(struct api_ctx *c, int xml, int status, const char *param, const char *fmt, ...)
+{
+    char why[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    struct o311_error e = {param, why};
+    o311_errors(c, xml, status, &e, 1);
+}
+
+json_t *o311_str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+json_t *o311_time_or_null(int64_t ms)
+{
+    if (ms <= 0)
+        return json_null();
+    char t[32];
+    rep_time_format(ms, t);
+    return json_string(t);
+}
+
+/* The public view of r: exactly rep_public_fields, never the personal fields. */
+json_t *o311_request_json(const struct store_rep_request *r)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    const char *status = rep_status_of(r->state);
+    json_t *j = json_object();
+    json_object_set_new(j, "service_request_id", json_string(id));
+    json_object_set_new(j, "status", json_string(status ? status : "open"));
+    json_object_set_new(j, "status_notes", o311_str_or_null(r->status_notes));
+    json_object_set_new(j, "service_name", json_string(r->service_name));
+    json_object_set_new(j, "service_code", json_string(r->service_code));
+    json_object_set_new(j, "description", o311_str_or_null(r->description));
+    json_object_set_new(j, "agency_responsible", o311_str_or_null(r->agency_name));
+    json_object_set_new(j, "service_notice", json_null());
+    json_object_set_new(j, "requested_datetime", o311_time_or_null(r->requested_ms));
+    json_object_set_new(j, "updated_datetime", o311_time_or_null(r->updated_ms));
+    json_object_set_new(j, "expected_datetime", o311_time_or_null(r->expected_ms));
+    json_object_set_new(j, "address", o311_str_or_null(r->address));
+    json_object_set_new(j, "address_id", json_null());
+    json_object_set_new(j, "zipcode", json_null());
+    json_object_set_new(j, "lat", r->has_point ? json_real(r->lat) : json_null());
+    json_object_set_new(j, "long", r->has_point ? json_real(r->lon) : json_null());
+    json_object_set_new(j, "media_url", o311_str_or_null(r->media_url));
+    return j;
+}

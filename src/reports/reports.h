@@ -1,0 +1,132 @@
+/*
+ * reports — citizen field reports (phản ánh hiện trường) spoken as Open311 GeoReport v2
+ * (docs/reports.md): the rules, without HTTP or SQL.
+ *
+ *   - services (categories) and their attribute definitions: every Open311 datatype, required,
+ *     order; checked when loaded (rep_service_from_json);
+ *   - a submission (an application/x-www-form-urlencoded body, rep_form_parse) checked against
+ *     its service (rep_submission_check): each problem names its parameter (attribute[CODE],
+ *     lat, description, …);
+ *   - routing: the commune's override for the service, else the service's agency, else the
+ *     operators' triage queue (agency "");
+ *   - the deadline (the service's hours) and the Open311 status of an internal state.
+ *
+ * The public view of a request never carries the reporter's e-mail, phone, names, device id or
+ * account id: the API renders it from rep_public_fields only.
+ */
+#ifndef IOC_REPORTS_H
+#define IOC_REPORTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* ---- the form parser (form.c) ------------------------------------------------------------ */
+
+/* An application/x-www-form-urlencoded body, decoded: '+' is a space, %XX a byte, every key and
+ * value valid UTF-8 in NFC, in the order sent (repeated keys kept). */
+struct rep_form {
+    char **keys;
+    char **vals;
+    size_t n;
+};
+#define REP_FORM_MAX_FIELDS 256
+#define REP_FORM_MAX_BYTES ((size_t)1 << 20)
+/* 0, or IOC_EINVAL (a bad escape, bytes that are not UTF-8, a NUL, an empty key; err says
+ * which field), IOC_ETOOBIG (more than REP_FORM_MAX_FIELDS fields or REP_FORM_MAX_BYTES bytes),
+ * IOC_ENOMEM. On failure f holds nothing. */
+int rep_form_parse(const char *body, size_t n, struct rep_form *f, char *err, size_t err_size);
+void rep_form_free(struct rep_form *f);
+/* The first value of key, or NULL. An empty value counts as absent (Open311). */
+const char *rep_form_get(const struct rep_form *f, const char *key);
+/* How many fields have key (empty ones included). */
+size_t rep_form_count(const struct rep_form *f, const char *key);
+
+/* ---- services ---------------------------------------------------------------------------- */
+
+enum rep_datatype {
+    REP_STRING = 0,
+    REP_NUMBER,
+    REP_DATETIME,
+    REP_TEXT,
+    REP_SINGLEVALUELIST,
+    REP_MULTIVALUELIST
+};
+/* The datatype named s, or -1. */
+int rep_datatype_of(const char *s);
+const char *rep_datatype_name(enum rep_datatype d);
+
+#define REP_CODE_MAX 64
+#define REP_DESCRIPTION_MAX 4000 /* characters */
+#define REP_TEXT_MAX 4000        /* characters of a text attribute */
+#define REP_STRING_MAX 255       /* characters of a string attribute or a personal field */
+
+/* 1 if s is a service or attribute code: 1-64 of [A-Za-z0-9_-]. */
+int rep_code_valid(const char *s);
+
+/* A problem of a loaded service or of a submission: the parameter or JSON path to blame and why
+ * (static or in the caller's buffer). */
+struct rep_problem {
+    char param[96];
+    char why[256];
+};
+
+/*
+ * A service from its JSON object (data/reports/README.md): code, name_vi, name_en,
+ * description_vi/en, group {code, vi, en}, keywords, agency, deadline_hours, attributes [{code,
+ * datatype, required, order, description_vi/en, datatype_description, values [{key, name_vi,
+ * name_en}]}]. Checks codes, datatypes, order unique and positive, lists with values and others
+ * without. On success out holds malloc'd strings (store_rep_service_clear). IOC_EINVAL with p.
+ */
+int rep_service_from_json(const json_t *j, struct store_rep_service *out, struct rep_problem *p);
+
+/* ---- submissions ------------------------------------------------------------------------- */
+
+/* A submission after its checks: the values to store (pointing into the form, or into attrs). */
+struct rep_submission {
+    const char *service_code;
+    double lat, lon;
+    const char *address, *description, *media_url;
+    const char *email, *phone, *first_name, *last_name, *device_id, *account_id;
+    char *attributes; /* malloc'd JSON object {CODE: value or [values]} */
+};
+/*
+ * Checks f against service s (with its attributes): lat and long (WGS84, both or neither; a
+ * location is required: lat/long or address_string), description (≤ 4000 characters; stored as
+ * text), the personal fields (≤ 255 characters, e-mail shaped), media_url (http or https), and
+ * every attribute: required ones present, number a number, datetime ISO 8601 with a zone, a
+ * list value among its keys, multivaluelist through attribute[CODE][], unknown attribute codes
+ * refused. Up to max problems go to probs (*nprobs how many were found). 0 when none, with out
+ * filled; IOC_EINVAL when some; IOC_ENOMEM.
+ */
+int rep_submission_check(const struct store_rep_service *s, const struct rep_form *f,
+                         struct rep_submission *out, struct rep_problem *probs, size_t max,
+                         size_t *nprobs);
+void rep_submission_clear(struct rep_submission *x);
+
+/* ---- routing, deadline, status ------------------------------------------------------------ */
+
+/* The agency of a report: the commune's override when it has one, else the service's default;
+ * "" when neither (the operators' triage queue). */
+const char *rep_route(const char *override_agency, const char *service_agency);
+/* The expected time of a report made at requested_ms: + deadline_hours, or 0 for none. */
+int64_t rep_deadline_ms(int64_t requested_ms, int64_t deadline_hours);
+/* Open311 status of an internal state: "open" (received, assigned, in_progress), "closed"
+ * (resolved, rejected, duplicate, closed), NULL for an unknown state. */
+const char *rep_status_of(const char *state);
+/* 1 if state is one of the seven internal states. */
+int rep_state_valid(const char *state);
+
+/* The fields of a request a public answer may carry (Open311's request object); the personal
+ * fields are not in this list, and a test checks that no public answer carries them. */
+extern const char *const rep_public_fields[];
+
+/* ISO 8601 in Vietnam's zone: 2026-03-01T08:00:00+07:00 (26 bytes with NUL). */
+void rep_time_format(int64_t ms, char out[32]);
+/* An ISO 8601 date-time with a zone (Z or ±hh:mm) into ms; IOC_EINVAL otherwise (a date alone
+ * or a time without zone included). */
+int rep_time_parse(const char *s, int64_t *ms);
+
+#endif
