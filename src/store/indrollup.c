@@ -462,10 +462,13 @@ int store_indvalue_each(struct store_conn *c, const char *freq, int64_t from_n, 
     sqlite3_bind_int64(s, 3, to_n);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_indvalue_row r = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-                                       sqlite3_column_int64(s, 2), sqlite3_column_double(s, 3),
-                                       sqlite3_column_int(s, 4),   sqlite3_column_double(s, 5),
-                                       sqlite3_column_double(s, 6)};
+        struct store_indvalue_row r = {.indicator_id = sqlite3_column_int64(s, 0),
+                                       .unit_id = sqlite3_column_int64(s, 1),
+                                       .period_n = sqlite3_column_int64(s, 2),
+                                       .value = sqlite3_column_double(s, 3),
+                                       .num = sqlite3_column_double(s, 5),
+                                       .den = sqlite3_column_double(s, 6),
+                                       .has_ratio = sqlite3_column_int(s, 4)};
         if ((rc = fn(ctx, &r)) != 0)
             break;
     }

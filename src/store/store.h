@@ -617,8 +617,7 @@ struct store_ind_gen {
     int64_t indicator_id;
     uint64_t gen;
 };
-/* The generations of row 0 and indicator_id, or of every indicator when indicator_id < 0,
- * ordered by indicator_id; an indicator never changed has no row (generation 0). */
+/* Row 0's and indicator_id's (every one's when < 0) by id; none: generation 0. */
 int store_ind_gens(struct store_conn *c, int64_t indicator_id, struct store_ind_gen **out,
                    size_t *n);
 
@@ -627,10 +626,8 @@ struct store_ind_link {
     int64_t old_id, new_id;
     char old_code[24], old_name[128], old_valid_to[11];
     char new_code[24], new_name[128];
-    int partial, links; /* the link's partial flag; the old unit's number of links */
-    int has_share;      /* a share is set for the link (share); else an equal part */
-    double share;       /* the share set */
-    double effective;   /* the share the roll-up uses */
+    int partial, links, has_share; /* links: the old unit's; has_share: share set, else equal */
+    double share, effective;       /* the share set; the share the roll-ups use */
 };
 /* Every link of every old unit with several links, by old code then new code. */
 int store_ind_links(struct store_conn *c, struct store_ind_link **out, size_t *n);
@@ -646,16 +643,14 @@ struct store_unit_map {
     double share;    /* the part of src's value the target takes */
     int approximate; /* through a split or a partial link */
 };
-/* Every unit's ways to the communes in force on day (a commune in force maps to itself with
- * share 1; an old unit along its links, at most 4 steps, each link's share as the roll-ups use
- * it), ordered by src_id then target code. */
+/* Every unit's ways to the communes in force on day (one in force: itself, share 1; an old one
+ * along its links, at most 4 steps, their shares as roll-ups use them), by src_id, target code. */
 int store_unit_map(struct store_conn *c, const char *day, struct store_unit_map **out, size_t *n);
 /* One stored value as store_indvalue_each gives it. */
 struct store_indvalue_row {
     int64_t indicator_id, unit_id, period_n;
-    double value;
+    double value, num, den;
     int has_ratio;
-    double num, den;
 };
 typedef int (*store_indvalue_row_fn)(void *ctx, const struct store_indvalue_row *r);
 /* fn for every value of frequency freq in periods [from_n, to_n], by indicator, period, unit,
@@ -717,94 +712,9 @@ int store_period_get(struct store_conn *c, const char *freq, int64_t period_n,
 int store_period_set(struct store_conn *w, const char *freq, int64_t period_n, const char *period,
                      int closed, const char *who, const char *at, const char *note);
 
-/* ---- citizen reports (reports.c; the rules: src/reports/reports.h) ----------------------- */
+/* ---- the tables of the modules that came later, one header each, included here ---------- */
 
-/* One attribute of a service's definition (Open311 "attributes"). */
-struct store_rep_attr {
-    char *code;
-    char *datatype; /* string, number, datetime, text, singlevaluelist, multivaluelist */
-    int required;
-    int position; /* Open311 "order": unique, from 1 */
-    char *description_vi, *description_en, *datatype_description;
-    char *value_list; /* JSON array [{"key","name_vi","name_en"}], "" for none */
-};
-/* A service (category) and its definition. */
-struct store_rep_service {
-    char *code;
-    char *name_vi, *name_en, *description_vi, *description_en;
-    char *group_code, *group_vi, *group_en;
-    char *keywords;    /* comma-separated */
-    char *agency_code; /* the default agency, "" for none (triage) */
-    int64_t deadline_hours;
-    int position;                 /* listing order */
-    int64_t attr_count;           /* read: how many attributes it has */
-    struct store_rep_attr *attrs; /* filled by store_rep_service_get only */
-    size_t nattrs;
-};
-void store_rep_service_clear(struct store_rep_service *s);
-void store_rep_services_free(struct store_rep_service *s, size_t n);
-/* Adds or replaces a service and its attributes (the attributes are replaced whole). IOC_EINVAL
- * when its agency_code names no agency. */
-int store_rep_service_put(struct store_conn *w, const struct store_rep_service *s);
-/* Every service, in listing order, without attributes. */
-int store_rep_services_list(struct store_conn *c, struct store_rep_service **out, size_t *n);
-/* One service with its attributes in order; IOC_ENOTFOUND. */
-int store_rep_service_get(struct store_conn *c, const char *code, struct store_rep_service *out);
-/* Sets the agency of service_code in commune unit_code (IOC_EINVAL: no such service or
- * agency); _get answers it, or "" when the commune has no override (malloc'd). */
-int store_rep_override_put(struct store_conn *w, const char *service_code, const char *unit_code,
-                           const char *agency_code);
-int store_rep_override_get(struct store_conn *c, const char *service_code, const char *unit_code,
-                           char **agency_code);
-
-/* A citizen request. The personal fields (email … account_id) are never part of a public view. */
-struct store_rep_request {
-    int64_t id;
-    char *service_code;
-    char *service_name; /* read: the service's Vietnamese name */
-    char *description;
-    double lat, lon;
-    int has_point; /* 0: located by address only (lat, lon unused) */
-    char *address;
-    int64_t unit_id;   /* the commune of the point, 0 for none */
-    char *unit_code;   /* read */
-    char *agency_code; /* "" for the operators' triage queue */
-    char *agency_name; /* read */
-    char *state;       /* received, assigned, in_progress, resolved, rejected, duplicate, closed */
-    int64_t requested_ms, updated_ms, expected_ms; /* expected 0: no deadline */
-    char *attributes;                              /* JSON object of the attribute values */
-    char *media_url;
-    char *status_notes; /* the last public note */
-    char *email, *phone, *first_name, *last_name, *device_id, *account_id;
-    int64_t key_id;    /* the API key that filed it */
-    char *idempotency; /* "" for none; unique per key */
-};
-void store_rep_request_clear(struct store_rep_request *r);
-void store_rep_requests_free(struct store_rep_request *r, size_t n);
-/* Stores r (r->id set) with its first event (received, by who); when r->idempotency is set and
- * the key already filed a request with it, stores nothing, sets r->id to that request's id and
- * *existing = 1. */
-int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, const char *who,
-                          int *existing);
-int store_rep_request_get(struct store_conn *c, int64_t id, struct store_rep_request *out);
-/* A search of GET requests: ids (overriding the rest) or codes, the time window of requested_ms
- * [from_ms, to_ms), the Open311 status (open, closed or both), newest first. */
-struct store_rep_query {
-    const int64_t *ids;
-    size_t nids;
-    const char *const *codes;
-    size_t ncodes;
-    int64_t from_ms, to_ms;
-    int want_open, want_closed;
-    int limit, offset;
-};
-int store_rep_requests_find(struct store_conn *c, const struct store_rep_query *q,
-                            struct store_rep_request **out, size_t *n);
-/* A transition of a request: who, when, from → to, a public or internal note. */
-int store_rep_event_add(struct store_conn *w, int64_t request_id, const char *who, const char *from,
-                        const char *to, const char *note, int is_public);
-/* Events of a request, oldest first, as count (tests and the later workflow). */
-int store_rep_events_count(struct store_conn *c, int64_t request_id, int64_t *n);
+#include "store/store_reports.h" /* citizen reports (src/store/reports.c) */
 
 /* ---- fault injection (unit tests only) -------------------------------------------------- */
 

@@ -19,7 +19,8 @@ static struct store *st;
 static struct store_conn *db;
 
 static struct store_rep_attr attrs[] = {
-    {"sau", "singlevaluelist", 1, 1, "Độ sâu", "Depth", "", "[{\"key\":\"it\",\"name_vi\":\"Ít\"}]"},
+    {"sau", "singlevaluelist", 1, 1, "Độ sâu", "Depth", "",
+     "[{\"key\":\"it\",\"name_vi\":\"Ít\"}]"},
     {"ghi", "text", 0, 2, "Ghi chú", "Note", "", ""},
 };
 
@@ -40,8 +41,8 @@ static int setup(void **state)
                                   .attrs = attrs,
                                   .nattrs = 2};
     assert_int_equal(store_rep_service_put(db, &s), 0);
-    struct store_rep_service k = {.code = "khac", .name_vi = "Khác", .agency_code = "",
-                                  .position = 1};
+    struct store_rep_service k = {
+        .code = "khac", .name_vi = "Khác", .agency_code = "", .position = 1};
     assert_int_equal(store_rep_service_put(db, &k), 0);
     return 0;
 }
@@ -67,8 +68,12 @@ static void test_services(void **state)
     assert_int_equal(s.attr_count, 2);
     store_rep_service_clear(&s);
     /* a second put replaces the attributes whole */
-    struct store_rep_service again = {.code = "ngap", .name_vi = "Ngập úng", .name_en = "Flood",
-                                      .agency_code = "SO-XD", .attrs = attrs + 1, .nattrs = 1};
+    struct store_rep_service again = {.code = "ngap",
+                                      .name_vi = "Ngập úng",
+                                      .name_en = "Flood",
+                                      .agency_code = "SO-XD",
+                                      .attrs = attrs + 1,
+                                      .nattrs = 1};
     assert_int_equal(store_rep_service_put(db, &again), 0);
     assert_int_equal(store_rep_service_get(db, "ngap", &s), 0);
     assert_string_equal(s.name_vi, "Ngập úng");
@@ -86,10 +91,10 @@ static void test_services(void **state)
     assert_int_equal(store_rep_service_get(db, "none", &s), IOC_ENOTFOUND);
     struct store_rep_service bad = {.code = "x", .name_vi = "X", .agency_code = "SO-NONE"};
     assert_int_equal(store_rep_service_put(db, &bad), IOC_EINVAL);
-    assert_int_equal(store_rep_service_put(db, (struct store_rep_service[]){{.code = "ngap",
-                                                                             .name_vi = "Ngập",
-                                                                             .attrs = attrs,
-                                                                             .nattrs = 2}}),
+    assert_int_equal(store_rep_service_put(
+                         db,
+                         (struct store_rep_service[]){
+                             {.code = "ngap", .name_vi = "Ngập", .attrs = attrs, .nattrs = 2}}),
                      0);
 }
 
@@ -156,8 +161,8 @@ static void test_requests_idempotent_and_found(void **state)
     /* search */
     struct store_rep_request *x = NULL;
     size_t n = 0;
-    struct store_rep_query q = {.from_ms = now - 2500, .to_ms = now + 1, .want_open = 1,
-                                .want_closed = 1};
+    struct store_rep_query q = {
+        .from_ms = now - 2500, .to_ms = now + 1, .want_open = 1, .want_closed = 1};
     assert_int_equal(store_rep_requests_find(db, &q, &x, &n), 0);
     assert_int_equal(n, 3); /* newest first: a, b, c */
     assert_true(x[0].id == a && x[1].id == b && x[2].id == c);

@@ -1,0 +1,103 @@
+/*
+ * store_reports.h — part of store.h (which includes it; include store.h): the tables of the
+ * citizen reports, kept in a file of their own so that each module's tables read together and
+ * store.h stays readable. The rules are src/reports/reports.h's.
+ */
+#ifndef IOC_STORE_REPORTS_H
+#define IOC_STORE_REPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store_conn;
+
+/* ---- citizen reports (reports.c; the rules: src/reports/reports.h) ----------------------- */
+
+/* One attribute of a service's definition (Open311 "attributes"). */
+struct store_rep_attr {
+    char *code;
+    char *datatype; /* string, number, datetime, text, singlevaluelist, multivaluelist */
+    int required;
+    int position; /* Open311 "order": unique, from 1 */
+    char *description_vi, *description_en, *datatype_description;
+    char *value_list; /* JSON array [{"key","name_vi","name_en"}], "" for none */
+};
+/* A service (category) and its definition. */
+struct store_rep_service {
+    char *code;
+    char *name_vi, *name_en, *description_vi, *description_en;
+    char *group_code, *group_vi, *group_en;
+    char *keywords;    /* comma-separated */
+    char *agency_code; /* the default agency, "" for none (triage) */
+    int64_t deadline_hours;
+    int position;                 /* listing order */
+    int64_t attr_count;           /* read: how many attributes it has */
+    struct store_rep_attr *attrs; /* filled by store_rep_service_get only */
+    size_t nattrs;
+};
+void store_rep_service_clear(struct store_rep_service *s);
+void store_rep_services_free(struct store_rep_service *s, size_t n);
+/* Adds or replaces a service and its attributes (the attributes are replaced whole). IOC_EINVAL
+ * when its agency_code names no agency. */
+int store_rep_service_put(struct store_conn *w, const struct store_rep_service *s);
+/* Every service, in listing order, without attributes. */
+int store_rep_services_list(struct store_conn *c, struct store_rep_service **out, size_t *n);
+/* One service with its attributes in order; IOC_ENOTFOUND. */
+int store_rep_service_get(struct store_conn *c, const char *code, struct store_rep_service *out);
+/* Sets the agency of service_code in commune unit_code (IOC_EINVAL: no such service or
+ * agency); _get answers it, or "" when the commune has no override (malloc'd). */
+int store_rep_override_put(struct store_conn *w, const char *service_code, const char *unit_code,
+                           const char *agency_code);
+int store_rep_override_get(struct store_conn *c, const char *service_code, const char *unit_code,
+                           char **agency_code);
+
+/* A citizen request. The personal fields (email … account_id) are never part of a public view. */
+struct store_rep_request {
+    int64_t id;
+    char *service_code;
+    char *service_name; /* read: the service's Vietnamese name */
+    char *description;
+    double lat, lon;
+    int has_point; /* 0: located by address only (lat, lon unused) */
+    char *address;
+    int64_t unit_id;   /* the commune of the point, 0 for none */
+    char *unit_code;   /* read */
+    char *agency_code; /* "" for the operators' triage queue */
+    char *agency_name; /* read */
+    char *state;       /* received, assigned, in_progress, resolved, rejected, duplicate, closed */
+    int64_t requested_ms, updated_ms, expected_ms; /* expected 0: no deadline */
+    char *attributes;                              /* JSON object of the attribute values */
+    char *media_url;
+    char *status_notes; /* the last public note */
+    char *email, *phone, *first_name, *last_name, *device_id, *account_id;
+    int64_t key_id;    /* the API key that filed it */
+    char *idempotency; /* "" for none; unique per key */
+};
+void store_rep_request_clear(struct store_rep_request *r);
+void store_rep_requests_free(struct store_rep_request *r, size_t n);
+/* Stores r (r->id set) with its first event (received, by who); when r->idempotency is set and
+ * the key already filed a request with it, stores nothing, sets r->id to that request's id and
+ * *existing = 1. */
+int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, const char *who,
+                          int *existing);
+int store_rep_request_get(struct store_conn *c, int64_t id, struct store_rep_request *out);
+/* A search of GET requests: ids (overriding the rest) or codes, the time window of requested_ms
+ * [from_ms, to_ms), the Open311 status (open, closed or both), newest first. */
+struct store_rep_query {
+    const int64_t *ids;
+    size_t nids;
+    const char *const *codes;
+    size_t ncodes;
+    int64_t from_ms, to_ms;
+    int want_open, want_closed;
+    int limit, offset;
+};
+int store_rep_requests_find(struct store_conn *c, const struct store_rep_query *q,
+                            struct store_rep_request **out, size_t *n);
+/* A transition of a request: who, when, from → to, a public or internal note. */
+int store_rep_event_add(struct store_conn *w, int64_t request_id, const char *who, const char *from,
+                        const char *to, const char *note, int is_public);
+/* Events of a request, oldest first, as count (tests and the later workflow). */
+int store_rep_events_count(struct store_conn *c, int64_t request_id, int64_t *n);
+
+#endif
