@@ -22,6 +22,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,9 +214,23 @@ static int migrations_table(struct store_conn *c)
     return 0;
 }
 
-/* Applies the scripts of set s not yet recorded, each in its own transaction. */
-static int migrate_set(struct store_conn *c, const struct store_schema *set)
+static _Atomic int migration_limit = -1;
+static void (*_Atomic migration_at_set)(int first, int last);
+
+void store_fault_set_migrations(int limit, void (*at_set)(int first, int last))
 {
+    atomic_store(&migration_limit, limit);
+    atomic_store(&migration_at_set, at_set);
+}
+
+/* Applies the scripts of set s not yet recorded, each in its own transaction; offset: the
+ * scripts of the sets before it (for store_fault_set_migrations). */
+static int migrate_set(struct store_conn *c, const struct store_schema *set, int offset)
+{
+    void (*at_set)(int, int) = atomic_load(&migration_at_set);
+    int limit = atomic_load(&migration_limit);
+    if (at_set)
+        at_set(offset + 1, offset + set->count);
     int64_t have = 0;
     sqlite3_stmt *q = NULL;
     int rc = store_prepare(
@@ -232,7 +247,7 @@ static int migrate_set(struct store_conn *c, const struct store_schema *set)
                 set->module, (long long)have, set->count);
         rc = IOC_EINVAL;
     }
-    for (int v = (int)have; rc == 0 && v < set->count; v++) {
+    for (int v = (int)have; rc == 0 && v < set->count && (limit < 0 || offset + v < limit); v++) {
         rc = store_exec(c, "BEGIN IMMEDIATE");
         if (rc == 0)
             rc = store_exec(c, set->scripts[v]);
@@ -264,8 +279,11 @@ static int migrate_set(struct store_conn *c, const struct store_schema *set)
 int store_migrate(struct store_conn *c, const struct store_schema *const *sets, size_t n)
 {
     int rc = migrations_table(c);
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = migrate_set(c, sets[i]);
+    int offset = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = migrate_set(c, sets[i], offset);
+        offset += sets[i]->count;
+    }
     return rc;
 }
 

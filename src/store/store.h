@@ -724,5 +724,10 @@ int store_period_set(struct store_conn *w, const char *freq, int64_t period_n, c
  * be called from any thread that uses the store; set it while no store function runs. */
 typedef int (*store_fault_fn)(void);
 void store_fault_set_alloc_hook(store_fault_fn hook);
+/* store_open applies at most limit migration scripts in all, counted in the order they apply
+ * from the first (-1, the default: all), and calls at_set(first, last) (may be NULL) as it
+ * starts on each set, first..last the 1-based numbers of the set's scripts in that order. So a
+ * test can walk failures over one script at a time. Set while no store function runs. */
+void store_fault_set_migrations(int limit, void (*at_set)(int first, int last));
 
 #endif

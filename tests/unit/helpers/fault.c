@@ -21,6 +21,7 @@
 static atomic_int armed_kind = -1;
 static atomic_long countdown;
 static atomic_int fired;
+static atomic_long armed_nth;
 
 /* 1 when this event of kind is the one to fail. */
 static int fault_hit(enum fault_kind kind)
@@ -36,8 +37,14 @@ static int fault_hit(enum fault_kind kind)
 void fault_arm(enum fault_kind kind, long nth)
 {
     atomic_store(&fired, 0);
+    atomic_store(&armed_nth, nth);
     atomic_store(&countdown, nth);
     atomic_store(&armed_kind, (int)kind);
+}
+
+long fault_used(void)
+{
+    return atomic_load(&armed_nth) - atomic_load(&countdown);
 }
 
 int fault_disarm(void)

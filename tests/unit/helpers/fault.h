@@ -14,5 +14,8 @@ void fault_install(void);
 void fault_arm(enum fault_kind kind, long nth);
 /* Disarms; returns 1 if the armed failure happened since fault_arm. */
 int fault_disarm(void);
+/* Events of the armed kind counted since fault_arm (call while armed: arm with LONG_MAX to
+ * count without failing). */
+long fault_used(void);
 
 #endif

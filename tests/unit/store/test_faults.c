@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "helpers/fault.h"
 #include "helpers/tmpdir.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 /* No operation here needs more events than this; a walk that reaches it has not ended. */
 #define MAX_STEPS 20000
@@ -425,43 +427,128 @@ static void test_store_reads_fail_cleanly_at_each_allocation(void **state)
 
 /* ---- opening, backups ------------------------------------------------------------------- */
 
-/* Walks kind over store_open of a new directory (creation and every migration): after a
- * failure, an open without faults succeeds with the whole schema and a sound database. */
+/* Copies the database of dir from to dir to (its -wal and -shm removed: a closed store has
+ * none worth keeping). */
+static void copy_db(const char *from, const char *to)
+{
+    static const char *const side[] = {"-wal", "-shm"};
+    char p[512], q[512];
+    for (size_t i = 0; i < IOC_ARRAY_LEN(side); i++) {
+        snprintf(q, sizeof q, "%s/ioc.db%s", to, side[i]);
+        unlink(q);
+    }
+    snprintf(p, sizeof p, "%s/ioc.db", from);
+    snprintf(q, sizeof q, "%s/ioc.db", to);
+    char *data = NULL;
+    size_t len = 0;
+    if (ioc_file_read(p, 64u << 20, &data, &len) == IOC_ENOTFOUND) {
+        unlink(q);
+        return;
+    }
+    assert_non_null(data);
+    FILE *f = fopen(q, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(data);
+}
+
+/* The events counted when store_open starts on the set holding script walk_script, and the
+ * number of the last script of all (at_set). */
+static int walk_script, walk_scripts;
+static long walk_set_start;
+static void at_set(int first, int last)
+{
+    if (first <= walk_script && walk_script <= last)
+        walk_set_start = fault_used();
+    if (last > walk_scripts)
+        walk_scripts = last;
+}
+
+/* Opens dir with no fault and at most limit scripts (then all again); the database must be
+ * sound. Returns the scripts recorded, every set's. */
+static int open_plain(const char *dir, int limit)
+{
+    store_fault_set_migrations(limit, NULL);
+    struct store *s = NULL;
+    assert_int_equal(store_open(dir, &s), 0);
+    struct store_conn *c = NULL;
+    assert_int_equal(store_conn_open(s, 1, &c), 0);
+    int64_t n = -1;
+    assert_int_equal(store_scalar(c, "SELECT count(*) FROM schema_migrations", &n), 0);
+    assert_consistent(c);
+    store_conn_close(c);
+    store_close(s);
+    store_fault_set_migrations(-1, NULL);
+    return (int)n;
+}
+
+/*
+ * Walks kind over store_open (creation and every migration), one migration script k at a time:
+ * from a database at script k - 1 (a copy of base), store_open limited to k fails at each event
+ * N from where it starts on k's set (its version query, then the script; for k = 1 from the
+ * very first event: creating the database) until a run the failure never reached. After a
+ * failure an open without faults reaches k, with a sound database. Each failure point of a
+ * fresh open's code is reached this way, and the walk costs the sum of the scripts' events,
+ * not (as walking a whole fresh open did) their square.
+ */
 static void walk_open(enum fault_kind kind)
 {
-    const char *dir = test_tmpdir();
-    long n;
-    for (n = 1; n < MAX_STEPS; n++) {
-        /* a new database each time, in the same directory (thousands of them are slow) */
-        static const char *const files[] = {"ioc.db", "ioc.db-wal", "ioc.db-shm"};
-        for (size_t i = 0; i < IOC_ARRAY_LEN(files); i++) {
-            char p[256];
-            snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-            unlink(p);
-        }
-        struct store *s = (struct store *)&s;
-        fault_arm(kind, n);
-        int rc = store_open(dir, &s);
-        int fired = fault_disarm();
-        if (rc) {
-            assert_ioc_error(rc);
-            assert_ptr_equal(s, (struct store *)&s);
-            assert_int_equal(store_open(dir, &s), 0);
-        }
-        struct store_conn *c = NULL;
-        assert_int_equal(store_conn_open(s, 1, &c), 0);
-        int v = 0;
-        assert_int_equal(store_schema_version(c, &v), 0);
-        assert_int_equal(v, store_schema_version_latest());
-        assert_consistent(c);
-        store_conn_close(c);
+    char base[512], work[512];
+    snprintf(base, sizeof base, "%s/base", test_tmpdir());
+    snprintf(work, sizeof work, "%s/work", test_tmpdir());
+    assert_int_equal(mkdir(base, 0700), 0);
+    assert_int_equal(mkdir(work, 0700), 0);
+    /* how many scripts there are in all: every set's, counted by at_set on an open */
+    walk_script = 0;
+    walk_scripts = 0;
+    store_fault_set_migrations(0, at_set);
+    struct store *probe = NULL;
+    assert_int_equal(store_open(work, &probe), 0);
+    store_close(probe);
+    int latest = walk_scripts;
+    assert_true(latest > store_schema_version_latest()); /* the modules' scripts after core's */
+    long steps = 0;
+    for (int k = 1; k <= latest; k++) {
+        /* where k's set starts, counted on a fault-free open */
+        copy_db(base, work);
+        walk_script = k;
+        walk_set_start = -1;
+        store_fault_set_migrations(k, at_set);
+        fault_arm(kind, LONG_MAX);
+        struct store *s = NULL;
+        assert_int_equal(store_open(work, &s), 0);
+        fault_disarm();
         store_close(s);
-        if (!fired) {
-            assert_int_equal(rc, 0);
-            break;
+        assert_true(walk_set_start >= 0);
+        long from = k == 1 ? 1 : walk_set_start + 1, n;
+        store_fault_set_migrations(k, NULL);
+        for (n = from; n < from + MAX_STEPS; n++) {
+            copy_db(base, work);
+            s = (struct store *)&s;
+            fault_arm(kind, n);
+            int rc = store_open(work, &s);
+            int fired = fault_disarm();
+            steps++;
+            if (rc) {
+                assert_ioc_error(rc);
+                assert_ptr_equal(s, (struct store *)&s);
+            } else {
+                store_close(s);
+            }
+            assert_int_equal(open_plain(work, k), k);
+            store_fault_set_migrations(k, NULL);
+            if (!fired) {
+                assert_int_equal(rc, 0);
+                break;
+            }
         }
+        assert_true(n < from + MAX_STEPS);
+        assert_int_equal(open_plain(base, k), k); /* base moves on to script k */
     }
-    assert_true(n < MAX_STEPS);
+    store_fault_set_migrations(-1, NULL);
+    assert_int_equal(open_plain(base, -1), latest);
+    assert_true(steps > latest);
 }
 
 static void test_store_open_recovers_from_a_failure_at_each_allocation(void **state)
