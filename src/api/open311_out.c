@@ -65,11 +65,17 @@ static void xml_children(struct ioc_buf *b, const char *name, const json_t *v)
     if (json_is_object(v)) {
         const char *k;
         const json_t *x;
-        json_object_foreach((json_t *)v, k, x) xml_value(b, k, x);
+        json_object_foreach((json_t *)v, k, x)
+        {
+            xml_value(b, k, x);
+        }
     } else if (json_is_array(v)) {
         size_t i;
         const json_t *x;
-        json_array_foreach(v, i, x) xml_value(b, item_of(name), x);
+        json_array_foreach(v, i, x)
+        {
+            xml_value(b, item_of(name), x);
+        }
     }
 }
 
