@@ -87,7 +87,8 @@ static int check_agency(struct store_conn *w, struct rep_action *a,
             return refuse(a, REP_FORBIDDEN, "agency",
                           "Only operators and admins send a report to another agency.");
         if (strcmp(a->to, "assigned") != 0)
-            return refuse(a, REP_INVALID, "agency", "A report changes agency by going to assigned.");
+            return refuse(a, REP_INVALID, "agency",
+                          "A report changes agency by going to assigned.");
     } else if (strcmp(a->to, "assigned") == 0 && r->agency_id <= 0) {
         return refuse(a, REP_INVALID, "agency",
                       "The report is in the triage queue: name the agency to assign it to.");
@@ -120,8 +121,11 @@ static int transition(struct store_conn *w, struct rep_action *a, struct store_r
     else if (is_dup)
         snprintf(detail, sizeof detail, "into:%lld", (long long)a->duplicate_of);
     if (rc == 0)
-        rc = event(w, a, r->id, moved ? "reassign" : is_dup ? "merge" : "transition", r->state,
-                   a->to, a->note, a->is_public, detail);
+        rc = event(w, a, r->id,
+                   moved    ? "reassign"
+                   : is_dup ? "merge"
+                            : "transition",
+                   r->state, a->to, a->note, a->is_public, detail);
     if (rc == 0 && is_dup) {
         snprintf(detail, sizeof detail, "from:%lld", (long long)r->id);
         rc = event(w, a, a->duplicate_of, "merge", "", "", "", 0, detail);

@@ -161,6 +161,9 @@ int rep_access(const struct auth_principal *p, int64_t agency_id, int write);
 /* 1 if p may see the reporter's personal fields: admins, operators, and the owning agency's
  * staff. */
 int rep_sees_personal(const struct auth_principal *p, int64_t agency_id);
+/* 1 if p reads every agency's reports (admins, operators, leaders); otherwise only those of
+ * p->agency_id. */
+int rep_reads_all(const struct auth_principal *p);
 /* 1 if p may send a report to another agency (admins and operators). */
 int rep_may_reassign(const struct auth_principal *p);
 

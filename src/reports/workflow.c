@@ -94,6 +94,11 @@ int rep_sees_personal(const struct auth_principal *p, int64_t agency_id)
            p->agency_id == agency_id;
 }
 
+int rep_reads_all(const struct auth_principal *p)
+{
+    return p && p->kind == AUTH_USER && p->role >= AUTH_ROLE_OPERATOR;
+}
+
 int rep_may_reassign(const struct auth_principal *p)
 {
     return p && centre(p);
@@ -159,7 +164,7 @@ int rep_token_shaped(const char *s)
 }
 
 #define EARTH_M 6371008.8
-#define RAD(d) ((d) * 3.14159265358979323846 / 180.0)
+#define RAD(d) ((d)*3.14159265358979323846 / 180.0)
 
 double rep_distance_m(double lat1, double lon1, double lat2, double lon2)
 {

@@ -12,7 +12,7 @@
     "coalesce(u.code, ''), coalesce(a.code, ''), coalesce(a.name, ''), r.state, r.requested_ms, "  \
     "r.updated_ms, r.expected_ms, r.attributes, r.media_url, r.status_notes, r.email, r.phone, "   \
     "r.first_name, r.last_name, r.device_id, r.account_id, r.key_id, "                             \
-    "coalesce(r.idempotency, ''), coalesce(r.agency_id, 0), coalesce(r.duplicate_of, 0), "          \
+    "coalesce(r.idempotency, ''), coalesce(r.agency_id, 0), coalesce(r.duplicate_of, 0), "         \
     "r.resolved_ms, r.rating, r.rating_comment, r.rated_ms FROM report_requests r "                \
     "JOIN report_services s ON s.id = r.service_id LEFT JOIN units u ON u.id = r.unit_id "         \
     "LEFT JOIN agencies a ON a.id = r.agency_id "

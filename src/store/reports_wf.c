@@ -34,7 +34,7 @@ int store_rep_agency_id(struct store_conn *c, const char *code, int64_t *id)
     "AND (?3 IS NULL OR u.code = ?3) "                                                             \
     "AND (?4 IS NULL OR (?4 = 'none' AND r.agency_id IS NULL) OR a.code = ?4) "                    \
     "AND (?5 = 0 OR r.agency_id = ?5) "                                                            \
-    "AND (?6 = 0 OR (r.expected_ms > 0 AND r.expected_ms < ?6 AND r.state IN " REP_OPEN_STATES   \
+    "AND (?6 = 0 OR (r.expected_ms > 0 AND r.expected_ms < ?6 AND r.state IN " REP_OPEN_STATES     \
     ")) AND (?7 IS NULL OR instr(r.search_folded, ?7) > 0) "
 
 static void bind_filter(sqlite3_stmt *s, const struct store_rep_filter *f)
