@@ -27,12 +27,12 @@ static json_t *report_json(const struct store_rep_request *r, int64_t now, int p
 {
     json_t *j = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
-        "id", (json_int_t)r->id, "service_code", r->service_code, "service_name",
-        r->service_name, "state", r->state, "status", rep_status_of(r->state), "overdue",
-        rep_overdue(r->state, r->expected_ms, now), "agency_code",
-        o311_str_or_null(r->agency_code), "agency_name", o311_str_or_null(r->agency_name),
-        "unit_code", o311_str_or_null(r->unit_code), "description", r->description, "address",
-        r->address, "lat", r->has_point ? json_real(r->lat) : json_null(), "long",
+        "id", (json_int_t)r->id, "service_code", r->service_code, "service_name", r->service_name,
+        "state", r->state, "status", rep_status_of(r->state), "overdue",
+        rep_overdue(r->state, r->expected_ms, now), "agency_code", o311_str_or_null(r->agency_code),
+        "agency_name", o311_str_or_null(r->agency_name), "unit_code",
+        o311_str_or_null(r->unit_code), "description", r->description, "address", r->address, "lat",
+        r->has_point ? json_real(r->lat) : json_null(), "long",
         r->has_point ? json_real(r->lon) : json_null(), "requested_at",
         time_or_null(r->requested_ms), "updated_at", time_or_null(r->updated_ms), "expected_at",
         time_or_null(r->expected_ms), "status_notes", o311_str_or_null(r->status_notes));
@@ -79,7 +79,7 @@ static int int_param(struct api_ctx *c, const char *key, int64_t max, int64_t df
 /* The filter of the query: 0, or -1 after answering 400/403. */
 static int list_filter(struct api_ctx *c, struct store_rep_filter *f, int64_t now)
 {
-    static const char *const known[] = {"state", "service", "commune", "agency", "overdue",
+    static const char *const known[] = {"state", "service", "commune",   "agency", "overdue",
                                         "q",     "page",    "page_size", NULL};
     if (api_query_only(c, known))
         return -1;
@@ -371,8 +371,10 @@ static struct citizen *citizen_start(struct api_ctx *c, int act, const char *con
         for (size_t k = 0; !ok && known[k]; k++)
             ok = strcmp(f->keys[i], known[k]) == 0;
         if (!ok || rep_form_count(f, f->keys[i]) > 1) {
-            o311_error(c, xml, 400, f->keys[i], "%.64s is not a parameter of this call, or is "
-                       "given twice.", f->keys[i]);
+            o311_error(c, xml, 400, f->keys[i],
+                       "%.64s is not a parameter of this call, or is "
+                       "given twice.",
+                       f->keys[i]);
             return NULL;
         }
     }
@@ -391,14 +393,18 @@ static struct citizen *citizen_start(struct api_ctx *c, int act, const char *con
     memset(x, 0, sizeof *x);
     x->xml = xml;
     rep_token_hash(token, x->hash);
-    x->a = (struct rep_action){.act = act, .id = id, .actor = "citizen", .token_hash = x->hash,
-                               .now_ms = ioc_now_ms(), .audit = &x->audit,
+    x->a = (struct rep_action){.act = act,
+                               .id = id,
+                               .actor = "citizen",
+                               .token_hash = x->hash,
+                               .now_ms = ioc_now_ms(),
+                               .audit = &x->audit,
                                .reopen_days = rep_settings_get(c->api->cfg)->reopen_days};
     x->a.note = rep_form_get(f, "description");
     x->a.comment = rep_form_get(f, "comment");
     const char *rating = rep_form_get(f, "rating");
-    if (act == REP_ACT_RATE && (!rating || ioc_parse_i64(rating, strlen(rating), 1, 5,
-                                                          &x->a.rating) != 0)) {
+    if (act == REP_ACT_RATE &&
+        (!rating || ioc_parse_i64(rating, strlen(rating), 1, 5, &x->a.rating) != 0)) {
         o311_error(c, xml, 400, "rating", "rating is an integer from 1 to 5.");
         return NULL;
     }
@@ -415,8 +421,8 @@ static struct citizen *citizen_start(struct api_ctx *c, int act, const char *con
 
 static void h_reopen(struct api_ctx *c)
 {
-    static const char *const known[] = {"token", "description", "jurisdiction_id", "api_key",
-                                        "lang", NULL};
+    static const char *const known[] = {"token",   "description", "jurisdiction_id",
+                                        "api_key", "lang",        NULL};
     struct citizen *x = citizen_start(c, REP_ACT_REOPEN, known);
     if (x)
         api_write(c, rep_action_job, &x->a, citizen_done);
@@ -424,8 +430,8 @@ static void h_reopen(struct api_ctx *c)
 
 static void h_rating(struct api_ctx *c)
 {
-    static const char *const known[] = {"token", "rating", "comment", "jurisdiction_id",
-                                        "api_key", "lang", NULL};
+    static const char *const known[] = {"token",   "rating", "comment", "jurisdiction_id",
+                                        "api_key", "lang",   NULL};
     struct citizen *x = citizen_start(c, REP_ACT_RATE, known);
     if (x)
         api_write(c, rep_action_job, &x->a, citizen_done);
@@ -439,20 +445,20 @@ static int64_t small_body(const struct ioc_config *cfg)
 
 /* The reports module of modules.c. */
 static const struct api_route reports_routes[] = {
-    API_ROUTE("GET", "/api/v1/reports", "reports.list", AUTH_SIGNED_IN, "signed_in",
-              "read:reports", 0, h_list),
+    API_ROUTE("GET", "/api/v1/reports", "reports.list", AUTH_SIGNED_IN, "signed_in", "read:reports",
+              0, h_list),
     API_ROUTE("GET", "/api/v1/reports/{id}", "reports.get", AUTH_SIGNED_IN, "signed_in",
               "read:reports", 0, h_get),
     API_ROUTE("POST", "/api/v1/reports/{id}/transition", "reports.transition", AUTH_STAFF_UP,
               "staff", NULL, 1, h_transition),
-    API_ROUTE("POST", "/api/v1/reports/{id}/notes", "reports.notes", AUTH_STAFF_UP, "staff",
-              NULL, 1, h_note),
-    API_ROUTE("POST", "/api/v1/reports/{id}/merge", "reports.merge", AUTH_STAFF_UP, "staff",
-              NULL, 1, h_merge),
-    API_ROUTE_BODY("POST", "/open311/v2/requests/{id}/reopen.{fmt}", "reports.reopen",
-                   AUTH_PUBLIC, "public", NULL, 0, h_reopen, small_body),
-    API_ROUTE_BODY("POST", "/open311/v2/requests/{id}/rating.{fmt}", "reports.rating",
-                   AUTH_PUBLIC, "public", NULL, 0, h_rating, small_body),
+    API_ROUTE("POST", "/api/v1/reports/{id}/notes", "reports.notes", AUTH_STAFF_UP, "staff", NULL,
+              1, h_note),
+    API_ROUTE("POST", "/api/v1/reports/{id}/merge", "reports.merge", AUTH_STAFF_UP, "staff", NULL,
+              1, h_merge),
+    API_ROUTE_BODY("POST", "/open311/v2/requests/{id}/reopen.{fmt}", "reports.reopen", AUTH_PUBLIC,
+                   "public", NULL, 0, h_reopen, small_body),
+    API_ROUTE_BODY("POST", "/open311/v2/requests/{id}/rating.{fmt}", "reports.rating", AUTH_PUBLIC,
+                   "public", NULL, 0, h_rating, small_body),
 };
 
 const struct api_module api_module_reports =
