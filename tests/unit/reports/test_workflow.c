@@ -22,12 +22,12 @@ static void test_table(void **state)
     (void)state;
     /* the allowed pairs, written out: anything else is refused */
     static const char *const ok[][2] = {
-        {"received", "assigned"},    {"received", "in_progress"}, {"received", "resolved"},
-        {"received", "rejected"},    {"received", "duplicate"},   {"assigned", "assigned"},
-        {"assigned", "in_progress"}, {"assigned", "resolved"},    {"assigned", "rejected"},
-        {"assigned", "duplicate"},   {"in_progress", "assigned"}, {"in_progress", "resolved"},
+        {"received", "assigned"},    {"received", "in_progress"},  {"received", "resolved"},
+        {"received", "rejected"},    {"received", "duplicate"},    {"assigned", "assigned"},
+        {"assigned", "in_progress"}, {"assigned", "resolved"},     {"assigned", "rejected"},
+        {"assigned", "duplicate"},   {"in_progress", "assigned"},  {"in_progress", "resolved"},
         {"in_progress", "rejected"}, {"in_progress", "duplicate"}, {"resolved", "in_progress"},
-        {"resolved", "closed"},      {"rejected", "closed"},      {"duplicate", "closed"},
+        {"resolved", "closed"},      {"rejected", "closed"},       {"duplicate", "closed"},
     };
     int allowed = 0;
     for (size_t i = 0; i < 7; i++)
@@ -152,7 +152,8 @@ static void test_tokens(void **state)
     assert_string_not_equal(ha, hb);
     assert_string_not_equal(ha, a);
     assert_false(rep_token_shaped("12"));
-    assert_false(rep_token_shaped("G000000000000000000000000000000000000000000000000000000000000000"));
+    assert_false(
+        rep_token_shaped("G000000000000000000000000000000000000000000000000000000000000000"));
 }
 
 static void test_distance(void **state)
@@ -179,9 +180,9 @@ static void test_distance(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),  cmocka_unit_test(test_access),
+        cmocka_unit_test(test_table),      cmocka_unit_test(test_access),
         cmocka_unit_test(test_time_rules), cmocka_unit_test(test_rating),
-        cmocka_unit_test(test_tokens), cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_tokens),     cmocka_unit_test(test_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
