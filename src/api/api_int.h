@@ -381,5 +381,13 @@ json_t *o311_time_or_null(int64_t ms);
  * never the reporter's personal fields. */
 struct store_rep_request;
 json_t *o311_request_json(const struct store_rep_request *r);
+/* extensions=true: {detailed_status, duplicate_of, notes[] of the public notes}; NULL on a store
+ * failure. */
+json_t *o311_extended(struct store_conn *db, const struct store_rep_request *r);
+/* The request object, with extended_attributes when ext; NULL on a store failure. */
+json_t *o311_request_out(struct api_ctx *c, const struct store_rep_request *r, int ext);
+/* The nearby duplicates of a new request r (docs/reports.md): [{service_request_id,
+ * distance_m, detailed_status, requested_datetime}], nearest first; NULL on a store failure. */
+json_t *o311_nearby(struct store_conn *db, const struct store_rep_request *r, int64_t now_ms);
 
 #endif

@@ -54,6 +54,12 @@ static const char *lang_en(struct api_ctx *c)
     return l && strcmp(l, "en") == 0 ? "en" : NULL;
 }
 
+/* extensions=true (the query's, or the form's for a POST). */
+static int extensions_on(const char *v)
+{
+    return v && strcmp(v, "true") == 0;
+}
+
 /* Refuses (400) a query key outside known (and the keys every call takes); 0 if none. */
 static int only_known(struct api_ctx *c, int xml, const char *const *known)
 {
@@ -230,14 +236,18 @@ static void h_request_one(struct api_ctx *c)
         o311_error(c, xml, 500, "", "The request could not be read.");
         return;
     }
-    json_t *arr = json_array();
-    json_array_append_new(arr, o311_request_json(&r));
+    json_t *one = o311_request_out(c, &r, extensions_on(api_query(c, "extensions")));
     store_rep_request_clear(&r);
-    o311_send(c, 200, xml, "service_requests", arr);
+    if (!one) {
+        o311_error(c, xml, 500, "", "The request could not be read.");
+        return;
+    }
+    o311_send(c, 200, xml, "service_requests", json_pack("[o]", one));
 }
 
-/* Tokens: this server answers a POST with its service_request_id at once, so a token is the
- * request's id; GET tokens/{token} finds it (docs/reports.md). */
+/* Tokens: a POST answers its service_request_id at once, and a secret token (stored hashed)
+ * with which the citizen reopens and rates; GET tokens/{token} finds the request of either the
+ * token or, for clients that always go through tokens, the id itself (docs/reports.md). */
 static void h_token(struct api_ctx *c)
 {
     int xml = 0;
@@ -250,9 +260,15 @@ static void h_token(struct api_ctx *c)
         return;
     int64_t n = 0;
     struct store_rep_request r;
-    int rc = ioc_parse_i64(tok, strlen(tok), 1, INT64_MAX, &n) == 0
-                 ? store_rep_request_get(c->t->db, n, &r)
-                 : IOC_ENOTFOUND;
+    char hash[65];
+    if (rep_token_shaped(tok)) {
+        rep_token_hash(tok, hash);
+        if (store_rep_token_find(c->t->db, hash, &n) != 0)
+            n = 0;
+    } else if (ioc_parse_i64(tok, strlen(tok), 1, INT64_MAX, &n) != 0) {
+        n = 0;
+    }
+    int rc = n ? store_rep_request_get(c->t->db, n, &r) : IOC_ENOTFOUND;
     if (rc == IOC_ENOTFOUND) {
         o311_error(c, xml, 404, "token", "No request has the token %.32s.", tok);
         return;
@@ -445,16 +461,28 @@ static void h_requests(struct api_ctx *c)
         return;
     }
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, o311_request_json(&r[i]));
+    int ext = extensions_on(api_query(c, "extensions"));
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *one = o311_request_out(c, &r[i], ext);
+        if (!one) {
+            json_decref(arr);
+            arr = NULL;
+        } else {
+            json_array_append_new(arr, one);
+        }
+    }
     store_rep_requests_free(r, n);
-    o311_send(c, 200, xml, "service_requests", arr);
+    if (!arr)
+        o311_error(c, xml, 500, "", "The requests could not be read.");
+    else
+        o311_send(c, 200, xml, "service_requests", arr);
 }
 
 /* ---- POST requests ------------------------------------------------------------------------- */
 
 struct post {
-    int xml;
+    int xml, ext;
+    char token[65], token_hash[65];
     struct store_rep_request r;
     struct store_audit who;
     char target[48];
@@ -465,6 +493,9 @@ static int post_job(struct store_conn *w, void *arg)
 {
     struct post *p = arg;
     int rc = store_rep_request_add(w, &p->r, p->who.actor, &p->existing);
+    /* a retry gets a token of its own: the first answer's may be what was lost */
+    if (rc == 0)
+        rc = store_rep_token_add(w, p->r.id, p->token_hash);
     if (rc || p->existing)
         return rc;
     snprintf(p->target, sizeof p->target, "report:%lld", (long long)p->r.id);
@@ -498,8 +529,19 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
         snprintf(notice, sizeof notice,
                  "Trực ban IOC sẽ chuyển phản ánh đến cơ quan phụ trách; hạn xử lý %s.",
                  r.expected_ms ? due : "không có");
-    json_t *arr = json_pack("[{s:s, s:s, s:o}]", "service_request_id", id, "service_notice", notice,
-                            "account_id", o311_str_or_null(r.account_id));
+    json_t *near = o311_nearby(c->t->db, &r, ioc_now_ms());
+    size_t nn = json_array_size(near);
+    for (size_t i = 0, len = strlen(notice); i < nn && i < 5 && len + 40 < sizeof notice; i++)
+        len += (size_t)snprintf(
+            notice + len, sizeof notice - len, i ? ", #%s" : " Có phản ánh tương tự gần đây: #%s",
+            json_string_value(json_object_get(json_array_get(near, i), "service_request_id")));
+    json_t *arr =
+        json_pack("[{s:s, s:s, s:s, s:o}]", "service_request_id", id, "service_notice", notice,
+                  "token", p->token, "account_id", o311_str_or_null(r.account_id));
+    if (p->ext && near)
+        json_object_set_new(json_array_get(arr, 0), "extended_attributes",
+                            json_pack("{s:O}", "nearby", near));
+    json_decref(near);
     store_rep_request_clear(&r);
     o311_send(c, 201, p->xml, "service_requests", arr);
 }
@@ -665,7 +707,7 @@ static void post_fill(struct api_ctx *c, struct post *p, const struct store_rep_
 static void h_post(struct api_ctx *c)
 {
     int xml;
-    if (fmt_param(c, &xml) || only_known(c, xml, NULL))
+    if (fmt_param(c, &xml) || only_known(c, xml, (const char *const[]){"extensions", NULL}))
         return;
     struct rep_form *f = post_form(c, xml);
     if (!f || jurisdiction_ok(c, xml, rep_form_get(f, "jurisdiction_id")) ||
@@ -687,6 +729,10 @@ static void h_post(struct api_ctx *c)
     struct post *p = net_req_alloc(c->req, sizeof *p);
     memset(p, 0, sizeof *p);
     p->xml = xml;
+    p->ext =
+        extensions_on(rep_form_get(f, "extensions")) || extensions_on(api_query(c, "extensions"));
+    rep_token_new(p->token);
+    rep_token_hash(p->token, p->token_hash);
     int has_point = rep_form_get(f, "lat") != NULL;
     if (!has_point || locate(c, xml, sub.lat, sub.lon, &p->r.unit_id) == 0) {
         post_fill(c, p, &s, &sub, has_point);

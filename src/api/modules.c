@@ -18,7 +18,8 @@
     X(indunits)                                                                                    \
     X(indimport)                                                                                   \
     X(overview)                                                                                    \
-    X(open311)
+    X(open311)                                                                                     \
+    X(reports)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

@@ -24,6 +24,8 @@ static const char *const item_names[][2] = {
     {"endpoints", "endpoint"},
     {"formats", "format"},
     {"errors", "error"},
+    {"notes", "note"},
+    {"nearby", "request"},
 };
 
 static const char *item_of(const char *container)
@@ -195,5 +197,83 @@ json_t *o311_request_json(const struct store_rep_request *r)
     json_object_set_new(j, "lat", r->has_point ? json_real(r->lat) : json_null());
     json_object_set_new(j, "long", r->has_point ? json_real(r->lon) : json_null());
     json_object_set_new(j, "media_url", o311_str_or_null(r->media_url));
+    return j;
+}
+
+/* extensions=true: the workflow's public side of r — its detailed state, the report it
+ * duplicates, and its public notes (never the internal ones). NULL when out of memory or the
+ * notes cannot be read. */
+json_t *o311_extended(struct store_conn *db, const struct store_rep_request *r)
+{
+    struct store_rep_event *e = NULL;
+    size_t n = 0;
+    if (store_rep_events_list(db, r->id, 1, &e, &n) != 0)
+        return NULL;
+    json_t *notes = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (!e[i].note[0])
+            continue;
+        json_array_append_new(notes, json_pack("{s:o, s:s, s:s}", "datetime",
+                                               o311_time_or_null(e[i].ts_ms), "status",
+                                               e[i].to_state, "text", e[i].note));
+    }
+    store_rep_events_free(e, n);
+    char dup[24] = "";
+    if (r->duplicate_of)
+        snprintf(dup, sizeof dup, "%lld", (long long)r->duplicate_of);
+    return json_pack("{s:s, s:o, s:o}", "detailed_status", r->state, "duplicate_of",
+                     o311_str_or_null(dup), "notes", notes);
+}
+
+/* Open reports of r's service within REP_NEARBY_M metres of its point, made in the last
+ * REP_NEARBY_DAYS days (r itself left out), nearest first: a bounding box in SQL, then the
+ * haversine distance. An empty array when r has no point; NULL on a store failure. */
+json_t *o311_nearby(struct store_conn *db, const struct store_rep_request *r, int64_t now_ms)
+{
+    json_t *arr = json_array();
+    if (!r->has_point)
+        return arr;
+    double lat0, lat1, lon0, lon1;
+    rep_bbox(r->lat, r->lon, REP_NEARBY_M, &lat0, &lat1, &lon0, &lon1);
+    struct store_rep_request *x = NULL;
+    size_t n = 0;
+    if (store_rep_nearby(db, r->service_code, lat0, lat1, lon0, lon1,
+                         now_ms - REP_NEARBY_DAYS * 86400000LL, r->id, 200, &x, &n) != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double d = rep_distance_m(r->lat, r->lon, x[i].lat, x[i].lon);
+        if (d > REP_NEARBY_M)
+            continue;
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)x[i].id);
+        json_t *item = json_pack("{s:s, s:i, s:s, s:o}", "service_request_id", id, "distance_m",
+                                 (int)(d + 0.5), "detailed_status", x[i].state,
+                                 "requested_datetime", o311_time_or_null(x[i].requested_ms));
+        /* nearest first */
+        size_t at = json_array_size(arr);
+        while (at > 0 && json_integer_value(json_object_get(json_array_get(arr, at - 1),
+                                                            "distance_m")) > (int)(d + 0.5))
+            at--;
+        json_array_insert_new(arr, at, item);
+    }
+    store_rep_requests_free(x, n);
+    while (json_array_size(arr) > REP_NEARBY_MAX)
+        json_array_remove(arr, REP_NEARBY_MAX);
+    return arr;
+}
+
+/* The request object, with extended_attributes when extensions=true; NULL on a store failure. */
+json_t *o311_request_out(struct api_ctx *c, const struct store_rep_request *r, int ext)
+{
+    json_t *j = o311_request_json(r);
+    json_t *x = ext ? o311_extended(c->t->db, r) : NULL;
+    if (ext && !x) {
+        json_decref(j);
+        return NULL;
+    }
+    if (x)
+        json_object_set_new(j, "extended_attributes", x);
     return j;
 }

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/auth.h"
+#include "config/config.h"
 #include "store/store.h"
 
 /* ---- the form parser (form.c) ------------------------------------------------------------ */
@@ -128,5 +130,112 @@ void rep_time_format(int64_t ms, char out[32]);
 /* An ISO 8601 date-time with a zone (Z or ±hh:mm) into ms; IOC_EINVAL otherwise (a date alone
  * or a time without zone included). */
 int rep_time_parse(const char *s, int64_t *ms);
+
+/* ---- the workflow (workflow.c; docs/reports.md "The workflow") ---------------------------- */
+
+/* The module's settings, section [reports]. */
+struct rep_settings {
+    int64_t reopen_days; /* the citizen may reopen a resolved report for so many days */
+};
+extern const struct config_module config_module_reports;
+const struct rep_settings *rep_settings_get(const struct ioc_config *c);
+
+/*
+ * The states: received → assigned → in_progress → resolved | rejected | duplicate → closed.
+ * 1 if a member of staff may move a report from → to: received to assigned, in_progress or an
+ * answer (resolved, rejected, duplicate); assigned to assigned (a reassignment), in_progress or
+ * an answer; in_progress to assigned or an answer; resolved to in_progress (the fix did not
+ * hold) or closed; rejected and duplicate to closed; closed to nothing (only the citizen reopens).
+ */
+int rep_transition_allowed(const char *from, const char *to);
+/* 1 for the answers (resolved, rejected, duplicate): reaching one records resolved_ms. */
+int rep_state_is_answer(const char *state);
+
+/*
+ * Who may do what with a report of agency_id (0: the operators' triage queue):
+ *   read (write 0): admins, operators and leaders every report; staff and agency keys only their
+ *   agency's; act (write 1): admins and operators every report; staff only their agency's;
+ *   leaders and keys nothing. 0, IOC_EPERM, or IOC_ENOTFOUND for an anonymous caller.
+ */
+int rep_access(const struct auth_principal *p, int64_t agency_id, int write);
+/* 1 if p may see the reporter's personal fields: admins, operators, and the owning agency's
+ * staff. */
+int rep_sees_personal(const struct auth_principal *p, int64_t agency_id);
+/* 1 if p reads every agency's reports (admins, operators, leaders); otherwise only those of
+ * p->agency_id. */
+int rep_reads_all(const struct auth_principal *p);
+/* 1 if p may send a report to another agency (admins and operators). */
+int rep_may_reassign(const struct auth_principal *p);
+
+/* 1 if a report in state with deadline expected_ms (0: none) is overdue at now_ms: past its
+ * deadline and still open (received, assigned, in_progress). */
+int rep_overdue(const char *state, int64_t expected_ms, int64_t now_ms);
+/* Whether the citizen may reopen a report: 0; REP_REOPEN_STATE when it is not resolved or
+ * closed; REP_REOPEN_LATE when more than window_days have passed since its answer. */
+#define REP_REOPEN_STATE 1
+#define REP_REOPEN_LATE 2
+int rep_reopen_check(const char *state, int64_t resolved_ms, int64_t now_ms, int64_t window_days);
+/* The state a reopened report goes back to: assigned when it has an agency, else received. */
+const char *rep_reopen_state(int64_t agency_id);
+/* Whether the citizen may rate (1-5, a comment of at most REP_COMMENT_MAX characters): 0;
+ * REP_RATE_STATE before the report has an answer (its Open311 status is open); REP_RATE_AGAIN
+ * when it is rated already; REP_RATE_VALUE for a rating outside 1-5 or a long comment. */
+#define REP_COMMENT_MAX 1000
+#define REP_NOTE_MAX 4000
+#define REP_RATE_STATE 1
+#define REP_RATE_AGAIN 2
+#define REP_RATE_VALUE 3
+/* Characters (code points) of UTF-8 text. */
+size_t rep_chars(const char *s);
+int rep_rating_check(const char *state, int64_t rated, int64_t rating, const char *comment);
+
+/* The citizen's secret for a request: 64 hex characters, returned once by POST; only its hash
+ * (rep_token_hash) is stored. 1 if s has a token's shape. */
+void rep_token_new(char out[65]);
+void rep_token_hash(const char *token, char out[65]);
+int rep_token_shaped(const char *s);
+
+/* Nearby duplicates: the great-circle distance in metres (haversine), and the bounding box of
+ * the points within m metres of (lat, lon) — the SQL prefilter. */
+#define REP_NEARBY_M 50.0
+#define REP_NEARBY_DAYS 7
+#define REP_NEARBY_MAX 10
+double rep_distance_m(double lat1, double lon1, double lat2, double lon2);
+void rep_bbox(double lat, double lon, double m, double *lat0, double *lat1, double *lon0,
+              double *lon1);
+
+/*
+ * One act on a report, checked and written as one store job (rep_action_job, run by the
+ * writer): the state is read inside the job's transaction, so two acts racing cannot both pass
+ * the table. A refusal writes nothing and sets outcome, field and why; the audit row (audit,
+ * filled by the caller) is written with the act.
+ */
+enum rep_act { REP_ACT_TRANSITION = 0, REP_ACT_NOTE, REP_ACT_MERGE, REP_ACT_REOPEN, REP_ACT_RATE };
+enum rep_outcome {
+    REP_OK = 0,
+    REP_NOT_FOUND, /* no such report (or merge target: field says which) */
+    REP_FORBIDDEN, /* the caller may not act on it (or a wrong token) */
+    REP_CONFLICT,  /* not allowed from its state (from and to say which), rated already, late */
+    REP_INVALID    /* a field is missing or wrong: field names it */
+};
+struct rep_action {
+    int act;
+    int64_t id;
+    const struct auth_principal *who; /* staff acts; NULL for the citizen's (token_hash) */
+    const char *actor;                /* the event's who */
+    const char *to, *note, *agency;   /* transition: to; reassign: agency (a code) */
+    int is_public;
+    int64_t duplicate_of; /* transition to duplicate, and merge: the report kept */
+    const char *token_hash;
+    int64_t rating;
+    const char *comment;
+    int64_t now_ms, reopen_days;
+    struct store_audit *audit;
+    /* out */
+    int outcome;
+    char field[32], why[256];
+    char from[16], state[16];
+};
+int rep_action_job(struct store_conn *w, void *action);
 
 #endif

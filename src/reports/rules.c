@@ -341,12 +341,15 @@ static void check_attributes(struct checker *c, const struct store_rep_service *
     }
 }
 
-static const char *const known_params[] = {
-    "api_key",   "jurisdiction_id", "service_code", "lat",
-    "long",      "address_string",  "address_id",   "email",
-    "device_id", "account_id",      "first_name",   "last_name",
-    "phone",     "description",     "media_url",    "idempotency_key",
-    NULL};
+static const char *const known_params[] = {"api_key",      "jurisdiction_id",
+                                           "service_code", "lat",
+                                           "long",         "address_string",
+                                           "address_id",   "email",
+                                           "device_id",    "account_id",
+                                           "first_name",   "last_name",
+                                           "phone",        "description",
+                                           "media_url",    "idempotency_key",
+                                           "extensions",   NULL};
 
 int rep_submission_check(const struct store_rep_service *s, const struct rep_form *f,
                          struct rep_submission *out, struct rep_problem *probs, size_t max,

@@ -8,6 +8,7 @@
  * API key: a second add with the same (key, idempotency) stores nothing and answers the first
  * request's id, checked inside the writer's transaction so two retries cannot both store.
  */
+#include "store/reports_int.h"
 #include "store/store_int.h"
 
 #include <stdlib.h>
@@ -90,6 +91,22 @@ static const char *const reports_scripts[] = {
     "  note TEXT NOT NULL DEFAULT '',"
     "  public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)));"
     "CREATE INDEX report_events_request ON report_events (request_id, id);",
+
+    /* 2: the workflow — agency reassignments, duplicates, resolution time, the citizen's
+     * rating and tokens, event kinds, the folded search key */
+    "ALTER TABLE report_requests ADD COLUMN duplicate_of INTEGER REFERENCES report_requests(id);"
+    "ALTER TABLE report_requests ADD COLUMN resolved_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE report_requests ADD COLUMN rating INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (rating BETWEEN 0 AND 5);"
+    "ALTER TABLE report_requests ADD COLUMN rating_comment TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE report_requests ADD COLUMN rated_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE report_requests ADD COLUMN search_folded TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX report_requests_service_time ON report_requests (service_id, requested_ms);"
+    "CREATE TABLE report_tokens ("
+    "  hash TEXT PRIMARY KEY,"
+    "  request_id INTEGER NOT NULL REFERENCES report_requests(id) ON DELETE CASCADE);"
+    "ALTER TABLE report_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'transition';"
+    "ALTER TABLE report_events ADD COLUMN detail TEXT NOT NULL DEFAULT '';",
 };
 
 const struct store_schema store_schema_reports = STORE_SCHEMA("reports", reports_scripts);
@@ -372,11 +389,11 @@ void store_rep_request_clear(struct store_rep_request *r)
 {
     if (!r)
         return;
-    char **f[] = {&r->service_code, &r->service_name, &r->description,  &r->address,
-                  &r->unit_code,    &r->agency_code,  &r->agency_name,  &r->state,
-                  &r->attributes,   &r->media_url,    &r->status_notes, &r->email,
-                  &r->phone,        &r->first_name,   &r->last_name,    &r->device_id,
-                  &r->account_id,   &r->idempotency};
+    char **f[] = {&r->service_code, &r->service_name, &r->description,   &r->address,
+                  &r->unit_code,    &r->agency_code,  &r->agency_name,   &r->state,
+                  &r->attributes,   &r->media_url,    &r->status_notes,  &r->email,
+                  &r->phone,        &r->first_name,   &r->last_name,     &r->device_id,
+                  &r->account_id,   &r->idempotency,  &r->rating_comment};
     for (size_t i = 0; i < IOC_ARRAY_LEN(f); i++)
         free(*f[i]);
     memset(r, 0, sizeof *r);
@@ -417,6 +434,27 @@ int store_rep_events_count(struct store_conn *c, int64_t request_id, int64_t *n)
         return rc;
     sqlite3_bind_int64(s, 1, request_id);
     return store_row_int64(s, n);
+}
+
+/* The folded search key of a new request: its description and address (ioc_text_fold). */
+static int search_key_set(struct store_conn *w, const struct store_rep_request *r)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    ioc_buf_printf(&b, "%s\n%s", txt(r->description), txt(r->address));
+    char *folded = b.data ? ioc_text_fold(b.data, b.len) : NULL;
+    ioc_buf_free(&b);
+    if (!folded)
+        return IOC_ENOMEM;
+    sqlite3_stmt *s;
+    int rc = store_prepare(w, "UPDATE report_requests SET search_folded = ? WHERE id = ?", &s);
+    if (rc == 0) {
+        store_bind_text(s, 1, folded);
+        sqlite3_bind_int64(s, 2, r->id);
+        rc = store_step_done(s);
+    }
+    free(folded);
+    return rc;
 }
 
 int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, const char *who,
@@ -487,20 +525,13 @@ int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, con
     if ((rc = store_step_done(s)) != 0)
         return rc;
     r->id = sqlite3_last_insert_rowid(w->db);
+    if ((rc = search_key_set(w, r)) != 0)
+        return rc;
     return store_rep_event_add(w, r->id, who, "", r->state && *r->state ? r->state : "received", "",
                                0);
 }
 
-#define REQUEST_COLUMNS                                                                            \
-    "r.id, s.code, s.name_vi, r.description, r.lat, r.lon, r.address, coalesce(r.unit_id, 0), "    \
-    "coalesce(u.code, ''), coalesce(a.code, ''), coalesce(a.name, ''), r.state, r.requested_ms, "  \
-    "r.updated_ms, r.expected_ms, r.attributes, r.media_url, r.status_notes, r.email, r.phone, "   \
-    "r.first_name, r.last_name, r.device_id, r.account_id, r.key_id, "                             \
-    "coalesce(r.idempotency, '') FROM report_requests r "                                          \
-    "JOIN report_services s ON s.id = r.service_id LEFT JOIN units u ON u.id = r.unit_id "         \
-    "LEFT JOIN agencies a ON a.id = r.agency_id "
-
-static int fill_request(sqlite3_stmt *s, void *p)
+int store_rep_fill_request(sqlite3_stmt *s, void *p)
 {
     struct store_rep_request *r = p;
     memset(r, 0, sizeof *r);
@@ -526,6 +557,12 @@ static int fill_request(sqlite3_stmt *s, void *p)
         ok &= (*f[i] = store_col_dup(s, 15 + i)) != NULL;
     r->key_id = sqlite3_column_int64(s, 24);
     ok &= (r->idempotency = store_col_dup(s, 25)) != NULL;
+    r->agency_id = sqlite3_column_int64(s, 26);
+    r->duplicate_of = sqlite3_column_int64(s, 27);
+    r->resolved_ms = sqlite3_column_int64(s, 28);
+    r->rating = sqlite3_column_int64(s, 29);
+    ok &= (r->rating_comment = store_col_dup(s, 30)) != NULL;
+    r->rated_ms = sqlite3_column_int64(s, 31);
     if (!ok) {
         store_rep_request_clear(r);
         return IOC_ENOMEM;
@@ -533,7 +570,7 @@ static int fill_request(sqlite3_stmt *s, void *p)
     return 0;
 }
 
-static void clear_request(void *p)
+void store_rep_clear_request(void *p)
 {
     store_rep_request_clear(p);
 }
@@ -541,21 +578,19 @@ static void clear_request(void *p)
 int store_rep_request_get(struct store_conn *c, int64_t id, struct store_rep_request *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT " REQUEST_COLUMNS "WHERE r.id = ?", &s);
+    int rc = store_prepare(c, "SELECT " REP_REQUEST_COLUMNS "WHERE r.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    return store_row(s, fill_request, out);
+    return store_row(s, store_rep_fill_request, out);
 }
-
-#define OPEN_STATES "('received','assigned','in_progress')"
 
 int store_rep_requests_find(struct store_conn *c, const struct store_rep_query *q,
                             struct store_rep_request **out, size_t *n)
 {
     struct ioc_buf b;
     ioc_buf_init(&b, 0);
-    ioc_buf_puts(&b, "SELECT " REQUEST_COLUMNS "WHERE ");
+    ioc_buf_puts(&b, "SELECT " REP_REQUEST_COLUMNS "WHERE ");
     if (q->nids) {
         ioc_buf_puts(&b, "r.id IN (");
         for (size_t i = 0; i < q->nids; i++)
@@ -570,9 +605,9 @@ int store_rep_requests_find(struct store_conn *c, const struct store_rep_query *
             ioc_buf_puts(&b, ") ");
         }
         if (q->want_open && !q->want_closed)
-            ioc_buf_puts(&b, "AND r.state IN " OPEN_STATES " ");
+            ioc_buf_puts(&b, "AND r.state IN " REP_OPEN_STATES " ");
         else if (q->want_closed && !q->want_open)
-            ioc_buf_puts(&b, "AND r.state NOT IN " OPEN_STATES " ");
+            ioc_buf_puts(&b, "AND r.state NOT IN " REP_OPEN_STATES " ");
     }
     int rc = ioc_buf_puts(&b, "ORDER BY r.requested_ms DESC, r.id DESC LIMIT ? OFFSET ?");
     if (rc || !b.data) {
@@ -596,5 +631,6 @@ int store_rep_requests_find(struct store_conn *c, const struct store_rep_query *
     }
     sqlite3_bind_int64(s, i++, q->limit > 0 ? q->limit : -1);
     sqlite3_bind_int64(s, i, q->offset > 0 ? q->offset : 0);
-    return store_rows(s, sizeof **out, fill_request, clear_request, (void **)out, n);
+    return store_rows(s, sizeof **out, store_rep_fill_request, store_rep_clear_request,
+                      (void **)out, n);
 }

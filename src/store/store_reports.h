@@ -72,6 +72,13 @@ struct store_rep_request {
     char *email, *phone, *first_name, *last_name, *device_id, *account_id;
     int64_t key_id;    /* the API key that filed it */
     char *idempotency; /* "" for none; unique per key */
+    /* the workflow (read; written by the store_rep_* calls of reports_wf.c) */
+    int64_t agency_id;    /* 0: the operators' triage queue */
+    int64_t duplicate_of; /* the report this one is a duplicate of, 0 for none */
+    int64_t resolved_ms;  /* when it last became resolved, 0 for never */
+    int64_t rating;       /* 1-5 once rated, 0 before */
+    char *rating_comment;
+    int64_t rated_ms;
 };
 void store_rep_request_clear(struct store_rep_request *r);
 void store_rep_requests_free(struct store_rep_request *r, size_t n);
@@ -99,5 +106,55 @@ int store_rep_event_add(struct store_conn *w, int64_t request_id, const char *wh
                         const char *to, const char *note, int is_public);
 /* Events of a request, oldest first, as count (tests and the later workflow). */
 int store_rep_events_count(struct store_conn *c, int64_t request_id, int64_t *n);
+
+/* ---- the workflow's tables (reports_wf.c; the rules: src/reports/workflow.c) -------------- */
+
+/* The staff's search (GET /api/v1/reports): each filter NULL/0 for any. agency_id restricts to
+ * one agency (staff see only theirs); agency_code filters by code, "none" for the triage
+ * queue; overdue_at > 0 keeps open reports whose deadline is before it; q_folded a substring of
+ * the folded description and address (ioc_text_fold). Newest first; *total before paging. */
+struct store_rep_filter {
+    const char *state, *service_code, *unit_code, *agency_code, *q_folded;
+    int64_t agency_id;
+    int64_t overdue_at;
+    int limit, offset;
+};
+int store_rep_requests_list(struct store_conn *c, const struct store_rep_filter *f,
+                            struct store_rep_request **out, size_t *n, int64_t *total);
+
+/* An event of a request's history. kind: "transition" (from → to), "note", "reassign" (detail:
+ * the agencies, "OLD>NEW"), "merge" (detail: "into:ID" or "from:ID"), "reopen", "rating". */
+struct store_rep_event {
+    int64_t id, request_id, ts_ms;
+    char *who, *kind, *from_state, *to_state, *note, *detail;
+    int is_public;
+};
+void store_rep_events_free(struct store_rep_event *e, size_t n);
+/* Adds e (id and, when 0, ts_ms filled in); a public note also becomes the request's
+ * status_notes. */
+int store_rep_event_put(struct store_conn *w, struct store_rep_event *e);
+/* A request's events, oldest first; public_only leaves the internal ones out. */
+int store_rep_events_list(struct store_conn *c, int64_t request_id, int public_only,
+                          struct store_rep_event **out, size_t *n);
+/* Moves a request to state at now_ms (updated_ms too); agency_id >= 0 sets its agency (0 the
+ * triage queue), -1 keeps it; duplicate_of >= 0 sets the link (-1 keeps it); resolved_ms > 0
+ * records a resolution. IOC_ENOTFOUND. */
+int store_rep_state_set(struct store_conn *w, int64_t id, const char *state, int64_t agency_id,
+                        int64_t duplicate_of, int64_t resolved_ms, int64_t now_ms);
+/* Records the citizen's rating (1-5) and comment; IOC_EEXIST when it is rated already. */
+int store_rep_rating_set(struct store_conn *w, int64_t id, int64_t rating, const char *comment,
+                         int64_t now_ms);
+/* The hash of a citizen's token (auth_token_hash) for request id; _find answers the request of
+ * a hash (IOC_ENOTFOUND). A request may have several (a retried POST gets a fresh one). */
+int store_rep_token_add(struct store_conn *w, int64_t id, const char *hash);
+int store_rep_token_find(struct store_conn *c, const char *hash, int64_t *id);
+/* Open requests of service_code with a point inside [lat0, lat1] × [lon0, lon1] made at or
+ * after since_ms, except except_id: the bounding-box prefilter of the nearby duplicates (the
+ * distance is the rules' rep_distance_m). Newest first, at most limit. */
+int store_rep_nearby(struct store_conn *c, const char *service_code, double lat0, double lat1,
+                     double lon0, double lon1, int64_t since_ms, int64_t except_id, int limit,
+                     struct store_rep_request **out, size_t *n);
+/* An agency's id from its code (IOC_ENOTFOUND; "" is 0). */
+int store_rep_agency_id(struct store_conn *c, const char *code, int64_t *id);
 
 #endif

@@ -1,0 +1,188 @@
+/*
+ * workflow.c — the citizen reports' workflow (reports.h, docs/reports.md "The workflow"): the
+ * transition table, who may act on which report, overdue, the citizen's reopen and rating with
+ * their token, the distance of the nearby duplicates, and the store job that checks and writes
+ * one act inside the writer's transaction.
+ */
+#include "reports/reports.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/base.h"
+
+/* ---- settings ---------------------------------------------------------------------------- */
+
+#define OFF(f) offsetof(struct rep_settings, f)
+static const struct config_setting rows[] = {
+    {"reports", "reopen_days", CONFIG_I64, OFF(reopen_days), "7", 0, 365,
+     "Days after a citizen report was answered (resolved, rejected or duplicate) during which "
+     "the citizen may reopen it with the token given at submission; 0: never."},
+};
+const struct config_module config_module_reports =
+    CONFIG_MODULE("reports", struct rep_settings, rows);
+
+const struct rep_settings *rep_settings_get(const struct ioc_config *c)
+{
+    return config_module_get(c, &config_module_reports);
+}
+
+/* ---- the transition table ---------------------------------------------------------------- */
+
+static const struct {
+    const char *from;
+    const char *to[6];
+} table[] = {
+    {"received", {"assigned", "in_progress", "resolved", "rejected", "duplicate", NULL}},
+    {"assigned", {"assigned", "in_progress", "resolved", "rejected", "duplicate", NULL}},
+    {"in_progress", {"assigned", "resolved", "rejected", "duplicate", NULL}},
+    {"resolved", {"in_progress", "closed", NULL}},
+    {"rejected", {"closed", NULL}},
+    {"duplicate", {"closed", NULL}},
+    {"closed", {NULL}},
+};
+
+int rep_transition_allowed(const char *from, const char *to)
+{
+    for (size_t i = 0; from && to && i < IOC_ARRAY_LEN(table); i++) {
+        if (strcmp(table[i].from, from) != 0)
+            continue;
+        for (size_t k = 0; table[i].to[k]; k++)
+            if (strcmp(table[i].to[k], to) == 0)
+                return 1;
+        return 0;
+    }
+    return 0;
+}
+
+int rep_state_is_answer(const char *s)
+{
+    return s && (strcmp(s, "resolved") == 0 || strcmp(s, "rejected") == 0 ||
+                 strcmp(s, "duplicate") == 0);
+}
+
+/* ---- who may act ------------------------------------------------------------------------- */
+
+static int centre(const struct auth_principal *p)
+{
+    return p->kind == AUTH_USER && (p->role == AUTH_ROLE_ADMIN || p->role == AUTH_ROLE_OPERATOR);
+}
+
+int rep_access(const struct auth_principal *p, int64_t agency_id, int write)
+{
+    if (!p || p->kind == AUTH_ANON)
+        return IOC_ENOTFOUND;
+    if (centre(p))
+        return 0;
+    if (p->kind == AUTH_USER && p->role == AUTH_ROLE_LEADER)
+        return write ? IOC_EPERM : 0;
+    if (p->kind == AUTH_KEY && write)
+        return IOC_EPERM;
+    /* staff and agency keys: their own agency only (the triage queue is no agency's) */
+    return agency_id > 0 ? auth_agency_allowed(p, agency_id, write) : IOC_EPERM;
+}
+
+int rep_sees_personal(const struct auth_principal *p, int64_t agency_id)
+{
+    if (!p)
+        return 0;
+    if (centre(p))
+        return 1;
+    return p->kind == AUTH_USER && p->role == AUTH_ROLE_STAFF && agency_id > 0 &&
+           p->agency_id == agency_id;
+}
+
+int rep_reads_all(const struct auth_principal *p)
+{
+    return p && p->kind == AUTH_USER && p->role >= AUTH_ROLE_OPERATOR;
+}
+
+int rep_may_reassign(const struct auth_principal *p)
+{
+    return p && centre(p);
+}
+
+/* ---- time rules, rating, tokens, distance ------------------------------------------------ */
+
+int rep_overdue(const char *state, int64_t expected_ms, int64_t now_ms)
+{
+    const char *st = rep_status_of(state);
+    return st && strcmp(st, "open") == 0 && expected_ms > 0 && expected_ms < now_ms;
+}
+
+int rep_reopen_check(const char *state, int64_t resolved_ms, int64_t now_ms, int64_t window_days)
+{
+    if (!state || (strcmp(state, "resolved") != 0 && strcmp(state, "closed") != 0))
+        return REP_REOPEN_STATE;
+    if (resolved_ms <= 0 || now_ms - resolved_ms > window_days * 86400000LL)
+        return REP_REOPEN_LATE;
+    return 0;
+}
+
+const char *rep_reopen_state(int64_t agency_id)
+{
+    return agency_id > 0 ? "assigned" : "received";
+}
+
+size_t rep_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+int rep_rating_check(const char *state, int64_t rated, int64_t rating, const char *comment)
+{
+    const char *st = rep_status_of(state);
+    if (!st || strcmp(st, "closed") != 0)
+        return REP_RATE_STATE;
+    if (rated > 0)
+        return REP_RATE_AGAIN;
+    if (rating < 1 || rating > 5)
+        return REP_RATE_VALUE;
+    if (comment && rep_chars(comment) > REP_COMMENT_MAX)
+        return REP_RATE_VALUE;
+    return 0;
+}
+
+void rep_token_new(char out[65])
+{
+    auth_token_new(out);
+}
+
+void rep_token_hash(const char *token, char out[65])
+{
+    auth_token_hash(token, out);
+}
+
+int rep_token_shaped(const char *s)
+{
+    return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+#define EARTH_M 6371008.8
+#define RAD(d) ((d)*3.14159265358979323846 / 180.0)
+
+double rep_distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+    double dlat = RAD(lat2 - lat1), dlon = RAD(lon2 - lon1);
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(RAD(lat1)) * cos(RAD(lat2)) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * EARTH_M * asin(sqrt(a < 1 ? a : 1));
+}
+
+void rep_bbox(double lat, double lon, double m, double *lat0, double *lat1, double *lon0,
+              double *lon1)
+{
+    /* a little wider than m, so the haversine decides the edge */
+    double dlat = m * 1.01 / (EARTH_M * 3.14159265358979323846 / 180.0);
+    double c = cos(RAD(lat));
+    double dlon = c > 1e-6 ? dlat / c : 180.0;
+    *lat0 = lat - dlat;
+    *lat1 = lat + dlat;
+    *lon0 = lon - dlon;
+    *lon1 = lon + dlon;
+}
