@@ -36,7 +36,11 @@ describe('citizen reports: /citizen and the operator queue', () => {
         const r = await api.post('/api/v1/session', { data: { username: 'operator', password: PASSWORDS.operator } });
         assert.equal(r.status(), 200);
         browser = await launch();
-        const phone = await browser.newContext({ viewport: { width: 400, height: 860 }, isMobile: true, hasTouch: true });
+        const phone = await browser.newContext({
+            viewport: { width: 400, height: 860 },
+            isMobile: true,
+            hasTouch: true,
+        });
         citizen = await phone.newPage();
         wc = watch(citizen, iocd.base);
         const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -97,5 +101,68 @@ describe('citizen reports: /citizen and the operator queue', () => {
         assert.equal(await citizen.locator('#c-report').getAttribute('data-status'), 'open');
         assert.match(await citizen.locator('#c-report h2').textContent(), new RegExp(`#${reportId}`));
         assert.equal(await citizen.locator('#c-rate').count(), 0, 'no rating before an answer');
+    });
+
+    it('an operator sees it in the queue, assigns it, resolves it with a public note', async () => {
+        await console_.goto(iocd.base + '/#reports');
+        await console_.locator('#login-button').click();
+        await console_.locator('#login-username').fill('operator');
+        await console_.locator('#login-password').fill(PASSWORDS.operator);
+        await console_.locator('#login-submit').click();
+        await console_.waitForSelector('body[data-session="operator"]');
+        await console_.waitForSelector('#rq-list[data-state="ready"]', { timeout: 30000 });
+        await console_.selectOption('#rq-state', 'received');
+        await console_.waitForSelector(`#rq-list[data-state="ready"] tr[data-id="${reportId}"]`);
+        // the filter is the API's: every row shown is a new report
+        const states = await console_
+            .locator('#rq-list tbody .rq-state')
+            .evaluateAll((els) => els.map((e) => e.dataset.state));
+        assert.ok(states.length > 0 && states.every((s) => s === 'received'), states.join());
+        await console_.locator(`tr[data-id="${reportId}"]`).click();
+        await console_.waitForSelector(`#rq-detail[data-state="shown"][data-id="${reportId}"]`);
+        assert.equal(await console_.locator('#rq-detail').getAttribute('data-report-state'), 'received');
+        await console_.waitForSelector('#rq-map[data-marked]', { timeout: 30000 });
+        await console_.selectOption('#rq-act-to', 'assigned');
+        await console_.locator('#rq-act-note').fill('Giao Sở Xây dựng kiểm tra');
+        await console_.locator('#rq-act-send').click();
+        await console_.waitForSelector('#rq-detail[data-report-state="assigned"]');
+        assert.match(await console_.locator('#rq-events').textContent(), /Giao Sở Xây dựng kiểm tra.*\(nội bộ\)/);
+        await console_.selectOption('#rq-act-to', 'resolved');
+        await console_.locator('#rq-act-note').fill('Đã vá ổ gà ngày hôm nay');
+        await console_.locator('#rq-act-public').check();
+        await console_.locator('#rq-act-send').click();
+        await console_.waitForSelector('#rq-detail[data-report-state="resolved"]');
+        const r = await (await api.get(`/api/v1/reports/${reportId}`)).json();
+        assert.equal(r.state, 'resolved');
+        assert.equal(r.agency_code, 'SO-XD');
+        assert.equal(r.status_notes, 'Đã vá ổ gà ngày hôm nay');
+        const kinds = r.events.map((e) => `${e.to}:${e.public}`);
+        assert.deepEqual(kinds.slice(-2), ['assigned:false', 'resolved:true']);
+        await console_.screenshot({ path: path.join(SHOTS, 'reports-queue.png') });
+    });
+
+    it('the citizen sees the public note and rates the answer', async () => {
+        await citizen.reload();
+        await citizen.waitForSelector('#c-report[data-state="shown"][data-status="closed"]');
+        const text = await citizen.locator('#c-report').textContent();
+        assert.match(text, /Đã vá ổ gà ngày hôm nay/);
+        assert.doesNotMatch(text, /Giao Sở Xây dựng kiểm tra/, 'an internal note reached the citizen');
+        await citizen.selectOption('#c-rating', '4');
+        await citizen.locator('#c-rating-comment').fill('Nhanh');
+        await citizen.locator('#c-rate button[type="submit"]').click();
+        await citizen.waitForSelector('#c-rated');
+        const r = await (await api.get(`/api/v1/reports/${reportId}`)).json();
+        assert.equal(r.rating, 4);
+        assert.equal(r.rating_comment, 'Nhanh');
+    });
+
+    it('the public map shows the reports; no console errors, nothing from another origin', async () => {
+        await citizen.goto(iocd.base + '/citizen/#map');
+        await citizen.waitForSelector('#c-public-map[data-reports]', { timeout: 30000 });
+        assert.ok(Number(await citizen.locator('#c-public-map').getAttribute('data-reports')) > 50);
+        assert.ok((await citizen.locator('#c-public-map path.c-dot').count()) > 50);
+        assert.deepEqual(wc.errors(ALLOWED), []);
+        assert.deepEqual(wo.errors(ALLOWED), []);
+        assert.deepEqual([...wc.foreign, ...wo.foreign], []);
     });
 });

@@ -44,7 +44,9 @@ async function o311(method, path, form) {
     const data = await res.json().catch(() => null);
     if (!res.ok) {
         const first = Array.isArray(data) && data[0] ? data[0].description : '';
-        const e = new O311Error(first || (data && data.error && data.error.message) || t('error.http', { status: res.status }));
+        const e = new O311Error(
+            first || (data && data.error && data.error.message) || t('error.http', { status: res.status }),
+        );
         e.status = res.status;
         throw e;
     }
@@ -106,7 +108,8 @@ function main() {
         for (const b of document.querySelectorAll('.lang-button'))
             b.setAttribute('aria-pressed', b.dataset.lang === language() ? 'true' : 'false');
     }
-    for (const b of document.querySelectorAll('.lang-button')) b.addEventListener('click', () => setLanguage(b.dataset.lang));
+    for (const b of document.querySelectorAll('.lang-button'))
+        b.addEventListener('click', () => setLanguage(b.dataset.lang));
     document.addEventListener('ioc:language', () => {
         renderLang();
         loadServices();
@@ -134,7 +137,11 @@ function main() {
             select,
             h('option', { value: '' }, t('citizen.service_pick')),
             [...groups].map(([g, list]) =>
-                h('optgroup', { label: g }, list.map((s) => h('option', { value: s.service_code }, s.service_name))),
+                h(
+                    'optgroup',
+                    { label: g },
+                    list.map((s) => h('option', { value: s.service_code }, s.service_name)),
+                ),
             ),
         );
         select.value = keep;
@@ -162,18 +169,33 @@ function main() {
         const name = `attribute[${a.code}]`;
         const label = a.description + (a.required ? ' *' : '');
         if (a.datatype === 'singlevaluelist') {
-            return h('label', { class: 'field' }, h('span', null, label),
-                h('select', { name, 'data-attr': a.code, required: a.required },
-                    h('option', { value: '' }, '—'), a.values.map((v) => h('option', { value: v.key }, v.name))));
+            return h(
+                'label',
+                { class: 'field' },
+                h('span', null, label),
+                h(
+                    'select',
+                    { name, 'data-attr': a.code, required: a.required },
+                    h('option', { value: '' }, '—'),
+                    a.values.map((v) => h('option', { value: v.key }, v.name)),
+                ),
+            );
         }
         if (a.datatype === 'multivaluelist') {
-            return h('fieldset', { class: 'field' }, h('legend', null, label),
-                a.values.map((v) => h('label', null, h('input', { type: 'checkbox', name: `${name}[]`, value: v.key }), ' ', v.name)));
+            return h(
+                'fieldset',
+                { class: 'field' },
+                h('legend', null, label),
+                a.values.map((v) =>
+                    h('label', null, h('input', { type: 'checkbox', name: `${name}[]`, value: v.key }), ' ', v.name),
+                ),
+            );
         }
         const type = a.datatype === 'number' ? 'number' : 'text';
-        const input = a.datatype === 'text'
-            ? h('textarea', { name, rows: 2, maxlength: 4000 })
-            : h('input', { type, name, required: a.required, placeholder: a.datatype_description || null });
+        const input =
+            a.datatype === 'text'
+                ? h('textarea', { name, rows: 2, maxlength: 4000 })
+                : h('input', { type, name, required: a.required, placeholder: a.datatype_description || null });
         return h('label', { class: 'field' }, h('span', null, label), input);
     }
     select.addEventListener('change', loadAttributes);
@@ -307,13 +329,24 @@ function main() {
             h('p', null, h('span', { class: 'c-status', 'data-status': r.status }, statusText(r))),
             h('p', null, r.description || ''),
             r.media_url ? h('img', { class: 'c-photo', src: r.media_url, alt: t('citizen.photo') }) : null,
-            h('dl', null,
-                h('dt', null, t('citizen.filed')), h('dd', null, formatDateTime(r.requested_datetime)),
-                h('dt', null, t('citizen.agency')), h('dd', null, r.agency_responsible || t('citizen.triage')),
-                r.expected_datetime ? [h('dt', null, t('citizen.expected')), h('dd', null, formatDateTime(r.expected_datetime))] : null),
+            h(
+                'dl',
+                null,
+                h('dt', null, t('citizen.filed')),
+                h('dd', null, formatDateTime(r.requested_datetime)),
+                h('dt', null, t('citizen.agency')),
+                h('dd', null, r.agency_responsible || t('citizen.triage')),
+                r.expected_datetime
+                    ? [h('dt', null, t('citizen.expected')), h('dd', null, formatDateTime(r.expected_datetime))]
+                    : null,
+            ),
             h('h3', null, t('citizen.notes')),
             notes.length
-                ? h('ol', { class: 'c-notes' }, notes.map((n) => h('li', { class: 'c-note' }, `${formatDateTime(n.datetime)} — ${n.text}`)))
+                ? h(
+                      'ol',
+                      { class: 'c-notes' },
+                      notes.map((n) => h('li', { class: 'c-note' }, `${formatDateTime(n.datetime)} — ${n.text}`)),
+                  )
                 : h('p', { class: 'c-hint' }, t('citizen.no_notes')),
             r.status === 'closed' ? ratingForm(r.service_request_id, token) : null,
         );
@@ -323,25 +356,46 @@ function main() {
 
     function ratingForm(id, token) {
         const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
-        const stars = h('select', { name: 'rating', id: 'c-rating' },
-            [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, t('citizen.stars', { n }))));
-        const tok = h('input', { name: 'token', id: 'c-rating-token', value: token, autocomplete: 'off', spellcheck: 'false' });
+        const stars = h(
+            'select',
+            { name: 'rating', id: 'c-rating' },
+            [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, t('citizen.stars', { n }))),
+        );
+        const tok = h('input', {
+            name: 'token',
+            id: 'c-rating-token',
+            value: token,
+            autocomplete: 'off',
+            spellcheck: 'false',
+        });
         const comment = h('textarea', { name: 'comment', id: 'c-rating-comment', rows: 2, maxlength: 1000 });
-        const form = h('form', { class: 'c-form', id: 'c-rate' },
+        const form = h(
+            'form',
+            { class: 'c-form', id: 'c-rate' },
             h('h3', null, t('citizen.rate')),
             h('label', { class: 'field' }, h('span', null, t('citizen.rating')), stars),
             h('label', { class: 'field' }, h('span', null, t('citizen.comment')), comment),
             h('label', { class: 'field', hidden: token ? true : null }, h('span', null, t('citizen.token')), tok),
             err,
-            h('button', { type: 'submit', class: 'button button-primary' }, t('citizen.rate_send')));
+            h('button', { type: 'submit', class: 'button button-primary' }, t('citizen.rate_send')),
+        );
         form.addEventListener('submit', async (e) => {
             e.preventDefault();
             err.hidden = true;
             try {
-                await o311('POST', `/requests/${id}/rating.json`, { token: tok.value.trim(), rating: stars.value, comment: comment.value.trim() });
+                await o311('POST', `/requests/${id}/rating.json`, {
+                    token: tok.value.trim(),
+                    rating: stars.value,
+                    comment: comment.value.trim(),
+                });
                 replaceChildren(form, h('p', { id: 'c-rated', role: 'status' }, t('citizen.rated')));
             } catch (x) {
-                err.textContent = x.status === 409 ? t('citizen.rated_already') : x.status === 403 ? t('citizen.bad_token') : x.message;
+                err.textContent =
+                    x.status === 409
+                        ? t('citizen.rated_already')
+                        : x.status === 403
+                          ? t('citizen.bad_token')
+                          : x.message;
                 err.hidden = false;
             }
         });
@@ -361,12 +415,14 @@ function main() {
             return;
         }
         const shown = list.filter((r) => r.lat !== null && r.long !== null);
-        state.publicMap.dots(shown.map((r) => ({
-            lat: r.lat,
-            lon: r.long,
-            open: r.status === 'open',
-            label: `#${r.service_request_id} · ${r.service_name} · ${t(`citizen.status.${r.status}`)} · ${formatDateTime(r.requested_datetime)}`,
-        })));
+        state.publicMap.dots(
+            shown.map((r) => ({
+                lat: r.lat,
+                lon: r.long,
+                open: r.status === 'open',
+                label: `#${r.service_request_id} · ${r.service_name} · ${t(`citizen.status.${r.status}`)} · ${formatDateTime(r.requested_datetime)}`,
+            })),
+        );
         el.dataset.reports = String(shown.length);
         byId('c-public-count').textContent = t('citizen.map_count', { n: shown.length });
     }

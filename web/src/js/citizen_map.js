@@ -53,7 +53,10 @@ export function createCitizenMap(el, { onPick } = {}) {
         ready,
         mark(lat, lon) {
             if (marker) marker.setLatLng([lat, lon]);
-            else marker = circleMarker([lat, lon], { radius: 9, color: '#c1121f', weight: 3, fillOpacity: 0.5 }).addTo(map);
+            else
+                marker = circleMarker([lat, lon], { radius: 9, color: '#c1121f', weight: 3, fillOpacity: 0.5 }).addTo(
+                    map,
+                );
             el.dataset.marked = `${lat},${lon}`;
         },
         center(lat, lon) {
