@@ -531,8 +531,12 @@ int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, con
     r->id = sqlite3_last_insert_rowid(w->db);
     if ((rc = search_key_set(w, r)) != 0)
         return rc;
-    return store_rep_event_add(w, r->id, who, "", r->state && *r->state ? r->state : "received", "",
-                               0);
+    /* the first event is dated as the request (a demo report of last month: last month) */
+    struct store_rep_event e = {.request_id = r->id,
+                                .ts_ms = r->requested_ms,
+                                .who = (char *)who,
+                                .to_state = r->state && *r->state ? r->state : "received"};
+    return store_rep_event_put(w, &e);
 }
 
 int store_rep_fill_request(sqlite3_stmt *s, void *p)
