@@ -158,41 +158,56 @@ struct made {
     int64_t at;
 };
 
-/* Stores one report and its history. base: a report it sits near (NULL: none); dup: merge it
- * into base. */
-static int one(struct gen *g, const struct store_rep_service *sv, int si, const struct made *base,
-               int dup, struct made *out)
+/* Where and when a report is made: near base (10-40 m, after it) or at a point of a random
+ * commune. 0 with *c set, 0 with *c NULL when the point fell outside (skip it), or an error. */
+static int place(struct gen *g, const struct made *base, int dup, int64_t *t0, int64_t *age,
+                 const struct commune **c, double *lat, double *lon)
 {
-    int64_t age = (int64_t)(pow(rnd01(g), 1.6) * SEED_REP_DAYS * DAY_MS);
-    int64_t t0 = g->now - age - (int64_t)(rnd(g) % 3600) * 1000;
-    const struct commune *c = NULL;
-    double lat = 0, lon = 0;
-    if (base) {
-        /* 10-40 m from base */
-        double d = 10 + rnd(g) % 30, a = rnd01(g) * 6.283185;
-        lat = round((base->lat + d * cos(a) / 111320.0) * 1e6) / 1e6;
-        lon = round((base->lon + d * sin(a) / (111320.0 * cos(base->lat * 0.0174533))) * 1e6) / 1e6;
-        int64_t uid = 0;
-        for (size_t k = 0; k < g->nc && !c; k++)
-            if (geo_index_lookup(g->ix, lon, lat, 0, 0, &uid) == 0 && g->c[k].id == uid)
-                c = &g->c[k];
-        if (!c)
-            return 0;
-        if (dup || base->at > t0)
-            t0 = base->at + (int64_t)(1 + rnd(g) % 48) * HOUR_MS;
-        if (t0 > g->now - 60000)
-            t0 = g->now - 60000;
-        age = g->now - t0;
-    } else {
-        c = &g->c[rnd(g) % g->nc];
-        if (point_in(g, c, &lat, &lon) != 0)
-            return 0;
+    *age = (int64_t)(pow(rnd01(g), 1.6) * SEED_REP_DAYS * DAY_MS);
+    *t0 = g->now - *age - (int64_t)(rnd(g) % 3600) * 1000;
+    *c = NULL;
+    if (!base) {
+        const struct commune *k = &g->c[rnd(g) % g->nc];
+        if (point_in(g, k, lat, lon) == 0)
+            *c = k;
+        return 0;
     }
+    double d = 10 + rnd(g) % 30, a = rnd01(g) * 6.283185;
+    *lat = round((base->lat + d * cos(a) / 111320.0) * 1e6) / 1e6;
+    *lon = round((base->lon + d * sin(a) / (111320.0 * cos(base->lat * 0.0174533))) * 1e6) / 1e6;
+    int64_t uid = 0;
+    for (size_t k = 0; k < g->nc && !*c; k++)
+        if (geo_index_lookup(g->ix, *lon, *lat, 0, 0, &uid) == 0 && g->c[k].id == uid)
+            *c = &g->c[k];
+    if (!*c)
+        return 0;
+    if (dup || base->at > *t0)
+        *t0 = base->at + (int64_t)(1 + rnd(g) % 48) * HOUR_MS;
+    if (*t0 > g->now - 60000)
+        *t0 = g->now - 60000;
+    *age = g->now - *t0;
+    return 0;
+}
+
+/* Stores the report as a POST would (the commune's override, else the service's agency);
+ * owner: the agency it goes to, or the commune's People's Committee for triage. */
+static int add_request(struct gen *g, const struct store_rep_service *sv, const struct commune *c,
+                       double lat, double lon, int64_t t0, int64_t *id, char *agency, size_t cap,
+                       char *owner, size_t ocap)
+{
     char *override = NULL;
     int rc = store_rep_override_get(g->w, sv->code, c->code, &override);
     if (rc)
         return rc;
-    const char *agency = override && *override ? override : sv->agency_code ? sv->agency_code : "";
+    snprintf(agency, cap, "%s",
+             override && *override ? override
+             : sv->agency_code     ? sv->agency_code
+                                   : "");
+    free(override);
+    if (*agency)
+        snprintf(owner, ocap, "%s", agency);
+    else
+        snprintf(owner, ocap, "UBND-%s", c->code);
     char desc[600];
     snprintf(desc, sizeof desc, "%s %s. %s (dữ liệu mẫu)", sv->name_vi,
              places[rnd(g) % IOC_ARRAY_LEN(places)], asks[rnd(g) % IOC_ARRAY_LEN(asks)]);
@@ -202,7 +217,7 @@ static int one(struct gen *g, const struct store_rep_service *sv, int si, const 
                                   .lon = lon,
                                   .has_point = 1,
                                   .unit_id = c->id,
-                                  .agency_code = (char *)agency,
+                                  .agency_code = agency,
                                   .state = "received",
                                   .requested_ms = t0,
                                   .updated_ms = t0,
@@ -212,89 +227,115 @@ static int one(struct gen *g, const struct store_rep_service *sv, int si, const 
                                   .device_id = "demo"};
     int existing = 0;
     rc = store_rep_request_add(g->w, &r, "demo", &existing);
-    char triage_agency[64];
-    snprintf(triage_agency, sizeof triage_agency, "UBND-%s", c->code);
-    const char *owner = *agency ? agency : triage_agency;
-    free(override);
-    if (rc)
-        return rc;
-    *out = (struct made){r.id, lat, lon, si, t0};
-    const char *state = dup ? "duplicate" : pick_state(g, age, sv->deadline_hours);
-    int64_t t = t0, step = age / 6 > 1000 ? age / 6 : 1000;
+    *id = r.id;
+    return rc;
+}
+
+/* The time of a report's next event: 1 s to step after the last. */
+struct clock {
+    int64_t t, step;
+};
+static int64_t next(struct gen *g, struct clock *k)
+{
+    k->t += 1000 + (int64_t)(rnd(g) % (uint32_t)(k->step / 1000)) * 1000;
+    return k->t;
+}
+
+/* Merges report id into base: duplicate, an event on both. */
+static int merge(struct gen *g, int64_t id, const struct made *base, struct clock *k)
+{
+    char d1[40], d2[40];
+    snprintf(d1, sizeof d1, "into:%lld", (long long)base->id);
+    snprintf(d2, sizeof d2, "from:%lld", (long long)id);
+    int64_t t = next(g, k);
+    int rc = event(g, id, t, "merge", "received", "duplicate", "Trùng với phản ánh đã có.", 1, d1);
+    if (rc == 0)
+        rc = event(g, base->id, t, "merge", "", "", "", 0, d2);
+    if (rc == 0)
+        rc = store_rep_state_set(g->w, id, "duplicate", -1, base->id, t, t);
+    return rc;
+}
+
+/* The citizen's rating of an answered report (40 % of them). */
+static int rate(struct gen *g, int64_t id, int64_t t)
+{
+    static const char *const comments[] = {"Xử lý nhanh, cảm ơn.", "Đã sửa nhưng còn chậm.", "",
+                                           "Rất hài lòng."};
+    int64_t stars = 2 + rnd(g) % 4;
+    t += HOUR_MS;
+    if (t > g->now)
+        t = g->now;
+    const char *cm = comments[rnd(g) % IOC_ARRAY_LEN(comments)];
+    int rc = store_rep_rating_set(g->w, id, stars, cm, t);
+    char det[8];
+    snprintf(det, sizeof det, "%lld", (long long)stars);
+    return rc ? rc : event(g, id, t, "rating", "", "", cm, 0, det);
+}
+
+/* The events that bring report id from received to state, then its state row. */
+static int history(struct gen *g, int64_t id, const char *state, const char *agency,
+                   const char *owner, struct clock *k)
+{
     const char *at = "received";
     int64_t agency_id = -1, resolved = 0;
-#define NEXT() (t += 1000 + (int64_t)(rnd(g) % (uint32_t)(step / 1000)) * 1000)
-    if (dup) {
-        char d1[40], d2[40];
-        snprintf(d1, sizeof d1, "into:%lld", (long long)base->id);
-        snprintf(d2, sizeof d2, "from:%lld", (long long)r.id);
-        NEXT();
-        rc = event(g, r.id, t, "merge", at, "duplicate", "Trùng với phản ánh đã có.", 1, d1);
-        if (rc == 0)
-            rc = event(g, base->id, t, "merge", "", "", "", 0, d2);
-        at = "duplicate";
-        resolved = t;
-        if (rc == 0)
-            rc = store_rep_state_set(g->w, r.id, at, -1, base->id, resolved, t);
-        return rc;
-    }
-    int wants_agency = strcmp(state, "received") != 0 && strcmp(state, "rejected") != 0;
-    if (wants_agency) {
-        if ((rc = store_rep_agency_id(g->w, owner, &agency_id)) != 0)
-            return rc;
-        NEXT();
-        if (*agency)
-            rc = event(g, r.id, t, "transition", at, "assigned", "Chuyển đơn vị xử lý.", 0, "");
-        else {
-            char det[80];
-            snprintf(det, sizeof det, ">%s", owner);
-            rc = event(g, r.id, t, "reassign", at, "assigned", "Giao cho UBND xã, phường.", 0, det);
-        }
+    int rc = 0, wants_agency = strcmp(state, "received") != 0 && strcmp(state, "rejected") != 0;
+    if (wants_agency && (rc = store_rep_agency_id(g->w, owner, &agency_id)) == 0) {
+        char det[96];
+        snprintf(det, sizeof det, ">%s", owner);
+        rc = *agency ? event(g, id, next(g, k), "transition", at, "assigned",
+                             "Chuyển đơn vị xử lý.", 0, "")
+                     : event(g, id, next(g, k), "reassign", at, "assigned",
+                             "Giao cho UBND xã, phường.", 0, det);
         at = "assigned";
     }
     if (rc == 0 && strcmp(state, "assigned") != 0 && wants_agency) {
-        NEXT();
-        rc =
-            event(g, r.id, t, "transition", at, "in_progress", "Đã cử cán bộ đến kiểm tra.", 1, "");
+        rc = event(g, id, next(g, k), "transition", at, "in_progress", "Đã cử cán bộ đến kiểm tra.",
+                   1, "");
         at = "in_progress";
     }
     if (rc == 0 && (!strcmp(state, "resolved") || !strcmp(state, "closed"))) {
-        NEXT();
-        rc = event(g, r.id, t, "transition", at, "resolved",
+        resolved = next(g, k);
+        rc = event(g, id, resolved, "transition", at, "resolved",
                    "Đã xử lý xong, cảm ơn người dân đã phản ánh.", 1, "");
         at = "resolved";
-        resolved = t;
     }
     if (rc == 0 && !strcmp(state, "rejected")) {
-        NEXT();
-        rc = event(g, r.id, t, "transition", at, "rejected",
+        resolved = next(g, k);
+        rc = event(g, id, resolved, "transition", at, "rejected",
                    "Không thuộc phạm vi xử lý: khu vực do doanh nghiệp quản lý.", 1, "");
         at = "rejected";
-        resolved = t;
     }
     if (rc == 0 && !strcmp(state, "closed")) {
-        NEXT();
-        rc = event(g, r.id, t, "transition", at, "closed", "", 0, "");
+        rc = event(g, id, next(g, k), "transition", at, "closed", "", 0, "");
         at = "closed";
     }
     if (rc == 0 && strcmp(at, "received") != 0)
-        rc = store_rep_state_set(g->w, r.id, at, agency_id, -1, resolved, t);
-    if (rc == 0 && resolved && strcmp(at, "rejected") != 0 && rnd(g) % 100 < 40) {
-        static const char *const comments[] = {"Xử lý nhanh, cảm ơn.", "Đã sửa nhưng còn chậm.", "",
-                                               "Rất hài lòng."};
-        int64_t stars = 2 + rnd(g) % 4;
-        t += HOUR_MS;
-        if (t > g->now)
-            t = g->now;
-        const char *cm = comments[rnd(g) % IOC_ARRAY_LEN(comments)];
-        rc = store_rep_rating_set(g->w, r.id, stars, cm, t);
-        char det[8];
-        snprintf(det, sizeof det, "%lld", (long long)stars);
-        if (rc == 0)
-            rc = event(g, r.id, t, "rating", "", "", cm, 0, det);
-    }
-#undef NEXT
+        rc = store_rep_state_set(g->w, id, at, agency_id, -1, resolved, k->t);
+    if (rc == 0 && resolved && strcmp(at, "rejected") != 0 && rnd(g) % 100 < 40)
+        rc = rate(g, id, k->t);
     return rc;
+}
+
+/* Stores one report and its history. base: a report it sits near (NULL: none); dup: merge it
+ * into base. */
+static int one(struct gen *g, const struct store_rep_service *sv, int si, const struct made *base,
+               int dup, struct made *out)
+{
+    int64_t t0, age, id = 0;
+    const struct commune *c;
+    double lat = 0, lon = 0;
+    int rc = place(g, base, dup, &t0, &age, &c, &lat, &lon);
+    if (rc || !c)
+        return rc;
+    char agency[64], owner[80];
+    rc = add_request(g, sv, c, lat, lon, t0, &id, agency, sizeof agency, owner, sizeof owner);
+    if (rc)
+        return rc;
+    *out = (struct made){id, lat, lon, si, t0};
+    struct clock k = {t0, age / 6 > 1000 ? age / 6 : 1000};
+    if (dup)
+        return merge(g, id, base, &k);
+    return history(g, id, pick_state(g, age, sv->deadline_hours), agency, owner, &k);
 }
 
 /* The public citizen page's key: write:reports only, of the province's office (VP-UBND). */
