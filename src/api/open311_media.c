@@ -120,9 +120,9 @@ struct rep_form *o311_media_form(struct api_ctx *c, int xml, const char *ct, siz
         const struct ioc_part *p = &mp.parts[i];
         if (!p->filename) {
             text_bytes += p->len;
-            rc = text_bytes > REP_FORM_MAX_BYTES ? IOC_ETOOBIG
-                                                 : form_add(f, p->name, (const char *)p->data,
-                                                            p->len);
+            rc = text_bytes > REP_FORM_MAX_BYTES
+                     ? IOC_ETOOBIG
+                     : form_add(f, p->name, (const char *)p->data, p->len);
             if (rc) {
                 o311_error(c, xml, rc == IOC_ENOMEM ? 500 : 400, p->name,
                            "The field %.64s is not UTF-8 text without NUL, or the text fields "
@@ -149,15 +149,17 @@ struct rep_form *o311_media_form(struct api_ctx *c, int xml, const char *ct, siz
         rc = media_process(p->data, p->len, p->filename, (size_t)set->max_photo_bytes, &ph, err,
                            sizeof err);
         if (rc) {
-            o311_error(c, xml, rc == IOC_ETOOBIG ? 413 : rc == IOC_EINVAL ? 400 : 500, "media",
-                       "%s", err);
+            o311_error(c, xml,
+                       rc == IOC_ETOOBIG  ? 413
+                       : rc == IOC_EINVAL ? 400
+                                          : 500,
+                       "media", "%s", err);
             goto fail;
         }
         rc = media_store(c->api->cfg->data_dir, &ph, NULL);
         if (rc == 0) {
             memcpy(m->hash[m->n++], ph.hash, sizeof ph.hash);
-            if (ph.has_gps && !m->gps_used && !rep_form_get(f, "lat") &&
-                !rep_form_get(f, "long")) {
+            if (ph.has_gps && !m->gps_used && !rep_form_get(f, "lat") && !rep_form_get(f, "long")) {
                 m->gps_used = 1;
                 m->lat = ph.lat;
                 m->lon = ph.lon;

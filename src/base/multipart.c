@@ -233,8 +233,8 @@ int ioc_multipart_boundary(const char *ct, char *out, size_t out_size)
     return IOC_EINVAL;
 }
 
-static int fail(struct ioc_multipart *m, int rc, char *err, size_t err_size, const char *fmt,
-                ...) __attribute__((format(printf, 5, 6)));
+static int fail(struct ioc_multipart *m, int rc, char *err, size_t err_size, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 static int fail(struct ioc_multipart *m, int rc, char *err, size_t err_size, const char *fmt, ...)
 {
     va_list ap;

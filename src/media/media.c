@@ -7,6 +7,8 @@
 #include "media/media.h"
 
 #include <libexif/exif-data.h>
+#include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -50,9 +52,9 @@ static void init_once(void)
 {
     if (sodium_init() < 0 || VIPS_INIT("iocd") != 0)
         return;
-    vips_cache_set_max(0);        /* every photo is seen once: no operation cache */
-    vips_concurrency_set(1);      /* the API's workers are the parallelism */
-    vips_block_untrusted_set(1);  /* only the loaders we call, which are not marked untrusted */
+    vips_cache_set_max(0);       /* every photo is seen once: no operation cache */
+    vips_concurrency_set(1);     /* the API's workers are the parallelism */
+    vips_block_untrusted_set(1); /* only the loaders we call, which are not marked untrusted */
     init_rc = 0;
 }
 
@@ -311,5 +313,43 @@ int media_store(const char *data_dir, const struct media_photo *p, int *created)
         rc = put(dir, p->hash, ".jpg", p->full, p->full_len, &made);
     if (created)
         *created = made;
+    return rc;
+}
+
+int media_copy_dir(const char *from, const char *to, size_t *files, size_t *bytes)
+{
+    *files = 0;
+    *bytes = 0;
+    DIR *d = opendir(from);
+    if (!d)
+        return errno == ENOENT ? IOC_ENOTFOUND : IOC_EIO;
+    int rc = ioc_mkdir_p(to) ? IOC_EIO : 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (!media_name_valid(e->d_name))
+            continue;
+        char src[4096], dst[4096];
+        struct stat st;
+        if ((size_t)snprintf(src, sizeof src, "%s/%s", from, e->d_name) >= sizeof src ||
+            (size_t)snprintf(dst, sizeof dst, "%s/%s", to, e->d_name) >= sizeof dst) {
+            rc = IOC_EIO;
+            break;
+        }
+        if (stat(dst, &st) == 0)
+            continue;
+        char *data = NULL;
+        size_t n = 0;
+        rc = ioc_file_read(src, (size_t)1 << 30, &data, &n);
+        if (rc == 0)
+            rc = ioc_file_write_atomic(dst, data, n);
+        free(data);
+        if (rc) {
+            rc = IOC_EIO;
+            break;
+        }
+        (*files)++;
+        *bytes += n;
+    }
+    closedir(d);
     return rc;
 }

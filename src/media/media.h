@@ -55,5 +55,11 @@ void media_photo_clear(struct media_photo *p);
 int media_store(const char *data_dir, const struct media_photo *p, int *created);
 /* 1 if name is a stored file's name: 64 lowercase hex then ".jpg" or "_thumb.jpg". */
 int media_name_valid(const char *name);
+/* Copies every stored file (media_name_valid names only) of directory from into directory to
+ * (made if missing), each crash-safely, skipping those already there: backups (FILE.media) and
+ * restores (into DATA_DIR/media) of iocctl. A name is its content, so files are never replaced
+ * and a copy taken while iocd adds photos is sound. *files and *bytes count what was copied.
+ * 0, IOC_ENOTFOUND (no directory from), IOC_EIO. */
+int media_copy_dir(const char *from, const char *to, size_t *files, size_t *bytes);
 
 #endif

@@ -4,11 +4,14 @@
 // served at /media/{hash}.jpg and _thumb.jpg, immutable, without their metadata; the same photo
 // stored once; a GIF named .jpg, too many photos and stray file parts refused. The images are
 // made here: a small JPEG (made once with libvips, below) with an EXIF block built by hand
-// (orientation 6, GPS 10°57'N 106°49'12"E, a camera make), and a PNG encoded here.
+// (orientation 6, GPS 10°57'N 106°49'12"E, a camera make), and a PNG encoded here. Photos are
+// in backups (FILE.media) and restores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { startDemo, Client } from './lib.mjs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { startDemo, Client, iocctl, tempDir } from './lib.mjs';
 
 let srv, key;
 const B = '/open311/v2';
@@ -174,4 +177,27 @@ test('refused: a GIF named .jpg, too many photos, a stray file part, a truncated
   assert.equal((await fetch(`${srv.url}/media/${'0'.repeat(64)}.jpg`)).status, 404);
   assert.equal((await fetch(`${srv.url}/media/${'A'.repeat(64)}.jpg`)).status, 404);
   assert.equal((await fetch(`${srv.url}/media/x.png`)).status, 404);
+});
+
+test('photos are in the backup (FILE.media) and come back with a restore', async () => {
+  const r = await postMp([...base(), ['lat', '10.95'], ['long', '106.82'], ['media', { filename: 'bk.png', data: png(12, 6, [10, 200, 10]) }]]);
+  assert.equal(r.status, 201, r.text);
+  const name = new URL(r.body[0].media_url).pathname.slice('/media/'.length);
+  const dir = tempDir('ioc-media-bk-');
+  try {
+    const file = path.join(dir, 'b.db');
+    let b = iocctl(srv.data, ['backup', file]);
+    assert.equal(b.status, 0, b.stderr);
+    assert.match(b.stdout, /^photos: \d+ files, \d+ bytes copied to /m);
+    const copied = readdirSync(`${file}.media`);
+    assert.ok(copied.includes(name) && copied.includes(name.replace('.jpg', '_thumb.jpg')), copied.join(' '));
+    for (const f of copied) assert.match(f, /^[0-9a-f]{64}(_thumb)?\.jpg$/);
+    const fresh = path.join(dir, 'restored');
+    const rs = iocctl(fresh, ['restore', file]);
+    assert.equal(rs.status, 0, rs.stderr);
+    assert.deepEqual(readFileSync(path.join(fresh, 'media', name)), readFileSync(path.join(srv.data, 'media', name)));
+    assert.deepEqual(readdirSync(path.join(fresh, 'media')).sort(), copied.sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

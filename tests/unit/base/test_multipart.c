@@ -30,9 +30,9 @@ static void test_boundary(void **state)
     assert_int_equal(ioc_multipart_boundary("multipart/form-data; boundary=abc-123", b, sizeof b),
                      0);
     assert_string_equal(b, "abc-123");
-    assert_int_equal(
-        ioc_multipart_boundary("Multipart/Form-Data;charset=utf-8; boundary=\"a b:c\"", b, sizeof b),
-        0);
+    assert_int_equal(ioc_multipart_boundary("Multipart/Form-Data;charset=utf-8; boundary=\"a b:c\"",
+                                            b, sizeof b),
+                     0);
     assert_string_equal(b, "a b:c");
     assert_int_equal(ioc_multipart_boundary("multipart/form-data", b, sizeof b), IOC_EINVAL);
     assert_int_equal(ioc_multipart_boundary("application/x-www-form-urlencoded", b, sizeof b),
@@ -104,16 +104,17 @@ static void test_refusals(void **state)
                      IOC_EINVAL);
     assert_int_equal(m.n, 0);
     assert_null(m.parts);
-    assert_int_equal(PARSE("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XyZ", &m),
-                     IOC_EINVAL);
+    assert_int_equal(
+        PARSE("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nabc\r\n--XyZ", &m),
+        IOC_EINVAL);
     /* no boundary line */
     assert_int_equal(PARSE("hello", &m), IOC_EINVAL);
     /* a part without a name, or not form-data, or without Content-Disposition */
     assert_int_equal(PARSE("--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--", &m),
                      IOC_EINVAL);
-    assert_int_equal(PARSE("--XyZ\r\nContent-Disposition: form-data; name=\"\"\r\n\r\nx\r\n--XyZ--",
-                           &m),
-                     IOC_EINVAL);
+    assert_int_equal(
+        PARSE("--XyZ\r\nContent-Disposition: form-data; name=\"\"\r\n\r\nx\r\n--XyZ--", &m),
+        IOC_EINVAL);
     assert_int_equal(
         PARSE("--XyZ\r\nContent-Disposition: attachment; name=a\r\n\r\nx\r\n--XyZ--", &m),
         IOC_EINVAL);
@@ -134,9 +135,9 @@ static void test_refusals(void **state)
     assert_int_equal(
         PARSE("--XyZ\r\nContent-Disposition: form-data;\r\n name=a\r\n\r\nx\r\n--XyZ--", &m),
         IOC_EINVAL);
-    assert_int_equal(PARSE("--XyZx\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--XyZ--",
-                           &m),
-                     IOC_EINVAL);
+    assert_int_equal(
+        PARSE("--XyZx\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--XyZ--", &m),
+        IOC_EINVAL);
     /* a header block that never ends, or is over 8 KiB */
     struct ioc_buf b;
     ioc_buf_init(&b, 0);

@@ -68,8 +68,7 @@ static void exif_block(unsigned char **out, unsigned int *len)
     put_entry(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_LATITUDE_REF, EXIF_FORMAT_ASCII, 2, "N", 2);
     rational3(r, 21, 1, 3000);
     put_entry(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_LATITUDE, EXIF_FORMAT_RATIONAL, 3, r, 24);
-    put_entry(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_LONGITUDE_REF, EXIF_FORMAT_ASCII, 2, "E",
-              2);
+    put_entry(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_LONGITUDE_REF, EXIF_FORMAT_ASCII, 2, "E", 2);
     rational3(r, 105, 51, 0);
     put_entry(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_LONGITUDE, EXIF_FORMAT_RATIONAL, 3, r, 24);
     exif_data_save_data(ed, out, len);
@@ -119,9 +118,9 @@ static void test_sniff(void **state)
     static const char *const bad[] = {"GIF89a\x01\0\x01\0\0\0\0;", "%PDF-1.4\n%\xe2\xe3\n1 0 obj",
                                       "<!doctype html><html><script>x</script>"};
     for (size_t i = 0; i < IOC_ARRAY_LEN(bad); i++) {
-        assert_int_equal(media_process(bad[i], strlen(bad[i]), "anh-1.jpg", 1 << 20, &p, err,
-                                       sizeof err),
-                         IOC_EINVAL);
+        assert_int_equal(
+            media_process(bad[i], strlen(bad[i]), "anh-1.jpg", 1 << 20, &p, err, sizeof err),
+            IOC_EINVAL);
         assert_non_null(strstr(err, "anh-1.jpg"));
         assert_null(p.full);
     }
