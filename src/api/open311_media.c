@@ -79,6 +79,64 @@ static int is_media_name(const char *n)
     return strcmp(n, "media") == 0 || strcmp(n, "media[]") == 0;
 }
 
+/* Checks, re-encodes and stores one photo part into m; 0, or -1 after answering. */
+static int add_photo(struct api_ctx *c, int xml, const struct rep_settings *set,
+                     const struct ioc_part *p, const struct rep_form *f, struct o311_media *m)
+{
+    char err[512];
+    if (m->n >= (size_t)set->max_photos) {
+        o311_error(c, xml, 413, "media",
+                   "Một phản ánh có tối đa %lld ảnh. / A report carries at most %lld photos.",
+                   (long long)set->max_photos, (long long)set->max_photos);
+        return -1;
+    }
+    struct media_photo ph;
+    int rc = media_process(p->data, p->len, p->filename, (size_t)set->max_photo_bytes, &ph, err,
+                           sizeof err);
+    if (rc) {
+        o311_error(c, xml,
+                   rc == IOC_ETOOBIG  ? 413
+                   : rc == IOC_EINVAL ? 400
+                                      : 500,
+                   "media", "%s", err);
+        return -1;
+    }
+    rc = media_store(c->api->cfg->data_dir, &ph, NULL);
+    if (rc == 0) {
+        memcpy(m->hash[m->n++], ph.hash, sizeof ph.hash);
+        if (ph.has_gps && !m->gps_used && !rep_form_get(f, "lat") && !rep_form_get(f, "long")) {
+            m->gps_used = 1;
+            m->lat = ph.lat;
+            m->lon = ph.lon;
+        }
+    }
+    media_photo_clear(&ph);
+    if (rc) {
+        o311_error(c, xml, 500, "media", "The photo could not be stored.");
+        return -1;
+    }
+    return 0;
+}
+
+/* The fields the photos give: lat/long from the first GPS position when the citizen gave none
+ * (text parts may follow the photo), media_url from the first photo when none was given. */
+static void finish(struct rep_form *f, struct o311_media *m)
+{
+    char buf[300];
+    if (m->gps_used && (rep_form_get(f, "lat") || rep_form_get(f, "long")))
+        m->gps_used = 0;
+    if (m->gps_used) {
+        snprintf(buf, sizeof buf, "%.7f", m->lat);
+        form_add(f, "lat", buf, strlen(buf));
+        snprintf(buf, sizeof buf, "%.7f", m->lon);
+        form_add(f, "long", buf, strlen(buf));
+    }
+    if (m->n && !rep_form_get(f, "media_url")) {
+        snprintf(buf, sizeof buf, "%s/media/%s.jpg", m->base, m->hash[0]);
+        form_add(f, "media_url", buf, strlen(buf));
+    }
+}
+
 struct rep_form *o311_media_form(struct api_ctx *c, int xml, const char *ct, size_t ctn,
                                  struct o311_media **out)
 {
@@ -139,53 +197,11 @@ struct rep_form *o311_media_form(struct api_ctx *c, int xml, const char *ct, siz
         }
         if (p->len == 0 && !p->filename[0])
             continue; /* a file input left empty */
-        if (m->n >= (size_t)set->max_photos) {
-            o311_error(c, xml, 413, "media",
-                       "Một phản ánh có tối đa %lld ảnh. / A report carries at most %lld photos.",
-                       (long long)set->max_photos, (long long)set->max_photos);
+        if (add_photo(c, xml, set, p, f, m))
             goto fail;
-        }
-        struct media_photo ph;
-        rc = media_process(p->data, p->len, p->filename, (size_t)set->max_photo_bytes, &ph, err,
-                           sizeof err);
-        if (rc) {
-            o311_error(c, xml,
-                       rc == IOC_ETOOBIG  ? 413
-                       : rc == IOC_EINVAL ? 400
-                                          : 500,
-                       "media", "%s", err);
-            goto fail;
-        }
-        rc = media_store(c->api->cfg->data_dir, &ph, NULL);
-        if (rc == 0) {
-            memcpy(m->hash[m->n++], ph.hash, sizeof ph.hash);
-            if (ph.has_gps && !m->gps_used && !rep_form_get(f, "lat") && !rep_form_get(f, "long")) {
-                m->gps_used = 1;
-                m->lat = ph.lat;
-                m->lon = ph.lon;
-            }
-        }
-        media_photo_clear(&ph);
-        if (rc) {
-            o311_error(c, xml, 500, "media", "The photo could not be stored.");
-            goto fail;
-        }
     }
     ioc_multipart_free(&mp);
-    /* the photo's position, when the citizen gave none (text parts may follow the photo) */
-    if (m->gps_used && (rep_form_get(f, "lat") || rep_form_get(f, "long")))
-        m->gps_used = 0;
-    char buf[300];
-    if (m->gps_used) {
-        snprintf(buf, sizeof buf, "%.7f", m->lat);
-        form_add(f, "lat", buf, strlen(buf));
-        snprintf(buf, sizeof buf, "%.7f", m->lon);
-        form_add(f, "long", buf, strlen(buf));
-    }
-    if (m->n && !rep_form_get(f, "media_url")) {
-        snprintf(buf, sizeof buf, "%s/media/%s.jpg", m->base, m->hash[0]);
-        form_add(f, "media_url", buf, strlen(buf));
-    }
+    finish(f, m);
     *out = m;
     return f;
 fail:
