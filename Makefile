@@ -111,6 +111,7 @@ deps:
 screenshots: all web
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/console.test.mjs
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/dashboards_edit.test.mjs
+	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/reports.test.mjs
 
 fuzz:
 	./fuzz/run.sh $${FUZZ_SECONDS:-60}

@@ -206,6 +206,13 @@ async function main() {
         });
         html = fillTexts(html, cat, page);
         fs.writeFileSync(path.join(opts.out, page), html);
+        // a page other than the console is also NAME/index.html, so that /NAME (iocd's file
+        // handler redirects it to /NAME/) serves it: /citizen
+        if (page !== 'index.html') {
+            const dir = path.join(opts.out, page.replace(/\.html$/, ''));
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(path.join(dir, 'index.html'), html);
+        }
     }
 
     const pub = path.join(SRC, 'public');

@@ -437,6 +437,25 @@ static void h_rating(struct api_ctx *c)
         api_write(c, rep_action_job, &x->a, citizen_done);
 }
 
+/* ---- GET /api/v1/citizen/config: what the public citizen page needs ---------------------- */
+
+/* The page's API key is public by design: it only files reports (write:reports), every
+ * citizen shares it, and its token bucket (limits.key_rate_per_s) caps them together; a
+ * deployment adds a per-address limit in front (docs/reports.md, "The citizen page"). */
+static void h_citizen_config(struct api_ctx *c)
+{
+    if (api_query_only(c, (const char *const[]){NULL}))
+        return;
+    char *key = NULL;
+    int rc = store_meta_get(c->t->db, "citizen_key", &key);
+    if (rc && rc != IOC_ENOTFOUND) {
+        api_error_rc(c, rc, "citizen page");
+        return;
+    }
+    api_json(c, 200, json_pack("{s:o}", "api_key", key ? json_string(key) : json_null()));
+    free(key);
+}
+
 static int64_t small_body(const struct ioc_config *cfg)
 {
     (void)cfg;
@@ -455,6 +474,8 @@ static const struct api_route reports_routes[] = {
               1, h_note),
     API_ROUTE("POST", "/api/v1/reports/{id}/merge", "reports.merge", AUTH_STAFF_UP, "staff", NULL,
               1, h_merge),
+    API_ROUTE("GET", "/api/v1/citizen/config", "reports.citizen_config", AUTH_PUBLIC, "public",
+              NULL, 0, h_citizen_config),
     API_ROUTE_BODY("POST", "/open311/v2/requests/{id}/reopen.{fmt}", "reports.reopen", AUTH_PUBLIC,
                    "public", NULL, 0, h_reopen, small_body),
     API_ROUTE_BODY("POST", "/open311/v2/requests/{id}/rating.{fmt}", "reports.rating", AUTH_PUBLIC,

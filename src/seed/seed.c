@@ -559,6 +559,16 @@ static int demo_reports(struct store_conn *w, struct seed_demo *d)
     if (rc)
         seed_fail(d->error, "report services: %s", j.error[0] ? j.error : ioc_strerror(rc));
     d->report_services = j.services;
+    if (rc || !d->reports)
+        return rc;
+    struct seed_reports_demo r = {0};
+    int64_t t0 = ioc_now_ms();
+    rc = seed_reports_demo_job(w, &r);
+    if (rc)
+        seed_fail(d->error, "%s", r.error[0] ? r.error : ioc_strerror(rc));
+    d->report_count = r.reports;
+    ioc_log(IOC_LOG_INFO, "demo reports: %d synthetic reports in %lld ms", r.reports,
+            (long long)(ioc_now_ms() - t0));
     return rc;
 }
 

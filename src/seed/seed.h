@@ -24,6 +24,7 @@ struct seed_settings {
     char *indicators_dir; /* the demo indicator catalogue: domains.csv, catalogue.csv */
     char *dashboards_dir; /* the demo dashboards: dashboards.jsonl */
     char *reports_dir;    /* the citizen reports' services: services.json */
+    int reports;          /* with reports_dir: synthetic reports and the citizen page's key */
     int indicator_values; /* with the catalogue: its synthetic values (seed_indvalues_job) */
     char *values_today;   /* "YYYY-MM-DD" the values end before; "": the day of seeding */
     char *password_admin;
@@ -63,6 +64,8 @@ struct seed_demo {
     const char *indicators_dir; /* in: the catalogue (domains.csv, catalogue.csv); NULL: none */
     const char *dashboards_dir; /* in: the dashboards (dashboards.jsonl); NULL: none */
     const char *reports_dir;    /* in: the reports' services (services.json); NULL: none */
+    int reports;                /* in: with reports_dir, the synthetic reports too */
+    int report_count;           /* out: synthetic reports stored */
     int indicator_values;       /* in: with indicators_dir, the synthetic values too */
     const char *values_today;   /* in: their today, "YYYY-MM-DD"; NULL or "": the clock's */
     int64_t values;             /* out: values stored */
@@ -196,6 +199,17 @@ struct seed_reports {
     char error[256];
 };
 int seed_reports_job(struct store_conn *w, void *arg /* struct seed_reports * */);
+
+/* The demo's synthetic citizen reports (reports_demo.c; docs/reports.md, "Demo reports"), from
+ * the stored services and the communes in force today, ending at now_ms (0: the clock); and
+ * the public citizen page's API key (write:reports of VP-UBND), kept in meta "citizen_key".
+ * Needs the services and the demo agencies stored. */
+struct seed_reports_demo {
+    int64_t now_ms; /* in */
+    int reports;    /* out */
+    char error[256];
+};
+int seed_reports_demo_job(struct store_conn *w, void *arg /* struct seed_reports_demo * */);
 
 /* ---- the demo's indicator values (indvalues_demo.c) -------------------------------------- */
 

@@ -240,9 +240,13 @@ int store_rep_nearby(struct store_conn *c, const char *service_code, double lat0
     sqlite3_stmt *s;
     int rc = store_prepare(c,
                            "SELECT " REP_REQUEST_COLUMNS
-                           "WHERE s.code = ? AND r.requested_ms >= ? AND r.lat BETWEEN ? AND ? "
-                           "AND r.lon BETWEEN ? AND ? AND r.id <> ? AND r.state IN " REP_OPEN_STATES
-                           " ORDER BY r.requested_ms DESC, r.id DESC LIMIT ?",
+                           /* the band of latitude of the service first (its own index) */
+                           "WHERE r.id IN (SELECT n.id FROM report_requests n INDEXED BY "
+                           "report_requests_near WHERE n.service_id = (SELECT id FROM "
+                           "report_services WHERE code = ?1) AND n.lat BETWEEN ?3 AND ?4 "
+                           "AND n.lon BETWEEN ?5 AND ?6) AND r.requested_ms >= ?2 AND r.id <> ?7 "
+                           "AND r.state IN " REP_OPEN_STATES
+                           " ORDER BY r.requested_ms DESC, r.id DESC LIMIT ?8",
                            &s);
     if (rc)
         return rc;

@@ -26,6 +26,9 @@ export const DEMO_ENV = {
   // the synthetic sensors would write points under every test; demo_sensors.test.mjs turns them on
   IOC_DEMO_SENSORS: 'false',
   IOC_DEMO_INDICATOR_VALUES: 'false', // millions of rows; demo_values.test.mjs turns them on
+  // the synthetic reports would take the request ids the matrix and the Open311 tests count on;
+  // tests/web/reports.test.mjs has them (tests/web/lib/iocd.mjs keeps the default, on)
+  IOC_DEMO_REPORTS: 'false',
 };
 
 export function tempDir(prefix = 'ioc-test-') {

@@ -36,7 +36,9 @@ async function call(caller, method, path, body) {
 }
 
 before(async () => {
-  srv = await startDemo();
+  // anonymous refusals are limited per address (limits.refused_burst; tests/integration/
+  // login_limits.test.mjs tests that): here one address asks every route anonymously
+  srv = await startDemo({ env: { IOC_LIMITS_REFUSED_BURST: '100000' } });
   const admin = new Client(srv.url);
   assert.equal((await admin.login('admin')).status, 200);
   let r = await admin.post('/api/v1/agencies', { code: 'TEST-B', name: 'Cơ quan B (dữ liệu mẫu)' });

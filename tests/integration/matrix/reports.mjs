@@ -35,6 +35,7 @@ export const rows = {
     method: 'POST', path: () => '/api/v1/reports/1/merge', body: json({ into: 1 }),
     expect: status({ anon: 401, operator: 422, admin: 422, default: 403 }),
   },
+  'reports.citizen_config': { method: 'GET', path: () => '/api/v1/citizen/config', expect: status({ default: 200 }) },
   'reports.reopen': { method: 'POST', path: () => '/open311/v2/requests/1/reopen.json', body: form({}), expect: status({ default: 403 }) },
   'reports.rating': { method: 'POST', path: () => '/open311/v2/requests/1/rating.json', body: form({ rating: '5' }), expect: status({ default: 403 }) },
 };

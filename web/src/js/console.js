@@ -7,7 +7,7 @@
 // <dialog>), then the panel.
 //
 // Screens: the map (default) and, for signed-in users, "Dữ liệu cảm biến" (#sensors…) and the
-// dashboards (#dashboards…, #wall…), drawn over the map by js/sensors.js and js/dashboards.js,
+// dashboards (#dashboards…, #wall…) and the citizen reports' queue (#reports…), drawn over the map by js/sensors.js and js/dashboards.js,
 // each imported only when its screen first opens (chunks of their own, with uPlot), so the first
 // load stays small.
 
@@ -104,11 +104,20 @@ const SCREENS = {
         error: 'dash.error',
         load: (body, announce) => import('./dashboards.js').then((m) => m.createDashboards(body, { announce })),
     },
+    reports: {
+        section: 'reports',
+        body: 'reports-body',
+        signin: 'reports-signin',
+        nav: 'nav-reports',
+        error: 'rq.error',
+        load: (body, announce) => import('./reports_queue.js').then((m) => m.createReportsQueue(body, { announce })),
+    },
 };
 
 function screenOf(hash) {
     if (hash.startsWith('#sensors')) return 'sensors';
     if (hash.startsWith('#dashboards') || hash.startsWith('#wall')) return 'dashboards';
+    if (hash.startsWith('#reports')) return 'reports';
     return 'map';
 }
 
