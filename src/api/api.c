@@ -317,6 +317,7 @@ static int handle(void *app, struct net_req *req)
         memcpy(method, m, mlen);
     int api_path = (plen >= 5 && memcmp(path, "/api/", 5) == 0) ||
                    (plen >= 9 && memcmp(path, "/open311/", 9) == 0) ||
+                   (plen >= 7 && memcmp(path, "/media/", 7) == 0) ||
                    (plen == 8 && memcmp(path, "/healthz", 8) == 0) ||
                    (plen == 8 && memcmp(path, "/metrics", 8) == 0) || influx_path(path, plen);
     if (!api_path) {

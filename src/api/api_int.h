@@ -390,4 +390,20 @@ json_t *o311_request_out(struct api_ctx *c, const struct store_rep_request *r, i
  * distance_m, detailed_status, requested_datetime}], nearest first; NULL on a store failure. */
 json_t *o311_nearby(struct store_conn *db, const struct store_rep_request *r, int64_t now_ms);
 
+/* open311_media.c — POST requests as multipart/form-data with photos (h_open311.c). */
+struct o311_media;
+struct rep_form;
+/* 1 if the Content-Type is multipart/form-data. */
+int o311_media_is_multipart(const char *ct, size_t n);
+/* The most bytes the photos of one request add to its body limit. */
+int64_t o311_media_max_body(const struct ioc_config *cfg);
+/* The form of a multipart body (held by the request) with the photos processed and stored;
+ * *m says what they gave. NULL after answering 400, 413 or 500. */
+struct rep_form *o311_media_form(struct api_ctx *c, int xml, const char *ct, size_t ctn,
+                                 struct o311_media **m);
+/* Appends to notice that the position came from a photo's GPS, if it did. */
+void o311_media_notice(const struct o311_media *m, char *notice, size_t size);
+/* Sets media_url (the first photo) and, with ext, media_urls on the answer's object. */
+void o311_media_answer(const struct o311_media *m, int ext, json_t *obj);
+
 #endif

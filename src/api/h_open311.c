@@ -487,6 +487,7 @@ struct post {
     struct store_audit who;
     char target[48];
     int existing;
+    struct o311_media *media; /* photos of a multipart request, or NULL */
 };
 
 static int post_job(struct store_conn *w, void *arg)
@@ -529,6 +530,7 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
         snprintf(notice, sizeof notice,
                  "Trực ban IOC sẽ chuyển phản ánh đến cơ quan phụ trách; hạn xử lý %s.",
                  r.expected_ms ? due : "không có");
+    o311_media_notice(p->media, notice, sizeof notice);
     json_t *near = o311_nearby(c->t->db, &r, ioc_now_ms());
     size_t nn = json_array_size(near);
     for (size_t i = 0, len = strlen(notice); i < nn && i < 5 && len + 40 < sizeof notice; i++)
@@ -541,6 +543,7 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
     if (p->ext && near)
         json_object_set_new(json_array_get(arr, 0), "extended_attributes",
                             json_pack("{s:O}", "nearby", near));
+    o311_media_answer(p->media, p->ext, json_array_get(arr, 0));
     json_decref(near);
     store_rep_request_clear(&r);
     o311_send(c, 201, p->xml, "service_requests", arr);
@@ -608,17 +611,20 @@ static void form_free(void *p)
     rep_form_free(p);
 }
 
-/* The form of a POST (application/x-www-form-urlencoded, or no Content-Type), held by the
- * request; NULL after answering 400. */
-static struct rep_form *post_form(struct api_ctx *c, int xml)
+/* The form of a POST (application/x-www-form-urlencoded, or no Content-Type, or
+ * multipart/form-data with photos: open311_media.c), held by the request; NULL after answering
+ * 400. */
+static struct rep_form *post_form(struct api_ctx *c, int xml, struct o311_media **media)
 {
     size_t n = 0, bn = 0;
     const char *ct = net_req_header(c->req, "content-type", &n);
+    if (o311_media_is_multipart(ct, n))
+        return o311_media_form(c, xml, ct, n, media);
     if (ct && !(n >= 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
                 (n == 33 || ct[33] == ';' || ct[33] == ' '))) {
         o311_error(c, xml, 400, "",
-                   "Send the request as application/x-www-form-urlencoded (multipart and media "
-                   "uploads are not accepted yet: give media_url).");
+                   "Send the request as application/x-www-form-urlencoded or "
+                   "multipart/form-data.");
         return NULL;
     }
     const char *body = net_req_body(c->req, &bn);
@@ -709,7 +715,8 @@ static void h_post(struct api_ctx *c)
     int xml;
     if (fmt_param(c, &xml) || only_known(c, xml, (const char *const[]){"extensions", NULL}))
         return;
-    struct rep_form *f = post_form(c, xml);
+    struct o311_media *media = NULL;
+    struct rep_form *f = post_form(c, xml, &media);
     if (!f || jurisdiction_ok(c, xml, rep_form_get(f, "jurisdiction_id")) ||
         jurisdiction_ok(c, xml, api_query(c, "jurisdiction_id")) || post_key(c, xml, f))
         return;
@@ -729,6 +736,7 @@ static void h_post(struct api_ctx *c)
     struct post *p = net_req_alloc(c->req, sizeof *p);
     memset(p, 0, sizeof *p);
     p->xml = xml;
+    p->media = media;
     p->ext =
         extensions_on(rep_form_get(f, "extensions")) || extensions_on(api_query(c, "extensions"));
     rep_token_new(p->token);
@@ -759,8 +767,7 @@ static void h_unknown(struct api_ctx *c)
 
 static int64_t post_max_body(const struct ioc_config *cfg)
 {
-    (void)cfg;
-    return O311_MAX_BODY;
+    return O311_MAX_BODY + o311_media_max_body(cfg);
 }
 
 /* The open311 module of modules.c: its routes, in lookup order, and their description. */

@@ -19,6 +19,7 @@
     X(indimport)                                                                                   \
     X(overview)                                                                                    \
     X(open311)                                                                                     \
+    X(media)                                                                                       \
     X(reports)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;

@@ -275,6 +275,39 @@ int ioc_csv_finish(struct ioc_csv_reader *r, ioc_csv_record_fn on_record, ioc_cs
 /* What the reader saw since it was created or reset. */
 void ioc_csv_stats_get(const struct ioc_csv_reader *r, struct ioc_csv_stats *out);
 
+/* ---- multipart/form-data (multipart.c) ------------------------------------------------- */
+
+/* One part of a multipart/form-data body (RFC 7578): its Content-Disposition name (UTF-8, never
+ * empty), filename (NULL when the part is not a file; "" when sent empty), Content-Type (NULL if
+ * absent) and its bytes, which point into the parsed body (binary, may hold NUL). */
+struct ioc_part {
+    char *name;
+    char *filename;
+    char *type;
+    const unsigned char *data;
+    size_t len;
+};
+struct ioc_multipart {
+    struct ioc_part *parts;
+    size_t n;
+};
+#define IOC_MULTIPART_BOUNDARY_MAX 70 /* RFC 2046 */
+#define IOC_MULTIPART_HEADER_MAX 8192 /* bytes of one part's header block */
+/* The boundary parameter of a multipart/form-data Content-Type (quoted or not, 1-70 characters
+ * of RFC 2046's bchars) into out (at least IOC_MULTIPART_BOUNDARY_MAX + 1 bytes); IOC_EINVAL if
+ * the type is not multipart/form-data or the boundary is missing or bad. */
+int ioc_multipart_boundary(const char *content_type, char *out, size_t out_size);
+/* Splits body by boundary: preamble and epilogue ignored, the close delimiter required (a
+ * truncated body is refused), each part's headers (CRLF lines, at most IOC_MULTIPART_HEADER_MAX
+ * bytes) must hold a Content-Disposition form-data with a name; names and filenames valid UTF-8
+ * without control characters. 0, IOC_EINVAL (err says which part and why), IOC_ETOOBIG (more than
+ * max_parts parts) or IOC_ENOMEM; on failure m holds nothing. body must outlive m. */
+int ioc_multipart_parse(const void *body, size_t n, const char *boundary, size_t max_parts,
+                        struct ioc_multipart *m, char *err, size_t err_size);
+void ioc_multipart_free(struct ioc_multipart *m);
+/* The first part named name, or NULL. */
+const struct ioc_part *ioc_multipart_get(const struct ioc_multipart *m, const char *name);
+
 /* ---- small helpers ---------------------------------------------------------------------- */
 
 /* Little-endian integers in byte buffers (the engine's files and log). */

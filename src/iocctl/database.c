@@ -2,7 +2,9 @@
  * database.c — iocctl's commands about the database as a whole: backup (online, consistent),
  * restore (refused while iocd serves the directory) and check (integrity). Each leaves an audit
  * row but check, which only reads. Backup and restore also carry the telemetry (DATA_DIR/tsdb)
- * in the directory FILE.tsdb beside FILE (src/tsdb/backup.c).
+ * in the directory FILE.tsdb beside FILE (src/tsdb/backup.c), and the photos of citizen reports
+ * (DATA_DIR/media) in FILE.media (src/media: copied after the database, so every photo the
+ * copied database names is there).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include "base/base.h"
 #include "iocctl/iocctl_int.h"
+#include "media/media.h"
 #include "store/store.h"
 #include "tsdb/tsdb.h"
 
@@ -61,6 +64,25 @@ static int backup_telemetry(struct cli *c, const char *side, char *detail, size_
     return 0;
 }
 
+/* Copies the photos from directory from into to; what for the messages ("backup", "restore").
+ * 0 or 1. */
+static int copy_media(const char *from, const char *to, const char *what)
+{
+    size_t files = 0, bytes = 0;
+    int rc = media_copy_dir(from, to, &files, &bytes);
+    if (rc == IOC_ENOTFOUND) {
+        printf("no photos in %s\n", from);
+        return 0;
+    }
+    if (rc) {
+        fprintf(stderr, "iocctl: %s of the photos from %s to %s failed: %s\n", what, from, to,
+                ioc_strerror(rc));
+        return 1;
+    }
+    printf("photos: %zu files, %zu bytes copied to %s\n", files, bytes, to);
+    return 0;
+}
+
 struct audit_job {
     const char *action, *target, *detail;
 };
@@ -96,6 +118,17 @@ static int cmd_backup(struct cli *c)
     if (rc == 0)
         rc = backup_telemetry(c, side, detail, sizeof detail);
     free(side);
+    if (rc == 0) {
+        struct ioc_buf from, to;
+        ioc_buf_init(&from, 0);
+        ioc_buf_init(&to, 0);
+        rc = ioc_buf_printf(&from, "%s/media", c->data) ||
+                     ioc_buf_printf(&to, "%s.media", c->argv[0])
+                 ? cli_report(IOC_ENOMEM, "backup")
+                 : copy_media(from.data, to.data, "backup");
+        ioc_buf_free(&from);
+        ioc_buf_free(&to);
+    }
     if (rc)
         return rc;
     /* after the copy, so the backup does not hold its own row */
@@ -151,6 +184,17 @@ static int cmd_restore(struct cli *c)
            c->data);
     char detail[200] = "";
     int trc = restore_telemetry(c, detail, sizeof detail);
+    struct ioc_buf from, to;
+    ioc_buf_init(&from, 0);
+    ioc_buf_init(&to, 0);
+    int mrc =
+        ioc_buf_printf(&from, "%s.media", c->argv[0]) || ioc_buf_printf(&to, "%s/media", c->data)
+            ? cli_report(IOC_ENOMEM, "restore")
+            : copy_media(from.data, to.data, "restore");
+    ioc_buf_free(&from);
+    ioc_buf_free(&to);
+    if (mrc)
+        trc = 1;
     /* the restored database records that it was restored */
     struct audit_job j = {"store.restore", c->argv[0], detail};
     rc = store_open(c->data, &c->st);
@@ -182,10 +226,12 @@ static int cmd_check(struct cli *c)
 static const struct cli_command commands[] = {
     {"backup", cmd_backup,
      "  backup FILE                      online, consistent copy (also while iocd runs); the\n"
-     "                                   telemetry goes to the directory FILE.tsdb\n"},
+     "                                   telemetry goes to the directory FILE.tsdb, the\n"
+     "                                   photos of reports to FILE.media\n"},
     {"restore", cmd_restore,
      "  restore FILE                     replaces the database, and the telemetry from\n"
-     "                                   FILE.tsdb if present (refused while iocd runs)\n"},
+     "                                   FILE.tsdb if present (refused while iocd runs);\n"
+     "                                   adds the photos of FILE.media\n"},
     {"check", cmd_check, "  check                            integrity check; prints ok\n"},
 };
 

@@ -135,7 +135,9 @@ int rep_time_parse(const char *s, int64_t *ms);
 
 /* The module's settings, section [reports]. */
 struct rep_settings {
-    int64_t reopen_days; /* the citizen may reopen a resolved report for so many days */
+    int64_t reopen_days;     /* the citizen may reopen a resolved report for so many days */
+    int64_t max_photo_bytes; /* the largest photo a report may carry (docs/reports.md "Photos") */
+    int64_t max_photos;      /* photos per report */
 };
 extern const struct config_module config_module_reports;
 const struct rep_settings *rep_settings_get(const struct ioc_config *c);

@@ -20,6 +20,12 @@ static const struct config_setting rows[] = {
     {"reports", "reopen_days", CONFIG_I64, OFF(reopen_days), "7", 0, 365,
      "Days after a citizen report was answered (resolved, rejected or duplicate) during which "
      "the citizen may reopen it with the token given at submission; 0: never."},
+    {"reports", "max_photo_bytes", CONFIG_I64, OFF(max_photo_bytes), "8388608", 1024,
+     (int64_t)64 << 20,
+     "Largest photo (JPEG, PNG or WebP) a citizen report may carry, in bytes; a larger one is "
+     "refused with 413 naming the file. Photos are stored re-encoded without their metadata."},
+    {"reports", "max_photos", CONFIG_I64, OFF(max_photos), "5", 0, 20,
+     "Most photos in one citizen report (multipart media parts); 0 refuses photos."},
 };
 const struct config_module config_module_reports =
     CONFIG_MODULE("reports", struct rep_settings, rows);
