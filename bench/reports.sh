@@ -28,6 +28,8 @@ export IOC_LOG_LEVEL=warn IOC_DEMO_SENSORS=false IOC_DEMO_INDICATOR_VALUES=false
 export IOC_DEMO_PASSWORD_ADMIN=bench-admin-pass-1 IOC_DEMO_UNITS_DIR=data/vn-units
 export IOC_DEMO_INDICATORS_DIR=data/indicators IOC_DEMO_DASHBOARDS_DIR=data/dashboards
 export IOC_DEMO_REPORTS_DIR=data/reports
+# the limits per address and device would stop one wrk address after 20 reports: off here
+export IOC_REPORTS_POST_PER_HOUR_PER_ADDRESS=0 IOC_REPORTS_POST_PER_HOUR_PER_DEVICE=0
 echo "seeding a demo data directory…"
 ./build/iocd --data "$work/data" --seed-only >/dev/null
 port=$(free_port)

@@ -97,8 +97,9 @@ struct api {
     int warm_started;
     atomic_int stopping; /* long renders and index builds give up when set */
 
-    struct api_buckets *ratelimit;  /* per API key; NULL when off */
-    struct api_buckets *refused;    /* audited refusals per anonymous address */
+    struct api_buckets *ratelimit;                   /* per API key; NULL when off */
+    struct api_buckets *refused;                     /* audited refusals per anonymous address */
+    struct api_buckets *report_addr, *report_device; /* citizen reports per address, device */
     atomic_ullong audit_suppressed; /* refusals over that budget: answered 429, not audited */
 
     /* worker.c: two threads with their own queues, so that a password check never waits
@@ -261,6 +262,11 @@ int api_ratelimit_create(struct api *a);
 void api_ratelimit_destroy(struct api *a);
 /* 1 if key_id may make a request now; 0 with *retry_after_s when over its rate. */
 int api_ratelimit_allow(struct api *a, int64_t key_id, int64_t now_ms, int *retry_after_s);
+/* 1 if a citizen report may be submitted now from the caller's address and device (device_id,
+ * NULL or "": none), [reports] post_*; 0 with *retry_after_s and *which ("address" or
+ * "device_id") when over a rate. */
+int api_report_post_allow(struct api_ctx *c, const char *device_id, int *retry_after_s,
+                          const char **which);
 /* The audit row of an anonymous caller's refused request, within the budget of its address
  * (limits.refused_*): 0 when queued (as api_audit_async, outcome "denied"); IOC_EBUSY when over
  * it — no row, counted in ioc_audit_suppressed_total, *retry_after_s set (if not NULL). */
@@ -376,6 +382,9 @@ void o311_error(struct api_ctx *c, int xml, int status, const char *param, const
     __attribute__((format(printf, 5, 6)));
 /* A string, or null for NULL or ""; an ISO 8601 time (+07:00), or null for ms <= 0. */
 json_t *o311_str_or_null(const char *s);
+/* 1 if a report may be submitted now (api_report_post_allow); else 0 after answering 429 with
+ * Retry-After in Open311's error format, naming address or device_id. */
+int o311_post_allowed(struct api_ctx *c, int xml, const char *device_id);
 json_t *o311_time_or_null(int64_t ms);
 /* The public view of a request (Open311's request object): exactly rep_public_fields, in order;
  * never the reporter's personal fields. */

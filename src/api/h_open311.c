@@ -718,7 +718,8 @@ static void h_post(struct api_ctx *c)
     struct o311_media *media = NULL;
     struct rep_form *f = post_form(c, xml, &media);
     if (!f || jurisdiction_ok(c, xml, rep_form_get(f, "jurisdiction_id")) ||
-        jurisdiction_ok(c, xml, api_query(c, "jurisdiction_id")) || post_key(c, xml, f))
+        jurisdiction_ok(c, xml, api_query(c, "jurisdiction_id")) || post_key(c, xml, f) ||
+        !o311_post_allowed(c, xml, rep_form_get(f, "device_id")))
         return;
     size_t hn = 0;
     const char *idem = net_req_header(c->req, "idempotency-key", &hn);

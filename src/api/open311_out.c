@@ -277,3 +277,25 @@ json_t *o311_request_out(struct api_ctx *c, const struct store_rep_request *r, i
         json_object_set_new(j, "extended_attributes", x);
     return j;
 }
+
+int o311_post_allowed(struct api_ctx *c, int xml, const char *device_id)
+{
+    int retry = 1;
+    const char *which = "";
+    if (api_report_post_allow(c, device_id, &retry, &which))
+        return 1;
+    char ra[16];
+    snprintf(ra, sizeof ra, "%d", retry > 0 ? retry : 1);
+    net_res_header(c->req, "retry-after", ra);
+    if (strcmp(which, "device_id") == 0)
+        o311_error(c, xml, 429, "device_id",
+                   "Thiết bị này đã gửi quá nhiều phản ánh; thử lại sau %s giây. / This device "
+                   "sent too many reports; try again in %s s.",
+                   ra, ra);
+    else
+        o311_error(c, xml, 429, "",
+                   "Địa chỉ này đã gửi quá nhiều phản ánh; thử lại sau %s giây. / Too many reports "
+                   "from this address; try again in %s s.",
+                   ra, ra);
+    return 0;
+}

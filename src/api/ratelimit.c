@@ -10,6 +10,7 @@
  * old callers a full bucket again).
  */
 #include "api/api_int.h"
+#include "reports/reports.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -88,6 +89,13 @@ int api_ratelimit_create(struct api *a)
     int rc = buckets_create(cfg->refused_rate_per_min / 60.0, cfg->refused_burst, &a->refused);
     if (rc == 0 && cfg->key_rate_per_s > 0)
         rc = buckets_create(cfg->key_rate_per_s, cfg->key_burst, &a->ratelimit);
+    const struct rep_settings *r = rep_settings_get(cfg);
+    if (rc == 0 && r && r->post_per_hour_per_address > 0)
+        rc = buckets_create((double)r->post_per_hour_per_address / 3600.0,
+                            (double)r->post_burst_per_address, &a->report_addr);
+    if (rc == 0 && r && r->post_per_hour_per_device > 0)
+        rc = buckets_create((double)r->post_per_hour_per_device / 3600.0,
+                            (double)r->post_burst_per_device, &a->report_device);
     return rc;
 }
 
@@ -95,6 +103,36 @@ void api_ratelimit_destroy(struct api *a)
 {
     buckets_destroy(&a->ratelimit);
     buckets_destroy(&a->refused);
+    buckets_destroy(&a->report_addr);
+    buckets_destroy(&a->report_device);
+}
+
+static uint64_t fnv(const char *s, uint64_t h)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+int api_report_post_allow(struct api_ctx *c, const char *device_id, int *retry_after_s,
+                          const char **which)
+{
+    struct api *a = c->api;
+    int64_t now = ioc_now_ms();
+    /* the device first, so a device over its rate takes nothing from its address */
+    if (a->report_device && device_id && *device_id &&
+        !buckets_take(a->report_device, fnv(device_id, 1469598103934665603ULL), now,
+                      retry_after_s)) {
+        *which = "device_id";
+        return 0;
+    }
+    if (a->report_addr &&
+        !buckets_take(a->report_addr, fnv(net_req_peer(c->req), 1469598103934665603ULL), now,
+                      retry_after_s)) {
+        *which = "address";
+        return 0;
+    }
+    return 1;
 }
 
 int api_ratelimit_allow(struct api *a, int64_t key_id, int64_t now_ms, int *retry_after_s)

@@ -138,6 +138,9 @@ struct rep_settings {
     int64_t reopen_days;     /* the citizen may reopen a resolved report for so many days */
     int64_t max_photo_bytes; /* the largest photo a report may carry (docs/reports.md "Photos") */
     int64_t max_photos;      /* photos per report */
+    /* reports a client address and a device (device_id) may submit: per hour, and at once */
+    int64_t post_per_hour_per_address, post_burst_per_address;
+    int64_t post_per_hour_per_device, post_burst_per_device;
 };
 extern const struct config_module config_module_reports;
 const struct rep_settings *rep_settings_get(const struct ioc_config *c);

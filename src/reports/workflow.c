@@ -26,6 +26,19 @@ static const struct config_setting rows[] = {
      "refused with 413 naming the file. Photos are stored re-encoded without their metadata."},
     {"reports", "max_photos", CONFIG_I64, OFF(max_photos), "5", 0, 20,
      "Most photos in one citizen report (multipart media parts); 0 refuses photos."},
+    {"reports", "post_per_hour_per_address", CONFIG_I64, OFF(post_per_hour_per_address), "120", 0,
+     1000000,
+     "Citizen reports one client address may submit per hour (POST /open311/v2/requests), "
+     "after post_burst_per_address at once; over it: 429 with Retry-After. Generous because "
+     "many phones share one address behind a carrier's NAT; 0: no limit."},
+    {"reports", "post_burst_per_address", CONFIG_I64, OFF(post_burst_per_address), "20", 1, 1000000,
+     "Citizen reports one client address may submit at once before its hourly rate."},
+    {"reports", "post_per_hour_per_device", CONFIG_I64, OFF(post_per_hour_per_device), "20", 0,
+     1000000,
+     "Citizen reports one device (the device_id an app sends) may submit per hour, after "
+     "post_burst_per_device at once; over it: 429 with Retry-After; 0: no limit."},
+    {"reports", "post_burst_per_device", CONFIG_I64, OFF(post_burst_per_device), "5", 1, 1000000,
+     "Citizen reports one device may submit at once before its hourly rate."},
 };
 const struct config_module config_module_reports =
     CONFIG_MODULE("reports", struct rep_settings, rows);

@@ -29,6 +29,10 @@ export const DEMO_ENV = {
   // the synthetic reports would take the request ids the matrix and the Open311 tests count on;
   // tests/web/reports.test.mjs has them (tests/web/lib/iocd.mjs keeps the default, on)
   IOC_DEMO_REPORTS: 'false',
+  // the citizen reports' limits per address and device (open311_limits.test.mjs tests them):
+  // the Open311 and matrix tests submit many reports from one address
+  IOC_REPORTS_POST_PER_HOUR_PER_ADDRESS: '0',
+  IOC_REPORTS_POST_PER_HOUR_PER_DEVICE: '0',
 };
 
 export function tempDir(prefix = 'ioc-test-') {
