@@ -414,5 +414,10 @@ struct rep_form *o311_media_form(struct api_ctx *c, int xml, const char *ct, siz
 void o311_media_notice(const struct o311_media *m, char *notice, size_t size);
 /* Sets media_url (the first photo) and, with ext, media_urls on the answer's object. */
 void o311_media_answer(const struct o311_media *m, int ext, json_t *obj);
+/* Links m's photos to the new request id, in order (the POST's job, in its transaction). */
+int o311_media_link(struct store_conn *w, const struct o311_media *m, int64_t id);
+/* The photos of request id, in order: absolute URLs (the request's scheme://host) for Open311,
+ * or, staff, objects {url, thumbnail_url} with paths of this server; NULL on a store failure. */
+json_t *o311_media_urls(struct api_ctx *c, int64_t id, int staff);
 
 #endif

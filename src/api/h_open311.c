@@ -497,7 +497,7 @@ static int post_job(struct store_conn *w, void *arg)
     /* a retry gets a token of its own: the first answer's may be what was lost */
     if (rc == 0)
         rc = store_rep_token_add(w, p->r.id, p->token_hash);
-    if (rc || p->existing)
+    if (rc || p->existing || (rc = o311_media_link(w, p->media, p->r.id)) != 0)
         return rc;
     snprintf(p->target, sizeof p->target, "report:%lld", (long long)p->r.id);
     p->who.target = p->target;

@@ -178,6 +178,13 @@ static void send_report(struct api_ctx *c, int64_t id, int status)
     json_object_set_new(j, "events", events_json(e, n));
     store_rep_events_free(e, n);
     store_rep_request_clear(&r);
+    json_t *media = o311_media_urls(c, id, 1);
+    if (!media) {
+        json_decref(j);
+        api_error_rc(c, IOC_EIO, "report");
+        return;
+    }
+    json_object_set_new(j, "media", media);
     api_json(c, status, j);
 }
 

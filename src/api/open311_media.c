@@ -4,7 +4,9 @@
  * media[] are photos (src/media: checked, re-encoded without metadata, stored by hash under
  * DATA_DIR/media/). The first photo's URL fills media_url when none is given; when neither lat
  * nor long is given and a photo carries an EXIF GPS position, the position is used and the
- * service_notice says so; with extensions the answer lists every photo in media_urls.
+ * service_notice says so; with extensions the answer lists every photo in media_urls. The
+ * photos are linked to the request in the POST's transaction (report_media), and the GETs list
+ * them: Open311 with extensions as media_urls, the staff's API as media.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,4 +235,37 @@ void o311_media_answer(const struct o311_media *m, int ext, json_t *obj)
         json_array_append_new(arr, json_string(url));
     }
     json_object_set_new(obj, "media_urls", arr);
+}
+
+int o311_media_link(struct store_conn *w, const struct o311_media *m, int64_t id)
+{
+    for (size_t i = 0; m && i < m->n; i++) {
+        int rc = store_rep_media_add(w, id, (int)i + 1, m->hash[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+json_t *o311_media_urls(struct api_ctx *c, int64_t id, int staff)
+{
+    struct store_rep_photo *ph = NULL;
+    size_t n = 0;
+    if (store_rep_media_list(c->t->db, &id, 1, &ph, &n) != 0)
+        return NULL;
+    char base[160] = "", url[300], thumb[300];
+    if (!staff)
+        base_url(c, base, sizeof base);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        snprintf(url, sizeof url, "%s/media/%s.jpg", base, ph[i].hash);
+        if (!staff) {
+            json_array_append_new(arr, json_string(url));
+            continue;
+        }
+        snprintf(thumb, sizeof thumb, "/media/%s_thumb.jpg", ph[i].hash);
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "url", url, "thumbnail_url", thumb));
+    }
+    free(ph);
+    return arr;
 }

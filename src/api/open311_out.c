@@ -26,6 +26,7 @@ static const char *const item_names[][2] = {
     {"errors", "error"},
     {"notes", "note"},
     {"nearby", "request"},
+    {"media_urls", "media_url"},
 };
 
 static const char *item_of(const char *container)
@@ -269,7 +270,11 @@ json_t *o311_request_out(struct api_ctx *c, const struct store_rep_request *r, i
 {
     json_t *j = o311_request_json(r);
     json_t *x = ext ? o311_extended(c->t->db, r) : NULL;
-    if (ext && !x) {
+    json_t *m = x ? o311_media_urls(c, r->id, 0) : NULL;
+    if (x && m)
+        json_object_set_new(x, "media_urls", m);
+    if (ext && (!x || !m)) {
+        json_decref(x);
         json_decref(j);
         return NULL;
     }

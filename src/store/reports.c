@@ -111,6 +111,13 @@ static const char *const reports_scripts[] = {
      * report of the service in the last 7 days (bench/reports.sh: the POST's cost grew with
      * them) */
     "CREATE INDEX report_requests_near ON report_requests (service_id, lat, lon);",
+    /* 4: every photo of a request, in order (the first is also its media_url); the files are
+     * DATA_DIR/media/<hash>.jpg */
+    "CREATE TABLE report_media ("
+    "  request_id INTEGER NOT NULL REFERENCES report_requests(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL CHECK (position > 0),"
+    "  hash TEXT NOT NULL,"
+    "  PRIMARY KEY (request_id, position)) WITHOUT ROWID;",
 };
 
 const struct store_schema store_schema_reports = STORE_SCHEMA("reports", reports_scripts);
@@ -641,4 +648,76 @@ int store_rep_requests_find(struct store_conn *c, const struct store_rep_query *
     sqlite3_bind_int64(s, i, q->offset > 0 ? q->offset : 0);
     return store_rows(s, sizeof **out, store_rep_fill_request, store_rep_clear_request,
                       (void **)out, n);
+}
+
+/* ---- photos ------------------------------------------------------------------------------ */
+
+static int hash_valid(const char *h)
+{
+    size_t i = 0;
+    for (; h && i < STORE_REP_HASH_HEX; i++)
+        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+            return 0;
+    return h && h[i] == '\0';
+}
+
+int store_rep_media_add(struct store_conn *w, int64_t request_id, int position, const char *hash)
+{
+    if (position < 1 || !hash_valid(hash))
+        return IOC_EINVAL;
+    sqlite3_stmt *s;
+    int rc = store_prepare(w,
+                           "INSERT INTO report_media (request_id, position, hash) VALUES "
+                           "(?, ?, ?)",
+                           &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, request_id);
+    sqlite3_bind_int(s, 2, position);
+    store_bind_text(s, 3, hash);
+    return store_step_done(s);
+}
+
+static int fill_photo(sqlite3_stmt *s, void *p)
+{
+    struct store_rep_photo *x = p;
+    memset(x, 0, sizeof *x);
+    x->request_id = sqlite3_column_int64(s, 0);
+    x->position = sqlite3_column_int(s, 1);
+    const char *h = (const char *)sqlite3_column_text(s, 2);
+    if (h && strlen(h) == STORE_REP_HASH_HEX)
+        memcpy(x->hash, h, STORE_REP_HASH_HEX);
+    return 0;
+}
+
+static void clear_photo(void *p)
+{
+    (void)p;
+}
+
+int store_rep_media_list(struct store_conn *c, const int64_t *ids, size_t nids,
+                         struct store_rep_photo **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!nids)
+        return 0;
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    ioc_buf_puts(&b, "SELECT request_id, position, hash FROM report_media WHERE request_id IN (");
+    for (size_t i = 0; i < nids; i++)
+        ioc_buf_puts(&b, i ? ",?" : "?");
+    int rc = ioc_buf_puts(&b, ") ORDER BY request_id, position");
+    if (rc || !b.data) {
+        ioc_buf_free(&b);
+        return IOC_ENOMEM;
+    }
+    sqlite3_stmt *s;
+    rc = store_prepare(c, b.data, &s);
+    ioc_buf_free(&b);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < nids; i++)
+        sqlite3_bind_int64(s, (int)i + 1, ids[i]);
+    return store_rows(s, sizeof **out, fill_photo, clear_photo, (void **)out, n);
 }

@@ -154,6 +154,19 @@ int store_rep_token_find(struct store_conn *c, const char *hash, int64_t *id);
 int store_rep_nearby(struct store_conn *c, const char *service_code, double lat0, double lat1,
                      double lon0, double lon1, int64_t since_ms, int64_t except_id, int limit,
                      struct store_rep_request **out, size_t *n);
+/* The photos of a request, in order (docs/reports.md "Photos"): each one's file is
+ * DATA_DIR/media/<hash>.jpg, hash its content's sha256 in lowercase hex. _add links one at
+ * position (from 1; IOC_EINVAL for a bad position or hash, IOC_EEXIST when the position is
+ * taken); _list reads those of the requests ids, by request then position (*out free()). */
+#define STORE_REP_HASH_HEX 64
+struct store_rep_photo {
+    int64_t request_id;
+    int position;
+    char hash[STORE_REP_HASH_HEX + 1];
+};
+int store_rep_media_add(struct store_conn *w, int64_t request_id, int position, const char *hash);
+int store_rep_media_list(struct store_conn *c, const int64_t *ids, size_t nids,
+                         struct store_rep_photo **out, size_t *n);
 /* An agency's id from its code (IOC_ENOTFOUND; "" is 0). */
 int store_rep_agency_id(struct store_conn *c, const char *code, int64_t *id);
 

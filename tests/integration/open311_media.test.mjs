@@ -2,7 +2,9 @@
 // multipart/form-data with media parts; the photo's EXIF GPS position used when no lat/long is
 // given (and said in service_notice); media_url and, with extensions, media_urls; the photos
 // served at /media/{hash}.jpg and _thumb.jpg, immutable, without their metadata; the same photo
-// stored once; a GIF named .jpg, too many photos and stray file parts refused. The images are
+// stored once; every photo of a report linked to it (media_urls in the GETs with extensions, media
+// in the staff's API, kept once on a retry); a GIF named .jpg, too many photos and stray file
+// parts refused. The images are
 // made here: a small JPEG (made once with libvips, below) with an EXIF block built by hand
 // (orientation 6, GPS 10°57'N 106°49'12"E, a camera make), and a PNG encoded here. Photos are
 // in backups (FILE.media) and restores.
@@ -13,7 +15,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startDemo, Client, iocctl, tempDir } from './lib.mjs';
 
-let srv, key;
+let srv, key, admin;
 const B = '/open311/v2';
 
 // a 40×20 grey baseline JPEG without metadata (libvips, Q 50)
@@ -82,9 +84,9 @@ function multipart(fields, boundary = 'ioc-test-boundary-7MA4YWxk') {
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function postMp(fields, query = '') {
+async function postMp(fields, query = '', headers = {}) {
   const { body, type } = multipart(fields);
-  const r = await fetch(`${srv.url}${B}/requests.json${query}`, { method: 'POST', body, headers: { 'content-type': type } });
+  const r = await fetch(`${srv.url}${B}/requests.json${query}`, { method: 'POST', body, headers: { 'content-type': type, ...headers } });
   const text = await r.text();
   return { status: r.status, text, body: JSON.parse(text) };
 }
@@ -93,7 +95,7 @@ const GPS = [[10, 57, 0], [106, 49, 12]]; // 10.95, 106.82: commune 26041 of the
 
 before(async () => {
   srv = await startDemo();
-  const admin = new Client(srv.url);
+  admin = new Client(srv.url);
   assert.equal((await admin.login('admin')).status, 200);
   const r = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['write:reports'], name: 'media test' });
   assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -156,6 +158,64 @@ test('two photos with extensions: media_urls; a PNG named .jpg is taken as the P
     assert.equal(p.status, 200);
     assert.equal(p.headers.get('content-type'), 'image/jpeg');
   }
+});
+
+test('three photos are linked to the report in order: the GETs list them, a retry keeps three', async () => {
+  const photos = [[250, 0, 0], [0, 250, 0], [0, 0, 250]].map((c, i) => ['media[]', { filename: `p${i}.png`, data: png(16 + i, 8, c) }]);
+  const fields = [...base(), ['lat', '10.95'], ['long', '106.82'], ...photos];
+  const idem = { 'idempotency-key': 'media-three-1' };
+  const r = await postMp(fields, '?extensions=true', idem);
+  assert.equal(r.status, 201, r.text);
+  const a = r.body[0];
+  assert.equal(a.media_urls.length, 3);
+  assert.equal(new Set(a.media_urls).size, 3);
+  const id = a.service_request_id;
+
+  // GET one with extensions: every photo, in the POST's order, each fetchable
+  const one = await (await fetch(`${srv.url}${B}/requests/${id}.json?extensions=true`)).json();
+  assert.deepEqual(one[0].extended_attributes.media_urls, a.media_urls);
+  assert.equal(one[0].media_url, a.media_urls[0]);
+  for (const [i, u] of one[0].extended_attributes.media_urls.entries()) {
+    assert.match(u, /^http:\/\/[^/]+\/media\/[0-9a-f]{64}\.jpg$/);
+    const p = await fetch(srv.url + new URL(u).pathname);
+    assert.equal(p.status, 200, u);
+    const bytes = Buffer.from(await p.arrayBuffer());
+    const sof = bytes.indexOf(Buffer.from([0xff, 0xc0]));
+    assert.equal(bytes.readUInt16BE(sof + 7), 16 + i); // the i-th photo's width: the order kept
+  }
+  // without extensions: only media_url
+  const plain = await (await fetch(`${srv.url}${B}/requests/${id}.json`)).json();
+  assert.equal(plain[0].media_url, a.media_urls[0]);
+  assert.equal(plain[0].extended_attributes, undefined);
+  assert.ok(!JSON.stringify(plain).includes(new URL(a.media_urls[1]).pathname));
+  // GET requests with extensions lists them too; XML names each item media_url
+  const list = await (await fetch(`${srv.url}${B}/requests.json?service_request_id=${id}&extensions=true`)).json();
+  assert.deepEqual(list[0].extended_attributes.media_urls, a.media_urls);
+  const xml = await (await fetch(`${srv.url}${B}/requests/${id}.xml?extensions=true`)).text();
+  assert.match(xml, /<media_urls><media_url>http:\/\/[^<]+<\/media_url><media_url>/);
+  // a report without photos: an empty list
+  const none = await postMp([...base(), ['lat', '10.95'], ['long', '106.82']], '?extensions=true');
+  assert.equal(none.status, 201, none.text);
+  const n1 = await (await fetch(`${srv.url}${B}/requests/${none.body[0].service_request_id}.json?extensions=true`)).json();
+  assert.deepEqual(n1[0].extended_attributes.media_urls, []);
+
+  // the staff's API: media with urls and thumbnails, each served
+  const staff = await admin.get(`/api/v1/reports/${id}`);
+  assert.equal(staff.status, 200, JSON.stringify(staff.body));
+  assert.equal(staff.body.media.length, 3);
+  staff.body.media.forEach((m, i) => {
+    assert.equal(m.url, new URL(a.media_urls[i]).pathname);
+    assert.equal(m.thumbnail_url, m.url.replace('.jpg', '_thumb.jpg'));
+  });
+  for (const m of staff.body.media) assert.equal((await fetch(srv.url + m.thumbnail_url)).status, 200);
+
+  // a retry with the same Idempotency-Key: the same report, still three photos
+  const again = await postMp(fields, '?extensions=true', idem);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.body[0].service_request_id, id);
+  const after2 = await (await fetch(`${srv.url}${B}/requests/${id}.json?extensions=true`)).json();
+  assert.deepEqual(after2[0].extended_attributes.media_urls, a.media_urls);
+  assert.equal((await admin.get(`/api/v1/reports/${id}`)).body.media.length, 3);
 });
 
 test('refused: a GIF named .jpg, too many photos, a stray file part, a truncated body', async () => {

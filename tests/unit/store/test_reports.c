@@ -1,7 +1,8 @@
 /* Unit tests for src/store/reports.c: a service put with its attributes (replaced whole on a
  * second put, agency checked), overrides, requests (an idempotency key unique per API key: the
  * second add stores nothing and answers the first id; another key stores), their first event,
- * and the search (ids overriding the rest, codes, the time window, open and closed, paging). */
+ * and the search (ids overriding the rest, codes, the time window, open and closed, paging);
+ * the photos of a request (in order, for one or several requests, gone with their request). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "base/base.h"
 #include "helpers/tmpdir.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 static struct store *st;
 static struct store_conn *db;
@@ -194,12 +196,75 @@ static void test_requests_idempotent_and_found(void **state)
     store_rep_requests_free(x, n);
 }
 
+static void hash_of(char c, char out[STORE_REP_HASH_HEX + 1])
+{
+    memset(out, c, STORE_REP_HASH_HEX);
+    out[STORE_REP_HASH_HEX] = '\0';
+}
+
+static void test_media(void **state)
+{
+    (void)state;
+    int ex = 0;
+    int64_t now = ioc_now_ms();
+    int64_t a = add("ngap", 9, "photos", now, &ex), b = add("khac", 9, NULL, now, &ex);
+    int64_t none = add("khac", 9, NULL, now, &ex);
+    char h[4][STORE_REP_HASH_HEX + 1];
+    hash_of('c', h[0]);
+    hash_of('a', h[1]);
+    hash_of('b', h[2]);
+    hash_of('d', h[3]);
+    /* stored out of order: read back by position */
+    assert_int_equal(store_rep_media_add(db, a, 2, h[1]), 0);
+    assert_int_equal(store_rep_media_add(db, a, 1, h[0]), 0);
+    assert_int_equal(store_rep_media_add(db, a, 3, h[2]), 0);
+    assert_int_equal(store_rep_media_add(db, b, 1, h[3]), 0);
+    /* a position is taken once; bad positions and hashes are refused */
+    assert_int_equal(store_rep_media_add(db, a, 1, h[3]), IOC_EEXIST);
+    assert_int_equal(store_rep_media_add(db, a, 0, h[3]), IOC_EINVAL);
+    assert_int_equal(store_rep_media_add(db, a, 4, "abc"), IOC_EINVAL);
+    char upper[STORE_REP_HASH_HEX + 1];
+    hash_of('A', upper);
+    assert_int_equal(store_rep_media_add(db, a, 4, upper), IOC_EINVAL);
+    assert_int_equal(store_rep_media_add(db, a, 4, NULL), IOC_EINVAL);
+    assert_int_not_equal(store_rep_media_add(db, 99999, 1, h[0]), 0); /* no such request */
+    struct store_rep_photo *p = NULL;
+    size_t n = 0;
+    assert_int_equal(store_rep_media_list(db, &a, 1, &p, &n), 0);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(p[i].request_id == a);
+        assert_int_equal(p[i].position, (int)i + 1);
+        assert_string_equal(p[i].hash, h[i]);
+    }
+    free(p);
+    int64_t ids[] = {b, none, a};
+    assert_int_equal(store_rep_media_list(db, ids, 3, &p, &n), 0);
+    assert_int_equal(n, 4); /* by request, then position */
+    assert_true(p[0].request_id == (a < b ? a : b));
+    assert_true(p[3].request_id == (a < b ? b : a));
+    free(p);
+    assert_int_equal(store_rep_media_list(db, &none, 1, &p, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(p);
+    /* gone with their request */
+    char sql[96];
+    snprintf(sql, sizeof sql, "DELETE FROM report_requests WHERE id = %lld", (long long)a);
+    assert_int_equal(store_exec(db, sql), 0);
+    assert_int_equal(store_rep_media_list(db, ids, 3, &p, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(p[0].request_id == b);
+    assert_string_equal(p[0].hash, h[3]);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_services),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_requests_idempotent_and_found),
+        cmocka_unit_test(test_media),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
