@@ -257,6 +257,12 @@ void api_audit_fill(struct api_ctx *c, struct store_audit *a, const char *action
 void api_audit_async(struct api_ctx *c, const char *action, const char *target, const char *outcome,
                      const char *detail);
 
+/* sheetsend.c: table t (owned from here; rc non-zero: it could not be made, answered as an
+ * error) sent as CSV at once, or (xlsx) as "FILENAME.xlsx" written on the render worker. */
+struct sheet_table;
+void api_send_sheet(struct api_ctx *c, struct sheet_table *t, int rc, int xlsx,
+                    const char *filename);
+
 /* ratelimit.c */
 int api_ratelimit_create(struct api *a);
 void api_ratelimit_destroy(struct api *a);

@@ -12,7 +12,6 @@
 API_OPENAPI_FRAGMENT(api_openapi_indunits, "src/api/openapi/indunits.json");
 
 #define PERIODS_MAX 1000
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* The indicator of the path into *ind and *x; 0, or -1 after answering. */
 static int load_indicator(struct api_ctx *c, struct ind_indicator *ind, struct store_indicator *x)
@@ -172,68 +171,16 @@ static int units_table(const struct ind_indicator *ind, const struct ind_units *
     return rc;
 }
 
-/* The XLSX is written on the render worker (no disk on a loop). */
-struct xlsx_job {
-    struct sheet_table *t;
-    struct ioc_buf body;
-    int rc;
-    char filename[120];
-};
-
-static void xlsx_free(void *arg)
-{
-    struct xlsx_job *j = arg;
-    sheet_table_destroy(j->t);
-    ioc_buf_free(&j->body);
-}
-
-static void xlsx_run(struct store_conn *db, void *arg)
-{
-    (void)db;
-    struct xlsx_job *j = arg;
-    j->rc = sheet_write_xlsx(j->t, &j->body);
-}
-
-static void xlsx_send(struct api_ctx *c, void *arg)
-{
-    struct xlsx_job *j = arg;
-    if (j->rc) {
-        api_error_rc(c, j->rc, "values");
-        return;
-    }
-    net_res_header(c->req, "content-disposition", j->filename);
-    net_res_send(c->req, 200, XLSX_TYPE, j->body.data, j->body.len);
-}
-
 /* format 1 CSV, 2 XLSX. */
 static void send_table(struct api_ctx *c, const struct ind_indicator *ind,
                        const struct ind_units *u, int format)
 {
     struct sheet_table *t = NULL;
     int rc = units_table(ind, u, &t);
-    if (rc == 0 && format == 2) {
-        struct xlsx_job *j = net_req_alloc(c->req, sizeof *j);
-        memset(j, 0, sizeof *j);
-        j->t = t;
-        ioc_buf_init(&j->body, 0);
-        char period[IND_PERIOD_TEXT_MAX];
-        ind_period_format(u->period, period);
-        snprintf(j->filename, sizeof j->filename, "attachment; filename=\"%.40s-%s.xlsx\"",
-                 c->params[0], period);
-        net_req_on_free(c->req, xlsx_free, j);
-        api_worker_offload(c, c->api->renderer, xlsx_run, j, xlsx_send);
-        return;
-    }
-    struct ioc_buf b;
-    ioc_buf_init(&b, 0);
-    if (rc == 0)
-        rc = sheet_write_csv(t, &b);
-    sheet_table_destroy(t);
-    if (rc)
-        api_error_rc(c, rc, "values");
-    else
-        net_res_send(c->req, 200, "text/csv; charset=utf-8", b.data, b.len);
-    ioc_buf_free(&b);
+    char period[IND_PERIOD_TEXT_MAX], name[80];
+    ind_period_format(u->period, period);
+    snprintf(name, sizeof name, "%.40s-%s", c->params[0], period);
+    api_send_sheet(c, t, rc, format == 2, name);
 }
 
 static void send_json(struct api_ctx *c, const struct ind_indicator *ind, const struct ind_range *r,

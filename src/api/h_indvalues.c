@@ -459,8 +459,6 @@ static void row_text(const struct ind_indicator *ind, const struct ind_range *r,
                                            ind->polarity, &ind->thresholds));
 }
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 /* The rows as a table (one rule for the CSV and the XLSX: numbers as numbers, exact). */
 static int values_table(const struct ind_indicator *ind, const struct ind_range *r,
                         const struct ind_rolled *out, struct sheet_table **t)
@@ -485,66 +483,15 @@ static int values_table(const struct ind_indicator *ind, const struct ind_range 
     return rc;
 }
 
-/* The XLSX is written on the render worker (through a temporary file: no disk on a loop). */
-struct xlsx_job {
-    struct sheet_table *t;
-    struct ioc_buf body;
-    int rc;
-    char filename[120];
-};
-
-static void xlsx_free(void *arg)
-{
-    struct xlsx_job *j = arg;
-    sheet_table_destroy(j->t);
-    ioc_buf_free(&j->body);
-}
-
-static void xlsx_run(struct store_conn *db, void *arg)
-{
-    (void)db;
-    struct xlsx_job *j = arg;
-    j->rc = sheet_write_xlsx(j->t, &j->body);
-}
-
-static void xlsx_send(struct api_ctx *c, void *arg)
-{
-    struct xlsx_job *j = arg;
-    if (j->rc) {
-        api_error_rc(c, j->rc, "values");
-        return;
-    }
-    net_res_header(c->req, "content-disposition", j->filename);
-    net_res_send(c->req, 200, XLSX_TYPE, j->body.data, j->body.len);
-}
-
 /* format: 0 JSON, 1 CSV, 2 XLSX. */
 static void send_table(struct api_ctx *c, const struct ind_indicator *ind, const char *unit,
                        const struct ind_range *r, const struct ind_rolled *out, int format)
 {
     struct sheet_table *t = NULL;
     int rc = values_table(ind, r, out, &t);
-    if (rc == 0 && format == 2) {
-        struct xlsx_job *j = net_req_alloc(c->req, sizeof *j);
-        memset(j, 0, sizeof *j);
-        j->t = t;
-        ioc_buf_init(&j->body, 0);
-        snprintf(j->filename, sizeof j->filename, "attachment; filename=\"%.40s-%.24s.xlsx\"",
-                 c->params[0], unit);
-        net_req_on_free(c->req, xlsx_free, j);
-        api_worker_offload(c, c->api->renderer, xlsx_run, j, xlsx_send);
-        return;
-    }
-    struct ioc_buf b;
-    ioc_buf_init(&b, 0);
-    if (rc == 0)
-        rc = sheet_write_csv(t, &b);
-    sheet_table_destroy(t);
-    if (rc)
-        api_error_rc(c, rc, "values");
-    else
-        net_res_send(c->req, 200, "text/csv; charset=utf-8", b.data, b.len);
-    ioc_buf_free(&b);
+    char name[80];
+    snprintf(name, sizeof name, "%.40s-%.24s", c->params[0], unit);
+    api_send_sheet(c, t, rc, format == 2, name);
 }
 
 static void send_values(struct api_ctx *c, const struct ind_indicator *ind, const char *unit,
