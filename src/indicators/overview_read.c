@@ -321,13 +321,13 @@ static int derived_plain(struct ov_ctx *x, size_t i, const struct fetched *fx, i
 }
 
 /* The ids of the inputs of frequency f of the plain derived items of frequency g not computed
- * from the cache (todo), as a JSON array into b; none: b empty. */
-static int input_ids(const struct ov_ctx *x, const unsigned char *todo, enum ind_freq g,
+ * from the cache (pending), as a JSON array into b; none: b empty. */
+static int input_ids(const struct ov_ctx *x, const unsigned char *pending, enum ind_freq g,
                      enum ind_freq f, struct ioc_buf *b)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < x->o->n; i++) {
-        if (!todo[i] || x->o->items[i].ind.freq != g)
+        if (!pending[i] || x->o->items[i].ind.freq != g)
             continue;
         for (size_t k = 0; rc == 0 && k < ind_expr_ref_count(x->expr[i]); k++) {
             const struct ind_ov_item *y = ref_item(x, x->expr[i], k);
@@ -345,8 +345,8 @@ static int derived_of_freq(struct ov_ctx *x, const unsigned char *is_plain, enum
     struct ind_overview *o = x->o;
     struct fetched fx[IND_YEAR + 1];
     memset(fx, 0, sizeof fx);
-    unsigned char *todo = calloc(o->n ? o->n : 1, 1);
-    if (!todo)
+    unsigned char *pending = calloc(o->n ? o->n : 1, 1);
+    if (!pending)
         return IOC_ENOMEM;
     struct ind_period p = {g, 0}, prev, a, b;
     int32_t na = 0, nb = 0, any = 0;
@@ -355,7 +355,7 @@ static int derived_of_freq(struct ov_ctx *x, const unsigned char *is_plain, enum
         if (is_plain[i] && o->items[i].ind.freq == g) {
             int done = 0;
             rc = derived_plain(x, i, NULL, &done);
-            todo[i] = !done;
+            pending[i] = !done;
             if (!done) {
                 p = o->items[i].line.period;
                 any = 1;
@@ -364,7 +364,7 @@ static int derived_of_freq(struct ov_ctx *x, const unsigned char *is_plain, enum
     for (int f = IND_DAY; any && rc == 0 && f <= (int)g; f++) {
         struct ioc_buf ids;
         ioc_buf_init(&ids, 0);
-        rc = input_ids(x, todo, g, (enum ind_freq)f, &ids);
+        rc = input_ids(x, pending, g, (enum ind_freq)f, &ids);
         if (rc == 0 && ids.len &&
             (ind_period_step(p, -1, &prev) || ind_period_children(prev, f, &a, &na) ||
              ind_period_children(p, f, &b, &nb)))
@@ -375,7 +375,7 @@ static int derived_of_freq(struct ov_ctx *x, const unsigned char *is_plain, enum
     }
     for (size_t i = 0; rc == 0 && i < o->n; i++) {
         if (!x->shown[i] || !o->items[i].ind.derived || o->items[i].ind.freq != g ||
-            (is_plain[i] && !todo[i]))
+            (is_plain[i] && !pending[i]))
             continue;
         int done = 0;
         rc = is_plain[i] ? derived_plain(x, i, fx, &done)
@@ -383,7 +383,7 @@ static int derived_of_freq(struct ov_ctx *x, const unsigned char *is_plain, enum
     }
     for (int f = IND_DAY; f <= IND_YEAR; f++)
         fetched_free(&fx[f]);
-    free(todo);
+    free(pending);
     return rc;
 }
 

@@ -83,6 +83,28 @@ static int by_row(const void *a, const void *b)
     return (x->row > y->row) - (x->row < y->row);
 }
 
+/* Prints the refused rows of file in row order (and frees them), then, when the import failed
+ * (rc), why; 1 if it failed. */
+static int import_failed(const char *file, struct problems *ps, int rc, size_t refused,
+                         const char *error)
+{
+    if (ps->n)
+        qsort(ps->p, ps->n, sizeof *ps->p, by_row);
+    for (size_t i = 0; i < ps->n; i++)
+        fprintf(stderr, "iocctl: %s: row %zu, column %s: %s\n", file, ps->p[i].row, ps->p[i].column,
+                ps->p[i].why);
+    free(ps->p);
+    ps->p = NULL;
+    ps->n = ps->cap = 0;
+    if (!rc)
+        return 0;
+    if (refused)
+        fprintf(stderr, "iocctl: %s: nothing was stored: %zu problem(s)\n", file, refused);
+    else
+        fprintf(stderr, "iocctl: %s: %s\n", file, error[0] ? error : ioc_strerror(rc));
+    return 1;
+}
+
 #define VALUES_FILE_MAX (64u << 20)
 
 int cli_import_values(struct cli *c)
@@ -122,23 +144,10 @@ int cli_import_values(struct cli *c)
     struct ind_import im = {
         .data = data, .len = len, .note = text, .audit = &who, .problem = keep_problem, .ctx = &ps};
     rc = store_tx(c->db, ind_values_import_job, &im);
-    if (ps.n)
-        qsort(ps.p, ps.n, sizeof *ps.p, by_row);
-    for (size_t i = 0; i < ps.n; i++)
-        fprintf(stderr, "iocctl: %s: row %zu, column %s: %s\n", c->argv[0], ps.p[i].row,
-                ps.p[i].column, ps.p[i].why);
-    free(ps.p);
     free(data);
     free(text);
-    if (rc) {
-        if (im.refused)
-            fprintf(stderr, "iocctl: %s: nothing was stored: %zu problem(s)\n", c->argv[0],
-                    im.refused);
-        else
-            fprintf(stderr, "iocctl: %s: %s\n", c->argv[0],
-                    im.error[0] ? im.error : ioc_strerror(rc));
+    if (import_failed(c->argv[0], &ps, rc, im.refused, im.error))
         return 1;
-    }
     printf("imported %s: %zu rows: %lld added, %lld revised, %lld unchanged\n", c->argv[0], im.rows,
            (long long)im.added, (long long)im.revised, (long long)im.unchanged);
     return 0;
@@ -209,22 +218,9 @@ static int shares_import(struct cli *c)
                                    .problem = keep_problem,
                                    .ctx = &ps};
     rc = store_tx(c->db, ind_shares_import_job, &im);
-    if (ps.n)
-        qsort(ps.p, ps.n, sizeof *ps.p, by_row);
-    for (size_t i = 0; i < ps.n; i++)
-        fprintf(stderr, "iocctl: %s: row %zu, column %s: %s\n", c->argv[0], ps.p[i].row,
-                ps.p[i].column, ps.p[i].why);
-    free(ps.p);
     free(data);
-    if (rc) {
-        if (im.refused)
-            fprintf(stderr, "iocctl: %s: nothing was stored: %zu problem(s)\n", c->argv[0],
-                    im.refused);
-        else
-            fprintf(stderr, "iocctl: %s: %s\n", c->argv[0],
-                    im.error[0] ? im.error : ioc_strerror(rc));
+    if (import_failed(c->argv[0], &ps, rc, im.refused, im.error))
         return 1;
-    }
     printf("imported %s: %zu rows: %lld set, %lld cleared, %lld unchanged\n", c->argv[0], im.rows,
            (long long)im.set, (long long)im.cleared, (long long)im.unchanged);
     return 0;
