@@ -1,0 +1,108 @@
+/*
+ * environment — monitoring stations and the Vietnam Air Quality Index (docs/environment.md):
+ *
+ *   - VN_AQI exactly as Decision 1459/QĐ-TCMT prescribes (aqi.c): a pure library over hourly
+ *     means, no I/O, no allocation, any thread; iocctl aqi and the server use the same calls,
+ *     so the numbers a department checks by hand are the server's numbers;
+ *   - the station registry (stations.c) and the incremental computation as readings arrive
+ *     (engine.c) join in their own sections below.
+ *
+ * Hours are labelled by their END, as the decision does (01:00 … 24:00): the hourly mean
+ * labelled h averages the readings with h − 1 h <= t < h, and the day D is the hours labelled
+ * D 01:00 … D+1 00:00 in Asia/Ho_Chi_Minh time, i.e. the readings of the calendar day D.
+ */
+#ifndef IOC_ENVIRONMENT_H
+#define IOC_ENVIRONMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- VN_AQI (aqi.c) ---------------------------------------------------------------------- */
+
+/* The pollutants, in the order of the CSV columns (time,pm25,pm10,no2,so2,co,o3); this order
+ * also breaks ties for the dominant pollutant. */
+enum aqi_pollutant { AQI_PM25 = 0, AQI_PM10, AQI_NO2, AQI_SO2, AQI_CO, AQI_O3, AQI_NPOLL };
+
+/* "pm25", "pm10", "no2", "so2", "co", "o3" (the CSV column and the telemetry field name). */
+const char *aqi_pollutant_name(enum aqi_pollutant p);
+/* The pollutant named s (those names), or -1. */
+int aqi_pollutant_of(const char *s);
+
+/* One hour's means in µg/m³ (CO too), NAN where missing. A negative value counts as missing
+ * (quality control removes invalid values; the library never sees them as data). */
+struct aqi_hour {
+    double c[AQI_NPOLL];
+};
+
+/* Why there is no index (the decision's rule that left it empty). */
+enum aqi_reason {
+    AQI_OK = 0,
+    AQI_NO_PM,         /* neither PM2.5 nor PM10 has a value: no AQI at all */
+    AQI_NOWCAST_SHORT, /* hourly: fewer than 2 of the last 3 hours for every PM present */
+    AQI_DAY_SHORT,     /* daily: fewer than AQI_DAY_MIN_HOURS hourly means of PM */
+};
+/* "ok", "no_pm", "nowcast_short", "day_short" (the API's and the CSV's word). */
+const char *aqi_reason_name(enum aqi_reason r);
+
+/* choice (docs/environment.md): the daily PM mean needs this many of the 24 hourly means; the
+ * O₃ 8-hour mean needs AQI_O3_8H_MIN_HOURS of its 8. */
+#define AQI_DAY_MIN_HOURS 18
+#define AQI_O3_8H_MIN_HOURS 6
+
+/* An index with its parts. Sub-indices are rounded half up (exactly: see aqi.c), the AQI is
+ * their maximum (the same as rounding the unrounded maximum, rounding being monotone), capped
+ * at 500. conc[p] is the concentration that produced sub[p] (the NowCast for PM hourly, the
+ * day's mean for PM daily, the day's largest hourly mean for the others; for O₃ daily the one
+ * of the two that won), NAN when none. */
+struct aqi_result {
+    int aqi;                /* 0 … 500, or -1 (no index: see reason) */
+    int sub[AQI_NPOLL];     /* -1 where the pollutant has no value */
+    double conc[AQI_NPOLL]; /* NAN where none */
+    int dominant;           /* enum aqi_pollutant of the largest sub-index, -1 without index */
+    int cls;                /* 1 … 6 (Table 1), 0 without index */
+    enum aqi_reason reason;
+    int o3_8h; /* daily only: 1 when the O₃ sub-index came from the 8-hour column */
+};
+
+/* The class of an index (0 … 500): 1 Tốt (0–50) … 6 Nguy hại (301–500). */
+int aqi_class(int aqi);
+/* Table 1: the class's name in Vietnamese ("Tốt", "Trung bình", "Kém", "Xấu", "Rất xấu",
+ * "Nguy hại") and English, its colour as "#rrggbb" (the table's RGB), and the health advice
+ * for the public page. cls outside 1 … 6: "". */
+const char *aqi_class_vi(int cls);
+const char *aqi_class_en(int cls);
+const char *aqi_class_colour(int cls);
+const char *aqi_class_advice_vi(int cls);
+const char *aqi_class_advice_en(int cls);
+
+/* The breakpoint columns of Table 2. */
+enum aqi_column {
+    AQI_COL_O3_1H = 0,
+    AQI_COL_O3_8H,
+    AQI_COL_CO,
+    AQI_COL_SO2,
+    AQI_COL_NO2,
+    AQI_COL_PM10,
+    AQI_COL_PM25
+};
+/* The sub-index of concentration c (µg/m³, >= 0) in column col, rounded half up, 500 past the
+ * last breakpoint; -1 for a missing (NAN, negative) c or, in the O₃ 8 h column, c > 400. */
+int aqi_subindex(enum aqi_column col, double c);
+
+/* The NowCast of c[0] (this hour) … c[n-1] (n-1 hours earlier; n <= 12, NAN missing) into *out:
+ * 0, or IOC_ENOTFOUND when fewer than 2 of c[0..2] are present. */
+int aqi_nowcast(const double *c, size_t n, double *out);
+
+/* The hourly index of hour h[n-1], h[0 … n-1] being consecutive hours oldest first (the 11
+ * before it are used by the NowCast; n < 12 means the earlier ones are missing). 0 and *out
+ * (its reason may still say there is no index); IOC_EINVAL for n == 0. */
+int aqi_hourly(const struct aqi_hour *h, size_t n, struct aqi_result *out);
+/* The hourly index of each of h[0 … n): out[i] as aqi_hourly(h, i + 1) but from the last 12. */
+void aqi_hourly_series(const struct aqi_hour *h, size_t n, struct aqi_result *out);
+
+/* The daily index of a day: day[0 … 23] its hours labelled 01:00 … 24:00, prev[0 … 6] the 7
+ * hours before it (labelled 18:00 … 24:00 of the day before; NULL: missing), needed for the
+ * O₃ 8-hour means that end in the day's first hours. Always 0; *out says. */
+int aqi_daily(const struct aqi_hour *day, const struct aqi_hour *prev, struct aqi_result *out);
+
+#endif
