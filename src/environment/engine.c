@@ -551,21 +551,22 @@ int env_engine_latest(struct env_engine *e, const char *station, struct env_late
 
 int env_engine_metrics(struct env_engine *e, struct ioc_buf *b)
 {
-    ioc_buf_printf(b, "# TYPE ioc_aqi_hours_computed_total counter\n"
-                      "ioc_aqi_hours_computed_total %llu\n",
-                   (unsigned long long)atomic_load(&e->hours));
-    ioc_buf_printf(b, "# TYPE ioc_aqi_days_computed_total counter\n"
-                      "ioc_aqi_days_computed_total %llu\n",
-                   (unsigned long long)atomic_load(&e->days));
-    ioc_buf_printf(b, "# TYPE ioc_aqi_passes_total counter\nioc_aqi_passes_total %llu\n",
-                   (unsigned long long)atomic_load(&e->passes));
-    ioc_buf_printf(b, "# TYPE ioc_aqi_points_written_total counter\n"
-                      "ioc_aqi_points_written_total %llu\n",
-                   (unsigned long long)atomic_load(&e->points));
-    ioc_buf_printf(b, "# TYPE ioc_aqi_write_failures_total counter\n"
-                      "ioc_aqi_write_failures_total %llu\n",
-                   (unsigned long long)atomic_load(&e->failures));
-    return ioc_buf_printf(b, "# TYPE ioc_aqi_last_pass_seconds gauge\n"
-                             "ioc_aqi_last_pass_seconds %.6f\n",
-                          (double)atomic_load(&e->last_pass_us) / 1e6);
+    static const struct {
+        const char *name, *type, *help;
+    } rows[] = {
+        {"ioc_aqi_hour_results_total", "counter", "Hourly AQI results computed (and written)."},
+        {"ioc_aqi_day_results_total", "counter", "Daily AQI results computed (and written)."},
+        {"ioc_aqi_passes_total", "counter", "Passes of the AQI engine over its dirty hours."},
+        {"ioc_aqi_points_written_total", "counter", "Points of the aqi series accepted."},
+        {"ioc_aqi_write_failures_total", "counter", "Batches of AQI results not written."},
+        {"ioc_aqi_last_pass_seconds", "gauge", "Duration of the last pass."},
+    };
+    double v[] = {(double)atomic_load(&e->hours),    (double)atomic_load(&e->days),
+                  (double)atomic_load(&e->passes),   (double)atomic_load(&e->points),
+                  (double)atomic_load(&e->failures), (double)atomic_load(&e->last_pass_us) / 1e6};
+    int rc = 0;
+    for (size_t i = 0; i < IOC_ARRAY_LEN(rows) && rc == 0; i++)
+        rc = ioc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.*f\n", rows[i].name, rows[i].help,
+                            rows[i].name, rows[i].type, rows[i].name, i == 5 ? 6 : 0, v[i]);
+    return rc;
 }

@@ -93,10 +93,10 @@ test('hourly and daily AQI of written readings agree with the hand computation',
   // Bad parameters are refused with the parameter named.
   const bad = await fetch(`${srv.url}/api/v1/aqi/TST-1/hourly?from=yesterday`);
   assert.equal(bad.status, 400);
-  assert.match((await bad.json()).message, /from/);
+  assert.match((await bad.json()).error.message, /from/);
   const wide = await fetch(`${srv.url}/api/v1/aqi/TST-1/daily?from=2024-01-01&to=2026-06-01`);
   assert.equal(wide.status, 400);
-  assert.equal((await wide.json()).error, 'limit_exceeded');
+  assert.equal((await wide.json()).error.code, 'limit_exceeded');
   await srv.stop();
 });
 
@@ -130,7 +130,7 @@ test('the engine writes the aqi series as readings arrive and recomputes what a 
     assert.equal(s.get(t), h.aqi === null ? undefined : h.aqi, h.time);
   }
   const m = await (await fetch(`${srv.url}/metrics`)).text();
-  assert.match(m, /ioc_aqi_hours_computed_total [1-9]/);
+  assert.match(m, /ioc_aqi_hour_results_total [1-9]/);
   await srv.stop();
 });
 

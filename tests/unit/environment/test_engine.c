@@ -120,8 +120,9 @@ static void test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_p
                     (rows[h - 1].r.aqi < 0 && stored(ig, "S1", h) < 0));
     free(rows);
     assert_true(stored(ig, "S1", 20) == 55);
-    assert_true(stored(ig, "S1", 22) == 55); /* c2, c3 present */
-    assert_true(stored(ig, "S1", 23) < 0);   /* only c3: no index */
+    assert_true(stored(ig, "S1", 21) == 55); /* c2, c3 present */
+    assert_true(stored(ig, "S1", 22) < 0);   /* only c3: no index */
+    assert_true(stored(ig, "S1", 23) < 0);
     assert_true(stored(ig, "S1", 24) < 0);   /* past the hour in progress: not written */
     struct env_latest *l;
     assert_int_equal(env_engine_latest(e, "S1", &l, &n), 0);
@@ -132,12 +133,12 @@ static void test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_p
     free(l);
 
     /* a late reading in the hour labelled 5: the hours 5 … 16 and that day, nothing else */
-    unsigned long long h0 = counter(e, "ioc_aqi_hours_computed_total");
-    unsigned long long d0 = counter(e, "ioc_aqi_days_computed_total");
+    unsigned long long h0 = counter(e, "ioc_aqi_hour_results_total");
+    unsigned long long d0 = counter(e, "ioc_aqi_day_results_total");
     reading(ig, "S1", "pm10", 5, 420); /* PM10 alone in its last 3 hours everywhere: */
     assert_int_equal(env_engine_flush(e, 10000), 0);
-    assert_int_equal(counter(e, "ioc_aqi_hours_computed_total") - h0, 12);
-    assert_int_equal(counter(e, "ioc_aqi_days_computed_total") - d0, 1);
+    assert_int_equal(counter(e, "ioc_aqi_hour_results_total") - h0, 12);
+    assert_int_equal(counter(e, "ioc_aqi_day_results_total") - d0, 1);
     /* no PM10 value in any hour (never 2 of the last 3), so PM2.5's 55 stays */
     assert_true(stored(ig, "S1", 5) == 55);
     env_engine_stop(e);
