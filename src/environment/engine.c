@@ -27,7 +27,7 @@
 #include "telemetry/telemetry.h"
 #include "tsdb/tsdb.h"
 
-#define CHUNK_DAYS 31
+#define CHUNK_DAYS 400
 #define BATCH_POINTS 50000
 #define STATION_MAX 63
 
@@ -55,7 +55,7 @@ struct env_engine {
     pthread_cond_t wcond;
     int answered, answer_rc;
     atomic_ullong hours, days, passes, points, failures, observed;
-    atomic_llong last_pass_us;
+    atomic_llong last_pass_us, read_us, wait_us;
 };
 
 static int64_t wall_ns(void)
@@ -198,11 +198,13 @@ static int flush_batch(struct env_engine *e, struct telemetry_batch *b)
             nanosleep(&ts, NULL);
         }
         if (rc == 0) {
+            int64_t t0 = ioc_mono_ns();
             pthread_mutex_lock(&e->wlock);
             while (!e->answered)
                 pthread_cond_wait(&e->wcond, &e->wlock);
             rc = e->answer_rc;
             pthread_mutex_unlock(&e->wlock);
+            atomic_fetch_add(&e->wait_us, (ioc_mono_ns() - t0) / 1000);
         }
     }
     size_t max = b->max_points;
@@ -213,27 +215,16 @@ static int flush_batch(struct env_engine *e, struct telemetry_batch *b)
     return rc;
 }
 
-/* Adds one result as a point of measurement m at time t. */
+/* Adds one result as a point of measurement m at time t: its index, when it has one (more data
+ * never takes an index away, so a recomputed hour never needs one removed). */
 static int add_result(struct env_engine *e, struct telemetry_batch *b, const char *m,
                       const char *station, int64_t t, const struct aqi_result *r)
 {
-    struct telemetry_lp_field f[AQI_NPOLL + 2];
-    char names[AQI_NPOLL][12];
-    size_t nf = 0;
-    if (r->aqi >= 0)
-        f[nf++] = (struct telemetry_lp_field){{"aqi", 3}, TELEMETRY_LP_FLOAT, {.f = r->aqi}};
-    for (int p = 0; p < AQI_NPOLL; p++) {
-        if (r->sub[p] < 0)
-            continue;
-        int len = snprintf(names[p], sizeof names[p], "aqi_%s",
-                           aqi_pollutant_name((enum aqi_pollutant)p));
-        f[nf++] = (struct telemetry_lp_field){
-            {names[p], (size_t)len}, TELEMETRY_LP_FLOAT, {.f = r->sub[p]}};
-    }
-    f[nf++] =
-        (struct telemetry_lp_field){{"reason", 6}, TELEMETRY_LP_FLOAT, {.f = (double)r->reason}};
+    if (r->aqi < 0)
+        return 0;
+    struct telemetry_lp_field f = {{"aqi", 3}, TELEMETRY_LP_FLOAT, {.f = r->aqi}};
     struct telemetry_lp_tag tag = {{"station", 7}, {station, strlen(station)}};
-    struct telemetry_lp_point pt = {{m, strlen(m)}, &tag, 1, f, nf, t, 0};
+    struct telemetry_lp_point pt = {{m, strlen(m)}, &tag, 1, &f, 1, t, 0};
     int rc = telemetry_batch_add(b, &pt);
     if (rc == 0 && b->n >= BATCH_POINTS)
         rc = flush_batch(e, b);
@@ -276,8 +267,10 @@ static int compute(struct env_engine *e, struct telemetry_batch *b, const char *
         int32_t ce = c + CHUNK_DAYS - 1 < d1 ? c + CHUNK_DAYS - 1 : d1;
         int64_t first = env_day_first_label(c) - 12 * ENV_HOUR_NS;
         size_t n = (size_t)(ce - c + 1) * 24 + 12;
+        int64_t t0 = ioc_mono_ns();
         if ((rc = env_air_means(e->db, station, first, n, h)) != 0)
             break;
+        atomic_fetch_add(&e->read_us, (ioc_mono_ns() - t0) / 1000);
         aqi_hourly_series(h, n, r);
         int64_t newest = 0;
         size_t inew = 0;
@@ -410,45 +403,80 @@ static int64_t latest_time(struct tsdb_db *db, const char *m, const char *field,
     return t;
 }
 
-/* Marks each station with `air` readings from 12 h before its last `aqi` point (or
- * backfill_days ago) to its last reading. */
-static int backfill(struct env_engine *e)
+/* The station codes (distinct) of the `air` pollutant series into *out (strdup'ed). */
+static int air_stations(struct tsdb_db *db, char ***out, size_t *n)
 {
-    int64_t now = e->now_fn ? e->now_fn() : wall_ns();
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
     int rc = 0;
     for (int p = 0; p < AQI_NPOLL && rc == 0; p++) {
         struct telemetry_query q = {.measurement = "air",
                                     .field = aqi_pollutant_name((enum aqi_pollutant)p)};
         struct telemetry_qresult r = {0};
-        rc = telemetry_query_series(e->db, &q, &r);
+        rc = telemetry_query_series(db, &q, &r);
         for (size_t i = 0; rc == 0 && i < r.nentries; i++) {
             struct tsdb_series_parts sp;
             struct tsdb_tag tag;
             if (tsdb_series_key_parse(r.entries[i].key.data, r.entries[i].key.len, &sp) != 0)
                 continue;
             for (size_t k = 0; tsdb_series_parts_tag(&sp, k, &tag) == 0; k++) {
-                if (tag.key_len != 7 || memcmp(tag.key, "station", 7) != 0 ||
-                    tag.value_len == 0 || tag.value_len > STATION_MAX)
+                if (tag.key_len != 7 || memcmp(tag.key, "station", 7) != 0)
                     continue;
-                char station[STATION_MAX + 1];
-                memcpy(station, tag.value, tag.value_len);
-                station[tag.value_len] = 0;
-                int64_t last = latest_time(e->db, "air", NULL, station);
-                int64_t done = latest_time(e->db, "aqi", "reason", station);
-                int64_t lo = done ? done - 11 * ENV_HOUR_NS
-                                  : env_hour_label(now) - (int64_t)e->backfill_days * ENV_DAY_NS;
-                if (last) {
-                    pthread_mutex_lock(&e->lock);
-                    mark(e, station, tag.value_len, env_hour_label(lo), env_hour_label(last));
-                    pthread_cond_signal(&e->wake);
-                    pthread_mutex_unlock(&e->lock);
+                int seen = tag.value_len == 0 || tag.value_len > STATION_MAX;
+                for (size_t j = 0; j < *n && !seen; j++)
+                    seen = strlen(v[j]) == tag.value_len &&
+                           memcmp(v[j], tag.value, tag.value_len) == 0;
+                if (!seen && *n == cap) {
+                    cap = cap ? 2 * cap : 64;
+                    char **nv = realloc(v, cap * sizeof *v);
+                    if (!nv) {
+                        rc = IOC_ENOMEM;
+                        break;
+                    }
+                    v = nv;
                 }
+                if (!seen && (v[*n] = strndup(tag.value, tag.value_len)) != NULL)
+                    (*n)++;
                 break;
             }
         }
         telemetry_qresult_free(&r);
     }
+    *out = v;
     return rc == IOC_ENOTFOUND ? 0 : rc;
+}
+
+/* Marks each station with `air` readings from 12 h before its last `aqi` point (or
+ * backfill_days ago) to its last reading, all at once (one pass takes them together). */
+static int backfill(struct env_engine *e)
+{
+    int64_t now = e->now_fn ? e->now_fn() : wall_ns();
+    char **st = NULL;
+    size_t n = 0;
+    int rc = air_stations(e->db, &st, &n);
+    int64_t(*range)[2] = calloc(n ? n : 1, sizeof *range);
+    for (size_t i = 0; rc == 0 && range && i < n; i++) {
+        int64_t last = latest_time(e->db, "air", NULL, st[i]);
+        int64_t done = latest_time(e->db, "aqi", "aqi", st[i]);
+        range[i][0] = done ? done - 11 * ENV_HOUR_NS
+                           : env_hour_label(now) - (int64_t)e->backfill_days * ENV_DAY_NS;
+        range[i][1] = last;
+    }
+    if (rc == 0 && range) {
+        pthread_mutex_lock(&e->lock);
+        for (size_t i = 0; i < n; i++)
+            if (range[i][1])
+                mark(e, st[i], strlen(st[i]), env_hour_label(range[i][0]),
+                     env_hour_label(range[i][1]));
+        pthread_cond_signal(&e->wake);
+        pthread_mutex_unlock(&e->lock);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(st[i]);
+    free(st);
+    free(range);
+    return rc ? rc : range ? 0 : IOC_ENOMEM;
 }
 
 int env_engine_start(struct telemetry_ingest *ig, const struct env_engine_options *o,
@@ -560,13 +588,16 @@ int env_engine_metrics(struct env_engine *e, struct ioc_buf *b)
         {"ioc_aqi_points_written_total", "counter", "Points of the aqi series accepted."},
         {"ioc_aqi_write_failures_total", "counter", "Batches of AQI results not written."},
         {"ioc_aqi_last_pass_seconds", "gauge", "Duration of the last pass."},
+        {"ioc_aqi_read_seconds_total", "counter", "Time spent reading hourly means."},
+        {"ioc_aqi_write_wait_seconds_total", "counter", "Time spent waiting for results to be durable."},
     };
     double v[] = {(double)atomic_load(&e->hours),    (double)atomic_load(&e->days),
                   (double)atomic_load(&e->passes),   (double)atomic_load(&e->points),
-                  (double)atomic_load(&e->failures), (double)atomic_load(&e->last_pass_us) / 1e6};
+                  (double)atomic_load(&e->failures), (double)atomic_load(&e->last_pass_us) / 1e6,
+                  (double)atomic_load(&e->read_us) / 1e6,   (double)atomic_load(&e->wait_us) / 1e6};
     int rc = 0;
     for (size_t i = 0; i < IOC_ARRAY_LEN(rows) && rc == 0; i++)
         rc = ioc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.*f\n", rows[i].name, rows[i].help,
-                            rows[i].name, rows[i].type, rows[i].name, i == 5 ? 6 : 0, v[i]);
+                            rows[i].name, rows[i].type, rows[i].name, i >= 5 ? 6 : 0, v[i]);
     return rc;
 }
