@@ -40,29 +40,69 @@ static void test_every_band_edge_of_every_column(void **state)
 {
     (void)state;
     static const struct sub_case t[] = {
-        {AQI_COL_O3_1H, 0, 0},        {AQI_COL_O3_1H, 160, 50},     {AQI_COL_O3_1H, 200, 100},
-        {AQI_COL_O3_1H, 300, 150},    {AQI_COL_O3_1H, 400, 200},    {AQI_COL_O3_1H, 800, 300},
-        {AQI_COL_O3_1H, 1000, 400},   {AQI_COL_O3_1H, 1200, 500},   {AQI_COL_O3_8H, 0, 0},
-        {AQI_COL_O3_8H, 100, 50},     {AQI_COL_O3_8H, 120, 100},    {AQI_COL_O3_8H, 170, 150},
-        {AQI_COL_O3_8H, 210, 200},    {AQI_COL_O3_8H, 400, 300},    {AQI_COL_CO, 0, 0},
-        {AQI_COL_CO, 10000, 50},      {AQI_COL_CO, 30000, 100},     {AQI_COL_CO, 45000, 150},
-        {AQI_COL_CO, 60000, 200},     {AQI_COL_CO, 90000, 300},     {AQI_COL_CO, 120000, 400},
-        {AQI_COL_CO, 150000, 500},    {AQI_COL_SO2, 0, 0},          {AQI_COL_SO2, 125, 50},
-        {AQI_COL_SO2, 350, 100},      {AQI_COL_SO2, 550, 150},      {AQI_COL_SO2, 800, 200},
-        {AQI_COL_SO2, 1600, 300},     {AQI_COL_SO2, 2100, 400},     {AQI_COL_SO2, 2630, 500},
-        {AQI_COL_NO2, 0, 0},          {AQI_COL_NO2, 100, 50},       {AQI_COL_NO2, 200, 100},
-        {AQI_COL_NO2, 700, 150},      {AQI_COL_NO2, 1200, 200},     {AQI_COL_NO2, 2350, 300},
-        {AQI_COL_NO2, 3100, 400},     {AQI_COL_NO2, 3850, 500},     {AQI_COL_PM10, 0, 0},
-        {AQI_COL_PM10, 50, 50},       {AQI_COL_PM10, 150, 100},     {AQI_COL_PM10, 250, 150},
-        {AQI_COL_PM10, 350, 200},     {AQI_COL_PM10, 420, 300},     {AQI_COL_PM10, 500, 400},
-        {AQI_COL_PM10, 600, 500},     {AQI_COL_PM25, 0, 0},         {AQI_COL_PM25, 25, 50},
-        {AQI_COL_PM25, 50, 100},      {AQI_COL_PM25, 80, 150},      {AQI_COL_PM25, 150, 200},
-        {AQI_COL_PM25, 250, 300},     {AQI_COL_PM25, 350, 400},     {AQI_COL_PM25, 500, 500},
+        {AQI_COL_O3_1H, 0, 0},
+        {AQI_COL_O3_1H, 160, 50},
+        {AQI_COL_O3_1H, 200, 100},
+        {AQI_COL_O3_1H, 300, 150},
+        {AQI_COL_O3_1H, 400, 200},
+        {AQI_COL_O3_1H, 800, 300},
+        {AQI_COL_O3_1H, 1000, 400},
+        {AQI_COL_O3_1H, 1200, 500},
+        {AQI_COL_O3_8H, 0, 0},
+        {AQI_COL_O3_8H, 100, 50},
+        {AQI_COL_O3_8H, 120, 100},
+        {AQI_COL_O3_8H, 170, 150},
+        {AQI_COL_O3_8H, 210, 200},
+        {AQI_COL_O3_8H, 400, 300},
+        {AQI_COL_CO, 0, 0},
+        {AQI_COL_CO, 10000, 50},
+        {AQI_COL_CO, 30000, 100},
+        {AQI_COL_CO, 45000, 150},
+        {AQI_COL_CO, 60000, 200},
+        {AQI_COL_CO, 90000, 300},
+        {AQI_COL_CO, 120000, 400},
+        {AQI_COL_CO, 150000, 500},
+        {AQI_COL_SO2, 0, 0},
+        {AQI_COL_SO2, 125, 50},
+        {AQI_COL_SO2, 350, 100},
+        {AQI_COL_SO2, 550, 150},
+        {AQI_COL_SO2, 800, 200},
+        {AQI_COL_SO2, 1600, 300},
+        {AQI_COL_SO2, 2100, 400},
+        {AQI_COL_SO2, 2630, 500},
+        {AQI_COL_NO2, 0, 0},
+        {AQI_COL_NO2, 100, 50},
+        {AQI_COL_NO2, 200, 100},
+        {AQI_COL_NO2, 700, 150},
+        {AQI_COL_NO2, 1200, 200},
+        {AQI_COL_NO2, 2350, 300},
+        {AQI_COL_NO2, 3100, 400},
+        {AQI_COL_NO2, 3850, 500},
+        {AQI_COL_PM10, 0, 0},
+        {AQI_COL_PM10, 50, 50},
+        {AQI_COL_PM10, 150, 100},
+        {AQI_COL_PM10, 250, 150},
+        {AQI_COL_PM10, 350, 200},
+        {AQI_COL_PM10, 420, 300},
+        {AQI_COL_PM10, 500, 400},
+        {AQI_COL_PM10, 600, 500},
+        {AQI_COL_PM25, 0, 0},
+        {AQI_COL_PM25, 25, 50},
+        {AQI_COL_PM25, 50, 100},
+        {AQI_COL_PM25, 80, 150},
+        {AQI_COL_PM25, 150, 200},
+        {AQI_COL_PM25, 250, 300},
+        {AQI_COL_PM25, 350, 400},
+        {AQI_COL_PM25, 500, 500},
         /* just inside a band: 25.01 µg/m³ PM2.5 = 50 + 50·0.01/25 = 50.02 → 50; 24.99 → 49.98
          * → 50; 24.98 → 49.96 → 50; 0.01 → 0.02 → 0 */
-        {AQI_COL_PM25, 25.01, 50},    {AQI_COL_PM25, 24.99, 50},    {AQI_COL_PM25, 0.01, 0},
+        {AQI_COL_PM25, 25.01, 50},
+        {AQI_COL_PM25, 24.99, 50},
+        {AQI_COL_PM25, 0.01, 0},
         /* a mid-band value: NO2 450 = 100 + 50·250/500 = 125; CO 20000 = 50 + 50·½ = 75 */
-        {AQI_COL_NO2, 450, 125},      {AQI_COL_CO, 20000, 75},      {AQI_COL_SO2, 1850, 350},
+        {AQI_COL_NO2, 450, 125},
+        {AQI_COL_CO, 20000, 75},
+        {AQI_COL_SO2, 1850, 350},
     };
     check_subs(t, IOC_ARRAY_LEN(t));
 }
@@ -72,15 +112,22 @@ static void test_values_past_the_last_breakpoint(void **state)
 {
     (void)state;
     static const struct sub_case t[] = {
-        {AQI_COL_O3_1H, 1200.000001, 500}, {AQI_COL_O3_1H, 5000, 500},
-        {AQI_COL_CO, 150000.5, 500},       {AQI_COL_SO2, 2631, 500},
-        {AQI_COL_NO2, 1e9, 500},           {AQI_COL_PM10, 600.000001, 500},
-        {AQI_COL_PM25, 501, 500},          {AQI_COL_PM25, 1e300, 500},
-        {AQI_COL_O3_8H, 400.000001, -1},   {AQI_COL_O3_8H, 401, -1},
+        {AQI_COL_O3_1H, 1200.000001, 500},
+        {AQI_COL_O3_1H, 5000, 500},
+        {AQI_COL_CO, 150000.5, 500},
+        {AQI_COL_SO2, 2631, 500},
+        {AQI_COL_NO2, 1e9, 500},
+        {AQI_COL_PM10, 600.000001, 500},
+        {AQI_COL_PM25, 501, 500},
+        {AQI_COL_PM25, 1e300, 500},
+        {AQI_COL_O3_8H, 400.000001, -1},
+        {AQI_COL_O3_8H, 401, -1},
         {AQI_COL_O3_8H, 1e300, -1},
         /* missing: NAN, infinity, negative */
-        {AQI_COL_PM25, NAN, -1},           {AQI_COL_PM25, INFINITY, -1},
-        {AQI_COL_PM25, -0.5, -1},          {AQI_COL_CO, -1e-9, -1},
+        {AQI_COL_PM25, NAN, -1},
+        {AQI_COL_PM25, INFINITY, -1},
+        {AQI_COL_PM25, -0.5, -1},
+        {AQI_COL_CO, -1e-9, -1},
     };
     check_subs(t, IOC_ARRAY_LEN(t));
 }
@@ -92,100 +139,100 @@ static void test_rounding_is_half_up_exactly(void **state)
 {
     (void)state;
     static const struct sub_case t[] = {
-    {AQI_COL_O3_1H, 78.4, 25}, /* 24.5 */
-    {AQI_COL_O3_1H, 78.399999, 24},
-    {AQI_COL_O3_1H, 179.6, 75}, /* 74.5 */
-    {AQI_COL_O3_1H, 179.599999, 74},
-    {AQI_COL_O3_1H, 249.0, 125}, /* 124.5 */
-    {AQI_COL_O3_1H, 248.999999, 124},
-    {AQI_COL_O3_1H, 349.0, 175}, /* 174.5 */
-    {AQI_COL_O3_1H, 348.999999, 174},
-    {AQI_COL_O3_1H, 598.0, 250}, /* 249.5 */
-    {AQI_COL_O3_1H, 597.999999, 249},
-    {AQI_COL_O3_1H, 899.0, 350}, /* 349.5 */
-    {AQI_COL_O3_1H, 898.999999, 349},
-    {AQI_COL_O3_1H, 1099.0, 450}, /* 449.5 */
-    {AQI_COL_O3_1H, 1098.999999, 449},
-    {AQI_COL_O3_8H, 49.0, 25}, /* 24.5 */
-    {AQI_COL_O3_8H, 48.999999, 24},
-    {AQI_COL_O3_8H, 109.8, 75}, /* 74.5 */
-    {AQI_COL_O3_8H, 109.799999, 74},
-    {AQI_COL_O3_8H, 144.5, 125}, /* 124.5 */
-    {AQI_COL_O3_8H, 144.499999, 124},
-    {AQI_COL_O3_8H, 189.6, 175}, /* 174.5 */
-    {AQI_COL_O3_8H, 189.599999, 174},
-    {AQI_COL_O3_8H, 304.05, 250}, /* 249.5 */
-    {AQI_COL_O3_8H, 304.049999, 249},
-    {AQI_COL_CO, 4900.0, 25}, /* 24.5 */
-    {AQI_COL_CO, 4899.999999, 24},
-    {AQI_COL_CO, 19800.0, 75}, /* 74.5 */
-    {AQI_COL_CO, 19799.999999, 74},
-    {AQI_COL_CO, 37350.0, 125}, /* 124.5 */
-    {AQI_COL_CO, 37349.999999, 124},
-    {AQI_COL_CO, 52350.0, 175}, /* 174.5 */
-    {AQI_COL_CO, 52349.999999, 174},
-    {AQI_COL_CO, 74850.0, 250}, /* 249.5 */
-    {AQI_COL_CO, 74849.999999, 249},
-    {AQI_COL_CO, 104850.0, 350}, /* 349.5 */
-    {AQI_COL_CO, 104849.999999, 349},
-    {AQI_COL_CO, 134850.0, 450}, /* 449.5 */
-    {AQI_COL_CO, 134849.999999, 449},
-    {AQI_COL_SO2, 61.25, 25}, /* 24.5 */
-    {AQI_COL_SO2, 61.249999, 24},
-    {AQI_COL_SO2, 235.25, 75}, /* 74.5 */
-    {AQI_COL_SO2, 235.249999, 74},
-    {AQI_COL_SO2, 448.0, 125}, /* 124.5 */
-    {AQI_COL_SO2, 447.999999, 124},
-    {AQI_COL_SO2, 672.5, 175}, /* 174.5 */
-    {AQI_COL_SO2, 672.499999, 174},
-    {AQI_COL_SO2, 1196.0, 250}, /* 249.5 */
-    {AQI_COL_SO2, 1195.999999, 249},
-    {AQI_COL_SO2, 1847.5, 350}, /* 349.5 */
-    {AQI_COL_SO2, 1847.499999, 349},
-    {AQI_COL_SO2, 2362.35, 450}, /* 449.5 */
-    {AQI_COL_SO2, 2362.349999, 449},
-    {AQI_COL_NO2, 49.0, 25}, /* 24.5 */
-    {AQI_COL_NO2, 48.999999, 24},
-    {AQI_COL_NO2, 149.0, 75}, /* 74.5 */
-    {AQI_COL_NO2, 148.999999, 74},
-    {AQI_COL_NO2, 445.0, 125}, /* 124.5 */
-    {AQI_COL_NO2, 444.999999, 124},
-    {AQI_COL_NO2, 945.0, 175}, /* 174.5 */
-    {AQI_COL_NO2, 944.999999, 174},
-    {AQI_COL_NO2, 1769.25, 250}, /* 249.5 */
-    {AQI_COL_NO2, 1769.249999, 249},
-    {AQI_COL_NO2, 2721.25, 350}, /* 349.5 */
-    {AQI_COL_NO2, 2721.249999, 349},
-    {AQI_COL_NO2, 3471.25, 450}, /* 449.5 */
-    {AQI_COL_NO2, 3471.249999, 449},
-    {AQI_COL_PM10, 24.5, 25}, /* 24.5 */
-    {AQI_COL_PM10, 24.499999, 24},
-    {AQI_COL_PM10, 99.0, 75}, /* 74.5 */
-    {AQI_COL_PM10, 98.999999, 74},
-    {AQI_COL_PM10, 199.0, 125}, /* 124.5 */
-    {AQI_COL_PM10, 198.999999, 124},
-    {AQI_COL_PM10, 299.0, 175}, /* 174.5 */
-    {AQI_COL_PM10, 298.999999, 174},
-    {AQI_COL_PM10, 384.65, 250}, /* 249.5 */
-    {AQI_COL_PM10, 384.649999, 249},
-    {AQI_COL_PM10, 459.6, 350}, /* 349.5 */
-    {AQI_COL_PM10, 459.599999, 349},
-    {AQI_COL_PM10, 549.5, 450}, /* 449.5 */
-    {AQI_COL_PM10, 549.499999, 449},
-    {AQI_COL_PM25, 12.25, 25}, /* 24.5 */
-    {AQI_COL_PM25, 12.249999, 24},
-    {AQI_COL_PM25, 37.25, 75}, /* 74.5 */
-    {AQI_COL_PM25, 37.249999, 74},
-    {AQI_COL_PM25, 64.7, 125}, /* 124.5 */
-    {AQI_COL_PM25, 64.699999, 124},
-    {AQI_COL_PM25, 114.3, 175}, /* 174.5 */
-    {AQI_COL_PM25, 114.299999, 174},
-    {AQI_COL_PM25, 199.5, 250}, /* 249.5 */
-    {AQI_COL_PM25, 199.499999, 249},
-    {AQI_COL_PM25, 299.5, 350}, /* 349.5 */
-    {AQI_COL_PM25, 299.499999, 349},
-    {AQI_COL_PM25, 424.25, 450}, /* 449.5 */
-    {AQI_COL_PM25, 424.249999, 449},
+        {AQI_COL_O3_1H, 78.4, 25}, /* 24.5 */
+        {AQI_COL_O3_1H, 78.399999, 24},
+        {AQI_COL_O3_1H, 179.6, 75}, /* 74.5 */
+        {AQI_COL_O3_1H, 179.599999, 74},
+        {AQI_COL_O3_1H, 249.0, 125}, /* 124.5 */
+        {AQI_COL_O3_1H, 248.999999, 124},
+        {AQI_COL_O3_1H, 349.0, 175}, /* 174.5 */
+        {AQI_COL_O3_1H, 348.999999, 174},
+        {AQI_COL_O3_1H, 598.0, 250}, /* 249.5 */
+        {AQI_COL_O3_1H, 597.999999, 249},
+        {AQI_COL_O3_1H, 899.0, 350}, /* 349.5 */
+        {AQI_COL_O3_1H, 898.999999, 349},
+        {AQI_COL_O3_1H, 1099.0, 450}, /* 449.5 */
+        {AQI_COL_O3_1H, 1098.999999, 449},
+        {AQI_COL_O3_8H, 49.0, 25}, /* 24.5 */
+        {AQI_COL_O3_8H, 48.999999, 24},
+        {AQI_COL_O3_8H, 109.8, 75}, /* 74.5 */
+        {AQI_COL_O3_8H, 109.799999, 74},
+        {AQI_COL_O3_8H, 144.5, 125}, /* 124.5 */
+        {AQI_COL_O3_8H, 144.499999, 124},
+        {AQI_COL_O3_8H, 189.6, 175}, /* 174.5 */
+        {AQI_COL_O3_8H, 189.599999, 174},
+        {AQI_COL_O3_8H, 304.05, 250}, /* 249.5 */
+        {AQI_COL_O3_8H, 304.049999, 249},
+        {AQI_COL_CO, 4900.0, 25}, /* 24.5 */
+        {AQI_COL_CO, 4899.999999, 24},
+        {AQI_COL_CO, 19800.0, 75}, /* 74.5 */
+        {AQI_COL_CO, 19799.999999, 74},
+        {AQI_COL_CO, 37350.0, 125}, /* 124.5 */
+        {AQI_COL_CO, 37349.999999, 124},
+        {AQI_COL_CO, 52350.0, 175}, /* 174.5 */
+        {AQI_COL_CO, 52349.999999, 174},
+        {AQI_COL_CO, 74850.0, 250}, /* 249.5 */
+        {AQI_COL_CO, 74849.999999, 249},
+        {AQI_COL_CO, 104850.0, 350}, /* 349.5 */
+        {AQI_COL_CO, 104849.999999, 349},
+        {AQI_COL_CO, 134850.0, 450}, /* 449.5 */
+        {AQI_COL_CO, 134849.999999, 449},
+        {AQI_COL_SO2, 61.25, 25}, /* 24.5 */
+        {AQI_COL_SO2, 61.249999, 24},
+        {AQI_COL_SO2, 235.25, 75}, /* 74.5 */
+        {AQI_COL_SO2, 235.249999, 74},
+        {AQI_COL_SO2, 448.0, 125}, /* 124.5 */
+        {AQI_COL_SO2, 447.999999, 124},
+        {AQI_COL_SO2, 672.5, 175}, /* 174.5 */
+        {AQI_COL_SO2, 672.499999, 174},
+        {AQI_COL_SO2, 1196.0, 250}, /* 249.5 */
+        {AQI_COL_SO2, 1195.999999, 249},
+        {AQI_COL_SO2, 1847.5, 350}, /* 349.5 */
+        {AQI_COL_SO2, 1847.499999, 349},
+        {AQI_COL_SO2, 2362.35, 450}, /* 449.5 */
+        {AQI_COL_SO2, 2362.349999, 449},
+        {AQI_COL_NO2, 49.0, 25}, /* 24.5 */
+        {AQI_COL_NO2, 48.999999, 24},
+        {AQI_COL_NO2, 149.0, 75}, /* 74.5 */
+        {AQI_COL_NO2, 148.999999, 74},
+        {AQI_COL_NO2, 445.0, 125}, /* 124.5 */
+        {AQI_COL_NO2, 444.999999, 124},
+        {AQI_COL_NO2, 945.0, 175}, /* 174.5 */
+        {AQI_COL_NO2, 944.999999, 174},
+        {AQI_COL_NO2, 1769.25, 250}, /* 249.5 */
+        {AQI_COL_NO2, 1769.249999, 249},
+        {AQI_COL_NO2, 2721.25, 350}, /* 349.5 */
+        {AQI_COL_NO2, 2721.249999, 349},
+        {AQI_COL_NO2, 3471.25, 450}, /* 449.5 */
+        {AQI_COL_NO2, 3471.249999, 449},
+        {AQI_COL_PM10, 24.5, 25}, /* 24.5 */
+        {AQI_COL_PM10, 24.499999, 24},
+        {AQI_COL_PM10, 99.0, 75}, /* 74.5 */
+        {AQI_COL_PM10, 98.999999, 74},
+        {AQI_COL_PM10, 199.0, 125}, /* 124.5 */
+        {AQI_COL_PM10, 198.999999, 124},
+        {AQI_COL_PM10, 299.0, 175}, /* 174.5 */
+        {AQI_COL_PM10, 298.999999, 174},
+        {AQI_COL_PM10, 384.65, 250}, /* 249.5 */
+        {AQI_COL_PM10, 384.649999, 249},
+        {AQI_COL_PM10, 459.6, 350}, /* 349.5 */
+        {AQI_COL_PM10, 459.599999, 349},
+        {AQI_COL_PM10, 549.5, 450}, /* 449.5 */
+        {AQI_COL_PM10, 549.499999, 449},
+        {AQI_COL_PM25, 12.25, 25}, /* 24.5 */
+        {AQI_COL_PM25, 12.249999, 24},
+        {AQI_COL_PM25, 37.25, 75}, /* 74.5 */
+        {AQI_COL_PM25, 37.249999, 74},
+        {AQI_COL_PM25, 64.7, 125}, /* 124.5 */
+        {AQI_COL_PM25, 64.699999, 124},
+        {AQI_COL_PM25, 114.3, 175}, /* 174.5 */
+        {AQI_COL_PM25, 114.299999, 174},
+        {AQI_COL_PM25, 199.5, 250}, /* 249.5 */
+        {AQI_COL_PM25, 199.499999, 249},
+        {AQI_COL_PM25, 299.5, 350}, /* 349.5 */
+        {AQI_COL_PM25, 299.499999, 349},
+        {AQI_COL_PM25, 424.25, 450}, /* 449.5 */
+        {AQI_COL_PM25, 424.249999, 449},
         /* the brief's case: PM2.5 between 25 and 50 is 50 + 2·(C − 25): 27.25 → 54.5 → 55 */
         {AQI_COL_PM25, 27.25, 55},
         {AQI_COL_PM25, 27.249999, 54},
@@ -541,9 +588,12 @@ static void test_classes_names_colours_advice(void **state)
              {200, 4}, {201, 5}, {300, 5}, {301, 6}, {500, 6}, {-1, 0}};
     for (size_t i = 0; i < IOC_ARRAY_LEN(t); i++)
         assert_int_equal(aqi_class(t[i].aqi), t[i].cls);
-    static const char *const vi[] = {"T\xe1\xbb\x91t",         "Trung b\xc3\xacnh",
-                                     "K\xc3\xa9m",             "X\xe1\xba\xa5u",
-                                     "R\xe1\xba\xa5t x\xe1\xba\xa5u", "Nguy h\xe1\xba\xa1i"};
+    static const char *const vi[] = {"T\xe1\xbb\x91t",
+                                     "Trung b\xc3\xacnh",
+                                     "K\xc3\xa9m",
+                                     "X\xe1\xba\xa5u",
+                                     "R\xe1\xba\xa5t x\xe1\xba\xa5u",
+                                     "Nguy h\xe1\xba\xa1i"};
     static const char *const en[] = {"Good", "Moderate", "Poor", "Bad", "Very bad", "Hazardous"};
     static const char *const rgb[] = {"#00e400", "#ffff00", "#ff7e00",
                                       "#ff0000", "#8f3f97", "#7e0023"};

@@ -36,8 +36,8 @@ static void read_bad(const char *text, size_t line, size_t column, const char *w
     assert_null(rows);
     assert_int_equal(n, 0);
     if (err.line != line || err.column != column || !strstr(err.message, words))
-        fail_msg("%s: got %zu:%zu: %s; want %zu:%zu: …%s…", text, err.line, err.column,
-                 err.message, line, column, words);
+        fail_msg("%s: got %zu:%zu: %s; want %zu:%zu: …%s…", text, err.line, err.column, err.message,
+                 line, column, words);
 }
 
 static void test_columns_in_any_order_missing_ones_and_empty_cells(void **state)
@@ -109,7 +109,8 @@ static void test_refusals_say_line_and_column(void **state)
     read_bad("time,co\n2026-12-01T01:00:00+07:00,1;5\n", 2, 2, "not a decimal number in column co");
     read_bad("time,co\n2026-12-01T01:00:00+07:00, 5\n", 2, 2, "column co: \" 5\"");
     read_bad("time,co\n2026-12-01T01:00:00+07:00,nan\n", 2, 2, "column co: \"nan\"");
-    read_bad("time,pm25,pm10\n2026-12-01T01:00:00+07:00,1\n", 2, 3, "2 fields where the header has 3");
+    read_bad("time,pm25,pm10\n2026-12-01T01:00:00+07:00,1\n", 2, 3,
+             "2 fields where the header has 3");
     read_bad("time,pm25\n2026-12-01T01:00:00+07:00,1,2\n", 2, 3, "3 fields where the header has 2");
     /* the same instant twice, written two ways: refused at the later line */
     read_bad("pm25,time\n1,2026-12-01T05:00:00+07:00\n2,2026-12-01T01:00:00+07:00\n"
@@ -122,12 +123,12 @@ static void test_refusals_say_line_and_column(void **state)
 static void test_day_of_an_end_label(void **state)
 {
     (void)state;
-    assert_int_equal(aqi_day_of(T0), 20788);              /* 1 Dec 01:00 */
-    assert_int_equal(aqi_day_of(T0 + 23 * H), 20788);     /* 1 Dec 24:00 = 2 Dec 00:00 */
-    assert_int_equal(aqi_day_of(T0 + 24 * H), 20789);     /* 2 Dec 01:00 */
-    assert_int_equal(aqi_day_of(T0 - H), 20787);          /* 1 Dec 00:00 = 30 Nov 24:00 */
-    assert_int_equal(aqi_day_of(-7 * H + H), 0);          /* 1970-01-01 01:00 +07:00 */
-    assert_int_equal(aqi_day_of(-7 * H), -1);             /* 1970-01-01 00:00 +07:00 */
+    assert_int_equal(aqi_day_of(T0), 20788);          /* 1 Dec 01:00 */
+    assert_int_equal(aqi_day_of(T0 + 23 * H), 20788); /* 1 Dec 24:00 = 2 Dec 00:00 */
+    assert_int_equal(aqi_day_of(T0 + 24 * H), 20789); /* 2 Dec 01:00 */
+    assert_int_equal(aqi_day_of(T0 - H), 20787);      /* 1 Dec 00:00 = 30 Nov 24:00 */
+    assert_int_equal(aqi_day_of(-7 * H + H), 0);      /* 1970-01-01 01:00 +07:00 */
+    assert_int_equal(aqi_day_of(-7 * H), -1);         /* 1970-01-01 00:00 +07:00 */
 }
 
 static struct aqi_csv_row row(int64_t t, double pm25, double o3)
