@@ -4,7 +4,7 @@
 // not by running the library.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync } from 'node:fs';
+import { writeFileSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { IOCCTL, tempDir } from './lib.mjs';
@@ -128,4 +128,22 @@ test('usage errors exit 2; a missing file exits 1', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /\/nonexistent\/aqi\.csv/);
   assert.equal(r.stdout, '');
+});
+
+test('listed in iocctl --help; needs no data directory and creates none', () => {
+  let r = spawnSync(IOCCTL, ['--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /aqi --hourly\|--daily \[FILE\.csv\]/);
+  r = spawnSync(IOCCTL, ['help', 'aqi'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^usage: iocctl \[--data DIR\] aqi/);
+  const dir = tempDir('ioc-aqi-');
+  const data = path.join(dir, 'data');
+  try {
+    r = spawnSync(IOCCTL, ['--data', data, 'aqi', '--daily'], { input: HOURS, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!existsSync(data), 'no data directory made');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
