@@ -37,9 +37,12 @@ struct aqi_hour {
 /* Why there is no index (the decision's rule that left it empty). */
 enum aqi_reason {
     AQI_OK = 0,
-    AQI_NO_PM,         /* neither PM2.5 nor PM10 has a value: no AQI at all */
-    AQI_NOWCAST_SHORT, /* hourly: fewer than 2 of the last 3 hours for every PM present */
-    AQI_DAY_SHORT,     /* daily: fewer than AQI_DAY_MIN_HOURS hourly means of PM */
+    AQI_NO_PM,         /* no PM2.5 or PM10 value at all: none in the NowCast's 12 hours
+                          (hourly), no PM hour in the day (daily) */
+    AQI_NOWCAST_SHORT, /* hourly: PM values in the 12 hours, but fewer than 2 of the last 3
+                          hours for each PM */
+    AQI_DAY_SHORT,     /* daily: PM hours in the day, but fewer than AQI_DAY_MIN_HOURS for
+                          each PM */
 };
 /* "ok", "no_pm", "nowcast_short", "day_short" (the API's and the CSV's word). */
 const char *aqi_reason_name(enum aqi_reason r);
@@ -104,5 +107,51 @@ void aqi_hourly_series(const struct aqi_hour *h, size_t n, struct aqi_result *ou
  * hours before it (labelled 18:00 … 24:00 of the day before; NULL: missing), needed for the
  * O₃ 8-hour means that end in the day's first hours. Always 0; *out says. */
 int aqi_daily(const struct aqi_hour *day, const struct aqi_hour *prev, struct aqi_result *out);
+
+/* ---- VN_AQI: a CSV of hourly means (aqi_csv.c), what iocctl aqi reads and writes ---------- */
+
+/* One hour read from the CSV: the time that labels its END (seconds since 1970, a whole hour),
+ * the line it was on, its means. */
+struct aqi_csv_row {
+    int64_t t;
+    size_t line;
+    struct aqi_hour h;
+};
+/* Where and why a CSV was refused: line 1-based, column the CSV column (1-based field number; 0
+ * for the whole row or file), message in English. */
+struct aqi_csv_error {
+    size_t line, column;
+    char message[192];
+};
+/* Reads text[0 … n): header `time,pm25,pm10,no2,so2,co,o3` (a BOM allowed; columns in any order;
+ * a missing pollutant column = all missing; an unknown or repeated column refused), then a row
+ * per hour: time RFC 3339 with its offset, a whole hour, the hour's END label; a cell empty
+ * (missing) or a decimal number (ioc_parse_f64; negative = missing, as in struct aqi_hour). Rows
+ * in any order, a repeated time refused. 0 and *rows (malloc'd, the caller frees; NULL when
+ * none) sorted by time, *nrows; IOC_EINVAL and *err at the first problem; IOC_ENOMEM. */
+int aqi_csv_read(const char *text, size_t n, struct aqi_csv_row **rows, size_t *nrows,
+                 struct aqi_csv_error *err);
+/* The hourly index of every row (sorted by time, unique): out[i] for rows[i], the hours missing
+ * between rows being missing hours of the NowCast window. */
+void aqi_csv_hourly(const struct aqi_csv_row *rows, size_t n, struct aqi_result *out);
+/* One local day (Asia/Ho_Chi_Minh): days since 1970 of its date, its index. */
+struct aqi_csv_day {
+    int32_t day;
+    struct aqi_result r;
+};
+/* The day of the hour whose END is t: the date in UTC+7 of t − 1 h (24:00 belongs to the day
+ * it ends). */
+int32_t aqi_day_of(int64_t t);
+/* The daily index of every local day holding at least one row (rows sorted, unique), in order:
+ * *days malloc'd (the caller frees; NULL when none), *ndays. 0 or IOC_ENOMEM. */
+int aqi_csv_daily(const struct aqi_csv_row *rows, size_t n, struct aqi_csv_day **days,
+                  size_t *ndays);
+/* Appends the output CSV of iocctl aqi to b: the header
+ * `time,aqi,class,dominant,aqi_pm25,aqi_pm10,aqi_no2,aqi_so2,aqi_co,aqi_o3`, then a row per hour
+ * (daily 0: time as RFC 3339 in +07:00) or per day (daily 1: YYYY-MM-DD); aqi, class (Table 1 in
+ * Vietnamese) and dominant empty without an index, a sub-index empty without a value. 0 or
+ * IOC_ENOMEM. */
+struct ioc_buf;
+int aqi_csv_write(const struct aqi_csv_row *rows, size_t n, int daily, struct ioc_buf *b);
 
 #endif
