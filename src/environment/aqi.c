@@ -244,8 +244,8 @@ static void finish(struct aqi_result *r)
     r->cls = aqi_class(r->aqi);
 }
 
-static const enum aqi_column hourly_col[AQI_NPOLL] = {
-    AQI_COL_PM25, AQI_COL_PM10, AQI_COL_NO2, AQI_COL_SO2, AQI_COL_CO, AQI_COL_O3_1H};
+static const enum aqi_column hourly_col[AQI_NPOLL] = {AQI_COL_PM25, AQI_COL_PM10, AQI_COL_NO2,
+                                                      AQI_COL_SO2,  AQI_COL_CO,   AQI_COL_O3_1H};
 
 int aqi_hourly(const struct aqi_hour *h, size_t n, struct aqi_result *out)
 {

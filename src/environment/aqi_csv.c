@@ -175,7 +175,7 @@ static int row_cmp(const void *a, const void *b)
 int aqi_csv_read(const char *text, size_t n, struct aqi_csv_row **rows, size_t *nrows,
                  struct aqi_csv_error *err)
 {
-    struct aqi_csv_error spare;
+    struct aqi_csv_error spare = {0};
     struct reader r = {.err = err ? err : &spare};
     *rows = NULL;
     *nrows = 0;

@@ -37,9 +37,12 @@ struct aqi_hour {
 /* Why there is no index (the decision's rule that left it empty). */
 enum aqi_reason {
     AQI_OK = 0,
-    AQI_NO_PM,         /* neither PM2.5 nor PM10 has a value: no AQI at all */
-    AQI_NOWCAST_SHORT, /* hourly: fewer than 2 of the last 3 hours for every PM present */
-    AQI_DAY_SHORT,     /* daily: fewer than AQI_DAY_MIN_HOURS hourly means of PM */
+    AQI_NO_PM,         /* no PM2.5 or PM10 value at all: none in the NowCast's 12 hours
+                          (hourly), no PM hour in the day (daily) */
+    AQI_NOWCAST_SHORT, /* hourly: PM values in the 12 hours, but fewer than 2 of the last 3
+                          hours for each PM */
+    AQI_DAY_SHORT,     /* daily: PM hours in the day, but fewer than AQI_DAY_MIN_HOURS for
+                          each PM */
 };
 /* "ok", "no_pm", "nowcast_short", "day_short" (the API's and the CSV's word). */
 const char *aqi_reason_name(enum aqi_reason r);

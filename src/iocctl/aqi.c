@@ -12,7 +12,7 @@
 #include "environment/environment.h"
 #include "iocctl/iocctl_int.h"
 
-#define MAX_INPUT (256u << 20) /* 256 MiB: about 4 million hours */
+#define MAX_INPUT (64u << 20) /* 64 MiB: over a million hours of all six pollutants */
 
 /* Reads all of stdin into *out (malloc'd, caller frees). 0, IOC_ETOOBIG, IOC_EIO, IOC_ENOMEM. */
 static int read_stdin(char **out, size_t *n)
