@@ -50,25 +50,13 @@ static void put_time(struct ioc_buf *b, const struct aq *q, const struct env_aqi
     ioc_buf_printf(b, "%sT%02d:00:00+07:00", date, hour);
 }
 
+/* The columns and rows of iocctl aqi, written by the same library calls. */
 static void render_csv(struct aq *q, const struct env_aqi_row *rows, size_t n)
 {
-    struct ioc_buf *b = &q->body;
-    ioc_buf_puts(b, "time,aqi,class,dominant,aqi_pm25,aqi_pm10,aqi_no2,aqi_so2,aqi_co,aqi_o3\r\n");
-    for (size_t i = 0; i < n; i++) {
-        const struct aqi_result *r = &rows[i].r;
-        put_time(b, q, &rows[i]);
-        if (r->aqi >= 0)
-            ioc_buf_printf(b, ",%d,%s,%s", r->aqi, aqi_class_vi(r->cls),
-                           aqi_pollutant_name((enum aqi_pollutant)r->dominant));
-        else
-            ioc_buf_puts(b, ",,,");
-        for (int p = 0; p < AQI_NPOLL; p++)
-            if (r->sub[p] >= 0)
-                ioc_buf_printf(b, ",%d", r->sub[p]);
-            else
-                ioc_buf_putc(b, ',');
-        ioc_buf_puts(b, "\r\n");
-    }
+    aqi_csv_put_header(&q->body);
+    for (size_t i = 0; i < n; i++)
+        aqi_csv_put_row(&q->body, q->daily, q->daily ? rows[i].day : rows[i].label / 1000000000,
+                        &rows[i].r);
 }
 
 static void put_json_str(struct ioc_buf *b, const char *k, const char *v)

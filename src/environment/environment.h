@@ -153,6 +153,11 @@ int aqi_csv_daily(const struct aqi_csv_row *rows, size_t n, struct aqi_csv_day *
  * IOC_ENOMEM. */
 struct ioc_buf;
 int aqi_csv_write(const struct aqi_csv_row *rows, size_t n, int daily, struct ioc_buf *b);
+/* The header line of that CSV, and one row: hourly (daily 0) t is the hour's END label in
+ * seconds since 1970, daily t the local day. The server's CSV (GET /api/v1/aqi/…?format=csv)
+ * is written by these too, so its rows are byte for byte those of iocctl aqi. */
+void aqi_csv_put_header(struct ioc_buf *b);
+void aqi_csv_put_row(struct ioc_buf *b, int daily, int64_t t, const struct aqi_result *r);
 
 /* ---- hourly means and the AQI of a station's stored readings (means.c) ------------------- */
 /*
@@ -208,9 +213,10 @@ int env_aqi_daily(struct tsdb_db *db, const char *station, int32_t from, int32_t
  * writes them back as telemetry through the same ingest, so that charts, the live stream
  * (GET /api/v1/stream?measurement=aqi) and indicators read them like any series:
  *
- *   measurement `aqi`, tag station, at the hour's START (label − 1 h): fields aqi and
- *   aqi_<pollutant> where they have a value, reason (enum aqi_reason as a number);
- *   measurement `aqi_daily`, tag station, at the day's local midnight: the same fields.
+ *   measurement `aqi`, tag station, field aqi, at the hour's START (label − 1 h), for each
+ *   hour that has an index; measurement `aqi_daily` likewise at the day's local midnight. (The
+ *   sub-indices and the reasons are answered by GET /api/v1/aqi/{station}/hourly|daily, which
+ *   compute them from the readings with the same library.)
  *
  * A recomputed hour is written again at the same time; the engine's reads take the later
  * write (docs/environment.md). At start it backfills each station with `air` readings from 12
@@ -249,7 +255,7 @@ struct env_latest {
  * the one named station (NULL: all). *out: free(). 0 or IOC_ENOMEM. */
 int env_engine_latest(struct env_engine *e, const char *station, struct env_latest **out,
                       size_t *n);
-/* Appends ioc_env_* counters (Prometheus text). */
+/* Appends the ioc_aqi_* counters (Prometheus text). */
 int env_engine_metrics(struct env_engine *e, struct ioc_buf *b);
 
 #endif
