@@ -10,8 +10,10 @@
  *      0-39 air (280 series), 40-59 water, 60-89 traffic, 90-99 power: 340 series; station j
  *      in commune j mod ncommunes. Given stations replace 0-59; traffic and power keep their j.
  *   2. Every point carries the tags commune, commune_name, station and synthetic=true.
- *   3. The thread has at most one batch in the ingest at a time and waits for its answer, so
- *      the batch's memory lives until done ran; stop wakes it at once (condition variable).
+ *   3. The thread has at most one batch in the ingest at a time and waits for its answer
+ *      before freeing it or submitting another, so the batch's memory lives until done ran
+ *      (the backfill makes the next batch meanwhile); stop wakes it at once (condition
+ *      variable).
  */
 #include "telemetry/telemetry.h"
 
@@ -301,11 +303,14 @@ static int stopping(struct telemetry_demo *d)
     return s;
 }
 
-/* Submits b and waits for its answer (a full queue is retried). 0, or why not. */
-static int write_batch(struct telemetry_demo *d, struct telemetry_batch *b)
+/* Submits b (a full queue is retried); its answer is then awaited by wait_answer. 0, or why
+ * not (then nothing is awaited). */
+static int submit_batch(struct telemetry_demo *d, struct telemetry_batch *b)
 {
     telemetry_batch_finish(b);
+    pthread_mutex_lock(&d->lock);
     d->answered = 0;
+    pthread_mutex_unlock(&d->lock);
     int rc;
     for (;;) {
         rc = telemetry_ingest_submit(d->ig, b->pts, b->n, on_done, d);
@@ -316,14 +321,24 @@ static int write_batch(struct telemetry_demo *d, struct telemetry_batch *b)
         if (stopping(d))
             break;
     }
-    if (rc == 0) {
-        pthread_mutex_lock(&d->lock);
-        while (!d->answered)
-            pthread_cond_wait(&d->cond, &d->lock);
-        rc = d->answer_rc;
-        pthread_mutex_unlock(&d->lock);
-    }
     return rc;
+}
+
+static int wait_answer(struct telemetry_demo *d)
+{
+    pthread_mutex_lock(&d->lock);
+    while (!d->answered)
+        pthread_cond_wait(&d->cond, &d->lock);
+    int rc = d->answer_rc;
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+/* Submits b and waits for its answer. 0, or why not. */
+static int write_batch(struct telemetry_demo *d, struct telemetry_batch *b)
+{
+    int rc = submit_batch(d, b);
+    return rc ? rc : wait_answer(d);
 }
 
 /* The newest time of series i already stored (a synthetic point of its station, measurement
@@ -367,14 +382,30 @@ static void backfill(struct telemetry_demo *d)
     int64_t t0 = ioc_mono_ns();
     int rc = 0;
     uint64_t before = telemetry_demo_written(d);
-    for (size_t i = 0; i < n && rc == 0 && !stopping(d);) {
-        struct telemetry_batch b;
-        telemetry_batch_init(&b, BACKFILL_BATCH + d->nseries);
-        for (; i < n && b.n + d->nseries <= BACKFILL_BATCH && rc == 0; i++)
-            rc = points_after(d, times[i], after, &b);
-        if (rc == 0 && b.n)
-            rc = write_batch(d, &b);
-        telemetry_batch_free(&b);
+    /* two batches: the next is made while the ingest writes the one submitted (invariant 3:
+     * still one in the ingest at a time) */
+    struct telemetry_batch bs[2];
+    int cur = 0, inflight = -1;
+    for (size_t i = 0; i < n && rc == 0 && !stopping(d); cur ^= 1) {
+        struct telemetry_batch *b = &bs[cur];
+        telemetry_batch_init(b, BACKFILL_BATCH + d->nseries);
+        for (; i < n && b->n + d->nseries <= BACKFILL_BATCH && rc == 0; i++)
+            rc = points_after(d, times[i], after, b);
+        if (inflight >= 0) {
+            int arc = wait_answer(d);
+            telemetry_batch_free(&bs[inflight]);
+            inflight = -1;
+            rc = rc ? rc : arc;
+        }
+        if (rc == 0 && b->n && (rc = submit_batch(d, b)) == 0)
+            inflight = cur;
+        else
+            telemetry_batch_free(b);
+    }
+    if (inflight >= 0) {
+        int arc = wait_answer(d);
+        telemetry_batch_free(&bs[inflight]);
+        rc = rc ? rc : arc;
     }
     ioc_log(
         rc ? IOC_LOG_WARN : IOC_LOG_INFO,
