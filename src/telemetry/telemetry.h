@@ -592,8 +592,8 @@ void telemetry_qresult_free(struct telemetry_qresult *r);
  *     1 h; for each series only the times after its newest point already stored, so a restart
  *     adds just the gap and a new station its year), then submits one point per series every
  *     interval_ms, stamped with a multiple of interval_ms, until stopped.
- *   - It waits for each batch's answer before the next; telemetry_demo_stop wakes and joins the
- *     thread, so it must be called before telemetry_ingest_close.
+ *   - It waits for each batch's answer before submitting the next; telemetry_demo_stop wakes
+ *     and joins the thread, so it must be called before telemetry_ingest_close.
  */
 struct telemetry_demo_commune {
     const char *code, *name; /* copied by telemetry_demo_create */
@@ -601,11 +601,12 @@ struct telemetry_demo_commune {
 
 /* An air or water station of the demo (copied by telemetry_demo_create). */
 struct telemetry_demo_station {
-    const char *code;                   /* the tag station; unique in the list */
-    int water;                          /* 0: air (pm25 ... o3, temperature), 1: water level */
-    const char *commune, *commune_name; /* tags commune, commune_name (NULL name: the code) */
-    double alarm[3]; /* water: alarm levels I, II, III in m (NAN: none; the model then takes
-                        its own reference levels) */
+    const char *code; /* the tag station; unique in the list */
+    int water;        /* 0: air (pm25 ... o3, temperature), 1: water level */
+    const char *commune,
+        *commune_name; /* tags commune, commune_name (NULL name: the commune code) */
+    double alarm[3];   /* water: alarm levels I, II, III in m (NAN: none; the model then takes
+                          its own reference levels) */
 };
 
 struct telemetry_demo_options {
@@ -623,7 +624,9 @@ struct telemetry_demo_options {
 #define TELEMETRY_DEMO_MAX_STATIONS 4096 /* given air and water stations at most */
 #define TELEMETRY_DEMO_AIR_FIELDS 7      /* series of one air station */
 #define TELEMETRY_DEMO_OTHER_SERIES 40   /* traffic and power, added to every plan */
-#define TELEMETRY_DEMO_BUILTIN_SERIES (40 * TELEMETRY_DEMO_AIR_FIELDS + 20 + 40) /* 340 */
+/* the built-in plan's series: 340 */
+#define TELEMETRY_DEMO_BUILTIN_SERIES                                                              \
+    (40 * TELEMETRY_DEMO_AIR_FIELDS + 20 + TELEMETRY_DEMO_OTHER_SERIES)
 
 struct telemetry_demo;
 
