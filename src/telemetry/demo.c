@@ -1,15 +1,19 @@
 /*
  * demo.c — the demo's synthetic sensor series (contract in telemetry.h, "the demo's synthetic
- * sensors"): a fixed plan of stations over the given communes, values that are a pure function
- * of (seed, series, time), a backfill of history at start and one point per series each
- * interval.
+ * sensors"): the plan of stations (the caller's air and water stations or a built-in plan,
+ * then traffic and power over the given communes), a backfill of history at start and one
+ * point per series each interval. The values are demo_model.c's.
  *
  * Invariants:
- *   1. Station j (0 .. TELEMETRY_DEMO_STATIONS-1) sits in commune j mod ncommunes; stations
- *      0-39 are air (3 series each), 40-59 water, 60-89 traffic, 90-99 power: 200 series.
+ *   1. Series of one station are consecutive: an air station has TELEMETRY_DEMO_AIR_FIELDS
+ *      (pm25 pm10 no2 so2 co o3 temperature), the others one. The built-in plan is stations
+ *      0-39 air (280 series), 40-59 water, 60-89 traffic, 90-99 power: 340 series; station j
+ *      in commune j mod ncommunes. Given stations replace 0-59; traffic and power keep their j.
  *   2. Every point carries the tags commune, commune_name, station and synthetic=true.
- *   3. The thread has at most one batch in the ingest at a time and waits for its answer, so
- *      the batch's memory lives until done ran; stop wakes it at once (condition variable).
+ *   3. The thread has at most one batch in the ingest at a time and waits for its answer
+ *      before freeing it or submitting another, so the batch's memory lives until done ran
+ *      (the backfill makes the next batch meanwhile); stop wakes it at once (condition
+ *      variable).
  */
 #include "telemetry/telemetry.h"
 
@@ -22,6 +26,7 @@
 #include <time.h>
 
 #include "base/base.h"
+#include "telemetry/demo_int.h"
 
 #define NS_S INT64_C(1000000000)
 #define NS_MIN (60 * NS_S)
@@ -29,31 +34,28 @@
 #define NS_D (24 * NS_H)
 #define LOCAL_OFFSET_S (7 * 3600) /* Asia/Ho_Chi_Minh, no daylight saving */
 #define BACKFILL_BATCH 40000      /* points per submitted backfill batch */
-#define PI 3.14159265358979323846
-
-enum kind { AIR_PM25, AIR_PM10, AIR_TEMP, WATER, TRAFFIC, POWER };
 
 static const struct {
-    const char *m, *field, *prefix;
+    const char *m, *field;
 } kinds[] = {
-    [AIR_PM25] = {"air", "pm25", "AQ"},        [AIR_PM10] = {"air", "pm10", "AQ"},
-    [AIR_TEMP] = {"air", "temperature", "AQ"}, [WATER] = {"water", "level", "WL"},
-    [TRAFFIC] = {"traffic", "vehicles", "TC"}, [POWER] = {"power", "load_mw", "PW"},
-};
-
-struct dseries {
-    enum kind kind;
-    int station; /* 0 .. TELEMETRY_DEMO_STATIONS-1 */
-    char code[8];
-    size_t commune;
+    [DK_PM25] = {"air", "pm25"},
+    [DK_PM10] = {"air", "pm10"},
+    [DK_NO2] = {"air", "no2"},
+    [DK_SO2] = {"air", "so2"},
+    [DK_CO] = {"air", "co"},
+    [DK_O3] = {"air", "o3"},
+    [DK_TEMP] = {"air", "temperature"},
+    [DK_WATER] = {"water", "level"},
+    [DK_TRAFFIC] = {"traffic", "vehicles"},
+    [DK_POWER] = {"power", "load_mw"},
 };
 
 struct telemetry_demo {
-    struct telemetry_demo_commune *communes;
-    size_t ncommunes;
-    struct dseries series[TELEMETRY_DEMO_SERIES];
+    struct demo_model model;
+    struct demo_station *stations;
+    size_t nstations;
+    struct demo_series *series;
     size_t nseries;
-    uint64_t seed;
     int interval_ms, backfill;
     /* the thread */
     struct telemetry_ingest *ig;
@@ -65,142 +67,122 @@ struct telemetry_demo {
     atomic_ullong written;
 };
 
-/* ---- values ------------------------------------------------------------------------------ */
-
-static uint64_t mix(uint64_t x)
-{
-    x += UINT64_C(0x9e3779b97f4a7c15);
-    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return x ^ (x >> 31);
-}
-
-/* Uniform in [-1, 1) from (seed, a, b). */
-static double unit(uint64_t seed, uint64_t a, uint64_t b)
-{
-    uint64_t h = mix(seed ^ mix(a * UINT64_C(0x100000001b3) ^ mix(b)));
-    return (double)(h >> 11) / (double)(UINT64_C(1) << 52) - 1.0;
-}
-
-/* Noise that moves smoothly over period_s (interpolated between hashed knots). */
-static double smooth(uint64_t seed, uint64_t a, int64_t t_s, int64_t period_s)
-{
-    int64_t k = t_s >= 0 ? t_s / period_s : (t_s - period_s + 1) / period_s;
-    double f = (double)(t_s - k * period_s) / (double)period_s;
-    double w = (1 - cos(f * PI)) / 2;
-    return unit(seed, a, (uint64_t)k) * (1 - w) + unit(seed, a, (uint64_t)(k + 1)) * w;
-}
-
-/* A bump of height 1 at hour mu of the day (circular), width sigma hours. */
-static double bump(double h, double mu, double sigma)
-{
-    double d = fabs(h - mu);
-    if (d > 12)
-        d = 24 - d;
-    return exp(-0.5 * (d / sigma) * (d / sigma));
-}
-
 double telemetry_demo_value(const struct telemetry_demo *d, size_t i, int64_t t_ns)
 {
-    const struct dseries *s = &d->series[i];
-    int64_t t_s = t_ns / NS_S;
-    int64_t local = t_s + LOCAL_OFFSET_S;
-    double h = (double)(local % 86400) / 3600.0;
-    double doy = (double)((local / 86400) % 365);
-    int weekend = ((local / 86400) + 3) % 7 >= 5; /* 1970-01-01 was a Thursday */
-    uint64_t st = (uint64_t)s->station + 1, si = (uint64_t)i + 1;
-    double f = 0.85 + 0.3 * unit(d->seed, st, 7); /* station size, 0.55 .. 1.15 */
-    double slow = smooth(d->seed, si, t_s, 900), fast = unit(d->seed, si, (uint64_t)(t_s / 10));
-    double dry = 0.5 * (1 + cos(2 * PI * (doy - 30) / 365)); /* dry season peaks in February */
-    switch (s->kind) {
-    case AIR_PM25:
-    case AIR_PM10: {
-        double night = 0.5 * (1 + cos(2 * PI * (h - 2) / 24));
-        double pm = f * (14 + 14 * night + 14 * bump(h, 7.5, 1.2) + 12 * bump(h, 18, 1.5)) *
-                        (0.8 + 0.5 * dry) +
-                    4 * slow + 0.8 * fast;
-        pm = pm < 2 ? 2 : pm;
-        if (s->kind == AIR_PM10)
-            pm = pm * 1.7 + 3 * smooth(d->seed, si + 1000, t_s, 600);
-        return round(pm * 10) / 10;
-    }
-    case AIR_TEMP:
-        return round((27 + 4 * cos(2 * PI * (h - 14.5) / 24) + 2 * (1 - dry) + 0.8 * slow +
-                      0.1 * fast) *
-                     10) /
-               10;
-    case WATER: {
-        double phase = 2 * PI * (unit(d->seed, st, 11) + 1) / 2;
-        double tide = sin(2 * PI * (double)t_s / (12.42 * 3600) + phase);
-        return round((1.2 * f + 0.9 * tide + 0.5 * (1 - dry) + 0.08 * slow) * 100) / 100;
-    }
-    case TRAFFIC: {
-        double v =
-            f * (4 + 50 * bump(h, 7, 1.0) + 55 * bump(h, 17.5, 1.2) + 25 * bump(h, 12.5, 3.5));
-        v = v * (weekend ? 0.7 : 1.0) * (1 + 0.15 * slow) + 2 * fast;
-        return v < 0 ? 0 : round(v);
-    }
-    case POWER:
-    default:
-        return round((f * (30 + 15 * bump(h, 13, 4) + 20 * bump(h, 19, 2)) * (1.1 - 0.2 * dry) +
-                      1.5 * slow) *
-                     100) /
-               100;
-    }
+    struct demo_time tm;
+    demo_at(&d->model, t_ns, &tm);
+    const struct demo_series *s = &d->series[i];
+    return demo_value(&d->model, &d->stations[s->station], s, &tm);
 }
 
 /* ---- the plan ---------------------------------------------------------------------------- */
 
-static void add_series(struct telemetry_demo *d, enum kind k, int station, int number)
+static char *dup_or_null(const char *s)
 {
-    struct dseries *s = &d->series[d->nseries++];
-    s->kind = k;
-    s->station = station;
-    s->commune = (size_t)station % d->ncommunes;
-    snprintf(s->code, sizeof s->code, "%s-%02d", kinds[k].prefix, number % 100);
+    return s ? strdup(s) : NULL;
+}
+
+/* Adds station (code, commune) and its series; 0 or IOC_ENOMEM. */
+static int add_station(struct telemetry_demo *d, enum demo_station_kind kind, const char *code,
+                       const char *commune, const char *commune_name, const double *alarm)
+{
+    struct demo_station *st = &d->stations[d->nstations];
+    memset(st, 0, sizeof *st);
+    st->kind = kind;
+    st->code = dup_or_null(code);
+    st->commune = dup_or_null(commune);
+    st->commune_name = dup_or_null(commune_name ? commune_name : commune);
+    d->nstations++; /* freed by destroy from here on */
+    if (!st->code || !st->commune || !st->commune_name)
+        return IOC_ENOMEM;
+    for (int k = 0; k < 3; k++)
+        st->alarm[k] = alarm ? alarm[k] : NAN;
+    st->key = demo_hash(code);
+    demo_station_prepare(&d->model, st);
+    enum demo_kind first = kind == DS_AIR       ? DK_PM25
+                           : kind == DS_WATER   ? DK_WATER
+                           : kind == DS_TRAFFIC ? DK_TRAFFIC
+                                                : DK_POWER;
+    int n = kind == DS_AIR ? TELEMETRY_DEMO_AIR_FIELDS : 1;
+    for (int k = 0; k < n; k++) {
+        struct demo_series *s = &d->series[d->nseries++];
+        s->kind = (enum demo_kind)(first + k);
+        s->station = d->nstations - 1;
+        s->key = st->key ^ (UINT64_C(0x9e3779b97f4a7c15) * (uint64_t)(s->kind + 1));
+    }
+    return 0;
+}
+
+static int builtin(struct telemetry_demo *d, const struct telemetry_demo_commune *cs, size_t nc,
+                   enum demo_station_kind kind, int j, int number)
+{
+    static const char *const prefix[] = {"AQ", "WL", "TC", "PW"};
+    char code[8];
+    snprintf(code, sizeof code, "%s-%02d", prefix[kind], number % 100);
+    const struct telemetry_demo_commune *c = &cs[(size_t)j % nc];
+    return add_station(d, kind, code, c->code, c->name, NULL);
+}
+
+static int check_stations(const struct telemetry_demo_options *o)
+{
+    if (o->nstations > TELEMETRY_DEMO_MAX_STATIONS)
+        return IOC_EINVAL;
+    for (size_t i = 0; i < o->nstations; i++) {
+        const struct telemetry_demo_station *s = &o->stations[i];
+        if (!s->code || !*s->code || !s->commune || !*s->commune ||
+            (s->water != 0 && s->water != 1))
+            return IOC_EINVAL;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(o->stations[k].code, s->code) == 0)
+                return IOC_EINVAL;
+    }
+    return 0;
 }
 
 int telemetry_demo_create(const struct telemetry_demo_options *o, struct telemetry_demo **out)
 {
     *out = NULL;
-    if (!o->communes || o->ncommunes == 0)
+    if (!o->communes || o->ncommunes == 0 || (o->stations && check_stations(o)))
         return IOC_EINVAL;
+    size_t given = o->stations ? o->nstations : 0, nst = (o->stations ? given : 60) + 40;
     struct telemetry_demo *d = calloc(1, sizeof *d);
-    if (!d || !(d->communes = calloc(o->ncommunes, sizeof *d->communes))) {
-        free(d);
+    if (!d)
         return IOC_ENOMEM;
-    }
-    d->ncommunes = o->ncommunes;
-    for (size_t i = 0; i < o->ncommunes; i++) {
-        d->communes[i].code = strdup(o->communes[i].code);
-        d->communes[i].name = strdup(o->communes[i].name);
-        if (!d->communes[i].code || !d->communes[i].name) {
-            telemetry_demo_destroy(d);
-            return IOC_ENOMEM;
-        }
-    }
-    d->seed = o->seed ? o->seed : 2026;
-    d->interval_ms = o->interval_ms > 0 ? o->interval_ms : 10000;
-    d->backfill = o->backfill;
-    for (int j = 0; j < TELEMETRY_DEMO_STATIONS; j++) {
-        if (j < 40) {
-            add_series(d, AIR_PM25, j, j + 1);
-            add_series(d, AIR_PM10, j, j + 1);
-            add_series(d, AIR_TEMP, j, j + 1);
-        } else if (j < 60) {
-            add_series(d, WATER, j, j - 39);
-        } else if (j < 90) {
-            add_series(d, TRAFFIC, j, j - 59);
-        } else {
-            add_series(d, POWER, j, j - 89);
-        }
-    }
     pthread_mutex_init(&d->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&d->cond, &ca);
     pthread_condattr_destroy(&ca);
+    d->stations = calloc(nst, sizeof *d->stations);
+    d->series = calloc(nst * TELEMETRY_DEMO_AIR_FIELDS, sizeof *d->series);
+    if (!d->stations || !d->series) {
+        telemetry_demo_destroy(d);
+        return IOC_ENOMEM;
+    }
+    d->model.seed = o->seed ? o->seed : 2026;
+    int64_t now_s = (o->now_ns ? o->now_ns / NS_S : ioc_now_ms() / 1000) + LOCAL_OFFSET_S;
+    d->model.anchor_day = now_s / 86400;
+    d->interval_ms = o->interval_ms > 0 ? o->interval_ms : 10000;
+    d->backfill = o->backfill;
+    const struct telemetry_demo_commune *cs = o->communes;
+    size_t nc = o->ncommunes;
+    int rc = 0;
+    for (size_t i = 0; i < given && rc == 0; i++) {
+        const struct telemetry_demo_station *s = &o->stations[i];
+        rc = add_station(d, s->water ? DS_WATER : DS_AIR, s->code, s->commune, s->commune_name,
+                         s->alarm);
+    }
+    for (int j = 0; j < 100 && rc == 0; j++) {
+        if (j < 60 && !o->stations)
+            rc = builtin(d, cs, nc, j < 40 ? DS_AIR : DS_WATER, j, j < 40 ? j + 1 : j - 39);
+        else if (j >= 60)
+            rc = builtin(d, cs, nc, j < 90 ? DS_TRAFFIC : DS_POWER, j, j < 90 ? j - 59 : j - 89);
+    }
+    if (rc) {
+        telemetry_demo_destroy(d);
+        return rc;
+    }
     *out = d;
     return 0;
 }
@@ -209,15 +191,15 @@ void telemetry_demo_destroy(struct telemetry_demo *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->ncommunes; i++) {
-        free((char *)d->communes[i].code);
-        free((char *)d->communes[i].name);
+    for (size_t i = 0; i < d->nstations; i++) {
+        free(d->stations[i].code);
+        free(d->stations[i].commune);
+        free(d->stations[i].commune_name);
     }
-    free(d->communes);
-    if (d->nseries) {
-        pthread_mutex_destroy(&d->lock);
-        pthread_cond_destroy(&d->cond);
-    }
+    free(d->stations);
+    free(d->series);
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->cond);
     free(d);
 }
 
@@ -231,26 +213,40 @@ void telemetry_demo_series_info(const struct telemetry_demo *d, size_t i, const 
 {
     *m = kinds[d->series[i].kind].m;
     *field = kinds[d->series[i].kind].field;
-    *station = d->series[i].code;
+    *station = d->stations[d->series[i].station].code;
 }
 
-int telemetry_demo_points(const struct telemetry_demo *d, int64_t t_ns, struct telemetry_batch *b)
+void telemetry_demo_series_where(const struct telemetry_demo *d, size_t i, const char **commune,
+                                 const char **commune_name)
 {
+    *commune = d->stations[d->series[i].station].commune;
+    *commune_name = d->stations[d->series[i].station].commune_name;
+}
+
+/* Adds the points at t_ns of the series whose newest stored point is before it (after: per
+ * series, NULL for all). */
+static int points_after(const struct telemetry_demo *d, int64_t t_ns, const int64_t *after,
+                        struct telemetry_batch *b)
+{
+    struct demo_time tm;
+    demo_at(&d->model, t_ns, &tm);
     for (size_t i = 0; i < d->nseries; i++) {
-        const struct dseries *s = &d->series[i];
-        const struct telemetry_demo_commune *c = &d->communes[s->commune];
+        if (after && t_ns <= after[i])
+            continue;
+        const struct demo_series *s = &d->series[i];
+        const struct demo_station *st = &d->stations[s->station];
 #define STR(x)                                                                                     \
     {                                                                                              \
         (x), strlen(x)                                                                             \
     }
-        struct telemetry_lp_tag tags[4] = {{STR("commune"), STR(c->code)},
-                                           {STR("commune_name"), STR(c->name)},
-                                           {STR("station"), STR(s->code)},
+        struct telemetry_lp_tag tags[4] = {{STR("commune"), STR(st->commune)},
+                                           {STR("commune_name"), STR(st->commune_name)},
+                                           {STR("station"), STR(st->code)},
                                            {STR("synthetic"), STR("true")}};
         struct telemetry_lp_field fl = {STR(kinds[s->kind].field), TELEMETRY_LP_FLOAT, {.f = 0}};
         struct telemetry_lp_point pt = {STR(kinds[s->kind].m), tags, 4, &fl, 1, t_ns, 1};
 #undef STR
-        fl.v.f = telemetry_demo_value(d, i, t_ns);
+        fl.v.f = demo_value(&d->model, st, s, &tm);
         int rc = telemetry_batch_add(b, &pt);
         if (rc)
             return rc;
@@ -258,13 +254,17 @@ int telemetry_demo_points(const struct telemetry_demo *d, int64_t t_ns, struct t
     return 0;
 }
 
+int telemetry_demo_points(const struct telemetry_demo *d, int64_t t_ns, struct telemetry_batch *b)
+{
+    return points_after(d, t_ns, NULL, b);
+}
+
 size_t telemetry_demo_backfill_times(int64_t now_ns, int64_t after_ns, int64_t *out, size_t cap)
 {
     /* tiers: from (now - span) to the next tier's start, every step; aligned to the step */
     static const struct {
         int64_t span, step;
-    } tiers[] = {
-        {400 * NS_D, 6 * NS_H}, {35 * NS_D, NS_H}, {2 * NS_D, 5 * NS_MIN}, {2 * NS_H, NS_MIN}};
+    } tiers[] = {{400 * NS_D, NS_H}, {2 * NS_D, 5 * NS_MIN}, {2 * NS_H, NS_MIN}};
     size_t n = 0;
     for (size_t k = 0; k < sizeof tiers / sizeof tiers[0]; k++) {
         int64_t step = tiers[k].step;
@@ -303,11 +303,14 @@ static int stopping(struct telemetry_demo *d)
     return s;
 }
 
-/* Submits b and waits for its answer (a full queue is retried). 0, or why not. */
-static int write_batch(struct telemetry_demo *d, struct telemetry_batch *b)
+/* Submits b (a full queue is retried); its answer is then awaited by wait_answer. 0, or why
+ * not (then nothing is awaited). */
+static int submit_batch(struct telemetry_demo *d, struct telemetry_batch *b)
 {
     telemetry_batch_finish(b);
+    pthread_mutex_lock(&d->lock);
     d->answered = 0;
+    pthread_mutex_unlock(&d->lock);
     int rc;
     for (;;) {
         rc = telemetry_ingest_submit(d->ig, b->pts, b->n, on_done, d);
@@ -318,59 +321,99 @@ static int write_batch(struct telemetry_demo *d, struct telemetry_batch *b)
         if (stopping(d))
             break;
     }
-    if (rc == 0) {
-        pthread_mutex_lock(&d->lock);
-        while (!d->answered)
-            pthread_cond_wait(&d->cond, &d->lock);
-        rc = d->answer_rc;
-        pthread_mutex_unlock(&d->lock);
-    }
     return rc;
 }
 
-/* The newest time of the demo's first series already stored, or INT64_MIN. */
-static int64_t stored_until(struct telemetry_demo *d)
+static int wait_answer(struct telemetry_demo *d)
+{
+    pthread_mutex_lock(&d->lock);
+    while (!d->answered)
+        pthread_cond_wait(&d->cond, &d->lock);
+    int rc = d->answer_rc;
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+/* Submits b and waits for its answer. 0, or why not. */
+static int write_batch(struct telemetry_demo *d, struct telemetry_batch *b)
+{
+    int rc = submit_batch(d, b);
+    return rc ? rc : wait_answer(d);
+}
+
+/* The newest time of series i already stored (a synthetic point of its station, measurement
+ * and field), or INT64_MIN. */
+static int64_t stored_until(struct telemetry_demo *d, size_t i)
 {
     struct tsdb_db *db = telemetry_ingest_db(d->ig);
-    struct tsdb_str v[] = {{d->series[0].code, strlen(d->series[0].code)}};
-    struct tsdb_tag_filter f[] = {{"station", 7, v, 1}};
+    const char *code = d->stations[d->series[i].station].code;
+    struct tsdb_str v[] = {{code, strlen(code)}}, yes[] = {{"true", 4}};
+    struct tsdb_tag_filter f[] = {{"station", 7, v, 1}, {"synthetic", 9, yes, 1}};
     uint32_t ids[4];
     size_t n = 0;
     int64_t t = INT64_MIN, tt;
     uint64_t val;
     enum tsdb_type type;
-    const char *m = kinds[d->series[0].kind].m, *fl = kinds[d->series[0].kind].field;
-    if (tsdb_db_select(db, m, strlen(m), fl, strlen(fl), f, 1, ids, 4, &n) == 0)
-        for (size_t i = 0; i < n; i++)
-            if (tsdb_db_latest(db, ids[i], &tt, &val, &type) == 0 && tt > t)
+    const char *m = kinds[d->series[i].kind].m, *fl = kinds[d->series[i].kind].field;
+    if (tsdb_db_select(db, m, strlen(m), fl, strlen(fl), f, 2, ids, 4, &n) == 0)
+        for (size_t k = 0; k < n && k < 4; k++)
+            if (tsdb_db_latest(db, ids[k], &tt, &val, &type) == 0 && tt > t)
                 t = tt;
     return t;
 }
 
 static void backfill(struct telemetry_demo *d)
 {
-    int64_t now = ioc_now_ms() * 1000000, after = stored_until(d);
-    size_t n = telemetry_demo_backfill_times(now, after, NULL, 0);
-    int64_t *times = n ? malloc(n * sizeof *times) : NULL;
-    if (!times)
+    int64_t now = ioc_now_ms() * 1000000, oldest = INT64_MAX;
+    int64_t *after = malloc(d->nseries * sizeof *after);
+    if (!after)
         return;
-    telemetry_demo_backfill_times(now, after, times, n);
+    for (size_t i = 0; i < d->nseries; i++) {
+        after[i] = stored_until(d, i);
+        oldest = after[i] < oldest ? after[i] : oldest;
+    }
+    size_t n = telemetry_demo_backfill_times(now, oldest, NULL, 0);
+    int64_t *times = n ? malloc(n * sizeof *times) : NULL;
+    if (!times) {
+        free(after);
+        return;
+    }
+    telemetry_demo_backfill_times(now, oldest, times, n);
     int64_t t0 = ioc_mono_ns();
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0 && !stopping(d);) {
-        struct telemetry_batch b;
-        telemetry_batch_init(&b, BACKFILL_BATCH + TELEMETRY_DEMO_SERIES);
-        for (; i < n && b.n + d->nseries <= BACKFILL_BATCH && rc == 0; i++)
-            rc = telemetry_demo_points(d, times[i], &b);
-        if (rc == 0)
-            rc = write_batch(d, &b);
-        telemetry_batch_free(&b);
+    uint64_t before = telemetry_demo_written(d);
+    /* two batches: the next is made while the ingest writes the one submitted (invariant 3:
+     * still one in the ingest at a time) */
+    struct telemetry_batch bs[2];
+    int cur = 0, inflight = -1;
+    for (size_t i = 0; i < n && rc == 0 && !stopping(d); cur ^= 1) {
+        struct telemetry_batch *b = &bs[cur];
+        telemetry_batch_init(b, BACKFILL_BATCH + d->nseries);
+        for (; i < n && b->n + d->nseries <= BACKFILL_BATCH && rc == 0; i++)
+            rc = points_after(d, times[i], after, b);
+        if (inflight >= 0) {
+            int arc = wait_answer(d);
+            telemetry_batch_free(&bs[inflight]);
+            inflight = -1;
+            rc = rc ? rc : arc;
+        }
+        if (rc == 0 && b->n && (rc = submit_batch(d, b)) == 0)
+            inflight = cur;
+        else
+            telemetry_batch_free(b);
     }
-    ioc_log(rc ? IOC_LOG_WARN : IOC_LOG_INFO,
-            "demo sensors: backfilled %zu times x %zu synthetic series in %lld ms%s%s", n,
-            d->nseries, (long long)((ioc_mono_ns() - t0) / 1000000), rc ? ": " : "",
-            rc ? ioc_strerror(rc) : "");
+    if (inflight >= 0) {
+        int arc = wait_answer(d);
+        telemetry_batch_free(&bs[inflight]);
+        rc = rc ? rc : arc;
+    }
+    ioc_log(
+        rc ? IOC_LOG_WARN : IOC_LOG_INFO,
+        "demo sensors: backfilled %llu points (%zu times x %zu synthetic series) in %lld ms%s%s",
+        (unsigned long long)(telemetry_demo_written(d) - before), n, d->nseries,
+        (long long)((ioc_mono_ns() - t0) / 1000000), rc ? ": " : "", rc ? ioc_strerror(rc) : "");
     free(times);
+    free(after);
 }
 
 static void *demo_main(void *arg)
@@ -383,7 +426,7 @@ static void *demo_main(void *arg)
     while (!stopping(d)) {
         int64_t now = ioc_now_ms() * 1000000;
         struct telemetry_batch b;
-        telemetry_batch_init(&b, TELEMETRY_DEMO_SERIES);
+        telemetry_batch_init(&b, d->nseries);
         int rc = telemetry_demo_points(d, now - now % step, &b); /* at multiples of it */
         if (rc == 0)
             rc = write_batch(d, &b);

@@ -583,26 +583,46 @@ int telemetry_query_series(struct tsdb_db *db, const struct telemetry_query *q,
                            struct telemetry_qresult *r);
 void telemetry_qresult_free(struct telemetry_qresult *r);
 
-/* ---- the demo's synthetic sensors (demo.c) ------------------------------------------------- */
+/* ---- the demo's synthetic sensors (demo.c, demo_model.c) --------------------------------- */
 /*
  * With --demo (demo.enabled), iocd runs a generator of SYNTHETIC sensor series (every one
- * tagged synthetic=true; docs/telemetry.md "Demo sensors"): `air` pm25, pm10, temperature;
- * `water` level; `traffic` vehicles; `power` load_mw. Each station has the tags station=<code>,
- * commune=<code>, commune_name=<name> of a commune given by the caller (iocd reads them from
- * the units store; this module reads no database).
+ * tagged synthetic=true; docs/telemetry.md "Demo sensors"): `air` pm25, pm10, no2, so2, co, o3
+ * (µg/m³) and temperature (°C); `water` level (m); `traffic` vehicles; `power` load_mw. Each
+ * point has the tags station=<code>, commune=<code>, commune_name=<name> and synthetic=true
+ * (this module reads no database: the caller gives the communes and, optionally, the stations).
  *
- *   - Values are a pure function of (seed, series, time): daily cycles in Asia/Ho_Chi_Minh
- *     time (traffic peaks at 7:00 and 17:30, PM2.5 high at night and at rush hours, power at
- *     19:00), a 12.42 h tide for water levels, plus deterministic noise.
- *   - At start a thread backfills history (last 2 h at 1 min, 2 days at 5 min, 35 days at 1 h,
- *     400 days at 6 h; only times after the newest demo point already stored, so a restart adds
- *     just the gap), then submits one point per series every interval_ms, stamped with a
- *     multiple of interval_ms, until stopped.
- *   - It waits for each batch's answer before the next; telemetry_demo_stop wakes and joins the
- *     thread, so it must be called before telemetry_ingest_close.
+ *   - The air and water stations are the caller's (options.stations) when given, else a
+ *     built-in plan: 40 air (AQ-01..40), 20 water (WL-01..20). Then always 30 traffic (TC-01..)
+ *     and 10 power (PW-01..). Station j of the built-in plan (air 0-39, water 40-59, traffic
+ *     60-89, power 90-99) sits in commune j mod ncommunes; traffic and power keep those places
+ *     when stations are given.
+ *   - Values are a pure function of (seed, the day of `now`, series, time): daily cycles in
+ *     Asia/Ho_Chi_Minh time (traffic peaks at 7:00 and 17:30; PM high at night and at rush
+ *     hours and in the dry season; NO2 and CO follow traffic; O3 peaks in the afternoon; SO2
+ *     higher at the more industrial stations); PM2.5 pollution episodes (150-250 µg/m³ for a
+ *     day or so) around mid-January and late February each year and one 5-7 days before the day
+ *     of `now`; water levels follow a 12.42 h tide with a 14.8-day spring-neap cycle plus a
+ *     rainy-season swell (June-November) and cross the station's alarm level I in a few floods
+ *     a year (one of them 3-4 days before the day of `now`), sometimes II, rarely III.
+ *   - At start a thread backfills history (last 2 h at 1 min, 2 days at 5 min, 400 days at
+ *     1 h; for each series only the times after its newest point already stored, so a restart
+ *     adds just the gap and a new station its year), then submits one point per series every
+ *     interval_ms, stamped with a multiple of interval_ms, until stopped.
+ *   - It waits for each batch's answer before submitting the next; telemetry_demo_stop wakes
+ *     and joins the thread, so it must be called before telemetry_ingest_close.
  */
 struct telemetry_demo_commune {
     const char *code, *name; /* copied by telemetry_demo_create */
+};
+
+/* An air or water station of the demo (copied by telemetry_demo_create). */
+struct telemetry_demo_station {
+    const char *code; /* the tag station; unique in the list */
+    int water;        /* 0: air (pm25 ... o3, temperature), 1: water level */
+    const char *commune,
+        *commune_name; /* tags commune, commune_name (NULL name: the commune code) */
+    double alarm[3];   /* water: alarm levels I, II, III in m (NAN: none; the model then takes
+                          its own reference levels) */
 };
 
 struct telemetry_demo_options {
@@ -611,20 +631,32 @@ struct telemetry_demo_options {
     uint64_t seed;   /* 0: 2026 */
     int interval_ms; /* between live points; 0: 10000 */
     int backfill;    /* 1: backfill history at start (see above) */
+    /* the air and water stations; NULL: the built-in plan */
+    const struct telemetry_demo_station *stations;
+    size_t nstations; /* at most TELEMETRY_DEMO_MAX_STATIONS */
+    int64_t now_ns;   /* places the recent episode and flood (its day counts); 0: the clock */
 };
 
-#define TELEMETRY_DEMO_STATIONS 100 /* 40 air, 20 water, 30 traffic, 10 power */
-#define TELEMETRY_DEMO_SERIES 180   /* air has three fields */
+#define TELEMETRY_DEMO_MAX_STATIONS 4096 /* given air and water stations at most */
+#define TELEMETRY_DEMO_AIR_FIELDS 7      /* series of one air station */
+#define TELEMETRY_DEMO_OTHER_SERIES 40   /* traffic and power, added to every plan */
+/* the built-in plan's series: 340 */
+#define TELEMETRY_DEMO_BUILTIN_SERIES                                                              \
+    (40 * TELEMETRY_DEMO_AIR_FIELDS + 20 + TELEMETRY_DEMO_OTHER_SERIES)
 
 struct telemetry_demo;
 
-/* Builds the series (no thread yet). 0, IOC_EINVAL (no commune) or IOC_ENOMEM. */
+/* Builds the series (no thread yet). 0, IOC_EINVAL (no commune; a station without code or
+ * commune, repeated, or more than TELEMETRY_DEMO_MAX_STATIONS) or IOC_ENOMEM. */
 int telemetry_demo_create(const struct telemetry_demo_options *o, struct telemetry_demo **out);
 void telemetry_demo_destroy(struct telemetry_demo *d);
 /* Number of series, and the measurement, field and station code of series i. */
 size_t telemetry_demo_series(const struct telemetry_demo *d);
 void telemetry_demo_series_info(const struct telemetry_demo *d, size_t i, const char **m,
                                 const char **field, const char **station);
+/* The commune code and name tags of series i. */
+void telemetry_demo_series_where(const struct telemetry_demo *d, size_t i, const char **commune,
+                                 const char **commune_name);
 /* The value of series i at time t_ns (ns since the epoch). Pure. */
 double telemetry_demo_value(const struct telemetry_demo *d, size_t i, int64_t t_ns);
 /* Adds one point per series at t_ns to b (telemetry_batch_init'ed). 0 or its error. */

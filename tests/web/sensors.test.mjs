@@ -36,6 +36,11 @@ let w;
 describe('sensor data screen', { concurrency: 1 }, () => {
     before(async () => {
         server = await startIocd();
+        // the demo writes a year of hourly history oldest first (a few seconds): the screen's
+        // last day is there once its backfill is logged (at most 60 s are waited for it)
+        for (let i = 0; i < 600 && !server.output().includes('demo sensors: backfilled'); i++) {
+            await new Promise((res) => setTimeout(res, 100));
+        }
         browser = await launch();
         const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
         page = await context.newPage();
