@@ -375,6 +375,11 @@ void api_set_ingest(struct api *a, struct telemetry_ingest *ig)
     a->ingest = ig;
 }
 
+void api_set_environment(struct api *a, struct env_engine *e)
+{
+    a->env = e;
+}
+
 /* Start-up work off the loops: renders the boundaries the console asks for first, so its first
  * load finds them cached. (The point index is built by its own thread: pointindex.c.) */
 static void *warm(void *arg)

@@ -31,6 +31,9 @@ void api_set_server(struct api *a, struct net_server *s);
 /* Gives the telemetry routes their ingest (NULL: they answer 503). Before the server runs. */
 struct telemetry_ingest;
 void api_set_ingest(struct api *a, struct telemetry_ingest *ig);
+/* The AQI engine the API reads the latest indices from (NULL: none; set before serving). */
+struct env_engine;
+void api_set_environment(struct api *a, struct env_engine *e);
 
 /* One row of the route table. */
 struct api_route_info {

@@ -109,6 +109,7 @@ struct api {
     atomic_ullong geojson_renders; /* bodies rendered since start */
 
     struct telemetry_ingest *ingest; /* the engine and its writer thread, or NULL */
+    struct env_engine *env;          /* the AQI engine, or NULL */
 };
 
 /* One request being handled; lives in the request's pool. */

@@ -5,6 +5,8 @@
  * Counting is lock-free (relaxed atomics); a scrape reads whatever has been counted so far.
  */
 #include "api/api_int.h"
+
+#include "environment/environment.h"
 #include "indicators/indicators.h"
 
 #include <dirent.h>
@@ -232,6 +234,8 @@ void api_metrics_render(struct api_ctx *c)
     process_metrics(&b, c->api);
     if (c->api->ingest)
         telemetry_ingest_metrics(c->api->ingest, &b);
+    if (c->api->env)
+        env_engine_metrics(c->api->env, &b);
     if (!b.data) {
         api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;

@@ -280,8 +280,24 @@ int aqi_csv_daily(const struct aqi_csv_row *rows, size_t n, struct aqi_csv_day *
 
 /* ---- the output CSV --------------------------------------------------------------------- */
 
-static void put_result(struct ioc_buf *b, const struct aqi_result *r)
+void aqi_csv_put_header(struct ioc_buf *b)
 {
+    ioc_buf_puts(b, "time,aqi,class,dominant,aqi_pm25,aqi_pm10,aqi_no2,aqi_so2,aqi_co,aqi_o3\n");
+}
+
+void aqi_csv_put_row(struct ioc_buf *b, int daily, int64_t t, const struct aqi_result *r)
+{
+    char date[11];
+    if (daily) {
+        ioc_date_format((int32_t)t, date);
+        ioc_buf_puts(b, date);
+    } else {
+        int64_t local = t + VN_OFFSET;
+        int64_t d = floor_div(local, DAY), s = local - d * DAY;
+        ioc_date_format((int32_t)d, date);
+        ioc_buf_printf(b, "%sT%02d:%02d:%02d+07:00", date, (int)(s / HOUR), (int)(s % HOUR / 60),
+                       (int)(s % 60));
+    }
     if (r->aqi >= 0)
         ioc_buf_printf(b, ",%d,%s,%s", r->aqi, aqi_class_vi(r->cls),
                        aqi_pollutant_name((enum aqi_pollutant)r->dominant));
@@ -297,32 +313,22 @@ static void put_result(struct ioc_buf *b, const struct aqi_result *r)
 
 int aqi_csv_write(const struct aqi_csv_row *rows, size_t n, int daily, struct ioc_buf *b)
 {
-    ioc_buf_puts(b, "time,aqi,class,dominant,aqi_pm25,aqi_pm10,aqi_no2,aqi_so2,aqi_co,aqi_o3\n");
-    char date[11];
+    aqi_csv_put_header(b);
     if (daily) {
         struct aqi_csv_day *days;
         size_t nd;
         if (aqi_csv_daily(rows, n, &days, &nd) != 0)
             return IOC_ENOMEM;
-        for (size_t i = 0; i < nd; i++) {
-            ioc_date_format(days[i].day, date);
-            ioc_buf_puts(b, date);
-            put_result(b, &days[i].r);
-        }
+        for (size_t i = 0; i < nd; i++)
+            aqi_csv_put_row(b, 1, days[i].day, &days[i].r);
         free(days);
     } else if (n) {
         struct aqi_result *out = malloc(n * sizeof *out);
         if (!out)
             return IOC_ENOMEM;
         aqi_csv_hourly(rows, n, out);
-        for (size_t i = 0; i < n; i++) {
-            int64_t local = rows[i].t + VN_OFFSET;
-            int64_t d = floor_div(local, DAY), s = local - d * DAY;
-            ioc_date_format((int32_t)d, date);
-            ioc_buf_printf(b, "%sT%02d:%02d:%02d+07:00", date, (int)(s / HOUR),
-                           (int)(s % HOUR / 60), (int)(s % 60));
-            put_result(b, &out[i]);
-        }
+        for (size_t i = 0; i < n; i++)
+            aqi_csv_put_row(b, 0, rows[i].t, &out[i]);
         free(out);
     }
     return b->data ? 0 : IOC_ENOMEM;

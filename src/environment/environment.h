@@ -153,5 +153,109 @@ int aqi_csv_daily(const struct aqi_csv_row *rows, size_t n, struct aqi_csv_day *
  * IOC_ENOMEM. */
 struct ioc_buf;
 int aqi_csv_write(const struct aqi_csv_row *rows, size_t n, int daily, struct ioc_buf *b);
+/* The header line of that CSV, and one row: hourly (daily 0) t is the hour's END label in
+ * seconds since 1970, daily t the local day. The server's CSV (GET /api/v1/aqi/…?format=csv)
+ * is written by these too, so its rows are byte for byte those of iocctl aqi. */
+void aqi_csv_put_header(struct ioc_buf *b);
+void aqi_csv_put_row(struct ioc_buf *b, int daily, int64_t t, const struct aqi_result *r);
+
+/* ---- hourly means and the AQI of a station's stored readings (means.c) ------------------- */
+/*
+ * Readings are telemetry: measurement `air`, tag station=<code>, fields named as the
+ * pollutants (aqi_pollutant_name). The hourly mean labelled h is the mean of the readings with
+ * h − 1 h <= t < h of every series of that field and station (other tags merged).
+ */
+struct tsdb_db;
+struct telemetry_ingest;
+struct ioc_buf;
+
+#define ENV_HOUR_NS (INT64_C(3600) * 1000000000)
+#define ENV_DAY_NS (24 * ENV_HOUR_NS)
+#define ENV_LOCAL_OFFSET_NS (7 * ENV_HOUR_NS) /* Asia/Ho_Chi_Minh: UTC+7, no daylight saving */
+
+/* The label (end) of the hour holding time t: the first whole hour after t (ns). */
+int64_t env_hour_label(int64_t t);
+/* The local day (days since 1970-01-01 in Asia/Ho_Chi_Minh) of the hour labelled h (the hour
+ * labelled 24:00 belongs to the day it ends), and the label of a day's first hour (01:00). */
+int32_t env_label_day(int64_t h);
+int64_t env_day_first_label(int32_t day);
+
+/* The hourly means of station for the n hours labelled first, first + 1 h, … into out[0 … n)
+ * (NAN where an hour has no reading). 0, IOC_EINVAL (n == 0 or over 400 days of hours), or the
+ * engine's error. */
+int env_air_means(struct tsdb_db *db, const char *station, int64_t first, size_t n,
+                  struct aqi_hour *out);
+
+/* One computed index: an hour (its label) or a day (its first label's day). */
+struct env_aqi_row {
+    int64_t label; /* hourly: the hour's label, ns; daily: env_day_first_label(day) */
+    int32_t day;   /* daily: the local day; hourly: env_label_day(label) */
+    struct aqi_result r;
+};
+#define ENV_AQI_MAX_HOURS (400 * 24) /* hours of one request at most */
+/* The hourly AQIs of the hours labelled from … to (both whole hours, from <= to, at most
+ * ENV_AQI_MAX_HOURS) of station, from its stored readings (reading the 11 hours before from
+ * for the NowCast). *rows (free()) gets one row per hour, oldest first. 0, IOC_EINVAL,
+ * IOC_ETOOBIG (range), IOC_ENOMEM or the engine's error. */
+int env_aqi_hourly(struct tsdb_db *db, const char *station, int64_t from, int64_t to,
+                   struct env_aqi_row **rows, size_t *n);
+/* The daily AQIs of the local days from … to (at most 400) likewise. */
+int env_aqi_daily(struct tsdb_db *db, const char *station, int32_t from, int32_t to,
+                  struct env_aqi_row **rows, size_t *n);
+
+/* ---- the AQI engine: incremental, as readings arrive (engine.c) --------------------------- */
+/*
+ * The engine observes the points the telemetry ingest made durable (telemetry_ingest_observe):
+ * each `air` reading of a pollutant marks its station's hour dirty (memory only, on the ingest
+ * thread). Its own thread then recomputes exactly what those hours touch — the hourly AQIs of
+ * the hours labelled h … h + 11 h (the NowCast window) and the days holding h … h + 7 h (the O₃
+ * 8-hour means), never past the hour in progress (or the reading's own hour, if later) — and
+ * writes them back as telemetry through the same ingest, so that charts, the live stream
+ * (GET /api/v1/stream?measurement=aqi) and indicators read them like any series:
+ *
+ *   measurement `aqi`, tag station, field aqi, at the hour's START (label − 1 h), for each
+ *   hour that has an index; measurement `aqi_daily` likewise at the day's local midnight. (The
+ *   sub-indices and the reasons are answered by GET /api/v1/aqi/{station}/hourly|daily, which
+ *   compute them from the readings with the same library.)
+ *
+ * A recomputed hour is written again at the same time; the engine's reads take the later
+ * write (docs/environment.md). At start it backfills each station with `air` readings from 12
+ * hours before its last stored `aqi` point (or backfill_days ago) to its last reading, so a
+ * restart or a kill -9 during a computation leaves no gap. The latest hour of each station is
+ * kept in memory for GET /api/v1/aqi/latest.
+ */
+struct env_engine;
+
+struct env_engine_options {
+    int backfill_days;       /* 0: 400 */
+    int64_t (*now_fn)(void); /* ns since the epoch; NULL: the wall clock */
+    int paused;              /* tests: hours are marked but never computed */
+};
+
+/* Starts the engine on ig (observer and thread). 0, IOC_ENOMEM, IOC_ETOOBIG (no observer slot
+ * left). */
+int env_engine_start(struct telemetry_ingest *ig, const struct env_engine_options *o,
+                     struct env_engine **out);
+/* Stops the thread (the work in hand is finished or dropped: it is derived data, redone by the
+ * next start's backfill) and frees e. Call before telemetry_ingest_close. NULL is fine. */
+void env_engine_stop(struct env_engine *e);
+/* Waits until every hour marked dirty before the call is computed and durable; 0, or
+ * IOC_EBUSY after timeout_ms. For tests and benchmarks. */
+int env_engine_flush(struct env_engine *e, int timeout_ms);
+
+/* The latest computed hour (and day) of a station. */
+struct env_latest {
+    char station[64];
+    int64_t label;      /* the hour's label, ns; 0 when none */
+    struct aqi_result hour;
+    int32_t day;        /* the latest day computed */
+    struct aqi_result daily;
+};
+/* A copy of the latest of every station the engine has computed (sorted by station), or of
+ * the one named station (NULL: all). *out: free(). 0 or IOC_ENOMEM. */
+int env_engine_latest(struct env_engine *e, const char *station, struct env_latest **out,
+                      size_t *n);
+/* Appends the ioc_aqi_* counters (Prometheus text). */
+int env_engine_metrics(struct env_engine *e, struct ioc_buf *b);
 
 #endif

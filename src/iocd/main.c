@@ -23,6 +23,7 @@
 #include "base/base.h"
 #include "base/errors.h"
 #include "config/config.h"
+#include "environment/environment.h"
 #include "indicators/indicators.h"
 #include "net/net.h"
 #include "seed/seed.h"
@@ -242,7 +243,7 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
  * signal asks to stop, then drains the writer. *api and *srv are left for the caller to
  * destroy. */
 static int serve(const struct ioc_config *cfg, struct store *st, struct telemetry_ingest *ig,
-                 struct api **api, struct net_server **srv)
+                 struct env_engine *env, struct api **api, struct net_server **srv)
 {
     const struct ind_settings *is = config_module_get(cfg, &config_module_indicators);
     if (is)
@@ -253,6 +254,7 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
         return rc;
     }
     api_set_ingest(*api, ig);
+    api_set_environment(*api, env);
     char access_log[4096] = "";
     if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
         snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
@@ -370,6 +372,7 @@ int main(int argc, char **argv)
     struct net_server *srv = NULL;
     struct telemetry_ingest *ig = NULL;
     struct telemetry_demo *demo = NULL;
+    struct env_engine *env = NULL;
     if (rc) {
         fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
         goto out;
@@ -395,14 +398,22 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
+    /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
+    struct env_engine_options eo = {.paused = getenv("IOC_TEST_AQI_PAUSE") != NULL};
+    if ((rc = env_engine_start(ig, &eo, &env)) != 0) {
+        fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
+        store_writer_stop(st);
+        goto out;
+    }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
-    rc = serve(&cfg, st, ig, &api, &srv);
+    rc = serve(&cfg, st, ig, env, &api, &srv);
 out:
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
     telemetry_demo_stop(demo);  /* its thread writes through the ingest */
+    env_engine_stop(env);       /* so does the AQI engine's */
     telemetry_ingest_close(ig); /* no request can submit any more; it stops MQTT first */
     store_close(st);
     net_server_destroy(srv);

@@ -46,6 +46,12 @@ struct telemetry_ingest {
     atomic_ullong accepted, refused, batches, groups, busy;
     struct telemetry_hub *hub; /* the live stream (stream.c) */
     struct mqtt_ingest *mqtt;  /* set before readers start, stopped first by close */
+    /* observers of durable points: called with obs_lock held, which (un)observe also take */
+    pthread_mutex_t obs_lock;
+    struct {
+        telemetry_ingest_observe_fn fn;
+        void *ctx;
+    } obs[TELEMETRY_OBSERVERS];
 };
 
 /* Appends one batch in pieces, merging their reports. */
@@ -68,6 +74,43 @@ static int append_batch(struct telemetry_ingest *ig, struct batch *b, struct tsd
         at += k;
     }
     return 0;
+}
+
+/* Hands a durable batch to each observer (memory work only, by their contract). */
+static void notify_observers(struct telemetry_ingest *ig, const struct tsdb_point_in *pts, size_t n,
+                             const struct tsdb_write_report *rep)
+{
+    pthread_mutex_lock(&ig->obs_lock);
+    for (size_t i = 0; i < TELEMETRY_OBSERVERS; i++)
+        if (ig->obs[i].fn)
+            ig->obs[i].fn(ig->obs[i].ctx, pts, n, rep);
+    pthread_mutex_unlock(&ig->obs_lock);
+}
+
+int telemetry_ingest_observe(struct telemetry_ingest *ig, telemetry_ingest_observe_fn fn, void *ctx)
+{
+    int rc = IOC_ETOOBIG;
+    pthread_mutex_lock(&ig->obs_lock);
+    for (size_t i = 0; i < TELEMETRY_OBSERVERS && rc; i++)
+        if (!ig->obs[i].fn) {
+            ig->obs[i].fn = fn;
+            ig->obs[i].ctx = ctx;
+            rc = 0;
+        }
+    pthread_mutex_unlock(&ig->obs_lock);
+    return rc;
+}
+
+void telemetry_ingest_unobserve(struct telemetry_ingest *ig, telemetry_ingest_observe_fn fn,
+                                void *ctx)
+{
+    if (!ig)
+        return;
+    pthread_mutex_lock(&ig->obs_lock);
+    for (size_t i = 0; i < TELEMETRY_OBSERVERS; i++)
+        if (ig->obs[i].fn == fn && ig->obs[i].ctx == ctx)
+            ig->obs[i].fn = NULL;
+    pthread_mutex_unlock(&ig->obs_lock);
 }
 
 /* Writes a group of batches with one sync and answers each. */
@@ -95,6 +138,7 @@ static void run_group(struct telemetry_ingest *ig, struct batch *first)
         const struct tsdb_write_report *rep = rc || !reps ? &none : &reps[i];
         if (rc == 0) {
             telemetry_hub_publish(ig->hub, first->pts, first->n, rep); /* durable now */
+            notify_observers(ig, first->pts, first->n, rep);
             atomic_fetch_add(&ig->accepted, rep->accepted);
             atomic_fetch_add(&ig->refused, rep->refused);
         } else {
@@ -209,6 +253,7 @@ int telemetry_ingest_open(const char *data_dir, const struct telemetry_settings 
     pthread_cond_init(&ig->wake, &ca);
     pthread_condattr_destroy(&ca);
     pthread_mutex_init(&ig->lock, NULL);
+    pthread_mutex_init(&ig->obs_lock, NULL);
     if (pthread_create(&ig->thread, NULL, ingest_main, ig) != 0) {
         snprintf(err, err_size, "cannot start the ingest thread");
         telemetry_ingest_close(ig);
@@ -235,6 +280,7 @@ void telemetry_ingest_close(struct telemetry_ingest *ig)
     telemetry_hub_destroy(ig->hub);
     pthread_cond_destroy(&ig->wake);
     pthread_mutex_destroy(&ig->lock);
+    pthread_mutex_destroy(&ig->obs_lock);
     free(ig);
 }
 

@@ -362,6 +362,22 @@ int telemetry_ingest_submit(struct telemetry_ingest *ig, const struct tsdb_point
 int telemetry_ingest_start_mqtt(struct telemetry_ingest *ig,
                                 const struct telemetry_mqtt_settings *s, size_t max_batch,
                                 char *err, size_t err_size);
+/*
+ * Observers of durable points (src/environment's AQI engine): fn runs on the ingest thread for
+ * each batch once it is durable (after the live stream's publish), with the batch's points and
+ * its report (points from rep->first_refused on may not be stored when rep->refused > 0). fn
+ * must only read the points and mark memory: it runs under a lock that unobserve also takes, so
+ * after telemetry_ingest_unobserve returns, fn is not running and will not run again. At most
+ * TELEMETRY_OBSERVERS at once: observe returns 0 or IOC_ETOOBIG.
+ */
+#define TELEMETRY_OBSERVERS 4
+typedef void (*telemetry_ingest_observe_fn)(void *ctx, const struct tsdb_point_in *pts, size_t n,
+                                            const struct tsdb_write_report *rep);
+int telemetry_ingest_observe(struct telemetry_ingest *ig, telemetry_ingest_observe_fn fn,
+                             void *ctx);
+/* NULL ig is fine. */
+void telemetry_ingest_unobserve(struct telemetry_ingest *ig, telemetry_ingest_observe_fn fn,
+                                void *ctx);
 /* Counts a write refused before it reached the engine (bad lines, limits), for /metrics. */
 void telemetry_ingest_count_refused(struct telemetry_ingest *ig, uint64_t points);
 /* Appends the engine's and the ingest's counters in the Prometheus text format (ioc_tsdb_*,

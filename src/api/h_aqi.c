@@ -1,0 +1,282 @@
+/*
+ * h_aqi.c — the Vietnam Air Quality Index of a station: GET /api/v1/aqi/{station}/hourly and
+ * /daily (JSON, or CSV with format=csv in the columns of `iocctl aqi`). The parameters are
+ * parsed on the loop; the indices are computed on the render worker from the stored readings
+ * by src/environment (env_aqi_hourly, env_aqi_daily: the same library as iocctl aqi), which
+ * also renders the body. Public: the province publishes the AQI; no personal data.
+ */
+#include "api/api_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "environment/environment.h"
+
+API_OPENAPI_FRAGMENT(api_openapi_aqi, "src/api/openapi/aqi.json");
+
+#define NS_PER_MS 1000000LL
+
+struct aq {
+    struct api *api;
+    const char *station;
+    int daily, csv;
+    int64_t from, to;    /* hourly: labels, ns */
+    int32_t dfrom, dto;  /* daily: local days */
+    enum ioc_http_error err; /* IOC_HTTP_E_COUNT: none */
+    char msg[200];
+    struct ioc_buf body;
+};
+
+static void aq_free(void *arg)
+{
+    struct aq *q = arg;
+    ioc_buf_free(&q->body);
+}
+
+/* "2026-12-03T11:00:00+07:00" for an hour label, "2026-12-03" for a day. */
+static void put_time(struct ioc_buf *b, const struct aq *q, const struct env_aqi_row *row)
+{
+    char date[11];
+    if (q->daily) {
+        ioc_date_format(row->day, date);
+        ioc_buf_puts(b, date);
+        return;
+    }
+    int64_t local = row->label + ENV_LOCAL_OFFSET_NS;
+    int64_t days = local >= 0 ? local / ENV_DAY_NS : -((-local + ENV_DAY_NS - 1) / ENV_DAY_NS);
+    int hour = (int)((local - days * ENV_DAY_NS) / ENV_HOUR_NS);
+    ioc_date_format((int32_t)days, date);
+    ioc_buf_printf(b, "%sT%02d:00:00+07:00", date, hour);
+}
+
+/* The columns and rows of iocctl aqi, written by the same library calls. */
+static void render_csv(struct aq *q, const struct env_aqi_row *rows, size_t n)
+{
+    aqi_csv_put_header(&q->body);
+    for (size_t i = 0; i < n; i++)
+        aqi_csv_put_row(&q->body, q->daily, q->daily ? rows[i].day : rows[i].label / 1000000000,
+                        &rows[i].r);
+}
+
+static void put_json_str(struct ioc_buf *b, const char *k, const char *v)
+{
+    ioc_buf_printf(b, ",\"%s\":", k);
+    ioc_buf_json_str(b, v, strlen(v));
+}
+
+static void render_json(struct aq *q, const struct env_aqi_row *rows, size_t n)
+{
+    struct ioc_buf *b = &q->body;
+    ioc_buf_puts(b, "{\"station\":");
+    ioc_buf_json_str(b, q->station, strlen(q->station));
+    ioc_buf_printf(b, ",\"%s\":[", q->daily ? "days" : "hours");
+    for (size_t i = 0; i < n; i++) {
+        const struct aqi_result *r = &rows[i].r;
+        ioc_buf_puts(b, i ? ",{\"time\":\"" : "{\"time\":\"");
+        put_time(b, q, &rows[i]);
+        ioc_buf_putc(b, '"');
+        if (r->aqi >= 0) {
+            ioc_buf_printf(b, ",\"aqi\":%d,\"class\":%d", r->aqi, r->cls);
+            put_json_str(b, "class_vi", aqi_class_vi(r->cls));
+            put_json_str(b, "class_en", aqi_class_en(r->cls));
+            put_json_str(b, "colour", aqi_class_colour(r->cls));
+            put_json_str(b, "dominant", aqi_pollutant_name((enum aqi_pollutant)r->dominant));
+        } else {
+            ioc_buf_puts(b, ",\"aqi\":null,\"class\":null,\"dominant\":null");
+        }
+        put_json_str(b, "reason", aqi_reason_name(r->reason));
+        ioc_buf_puts(b, ",\"sub\":{");
+        int first = 1;
+        for (int p = 0; p < AQI_NPOLL; p++)
+            if (r->sub[p] >= 0) {
+                ioc_buf_printf(b, "%s\"%s\":%d", first ? "" : ",",
+                               aqi_pollutant_name((enum aqi_pollutant)p), r->sub[p]);
+                first = 0;
+            }
+        ioc_buf_puts(b, "},\"conc\":{");
+        first = 1;
+        for (int p = 0; p < AQI_NPOLL; p++)
+            if (isfinite(r->conc[p])) {
+                ioc_buf_printf(b, "%s\"%s\":%.1f", first ? "" : ",",
+                               aqi_pollutant_name((enum aqi_pollutant)p), r->conc[p]);
+                first = 0;
+            }
+        ioc_buf_putc(b, '}');
+        if (q->daily)
+            ioc_buf_printf(b, ",\"o3_8h\":%s", r->o3_8h ? "true" : "false");
+        ioc_buf_putc(b, '}');
+    }
+    ioc_buf_puts(b, "]}");
+}
+
+static void aq_run(struct store_conn *db, void *arg)
+{
+    (void)db;
+    struct aq *q = arg;
+    struct tsdb_db *tdb = telemetry_ingest_db(q->api->ingest);
+    struct env_aqi_row *rows = NULL;
+    size_t n = 0;
+    int rc = q->daily ? env_aqi_daily(tdb, q->station, q->dfrom, q->dto, &rows, &n)
+                      : env_aqi_hourly(tdb, q->station, q->from, q->to, &rows, &n);
+    if (rc) {
+        q->err = rc == IOC_ETOOBIG ? IOC_HTTP_E_LIMIT_EXCEEDED : IOC_HTTP_E_INTERNAL;
+        snprintf(q->msg, sizeof q->msg, "%s",
+                 rc == IOC_ETOOBIG ? "At most 400 days in one request." : ioc_strerror(rc));
+    } else {
+        ioc_buf_init(&q->body, (size_t)64 << 20);
+        if (q->csv)
+            render_csv(q, rows, n);
+        else
+            render_json(q, rows, n);
+        if (!q->body.data) {
+            q->err = IOC_HTTP_E_INTERNAL;
+            snprintf(q->msg, sizeof q->msg, "out of memory");
+        }
+    }
+    free(rows);
+}
+
+static void aq_send(struct api_ctx *c, void *arg)
+{
+    struct aq *q = arg;
+    if (q->err != IOC_HTTP_E_COUNT) {
+        api_error(c, q->err, "%s", q->msg);
+        return;
+    }
+    net_res_send(c->req, 200,
+                 q->csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+                 q->body.data, q->body.len);
+}
+
+/* Checks the parameters (known, once each) and the station code. 0, or -1 after answering. */
+static int aq_params(struct api_ctx *c, struct aq *q)
+{
+    static const char *const known[] = {"from", "to", "format", NULL};
+    for (int i = 0; i < c->nq; i++) {
+        int ok = 0;
+        for (const char *const *w = known; *w && !ok; w++)
+            ok = strcmp(*w, c->qk[i]) == 0;
+        for (int j = 0; j < i && ok; j++)
+            ok = strcmp(c->qk[j], c->qk[i]) != 0;
+        if (!ok) {
+            api_error(c, IOC_HTTP_E_BAD_QUERY, "Parameter '%.64s' is unknown or given twice.",
+                      c->qk[i]);
+            return -1;
+        }
+    }
+    const char *fmt = api_query(c, "format");
+    if (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json or csv.");
+        return -1;
+    }
+    q->csv = fmt && strcmp(fmt, "csv") == 0;
+    size_t len = strlen(q->station);
+    if (len == 0 || len > 63) {
+        api_error(c, IOC_HTTP_E_NOT_FOUND, "No such station.");
+        return -1;
+    }
+    return 0;
+}
+
+/* from/to of the hourly route: the hours labelled from (rounded up to a whole hour) … to
+ * (rounded down); by default the 48 hours up to the hour in progress. */
+static int hourly_range(struct api_ctx *c, struct aq *q)
+{
+    const char *f = api_query(c, "from"), *t = api_query(c, "to");
+    int64_t to = env_hour_label(ioc_now_ms() * NS_PER_MS), from;
+    if (t && telemetry_time_parse(t, &to) != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "to must be Unix seconds, an RFC 3339 time or a date.");
+        return -1;
+    }
+    to -= ((to % ENV_HOUR_NS) + ENV_HOUR_NS) % ENV_HOUR_NS;
+    from = to - 47 * ENV_HOUR_NS;
+    if (f && telemetry_time_parse(f, &from) != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY,
+                  "from must be Unix seconds, an RFC 3339 time or a date.");
+        return -1;
+    }
+    int64_t rem = ((from % ENV_HOUR_NS) + ENV_HOUR_NS) % ENV_HOUR_NS;
+    if (rem)
+        from += ENV_HOUR_NS - rem;
+    if (from > to) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "from must not be after to.");
+        return -1;
+    }
+    if ((to - from) / ENV_HOUR_NS + 1 > ENV_AQI_MAX_HOURS) {
+        api_error(c, IOC_HTTP_E_LIMIT_EXCEEDED, "At most %d hours in one request.",
+                  ENV_AQI_MAX_HOURS);
+        return -1;
+    }
+    q->from = from;
+    q->to = to;
+    return 0;
+}
+
+/* from/to of the daily route: local dates YYYY-MM-DD; by default the 30 days up to today. */
+static int daily_range(struct api_ctx *c, struct aq *q)
+{
+    const char *f = api_query(c, "from"), *t = api_query(c, "to");
+    char today[11];
+    ioc_date_today_vn(today);
+    int32_t to, from;
+    ioc_date_parse(today, 10, &to);
+    if (t && ioc_date_parse(t, strlen(t), &to) != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "to must be a date YYYY-MM-DD.");
+        return -1;
+    }
+    from = to - 29;
+    if (f && ioc_date_parse(f, strlen(f), &from) != 0) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "from must be a date YYYY-MM-DD.");
+        return -1;
+    }
+    if (from > to) {
+        api_error(c, IOC_HTTP_E_BAD_QUERY, "from must not be after to.");
+        return -1;
+    }
+    if (to - from + 1 > ENV_AQI_MAX_HOURS / 24) {
+        api_error(c, IOC_HTTP_E_LIMIT_EXCEEDED, "At most %d days in one request.",
+                  ENV_AQI_MAX_HOURS / 24);
+        return -1;
+    }
+    q->dfrom = from;
+    q->dto = to;
+    return 0;
+}
+
+static void h_aqi_series(struct api_ctx *c, int daily)
+{
+    struct aq *q = net_req_alloc(c->req, sizeof *q);
+    if (!q || !c->api->ingest) {
+        api_error(c, IOC_HTTP_E_UNAVAILABLE, "Telemetry is not available.");
+        return;
+    }
+    memset(q, 0, sizeof *q);
+    q->api = c->api;
+    q->daily = daily;
+    q->station = c->params[0];
+    q->err = IOC_HTTP_E_COUNT;
+    net_req_on_free(c->req, aq_free, q);
+    if (aq_params(c, q) != 0 || (daily ? daily_range(c, q) : hourly_range(c, q)) != 0)
+        return;
+    api_worker_offload(c, c->api->renderer, aq_run, q, aq_send);
+}
+
+static void h_aqi_hourly(struct api_ctx *c)
+{
+    h_aqi_series(c, 0);
+}
+
+static void h_aqi_daily(struct api_ctx *c)
+{
+    h_aqi_series(c, 1);
+}
+
+static const struct api_route routes[] = {
+    API_ROUTE("GET", "/api/v1/aqi/{station}/hourly", "aqi.hourly", AUTH_PUBLIC, "public", NULL, 0,
+              h_aqi_hourly),
+    API_ROUTE("GET", "/api/v1/aqi/{station}/daily", "aqi.daily", AUTH_PUBLIC, "public", NULL, 0,
+              h_aqi_daily),
+};
+
+const struct api_module api_module_aqi = API_MODULE("aqi", routes, api_openapi_aqi);

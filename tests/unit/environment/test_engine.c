@@ -1,0 +1,185 @@
+/* Unit tests for the incremental AQI engine (src/environment/engine.c) on a real telemetry
+ * ingest: results written back as the `aqi` series equal the on-read computation, never past
+ * the hour in progress; a late reading recomputes exactly the 12 hours and the day it touches;
+ * a start backfills what a stopped engine missed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "environment/environment.h"
+#include "helpers/tmpdir.h"
+#include "telemetry/telemetry.h"
+#include "tsdb/tsdb.h"
+
+/* 2026-06-01 00:00 +07:00 */
+#define D0 (INT64_C(1780246800) * 1000000000)
+#define LABEL(h) (D0 + (int64_t)(h)*ENV_HOUR_NS)
+
+static int64_t now_ns;
+static int64_t fixed_now(void)
+{
+    return now_ns;
+}
+
+static struct telemetry_ingest *open_ingest(const char *dir)
+{
+    struct telemetry_settings s = {"always", 0, 1 << 20, 100000, 1000, 720};
+    struct telemetry_ingest *ig = NULL;
+    char err[256] = "";
+    if (telemetry_ingest_open(dir, &s, &ig, err, sizeof err))
+        fail_msg("open: %s", err);
+    return ig;
+}
+
+struct answer {
+    int done, rc;
+};
+static void on_done(void *arg, int rc, const struct tsdb_write_report *rep)
+{
+    (void)rep;
+    struct answer *a = arg;
+    a->rc = rc;
+    __atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
+}
+
+/* Writes one reading of field (pm25 …) for station in the hour labelled h (at its middle). */
+static void reading(struct telemetry_ingest *ig, const char *station, const char *field,
+                    int h, double v)
+{
+    struct telemetry_batch b;
+    telemetry_batch_init(&b, 16);
+    struct telemetry_lp_tag tag = {{"station", 7}, {station, strlen(station)}};
+    struct telemetry_lp_field f = {{field, strlen(field)}, TELEMETRY_LP_FLOAT, {.f = v}};
+    struct telemetry_lp_point pt = {{"air", 3}, &tag, 1, &f, 1, LABEL(h) - ENV_HOUR_NS / 2, 1};
+    assert_int_equal(telemetry_batch_add(&b, &pt), 0);
+    telemetry_batch_finish(&b);
+    struct answer a = {0};
+    assert_int_equal(telemetry_ingest_submit(ig, b.pts, b.n, on_done, &a), 0);
+    while (!__atomic_load_n(&a.done, __ATOMIC_ACQUIRE))
+        ;
+    assert_int_equal(a.rc, 0);
+    telemetry_batch_free(&b);
+}
+
+/* The engine's `aqi` value for the hour labelled h (read at the hour's start), or -1. */
+static double stored(struct telemetry_ingest *ig, const char *station, int h)
+{
+    struct tsdb_str v = {station, strlen(station)};
+    struct tsdb_tag_filter f = {"station", 7, &v, 1};
+    struct telemetry_query q = {.measurement = "aqi", .field = "aqi", .filters = &f,
+                                .nfilters = 1, .start = LABEL(h) - ENV_HOUR_NS,
+                                .end = LABEL(h), .step = ENV_HOUR_NS};
+    struct telemetry_qresult r;
+    double out = -1;
+    if (telemetry_query_window(telemetry_ingest_db(ig), &q, &r) == 0 && r.ngroups == 1)
+        if (tsdb_bucket_value(&r.groups[0].w.b[0], TSDB_AGG_LAST, &out) != 0)
+            out = -1;
+    telemetry_qresult_free(&r);
+    return out;
+}
+
+static unsigned long long counter(struct env_engine *e, const char *name)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    env_engine_metrics(e, &b);
+    char key[96];
+    snprintf(key, sizeof key, "\n%s ", name);
+    const char *p = strstr(b.data, key);
+    unsigned long long v = p ? strtoull(p + strlen(key), NULL, 10) : 0;
+    ioc_buf_free(&b);
+    return v;
+}
+
+static void test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_progress(void **s)
+{
+    (void)s;
+    struct telemetry_ingest *ig = open_ingest(test_fresh_dir());
+    now_ns = LABEL(23) - ENV_HOUR_NS / 2; /* 22:30: the hour in progress is labelled 23:00 */
+    struct env_engine_options o = {.now_fn = fixed_now};
+    struct env_engine *e = NULL;
+    assert_int_equal(env_engine_start(ig, &o, &e), 0);
+    for (int h = 1; h <= 20; h++)
+        reading(ig, "S1", "pm25", h, 27.25); /* NowCast 27.25 → 50 + 2·2.25 = 54.5 → 55 */
+    assert_int_equal(env_engine_flush(e, 10000), 0);
+    struct env_aqi_row *rows;
+    size_t n;
+    assert_int_equal(env_aqi_hourly(telemetry_ingest_db(ig), "S1", LABEL(1), LABEL(23), &rows,
+                                    &n),
+                     0);
+    assert_int_equal(n, 23);
+    for (int h = 1; h <= 23; h++)
+        assert_true(stored(ig, "S1", h) == rows[h - 1].r.aqi ||
+                    (rows[h - 1].r.aqi < 0 && stored(ig, "S1", h) < 0));
+    free(rows);
+    assert_true(stored(ig, "S1", 20) == 55);
+    assert_true(stored(ig, "S1", 21) == 55); /* c2, c3 present */
+    assert_true(stored(ig, "S1", 22) < 0);   /* only c3: no index */
+    assert_true(stored(ig, "S1", 23) < 0);
+    assert_true(stored(ig, "S1", 24) < 0);   /* past the hour in progress: not written */
+    struct env_latest *l;
+    assert_int_equal(env_engine_latest(e, "S1", &l, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(l[0].label == LABEL(23));
+    assert_int_equal(l[0].hour.aqi, -1);
+    assert_int_equal(l[0].day, env_label_day(LABEL(1)));
+    free(l);
+
+    /* a late reading in the hour labelled 5: the hours 5 … 16 and that day, nothing else */
+    unsigned long long h0 = counter(e, "ioc_aqi_hour_results_total");
+    unsigned long long d0 = counter(e, "ioc_aqi_day_results_total");
+    reading(ig, "S1", "pm10", 5, 420); /* PM10 alone in its last 3 hours everywhere: */
+    assert_int_equal(env_engine_flush(e, 10000), 0);
+    assert_int_equal(counter(e, "ioc_aqi_hour_results_total") - h0, 12);
+    assert_int_equal(counter(e, "ioc_aqi_day_results_total") - d0, 1);
+    /* no PM10 value in any hour (never 2 of the last 3), so PM2.5's 55 stays */
+    assert_true(stored(ig, "S1", 5) == 55);
+    env_engine_stop(e);
+    telemetry_ingest_close(ig);
+}
+
+static void test_engine_start_backfills_what_a_stopped_engine_missed(void **s)
+{
+    (void)s;
+    const char *dir = test_fresh_dir();
+    struct telemetry_ingest *ig = open_ingest(dir);
+    now_ns = LABEL(30);
+    struct env_engine_options o = {.now_fn = fixed_now};
+    struct env_engine *e = NULL;
+    assert_int_equal(env_engine_start(ig, &o, &e), 0);
+    for (int h = 1; h <= 3; h++)
+        reading(ig, "S2", "pm25", h, 10);
+    assert_int_equal(env_engine_flush(e, 10000), 0);
+    assert_true(stored(ig, "S2", 3) == 20); /* 50·10/25 = 20 */
+    env_engine_stop(e);
+    for (int h = 4; h <= 10; h++) /* nobody computes these */
+        reading(ig, "S2", "pm25", h, 50);
+    assert_true(stored(ig, "S2", 10) < 0);
+    telemetry_ingest_close(ig);
+    ig = open_ingest(dir);
+    assert_int_equal(env_engine_start(ig, &o, &e), 0);
+    assert_int_equal(env_engine_flush(e, 10000), 0);
+    /* hour 10: c1 … c7 = 50, c8 … c10 = 10 → w* = 0.2 → ½: NowCast =
+     * (50·(1 + ½ + … + ½⁶) + 10·(½⁷ + ½⁸ + ½⁹)) / (1 + … + ½⁹) = 49.726 → 50 + 50·24.726/25
+     * = 99.45 → 99 */
+    assert_true(stored(ig, "S2", 10) == 99);
+    env_engine_stop(e);
+    telemetry_ingest_close(ig);
+}
+
+int main(void)
+{
+    ioc_log_set_level(IOC_LOG_ERROR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_progress),
+        cmocka_unit_test(test_engine_start_backfills_what_a_stopped_engine_missed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
