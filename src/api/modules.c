@@ -20,7 +20,8 @@
     X(overview)                                                                                    \
     X(open311)                                                                                     \
     X(media)                                                                                       \
-    X(reports)
+    X(reports)                                                                                     \
+    X(stations)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)
