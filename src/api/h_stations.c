@@ -380,6 +380,67 @@ static void put_done(struct api_ctx *c, void *arg, int rc)
         api_error(c, IOC_HTTP_E_PRECONDITION_FAILED, "No station has code %s.", p->code);
 }
 
+/* The fields of a PUT's body that are not the path's: only known ones (the read-only fields of
+ * a GET are ignored, so what a GET gives can be PUT back). 0 or -1 after answering 422. */
+static int known_fields(struct api_ctx *c)
+{
+    static const char *const known[] = {"code",         "name_vi", "name_en",      "kind",
+                                        "lat",          "lon",     "measures",     "agency",
+                                        "alarm1",       "alarm2",  "alarm3",       "synthetic",
+                                        "measurement",  "commune", "commune_name", "status",
+                                        "last_reading", "version", "updated_at",   NULL};
+    const char *key;
+    json_t *val;
+    json_object_foreach(c->body, key, val)
+    {
+        int ok = 0;
+        for (int i = 0; known[i]; i++)
+            ok |= strcmp(key, known[i]) == 0;
+        if (!ok) {
+            api_error_field(c, key, "Unknown field '%.40s'.", key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The station of a PUT's body into x (strings in the request's pool). 0 or -1 after
+ * answering 422. */
+static int parse_body(struct api_ctx *c, struct store_station *x)
+{
+    if (known_fields(c))
+        return -1;
+    if (!(x->name_vi = (char *)api_body_str(c, "name_vi", 1, ENV_NAME_MAX)))
+        return -1;
+    json_t *en = json_object_get(c->body, "name_en");
+    x->name_en = "";
+    if (en && !json_is_null(en) &&
+        !(x->name_en = (char *)api_body_str(c, "name_en", 0, ENV_NAME_MAX)))
+        return -1;
+    if (!(x->kind = (char *)api_body_str(c, "kind", 1, 32)))
+        return -1;
+    int has;
+    if (body_number(c, "lat", 1, &x->lat, &has) || body_number(c, "lon", 1, &x->lon, &has))
+        return -1;
+    static const char *const alarms[3] = {"alarm1", "alarm2", "alarm3"};
+    for (int i = 0; i < 3; i++)
+        if (body_number(c, alarms[i], 0, &x->alarm[i], &x->has_alarm[i]))
+            return -1;
+    if (!(x->measures = (char *)body_measures(c)))
+        return -1;
+    json_t *ag = json_object_get(c->body, "agency");
+    x->agency = "";
+    if (ag && !json_is_null(ag) && !(x->agency = (char *)api_body_str(c, "agency", 0, 64)))
+        return -1;
+    json_t *syn = json_object_get(c->body, "synthetic");
+    if (syn && !json_is_boolean(syn) && !json_is_null(syn)) {
+        api_error_field(c, "synthetic", "'synthetic' must be true or false.");
+        return -1;
+    }
+    x->synthetic = json_is_true(syn);
+    return 0;
+}
+
 static void h_stations_put(struct api_ctx *c)
 {
     if (api_query_only(c, (const char *const[]){NULL}))
@@ -399,56 +460,10 @@ static void h_stations_put(struct api_ctx *c)
         api_error_field(c, "code", "The code in the body must be the one of the path.");
         return;
     }
-    static const char *const known[] = {"code",   "name_vi", "name_en", "kind",   "lat",
-                                        "lon",    "measures", "agency", "alarm1", "alarm2",
-                                        "alarm3", "synthetic", NULL};
-    const char *key;
-    json_t *val;
-    json_object_foreach(c->body, key, val)
-    {
-        int ok = 0;
-        for (int i = 0; known[i]; i++)
-            ok |= strcmp(key, known[i]) == 0;
-        /* read-only fields of a GET may come back in a PUT of what was read: ignored */
-        static const char *const ignored[] = {"measurement", "commune",      "commune_name",
-                                              "status",      "last_reading", "version",
-                                              "updated_at",  NULL};
-        for (int i = 0; ignored[i]; i++)
-            ok |= strcmp(key, ignored[i]) == 0;
-        if (!ok) {
-            api_error_field(c, key, "Unknown field '%.40s'.", key);
-            return;
-        }
-    }
     struct store_station *x = &p->x;
     x->code = p->code;
-    if (!(x->name_vi = (char *)api_body_str(c, "name_vi", 1, ENV_NAME_MAX)))
+    if (parse_body(c, x))
         return;
-    json_t *en = json_object_get(c->body, "name_en");
-    x->name_en = "";
-    if (en && !json_is_null(en) && !(x->name_en = (char *)api_body_str(c, "name_en", 0, ENV_NAME_MAX)))
-        return;
-    if (!(x->kind = (char *)api_body_str(c, "kind", 1, 32)))
-        return;
-    int has;
-    if (body_number(c, "lat", 1, &x->lat, &has) || body_number(c, "lon", 1, &x->lon, &has))
-        return;
-    static const char *const alarms[3] = {"alarm1", "alarm2", "alarm3"};
-    for (int i = 0; i < 3; i++)
-        if (body_number(c, alarms[i], 0, &x->alarm[i], &x->has_alarm[i]))
-            return;
-    if (!(x->measures = (char *)body_measures(c)))
-        return;
-    json_t *ag = json_object_get(c->body, "agency");
-    x->agency = "";
-    if (ag && !json_is_null(ag) && !(x->agency = (char *)api_body_str(c, "agency", 0, 64)))
-        return;
-    json_t *syn = json_object_get(c->body, "synthetic");
-    if (syn && !json_is_boolean(syn) && !json_is_null(syn)) {
-        api_error_field(c, "synthetic", "'synthetic' must be true or false.");
-        return;
-    }
-    x->synthetic = json_is_true(syn);
     struct env_lookup lk = {api_agency, api_commune, c};
     struct first f = {{0}, {0}};
     int rc = env_station_check(x, &lk, p->commune, first_problem, &f);
@@ -518,8 +533,8 @@ static void h_stations_delete(struct api_ctx *c)
 static const struct api_route stations_routes[] = {
     API_ROUTE("GET", "/api/v1/stations", "stations.list", AUTH_PUBLIC, "public", NULL, 0,
               h_stations_list),
-    API_ROUTE("GET", "/api/v1/stations.geojson", "stations.geojson", AUTH_PUBLIC, "public", NULL,
-              0, h_stations_geojson),
+    API_ROUTE("GET", "/api/v1/stations.geojson", "stations.geojson", AUTH_PUBLIC, "public", NULL, 0,
+              h_stations_geojson),
     API_ROUTE("GET", "/api/v1/stations/{code}", "stations.get", AUTH_PUBLIC, "public", NULL, 0,
               h_stations_get),
     API_ROUTE("PUT", "/api/v1/stations/{code}", "stations.put", AUTH_OPERATOR_UP, "operator", NULL,

@@ -19,8 +19,7 @@
 #include "tsdb/tsdb.h"
 
 static const char *const kind_names[ENV_NKINDS] = {"air", "water_level", "water_quality", "noise"};
-static const char *const kind_measurements[ENV_NKINDS] = {"air", "water", "water_quality",
-                                                          "noise"};
+static const char *const kind_measurements[ENV_NKINDS] = {"air", "water", "water_quality", "noise"};
 
 const char *env_kind_name(enum env_kind k)
 {
@@ -97,8 +96,9 @@ static int measure_char(char ch)
 static void check_measures(struct check *k, const char *v)
 {
     if (!v || !*v) {
-        problem(k, "measures", "measures is required: the fields the station reports, e.g. "
-                               "pm25,pm10.");
+        problem(k, "measures",
+                "measures is required: the fields the station reports, e.g. "
+                "pm25,pm10.");
         return;
     }
     const char *items[ENV_MEASURES_MAX];
@@ -359,8 +359,8 @@ int env_stations_last_readings(struct tsdb_db *db, const struct store_station *s
         if (nv == 0)
             continue;
         struct tsdb_tag_filter f = {"station", 7, vals, nv};
-        struct telemetry_query q = {.measurement = kind_measurements[k], .filters = &f,
-                                    .nfilters = 1};
+        struct telemetry_query q = {
+            .measurement = kind_measurements[k], .filters = &f, .nfilters = 1};
         struct telemetry_qresult r;
         rc = telemetry_query_latest(db, &q, &r);
         for (size_t e = 0; rc == 0 && e < r.nentries; e++) {

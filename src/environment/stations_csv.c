@@ -14,9 +14,9 @@
 #include "base/base.h"
 #include "store/store.h"
 
-const char *const env_csv_columns[ENV_CSV_COLUMNS] = {
-    "code",    "name_vi", "name_en", "kind",   "lat",    "lon",
-    "measures", "agency",  "alarm1",  "alarm2", "alarm3", "synthetic"};
+const char *const env_csv_columns[ENV_CSV_COLUMNS] = {"code",   "name_vi", "name_en",  "kind",
+                                                      "lat",    "lon",     "measures", "agency",
+                                                      "alarm1", "alarm2",  "alarm3",   "synthetic"};
 enum { C_CODE, C_NAME_VI, C_NAME_EN, C_KIND, C_LAT, C_LON, C_MEASURES, C_AGENCY, C_ALARM1 };
 #define C_SYNTHETIC 11
 
@@ -56,7 +56,8 @@ static int header(struct parse *p, const struct ioc_csv_record *rec)
                 found = i;
         char why[160];
         if (found < 0) {
-            snprintf(why, sizeof why, "Unknown column \"%.*s\" (the commune is computed, not read).",
+            snprintf(why, sizeof why,
+                     "Unknown column \"%.*s\" (the commune is computed, not read).",
                      (int)(x->n > 40 ? 40 : x->n), x->p);
             report(p, 0, "", why);
             p->header_bad = 1;
@@ -143,6 +144,33 @@ static int grow(struct parse *p)
     return 0;
 }
 
+/* The numeric cells of a row (lat, lon, alarms, synthetic) into s, and their texts freed.
+ * Non-zero when one was refused (reported). */
+static int numbers(struct parse *p, size_t row, char **text, struct store_station *s)
+{
+    int bad = 0, has = 0;
+    bad |= number(p, row, "lat", text[C_LAT], 1, &s->lat, &has);
+    bad |= number(p, row, "lon", text[C_LON], 1, &s->lon, &has);
+    for (int i = 0; i < 3; i++)
+        bad |= number(p, row, env_csv_columns[C_ALARM1 + i], text[C_ALARM1 + i], 0, &s->alarm[i],
+                      &s->has_alarm[i]);
+    const char *syn = text[C_SYNTHETIC];
+    if (!*syn || strcmp(syn, "0") == 0)
+        s->synthetic = 0;
+    else if (strcmp(syn, "1") == 0)
+        s->synthetic = 1;
+    else {
+        report(p, row, "synthetic", "synthetic must be 0 or 1 (empty: 0).");
+        bad = 1;
+    }
+    free(text[C_LAT]);
+    free(text[C_LON]);
+    for (int i = 0; i < 3; i++)
+        free(text[C_ALARM1 + i]);
+    free(text[C_SYNTHETIC]);
+    return bad;
+}
+
 static int on_record(void *ctx, const struct ioc_csv_record *rec)
 {
     struct parse *p = ctx;
@@ -184,26 +212,7 @@ static int on_record(void *ctx, const struct ioc_csv_record *rec)
     s->kind = text[C_KIND];
     s->measures = text[C_MEASURES];
     s->agency = text[C_AGENCY];
-    int bad = 0, has = 0;
-    bad |= number(p, row, "lat", text[C_LAT], 1, &s->lat, &has);
-    bad |= number(p, row, "lon", text[C_LON], 1, &s->lon, &has);
-    for (int i = 0; i < 3; i++)
-        bad |= number(p, row, env_csv_columns[C_ALARM1 + i], text[C_ALARM1 + i], 0, &s->alarm[i],
-                      &s->has_alarm[i]);
-    const char *syn = text[C_SYNTHETIC];
-    if (!*syn || strcmp(syn, "0") == 0)
-        s->synthetic = 0;
-    else if (strcmp(syn, "1") == 0)
-        s->synthetic = 1;
-    else {
-        report(p, row, "synthetic", "synthetic must be 0 or 1 (empty: 0).");
-        bad = 1;
-    }
-    free(text[C_LAT]);
-    free(text[C_LON]);
-    for (int i = 0; i < 3; i++)
-        free(text[C_ALARM1 + i]);
-    free(text[C_SYNTHETIC]);
+    int bad = numbers(p, row, text, s);
     char commune[ENV_UNIT_CODE_MAX];
     struct rowctx rc_ = {p, row};
     int rc = 0;
@@ -308,9 +317,10 @@ int env_stations_csv(const struct store_station *s, size_t n, struct ioc_buf *b)
             if (s[k].has_alarm[i])
                 ioc_fmt_f64(alarm[i], s[k].alarm[i]);
         }
-        const char *f[ENV_CSV_COLUMNS] = {
-            s[k].code,     s[k].name_vi, s[k].name_en, s[k].kind, lat,      lon,
-            s[k].measures, s[k].agency,  alarm[0],     alarm[1],  alarm[2], s[k].synthetic ? "1" : "0"};
+        const char *f[ENV_CSV_COLUMNS] = {s[k].code,     s[k].name_vi, s[k].name_en,
+                                          s[k].kind,     lat,          lon,
+                                          s[k].measures, s[k].agency,  alarm[0],
+                                          alarm[1],      alarm[2],     s[k].synthetic ? "1" : "0"};
         for (int i = 0; rc == 0 && i < ENV_CSV_COLUMNS; i++)
             rc = (i ? ioc_buf_putc(b, ',') : 0) || field(b, f[i] ? f[i] : "");
         rc = rc ? rc : ioc_buf_putc(b, '\n');
@@ -333,8 +343,8 @@ int env_stations_import_job(struct store_conn *w, void *arg)
     env_places_lookup(pl, &lk);
     struct store_station *v = NULL;
     size_t n = 0;
-    rc = env_stations_csv_parse(im->data, im->len, &lk, im->problem, im->ctx, &im->problems, &v,
-                                &n);
+    rc =
+        env_stations_csv_parse(im->data, im->len, &lk, im->problem, im->ctx, &im->problems, &v, &n);
     env_places_close(pl);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         enum store_station_outcome o;

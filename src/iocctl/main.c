@@ -29,8 +29,8 @@
  * file defines `const struct cli_group cli_group_<group>` (CLI_GROUP) and adds one X(<group>)
  * line here. */
 #define CLI_GROUP_LIST(X)                                                                          \
-    X(accounts) X(units) X(database) X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards)        \
-        X(stations)
+    X(accounts)                                                                                    \
+    X(units) X(database) X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(stations)
 
 #define DECLARE(g) extern const struct cli_group cli_group_##g;
 CLI_GROUP_LIST(DECLARE)

@@ -30,8 +30,8 @@ static int setup(void **state)
     (void)state;
     assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
-    assert_int_equal(store_agency_add(db, "SO-NNMT", "Sở Nông nghiệp và Môi trường", NULL, "", NULL),
-                     0);
+    assert_int_equal(
+        store_agency_add(db, "SO-NNMT", "Sở Nông nghiệp và Môi trường", NULL, "", NULL), 0);
     struct geo_feature *f = NULL;
     size_t n = 0;
     assert_int_equal(test_communes_load(&f, &n), 0);
@@ -134,7 +134,7 @@ static void test_check_good_and_commune(void **state)
     char commune[ENV_UNIT_CODE_MAX];
     assert_int_equal(env_station_check(&s, &lk, commune, NULL, NULL), 0);
     assert_string_equal(commune, "26068"); /* Biên Hoà */
-    s.has_alarm[1] = 0;                     /* I and III only: still ascending */
+    s.has_alarm[1] = 0;                    /* I and III only: still ascending */
     assert_string_equal(problems(&s), "");
     s = good();
     s.has_alarm[0] = s.has_alarm[1] = s.has_alarm[2] = 0;
@@ -325,8 +325,9 @@ static void test_csv_problems(void **state)
     assert_int_equal(parse_problems("", got, sizeof got), 1);
     /* a BOM, CRLF, columns in another order, the optional ones absent */
     assert_int_equal(
-        parse_problems("\xEF\xBB\xBFlon,lat,kind,name_vi,code,measures\r\n106.82,10.95,air,Một,A1,pm25\r\n",
-                       got, sizeof got),
+        parse_problems(
+            "\xEF\xBB\xBFlon,lat,kind,name_vi,code,measures\r\n106.82,10.95,air,Một,A1,pm25\r\n",
+            got, sizeof got),
         0);
 }
 
