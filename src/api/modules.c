@@ -21,6 +21,7 @@
     X(open311)                                                                                     \
     X(media)                                                                                       \
     X(reports)                                                                                     \
+    X(stations)                                                                                    \
     X(aqi)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;

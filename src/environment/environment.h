@@ -258,4 +258,147 @@ int env_engine_latest(struct env_engine *e, const char *station, struct env_late
 /* Appends the ioc_aqi_* counters (Prometheus text). */
 int env_engine_metrics(struct env_engine *e, struct ioc_buf *b);
 
+/* ---- stations (stations.c, stations_csv.c, settings.c) ------------------------------------ */
+/*
+ * The registry of monitoring stations (docs/environment.md "Stations"): the rules of one
+ * station, the telemetry measurement of its kind, its status from the time of its last reading,
+ * and the registry as CSV. The rows themselves are the store's (store_stations.h).
+ */
+struct ioc_config;
+struct store_conn;
+struct store_station;
+struct tsdb_db;
+struct ioc_buf;
+
+/* The settings of section [environment] (settings.c). */
+struct env_settings {
+    int online_s;  /* a last reading at most this old: online */
+    int offline_s; /* older than online_s but at most this old: stale; older: offline */
+};
+const struct env_settings *env_settings_get(const struct ioc_config *c);
+
+#define ENV_CODE_MAX 32     /* bytes of a station's code: [A-Z0-9][A-Z0-9_-]{0,31} */
+#define ENV_NAME_MAX 200    /* bytes of a name */
+#define ENV_MEASURES_MAX 16 /* fields a station lists in measures */
+#define ENV_UNIT_CODE_MAX 32
+
+/* "air", "water_level", "water_quality", "noise". */
+enum env_kind { ENV_AIR = 0, ENV_WATER_LEVEL, ENV_WATER_QUALITY, ENV_NOISE, ENV_NKINDS };
+const char *env_kind_name(enum env_kind k);
+/* The kind named s, or -1. */
+int env_kind_of(const char *s);
+/* The telemetry measurement of the readings of a station of kind k (tag station=<code>):
+ * air → "air", water_level → "water", water_quality → "water_quality", noise → "noise";
+ * NULL for a bad k. */
+const char *env_kind_measurement(enum env_kind k);
+/* 1 if s is a station code. */
+int env_code_valid(const char *s);
+
+/* What a check asks of the world: whether an agency exists (1 yes, 0 no, or a negative IOC_E*)
+ * and the commune in force today that contains a point (0 and its code into code[size];
+ * IOC_ENOTFOUND outside the province; another negative IOC_E* when it cannot be told, e.g.
+ * IOC_EBUSY while the server builds its map of communes). */
+struct env_lookup {
+    int (*agency)(void *ctx, const char *code);
+    int (*commune)(void *ctx, double lon, double lat, char *code, size_t size);
+    void *ctx;
+};
+/* A problem of a station: the field (column) at fault and why (valid during the call). */
+typedef void (*env_problem_fn)(void *ctx, const char *field, const char *why);
+/*
+ * Checks s (its strings NFC already) field by field: code, name_vi (required), name_en, kind,
+ * lat and lon (numbers inside the province: the point's commune is written into
+ * commune[ENV_UNIT_CODE_MAX]), measures (1 to ENV_MEASURES_MAX distinct names
+ * [a-z0-9_]{1,32}, comma-separated), agency ("" or a stored agency), alarm1..3 (water_level
+ * only, finite, strictly ascending where present), synthetic (0 or 1). fn (may be NULL) is
+ * called once per problem. 0; IOC_EINVAL after one or more problems; another negative code when
+ * the lookup failed (nothing more is checked then).
+ */
+int env_station_check(const struct store_station *s, const struct env_lookup *lk,
+                      char commune[ENV_UNIT_CODE_MAX], env_problem_fn fn, void *ctx);
+
+/* The lookup of a store: the agencies of c and the communes in force today, their shapes read
+ * from c at open into a point index of their own (for iocctl, the demo seed and tests; the
+ * server uses its shared index). */
+struct env_places;
+int env_places_open(struct store_conn *c, struct env_places **out);
+void env_places_lookup(struct env_places *p, struct env_lookup *lk);
+void env_places_close(struct env_places *p);
+
+/* A station's status from the time of its last reading. */
+enum env_status { ENV_NEVER = 0, ENV_ONLINE, ENV_STALE, ENV_OFFLINE };
+/* "never", "online", "stale", "offline". */
+const char *env_status_name(enum env_status s);
+/* last_ms 0 (no reading): never; now − last <= online_s: online (a reading from the future
+ * too); <= offline_s: stale; else offline. */
+enum env_status env_station_status(int64_t last_ms, int64_t now_ms, const struct env_settings *st);
+/* The time (ms) of the last reading of each of s[0..n): the latest point of any field of its
+ * kind's measurement tagged station=<code>, 0 for none, into last_ms[0..n). db NULL (no
+ * telemetry engine): all 0. 0 or the engine's error. */
+int env_stations_last_readings(struct tsdb_db *db, const struct store_station *s, size_t n,
+                               int64_t *last_ms);
+
+/* ---- the registry as CSV (stations_csv.c) ---- */
+
+/* The columns, in the order export writes them: code, name_vi, name_en, kind, lat, lon,
+ * measures, agency, alarm1, alarm2, alarm3, synthetic. The commune is computed, never read. */
+#define ENV_CSV_COLUMNS 12
+extern const char *const env_csv_columns[ENV_CSV_COLUMNS];
+
+/* A refused cell or row of a file: 1-based data row (0 for the header or the file), column ("" for
+ * the row as a whole) and why (valid during the call). */
+struct env_csv_problem {
+    size_t row;
+    const char *column;
+    const char *why;
+};
+typedef void (*env_csv_problem_fn)(void *ctx, const struct env_csv_problem *p);
+/*
+ * Parses and checks a CSV file of stations data[0..len) (RFC 4180, UTF-8 with or without BOM,
+ * a header naming columns of env_csv_columns in any order; code, name_vi, kind, lat and lon
+ * required): every row by env_station_check (its commune filled in), codes unique in the
+ * file, at most ENV_CSV_MAX_ROWS rows. Every problem is passed to fn (may be NULL) and counted
+ * in *problems. 0 with *out (malloc'd strings; store_stations_free) and *n; IOC_EINVAL when a
+ * problem was found (nothing returned); another negative code (the lookup's, IOC_ENOMEM).
+ */
+#define ENV_CSV_MAX_ROWS 10000
+int env_stations_csv_parse(const char *data, size_t len, const struct env_lookup *lk,
+                           env_csv_problem_fn fn, void *ctx, size_t *problems,
+                           struct store_station **out, size_t *n);
+/* Appends s[0..n) to b as CSV: the header, then one row each, LF line ends, a field quoted
+ * only when it needs it, numbers in their shortest exact form; what parse reads back is the
+ * same registry. */
+int env_stations_csv(const struct store_station *s, size_t n, struct ioc_buf *b);
+
+/*
+ * Imports a CSV file of stations in one transaction job (store_tx or store_writer_run):
+ * env_stations_csv_parse against the store's agencies and communes (env_places), then each
+ * station put (created or replaced; stations not in the file are kept) and an audit row
+ * "stations.import" (actor, role admin, ip local; detail: the counts). All or nothing:
+ * IOC_EINVAL with problems counted when any row is refused.
+ */
+struct env_import {
+    const char *data; /* in: the file's bytes */
+    size_t len;
+    const char *actor;  /* in: the audit row's actor ("iocctl", "demo") */
+    const char *target; /* in: the audit row's target ("stations:FILE.csv") */
+    env_csv_problem_fn problem;
+    void *ctx;
+    size_t problems; /* out */
+    int64_t added, updated, unchanged;
+};
+int env_stations_import_job(struct store_conn *w, void *arg /* struct env_import * */);
+
+/* What the demo's sensor generator needs of each station: code, kind, the commune's code and
+ * name, the alarm levels (NAN where none). */
+struct env_demo_station {
+    char code[ENV_CODE_MAX + 1];
+    enum env_kind kind;
+    char commune[ENV_UNIT_CODE_MAX];
+    char commune_name[96];
+    double alarm[3];
+};
+/* Every stored station, by code (*out malloc'd, free()). */
+int env_demo_stations(struct store_conn *c, struct env_demo_station **out, size_t *n);
+
 #endif

@@ -30,7 +30,8 @@
  * line here. */
 #define CLI_GROUP_LIST(X)                                                                          \
     X(accounts)                                                                                    \
-    X(units) X(database) X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(aqi)
+    X(units)                                                                                       \
+    X(database) X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations)
 
 #define DECLARE(g) extern const struct cli_group cli_group_##g;
 CLI_GROUP_LIST(DECLARE)

@@ -145,6 +145,7 @@ static int seed_demo(struct store *st, const struct ioc_config *c)
         struct seed_demo sd = {.indicators_dir = d->indicators_dir,
                                .dashboards_dir = d->dashboards_dir,
                                .reports_dir = d->reports_dir,
+                               .stations_dir = d->stations_dir,
                                .reports = d->reports,
                                .indicator_values = d->indicator_values,
                                .values_today = d->values_today};

@@ -24,6 +24,7 @@
 #include "seed/seed.h"
 #include "auth/auth.h"
 #include "base/base.h"
+#include "environment/environment.h"
 #include "geo/geo.h"
 #include "indicators/indicators.h"
 #include "store/store.h"
@@ -572,6 +573,34 @@ static int demo_reports(struct store_conn *w, struct seed_demo *d)
     return rc;
 }
 
+/* The demo's synthetic monitoring stations, DIR/stations.csv, when a DIR is set and no station
+ * is stored (docs/environment.md "Stations"). */
+static int demo_stations(struct store_conn *w, struct seed_demo *d)
+{
+    if (!d->stations_dir || !d->stations_dir[0])
+        return 0;
+    int64_t n = 0;
+    int rc = store_stations_count(w, &n);
+    if (rc || n > 0)
+        return rc;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/stations.csv", d->stations_dir);
+    char *data = NULL;
+    size_t len = 0;
+    if ((rc = ioc_file_read(path, (size_t)16 << 20, &data, &len)) != 0)
+        return seed_fail(d->error, "stations: %s: %s", path, ioc_strerror(rc));
+    struct env_import im = {
+        .data = data, .len = len, .actor = "demo", .target = "stations:stations.csv"};
+    rc = env_stations_import_job(w, &im);
+    free(data);
+    if (rc)
+        return seed_fail(d->error, "stations: %s: %s", path,
+                         im.problems ? "refused rows (iocctl stations import tells which)"
+                                     : ioc_strerror(rc));
+    d->stations = (int)im.added;
+    return 0;
+}
+
 /* The catalogue's synthetic values, when asked and the catalogue was loaded; today from the
  * clock (the day of seeding, UTC+7) unless values_today gives one. */
 static int demo_values(struct store_conn *w, struct seed_demo *d)
@@ -636,6 +665,8 @@ int seed_demo_job(struct store_conn *w, void *arg)
         rc = demo_dashboards(w, d);
     if (rc == 0)
         rc = demo_reports(w, d);
+    if (rc == 0)
+        rc = demo_stations(w, d);
     if (rc == 0)
         rc = demo_values(w, d);
     if (rc)

@@ -24,6 +24,7 @@ struct seed_settings {
     char *indicators_dir; /* the demo indicator catalogue: domains.csv, catalogue.csv */
     char *dashboards_dir; /* the demo dashboards: dashboards.jsonl */
     char *reports_dir;    /* the citizen reports' services: services.json */
+    char *stations_dir;   /* the demo's monitoring stations: stations.csv (synthetic) */
     int reports;          /* with reports_dir: synthetic reports and the citizen page's key */
     int indicator_values; /* with the catalogue: its synthetic values (seed_indvalues_job) */
     char *values_today;   /* "YYYY-MM-DD" the values end before; "": the day of seeding */
@@ -64,6 +65,8 @@ struct seed_demo {
     const char *indicators_dir; /* in: the catalogue (domains.csv, catalogue.csv); NULL: none */
     const char *dashboards_dir; /* in: the dashboards (dashboards.jsonl); NULL: none */
     const char *reports_dir;    /* in: the reports' services (services.json); NULL: none */
+    const char *stations_dir;   /* in: the stations (stations.csv), when none is stored; NULL */
+    int stations;               /* out: stations loaded */
     int reports;                /* in: with reports_dir, the synthetic reports too */
     int report_count;           /* out: synthetic reports stored */
     int indicator_values;       /* in: with indicators_dir, the synthetic values too */

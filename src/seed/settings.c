@@ -25,6 +25,9 @@ static const struct config_setting rows[] = {
     {"demo", "reports_dir", CONFIG_STR, OFF(reports_dir), "data/reports", 0, 0,
      "Directory of the citizen reports' services (services.json: categories, attributes, "
      "deadlines, agencies, per-commune overrides); empty: none."},
+    {"demo", "stations_dir", CONFIG_STR, OFF(stations_dir), "data/environment", 0, 0,
+     "Directory of the demo's SYNTHETIC monitoring stations (stations.csv), loaded when no "
+     "station is stored; empty: none."},
     {"demo", "reports", CONFIG_BOOL, OFF(reports), "true", 0, 1,
      "With reports_dir: about 300 synthetic citizen reports of the last 120 days in every state, "
      "and the public citizen page's API key (write:reports only; docs/reports.md)."},

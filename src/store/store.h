@@ -714,7 +714,8 @@ int store_period_set(struct store_conn *w, const char *freq, int64_t period_n, c
 
 /* ---- the tables of the modules that came later, one header each, included here ---------- */
 
-#include "store/store_reports.h" /* citizen reports (src/store/reports.c) */
+#include "store/store_reports.h"  /* citizen reports (src/store/reports.c) */
+#include "store/store_stations.h" /* monitoring stations (src/store/stations.c) */
 
 /* ---- fault injection (unit tests only) -------------------------------------------------- */
 

@@ -23,6 +23,7 @@ export const DEMO_ENV = {
   IOC_DEMO_INDICATORS_DIR: path.join(ROOT, 'data/indicators'),
   IOC_DEMO_DASHBOARDS_DIR: path.join(ROOT, 'data/dashboards'),
   IOC_DEMO_REPORTS_DIR: path.join(ROOT, 'data/reports'),
+  IOC_DEMO_STATIONS_DIR: path.join(ROOT, 'data/environment'),
   // the synthetic sensors would write points under every test; demo_sensors.test.mjs turns them on
   IOC_DEMO_SENSORS: 'false',
   IOC_DEMO_INDICATOR_VALUES: 'false', // millions of rows; demo_values.test.mjs turns them on
