@@ -304,18 +304,37 @@ static struct telemetry_demo *start_demo_sensors(struct store *st, struct teleme
         ioc_log(IOC_LOG_WARN, "demo sensors: no commune in the store, not started");
         return NULL;
     }
+    /* the air and water-level stations of the registry, when it has some (else the generator's
+     * own plan): their readings then carry the registry's codes and communes */
+    struct env_demo_station *es = NULL;
+    size_t nes = 0, ns = 0;
+    if (env_demo_stations(db, &es, &nes) != 0)
+        nes = 0;
     store_conn_close(db);
+    struct telemetry_demo_station *ds = calloc(nes ? nes : 1, sizeof *ds);
+    for (size_t i = 0; ds && i < nes; i++)
+        if (es[i].kind == ENV_AIR || es[i].kind == ENV_WATER_LEVEL)
+            ds[ns++] =
+                (struct telemetry_demo_station){es[i].code,
+                                                es[i].kind == ENV_WATER_LEVEL,
+                                                es[i].commune,
+                                                es[i].commune_name,
+                                                {es[i].alarm[0], es[i].alarm[1], es[i].alarm[2]}};
     struct telemetry_demo_commune *c = calloc(n, sizeof *c);
     for (size_t i = 0; c && i < n; i++)
         c[i] = (struct telemetry_demo_commune){u[i].code, u[i].name};
-    struct telemetry_demo_options o = {c, n, 0, 0, 1};
+    struct telemetry_demo_options o = {c, n, 0, 0, 1, ns ? ds : NULL, ns, 0};
     struct telemetry_demo *d = NULL;
-    if (!c || telemetry_demo_create(&o, &d) != 0 || telemetry_demo_start(d, ig) != 0)
+    if (!c || !ds || telemetry_demo_create(&o, &d) != 0 || telemetry_demo_start(d, ig) != 0)
         d = NULL;
     else
-        ioc_log(IOC_LOG_INFO, "demo sensors: %zu synthetic series over %zu communes",
-                telemetry_demo_series(d), n);
+        ioc_log(IOC_LOG_INFO,
+                "demo sensors: %zu synthetic series over %zu communes (%zu stations "
+                "of the registry)",
+                telemetry_demo_series(d), n, ns);
     free(c);
+    free(ds);
+    free(es);
     store_units_free(u, n);
     return d;
 }

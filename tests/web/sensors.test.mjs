@@ -103,7 +103,7 @@ describe('sensor data screen', { concurrency: 1 }, () => {
         assert.equal(url.searchParams.get('step'), '5m', 'one day is read in 5 min buckets');
         assert.equal(url.searchParams.get('agg'), 'mean');
         await page.waitForSelector('#sensors-body[data-state="ready"]');
-        assert.match(page.url(), /[#&?]s=AQ-\d\d/);
+        assert.match(page.url(), /[#&?]s=AQ-[A-Z0-9]+/);
         const ink = await page.evaluate(() => {
             let n = 0;
             for (const c of document.querySelectorAll('#sensors-chart canvas')) {
@@ -167,7 +167,7 @@ describe('sensor data screen', { concurrency: 1 }, () => {
         const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
         assert.equal(lines[0], 'time,station,value');
         assert.ok(lines.length > 100, `${lines.length} lines`);
-        assert.match(lines[lines.length - 1], /^\d{4}-\d\d-\d\dT[\d:.]+Z,AQ-\d\d,[\d.]*$/);
+        assert.match(lines[lines.length - 1], /^\d{4}-\d\d-\d\dT[\d:.]+Z,AQ-[A-Z0-9]+,[\d.]*$/);
     });
 
     it('switches to English and keeps the state in the URL', async () => {
