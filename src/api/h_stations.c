@@ -61,6 +61,14 @@ static json_t *station_props(struct api_ctx *c, const struct store_station *s, i
     json_object_set_new(o, "status",
                         json_string(env_status_name(env_station_status(last_ms, now_ms, st))));
     json_object_set_new(o, "last_reading", or_null(last));
+    if (k == ENV_WATER_LEVEL) { /* the engine's newest level reading and its alarm state */
+        double level = 0;
+        int64_t t = 0;
+        int state = 0;
+        int have = c->api->env && env_engine_water(c->api->env, s->code, &level, &t, &state) == 0;
+        json_object_set_new(o, "level", have ? json_real(level) : json_null());
+        json_object_set_new(o, "alarm_state", json_integer(have ? state : 0));
+    }
     json_object_set_new(o, "version", json_integer(s->version));
     json_object_set_new(o, "updated_at", json_string(s->updated_at));
     return o;
@@ -364,6 +372,8 @@ static int put_job(struct store_conn *w, void *arg)
 static void put_done(struct api_ctx *c, void *arg, int rc)
 {
     struct st_write *p = arg;
+    if (rc == 0 && p->outcome != STORE_STATION_STALE)
+        env_engine_reload_levels(c->api->env); /* its alarm levels may have changed */
     if (rc)
         api_error_rc(c, rc, "station");
     else if (p->outcome != STORE_STATION_STALE)
@@ -508,8 +518,10 @@ static void delete_done(struct api_ctx *c, void *arg, int rc)
     else if (p->stale)
         api_error(c, IOC_HTTP_E_PRECONDITION_FAILED,
                   "If-Match does not name the current version; read the station again.");
-    else
+    else {
+        env_engine_reload_levels(c->api->env);
         net_res_send(c->req, 204, NULL, "", 0);
+    }
 }
 
 static void h_stations_delete(struct api_ctx *c)

@@ -24,39 +24,10 @@
 #include <time.h>
 
 #include "base/base.h"
+#include "environment/engine_int.h"
+#include "store/store.h"
 #include "telemetry/telemetry.h"
 #include "tsdb/tsdb.h"
-
-#define CHUNK_DAYS 400
-#define BATCH_POINTS 50000
-#define STATION_MAX 63
-
-struct station {
-    char *name;
-    int dirty;
-    int64_t lo, hi; /* dirty hour labels, inclusive */
-    struct env_latest latest;
-};
-
-struct env_engine {
-    struct telemetry_ingest *ig;
-    struct tsdb_db *db;
-    int backfill_days, paused;
-    int64_t (*now_fn)(void);
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake, idle;
-    struct station *tab; /* cap entries, power of two */
-    size_t cap, used;
-    int ndirty, stopping;
-    uint64_t mark_gen, done_gen; /* passes: started after a mark, finished */
-    /* the batch in flight */
-    pthread_mutex_t wlock;
-    pthread_cond_t wcond;
-    int answered, answer_rc;
-    atomic_ullong hours, days, passes, points, failures, observed;
-    atomic_llong last_pass_us, read_us, wait_us;
-};
 
 static int64_t wall_ns(void)
 {
@@ -73,8 +44,7 @@ static uint64_t hash(const char *s, size_t n)
     return h;
 }
 
-/* The entry of station s[0..n), added when absent (lock held). NULL: out of memory. */
-static struct station *station_get(struct env_engine *e, const char *s, size_t n)
+struct station *env_station_get(struct env_engine *e, const char *s, size_t n)
 {
     if ((e->used + 1) * 2 > e->cap) {
         size_t ncap = e->cap ? e->cap * 2 : 64;
@@ -111,7 +81,7 @@ static struct station *station_get(struct env_engine *e, const char *s, size_t n
 /* Widens station's dirty range by [lo, hi] (lock held). */
 static void mark(struct env_engine *e, const char *s, size_t n, int64_t lo, int64_t hi)
 {
-    struct station *st = station_get(e, s, n);
+    struct station *st = env_station_get(e, s, n);
     if (!st)
         return;
     e->mark_gen++;
@@ -146,18 +116,27 @@ static void observe(void *ctx, const struct tsdb_point_in *pts, size_t n,
     struct env_engine *e = ctx;
     int any = 0;
     pthread_mutex_lock(&e->lock);
+    size_t nev = e->nev;
     for (size_t i = 0; i < n; i++) {
         struct tsdb_series_parts sp;
         const unsigned char *k = pts[i].key; /* varint(3) "air" …: see tsdb/series.c */
-        if (pts[i].key_len < 4 || k[0] != 3 || memcmp(k + 1, "air", 3) != 0 ||
-            tsdb_series_key_parse(pts[i].key, pts[i].key_len, &sp) != 0 || sp.mlen != 3 ||
-            memcmp(sp.m, "air", 3) != 0 || pollutant_of(sp.f, sp.flen) < 0)
+        int water = pts[i].key_len >= 6 && k[0] == 5 && memcmp(k + 1, "water", 5) == 0;
+        if (!water && (pts[i].key_len < 4 || k[0] != 3 || memcmp(k + 1, "air", 3) != 0))
+            continue;
+        if (tsdb_series_key_parse(pts[i].key, pts[i].key_len, &sp) != 0)
+            continue;
+        if (water ? sp.flen != 5 || memcmp(sp.f, "level", 5) != 0
+                  : sp.mlen != 3 || pollutant_of(sp.f, sp.flen) < 0)
             continue;
         struct tsdb_tag tag;
         for (size_t t = 0; tsdb_series_parts_tag(&sp, t, &tag) == 0; t++) {
             if (tag.key_len != 7 || memcmp(tag.key, "station", 7) != 0)
                 continue;
-            if (tag.value_len > 0 && tag.value_len <= STATION_MAX) {
+            if (water && tag.value_len > 0 && tag.value_len <= STATION_MAX) {
+                struct station *st = env_station_get(e, tag.value, tag.value_len);
+                if (st)
+                    env_water_observe(e, st, pts[i].t, tsdb_value_double(pts[i].type, pts[i].v));
+            } else if (tag.value_len > 0 && tag.value_len <= STATION_MAX) {
                 int64_t h = env_hour_label(pts[i].t);
                 mark(e, tag.value, tag.value_len, h, h);
                 any = 1;
@@ -165,7 +144,7 @@ static void observe(void *ctx, const struct tsdb_point_in *pts, size_t n,
             break;
         }
     }
-    if (any) {
+    if (any || e->nev != nev) {
         atomic_fetch_add(&e->observed, 1);
         pthread_cond_signal(&e->wake);
     }
@@ -186,8 +165,8 @@ static void on_done(void *arg, int rc, const struct tsdb_write_report *rep)
     pthread_mutex_unlock(&e->wlock);
 }
 
-/* Submits b and waits for its answer (a full queue is retried); resets b. */
-static int flush_batch(struct env_engine *e, struct telemetry_batch *b)
+/* A full queue is retried. */
+int env_flush_batch(struct env_engine *e, struct telemetry_batch *b)
 {
     int rc = 0;
     if (b->n) {
@@ -227,7 +206,7 @@ static int add_result(struct env_engine *e, struct telemetry_batch *b, const cha
     struct telemetry_lp_point pt = {{m, strlen(m)}, &tag, 1, &f, 1, t, 0};
     int rc = telemetry_batch_add(b, &pt);
     if (rc == 0 && b->n >= BATCH_POINTS)
-        rc = flush_batch(e, b);
+        rc = env_flush_batch(e, b);
     return rc;
 }
 
@@ -236,7 +215,7 @@ static void keep_latest(struct env_engine *e, const char *station, int64_t label
                         const struct aqi_result *hour, int32_t day, const struct aqi_result *daily)
 {
     pthread_mutex_lock(&e->lock);
-    struct station *st = station_get(e, station, strlen(station));
+    struct station *st = env_station_get(e, station, strlen(station));
     if (st && hour && label >= st->latest.label) {
         st->latest.label = label;
         st->latest.hour = *hour;
@@ -252,8 +231,8 @@ static void keep_latest(struct env_engine *e, const char *station, int64_t label
  * Recomputes station's hours labelled lo … hi and the days d0 … d1, CHUNK_DAYS days at a time:
  * each chunk reads the 12 hours before its first day (NowCast, O₃ 8 h) and its days' hours.
  */
-static int compute(struct env_engine *e, struct telemetry_batch *b, const char *station,
-                   int64_t lo, int64_t hi, int32_t d1)
+static int compute(struct env_engine *e, struct telemetry_batch *b, const char *station, int64_t lo,
+                   int64_t hi, int32_t d1)
 {
     int32_t d0 = env_label_day(lo);
     int32_t dhi = env_label_day(hi);
@@ -352,7 +331,7 @@ static void run_pass(struct env_engine *e, struct job *j, size_t n)
                     ioc_strerror(rc));
     }
     if (rc == 0)
-        flush_batch(e, &b);
+        env_flush_batch(e, &b);
     telemetry_batch_free(&b);
     atomic_fetch_add(&e->passes, 1);
     atomic_store(&e->last_pass_us, (ioc_mono_ns() - t0) / 1000);
@@ -363,15 +342,32 @@ static void *engine_main(void *arg)
     struct env_engine *e = arg;
     pthread_mutex_lock(&e->lock);
     for (;;) {
-        while ((!e->ndirty || e->paused) && !e->stopping)
-            pthread_cond_wait(&e->wake, &e->lock);
+        while (((!e->ndirty && !e->nev && !e->reload) || e->paused) && !e->stopping) {
+            struct timespec d;
+            clock_gettime(CLOCK_REALTIME, &d);
+            d.tv_sec += 30; /* the registry's alarm levels are reloaded at least this often */
+            if (pthread_cond_timedwait(&e->wake, &e->lock, &d) != 0 && !e->stopping) {
+                pthread_mutex_unlock(&e->lock);
+                env_water_levels(e, 0);
+                pthread_mutex_lock(&e->lock);
+            }
+        }
         if (e->stopping)
             break;
+        if (e->reload) {
+            e->reload = 0;
+            e->levels_ms = 0;
+        }
         uint64_t gen = e->mark_gen;
         struct job *j = NULL;
         size_t n = take_dirty(e, &j);
         pthread_mutex_unlock(&e->lock);
         run_pass(e, j, n);
+        env_water_levels(e, 0);
+        struct telemetry_batch wb;
+        telemetry_batch_init(&wb, BATCH_POINTS + 4);
+        env_water_write(e, &wb);
+        telemetry_batch_free(&wb);
         for (size_t i = 0; i < n; i++)
             free(j[i].station);
         free(j);
@@ -491,17 +487,26 @@ int env_engine_start(struct telemetry_ingest *ig, const struct env_engine_option
     e->backfill_days = o && o->backfill_days > 0 ? o->backfill_days : 400;
     e->now_fn = o ? o->now_fn : NULL;
     e->paused = o ? o->paused : 0;
+    e->store = o ? o->store : NULL;
+    e->ev = calloc(WEVENTS_MAX, sizeof *e->ev);
+    if (!e->ev) {
+        free(e);
+        return IOC_ENOMEM;
+    }
     pthread_mutex_init(&e->lock, NULL);
     pthread_mutex_init(&e->wlock, NULL);
     pthread_cond_init(&e->wake, NULL);
     pthread_cond_init(&e->idle, NULL);
     pthread_cond_init(&e->wcond, NULL);
+    env_water_levels(e, 1); /* before the thread: the levels and each station's state */
     int rc = telemetry_ingest_observe(ig, observe, e);
     if (rc == 0 && pthread_create(&e->thread, NULL, engine_main, e) != 0) {
         telemetry_ingest_unobserve(ig, observe, e);
         rc = IOC_ENOMEM;
     }
     if (rc) {
+        store_conn_close(e->conn);
+        free(e->ev);
         free(e);
         return rc;
     }
@@ -525,12 +530,24 @@ void env_engine_stop(struct env_engine *e)
     for (size_t i = 0; i < e->cap; i++)
         free(e->tab[i].name);
     free(e->tab);
+    free(e->ev);
+    store_conn_close(e->conn);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->wlock);
     pthread_cond_destroy(&e->wake);
     pthread_cond_destroy(&e->idle);
     pthread_cond_destroy(&e->wcond);
     free(e);
+}
+
+void env_engine_reload_levels(struct env_engine *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_lock(&e->lock);
+    e->reload = 1;
+    pthread_cond_signal(&e->wake);
+    pthread_mutex_unlock(&e->lock);
 }
 
 int env_engine_flush(struct env_engine *e, int timeout_ms)
@@ -557,8 +574,7 @@ static int by_station(const void *a, const void *b)
     return strcmp(((const struct env_latest *)a)->station, ((const struct env_latest *)b)->station);
 }
 
-int env_engine_latest(struct env_engine *e, const char *station, struct env_latest **out,
-                      size_t *n)
+int env_engine_latest(struct env_engine *e, const char *station, struct env_latest **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -589,15 +605,22 @@ int env_engine_metrics(struct env_engine *e, struct ioc_buf *b)
         {"ioc_aqi_write_failures_total", "counter", "Batches of AQI results not written."},
         {"ioc_aqi_last_pass_seconds", "gauge", "Duration of the last pass."},
         {"ioc_aqi_read_seconds_total", "counter", "Time spent reading hourly means."},
-        {"ioc_aqi_write_wait_seconds_total", "counter", "Time spent waiting for results to be durable."},
+        {"ioc_aqi_write_wait_seconds_total", "counter",
+         "Time spent waiting for results to be durable."},
+        {"ioc_water_alarm_events_total", "counter",
+         "Water levels crossing an alarm level, written."},
+        {"ioc_water_alarm_events_dropped_total", "counter", "Crossings not written (queue full)."},
     };
-    double v[] = {(double)atomic_load(&e->hours),    (double)atomic_load(&e->days),
-                  (double)atomic_load(&e->passes),   (double)atomic_load(&e->points),
-                  (double)atomic_load(&e->failures), (double)atomic_load(&e->last_pass_us) / 1e6,
-                  (double)atomic_load(&e->read_us) / 1e6,   (double)atomic_load(&e->wait_us) / 1e6};
+    double v[] = {
+        (double)atomic_load(&e->hours),         (double)atomic_load(&e->days),
+        (double)atomic_load(&e->passes),        (double)atomic_load(&e->points),
+        (double)atomic_load(&e->failures),      (double)atomic_load(&e->last_pass_us) / 1e6,
+        (double)atomic_load(&e->read_us) / 1e6, (double)atomic_load(&e->wait_us) / 1e6,
+        (double)atomic_load(&e->events),        (double)atomic_load(&e->events_dropped)};
     int rc = 0;
     for (size_t i = 0; i < IOC_ARRAY_LEN(rows) && rc == 0; i++)
         rc = ioc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.*f\n", rows[i].name, rows[i].help,
-                            rows[i].name, rows[i].type, rows[i].name, i >= 5 ? 6 : 0, v[i]);
+                            rows[i].name, rows[i].type, rows[i].name, i >= 5 && i <= 7 ? 6 : 0,
+                            v[i]);
     return rc;
 }

@@ -230,6 +230,7 @@ struct env_engine_options {
     int backfill_days;       /* 0: 400 */
     int64_t (*now_fn)(void); /* ns since the epoch; NULL: the wall clock */
     int paused;              /* tests: hours are marked but never computed */
+    struct store *store;     /* the registry's alarm levels (water.c); NULL: none */
 };
 
 /* Starts the engine on ig (observer and thread). 0, IOC_ENOMEM, IOC_ETOOBIG (no observer slot
@@ -246,16 +247,34 @@ int env_engine_flush(struct env_engine *e, int timeout_ms);
 /* The latest computed hour (and day) of a station. */
 struct env_latest {
     char station[64];
-    int64_t label;      /* the hour's label, ns; 0 when none */
+    int64_t label; /* the hour's label, ns; 0 when none */
     struct aqi_result hour;
-    int32_t day;        /* the latest day computed */
+    int32_t day; /* the latest day computed */
     struct aqi_result daily;
 };
 /* A copy of the latest of every station the engine has computed (sorted by station), or of
  * the one named station (NULL: all). *out: free(). 0 or IOC_ENOMEM. */
 int env_engine_latest(struct env_engine *e, const char *station, struct env_latest **out,
                       size_t *n);
-/* Appends the ioc_aqi_* counters (Prometheus text). */
+/*
+ * Water levels (water.c): the engine also observes `water` `level` readings and compares each,
+ * in arrival order (a reading older than the newest one seen is not compared), with its
+ * station's alarm levels I, II, III from the registry (reloaded every 30 s; at start each
+ * station's state is its latest stored reading's, without an event). A reading whose state —
+ * the highest level it is at or above, 0 … 3 — differs from the last one's is an event, written
+ * as the series `water_alarm` (tag station; fields state, previous, level) at the reading's
+ * time: upwards when a level is crossed, downwards when the water falls back below it.
+ */
+/* The registry changed (a station written or deleted): the levels are reloaded now. NULL is
+ * fine. */
+void env_engine_reload_levels(struct env_engine *e);
+/* The state of level against alarm[0 … 2] (NAN: no such level): 0 … 3. */
+int env_alarm_state(const double alarm[3], double level);
+/* The newest level reading seen of station, its time (ns) and state: 0, or IOC_ENOTFOUND. */
+int env_engine_water(struct env_engine *e, const char *station, double *level, int64_t *t,
+                     int *state);
+
+/* Appends the ioc_aqi_* and ioc_water_* counters (Prometheus text). */
 int env_engine_metrics(struct env_engine *e, struct ioc_buf *b);
 
 /* ---- stations (stations.c, stations_csv.c, settings.c) ------------------------------------ */

@@ -88,8 +88,8 @@ int env_aqi_hourly(struct tsdb_db *db, const char *station, int64_t from, int64_
     struct aqi_hour *h = malloc(all * sizeof *h);
     struct aqi_result *r = malloc(all * sizeof *r);
     struct env_aqi_row *out = malloc(want * sizeof *out);
-    int rc = h && r && out ? env_air_means(db, station, from - 11 * ENV_HOUR_NS, all, h)
-                           : IOC_ENOMEM;
+    int rc =
+        h && r && out ? env_air_means(db, station, from - 11 * ENV_HOUR_NS, all, h) : IOC_ENOMEM;
     if (rc == 0) {
         aqi_hourly_series(h, all, r);
         for (size_t i = 0; i < want; i++) {
@@ -120,9 +120,9 @@ int env_aqi_daily(struct tsdb_db *db, const char *station, int32_t from, int32_t
     size_t all = days * 24 + 7;
     struct aqi_hour *h = malloc(all * sizeof *h);
     struct env_aqi_row *out = malloc(days * sizeof *out);
-    int rc = h && out ? env_air_means(db, station, env_day_first_label(from) - 7 * ENV_HOUR_NS,
-                                      all, h)
-                      : IOC_ENOMEM;
+    int rc = h && out
+                 ? env_air_means(db, station, env_day_first_label(from) - 7 * ENV_HOUR_NS, all, h)
+                 : IOC_ENOMEM;
     if (rc == 0) {
         for (size_t d = 0; d < days; d++) {
             out[d].day = from + (int32_t)d;

@@ -419,7 +419,7 @@ int main(int argc, char **argv)
         goto out;
     }
     /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
-    struct env_engine_options eo = {.paused = getenv("IOC_TEST_AQI_PAUSE") != NULL};
+    struct env_engine_options eo = {.paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st};
     if ((rc = env_engine_start(ig, &eo, &env)) != 0) {
         fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
         store_writer_stop(st);

@@ -154,3 +154,51 @@ test('kill -9 before the engine wrote its results: the next start computes them'
   });
   await srv.stop();
 });
+
+test('latest AQI as GeoJSON; a water level crossing its alarm levels up and down is an event', async () => {
+  const srv = await startServer({ data: seededDataDir(), demo: true });
+  servers.push(srv);
+  const key = await keyFor(srv);
+  const op = new Client(srv.url);
+  assert.equal((await op.login('operator')).status, 200);
+  const st = { name_vi: 'Trạm thử', name_en: 'Test station', kind: 'water_level', lat: 10.9435, lon: 106.8207,
+    measures: ['level'], alarm1: 1, alarm2: 2, alarm3: 3 };
+  const put = await until('the point index', async () => {
+    const r = await op.put('/api/v1/stations/WL-TST', st);
+    return r.status !== 503 && r;
+  });
+  assert.equal(put.status, 201, JSON.stringify(put.body));
+  const air = await op.put('/api/v1/stations/AQ-TST', { ...st, kind: 'air', measures: ['pm25'], alarm1: null, alarm2: null, alarm3: null });
+  assert.equal(air.status, 201, JSON.stringify(air.body));
+  const now = Math.floor(Date.now() / 1000);
+  // 0.5 → 1.5 (reaches I) → 2.5 (II) → 1.2 (falls below II) → 0.4 (below I): four events
+  const levels = [0.5, 1.5, 2.5, 1.2, 0.4];
+  for (let i = 0; i < levels.length; i++) {
+    await write(srv, key, `water,station=WL-TST level=${levels[i]} ${now - 60 + i * 10}\n`);
+  }
+  await write(srv, key, `air,station=AQ-TST pm25=27.25 ${now - 3600}\nair,station=AQ-TST pm25=27.25 ${now}\n`);
+  const ev = await until('the water_alarm events', async () => {
+    const r = await fetch(`${srv.url}/api/v1/query?measurement=water_alarm&field=state&tag.station=WL-TST&start=${now - 120}&end=${now + 60}&step=10s&agg=last`,
+      { headers: { authorization: `Token ${key}` } });
+    const j = await r.json();
+    const pts = (j.series?.[0]?.points || []).filter((p) => p[1] !== null).map((p) => p[1]);
+    return pts.length === 4 && pts;
+  });
+  assert.deepEqual(ev, [1, 2, 1, 0]);
+  const w = (await op.get('/api/v1/stations/WL-TST')).body;
+  assert.equal(w.level, 0.4);
+  assert.equal(w.alarm_state, 0);
+  const fc = await until('the latest AQI', async () => {
+    const r = await (await fetch(`${srv.url}/api/v1/aqi/latest`)).json();
+    const f = r.features.find((x) => x.id === 'AQ-TST');
+    return f?.properties.aqi === 55 && r;
+  });
+  assert.equal(fc.type, 'FeatureCollection');
+  const f = fc.features.find((x) => x.id === 'AQ-TST');
+  assert.deepEqual(f.geometry.coordinates, [106.8207, 10.9435]);
+  assert.equal(f.properties.class_vi, 'Trung bình');
+  assert.equal(f.properties.colour, '#ffff00');
+  assert.ok(f.properties.advice_vi.length > 10);
+  assert.ok(!fc.features.some((x) => x.id === 'WL-TST'), 'air stations only');
+  await srv.stop();
+});

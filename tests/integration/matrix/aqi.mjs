@@ -3,6 +3,7 @@
 import { ALL } from '../matrix_lib.mjs';
 
 export const rows = {
+  'aqi.latest': { method: 'GET', path: () => '/api/v1/aqi/latest', expect: ALL(200) },
   'aqi.hourly': { method: 'GET', path: () => '/api/v1/aqi/NO-SUCH/hourly', expect: ALL(200) },
   'aqi.daily': { method: 'GET', path: () => '/api/v1/aqi/NO-SUCH/daily', expect: ALL(200) },
 };

@@ -50,8 +50,8 @@ static void on_done(void *arg, int rc, const struct tsdb_write_report *rep)
 }
 
 /* Writes one reading of field (pm25 …) for station in the hour labelled h (at its middle). */
-static void reading(struct telemetry_ingest *ig, const char *station, const char *field,
-                    int h, double v)
+static void reading(struct telemetry_ingest *ig, const char *station, const char *field, int h,
+                    double v)
 {
     struct telemetry_batch b;
     telemetry_batch_init(&b, 16);
@@ -73,9 +73,13 @@ static double stored(struct telemetry_ingest *ig, const char *station, int h)
 {
     struct tsdb_str v = {station, strlen(station)};
     struct tsdb_tag_filter f = {"station", 7, &v, 1};
-    struct telemetry_query q = {.measurement = "aqi", .field = "aqi", .filters = &f,
-                                .nfilters = 1, .start = LABEL(h) - ENV_HOUR_NS,
-                                .end = LABEL(h), .step = ENV_HOUR_NS};
+    struct telemetry_query q = {.measurement = "aqi",
+                                .field = "aqi",
+                                .filters = &f,
+                                .nfilters = 1,
+                                .start = LABEL(h) - ENV_HOUR_NS,
+                                .end = LABEL(h),
+                                .step = ENV_HOUR_NS};
     struct telemetry_qresult r;
     double out = -1;
     if (telemetry_query_window(telemetry_ingest_db(ig), &q, &r) == 0 && r.ngroups == 1)
@@ -111,8 +115,7 @@ static void test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_p
     assert_int_equal(env_engine_flush(e, 10000), 0);
     struct env_aqi_row *rows;
     size_t n;
-    assert_int_equal(env_aqi_hourly(telemetry_ingest_db(ig), "S1", LABEL(1), LABEL(23), &rows,
-                                    &n),
+    assert_int_equal(env_aqi_hourly(telemetry_ingest_db(ig), "S1", LABEL(1), LABEL(23), &rows, &n),
                      0);
     assert_int_equal(n, 23);
     for (int h = 1; h <= 23; h++)
@@ -123,7 +126,7 @@ static void test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_p
     assert_true(stored(ig, "S1", 21) == 55); /* c2, c3 present */
     assert_true(stored(ig, "S1", 22) < 0);   /* only c3: no index */
     assert_true(stored(ig, "S1", 23) < 0);
-    assert_true(stored(ig, "S1", 24) < 0);   /* past the hour in progress: not written */
+    assert_true(stored(ig, "S1", 24) < 0); /* past the hour in progress: not written */
     struct env_latest *l;
     assert_int_equal(env_engine_latest(e, "S1", &l, &n), 0);
     assert_int_equal(n, 1);
@@ -178,7 +181,8 @@ int main(void)
 {
     ioc_log_set_level(IOC_LOG_ERROR);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_progress),
+        cmocka_unit_test(
+            test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_progress),
         cmocka_unit_test(test_engine_start_backfills_what_a_stopped_engine_missed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,166 @@
+/*
+ * water.c — water levels against their alarm levels (contract in environment.h, "Water
+ * levels"): the registry's levels held by the engine, the state of each reading, the crossings
+ * queued by the observer and written by the engine's thread as the `water_alarm` series.
+ *
+ * Invariants:
+ *   1. env_water_observe runs on the ingest thread under the engine's lock: memory only; a full
+ *      queue drops the crossing (counted), never waits.
+ *   2. The levels are read from the store outside the lock (the thread's own connection) and
+ *      copied into the station table under it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "environment/engine_int.h"
+#include "store/store.h"
+#include "telemetry/telemetry.h"
+
+int env_alarm_state(const double alarm[3], double level)
+{
+    int s = 0;
+    for (int i = 0; i < 3; i++)
+        if (isfinite(alarm[i]) && level >= alarm[i])
+            s = i + 1;
+    return s;
+}
+
+void env_water_observe(struct env_engine *e, struct station *st, int64_t t, double level)
+{
+    if (t <= st->water_t || !isfinite(level))
+        return;
+    int was = st->state, now = st->has_levels ? env_alarm_state(st->alarm, level) : 0;
+    int first = st->water_t == 0;
+    st->water_t = t;
+    st->level = level;
+    st->state = now;
+    if (now == was || first || !st->has_levels)
+        return;
+    if (e->nev == WEVENTS_MAX) {
+        atomic_fetch_add(&e->events_dropped, 1);
+        return;
+    }
+    struct wevent *w = &e->ev[(e->ev_head + e->nev++) % WEVENTS_MAX];
+    snprintf(w->station, sizeof w->station, "%s", st->name);
+    w->t = t;
+    w->level = level;
+    w->from = was;
+    w->to = now;
+}
+
+/* The latest level reading of station (any series of water/level tagged with it), or 0. */
+static int64_t latest_level(struct tsdb_db *db, const char *station, double *v)
+{
+    struct tsdb_str sv = {station, strlen(station)};
+    struct tsdb_tag_filter f = {"station", 7, &sv, 1};
+    struct telemetry_query q = {
+        .measurement = "water", .field = "level", .filters = &f, .nfilters = 1};
+    struct telemetry_qresult r = {0};
+    int64_t t = 0;
+    if (telemetry_query_latest(db, &q, &r) == 0)
+        for (size_t i = 0; i < r.nentries; i++)
+            if (r.entries[i].has_point && r.entries[i].t > t) {
+                t = r.entries[i].t;
+                *v = tsdb_value_double(r.entries[i].type, r.entries[i].v);
+            }
+    telemetry_qresult_free(&r);
+    return t;
+}
+
+void env_water_levels(struct env_engine *e, int force)
+{
+    int64_t now = ioc_now_ms();
+    if (!e->store || (!force && now - e->levels_ms < 30000))
+        return;
+    e->levels_ms = now;
+    if (!e->conn && store_conn_open(e->store, 1, &e->conn) != 0) {
+        e->conn = NULL;
+        return;
+    }
+    struct env_demo_station *s = NULL;
+    size_t n = 0;
+    if (env_demo_stations(e->conn, &s, &n) != 0)
+        return;
+    /* the latest stored reading of each (the start only), read outside the lock; then the
+     * levels applied in one go, so no reading is ever compared against a half-loaded table */
+    double *level = calloc(n ? n : 1, sizeof *level);
+    int64_t *t = calloc(n ? n : 1, sizeof *t);
+    for (size_t i = 0; force && level && t && i < n; i++)
+        if (s[i].kind == ENV_WATER_LEVEL)
+            t[i] = latest_level(e->db, s[i].code, &level[i]);
+    pthread_mutex_lock(&e->lock);
+    for (size_t i = 0; level && t && i < e->cap; i++)
+        e->tab[i].has_levels = 0; /* a station deleted from the registry has none any more */
+    for (size_t i = 0; level && t && i < n; i++) {
+        if (s[i].kind != ENV_WATER_LEVEL)
+            continue;
+        struct station *st = env_station_get(e, s[i].code, strlen(s[i].code));
+        if (!st)
+            continue;
+        memcpy(st->alarm, s[i].alarm, sizeof st->alarm);
+        st->has_levels = 1;
+        if (t[i] > st->water_t) { /* the start: the state of the latest stored reading */
+            st->water_t = t[i];
+            st->level = level[i];
+            st->state = env_alarm_state(st->alarm, level[i]);
+        }
+    }
+    pthread_mutex_unlock(&e->lock);
+    free(level);
+    free(t);
+    free(s);
+}
+
+int env_water_write(struct env_engine *e, struct telemetry_batch *b)
+{
+    struct wevent *ev = NULL;
+    size_t n = 0;
+    pthread_mutex_lock(&e->lock);
+    if (e->nev && (ev = malloc(e->nev * sizeof *ev)) != NULL) {
+        for (size_t i = 0; i < e->nev; i++)
+            ev[i] = e->ev[(e->ev_head + i) % WEVENTS_MAX];
+        n = e->nev;
+        e->ev_head = (e->ev_head + e->nev) % WEVENTS_MAX;
+        e->nev = 0;
+    }
+    pthread_mutex_unlock(&e->lock);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct telemetry_lp_field f[3] = {
+            {{"state", 5}, TELEMETRY_LP_FLOAT, {.f = ev[i].to}},
+            {{"previous", 8}, TELEMETRY_LP_FLOAT, {.f = ev[i].from}},
+            {{"level", 5}, TELEMETRY_LP_FLOAT, {.f = ev[i].level}},
+        };
+        struct telemetry_lp_tag tag = {{"station", 7}, {ev[i].station, strlen(ev[i].station)}};
+        struct telemetry_lp_point pt = {{"water_alarm", 11}, &tag, 1, f, 3, ev[i].t, 0};
+        rc = telemetry_batch_add(b, &pt);
+        ioc_log(IOC_LOG_INFO, "water: station %s %s alarm level %d (%.2f m)", ev[i].station,
+                ev[i].to > ev[i].from ? "reached" : "fell below",
+                ev[i].to > ev[i].from ? ev[i].to : ev[i].from, ev[i].level);
+    }
+    if (rc == 0 && n)
+        rc = env_flush_batch(e, b);
+    if (rc == 0)
+        atomic_fetch_add(&e->events, n);
+    free(ev);
+    return rc;
+}
+
+int env_engine_water(struct env_engine *e, const char *station, double *level, int64_t *t,
+                     int *state)
+{
+    int rc = IOC_ENOTFOUND;
+    pthread_mutex_lock(&e->lock);
+    for (size_t i = 0; i < e->cap && rc; i++)
+        if (e->tab[i].name && e->tab[i].water_t && strcmp(e->tab[i].name, station) == 0) {
+            *level = e->tab[i].level;
+            *t = e->tab[i].water_t;
+            *state = e->tab[i].state;
+            rc = 0;
+        }
+    pthread_mutex_unlock(&e->lock);
+    return rc;
+}
