@@ -81,7 +81,7 @@ async function latestFromRows() {
     const now = Date.now();
     const from = localIso(now - 3 * 3600 * 1000);
     const today = todayIso();
-    const features = await pool(data.stations || [], 2, async (s) => {
+    const features = await pool(data.stations || [], 1, async (s) => {
         {
             const hourly = await apiGet(`/aqi/${encodeURIComponent(s.code)}/hourly`, { from }).catch(() => ({
                 hours: [],

@@ -53,7 +53,7 @@ export function createEnvLayer(map, mapEl, { onStation }) {
         const overlays = {};
         overlays[t('env.layer_air')] = airLayer;
         overlays[t('env.layer_water')] = waterLayer;
-        layersControl = control.layers(null, overlays, { collapsed: false, position: 'topleft' }).addTo(map);
+        layersControl = control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
         layersControl.getContainer().setAttribute('aria-label', t('env.layers'));
     }
 
