@@ -134,16 +134,14 @@ describe('environment screens', { concurrency: 1 }, () => {
         await page.goto(server.base + '/');
         await page.waitForSelector('#map[data-env="ready"]', { timeout: 30000 });
         const api = await getJson(server.base, '/api/v1/aqi/latest');
-        const pins = await page
-            .locator('.env-pin[data-kind="air"]')
-            .evaluateAll((els) =>
-                els.map((el) => ({
-                    code: el.dataset.station,
-                    cls: el.dataset.class,
-                    css: el.className,
-                    text: el.textContent,
-                })),
-            );
+        const pins = await page.locator('.env-pin[data-kind="air"]').evaluateAll((els) =>
+            els.map((el) => ({
+                code: el.dataset.station,
+                cls: el.dataset.class,
+                css: el.className,
+                text: el.textContent,
+            })),
+        );
         assert.equal(pins.length, airCodes.length);
         let named = 0;
         for (const pin of pins) {

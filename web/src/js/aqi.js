@@ -70,7 +70,10 @@ function main() {
                     'p',
                     { class: 'aqi-day' },
                     day
-                        ? t('aqi.day', { date: formatDate(day.date), aqi: day.aqi, cls: className(day) })
+                        ? [
+                              h('span', { class: `aqi-day-mark env-c${day.class}`, 'aria-hidden': 'true' }),
+                              t('aqi.day', { date: formatDate(day.date), aqi: day.aqi, cls: className(day) }),
+                          ]
                         : t('aqi.no_day'),
                 ),
                 p.status && p.status !== 'online' ? h('p', { class: 'aqi-status' }, t(`env.status.${p.status}`)) : null,

@@ -108,6 +108,7 @@ export function createEnvLayer(map, mapEl, { onStation }) {
                 : h('span', null, t('env.no_aqi')),
         );
         title(m, `${t('env.aqi')} ${aqiText(p)}`);
+        m.marker.setZIndexOffset(typeof p.aqi === 'number' ? p.aqi * 10 : -1000); // the worst on top
     }
 
     function renderWater(m) {
@@ -128,6 +129,7 @@ export function createEnvLayer(map, mapEl, { onStation }) {
                   ],
         );
         title(m, levelText(level, state));
+        m.marker.setZIndexOffset(state * 2000);
     }
 
     function render() {
