@@ -112,6 +112,7 @@ screenshots: all web
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/console.test.mjs
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/dashboards_edit.test.mjs
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/reports.test.mjs
+	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/aqi.test.mjs
 
 fuzz:
 	./fuzz/run.sh $${FUZZ_SECONDS:-60}

@@ -16,6 +16,7 @@ import { createMap } from './map.js';
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 import { createSession } from './session.js';
+import { createEnvLayer } from './env_layer.js';
 import { byId } from './dom.js';
 
 function main() {
@@ -32,7 +33,14 @@ function main() {
         onUnit: (unit) => map && map.highlight(unit ? unit.code : null),
         announce,
     });
-    map = createMap(mapEl, { onPoint: (latlng) => panel.lookupPoint(latlng) });
+    const env = createEnv(mapEl, () => panel.close());
+    map = createMap(mapEl, {
+        onPoint: (latlng) => {
+            env.close();
+            panel.lookupPoint(latlng);
+        },
+    });
+    env.attach(map.leaflet, announce);
 
     announce(t('map.loading'));
     map.ready.then(
@@ -46,6 +54,7 @@ function main() {
     createSearch({
         announce,
         onPick: async (unit) => {
+            env.close();
             // The panel first, so the zoom can keep the commune clear of it (a bottom sheet on
             // narrow screens is only as tall as its content).
             await panel.showUnit(unit.code);
@@ -70,6 +79,7 @@ function main() {
     document.addEventListener('ioc:language', () => {
         renderLanguageButtons();
         map.relabel();
+        env.relabel();
     });
     renderLanguageButtons();
 
@@ -78,8 +88,43 @@ function main() {
     document.addEventListener('keydown', (e) => {
         if (e.key !== 'Escape' || e.defaultPrevented) return;
         if (document.querySelector('dialog[open]')) return;
-        if (panel.close(mapEl)) e.preventDefault();
+        if (env.close(mapEl) || panel.close(mapEl)) e.preventDefault();
     });
+}
+
+/**
+ * The monitoring stations on the map (js/env_layer.js) and their panel (js/env_panel.js, with
+ * uPlot: imported when a station is first opened). Opening a station closes the unit panel
+ * (closeUnit) and a unit's lookup closes the station's panel: both sit in the same place.
+ */
+function createEnv(mapEl, closeUnit) {
+    let layer = null;
+    let panel = null;
+    let loading = null;
+    const signedIn = () => Boolean(document.body.dataset.session) && document.body.dataset.session !== 'anonymous';
+    return {
+        attach(leaflet, announce) {
+            layer = createEnvLayer(leaflet, mapEl, {
+                onStation: async (station, kind) => {
+                    closeUnit();
+                    if (!loading) {
+                        loading = import('./env_panel.js').then(
+                            (m) => (panel = m.createEnvPanel({ announce, signedIn, onClose: () => {} })),
+                        );
+                    }
+                    await loading;
+                    panel.open(station, kind);
+                },
+            });
+            layer.ready.catch(() => {}); // the layer says data-env="error"; the map still works
+            layer.onUpdate(() => {
+                const code = panel && panel.code();
+                if (code) panel.update(layer.station(code));
+            });
+        },
+        close: (returnTo) => Boolean(panel) && panel.close(returnTo),
+        relabel: () => layer && layer.relabel(),
+    };
 }
 
 /**
