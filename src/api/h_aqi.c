@@ -272,6 +272,66 @@ static void h_aqi_daily(struct api_ctx *c)
     h_aqi_series(c, 1);
 }
 
+/* The properties of one air station in GET /api/v1/aqi/latest. */
+static json_t *latest_props(struct api_ctx *c, const struct store_station *st, int64_t last_ms,
+                            int64_t now, const struct env_settings *es)
+{
+    struct env_latest *l = NULL;
+    size_t nl = 0;
+    if (c->api->env)
+        env_engine_latest(c->api->env, st->code, &l, &nl);
+    char lr[32] = "", tm[40] = "", day[11] = "";
+    if (last_ms > 0)
+        ioc_time_rfc3339(last_ms, lr);
+    json_t *p =
+        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s?, s:b}", "code", st->code, "name_vi",
+                  st->name_vi, "name_en", st->name_en, "commune", st->commune, "commune_name",
+                  st->commune_name, "status", env_status_name(env_station_status(last_ms, now, es)),
+                  "last_reading", lr[0] ? lr : NULL, "synthetic", st->synthetic);
+    const struct aqi_result *h = nl ? &l[0].hour : NULL;
+    if (h) {
+        struct env_aqi_row row = {.label = l[0].label};
+        struct ioc_buf b;
+        ioc_buf_init(&b, 64);
+        struct aq q0 = {.daily = 0};
+        put_time(&b, &q0, &row);
+        snprintf(tm, sizeof tm, "%s", b.data ? b.data : "");
+        ioc_buf_free(&b);
+    }
+    int has = h && h->aqi >= 0;
+    json_object_set_new(p, "time", tm[0] ? json_string(tm) : json_null());
+    json_object_set_new(p, "aqi", has ? json_integer(h->aqi) : json_null());
+    json_object_set_new(p, "class", has ? json_integer(h->cls) : json_null());
+    json_object_set_new(p, "class_vi", json_string(has ? aqi_class_vi(h->cls) : ""));
+    json_object_set_new(p, "class_en", json_string(has ? aqi_class_en(h->cls) : ""));
+    json_object_set_new(p, "colour", has ? json_string(aqi_class_colour(h->cls)) : json_null());
+    json_object_set_new(p, "dominant",
+                        has ? json_string(aqi_pollutant_name((enum aqi_pollutant)h->dominant))
+                            : json_null());
+    json_object_set_new(p, "reason", json_string(h ? aqi_reason_name(h->reason) : "no_pm"));
+    json_object_set_new(p, "advice_vi", json_string(has ? aqi_class_advice_vi(h->cls) : ""));
+    json_object_set_new(p, "advice_en", json_string(has ? aqi_class_advice_en(h->cls) : ""));
+    if (nl && l[0].day) {
+        const struct aqi_result *d = &l[0].daily;
+        int dh = d->aqi >= 0;
+        ioc_date_format(l[0].day, day);
+        json_object_set_new(
+            p, "daily",
+            json_pack("{s:s, s:o, s:o, s:s, s:s, s:o, s:o}", "date", day, "aqi",
+                      dh ? json_integer(d->aqi) : json_null(), "class",
+                      dh ? json_integer(d->cls) : json_null(), "class_vi",
+                      dh ? aqi_class_vi(d->cls) : "", "class_en", dh ? aqi_class_en(d->cls) : "",
+                      "colour", dh ? json_string(aqi_class_colour(d->cls)) : json_null(),
+                      "dominant",
+                      dh ? json_string(aqi_pollutant_name((enum aqi_pollutant)d->dominant))
+                         : json_null()));
+    } else {
+        json_object_set_new(p, "daily", json_null());
+    }
+    free(l);
+    return p;
+}
+
 /* GET /api/v1/aqi/latest: the air stations of the registry as GeoJSON Points with the engine's
  * latest hour and day (memory) — what the console's layer and the public page draw. */
 static void h_aqi_latest(struct api_ctx *c)
@@ -298,59 +358,7 @@ static void h_aqi_latest(struct api_ctx *c)
     int64_t now = ioc_now_ms();
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        struct env_latest *l = NULL;
-        size_t nl = 0;
-        if (c->api->env)
-            env_engine_latest(c->api->env, s[i].code, &l, &nl);
-        char lr[32] = "", tm[40] = "", day[11] = "";
-        if (last[i] > 0)
-            ioc_time_rfc3339(last[i], lr);
-        json_t *p = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s?, s:b}", "code", s[i].code,
-                              "name_vi", s[i].name_vi, "name_en", s[i].name_en, "commune",
-                              s[i].commune, "commune_name", s[i].commune_name, "status",
-                              env_status_name(env_station_status(last[i], now, es)), "last_reading",
-                              lr[0] ? lr : NULL, "synthetic", s[i].synthetic);
-        const struct aqi_result *h = nl ? &l[0].hour : NULL;
-        if (h) {
-            struct env_aqi_row row = {.label = l[0].label};
-            struct ioc_buf b;
-            ioc_buf_init(&b, 64);
-            struct aq q0 = {.daily = 0};
-            put_time(&b, &q0, &row);
-            snprintf(tm, sizeof tm, "%s", b.data ? b.data : "");
-            ioc_buf_free(&b);
-        }
-        int has = h && h->aqi >= 0;
-        json_object_set_new(p, "time", tm[0] ? json_string(tm) : json_null());
-        json_object_set_new(p, "aqi", has ? json_integer(h->aqi) : json_null());
-        json_object_set_new(p, "class", has ? json_integer(h->cls) : json_null());
-        json_object_set_new(p, "class_vi", json_string(has ? aqi_class_vi(h->cls) : ""));
-        json_object_set_new(p, "class_en", json_string(has ? aqi_class_en(h->cls) : ""));
-        json_object_set_new(p, "colour", has ? json_string(aqi_class_colour(h->cls)) : json_null());
-        json_object_set_new(p, "dominant",
-                            has ? json_string(aqi_pollutant_name((enum aqi_pollutant)h->dominant))
-                                : json_null());
-        json_object_set_new(p, "reason", json_string(h ? aqi_reason_name(h->reason) : "no_pm"));
-        json_object_set_new(p, "advice_vi", json_string(has ? aqi_class_advice_vi(h->cls) : ""));
-        json_object_set_new(p, "advice_en", json_string(has ? aqi_class_advice_en(h->cls) : ""));
-        if (nl && l[0].day) {
-            const struct aqi_result *d = &l[0].daily;
-            int dh = d->aqi >= 0;
-            ioc_date_format(l[0].day, day);
-            json_object_set_new(
-                p, "daily",
-                json_pack("{s:s, s:o, s:o, s:s, s:s, s:o, s:o}", "date", day, "aqi",
-                          dh ? json_integer(d->aqi) : json_null(), "class",
-                          dh ? json_integer(d->cls) : json_null(), "class_vi",
-                          dh ? aqi_class_vi(d->cls) : "", "class_en",
-                          dh ? aqi_class_en(d->cls) : "", "colour",
-                          dh ? json_string(aqi_class_colour(d->cls)) : json_null(), "dominant",
-                          dh ? json_string(aqi_pollutant_name((enum aqi_pollutant)d->dominant))
-                             : json_null()));
-        } else {
-            json_object_set_new(p, "daily", json_null());
-        }
-        free(l);
+        json_t *p = latest_props(c, &s[i], last[i], now, es);
         json_array_append_new(arr, json_pack("{s:s, s:s, s:{s:s, s:[f,f]}, s:o}", "type", "Feature",
                                              "id", s[i].code, "geometry", "type", "Point",
                                              "coordinates", s[i].lon, s[i].lat, "properties", p));

@@ -202,7 +202,7 @@ describe('environment screens', { concurrency: 1 }, () => {
             const text = await pin.textContent();
             if (typeof p.level !== 'number') continue;
             const state = Number(await pin.getAttribute('data-alarm'));
-            assert.match(text, /^\d+,\d\d m (Dưới mức báo động|Báo động [123])$/, text);
+            assert.match(text, /^-?\d+,\d\d m (Dưới mức báo động|Báo động [123])$/, text);
             assert.ok(text.endsWith(state ? `Báo động ${state}` : 'Dưới mức báo động'), text);
         }
 
