@@ -288,8 +288,11 @@ static json_t *latest_props(struct api_ctx *c, const struct store_station *st, i
                   st->name_vi, "name_en", st->name_en, "commune", st->commune, "commune_name",
                   st->commune_name, "status", env_status_name(env_station_status(last_ms, now, es)),
                   "last_reading", lr[0] ? lr : NULL, "synthetic", st->synthetic);
-    const struct aqi_result *h = nl ? &l[0].hour : NULL;
-    if (h) {
+    struct aqi_result hr = {.aqi = -1, .reason = AQI_NO_PM};
+    if (nl)
+        hr = l[0].hour;
+    const struct aqi_result *h = &hr; /* no hour computed yet: no index, no PM */
+    if (nl) {
         struct env_aqi_row row = {.label = l[0].label};
         struct ioc_buf b;
         ioc_buf_init(&b, 64);
@@ -298,7 +301,7 @@ static json_t *latest_props(struct api_ctx *c, const struct store_station *st, i
         snprintf(tm, sizeof tm, "%s", b.data ? b.data : "");
         ioc_buf_free(&b);
     }
-    int has = h && h->aqi >= 0;
+    int has = h->aqi >= 0;
     json_object_set_new(p, "time", tm[0] ? json_string(tm) : json_null());
     json_object_set_new(p, "aqi", has ? json_integer(h->aqi) : json_null());
     json_object_set_new(p, "class", has ? json_integer(h->cls) : json_null());
@@ -308,7 +311,7 @@ static json_t *latest_props(struct api_ctx *c, const struct store_station *st, i
     json_object_set_new(p, "dominant",
                         has ? json_string(aqi_pollutant_name((enum aqi_pollutant)h->dominant))
                             : json_null());
-    json_object_set_new(p, "reason", json_string(h ? aqi_reason_name(h->reason) : "no_pm"));
+    json_object_set_new(p, "reason", json_string(aqi_reason_name(h->reason)));
     json_object_set_new(p, "advice_vi", json_string(has ? aqi_class_advice_vi(h->cls) : ""));
     json_object_set_new(p, "advice_en", json_string(has ? aqi_class_advice_en(h->cls) : ""));
     if (nl && l[0].day) {
