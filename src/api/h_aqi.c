@@ -153,18 +153,8 @@ static void aq_send(struct api_ctx *c, void *arg)
 static int aq_params(struct api_ctx *c, struct aq *q)
 {
     static const char *const known[] = {"from", "to", "format", NULL};
-    for (int i = 0; i < c->nq; i++) {
-        int ok = 0;
-        for (const char *const *w = known; *w && !ok; w++)
-            ok = strcmp(*w, c->qk[i]) == 0;
-        for (int j = 0; j < i && ok; j++)
-            ok = strcmp(c->qk[j], c->qk[i]) != 0;
-        if (!ok) {
-            api_error(c, IOC_HTTP_E_BAD_QUERY, "Parameter '%.64s' is unknown or given twice.",
-                      c->qk[i]);
-            return -1;
-        }
-    }
+    if (api_query_only(c, known) != 0)
+        return -1;
     const char *fmt = api_query(c, "format");
     if (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0) {
         api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json or csv.");
