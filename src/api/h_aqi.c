@@ -263,13 +263,13 @@ static void h_aqi_daily(struct api_ctx *c)
 }
 
 /* The properties of one air station in GET /api/v1/aqi/latest. */
-static json_t *latest_props(struct api_ctx *c, const struct store_station *st, int64_t last_ms,
+static json_t *latest_props(struct api *a, const struct store_station *st, int64_t last_ms,
                             int64_t now, const struct env_settings *es)
 {
     struct env_latest *l = NULL;
     size_t nl = 0;
-    if (c->api->env)
-        env_engine_latest(c->api->env, st->code, &l, &nl);
+    if (a->env)
+        env_engine_latest(a->env, st->code, &l, &nl);
     char lr[32] = "", tm[40] = "", day[11] = "";
     if (last_ms > 0)
         ioc_time_rfc3339(last_ms, lr);
@@ -326,32 +326,45 @@ static json_t *latest_props(struct api_ctx *c, const struct store_station *st, i
 }
 
 /* GET /api/v1/aqi/latest: the air stations of the registry as GeoJSON Points with the engine's
- * latest hour and day (memory) — what the console's layer and the public page draw. */
-static void h_aqi_latest(struct api_ctx *c)
+ * latest hour and day (memory) — what the console's layer and the public page draw. The
+ * registry and the last readings (chunk files) are read on the render worker. */
+struct latest {
+    struct api *api;
+    int rc;
+    char *text;
+};
+
+static void latest_free(void *arg)
 {
-    if (api_query_only(c, (const char *const[]){NULL}))
-        return;
+    struct latest *l = arg;
+    free(l->text);
+}
+
+static void latest_run(struct store_conn *db, void *arg)
+{
+    struct latest *lt = arg;
+    struct api *a = lt->api;
     struct store_station_query sq = {"air", NULL, NULL};
     struct store_station *s = NULL;
     size_t n = 0;
-    int rc = store_stations_find(c->t->db, &sq, &s, &n);
+    int rc = store_stations_find(db, &sq, &s, &n);
     int64_t *last = rc == 0 ? calloc(n ? n : 1, sizeof *last) : NULL;
     if (rc == 0 && !last)
         rc = IOC_ENOMEM;
     if (rc == 0)
-        rc = env_stations_last_readings(c->api->ingest ? telemetry_ingest_db(c->api->ingest) : NULL,
-                                        s, n, last);
+        rc = env_stations_last_readings(a->ingest ? telemetry_ingest_db(a->ingest) : NULL, s, n,
+                                        last);
     if (rc) {
         store_stations_free(s, n);
         free(last);
-        api_error_rc(c, rc, "aqi");
+        lt->rc = rc;
         return;
     }
-    const struct env_settings *es = env_settings_get(c->api->cfg);
+    const struct env_settings *es = env_settings_get(a->cfg);
     int64_t now = ioc_now_ms();
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *p = latest_props(c, &s[i], last[i], now, es);
+        json_t *p = latest_props(a, &s[i], last[i], now, es);
         json_array_append_new(arr, json_pack("{s:s, s:s, s:{s:s, s:[f,f]}, s:o}", "type", "Feature",
                                              "id", s[i].code, "geometry", "type", "Point",
                                              "coordinates", s[i].lon, s[i].lat, "properties", p));
@@ -359,15 +372,35 @@ static void h_aqi_latest(struct api_ctx *c)
     store_stations_free(s, n);
     free(last);
     json_t *fc = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", arr);
-    char *text = json_dumps(fc, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    lt->text = fc ? json_dumps(fc, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(fc);
-    if (!text) {
-        api_error_rc(c, IOC_ENOMEM, "aqi");
+    if (!lt->text)
+        lt->rc = IOC_ENOMEM;
+}
+
+static void latest_send(struct api_ctx *c, void *arg)
+{
+    struct latest *lt = arg;
+    if (lt->rc) {
+        api_error_rc(c, lt->rc, "aqi");
         return;
     }
     net_res_header(c->req, "cache-control", "no-cache");
-    net_res_send(c->req, 200, "application/geo+json", text, strlen(text));
-    free(text);
+    net_res_send(c->req, 200, "application/geo+json", lt->text, strlen(lt->text));
+}
+
+static void h_aqi_latest(struct api_ctx *c)
+{
+    if (api_query_only(c, (const char *const[]){NULL}))
+        return;
+    struct latest *lt = net_req_alloc(c->req, sizeof *lt);
+    if (!lt) {
+        api_error_rc(c, IOC_ENOMEM, "aqi");
+        return;
+    }
+    *lt = (struct latest){.api = c->api};
+    net_req_on_free(c->req, latest_free, lt);
+    api_worker_offload(c, c->api->renderer, latest_run, lt, latest_send);
 }
 
 static const struct api_route routes[] = {

@@ -37,10 +37,10 @@ static json_t *or_null(const char *s)
 }
 
 /* The properties of a station: every field, its measurement, status and last reading. */
-static json_t *station_props(struct api_ctx *c, const struct store_station *s, int64_t last_ms,
+static json_t *station_props(struct api *a, const struct store_station *s, int64_t last_ms,
                              int64_t now_ms)
 {
-    const struct env_settings *st = env_settings_get(c->api->cfg);
+    const struct env_settings *st = env_settings_get(a->cfg);
     int k = env_kind_of(s->kind);
     char last[32] = "";
     if (last_ms > 0)
@@ -65,7 +65,7 @@ static json_t *station_props(struct api_ctx *c, const struct store_station *s, i
         double level = 0;
         int64_t t = 0;
         int state = 0;
-        int have = c->api->env && env_engine_water(c->api->env, s->code, &level, &t, &state) == 0;
+        int have = a->env && env_engine_water(a->env, s->code, &level, &t, &state) == 0;
         json_object_set_new(o, "level", have ? json_real(level) : json_null());
         json_object_set_new(o, "alarm_state", json_integer(have ? state : 0));
     }
@@ -75,6 +75,74 @@ static json_t *station_props(struct api_ctx *c, const struct store_station *s, i
 }
 
 /* ---- GET ----------------------------------------------------------------------------------- */
+
+/* A list being made on the render worker: the registry and the last readings (chunk files of
+ * the telemetry engine) are read there, never on a loop. */
+struct listing {
+    struct api *api;
+    struct store_station_query q;
+    int geojson;
+    int rc;
+    char *text; /* malloc'd body */
+};
+
+static void listing_free(void *arg)
+{
+    struct listing *l = arg;
+    free(l->text);
+}
+
+static void listing_run(struct store_conn *db, void *arg)
+{
+    struct listing *l = arg;
+    struct store_station *s = NULL;
+    size_t n = 0;
+    int rc = store_stations_find(db, &l->q, &s, &n);
+    int64_t *last = rc == 0 ? calloc(n ? n : 1, sizeof *last) : NULL;
+    if (rc == 0 && !last)
+        rc = IOC_ENOMEM;
+    if (rc == 0)
+        rc = env_stations_last_readings(
+            l->api->ingest ? telemetry_ingest_db(l->api->ingest) : NULL, s, n, last);
+    if (rc) {
+        store_stations_free(s, n);
+        free(last);
+        l->rc = rc;
+        return;
+    }
+    int64_t now = ioc_now_ms();
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *p = station_props(l->api, &s[i], last[i], now);
+        if (l->geojson)
+            p = json_pack("{s:s, s:s, s:{s:s, s:[f,f]}, s:o}", "type", "Feature", "id", s[i].code,
+                          "geometry", "type", "Point", "coordinates", s[i].lon, s[i].lat,
+                          "properties", p);
+        json_array_append_new(arr, p);
+    }
+    store_stations_free(s, n);
+    free(last);
+    json_t *top = l->geojson
+                      ? json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", arr)
+                      : json_pack("{s:I, s:o}", "count", (json_int_t)n, "stations", arr);
+    l->text = top ? json_dumps(top, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(top);
+    if (!l->text)
+        l->rc = IOC_ENOMEM;
+}
+
+static void listing_send(struct api_ctx *c, void *arg)
+{
+    struct listing *l = arg;
+    if (l->rc) {
+        api_error_rc(c, l->rc, "stations");
+        return;
+    }
+    net_res_header(c->req, "cache-control", "no-cache");
+    net_res_send(c->req, 200,
+                 l->geojson ? "application/geo+json" : "application/json; charset=utf-8", l->text,
+                 strlen(l->text));
+}
 
 static void list(struct api_ctx *c, int geojson)
 {
@@ -88,47 +156,14 @@ static void list(struct api_ctx *c, int geojson)
                   "kind must be air, water_level, water_quality or noise.");
         return;
     }
-    struct store_station *s = NULL;
-    size_t n = 0;
-    int rc = store_stations_find(c->t->db, &q, &s, &n);
-    int64_t *last = rc == 0 ? calloc(n ? n : 1, sizeof *last) : NULL;
-    if (rc == 0 && !last)
-        rc = IOC_ENOMEM;
-    if (rc == 0)
-        rc = env_stations_last_readings(engine(c), s, n, last);
-    if (rc) {
-        store_stations_free(s, n);
-        free(last);
-        api_error_rc(c, rc, "stations");
+    struct listing *l = net_req_alloc(c->req, sizeof *l);
+    if (!l) {
+        api_error_rc(c, IOC_ENOMEM, "stations");
         return;
     }
-    int64_t now = ioc_now_ms();
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *p = station_props(c, &s[i], last[i], now);
-        if (geojson)
-            p = json_pack("{s:s, s:s, s:{s:s, s:[f,f]}, s:o}", "type", "Feature", "id", s[i].code,
-                          "geometry", "type", "Point", "coordinates", s[i].lon, s[i].lat,
-                          "properties", p);
-        json_array_append_new(arr, p);
-    }
-    store_stations_free(s, n);
-    free(last);
-    if (geojson) {
-        json_t *fc = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", arr);
-        char *text = json_dumps(fc, JSON_COMPACT | JSON_REAL_PRECISION(12));
-        json_decref(fc);
-        if (!text) {
-            api_error_rc(c, IOC_ENOMEM, "stations");
-            return;
-        }
-        net_res_header(c->req, "cache-control", "no-cache");
-        net_res_send(c->req, 200, "application/geo+json", text, strlen(text));
-        free(text);
-        return;
-    }
-    net_res_header(c->req, "cache-control", "no-cache");
-    api_json(c, 200, json_pack("{s:I, s:o}", "count", (json_int_t)n, "stations", arr));
+    *l = (struct listing){.api = c->api, .q = q, .geojson = geojson};
+    net_req_on_free(c->req, listing_free, l);
+    api_worker_offload(c, c->api->renderer, listing_run, l, listing_send);
 }
 
 static void h_stations_list(struct api_ctx *c)
@@ -174,7 +209,7 @@ static void send_station(struct api_ctx *c, int status)
         api_error_rc(c, rc, "station");
         return;
     }
-    json_t *o = station_props(c, &s, last, ioc_now_ms());
+    json_t *o = station_props(c->api, &s, last, ioc_now_ms());
     store_station_clear(&s);
     api_json(c, status ? status : 200, o);
 }

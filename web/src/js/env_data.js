@@ -3,14 +3,12 @@
 // Used by the console's station layer (env_layer.js, env_panel.js) and the public page /aqi
 // (aqi.js). Every route here is public except the water-level query (staff and up).
 //   - GET /aqi/latest → GeoJSON of the air stations with their latest hourly AQI and today's
-//     daily AQI (docs/environment.md). When iocd does not have that route yet (404), the same
-//     features are put together from /stations and each station's hourly and daily rows.
+//     daily AQI (docs/environment.md).
 //   - GET /stations.geojson → every station; water-level stations carry level and alarm_state.
 //   - GET /aqi/{code}/hourly and /daily → the panel's 48 hours and 30 days.
 //   - GET /query?measurement=water&field=level → the panel's water level over 48 hours.
 
-import { apiGet, ApiError } from './api.js';
-import { todayIso } from './format.js';
+import { apiGet } from './api.js';
 
 export const POLLUTANTS = ['pm25', 'pm10', 'no2', 'so2', 'co', 'o3'];
 export const CLASSES = [1, 2, 3, 4, 5, 6];
@@ -56,94 +54,9 @@ export function sortByAqi(features, lang) {
     });
 }
 
-/** "YYYY-MM-DDTHH:MM:SS+07:00" of a time ms in Asia/Ho_Chi_Minh (UTC+7, no DST). */
-function localIso(ms) {
-    return new Date(ms + 7 * 3600 * 1000).toISOString().slice(0, 19) + '+07:00';
-}
-
-/** fn over items with at most n calls in flight (iocd answers 429 to a burst of AQI reads). */
-async function pool(items, n, fn) {
-    const out = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-    return out;
-}
-
-// The features of /aqi/latest from the older routes (one hourly and one daily read a station).
-async function latestFromRows() {
-    const data = await apiGet('/stations', { kind: 'air' });
-    const now = Date.now();
-    const from = localIso(now - 3 * 3600 * 1000);
-    const today = todayIso();
-    const features = await pool(data.stations || [], 1, async (s) => {
-        {
-            const hourly = await apiGet(`/aqi/${encodeURIComponent(s.code)}/hourly`, { from }).catch(() => ({
-                hours: [],
-            }));
-            const daily = await apiGet(`/aqi/${encodeURIComponent(s.code)}/daily`, { from: today, to: today }).catch(
-                () => ({ days: [] }),
-            );
-            const hours = (hourly.hours || []).filter((r) => typeof r.aqi === 'number');
-            const last = hours[hours.length - 1] || (hourly.hours || []).slice(-1)[0] || null;
-            const day = (daily.days || []).find((d) => typeof d.aqi === 'number') || null;
-            return {
-                type: 'Feature',
-                id: s.code,
-                geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
-                properties: {
-                    code: s.code,
-                    name_vi: s.name_vi,
-                    name_en: s.name_en,
-                    commune: s.commune,
-                    commune_name: s.commune_name,
-                    status: s.status,
-                    last_reading: s.last_reading,
-                    synthetic: s.synthetic,
-                    time: last ? last.time : null,
-                    aqi: last ? last.aqi : null,
-                    class: last ? last.class : null,
-                    class_vi: last ? last.class_vi : '',
-                    class_en: last ? last.class_en : '',
-                    colour: last ? last.colour : '',
-                    dominant: last ? last.dominant : null,
-                    reason: last ? last.reason : 'no_pm',
-                    daily: day
-                        ? {
-                              date: day.time,
-                              aqi: day.aqi,
-                              class: day.class,
-                              class_vi: day.class_vi,
-                              class_en: day.class_en,
-                              colour: day.colour,
-                              dominant: day.dominant,
-                          }
-                        : null,
-                },
-            };
-        }
-    });
-    return { type: 'FeatureCollection', features };
-}
-
-let latestMissing = false;
-
 /** The air stations with their latest AQI: a GeoJSON FeatureCollection (see the header). */
-export async function fetchLatest() {
-    if (!latestMissing) {
-        try {
-            return await apiGet('/aqi/latest');
-        } catch (err) {
-            if (!(err instanceof ApiError) || err.status !== 404) throw err;
-            latestMissing = true;
-        }
-    }
-    return latestFromRows();
+export function fetchLatest() {
+    return apiGet('/aqi/latest');
 }
 
 /** Every station (GeoJSON), water levels with level and alarm_state. */
