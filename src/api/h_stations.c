@@ -102,8 +102,8 @@ static void listing_run(struct store_conn *db, void *arg)
     if (rc == 0 && !last)
         rc = IOC_ENOMEM;
     if (rc == 0)
-        rc = env_stations_last_readings(
-            l->api->ingest ? telemetry_ingest_db(l->api->ingest) : NULL, s, n, last);
+        rc = env_stations_last_readings(l->api->ingest ? telemetry_ingest_db(l->api->ingest) : NULL,
+                                        s, n, last);
     if (rc) {
         store_stations_free(s, n);
         free(last);
@@ -122,9 +122,8 @@ static void listing_run(struct store_conn *db, void *arg)
     }
     store_stations_free(s, n);
     free(last);
-    json_t *top = l->geojson
-                      ? json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", arr)
-                      : json_pack("{s:I, s:o}", "count", (json_int_t)n, "stations", arr);
+    json_t *top = l->geojson ? json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", arr)
+                             : json_pack("{s:I, s:o}", "count", (json_int_t)n, "stations", arr);
     l->text = top ? json_dumps(top, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(top);
     if (!l->text)
