@@ -244,6 +244,18 @@ int api_query_date(struct api_ctx *c, const char *key, char out[11]);
  * length in bytes, NFC-normalised into the request pool. */
 const char *api_body_str(struct api_ctx *c, const char *field, int required, size_t max);
 
+/* Conditional writes of a resource whose ETag is its version "N" (stations, dashboards): the
+ * store modules take the same numbers for their conditions. */
+#define API_COND_ANY (-1)    /* no If-Match: no condition */
+#define API_COND_EXISTS (-2) /* If-Match: * — the resource must exist */
+#define API_COND_ABSENT (-3) /* If-None-Match: * — create only */
+/* If-Match: API_COND_ANY when absent, _EXISTS for "*", the version of "N" (or W/"N"); a tag that
+ * is no version of ours never holds (INT64_MAX). */
+int64_t api_if_match(struct api_ctx *c);
+/* A PUT's condition: If-None-Match: * as API_COND_ABSENT, else api_if_match's; -1 after
+ * answering 400 for both headers or another If-None-Match. */
+int api_put_condition(struct api_ctx *c, int64_t *cond);
+
 /*
  * Runs job on the storage writer; when it is durable, respond(c, arg, rc) runs on the loop
  * thread. If the writer cannot take it, answers 503 and neither runs.

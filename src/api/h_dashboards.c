@@ -131,54 +131,9 @@ static void h_dashboards_get(struct api_ctx *c)
     get_status(c, 0);
 }
 
-/* ---- If-Match ---------------------------------------------------------------------------- */
-
-/* The condition of If-Match: STORE_DASH_ANY when absent, STORE_DASH_EXISTS for "*", the
- * revision of a tag "N" (or W/"N"); a tag that is no revision of ours never holds (INT64_MAX). */
-static int64_t if_match(struct api_ctx *c)
-{
-    size_t n = 0;
-    const char *h = net_req_header(c->req, "if-match", &n);
-    if (!h)
-        return STORE_DASH_ANY;
-    while (n && (*h == ' ' || *h == '\t'))
-        h++, n--;
-    while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
-        n--;
-    if (n == 1 && h[0] == '*')
-        return STORE_DASH_EXISTS;
-    if (n >= 2 && h[0] == 'W' && h[1] == '/')
-        h += 2, n -= 2;
-    int64_t rev = 0;
-    if (n >= 3 && h[0] == '"' && h[n - 1] == '"' &&
-        ioc_parse_i64(h + 1, n - 2, 1, INT64_MAX - 1, &rev) == 0)
-        return rev;
-    return INT64_MAX;
-}
-
-/* The condition of a PUT: If-None-Match: * (create only) as STORE_DASH_ABSENT, else
- * if_match's; -1 after answering 400 for both headers or an If-None-Match other than "*". */
-static int put_condition(struct api_ctx *c, int64_t *cond)
-{
-    size_t n = 0, m = 0;
-    const char *h = net_req_header(c->req, "if-none-match", &n);
-    if (!h) {
-        *cond = if_match(c);
-        return 0;
-    }
-    while (n && (*h == ' ' || *h == '\t'))
-        h++, n--;
-    while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
-        n--;
-    if (n != 1 || h[0] != '*' || net_req_header(c->req, "if-match", &m)) {
-        api_error(c, IOC_HTTP_E_BAD_REQUEST,
-                  "A PUT takes If-None-Match: * (create only) or If-Match, not both, and no "
-                  "other If-None-Match.");
-        return -1;
-    }
-    *cond = STORE_DASH_ABSENT;
-    return 0;
-}
+_Static_assert(STORE_DASH_ANY == API_COND_ANY && STORE_DASH_EXISTS == API_COND_EXISTS &&
+                   STORE_DASH_ABSENT == API_COND_ABSENT,
+               "the store's conditions are the API's");
 
 /* ---- PUT and DELETE ---------------------------------------------------------------------- */
 
@@ -269,7 +224,7 @@ static void h_dashboards_put(struct api_ctx *c)
                                     .document = pool_dup(c, doc.text),
                                     .updated_by = (char *)c->who.name};
     dash_doc_clear(&doc);
-    if (put_condition(c, &p->if_revision) != 0)
+    if (api_put_condition(c, &p->if_revision) != 0)
         return;
     snprintf(p->target, sizeof p->target, "dashboard:%.80s", c->params[0]);
     api_audit_fill(c, &p->who, "dashboard.put", p->target, "ok");
@@ -309,7 +264,7 @@ static void h_dashboards_delete(struct api_ctx *c)
     }
     struct dash_write *p = net_req_alloc(c->req, sizeof *p);
     memset(p, 0, sizeof *p);
-    p->if_revision = if_match(c);
+    p->if_revision = api_if_match(c);
     snprintf(p->target, sizeof p->target, "dashboard:%s", c->params[0]);
     api_audit_fill(c, &p->who, "dashboard.delete", p->target, "ok");
     api_write(c, delete_job, p, delete_done);

@@ -220,56 +220,9 @@ static void h_stations_get(struct api_ctx *c)
     send_station(c, 0);
 }
 
-/* ---- conditions ----------------------------------------------------------------------------- */
-
-static void trim(const char **h, size_t *n)
-{
-    while (*n && (**h == ' ' || **h == '\t'))
-        (*h)++, (*n)--;
-    while (*n && ((*h)[*n - 1] == ' ' || (*h)[*n - 1] == '\t'))
-        (*n)--;
-}
-
-/* If-Match: STORE_STATION_ANY when absent, _EXISTS for "*", the version of "N" (or W/"N"); a
- * tag that is no version of ours never holds (INT64_MAX). */
-static int64_t if_match(struct api_ctx *c)
-{
-    size_t n = 0;
-    const char *h = net_req_header(c->req, "if-match", &n);
-    if (!h)
-        return STORE_STATION_ANY;
-    trim(&h, &n);
-    if (n == 1 && h[0] == '*')
-        return STORE_STATION_EXISTS;
-    if (n >= 2 && h[0] == 'W' && h[1] == '/')
-        h += 2, n -= 2;
-    int64_t v = 0;
-    if (n >= 3 && h[0] == '"' && h[n - 1] == '"' &&
-        ioc_parse_i64(h + 1, n - 2, 1, INT64_MAX - 1, &v) == 0)
-        return v;
-    return INT64_MAX;
-}
-
-/* A PUT's condition: If-None-Match: * as STORE_STATION_ABSENT, else if_match's; -1 after
- * answering 400 for both headers or another If-None-Match. */
-static int put_condition(struct api_ctx *c, int64_t *cond)
-{
-    size_t n = 0, m = 0;
-    const char *h = net_req_header(c->req, "if-none-match", &n);
-    if (!h) {
-        *cond = if_match(c);
-        return 0;
-    }
-    trim(&h, &n);
-    if (n != 1 || h[0] != '*' || net_req_header(c->req, "if-match", &m)) {
-        api_error(c, IOC_HTTP_E_BAD_REQUEST,
-                  "A PUT takes If-None-Match: * (create only) or If-Match, not both, and no "
-                  "other If-None-Match.");
-        return -1;
-    }
-    *cond = STORE_STATION_ABSENT;
-    return 0;
-}
+_Static_assert(STORE_STATION_ANY == API_COND_ANY && STORE_STATION_EXISTS == API_COND_EXISTS &&
+                   STORE_STATION_ABSENT == API_COND_ABSENT,
+               "the store's conditions are the API's");
 
 /* ---- PUT and DELETE ------------------------------------------------------------------------- */
 
@@ -526,7 +479,7 @@ static void h_stations_put(struct api_ctx *c)
     }
     x->commune = p->commune;
     x->updated_by = (char *)c->who.name;
-    if (put_condition(c, &p->cond) != 0)
+    if (api_put_condition(c, &p->cond) != 0)
         return;
     snprintf(p->target, sizeof p->target, "station:%s", p->code);
     api_audit_fill(c, &p->who, "station.put", p->target, "ok");
@@ -569,7 +522,7 @@ static void h_stations_delete(struct api_ctx *c)
     struct st_write *p = net_req_alloc(c->req, sizeof *p);
     memset(p, 0, sizeof *p);
     snprintf(p->code, sizeof p->code, "%s", c->params[0]);
-    p->cond = if_match(c);
+    p->cond = api_if_match(c);
     snprintf(p->target, sizeof p->target, "station:%s", p->code);
     api_audit_fill(c, &p->who, "station.delete", p->target, "ok");
     api_write(c, delete_job, p, delete_done);

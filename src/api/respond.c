@@ -266,3 +266,50 @@ void api_audit_async(struct api_ctx *c, const char *action, const char *target, 
         free(j);
     }
 }
+
+/* ---- conditional writes ---------------------------------------------------------------------- */
+
+static void trim_ows(const char **h, size_t *n)
+{
+    while (*n && (**h == ' ' || **h == '\t'))
+        (*h)++, (*n)--;
+    while (*n && ((*h)[*n - 1] == ' ' || (*h)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+int64_t api_if_match(struct api_ctx *c)
+{
+    size_t n = 0;
+    const char *h = net_req_header(c->req, "if-match", &n);
+    if (!h)
+        return API_COND_ANY;
+    trim_ows(&h, &n);
+    if (n == 1 && h[0] == '*')
+        return API_COND_EXISTS;
+    if (n >= 2 && h[0] == 'W' && h[1] == '/')
+        h += 2, n -= 2;
+    int64_t v = 0;
+    if (n >= 3 && h[0] == '"' && h[n - 1] == '"' &&
+        ioc_parse_i64(h + 1, n - 2, 1, INT64_MAX - 1, &v) == 0)
+        return v;
+    return INT64_MAX;
+}
+
+int api_put_condition(struct api_ctx *c, int64_t *cond)
+{
+    size_t n = 0, m = 0;
+    const char *h = net_req_header(c->req, "if-none-match", &n);
+    if (!h) {
+        *cond = api_if_match(c);
+        return 0;
+    }
+    trim_ows(&h, &n);
+    if (n != 1 || h[0] != '*' || net_req_header(c->req, "if-match", &m)) {
+        api_error(c, IOC_HTTP_E_BAD_REQUEST,
+                  "A PUT takes If-None-Match: * (create only) or If-Match, not both, and no "
+                  "other If-None-Match.");
+        return -1;
+    }
+    *cond = API_COND_ABSENT;
+    return 0;
+}
