@@ -28,10 +28,9 @@ static json_t *hook_json(const struct store_webhook *h)
 {
     json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:b, s:s, s:s, s:I, s:I}", "id", (json_int_t)h->id,
                           "url", h->url, "events", events_json(h->events), "agency",
-                          h->agency && *h->agency ? json_string(h->agency) : json_null(),
-                          "enabled", h->enabled, "created_at", h->created_at, "created_by",
-                          h->created_by, "queued", (json_int_t)h->queued, "dead",
-                          (json_int_t)h->dead);
+                          h->agency && *h->agency ? json_string(h->agency) : json_null(), "enabled",
+                          h->enabled, "created_at", h->created_at, "created_by", h->created_by,
+                          "queued", (json_int_t)h->queued, "dead", (json_int_t)h->dead);
     return o;
 }
 
@@ -48,8 +47,8 @@ static json_t *delivery_json(const struct store_delivery *d)
 {
     json_t *data = json_loads(d->data, JSON_DECODE_ANY, NULL);
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:i, s:o}", "id", (json_int_t)d->id, "webhook",
-                          (json_int_t)d->webhook_id, "type", d->type, "state", d->state,
-                          "attempts", d->attempts, "created_at", time_or_null(d->created_ms));
+                          (json_int_t)d->webhook_id, "type", d->type, "state", d->state, "attempts",
+                          d->attempts, "created_at", time_or_null(d->created_ms));
     int queued = strcmp(d->state, "queued") == 0;
     json_object_set_new(o, "next_at", queued ? time_or_null(d->next_at_ms) : json_null());
     json_object_set_new(o, "last_at", time_or_null(d->last_ms));
@@ -153,8 +152,8 @@ static void h_webhooks_deliveries(struct api_ctx *c)
     store_deliveries_free(d, n);
     net_res_header(c->req, "cache-control", "no-store");
     api_json(c, 200,
-             json_pack("{s:I, s:o, s:o}", "count", (json_int_t)n, "deliveries", arr,
-                       "next_before", next));
+             json_pack("{s:I, s:o, s:o}", "count", (json_int_t)n, "deliveries", arr, "next_before",
+                       next));
 }
 
 /* ---- writes -------------------------------------------------------------------------------- */
@@ -353,8 +352,9 @@ static void ping_done(struct api_ctx *c, void *arg, int rc)
         return;
     }
     notify_kick(c->api->notify);
-    api_json(c, 202, json_pack("{s:I, s:I}", "webhook", (json_int_t)p->id, "delivery",
-                               (json_int_t)p->delivery));
+    api_json(
+        c, 202,
+        json_pack("{s:I, s:I}", "webhook", (json_int_t)p->id, "delivery", (json_int_t)p->delivery));
 }
 
 static void h_webhooks_ping(struct api_ctx *c)

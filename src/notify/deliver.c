@@ -28,10 +28,10 @@
 #include "store/store.h"
 
 #define RESPONSE_MAX (64 * 1024)
-#define SCAN_MS 5000        /* a pass at least this often, kicked or not */
-#define POLL_MAX_MS 1000    /* the longest wait in curl_multi_poll */
-#define PRUNE_MS 3600000    /* done deliveries are pruned this often */
-#define HEADS_MAX 10000     /* webhooks' heads read per pass */
+#define SCAN_MS 5000     /* a pass at least this often, kicked or not */
+#define POLL_MAX_MS 1000 /* the longest wait in curl_multi_poll */
+#define PRUNE_MS 3600000 /* done deliveries are pruned this often */
+#define HEADS_MAX 10000  /* webhooks' heads read per pass */
 #define DAY_MS 86400000LL
 
 struct flight {
@@ -99,8 +99,8 @@ static void record(struct notify *n, int64_t id, int attempts, int ok, int statu
     } else {
         double jitter = (double)randombytes_random() / 4294967296.0;
         a.state = "queued";
-        a.next_at = a.now + notify_backoff_ms(a.attempts, n->o.backoff_ms, n->o.backoff_max_ms,
-                                              jitter);
+        a.next_at =
+            a.now + notify_backoff_ms(a.attempts, n->o.backoff_ms, n->o.backoff_max_ms, jitter);
         atomic_fetch_add(&n->failed, 1);
     }
     int rc = store_writer_run(n->o.store, attempt_job, &a);
@@ -173,10 +173,10 @@ static int flight_setup(struct notify *n, struct flight *f, const struct store_d
     snprintf(id, sizeof id, "%lld", (long long)d->id);
     if ((rc = notify_sign(d->secret, t, f->body.data, f->body.len, sig)) != 0)
         return rc;
-    if (add_header(f, "Content-Type", "application/json") || add_header(f, "X-IOC-Event", d->type) ||
-        add_header(f, "X-IOC-Delivery", id) || add_header(f, "X-IOC-Timestamp", ts) ||
-        add_header(f, "X-IOC-Signature", sig) || add_header(f, "Expect", "") ||
-        add_header(f, "User-Agent", "ioc-webhooks/1"))
+    if (add_header(f, "Content-Type", "application/json") ||
+        add_header(f, "X-IOC-Event", d->type) || add_header(f, "X-IOC-Delivery", id) ||
+        add_header(f, "X-IOC-Timestamp", ts) || add_header(f, "X-IOC-Signature", sig) ||
+        add_header(f, "Expect", "") || add_header(f, "User-Agent", "ioc-webhooks/1"))
         return IOC_ENOMEM;
     CURL *e = curl_easy_init();
     if (!e)

@@ -25,12 +25,12 @@ struct ioc_config;
 /* ---- settings [webhooks] (settings.c) ------------------------------------------------------ */
 
 struct notify_settings {
-    int timeout_ms;         /* one attempt, connection included */
-    int max_attempts;       /* after that many failed attempts: dead letter */
-    int backoff_ms;         /* the wait after the first failure, doubled after each next one */
-    int backoff_max_ms;     /* the longest wait */
-    int max_inflight;       /* deliveries in flight at once (one per webhook) */
-    int keep_days;          /* done deliveries are pruned after this many days */
+    int timeout_ms;     /* one attempt, connection included */
+    int max_attempts;   /* after that many failed attempts: dead letter */
+    int backoff_ms;     /* the wait after the first failure, doubled after each next one */
+    int backoff_max_ms; /* the longest wait */
+    int max_inflight;   /* deliveries in flight at once (one per webhook) */
+    int keep_days;      /* done deliveries are pruned after this many days */
 };
 const struct notify_settings *notify_settings_get(const struct ioc_config *c);
 
@@ -38,7 +38,7 @@ const struct notify_settings *notify_settings_get(const struct ioc_config *c);
 
 struct notify;
 struct notify_options {
-    struct store *store; /* its writer must run from notify_start to notify_stop */
+    struct store *store;       /* its writer must run from notify_start to notify_stop */
     int64_t (*now_ms)(void *); /* the clock (NULL: ioc_now_ms), for tests */
     void *now_ctx;
     int timeout_ms, max_attempts, backoff_ms, backoff_max_ms, max_inflight, keep_days;

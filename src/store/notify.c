@@ -156,8 +156,8 @@ int store_webhook_add(struct store_conn *w, const struct store_webhook *h, int64
 int store_webhook_get(struct store_conn *c, int64_t id, struct store_webhook *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT " WH_COLUMNS("h.secret") "FROM webhooks h WHERE h.id = ?",
-                           &s);
+    int rc =
+        store_prepare(c, "SELECT " WH_COLUMNS("h.secret") "FROM webhooks h WHERE h.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -311,8 +311,8 @@ int store_delivery_retry(struct store_conn *w, int64_t id, int64_t now_ms)
 int store_delivery_get(struct store_conn *c, int64_t id, struct store_delivery *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT " DL_COLUMNS("''") "FROM webhook_deliveries d WHERE d.id = ?",
-                           &s);
+    int rc =
+        store_prepare(c, "SELECT " DL_COLUMNS("''") "FROM webhook_deliveries d WHERE d.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -341,8 +341,8 @@ int store_deliveries_find(struct store_conn *c, const struct store_delivery_quer
 int store_deliveries_prune(struct store_conn *w, int64_t before_ms, int64_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(
-        w, "DELETE FROM webhook_deliveries WHERE state = 'done' AND done_ms < ?", &s);
+    int rc =
+        store_prepare(w, "DELETE FROM webhook_deliveries WHERE state = 'done' AND done_ms < ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, before_ms);

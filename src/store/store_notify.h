@@ -59,8 +59,7 @@ int store_delivery_add(struct store_conn *w, int64_t webhook_id, const char *typ
                        int64_t created_ms, int64_t *id);
 /* The head of each webhook's queue (its oldest queued delivery) with url and secret, soonest
  * due first, at most limit. */
-int store_deliveries_heads(struct store_conn *c, int limit, struct store_delivery **out,
-                           size_t *n);
+int store_deliveries_heads(struct store_conn *c, int limit, struct store_delivery **out, size_t *n);
 /* Records an attempt of a queued delivery: state ("queued" again with next_at_ms, "done" or
  * "dead"), attempts, the last status and error, at now_ms. A delivery no longer queued (deleted,
  * already answered) is left alone: 0. */
