@@ -371,6 +371,18 @@ static int open_telemetry(const struct ioc_config *cfg, struct telemetry_ingest 
     return rc;
 }
 
+/* The webhooks' delivery thread: started after the store's writer, stopped before it (in serve,
+ * or at the end of main when serve did not run). */
+static int start_notify(const struct ioc_config *cfg, struct store *st, struct notify **nt)
+{
+    struct notify_options o = {.store = st};
+    notify_options_from(&o, notify_settings_get(cfg));
+    int rc = notify_start(&o, nt);
+    if (rc)
+        fprintf(stderr, "iocd: cannot start the webhooks' delivery: %s\n", ioc_strerror(rc));
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct flags f;
@@ -433,11 +445,7 @@ int main(int argc, char **argv)
     }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
-    /* the webhooks' delivery thread: after the writer, stopped before it (in serve) */
-    struct notify_options nto = {.store = st};
-    notify_options_from(&nto, notify_settings_get(&cfg));
-    if ((rc = notify_start(&nto, &nt)) != 0) {
-        fprintf(stderr, "iocd: cannot start the webhooks' delivery: %s\n", ioc_strerror(rc));
+    if ((rc = start_notify(&cfg, st, &nt)) != 0) {
         store_writer_stop(st);
         goto out;
     }

@@ -230,21 +230,21 @@ static void start(struct notify *n, const struct store_delivery *d)
 
 static void finish(struct notify *n, struct flight *f, CURLcode res)
 {
-    long status = 0;
-    curl_easy_getinfo(f->e, CURLINFO_RESPONSE_CODE, &status);
+    long code = 0; /* the receiver's answer (CURLINFO_RESPONSE_CODE), 0 for none */
+    curl_easy_getinfo(f->e, CURLINFO_RESPONSE_CODE, &code);
     int answered = res == CURLE_OK || (res == CURLE_WRITE_ERROR && f->capped);
-    int ok = answered && status >= 200 && status < 300;
+    int ok = answered && code >= 200 && code < 300;
     char why[256];
     if (ok)
         why[0] = 0;
     else if (answered)
-        snprintf(why, sizeof why, "HTTP status %ld", status);
+        snprintf(why, sizeof why, "HTTP status %ld", code);
     else
         snprintf(why, sizeof why, "%s", f->err[0] ? f->err : curl_easy_strerror(res));
     int64_t id = f->id;
     int attempts = f->attempts;
     flight_free(n, f);
-    record(n, id, attempts, ok, (int)status, why);
+    record(n, id, attempts, ok, (int)code, why);
 }
 
 /* ---- the thread ------------------------------------------------------------------------------ */
