@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "notify/notify.h"
@@ -103,7 +104,12 @@ static void record(struct notify *n, int64_t id, int attempts, int ok, int statu
             a.now + notify_backoff_ms(a.attempts, n->o.backoff_ms, n->o.backoff_max_ms, jitter);
         atomic_fetch_add(&n->failed, 1);
     }
-    int rc = store_writer_run(n->o.store, attempt_job, &a);
+    int rc;
+    /* a full writer queue is waited out (briefly): an attempt not recorded is made again */
+    for (int i = 0; (rc = store_writer_run(n->o.store, attempt_job, &a)) == IOC_EBUSY && i < 100 &&
+                    !atomic_load(&n->stop);
+         i++)
+        usleep(10000);
     if (rc)
         ioc_log(IOC_LOG_WARN, "webhooks: delivery %lld: cannot record its attempt: %s",
                 (long long)id, ioc_strerror(rc));

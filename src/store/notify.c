@@ -37,7 +37,8 @@ static const char *const notify_scripts[] = {
     "  done_ms INTEGER NOT NULL DEFAULT 0,"
     "  last_status INTEGER NOT NULL DEFAULT 0,"
     "  last_error TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, state, id);"
+    "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (state, webhook_id, id);"
+    "CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, id);"
     "CREATE INDEX webhook_deliveries_state ON webhook_deliveries (state, id);",
 };
 
