@@ -11,7 +11,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { startDemo, startServer, Client } from './lib.mjs';
 
 const FAST = {
-  IOC_WEBHOOKS_TIMEOUT_MS: '400', IOC_WEBHOOKS_MAX_ATTEMPTS: '3',
+  IOC_WEBHOOKS_TIMEOUT_MS: '1500', IOC_WEBHOOKS_MAX_ATTEMPTS: '3',
   IOC_WEBHOOKS_BACKOFF_MS: '100', IOC_WEBHOOKS_BACKOFF_MAX_MS: '300',
 };
 
@@ -137,7 +137,8 @@ test('a receiver that never answers: the API and ingest stay fast, then a dead l
   const p = await admin.post(`/api/v1/webhooks/${h.id}/ping`);
   assert.equal(p.status, 202);
   await until('the first attempt', () => rx.got.some((g) => g.path === '/silent'));
-  // meanwhile: the API and a telemetry write answer at once
+  // meanwhile (each attempt hangs for the whole 1.5 s timeout): the API and a telemetry write
+  // answer well within it
   const staff = new Client(srv.url);
   assert.equal((await staff.login('staff')).status, 200);
   const agency = (await staff.get('/api/v1/session')).body.user.agency.code;
@@ -147,11 +148,11 @@ test('a receiver that never answers: the API and ingest stay fast, then a dead l
     let t = Date.now();
     const l = await admin.get('/api/v1/webhooks');
     assert.equal(l.status, 200);
-    assert.ok(Date.now() - t < 300, `the API took ${Date.now() - t} ms`);
+    assert.ok(Date.now() - t < 1000, `the API took ${Date.now() - t} ms`);
     t = Date.now();
     const w = await fetch(`${srv.url}/write?db=x`, { method: 'POST', headers: { authorization: `Token ${k.body.key}` }, body: `hooks v=${i} ${Date.now()}000000\n` });
     assert.equal(w.status, 204);
-    assert.ok(Date.now() - t < 300, `the ingest took ${Date.now() - t} ms`);
+    assert.ok(Date.now() - t < 1000, `the ingest took ${Date.now() - t} ms`);
   }
   const d = await until('a dead letter', async () => { const x = await delivery(p.body.delivery); return x?.state === 'dead' && x; });
   assert.equal(d.attempts, 3);
