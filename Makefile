@@ -19,7 +19,7 @@ OPT     ?= -O2
 SAN     ?=
 CSTD     = -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-initializers
-PKGS     = jansson sqlite3 libsodium zlib libh2o-evloop openssl libmosquitto xlsxwriter minizip expat vips libexif
+PKGS     = jansson sqlite3 libsodium zlib libh2o-evloop openssl libmosquitto xlsxwriter minizip expat vips libexif libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell geos-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell geos-config --clibs 2>/dev/null) -lunistring -lpthread -lm
 CFLAGS  ?=

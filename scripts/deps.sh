@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 want=(build-essential pkg-config libh2o-evloop-dev libssl-dev libjansson-dev libsqlite3-dev sqlite3
       libsodium-dev libunistring-dev libgeos-dev zlib1g-dev libmosquitto-dev libxlsxwriter-dev libminizip-dev
-      libexpat1-dev libvips-dev libexif-dev nodejs npm curl)
+      libexpat1-dev libvips-dev libexif-dev libcurl4-openssl-dev nodejs npm curl)
 if [ "${1:-}" = test ]; then
     want+=(clang libfuzzer-14-dev libclang-rt-14-dev libcmocka-dev clang-format cppcheck chromium fonts-dejavu-core
            prometheus gdal-bin mosquitto mosquitto-clients)

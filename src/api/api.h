@@ -34,6 +34,9 @@ void api_set_ingest(struct api *a, struct telemetry_ingest *ig);
 /* The AQI engine the API reads the latest indices from (NULL: none; set before serving). */
 struct env_engine;
 void api_set_environment(struct api *a, struct env_engine *e);
+/* The webhooks' delivery thread the ping and retry routes wake (NULL: none; before serving). */
+struct notify;
+void api_set_notify(struct api *a, struct notify *n);
 
 /* One row of the route table. */
 struct api_route_info {

@@ -8,6 +8,7 @@
 
 #include "environment/environment.h"
 #include "indicators/indicators.h"
+#include "notify/notify.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -236,6 +237,8 @@ void api_metrics_render(struct api_ctx *c)
         telemetry_ingest_metrics(c->api->ingest, &b);
     if (c->api->env)
         env_engine_metrics(c->api->env, &b);
+    if (c->api->notify)
+        notify_metrics(c->api->notify, &b);
     if (!b.data) {
         api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;

@@ -26,6 +26,7 @@
 #include "environment/environment.h"
 #include "indicators/indicators.h"
 #include "net/net.h"
+#include "notify/notify.h"
 #include "seed/seed.h"
 #include "store/store.h"
 #include "telemetry/telemetry.h"
@@ -244,7 +245,8 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
  * signal asks to stop, then drains the writer. *api and *srv are left for the caller to
  * destroy. */
 static int serve(const struct ioc_config *cfg, struct store *st, struct telemetry_ingest *ig,
-                 struct env_engine *env, struct api **api, struct net_server **srv)
+                 struct env_engine *env, struct notify **nt, struct api **api,
+                 struct net_server **srv)
 {
     const struct ind_settings *is = config_module_get(cfg, &config_module_indicators);
     if (is)
@@ -256,6 +258,7 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     }
     api_set_ingest(*api, ig);
     api_set_environment(*api, env);
+    api_set_notify(*api, *nt);
     char access_log[4096] = "";
     if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
         snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
@@ -285,6 +288,8 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     pthread_detach(sig);
     if (net_server_run(*srv, cfg->shutdown_timeout_s) != 0)
         ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
+    notify_stop(*nt); /* it writes through the writer */
+    *nt = NULL;
     store_writer_stop(st);
     return 0;
 }
@@ -366,6 +371,18 @@ static int open_telemetry(const struct ioc_config *cfg, struct telemetry_ingest 
     return rc;
 }
 
+/* The webhooks' delivery thread: started after the store's writer, stopped before it (in serve,
+ * or at the end of main when serve did not run). */
+static int start_notify(const struct ioc_config *cfg, struct store *st, struct notify **nt)
+{
+    struct notify_options o = {.store = st};
+    notify_options_from(&o, notify_settings_get(cfg));
+    int rc = notify_start(&o, nt);
+    if (rc)
+        fprintf(stderr, "iocd: cannot start the webhooks' delivery: %s\n", ioc_strerror(rc));
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct flags f;
@@ -393,6 +410,7 @@ int main(int argc, char **argv)
     struct telemetry_ingest *ig = NULL;
     struct telemetry_demo *demo = NULL;
     struct env_engine *env = NULL;
+    struct notify *nt = NULL;
     if (rc) {
         fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
         goto out;
@@ -427,8 +445,13 @@ int main(int argc, char **argv)
     }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
-    rc = serve(&cfg, st, ig, env, &api, &srv);
+    if ((rc = start_notify(&cfg, st, &nt)) != 0) {
+        store_writer_stop(st);
+        goto out;
+    }
+    rc = serve(&cfg, st, ig, env, &nt, &api, &srv);
 out:
+    notify_stop(nt); /* when serve did not (it needs the writer, which store_close stops) */
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
