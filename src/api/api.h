@@ -34,6 +34,10 @@ void api_set_ingest(struct api *a, struct telemetry_ingest *ig);
 /* The AQI engine the API reads the latest indices from (NULL: none; set before serving). */
 struct env_engine;
 void api_set_environment(struct api *a, struct env_engine *e);
+/* The live event hub GET /api/v1/events subscribes to and the API's acts publish to (NULL:
+ * the route answers 503 and nothing is published). Before the server runs. */
+struct events_hub;
+void api_set_events(struct api *a, struct events_hub *h);
 
 /* One row of the route table. */
 struct api_route_info {

@@ -7,6 +7,7 @@
 #include "api/api_int.h"
 
 #include "environment/environment.h"
+#include "events/events.h"
 #include "indicators/indicators.h"
 
 #include <dirent.h>
@@ -236,6 +237,8 @@ void api_metrics_render(struct api_ctx *c)
         telemetry_ingest_metrics(c->api->ingest, &b);
     if (c->api->env)
         env_engine_metrics(c->api->env, &b);
+    if (c->api->events)
+        events_hub_metrics(c->api->events, &b);
     if (!b.data) {
         api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;

@@ -24,6 +24,7 @@
 #include "base/errors.h"
 #include "config/config.h"
 #include "environment/environment.h"
+#include "events/events.h"
 #include "indicators/indicators.h"
 #include "net/net.h"
 #include "seed/seed.h"
@@ -244,7 +245,8 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
  * signal asks to stop, then drains the writer. *api and *srv are left for the caller to
  * destroy. */
 static int serve(const struct ioc_config *cfg, struct store *st, struct telemetry_ingest *ig,
-                 struct env_engine *env, struct api **api, struct net_server **srv)
+                 struct env_engine *env, struct events_hub *events, struct api **api,
+                 struct net_server **srv)
 {
     const struct ind_settings *is = config_module_get(cfg, &config_module_indicators);
     if (is)
@@ -256,6 +258,7 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     }
     api_set_ingest(*api, ig);
     api_set_environment(*api, env);
+    api_set_events(*api, events);
     char access_log[4096] = "";
     if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
         snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
@@ -287,6 +290,17 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
         ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
     store_writer_stop(st);
     return 0;
+}
+
+/* The live event hub (src/events), before its publishers (the API, the AQI engine). */
+static int start_events(const struct ioc_config *cfg, struct events_hub **out)
+{
+    struct events_options o;
+    events_options_from(events_settings_get(cfg), &o);
+    int rc = events_hub_create(&o, out);
+    if (rc)
+        fprintf(stderr, "iocd: cannot start the live event hub: %s\n", ioc_strerror(rc));
+    return rc;
 }
 
 /* Demo sensors: the synthetic series of the demo, over the communes in force today (the
@@ -393,6 +407,7 @@ int main(int argc, char **argv)
     struct telemetry_ingest *ig = NULL;
     struct telemetry_demo *demo = NULL;
     struct env_engine *env = NULL;
+    struct events_hub *events = NULL;
     if (rc) {
         fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
         goto out;
@@ -414,12 +429,13 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
-    if ((rc = open_telemetry(&cfg, &ig)) != 0) {
+    if ((rc = start_events(&cfg, &events)) != 0 || (rc = open_telemetry(&cfg, &ig)) != 0) {
         store_writer_stop(st);
         goto out;
     }
     /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
-    struct env_engine_options eo = {.paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st};
+    struct env_engine_options eo = {
+        .paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st, .events = events};
     if ((rc = env_engine_start(ig, &eo, &env)) != 0) {
         fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
         store_writer_stop(st);
@@ -427,7 +443,7 @@ int main(int argc, char **argv)
     }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
-    rc = serve(&cfg, st, ig, env, &api, &srv);
+    rc = serve(&cfg, st, ig, env, events, &api, &srv);
 out:
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
@@ -437,6 +453,7 @@ out:
     telemetry_ingest_close(ig); /* no request can submit any more; it stops MQTT first */
     store_close(st);
     net_server_destroy(srv);
+    events_hub_destroy(events); /* after every publisher and every stream */
     config_free(&cfg);
     ioc_log(IOC_LOG_INFO, "stopped");
     return rc ? 1 : 0;
