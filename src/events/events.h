@@ -48,8 +48,8 @@ int events_hub_create(const struct events_options *o, struct events_hub **out);
 void events_hub_destroy(struct events_hub *h);
 
 #define EVENTS_EVERYONE (-1)
-#define EVENTS_TYPE_MAX 16   /* bytes of a type: [a-z_]{1,16} */
-#define EVENTS_MAX_TYPES 16  /* types a subscriber names at most */
+#define EVENTS_TYPE_MAX 16    /* bytes of a type: [a-z_]{1,16} */
+#define EVENTS_MAX_TYPES 16   /* types a subscriber names at most */
 #define EVENTS_DATA_MAX 65536 /* bytes of an event's JSON at most */
 
 /* 1 if type is a well-formed event type ([a-z_]{1,16}). */
@@ -60,8 +60,8 @@ int events_type_valid(const char *type);
  * EVENTS_EVERYONE. Returns the event's id; 0 when refused (a bad type or json, no memory), and
  * then nothing was published. NULL h is fine (returns 0).
  */
-uint64_t events_publish(struct events_hub *h, const char *type, int64_t agency_id,
-                        const char *json, size_t n);
+uint64_t events_publish(struct events_hub *h, const char *type, int64_t agency_id, const char *json,
+                        size_t n);
 
 struct events_viewer {
     int all;           /* operators, leaders, admins: every event */
@@ -87,9 +87,9 @@ int events_hub_metrics(struct events_hub *h, struct ioc_buf *b);
 
 /* ---- settings (settings.c), section [events] ------------------------------------------- */
 struct events_settings {
-    int ring_events;     /* events kept for Last-Event-ID */
-    int heartbeat_s;     /* the heartbeat comment's period */
-    int max_streams;     /* open streams of the server at most */
+    int ring_events;      /* events kept for Last-Event-ID */
+    int heartbeat_s;      /* the heartbeat comment's period */
+    int max_streams;      /* open streams of the server at most */
     int client_buffer_kb; /* KiB waiting for one client at most; more drops it */
 };
 extern const struct config_module config_module_events;

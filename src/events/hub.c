@@ -181,8 +181,8 @@ static int data_ok(const char *json, size_t n)
            memchr(json, '\0', n) == NULL;
 }
 
-uint64_t events_publish(struct events_hub *h, const char *type, int64_t agency_id,
-                        const char *json, size_t n)
+uint64_t events_publish(struct events_hub *h, const char *type, int64_t agency_id, const char *json,
+                        size_t n)
 {
     if (!h)
         return 0;
