@@ -138,6 +138,7 @@ test('report events: new and transitions, each seen only by the callers allowed'
   const [first, moved] = [op.of('report')[0].json, op.of('report')[3].json];
   assert.deepEqual(Object.keys(first).sort(), ['agency', 'at', 'by', 'id', 'previous', 'service_code', 'state', 'unit']);
   assert.equal(first.previous, null);
+  assert.match(first.by, /^key:/);
   assert.equal(first.service_code, 'o-nhiem');
   assert.equal(first.agency, 'SO-NNMT');
   assert.match(first.unit, /^\d+$/);
