@@ -385,6 +385,11 @@ void api_set_notify(struct api *a, struct notify *n)
     a->notify = n;
 }
 
+void api_set_events(struct api *a, struct events_hub *h)
+{
+    a->events = h;
+}
+
 /* Start-up work off the loops: renders the boundaries the console asks for first, so its first
  * load finds them cached. (The point index is built by its own thread: pointindex.c.) */
 static void *warm(void *arg)

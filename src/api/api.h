@@ -37,6 +37,10 @@ void api_set_environment(struct api *a, struct env_engine *e);
 /* The webhooks' delivery thread the ping and retry routes wake (NULL: none; before serving). */
 struct notify;
 void api_set_notify(struct api *a, struct notify *n);
+/* The live event hub GET /api/v1/events subscribes to and the API's acts publish to (NULL:
+ * the route answers 503 and nothing is published). Before the server runs. */
+struct events_hub;
+void api_set_events(struct api *a, struct events_hub *h);
 
 /* One row of the route table. */
 struct api_route_info {

@@ -111,6 +111,7 @@ struct api {
     struct telemetry_ingest *ingest; /* the engine and its writer thread, or NULL */
     struct env_engine *env;          /* the AQI engine, or NULL */
     struct notify *notify;           /* the webhooks' delivery thread, or NULL */
+    struct events_hub *events;       /* the live event stream's hub, or NULL */
 };
 
 /* One request being handled; lives in the request's pool. */
@@ -190,6 +191,11 @@ const struct api_route *api_route_find(const char *method, size_t mlen, const ch
 /* The body limit of a request: its route's max_body, or 0 (http.max_body) for a route without
  * one, an unknown route, or a path outside the API. net_app.body_limit. */
 int64_t api_body_limit(void *app, const char *method, size_t mlen, const char *path, size_t plen);
+
+/* h_reports.c: publishes a report's change (now durable) as a `report` event of agency_id on the
+ * live stream, when the API has a hub. */
+struct rep_change;
+void api_report_event(struct api_ctx *c, const struct rep_change *ch, int64_t agency_id);
 
 /* openapi.c */
 /*

@@ -519,6 +519,11 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
         o311_error(c, p->xml, 500, "", "The request could not be stored.");
         return;
     }
+    if (!p->existing) /* a new report: its `report` event (a retry's was published already) */
+        api_report_event(c,
+                         &(struct rep_change){r.id, r.service_code, r.state, NULL, r.agency_code,
+                                              r.unit_code, r.requested_ms, p->who.actor},
+                         r.agency_id);
     /* the same answer for the first request and for every retry with its key */
     char id[24], notice[400], due[32];
     snprintf(id, sizeof id, "%lld", (long long)r.id);

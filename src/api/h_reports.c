@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events/events.h"
 #include "reports/reports.h"
 
 API_OPENAPI_FRAGMENT(api_openapi_reports, "src/api/openapi/reports.json");
@@ -195,6 +196,30 @@ static void h_get(struct api_ctx *c)
     send_report(c, path_id(c), 200);
 }
 
+/* ---- the live stream's `report` events ---------------------------------------------------- */
+
+void api_report_event(struct api_ctx *c, const struct rep_change *ch, int64_t agency_id)
+{
+    if (!c->api->events)
+        return;
+    struct ioc_buf b;
+    ioc_buf_init(&b, EVENTS_DATA_MAX);
+    rep_change_json(ch, &b);
+    if (b.data)
+        events_publish(c->api->events, "report", agency_id, b.data, b.len);
+    ioc_buf_free(&b);
+}
+
+/* After an act is durable: its `report` event, when it moved the report. */
+static void act_event(struct api_ctx *c, const struct rep_action *a)
+{
+    struct rep_change ch;
+    if (!a->changed)
+        return;
+    rep_action_change(a, &ch);
+    api_report_event(c, &ch, a->agency_id);
+}
+
 /* ---- the staff's acts -------------------------------------------------------------------- */
 
 struct act_ctx {
@@ -213,6 +238,7 @@ static void act_done(struct api_ctx *c, void *arg, int rc)
     }
     switch (a->outcome) {
     case REP_OK:
+        act_event(c, a);
         send_report(c, a->id, 200);
         return;
     case REP_NOT_FOUND:
@@ -337,6 +363,7 @@ static void citizen_done(struct api_ctx *c, void *arg, int rc)
         o311_error(c, x->xml, status[x->a.outcome], x->a.field, "%s", x->a.why);
         return;
     }
+    act_event(c, &x->a);
     struct store_rep_request r;
     if (store_rep_request_get(c->t->db, x->a.id, &r) != 0) {
         o311_error(c, x->xml, 500, "", "The request could not be read.");

@@ -7,6 +7,7 @@
 #include "api/api_int.h"
 
 #include "environment/environment.h"
+#include "events/events.h"
 #include "indicators/indicators.h"
 #include "notify/notify.h"
 
@@ -239,6 +240,8 @@ void api_metrics_render(struct api_ctx *c)
         env_engine_metrics(c->api->env, &b);
     if (c->api->notify)
         notify_metrics(c->api->notify, &b);
+    if (c->api->events)
+        events_hub_metrics(c->api->events, &b);
     if (!b.data) {
         api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;

@@ -24,6 +24,7 @@
     X(stations)                                                                                    \
     X(aqi)                                                                                         \
     X(webhooks)
+X(events)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

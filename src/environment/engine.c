@@ -488,6 +488,7 @@ int env_engine_start(struct telemetry_ingest *ig, const struct env_engine_option
     e->now_fn = o ? o->now_fn : NULL;
     e->paused = o ? o->paused : 0;
     e->store = o ? o->store : NULL;
+    e->hub = o ? o->events : NULL;
     e->ev = calloc(WEVENTS_MAX, sizeof *e->ev);
     if (!e->ev) {
         free(e);

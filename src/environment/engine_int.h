@@ -14,6 +14,7 @@
 struct store;
 struct store_conn;
 struct telemetry_batch;
+struct events_hub;
 
 #define CHUNK_DAYS 400
 #define BATCH_POINTS 50000
@@ -29,7 +30,8 @@ struct station {
     double alarm[3]; /* I, II, III in m; NAN where none */
     int64_t water_t; /* the newest level reading seen, ns; 0: none */
     double level;
-    int state; /* 0 … 3: the highest alarm level reached by that reading */
+    int state;         /* 0 … 3: the highest alarm level reached by that reading */
+    int64_t agency_id; /* the operating agency's id, or EVENTS_EVERYONE (-1) for none */
 };
 
 /* A water level crossing an alarm level, waiting to be written (water.c). */
@@ -38,6 +40,7 @@ struct wevent {
     int64_t t;
     double level;
     int from, to;
+    int64_t agency_id; /* of the station, for its `station` event */
 };
 #define WEVENTS_MAX 4096
 
@@ -67,6 +70,7 @@ struct env_engine {
     struct wevent *ev;       /* ring of WEVENTS_MAX */
     size_t ev_head, nev;
     atomic_ullong events, events_dropped;
+    struct events_hub *hub; /* the live event stream, or NULL */
 };
 
 /* The entry of station s[0..n), added when absent (lock held). NULL: out of memory. */

@@ -226,11 +226,15 @@ int env_aqi_daily(struct tsdb_db *db, const char *station, int32_t from, int32_t
  */
 struct env_engine;
 
+struct events_hub;
 struct env_engine_options {
     int backfill_days;       /* 0: 400 */
     int64_t (*now_fn)(void); /* ns since the epoch; NULL: the wall clock */
     int paused;              /* tests: hours are marked but never computed */
     struct store *store;     /* the registry's alarm levels (water.c); NULL: none */
+    /* the live event stream (src/events): each water alarm crossing, once written, is
+     * published as a `station` event (water.c); NULL: none */
+    struct events_hub *events;
 };
 
 /* Starts the engine on ig (observer and thread). 0, IOC_ENOMEM, IOC_ETOOBIG (no observer slot
@@ -263,8 +267,15 @@ int env_engine_latest(struct env_engine *e, const char *station, struct env_late
  * station's state is its latest stored reading's, without an event). A reading whose state —
  * the highest level it is at or above, 0 … 3 — differs from the last one's is an event, written
  * as the series `water_alarm` (tag station; fields state, previous, level) at the reading's
- * time: upwards when a level is crossed, downwards when the water falls back below it.
+ * time: upwards when a level is crossed, downwards when the water falls back below it. Once that
+ * point is durable the event is also published on the live event stream (options.events) as a
+ * `station` event of the station's agency (EVENTS_EVERYONE when it has none: stations are
+ * public), data env_water_event_json's.
  */
+/* The `station` event of a crossing (docs/api.md "Live events"): {"code", "kind":
+ * "water_level", "alarm_state" (0 … 3), "previous", "level" (m), "at" (RFC 3339, ms)}. */
+void env_water_event_json(const char *station, int64_t t_ns, double level, int from, int to,
+                          struct ioc_buf *b);
 /* The registry changed (a station written or deleted): the levels are reloaded now. NULL is
  * fine. */
 void env_engine_reload_levels(struct env_engine *e);
@@ -416,6 +427,7 @@ struct env_demo_station {
     char commune[ENV_UNIT_CODE_MAX];
     char commune_name[96];
     double alarm[3];
+    char agency[65]; /* the operating agency's code, "" for none */
 };
 /* Every stored station, by code (*out malloc'd, free()). */
 int env_demo_stations(struct store_conn *c, struct env_demo_station **out, size_t *n);

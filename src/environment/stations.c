@@ -402,6 +402,7 @@ int env_demo_stations(struct store_conn *c, struct env_demo_station **out, size_
         d[i].kind = (enum env_kind)(env_kind_of(s[i].kind) < 0 ? 0 : env_kind_of(s[i].kind));
         snprintf(d[i].commune, sizeof d[i].commune, "%s", s[i].commune);
         snprintf(d[i].commune_name, sizeof d[i].commune_name, "%s", s[i].commune_name);
+        snprintf(d[i].agency, sizeof d[i].agency, "%s", s[i].agency ? s[i].agency : "");
         for (int k = 0; k < 3; k++)
             d[i].alarm[k] = s[i].has_alarm[k] ? s[i].alarm[k] : NAN;
     }

@@ -8,6 +8,8 @@
  *      queue drops the crossing (counted), never waits.
  *   2. The levels are read from the store outside the lock (the thread's own connection) and
  *      copied into the station table under it.
+ *   3. A crossing is published on the live event stream (`station`) only once its water_alarm
+ *      point is durable, so a client never sees an alarm the series does not hold.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 
 #include "base/base.h"
 #include "environment/engine_int.h"
+#include "events/events.h"
 #include "store/store.h"
 #include "telemetry/telemetry.h"
 
@@ -49,6 +52,7 @@ void env_water_observe(struct env_engine *e, struct station *st, int64_t t, doub
     w->level = level;
     w->from = was;
     w->to = now;
+    w->agency_id = st->agency_id;
 }
 
 /* The latest level reading of station (any series of water/level tagged with it), or 0. */
@@ -88,13 +92,25 @@ void env_water_levels(struct env_engine *e, int force)
      * levels applied in one go, so no reading is ever compared against a half-loaded table */
     double *level = calloc(n ? n : 1, sizeof *level);
     int64_t *t = calloc(n ? n : 1, sizeof *t);
+    int64_t *agency = calloc(n ? n : 1, sizeof *agency);
     for (size_t i = 0; force && level && t && i < n; i++)
         if (s[i].kind == ENV_WATER_LEVEL)
             t[i] = latest_level(e->db, s[i].code, &level[i]);
+    for (size_t i = 0; agency && i < n; i++) {
+        /* stations are public data: one without an agency is everyone's */
+        struct store_agency a;
+        agency[i] = EVENTS_EVERYONE;
+        if (s[i].kind == ENV_WATER_LEVEL && s[i].agency[0] &&
+            store_agency_get(e->conn, s[i].agency, &a) == 0) {
+            agency[i] = a.id;
+            store_agency_clear(&a);
+        }
+    }
     pthread_mutex_lock(&e->lock);
-    for (size_t i = 0; level && t && i < e->cap; i++)
+    int ok = level && t && agency;
+    for (size_t i = 0; ok && i < e->cap; i++)
         e->tab[i].has_levels = 0; /* a station deleted from the registry has none any more */
-    for (size_t i = 0; level && t && i < n; i++) {
+    for (size_t i = 0; ok && i < n; i++) {
         if (s[i].kind != ENV_WATER_LEVEL)
             continue;
         struct station *st = env_station_get(e, s[i].code, strlen(s[i].code));
@@ -102,6 +118,7 @@ void env_water_levels(struct env_engine *e, int force)
             continue;
         memcpy(st->alarm, s[i].alarm, sizeof st->alarm);
         st->has_levels = 1;
+        st->agency_id = agency[i];
         if (t[i] > st->water_t) { /* the start: the state of the latest stored reading */
             st->water_t = t[i];
             st->level = level[i];
@@ -111,7 +128,36 @@ void env_water_levels(struct env_engine *e, int force)
     pthread_mutex_unlock(&e->lock);
     free(level);
     free(t);
+    free(agency);
     free(s);
+}
+
+void env_water_event_json(const char *station, int64_t t_ns, double level, int from, int to,
+                          struct ioc_buf *b)
+{
+    char at[32], lv[32];
+    ioc_time_rfc3339(t_ns / 1000000, at);
+    ioc_fmt_f64(lv, level);
+    ioc_buf_puts(b, "{\"code\":");
+    ioc_buf_json_str(b, station, (size_t)-1);
+    ioc_buf_printf(b,
+                   ",\"kind\":\"water_level\",\"alarm_state\":%d,\"previous\":%d,\"level\":%s,"
+                   "\"at\":\"%s\"}",
+                   to, from, lv, at);
+}
+
+/* Publishes the crossings ev[0..n), now durable, on the live event stream. */
+static void publish(struct env_engine *e, const struct wevent *ev, size_t n)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 4096);
+    for (size_t i = 0; e->hub && i < n; i++) {
+        ioc_buf_reset(&b);
+        env_water_event_json(ev[i].station, ev[i].t, ev[i].level, ev[i].from, ev[i].to, &b);
+        if (b.data)
+            events_publish(e->hub, "station", ev[i].agency_id, b.data, b.len);
+    }
+    ioc_buf_free(&b);
 }
 
 int env_water_write(struct env_engine *e, struct telemetry_batch *b)
@@ -143,8 +189,10 @@ int env_water_write(struct env_engine *e, struct telemetry_batch *b)
     }
     if (rc == 0 && n)
         rc = env_flush_batch(e, b);
-    if (rc == 0)
+    if (rc == 0) {
         atomic_fetch_add(&e->events, n);
+        publish(e, ev, n);
+    }
     free(ev);
     return rc;
 }

@@ -24,6 +24,7 @@
 #include "base/errors.h"
 #include "config/config.h"
 #include "environment/environment.h"
+#include "events/events.h"
 #include "indicators/indicators.h"
 #include "net/net.h"
 #include "notify/notify.h"
@@ -241,11 +242,19 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
     return 0;
 }
 
+/* The parts iocd runs besides the store and the API, each NULL until started. */
+struct parts {
+    struct events_hub *events;   /* the live event stream's hub */
+    struct telemetry_ingest *ig; /* the telemetry engine and its writer thread */
+    struct env_engine *env;      /* the AQI engine */
+    struct telemetry_demo *demo; /* the demo's synthetic sensors */
+    struct notify *nt;           /* the webhooks' delivery thread */
+};
+
 /* Builds the API and the HTTP server on an open store with its writer running, serves until a
  * signal asks to stop, then drains the writer. *api and *srv are left for the caller to
  * destroy. */
-static int serve(const struct ioc_config *cfg, struct store *st, struct telemetry_ingest *ig,
-                 struct env_engine *env, struct notify **nt, struct api **api,
+static int serve(const struct ioc_config *cfg, struct store *st, struct parts *p, struct api **api,
                  struct net_server **srv)
 {
     const struct ind_settings *is = config_module_get(cfg, &config_module_indicators);
@@ -256,9 +265,10 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
         fprintf(stderr, "iocd: cannot start the API: %s\n", ioc_strerror(rc));
         return rc;
     }
-    api_set_ingest(*api, ig);
-    api_set_environment(*api, env);
-    api_set_notify(*api, *nt);
+    api_set_ingest(*api, p->ig);
+    api_set_environment(*api, p->env);
+    api_set_notify(*api, p->nt);
+    api_set_events(*api, p->events);
     char access_log[4096] = "";
     if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
         snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
@@ -288,10 +298,21 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     pthread_detach(sig);
     if (net_server_run(*srv, cfg->shutdown_timeout_s) != 0)
         ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
-    notify_stop(*nt); /* it writes through the writer */
-    *nt = NULL;
+    notify_stop(p->nt); /* it writes through the writer */
+    p->nt = NULL;
     store_writer_stop(st);
     return 0;
+}
+
+/* The live event hub (src/events), before its publishers (the API, the AQI engine). */
+static int start_events(const struct ioc_config *cfg, struct events_hub **out)
+{
+    struct events_options o;
+    events_options_from(events_settings_get(cfg), &o);
+    int rc = events_hub_create(&o, out);
+    if (rc)
+        fprintf(stderr, "iocd: cannot start the live event hub: %s\n", ioc_strerror(rc));
+    return rc;
 }
 
 /* Demo sensors: the synthetic series of the demo, over the communes in force today (the
@@ -407,10 +428,7 @@ int main(int argc, char **argv)
     struct store *st = NULL;
     struct api *api = NULL;
     struct net_server *srv = NULL;
-    struct telemetry_ingest *ig = NULL;
-    struct telemetry_demo *demo = NULL;
-    struct env_engine *env = NULL;
-    struct notify *nt = NULL;
+    struct parts p = {0};
     if (rc) {
         fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
         goto out;
@@ -432,34 +450,36 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
-    if ((rc = open_telemetry(&cfg, &ig)) != 0) {
+    if ((rc = start_events(&cfg, &p.events)) != 0 || (rc = open_telemetry(&cfg, &p.ig)) != 0) {
         store_writer_stop(st);
         goto out;
     }
     /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
-    struct env_engine_options eo = {.paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st};
-    if ((rc = env_engine_start(ig, &eo, &env)) != 0) {
+    struct env_engine_options eo = {
+        .paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st, .events = p.events};
+    if ((rc = env_engine_start(p.ig, &eo, &p.env)) != 0) {
         fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
         store_writer_stop(st);
         goto out;
     }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
-        demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
-    if ((rc = start_notify(&cfg, st, &nt)) != 0) {
+        p.demo = start_demo_sensors(st, p.ig); /* stopped below, before the ingest closes */
+    if ((rc = start_notify(&cfg, st, &p.nt)) != 0) {
         store_writer_stop(st);
         goto out;
     }
-    rc = serve(&cfg, st, ig, env, &nt, &api, &srv);
+    rc = serve(&cfg, st, &p, &api, &srv);
 out:
-    notify_stop(nt); /* when serve did not (it needs the writer, which store_close stops) */
+    notify_stop(p.nt); /* when serve did not (it needs the writer, which store_close stops) */
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
-    telemetry_demo_stop(demo);  /* its thread writes through the ingest */
-    env_engine_stop(env);       /* so does the AQI engine's */
-    telemetry_ingest_close(ig); /* no request can submit any more; it stops MQTT first */
+    telemetry_demo_stop(p.demo);  /* its thread writes through the ingest */
+    env_engine_stop(p.env);       /* so does the AQI engine's */
+    telemetry_ingest_close(p.ig); /* no request can submit any more; it stops MQTT first */
     store_close(st);
     net_server_destroy(srv);
+    events_hub_destroy(p.events); /* after every publisher and every stream */
     config_free(&cfg);
     ioc_log(IOC_LOG_INFO, "stopped");
     return rc ? 1 : 0;

@@ -112,6 +112,9 @@ static int transition(struct store_conn *w, struct rep_action *a, struct store_r
     if ((rc = check_agency(w, a, r, &agency)) != 0 || a->outcome)
         return rc;
     int moved = agency >= 0 && agency != r->agency_id;
+    a->changed = 1;
+    a->agency_id = moved ? agency : r->agency_id;
+    snprintf(a->agency_code, sizeof a->agency_code, "%s", moved ? a->agency : r->agency_code);
     rc = store_rep_state_set(w, r->id, a->to, moved ? agency : -1, is_dup ? a->duplicate_of : -1,
                              rep_state_is_answer(a->to) ? a->now_ms : 0, a->now_ms);
     char detail[160] = "";
@@ -162,6 +165,7 @@ static int reopen(struct store_conn *w, struct rep_action *a, struct store_rep_r
                       (long long)a->reopen_days);
     const char *to = rep_reopen_state(r->agency_id);
     snprintf(a->state, sizeof a->state, "%s", to);
+    a->changed = 1;
     rc = store_rep_state_set(w, r->id, to, -1, -1, 0, a->now_ms);
     return rc ? rc : event(w, a, r->id, "reopen", r->state, to, a->note, 1, "");
 }
@@ -195,6 +199,10 @@ static int act(struct store_conn *w, struct rep_action *a, struct store_rep_requ
 {
     snprintf(a->from, sizeof a->from, "%s", r->state);
     snprintf(a->state, sizeof a->state, "%s", r->state);
+    a->agency_id = r->agency_id;
+    snprintf(a->agency_code, sizeof a->agency_code, "%s", r->agency_code ? r->agency_code : "");
+    snprintf(a->service_code, sizeof a->service_code, "%s", r->service_code);
+    snprintf(a->unit_code, sizeof a->unit_code, "%s", r->unit_code ? r->unit_code : "");
     if (a->act == REP_ACT_REOPEN)
         return reopen(w, a, r);
     if (a->act == REP_ACT_RATE)
@@ -221,6 +229,7 @@ int rep_action_job(struct store_conn *w, void *arg)
 {
     struct rep_action *a = arg;
     a->outcome = REP_OK;
+    a->changed = 0;
     a->field[0] = a->why[0] = a->from[0] = a->state[0] = '\0';
     struct store_rep_request r;
     int rc = store_rep_request_get(w, a->id, &r);
@@ -232,5 +241,7 @@ int rep_action_job(struct store_conn *w, void *arg)
     store_rep_request_clear(&r);
     if (rc == 0 && a->outcome == REP_OK)
         rc = audit(w, a);
+    if (rc || a->outcome != REP_OK)
+        a->changed = 0; /* nothing was written */
     return rc;
 }

@@ -240,7 +240,30 @@ struct rep_action {
     int outcome;
     char field[32], why[256];
     char from[16], state[16];
+    /* out, when the act moved the report (a transition, a merge, a reopen: its state or agency
+     * changed): changed = 1 and what its `report` event says */
+    int changed;
+    int64_t agency_id; /* after the act; 0: the triage queue */
+    char agency_code[65], service_code[REP_CODE_MAX + 1], unit_code[16];
 };
 int rep_action_job(struct store_conn *w, void *action);
+
+/*
+ * The `report` event of the live stream (docs/api.md "Live events"), one line of JSON into b:
+ * {"id", "service_code", "state", "previous" (null: a new report), "agency" (code, null in
+ * triage), "unit" (the commune's code or null), "at" (RFC 3339), "by" (who acted: a username,
+ * "key:…", "citizen")}. Never the reporter's personal fields.
+ */
+struct rep_change {
+    int64_t id;
+    const char *service_code, *state, *previous; /* previous NULL: a new report */
+    const char *agency, *unit;                   /* NULL or "": none */
+    int64_t at_ms;
+    const char *by;
+};
+struct ioc_buf;
+void rep_change_json(const struct rep_change *c, struct ioc_buf *b);
+/* The change an act made (a->changed), as rep_change_json takes it. */
+void rep_action_change(const struct rep_action *a, struct rep_change *out);
 
 #endif

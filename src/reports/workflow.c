@@ -205,3 +205,38 @@ void rep_bbox(double lat, double lon, double m, double *lat0, double *lat1, doub
     *lon0 = lon - dlon;
     *lon1 = lon + dlon;
 }
+
+/* ---- the live stream's `report` event ---- */
+
+static void str_or_null(struct ioc_buf *b, const char *s)
+{
+    if (s && *s)
+        ioc_buf_json_str(b, s, (size_t)-1);
+    else
+        ioc_buf_puts(b, "null");
+}
+
+void rep_change_json(const struct rep_change *c, struct ioc_buf *b)
+{
+    char at[32];
+    ioc_time_rfc3339(c->at_ms, at);
+    ioc_buf_printf(b, "{\"id\":%lld,\"service_code\":", (long long)c->id);
+    str_or_null(b, c->service_code);
+    ioc_buf_puts(b, ",\"state\":");
+    str_or_null(b, c->state);
+    ioc_buf_puts(b, ",\"previous\":");
+    str_or_null(b, c->previous);
+    ioc_buf_puts(b, ",\"agency\":");
+    str_or_null(b, c->agency);
+    ioc_buf_puts(b, ",\"unit\":");
+    str_or_null(b, c->unit);
+    ioc_buf_printf(b, ",\"at\":\"%s\",\"by\":", at);
+    str_or_null(b, c->by);
+    ioc_buf_putc(b, '}');
+}
+
+void rep_action_change(const struct rep_action *a, struct rep_change *out)
+{
+    *out = (struct rep_change){a->id,          a->service_code, a->state,  a->from,
+                               a->agency_code, a->unit_code,    a->now_ms, a->actor};
+}

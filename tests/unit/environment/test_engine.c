@@ -177,6 +177,19 @@ static void test_engine_start_backfills_what_a_stopped_engine_missed(void **s)
     telemetry_ingest_close(ig);
 }
 
+/* The live stream's `station` event of a crossing. */
+static void test_water_event_json(void **state)
+{
+    (void)state;
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    env_water_event_json("WL-DN3", 1796205600123456789LL, 2.1, 0, 2, &b);
+    assert_string_equal(b.data,
+                        "{\"code\":\"WL-DN3\",\"kind\":\"water_level\",\"alarm_state\":2,"
+                        "\"previous\":0,\"level\":2.1,\"at\":\"2026-12-02T10:00:00.123Z\"}");
+    ioc_buf_free(&b);
+}
+
 int main(void)
 {
     ioc_log_set_level(IOC_LOG_ERROR);
@@ -184,6 +197,7 @@ int main(void)
         cmocka_unit_test(
             test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_progress),
         cmocka_unit_test(test_engine_start_backfills_what_a_stopped_engine_missed),
+        cmocka_unit_test(test_water_event_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,12 +177,42 @@ static void test_distance(void **state)
     assert_true(106.82 + 80 * m / cos(10.95 * M_PI / 180) > lon1);
 }
 
+/* The live stream's `report` event: one line, nulls for what is absent, text escaped, and the
+ * change an act made. */
+static void test_change_json(void **state)
+{
+    (void)state;
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    struct rep_change c = {42, "rac-thai", "received",    NULL,
+                           "", NULL,       1796205600123, "key:ab\"c\n"};
+    rep_change_json(&c, &b);
+    assert_string_equal(b.data, "{\"id\":42,\"service_code\":\"rac-thai\",\"state\":\"received\","
+                                "\"previous\":null,\"agency\":null,\"unit\":null,"
+                                "\"at\":\"2026-12-02T10:00:00.123Z\",\"by\":\"key:ab\\\"c\\n\"}");
+    assert_null(strchr(b.data, '\n'));
+    struct rep_action a = {.id = 7, .actor = "staff", .now_ms = 0};
+    snprintf(a.from, sizeof a.from, "received");
+    snprintf(a.state, sizeof a.state, "assigned");
+    snprintf(a.agency_code, sizeof a.agency_code, "SO-XD");
+    snprintf(a.service_code, sizeof a.service_code, "den-duong");
+    snprintf(a.unit_code, sizeof a.unit_code, "26041");
+    rep_action_change(&a, &c);
+    ioc_buf_reset(&b);
+    rep_change_json(&c, &b);
+    assert_string_equal(b.data, "{\"id\":7,\"service_code\":\"den-duong\",\"state\":\"assigned\","
+                                "\"previous\":\"received\",\"agency\":\"SO-XD\",\"unit\":\"26041\","
+                                "\"at\":\"1970-01-01T00:00:00.000Z\",\"by\":\"staff\"}");
+    ioc_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),      cmocka_unit_test(test_access),
-        cmocka_unit_test(test_time_rules), cmocka_unit_test(test_rating),
-        cmocka_unit_test(test_tokens),     cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_change_json), cmocka_unit_test(test_table),
+        cmocka_unit_test(test_access),      cmocka_unit_test(test_time_rules),
+        cmocka_unit_test(test_rating),      cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
