@@ -23,8 +23,8 @@
     X(reports)                                                                                     \
     X(stations)                                                                                    \
     X(aqi)                                                                                         \
-    X(webhooks)
-X(events)
+    X(webhooks)                                                                                    \
+    X(events)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)
