@@ -21,7 +21,7 @@
 #include <string.h>
 
 #define HASH_QUEUE_MAX 256
-#define RENDERS_PER_PEER 2
+#define RENDERS_PER_PEER 4
 
 struct api_work {
     struct api_ctx *c;

@@ -85,8 +85,9 @@ static const struct config_setting settings[] = {
      "(province and commune, today, simplify=50), which are kept apart and never evicted by "
      "other requests."},
     {"geo", "render_queue", K_INT, OFF(render_queue), "16", 1, 10000,
-     "units.geojson bodies waiting to be rendered at most; beyond: 503. One client address may "
-     "have 2 renders queued or running; beyond: 429."},
+     "Jobs waiting for the render worker at most (units.geojson bodies not cached, telemetry and "
+     "AQI queries, station lists); beyond: 503. One client address may have 4 of them queued or "
+     "running; beyond: 429."},
 };
 
 /* A row of the whole table and the struct its field is in (NULL when c is NULL or its modules

@@ -1,5 +1,5 @@
 // Anonymous GeoJSON renders cannot stall logins or evict the console's boundaries: renders and
-// password checks have separate workers, one address may have 2 renders in flight (429 beyond),
+// password checks have separate workers, one address may have 4 renders in flight (429 beyond),
 // the render queue is bounded (503 beyond), and the bodies the console loads first sit in a
 // pinned area of the cache. Addresses come from X-Forwarded-For (trusted from loopback here).
 import { test, before, after } from 'node:test';
@@ -12,7 +12,7 @@ const CONSOLE = '/api/v1/units.geojson?level=commune&simplify=50';
 let srv;
 before(async () => {
   srv = await startDemo({
-    env: { IOC_HTTP_TRUST_FORWARDED_FOR: 'true', IOC_GEO_GEOJSON_CACHE: '2', IOC_GEO_RENDER_QUEUE: '4' },
+    env: { IOC_HTTP_TRUST_FORWARDED_FOR: 'true', IOC_GEO_GEOJSON_CACHE: '2', IOC_GEO_RENDER_QUEUE: '8' },
   });
 });
 after(async () => {
@@ -72,15 +72,15 @@ test('20 parallel anonymous renders: a login still completes within ~1 s; the co
   assert.equal(cond.status, 304);
 });
 
-test('one address may have 2 renders in flight; beyond: 429 with Retry-After, other addresses go on', async () => {
+test('one address may have 4 renders in flight; beyond: 429 with Retry-After, other addresses go on', async () => {
   const ask = (i, ip) => new Client(srv.url).get(
     `/api/v1/units.geojson?level=commune&simplify=200&at=${day(40 + i)}`, from(ip));
   const other = ask(9, '10.8.0.2');
-  const rs = await Promise.all(Array.from({ length: 6 }, (_, i) => ask(i, '10.8.0.1')));
+  const rs = await Promise.all(Array.from({ length: 7 }, (_, i) => ask(i, '10.8.0.1')));
   assert.equal((await other).status, 200, 'another address is served meanwhile');
   const codes = rs.map((r) => r.status);
-  assert.equal(codes.filter((s) => s === 200).length, 2, codes.join(','));
-  assert.equal(codes.filter((s) => s === 429).length, 4, codes.join(','));
+  assert.equal(codes.filter((s) => s === 200).length, 4, codes.join(','));
+  assert.equal(codes.filter((s) => s === 429).length, 3, codes.join(','));
   const limited = rs.find((r) => r.status === 429);
   assert.equal(limited.body.error.code, 'rate_limited');
   assert.ok(Number(limited.headers.get('retry-after')) >= 1);

@@ -5,7 +5,8 @@
 // {"error":{"code","message"}} becomes an ApiError carrying the status and code, so callers can
 // switch on err.code ("outside", "bad_credentials", "rate_limited") instead of parsing text.
 // Writes made with a session carry its CSRF token in X-CSRF-Token (see session.js).
-// Every call to the API is a use of the session for iocd's idle timeout: onApiUse(fn) lets
+// A GET refused for a moment (429, 503 with Retry-After of at most 5 s) is asked again, twice at
+// most. Every call to the API is a use of the session for iocd's idle timeout: onApiUse(fn) lets
 // session.js hear of them (fn(time, status) after each answer) and move its end estimate on.
 
 import { t } from './i18n.js';
@@ -54,18 +55,30 @@ async function request(method, path, { params, body, signal, headers: extra } = 
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
     let res;
-    const sentAt = Date.now();
-    try {
-        res = await fetch(url(path, params), {
-            method,
-            headers,
-            body: body === undefined ? undefined : JSON.stringify(body),
-            signal,
-            credentials: 'same-origin',
-        });
-    } catch (err) {
-        if (err.name === 'AbortError') throw err;
-        throw new ApiError(0, 'network', t('error.network'));
+    let sentAt = Date.now();
+    for (let attempt = 0; ; attempt++) {
+        sentAt = Date.now();
+        try {
+            res = await fetch(url(path, params), {
+                method,
+                headers,
+                body: body === undefined ? undefined : JSON.stringify(body),
+                signal,
+                credentials: 'same-origin',
+            });
+        } catch (err) {
+            if (err.name === 'AbortError') throw err;
+            throw new ApiError(0, 'network', t('error.network'));
+        }
+        // A read refused for a moment (429: this address has its renders in flight; 503: a
+        // queue is full or the server is starting) is asked again after Retry-After, twice at
+        // most; writes are never repeated here.
+        const wait = Number(res.headers.get('retry-after'));
+        if (method !== 'GET' || attempt >= 2 || (res.status !== 429 && res.status !== 503)) break;
+        if (!(wait >= 0 && wait <= 5)) break;
+        used(sentAt, res.status);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 0.2) * 1000));
+        if (signal && signal.aborted) throw new DOMException('Aborted', 'AbortError');
     }
     used(sentAt, res.status);
     if (res.status === 204) return null;
