@@ -47,12 +47,14 @@ export function createEnvLayer(map, mapEl, { onStation }) {
     let debounce = 0;
     let streams = [];
     const listeners = new Set();
+    const extra = []; // [{key, layer}]: other modules' overlays in the same control (addOverlay)
 
     function relabelControl() {
         if (layersControl) map.removeControl(layersControl);
         const overlays = {};
         overlays[t('env.layer_air')] = airLayer;
         overlays[t('env.layer_water')] = waterLayer;
+        for (const o of extra) overlays[t(o.key)] = o.layer;
         layersControl = control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
         layersControl.getContainer().setAttribute('aria-label', t('env.layers'));
     }
@@ -264,6 +266,22 @@ export function createEnvLayer(map, mapEl, { onStation }) {
         relabel() {
             relabelControl();
             render();
+        },
+        /** Read the stations again soon (debounced): a `station` event of the live stream. */
+        refreshSoon,
+        /** Another module's overlay in the layer control, named by catalogue key; on the map if on. */
+        addOverlay(key, layer, on = true) {
+            if (extra.some((o) => o.layer === layer)) return;
+            extra.push({ key, layer });
+            if (on) layer.addTo(map);
+            relabelControl();
+        },
+        removeOverlay(layer) {
+            const i = extra.findIndex((o) => o.layer === layer);
+            if (i < 0) return;
+            extra.splice(i, 1);
+            map.removeLayer(layer);
+            relabelControl();
         },
     };
 }
