@@ -131,6 +131,8 @@ function createEnv(mapEl, closeUnit) {
         addOverlay: (key, overlay) => layer && layer.addOverlay(key, overlay),
         removeOverlay: (overlay) => layer && layer.removeOverlay(overlay),
         refreshSoon: () => layer && layer.refreshSoon(),
+        stations: () => (layer ? layer.stations() : []),
+        onUpdate: (fn) => layer && layer.onUpdate(fn),
     };
 }
 

@@ -47,6 +47,7 @@ export function createEnvLayer(map, mapEl, { onStation }) {
     let debounce = 0;
     let streams = [];
     const listeners = new Set();
+    let stations = []; // every station's properties (/stations.geojson), for other modules
     const extra = []; // [{key, layer}]: other modules' overlays in the same control (addOverlay)
 
     function relabelControl() {
@@ -148,6 +149,7 @@ export function createEnvLayer(map, mapEl, { onStation }) {
             const m = pinOf(code, 'air', { coordinates: f.geometry.coordinates });
             m.props = f.properties;
         }
+        stations = (all.features || []).map((f) => f.properties);
         for (const f of all.features || []) {
             if (f.properties.kind !== 'water_level') continue;
             const m = pinOf(f.properties.code, 'water', { coordinates: f.geometry.coordinates });
@@ -261,6 +263,8 @@ export function createEnvLayer(map, mapEl, { onStation }) {
         refresh,
         /** The latest properties of a station (or null). */
         station: (code) => (markers.has(code) ? markers.get(code).props : null),
+        /** Every station's properties (status online/stale/offline/never…) as last read. */
+        stations: () => stations,
         /** fn() after every update of the stations' data. */
         onUpdate: (fn) => listeners.add(fn),
         relabel() {

@@ -6,12 +6,13 @@
 // Data: the open alerts (firing + acknowledged) feed the tiles and the layer; the feed has its
 // own filter. Everything follows the one event stream (live.js): `alert` events are applied to
 // the open set, the layer and the feed with no request; `report` events recount the reports due
-// today, `station` events recount the stations offline and refresh the stations layer (both
-// debounced); `reset` — or the connection coming back — reloads everything with queries.
+// today (debounced), `station` events refresh the stations layer (which recounts the stations
+// offline); `reset` — or the connection coming back — reloads everything with queries (at
+// most once every RELOAD_GAP_MS: a stream that keeps failing must not become a request storm).
 //
 // KPI: open alerts by severity; reports due today = open reports (received, assigned,
-// in_progress) whose deadline (expected_at) falls today in Asia/Ho_Chi_Minh; stations offline =
-// GET /stations with status "offline".
+// in_progress) among the newest 500 whose deadline (expected_at) falls today in Asia/Ho_Chi_Minh; stations offline =
+// the stations layer's /stations.geojson with status "offline".
 //
 // Hooks for tests: #ops[data-live=connecting|open|lost|off], #live-state,
 // #kpi li[data-kpi=critical|warning|info|reports_due|stations_offline] .kpi-value[data-value].
@@ -25,7 +26,8 @@ import { SEVERITIES, fetchAlerts, severityText } from './alerts_data.js';
 import { createAlertFeed } from './alerts_feed.js';
 import { createAlertsLayer } from './alerts_layer.js';
 
-const OPEN_REPORT_STATES = ['received', 'assigned', 'in_progress'];
+const OPEN_REPORT_STATES = new Set(['received', 'assigned', 'in_progress']);
+const RELOAD_GAP_MS = 5000; // reloads asked by resets and come-backs: at most one per this long
 const KPIS = ['critical', 'warning', 'info', 'reports_due', 'stations_offline'];
 const KPI_KEYS = {
     critical: 'kpi.critical',
@@ -144,24 +146,26 @@ export function createOps(root, { env, announce }) {
 
     async function countReportsDue() {
         const today = todayIso();
-        const pages = await Promise.all(
-            OPEN_REPORT_STATES.map((state) => apiGet('/reports', { state, page_size: 500 })),
-        );
+        // the newest 500 reports: a deadline is days after the report, so today's are among them
+        const page = await apiGet('/reports', { page_size: 500 });
         let n = 0;
-        for (const p of pages) {
-            for (const r of p.reports || []) {
-                if (r.expected_at && todayIso(new Date(r.expected_at)) === today) n += 1;
-            }
+        for (const r of page.reports || []) {
+            if (OPEN_REPORT_STATES.has(r.state) && r.expected_at && todayIso(new Date(r.expected_at)) === today) n += 1;
         }
         kpi.reports_due = n;
         renderKpi();
     }
 
-    async function countStationsOffline() {
-        const res = await apiGet('/stations');
-        kpi.stations_offline = (res.stations || []).filter((s) => s.status === 'offline').length;
+    // from the stations layer's data (read every minute and on `station` events): another
+    // request for the same list would race the layer's on the render worker (2 per address)
+    function countStationsOffline() {
+        const list = env.stations();
+        kpi.stations_offline = list.length ? list.filter((s) => s.status === 'offline').length : null;
         renderKpi();
     }
+    env.onUpdate(() => {
+        if (running) countStationsOffline();
+    });
 
     async function loadCommunes() {
         if (communes.size) return;
@@ -172,19 +176,28 @@ export function createOps(root, { env, announce }) {
     }
 
     const reportsSoon = debounced(countReportsDue, 1500);
-    const stationsSoon = debounced(countStationsOffline, 1500);
+
+    let lastReload = 0;
+    let reloadTimer = 0;
+    /** reloadAll at once, or when RELOAD_GAP_MS has passed since the last one (coalesced). */
+    function reloadSoon() {
+        if (reloadTimer) return;
+        const wait = Math.max(0, lastReload + RELOAD_GAP_MS - Date.now());
+        reloadTimer = setTimeout(() => {
+            reloadTimer = 0;
+            reloadAll();
+        }, wait);
+    }
 
     function reloadAll() {
+        lastReload = Date.now();
         feed.reload();
         loadOpen().catch(() => {});
         countReportsDue().catch(() => {
             kpi.reports_due = null;
             renderKpi();
         });
-        countStationsOffline().catch(() => {
-            kpi.stations_offline = null;
-            renderKpi();
-        });
+        countStationsOffline();
     }
 
     // ---- live --------------------------------------------------------------------------------
@@ -198,14 +211,8 @@ export function createOps(root, { env, announce }) {
         renderKpi();
     });
     live.on('report', () => reportsSoon());
-    live.on('station', () => {
-        stationsSoon();
-        env.refreshSoon();
-    });
-    live.on('reset', () => {
-        reloadAll();
-        announce(t('alert.reloaded'));
-    });
+    live.on('station', () => env.refreshSoon()); // then env.onUpdate recounts
+    live.on('reset', reloadSoon);
 
     document.addEventListener('ioc:language', () => {
         title.textContent = t('ops.title');
@@ -237,7 +244,8 @@ export function createOps(root, { env, announce }) {
             running = false;
             live.stop();
             reportsSoon.cancel();
-            stationsSoon.cancel();
+            clearTimeout(reloadTimer);
+            reloadTimer = 0;
             env.removeOverlay(layer.layer);
             layer.clear();
             open.clear();
