@@ -1,8 +1,7 @@
 // alerts_data.js — what the console asks iocd about alerts, and the texts of an alert.
 //
-// GET /api/v1/alerts?state=&severity=&limit= → {"alerts": [alert JSON…]} (docs/alerts.md, the
-// shape in the header of alerts_feed.js); "open" is the console's own filter: firing and
-// acknowledged, two requests. POST /api/v1/alerts/{id}/ack|resolve {"note"} → the alert.
+// GET /api/v1/alerts?state=&severity=&limit= → {"count", "alerts": [alert JSON…], "next_before"}
+// (src/api/openapi/alerts.json); state "open" is firing and acknowledged. POST /api/v1/alerts/{id}/ack|resolve {"note"} → the alert.
 // Severity is never a colour alone: severityText() is on every badge and marker.
 
 import { apiGet, apiSend } from './api.js';
@@ -57,13 +56,8 @@ export function newestFirst(x, y) {
 
 /** The alerts of filter {state, severity}, newest first (at most LIMIT). */
 export async function fetchAlerts(f, signal) {
-    const states = f.state === 'open' ? ['firing', 'acknowledged'] : [f.state || ''];
-    const answers = await Promise.all(
-        states.map((state) => apiGet('/alerts', { state, severity: f.severity, limit: LIMIT }, signal)),
-    );
-    const byId = new Map();
-    for (const res of answers) for (const a of (res && res.alerts) || []) byId.set(a.id, a);
-    return [...byId.values()].sort(newestFirst).slice(0, LIMIT);
+    const res = await apiGet('/alerts', { state: f.state, severity: f.severity, limit: LIMIT }, signal);
+    return ((res && res.alerts) || []).slice().sort(newestFirst);
 }
 
 /** Acknowledge (act 'ack') or resolve (act 'resolve') alert id with a note → the alert. */
