@@ -32,12 +32,15 @@ let operator;
 
 async function openAs(username, password) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const r = await context.request.post(`${server.base}/api/v1/session`, { data: { username, password } });
-    assert.equal(r.status(), 200, `login ${username}`);
     const page = await context.newPage();
     const w = watch(page, server.base);
     await page.goto(server.base + '/');
     await page.waitForSelector('#map[data-state="ready"]', { timeout: 20000 });
+    await page.locator('#login-button').click();
+    await page.locator('#login-username').fill(username);
+    await page.locator('#login-password').fill(password);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#user:not([hidden])');
     await page.waitForSelector('#ops[data-live="open"]', { timeout: 20000 });
     await page.waitForSelector('#alert-feed[data-state="ready"]');
     await page.evaluate(() => {
