@@ -2,7 +2,9 @@
 // event stream (issue 20): an operator creates a threshold rule (POST /api/v1/rules), a point
 // written as line protocol fires it → the alert appears in the feed of two browsers without a
 // reload; acknowledged with a note in browser 1 → the acknowledgement appears in browser 2 (a
-// second operator) without a reload. Writes build/screenshots/console-alerts.png
+// second operator) without a reload; iocd stopped and started again on the same address: both
+// say "Mất kết nối…", then "Trực tuyến" again, and an alert fired after the restart is on screen
+// (by the stream, or by the lists read again on the come-back) — still without a reload. Writes build/screenshots/console-alerts.png
 // (IOC_SCREENSHOT_DIR overrides, as console.test.mjs).
 //
 // Run: make && npm run build && node --test tests/web/alerts.test.mjs
@@ -11,7 +13,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startIocd, ROOT, PASSWORDS } from './lib/iocd.mjs';
+import { createRestartable, freePort, ROOT, PASSWORDS } from './lib/iocd.mjs';
 import { launch, watch } from './lib/browser.mjs';
 import { signIn, writeLines } from './lib/api.mjs';
 
@@ -24,6 +26,8 @@ const RULE_VI = `Mực nước ${STATION} vượt 2,5 m (kiểm thử)`;
 const OPERATOR2 = { username: 'operator2', password: 'web-test-operator2-Pw1!' };
 // the first load's renders may meet the render worker's per-address limit (see alerts_ui.test.mjs)
 const ALLOWED = [/status of 429.*(aqi\/latest|stations\.geojson)/];
+// while iocd is down (the restart test): the browser logs the refused connections
+const DOWN = /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|Failed to load resource/;
 
 let server;
 let browser;
@@ -51,7 +55,8 @@ async function openAs(username, password) {
 
 describe('the live console with the real alert engine and event stream', { concurrency: 1 }, () => {
     before(async () => {
-        server = await startIocd();
+        server = createRestartable(await freePort());
+        await server.start();
         browser = await launch();
         const admin = await signIn(server.base, 'admin');
         const r = await admin.request(
@@ -68,7 +73,10 @@ describe('the live console with the real alert engine and event stream', { concu
 
     after(async () => {
         if (browser) await browser.close();
-        if (server) await server.stop();
+        if (server) {
+            await server.stop();
+            server.remove();
+        }
     });
 
     it('a point over a rule fires an alert that both browsers show without a reload', async () => {
@@ -135,6 +143,42 @@ describe('the live console with the real alert engine and event stream', { concu
         for (const { w } of tabs) {
             assert.deepEqual(w.errors(ALLOWED), [], 'console errors');
             assert.deepEqual(w.foreign, []);
+        }
+    });
+
+    it('says when the connection is lost, and catches up by itself after iocd restarts', async () => {
+        const name = `Mực nước ${STATION}-B vượt 3 m (kiểm thử)`;
+        const rule = {
+            name: { vi: name, en: `Water at ${STATION}-B above 3 m (test)` },
+            severity: 'warning',
+            type: 'threshold',
+            target: { measurement: 'water', field: 'level', tags: { station: `${STATION}-B` } },
+            params: { op: '>', value: 3 },
+        };
+        const r = await operator.request('POST', '/api/v1/rules', JSON.stringify(rule), {
+            'content-type': 'application/json',
+        });
+        assert.equal(r.status, 201, await r.text());
+        await server.stop();
+        for (const { page } of tabs) {
+            await page.waitForSelector('#ops[data-live="lost"]', { timeout: 15000 });
+            assert.equal(await page.locator('#live-state').textContent(), 'Mất kết nối… đang thử lại');
+        }
+        await server.start();
+        operator = await signIn(server.base, 'operator');
+        await writeLines(operator, `water,station=${STATION}-B level=3.2 ${Date.now()}`);
+        for (const { page, w } of tabs) {
+            await page.waitForSelector('#ops[data-live="open"]', { timeout: 45000 });
+            await page
+                .locator('#alert-feed li.alert[data-severity="warning"]', { hasText: name })
+                .waitFor({ timeout: 15000 });
+            // the acknowledged alert of before the restart is still there, as the server has it
+            await page.waitForSelector('#alert-feed li.alert[data-state="acknowledged"]');
+            assert.equal(await page.evaluate(() => window.iocSamePage), true, 'no reload');
+            assert.deepEqual(
+                w.errors(ALLOWED).filter((e) => !DOWN.test(e)),
+                [],
+            );
         }
     });
 });
