@@ -7,6 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,4 +86,65 @@ export async function startIocd({ timeoutMs = 30000, env: extra = {} } = {}) {
         throw e;
     });
     return { base, stop, output: () => out + err };
+}
+
+/** A free TCP port on 127.0.0.1 (for a server that must come back on the same address). */
+export function freePort() {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer();
+        s.once('error', reject);
+        s.listen(0, '127.0.0.1', () => {
+            const { port } = s.address();
+            s.close(() => resolve(port));
+        });
+    });
+}
+
+/**
+ * iocd --demo on a fixed port and data directory that start() and stop() keep, so a test can
+ * restart it (a server restart as the browser sees it). remove() deletes the data directory.
+ * → {base, start(), stop(), remove()}.
+ */
+export function createRestartable(port) {
+    const { bin, web } = requireBuild();
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ioc-web-restart-'));
+    const env = { IOC_DEMO_INDICATOR_VALUES: 'false', ...process.env };
+    for (const [role, pw] of Object.entries(PASSWORDS)) env[`IOC_DEMO_PASSWORD_${role.toUpperCase()}`] = pw;
+    let proc = null;
+    let exited = null;
+    return {
+        base: `http://127.0.0.1:${port}`,
+        async start() {
+            proc = spawn(bin, ['--demo', '--listen', `127.0.0.1:${port}`, '--data', data, '--web-root', web], {
+                cwd: ROOT,
+                env,
+                stdio: ['ignore', 'pipe', 'pipe'],
+            });
+            proc.stderr.resume();
+            exited = new Promise((resolve) => proc.once('exit', resolve));
+            await new Promise((resolve, reject) => {
+                let out = '';
+                const timer = setTimeout(() => reject(new Error(`iocd did not listen\n${out}`)), 30000);
+                proc.stdout.on('data', (c) => {
+                    out += c;
+                    if (/listening on/.test(out)) {
+                        clearTimeout(timer);
+                        resolve();
+                    }
+                });
+                exited.then(() => reject(new Error(`iocd exited\n${out}`)));
+            });
+        },
+        async stop() {
+            if (proc && proc.exitCode === null && proc.signalCode === null) {
+                proc.kill('SIGTERM');
+                const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+                await exited;
+                clearTimeout(t);
+            }
+        },
+        remove() {
+            fs.rmSync(data, { recursive: true, force: true });
+        },
+    };
 }

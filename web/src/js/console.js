@@ -6,6 +6,9 @@
 // highlight). Escape closes, in order, the search list (search.js), the login dialog (native
 // <dialog>), then the panel.
 //
+// The live operations column (js/ops.js: alert feed, KPI tiles, the "Cảnh báo" layer, one event
+// stream) is imported at sign-in and stopped at sign-out; it shows over the map's left edge.
+//
 // Screens: the map (default) and, for signed-in users, "Dữ liệu cảm biến" (#sensors…) and the
 // dashboards (#dashboards…, #wall…) and the citizen reports' queue (#reports…), drawn over the map by js/sensors.js and js/dashboards.js,
 // each imported only when its screen first opens (chunks of their own, with uPlot), so the first
@@ -84,6 +87,7 @@ function main() {
     renderLanguageButtons();
 
     createScreens(announce, banner);
+    followOps(env, announce, banner);
 
     document.addEventListener('keydown', (e) => {
         if (e.key !== 'Escape' || e.defaultPrevented) return;
@@ -124,7 +128,42 @@ function createEnv(mapEl, closeUnit) {
         },
         close: (returnTo) => Boolean(panel) && panel.close(returnTo),
         relabel: () => layer && layer.relabel(),
+        addOverlay: (key, overlay) => layer && layer.addOverlay(key, overlay),
+        removeOverlay: (overlay) => layer && layer.removeOverlay(overlay),
+        refreshSoon: () => layer && layer.refreshSoon(),
+        stations: () => (layer ? layer.stations() : []),
+        onUpdate: (fn) => layer && layer.onUpdate(fn),
     };
+}
+
+/** The operations column (js/ops.js) for signed-in users: imported at the first sign-in. */
+function followOps(env, announce, banner) {
+    const root = byId('ops');
+    let loading = null;
+    const signedIn = () => Boolean(document.body.dataset.session) && document.body.dataset.session !== 'anonymous';
+    async function follow() {
+        if (!signedIn()) {
+            if (loading)
+                loading.then(
+                    (ops) => ops.stop(),
+                    () => {},
+                );
+            return;
+        }
+        if (!loading) loading = import('./ops.js').then((m) => m.createOps(root, { env, announce }));
+        let ops;
+        try {
+            ops = await loading;
+        } catch (err) {
+            loading = null;
+            banner.textContent = t('alert.error', { message: err.message });
+            banner.hidden = false;
+            return;
+        }
+        if (signedIn()) ops.start();
+    }
+    new MutationObserver(follow).observe(document.body, { attributes: true, attributeFilter: ['data-session'] });
+    follow();
 }
 
 /**

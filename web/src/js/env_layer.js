@@ -47,12 +47,15 @@ export function createEnvLayer(map, mapEl, { onStation }) {
     let debounce = 0;
     let streams = [];
     const listeners = new Set();
+    let stations = []; // every station's properties (/stations.geojson), for other modules
+    const extra = []; // [{key, layer}]: other modules' overlays in the same control (addOverlay)
 
     function relabelControl() {
         if (layersControl) map.removeControl(layersControl);
         const overlays = {};
         overlays[t('env.layer_air')] = airLayer;
         overlays[t('env.layer_water')] = waterLayer;
+        for (const o of extra) overlays[t(o.key)] = o.layer;
         layersControl = control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
         layersControl.getContainer().setAttribute('aria-label', t('env.layers'));
     }
@@ -146,6 +149,7 @@ export function createEnvLayer(map, mapEl, { onStation }) {
             const m = pinOf(code, 'air', { coordinates: f.geometry.coordinates });
             m.props = f.properties;
         }
+        stations = (all.features || []).map((f) => f.properties);
         for (const f of all.features || []) {
             if (f.properties.kind !== 'water_level') continue;
             const m = pinOf(f.properties.code, 'water', { coordinates: f.geometry.coordinates });
@@ -259,11 +263,29 @@ export function createEnvLayer(map, mapEl, { onStation }) {
         refresh,
         /** The latest properties of a station (or null). */
         station: (code) => (markers.has(code) ? markers.get(code).props : null),
+        /** Every station's properties (status online/stale/offline/never…) as last read. */
+        stations: () => stations,
         /** fn() after every update of the stations' data. */
         onUpdate: (fn) => listeners.add(fn),
         relabel() {
             relabelControl();
             render();
+        },
+        /** Read the stations again soon (debounced): a `station` event of the live stream. */
+        refreshSoon,
+        /** Another module's overlay in the layer control, named by catalogue key; on the map if on. */
+        addOverlay(key, layer, on = true) {
+            if (extra.some((o) => o.layer === layer)) return;
+            extra.push({ key, layer });
+            if (on) layer.addTo(map);
+            relabelControl();
+        },
+        removeOverlay(layer) {
+            const i = extra.findIndex((o) => o.layer === layer);
+            if (i < 0) return;
+            extra.splice(i, 1);
+            map.removeLayer(layer);
+            relabelControl();
         },
     };
 }
