@@ -69,6 +69,8 @@ void alerts_out_condition(struct alerts_out *out, const char *target_key, int ac
                           double lat, double lon, const char *summary_vi, const char *summary_en);
 
 struct alerts;
+#define ALERTS_NAME_MAX 200
+#define ALERTS_TARGET_MAX 255
 /* Adds a type (its name unique; the struct must outlive a). Before alerts_run starts the thread;
  * 0, IOC_EEXIST (name taken), IOC_ETOOBIG (too many types), IOC_EBUSY (already running). */
 int alerts_register_type(struct alerts *a, const struct alerts_type *t);
@@ -131,10 +133,31 @@ struct alerts_stats {
 };
 void alerts_stats_get(struct alerts *a, struct alerts_stats *out);
 
+/* A person acknowledges (resolve 0) or resolves (resolve 1) an alert: the writer job records it
+ * with its history row, the audit row (when audit is not NULL) and the in_tx hook; then, once
+ * durable, alerts_act_done publishes it and tells the engine (never waiting on it). The caller
+ * checks alerts_may_act first. */
+struct store_audit;
+struct alerts_act {
+    /* in */
+    struct alerts *a; /* NULL: no hooks, no engine */
+    int64_t id;
+    int resolve;
+    const char *by, *note;
+    int64_t now_ms;
+    struct store_audit *audit;
+    /* out */
+    int64_t rule_id, agency_id;
+    char target[ALERTS_TARGET_MAX + 1];
+    int wrong_state; /* 1: the alert's state does not allow it (nothing written) */
+    char *json;      /* the alert JSON with "change" (malloc'd; alerts_act_done frees it) */
+    size_t json_len;
+};
+int alerts_act_job(struct store_conn *w, void *arg /* struct alerts_act * */);
+void alerts_act_done(struct alerts_act *x, int rc);
+
 /* ---- rules (rules.c) ----------------------------------------------------------------------- */
 
-#define ALERTS_NAME_MAX 200
-#define ALERTS_TARGET_MAX 255
 
 /* "info", "warning", "critical" → 0, 1, 2; -1 otherwise. */
 int alerts_severity_of(const char *s);

@@ -193,6 +193,48 @@ void alerts_life_escalate(struct alerts *a, int64_t rule_id, const char *target,
     simple(a, ESCALATE, rule_id, target, now_ms);
 }
 
+/* ---- acts of people ------------------------------------------------------------------------ */
+
+int alerts_act_job(struct store_conn *w, void *arg)
+{
+    struct alerts_act *x = arg;
+    struct store_alert y;
+    int rc = store_alert_act(w, x->id, x->resolve, x->by, x->note, x->now_ms, &y);
+    if (rc == IOC_EEXIST) {
+        x->wrong_state = 1;
+        return 0;
+    }
+    if (rc)
+        return rc;
+    x->rule_id = y.rule_id;
+    x->agency_id = y.agency_id;
+    snprintf(x->target, sizeof x->target, "%s", y.target);
+    int silenced = y.silenced;
+    json_t *j = alerts_alert_json(&y, x->resolve ? "resolved" : "acknowledged");
+    store_alert_clear(&y);
+    x->json = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(j);
+    if (!x->json)
+        return IOC_ENOMEM;
+    x->json_len = strlen(x->json);
+    if (x->audit && (rc = store_audit_add(w, x->audit)) != 0)
+        return rc;
+    if (!silenced && x->a && x->a->o.in_tx)
+        return x->a->o.in_tx(x->a->o.ctx, w, "alert", x->agency_id, x->json, x->json_len);
+    return 0;
+}
+
+void alerts_act_done(struct alerts_act *x, int rc)
+{
+    if (rc == 0 && !x->wrong_state && x->json && x->a) {
+        if (x->a->o.published)
+            x->a->o.published(x->a->o.ctx, "alert", x->agency_id, x->json, x->json_len);
+        alerts_acted(x->a, x->rule_id, x->target, x->resolve);
+    }
+    free(x->json);
+    x->json = NULL;
+}
+
 /* ---- the alert JSON ------------------------------------------------------------------------ */
 
 static json_t *str_or_null(const char *s)

@@ -14,7 +14,7 @@ static const struct config_setting rows[] = {
      "(count + 1) instead of making a new one; 0: never."},
     {"alerts", "queue_points", CONFIG_INT, OFF(queue_points), "200000", 1000, 10000000,
      "Telemetry points the alert engine's queue holds; past it the ingest's points are dropped "
-     "from evaluation (counted in ioc_alerts_points_dropped_total), never delayed."},
+     "from evaluation (counted), never delayed."},
     {"alerts", "max_rules", CONFIG_INT, OFF(max_rules), "5000", 1, 100000,
      "Alert rules stored at most."},
 };

@@ -380,6 +380,11 @@ void api_set_environment(struct api *a, struct env_engine *e)
     a->env = e;
 }
 
+void api_set_alerts(struct api *a, struct alerts *al)
+{
+    a->alerts = al;
+}
+
 /* Start-up work off the loops: renders the boundaries the console asks for first, so its first
  * load finds them cached. (The point index is built by its own thread: pointindex.c.) */
 static void *warm(void *arg)

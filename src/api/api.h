@@ -34,6 +34,9 @@ void api_set_ingest(struct api *a, struct telemetry_ingest *ig);
 /* The AQI engine the API reads the latest indices from (NULL: none; set before serving). */
 struct env_engine;
 void api_set_environment(struct api *a, struct env_engine *e);
+/* Gives the alert routes the engine to tell of rule changes and acts (NULL: none). */
+struct alerts;
+void api_set_alerts(struct api *a, struct alerts *al);
 
 /* One row of the route table. */
 struct api_route_info {

@@ -110,6 +110,7 @@ struct api {
 
     struct telemetry_ingest *ingest; /* the engine and its writer thread, or NULL */
     struct env_engine *env;          /* the AQI engine, or NULL */
+    struct alerts *alerts;           /* the alert engine, or NULL (told of rule changes, acts) */
 };
 
 /* One request being handled; lives in the request's pool. */

@@ -22,7 +22,9 @@
     X(media)                                                                                       \
     X(reports)                                                                                     \
     X(stations)                                                                                    \
-    X(aqi)
+    X(aqi)                                                                                         \
+    X(rules)                                                                                       \
+    X(alerts)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

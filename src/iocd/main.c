@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "alerts/alerts.h"
 #include "api/api.h"
 #include "base/base.h"
 #include "base/errors.h"
@@ -244,7 +245,8 @@ static int configure(int argc, char **argv, struct flags *f, struct ioc_config *
  * signal asks to stop, then drains the writer. *api and *srv are left for the caller to
  * destroy. */
 static int serve(const struct ioc_config *cfg, struct store *st, struct telemetry_ingest *ig,
-                 struct env_engine *env, struct api **api, struct net_server **srv)
+                 struct env_engine *env, struct alerts **alerts, struct api **api,
+                 struct net_server **srv)
 {
     const struct ind_settings *is = config_module_get(cfg, &config_module_indicators);
     if (is)
@@ -256,6 +258,7 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     }
     api_set_ingest(*api, ig);
     api_set_environment(*api, env);
+    api_set_alerts(*api, *alerts);
     char access_log[4096] = "";
     if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
         snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
@@ -285,6 +288,9 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     pthread_detach(sig);
     if (net_server_run(*srv, cfg->shutdown_timeout_s) != 0)
         ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
+    alerts_stop(*alerts); /* it writes through the store writer: stopped before it */
+    *alerts = NULL;
+    api_set_alerts(*api, NULL);
     store_writer_stop(st);
     return 0;
 }
@@ -393,6 +399,7 @@ int main(int argc, char **argv)
     struct telemetry_ingest *ig = NULL;
     struct telemetry_demo *demo = NULL;
     struct env_engine *env = NULL;
+    struct alerts *alerts = NULL;
     if (rc) {
         fprintf(stderr, "iocd: cannot create %s\n", cfg.data_dir);
         goto out;
@@ -425,14 +432,21 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
+    struct alerts_options ao = {.store = st, .ingest = ig, .settings = alerts_settings_get(&cfg)};
+    if ((rc = alerts_start(&ao, &alerts)) != 0) {
+        fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));
+        store_writer_stop(st);
+        goto out;
+    }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         demo = start_demo_sensors(st, ig); /* stopped below, before the ingest closes */
-    rc = serve(&cfg, st, ig, env, &api, &srv);
+    rc = serve(&cfg, st, ig, env, &alerts, &api, &srv);
 out:
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
     telemetry_demo_stop(demo);  /* its thread writes through the ingest */
+    alerts_stop(alerts);        /* observes the ingest (stopped in serve when it ran) */
     env_engine_stop(env);       /* so does the AQI engine's */
     telemetry_ingest_close(ig); /* no request can submit any more; it stops MQTT first */
     store_close(st);

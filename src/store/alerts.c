@@ -337,7 +337,8 @@ int store_alerts_find(struct store_conn *c, const struct store_alert_query *q,
     sqlite3_stmt *s;
     int rc = store_prepare(
         c,
-        "SELECT " ALERT_COLUMNS "FROM alerts a WHERE (?1 IS NULL OR a.state = ?1) AND (?2 IS "
+        "SELECT " ALERT_COLUMNS "FROM alerts a WHERE (?1 IS NULL OR a.state = ?1 OR (?1 = 'open' AND "
+        "a.state != 'resolved')) AND (?2 IS "
         "NULL OR a.severity = ?2) AND (?3 IS NULL OR a.agency = ?3) AND (?4 IS NULL OR a.unit = "
         "?4) AND (?5 = 0 OR a.rule_id = ?5) AND (?6 = 0 OR a.id < ?6) ORDER BY a.id DESC LIMIT ?7",
         &s);
