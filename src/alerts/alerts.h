@@ -83,10 +83,10 @@ void alerts_signal(struct alerts *a, const char *source, const char *json, size_
 /* ---- the engine (engine.c) ----------------------------------------------------------------- */
 
 struct alerts_options {
-    struct store *store;            /* required */
-    struct telemetry_ingest *ingest; /* observed; NULL: none (unit tests) */
+    struct store *store;                    /* required */
+    struct telemetry_ingest *ingest;        /* observed; NULL: none (unit tests) */
     const struct alerts_settings *settings; /* NULL: the defaults */
-    int64_t (*now_ms)(void);        /* NULL: the wall clock */
+    int64_t (*now_ms)(void);                /* NULL: the wall clock */
     /* manual: no thread; the caller drives alerts_eval_* and changes are written at once with
      * store_tx on the engine's own connection (tests). Otherwise through the store writer. */
     int manual;
@@ -157,7 +157,6 @@ int alerts_act_job(struct store_conn *w, void *arg /* struct alerts_act * */);
 void alerts_act_done(struct alerts_act *x, int rc);
 
 /* ---- rules (rules.c) ----------------------------------------------------------------------- */
-
 
 /* "info", "warning", "critical" → 0, 1, 2; -1 otherwise. */
 int alerts_severity_of(const char *s);

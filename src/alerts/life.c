@@ -110,8 +110,8 @@ static char *dup(const char *s)
     return strdup(s ? s : "");
 }
 
-void alerts_life_fire(struct alerts *a, const struct alerts_rule_rt *r, const struct alerts_cond *cd,
-                      int64_t now_ms)
+void alerts_life_fire(struct alerts *a, const struct alerts_rule_rt *r,
+                      const struct alerts_cond *cd, int64_t now_ms)
 {
     struct change *c = calloc(1, sizeof *c);
     if (!c) {
@@ -137,9 +137,15 @@ void alerts_life_fire(struct alerts *a, const struct alerts_rule_rt *r, const st
         if (a->o.locate(a->o.ctx, m, tags, &lat, &lon, unit) != 0)
             lat = lon = NAN, unit[0] = 0;
     }
-    const char *s[9] = {r->r.name_vi, r->r.name_en, r->r.type,   r->r.severity, cd->target,
-                        r->r.agency,  r->r.unit && r->r.unit[0] ? r->r.unit : unit,
-                        cd->summary_vi, cd->summary_en};
+    const char *s[9] = {r->r.name_vi,
+                        r->r.name_en,
+                        r->r.type,
+                        r->r.severity,
+                        cd->target,
+                        r->r.agency,
+                        r->r.unit && r->r.unit[0] ? r->r.unit : unit,
+                        cd->summary_vi,
+                        cd->summary_en};
     for (int i = 0; i < 9; i++)
         if (!(c->strs[i] = dup(s[i]))) {
             change_free(c);
@@ -256,8 +262,8 @@ json_t *alerts_alert_json(const struct store_alert *x, const char *change)
         return NULL;
     json_object_set_new(o, "id", json_integer(x->id));
     json_object_set_new(o, "rule", json_integer(x->rule_id));
-    json_object_set_new(o, "rule_name", json_pack("{s:s, s:s}", "vi", x->rule_name_vi, "en",
-                                                  x->rule_name_en));
+    json_object_set_new(o, "rule_name",
+                        json_pack("{s:s, s:s}", "vi", x->rule_name_vi, "en", x->rule_name_en));
     json_object_set_new(o, "type", json_string(x->type));
     json_object_set_new(o, "severity", json_string(x->severity));
     json_object_set_new(o, "state", json_string(x->state));
@@ -279,11 +285,10 @@ json_t *alerts_alert_json(const struct store_alert *x, const char *change)
                                               time_json(x->ack_ms), "note", x->ack_note)
                                   : json_null());
     json_object_set_new(o, "resolved",
-                        x->resolved_ms ? json_pack("{s:o, s:o, s:s}", "by",
-                                                   str_or_null(x->resolved_by), "at",
-                                                   time_json(x->resolved_ms), "note",
-                                                   x->resolved_note)
-                                       : json_null());
+                        x->resolved_ms
+                            ? json_pack("{s:o, s:o, s:s}", "by", str_or_null(x->resolved_by), "at",
+                                        time_json(x->resolved_ms), "note", x->resolved_note)
+                            : json_null());
     if (change)
         json_object_set_new(o, "change", json_string(change));
     return o;

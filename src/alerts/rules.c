@@ -84,8 +84,8 @@ static int code(const json_t *v, char **out, char *err, size_t errsz, const char
     return (*out = strdup(s)) ? 0 : IOC_ENOMEM;
 }
 
-static int boolean(const json_t *v, int def, int *out, char *err, size_t errsz,
-                   const char **field, const char *fname)
+static int boolean(const json_t *v, int def, int *out, char *err, size_t errsz, const char **field,
+                   const char *fname)
 {
     if (!v || json_is_null(v)) {
         *out = def;
@@ -97,13 +97,13 @@ static int boolean(const json_t *v, int def, int *out, char *err, size_t errsz,
     return 0;
 }
 
-static int check(const struct alerts *a, const json_t *body, struct store_alert_rule *r,
-                 char *err, size_t errsz, const char **field)
+static int check(const struct alerts *a, const json_t *body, struct store_alert_rule *r, char *err,
+                 size_t errsz, const char **field)
 {
-    static const char *const known[] = {"id",       "name",      "severity",         "type",
-                                        "target",   "params",    "agency",           "unit",
-                                        "enabled",  "synthetic", "escalate_after_s", "version",
-                                        "updated_at", "updated_by", NULL};
+    static const char *const known[] = {
+        "id",         "name",       "severity", "type",      "target",           "params",
+        "agency",     "unit",       "enabled",  "synthetic", "escalate_after_s", "version",
+        "updated_at", "updated_by", NULL};
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)body, k, v)
@@ -120,8 +120,8 @@ static int check(const struct alerts *a, const json_t *body, struct store_alert_
     json_t *name = json_object_get(body, "name");
     if (!json_is_object(name))
         return fail(err, errsz, field, "name", "'name' is required: {\"vi\": …, \"en\": …}.");
-    int rc = label(json_object_get(name, "vi"), 1, ALERTS_NAME_MAX, &r->name_vi, err, errsz,
-                   field, "name.vi");
+    int rc = label(json_object_get(name, "vi"), 1, ALERTS_NAME_MAX, &r->name_vi, err, errsz, field,
+                   "name.vi");
     if (rc == 0)
         rc = label(json_object_get(name, "en"), 0, ALERTS_NAME_MAX, &r->name_en, err, errsz, field,
                    "name.en");
@@ -196,13 +196,14 @@ int alerts_rule_parse(const struct alerts *a, const json_t *body, struct store_a
 json_t *alerts_rule_json(const struct store_alert_rule *r)
 {
     json_t *tg = json_loads(r->target, 0, NULL), *pa = json_loads(r->params, 0, NULL);
-    json_t *o = json_pack("{s:I, s:{s:s, s:s}, s:s, s:s, s:o, s:o}", "id", (json_int_t)r->id,
-                          "name", "vi", r->name_vi, "en", r->name_en, "severity", r->severity,
-                          "type", r->type, "target", tg ? tg : json_object(), "params",
-                          pa ? pa : json_object());
+    json_t *o =
+        json_pack("{s:I, s:{s:s, s:s}, s:s, s:s, s:o, s:o}", "id", (json_int_t)r->id, "name", "vi",
+                  r->name_vi, "en", r->name_en, "severity", r->severity, "type", r->type, "target",
+                  tg ? tg : json_object(), "params", pa ? pa : json_object());
     if (!o)
         return NULL;
-    json_object_set_new(o, "agency", r->agency && *r->agency ? json_string(r->agency) : json_null());
+    json_object_set_new(o, "agency",
+                        r->agency && *r->agency ? json_string(r->agency) : json_null());
     json_object_set_new(o, "unit", r->unit && *r->unit ? json_string(r->unit) : json_null());
     json_object_set_new(o, "enabled", json_boolean(r->enabled));
     json_object_set_new(o, "escalate_after_s", json_integer(r->escalate_after_s));

@@ -189,7 +189,8 @@ static int selector_compile(const json_t *target, struct selector *s, char *err,
         return bad(err, errsz, field, "target.measurement",
                    "'target.measurement' is required: a measurement's name.");
     if (!json_is_string(f) || !name_ok(json_string_value(f)))
-        return bad(err, errsz, field, "target.field", "'target.field' is required: a field's name.");
+        return bad(err, errsz, field, "target.field",
+                   "'target.field' is required: a field's name.");
     snprintf(s->m, sizeof s->m, "%s", json_string_value(m));
     snprintf(s->f, sizeof s->f, "%s", json_string_value(f));
     s->mlen = strlen(s->m);
@@ -315,8 +316,7 @@ static int param_op(const json_t *params, enum op *o, char *err, size_t errsz, c
     return bad(err, errsz, field, "params.op", "'params.op' is one of >, >=, < and <=.");
 }
 
-static int param_value(const json_t *params, double *x, char *err, size_t errsz,
-                       const char **field)
+static int param_value(const json_t *params, double *x, char *err, size_t errsz, const char **field)
 {
     json_t *v = json_object_get(params, "value");
     if (!json_is_number(v) || !isfinite(json_number_value(v)))
@@ -334,8 +334,7 @@ static int param_secs(const json_t *params, const char *name, const char *fname,
         *out = def;
         return 0;
     }
-    if (!json_is_integer(v) || json_integer_value(v) < min ||
-        json_integer_value(v) > 30 * 86400) {
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > 30 * 86400) {
         *field = fname;
         snprintf(err, errsz, "'%s' is a whole number of seconds from %lld to 2592000.", fname,
                  (long long)min);
@@ -400,8 +399,7 @@ static void th_report(struct th_state *s, const char *key, struct th_series *x,
                       struct alerts_out *out)
 {
     char vi[ALERTS_SUMMARY_MAX], en[ALERTS_SUMMARY_MAX];
-    snprintf(vi, sizeof vi, "%s = %.6g (ngưỡng %s %.6g)", key, x->value, op_names[s->op],
-             s->value);
+    snprintf(vi, sizeof vi, "%s = %.6g (ngưỡng %s %.6g)", key, x->value, op_names[s->op], s->value);
     snprintf(en, sizeof en, "%s = %.6g (threshold %s %.6g)", key, x->value, op_names[s->op],
              s->value);
     alerts_out_condition(out, key, x->active, x->value, NAN, NAN, vi, en);
@@ -445,8 +443,8 @@ static void th_tick(void *state, int64_t now_ms, struct alerts_out *out)
     }
 }
 
-const struct alerts_type alerts_type_threshold = {"threshold", th_compile, th_release, th_points,
-                                                  th_tick, NULL};
+const struct alerts_type alerts_type_threshold = {"threshold", th_compile, th_release,
+                                                  th_points,   th_tick,    NULL};
 
 /* ---- no_data ------------------------------------------------------------------------------- */
 
@@ -546,8 +544,8 @@ static void nd_tick(void *state, int64_t now_ms, struct alerts_out *out)
     }
 }
 
-const struct alerts_type alerts_type_no_data = {"no_data", nd_compile, nd_release, nd_points,
-                                                nd_tick, NULL};
+const struct alerts_type alerts_type_no_data = {"no_data", nd_compile, nd_release,
+                                                nd_points, nd_tick,    NULL};
 
 /* ---- rate ---------------------------------------------------------------------------------- */
 
@@ -638,5 +636,5 @@ static void rate_points(void *state, const struct tsdb_point_in *p, size_t n, in
     }
 }
 
-const struct alerts_type alerts_type_rate = {"rate", rate_compile, rate_release, rate_points, NULL,
-                                             NULL};
+const struct alerts_type alerts_type_rate = {"rate",      rate_compile, rate_release,
+                                             rate_points, NULL,         NULL};

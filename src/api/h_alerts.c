@@ -83,9 +83,9 @@ static void h_alerts_list(struct api_ctx *c)
     json_t *next = n == (size_t)q.limit ? json_integer(x[n - 1].id) : json_null();
     store_alerts_free(x, n);
     net_res_header(c->req, "cache-control", "no-cache");
-    api_json(c, 200,
-             json_pack("{s:I, s:o, s:o}", "count", (json_int_t)n, "alerts", arr,
-                       "next_before", next));
+    api_json(
+        c, 200,
+        json_pack("{s:I, s:o, s:o}", "count", (json_int_t)n, "alerts", arr, "next_before", next));
 }
 
 /* Alert id of the path if the caller may read it; else answers 404 and returns -1. */
@@ -210,13 +210,13 @@ static json_t *silence_json(const struct store_silence *s)
     char ends[32], made[32];
     ioc_time_rfc3339(s->ends_ms, ends);
     ioc_time_rfc3339(s->created_ms, made);
-    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "id", (json_int_t)s->id,
-                          "rule", s->rule_id ? json_integer(s->rule_id) : json_null(), "agency",
-                          s->agency[0] ? json_string(s->agency) : json_null(), "unit",
-                          s->unit[0] ? json_string(s->unit) : json_null(), "target_prefix",
-                          s->target_prefix[0] ? json_string(s->target_prefix) : json_null(),
-                          "ends_at", ends, "reason", s->reason, "created_by", s->created_by,
-                          "created_at", made);
+    json_t *o =
+        json_pack("{s:I, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "id", (json_int_t)s->id, "rule",
+                  s->rule_id ? json_integer(s->rule_id) : json_null(), "agency",
+                  s->agency[0] ? json_string(s->agency) : json_null(), "unit",
+                  s->unit[0] ? json_string(s->unit) : json_null(), "target_prefix",
+                  s->target_prefix[0] ? json_string(s->target_prefix) : json_null(), "ends_at",
+                  ends, "reason", s->reason, "created_by", s->created_by, "created_at", made);
     return o;
 }
 
@@ -285,8 +285,8 @@ static int opt_str(struct api_ctx *c, const char *field, size_t max, const char 
 
 static void h_silences_create(struct api_ctx *c)
 {
-    static const char *const known[] = {"rule", "agency", "unit", "target_prefix", "ends_at",
-                                        "reason", NULL};
+    static const char *const known[] = {"rule",    "agency", "unit", "target_prefix",
+                                        "ends_at", "reason", NULL};
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
     const char *key;
@@ -353,14 +353,14 @@ static void h_silences_delete(struct api_ctx *c)
 
 /* The alerts module of modules.c. */
 static const struct api_route alerts_routes[] = {
-    API_ROUTE("GET", "/api/v1/alerts", "alerts.list", AUTH_SIGNED_IN, "signed_in", "read:alerts",
-              0, h_alerts_list),
+    API_ROUTE("GET", "/api/v1/alerts", "alerts.list", AUTH_SIGNED_IN, "signed_in", "read:alerts", 0,
+              h_alerts_list),
     API_ROUTE("GET", "/api/v1/alerts/{id}", "alerts.get", AUTH_SIGNED_IN, "signed_in",
               "read:alerts", 0, h_alerts_get),
     API_ROUTE("POST", "/api/v1/alerts/{id}/ack", "alerts.ack", AUTH_SIGNED_IN, "signed_in",
               "write:alerts", 1, h_alerts_ack),
-    API_ROUTE("POST", "/api/v1/alerts/{id}/resolve", "alerts.resolve", AUTH_SIGNED_IN,
-              "signed_in", "write:alerts", 1, h_alerts_resolve),
+    API_ROUTE("POST", "/api/v1/alerts/{id}/resolve", "alerts.resolve", AUTH_SIGNED_IN, "signed_in",
+              "write:alerts", 1, h_alerts_resolve),
     API_ROUTE("GET", "/api/v1/silences", "alerts.silences", AUTH_STAFF_UP, "staff", NULL, 0,
               h_silences_list),
     API_ROUTE("POST", "/api/v1/silences", "alerts.silence_create", AUTH_OPERATOR_UP, "operator",
@@ -369,5 +369,4 @@ static const struct api_route alerts_routes[] = {
               "operator", NULL, 0, h_silences_delete),
 };
 
-const struct api_module api_module_alerts =
-    API_MODULE("alerts", alerts_routes, api_openapi_alerts);
+const struct api_module api_module_alerts = API_MODULE("alerts", alerts_routes, api_openapi_alerts);

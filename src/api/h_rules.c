@@ -256,9 +256,8 @@ static const struct api_route rules_routes[] = {
               h_rules_get),
     API_ROUTE("PUT", "/api/v1/rules/{id}", "rules.put", AUTH_OPERATOR_UP, "operator", NULL, 1,
               h_rules_put),
-    API_ROUTE("DELETE", "/api/v1/rules/{id}", "rules.delete", AUTH_OPERATOR_UP, "operator", NULL,
-              0, h_rules_delete),
+    API_ROUTE("DELETE", "/api/v1/rules/{id}", "rules.delete", AUTH_OPERATOR_UP, "operator", NULL, 0,
+              h_rules_delete),
 };
 
-const struct api_module api_module_rules =
-    API_MODULE("rules", rules_routes, api_openapi_rules);
+const struct api_module api_module_rules = API_MODULE("rules", rules_routes, api_openapi_rules);

@@ -47,11 +47,10 @@ int auth_role_parse(const char *s)
     return -1;
 }
 
-const char *const auth_scopes[] = {"read:audit",      "read:agencies",    "write:agencies",
-                                   "read:units",      "write:units",      "read:telemetry",
-                                   "write:telemetry", "read:reports",     "write:reports",
-                                   "read:indicators", "write:indicators", "read:datasets",
-                                   "read:alerts",     "write:alerts"};
+const char *const auth_scopes[] = {
+    "read:audit",       "read:agencies",   "write:agencies", "read:units",    "write:units",
+    "read:telemetry",   "write:telemetry", "read:reports",   "write:reports", "read:indicators",
+    "write:indicators", "read:datasets",   "read:alerts",    "write:alerts"};
 const size_t auth_scopes_count = sizeof auth_scopes / sizeof auth_scopes[0];
 
 /* The least role that may exercise each scope of auth_scopes[] as a signed-in user, in the

@@ -295,6 +295,25 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct telemetr
     return 0;
 }
 
+/* The engines that observe the ingest: the AQI engine and the alert engine. 0, or the error
+ * (said on stderr). */
+static int start_engines(const struct ioc_config *cfg, struct store *st,
+                         struct telemetry_ingest *ig, struct env_engine **env,
+                         struct alerts **alerts)
+{
+    /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
+    struct env_engine_options eo = {.paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st};
+    int rc = env_engine_start(ig, &eo, env);
+    if (rc) {
+        fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
+        return rc;
+    }
+    struct alerts_options ao = {.store = st, .ingest = ig, .settings = alerts_settings_get(cfg)};
+    if ((rc = alerts_start(&ao, alerts)) != 0)
+        fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));
+    return rc;
+}
+
 /* Demo sensors: the synthetic series of the demo, over the communes in force today (the
  * generator reads no database; iocd hands it the codes and names). NULL when none. */
 static struct telemetry_demo *start_demo_sensors(struct store *st, struct telemetry_ingest *ig)
@@ -425,16 +444,7 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
-    /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
-    struct env_engine_options eo = {.paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st};
-    if ((rc = env_engine_start(ig, &eo, &env)) != 0) {
-        fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
-        store_writer_stop(st);
-        goto out;
-    }
-    struct alerts_options ao = {.store = st, .ingest = ig, .settings = alerts_settings_get(&cfg)};
-    if ((rc = alerts_start(&ao, &alerts)) != 0) {
-        fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));
+    if ((rc = start_engines(&cfg, st, ig, &env, &alerts)) != 0) {
         store_writer_stop(st);
         goto out;
     }

@@ -106,7 +106,7 @@ void store_alert_rules_free(struct store_alert_rule *a, size_t n)
 }
 
 #define RULE_COLUMNS                                                                               \
-    "id, name_vi, name_en, severity, type, target, params, agency, unit, enabled, "               \
+    "id, name_vi, name_en, severity, type, target, params, agency, unit, enabled, "                \
     "escalate_after_s, synthetic, version, updated_at, updated_by "
 
 static int rule_fill(sqlite3_stmt *s, void *p)
@@ -249,8 +249,8 @@ void store_alert_clear(struct store_alert *x)
 {
     if (!x)
         return;
-    char *s[] = {x->rule_name_vi, x->rule_name_en, x->type,    x->severity,   x->state,
-                 x->target,       x->agency,       x->unit,    x->summary_vi, x->summary_en,
+    char *s[] = {x->rule_name_vi, x->rule_name_en, x->type,        x->severity,     x->state,
+                 x->target,       x->agency,       x->unit,        x->summary_vi,   x->summary_en,
                  x->ack_by,       x->ack_note,     x->resolved_by, x->resolved_note};
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         free(s[i]);
@@ -272,10 +272,10 @@ const char *store_alert_change_name(enum store_alert_change c)
 }
 
 #define ALERT_COLUMNS                                                                              \
-    "a.id, a.rule_id, a.rule_name_vi, a.rule_name_en, a.type, a.severity, a.state, a.target, "    \
-    "a.agency, a.unit, a.lat, a.lon, a.value, a.summary_vi, a.summary_en, a.count, a.silenced, "  \
-    "a.escalations, a.started_ms, a.last_ms, a.escalated_ms, a.ack_by, a.ack_ms, a.ack_note, "    \
-    "a.resolved_by, a.resolved_ms, a.resolved_note, "                                             \
+    "a.id, a.rule_id, a.rule_name_vi, a.rule_name_en, a.type, a.severity, a.state, a.target, "     \
+    "a.agency, a.unit, a.lat, a.lon, a.value, a.summary_vi, a.summary_en, a.count, a.silenced, "   \
+    "a.escalations, a.started_ms, a.last_ms, a.escalated_ms, a.ack_by, a.ack_ms, a.ack_note, "     \
+    "a.resolved_by, a.resolved_ms, a.resolved_note, "                                              \
     "coalesce((SELECT g.id FROM agencies g WHERE g.code = a.agency), 0) "
 
 static int alert_fill(sqlite3_stmt *s, void *p)
@@ -284,12 +284,13 @@ static int alert_fill(sqlite3_stmt *s, void *p)
     memset(x, 0, sizeof *x);
     x->id = sqlite3_column_int64(s, 0);
     x->rule_id = sqlite3_column_int64(s, 1);
-    char **str[] = {&x->rule_name_vi, &x->rule_name_en, &x->type,  &x->severity,
+    char **str[] = {&x->rule_name_vi, &x->rule_name_en, &x->type,   &x->severity,
                     &x->state,        &x->target,       &x->agency, &x->unit};
     int ok = 1;
     for (int i = 0; i < 8; i++)
         ok &= (*str[i] = store_col_dup(s, 2 + i)) != NULL;
-    x->has_pos = sqlite3_column_type(s, 10) != SQLITE_NULL && sqlite3_column_type(s, 11) != SQLITE_NULL;
+    x->has_pos =
+        sqlite3_column_type(s, 10) != SQLITE_NULL && sqlite3_column_type(s, 11) != SQLITE_NULL;
     x->lat = sqlite3_column_double(s, 10);
     x->lon = sqlite3_column_double(s, 11);
     x->has_value = sqlite3_column_type(s, 12) != SQLITE_NULL;
@@ -337,7 +338,8 @@ int store_alerts_find(struct store_conn *c, const struct store_alert_query *q,
     sqlite3_stmt *s;
     int rc = store_prepare(
         c,
-        "SELECT " ALERT_COLUMNS "FROM alerts a WHERE (?1 IS NULL OR a.state = ?1 OR (?1 = 'open' AND "
+        "SELECT " ALERT_COLUMNS
+        "FROM alerts a WHERE (?1 IS NULL OR a.state = ?1 OR (?1 = 'open' AND "
         "a.state != 'resolved')) AND (?2 IS "
         "NULL OR a.severity = ?2) AND (?3 IS NULL OR a.agency = ?3) AND (?4 IS NULL OR a.unit = "
         "?4) AND (?5 = 0 OR a.rule_id = ?5) AND (?6 = 0 OR a.id < ?6) ORDER BY a.id DESC LIMIT ?7",
@@ -452,14 +454,15 @@ int store_alert_fire(struct store_conn *w, const struct store_alert_fire *f,
     sqlite3_stmt *s;
     enum store_alert_change ch = STORE_ALERT_REFIRED;
     if (id) { /* counted again (reopened: its acknowledgement and resolution cleared) */
-        rc = store_prepare(w,
-                           reopen ? "UPDATE alerts SET count = count + 1, last_ms = ?2, value = ?3, "
-                                    "summary_vi = ?4, summary_en = ?5, state = 'firing', ack_by = "
-                                    "'', ack_ms = 0, ack_note = '', resolved_by = '', resolved_ms "
-                                    "= 0, resolved_note = '', escalated_ms = ?2 WHERE id = ?1"
-                                  : "UPDATE alerts SET count = count + 1, last_ms = ?2, value = ?3, "
-                                    "summary_vi = ?4, summary_en = ?5 WHERE id = ?1",
-                           &s);
+        rc =
+            store_prepare(w,
+                          reopen ? "UPDATE alerts SET count = count + 1, last_ms = ?2, value = ?3, "
+                                   "summary_vi = ?4, summary_en = ?5, state = 'firing', ack_by = "
+                                   "'', ack_ms = 0, ack_note = '', resolved_by = '', resolved_ms "
+                                   "= 0, resolved_note = '', escalated_ms = ?2 WHERE id = ?1"
+                                 : "UPDATE alerts SET count = count + 1, last_ms = ?2, value = ?3, "
+                                   "summary_vi = ?4, summary_en = ?5 WHERE id = ?1",
+                          &s);
         if (rc)
             return rc;
         sqlite3_bind_int64(s, 1, id);
@@ -482,8 +485,8 @@ int store_alert_fire(struct store_conn *w, const struct store_alert_fire *f,
         if (rc)
             return rc;
         sqlite3_bind_int64(s, 1, f->rule_id);
-        const char *t[] = {f->rule_name_vi, f->rule_name_en, f->type,
-                           f->severity,     f->target,       f->agency, f->unit};
+        const char *t[] = {f->rule_name_vi, f->rule_name_en, f->type, f->severity,
+                           f->target,       f->agency,       f->unit};
         for (int i = 0; i < 7; i++)
             store_bind_text(s, 2 + i, txt(t[i]));
         bind_opt(s, 9, f->has_pos, f->lat);
@@ -556,8 +559,8 @@ int store_alert_escalate(struct store_conn *w, int64_t rule_id, const char *targ
     return store_alert_get(w, id, out);
 }
 
-int store_alert_act(struct store_conn *w, int64_t id, int resolve, const char *by,
-                    const char *note, int64_t now_ms, struct store_alert *out)
+int store_alert_act(struct store_conn *w, int64_t id, int resolve, const char *by, const char *note,
+                    int64_t now_ms, struct store_alert *out)
 {
     struct store_alert cur;
     int rc = store_alert_get(w, id, &cur);
@@ -623,8 +626,7 @@ static int event_fill(sqlite3_stmt *s, void *p)
     return 0;
 }
 
-int store_alert_history(struct store_conn *c, int64_t id, struct store_alert_event **out,
-                        size_t *n)
+int store_alert_history(struct store_conn *c, int64_t id, struct store_alert_event **out, size_t *n)
 {
     sqlite3_stmt *s;
     int rc = store_prepare(

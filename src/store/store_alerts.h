@@ -16,17 +16,17 @@ struct store_conn;
 struct store_alert_rule {
     int64_t id; /* 0: not stored yet */
     char *name_vi, *name_en;
-    char *severity;     /* info, warning, critical */
-    char *type;         /* a registered rule type */
-    char *target;       /* JSON object text */
-    char *params;       /* JSON object text */
-    char *agency;       /* owning agency's code, "" none */
-    char *unit;         /* a unit's code, "" none */
-    int enabled;        /* 0 or 1 */
+    char *severity;           /* info, warning, critical */
+    char *type;               /* a registered rule type */
+    char *target;             /* JSON object text */
+    char *params;             /* JSON object text */
+    char *agency;             /* owning agency's code, "" none */
+    char *unit;               /* a unit's code, "" none */
+    int enabled;              /* 0 or 1 */
     int64_t escalate_after_s; /* 0: never */
-    int synthetic;      /* 0 or 1 */
-    int64_t version;    /* read: 1 when created, +1 at each change */
-    char *updated_at;   /* read: RFC 3339 */
+    int synthetic;            /* 0 or 1 */
+    int64_t version;          /* read: 1 when created, +1 at each change */
+    char *updated_at;         /* read: RFC 3339 */
     char *updated_by;
 };
 void store_alert_rule_clear(struct store_alert_rule *r);
@@ -106,8 +106,8 @@ int store_alert_escalate(struct store_conn *w, int64_t rule_id, const char *targ
 /* A person acknowledges (resolve 0) or resolves (resolve 1) alert id with a note. IOC_ENOTFOUND;
  * IOC_EEXIST when its state does not allow it (acknowledging one that is not firing, resolving a
  * resolved one). */
-int store_alert_act(struct store_conn *w, int64_t id, int resolve, const char *by,
-                    const char *note, int64_t now_ms, struct store_alert *out);
+int store_alert_act(struct store_conn *w, int64_t id, int resolve, const char *by, const char *note,
+                    int64_t now_ms, struct store_alert *out);
 int store_alert_get(struct store_conn *c, int64_t id, struct store_alert *out);
 
 struct store_alert_query {
@@ -137,8 +137,8 @@ int store_alert_history(struct store_conn *c, int64_t id, struct store_alert_eve
 
 struct store_silence {
     int64_t id;
-    int64_t rule_id;                       /* 0: any rule */
-    char *agency, *unit, *target_prefix;   /* "": any */
+    int64_t rule_id;                     /* 0: any rule */
+    char *agency, *unit, *target_prefix; /* "": any */
     int64_t ends_ms;
     char *reason, *created_by;
     int64_t created_ms;

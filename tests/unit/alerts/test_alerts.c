@@ -137,9 +137,9 @@ static struct store_alert *alerts_all(size_t *n)
     return x;
 }
 
-#define LEVEL_RULE(extra)                                                                          \
-    "{\"name\": {\"vi\": \"Mực nước cao\", \"en\": \"High water\"}, \"severity\": \"warning\", "   \
-    "\"type\": \"threshold\", \"target\": {\"measurement\": \"water\", \"field\": \"level\"}, "    \
+#define LEVEL_RULE(extra)                                                                             \
+    "{\"name\": {\"vi\": \"Mực nước cao\", \"en\": \"High water\"}, \"severity\": \"warning\", " \
+    "\"type\": \"threshold\", \"target\": {\"measurement\": \"water\", \"field\": \"level\"}, "       \
     "\"agency\": \"STNMT\", \"params\": {\"op\": \">\", \"value\": 2.5" extra "}}"
 
 static void test_threshold_fires_groups_resolves(void **state)
@@ -333,8 +333,8 @@ static void test_silences(void **state)
                               .created_ms = T0};
     assert_int_equal(store_silence_add(db, &s, NULL), 0);
     struct alerts *a = engine(0);
-    point(a, "water", "DN-W01", "level", 3, T0);      /* matched: silenced */
-    point(a, "water", "DN-W02", "level", 3, T0);      /* another station: not */
+    point(a, "water", "DN-W01", "level", 3, T0); /* matched: silenced */
+    point(a, "water", "DN-W02", "level", 3, T0); /* another station: not */
     point(a, "water", "DN-W01", "level", 1, T0 + 1000);
     point(a, "water", "DN-W01", "level", 3, T0 + 61 * 1000); /* the silence ended */
     size_t n;
@@ -459,9 +459,9 @@ static void test_who_may_act(void **state)
         const struct auth_principal *p;
         int act_own, act_other, act_none, read_own, read_other;
     } rows[] = {
-        {&anon, 0, 0, 0, 0, 0},  {&staff, 1, 0, 0, 1, 0}, {&op, 1, 1, 1, 1, 1},
+        {&anon, 0, 0, 0, 0, 0},   {&staff, 1, 0, 0, 1, 0}, {&op, 1, 1, 1, 1, 1},
         {&leader, 1, 1, 1, 1, 1}, {&admin, 1, 1, 1, 1, 1}, {&kw, 1, 0, 0, 1, 0},
-        {&kr, 0, 0, 0, 1, 0},    {&kn, 0, 0, 0, 0, 0},
+        {&kr, 0, 0, 0, 1, 0},     {&kn, 0, 0, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         assert_int_equal(alerts_may_act(rows[i].p, "STNMT"), rows[i].act_own);
@@ -483,7 +483,8 @@ static void test_rule_errors_name_fields(void **state)
     } bad[] = {
         {"{\"severity\": \"info\", \"type\": \"threshold\"}", "name"},
         {"{\"name\": {\"en\": \"x\"}, \"severity\": \"info\", \"type\": \"threshold\"}", "name.vi"},
-        {"{\"name\": {\"vi\": \"x\"}, \"severity\": \"loud\", \"type\": \"threshold\"}", "severity"},
+        {"{\"name\": {\"vi\": \"x\"}, \"severity\": \"loud\", \"type\": \"threshold\"}",
+         "severity"},
         {"{\"name\": {\"vi\": \"x\"}, \"severity\": \"info\", \"type\": \"nope\"}", "type"},
         {"{\"name\": {\"vi\": \"x\"}, \"severity\": \"info\", \"type\": \"threshold\", "
          "\"target\": {\"field\": \"level\"}, \"params\": {\"op\": \">\", \"value\": 1}}",
@@ -541,8 +542,8 @@ static void sig_signal(void *state, const char *source, const char *json, int64_
     if (strcmp(source, "demo") == 0)
         alerts_out_condition(out, "x", strcmp(json, "on") == 0, NAN, NAN, NAN, "bật", "on");
 }
-static const struct alerts_type sig_type = {"demo_signal", sig_compile, NULL, NULL, NULL,
-                                            sig_signal};
+static const struct alerts_type sig_type = {"demo_signal", sig_compile, NULL,
+                                            NULL,          NULL,        sig_signal};
 
 static void test_registered_type(void **state)
 {
