@@ -420,4 +420,14 @@ struct env_demo_station {
 /* Every stored station, by code (*out malloc'd, free()). */
 int env_demo_stations(struct store_conn *c, struct env_demo_station **out, size_t *n);
 
+/* ---- alert rule types (alert_types.c; docs/alerts.md) ------------------------------------- */
+
+/* aqi_class (params.class 1 … 6 over the `aqi` series) and water_alarm (params.level 1 … 3 over
+ * the `water_alarm` series), target {"station": CODE} or {} for every station. */
+struct alerts;
+struct alerts_type;
+extern const struct alerts_type env_alert_type_aqi_class, env_alert_type_water_alarm;
+/* Registers both on a (before alerts_run): 0 or alerts_register_type's error. */
+int env_alert_types_register(struct alerts *a);
+
 #endif

@@ -309,7 +309,9 @@ static int start_engines(const struct ioc_config *cfg, struct store *st,
         return rc;
     }
     struct alerts_options ao = {.store = st, .ingest = ig, .settings = alerts_settings_get(cfg)};
-    if ((rc = alerts_start(&ao, alerts)) != 0)
+    if ((rc = alerts_create(&ao, alerts)) == 0 && (rc = env_alert_types_register(*alerts)) == 0)
+        rc = alerts_run(*alerts);
+    if (rc)
         fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));
     return rc;
 }
