@@ -132,6 +132,10 @@ struct alerts_stats {
     uint64_t points, dropped, signals, signals_dropped, changes, failures, rules;
 };
 void alerts_stats_get(struct alerts *a, struct alerts_stats *out);
+/* Appends the ioc_alerts_* counters (Prometheus text) to b. NULL a: nothing. 0 or the buffer's
+ * error. */
+struct ioc_buf;
+int alerts_metrics(struct alerts *a, struct ioc_buf *b);
 
 /* A person acknowledges (resolve 0) or resolves (resolve 1) an alert: the writer job records it
  * with its history row, the audit row (when audit is not NULL) and the in_tx hook; then, once

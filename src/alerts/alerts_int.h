@@ -95,6 +95,7 @@ struct alerts {
     size_t queued_msgs;
     atomic_int observe_points; /* a copy of any_points for the observer */
     /* counters */
+    atomic_ullong rules_loaded;
     atomic_ullong points, dropped, signals, signals_dropped, changes, failures, submitted,
         completed;
 };

@@ -155,6 +155,7 @@ static void rules_load(struct alerts *a)
     a->nrules = k;
     a->any_points = any_points;
     atomic_store(&a->observe_points, any_points);
+    atomic_store(&a->rules_loaded, (unsigned long long)k);
 }
 
 static void reload_if_asked(struct alerts *a)
@@ -605,5 +606,32 @@ void alerts_stats_get(struct alerts *a, struct alerts_stats *s)
     s->signals_dropped = atomic_load(&a->signals_dropped);
     s->changes = atomic_load(&a->changes);
     s->failures = atomic_load(&a->failures);
-    s->rules = a->nrules;
+    s->rules = (uint64_t)atomic_load(&a->rules_loaded);
+}
+
+int alerts_metrics(struct alerts *a, struct ioc_buf *b)
+{
+    if (!a)
+        return 0;
+    struct alerts_stats s;
+    alerts_stats_get(a, &s);
+    static const struct {
+        const char *name, *type, *help;
+    } rows[] = {
+        {"ioc_alerts_points_total", "counter", "Telemetry points the alert engine evaluated."},
+        {"ioc_alerts_points_dropped_total", "counter",
+         "Points not evaluated: the engine's queue was full ([alerts] queue_points)."},
+        {"ioc_alerts_signals_total", "counter", "Signals from other modules evaluated."},
+        {"ioc_alerts_signals_dropped_total", "counter", "Signals not evaluated (queue full)."},
+        {"ioc_alerts_changes_total", "counter", "Alert changes written (fired, resolved …)."},
+        {"ioc_alerts_failures_total", "counter", "Alert changes that could not be written."},
+        {"ioc_alerts_rules", "gauge", "Rules the engine evaluates."},
+    };
+    uint64_t v[] = {s.points,  s.dropped,  s.signals, s.signals_dropped,
+                    s.changes, s.failures, s.rules};
+    int rc = 0;
+    for (size_t i = 0; i < IOC_ARRAY_LEN(rows) && rc == 0; i++)
+        rc = ioc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", rows[i].name, rows[i].help,
+                            rows[i].name, rows[i].type, rows[i].name, (unsigned long long)v[i]);
+    return rc;
 }

@@ -6,6 +6,7 @@
  */
 #include "api/api_int.h"
 
+#include "alerts/alerts.h"
 #include "environment/environment.h"
 #include "indicators/indicators.h"
 
@@ -236,6 +237,7 @@ void api_metrics_render(struct api_ctx *c)
         telemetry_ingest_metrics(c->api->ingest, &b);
     if (c->api->env)
         env_engine_metrics(c->api->env, &b);
+    alerts_metrics(c->api->alerts, &b);
     if (!b.data) {
         api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;

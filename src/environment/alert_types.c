@@ -21,9 +21,9 @@
 #include "tsdb/tsdb.h"
 
 struct env_rule {
-    int aqi;                         /* 1: aqi_class, 0: water_alarm */
-    char station[ENV_CODE_MAX + 1];  /* "": every station */
-    int at_least;                    /* class 1 … 6, or level 1 … 3 */
+    int aqi;                        /* 1: aqi_class, 0: water_alarm */
+    char station[ENV_CODE_MAX + 1]; /* "": every station */
+    int at_least;                   /* class 1 … 6, or level 1 … 3 */
 };
 
 static int compile(int aqi, const json_t *target, const json_t *params, void **state, char *err,
@@ -143,10 +143,10 @@ static void points(void *state, const struct tsdb_point_in *p, size_t n, int64_t
     }
 }
 
-const struct alerts_type env_alert_type_aqi_class = {"aqi_class", aqi_compile, release, points,
-                                                     NULL, NULL};
+const struct alerts_type env_alert_type_aqi_class = {"aqi_class", aqi_compile, release,
+                                                     points,      NULL,        NULL};
 const struct alerts_type env_alert_type_water_alarm = {"water_alarm", water_compile, release,
-                                                       points, NULL, NULL};
+                                                       points,        NULL,          NULL};
 
 int env_alert_types_register(struct alerts *a)
 {

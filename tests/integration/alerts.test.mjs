@@ -185,6 +185,9 @@ test('silences: made by operators, listed, ended; staff may not make one', async
   }
   assert.equal(list.body.count, 1);
   assert.equal(list.body.alerts[0].silenced, true);
+  const m = await (await fetch(`${srv.url}/metrics`)).text();
+  assert.match(m, /^ioc_alerts_changes_total [1-9]/m);
+  assert.match(m, /^ioc_alerts_rules 2$/m);
   assert.equal((await operator.del(`/api/v1/silences/${r.body.id}`)).status, 204);
   assert.equal((await operator.del(`/api/v1/silences/${r.body.id}`)).status, 404);
 });
