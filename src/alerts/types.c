@@ -420,7 +420,10 @@ static void th_points(void *state, const struct tsdb_point_in *p, size_t n, int6
         if (op_holds(s->op, x->value, s->value)) {
             if (!x->since_ms)
                 x->since_ms = now_ms;
-            x->active = now_ms - x->since_ms >= s->for_ms;
+            x->active |= now_ms - x->since_ms >= s->for_ms;
+            if (!x->active)
+                continue; /* pending: neither active nor cleared (an alert open from before a
+                             restart stays open while its condition holds) */
         } else {
             x->since_ms = 0;
             x->active = 0;

@@ -224,6 +224,17 @@ static void test_threshold_for_s_across_ticks(void **state)
     assert_string_equal(x[0].state, "firing");
     store_alerts_free(x, n);
     alerts_stop(a);
+    /* after a restart the condition is pending again, which neither resolves the open alert
+     * nor fires a second one */
+    a = engine(0);
+    point(a, "water", "DN-W01", "level", 3.0, T0 + 700 * 1000);
+    alerts_eval_tick(a, T0 + 1100 * 1000);
+    x = alerts_all(&n);
+    assert_int_equal(n, 2);
+    assert_string_equal(x[0].state, "firing");
+    assert_int_equal(x[0].count, 1);
+    store_alerts_free(x, n);
+    alerts_stop(a);
 }
 
 static void test_no_data(void **state)
