@@ -390,6 +390,12 @@ void api_set_events(struct api *a, struct events_hub *h)
     a->events = h;
 }
 
+void api_set_alerts(struct api *a, struct alerts *al)
+{
+    if (a)
+        a->alerts = al;
+}
+
 /* Start-up work off the loops: renders the boundaries the console asks for first, so its first
  * load finds them cached. (The point index is built by its own thread: pointindex.c.) */
 static void *warm(void *arg)

@@ -41,6 +41,9 @@ void api_set_notify(struct api *a, struct notify *n);
  * the route answers 503 and nothing is published). Before the server runs. */
 struct events_hub;
 void api_set_events(struct api *a, struct events_hub *h);
+/* Gives the alert routes the engine to tell of rule changes and acts (NULL: none). */
+struct alerts;
+void api_set_alerts(struct api *a, struct alerts *al);
 
 /* One row of the route table. */
 struct api_route_info {

@@ -112,6 +112,7 @@ struct api {
     struct env_engine *env;          /* the AQI engine, or NULL */
     struct notify *notify;           /* the webhooks' delivery thread, or NULL */
     struct events_hub *events;       /* the live event stream's hub, or NULL */
+    struct alerts *alerts;           /* the alert engine, or NULL (told of rule changes, acts) */
 };
 
 /* One request being handled; lives in the request's pool. */

@@ -6,6 +6,7 @@
  */
 #include "api/api_int.h"
 
+#include "alerts/alerts.h"
 #include "environment/environment.h"
 #include "events/events.h"
 #include "indicators/indicators.h"
@@ -242,6 +243,7 @@ void api_metrics_render(struct api_ctx *c)
         notify_metrics(c->api->notify, &b);
     if (c->api->events)
         events_hub_metrics(c->api->events, &b);
+    alerts_metrics(c->api->alerts, &b);
     if (!b.data) {
         api_error(c, IOC_HTTP_E_INTERNAL, "metrics too large");
         return;

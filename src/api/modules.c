@@ -24,7 +24,9 @@
     X(stations)                                                                                    \
     X(aqi)                                                                                         \
     X(webhooks)                                                                                    \
-    X(events)
+    X(events)                                                                                      \
+    X(rules)                                                                                       \
+    X(alerts)
 
 #define DECLARE(m) extern const struct api_module api_module_##m;
 API_MODULE_LIST(DECLARE)

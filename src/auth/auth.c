@@ -50,7 +50,7 @@ int auth_role_parse(const char *s)
 const char *const auth_scopes[] = {
     "read:audit",       "read:agencies",   "write:agencies", "read:units",    "write:units",
     "read:telemetry",   "write:telemetry", "read:reports",   "write:reports", "read:indicators",
-    "write:indicators", "read:datasets",   "read:events"};
+    "write:indicators", "read:datasets",   "read:events",    "read:alerts",   "write:alerts"};
 const size_t auth_scopes_count = sizeof auth_scopes / sizeof auth_scopes[0];
 
 /* The least role that may exercise each scope of auth_scopes[] as a signed-in user, in the
@@ -69,6 +69,8 @@ static const int scope_min_role[] = {
     AUTH_ROLE_STAFF, /* write:indicators */
     AUTH_ROLE_STAFF, /* read:datasets */
     AUTH_ROLE_STAFF, /* read:events */
+    AUTH_ROLE_STAFF, /* read:alerts */
+    AUTH_ROLE_STAFF, /* write:alerts */
 };
 _Static_assert(sizeof scope_min_role / sizeof scope_min_role[0] ==
                    sizeof auth_scopes / sizeof auth_scopes[0],

@@ -7,7 +7,7 @@
 #include "config/config.h"
 
 #define CONFIG_MODULE_LIST(X)                                                                      \
-    X(seed) X(telemetry) X(indicators) X(reports) X(environment) X(webhooks) X(events)
+    X(seed) X(telemetry) X(indicators) X(reports) X(environment) X(webhooks) X(events) X(alerts)
 
 #define DECLARE(m) extern const struct config_module config_module_##m;
 CONFIG_MODULE_LIST(DECLARE)

@@ -432,4 +432,19 @@ struct env_demo_station {
 /* Every stored station, by code (*out malloc'd, free()). */
 int env_demo_stations(struct store_conn *c, struct env_demo_station **out, size_t *n);
 
+/* ---- alert rule types (alert_types.c; docs/alerts.md) ------------------------------------- */
+
+/* aqi_class (params.class 1 … 6 over the `aqi` series) and water_alarm (params.level 1 … 3 over
+ * the `water_alarm` series), target {"station": CODE} or {} for every station. */
+struct alerts;
+struct alerts_type;
+extern const struct alerts_type env_alert_type_aqi_class, env_alert_type_water_alarm;
+/* Registers both on a (before alerts_run): 0 or alerts_register_type's error. */
+int env_alert_types_register(struct alerts *a);
+/* Where the target of an alert is, for the alert engine's locate hook: tags ("k=v,…", the
+ * series' tags) naming a station of the registry (station=CODE) → its lat, lon and commune code
+ * (unit, "" none). IOC_ENOTFOUND without a station tag or for an unknown station. */
+int env_alert_locate(struct store_conn *c, const char *tags, double *lat, double *lon,
+                     char unit[16]);
+
 #endif

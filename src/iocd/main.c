@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "alerts/alerts.h"
 #include "api/api.h"
 #include "base/base.h"
 #include "base/errors.h"
@@ -26,6 +27,7 @@
 #include "environment/environment.h"
 #include "events/events.h"
 #include "indicators/indicators.h"
+#include "iocd/iocd_int.h"
 #include "net/net.h"
 #include "notify/notify.h"
 #include "seed/seed.h"
@@ -249,6 +251,8 @@ struct parts {
     struct env_engine *env;      /* the AQI engine */
     struct telemetry_demo *demo; /* the demo's synthetic sensors */
     struct notify *nt;           /* the webhooks' delivery thread */
+    struct iocd_wire *wire;      /* what the alert engine's hooks reach (wire.c) */
+    struct alerts *alerts;       /* the alert engine */
 };
 
 /* Builds the API and the HTTP server on an open store with its writer running, serves until a
@@ -269,6 +273,7 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct parts *p
     api_set_environment(*api, p->env);
     api_set_notify(*api, p->nt);
     api_set_events(*api, p->events);
+    api_set_alerts(*api, p->alerts);
     char access_log[4096] = "";
     if (*cfg->access_log && strcmp(cfg->access_log, "-") != 0 && cfg->access_log[0] != '/')
         snprintf(access_log, sizeof access_log, "%s/%s", cfg->data_dir, cfg->access_log);
@@ -298,6 +303,9 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct parts *p
     pthread_detach(sig);
     if (net_server_run(*srv, cfg->shutdown_timeout_s) != 0)
         ioc_log(IOC_LOG_WARN, "some requests were still running at the shutdown deadline");
+    alerts_stop(p->alerts); /* it writes through the store writer and wakes notify: first */
+    p->alerts = NULL;
+    api_set_alerts(*api, NULL);
     notify_stop(p->nt); /* it writes through the writer */
     p->nt = NULL;
     store_writer_stop(st);
@@ -312,6 +320,31 @@ static int start_events(const struct ioc_config *cfg, struct events_hub **out)
     int rc = events_hub_create(&o, out);
     if (rc)
         fprintf(stderr, "iocd: cannot start the live event hub: %s\n", ioc_strerror(rc));
+    return rc;
+}
+
+/* The engines that observe the ingest: the AQI engine and the alert engine (its changes go to
+ * the webhooks' queue and the live stream: src/iocd/wire.c). 0, or the error (said on
+ * stderr). */
+static int start_engines(const struct ioc_config *cfg, struct store *st, struct parts *p)
+{
+    /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
+    struct env_engine_options eo = {
+        .paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st, .events = p->events};
+    int rc = env_engine_start(p->ig, &eo, &p->env);
+    if (rc) {
+        fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
+        return rc;
+    }
+    if ((rc = iocd_wire_create(st, p->events, p->nt, &p->wire)) != 0)
+        return rc;
+    struct alerts_options ao = {.store = st, .ingest = p->ig, .settings = alerts_settings_get(cfg)};
+    iocd_wire_alerts(p->wire, &ao);
+    if ((rc = alerts_create(&ao, &p->alerts)) == 0 &&
+        (rc = env_alert_types_register(p->alerts)) == 0)
+        rc = alerts_run(p->alerts);
+    if (rc)
+        fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));
     return rc;
 }
 
@@ -454,23 +487,20 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
-    /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
-    struct env_engine_options eo = {
-        .paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st, .events = p.events};
-    if ((rc = env_engine_start(p.ig, &eo, &p.env)) != 0) {
-        fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
+    if ((rc = start_notify(&cfg, st, &p.nt)) != 0 || (rc = start_engines(&cfg, st, &p)) != 0) {
         store_writer_stop(st);
         goto out;
     }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         p.demo = start_demo_sensors(st, p.ig); /* stopped below, before the ingest closes */
-    if ((rc = start_notify(&cfg, st, &p.nt)) != 0) {
-        store_writer_stop(st);
-        goto out;
-    }
     rc = serve(&cfg, st, &p, &api, &srv);
 out:
-    notify_stop(p.nt); /* when serve did not (it needs the writer, which store_close stops) */
+    /* When serve did not stop them: the alert engine first (its hooks wake notify), then
+     * notify (it needs the writer, which store_close stops). */
+    alerts_stop(p.alerts);
+    p.alerts = NULL;
+    api_set_alerts(api, NULL);
+    notify_stop(p.nt);
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
@@ -480,6 +510,7 @@ out:
     store_close(st);
     net_server_destroy(srv);
     events_hub_destroy(p.events); /* after every publisher and every stream */
+    iocd_wire_destroy(p.wire);
     config_free(&cfg);
     ioc_log(IOC_LOG_INFO, "stopped");
     return rc ? 1 : 0;

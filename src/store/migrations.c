@@ -124,7 +124,7 @@ static const struct store_schema store_schema_core = {"core", store_migrations,
  * A module adds one line, X(<module>), and defines store_schema_<module> in its own file
  * src/store/<module>.c (see store_int.h). */
 #define STORE_SCHEMA_LIST(X)                                                                       \
-    X(indicators) X(dashboards) X(indvalues) X(reports) X(stations) X(notify)
+    X(indicators) X(dashboards) X(indvalues) X(reports) X(stations) X(notify) X(alerts)
 
 #define DECLARE(m) extern const struct store_schema store_schema_##m;
 STORE_SCHEMA_LIST(DECLARE)

@@ -717,6 +717,7 @@ int store_period_set(struct store_conn *w, const char *freq, int64_t period_n, c
 #include "store/store_reports.h"  /* citizen reports (src/store/reports.c) */
 #include "store/store_stations.h" /* monitoring stations (src/store/stations.c) */
 #include "store/store_notify.h"   /* webhooks and deliveries (src/store/notify.c) */
+#include "store/store_alerts.h"   /* alert rules, alerts, silences (src/store/alerts.c) */
 
 /* ---- fault injection (unit tests only) -------------------------------------------------- */
 

@@ -8,7 +8,7 @@ export const uniq = (p) => `${p}-${process.pid}-${++seq}`;
 // keyByAdmin: made by admin with every scope; keyByStaff: made by staffA with every scope staff
 // may grant. All four belong to SO-NNMT (staffA's agency).
 export const CALLERS = ['anon', 'staffA', 'staffB', 'operator', 'leader', 'admin', 'keyScoped', 'keyUnscoped', 'keyByAdmin', 'keyByStaff'];
-export const ALL_SCOPES = ['read:audit', 'read:agencies', 'write:agencies', 'read:units', 'write:units', 'read:telemetry', 'write:telemetry', 'read:reports', 'write:reports', 'read:indicators', 'write:indicators', 'read:datasets', 'read:events'];
+export const ALL_SCOPES = ['read:audit', 'read:agencies', 'write:agencies', 'read:units', 'write:units', 'read:telemetry', 'write:telemetry', 'read:reports', 'write:reports', 'read:indicators', 'write:indicators', 'read:datasets', 'read:events', 'read:alerts', 'write:alerts'];
 export const ADMIN_ONLY = ['read:audit', 'write:agencies', 'write:units'];
 export const STAFF_SCOPES = ALL_SCOPES.filter((s) => !ADMIN_ONLY.includes(s));
 export const ALL = (s) => Object.fromEntries(CALLERS.map((k) => [k, s]));

@@ -1,0 +1,25 @@
+/* iocd_int.h — what the files of src/iocd/ share. */
+#ifndef IOC_IOCD_INT_H
+#define IOC_IOCD_INT_H
+
+struct store;
+struct events_hub;
+struct notify;
+struct alerts_options;
+
+/*
+ * wire.c — where the alert engine's changes go: each one, inside the writer job that records
+ * it, queues its webhook deliveries (notify_enqueue_tx, so a committed change always has them);
+ * once durable it is published on the live event stream and wakes the webhooks' thread. Also
+ * where an alert's target is: a series with a `station` tag is at that station (the registry).
+ */
+struct iocd_wire;
+/* events and nt may be NULL. 0 or IOC_ENOMEM (said on stderr). */
+int iocd_wire_create(struct store *st, struct events_hub *events, struct notify *nt,
+                     struct iocd_wire **out);
+/* Sets o's ctx, locate, in_tx and published. */
+void iocd_wire_alerts(struct iocd_wire *w, struct alerts_options *o);
+/* After the alert engine stopped. NULL is fine. */
+void iocd_wire_destroy(struct iocd_wire *w);
+
+#endif
