@@ -80,20 +80,14 @@ static void h_rules_get(struct api_ctx *c)
     send_rule(c, path_id(c), 200);
 }
 
-/* If-Match: 0 when absent or "*", the version of "N"; -1 for a tag that is no version. */
+/* If-Match (api_if_match): 0 when absent or "*" (a rule PUT only replaces), the version of
+ * "N"; -1 for a tag that is no version. */
 static int64_t if_match(struct api_ctx *c)
 {
-    size_t n = 0;
-    const char *h = net_req_header(c->req, "if-match", &n);
-    if (!h || (n == 1 && h[0] == '*'))
+    int64_t v = api_if_match(c);
+    if (v == API_COND_ANY || v == API_COND_EXISTS)
         return 0;
-    if (n >= 2 && h[0] == 'W' && h[1] == '/')
-        h += 2, n -= 2;
-    int64_t v = 0;
-    if (n >= 3 && h[0] == '"' && h[n - 1] == '"' &&
-        ioc_parse_i64(h + 1, n - 2, 1, INT64_MAX - 1, &v) == 0)
-        return v;
-    return -1;
+    return v == INT64_MAX ? -1 : v;
 }
 
 struct rule_write {
