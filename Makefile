@@ -7,7 +7,7 @@
 #   make tsan       the same built with ThreadSanitizer under build/tsan/ (data races between threads)
 #   make fuzz       run every libFuzzer harness for FUZZ_SECONDS each (default 60)
 #   make format     reformat the C sources with clang-format
-#   make screenshots  regenerate docs/screenshots/console.png, dashboard-edit.png (tests: build/screenshots/)
+#   make screenshots  regenerate docs/screenshots/*.png (console, dashboards, reports, aqi, alerts; tests: build/screenshots/)
 #
 # Every .c file under src/<module>/ (except the programs in src/iocd and src/iocctl) goes into
 # build/libioc.a, so a new module is a new folder and nothing here changes. Unit tests are
@@ -113,6 +113,7 @@ screenshots: all web
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/dashboards_edit.test.mjs
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/reports.test.mjs
 	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/aqi.test.mjs
+	IOC_SCREENSHOT_DIR=docs/screenshots node --test tests/web/alerts.test.mjs
 
 fuzz:
 	./fuzz/run.sh $${FUZZ_SECONDS:-60}
