@@ -66,8 +66,7 @@ void rep_alert_signal(struct alerts *a, struct store_conn *c, int64_t id)
     store_rep_request_clear(&r);
 }
 
-int rep_alert_open_each(struct store_conn *c, void (*each)(void *ctx, const char *json),
-                        void *ctx)
+int rep_alert_open_each(struct store_conn *c, void (*each)(void *ctx, const char *json), void *ctx)
 {
     struct store_rep_query q = {.from_ms = INT64_MIN, .to_ms = INT64_MAX, .want_open = 1};
     struct store_rep_request *r = NULL;
@@ -187,10 +186,9 @@ static void condition(struct tracked *t, int active, struct alerts_out *out)
     rep_alert_time(t->expected_ms, due);
     const char *name = t->name[0] ? t->name : t->service;
     if (active) {
-        snprintf(vi, sizeof vi, "Phản ánh %lld (%s) quá hạn xử lý %s", (long long)t->id, name,
+        snprintf(vi, sizeof vi, "Phản ánh %lld (%s) quá hạn xử lý %s", (long long)t->id, name, due);
+        snprintf(en, sizeof en, "Report %lld (%s) is past its deadline %s", (long long)t->id, name,
                  due);
-        snprintf(en, sizeof en, "Report %lld (%s) is past its deadline %s", (long long)t->id,
-                 name, due);
     } else {
         snprintf(vi, sizeof vi, "Phản ánh %lld (%s) đã được xử lý", (long long)t->id, name);
         snprintf(en, sizeof en, "Report %lld (%s) was handled", (long long)t->id, name);

@@ -285,8 +285,7 @@ char *rep_alert_json(const struct store_rep_request *r, size_t *n);
 /* After a report's change is durable: reads it on c and signals it to a (NULL: nothing). */
 void rep_alert_signal(struct alerts *a, struct store_conn *c, int64_t id);
 /* Each open report with a deadline, as its signal JSON. 0 or the store's error. */
-int rep_alert_open_each(struct store_conn *c, void (*each)(void *ctx, const char *json),
-                        void *ctx);
+int rep_alert_open_each(struct store_conn *c, void (*each)(void *ctx, const char *json), void *ctx);
 /* dd/mm/yyyy HH:mm in Asia/Ho_Chi_Minh. */
 void rep_alert_time(int64_t ms, char out[20]);
 
