@@ -29,8 +29,8 @@
 int ind_alert_json(const char *code, const char *unit, const struct ind_indicator *ind,
                    const struct store_indvalue *v, struct ioc_buf *b)
 {
-    enum ind_light l = ind_light_of(&v->value, ind->has_target ? &ind->target : NULL,
-                                    ind->polarity, &ind->thresholds);
+    enum ind_light l = ind_light_of(&v->value, ind->has_target ? &ind->target : NULL, ind->polarity,
+                                    &ind->thresholds);
     json_t *o = json_object();
     if (!o)
         return IOC_ENOMEM;
@@ -203,10 +203,10 @@ static void missed_signal(void *state, const char *source, const char *json, int
     json_decref(o);
 }
 
-const struct alerts_type ind_alert_type_target_missed = {
+static const struct alerts_type target_missed = {
     "target_missed", missed_compile, missed_release, NULL, NULL, missed_signal};
 
 int ind_alert_types_register(struct alerts *a)
 {
-    return alerts_register_type(a, &ind_alert_type_target_missed);
+    return alerts_register_type(a, &target_missed);
 }

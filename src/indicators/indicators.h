@@ -531,8 +531,7 @@ struct ind_import {
     const struct store_audit *audit; /* the audit row written on success (NULL: none) */
     ind_import_problem_fn problem;   /* each refused row (may be NULL) */
     void *ctx;
-    struct ioc_buf *signals; /* NULL, or the alert signals of the values stored (ind_alert_json;
-                                emptied when the job starts) */
+    struct ioc_buf *signals; /* NULL, or ind_alert_json's lines of the values stored */
     /* out */
     size_t rows;    /* data rows read */
     size_t refused; /* problems reported */
@@ -566,8 +565,7 @@ struct ind_shares_import {
     const struct store_audit *audit; /* written on success (NULL: none) */
     ind_import_problem_fn problem;   /* each refused row (may be NULL) */
     void *ctx;
-    struct ioc_buf *signals; /* NULL, or the alert signals of the values stored (ind_alert_json;
-                                emptied when the job starts) */
+    struct ioc_buf *signals; /* NULL, or ind_alert_json's lines of the values stored */
     /* out */
     size_t rows, refused;
     int64_t set, cleared, unchanged;
@@ -788,21 +786,12 @@ int ind_units_rolled(struct store_conn *db, const struct store_indicator *x,
                      const char *today_vn, struct ind_units *out);
 void ind_units_free(struct ind_units *u);
 
-/* ---- the alert rule type (alert_types.c; docs/alerts.md "Types") -------------------------- */
+/* ---- the alert rule type target_missed (alert_types.c; docs/alerts.md "Types") ---------- */
 
-/*
- * target_missed: target {"indicator": CODE, "unit": CODE (absent: every unit)}, params {};
- * active while the indicator's light for a unit's newest period is red. Target key
- * "indicator:CODE,unit=U". Fed by `indicator` signals: ind_alert_json appends one line per
- * durable value to b ({"indicator", "unit", "period", "period_n", "value", "target", "light"}
- * and '\n'; 0 or IOC_ENOMEM), ind_alert_signal sends each line of lines[0..n) to a (NULL:
- * nothing) once the values are durable.
- */
+/* ind_alert_json appends the `indicator` signal of a durable value to b: one line {"indicator",
+ * "unit", "period", "period_n", "value", "target", "light"} and '\n' (0 or IOC_ENOMEM);
+ * ind_alert_signal sends each line of lines[0..n) to a (NULL: nothing) once they are durable. */
 struct alerts;
-struct alerts_type;
-struct ioc_buf;
-struct store_indvalue;
-extern const struct alerts_type ind_alert_type_target_missed;
 int ind_alert_types_register(struct alerts *a);
 int ind_alert_json(const char *code, const char *unit, const struct ind_indicator *ind,
                    const struct store_indvalue *v, struct ioc_buf *b);
