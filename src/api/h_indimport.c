@@ -26,6 +26,7 @@ struct imp {
     struct ind_import_problem listed[LISTED_MAX];
     size_t nlisted;
     enum ind_refusal worst;
+    struct ioc_buf signals; /* the alert signals of the values stored */
 };
 
 static void keep(void *ctx, const struct ind_import_problem *pb)
@@ -71,6 +72,9 @@ static void send_refused(struct api_ctx *c, struct imp *p)
 static void import_done(struct api_ctx *c, void *arg, int rc)
 {
     struct imp *p = arg;
+    if (rc == 0) /* durable: the target_missed rules */
+        ind_alert_signal(c->api->alerts, p->signals.data, p->signals.len);
+    ioc_buf_free(&p->signals);
     if (rc && p->nlisted) {
         send_refused(c, p);
     } else if ((rc == IOC_EINVAL || rc == IOC_ETOOBIG) && p->im.error[0]) {
@@ -121,7 +125,9 @@ static void h_import(struct api_ctx *c)
                                 .note = note ? note : "",
                                 .audit = &p->who,
                                 .problem = keep,
-                                .ctx = p};
+                                .ctx = p,
+                                .signals = &p->signals};
+    ioc_buf_init(&p->signals, 0);
     api_write(c, ind_values_import_job, p, import_done);
 }
 

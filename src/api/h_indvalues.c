@@ -76,6 +76,8 @@ struct post {
     size_t pre, pre_total; /* the problems found on the loop (bad[i]: value i has one) */
     unsigned char *bad;
     struct ind_value_memo *memo; /* zeroed at the start of the job */
+    const char *code;            /* the indicator's */
+    struct ioc_buf signals;      /* the alert signals of the values added or revised */
 };
 
 static int by_index(const void *a, const void *b)
@@ -98,6 +100,8 @@ static int post_job(struct store_conn *w, void *arg)
     char now[32];
     ioc_time_rfc3339(ioc_now_ms(), now);
     memset(p->memo, 0, sizeof *p->memo);
+    ioc_buf_free(&p->signals); /* a retried job starts again */
+    ioc_buf_init(&p->signals, 0);
     p->added = p->revised = p->unchanged = 0;
     p->nproblems = p->pre;
     p->total_problems = p->pre_total;
@@ -121,6 +125,9 @@ static int post_job(struct store_conn *w, void *arg)
         v.note = (char *)p->note;
         enum store_iv_outcome o;
         if ((rc = store_indvalue_put(w, &v, &o)) != 0)
+            return rc;
+        if (o != STORE_IV_UNCHANGED &&
+            (rc = ind_alert_json(p->code, p->in[i].unit, &p->ind, &v, &p->signals)) != 0)
             return rc;
         *(o == STORE_IV_ADDED     ? &p->added
           : o == STORE_IV_REVISED ? &p->revised
@@ -169,6 +176,9 @@ static void send_problems(struct api_ctx *c, struct post *p)
 static void post_done(struct api_ctx *c, void *arg, int rc)
 {
     struct post *p = arg;
+    if (rc == 0) /* durable: the target_missed rules */
+        ind_alert_signal(c->api->alerts, p->signals.data, p->signals.len);
+    ioc_buf_free(&p->signals);
     if (rc == IOC_EINVAL && p->nproblems) {
         send_problems(c, p);
         return;
@@ -321,6 +331,8 @@ static void h_values_post(struct api_ctx *c)
         return;
     p->source = c->who.kind == AUTH_KEY ? "api" : "entered";
     p->memo = net_req_alloc(c->req, sizeof *p->memo);
+    p->code = c->params[0];
+    ioc_buf_init(&p->signals, 0);
     api_audit_fill(c, &p->who, "indicator.values", p->target, "ok");
     api_write(c, post_job, p, post_done);
 }

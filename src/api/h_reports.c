@@ -200,6 +200,7 @@ static void h_get(struct api_ctx *c)
 
 void api_report_event(struct api_ctx *c, const struct rep_change *ch, int64_t agency_id)
 {
+    rep_alert_signal(c->api->alerts, c->t->db, ch->id); /* report_overdue rules */
     if (!c->api->events)
         return;
     struct ioc_buf b;

@@ -521,6 +521,7 @@ struct ind_import_problem {
 typedef void (*ind_import_problem_fn)(void *ctx, const struct ind_import_problem *p);
 
 /* An import: what the caller fills in, then what the job found. */
+struct ioc_buf;
 struct ind_import {
     const char *data; /* the file, CSV or XLSX (sheet_read tells them apart) */
     size_t len;
@@ -530,6 +531,7 @@ struct ind_import {
     const struct store_audit *audit; /* the audit row written on success (NULL: none) */
     ind_import_problem_fn problem;   /* each refused row (may be NULL) */
     void *ctx;
+    struct ioc_buf *signals; /* NULL, or ind_alert_json's lines of the values stored */
     /* out */
     size_t rows;    /* data rows read */
     size_t refused; /* problems reported */
@@ -563,6 +565,7 @@ struct ind_shares_import {
     const struct store_audit *audit; /* written on success (NULL: none) */
     ind_import_problem_fn problem;   /* each refused row (may be NULL) */
     void *ctx;
+    struct ioc_buf *signals; /* NULL, or ind_alert_json's lines of the values stored */
     /* out */
     size_t rows, refused;
     int64_t set, cleared, unchanged;
@@ -782,5 +785,16 @@ int ind_units_rolled(struct store_conn *db, const struct store_indicator *x,
                      const struct ind_indicator *ind, const char *parent, const struct ind_range *r,
                      const char *today_vn, struct ind_units *out);
 void ind_units_free(struct ind_units *u);
+
+/* ---- the alert rule type target_missed (alert_types.c; docs/alerts.md "Types") ---------- */
+
+/* ind_alert_json appends the `indicator` signal of a durable value to b: one line {"indicator",
+ * "unit", "period", "period_n", "value", "target", "light"} and '\n' (0 or IOC_ENOMEM);
+ * ind_alert_signal sends each line of lines[0..n) to a (NULL: nothing) once they are durable. */
+struct alerts;
+int ind_alert_types_register(struct alerts *a);
+int ind_alert_json(const char *code, const char *unit, const struct ind_indicator *ind,
+                   const struct store_indvalue *v, struct ioc_buf *b);
+void ind_alert_signal(struct alerts *a, const char *lines, size_t n);
 
 #endif

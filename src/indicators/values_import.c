@@ -264,6 +264,8 @@ static int one_indicator(struct store_conn *w, struct ind_import *im, struct iro
             *(o == STORE_IV_ADDED     ? &im->added
               : o == STORE_IV_REVISED ? &im->revised
                                       : &im->unchanged) += 1;
+        if (rc == 0 && o != STORE_IV_UNCHANGED && im->signals)
+            rc = ind_alert_json(g[0]->code, in[i].unit, &ind, &v, im->signals);
     }
 out:
     free(in);
@@ -277,6 +279,10 @@ int ind_values_import_job(struct store_conn *w, void *arg)
     struct ind_import *im = arg;
     im->rows = 0;
     im->added = im->revised = im->unchanged = 0;
+    if (im->signals) { /* a retried job starts again */
+        ioc_buf_free(im->signals);
+        ioc_buf_init(im->signals, 0);
+    }
     im->refused = 0;
     im->error[0] = '\0';
     struct reader r = {im, {0}, 0, false, NULL, 0, 0};

@@ -266,4 +266,27 @@ void rep_change_json(const struct rep_change *c, struct ioc_buf *b);
 /* The change an act made (a->changed), as rep_change_json takes it. */
 void rep_action_change(const struct rep_action *a, struct rep_change *out);
 
+/* ---- the alert rule type (alert_types.c; docs/alerts.md "Types") -------------------------- */
+
+/*
+ * report_overdue: target {"service_code", "agency", "unit"} (each optional), params {}; active
+ * for a report open past its deadline, target key "report:ID", placed at the report's point.
+ * rep_alert_types_register adds it to a; st is where a rule learns the open reports on its
+ * first evaluation (one read; NULL: it learns them from signals only).
+ */
+struct alerts;
+struct alerts_type;
+extern const struct alerts_type rep_alert_type_overdue;
+int rep_alert_types_register(struct alerts *a, struct store *st);
+/* The `report` signal of request r: {"id", "service_code", "service_name", "state",
+ * "expected_ms" (0: no deadline), "lat", "lon" (null: no point), "agency", "unit"} (malloc'd,
+ * its length in *n when n is not NULL; NULL when out of memory). */
+char *rep_alert_json(const struct store_rep_request *r, size_t *n);
+/* After a report's change is durable: reads it on c and signals it to a (NULL: nothing). */
+void rep_alert_signal(struct alerts *a, struct store_conn *c, int64_t id);
+/* Each open report with a deadline, as its signal JSON. 0 or the store's error. */
+int rep_alert_open_each(struct store_conn *c, void (*each)(void *ctx, const char *json), void *ctx);
+/* dd/mm/yyyy HH:mm in Asia/Ho_Chi_Minh. */
+void rep_alert_time(int64_t ms, char out[20]);
+
 #endif
