@@ -198,7 +198,7 @@ test('demo rules: seeded once with the demo sensors on, synthetic, the stations\
     assert.deepEqual(rules[0].params, { level: 2 });
     assert.deepEqual(rules[1].params, { class: 4 });
     assert.deepEqual(rules[2].target, { measurement: 'air', field: 'pm25' });
-    assert.deepEqual(rules[2].params, { op: '>', value: 50, for_s: 600 });
+    assert.deepEqual(rules[2].params, { op: '>', value: 45, for_s: 600 });
     assert.deepEqual(rules[3].params, { for_s: 1800 });
     r = seed('true');
     assert.equal(r.status, 0, r.stderr);
