@@ -173,7 +173,7 @@ int alerts_rules_import_job(struct store_conn *w, void *arg)
     struct item *v = NULL;
     size_t n = 0, cap = 0, line = 0;
     int rc = 0;
-    for (const char *p = im->data, *end = im->data + im->len; p < end && rc != IOC_ENOMEM;) {
+    for (const char *p = im->data, *end = im->data + im->len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *e = nl ? nl : end;
         const char *text = p;
@@ -199,10 +199,10 @@ int alerts_rules_import_job(struct store_conn *w, void *arg)
         int lrc = check_line(w, im, text, len, line, v, n, &v[n]);
         if (lrc == 0)
             n++;
-        else if (lrc != IOC_EINVAL)
-            rc = lrc;
         else
             store_alert_rule_clear(&v[n].r);
+        if (lrc && lrc != IOC_EINVAL)
+            rc = lrc;
         if (rc)
             break;
     }
