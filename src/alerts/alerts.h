@@ -111,6 +111,10 @@ int alerts_create(const struct alerts_options *o, struct alerts **out);
 int alerts_run(struct alerts *a);
 /* alerts_create + alerts_run. */
 int alerts_start(const struct alerts_options *o, struct alerts **out);
+/* An engine that never runs: only the rule types (register them as on an engine) for
+ * alerts_rule_parse in a process that does not evaluate (iocctl). Freed by alerts_stop. 0 or
+ * IOC_ENOMEM. */
+int alerts_registry_create(struct alerts **out);
 /* Stops observing, stops the thread (queued work dropped), frees. NULL is fine. */
 void alerts_stop(struct alerts *a);
 /* The rules changed in the store: reloaded before the next evaluation. NULL is fine. */
@@ -174,8 +178,43 @@ const char *alerts_severity_name(int sev);
  */
 int alerts_rule_parse(const struct alerts *a, const json_t *body, struct store_alert_rule *r,
                       char *err, size_t errsz, const char **field);
+/* The check of a parsed rule against the store that alerts_rule_parse leaves to its caller:
+ * its agency, when it names one, exists. 0, IOC_EINVAL (message in err, *field "agency") or the
+ * store's error. */
+int alerts_rule_check_agency(struct store_conn *c, const struct store_alert_rule *r, char *err,
+                             size_t errsz, const char **field);
 /* The rule as the API renders it. */
 json_t *alerts_rule_json(const struct store_alert_rule *r);
+
+/* ---- rules as JSON Lines (rules_io.c; docs/alerts.md "Import and export") ------------------ */
+
+struct ioc_buf;
+/* Every rule, one alerts_rule_json object a line (compact, by id), appended to b; the count
+ * into *n. 0 or the store's or the buffer's error. */
+int alerts_rules_export(struct store_conn *c, struct ioc_buf *b, size_t *n);
+
+/* A file of rules in the shape of alerts_rule_json, one a line (blank lines skipped): a line
+ * with "id" replaces that rule (which must exist; the same rule again is left as it is,
+ * "unchanged"), one without creates a rule. Every line is checked (alerts_rule_parse, the
+ * agency, the id) before anything is written; one refused line refuses the whole file
+ * (IOC_EINVAL, each refused line reported through problem), so the job writes all or nothing.
+ * Each rule written leaves an audit row rule.create or rule.put (target "rule:ID") made from
+ * who (actor, role, ip, request id), as the API's writes do. */
+struct store_audit;
+struct alerts_import {
+    /* in */
+    const struct alerts *a; /* the rule types (NULL: the built-ins) */
+    const char *data;       /* the file */
+    size_t len;
+    const struct store_audit *who; /* the audit rows' template (action, target, detail set) */
+    int64_t max_rules;             /* rules stored at most after the import */
+    void (*problem)(void *ctx, size_t line, const char *field, const char *why);
+    void *ctx;
+    /* out */
+    int64_t added, replaced, unchanged;
+    size_t problems;
+};
+int alerts_rules_import_job(struct store_conn *w, void *arg /* struct alerts_import * */);
 
 /* ---- alerts as JSON, permissions (life.c, rules.c) ---------------------------------------- */
 

@@ -84,6 +84,7 @@ struct alerts {
     struct alerts_out out;
     int any_points; /* some rule's type takes points */
     atomic_int reload;
+    int64_t rules_generation; /* the store's rules generation when the rules were last read */
     /* queues (lock) */
     pthread_t thread;
     pthread_mutex_t lock;

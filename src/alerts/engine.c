@@ -8,6 +8,10 @@
  * within its rule's escalate_after_s is escalated once per period. The changes themselves are
  * life.c's.
  *
+ * Rules changed by another process (iocctl rules import) move the store's rules generation,
+ * which the tick compares with the one of the rules loaded: the engine reloads them within a
+ * second of the commit.
+ *
  * Manual mode (tests): no thread and no observer; the caller calls alerts_eval_* with its own
  * now, and every change is written before the call returns.
  */
@@ -100,7 +104,9 @@ static void rules_load(struct alerts *a)
 {
     struct store_alert_rule *rows = NULL;
     size_t n = 0;
-    if (store_alert_rules_list(a->rconn, NULL, 1, &rows, &n) != 0) {
+    int64_t gen = 0; /* read first: a change between the two is seen again at the next tick */
+    if (store_alert_rules_generation(a->rconn, &gen) != 0 ||
+        store_alert_rules_list(a->rconn, NULL, 1, &rows, &n) != 0) {
         ioc_log(IOC_LOG_WARN, "alerts: rules could not be read; keeping the previous ones");
         atomic_store(&a->reload, 1);
         return;
@@ -150,12 +156,21 @@ static void rules_load(struct alerts *a)
         k++;
     }
     free(rows);
+    a->rules_generation = gen;
     rules_free(a->rules, a->nrules);
     a->rules = nr;
     a->nrules = k;
     a->any_points = any_points;
     atomic_store(&a->observe_points, any_points);
     atomic_store(&a->rules_loaded, (unsigned long long)k);
+}
+
+/* Rules changed by another process (iocctl rules import): the store's generation moved. */
+static void generation_check(struct alerts *a)
+{
+    int64_t gen = 0;
+    if (store_alert_rules_generation(a->rconn, &gen) == 0 && gen != a->rules_generation)
+        atomic_store(&a->reload, 1);
 }
 
 static void reload_if_asked(struct alerts *a)
@@ -242,6 +257,7 @@ void alerts_eval_signal(struct alerts *a, const char *source, const char *json, 
 
 void alerts_eval_tick(struct alerts *a, int64_t now_ms)
 {
+    generation_check(a);
     reload_if_asked(a);
     for (size_t i = 0; i < a->nrules; i++) {
         const struct alerts_rule_rt *r = &a->rules[i];
@@ -502,6 +518,19 @@ int alerts_create(const struct alerts_options *o, struct alerts **out)
         return rc;
     }
     atomic_store(&a->reload, 1);
+    *out = a;
+    return 0;
+}
+
+int alerts_registry_create(struct alerts **out)
+{
+    struct alerts *a = calloc(1, sizeof *a);
+    if (!a)
+        return IOC_ENOMEM;
+    a->set = (struct alerts_settings){3600, 200000, 5000};
+    alerts_map_init(&a->entries, sizeof(struct alerts_entry));
+    pthread_mutex_init(&a->lock, NULL);
+    pthread_cond_init(&a->wake, NULL);
     *out = a;
     return 0;
 }

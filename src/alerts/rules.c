@@ -193,6 +193,23 @@ int alerts_rule_parse(const struct alerts *a, const json_t *body, struct store_a
     return rc;
 }
 
+int alerts_rule_check_agency(struct store_conn *c, const struct store_alert_rule *r, char *err,
+                             size_t errsz, const char **field)
+{
+    if (!r->agency || !r->agency[0])
+        return 0;
+    struct store_agency ag;
+    int rc = store_agency_get(c, r->agency, &ag);
+    if (rc == 0)
+        store_agency_clear(&ag);
+    if (rc == IOC_ENOTFOUND) {
+        snprintf(err, errsz, "No agency has code %.40s.", r->agency);
+        *field = "agency";
+        return IOC_EINVAL;
+    }
+    return rc;
+}
+
 json_t *alerts_rule_json(const struct store_alert_rule *r)
 {
     json_t *tg = json_loads(r->target, 0, NULL), *pa = json_loads(r->params, 0, NULL);

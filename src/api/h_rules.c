@@ -161,19 +161,14 @@ static int parse_rule(struct api_ctx *c, struct rule_write *p)
         api_error_rc(c, rc, "rule");
         return -1;
     }
-    if (p->r.agency[0]) {
-        struct store_agency ag;
-        rc = store_agency_get(c->t->db, p->r.agency, &ag);
-        if (rc == 0)
-            store_agency_clear(&ag);
-        if (rc) {
-            store_alert_rule_clear(&p->r);
-            if (rc == IOC_ENOTFOUND)
-                api_error_field(c, "agency", "No agency has code %.40s.", p->r.agency);
-            else
-                api_error_rc(c, rc, "rule");
-            return -1;
-        }
+    rc = alerts_rule_check_agency(c->t->db, &p->r, err, sizeof err, &field);
+    if (rc) {
+        store_alert_rule_clear(&p->r);
+        if (rc == IOC_EINVAL)
+            api_error_field(c, field, "%s", err);
+        else
+            api_error_rc(c, rc, "rule");
+        return -1;
     }
     free(p->r.updated_by);
     p->r.updated_by = strdup(c->who.name);

@@ -7,7 +7,8 @@
  * This file: the command line (global options, the one list of command groups, per-command
  * usage) and the helpers the command files share (iocctl_int.h). Each command file holds a
  * group, its commands with their usage: accounts.c agency, user and key; units.c import and
- * seed; database.c backup, restore and check; audit.c audit export and prune.
+ * seed; database.c backup, restore and check; audit.c audit export and prune; rules.c alert rules
+ * import and export.
  *
  * Invariants: a command opens the database (cli_open) only after its arguments were checked, so
  * a usage error touches nothing on disk; commands that only read (lists, check, backup) refuse a
@@ -31,7 +32,8 @@
 #define CLI_GROUP_LIST(X)                                                                          \
     X(accounts)                                                                                    \
     X(units)                                                                                       \
-    X(database) X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations)
+    X(database)                                                                                    \
+    X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations) X(rules)
 
 #define DECLARE(g) extern const struct cli_group cli_group_##g;
 CLI_GROUP_LIST(DECLARE)

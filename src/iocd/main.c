@@ -188,6 +188,16 @@ static int seed_demo(struct store *st, const struct ioc_config *c)
         if (rc)
             return rc;
     }
+    if (d->sensors) { /* rules over the demo sensors' series: only when they run */
+        struct seed_rules_demo sr = {0};
+        rc = store_writer_run(st, seed_rules_demo_job, &sr);
+        if (rc) {
+            fprintf(stderr, "iocd: seeding the demo rules failed: %s\n", sr.error);
+            return rc;
+        }
+        if (sr.added)
+            ioc_log(IOC_LOG_INFO, "demo rules: %d synthetic alert rules", sr.added);
+    }
     char *text = NULL;
     if (ioc_file_read(path, 1 << 16, &text, NULL) == 0) {
         for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))

@@ -167,6 +167,33 @@ int store_alert_rules_count(struct store_conn *c, int64_t *n)
     return store_scalar(c, "SELECT count(*) FROM alert_rules", n);
 }
 
+#define RULES_GENERATION_KEY "alert_rules_generation"
+
+int store_alert_rules_generation(struct store_conn *c, int64_t *out)
+{
+    char *g = NULL;
+    int64_t v = 0;
+    int rc = store_meta_get(c, RULES_GENERATION_KEY, &g);
+    if (rc == IOC_ENOTFOUND)
+        rc = 0;
+    else if (rc == 0 && ioc_parse_i64(g, strlen(g), 0, INT64_MAX - 1, &v) != 0)
+        rc = IOC_EINVAL;
+    free(g);
+    if (rc == 0)
+        *out = v;
+    return rc;
+}
+
+/* Every change of the rules adds one to the generation, in the change's transaction. */
+static int rules_generation_bump(struct store_conn *w)
+{
+    int64_t v = 0;
+    int rc = store_alert_rules_generation(w, &v);
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)(v + 1));
+    return rc ? rc : store_meta_set(w, RULES_GENERATION_KEY, text);
+}
+
 static int version_of(struct store_conn *w, const char *table, int64_t id, int64_t *v)
 {
     char sql[96];
@@ -222,7 +249,7 @@ int store_alert_rule_put(struct store_conn *w, const struct store_alert_rule *r,
         return rc;
     if (id)
         *id = r->id ? r->id : sqlite3_last_insert_rowid(w->db);
-    return 0;
+    return rules_generation_bump(w);
 }
 
 int store_alert_rule_delete(struct store_conn *w, int64_t id, int64_t if_version, int *stale)
@@ -240,7 +267,9 @@ int store_alert_rule_delete(struct store_conn *w, int64_t id, int64_t if_version
     if ((rc = store_prepare(w, "DELETE FROM alert_rules WHERE id = ?", &s)) != 0)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    return store_step_done(s);
+    if ((rc = store_step_done(s)) != 0)
+        return rc;
+    return rules_generation_bump(w);
 }
 
 /* ---- alerts ------------------------------------------------------------------------------ */

@@ -45,6 +45,11 @@ int store_alert_rule_get(struct store_conn *c, int64_t id, struct store_alert_ru
 int store_alert_rules_list(struct store_conn *c, const char *agency, int enabled_only,
                            struct store_alert_rule **out, size_t *n);
 int store_alert_rules_count(struct store_conn *c, int64_t *n);
+/* The rules generation (meta "alert_rules_generation"): one more at every put and delete, in
+ * their transaction, whichever process made it; 0 when never set. An engine in another process
+ * compares it with the one it loaded (docs/alerts.md "Rules changed elsewhere"). 0,
+ * IOC_EINVAL (not a generation) or the store's error. */
+int store_alert_rules_generation(struct store_conn *c, int64_t *out);
 
 /* ---- alerts ------------------------------------------------------------------------------ */
 

@@ -1,7 +1,8 @@
 /* Unit tests for src/alerts/: each built-in type (threshold with for_s across ticks, no_data,
  * rate), grouping and the regroup window, silences (match, expiry), escalation with the
  * injected clock, who may act and read, rule validation errors naming their field, a type
- * registered from outside, and the hooks. The engine runs in manual mode: the test drives
+ * registered from outside, the hooks, the rules generation another process moves, and the rules
+ * as JSON Lines (import all or nothing, export). The engine runs in manual mode: the test drives
  * points and ticks with an explicit now, and each change is written before the call returns. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -611,6 +612,112 @@ static void test_rules_reload(void **state)
     alerts_stop(a);
 }
 
+/* A change by another process moves the store's rules generation: the next tick reloads. */
+static void test_rules_generation(void **state)
+{
+    (void)state;
+    struct alerts *a = engine(0);
+    int64_t g0 = -1, g1 = -1, g2 = -1;
+    assert_int_equal(store_alert_rules_generation(db, &g0), 0);
+    int64_t id = add_rule(LEVEL_RULE(""));
+    assert_int_equal(store_alert_rules_generation(db, &g1), 0);
+    assert_int_equal(g1, g0 + 1);
+    point(a, "water", "DN-W01", "level", 3, T0);
+    size_t n;
+    struct store_alert *x = alerts_all(&n);
+    assert_int_equal(n, 0); /* not told, not ticked: the rule is not loaded yet */
+    alerts_eval_tick(a, T0 + 1000);
+    point(a, "water", "DN-W01", "level", 3.5, T0 + 1001);
+    x = alerts_all(&n);
+    assert_int_equal(n, 1);
+    store_alerts_free(x, n);
+    int stale = 0;
+    assert_int_equal(store_alert_rule_delete(db, id, 0, &stale), 0);
+    assert_int_equal(store_alert_rules_generation(db, &g2), 0);
+    assert_int_equal(g2, g1 + 1);
+    alerts_stop(a);
+}
+
+struct problems {
+    char text[2048];
+};
+static void problem(void *ctx, size_t line, const char *field, const char *why)
+{
+    struct problems *p = ctx;
+    size_t k = strlen(p->text);
+    snprintf(p->text + k, sizeof p->text - k, "%zu %s: %s\n", line, field, why);
+}
+
+/* JSON Lines: refused whole with line and field; unchanged lines not written; the export. */
+static void test_rules_import_export(void **state)
+{
+    (void)state;
+    struct store_audit who = {.actor = "iocctl", .actor_role = "admin", .ip = "local"};
+    struct problems pr = {""};
+    const char *bad = LEVEL_RULE("") "\n\n"
+                                     "{\"id\": 7, \"name\": {\"vi\": \"x\"}, \"severity\": "
+                                     "\"info\", \"type\": \"threshold\", \"target\": "
+                                     "{\"measurement\": \"water\", \"field\": \"level\"}, "
+                                     "\"params\": {\"op\": \">\", \"value\": 1}}\n"
+                                     "{\"name\": {\"vi\": \"x\"}, \"severity\": \"loud\"}\n";
+    struct alerts_import im = {.data = bad,
+                               .len = strlen(bad),
+                               .who = &who,
+                               .max_rules = 100,
+                               .problem = problem,
+                               .ctx = &pr};
+    assert_int_equal(store_tx(db, alerts_rules_import_job, &im), IOC_EINVAL);
+    assert_int_equal(im.problems, 2);
+    assert_string_equal(pr.text, "3 id: No rule has id 7 (leave 'id' out to add one).\n"
+                                 "4 severity: 'severity' is info, warning or critical.\n");
+    int64_t n = -1;
+    assert_int_equal(store_alert_rules_count(db, &n), 0);
+    assert_int_equal(n, 0);
+    const char *good = LEVEL_RULE("") "\n";
+    im = (struct alerts_import){.data = good,
+                                .len = strlen(good),
+                                .who = &who,
+                                .max_rules = 100,
+                                .problem = problem,
+                                .ctx = &pr};
+    assert_int_equal(store_tx(db, alerts_rules_import_job, &im), 0);
+    assert_int_equal(im.added, 1);
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    size_t rules = 0;
+    assert_int_equal(alerts_rules_export(db, &b, &rules), 0);
+    assert_int_equal(rules, 1);
+    assert_non_null(strstr(b.data, "\"id\":1,\"name\":{\"vi\":\"Mực nước cao\""));
+    assert_non_null(strstr(b.data, "\"updated_by\":\"iocctl\""));
+    assert_int_equal(b.data[b.len - 1], '\n');
+    char *first = strndup(b.data, b.len);
+    im = (struct alerts_import){.data = first,
+                                .len = strlen(first),
+                                .who = &who,
+                                .max_rules = 1,
+                                .problem = problem,
+                                .ctx = &pr};
+    assert_int_equal(store_tx(db, alerts_rules_import_job, &im), 0);
+    assert_int_equal(im.unchanged, 1);
+    assert_int_equal(im.added + im.replaced, 0);
+    b.len = 0;
+    assert_int_equal(alerts_rules_export(db, &b, &rules), 0);
+    assert_int_equal(b.len, strlen(first));
+    assert_memory_equal(b.data, first, b.len);
+    /* one more rule than max_rules allows */
+    im = (struct alerts_import){.data = good,
+                                .len = strlen(good),
+                                .who = &who,
+                                .max_rules = 1,
+                                .problem = problem,
+                                .ctx = &pr};
+    pr.text[0] = '\0';
+    assert_int_equal(store_tx(db, alerts_rules_import_job, &im), IOC_EINVAL);
+    assert_non_null(strstr(pr.text, "0 : 1 rules stored and 1 added: more than 1."));
+    free(first);
+    ioc_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -626,6 +733,8 @@ int main(void)
         cmocka_unit_test(test_rule_errors_name_fields),
         cmocka_unit_test_setup_teardown(test_registered_type, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_reload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rules_generation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rules_import_export, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
