@@ -35,6 +35,7 @@ struct alerts_settings {
     int regroup_s;    /* a firing within this long of a resolution by the data reopens it */
     int queue_points; /* points the observer queue holds; more are dropped (and counted) */
     int max_rules;    /* rules stored at most */
+    int max_age_s;    /* older points (their own time) are not evaluated; 0: all */
 };
 const struct alerts_settings *alerts_settings_get(const struct ioc_config *c);
 

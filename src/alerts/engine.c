@@ -229,10 +229,44 @@ static void process(struct alerts *a, const struct alerts_rule_rt *r, int64_t no
     alerts_out_reset(&a->out);
 }
 
+/* The points of p[0..n) not older than max_age_s before now_ms, moved to the front of a copy
+ * (*keep the count), or p itself when all are recent. NULL without memory. */
+static const struct tsdb_point_in *recent(const struct alerts *a, const struct tsdb_point_in *p,
+                                          size_t n, int64_t now_ms, struct tsdb_point_in **copy,
+                                          size_t *keep)
+{
+    *copy = NULL;
+    *keep = n;
+    if (a->set.max_age_s <= 0)
+        return p;
+    int64_t oldest = (now_ms - (int64_t)a->set.max_age_s * 1000) * 1000000;
+    size_t k = 0;
+    while (k < n && p[k].t >= oldest)
+        k++;
+    if (k == n)
+        return p;
+    struct tsdb_point_in *c = malloc(n * sizeof *c);
+    if (!c)
+        return NULL;
+    memcpy(c, p, k * sizeof *c);
+    for (size_t i = k + 1; i < n; i++)
+        if (p[i].t >= oldest)
+            c[k++] = p[i];
+    *copy = c;
+    *keep = k;
+    return c;
+}
+
 void alerts_eval_points(struct alerts *a, const struct tsdb_point_in *p, size_t n, int64_t now_ms)
 {
     reload_if_asked(a);
     atomic_fetch_add(&a->points, n);
+    struct tsdb_point_in *copy = NULL;
+    p = recent(a, p, n, now_ms, &copy, &n);
+    if (!p || n == 0) {
+        free(copy);
+        return;
+    }
     for (size_t i = 0; i < a->nrules; i++) {
         const struct alerts_rule_rt *r = &a->rules[i];
         if (!r->t->points)
@@ -240,6 +274,7 @@ void alerts_eval_points(struct alerts *a, const struct tsdb_point_in *p, size_t 
         r->t->points(r->state, p, n, now_ms, &a->out);
         process(a, r, now_ms);
     }
+    free(copy);
 }
 
 void alerts_eval_signal(struct alerts *a, const char *source, const char *json, int64_t now_ms)
@@ -504,7 +539,7 @@ int alerts_create(const struct alerts_options *o, struct alerts **out)
     if (o->settings)
         a->set = *o->settings;
     else
-        a->set = (struct alerts_settings){3600, 200000, 5000};
+        a->set = (struct alerts_settings){3600, 200000, 5000, 0};
     alerts_map_init(&a->entries, sizeof(struct alerts_entry));
     pthread_mutex_init(&a->lock, NULL);
     pthread_cond_init(&a->wake, NULL);
@@ -527,7 +562,7 @@ int alerts_registry_create(struct alerts **out)
     struct alerts *a = calloc(1, sizeof *a);
     if (!a)
         return IOC_ENOMEM;
-    a->set = (struct alerts_settings){3600, 200000, 5000};
+    a->set = (struct alerts_settings){3600, 200000, 5000, 0};
     alerts_map_init(&a->entries, sizeof(struct alerts_entry));
     pthread_mutex_init(&a->lock, NULL);
     pthread_cond_init(&a->wake, NULL);

@@ -17,6 +17,10 @@ static const struct config_setting rows[] = {
      "from evaluation (counted), never delayed."},
     {"alerts", "max_rules", CONFIG_INT, OFF(max_rules), "5000", 1, 100000,
      "Alert rules stored at most."},
+    {"alerts", "max_age_s", CONFIG_INT, OFF(max_age_s), "7200", 0, 31622400,
+     "Points older than this many seconds (by their own time) are not evaluated, so history "
+     "loaded or a late batch never fires an alert now; 0: every point. The hourly AQI is "
+     "written at its hour's start, up to two hours back."},
 };
 
 const struct config_module config_module_alerts =

@@ -197,6 +197,39 @@ static void test_threshold_fires_groups_resolves(void **state)
     alerts_stop(a);
 }
 
+/* [alerts] max_age_s: a point older than that (by its own time) is not evaluated, so loading
+ * an hour of history over the threshold fires nothing; a recent one does. */
+static void test_old_points_not_evaluated(void **state)
+{
+    (void)state;
+    add_rule(LEVEL_RULE(""));
+    struct alerts_settings set = {0, 10000, 100, 600};
+    struct alerts_options o = {.store = st, .settings = &set, .manual = 1};
+    struct alerts *a = NULL;
+    assert_int_equal(alerts_start(&o, &a), 0);
+    struct ioc_buf k;
+    ioc_buf_init(&k, 0);
+    struct tsdb_tag tag = {"station", 7, "DN-W09", 6};
+    assert_int_equal(tsdb_series_key(&k, "water", 5, "level", 5, &tag, 1), 0);
+    double v = 3.0;
+    struct tsdb_point_in p[2] = {{k.data, k.len, TSDB_FLOAT, (T0 - 3600 * 1000) * 1000000, 0},
+                                 {k.data, k.len, TSDB_FLOAT, (T0 - 601 * 1000) * 1000000, 0}};
+    memcpy(&p[0].v, &v, sizeof v);
+    memcpy(&p[1].v, &v, sizeof v);
+    alerts_eval_points(a, p, 2, T0);
+    size_t n;
+    struct store_alert *x = alerts_all(&n);
+    assert_int_equal(n, 0);
+    store_alerts_free(x, n);
+    p[1].t = (T0 - 599 * 1000) * 1000000; /* within the window, behind an old one */
+    alerts_eval_points(a, p, 2, T0);
+    x = alerts_all(&n);
+    assert_int_equal(n, 1);
+    store_alerts_free(x, n);
+    ioc_buf_free(&k);
+    alerts_stop(a);
+}
+
 static void test_threshold_for_s_across_ticks(void **state)
 {
     (void)state;
@@ -722,6 +755,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_threshold_fires_groups_resolves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_points_not_evaluated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threshold_for_s_across_ticks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate, setup, teardown),
