@@ -22,9 +22,12 @@ struct hold {
     int closed; /* net_stream_close was called */
 };
 
+/* What does not fit in the client's buffer is refused (IOC_EBUSY) and the client kept: the
+ * hub skips to a reset once there is room (a burst such as a backfill never cuts a client
+ * that reads; one that reads nothing is cut by net's stall check). */
 static int hold_write(void *ctx, const void *p, size_t n)
 {
-    return net_stream_write(ctx, p, n);
+    return net_stream_offer(ctx, p, n);
 }
 
 static void stream_over(void *arg)

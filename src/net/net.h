@@ -189,6 +189,11 @@ struct net_stream *net_res_stream(struct net_req *r, int status, const char *con
 /* Any thread. 0, IOC_ETOOBIG (dropped now), IOC_ESHUTDOWN (over already) or IOC_ENOMEM
  * (dropped). */
 int net_stream_write(struct net_stream *s, const void *p, size_t n);
+/* Any thread: net_stream_write, except that what does not fit in max_buffer is refused with
+ * IOC_EBUSY and the client kept (the caller skips it and tells the client later, e.g. an SSE
+ * reset) while the client is taking what is in flight; one that took nothing for 5 s, or a
+ * piece larger than max_buffer, is dropped (IOC_ETOOBIG) as by net_stream_write. */
+int net_stream_offer(struct net_stream *s, const void *p, size_t n);
 /* Any thread, once: ends the stream after what is waiting and gives up the owner's hold. */
 void net_stream_close(struct net_stream *s);
 /* Open streams and clients dropped since start, for /metrics. */

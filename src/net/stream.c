@@ -27,6 +27,7 @@
 
 #define STALL_MIN_NS (60 * 1000000000LL)
 #define TICK_NS (100 * 1000000LL)
+#define OFFER_STALL_NS (5 * 1000000000LL)
 
 struct net_stream {
     h2o_generator_t gen;           /* h2o hands it back to proceed and stop */
@@ -56,6 +57,10 @@ struct net_stream {
     int sending;     /* an h2o_send in flight, until proceed */
     int finishing;   /* the last h2o_send is made, or the socket is shut */
     int64_t sent_ns; /* when the last piece was handed to h2o */
+
+    /* written by the loop, read by writers: when the piece in flight was handed to h2o, 0 when
+     * none is (net_stream_offer tells a client that reads slowly from one that reads nothing) */
+    atomic_llong inflight_ns;
 };
 
 static void stream_release(struct net_stream *s)
@@ -118,6 +123,7 @@ static void stream_pump(struct net_stream *s)
         h2o_iovec_t buf = h2o_iovec_init(s->out, s->out_len);
         s->sending = 1;
         s->sent_ns = ioc_mono_ns();
+        atomic_store(&s->inflight_ns, s->sent_ns);
         h2o_send(s->req, &buf, 1, H2O_SEND_STATE_IN_PROGRESS);
         return;
     }
@@ -132,6 +138,7 @@ static void on_proceed(h2o_generator_t *self, h2o_req_t *req)
     (void)req;
     struct net_stream *s = (struct net_stream *)self;
     s->sending = 0;
+    atomic_store(&s->inflight_ns, 0);
     s->out_len = 0;
     stream_pump(s);
 }
@@ -303,14 +310,22 @@ struct net_stream *net_res_stream(struct net_req *r, int status, const char *con
     return s;
 }
 
-int net_stream_write(struct net_stream *s, const void *p, size_t n)
+/* net_stream_write, or (offer) net_stream_offer: what does not fit is refused with
+ * IOC_EBUSY and the client kept. */
+static int stream_put(struct net_stream *s, const void *p, size_t n, int offer)
 {
     int rc = 0;
     pthread_mutex_lock(&s->lock);
     if (s->gone || s->closing || s->dropped) {
         rc = IOC_ESHUTDOWN;
     } else if (n > s->max - s->pend_len) {
-        rc = IOC_ETOOBIG;
+        /* offer: a client still taking what is in flight is kept (IOC_EBUSY); one that took
+         * nothing for OFFER_STALL_NS, or a piece larger than the whole buffer, is dropped as by
+         * a write */
+        int64_t since = atomic_load(&s->inflight_ns);
+        rc = offer && n <= s->max && !(since && ioc_mono_ns() - since > OFFER_STALL_NS)
+                 ? IOC_EBUSY
+                 : IOC_ETOOBIG;
     } else if (s->pend_len + n > s->pend_cap) {
         size_t cap = s->pend_cap ? s->pend_cap : 4096;
         while (cap < s->pend_len + n)
@@ -327,7 +342,7 @@ int net_stream_write(struct net_stream *s, const void *p, size_t n)
     if (rc == 0) {
         memcpy(s->pend + s->pend_len, p, n);
         s->pend_len += n;
-    } else if (rc != IOC_ESHUTDOWN) {
+    } else if (rc != IOC_ESHUTDOWN && rc != IOC_EBUSY) {
         s->dropped = 1;
         atomic_fetch_add(&s->loop->server->streams_dropped, 1);
     }
@@ -335,6 +350,16 @@ int net_stream_write(struct net_stream *s, const void *p, size_t n)
         post_locked(s);
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+int net_stream_write(struct net_stream *s, const void *p, size_t n)
+{
+    return stream_put(s, p, n, 0);
+}
+
+int net_stream_offer(struct net_stream *s, const void *p, size_t n)
+{
+    return stream_put(s, p, n, 1);
 }
 
 void net_stream_close(struct net_stream *s)

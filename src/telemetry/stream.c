@@ -49,6 +49,7 @@ struct telemetry_sub {
     telemetry_hub_write_fn write;
     void *ctx;
     int failed;
+    int lagging; /* a write was refused for room (IOC_EBUSY): a reset comes next */
 };
 
 struct telemetry_hub {
@@ -62,7 +63,7 @@ struct telemetry_hub {
     int64_t keep_until_ms; /* record the ring until then although nobody listens */
     struct ioc_buf fmt;    /* an event being formatted */
     atomic_size_t subscribers;
-    atomic_ullong events, resets, dropped_writers;
+    atomic_ullong events, resets, dropped_writers, lagged;
 };
 
 int telemetry_hub_create(const struct telemetry_hub_options *o, struct telemetry_hub **out)
@@ -317,7 +318,27 @@ void telemetry_hub_publish(struct telemetry_hub *h, const struct tsdb_point_in *
     for (struct telemetry_sub *s = h->subs; s; s = s->next) {
         if (s->failed)
             continue;
-        if (deliver(h, s, b, 0, emit_sub, s) != 0) {
+        int rc;
+        if (s->lagging) {
+            /* behind since a burst did not fit: a reset (its id covers this batch) once it
+             * fits, then the batches after it */
+            char reset[64];
+            int k = snprintf(reset, sizeof reset, "id: %llu\nevent: reset\ndata: {}\n\n",
+                             (unsigned long long)(h->next - 1));
+            rc = s->write(s->ctx, reset, (size_t)k);
+            if (rc == 0) {
+                s->lagging = 0;
+                atomic_fetch_add(&h->resets, 1);
+                continue;
+            }
+        } else {
+            rc = deliver(h, s, b, 0, emit_sub, s);
+        }
+        if (rc == IOC_EBUSY) { /* the writer's buffer is full: skip, reset later */
+            if (!s->lagging)
+                atomic_fetch_add(&h->lagged, 1);
+            s->lagging = 1;
+        } else if (rc != 0) {
             s->failed = 1;
             atomic_fetch_add(&h->dropped_writers, 1);
         }
@@ -471,8 +492,13 @@ int telemetry_hub_metrics(struct telemetry_hub *h, struct ioc_buf *b)
     metric(b, "ioc_telemetry_stream_events_total", "counter", "Events of points sent to clients.",
            atomic_load(&h->events));
     metric(b, "ioc_telemetry_stream_resets_total", "counter",
-           "Reconnections answered with a reset (Last-Event-ID too old or unknown).",
+           "Resets sent: a reconnection whose Last-Event-ID is too old or unknown, or a client "
+           "that fell behind a burst.",
            atomic_load(&h->resets));
+    metric(b, "ioc_telemetry_stream_lagged_total", "counter",
+           "Times a client's buffer could not take a burst: its events were skipped until a "
+           "reset fitted.",
+           atomic_load(&h->lagged));
     metric(b, "ioc_telemetry_stream_writer_failures_total", "counter",
            "Clients that could take no more (dropped or gone).", atomic_load(&h->dropped_writers));
     return b->data || b->len == 0 ? 0 : IOC_ENOMEM;

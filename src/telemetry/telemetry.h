@@ -403,8 +403,10 @@ struct telemetry_hub *telemetry_ingest_hub(struct telemetry_ingest *ig);
  *   - A subscriber gets only points of its measurement (and field, and tag values) in one
  *     `points` event per batch, split at about event_bytes.
  *   - Writers are called under the hub's lock, on the publishing thread (or the subscribing
- *     one during subscribe); they must only copy (net_stream_write does). A writer that fails
- *     once is not called again. After telemetry_hub_unsubscribe returns, the writer's context is
+ *     one during subscribe); they must only copy (net_stream_offer does). A writer that fails
+ *     once is not called again, except with IOC_EBUSY ("no room now"): then the subscriber's
+ *     next batches are skipped until a `reset` event (its id the last point's) is taken, after
+ *     which the batches go on. After telemetry_hub_unsubscribe returns, the writer's context is
  *     never used again.
  *   - Points of a batch from its first refused point on are not streamed (the engine's report
  *     does not say which of those were stored).

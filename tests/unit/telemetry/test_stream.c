@@ -317,6 +317,37 @@ static void test_stream_a_failing_writer_is_not_called_again_and_others_go_on(vo
     ioc_buf_free(&good.out);
 }
 
+/* A writer with no room now (IOC_EBUSY: a burst did not fit the client's buffer) is kept: its
+ * batches are skipped until a reset fits, whose id is the last point published (the client
+ * reloads up to it), and the batches after it come as usual. */
+static void test_stream_a_client_behind_a_burst_gets_a_reset_then_goes_on(void **state)
+{
+    (void)state;
+    struct telemetry_hub *h = hub(0, 0);
+    struct sink s;
+    sink_init(&s);
+    struct telemetry_sub *u = sub(h, &s, "air", NULL, 0, 0);
+    struct pts b = {0};
+    addf(&b, "air", "pm25", "S1", 1);
+    s.fail = IOC_EBUSY;
+    telemetry_hub_publish(h, b.p, b.n, NULL); /* refused: lagging */
+    telemetry_hub_publish(h, b.p, b.n, NULL); /* the reset is refused too: still lagging */
+    int calls = s.calls;
+    s.fail = 0;
+    telemetry_hub_publish(h, b.p, b.n, NULL); /* room again: the reset instead of this batch */
+    assert_int_equal(s.calls, calls + 1);
+    assert_int_equal(count(s.out.data, "event: reset"), 1);
+    assert_int_equal(count(s.out.data, "event: points"), 0);
+    uint64_t reset_id = nth_id(s.out.data, 0);
+    telemetry_hub_publish(h, b.p, b.n, NULL); /* then points, right after the reset's id */
+    assert_int_equal(count(s.out.data, "event: points"), 1);
+    assert_int_equal(nth_id(s.out.data, 1), reset_id + 1);
+    telemetry_hub_unsubscribe(h, u);
+    telemetry_hub_destroy(h);
+    pts_free(&b);
+    ioc_buf_free(&s.out);
+}
+
 static void test_stream_refused_points_and_replays_over_the_bound(void **state)
 {
     (void)state;
@@ -371,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_stream_a_large_batch_is_split_and_each_event_ids_its_last_point),
         cmocka_unit_test(test_stream_a_failing_writer_is_not_called_again_and_others_go_on),
         cmocka_unit_test(test_stream_refused_points_and_replays_over_the_bound),
+        cmocka_unit_test(test_stream_a_client_behind_a_burst_gets_a_reset_then_goes_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
