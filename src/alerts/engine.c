@@ -154,6 +154,7 @@ static void rules_load(struct alerts *a)
     a->rules = nr;
     a->nrules = k;
     a->any_points = any_points;
+    alerts_index_build(a);
     atomic_store(&a->observe_points, any_points);
     atomic_store(&a->rules_loaded, (unsigned long long)k);
 }
@@ -214,17 +215,18 @@ static void process(struct alerts *a, const struct alerts_rule_rt *r, int64_t no
     alerts_out_reset(&a->out);
 }
 
+void alerts_rule_points(struct alerts *a, const struct alerts_rule_rt *r,
+                        const struct tsdb_point_in *p, size_t n, int64_t now_ms)
+{
+    r->t->points(r->state, p, n, now_ms, &a->out);
+    process(a, r, now_ms);
+}
+
 void alerts_eval_points(struct alerts *a, const struct tsdb_point_in *p, size_t n, int64_t now_ms)
 {
     reload_if_asked(a);
     atomic_fetch_add(&a->points, n);
-    for (size_t i = 0; i < a->nrules; i++) {
-        const struct alerts_rule_rt *r = &a->rules[i];
-        if (!r->t->points)
-            continue;
-        r->t->points(r->state, p, n, now_ms, &a->out);
-        process(a, r, now_ms);
-    }
+    alerts_dispatch_points(a, p, n, now_ms); /* each rule with the points it may match */
 }
 
 void alerts_eval_signal(struct alerts *a, const char *source, const char *json, int64_t now_ms)
@@ -571,6 +573,7 @@ void alerts_stop(struct alerts *a)
         free(m);
     }
     rules_free(a->rules, a->nrules);
+    alerts_index_destroy(&a->index);
     alerts_map_free(&a->entries);
     alerts_out_free(&a->out);
     store_conn_close(a->rconn);

@@ -1,0 +1,233 @@
+/*
+ * dispatch.c — which rules see which points. The built-in telemetry types (threshold, no_data,
+ * rate) only ever match points of their target's measurement, so the rules of those types are
+ * indexed by target.measurement when they are loaded; a batch is cut into one run of points per
+ * measurement (each run in the batch's order), and each indexed rule is called with its
+ * measurement's run only. Rules of other types that take points (registered by other modules:
+ * their targets are theirs) see the whole batch. Rules are still called in the order of their
+ * ids, each with its points in the order they came, so the conditions are the ones a call of
+ * every rule with the whole batch would report: only the work is less (issue 20: 5,000 rules
+ * against 100,000 points/s).
+ */
+#include "alerts/alerts_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsdb/tsdb.h"
+
+#define GROUPS_MAX 256 /* measurements in one batch that are grouped; more: every rule sees all */
+
+struct meas_rules { /* the item of index.by_meas */
+    size_t *idx;    /* indexes into a->rules, ascending */
+    size_t n, cap;
+};
+
+struct alerts_group {
+    const unsigned char *m;
+    size_t mlen, count, at;
+};
+
+struct alerts_todo {
+    size_t rule, group; /* group SIZE_MAX: the whole batch */
+};
+
+static int push_idx(size_t **v, size_t *n, size_t *cap, size_t x)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 8;
+        size_t *nv = realloc(*v, c * sizeof *nv);
+        if (!nv)
+            return -1;
+        *v = nv;
+        *cap = c;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
+void alerts_index_free(struct alerts_index *x)
+{
+    for (size_t i = 0; i < x->by_meas.cap; i++) {
+        struct meas_rules *r = x->by_meas.tab[i].item;
+        if (r)
+            free(r->idx);
+    }
+    alerts_map_free(&x->by_meas);
+    free(x->unindexed);
+    x->unindexed = NULL;
+    x->nunindexed = x->unindexed_cap = 0;
+    x->ok = 0;
+}
+
+static void index_scratch_free(struct alerts_index *x)
+{
+    free(x->scratch);
+    free(x->gi);
+    free(x->groups);
+    free(x->todo);
+    x->scratch = NULL;
+    x->gi = NULL;
+    x->groups = NULL;
+    x->todo = NULL;
+    x->scratch_cap = x->gi_cap = x->todo_cap = 0;
+}
+
+void alerts_index_destroy(struct alerts_index *x)
+{
+    alerts_index_free(x);
+    index_scratch_free(x);
+}
+
+static int builtin(const struct alerts_type *t)
+{
+    return t == &alerts_type_threshold || t == &alerts_type_no_data || t == &alerts_type_rate;
+}
+
+void alerts_index_build(struct alerts *a)
+{
+    struct alerts_index *x = &a->index;
+    alerts_index_free(x);
+    alerts_map_init(&x->by_meas, sizeof(struct meas_rules));
+    for (size_t i = 0; i < a->nrules; i++) {
+        const struct alerts_rule_rt *r = &a->rules[i];
+        if (!r->t->points)
+            continue;
+        const char *m = NULL;
+        json_t *tg = builtin(r->t) ? json_loads(r->r.target, 0, NULL) : NULL;
+        if (tg)
+            m = json_string_value(json_object_get(tg, "measurement"));
+        int rc;
+        if (m && *m && strlen(m) < 128) {
+            struct meas_rules *mr = alerts_map_get(&x->by_meas, m, 1);
+            rc = mr ? push_idx(&mr->idx, &mr->n, &mr->cap, i) : -1;
+        } else {
+            rc = push_idx(&x->unindexed, &x->nunindexed, &x->unindexed_cap, i);
+        }
+        json_decref(tg);
+        if (rc) { /* out of memory: no index, every rule sees every point */
+            alerts_index_free(x);
+            return;
+        }
+    }
+    x->ok = 1;
+}
+
+static int todo_cmp(const void *p, const void *q)
+{
+    const struct alerts_todo *x = p, *y = q;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Every rule that takes points, with the whole batch (no index, or too many measurements). */
+static void everyone(struct alerts *a, const struct tsdb_point_in *p, size_t n, int64_t now_ms)
+{
+    for (size_t i = 0; i < a->nrules; i++)
+        if (a->rules[i].t->points)
+            alerts_rule_points(a, &a->rules[i], p, n, now_ms);
+}
+
+static int ensure(void **v, size_t *cap, size_t want, size_t size)
+{
+    if (want <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < want)
+        c *= 2;
+    void *nv = realloc(*v, c * size);
+    if (!nv)
+        return -1;
+    *v = nv;
+    *cap = c;
+    return 0;
+}
+
+void alerts_dispatch_points(struct alerts *a, const struct tsdb_point_in *p, size_t n,
+                            int64_t now_ms)
+{
+    struct alerts_index *x = &a->index;
+    if (!n || !a->nrules)
+        return;
+    if (!x->ok) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    if (ensure((void **)&x->scratch, &x->scratch_cap, n, sizeof *x->scratch) ||
+        ensure((void **)&x->gi, &x->gi_cap, n, sizeof *x->gi)) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    if (!x->groups && !(x->groups = malloc(GROUPS_MAX * sizeof *x->groups))) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    /* 1. the measurement of each point (the key starts with varint(len) measurement) */
+    struct alerts_group *g = x->groups;
+    size_t ng = 0, last = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *k = p[i].key;
+        x->gi[i] = SIZE_MAX;
+        if (p[i].key_len < 1 || k[0] >= 128 || p[i].key_len < 1 + (size_t)k[0])
+            continue; /* no built-in rule can match it */
+        size_t ml = k[0];
+        if (last == SIZE_MAX || g[last].mlen != ml || memcmp(g[last].m, k + 1, ml) != 0) {
+            last = SIZE_MAX;
+            for (size_t j = 0; j < ng && last == SIZE_MAX; j++)
+                if (g[j].mlen == ml && memcmp(g[j].m, k + 1, ml) == 0)
+                    last = j;
+            if (last == SIZE_MAX) {
+                if (ng == GROUPS_MAX) {
+                    everyone(a, p, n, now_ms);
+                    return;
+                }
+                g[ng] = (struct alerts_group){k + 1, ml, 0, 0};
+                last = ng++;
+            }
+        }
+        g[last].count++;
+        x->gi[i] = last;
+    }
+    /* 2. each measurement's points together, in the batch's order */
+    for (size_t j = 0, at = 0; j < ng; j++) {
+        g[j].at = at;
+        at += g[j].count;
+        g[j].count = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (x->gi[i] != SIZE_MAX) {
+            struct alerts_group *h = &g[x->gi[i]];
+            x->scratch[h->at + h->count++] = p[i];
+        }
+    /* 3. the rules to call, in the order of the rules (their ids) */
+    size_t nt = 0;
+    char name[128];
+    for (size_t j = 0; j < ng; j++) {
+        memcpy(name, g[j].m, g[j].mlen);
+        name[g[j].mlen] = 0;
+        const struct meas_rules *mr = alerts_map_get(&x->by_meas, name, 0);
+        if (!mr)
+            continue;
+        if (ensure((void **)&x->todo, &x->todo_cap, nt + mr->n, sizeof *x->todo)) {
+            everyone(a, p, n, now_ms);
+            return;
+        }
+        for (size_t k = 0; k < mr->n; k++)
+            x->todo[nt++] = (struct alerts_todo){mr->idx[k], j};
+    }
+    if (ensure((void **)&x->todo, &x->todo_cap, nt + x->nunindexed, sizeof *x->todo)) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    for (size_t k = 0; k < x->nunindexed; k++)
+        x->todo[nt++] = (struct alerts_todo){x->unindexed[k], SIZE_MAX};
+    if (ng > 1 || x->nunindexed)
+        qsort(x->todo, nt, sizeof *x->todo, todo_cmp);
+    for (size_t k = 0; k < nt; k++) {
+        const struct alerts_todo *t = &x->todo[k];
+        if (t->group == SIZE_MAX)
+            alerts_rule_points(a, &a->rules[t->rule], p, n, now_ms);
+        else
+            alerts_rule_points(a, &a->rules[t->rule], x->scratch + g[t->group].at,
+                               g[t->group].count, now_ms);
+    }
+}
