@@ -68,12 +68,12 @@ struct alerts_entry { /* one (rule, target): edge detector and escalation timer 
     char target[ALERTS_TARGET_MAX + 1];
 };
 
-/* dispatch.c: the rules of the built-in telemetry types by target.measurement */
+/* dispatch.c: the rules of the built-in telemetry types by target measurement and field */
 struct alerts_group;
 struct alerts_todo;
 struct alerts_index {
     int ok;                    /* built: else every rule sees every point */
-    struct alerts_map by_meas; /* measurement → the indexes of its rules in a->rules */
+    struct alerts_map by_meas; /* "measurement field" → its rules' indexes in a->rules */
     size_t *unindexed;         /* rules of other types that take points: every point */
     size_t nunindexed, unindexed_cap;
     /* per batch (evaluator thread) */

@@ -1,9 +1,9 @@
 /*
  * dispatch.c — which rules see which points. The built-in telemetry types (threshold, no_data,
- * rate) only ever match points of their target's measurement, so the rules of those types are
- * indexed by target.measurement when they are loaded; a batch is cut into one run of points per
- * measurement (each run in the batch's order), and each indexed rule is called with its
- * measurement's run only. Rules of other types that take points (registered by other modules:
+ * rate) only ever match points of their target's measurement and field, so the rules of those
+ * types are indexed by "measurement field" when they are loaded; a batch is cut into one run of
+ * points per measurement and field (each run in the batch's order), and each indexed rule is
+ * called with its run only. Rules of other types that take points (registered by other modules:
  * their targets are theirs) see the whole batch. Rules are still called in the order of their
  * ids, each with its points in the order they came, so the conditions are the ones a call of
  * every rule with the whole batch would report: only the work is less (issue 20: 5,000 rules
@@ -11,12 +11,13 @@
  */
 #include "alerts/alerts_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tsdb/tsdb.h"
 
-#define GROUPS_MAX 256 /* measurements in one batch that are grouped; more: every rule sees all */
+#define GROUPS_MAX 256 /* series names (measurement, field) of a batch grouped; more: no index */
 
 struct meas_rules { /* the item of index.by_meas */
     size_t *idx;    /* indexes into a->rules, ascending */
@@ -24,8 +25,8 @@ struct meas_rules { /* the item of index.by_meas */
 };
 
 struct alerts_group {
-    const unsigned char *m;
-    size_t mlen, count, at;
+    const unsigned char *mf; /* varint(len) measurement varint(len) field: a key's start */
+    size_t mflen, count, at;
 };
 
 struct alerts_todo {
@@ -93,13 +94,17 @@ void alerts_index_build(struct alerts *a)
         const struct alerts_rule_rt *r = &a->rules[i];
         if (!r->t->points)
             continue;
-        const char *m = NULL;
+        const char *m = NULL, *f = NULL;
         json_t *tg = builtin(r->t) ? json_loads(r->r.target, 0, NULL) : NULL;
-        if (tg)
+        if (tg) {
             m = json_string_value(json_object_get(tg, "measurement"));
+            f = json_string_value(json_object_get(tg, "field"));
+        }
         int rc;
-        if (m && *m && strlen(m) < 128) {
-            struct meas_rules *mr = alerts_map_get(&x->by_meas, m, 1);
+        char mf[260];
+        if (m && f && *m && *f && strlen(m) < 128 && strlen(f) < 128) {
+            snprintf(mf, sizeof mf, "%s %s", m, f);
+            struct meas_rules *mr = alerts_map_get(&x->by_meas, mf, 1);
             rc = mr ? push_idx(&mr->idx, &mr->n, &mr->cap, i) : -1;
         } else {
             rc = push_idx(&x->unindexed, &x->nunindexed, &x->unindexed_cap, i);
@@ -161,26 +166,29 @@ void alerts_dispatch_points(struct alerts *a, const struct tsdb_point_in *p, siz
         everyone(a, p, n, now_ms);
         return;
     }
-    /* 1. the measurement of each point (the key starts with varint(len) measurement) */
+    /* 1. the measurement and field of each point (a key starts with varint(len) measurement
+     * varint(len) field: names of the built-in types' targets are shorter than 128 bytes) */
     struct alerts_group *g = x->groups;
     size_t ng = 0, last = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const unsigned char *k = p[i].key;
+        size_t len = p[i].key_len;
         x->gi[i] = SIZE_MAX;
-        if (p[i].key_len < 1 || k[0] >= 128 || p[i].key_len < 1 + (size_t)k[0])
+        if (len < 2 || k[0] >= 128 || len < 2 + (size_t)k[0] || k[1 + k[0]] >= 128 ||
+            len < 2 + (size_t)k[0] + k[1 + k[0]])
             continue; /* no built-in rule can match it */
-        size_t ml = k[0];
-        if (last == SIZE_MAX || g[last].mlen != ml || memcmp(g[last].m, k + 1, ml) != 0) {
+        size_t ml = 2 + (size_t)k[0] + k[1 + k[0]];
+        if (last == SIZE_MAX || g[last].mflen != ml || memcmp(g[last].mf, k, ml) != 0) {
             last = SIZE_MAX;
             for (size_t j = 0; j < ng && last == SIZE_MAX; j++)
-                if (g[j].mlen == ml && memcmp(g[j].m, k + 1, ml) == 0)
+                if (g[j].mflen == ml && memcmp(g[j].mf, k, ml) == 0)
                     last = j;
             if (last == SIZE_MAX) {
                 if (ng == GROUPS_MAX) {
                     everyone(a, p, n, now_ms);
                     return;
                 }
-                g[ng] = (struct alerts_group){k + 1, ml, 0, 0};
+                g[ng] = (struct alerts_group){k, ml, 0, 0};
                 last = ng++;
             }
         }
@@ -200,10 +208,13 @@ void alerts_dispatch_points(struct alerts *a, const struct tsdb_point_in *p, siz
         }
     /* 3. the rules to call, in the order of the rules (their ids) */
     size_t nt = 0;
-    char name[128];
-    for (size_t j = 0; j < ng; j++) {
-        memcpy(name, g[j].m, g[j].mlen);
-        name[g[j].mlen] = 0;
+    char name[260];
+    for (size_t j = 0; j < ng; j++) { /* "measurement field" */
+        size_t ml = g[j].mf[0], fl = g[j].mf[1 + ml];
+        memcpy(name, g[j].mf + 1, ml);
+        name[ml] = ' ';
+        memcpy(name + ml + 1, g[j].mf + 2 + ml, fl);
+        name[ml + 1 + fl] = 0;
         const struct meas_rules *mr = alerts_map_get(&x->by_meas, name, 0);
         if (!mr)
             continue;

@@ -95,6 +95,19 @@ static void rules_free(struct alerts_rule_rt *r, size_t n)
     free(r);
 }
 
+static const struct alerts_rule_rt *rule_of(const struct alerts *a, int64_t id)
+{
+    size_t lo = 0, hi = a->nrules; /* by id, as loaded */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->rules[mid].r.id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < a->nrules && a->rules[lo].r.id == id ? &a->rules[lo] : NULL;
+}
+
 /* Reloads the enabled rules: a rule whose id and version are unchanged keeps its state. */
 static void rules_load(struct alerts *a)
 {
@@ -114,11 +127,9 @@ static void rules_load(struct alerts *a)
     size_t k = 0;
     int any_points = 0;
     for (size_t i = 0; i < n; i++) {
-        struct alerts_rule_rt *old = NULL;
-        for (size_t j = 0; j < a->nrules && !old; j++)
-            if (a->rules[j].r.id == rows[i].id && a->rules[j].r.version == rows[i].version &&
-                a->rules[j].state)
-                old = &a->rules[j];
+        struct alerts_rule_rt *old = (struct alerts_rule_rt *)rule_of(a, rows[i].id);
+        if (old && (old->r.version != rows[i].version || !old->state))
+            old = NULL;
         if (old) { /* moved: the old array forgets it */
             nr[k].t = old->t;
             nr[k].state = old->state;
@@ -163,19 +174,6 @@ static void reload_if_asked(struct alerts *a)
 {
     if (atomic_exchange(&a->reload, 0))
         rules_load(a);
-}
-
-static const struct alerts_rule_rt *rule_of(const struct alerts *a, int64_t id)
-{
-    size_t lo = 0, hi = a->nrules; /* by id, as loaded */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a->rules[mid].r.id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < a->nrules && a->rules[lo].r.id == id ? &a->rules[lo] : NULL;
 }
 
 /* ---- edges --------------------------------------------------------------------------------- */
