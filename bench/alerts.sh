@@ -12,6 +12,7 @@
 #      ioc_alerts_points_total and ioc_alerts_points_dropped_total (points its bounded queue
 #      dropped are reported, not hidden); then the same rules with the load paced at the issue's
 #      100,000 values/s for 10 s (IOC_LOAD_VALUES_PER_S, IOC_LOAD_BATCHES of load.c): dropped?
+#   the engine alone (bench/alerts/bench_engine.c): points/s with the rule index and without it;
 #   3. 5,000 idle event streams (events.max_streams and ulimit -n raised): iocd's RSS per stream
 #      and the latency of GET /api/v1/units?level=province (one connection, p50/p95) without and
 #      with the streams open.
@@ -58,6 +59,10 @@ if [ ! -s "$DS/meta" ] || [ bench/ingest/gen.c -nt "$DS/meta" ]; then
     rm -rf "$DS" && mkdir -p "$DS"
     build/bench/ingest-gen data/vn-units/units-2025.tsv "$HOURS" "$DS"
 fi
+libs=$(make -s --eval='print-libs: ; @echo $(PKG_LIBS)' print-libs)
+# shellcheck disable=SC2086
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Isrc bench/alerts/bench_engine.c \
+    build/libioc.a $libs -lm -pthread -o build/bench/alerts-engine
 FIELDS=$(kv fields "$DS/meta")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "data: $(kv lines "$DS/meta") lines × $FIELDS fields = $(kv values "$DS/meta") values; $SAMPLES latency samples; $STREAMS streams; $RULES rules"
@@ -93,6 +98,10 @@ load() { # NAME: the ingest load against URL
     wait $! || echo "   (some batches failed: $(kv failed "$work/$1.load"))"
 }
 GET_PATH='/api/v1/units?level=province'
+
+echo "== the engine alone ($RULES rules, manual mode, 5 batches of 40,000 points)"
+mkdir -p "$work/engine"
+build/bench/alerts-engine "$RULES" 5 "$work/engine" 2>/dev/null | tee "$work/engine.out" | sed 's/^/   /'
 
 # --- 3. idle streams, then 2. ingest without rules (iocd A) ------------------------------------
 echo "== iocd A: $STREAMS idle event streams, then the load without rules"
@@ -157,5 +166,6 @@ echo "| point → alert on the event stream, $(kv samples "$work/lat") samples (
 echo "| ingest values/s at full speed, 0 rules → $(kv rules "$work/rules") rules | $V0 → $V1: **$(r "$V1 / $V0")** | >= 0.90 |"
 echo "| engine during the full-speed load with rules: evaluated / dropped | $((P1 - P0)) / $((D1 - D0)) | dropped reported |"
 echo "| engine with the same rules, the load paced at $(kv values_per_s "$work/paced.load") values/s: evaluated / dropped | $((P3 - P2)) / **$((D3 - D2))** | 0 dropped |"
+echo "| the engine alone, points/s: index → every rule every point (bench/alerts/bench_engine.c) | $(awk '/^index/ {print $(NF-1)}' "$work/engine.out") → $(awk '/^every/ {print $(NF-1)}' "$work/engine.out") | ≥ 100,000 |"
 echo "| $OPEN idle event streams: RSS per stream | $(r "($RSS1 - $RSS0) * 1024 / $OPEN") bytes | reported |"
 echo "| GET $GET_PATH p50 / p95 without → with the streams | $(kv p50_ms "$work/get0") / $(kv p95_ms "$work/get0") → $(kv p50_ms "$work/get1") / $(kv p95_ms "$work/get1") ms: p50 × $(r "$(kv p50_ms "$work/get1") / $(kv p50_ms "$work/get0")") | ≈ 1 |"
