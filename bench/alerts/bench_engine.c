@@ -120,8 +120,8 @@ int main(int argc, char **argv)
             el += now_s() - a0;
         }
         printf("%s: %d rules, %d points in %.3f s: %.0f points/s\n",
-               mode ? "index by measurement and field" : "every rule, every point", nrules,
-               nb * N, el, nb * N / el);
+               mode ? "index by measurement and field" : "every rule, every point", nrules, nb * N,
+               el, nb * N / el);
         alerts_stop(a);
     }
     store_conn_close(db);
