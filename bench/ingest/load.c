@@ -8,7 +8,10 @@
  * the clock starts; then CONNECTIONS threads, each on its own keep-alive connection, POST the
  * batches in order (a shared counter hands out the next batch) and wait for each answer. Prints
  * key value lines: batches, values, seconds, values_per_s, failed (non-2xx answers; the first one's
- * status and body go to stderr). Exit status 1 if any batch failed. */
+ * status and body go to stderr). Exit status 1 if any batch failed.
+ *
+ * Environment (bench/alerts.sh): IOC_LOAD_VALUES_PER_S paces the batches (batch i is not sent
+ * before start + i × its values / that rate); IOC_LOAD_BATCHES sends only the first that many. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -32,6 +35,8 @@ struct job {
     atomic_size_t next;
     atomic_size_t failed;
     atomic_int reported;
+    double pace_s; /* seconds between batch starts; 0: as fast as answered */
+    struct timespec start;
 };
 
 static int dial(const char *host, int port)
@@ -144,6 +149,16 @@ static void *worker(void *arg)
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->nbatches)
             break;
+        if (j->pace_s > 0) {
+            double at = (double)i * j->pace_s;
+            struct timespec t = j->start;
+            t.tv_sec += (time_t)at;
+            t.tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
+            if (t.tv_nsec >= 1000000000L)
+                t.tv_sec++, t.tv_nsec -= 1000000000L;
+            while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
+                ;
+        }
         if (fd < 0 && (fd = dial(j->host, j->port)) < 0) {
             atomic_fetch_add(&j->failed, 1);
             continue;
@@ -259,10 +274,19 @@ int main(int argc, char **argv)
     long lines = atol(argv[5]), per_line = atol(argv[7]);
     int conns = atoi(argv[6]);
     j.nbatches = cut(j.data, len, lines, &j.off);
+    const char *e = getenv("IOC_LOAD_BATCHES");
+    if (e && atol(e) > 0 && (size_t)atol(e) < j.nbatches) {
+        j.nbatches = (size_t)atol(e);
+        len = j.off[j.nbatches]; /* the values counted below are those sent */
+    }
+    e = getenv("IOC_LOAD_VALUES_PER_S");
+    if (e && atof(e) > 0)
+        j.pace_s = (double)lines * (double)per_line / atof(e);
     pthread_t t[64];
     conns = conns < 1 ? 1 : conns > 64 ? 64 : conns;
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
+    j.start = a;
     for (int i = 0; i < conns; i++)
         pthread_create(&t[i], NULL, worker, &j);
     for (int i = 0; i < conns; i++)

@@ -68,6 +68,22 @@ struct alerts_entry { /* one (rule, target): edge detector and escalation timer 
     char target[ALERTS_TARGET_MAX + 1];
 };
 
+/* dispatch.c: the rules of the built-in telemetry types by target measurement and field */
+struct alerts_group;
+struct alerts_todo;
+struct alerts_index {
+    int ok;                    /* built: else every rule sees every point */
+    struct alerts_map by_meas; /* "measurement field" → its rules' indexes in a->rules */
+    size_t *unindexed;         /* rules of other types that take points: every point */
+    size_t nunindexed, unindexed_cap;
+    /* per batch (evaluator thread) */
+    struct tsdb_point_in *scratch; /* the batch, grouped by measurement */
+    size_t *gi;                    /* each point's group */
+    struct alerts_group *groups;
+    struct alerts_todo *todo;
+    size_t scratch_cap, gi_cap, todo_cap;
+};
+
 struct alerts_batch; /* points copied by the observer */
 struct alerts_msg;   /* signals and acts */
 
@@ -83,6 +99,7 @@ struct alerts {
     struct alerts_map entries; /* "rule_id target" → struct alerts_entry */
     struct alerts_out out;
     int any_points; /* some rule's type takes points */
+    struct alerts_index index;
     atomic_int reload;
     int64_t rules_generation; /* the store's rules generation when the rules were last read */
     /* queues (lock) */
@@ -107,5 +124,15 @@ void alerts_life_fire(struct alerts *a, const struct alerts_rule_rt *r, const st
                       int64_t now_ms);
 void alerts_life_resolve(struct alerts *a, int64_t rule_id, const char *target, int64_t now_ms);
 void alerts_life_escalate(struct alerts *a, int64_t rule_id, const char *target, int64_t now_ms);
+
+/* dispatch.c: (re)builds the index after a->rules changed; hands a batch to the rules whose
+ * points it may hold (alerts_rule_points, engine.c: the type's points, then the edges). */
+void alerts_index_build(struct alerts *a);
+void alerts_index_free(struct alerts_index *x);
+void alerts_index_destroy(struct alerts_index *x);
+void alerts_dispatch_points(struct alerts *a, const struct tsdb_point_in *p, size_t n,
+                            int64_t now_ms);
+void alerts_rule_points(struct alerts *a, const struct alerts_rule_rt *r,
+                        const struct tsdb_point_in *p, size_t n, int64_t now_ms);
 
 #endif

@@ -99,6 +99,19 @@ static void rules_free(struct alerts_rule_rt *r, size_t n)
     free(r);
 }
 
+static const struct alerts_rule_rt *rule_of(const struct alerts *a, int64_t id)
+{
+    size_t lo = 0, hi = a->nrules; /* by id, as loaded */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->rules[mid].r.id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < a->nrules && a->rules[lo].r.id == id ? &a->rules[lo] : NULL;
+}
+
 /* Reloads the enabled rules: a rule whose id and version are unchanged keeps its state. */
 static void rules_load(struct alerts *a)
 {
@@ -120,11 +133,9 @@ static void rules_load(struct alerts *a)
     size_t k = 0;
     int any_points = 0;
     for (size_t i = 0; i < n; i++) {
-        struct alerts_rule_rt *old = NULL;
-        for (size_t j = 0; j < a->nrules && !old; j++)
-            if (a->rules[j].r.id == rows[i].id && a->rules[j].r.version == rows[i].version &&
-                a->rules[j].state)
-                old = &a->rules[j];
+        struct alerts_rule_rt *old = (struct alerts_rule_rt *)rule_of(a, rows[i].id);
+        if (old && (old->r.version != rows[i].version || !old->state))
+            old = NULL;
         if (old) { /* moved: the old array forgets it */
             nr[k].t = old->t;
             nr[k].state = old->state;
@@ -161,6 +172,7 @@ static void rules_load(struct alerts *a)
     a->rules = nr;
     a->nrules = k;
     a->any_points = any_points;
+    alerts_index_build(a);
     atomic_store(&a->observe_points, any_points);
     atomic_store(&a->rules_loaded, (unsigned long long)k);
 }
@@ -177,19 +189,6 @@ static void reload_if_asked(struct alerts *a)
 {
     if (atomic_exchange(&a->reload, 0))
         rules_load(a);
-}
-
-static const struct alerts_rule_rt *rule_of(const struct alerts *a, int64_t id)
-{
-    size_t lo = 0, hi = a->nrules; /* by id, as loaded */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a->rules[mid].r.id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < a->nrules && a->rules[lo].r.id == id ? &a->rules[lo] : NULL;
 }
 
 /* ---- edges --------------------------------------------------------------------------------- */
@@ -257,6 +256,13 @@ static const struct tsdb_point_in *recent(const struct alerts *a, const struct t
     return c;
 }
 
+void alerts_rule_points(struct alerts *a, const struct alerts_rule_rt *r,
+                        const struct tsdb_point_in *p, size_t n, int64_t now_ms)
+{
+    r->t->points(r->state, p, n, now_ms, &a->out);
+    process(a, r, now_ms);
+}
+
 void alerts_eval_points(struct alerts *a, const struct tsdb_point_in *p, size_t n, int64_t now_ms)
 {
     reload_if_asked(a);
@@ -267,13 +273,7 @@ void alerts_eval_points(struct alerts *a, const struct tsdb_point_in *p, size_t 
         free(copy);
         return;
     }
-    for (size_t i = 0; i < a->nrules; i++) {
-        const struct alerts_rule_rt *r = &a->rules[i];
-        if (!r->t->points)
-            continue;
-        r->t->points(r->state, p, n, now_ms, &a->out);
-        process(a, r, now_ms);
-    }
+    alerts_dispatch_points(a, p, n, now_ms); /* each rule with the points it may match */
     free(copy);
 }
 
@@ -635,6 +635,7 @@ void alerts_stop(struct alerts *a)
         free(m);
     }
     rules_free(a->rules, a->nrules);
+    alerts_index_destroy(&a->index);
     alerts_map_free(&a->entries);
     alerts_out_free(&a->out);
     store_conn_close(a->rconn);

@@ -238,8 +238,8 @@ static int selector_match(const struct selector *s, const struct tsdb_point_in *
         return 0;
     struct tsdb_tag tag;
     size_t found = 0;
-    size_t at = (size_t)snprintf(key, ALERTS_TARGET_MAX + 1, "%s", s->m);
-    for (size_t t = 0; tsdb_series_parts_tag(&sp, t, &tag) == 0; t++) {
+    /* the filter first (most series fail it), the key only for a series that passes */
+    for (size_t t = 0; s->ntags && tsdb_series_parts_tag(&sp, t, &tag) == 0; t++) {
         for (size_t i = 0; i < s->ntags; i++)
             if (strlen(s->tk[i]) == tag.key_len && memcmp(s->tk[i], tag.key, tag.key_len) == 0) {
                 if (strlen(s->tv[i]) != tag.value_len ||
@@ -247,11 +247,16 @@ static int selector_match(const struct selector *s, const struct tsdb_point_in *
                     return 0;
                 found++;
             }
+    }
+    if (found != s->ntags)
+        return 0;
+    size_t at = (size_t)snprintf(key, ALERTS_TARGET_MAX + 1, "%s", s->m);
+    for (size_t t = 0; tsdb_series_parts_tag(&sp, t, &tag) == 0; t++) {
         if (at < ALERTS_TARGET_MAX)
             at += (size_t)snprintf(key + at, ALERTS_TARGET_MAX + 1 - at, ",%.*s=%.*s",
                                    (int)tag.key_len, tag.key, (int)tag.value_len, tag.value);
     }
-    if (found != s->ntags || at >= ALERTS_TARGET_MAX)
+    if (at >= ALERTS_TARGET_MAX)
         return 0;
     snprintf(key + at, ALERTS_TARGET_MAX + 1 - at, " %s", s->f);
     return 1;

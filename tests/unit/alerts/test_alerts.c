@@ -751,6 +751,131 @@ static void test_rules_import_export(void **state)
     ioc_buf_free(&b);
 }
 
+/* A registered type that takes points (not indexed: it sees every point): fires "other" once a
+ * point of measurement "other" comes. */
+static int any_compile(const json_t *t, const json_t *p, void **state, char *err, size_t n,
+                       const char **field)
+{
+    (void)t, (void)p, (void)err, (void)n, (void)field;
+    *state = NULL;
+    return 0;
+}
+static void any_points(void *state, const struct tsdb_point_in *p, size_t n, int64_t now,
+                       struct alerts_out *out)
+{
+    (void)state, (void)now;
+    for (size_t i = 0; i < n; i++) {
+        struct tsdb_series_parts sp;
+        if (tsdb_series_key_parse(p[i].key, p[i].key_len, &sp) == 0 && sp.mlen == 5 &&
+            memcmp(sp.m, "other", 5) == 0)
+            alerts_out_condition(out, "other", 1, NAN, NAN, NAN, "khác", "other");
+    }
+}
+static const struct alerts_type any_type = {"any_points", any_compile, NULL,
+                                            any_points,   NULL,        NULL};
+
+/* One batch of several measurements: each rule sees its measurement's points, in order (the
+ * rate needs A's two points in time order), the registered type sees all of them. */
+static void test_dispatch_by_measurement(void **state)
+{
+    (void)state;
+    int64_t level = add_rule(LEVEL_RULE(""));
+    int64_t rate = add_rule(
+        "{\"name\": {\"vi\": \"Bụi tăng nhanh\"}, \"severity\": \"warning\", \"type\": \"rate\", "
+        "\"target\": {\"measurement\": \"air\", \"field\": \"pm25\"}, "
+        "\"params\": {\"window_s\": 600, \"op\": \">=\", \"value\": 5}}");
+    int64_t pm_a = add_rule(
+        "{\"name\": {\"vi\": \"Bụi A\"}, \"severity\": \"info\", \"type\": \"threshold\", "
+        "\"target\": {\"measurement\": \"air\", \"field\": \"pm25\", \"tags\": {\"station\": "
+        "\"A\"}}, \"params\": {\"op\": \">\", \"value\": 50}}");
+    for (int i = 0; i < 20; i++) { /* rules of measurements the batch does not have */
+        char r[400];
+        snprintf(r, sizeof r,
+                 "{\"name\": {\"vi\": \"r%d\"}, \"severity\": \"info\", \"type\": \"threshold\", "
+                 "\"target\": {\"measurement\": \"m%d\", \"field\": \"level\"}, "
+                 "\"params\": {\"op\": \">\", \"value\": 0}}",
+                 i, i);
+        add_rule(r);
+    }
+    struct alerts_settings set = {0, 10000, 100};
+    struct alerts_options o = {.store = st, .settings = &set, .manual = 1};
+    struct alerts *a = NULL;
+    assert_int_equal(alerts_create(&o, &a), 0);
+    assert_int_equal(alerts_register_type(a, &any_type), 0);
+    json_t *j = json_loads("{\"name\": {\"vi\": \"mọi điểm\"}, \"severity\": \"info\", "
+                           "\"type\": \"any_points\"}",
+                           0, NULL);
+    struct store_alert_rule r;
+    char err[200];
+    const char *field;
+    assert_int_equal(alerts_rule_parse(a, j, &r, err, sizeof err, &field), 0);
+    json_decref(j);
+    int64_t any = 0;
+    int stale;
+    assert_int_equal(store_alert_rule_put(db, &r, 0, &any, &stale), 0);
+    store_alert_rule_clear(&r);
+    assert_int_equal(alerts_run(a), 0);
+
+    static const struct {
+        const char *m, *station, *field;
+        double v;
+        int64_t dt_s;
+    } in[] = {
+        {"water", "DN-W01", "level", 3.0, 0},
+        {"air", "A", "pm25", 10, 0},
+        {"air", "B", "pm25", 10, 0},
+        {"water", "DN-W02", "level", 1.0, 0},
+        {"other", "X", "v", 1, 0},
+        {"air", "A", "pm25", 80, 60},
+        {"air", "B", "pm25", 11, 60},
+        {"m3", "X", "flow", 1, 0},
+    };
+    enum { N = sizeof in / sizeof in[0] };
+    struct ioc_buf k[N];
+    struct tsdb_point_in p[N];
+    for (size_t i = 0; i < N; i++) {
+        ioc_buf_init(&k[i], 0);
+        struct tsdb_tag tag = {"station", 7, in[i].station, strlen(in[i].station)};
+        assert_int_equal(tsdb_series_key(&k[i], in[i].m, strlen(in[i].m), in[i].field,
+                                         strlen(in[i].field), &tag, 1),
+                         0);
+        p[i] = (struct tsdb_point_in){k[i].data, k[i].len, TSDB_FLOAT,
+                                      (T0 + in[i].dt_s * 1000) * 1000000, 0};
+        memcpy(&p[i].v, &in[i].v, sizeof in[i].v);
+    }
+    alerts_eval_points(a, p, N, T0 + 60000);
+    for (size_t i = 0; i < N; i++)
+        ioc_buf_free(&k[i]);
+    size_t n;
+    struct store_alert *x = alerts_all(&n);
+    assert_int_equal(n, 4);
+    int seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i].rule_id == level) {
+            assert_string_equal(x[i].target, "water,station=DN-W01 level");
+            seen |= 1;
+        } else if (x[i].rule_id == rate) {
+            assert_string_equal(x[i].target, "air,station=A pm25");
+            assert_true(fabs(x[i].value - 70) < 1e-9);
+            seen |= 2;
+        } else if (x[i].rule_id == pm_a) {
+            assert_string_equal(x[i].target, "air,station=A pm25");
+            assert_true(x[i].value == 80);
+            seen |= 4;
+        } else if (x[i].rule_id == any) {
+            assert_string_equal(x[i].target, "other");
+            seen |= 8;
+        }
+    }
+    assert_int_equal(seen, 15);
+    store_alerts_free(x, n);
+    struct alerts_stats sts;
+    alerts_stats_get(a, &sts);
+    assert_int_equal(sts.points, N);
+    assert_int_equal(sts.rules, 24);
+    alerts_stop(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -769,6 +894,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rules_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_generation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_import_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dispatch_by_measurement, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

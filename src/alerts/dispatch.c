@@ -1,0 +1,261 @@
+/*
+ * dispatch.c — which rules see which points. The built-in telemetry types (threshold, no_data,
+ * rate) only ever match points of their target's measurement and field, so the rules of those
+ * types are indexed by "measurement field" when they are loaded; a batch is cut into one run of
+ * points per measurement and field (each run in the batch's order), and each indexed rule is
+ * called with its run only. Rules of other types that take points (registered by other modules:
+ * their targets are theirs) see the whole batch. Rules are still called in the order of their
+ * ids, each with its points in the order they came, so the conditions are the ones a call of
+ * every rule with the whole batch would report: only the work is less (issue 20: 5,000 rules
+ * against 100,000 points/s).
+ */
+#include "alerts/alerts_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsdb/tsdb.h"
+
+#define GROUPS_MAX 256 /* series names (measurement, field) of a batch grouped; more: no index */
+
+struct meas_rules { /* the item of index.by_meas */
+    size_t *idx;    /* indexes into a->rules, ascending */
+    size_t n, cap;
+};
+
+struct alerts_group {
+    const unsigned char *mf; /* varint(len) measurement varint(len) field: a key's start */
+    size_t mflen, count, at;
+};
+
+struct alerts_todo {
+    size_t rule, group; /* group SIZE_MAX: the whole batch */
+};
+
+static int push_idx(size_t **v, size_t *n, size_t *cap, size_t x)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 8;
+        size_t *nv = realloc(*v, c * sizeof *nv);
+        if (!nv)
+            return -1;
+        *v = nv;
+        *cap = c;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
+void alerts_index_free(struct alerts_index *x)
+{
+    for (size_t i = 0; i < x->by_meas.cap; i++) {
+        struct meas_rules *r = x->by_meas.tab[i].item;
+        if (r)
+            free(r->idx);
+    }
+    alerts_map_free(&x->by_meas);
+    free(x->unindexed);
+    x->unindexed = NULL;
+    x->nunindexed = x->unindexed_cap = 0;
+    x->ok = 0;
+}
+
+static void index_scratch_free(struct alerts_index *x)
+{
+    free(x->scratch);
+    free(x->gi);
+    free(x->groups);
+    free(x->todo);
+    x->scratch = NULL;
+    x->gi = NULL;
+    x->groups = NULL;
+    x->todo = NULL;
+    x->scratch_cap = x->gi_cap = x->todo_cap = 0;
+}
+
+void alerts_index_destroy(struct alerts_index *x)
+{
+    alerts_index_free(x);
+    index_scratch_free(x);
+}
+
+static int builtin(const struct alerts_type *t)
+{
+    return t == &alerts_type_threshold || t == &alerts_type_no_data || t == &alerts_type_rate;
+}
+
+void alerts_index_build(struct alerts *a)
+{
+    struct alerts_index *x = &a->index;
+    alerts_index_free(x);
+    alerts_map_init(&x->by_meas, sizeof(struct meas_rules));
+    for (size_t i = 0; i < a->nrules; i++) {
+        const struct alerts_rule_rt *r = &a->rules[i];
+        if (!r->t->points)
+            continue;
+        const char *m = NULL, *f = NULL;
+        json_t *tg = builtin(r->t) ? json_loads(r->r.target, 0, NULL) : NULL;
+        if (tg) {
+            m = json_string_value(json_object_get(tg, "measurement"));
+            f = json_string_value(json_object_get(tg, "field"));
+        }
+        int rc;
+        char mf[260];
+        if (m && f && *m && *f && strlen(m) < 128 && strlen(f) < 128) {
+            snprintf(mf, sizeof mf, "%s %s", m, f);
+            struct meas_rules *mr = alerts_map_get(&x->by_meas, mf, 1);
+            rc = mr ? push_idx(&mr->idx, &mr->n, &mr->cap, i) : -1;
+        } else {
+            rc = push_idx(&x->unindexed, &x->nunindexed, &x->unindexed_cap, i);
+        }
+        json_decref(tg);
+        if (rc) { /* out of memory: no index, every rule sees every point */
+            alerts_index_free(x);
+            return;
+        }
+    }
+    x->ok = 1;
+}
+
+static int todo_cmp(const void *p, const void *q)
+{
+    const struct alerts_todo *x = p, *y = q;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Every rule that takes points, with the whole batch (no index, or too many measurements). */
+static void everyone(struct alerts *a, const struct tsdb_point_in *p, size_t n, int64_t now_ms)
+{
+    for (size_t i = 0; i < a->nrules; i++)
+        if (a->rules[i].t->points)
+            alerts_rule_points(a, &a->rules[i], p, n, now_ms);
+}
+
+static int ensure(void **v, size_t *cap, size_t want, size_t size)
+{
+    if (want <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < want)
+        c *= 2;
+    void *nv = realloc(*v, c * size);
+    if (!nv)
+        return -1;
+    *v = nv;
+    *cap = c;
+    return 0;
+}
+
+/* Steps 1 and 2: x->groups (the batch's measurement-and-field runs) and x->scratch (each run's
+ * points together, in the batch's order). The number of runs, or SIZE_MAX when there are more
+ * than GROUPS_MAX (then every rule gets the whole batch). */
+static size_t group_points(struct alerts_index *x, const struct tsdb_point_in *p, size_t n)
+{
+    /* 1. the measurement and field of each point (a key starts with varint(len) measurement
+     * varint(len) field: names of the built-in types' targets are shorter than 128 bytes) */
+    struct alerts_group *g = x->groups;
+    size_t ng = 0, last = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *k = p[i].key;
+        size_t len = p[i].key_len;
+        x->gi[i] = SIZE_MAX;
+        if (len < 2 || k[0] >= 128 || len < 2 + (size_t)k[0] || k[1 + k[0]] >= 128 ||
+            len < 2 + (size_t)k[0] + k[1 + k[0]])
+            continue; /* no built-in rule can match it */
+        size_t ml = 2 + (size_t)k[0] + k[1 + k[0]];
+        if (last == SIZE_MAX || g[last].mflen != ml || memcmp(g[last].mf, k, ml) != 0) {
+            last = SIZE_MAX;
+            for (size_t j = 0; j < ng && last == SIZE_MAX; j++)
+                if (g[j].mflen == ml && memcmp(g[j].mf, k, ml) == 0)
+                    last = j;
+            if (last == SIZE_MAX) {
+                if (ng == GROUPS_MAX)
+                    return SIZE_MAX;
+                g[ng] = (struct alerts_group){k, ml, 0, 0};
+                last = ng++;
+            }
+        }
+        g[last].count++;
+        x->gi[i] = last;
+    }
+    /* 2. each measurement's points together, in the batch's order */
+    for (size_t j = 0, at = 0; j < ng; j++) {
+        g[j].at = at;
+        at += g[j].count;
+        g[j].count = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (x->gi[i] != SIZE_MAX) {
+            struct alerts_group *h = &g[x->gi[i]];
+            x->scratch[h->at + h->count++] = p[i];
+        }
+    return ng;
+}
+
+/* Step 3: into x->todo the rules to call (indexed ones with their run, the others with the
+ * whole batch), nt their number. -1 without memory. */
+static int rules_to_call(struct alerts_index *x, size_t ng, size_t *count)
+{
+    struct alerts_group *g = x->groups;
+    /* 3. the rules to call, in the order of the rules (their ids) */
+    size_t nt = 0;
+    char name[260];
+    for (size_t j = 0; j < ng; j++) { /* "measurement field" */
+        size_t ml = g[j].mf[0], fl = g[j].mf[1 + ml];
+        memcpy(name, g[j].mf + 1, ml);
+        name[ml] = ' ';
+        memcpy(name + ml + 1, g[j].mf + 2 + ml, fl);
+        name[ml + 1 + fl] = 0;
+        const struct meas_rules *mr = alerts_map_get(&x->by_meas, name, 0);
+        if (!mr)
+            continue;
+        if (ensure((void **)&x->todo, &x->todo_cap, nt + mr->n, sizeof *x->todo))
+            return -1;
+        for (size_t k = 0; k < mr->n; k++)
+            x->todo[nt++] = (struct alerts_todo){mr->idx[k], j};
+    }
+    if (ensure((void **)&x->todo, &x->todo_cap, nt + x->nunindexed, sizeof *x->todo))
+        return -1;
+    for (size_t k = 0; k < x->nunindexed; k++)
+        x->todo[nt++] = (struct alerts_todo){x->unindexed[k], SIZE_MAX};
+    if (ng > 1 || x->nunindexed)
+        qsort(x->todo, nt, sizeof *x->todo, todo_cmp);
+    *count = nt;
+    return 0;
+}
+
+void alerts_dispatch_points(struct alerts *a, const struct tsdb_point_in *p, size_t n,
+                            int64_t now_ms)
+{
+    struct alerts_index *x = &a->index;
+    if (!n || !a->nrules)
+        return;
+    if (!x->ok) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    if (ensure((void **)&x->scratch, &x->scratch_cap, n, sizeof *x->scratch) ||
+        ensure((void **)&x->gi, &x->gi_cap, n, sizeof *x->gi)) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    if (!x->groups && !(x->groups = malloc(GROUPS_MAX * sizeof *x->groups))) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    size_t ng = group_points(x, p, n), nt = 0;
+    if (ng == SIZE_MAX || rules_to_call(x, ng, &nt) != 0) {
+        everyone(a, p, n, now_ms);
+        return;
+    }
+    struct alerts_group *g = x->groups;
+    for (size_t k = 0; k < nt; k++) {
+        const struct alerts_todo *t = &x->todo[k];
+        if (t->group == SIZE_MAX)
+            alerts_rule_points(a, &a->rules[t->rule], p, n, now_ms);
+        else
+            alerts_rule_points(a, &a->rules[t->rule], x->scratch + g[t->group].at,
+                               g[t->group].count, now_ms);
+    }
+}
