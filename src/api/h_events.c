@@ -25,9 +25,11 @@ struct hold {
     int closed; /* net_stream_close was called */
 };
 
+/* A burst that does not fit the client's buffer is refused (IOC_EBUSY) and the client kept:
+ * the hub sends it a reset instead of its next event; one that reads nothing is cut by net. */
 static int hold_write(void *ctx, const void *p, size_t n)
 {
-    return net_stream_write(ctx, p, n);
+    return net_stream_offer(ctx, p, n);
 }
 
 static void stream_over(void *arg)

@@ -42,6 +42,7 @@ struct events_sub {
     events_write_fn write;
     void *ctx;
     int failed;
+    int lagging; /* a write was refused for room (IOC_EBUSY): a reset replaces the next event */
 };
 
 struct events_hub {
@@ -57,7 +58,7 @@ struct events_hub {
     size_t nsubs;
     int64_t keep_until_ms; /* with keep_s: the ring is forgotten after this with nobody */
     atomic_size_t subscribers;
-    atomic_ullong published, delivered, resets, dropped_writers, refused, heartbeats;
+    atomic_ullong published, delivered, resets, dropped_writers, refused, heartbeats, lagged;
 };
 
 static void *heartbeat_main(void *arg);
@@ -156,13 +157,35 @@ static int wants(const struct events_sub *s, const struct ev *e)
     return 0;
 }
 
-/* Writes p to every live subscriber that pass(s) admits (lock held); a failing one is marked. */
+/* Writes p (event e, or a heartbeat when e is NULL) to every live subscriber that wants it
+ * (lock held). A writer with no room now (IOC_EBUSY: a burst did not fit its client's buffer)
+ * is kept: its next event is replaced by a reset with that event's id (the client reloads up
+ * to it), then events go on. Any other failure marks the subscriber failed. */
 static void fan_out(struct events_hub *h, const struct ev *e, const char *p, size_t n)
 {
     for (struct events_sub *s = h->subs; s; s = s->next) {
         if (s->failed || (e && !wants(s, e)))
             continue;
-        if (s->write(s->ctx, p, n) != 0) {
+        int rc;
+        if (e && s->lagging) {
+            char reset[64];
+            int k = snprintf(reset, sizeof reset, "id: %llu\nevent: reset\ndata: {}\n\n",
+                             (unsigned long long)e->id);
+            rc = s->write(s->ctx, reset, (size_t)k);
+            if (rc == 0) {
+                s->lagging = 0;
+                atomic_fetch_add(&h->resets, 1);
+                continue;
+            }
+        } else {
+            rc = s->write(s->ctx, p, n);
+        }
+        if (rc == IOC_EBUSY) {
+            if (e && !s->lagging) {
+                s->lagging = 1;
+                atomic_fetch_add(&h->lagged, 1);
+            }
+        } else if (rc != 0) {
             s->failed = 1;
             atomic_fetch_add(&h->dropped_writers, 1);
         } else if (e) {
@@ -358,8 +381,12 @@ int events_hub_metrics(struct events_hub *h, struct ioc_buf *b)
     metric(b, "ioc_events_delivered_total", "counter", "Events written to clients.",
            atomic_load(&h->delivered));
     metric(b, "ioc_events_resets_total", "counter",
-           "Reconnections answered with a reset (Last-Event-ID too old, unknown or too far back).",
+           "Resets sent: a reconnection whose Last-Event-ID is too old, unknown or too far back, "
+           "or a client that fell behind a burst.",
            atomic_load(&h->resets));
+    metric(b, "ioc_events_lagged_total", "counter",
+           "Times a client's buffer could not take a burst: its next event became a reset.",
+           atomic_load(&h->lagged));
     metric(b, "ioc_events_writer_failures_total", "counter",
            "Clients that could take no more (dropped or gone).", atomic_load(&h->dropped_writers));
     metric(b, "ioc_events_heartbeats_total", "counter", "Heartbeat rounds of the hub's thread.",

@@ -388,6 +388,41 @@ static int hb_count(struct locked_sink *l)
 }
 
 /* The heartbeat thread writes `: hb` every heartbeat_s to every live subscriber. */
+/* A writer with no room now (IOC_EBUSY) is kept: the event after the refused ones becomes a
+ * reset carrying that event's id, and the events after it come as usual. */
+static void test_burst_gives_a_reset(void **state)
+{
+    (void)state;
+    struct events_hub *h = hub(0, 0, 3600);
+    struct events_viewer all = {1, 0};
+    struct sink s;
+    sink_init(&s);
+    struct events_sub *a;
+    assert_int_equal(events_subscribe(h, &all, NULL, 0, 0, 0, sink_write, &s, &a), 0);
+    s.fail = IOC_EBUSY;
+    pub(h, "report", 1, "{\"n\":1}");
+    pub(h, "report", 1, "{\"n\":2}");
+    s.fail = 0;
+    uint64_t third = pub(h, "report", 1, "{\"n\":3}");
+    assert_int_equal(count(&s, "reset"), 1);
+    assert_int_equal(count(&s, "report"), 0);
+    char want[64];
+    snprintf(want, sizeof want, "id: %llu\nevent: reset\n", (unsigned long long)third);
+    assert_non_null(strstr(s.out.data, want));
+    pub(h, "report", 1, "{\"n\":4}");
+    assert_int_equal(count(&s, "report"), 1);
+    assert_non_null(strstr(s.out.data, "{\"n\":4}"));
+    struct ioc_buf m;
+    ioc_buf_init(&m, 0);
+    events_hub_metrics(h, &m);
+    assert_non_null(strstr(m.data, "\nioc_events_lagged_total 1\n"));
+    assert_non_null(strstr(m.data, "\nioc_events_writer_failures_total 0\n"));
+    ioc_buf_free(&m);
+    events_unsubscribe(h, a);
+    events_hub_destroy(h);
+    ioc_buf_free(&s.out);
+}
+
 static void test_heartbeat(void **state)
 {
     (void)state;
@@ -464,7 +499,7 @@ int main(void)
         cmocka_unit_test(test_types),          cmocka_unit_test(test_replay),
         cmocka_unit_test(test_reset),          cmocka_unit_test(test_ring_caps),
         cmocka_unit_test(test_failing_writer), cmocka_unit_test(test_heartbeat),
-        cmocka_unit_test(test_keep),
+        cmocka_unit_test(test_keep),           cmocka_unit_test(test_burst_gives_a_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
