@@ -225,6 +225,9 @@ int api_static_path_ok(const char *path, size_t n, char *buf, size_t cap);
  * out (NUL-terminated, cap bytes). 0, or IOC_EINVAL: not Basic, bad base64, no colon, a NUL, or
  * a password that does not fit. */
 int api_basic_password(const char *h, size_t n, char *out, size_t cap);
+/* An SSE event id v[0..n) (Last-Event-ID, or ?last_event_id=; v NULL: absent): 0 when absent,
+ * 1 with *id, -1 when unreadable (the stream answers a reset). At most 19 digits. */
+int api_event_id(const char *v, size_t n, uint64_t *id);
 /* A JSON object from a request body, or NULL with the reason (line, column) in err. */
 json_t *api_json_body_parse(const char *body, size_t n, char *err, size_t err_size);
 

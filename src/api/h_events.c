@@ -41,23 +41,6 @@ static void stream_over(void *arg)
     free(h);
 }
 
-/* An event id: 0 when absent, 1 with *id, -1 when unreadable (the client gets a reset). */
-static int event_id(const char *v, size_t n, uint64_t *id)
-{
-    if (!v)
-        return 0;
-    uint64_t x = 0;
-    if (n == 0 || n > 19)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        x = x * 10 + (uint64_t)(v[i] - '0');
-    }
-    *id = x;
-    return 1;
-}
-
 /* ?types=a,b into types (pointing into the request's pool); 0, or -1 after answering 400. */
 static int parse_types(struct api_ctx *c, const char *q, const char **types, size_t *n)
 {
@@ -101,7 +84,7 @@ static void h_events(struct api_ctx *c)
     size_t hn = 0;
     const char *hv = net_req_header(c->req, "Last-Event-ID", &hn);
     const char *qv = api_query(c, "last_event_id");
-    int have_last = hv ? event_id(hv, hn, &last) : event_id(qv, qv ? strlen(qv) : 0, &last);
+    int have_last = hv ? api_event_id(hv, hn, &last) : api_event_id(qv, qv ? strlen(qv) : 0, &last);
     if (have_last < 0)
         last = UINT64_MAX; /* newer than any id: a reset */
     if (!a->events) {

@@ -39,25 +39,6 @@ static void stream_over(void *arg)
     free(h);
 }
 
-/* Last-Event-ID: 0 when absent, 1 with *id, -1 when unreadable (the client gets a reset). */
-static int last_event_id(struct api_ctx *c, uint64_t *id)
-{
-    size_t n;
-    const char *v = net_req_header(c->req, "Last-Event-ID", &n);
-    if (!v)
-        return 0;
-    uint64_t x = 0;
-    if (n == 0 || n > 19)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        x = x * 10 + (uint64_t)(v[i] - '0');
-    }
-    *id = x;
-    return 1;
-}
-
 void h_telemetry_stream(struct api_ctx *c)
 {
     struct api *a = c->api;
@@ -106,7 +87,9 @@ void h_telemetry_stream(struct api_ctx *c)
         return;
     }
     uint64_t last = 0;
-    int have_last = last_event_id(c, &last);
+    size_t hn = 0;
+    const char *hv = net_req_header(c->req, "Last-Event-ID", &hn);
+    int have_last = api_event_id(hv, hn, &last);
     if (have_last < 0)
         last = UINT64_MAX; /* newer than any id: a reset */
 

@@ -200,3 +200,19 @@ int api_basic_password(const char *h, size_t n, char *out, size_t cap)
     out[plen] = 0;
     return 0;
 }
+
+int api_event_id(const char *v, size_t n, uint64_t *id)
+{
+    if (!v)
+        return 0;
+    uint64_t x = 0;
+    if (n == 0 || n > 19)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        x = x * 10 + (uint64_t)(v[i] - '0');
+    }
+    *id = x;
+    return 1;
+}

@@ -122,6 +122,22 @@ static void test_basic_password_refuses_what_is_not_a_basic_credential(void **st
     assert_int_equal(basic("Basic d", pw, sizeof pw), IOC_EINVAL);
 }
 
+/* SSE event ids: digits only, at most 19; absent and unreadable told apart. */
+static void test_event_id(void **state)
+{
+    (void)state;
+    uint64_t id = 7;
+    assert_int_equal(api_event_id(NULL, 0, &id), 0);
+    assert_int_equal(id, 7);
+    assert_int_equal(api_event_id("1796208077452366", 16, &id), 1);
+    assert_true(id == 1796208077452366ULL);
+    assert_int_equal(api_event_id("9999999999999999999", 19, &id), 1);
+    assert_int_equal(api_event_id("", 0, &id), -1);
+    assert_int_equal(api_event_id("12a", 3, &id), -1);
+    assert_int_equal(api_event_id("-1", 2, &id), -1);
+    assert_int_equal(api_event_id("12345678901234567890", 20, &id), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +147,7 @@ int main(void)
         cmocka_unit_test(test_query),
         cmocka_unit_test(test_static_paths),
         cmocka_unit_test(test_json_body),
+        cmocka_unit_test(test_event_id),
     };
     return cmocka_run_group_tests_name("api target", tests, NULL, NULL);
 }
