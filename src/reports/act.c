@@ -225,6 +225,20 @@ static int act(struct store_conn *w, struct rep_action *a, struct store_rep_requ
     return rc;
 }
 
+/* The act's `report` event handed to a->in_tx inside the transaction. */
+static int change_in_tx(struct store_conn *w, struct rep_action *a)
+{
+    struct rep_change ch;
+    rep_action_change(a, &ch);
+    struct ioc_buf b;
+    ioc_buf_init(&b, 16384);
+    rep_change_json(&ch, &b);
+    int rc = b.data ? a->in_tx(a->in_tx_ctx, w, "report", a->agency_id, b.data, b.len)
+                    : IOC_ENOMEM;
+    ioc_buf_free(&b);
+    return rc;
+}
+
 int rep_action_job(struct store_conn *w, void *arg)
 {
     struct rep_action *a = arg;
@@ -241,6 +255,8 @@ int rep_action_job(struct store_conn *w, void *arg)
     store_rep_request_clear(&r);
     if (rc == 0 && a->outcome == REP_OK)
         rc = audit(w, a);
+    if (rc == 0 && a->outcome == REP_OK && a->changed && a->in_tx)
+        rc = change_in_tx(w, a);
     if (rc || a->outcome != REP_OK)
         a->changed = 0; /* nothing was written */
     return rc;

@@ -236,6 +236,12 @@ struct rep_action {
     const char *comment;
     int64_t now_ms, reopen_days;
     struct store_audit *audit;
+    /* When the act moved the report: called inside the job's transaction with its `report`
+     * event (rep_change_json), so that what follows it (the webhooks' deliveries) commits with
+     * it (NULL: none). Its error rolls the act back. */
+    int (*in_tx)(void *ctx, struct store_conn *w, const char *type, int64_t agency_id,
+                 const char *json, size_t n);
+    void *in_tx_ctx;
     /* out */
     int outcome;
     char field[32], why[256];

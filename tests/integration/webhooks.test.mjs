@@ -3,7 +3,8 @@
 // answering 500 then 200 gets the delivery again and it is done; a receiver that never answers
 // leaves the API and telemetry ingest fast, and after max_attempts the delivery is a dead letter
 // the admin lists and retries; deliveries queued when iocd is killed -9 are delivered after the
-// restart; admins only. Short timeouts and backoffs throughout.
+// restart; a report transition reaches a webhook that takes reports; admins only. Short
+// timeouts and backoffs throughout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -114,6 +115,34 @@ test('a ping is delivered once, signed; the secret is answered once and never ag
   assert.equal(d.attempts, 1);
   assert.equal(d.last_status, 200);
   assert.equal(rx.got.filter((g) => g.headers['x-ioc-delivery'] === String(p.body.delivery)).length, 1);
+});
+
+test('a report transition reaches a webhook that takes reports, signed, without personal data', async () => {
+  const h = await create({ url: `${rx.url}/reports`, events: ['report'] });
+  const k = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['write:reports'], name: 'webhooks test' });
+  assert.equal(k.status, 201, k.text);
+  const r = await fetch(`${srv.url}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      api_key: k.body.key, service_code: 'o-nhiem', lat: '10.951', long: '106.821',
+      description: 'Khói đen (dữ liệu mẫu)', email: 'dan@example.vn', phone: '0901234567',
+    }).toString(),
+  });
+  const text = await r.text();
+  assert.equal(r.status, 201, text);
+  const id = Number(JSON.parse(text)[0].service_request_id);
+  const m = await admin.post(`/api/v1/reports/${id}/transition`, { to: 'assigned', note: 'Đã nhận' });
+  assert.equal(m.status, 200, JSON.stringify(m.body));
+  const req = await until('the report delivery', () => rx.got.find((g) => g.path === '/reports'
+    && g.headers['x-ioc-event'] === 'report' && JSON.parse(g.raw).data.id === id));
+  assert.ok(signatureOk(h.secret, req.headers, req.raw));
+  const body = JSON.parse(req.raw);
+  assert.equal(body.type, 'report');
+  assert.equal(body.data.state, 'assigned');
+  assert.equal(body.data.previous, 'received');
+  assert.equal(body.data.agency, 'SO-NNMT');
+  assert.ok(!req.raw.includes('dan@example.vn') && !req.raw.includes('0901234567'), 'no personal data');
 });
 
 test('a receiver answering 500 then 200 gets the delivery again and it is done', async () => {
