@@ -4,7 +4,8 @@
  * reported as LINE: field: why). Both run against the data directory with their own connection,
  * whether iocd runs or not, and are audited (rule.create, rule.put per rule written; rules.export).
  * A running iocd learns of an import from the store's rules generation within a second. The
- * rules and their checks: src/alerts (the environment's rule types registered as in iocd).
+ * rules and their checks: src/alerts (every module's rule types registered as in iocd:
+ * seed_alert_types).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "base/base.h"
 #include "environment/environment.h"
 #include "iocctl/iocctl_int.h"
+#include "seed/seed.h"
 #include "store/store.h"
 
 #define RULES_FILE_MAX ((size_t)16 << 20)
@@ -72,7 +74,7 @@ static int cmd_import(struct cli *c)
     }
     struct alerts *types = NULL;
     if ((rc = alerts_registry_create(&types)) == 0)
-        rc = env_alert_types_register(types);
+        rc = seed_alert_types(types, NULL);
     if (rc) {
         alerts_stop(types);
         free(data);

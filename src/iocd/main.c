@@ -351,10 +351,7 @@ static int start_engines(const struct ioc_config *cfg, struct store *st, struct 
         return rc;
     struct alerts_options ao = {.store = st, .ingest = p->ig, .settings = alerts_settings_get(cfg)};
     iocd_wire_alerts(p->wire, &ao);
-    if ((rc = alerts_create(&ao, &p->alerts)) == 0 &&
-        (rc = env_alert_types_register(p->alerts)) == 0 &&
-        (rc = rep_alert_types_register(p->alerts, st)) == 0 &&
-        (rc = ind_alert_types_register(p->alerts)) == 0)
+    if ((rc = alerts_create(&ao, &p->alerts)) == 0 && (rc = seed_alert_types(p->alerts, st)) == 0)
         rc = alerts_run(p->alerts);
     if (rc)
         fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));

@@ -310,6 +310,7 @@ const struct alerts_type rep_alert_type_overdue = {
 
 int rep_alert_types_register(struct alerts *a, struct store *st)
 {
-    rep_store = st;
+    if (st) /* a registry that only checks rules (iocctl, the demo) leaves iocd's store */
+        rep_store = st;
     return alerts_register_type(a, &rep_alert_type_overdue);
 }

@@ -23,6 +23,8 @@
 #include "alerts/alerts.h"
 #include "base/base.h"
 #include "environment/environment.h"
+#include "indicators/indicators.h"
+#include "reports/reports.h"
 #include "store/store.h"
 
 #define DEMO_RULES_KEY "demo_rules_seeded"
@@ -65,6 +67,16 @@ static void problem(void *ctx, size_t line, const char *field, const char *why)
     snprintf(d->error, sizeof d->error, "rule %zu: %s: %s", line, field, why);
 }
 
+int seed_alert_types(struct alerts *a, struct store *st)
+{
+    int rc = env_alert_types_register(a);
+    if (rc == 0)
+        rc = rep_alert_types_register(a, st);
+    if (rc == 0)
+        rc = ind_alert_types_register(a);
+    return rc;
+}
+
 int seed_rules_demo_job(struct store_conn *w, void *arg)
 {
     struct seed_rules_demo *d = arg;
@@ -95,6 +107,8 @@ int seed_rules_demo_job(struct store_conn *w, void *arg)
              "Air station without PM2.5 data for 30 minutes (synthetic)", "warning", "no_data",
              json_pack("{s:s, s:s}", "measurement", "air", "field", "pm25"),
              json_pack("{s:i}", "for_s", 1800), air),
+        rule("Phản ánh quá hạn xử lý (dữ liệu mẫu)", "Citizen report past its deadline (synthetic)",
+             "warning", "report_overdue", json_object(), json_object(), ""),
     };
     struct ioc_buf b;
     ioc_buf_init(&b, 0);
@@ -107,7 +121,7 @@ int seed_rules_demo_job(struct store_conn *w, void *arg)
     }
     struct alerts *types = NULL;
     if (rc == 0 && (rc = alerts_registry_create(&types)) == 0)
-        rc = env_alert_types_register(types);
+        rc = seed_alert_types(types, NULL);
     struct store_audit who = {
         .actor = "demo", .actor_role = "", .ip = "local", .request_id = "", .detail = ""};
     struct alerts_import im = {.a = types,

@@ -82,14 +82,23 @@ int seed_demo_job(struct store_conn *w, void *arg /* struct seed_demo * */);
 
 /* The demo's synthetic alert rules (rules_demo.c; docs/alerts.md "Demo rules"): rules over the
  * demo sensors' series (water alarm 2, AQI Xấu or worse, PM2.5 over 45 for 10 min, PM2.5 silent
- * 30 min), owned by the stations' operating agency, checked and audited (actor "demo") as an
- * import. Once: sets meta "demo_rules_seeded" in the same transaction, so a second run adds
+ * 30 min), owned by the stations' operating agency, and citizen reports past their deadline (no
+ * agency: the operators'), checked and audited (actor "demo") as an import. Once: sets meta "demo_rules_seeded" in the same transaction, so a second run adds
  * nothing and a deleted rule stays deleted. iocd runs it when the demo and its sensors are on. */
 struct seed_rules_demo {
     int added;       /* out: rules added */
     char error[256]; /* out: why it failed */
 };
 int seed_rules_demo_job(struct store_conn *w, void *arg /* struct seed_rules_demo * */);
+
+/* Registers on a the alert rule types of every module as iocd has them — the environment's
+ * (aqi_class, water_alarm), the reports' (report_overdue), the indicators' (target_missed) — so
+ * that iocd, iocctl rules and the demo check rules alike. st: where report_overdue rules learn
+ * the open reports (NULL: a registry that only checks rules). 0 or alerts_register_type's
+ * error. */
+struct alerts;
+struct store;
+int seed_alert_types(struct alerts *a, struct store *st);
 
 /* ---- the indicator catalogue (indicators.c, indicators_check.c) --------------------------- */
 
