@@ -233,8 +233,7 @@ static int change_in_tx(struct store_conn *w, struct rep_action *a)
     struct ioc_buf b;
     ioc_buf_init(&b, 16384);
     rep_change_json(&ch, &b);
-    int rc = b.data ? a->in_tx(a->in_tx_ctx, w, "report", a->agency_id, b.data, b.len)
-                    : IOC_ENOMEM;
+    int rc = b.data ? a->in_tx(a->in_tx_ctx, w, "report", a->agency_id, b.data, b.len) : IOC_ENOMEM;
     ioc_buf_free(&b);
     return rc;
 }

@@ -83,8 +83,9 @@ int seed_demo_job(struct store_conn *w, void *arg /* struct seed_demo * */);
 /* The demo's synthetic alert rules (rules_demo.c; docs/alerts.md "Demo rules"): rules over the
  * demo sensors' series (water alarm 2, AQI Xấu or worse, PM2.5 over 45 for 10 min, PM2.5 silent
  * 30 min), owned by the stations' operating agency, and citizen reports past their deadline (no
- * agency: the operators'), checked and audited (actor "demo") as an import. Once: sets meta "demo_rules_seeded" in the same transaction, so a second run adds
- * nothing and a deleted rule stays deleted. iocd runs it when the demo and its sensors are on. */
+ * agency: the operators'), checked and audited (actor "demo") as an import. Once: sets meta
+ * "demo_rules_seeded" in the same transaction, so a second run adds nothing and a deleted rule
+ * stays deleted. iocd runs it when the demo and its sensors are on. */
 struct seed_rules_demo {
     int added;       /* out: rules added */
     char error[256]; /* out: why it failed */
