@@ -168,7 +168,7 @@ static int group_up(void **state)
 {
     (void)state;
     assert_int_equal(config_defaults(&cfg), 0);
-    cfg.render_queue = 2;
+    cfg.render_queue = 4;
     assert_int_equal(store_open(test_fresh_dir(), &st), 0);
     api = calloc(1, sizeof *api);
     assert_non_null(api);
@@ -238,42 +238,51 @@ static void test_worker_full_queue_answers_503_with_retry_after(void **state)
 {
     (void)state;
     gate_set(0);
-    int a = send_job("/render/1", "10.0.0.1");
+    int fd[5];
+    fd[0] = send_job("/render/1", "10.0.0.1");
     assert_true(wait_for(api->renderer, 1, 0));
-    int b = send_job("/render/2", "10.0.0.2");
-    int c = send_job("/render/3", "10.0.0.3");
-    assert_true(wait_for(api->renderer, 1, 2)); /* render_queue = 2 */
-    char *r = read_all(send_job("/render/4", "10.0.0.4"));
+    for (int i = 1; i < 5; i++) {
+        char path[32], peer[32];
+        snprintf(path, sizeof path, "/render/%d", i + 1);
+        snprintf(peer, sizeof peer, "10.0.0.%d", i + 1);
+        fd[i] = send_job(path, peer);
+    }
+    assert_true(wait_for(api->renderer, 1, 4)); /* render_queue = 4 */
+    char *r = read_all(send_job("/render/6", "10.0.0.6"));
     assert_non_null(strstr(r, "HTTP/1.1 503"));
     assert_non_null(strstr(r, "retry-after: 1\r\n"));
     assert_non_null(strstr(r, "\"code\":\"unavailable\""));
     free(r);
     gate_set(1);
-    expect_ok(a, 1);
-    expect_ok(b, 2);
-    expect_ok(c, 3);
-    assert_int_equal(norder, 3); /* the refused job never ran */
+    for (int i = 0; i < 5; i++)
+        expect_ok(fd[i], i + 1);
+    assert_int_equal(norder, 5); /* the refused job never ran */
 }
 
-static void test_worker_third_render_of_one_address_answers_429(void **state)
+static void test_worker_fifth_render_of_one_address_answers_429(void **state)
 {
     (void)state;
     gate_set(0);
-    int a = send_job("/render/1", "10.0.0.9");
+    int fd[4];
+    fd[0] = send_job("/render/1", "10.0.0.9");
     assert_true(wait_for(api->renderer, 1, 0));
-    int b = send_job("/render/2", "10.0.0.9");
-    assert_true(wait_for(api->renderer, 1, 1));
-    char *r = read_all(send_job("/render/3", "10.0.0.9")); /* one running + one queued */
+    for (int i = 1; i < 4; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "/render/%d", i + 1);
+        fd[i] = send_job(path, "10.0.0.9");
+        assert_true(wait_for(api->renderer, 1, i));
+    }
+    char *r = read_all(send_job("/render/5", "10.0.0.9")); /* one running + three queued */
     assert_non_null(strstr(r, "HTTP/1.1 429"));
     assert_non_null(strstr(r, "retry-after: 1\r\n"));
-    assert_non_null(strstr(r, "2 requests from your address"));
+    assert_non_null(strstr(r, "4 requests from your address"));
     free(r);
-    int c = send_job("/render/4", "10.0.0.10"); /* another address still gets in */
-    assert_true(wait_for(api->renderer, 1, 2));
+    int c = send_job("/render/6", "10.0.0.10"); /* another address still gets in */
+    assert_true(wait_for(api->renderer, 1, 4));
     gate_set(1);
-    expect_ok(a, 1);
-    expect_ok(b, 2);
-    expect_ok(c, 4);
+    for (int i = 0; i < 4; i++)
+        expect_ok(fd[i], i + 1);
+    expect_ok(c, 6);
 }
 
 static void test_worker_hasher_has_no_per_address_limit(void **state)
@@ -408,7 +417,7 @@ int main(void)
                                         each_down),
         cmocka_unit_test_setup_teardown(test_worker_full_queue_answers_503_with_retry_after,
                                         each_up, each_down),
-        cmocka_unit_test_setup_teardown(test_worker_third_render_of_one_address_answers_429,
+        cmocka_unit_test_setup_teardown(test_worker_fifth_render_of_one_address_answers_429,
                                         each_up, each_down),
         cmocka_unit_test_setup_teardown(test_worker_hasher_has_no_per_address_limit, each_up,
                                         each_down),

@@ -56,7 +56,9 @@ export function newestFirst(x, y) {
 
 /** The alerts of filter {state, severity}, newest first (at most LIMIT). */
 export async function fetchAlerts(f, signal) {
-    const res = await apiGet('/alerts', { state: f.state, severity: f.severity, limit: LIMIT }, signal);
+    const res = await apiGet('/alerts', { state: f.state, severity: f.severity, limit: LIMIT }, signal, {
+        background: true,
+    });
     return ((res && res.alerts) || []).slice().sort(newestFirst);
 }
 

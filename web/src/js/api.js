@@ -6,7 +6,7 @@
 // switch on err.code ("outside", "bad_credentials", "rate_limited") instead of parsing text.
 // Writes made with a session carry its CSRF token in X-CSRF-Token (see session.js).
 // A GET refused for a moment (429, 503 with Retry-After of at most 5 s) is asked again, twice at
-// most. Every call to the API is a use of the session for iocd's idle timeout: onApiUse(fn) lets
+// most. Every call to the API but a background read (apiGet's option) is a use of the session for iocd's idle timeout: onApiUse(fn) lets
 // session.js hear of them (fn(time, status) after each answer) and move its end estimate on.
 
 import { t } from './i18n.js';
@@ -50,7 +50,7 @@ function url(path, params) {
     return u.pathname + u.search;
 }
 
-async function request(method, path, { params, body, signal, headers: extra } = {}) {
+async function request(method, path, { params, body, signal, headers: extra, background } = {}) {
     const headers = { Accept: 'application/json', ...extra };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -76,11 +76,11 @@ async function request(method, path, { params, body, signal, headers: extra } = 
         const wait = Number(res.headers.get('retry-after'));
         if (method !== 'GET' || attempt >= 2 || (res.status !== 429 && res.status !== 503)) break;
         if (!(wait >= 0 && wait <= 5)) break;
-        used(sentAt, res.status);
+        if (!background) used(sentAt, res.status);
         await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 0.2) * 1000));
         if (signal && signal.aborted) throw new DOMException('Aborted', 'AbortError');
     }
-    used(sentAt, res.status);
+    if (!background) used(sentAt, res.status);
     if (res.status === 204) return null;
     let data = null;
     try {
@@ -100,9 +100,13 @@ async function request(method, path, { params, body, signal, headers: extra } = 
     return data;
 }
 
-/** GET path?params → parsed JSON; rejects with ApiError (or AbortError when signal fires). */
-export function apiGet(path, params, signal) {
-    return request('GET', path, { params, signal });
+/**
+ * GET path?params → parsed JSON; rejects with ApiError (or AbortError when signal fires).
+ * { background: true }: a read the page makes by itself (the live console's lists), not a use
+ * of the session by the person (session.js's idle estimate is not moved by it).
+ */
+export function apiGet(path, params, signal, { background = false } = {}) {
+    return request('GET', path, { params, signal, background });
 }
 
 /**

@@ -56,12 +56,12 @@ export function sortByAqi(features, lang) {
 
 /** The air stations with their latest AQI: a GeoJSON FeatureCollection (see the header). */
 export function fetchLatest() {
-    return apiGet('/aqi/latest');
+    return apiGet('/aqi/latest', undefined, undefined, { background: true });
 }
 
 /** Every station (GeoJSON), water levels with level and alarm_state. */
 export function fetchStations() {
-    return apiGet('/stations.geojson');
+    return apiGet('/stations.geojson', undefined, undefined, { background: true });
 }
 
 /** A station's last 48 hourly rows and 30 daily rows: {hours, days}. */

@@ -147,7 +147,7 @@ export function createOps(root, { env, announce }) {
     async function countReportsDue() {
         const today = todayIso();
         // the newest 500 reports: a deadline is days after the report, so today's are among them
-        const page = await apiGet('/reports', { page_size: 500 });
+        const page = await apiGet('/reports', { page_size: 500 }, undefined, { background: true });
         let n = 0;
         for (const r of page.reports || []) {
             if (OPEN_REPORT_STATES.has(r.state) && r.expected_at && todayIso(new Date(r.expected_at)) === today) n += 1;
@@ -169,7 +169,9 @@ export function createOps(root, { env, announce }) {
 
     async function loadCommunes() {
         if (communes.size) return;
-        const res = await apiGet('/units', { level: 'commune', at: todayIso(), limit: 1000 });
+        const res = await apiGet('/units', { level: 'commune', at: todayIso(), limit: 1000 }, undefined, {
+            background: true,
+        });
         for (const u of res.units || []) communes.set(u.code, u.full_name || u.name);
         feed.relabel();
         layer.relabel();
