@@ -8,9 +8,10 @@
 //
 // The end of a session. iocd ends a session at expires_at (absolute) or when it has not been used
 // for auth.session_idle_s; POST and GET /session answer both ends (idle_expires_at: when it ends
-// if unused from now on; null when there is no idle timeout). Every API call is a use (api.js
-// onApiUse), so the idle end moves on with them: the estimate here is the later of the server's
-// idle end and last use + the idle time − iocd's recording slack (a tenth, at most 60 s), which
+// if unused from now on; null when there is no idle timeout). Every API call but the page's own
+// background reads is a use (api.js onApiUse), so the idle end moves on with them: the estimate
+// here is the later of the server's idle end and last use + the idle time − iocd's recording
+// slack (a tenth, at most 60 s), which
 // never comes after the server's. LEAD_MAX_MS before the earlier end (at most half of the idle
 // time) a notice warns and offers "stay signed in" (GET /session, itself a use; not offered
 // before the absolute end, which no use moves). When the
