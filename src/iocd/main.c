@@ -2,11 +2,16 @@
  * iocd — the ioc server: reads its configuration, opens the store (applying migrations), seeds
  * the demo province when asked, builds the API and serves it until SIGTERM or SIGINT.
  *
+ * Start order: the store and its writer (the demo seeded), the live event hub, the telemetry
+ * ingest, the webhooks' delivery thread, the AQI engine and the alert engine (src/iocd/wire.c
+ * joins the alert engine to the webhooks and the event hub), the demo sensors, the server.
+ *
  * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
- * server.shutdown_timeout_s); drain and stop the storage writer, so every acknowledged write is
- * committed, then checkpoint the WAL to zero bytes; stop the MQTT subscriber (its batches in
- * flight are answered), then the telemetry ingest (queued batches written); close the database;
- * exit 0.
+ * server.shutdown_timeout_s); stop the alert engine, then the webhooks' thread (both write
+ * through the writer); drain and stop the storage writer, so every acknowledged write is
+ * committed, then checkpoint the WAL to zero bytes; stop the demo sensors and the AQI engine;
+ * stop the MQTT subscriber (its batches in flight are answered), then the telemetry ingest
+ * (queued batches written); close the database; destroy the event hub; exit 0.
  *
  * Everything iocd creates is private: umask 077 (files 0600, directories 0700).
  */
