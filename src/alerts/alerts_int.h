@@ -70,7 +70,7 @@ struct alerts_entry { /* one (rule, target): edge detector and escalation timer 
 
 /* dispatch.c: the rules of the built-in telemetry types by target measurement and field */
 struct alerts_group;
-struct alerts_todo;
+struct alerts_call;
 struct alerts_index {
     int ok;                    /* built: else every rule sees every point */
     struct alerts_map by_meas; /* "measurement field" → its rules' indexes in a->rules */
@@ -80,8 +80,8 @@ struct alerts_index {
     struct tsdb_point_in *scratch; /* the batch, grouped by measurement */
     size_t *gi;                    /* each point's group */
     struct alerts_group *groups;
-    struct alerts_todo *todo;
-    size_t scratch_cap, gi_cap, todo_cap;
+    struct alerts_call *calls;
+    size_t scratch_cap, gi_cap, calls_cap;
 };
 
 struct alerts_batch; /* points copied by the observer */

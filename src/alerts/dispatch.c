@@ -29,7 +29,7 @@ struct alerts_group {
     size_t mflen, count, at;
 };
 
-struct alerts_todo {
+struct alerts_call {
     size_t rule, group; /* group SIZE_MAX: the whole batch */
 };
 
@@ -66,12 +66,12 @@ static void index_scratch_free(struct alerts_index *x)
     free(x->scratch);
     free(x->gi);
     free(x->groups);
-    free(x->todo);
+    free(x->calls);
     x->scratch = NULL;
     x->gi = NULL;
     x->groups = NULL;
-    x->todo = NULL;
-    x->scratch_cap = x->gi_cap = x->todo_cap = 0;
+    x->calls = NULL;
+    x->scratch_cap = x->gi_cap = x->calls_cap = 0;
 }
 
 void alerts_index_destroy(struct alerts_index *x)
@@ -118,9 +118,9 @@ void alerts_index_build(struct alerts *a)
     x->ok = 1;
 }
 
-static int todo_cmp(const void *p, const void *q)
+static int call_cmp(const void *p, const void *q)
 {
-    const struct alerts_todo *x = p, *y = q;
+    const struct alerts_call *x = p, *y = q;
     return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
@@ -193,7 +193,7 @@ static size_t group_points(struct alerts_index *x, const struct tsdb_point_in *p
     return ng;
 }
 
-/* Step 3: into x->todo the rules to call (indexed ones with their run, the others with the
+/* Step 3: into x->calls the rules to call (indexed ones with their run, the others with the
  * whole batch), nt their number. -1 without memory. */
 static int rules_to_call(struct alerts_index *x, size_t ng, size_t *count)
 {
@@ -210,17 +210,17 @@ static int rules_to_call(struct alerts_index *x, size_t ng, size_t *count)
         const struct meas_rules *mr = alerts_map_get(&x->by_meas, name, 0);
         if (!mr)
             continue;
-        if (ensure((void **)&x->todo, &x->todo_cap, nt + mr->n, sizeof *x->todo))
+        if (ensure((void **)&x->calls, &x->calls_cap, nt + mr->n, sizeof *x->calls))
             return -1;
         for (size_t k = 0; k < mr->n; k++)
-            x->todo[nt++] = (struct alerts_todo){mr->idx[k], j};
+            x->calls[nt++] = (struct alerts_call){mr->idx[k], j};
     }
-    if (ensure((void **)&x->todo, &x->todo_cap, nt + x->nunindexed, sizeof *x->todo))
+    if (ensure((void **)&x->calls, &x->calls_cap, nt + x->nunindexed, sizeof *x->calls))
         return -1;
     for (size_t k = 0; k < x->nunindexed; k++)
-        x->todo[nt++] = (struct alerts_todo){x->unindexed[k], SIZE_MAX};
+        x->calls[nt++] = (struct alerts_call){x->unindexed[k], SIZE_MAX};
     if (ng > 1 || x->nunindexed)
-        qsort(x->todo, nt, sizeof *x->todo, todo_cmp);
+        qsort(x->calls, nt, sizeof *x->calls, call_cmp);
     *count = nt;
     return 0;
 }
@@ -251,7 +251,7 @@ void alerts_dispatch_points(struct alerts *a, const struct tsdb_point_in *p, siz
     }
     struct alerts_group *g = x->groups;
     for (size_t k = 0; k < nt; k++) {
-        const struct alerts_todo *t = &x->todo[k];
+        const struct alerts_call *t = &x->calls[k];
         if (t->group == SIZE_MAX)
             alerts_rule_points(a, &a->rules[t->rule], p, n, now_ms);
         else
