@@ -212,16 +212,9 @@ static int audit_prune(struct cli *c)
 
 static int cmd_audit(struct cli *c)
 {
-    if (c->argc < 1)
-        return cli_usage(c, "audit needs export or prune");
-    const char *sub = c->argv[0];
-    c->argc--;
-    c->argv++;
-    if (strcmp(sub, "export") == 0)
-        return audit_export(c);
-    if (strcmp(sub, "prune") == 0)
-        return audit_prune(c);
-    return cli_usage(c, "audit needs export or prune");
+    static const struct cli_command subs[] = {{"export", audit_export, NULL},
+                                              {"prune", audit_prune, NULL}};
+    return cli_subcommand(c, "audit", subs, IOC_ARRAY_LEN(subs));
 }
 
 /* The audit group of iocctl's commands (listed once in main.c). */

@@ -153,14 +153,6 @@ int cli_import_values(struct cli *c)
     return 0;
 }
 
-/* Writes b to path (crash-safe), or to stdout when path is NULL. */
-static int put_out(const char *path, const struct ioc_buf *b)
-{
-    if (!path)
-        return fwrite(b->data ? b->data : "", 1, b->len, stdout) == b->len ? 0 : IOC_EIO;
-    return ioc_file_write_atomic(path, b->data ? b->data : "", b->len);
-}
-
 static int cmd_export(struct cli *c)
 {
     int missing = 0;
@@ -175,9 +167,9 @@ static int cmd_export(struct cli *c)
     ioc_buf_init(&x, 0);
     int rc = seed_indicators_export(c->db, domains ? &d : NULL, &x);
     if (rc == 0 && domains)
-        rc = put_out(domains, &d);
+        rc = cli_put_out(domains, &d);
     if (rc == 0)
-        rc = put_out(file, &x);
+        rc = cli_put_out(file, &x);
     ioc_buf_free(&d);
     ioc_buf_free(&x);
     return cli_report(rc, "indicators export");
@@ -242,7 +234,7 @@ static int shares_export(struct cli *c)
         rc = fl > 5 && strcmp(file + fl - 5, ".xlsx") == 0 ? sheet_write_xlsx(t, &b)
                                                            : sheet_write_csv(t, &b);
     if (rc == 0)
-        rc = put_out(file, &b);
+        rc = cli_put_out(file, &b);
     sheet_table_destroy(t);
     ioc_buf_free(&b);
     return cli_report(rc, "indicators shares export");
@@ -250,16 +242,9 @@ static int shares_export(struct cli *c)
 
 static int cmd_shares(struct cli *c)
 {
-    const char *sub = c->argc ? c->argv[0] : "";
-    if (c->argc) {
-        c->argc--;
-        c->argv++;
-    }
-    if (strcmp(sub, "import") == 0)
-        return shares_import(c);
-    if (strcmp(sub, "export") == 0)
-        return shares_export(c);
-    return cli_usage(c, "indicators shares takes import or export");
+    static const struct cli_command subs[] = {{"import", shares_import, NULL},
+                                              {"export", shares_export, NULL}};
+    return cli_subcommand(c, "indicators shares", subs, IOC_ARRAY_LEN(subs));
 }
 
 /* ---- the whole history in one geography --------------------------------------------------- */
@@ -352,20 +337,11 @@ static int cmd_history(struct cli *c)
 
 static int cmd_indicators(struct cli *c)
 {
-    if (c->argc < 1)
-        return cli_usage(c, "indicators takes import, export, shares or history");
-    const char *sub = c->argv[0];
-    c->argc--;
-    c->argv++;
-    if (strcmp(sub, "import") == 0)
-        return cmd_import(c);
-    if (strcmp(sub, "export") == 0)
-        return cmd_export(c);
-    if (strcmp(sub, "shares") == 0)
-        return cmd_shares(c);
-    if (strcmp(sub, "history") == 0)
-        return cmd_history(c);
-    return cli_usage(c, "indicators takes import, export, shares or history");
+    static const struct cli_command subs[] = {{"import", cmd_import, NULL},
+                                              {"export", cmd_export, NULL},
+                                              {"shares", cmd_shares, NULL},
+                                              {"history", cmd_history, NULL}};
+    return cli_subcommand(c, "indicators", subs, IOC_ARRAY_LEN(subs));
 }
 
 /* The indicators group of iocctl's commands (listed once in main.c). */

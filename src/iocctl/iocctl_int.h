@@ -44,6 +44,24 @@ char *cli_text(const char *s, size_t max);
 /* Writes an audit row: actor "iocctl", role "admin", ip "local", outcome "ok". */
 int cli_audit(struct store_conn *w, const char *action, const char *target, const char *detail);
 
+/* ---- what the import|export groups share (cli_io.c) ---------------------------------------- */
+
+struct ioc_buf;
+struct cli_command;
+/* Runs the sub-command argv[0] names (taken out of argv) among subs[0..n); none or an unknown
+ * one: the usage error "<group> takes a, b or c". An exit code as above. */
+int cli_subcommand(struct cli *c, const char *group, const struct cli_command *subs, size_t n);
+/* The file name of path without its directories (an audit row's target). */
+const char *cli_base_name(const char *path);
+/* Writes b to path crash-safe (ioc_file_write_atomic), or to stdout when path is NULL. */
+int cli_put_out(const char *path, const struct ioc_buf *b);
+/* `<what> export [FILE|-]`: in one read transaction, read(w, &buf, &n) renders the n items and
+ * an audit row <what>.export (target "<what>:FILE" or "<what>:stdout", detail {"<what>":n}) is
+ * written; then the text goes to FILE (crash-safe) or stdout ("-" or no file). usage is the
+ * usage error's text. An exit code as above. */
+int cli_export(struct cli *c, const char *what, const char *usage,
+               int (*read)(struct store_conn *w, struct ioc_buf *b, size_t *n));
+
 /* import readings (src/iocctl/telemetry.c): the `import` command of units.c hands it the
  * arguments when the first is "readings". An exit code as above. */
 int cli_import_readings(struct cli *c);

@@ -115,60 +115,16 @@ static int cmd_import(struct cli *c)
     return 0;
 }
 
-struct export_job {
-    struct ioc_buf b;
-    size_t n;
-    const char *file;
-};
-
-/* Reads the rules and writes the audit row in one transaction. */
-static int export_job(struct store_conn *w, void *arg)
-{
-    struct export_job *e = arg;
-    e->b.len = 0;
-    int rc = alerts_rules_export(w, &e->b, &e->n);
-    if (rc)
-        return rc;
-    char detail[64];
-    snprintf(detail, sizeof detail, "{\"rules\":%zu}", e->n);
-    const char *b = e->file ? strrchr(e->file, '/') : NULL;
-    char target[300];
-    snprintf(target, sizeof target, "rules:%s", e->file ? (b ? b + 1 : e->file) : "stdout");
-    return cli_audit(w, "rules.export", target, detail);
-}
-
 static int cmd_export(struct cli *c)
 {
-    if (cli_stray_option(c) || c->argc > 1)
-        return cli_usage(c, "rules export takes [FILE.jsonl|-]");
-    if (cli_open(c, 0))
-        return 1;
-    struct export_job e = {.file = c->argc == 1 && strcmp(c->argv[0], "-") ? c->argv[0] : NULL};
-    ioc_buf_init(&e.b, 0);
-    int rc = store_tx(c->db, export_job, &e);
-    const char *data = e.b.data ? e.b.data : "";
-    if (rc == 0 && e.file)
-        rc = ioc_file_write_atomic(e.file, data, e.b.len);
-    else if (rc == 0)
-        rc = fwrite(data, 1, e.b.len, stdout) == e.b.len && fflush(stdout) == 0 ? 0 : IOC_EIO;
-    ioc_buf_free(&e.b);
-    if (rc == 0 && e.file)
-        printf("exported %zu rules to %s\n", e.n, e.file);
-    return cli_report(rc, "rules export");
+    return cli_export(c, "rules", "rules export takes [FILE.jsonl|-]", alerts_rules_export);
 }
 
 static int cmd_rules(struct cli *c)
 {
-    if (c->argc < 1)
-        return cli_usage(c, "rules takes import or export");
-    const char *sub = c->argv[0];
-    c->argc--;
-    c->argv++;
-    if (strcmp(sub, "import") == 0)
-        return cmd_import(c);
-    if (strcmp(sub, "export") == 0)
-        return cmd_export(c);
-    return cli_usage(c, "rules takes import or export");
+    static const struct cli_command subs[] = {{"import", cmd_import, NULL},
+                                              {"export", cmd_export, NULL}};
+    return cli_subcommand(c, "rules", subs, IOC_ARRAY_LEN(subs));
 }
 
 /* The rules group of iocctl's commands (listed once in main.c). */

@@ -31,12 +31,6 @@ static void print_problem(void *ctx, const struct env_csv_problem *p)
                 p->column, p->why);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    return b ? b + 1 : path;
-}
-
 static int cmd_import(struct cli *c)
 {
     if (cli_stray_option(c) || c->argc != 1)
@@ -53,7 +47,7 @@ static int cmd_import(struct cli *c)
         return 1;
     }
     char target[300];
-    snprintf(target, sizeof target, "stations:%s", base_name(c->argv[0]));
+    snprintf(target, sizeof target, "stations:%s", cli_base_name(c->argv[0]));
     struct printer pr = {c->argv[0]};
     struct env_import im = {.data = data,
                             .len = len,
@@ -76,63 +70,28 @@ static int cmd_import(struct cli *c)
     return 0;
 }
 
-struct export_job {
-    struct ioc_buf b;
-    size_t n;
-    const char *file;
-};
-
-/* Reads the registry and writes the audit row in one transaction. */
-static int export_job(struct store_conn *w, void *arg)
+/* The registry as the import's CSV file. */
+static int read_stations(struct store_conn *w, struct ioc_buf *b, size_t *n)
 {
-    struct export_job *e = arg;
     struct store_station *s = NULL;
-    int rc = store_stations_find(w, NULL, &s, &e->n);
+    int rc = store_stations_find(w, NULL, &s, n);
     if (rc)
         return rc;
-    rc = env_stations_csv(s, e->n, &e->b);
-    store_stations_free(s, e->n);
-    if (rc)
-        return rc;
-    char detail[64];
-    snprintf(detail, sizeof detail, "{\"stations\":%zu}", e->n);
-    char target[300];
-    snprintf(target, sizeof target, "stations:%s", e->file ? base_name(e->file) : "stdout");
-    return cli_audit(w, "stations.export", target, detail);
+    rc = env_stations_csv(s, *n, b);
+    store_stations_free(s, *n);
+    return rc;
 }
 
 static int cmd_export(struct cli *c)
 {
-    if (cli_stray_option(c) || c->argc > 1)
-        return cli_usage(c, "stations export takes [FILE.csv]");
-    if (cli_open(c, 0))
-        return 1;
-    struct export_job e = {.file = c->argc == 1 ? c->argv[0] : NULL};
-    ioc_buf_init(&e.b, 0);
-    int rc = store_tx(c->db, export_job, &e);
-    const char *data = e.b.data ? e.b.data : "";
-    if (rc == 0 && e.file)
-        rc = ioc_file_write_atomic(e.file, data, e.b.len);
-    else if (rc == 0)
-        rc = fwrite(data, 1, e.b.len, stdout) == e.b.len ? 0 : IOC_EIO;
-    ioc_buf_free(&e.b);
-    if (rc == 0 && e.file)
-        printf("exported %zu stations to %s\n", e.n, e.file);
-    return cli_report(rc, "stations export");
+    return cli_export(c, "stations", "stations export takes [FILE.csv|-]", read_stations);
 }
 
 static int cmd_stations(struct cli *c)
 {
-    if (c->argc < 1)
-        return cli_usage(c, "stations takes import or export");
-    const char *sub = c->argv[0];
-    c->argc--;
-    c->argv++;
-    if (strcmp(sub, "import") == 0)
-        return cmd_import(c);
-    if (strcmp(sub, "export") == 0)
-        return cmd_export(c);
-    return cli_usage(c, "stations takes import or export");
+    static const struct cli_command subs[] = {{"import", cmd_import, NULL},
+                                              {"export", cmd_export, NULL}};
+    return cli_subcommand(c, "stations", subs, IOC_ARRAY_LEN(subs));
 }
 
 /* The stations group of iocctl's commands (listed once in main.c). */
@@ -143,8 +102,8 @@ static const struct cli_command commands[] = {
      "                                   alarm1..3, synthetic; docs/environment.md) and stores\n"
      "                                   them only if none is refused (each reported with its\n"
      "                                   row, column and why); the commune is computed\n"
-     "  stations export [FILE.csv]       the stored registry as the same file (stdout without\n"
-     "                                   a file)\n"},
+     "  stations export [FILE.csv|-]     the stored registry as the same file (stdout without\n"
+     "                                   a file or with -)\n"},
 };
 
 const struct cli_group cli_group_stations = CLI_GROUP("stations", commands);

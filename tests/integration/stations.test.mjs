@@ -70,6 +70,10 @@ test('a refused file: every problem with its row and column; nothing stored', ()
   assert.doesNotMatch(r.stderr, /row 1,/);
   assert.match(r.stderr, /problems; nothing was stored/);
   assert.equal(iocctl(data, ['stations', 'export']).stdout, FILE);
+  assert.equal(iocctl(data, ['stations', 'export', '-']).stdout, FILE); // - is stdout too
+  const unknown = iocctl(data, ['stations', 'exports']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /stations takes import or export/);
   const hdr = iocctl(data, ['stations', 'import', file('hdr.csv', 'code,name_vi,kind,lat,commune\n')]);
   assert.equal(hdr.status, 1);
   assert.match(hdr.stderr, /header: Unknown column "commune"/);
@@ -94,6 +98,7 @@ test('import: added and updated, the commune computed; export and import audited
     ['stations.export', 'iocctl', 'stations:out.csv', { stations: ROWS.length }],
     ['stations.import', 'iocctl', 'stations:out.csv', { added: 0, updated: 0, unchanged: ROWS.length }],
     ['stations.export', 'iocctl', 'stations:stdout', { stations: ROWS.length }],
+    ['stations.export', 'iocctl', 'stations:stdout', { stations: ROWS.length }], // "-"
     ['stations.import', 'iocctl', 'stations:two.csv', { added: 1, updated: 1, unchanged: 0 }],
     ['stations.export', 'iocctl', 'stations:stdout', { stations: ROWS.length + 1 }],
   ]);
