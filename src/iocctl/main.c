@@ -8,7 +8,7 @@
  * usage) and the helpers the command files share (iocctl_int.h). Each command file holds a
  * group, its commands with their usage: accounts.c agency, user and key; units.c import and
  * seed; database.c backup, restore and check; audit.c audit export and prune; rules.c alert rules
- * import and export.
+ * import and export; the import|export groups share cli_io.c (sub-command, export output).
  *
  * Invariants: a command opens the database (cli_open) only after its arguments were checked, so
  * a usage error touches nothing on disk; commands that only read (lists, check, backup) refuse a
