@@ -24,7 +24,9 @@ int cli_subcommand(struct cli *c, const char *group, const struct cli_command *s
     int k = snprintf(why, sizeof why, "%s takes ", group);
     for (size_t i = 0; i < n && k > 0 && (size_t)k < sizeof why; i++)
         k += snprintf(why + k, sizeof why - (size_t)k, "%s%s", subs[i].name,
-                      i + 2 < n ? ", " : i + 1 < n ? " or " : "");
+                      i + 2 < n   ? ", "
+                      : i + 1 < n ? " or "
+                                  : "");
     return cli_usage(c, why);
 }
 
