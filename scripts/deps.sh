@@ -11,7 +11,7 @@ want=(build-essential pkg-config libh2o-evloop-dev libssl-dev libjansson-dev lib
       libexpat1-dev libvips-dev libexif-dev libcurl4-openssl-dev nodejs npm curl)
 if [ "${1:-}" = test ]; then
     want+=(clang libfuzzer-14-dev libclang-rt-14-dev libcmocka-dev clang-format cppcheck chromium fonts-dejavu-core
-           prometheus gdal-bin mosquitto mosquitto-clients)
+           prometheus gdal-bin mosquitto mosquitto-clients nginx)
 fi
 
 missing=()
