@@ -146,6 +146,26 @@ extern const struct config_module config_module_reports;
 const struct rep_settings *rep_settings_get(const struct ioc_config *c);
 
 /*
+ * The public citizen page's key (citizen_key.c; docs/reports.md "The citizen page and its
+ * key"): a new API key of agency_code with the scope write:reports and nothing else, kept in
+ * the store's meta "citizen_key", which GET /api/v1/citizen/config serves. The key it replaces
+ * (if any, and not yet revoked) is revoked in the same transaction, so the page's old key stops
+ * at once. Audited as key.create (and key.revoke) with who. name NULL: a default name.
+ * Out: the new key (public by design), its id and prefix; replaced_id the revoked key's id or 0.
+ * IOC_EINVAL (no agency code, unknown agency, a bad name; field says which), or the store's.
+ */
+struct rep_citizen_key {
+    const char *agency_code;
+    const char *name;
+    struct store_audit who;
+    int64_t id, replaced_id;
+    char prefix[16];
+    char key[64];
+    const char *field;
+};
+int rep_citizen_key_job(struct store_conn *w, void *arg /* struct rep_citizen_key * */);
+
+/*
  * The states: received → assigned → in_progress → resolved | rejected | duplicate → closed.
  * 1 if a member of staff may move a report from → to: received to assigned, in_progress or an
  * answer (resolved, rejected, duplicate); assigned to assigned (a reassignment), in_progress or

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "reports/reports.h"
 #include "base/base.h"
 #include "geo/geo.h"
 #include "store/store.h"
@@ -338,20 +339,13 @@ static int one(struct gen *g, const struct store_rep_service *sv, int si, const 
     return history(g, id, pick_state(g, age, sv->deadline_hours), agency, owner, &k);
 }
 
-/* The public citizen page's key: write:reports only, of the province's office (VP-UBND). */
+/* The public citizen page's key (the rule: rep_citizen_key_job), of the province's office. */
 static int citizen_key(struct store_conn *w)
 {
-    struct auth_key_new k = {.agency_code = "VP-UBND",
-                             .scopes = "write:reports",
-                             .name = "Trang phản ánh công khai /citizen (dữ liệu mẫu)",
-                             .creator = AUTH_ROLE_ADMIN,
-                             .who = {.actor = "demo", .actor_role = "", .ip = "local"}};
-    int rc = auth_key_new_check(w, &k);
-    if (rc == 0)
-        rc = auth_key_create_job(w, &k);
-    if (rc == 0)
-        rc = store_meta_set(w, "citizen_key", k.key);
-    return rc;
+    struct rep_citizen_key k = {.agency_code = "VP-UBND",
+                                .name = "Trang phản ánh công khai /citizen (dữ liệu mẫu)",
+                                .who = {.actor = "demo", .actor_role = "", .ip = "local"}};
+    return rep_citizen_key_job(w, &k);
 }
 
 int seed_reports_demo_job(struct store_conn *w, void *arg)

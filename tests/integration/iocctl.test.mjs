@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, seededDataDir, Client, iocctl as run, tempDir, ROOT } from './lib.mjs';
+import { startServer, seededDataDir, Client, iocctl as run, tempDir, ROOT, waitForIndex } from './lib.mjs';
 import { spawnSync } from 'node:child_process';
 import { IOCCTL } from './lib.mjs';
 
@@ -111,6 +111,43 @@ test('keys: the new key alone on the last line, usable at once, revocable', asyn
   const prefix = key.split('_')[1];
   assert.deepEqual(audit.body.entries.filter((e) => e.target === `key:${prefix}`).map((e) => e.action).sort(), ['key.create', 'key.revoke']);
   assert.ok(!JSON.stringify(audit.body).includes(key), 'the key itself is never audited');
+});
+
+test('citizen-key set issues the public page\'s key (write:reports only) and revokes the one before', async () => {
+  const post = (key) => fetch(`${srv.url}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ api_key: key, service_code: 'o-nhiem', lat: '10.951', long: '106.821', description: 'Thử khóa trang công dân (dữ liệu mẫu)' }).toString(),
+  });
+  let r = iocctl(data, ['citizen-key', 'set', '--agency', 'NO-SUCH']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no agency NO-SUCH/);
+  assert.equal(iocctl(data, ['citizen-key', 'set']).status, 2);
+  r = iocctl(data, ['citizen-key', 'set', '--agency', 'VP-UBND']);
+  assert.equal(r.status, 0, r.stderr);
+  const first = r.stdout.trim().split('\n').pop();
+  assert.match(first, /^ioc_[0-9a-f]{8}_[0-9a-f]{40}$/);
+  assert.equal(iocctl(data, ['citizen-key', 'show']).stdout.trim(), first);
+  const c = new Client(srv.url);
+  assert.equal((await c.get('/api/v1/citizen/config')).body.api_key, first);
+  await waitForIndex(srv.url); // a report's place needs the point index
+  assert.equal((await post(first)).status, 201);
+  // write:reports only: it reads nothing
+  assert.equal((await c.get('/api/v1/reports', { headers: { authorization: `Bearer ${first}` } })).status, 403);
+  r = iocctl(data, ['citizen-key', 'set', '--agency', 'VP-UBND', '--name', 'Trang công dân 2']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /revoked/);
+  const second = r.stdout.trim().split('\n').pop();
+  assert.notEqual(second, first);
+  assert.equal((await c.get('/api/v1/citizen/config')).body.api_key, second);
+  assert.equal((await post(second)).status, 201);
+  assert.notEqual((await post(first)).status, 201, 'the page\'s old key stopped');
+  const admin = new Client(srv.url);
+  await admin.login('admin');
+  const audit = await admin.get('/api/v1/audit?actor=iocctl&action=key.*');
+  const of = (k) => audit.body.entries.filter((e) => e.target === `key:${k.split('_')[1]}`).map((e) => e.action).sort();
+  assert.deepEqual(of(first), ['key.create', 'key.revoke']);
+  assert.deepEqual(of(second), ['key.create']);
 });
 
 test('import units: invalid geometry refused with the feature index; valid units seen by iocd', async () => {
