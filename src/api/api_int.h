@@ -149,6 +149,11 @@ struct api_module {
     const struct api_route *routes; /* in lookup order: a pattern before a wider one */
     size_t nroutes;
     const char *openapi; /* NUL-terminated JSON text of its fragment */
+    /* Optional: every error answered on a path starting with error_prefix (the router's 404 and
+     * 405, refusals, a full writer's 503…) is rendered by error in the module's own format
+     * (Open311's list of {code, description}) instead of the platform's (DESIGN.md §7). */
+    const char *error_prefix;
+    void (*error)(struct api_ctx *c, int status, const char *field, const char *message);
 };
 
 /* One route: method, pattern, name, AUTH_* need, its name in --routes, key scope or NULL,
@@ -165,6 +170,11 @@ struct api_module {
 #define API_MODULE(name, routes, openapi)                                                          \
     {                                                                                              \
         name, routes, sizeof routes / sizeof routes[0], openapi                                    \
+    }
+/* The same for a module whose paths answer errors in a format of their own (see error). */
+#define API_MODULE_ERRORS(name, routes, openapi, prefix, error)                                    \
+    {                                                                                              \
+        name, routes, sizeof routes / sizeof routes[0], openapi, prefix, error                     \
     }
 /* Embeds file (a path from the top of the source tree) as the NUL-terminated string sym. The
  * Makefile rebuilds the objects of src/api/ when a file of src/api/openapi/ changes. */
@@ -184,6 +194,8 @@ extern const size_t api_modules_count;
  * once, on first use. NULL with *n = 0 if it could not be allocated. */
 const struct api_route *api_route_table(size_t *n);
 int api_route_index(const struct api_route *r);
+/* The module whose error_prefix starts path (as sent), or NULL: the platform's error format. */
+const struct api_module *api_error_module(const char *path, size_t plen);
 /* The route of method (HEAD as GET) and path (as sent, without the query), or NULL; allocates
  * nothing (a path over 2 KiB matches no route). For the body limit, chosen before the body is
  * read: the dispatcher finds the same route again with its parameters. */

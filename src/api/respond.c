@@ -1,5 +1,6 @@
 /*
- * respond.c — how handlers answer: JSON bodies, errors in the one shape of DESIGN.md §7, query
+ * respond.c — how handlers answer: JSON bodies, errors in the one shape of DESIGN.md §7 (or a
+ * module's own, api_module.error: Open311's under /open311/), query
  * and body helpers, and the bridge to the storage writer (suspend → commit → resume).
  */
 #include "api/api_int.h"
@@ -19,6 +20,13 @@ static void send_error(struct api_ctx *c, enum ioc_http_error e, const char *fie
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (!ioc_utf8_valid(msg, strlen(msg)))
         snprintf(msg, sizeof msg, "%s", field ? field : ioc_http_error_message(e));
+    size_t plen;
+    const char *path = net_req_path(c->req, &plen);
+    const struct api_module *m = path ? api_error_module(path, plen) : NULL;
+    if (m) {
+        m->error(c, ioc_http_error_status(e), field, msg);
+        return;
+    }
     json_t *j = json_pack("{s:s, s:s}", "code", code, "message", msg);
     if (field)
         json_object_set_new(j, "field", json_string(field));

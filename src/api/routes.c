@@ -52,6 +52,17 @@ int api_route_index(const struct api_route *r)
     return (int)(r - table);
 }
 
+const struct api_module *api_error_module(const char *path, size_t plen)
+{
+    for (size_t m = 0; m < api_modules_count; m++) {
+        const char *pre = api_modules[m]->error_prefix;
+        size_t n = pre ? strlen(pre) : 0;
+        if (n && api_modules[m]->error && plen >= n && memcmp(path, pre, n) == 0)
+            return api_modules[m];
+    }
+    return NULL;
+}
+
 const struct api_route_info *api_routes(size_t *n)
 {
     pthread_once(&table_once, table_build);

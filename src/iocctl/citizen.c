@@ -30,12 +30,10 @@ static int key_set(struct cli *c)
         free(text);
         return 1;
     }
-    struct rep_citizen_key k = {.agency_code = agency,
-                                .name = text,
-                                .who = {.actor = "iocctl",
-                                        .actor_role = "admin",
-                                        .ip = "local",
-                                        .request_id = ""}};
+    struct rep_citizen_key k = {
+        .agency_code = agency,
+        .name = text,
+        .who = {.actor = "iocctl", .actor_role = "admin", .ip = "local", .request_id = ""}};
     int rc = store_tx(c->db, rep_citizen_key_job, &k);
     free(text);
     if (rc == IOC_EINVAL) {

@@ -193,6 +193,20 @@ test('unknown resources and jurisdictions: 404 in the format asked', async () =>
   isError(await post(`${B}/requests.json`, report({ jurisdiction_id: '01' })), 404, false, 'jurisdiction_id');
 });
 
+test('the router\'s errors on Open311 paths are Open311 errors too (405 with Allow, JSON or XML)', async () => {
+  for (const [p, xml] of [[`${B}/requests.json`, false], [`${B}/services.xml`, true], [`${B}/nothing.json`, false]]) {
+    const r = await fetch(srv.url + p, { method: 'DELETE' });
+    const text = await r.text();
+    isError({ status: r.status, ct: r.headers.get('content-type') || '', text, body: xml ? text : JSON.parse(text) }, 405, xml);
+    assert.match(r.headers.get('allow'), /GET/);
+    assert.ok(!text.includes('"error":{'), 'not the platform\'s shape');
+  }
+  // the platform's own paths keep the platform's shape
+  const r = await fetch(`${srv.url}/api/v1/units`, { method: 'DELETE' });
+  assert.equal(r.status, 405);
+  assert.equal((await r.json()).error.code, 'method_not_allowed');
+});
+
 test('POST requests: created, routed to the service agency, read back in JSON and XML', async () => {
   const r = await post(`${B}/requests.json`, report());
   assert.equal(r.status, 201, r.text);
