@@ -422,6 +422,9 @@ struct o311_error {
 void o311_errors(struct api_ctx *c, int xml, int status, const struct o311_error *e, size_t n);
 void o311_error(struct api_ctx *c, int xml, int status, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The platform's errors on an Open311 path (the router's 404 and 405, a key over its rate, a
+ * full writer's 503…) in Open311's format: XML when the path ends in .xml (api_module.error). */
+void o311_api_error(struct api_ctx *c, int status, const char *field, const char *message);
 /* A string, or null for NULL or ""; an ISO 8601 time (+07:00), or null for ms <= 0. */
 json_t *o311_str_or_null(const char *s);
 /* 1 if a report may be submitted now (api_report_post_allow); else 0 after answering 429 with

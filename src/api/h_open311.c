@@ -796,15 +796,5 @@ static const struct api_route open311_routes[] = {
               h_unknown),
 };
 
-/* The platform's errors on an Open311 path (the router's 404 and 405, a key over its rate, a
- * full writer's 503…) in Open311's format: XML when the path asks for it. */
-static void api_error_open311(struct api_ctx *c, int status, const char *field, const char *message)
-{
-    size_t n;
-    const char *p = net_req_path(c->req, &n);
-    int xml = p && n >= 4 && memcmp(p + n - 4, ".xml", 4) == 0;
-    o311_error(c, xml, status, field ? field : "", "%s", message);
-}
-
-const struct api_module api_module_open311 = API_MODULE_ERRORS(
-    "open311", open311_routes, api_openapi_open311, "/open311/", api_error_open311);
+const struct api_module api_module_open311 =
+    API_MODULE_ERRORS("open311", open311_routes, api_openapi_open311, "/open311/", o311_api_error);

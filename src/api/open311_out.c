@@ -160,6 +160,14 @@ void o311_error(struct api_ctx *c, int xml, int status, const char *param, const
     o311_errors(c, xml, status, &e, 1);
 }
 
+void o311_api_error(struct api_ctx *c, int status, const char *field, const char *message)
+{
+    size_t n;
+    const char *p = net_req_path(c->req, &n);
+    int xml = p && n >= 4 && memcmp(p + n - 4, ".xml", 4) == 0;
+    o311_error(c, xml, status, field ? field : "", "%s", message);
+}
+
 json_t *o311_str_or_null(const char *s)
 {
     return s && *s ? json_string(s) : json_null();
