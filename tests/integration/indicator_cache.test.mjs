@@ -51,6 +51,25 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+test('the province overview is read once at start: the first one asked comes from the cache', async () => {
+  // the start-up reader (src/api/api.c warm) misses once per roll-up, then rests
+  let misses = 0;
+  const end = Date.now() + 60000;
+  for (;;) {
+    const m = await counter('ioc_indicators_cache_misses_total');
+    if (m > 0 && m === misses) break;
+    misses = m;
+    assert.ok(Date.now() < end, 'the start-up overview did not finish in 60 s');
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  const hits = await counter('ioc_indicators_cache_hits_total');
+  const r = await admin.get('/api/v1/overview');
+  assert.equal(r.status, 200);
+  assert.ok(r.body.count > 1000, `${r.body.count} lines`);
+  assert.equal(await counter('ioc_indicators_cache_misses_total'), misses, 'no roll-up read again');
+  assert.ok((await counter('ioc_indicators_cache_hits_total')) >= hits + 1000);
+});
+
 test('a roll-up asked again comes from the cache; a value posted or revised is seen at once', async () => {
   await post('NN.O_ASF', [{ unit: A, period: PERIOD, value: 10 }]);
   assert.equal(await province('NN.O_ASF'), 10);
