@@ -48,9 +48,9 @@ static void put_unit(const char *code, const char *level, const char *parent, in
 static void catalogue(const char *target)
 {
     struct store_ind_domain d = {"YT", "Y tế", "Health", 0};
-    const char *cols[STORE_IND_COLUMNS] = {"YT.N",  "YT",  "Số ca", "Cases",  "",      "ca",
-                                           "month", "sum", "",      "higher", "SO-YT", "entered",
-                                           "+5d",   target, "",     "",       ""};
+    const char *cols[STORE_IND_COLUMNS] = {"YT.N",  "YT",   "Số ca", "Cases",  "",      "ca",
+                                           "month", "sum",  "",      "higher", "SO-YT", "entered",
+                                           "+5d",   target, "",      "",       ""};
     struct store_indicator x = {0};
     for (int i = 0; i < STORE_IND_COLUMNS; i++)
         x.col[i] = (char *)cols[i];
