@@ -433,7 +433,12 @@ static void late_eval(struct late *r, int64_t now_ms, struct alerts_out *out)
     if (!ind_store || store_conn_open(ind_store, 1, &c) != 0)
         return;
     int64_t now = (now_ms >= 0 ? now_ms : now_ms - 999) / 1000;
-    int rc = ind_freshness_read(c, r->agency[0] ? r->agency : NULL, NULL, now, &f);
+    /* one indicator: only its agency's indicators are read, not the whole catalogue's */
+    struct ind_indicator ind;
+    const char *agency = r->agency[0]                                        ? r->agency
+                         : r->code[0] && catalogue_of(c, r->code, &ind) == 0 ? ind.agency_code
+                                                                             : NULL;
+    int rc = ind_freshness_read(c, agency, NULL, now, &f);
     store_conn_close(c);
     if (rc) {
         ioc_log(IOC_LOG_WARN, "submission_late: the freshness could not be read (%s)",
