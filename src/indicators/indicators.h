@@ -786,13 +786,13 @@ int ind_units_rolled(struct store_conn *db, const struct store_indicator *x,
                      const char *today_vn, struct ind_units *out);
 void ind_units_free(struct ind_units *u);
 
-/* ---- the alert rule type target_missed (alert_types.c; docs/alerts.md "Types") ---------- */
-
-/* ind_alert_json appends the `indicator` signal of a durable value to b: one line {"indicator",
- * "unit", "period", "period_n", "value", "target", "light"} and '\n' (0 or IOC_ENOMEM);
- * ind_alert_signal sends each line of lines[0..n) to a (NULL: nothing) once they are durable. */
+/* ---- alert rule types target_missed, submission_late (alert_types.c; docs/alerts.md) --- */
+/* Registers both on a (st: the store their rules read; NULL: a registry that only checks).
+ * ind_alert_json appends a durable value's `indicator` signal line {indicator, unit, period,
+ * period_n, value, target, light} to b (0, IOC_ENOMEM); ind_alert_signal sends lines[0..n). */
 struct alerts;
-int ind_alert_types_register(struct alerts *a);
+struct store;
+int ind_alert_types_register(struct alerts *a, struct store *st);
 int ind_alert_json(const char *code, const char *unit, const struct ind_indicator *ind,
                    const struct store_indvalue *v, struct ioc_buf *b);
 void ind_alert_signal(struct alerts *a, const char *lines, size_t n);

@@ -8,7 +8,10 @@
  *   aqi_class 4 (Xấu) or worse on every air station;
  *   threshold air pm25 > 45 µg/m³ held for 600 s (the demo's morning and evening peaks cross it
  *   at most air stations; the busiest ones are over it about a quarter of the day);
- *   no_data 30 min on the air stations' pm25.
+ *   no_data 30 min on the air stations' pm25;
+ *   report_overdue on every category (no agency: the operators');
+ *   submission_late for each agency the demo's values leave late (seed_late_agencies) that is
+ *   stored, owned by it: their latest complete quarters and years are missing past deadline.
  *
  * They go through alerts_rules_import_job, so they are checked and audited (actor "demo") as an
  * import of the same lines would be. Invariant: meta "demo_rules_seeded" is set in the same
@@ -61,6 +64,34 @@ static json_t *rule(const char *vi, const char *en, const char *severity, const 
                      "agency", agency[0] ? agency : NULL, "enabled", 1, "synthetic", 1);
 }
 
+/* Appends rule v (consumed) as one line of b unless rc already failed. */
+static int line(struct ioc_buf *b, json_t *v, int rc)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    json_decref(v);
+    if (rc == 0)
+        rc = text ? ioc_buf_printf(b, "%s\n", text) : IOC_ENOMEM;
+    free(text);
+    return rc;
+}
+
+/* submission_late for agency's indicators, owned by it, when the agency is stored. */
+static int late_rule(struct store_conn *w, struct ioc_buf *b, const char *agency)
+{
+    struct store_agency ag;
+    int rc = store_agency_get(w, agency, &ag);
+    if (rc)
+        return rc == IOC_ENOTFOUND ? 0 : rc;
+    store_agency_clear(&ag);
+    char vi[160], en[160];
+    snprintf(vi, sizeof vi, "%s chậm nộp số liệu chỉ tiêu (dữ liệu mẫu)", agency);
+    snprintf(en, sizeof en, "%s late with its indicator values (synthetic)", agency);
+    return line(b,
+                rule(vi, en, "warning", "submission_late", json_pack("{s:s}", "agency", agency),
+                     json_object(), agency),
+                0);
+}
+
 static void problem(void *ctx, size_t line, const char *field, const char *why)
 {
     struct seed_rules_demo *d = ctx;
@@ -73,7 +104,7 @@ int seed_alert_types(struct alerts *a, struct store *st)
     if (rc == 0)
         rc = rep_alert_types_register(a, st);
     if (rc == 0)
-        rc = ind_alert_types_register(a);
+        rc = ind_alert_types_register(a, st);
     return rc;
 }
 
@@ -112,13 +143,10 @@ int seed_rules_demo_job(struct store_conn *w, void *arg)
     };
     struct ioc_buf b;
     ioc_buf_init(&b, 0);
-    for (size_t i = 0; i < IOC_ARRAY_LEN(v); i++) {
-        char *text = v[i] ? json_dumps(v[i], JSON_COMPACT) : NULL;
-        json_decref(v[i]);
-        if (rc == 0)
-            rc = text ? ioc_buf_printf(&b, "%s\n", text) : IOC_ENOMEM;
-        free(text);
-    }
+    for (size_t i = 0; i < IOC_ARRAY_LEN(v); i++)
+        rc = line(&b, v[i], rc);
+    for (size_t i = 0; i < SEED_LATE_AGENCIES && rc == 0; i++)
+        rc = late_rule(w, &b, seed_late_agencies[i].code);
     struct alerts *types = NULL;
     if (rc == 0 && (rc = alerts_registry_create(&types)) == 0)
         rc = seed_alert_types(types, NULL);

@@ -93,9 +93,10 @@ struct seed_rules_demo {
 int seed_rules_demo_job(struct store_conn *w, void *arg /* struct seed_rules_demo * */);
 
 /* Registers on a the alert rule types of every module as iocd has them — the environment's
- * (aqi_class, water_alarm), the reports' (report_overdue), the indicators' (target_missed) — so
- * that iocd, iocctl rules and the demo check rules alike. st: where report_overdue rules learn
- * the open reports (NULL: a registry that only checks rules). 0 or alerts_register_type's
+ * (aqi_class, water_alarm), the reports' (report_overdue), the indicators' (target_missed,
+ * submission_late) — so that iocd, iocctl rules and the demo check rules alike. st: where
+ * report_overdue rules learn the open reports and the indicators' rules read the catalogue,
+ * values and freshness (NULL: a registry that only checks rules). 0 or alerts_register_type's
  * error. */
 struct alerts;
 struct store;

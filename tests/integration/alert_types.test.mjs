@@ -3,7 +3,8 @@
 // made after the start learns them (one read, not a poll) and fires one alert per overdue
 // report of its category, placed at the report, the summary naming the category and the
 // deadline in Vietnam's time; an answer (a transition through the API) resolves its alert by
-// the data within a second; a bad target answers 422 naming its field. target_missed below.
+// the data within a second; a bad target answers 422 naming its field. target_missed and
+// submission_late below.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, waitForIndex, Client } from './lib.mjs';
@@ -130,4 +131,53 @@ test('target_missed: a red light fires, a better value resolves', async () => {
   t0 = Date.now();
   await until('a better value resolves it', async () => (await alertsOf(rule)).find((x) => x.state === 'resolved'));
   assert.ok(Date.now() - t0 < 1000, `resolving took ${Date.now() - t0} ms`);
+});
+
+// submission_late — a daily indicator made for the test, due at 00:01 of its day, with no value
+// (the test server's demo has no indicator values): yesterday's period is missing past its
+// deadline, so a rule made now fires at its first tick, one alert naming the indicator, the
+// period (dd/mm/yyyy) and the unit; the values of every commune arriving resolve it by the data.
+test('submission_late: a missing period past its deadline fires; the values resolve it', async () => {
+  const admin = new Client(srv.url);
+  assert.equal((await admin.login('admin')).status, 200);
+  const code = 'KTTH.T_LATE';
+  let r = await admin.put(`/api/v1/indicators/${code}`, {
+    domain: 'KTTH', name_vi: 'Chỉ tiêu nộp muộn (dữ liệu mẫu)', name_en: 'Late test indicator (demo data)',
+    unit: 'ca', frequency: 'day', aggregation: 'sum', polarity: 'higher', agency: 'SO-NNMT',
+    source: 'entered', deadline: '00:01',
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const bad = await operator.post('/api/v1/rules', { name: { vi: 'x' }, severity: 'info', type: 'submission_late', target: {} });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.field ?? bad.body.error?.field, 'target.indicator', JSON.stringify(bad.body));
+  r = await operator.post('/api/v1/rules', {
+    name: { vi: 'Nộp số liệu muộn (kiểm thử)', en: 'Late values (test)' }, severity: 'warning',
+    type: 'submission_late', target: { indicator: code }, agency: 'SO-NNMT',
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const rule = r.body.id;
+  const day = new Date(Date.now() + 7 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+  const [a] = await until('the late period fires', async () => {
+    const l = await alertsOf(rule);
+    return l.length ? l : null;
+  });
+  assert.equal(a.type, 'submission_late');
+  assert.equal(a.target, `submission:${code},period=${day}`);
+  assert.equal(a.state, 'firing');
+  assert.equal(a.agency, 'SO-NNMT');
+  const [y, m, d] = day.split('-');
+  assert.ok(a.summary.vi.includes(`kỳ ${d}/${m}/${y}`), a.summary.vi);
+  assert.match(a.summary.vi, new RegExp(`^Chỉ tiêu ${code.replace('.', '\\.')} .*đơn vị 75: thiếu \\d+/\\d+ giá trị sau hạn`));
+  assert.match(a.summary.en, /values missing after the deadline/);
+  assert.ok(a.value > 0);
+
+  const u = await admin.get('/api/v1/units?level=commune&parent=75&limit=1000');
+  assert.equal(u.status, 200);
+  const values = u.body.units.map((x) => ({ unit: x.code, period: day, value: 1 }));
+  assert.equal(values.length, a.value, 'one value missing per commune');
+  r = await admin.post(`/api/v1/indicators/${code}/values`, { values });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const t0 = Date.now();
+  await until('the values resolve it', async () => (await alertsOf(rule)).find((x) => x.state === 'resolved'));
+  assert.ok(Date.now() - t0 < 2500, `resolving took ${Date.now() - t0} ms`);
 });

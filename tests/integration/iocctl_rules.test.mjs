@@ -186,11 +186,15 @@ test('demo rules: seeded once with the demo sensors on, synthetic, the stations\
     assert.equal(r.status, 0, r.stderr);
     const first = iocctl(dir, ['rules', 'export']).stdout;
     const rules = first.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(rules.map((x) => x.type), ['water_alarm', 'aqi_class', 'threshold', 'no_data', 'report_overdue']);
+    assert.deepEqual(rules.map((x) => x.type), ['water_alarm', 'aqi_class', 'threshold', 'no_data', 'report_overdue',
+      'submission_late', 'submission_late', 'submission_late']);
+    // submission_late: one per agency the demo's values leave late, owned by it
+    assert.deepEqual(rules.slice(5).map((x) => [x.agency, x.target.agency]),
+      [['SO-VHTTDL', 'SO-VHTTDL'], ['SO-TP', 'SO-TP'], ['TTR', 'TTR']]);
     for (const x of rules) {
       assert.equal(x.synthetic, true);
       assert.equal(x.enabled, true);
-      assert.equal(x.agency, x.type === 'report_overdue' ? null : 'SO-NNMT');
+      if (x.type !== 'submission_late') assert.equal(x.agency, x.type === 'report_overdue' ? null : 'SO-NNMT');
       assert.match(x.name.vi, /\(dữ liệu mẫu\)$/);
       assert.match(x.name.en, /\(synthetic\)$/);
       assert.equal(x.updated_by, 'demo');

@@ -51,7 +51,7 @@ static struct alerts *engine(const char *target)
     struct alerts_options o = {.store = st, .settings = &set, .manual = 1};
     struct alerts *a = NULL;
     assert_int_equal(alerts_create(&o, &a), 0);
-    assert_int_equal(ind_alert_types_register(a), 0);
+    assert_int_equal(ind_alert_types_register(a, st), 0);
     char json[512];
     snprintf(json, sizeof json,
              "{\"name\": {\"vi\": \"Không đạt\", \"en\": \"Missed\"}, \"severity\": \"warning\", "
@@ -165,7 +165,7 @@ static void test_rule_checks(void **state)
     struct alerts_options o = {.store = st, .settings = &set, .manual = 1};
     struct alerts *a = NULL;
     assert_int_equal(alerts_create(&o, &a), 0);
-    assert_int_equal(ind_alert_types_register(a), 0);
+    assert_int_equal(ind_alert_types_register(a, st), 0);
     static const char *const bad[][3] = {
         {"{}", "{}", "target.indicator"},
         {"{\"indicator\": \"a b\"}", "{}", "target.indicator"},
