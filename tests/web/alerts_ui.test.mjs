@@ -69,7 +69,19 @@ describe('the live operations column (alert routes and stream played by the test
             const list = store.filter(
                 (a) => (!state || a.state === state || (state === 'open' && open(a))) && (!sev || a.severity === sev),
             );
-            route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ alerts: list }) });
+            // the server's paging: highest id first, `limit` of them below `before`
+            const limit = Number(u.searchParams.get('limit') || 100);
+            const before = Number(u.searchParams.get('before') || Infinity);
+            const page = list
+                .filter((a) => a.id < before)
+                .sort((a, b) => b.id - a.id)
+                .slice(0, limit);
+            const next = page.length === limit ? page[limit - 1].id : null;
+            route.fulfill({
+                status: 200,
+                contentType: 'application/json',
+                body: JSON.stringify({ count: page.length, alerts: page, next_before: next }),
+            });
         });
         await page.route(/\/api\/v1\/alerts\/\d+\/ack$/, (route) => {
             const id = Number(/alerts\/(\d+)\/ack/.exec(route.request().url())[1]);
@@ -209,6 +221,41 @@ describe('the live operations column (alert routes and stream played by the test
         // and what happened meanwhile is read again (alert 3 came by no event)
         await page.waitForSelector('#alert-feed li.alert[data-id="3"]', { timeout: 10000 });
         await page.waitForSelector('#kpi li[data-kpi="info"] .kpi-value[data-value="1"]');
+    });
+
+    it('keeps the server order (id) and pages with "more" below the cursor', async () => {
+        const saved = store;
+        // 250 alerts; the older ids fired again most recently: the order stays by id
+        store = Array.from({ length: 250 }, (_, i) =>
+            alert(i + 1, {
+                severity: 'warning',
+                last_at: new Date(Date.UTC(2026, 11, 3, 9, 0) - (i + 1) * 60000).toISOString(),
+            }),
+        );
+        await page.locator('#alert-severity').selectOption('warning');
+        await page.waitForSelector('#alert-feed[data-state="ready"][data-count="200"]');
+        const ids = () =>
+            page.locator('#alert-feed li.alert').evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
+        const first = await ids();
+        assert.deepEqual([first[0], first[199]], [250, 51]);
+        assert.match(await page.locator('#alert-count').textContent(), /200 cảnh báo mới nhất/);
+        assert.equal(await page.locator('#alert-more').isVisible(), true);
+        assert.match(alertsAsked[alertsAsked.length - 1], /limit=200/);
+        await page.locator('#alert-more').focus();
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('#alert-feed[data-state="ready"][data-count="250"]');
+        assert.match(alertsAsked[alertsAsked.length - 1], /before=51\b/);
+        const all = await ids();
+        assert.deepEqual(
+            all,
+            Array.from({ length: 250 }, (_, i) => 250 - i),
+            'newest (highest id) first, no gap, no repeat',
+        );
+        assert.equal(await page.locator('#alert-more').isHidden(), true, 'no more after the last page');
+        assert.equal(await page.evaluate(() => document.activeElement.closest('li.alert').dataset.id), '50');
+        store = saved;
+        await page.locator('#alert-severity').selectOption('');
+        await page.waitForSelector(`#alert-feed[data-state="ready"][data-count="${saved.length}"]`);
     });
 
     it('switches to English', async () => {

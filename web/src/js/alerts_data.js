@@ -1,7 +1,10 @@
 // alerts_data.js — what the console asks iocd about alerts, and the texts of an alert.
 //
-// GET /api/v1/alerts?state=&severity=&limit= → {"count", "alerts": [alert JSON…], "next_before"}
-// (src/api/openapi/alerts.json); state "open" is firing and acknowledged. POST /api/v1/alerts/{id}/ack|resolve {"note"} → the alert.
+// GET /api/v1/alerts?state=&severity=&limit=&before= → {"count", "alerts": [alert JSON…],
+// "next_before"} (src/api/openapi/alerts.json); state "open" is firing and acknowledged. The
+// server's order is the id, highest first (the newest to fire first), and its pages are cut by id
+// (`before`: ids below it; next_before null on the last page), so the console keeps that order:
+// a repeat raises an alert's count and last_at, not its place, and "more" appends below. POST /api/v1/alerts/{id}/ack|resolve {"note"} → the alert.
 // Severity is never a colour alone: severityText() is on every badge and marker.
 
 import { apiGet, apiSend } from './api.js';
@@ -44,22 +47,27 @@ export function matches(a, f) {
     return a.state === f.state;
 }
 
-function time(a) {
-    const ms = Date.parse(a.last_at || a.started_at || '');
-    return Number.isNaN(ms) ? 0 : ms;
-}
-
-/** Newest first: the latest firing (last_at), then the higher id. */
+/** Newest first as the server pages them: the higher id first. */
 export function newestFirst(x, y) {
-    return time(y) - time(x) || y.id - x.id;
+    return y.id - x.id;
 }
 
-/** The alerts of filter {state, severity}, newest first (at most LIMIT). */
+/**
+ * One page of the alerts of filter {state, severity}, newest first (at most LIMIT), below id
+ * `before` when given → {alerts, nextBefore} (nextBefore null: no older alert).
+ */
+export async function fetchAlertPage(f, signal, before) {
+    const q = { state: f.state, severity: f.severity, limit: LIMIT };
+    if (before) q.before = before;
+    const res = await apiGet('/alerts', q, signal, { background: true });
+    const alerts = ((res && res.alerts) || []).slice().sort(newestFirst);
+    const next = res && Number.isInteger(res.next_before) ? res.next_before : null;
+    return { alerts, nextBefore: next };
+}
+
+/** The first page of the alerts of filter {state, severity}, newest first. */
 export async function fetchAlerts(f, signal) {
-    const res = await apiGet('/alerts', { state: f.state, severity: f.severity, limit: LIMIT }, signal, {
-        background: true,
-    });
-    return ((res && res.alerts) || []).slice().sort(newestFirst);
+    return (await fetchAlertPage(f, signal)).alerts;
 }
 
 /** Acknowledge (act 'ack') or resolve (act 'resolve') alert id with a note → the alert. */

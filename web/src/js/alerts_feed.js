@@ -5,6 +5,10 @@
 // the acts: acknowledge and resolve, each with a note in a small dialog (native <dialog>: Tab,
 // Enter, Escape).
 //
+// Order and paging are the server's (alerts_data.js): highest id first, LIMIT a request; "Xem
+// thêm" (#alert-more, while the API gives next_before) appends the next older page. The list is
+// always every alert of the filter down to that cursor: a live alert below it is left for "more".
+//
 // Live: apply(alert) takes an `alert` event's data (ops.js) and puts the alert in, moves it or
 // takes it out of the list as the filter says, without a request. New alerts (change "fired" or
 // "escalated", not silenced) are announced in the feed's own polite live region, at most one
@@ -13,7 +17,7 @@
 //
 // Hooks for tests: #alert-feed[data-state=loading|ready|error][data-count],
 // li.alert[data-id][data-state][data-severity][data-count], button[data-act=ack|resolve],
-// #alert-dialog, #alert-note, #alert-submit, #alert-live.
+// #alert-dialog, #alert-note, #alert-submit, #alert-live, #alert-more.
 
 import { t } from './i18n.js';
 import { h, replaceChildren } from './dom.js';
@@ -29,7 +33,7 @@ import {
     ruleName,
     matches,
     newestFirst,
-    fetchAlerts,
+    fetchAlertPage,
     actOn,
 } from './alerts_data.js';
 
@@ -46,6 +50,8 @@ function field(label, control) {
 export function createAlertFeed(el, { placeOf, announce }) {
     const f = { state: 'open', severity: '' };
     let alerts = [];
+    let nextBefore = null; // the API's cursor: alerts with a lower id are not loaded yet
+    let cap = LIMIT; // how many the loaded pages hold
     const items = new Map(); // id → li
     let seq = 0;
     let ctrl = null;
@@ -58,7 +64,8 @@ export function createAlertFeed(el, { placeOf, announce }) {
     const feedHead = h('h3', { class: 'visually-hidden', id: 'alert-feed-title' });
     list.setAttribute('aria-labelledby', 'alert-feed-title');
     const filters = h('div', { class: 'alert-filters' }, field('', stateSel), field('', sevSel));
-    replaceChildren(el, feedHead, filters, count, list, live);
+    const more = h('button', { type: 'button', class: 'button alert-more', id: 'alert-more', hidden: true });
+    replaceChildren(el, feedHead, filters, count, list, more, live);
 
     function renderFilters() {
         replaceChildren(
@@ -75,6 +82,7 @@ export function createAlertFeed(el, { placeOf, announce }) {
         filters.children[0].firstChild.textContent = t('alert.filter_state');
         filters.children[1].firstChild.textContent = t('alert.filter_severity');
         feedHead.textContent = t('alert.feed');
+        more.textContent = t('alert.more');
     }
     stateSel.addEventListener('change', () => {
         f.state = stateSel.value;
@@ -283,8 +291,9 @@ export function createAlertFeed(el, { placeOf, announce }) {
         const empty = list.querySelector('.alert-empty');
         if (alerts.length && empty) empty.remove();
         if (!alerts.length && !empty) list.append(h('li', { class: 'alert-empty' }, t('alert.none')));
-        count.textContent = t('alert.count', { n: alerts.length });
+        count.textContent = t(nextBefore === null ? 'alert.count' : 'alert.count_more', { n: alerts.length });
         list.dataset.count = String(alerts.length);
+        more.hidden = nextBefore === null;
 
         if (focusId !== null && !list.contains(document.activeElement)) {
             const li = items.get(focusId);
@@ -300,7 +309,7 @@ export function createAlertFeed(el, { placeOf, announce }) {
         list.dataset.state = 'loading';
         let got;
         try {
-            got = await fetchAlerts(f, ctrl.signal);
+            got = await fetchAlertPage(f, ctrl.signal);
         } catch (err) {
             if (mine !== seq || err.name === 'AbortError') return;
             list.dataset.state = 'error';
@@ -308,10 +317,44 @@ export function createAlertFeed(el, { placeOf, announce }) {
             return;
         }
         if (mine !== seq) return;
-        alerts = got;
+        alerts = got.alerts;
+        nextBefore = got.nextBefore;
+        cap = LIMIT;
         render();
         list.dataset.state = 'ready';
     }
+
+    async function loadMore() {
+        if (nextBefore === null) return;
+        const mine = ++seq;
+        if (ctrl) ctrl.abort();
+        ctrl = new AbortController();
+        list.dataset.state = 'loading';
+        more.disabled = true;
+        let got;
+        try {
+            got = await fetchAlertPage(f, ctrl.signal, nextBefore);
+        } catch (err) {
+            if (mine !== seq || err.name === 'AbortError') return;
+            list.dataset.state = 'error';
+            count.textContent = t('alert.error', { message: err.message });
+            return;
+        } finally {
+            more.disabled = false;
+        }
+        if (mine !== seq) return;
+        const have = new Set(alerts.map((a) => a.id));
+        const added = got.alerts.filter((a) => !have.has(a.id));
+        alerts = alerts.concat(added).sort(newestFirst);
+        nextBefore = got.nextBefore;
+        cap = alerts.length + LIMIT;
+        render();
+        list.dataset.state = 'ready';
+        // the keyboard goes on: "more" again, else the first alert just added
+        const first = added.length ? items.get(added[0].id) : null;
+        if (more.hidden && first) (first.querySelector('button') || first).focus();
+    }
+    more.addEventListener('click', loadMore);
 
     // ---- live ------------------------------------------------------------------------------
     let fresh = [];
@@ -334,10 +377,14 @@ export function createAlertFeed(el, { placeOf, announce }) {
         if (!a || typeof a.id !== 'number') return;
         const i = alerts.findIndex((x) => x.id === a.id);
         if (i >= 0) alerts.splice(i, 1);
-        if (matches(a, f)) {
+        // below the cursor it is not in the loaded range: "more" brings it in its place
+        if (matches(a, f) && (nextBefore === null || a.id >= nextBefore || i >= 0)) {
             alerts.push(a);
             alerts.sort(newestFirst);
-            if (alerts.length > LIMIT) alerts.length = LIMIT;
+            if (alerts.length > cap) {
+                alerts.length = cap;
+                nextBefore = alerts[cap - 1].id; // what fell off comes back with "more"
+            }
         }
         render();
         if ((a.change === 'fired' || a.change === 'escalated') && !a.silenced) {

@@ -1,7 +1,8 @@
 // aqi_map.js — the small map of the public page /aqi: the communes' outlines from
 // /api/v1/units.geojson (no tiles, nothing from another origin) and each air station as a label
 // with its AQI number on its class colour (the list beside it names the class in words). A label
-// is focusable; a click or Enter calls onPick(code).
+// is focusable; a click or Enter calls onPick(code). Labels that would cover each other collapse
+// to their point, the worse AQI kept (label_declutter.js; #aqi-map[data-labels-collapsed]).
 //
 // createAqiMap(el, {onPick}) → {ready, show(features, labelOf)}
 
@@ -16,6 +17,7 @@ import {
 } from 'leaflet/dist/leaflet-src.esm.js';
 import { apiGetUrl } from './api.js';
 import { h } from './dom.js';
+import { declutter } from './label_declutter.js';
 
 const COMMUNES = '/api/v1/units.geojson?level=commune&simplify=50';
 const STYLE = { color: '#8a979f', weight: 0.6, opacity: 0.9, fillColor: '#eef2ea', fillOpacity: 0.8 };
@@ -26,6 +28,18 @@ export function createAqiMap(el, { onPick }) {
     map.attributionControl.setPrefix(false);
     map.fitBounds(PROVINCE);
     const pins = layerGroup().addTo(map);
+    let labels = []; // {marker, label, rank} for declutter
+    let frame = 0;
+    const tidy = () => {
+        frame = 0;
+        el.dataset.labelsCollapsed = String(
+            declutter(labels.map((x) => ({ marker: x.marker.getElement(), label: x.label, rank: x.rank }))),
+        );
+    };
+    const tidySoon = () => {
+        if (!frame) frame = requestAnimationFrame(tidy);
+    };
+    map.on('zoomend moveend resize', tidySoon);
     el.dataset.state = 'loading';
     const ready = apiGetUrl(new URL(COMMUNES, location.origin).href).then(
         (fc) => {
@@ -45,6 +59,7 @@ export function createAqiMap(el, { onPick }) {
         /** Draw the stations: features of /aqi/latest; labelOf(props) is the marker's text name. */
         show(features, labelOf) {
             pins.clearLayers();
+            labels = [];
             for (const f of features) {
                 const p = f.properties;
                 const [lon, lat] = f.geometry.coordinates;
@@ -60,12 +75,14 @@ export function createAqiMap(el, { onPick }) {
                     title: labelOf(p),
                     riseOnHover: true,
                 }).addTo(pins);
+                labels.push({ marker: m, label: pin, rank: typeof p.aqi === 'number' ? p.aqi : -1 });
                 m.on('click', () => onPick(p.code));
                 m.on('keypress', (e) => {
                     if (e.originalEvent.key === 'Enter') onPick(p.code);
                 });
             }
             el.dataset.stations = String(features.length);
+            tidySoon();
         },
         resize() {
             map.invalidateSize();

@@ -2,7 +2,8 @@
 //
 // Three tabs kept in location.hash: #new (file a report: a service of GET
 // /open311/v2/services.json grouped, its attributes from services/{code}.json, a description, a
-// point from the browser's GPS or a tap on the communes' map), #follow (a report by its number,
+// point from the browser's GPS or a tap on the communes' map, photos (citizen_photos.js; then the
+// POST is multipart with `media` parts, else form-urlencoded)), #follow (a report by its number,
 // GET requests/{id}.json?extensions=true: status, public notes, photo; with its token, a rating)
 // and #map (the reports of the last 90 days as dots: service and status only, Open311 carries no
 // personal data). The POST needs an API key: the page asks GET /api/v1/citizen/config for the
@@ -17,6 +18,7 @@ import { initLanguage, setLanguage, language, t } from './i18n.js';
 import { h, byId, replaceChildren } from './dom.js';
 import { formatDateTime } from './format.js';
 import { createCitizenMap } from './citizen_map.js';
+import { createPhotoPicker } from './citizen_photos.js';
 
 const O311 = '/open311/v2';
 const MINE_KEY = 'ioc.citizen.mine';
@@ -30,6 +32,8 @@ async function o311(method, path, form) {
         if (method === 'GET') {
             for (const [k, v] of Object.entries(form || {})) params.set(k, v);
             res = await fetch(`${O311}${path}?${params}`, { headers: { Accept: 'application/json' } });
+        } else if (form instanceof FormData) {
+            res = await fetch(`${O311}${path}`, { method, body: form }); // multipart, with its boundary
         } else {
             const body = new URLSearchParams(form);
             res = await fetch(`${O311}${path}`, {
@@ -114,12 +118,14 @@ function main() {
         renderLang();
         loadServices();
         renderPoint();
+        photos.render();
         if (state.shown) follow(state.shown);
     });
     renderLang();
 
     // ---- filing ------------------------------------------------------------------------------
     const select = byId('c-service');
+    const photos = createPhotoPicker({ onError: showFormError });
     async function loadServices() {
         const keep = select.value;
         try {
@@ -238,6 +244,7 @@ function main() {
         const res = await fetch('/api/v1/citizen/config', { headers: { Accept: 'application/json' } });
         const data = res.ok ? await res.json() : null;
         state.key = data && data.api_key;
+        if (data) photos.setLimits({ max: data.max_photos, maxBytes: data.max_photo_bytes });
         return state.key;
     }
 
@@ -263,8 +270,14 @@ function main() {
         form.set('idempotency_key', `citizen-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`);
         const button = byId('c-submit');
         button.disabled = true;
+        let body = form;
+        if (photos.files().length) {
+            body = new FormData();
+            for (const [k, v] of form) body.append(k, v);
+            for (const file of photos.files()) body.append('media', file, file.name);
+        }
         try {
-            const out = await o311('POST', '/requests.json', form);
+            const out = await o311('POST', '/requests.json', body);
             const r = out[0];
             remember(String(r.service_request_id), r.token || '');
             const done = byId('c-done');
@@ -288,6 +301,7 @@ function main() {
         byId('c-form').reset();
         state.point = null;
         renderPoint();
+        photos.clear();
         byId('c-done').hidden = true;
         byId('c-form').hidden = false;
         loadAttributes();
@@ -429,6 +443,8 @@ function main() {
 
     loadServices();
     renderPoint();
+    photos.render();
+    apiKey().catch(() => null); // early: the photo limits it carries
     tab();
 }
 

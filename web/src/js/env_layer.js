@@ -8,9 +8,13 @@
 // /aqi/latest again, debounced) and water/level (the marker's level and alarm state at once, from
 // the point and the station's alarm levels). Each marker is a Leaflet divIcon holding one element
 // built with dom.js, updated in place (so keyboard focus survives an update); markers are
-// focusable and Enter opens the station, like a click.
+// focusable and Enter opens the station, like a click. Labels that would cover each other are
+// collapsed to their point (label_declutter.js), recomputed after every zoom, move and update:
+// a water station at an alarm level wins, then the worse AQI, then a level below alarm, then no
+// data.
 //
-// Hooks for tests: #map[data-env=loading|ready|error][data-env-updates=N],
+// Hooks for tests: #map[data-env=loading|ready|error][data-env-updates=N][data-labels-collapsed],
+// .env-marker.label-collapsed,
 // .env-pin[data-station][data-kind][data-aqi][data-class] (air), [data-level][data-alarm] (water).
 
 import { divIcon, marker as leafletMarker, layerGroup, control } from 'leaflet/dist/leaflet-src.esm.js';
@@ -19,6 +23,7 @@ import { t, language } from './i18n.js';
 import { formatNumber } from './format.js';
 import { h, replaceChildren } from './dom.js';
 import { fetchLatest, fetchStations, stationName, alarmState } from './env_data.js';
+import { declutter } from './label_declutter.js';
 
 const REFRESH_MS = 60000;
 
@@ -140,7 +145,28 @@ export function createEnvLayer(map, mapEl, { onStation }) {
             if (m.kind === 'air') renderAir(m);
             else renderWater(m);
         }
+        tidySoon();
     }
+
+    // A marker's claim to keep its label (label_declutter.js): alarms, then the worse AQI.
+    function rank(m) {
+        const p = m.props || {};
+        if (m.kind === 'air') return typeof p.aqi === 'number' ? p.aqi : -1;
+        if (typeof p.level !== 'number') return -1;
+        const state = Number(m.pin.dataset.alarm) || 0;
+        return state > 0 ? 1000 + state : 0;
+    }
+    let tidyFrame = 0;
+    function tidy() {
+        tidyFrame = 0;
+        const shown = [...markers.values()].filter((m) => map.hasLayer(m.marker));
+        const n = declutter(shown.map((m) => ({ marker: m.marker.getElement(), label: m.pin, rank: rank(m) })));
+        mapEl.dataset.labelsCollapsed = String(n);
+    }
+    function tidySoon() {
+        if (!tidyFrame) tidyFrame = requestAnimationFrame(tidy);
+    }
+    map.on('zoomend moveend overlayadd overlayremove resize', tidySoon);
 
     async function refresh() {
         const [air, all] = await Promise.all([fetchLatest(), fetchStations()]);
@@ -198,6 +224,7 @@ export function createEnvLayer(map, mapEl, { onStation }) {
                 last_reading: new Date(p.t).toISOString(),
             };
             renderWater(m);
+            tidySoon();
             any = true;
         }
         if (any) {

@@ -1,21 +1,26 @@
 // reports_queue.js — the operator's queue of citizen reports ("Phản ánh", #reports…), loaded with
 // import() when the screen first opens. The list is GET /api/v1/reports with the filters (state,
-// service, commune, agency — "none" is the triage queue —, overdue), newest first, 50 a page;
-// the default view is the open work: new reports (received) first. A row opens the report
-// (#reports/ID): its fields, its place on the communes' map, its history (internal notes
-// marked), and the acts: a transition with a note (public or internal) and, for assigned, the
-// agency (reassign). Agency staff get their agency's reports only: the API enforces it, the
-// screen shows what it gets. A report's text is inserted as text (dom.js), never as markup.
+// service, commune, agency — "none" is the triage queue —, overdue), newest first, 50 a page
+// with previous/next buttons under the table (the API's total gives the page count; a filter
+// change goes back to page 1, paging keeps the filters). A row opens the report (#reports/ID):
+// its fields, its place on the communes' map, its history (internal notes marked), and the acts:
+// a transition with a note (public or internal) and, for assigned, the agency (reassign); a note
+// alone and a merge into another report (reports_acts.js). Agency staff get their agency's
+// reports only: the API enforces it, the screen shows what it gets. A report's text is inserted
+// as text (dom.js), never as markup.
 //
-// Hooks for tests: #rq-list[data-state=loading|ready|error][data-total], tr[data-id],
-// #rq-detail[data-state][data-id][data-report-state], #rq-act, #rq-events li[data-kind].
+// Hooks for tests: #rq-list[data-state=loading|ready|error][data-total][data-page], tr[data-id],
+// #rq-prev, #rq-next, #rq-page, #rq-detail[data-state][data-id][data-report-state], #rq-act,
+// #rq-events li[data-kind] (and reports_acts.js's).
 
 import { apiGet, apiSend } from './api.js';
 import { t } from './i18n.js';
 import { h, replaceChildren } from './dom.js';
 import { formatDateTime, todayIso } from './format.js';
 import { createCitizenMap } from './citizen_map.js';
+import { noteForm, mergeForm } from './reports_acts.js';
 
+const PAGE_SIZE = 50;
 const STATES = ['received', 'assigned', 'in_progress', 'resolved', 'rejected', 'duplicate', 'closed'];
 // the moves the workflow allows from each state (src/reports/workflow.c, docs/reports.md)
 const NEXT = {
@@ -37,6 +42,7 @@ export function createReportsQueue(body, { announce }) {
     const lists = { services: [], communes: [], agencies: [] };
     let map = null;
     let loaded = false;
+    let page = 1;
 
     const stateSel = h('select', { id: 'rq-state' });
     const serviceSel = h('select', { id: 'rq-service' });
@@ -44,6 +50,10 @@ export function createReportsQueue(body, { announce }) {
     const agencySel = h('select', { id: 'rq-agency' });
     const overdue = h('input', { type: 'checkbox', id: 'rq-overdue' });
     const list = h('div', { id: 'rq-list', class: 'rq-list', 'data-state': 'loading' });
+    const prev = h('button', { type: 'button', class: 'button', id: 'rq-prev' }, t('rq.prev'));
+    const next = h('button', { type: 'button', class: 'button', id: 'rq-next' }, t('rq.next'));
+    const pageText = h('span', { id: 'rq-page', class: 'rq-page', 'aria-live': 'polite' });
+    const pager = h('nav', { class: 'rq-pager', 'aria-label': t('rq.pages') }, prev, pageText, next);
     const detail = h('section', { id: 'rq-detail', class: 'rq-detail', 'data-state': 'empty', tabindex: '-1' });
     const mapEl = h('div', {
         id: 'rq-map',
@@ -105,7 +115,12 @@ export function createReportsQueue(body, { announce }) {
                 h('label', { class: 'rq-check' }, overdue, ' ', t('rq.overdue_only')),
             ),
         ),
-        h('div', { class: 'rq-cols' }, list, h('div', { class: 'rq-side' }, detail, mapEl)),
+        h(
+            'div',
+            { class: 'rq-cols' },
+            h('div', { class: 'rq-main' }, list, pager),
+            h('div', { class: 'rq-side' }, detail, mapEl),
+        ),
     );
     for (const [el, key] of [
         [stateSel, 'state'],
@@ -115,13 +130,24 @@ export function createReportsQueue(body, { announce }) {
     ]) {
         el.addEventListener('change', () => {
             f[key] = el.value;
+            page = 1;
             refresh();
         });
     }
     overdue.addEventListener('change', () => {
         f.overdue = overdue.checked;
+        page = 1;
         refresh();
     });
+    const turn = (by) => {
+        page = Math.max(1, page + by);
+        refresh().then(() => {
+            const b = by < 0 ? prev : next;
+            (b.disabled ? list.querySelector('tbody tr') || pageText : b).focus();
+        });
+    };
+    prev.addEventListener('click', () => turn(-1));
+    next.addEventListener('click', () => turn(1));
 
     async function loadLists() {
         const [svc, units, agencies] = await Promise.all([
@@ -149,7 +175,8 @@ export function createReportsQueue(body, { announce }) {
                 commune: f.commune,
                 agency: f.agency,
                 overdue: f.overdue ? 'true' : '',
-                page_size: 50,
+                page,
+                page_size: PAGE_SIZE,
             });
         } catch (err) {
             if (mine !== seq) return;
@@ -158,6 +185,15 @@ export function createReportsQueue(body, { announce }) {
             return;
         }
         if (mine !== seq) return;
+        const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
+        if (page > pages) {
+            page = pages; // the list shrank (a filter, a merge): show its last page
+            return refresh();
+        }
+        renderList(res, pages);
+    }
+
+    function renderList(res, pages) {
         const rows = res.reports.map((r) => {
             const tr = h(
                 'tr',
@@ -203,8 +239,12 @@ export function createReportsQueue(body, { announce }) {
             ),
         );
         list.dataset.total = String(res.total);
+        list.dataset.page = String(page);
+        pageText.textContent = t('rq.page', { page, pages });
+        prev.disabled = page <= 1;
+        next.disabled = page >= pages;
         list.dataset.state = 'ready';
-        announce(t('rq.count', { n: res.count, total: res.total }));
+        announce(`${t('rq.count', { n: res.count, total: res.total })} · ${t('rq.page', { page, pages })}`);
     }
 
     async function show(id) {
@@ -262,6 +302,14 @@ export function createReportsQueue(body, { announce }) {
             h('button', { type: 'submit', class: 'button button-primary', id: 'rq-act-send' }, t('rq.act_send')),
         );
         sync();
+        const canAct = Boolean(NEXT[r.state]) && document.body.dataset.session !== 'leader';
+        const hooks = {
+            announce,
+            onDone: async () => {
+                await show(r.id);
+                refresh();
+            },
+        };
         act.addEventListener('submit', async (e) => {
             e.preventDefault();
             err.hidden = true;
@@ -305,7 +353,9 @@ export function createReportsQueue(body, { announce }) {
                     : null,
             ),
             r.media_url ? h('img', { class: 'rq-photo', src: r.media_url, alt: t('citizen.photo') }) : null,
-            NEXT[r.state] && NEXT[r.state].length && document.body.dataset.session !== 'leader' ? act : null,
+            canAct && NEXT[r.state].length ? act : null,
+            canAct ? noteForm(r, hooks) : null,
+            canAct && NEXT[r.state].includes('duplicate') ? mergeForm(r, hooks) : null,
             h('h3', null, t('rq.history')),
             h(
                 'ol',
