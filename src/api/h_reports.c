@@ -486,6 +486,9 @@ static void h_rating(struct api_ctx *c)
 
 /* ---- GET /api/v1/citizen/config: what the public citizen page needs ---------------------- */
 
+/* Its key, and the photo limits ([reports] max_photos, max_photo_bytes) it checks before a
+ * send. */
+
 /* The page's API key is public by design: it only files reports (write:reports), every
  * citizen shares it, and its token bucket (limits.key_rate_per_s) caps them together; a
  * deployment adds a per-address limit in front (docs/reports.md, "The citizen page"). */
@@ -499,7 +502,11 @@ static void h_citizen_config(struct api_ctx *c)
         api_error_rc(c, rc, "citizen page");
         return;
     }
-    api_json(c, 200, json_pack("{s:o}", "api_key", key ? json_string(key) : json_null()));
+    const struct rep_settings *set = rep_settings_get(c->api->cfg);
+    api_json(c, 200,
+             json_pack("{s:o, s:I, s:I}", "api_key", key ? json_string(key) : json_null(),
+                       "max_photos", (json_int_t)set->max_photos, "max_photo_bytes",
+                       (json_int_t)set->max_photo_bytes));
     free(key);
 }
 

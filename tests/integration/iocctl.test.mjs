@@ -129,7 +129,9 @@ test('citizen-key set issues the public page\'s key (write:reports only) and rev
   assert.match(first, /^ioc_[0-9a-f]{8}_[0-9a-f]{40}$/);
   assert.equal(iocctl(data, ['citizen-key', 'show']).stdout.trim(), first);
   const c = new Client(srv.url);
-  assert.equal((await c.get('/api/v1/citizen/config')).body.api_key, first);
+  const cfg = (await c.get('/api/v1/citizen/config')).body;
+  assert.equal(cfg.api_key, first);
+  assert.deepEqual([cfg.max_photos, cfg.max_photo_bytes], [5, 8 << 20], 'the [reports] photo limits');
   await waitForIndex(srv.url); // a report's place needs the point index
   assert.equal((await post(first)).status, 201);
   // write:reports only: it reads nothing
