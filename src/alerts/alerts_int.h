@@ -48,6 +48,11 @@ void alerts_map_free(struct alerts_map *m);
 /* ---- the built-in types (types.c) ---------------------------------------------------------- */
 
 extern const struct alerts_type alerts_type_threshold, alerts_type_no_data, alerts_type_rate;
+struct tsdb_db;
+/* A no_data rule's state learns the series of its target the engine lists (not expired):
+ * silent, they fire for_s after the first tick. 0, IOC_ETOOBIG (too many series), the engine's
+ * error or IOC_ENOMEM. */
+int alerts_no_data_learn(void *state, struct tsdb_db *db);
 
 /* ---- the engine (engine.c, life.c) --------------------------------------------------------- */
 

@@ -150,6 +150,36 @@ static void sweep(struct alerts *a, const int64_t *ids, size_t n, int64_t now_ms
     free(gone);
 }
 
+/* Compiles row into rt's type and state (a no_data rule also learns its series from the
+ * telemetry engine). 0 or -1 (logged: the rule is not evaluated). */
+static int compile(struct alerts *a, const struct store_alert_rule *row, struct alerts_rule_rt *rt)
+{
+    const struct alerts_type *t = alerts_type_find(a, row->type);
+    json_t *tg = json_loads(row->target, 0, NULL);
+    json_t *pa = json_loads(row->params, 0, NULL);
+    char err[200];
+    const char *field = NULL;
+    void *state = NULL;
+    int rc = !t || !json_is_object(tg) || !json_is_object(pa) ||
+             t->compile(tg, pa, &state, err, sizeof err, &field) != 0;
+    json_decref(tg);
+    json_decref(pa);
+    if (rc) {
+        ioc_log(IOC_LOG_WARN, "alerts: rule %lld (type %s) is not evaluated", (long long)row->id,
+                row->type);
+        return -1;
+    }
+    int lrc = t == &alerts_type_no_data && a->o.ingest
+                  ? alerts_no_data_learn(state, telemetry_ingest_db(a->o.ingest))
+                  : 0;
+    if (lrc)
+        ioc_log(IOC_LOG_WARN, "alerts: rule %lld knows its series from their points only (%d)",
+                (long long)row->id, lrc);
+    rt->t = t;
+    rt->state = state;
+    return 0;
+}
+
 /* Reloads the enabled rules: a rule whose id and version are unchanged keeps its state. */
 static void rules_load(struct alerts *a)
 {
@@ -187,26 +217,9 @@ static void rules_load(struct alerts *a)
             nr[k].t = old->t;
             nr[k].state = old->state;
             old->state = NULL;
-        } else {
-            const struct alerts_type *t = alerts_type_find(a, rows[i].type);
-            json_t *tg = json_loads(rows[i].target, 0, NULL);
-            json_t *pa = json_loads(rows[i].params, 0, NULL);
-            char err[200];
-            const char *field = NULL;
-            void *state = NULL;
-            if (!t || !json_is_object(tg) || !json_is_object(pa) ||
-                t->compile(tg, pa, &state, err, sizeof err, &field) != 0) {
-                ioc_log(IOC_LOG_WARN, "alerts: rule %lld (type %s) is not evaluated",
-                        (long long)rows[i].id, rows[i].type);
-                json_decref(tg);
-                json_decref(pa);
-                store_alert_rule_clear(&rows[i]);
-                continue;
-            }
-            json_decref(tg);
-            json_decref(pa);
-            nr[k].t = t;
-            nr[k].state = state;
+        } else if (compile(a, &rows[i], &nr[k]) != 0) {
+            store_alert_rule_clear(&rows[i]);
+            continue;
         }
         nr[k].r = rows[i];
         memset(&rows[i], 0, sizeof rows[i]);

@@ -1,8 +1,10 @@
 /* Unit tests for src/alerts/: a rule deleted or disabled resolves its open alerts (in the job of
  * the change, as the API does, and by the engine's sweep when another process changed the rule:
  * resolved.by names why, a history row, the hooks, resolved ones untouched, a rule enabled
- * again fires anew), and a registered type that declares the series names it listens to only
- * sees those points (dispatch.c). The engine runs in manual mode. */
+ * again fires anew), a no_data rule learns the series the telemetry engine already has (a
+ * station silent since before a restart alerts after for_s), and a registered type that declares
+ * the series names it listens to only sees those points (dispatch.c). The engine runs in manual
+ * mode. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,12 +19,14 @@
 #include "base/base.h"
 #include "helpers/tmpdir.h"
 #include "store/store.h"
+#include "telemetry/telemetry.h"
 #include "tsdb/tsdb.h"
 
 #define T0 INT64_C(1780246800000) /* ms */
 
 static struct store *st;
 static struct store_conn *db;
+static const char *dir;
 
 struct hooks {
     int in_tx, published;
@@ -50,7 +54,8 @@ static int setup(void **state)
 {
     (void)state;
     memset(&hk, 0, sizeof hk);
-    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
+    dir = test_fresh_dir();
+    assert_int_equal(store_open(dir, &st), 0);
     assert_int_equal(store_conn_open(st, 0, &db), 0);
     assert_int_equal(store_agency_add(db, "STNMT", "Sở TN&MT", NULL, "", NULL), 0);
     return 0;
@@ -392,6 +397,88 @@ static void test_registered_type_listens(void **state)
     alerts_stop(a);
 }
 
+/* ---- no_data learns the series the telemetry engine has ------------------------------------ */
+
+struct answer {
+    int done, rc;
+};
+static void on_done(void *arg, int rc, const struct tsdb_write_report *rep)
+{
+    (void)rep;
+    struct answer *x = arg;
+    x->rc = rc;
+    __atomic_store_n(&x->done, 1, __ATOMIC_RELEASE);
+}
+
+/* One point of m,station=S field (now, wall clock: not expired) through the ingest. */
+static void stored_point(struct telemetry_ingest *ig, const char *m, const char *station,
+                         const char *field)
+{
+    struct telemetry_batch b;
+    telemetry_batch_init(&b, 16);
+    struct telemetry_lp_tag tag = {{"station", 7}, {station, strlen(station)}};
+    struct telemetry_lp_field f = {{field, strlen(field)}, TELEMETRY_LP_FLOAT, {.f = 1.5}};
+    struct telemetry_lp_point pt = {{m, strlen(m)}, &tag, 1, &f, 1, ioc_now_ms() * 1000000, 1};
+    assert_int_equal(telemetry_batch_add(&b, &pt), 0);
+    telemetry_batch_finish(&b);
+    struct answer x = {0};
+    assert_int_equal(telemetry_ingest_submit(ig, b.pts, b.n, on_done, &x), 0);
+    while (!__atomic_load_n(&x.done, __ATOMIC_ACQUIRE))
+        ;
+    assert_int_equal(x.rc, 0);
+    telemetry_batch_free(&b);
+}
+
+#define SILENT_RULE(tags)                                                                            \
+    "{\"name\": {\"vi\": \"Mất dữ liệu\"}, \"severity\": \"warning\", \"type\": \"no_data\", " \
+    "\"target\": {\"measurement\": \"water\", \"field\": \"level\"" tags "}, \"params\": "           \
+    "{\"for_s\": 60}}"
+
+static void test_no_data_learns_stored_series(void **state)
+{
+    (void)state;
+    struct telemetry_settings ts = {"always", 0, 1 << 20, 100000, 1000, 720};
+    struct telemetry_ingest *ig = NULL;
+    char err[256] = "";
+    if (telemetry_ingest_open(dir, &ts, &ig, err, sizeof err))
+        fail_msg("open: %s", err);
+    stored_point(ig, "water", "W1", "level");
+    stored_point(ig, "water", "W2", "level");
+    stored_point(ig, "water", "W3", "flow"); /* another field */
+    stored_point(ig, "air", "W1", "level");  /* another measurement */
+    int64_t all = add_rule(NULL, SILENT_RULE(""));
+    int64_t one = add_rule(NULL, SILENT_RULE(", \"tags\": {\"station\": \"W2\"}"));
+    /* the engine starts after them (a restart): no point comes */
+    struct alerts_settings set = {0, 10000, 100, 0};
+    struct alerts_options o = {.store = st, .ingest = ig, .settings = &set, .manual = 1};
+    struct alerts *a = NULL;
+    assert_int_equal(alerts_start(&o, &a), 0);
+    alerts_eval_tick(a, T0);
+    alerts_eval_tick(a, T0 + 59 * 1000);
+    size_t n;
+    struct store_alert *x = alerts_all(&n);
+    assert_int_equal(n, 0);
+    alerts_eval_tick(a, T0 + 60 * 1000);
+    x = alerts_all(&n);
+    assert_int_equal(n, 3);
+    int w1 = 0, w2 = 0, w2one = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(x[i].state, "firing");
+        if (x[i].rule_id == all && strcmp(x[i].target, "water,station=W1 level") == 0)
+            w1++;
+        else if (x[i].rule_id == all && strcmp(x[i].target, "water,station=W2 level") == 0)
+            w2++;
+        else if (x[i].rule_id == one && strcmp(x[i].target, "water,station=W2 level") == 0)
+            w2one++;
+        else
+            fail_msg("unexpected alert of rule %lld: %s", (long long)x[i].rule_id, x[i].target);
+    }
+    assert_true(w1 == 1 && w2 == 1 && w2one == 1);
+    store_alerts_free(x, n);
+    alerts_stop(a);
+    telemetry_ingest_close(ig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +486,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rule_disabled_elsewhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rule_deleted_before_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_registered_type_listens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_data_learns_stored_series, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
