@@ -4,11 +4,11 @@
 // the restart; a point under the threshold → resolved by the data, the history in order; rule
 // errors name their field; silences are listed, made and ended; the acts are audited; a rule
 // disabled or deleted resolves its open alerts at once (resolved.by says why, the live stream
-// sees it).
+// sees it); disabled by `iocctl rules import`, the running iocd resolves them within seconds.
 import http from 'node:http';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, seededDataDir, Client } from './lib.mjs';
+import { startServer, seededDataDir, Client, iocctl } from './lib.mjs';
 
 let srv, data, admin, operator, staff, staffB, key, ruleId, alertId;
 const STATION = `IT-W${process.pid % 1000}`;
@@ -267,4 +267,23 @@ test('a rule disabled or deleted: its open alerts resolved in the same write, pu
   assert.equal((await write(`water,station=${STATION}D level=3.5`)).status, 204);
   await new Promise((res) => setTimeout(res, 300));
   assert.equal((await operator.get(`/api/v1/alerts?rule=${off.id}&state=open`)).body.count, 0);
+});
+
+test('a rule disabled by iocctl rules import: the running iocd resolves its open alert', async () => {
+  const c = await operator.post('/api/v1/rules', rule({ target: { measurement: 'water', field: 'level', tags: { station: `${STATION}I` } } }));
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  assert.equal((await write(`water,station=${STATION}I level=3.3`)).status, 204);
+  const a = await firing(c.body.id);
+  const r = iocctl(data, ['rules', 'import', '-'], `${JSON.stringify({ ...c.body, enabled: false })}\n`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 replaced/);
+  let g;
+  for (const until = Date.now() + 5000; Date.now() < until;) {
+    g = await operator.get(`/api/v1/alerts/${a.id}`);
+    if (g.body.state === 'resolved') break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.equal(g.body.state, 'resolved', JSON.stringify(g.body));
+  assert.equal(g.body.resolved.by, 'rule disabled');
+  assert.deepEqual(g.body.history.map((h) => h.what), ['fired', 'resolved']);
 });
