@@ -59,7 +59,15 @@ struct alerts_type {
     /* Facts from other modules (alerts_signal; may be NULL). json is NUL-terminated. */
     void (*signal)(void *state, const char *source, const char *json, int64_t now_ms,
                    struct alerts_out *out);
+    /* Which points a compiled rule's `points` needs (may be NULL: every point): at most max
+     * (ALERTS_LISTEN_MAX) pairs of a measurement and a field (NULL or "": every field of it)
+     * into m[] and f[] (strings the state keeps); their number, 0 for every point. Asked when
+     * the rules are loaded; the rule is then called only with points of those series names
+     * (once per measurement and field present in a batch, each run in the batch's order).
+     * Names of 128 bytes or more: every point. */
+    size_t (*listens)(const void *state, const char **m, const char **f, size_t max);
 };
+#define ALERTS_LISTEN_MAX 8
 
 /* target_key: names the thing (one alert per rule and target key; at most 255 bytes), by
  * convention "measurement,tag=value,… field" for telemetry. active: the condition holds now.
@@ -164,6 +172,29 @@ struct alerts_act {
 };
 int alerts_act_job(struct store_conn *w, void *arg /* struct alerts_act * */);
 void alerts_act_done(struct alerts_act *x, int rc);
+
+/* A rule deleted or disabled: inside the writer job of that change, alerts_retire_job resolves
+ * its open alerts (resolved.by "rule deleted" or "rule disabled", a history row each, the in_tx
+ * hook but for silenced ones); alerts_retire_done, once that job is over, publishes them (rc 0)
+ * and frees. Changes the writer does not see (iocctl's, or while iocd was down) are caught by
+ * the engine: at each reload it resolves so the open alerts of the rules no longer enabled. */
+#define ALERTS_BY_RULE_DELETED "rule deleted"
+#define ALERTS_BY_RULE_DISABLED "rule disabled"
+struct alerts_retired;
+struct alerts_retire {
+    /* in */
+    struct alerts *a; /* NULL: no hooks */
+    int64_t rule_id;
+    int deleted;    /* 1: deleted, 0: disabled */
+    int64_t now_ms; /* 0: the engine's clock (the wall clock without an engine) */
+    /* out */
+    size_t n;                 /* alerts resolved */
+    struct alerts_retired *v; /* (private) */
+    size_t cap;
+    struct store_conn *w;
+};
+int alerts_retire_job(struct store_conn *w, struct alerts_retire *x);
+void alerts_retire_done(struct alerts_retire *x, int rc);
 
 /* ---- rules (rules.c) ----------------------------------------------------------------------- */
 

@@ -48,6 +48,11 @@ void alerts_map_free(struct alerts_map *m);
 /* ---- the built-in types (types.c) ---------------------------------------------------------- */
 
 extern const struct alerts_type alerts_type_threshold, alerts_type_no_data, alerts_type_rate;
+struct tsdb_db;
+/* A no_data rule's state learns the series of its target the engine lists (not expired):
+ * silent, they fire for_s after the first tick. 0, IOC_ETOOBIG (too many series), the engine's
+ * error or IOC_ENOMEM. */
+int alerts_no_data_learn(void *state, struct tsdb_db *db);
 
 /* ---- the engine (engine.c, life.c) --------------------------------------------------------- */
 
@@ -74,6 +79,7 @@ struct alerts_call;
 struct alerts_index {
     int ok;                    /* built: else every rule sees every point */
     struct alerts_map by_meas; /* "measurement field" → its rules' indexes in a->rules */
+    struct alerts_map by_m;    /* "measurement" → the rules taking its every field */
     size_t *unindexed;         /* rules of other types that take points: every point */
     size_t nunindexed, unindexed_cap;
     /* per batch (evaluator thread) */
@@ -124,6 +130,9 @@ void alerts_life_fire(struct alerts *a, const struct alerts_rule_rt *r, const st
                       int64_t now_ms);
 void alerts_life_resolve(struct alerts *a, int64_t rule_id, const char *target, int64_t now_ms);
 void alerts_life_escalate(struct alerts *a, int64_t rule_id, const char *target, int64_t now_ms);
+/* Rule rule_id is no longer loaded: resolves its open alerts when the store says it was deleted
+ * or disabled (alerts_retire_job), publishes them. */
+void alerts_life_retire(struct alerts *a, int64_t rule_id, int64_t now_ms);
 
 /* dispatch.c: (re)builds the index after a->rules changed; hands a batch to the rules whose
  * points it may hold (alerts_rule_points, engine.c: the type's points, then the edges). */

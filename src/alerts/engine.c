@@ -112,6 +112,74 @@ static const struct alerts_rule_rt *rule_of(const struct alerts *a, int64_t id)
     return lo < a->nrules && a->rules[lo].r.id == id ? &a->rules[lo] : NULL;
 }
 
+static int id_cmp(const void *p, const void *q)
+{
+    int64_t x = *(const int64_t *)p, y = *(const int64_t *)q;
+    return x < y ? -1 : x > y;
+}
+
+/* The entries of rules not enabled (ids: the enabled ones, ascending) are forgotten, and the
+ * open alerts of those rules resolved (life.c asks the store: deleted or disabled). */
+static void sweep(struct alerts *a, const int64_t *ids, size_t n, int64_t now_ms)
+{
+    int64_t *gone = NULL;
+    size_t ng = 0, cap = 0;
+    for (size_t i = 0; i < a->entries.cap; i++) {
+        struct alerts_entry *e = a->entries.tab[i].item;
+        if (!e || !e->rule_id || bsearch(&e->rule_id, ids, n, sizeof *ids, id_cmp))
+            continue;
+        size_t k = 0;
+        while (e->open && k < ng && gone[k] != e->rule_id)
+            k++;
+        if (e->open && k == ng) {
+            if (ng == cap) {
+                size_t c = cap ? 2 * cap : 8;
+                int64_t *nv = realloc(gone, c * sizeof *nv);
+                if (nv)
+                    gone = nv, cap = c;
+            }
+            if (ng < cap)
+                gone[ng++] = e->rule_id;
+            else /* no memory: at once (one job per entry, the later ones find nothing) */
+                alerts_life_retire(a, e->rule_id, now_ms);
+        }
+        e->active = e->open = e->acked = 0;
+    }
+    for (size_t k = 0; k < ng; k++)
+        alerts_life_retire(a, gone[k], now_ms);
+    free(gone);
+}
+
+/* Compiles row into rt's type and state (a no_data rule also learns its series from the
+ * telemetry engine). 0 or -1 (logged: the rule is not evaluated). */
+static int compile(struct alerts *a, const struct store_alert_rule *row, struct alerts_rule_rt *rt)
+{
+    const struct alerts_type *t = alerts_type_find(a, row->type);
+    json_t *tg = json_loads(row->target, 0, NULL);
+    json_t *pa = json_loads(row->params, 0, NULL);
+    char err[200];
+    const char *field = NULL;
+    void *state = NULL;
+    int rc = !t || !json_is_object(tg) || !json_is_object(pa) ||
+             t->compile(tg, pa, &state, err, sizeof err, &field) != 0;
+    json_decref(tg);
+    json_decref(pa);
+    if (rc) {
+        ioc_log(IOC_LOG_WARN, "alerts: rule %lld (type %s) is not evaluated", (long long)row->id,
+                row->type);
+        return -1;
+    }
+    int lrc = t == &alerts_type_no_data && a->o.ingest
+                  ? alerts_no_data_learn(state, telemetry_ingest_db(a->o.ingest))
+                  : 0;
+    if (lrc)
+        ioc_log(IOC_LOG_WARN, "alerts: rule %lld knows its series from their points only (%d)",
+                (long long)row->id, lrc);
+    rt->t = t;
+    rt->state = state;
+    return 0;
+}
+
 /* Reloads the enabled rules: a rule whose id and version are unchanged keeps its state. */
 static void rules_load(struct alerts *a)
 {
@@ -130,6 +198,15 @@ static void rules_load(struct alerts *a)
         atomic_store(&a->reload, 1);
         return;
     }
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids); /* by id, as listed */
+    if (!ids) {
+        free(nr);
+        store_alert_rules_free(rows, n);
+        atomic_store(&a->reload, 1);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        ids[i] = rows[i].id;
     size_t k = 0;
     int any_points = 0;
     for (size_t i = 0; i < n; i++) {
@@ -140,26 +217,9 @@ static void rules_load(struct alerts *a)
             nr[k].t = old->t;
             nr[k].state = old->state;
             old->state = NULL;
-        } else {
-            const struct alerts_type *t = alerts_type_find(a, rows[i].type);
-            json_t *tg = json_loads(rows[i].target, 0, NULL);
-            json_t *pa = json_loads(rows[i].params, 0, NULL);
-            char err[200];
-            const char *field = NULL;
-            void *state = NULL;
-            if (!t || !json_is_object(tg) || !json_is_object(pa) ||
-                t->compile(tg, pa, &state, err, sizeof err, &field) != 0) {
-                ioc_log(IOC_LOG_WARN, "alerts: rule %lld (type %s) is not evaluated",
-                        (long long)rows[i].id, rows[i].type);
-                json_decref(tg);
-                json_decref(pa);
-                store_alert_rule_clear(&rows[i]);
-                continue;
-            }
-            json_decref(tg);
-            json_decref(pa);
-            nr[k].t = t;
-            nr[k].state = state;
+        } else if (compile(a, &rows[i], &nr[k]) != 0) {
+            store_alert_rule_clear(&rows[i]);
+            continue;
         }
         nr[k].r = rows[i];
         memset(&rows[i], 0, sizeof rows[i]);
@@ -175,6 +235,8 @@ static void rules_load(struct alerts *a)
     alerts_index_build(a);
     atomic_store(&a->observe_points, any_points);
     atomic_store(&a->rules_loaded, (unsigned long long)k);
+    sweep(a, ids, n, now_of(a));
+    free(ids);
 }
 
 /* Rules changed by another process (iocctl rules import): the store's generation moved. */

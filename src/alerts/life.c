@@ -199,6 +199,117 @@ void alerts_life_escalate(struct alerts *a, int64_t rule_id, const char *target,
     simple(a, ESCALATE, rule_id, target, now_ms);
 }
 
+/* ---- rules deleted or disabled ------------------------------------------------------------ */
+
+struct alerts_retired {
+    char *json;
+    size_t len;
+    int64_t agency_id;
+};
+
+static int retire_one(void *ctx, const struct store_alert *y)
+{
+    struct alerts_retire *x = ctx;
+    if (x->n == x->cap) {
+        size_t c = x->cap ? 2 * x->cap : 8;
+        struct alerts_retired *nv = realloc(x->v, c * sizeof *nv);
+        if (!nv)
+            return IOC_ENOMEM;
+        x->v = nv;
+        x->cap = c;
+    }
+    json_t *j = alerts_alert_json(y, "resolved");
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(j);
+    if (!s)
+        return IOC_ENOMEM;
+    struct alerts_retired *r = &x->v[x->n++];
+    *r = (struct alerts_retired){s, strlen(s), y->agency_id};
+    if (!y->silenced && x->a && x->a->o.in_tx)
+        return x->a->o.in_tx(x->a->o.ctx, x->w, "alert", r->agency_id, r->json, r->len);
+    return 0;
+}
+int alerts_retire_job(struct store_conn *w, struct alerts_retire *x)
+{
+    int64_t now = x->now_ms;
+    if (!now)
+        now = x->a && x->a->o.now_ms ? x->a->o.now_ms() : ioc_now_ms();
+    x->w = w;
+    for (size_t i = 0; i < x->n; i++) /* a job run again starts afresh */
+        free(x->v[i].json);
+    x->n = 0;
+    return store_alerts_resolve_rule(w, x->rule_id,
+                                     x->deleted ? ALERTS_BY_RULE_DELETED : ALERTS_BY_RULE_DISABLED,
+                                     now, retire_one, x);
+}
+
+void alerts_retire_done(struct alerts_retire *x, int rc)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        if (rc == 0 && x->a) {
+            atomic_fetch_add(&x->a->changes, 1);
+            if (x->a->o.published)
+                x->a->o.published(x->a->o.ctx, "alert", x->v[i].agency_id, x->v[i].json,
+                                  x->v[i].len);
+        }
+        free(x->v[i].json);
+    }
+    free(x->v);
+    x->v = NULL;
+    x->n = x->cap = 0;
+    x->w = NULL;
+}
+
+/* The engine's sweep: the store says whether the rule was deleted or disabled (or enabled
+ * again since: nothing to do). */
+static int sweep_job(struct store_conn *w, void *arg)
+{
+    struct alerts_retire *x = arg;
+    struct store_alert_rule r;
+    int rc = store_alert_rule_get(w, x->rule_id, &r);
+    if (rc && rc != IOC_ENOTFOUND)
+        return rc;
+    x->deleted = rc == IOC_ENOTFOUND;
+    int enabled = rc == 0 && r.enabled;
+    if (rc == 0)
+        store_alert_rule_clear(&r);
+    return enabled ? 0 : alerts_retire_job(w, x);
+}
+
+static void sweep_done(void *arg, int rc)
+{
+    struct alerts_retire *x = arg;
+    struct alerts *a = x->a;
+    if (rc) {
+        atomic_fetch_add(&a->failures, 1);
+        ioc_log(IOC_LOG_WARN, "alerts: the alerts of rule %lld could not be resolved (%d)",
+                (long long)x->rule_id, rc);
+    }
+    alerts_retire_done(x, rc);
+    free(x);
+    atomic_fetch_add(&a->completed, 1);
+}
+
+void alerts_life_retire(struct alerts *a, int64_t rule_id, int64_t now_ms)
+{
+    struct alerts_retire *x = calloc(1, sizeof *x);
+    if (!x) {
+        atomic_fetch_add(&a->failures, 1);
+        return;
+    }
+    x->a = a;
+    x->rule_id = rule_id;
+    x->now_ms = now_ms;
+    atomic_fetch_add(&a->submitted, 1);
+    if (a->o.manual) {
+        sweep_done(x, store_tx(a->wconn, sweep_job, x));
+        return;
+    }
+    int rc = store_writer_submit(a->o.store, sweep_job, sweep_done, x);
+    if (rc)
+        sweep_done(x, rc);
+}
+
 /* ---- acts of people ------------------------------------------------------------------------ */
 
 int alerts_act_job(struct store_conn *w, void *arg)

@@ -6,7 +6,9 @@
  *              for_s > 0 the condition must have held that long (checked by the tick) before it
  *              is active;
  *   no_data    no point of a series for for_s seconds; a series is known from its first point
- *              after start, or from the rule's target tags when they name one series;
+ *              after start, from the rule's target tags when they name one series, or from the
+ *              telemetry engine's list of series when the rule is loaded (alerts_no_data_learn:
+ *              a station silent since before a restart still alerts);
  *   rate       the change per minute over the last window_s seconds compared with params.value.
  *
  * The target of all three: {"measurement": "water", "field": "level", "tags": {"station":
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "telemetry/telemetry.h"
 #include "tsdb/tsdb.h"
 
 /* ---- conditions ---------------------------------------------------------------------------- */
@@ -550,6 +553,29 @@ static void nd_tick(void *state, int64_t now_ms, struct alerts_out *out)
             nd_report(s, s->series.tab[i].key, 1, out);
         }
     }
+}
+
+int alerts_no_data_learn(void *state, struct tsdb_db *db)
+{
+    struct nd_state *s = state;
+    struct tsdb_str v[SEL_TAGS];
+    struct tsdb_tag_filter tf[SEL_TAGS];
+    for (size_t i = 0; i < s->sel.ntags; i++) {
+        v[i] = (struct tsdb_str){s->sel.tv[i], strlen(s->sel.tv[i])};
+        tf[i] = (struct tsdb_tag_filter){s->sel.tk[i], strlen(s->sel.tk[i]), &v[i], 1};
+    }
+    struct telemetry_query q = {
+        .measurement = s->sel.m, .field = s->sel.f, .filters = tf, .nfilters = s->sel.ntags};
+    struct telemetry_qresult r;
+    int rc = telemetry_query_series(db, &q, &r);
+    char key[ALERTS_TARGET_MAX + 1];
+    for (size_t i = 0; rc == 0 && i < r.nentries; i++) {
+        struct tsdb_point_in p = {.key = r.entries[i].key.data, .key_len = r.entries[i].key.len};
+        if (selector_match(&s->sel, &p, key) && !alerts_map_get(&s->series, key, 1))
+            rc = IOC_ENOMEM; /* known as from the first tick (last_ms 0) */
+    }
+    telemetry_qresult_free(&r);
+    return rc;
 }
 
 const struct alerts_type alerts_type_no_data = {"no_data", nd_compile, nd_release,

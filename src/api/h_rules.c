@@ -96,6 +96,7 @@ struct rule_write {
     int stale, too_many, del;
     struct store_audit who;
     char target[48];
+    struct alerts_retire retire; /* a rule deleted or disabled: its open alerts resolved */
 };
 
 static int put_job(struct store_conn *w, void *arg)
@@ -115,6 +116,8 @@ static int put_job(struct store_conn *w, void *arg)
                 : store_alert_rule_put(w, &p->r, p->cond, &p->id, &p->stale);
     if (rc || p->stale)
         return rc;
+    if (p->r.id && (p->del || !p->r.enabled) && (rc = alerts_retire_job(w, &p->retire)) != 0)
+        return rc;
     if (!p->del) {
         snprintf(p->target, sizeof p->target, "rule:%lld", (long long)p->id);
         p->who.target = p->target;
@@ -127,6 +130,7 @@ static void put_done(struct api_ctx *c, void *arg, int rc)
     struct rule_write *p = arg;
     int created = !p->r.id;
     store_alert_rule_clear(&p->r);
+    alerts_retire_done(&p->retire, rc);
     if (rc == IOC_ENOTFOUND)
         api_error(c, IOC_HTTP_E_NOT_FOUND, "No such rule.");
     else if (rc)
@@ -180,6 +184,7 @@ static struct rule_write *new_write(struct api_ctx *c)
     struct rule_write *p = net_req_alloc(c->req, sizeof *p);
     memset(p, 0, sizeof *p);
     p->max_rules = alerts_settings_get(c->api->cfg)->max_rules;
+    p->retire.a = c->api->alerts;
     return p;
 }
 
@@ -212,6 +217,7 @@ static void h_rules_put(struct api_ctx *c)
     if (parse_rule(c, p))
         return;
     p->r.id = id;
+    p->retire.rule_id = id;
     api_audit_fill(c, &p->who, "rule.put", "rule:?", "ok");
     api_write(c, put_job, p, put_done);
 }
@@ -223,6 +229,8 @@ static void h_rules_delete(struct api_ctx *c)
     struct rule_write *p = new_write(c);
     p->r.id = path_id(c);
     p->del = 1;
+    p->retire.rule_id = p->r.id;
+    p->retire.deleted = 1;
     if (!p->r.id) {
         api_error(c, IOC_HTTP_E_NOT_FOUND, "No rule has id %.40s.", c->params[0]);
         return;

@@ -619,6 +619,31 @@ int store_alert_act(struct store_conn *w, int64_t id, int resolve, const char *b
     return store_alert_get(w, id, out);
 }
 
+int store_alerts_resolve_rule(struct store_conn *w, int64_t rule_id, const char *by, int64_t now_ms,
+                              int (*fn)(void *ctx, const struct store_alert *x), void *ctx)
+{
+    for (;;) { /* the oldest open one, until none is left */
+        sqlite3_stmt *s;
+        int64_t id = 0;
+        int rc = store_prepare(w,
+                               "SELECT id FROM alerts WHERE rule_id = ? AND state != 'resolved' "
+                               "ORDER BY id LIMIT 1",
+                               &s);
+        if (rc)
+            return rc;
+        sqlite3_bind_int64(s, 1, rule_id);
+        if ((rc = store_row_int64(s, &id)) != 0)
+            return rc == IOC_ENOTFOUND ? 0 : rc;
+        struct store_alert x;
+        if ((rc = store_alert_act(w, id, 1, by, "", now_ms, &x)) != 0)
+            return rc;
+        rc = fn ? fn(ctx, &x) : 0;
+        store_alert_clear(&x);
+        if (rc)
+            return rc;
+    }
+}
+
 /* ---- history ----------------------------------------------------------------------------- */
 
 void store_alert_events_free(struct store_alert_event *a, size_t n)

@@ -114,6 +114,11 @@ int store_alert_escalate(struct store_conn *w, int64_t rule_id, const char *targ
 int store_alert_act(struct store_conn *w, int64_t id, int resolve, const char *by, const char *note,
                     int64_t now_ms, struct store_alert *out);
 int store_alert_get(struct store_conn *c, int64_t id, struct store_alert *out);
+/* The open alerts of rule_id resolved by the system (its rule deleted or disabled): resolved_by
+ * `by` ("rule deleted"), a history row each; fn (may be NULL) sees each alert after it and may
+ * stop with an error. Resolved ones are untouched. 0, fn's or the store's error. */
+int store_alerts_resolve_rule(struct store_conn *w, int64_t rule_id, const char *by, int64_t now_ms,
+                              int (*fn)(void *ctx, const struct store_alert *x), void *ctx);
 
 struct store_alert_query {
     const char *state, *severity, *agency, *unit; /* NULL: any */

@@ -2,10 +2,13 @@
 // protocol → an alert in GET /api/v1/alerts within a second; acknowledged with a note; staff of
 // another agency neither sees nor acts on it; kill -9 after the ack → still acknowledged after
 // the restart; a point under the threshold → resolved by the data, the history in order; rule
-// errors name their field; silences are listed, made and ended; the acts are audited.
+// errors name their field; silences are listed, made and ended; the acts are audited; a rule
+// disabled or deleted resolves its open alerts at once (resolved.by says why, the live stream
+// sees it); disabled by `iocctl rules import`, the running iocd resolves them within seconds.
+import http from 'node:http';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, seededDataDir, Client } from './lib.mjs';
+import { startServer, seededDataDir, Client, iocctl } from './lib.mjs';
 
 let srv, data, admin, operator, staff, staffB, key, ruleId, alertId;
 const STATION = `IT-W${process.pid % 1000}`;
@@ -190,4 +193,97 @@ test('silences: made by operators, listed, ended; staff may not make one', async
   assert.match(m, /^ioc_alerts_rules 2$/m);
   assert.equal((await operator.del(`/api/v1/silences/${r.body.id}`)).status, 204);
   assert.equal((await operator.del(`/api/v1/silences/${r.body.id}`)).status, 404);
+});
+
+// The live stream as c (its cookie): the text received so far in s.text.
+function stream(c) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${srv.url}/api/v1/events?types=alert`, { headers: { cookie: c.cookie } }, (res) => {
+      const s = { status: res.statusCode, text: '', close() { req.destroy(); } };
+      res.setEncoding('utf8');
+      res.on('data', (d) => { s.text += d; });
+      res.on('error', () => {});
+      resolve(s);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function firing(id) {
+  let list;
+  for (const until = Date.now() + 5000; Date.now() < until;) {
+    list = await operator.get(`/api/v1/alerts?rule=${id}&state=open`);
+    if (list.body.count > 0) break;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  assert.equal(list.body.count, 1, JSON.stringify(list.body));
+  return list.body.alerts[0];
+}
+
+test('a rule disabled or deleted: its open alerts resolved in the same write, published', async () => {
+  const mk = async (st) => {
+    const r = await operator.post('/api/v1/rules', rule({ target: { measurement: 'water', field: 'level', tags: { station: st } } }));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  };
+  const off = await mk(`${STATION}D`);
+  const gone = await mk(`${STATION}X`);
+  assert.equal((await write(`water,station=${STATION}D level=3.1\nwater,station=${STATION}X level=3.2`)).status, 204);
+  const a1 = await firing(off.id);
+  const a2 = await firing(gone.id);
+  const live = await stream(operator);
+  assert.equal(live.status, 200);
+  try {
+    // disabled by PUT: resolved when the answer comes (same transaction), "rule disabled"
+    const { id, version, updated_at, updated_by, ...body } = off;
+    const put = await operator.put(`/api/v1/rules/${id}`, { ...body, enabled: false }, { headers: { 'if-match': `"${version}"` } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    let g = await operator.get(`/api/v1/alerts/${a1.id}`);
+    assert.equal(g.body.state, 'resolved', JSON.stringify(g.body));
+    assert.equal(g.body.resolved.by, 'rule disabled');
+    assert.deepEqual(g.body.history.map((h) => [h.what, h.by]).at(-1), ['resolved', 'rule disabled']);
+    // deleted: "rule deleted"; the other rule's alert was untouched until then
+    assert.equal((await operator.get(`/api/v1/alerts/${a2.id}`)).body.state, 'firing');
+    assert.equal((await operator.del(`/api/v1/rules/${gone.id}`)).status, 204);
+    g = await operator.get(`/api/v1/alerts/${a2.id}`);
+    assert.equal(g.body.state, 'resolved');
+    assert.equal(g.body.resolved.by, 'rule deleted');
+    // a second delete finds no rule; the resolved alert is not written again
+    assert.equal((await operator.del(`/api/v1/rules/${gone.id}`)).status, 404);
+    assert.equal((await operator.get(`/api/v1/alerts/${a2.id}`)).body.history.length, 2);
+    // both changes reached the live stream
+    for (const until = Date.now() + 3000; Date.now() < until;) {
+      if (live.text.includes('rule deleted')) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const alerts = live.text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+    const mine = alerts.filter((x) => x.rule === off.id || x.rule === gone.id);
+    assert.deepEqual(mine.map((x) => [x.id, x.change, x.resolved?.by]),
+      [[a1.id, 'resolved', 'rule disabled'], [a2.id, 'resolved', 'rule deleted']], live.text.slice(0, 800));
+  } finally {
+    live.close();
+  }
+  // a point over the threshold again: no alert for a disabled rule
+  assert.equal((await write(`water,station=${STATION}D level=3.5`)).status, 204);
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal((await operator.get(`/api/v1/alerts?rule=${off.id}&state=open`)).body.count, 0);
+});
+
+test('a rule disabled by iocctl rules import: the running iocd resolves its open alert', async () => {
+  const c = await operator.post('/api/v1/rules', rule({ target: { measurement: 'water', field: 'level', tags: { station: `${STATION}I` } } }));
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  assert.equal((await write(`water,station=${STATION}I level=3.3`)).status, 204);
+  const a = await firing(c.body.id);
+  const r = iocctl(data, ['rules', 'import', '-'], `${JSON.stringify({ ...c.body, enabled: false })}\n`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 replaced/);
+  let g;
+  for (const until = Date.now() + 5000; Date.now() < until;) {
+    g = await operator.get(`/api/v1/alerts/${a.id}`);
+    if (g.body.state === 'resolved') break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.equal(g.body.state, 'resolved', JSON.stringify(g.body));
+  assert.equal(g.body.resolved.by, 'rule disabled');
+  assert.deepEqual(g.body.history.map((h) => h.what), ['fired', 'resolved']);
 });
