@@ -1,14 +1,12 @@
 /*
  * hub.c — the live event hub (contract in events.h; format in docs/api.md "Live events").
  *
- * The ring is a list of events, oldest first; each holds its whole SSE text ("id: N\nevent:
- * T\ndata: JSON\n\n"), formatted once when published. Events are numbered by one sequence:
- * every event numbered `lo` or more is in the ring, `next` is the number the next one gets. So
- * a client that saw up to id X missed nothing we cannot replay exactly when lo - 1 <= X < next.
- *
- * One lock guards everything: publish links and writes under it, subscribe replays and links
- * under it, the heartbeat thread writes under it, so a subscriber sees each event once and in
- * order. Writers only copy (no I/O under the lock); an event is allocated outside it.
+ * The ring, the subscribers, the Last-Event-ID replay and the resets are net's fan-out (net.h,
+ * "fan-out of live events"); this file gives it the events: each holds its whole SSE text
+ * ("id: N\nevent: T\ndata: JSON\n\n"), formatted once when the fan-out numbers it, and a
+ * subscriber's filter (visibility and types). The heartbeat thread writes through the fan-out,
+ * under its lock like the publishers, so a subscriber sees each event once and in order.
+ * Writers only copy (no I/O under the lock); an event is allocated outside it.
  */
 #include "events/events.h"
 
@@ -22,112 +20,41 @@
 
 #include "base/base.h"
 #include "base/errors.h"
+#include "net/net.h"
 
 #define ID_ROOM 20 /* digits of a uint64 */
 
 struct ev {
-    struct ev *next;
-    uint64_t id;
+    struct net_fanout_entry head; /* one id */
     int64_t agency_id;
     char type[EVENTS_TYPE_MAX + 1];
-    size_t len, bytes; /* of text; of the whole allocation */
-    char text[];
+    size_t len, json_len; /* of text; of the JSON it was made from */
+    char text[];          /* the JSON until stamped, then the whole event */
 };
 
 struct events_sub {
-    struct events_sub *next, *prev;
+    struct net_fanout_sub *fs;
+};
+
+struct events_filter {
     struct events_viewer v;
     char types[EVENTS_MAX_TYPES][EVENTS_TYPE_MAX + 1];
     size_t ntypes; /* 0: every type */
-    events_write_fn write;
-    void *ctx;
-    int failed;
-    int lagging; /* a write was refused for room (IOC_EBUSY): a reset replaces the next event */
 };
 
 struct events_hub {
     struct events_options o;
-    pthread_mutex_t lock;
-    pthread_cond_t wake; /* the heartbeat thread's sleep; signalled to stop */
+    struct net_fanout *fan;
+    pthread_mutex_t lock; /* the heartbeat thread's sleep */
+    pthread_cond_t wake;  /* signalled to stop */
     pthread_t thread;
     int stop;
-    uint64_t next, lo;
-    struct ev *head, *tail;
-    size_t n, bytes;
-    struct events_sub *subs;
-    size_t nsubs;
-    int64_t keep_until_ms; /* with keep_s: the ring is forgotten after this with nobody */
-    atomic_size_t subscribers;
-    atomic_ullong published, delivered, resets, dropped_writers, refused, heartbeats, lagged;
+    atomic_ullong published, refused, heartbeats;
 };
 
 static void *heartbeat_main(void *arg);
 
-int events_hub_create(const struct events_options *o, struct events_hub **out)
-{
-    *out = NULL;
-    struct events_hub *h = calloc(1, sizeof *h);
-    if (!h)
-        return IOC_ENOMEM;
-    h->o = *o;
-    if (!h->o.ring_events)
-        h->o.ring_events = 10000;
-    if (!h->o.ring_bytes)
-        h->o.ring_bytes = 16u << 20;
-    if (h->o.heartbeat_s <= 0)
-        h->o.heartbeat_s = 15;
-    if (!h->o.max_replay)
-        h->o.max_replay = h->o.ring_bytes;
-    pthread_mutex_init(&h->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&h->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    h->next = h->lo = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-    if (pthread_create(&h->thread, NULL, heartbeat_main, h) != 0) {
-        pthread_cond_destroy(&h->wake);
-        pthread_mutex_destroy(&h->lock);
-        free(h);
-        return IOC_EIO;
-    }
-    *out = h;
-    return 0;
-}
-
-static void drop_oldest(struct events_hub *h)
-{
-    struct ev *e = h->head;
-    h->head = e->next;
-    if (!h->head)
-        h->tail = NULL;
-    h->n--;
-    h->bytes -= e->bytes;
-    h->lo = e->id + 1;
-    free(e);
-}
-
-void events_hub_destroy(struct events_hub *h)
-{
-    if (!h)
-        return;
-    pthread_mutex_lock(&h->lock);
-    h->stop = 1;
-    pthread_cond_signal(&h->wake);
-    pthread_mutex_unlock(&h->lock);
-    pthread_join(h->thread, NULL);
-    while (h->subs)
-        events_unsubscribe(h, h->subs);
-    while (h->head)
-        drop_oldest(h);
-    pthread_cond_destroy(&h->wake);
-    pthread_mutex_destroy(&h->lock);
-    free(h);
-}
-
-/* ---- matching ---- */
+/* ---- matching and formatting (the fan-out's ops) ---- */
 
 int events_type_valid(const char *type)
 {
@@ -145,8 +72,11 @@ static int visible(const struct events_viewer *v, int64_t agency_id)
     return agency_id > 0 && v->agency_id == agency_id;
 }
 
-static int wants(const struct events_sub *s, const struct ev *e)
+static int wants(void *hub, const void *filter, const struct net_fanout_entry *entry)
 {
+    (void)hub;
+    const struct events_filter *s = filter;
+    const struct ev *e = (const struct ev *)entry;
     if (!visible(&s->v, e->agency_id))
         return 0;
     if (s->ntypes == 0)
@@ -157,41 +87,80 @@ static int wants(const struct events_sub *s, const struct ev *e)
     return 0;
 }
 
-/* Writes p (event e, or a heartbeat when e is NULL) to every live subscriber that wants it
- * (lock held). A writer with no room now (IOC_EBUSY: a burst did not fit its client's buffer)
- * is kept: its next event is replaced by a reset with that event's id (the client reloads up
- * to it), then events go on. Any other failure marks the subscriber failed. */
-static void fan_out(struct events_hub *h, const struct ev *e, const char *p, size_t n)
+static int deliver(void *hub, const void *filter, const struct net_fanout_entry *entry,
+                   uint64_t after, net_fanout_write_fn emit, void *ectx)
 {
-    for (struct events_sub *s = h->subs; s; s = s->next) {
-        if (s->failed || (e && !wants(s, e)))
-            continue;
-        int rc;
-        if (e && s->lagging) {
-            char reset[64];
-            int k = snprintf(reset, sizeof reset, "id: %llu\nevent: reset\ndata: {}\n\n",
-                             (unsigned long long)e->id);
-            rc = s->write(s->ctx, reset, (size_t)k);
-            if (rc == 0) {
-                s->lagging = 0;
-                atomic_fetch_add(&h->resets, 1);
-                continue;
-            }
-        } else {
-            rc = s->write(s->ctx, p, n);
-        }
-        if (rc == IOC_EBUSY) {
-            if (e && !s->lagging) {
-                s->lagging = 1;
-                atomic_fetch_add(&h->lagged, 1);
-            }
-        } else if (rc != 0) {
-            s->failed = 1;
-            atomic_fetch_add(&h->dropped_writers, 1);
-        } else if (e) {
-            atomic_fetch_add(&h->delivered, 1);
-        }
+    const struct ev *e = (const struct ev *)entry;
+    if (entry->first <= after || !wants(hub, filter, entry))
+        return 0;
+    return emit(ectx, e->text, e->len);
+}
+
+/* The event's text, now that its id is known: "id: N\nevent: T\ndata: JSON\n\n". */
+static void stamp(void *hub, struct net_fanout_entry *entry)
+{
+    (void)hub;
+    struct ev *e = (struct ev *)entry;
+    char head[4 + ID_ROOM + 8 + EVENTS_TYPE_MAX + 7 + 1];
+    int k = snprintf(head, sizeof head,
+                     "id: %llu\nevent: %s\ndata: ", (unsigned long long)entry->first, e->type);
+    memmove(e->text + k, e->text, e->json_len);
+    memcpy(e->text, head, (size_t)k);
+    memcpy(e->text + (size_t)k + e->json_len, "\n\n", 3);
+    e->len = (size_t)k + e->json_len + 2;
+}
+
+int events_hub_create(const struct events_options *o, struct events_hub **out)
+{
+    *out = NULL;
+    struct events_hub *h = calloc(1, sizeof *h);
+    if (!h)
+        return IOC_ENOMEM;
+    h->o = *o;
+    if (!h->o.ring_events)
+        h->o.ring_events = 10000;
+    if (!h->o.ring_bytes)
+        h->o.ring_bytes = 16u << 20;
+    if (h->o.heartbeat_s <= 0)
+        h->o.heartbeat_s = 15;
+    if (!h->o.max_replay)
+        h->o.max_replay = h->o.ring_bytes;
+    struct net_fanout_options fo = {h->o.ring_events, h->o.ring_bytes, h->o.keep_s};
+    struct net_fanout_ops ops = {h, deliver, wants, stamp, free};
+    if (net_fanout_create(&fo, &ops, &h->fan) != 0) {
+        free(h);
+        return IOC_ENOMEM;
     }
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&h->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&h->thread, NULL, heartbeat_main, h) != 0) {
+        pthread_cond_destroy(&h->wake);
+        pthread_mutex_destroy(&h->lock);
+        net_fanout_destroy(h->fan);
+        free(h);
+        return IOC_EIO;
+    }
+    *out = h;
+    return 0;
+}
+
+void events_hub_destroy(struct events_hub *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->lock);
+    h->stop = 1;
+    pthread_cond_signal(&h->wake);
+    pthread_mutex_unlock(&h->lock);
+    pthread_join(h->thread, NULL);
+    net_fanout_destroy(h->fan);
+    pthread_cond_destroy(&h->wake);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
 }
 
 /* ---- publishing ---- */
@@ -221,60 +190,18 @@ uint64_t events_publish(struct events_hub *h, const char *type, int64_t agency_i
         atomic_fetch_add(&h->refused, 1);
         return 0;
     }
-    e->next = NULL;
+    e->head = (struct net_fanout_entry){.n = 1, .bytes = sizeof *e + cap};
     e->agency_id = agency_id;
     memcpy(e->type, type, tl + 1);
-    e->bytes = sizeof *e + cap;
-    pthread_mutex_lock(&h->lock);
-    e->id = h->next++;
-    int k = snprintf(e->text, cap, "id: %llu\nevent: %s\ndata: ", (unsigned long long)e->id, type);
-    memcpy(e->text + k, json, n);
-    memcpy(e->text + (size_t)k + n, "\n\n", 3);
-    e->len = (size_t)k + n + 2;
-    if (h->o.keep_s > 0 && h->nsubs == 0 && ioc_now_ms() > h->keep_until_ms) {
-        /* nobody listened for keep_s: a gap; forget the ring (the event too) */
-        while (h->head)
-            drop_oldest(h);
-        h->lo = h->next;
-        pthread_mutex_unlock(&h->lock);
-        uint64_t gap = e->id;
-        free(e);
-        atomic_fetch_add(&h->published, 1);
-        return gap;
-    }
-    if (h->tail)
-        h->tail->next = e;
-    else
-        h->head = e;
-    h->tail = e;
-    h->n++;
-    h->bytes += e->bytes;
-    fan_out(h, e, e->text, e->len);
-    while (h->head != h->tail && (h->n > h->o.ring_events || h->bytes > h->o.ring_bytes))
-        drop_oldest(h);
-    uint64_t id = e->id;
-    pthread_mutex_unlock(&h->lock);
+    e->json_len = n;
+    e->len = 0;
+    memcpy(e->text, json, n);
+    uint64_t id = net_fanout_publish(h->fan, &e->head);
     atomic_fetch_add(&h->published, 1);
     return id;
 }
 
 /* ---- subscribers ---- */
-
-/* What a subscriber that saw up to last gets first, into out: the missed events, or a reset. */
-static void replay(struct events_hub *h, const struct events_sub *s, uint64_t last,
-                   struct ioc_buf *out)
-{
-    size_t start = out->len;
-    int ok = last + 1 >= h->lo && last < h->next;
-    for (const struct ev *e = h->head; ok && e; e = e->next)
-        if (e->id > last && wants(s, e))
-            ok = ioc_buf_append(out, e->text, e->len) == 0 && out->len - start <= h->o.max_replay;
-    if (ok)
-        return;
-    out->len = start;
-    ioc_buf_printf(out, "id: %llu\nevent: reset\ndata: {}\n\n", (unsigned long long)(h->next - 1));
-    atomic_fetch_add(&h->resets, 1);
-}
 
 int events_subscribe(struct events_hub *h, const struct events_viewer *v, const char *const *types,
                      size_t ntypes, int have_last, uint64_t last_id, events_write_fn write,
@@ -287,31 +214,18 @@ int events_subscribe(struct events_hub *h, const struct events_viewer *v, const 
         if (!events_type_valid(types[i]))
             return IOC_EINVAL;
     struct events_sub *s = calloc(1, sizeof *s);
-    if (!s)
+    struct events_filter *f = calloc(1, sizeof *f);
+    if (!s || !f) {
+        free(s);
+        free(f);
         return IOC_ENOMEM;
-    s->v = *v;
-    for (size_t i = 0; i < ntypes; i++)
-        snprintf(s->types[i], sizeof s->types[i], "%s", types[i]);
-    s->ntypes = ntypes;
-    s->write = write;
-    s->ctx = ctx;
-    struct ioc_buf first;
-    ioc_buf_init(&first, 0);
-    pthread_mutex_lock(&h->lock);
-    ioc_buf_puts(&first, "retry: 3000\n\n");
-    if (have_last)
-        replay(h, s, last_id, &first);
-    int rc = first.data ? write(ctx, first.data, first.len) : IOC_ENOMEM;
-    if (rc == 0) {
-        s->next = h->subs;
-        if (h->subs)
-            h->subs->prev = s;
-        h->subs = s;
-        h->nsubs++;
-        atomic_store(&h->subscribers, h->nsubs);
     }
-    pthread_mutex_unlock(&h->lock);
-    ioc_buf_free(&first);
+    f->v = *v;
+    for (size_t i = 0; i < ntypes; i++)
+        snprintf(f->types[i], sizeof f->types[i], "%s", types[i]);
+    f->ntypes = ntypes;
+    int rc =
+        net_fanout_subscribe(h->fan, f, have_last, last_id, h->o.max_replay, write, ctx, &s->fs);
     if (rc) {
         free(s);
         return rc;
@@ -324,18 +238,7 @@ void events_unsubscribe(struct events_hub *h, struct events_sub *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&h->lock);
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        h->subs = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
-    h->nsubs--;
-    atomic_store(&h->subscribers, h->nsubs);
-    if (h->nsubs == 0)
-        h->keep_until_ms = ioc_now_ms() + (int64_t)h->o.keep_s * 1000;
-    pthread_mutex_unlock(&h->lock);
+    net_fanout_unsubscribe(h->fan, s->fs);
     free(s);
 }
 
@@ -355,8 +258,10 @@ static void *heartbeat_main(void *arg)
             rc = pthread_cond_timedwait(&h->wake, &h->lock, &until);
         if (h->stop)
             break;
-        fan_out(h, NULL, hb, sizeof hb - 1);
+        pthread_mutex_unlock(&h->lock);
+        net_fanout_broadcast(h->fan, hb, sizeof hb - 1);
         atomic_fetch_add(&h->heartbeats, 1);
+        pthread_mutex_lock(&h->lock);
     }
     pthread_mutex_unlock(&h->lock);
     return NULL;
@@ -372,24 +277,14 @@ static void metric(struct ioc_buf *b, const char *name, const char *type, const 
 
 int events_hub_metrics(struct events_hub *h, struct ioc_buf *b)
 {
-    metric(b, "ioc_events_subscribers", "gauge", "Clients of GET /api/v1/events.",
-           atomic_load(&h->subscribers));
+    struct net_fanout_counts c;
+    net_fanout_counts(h->fan, &c);
     metric(b, "ioc_events_published_total", "counter", "Events published to the live stream.",
            atomic_load(&h->published));
     metric(b, "ioc_events_refused_total", "counter",
            "Events refused by the hub (a bad type or data, no memory).", atomic_load(&h->refused));
-    metric(b, "ioc_events_delivered_total", "counter", "Events written to clients.",
-           atomic_load(&h->delivered));
-    metric(b, "ioc_events_resets_total", "counter",
-           "Resets sent: a reconnection whose Last-Event-ID is too old, unknown or too far back, "
-           "or a client that fell behind a burst.",
-           atomic_load(&h->resets));
-    metric(b, "ioc_events_lagged_total", "counter",
-           "Times a client's buffer could not take a burst: its next event became a reset.",
-           atomic_load(&h->lagged));
-    metric(b, "ioc_events_writer_failures_total", "counter",
-           "Clients that could take no more (dropped or gone).", atomic_load(&h->dropped_writers));
+    metric(b, "ioc_events_delivered_total", "counter", "Events written to clients.", c.delivered);
     metric(b, "ioc_events_heartbeats_total", "counter", "Heartbeat rounds of the hub's thread.",
            atomic_load(&h->heartbeats));
-    return b->data || b->len == 0 ? 0 : IOC_ENOMEM;
+    return net_fanout_metrics(h->fan, b, "ioc_events", "GET /api/v1/events.");
 }

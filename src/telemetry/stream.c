@@ -2,18 +2,14 @@
  * stream.c — the hub of the live stream: accepted points to subscribers as Server-Sent Events
  * (contract in telemetry.h, "live stream"; format in docs/telemetry.md "Live stream").
  *
- * The ring is a list of batches, oldest first; each holds copies of its points (type, time,
- * value bits, key offset) and keys in one allocation. Points are numbered by one sequence:
- * batch b holds numbers b->first .. b->first + b->n - 1. Every point numbered `lo` or more is in
- * the ring; `next` is the number the next point gets. So a client that saw up to id X missed
- * nothing we cannot replay exactly when lo - 1 <= X < next.
- *
- * One lock guards everything: publish formats and writes under it, subscribe replays and links
- * under it, so a subscriber sees each point once. Writers only copy (no I/O under the lock).
+ * The ring, the subscribers, the Last-Event-ID replay and the resets are net's fan-out (net.h,
+ * "fan-out of live events"); this file gives it the points: an entry is a batch holding copies
+ * of its points (type, time, value bits, key offset) and keys in one allocation, numbered one id
+ * per point; a subscriber's filter is its measurement, field and tag values. The fan-out calls
+ * deliver under its lock, so the one formatting buffer of the hub needs no lock of its own.
  */
 #include "telemetry/telemetry.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +18,7 @@
 
 #include "base/base.h"
 #include "base/errors.h"
+#include "net/net.h"
 
 #define HEAD_ROOM 48 /* before an event's data: "id: <20 digits>\nevent: points\n" */
 
@@ -33,41 +30,36 @@ struct ring_pt {
 };
 
 struct ring_batch {
-    struct ring_batch *next;
-    uint64_t first;
-    size_t n, bytes;
+    struct net_fanout_entry head; /* one id per point */
     const char *keys;
     struct ring_pt pts[];
 };
 
-struct telemetry_sub {
-    struct telemetry_sub *next, *prev;
+struct stream_filter {
     char *m, *f; /* f NULL: any field */
     size_t mlen, flen;
     struct tsdb_tag_filter *tags;
     size_t ntags;
-    telemetry_hub_write_fn write;
-    void *ctx;
-    int failed;
-    int lagging; /* a write was refused for room (IOC_EBUSY): a reset comes next */
+};
+
+struct telemetry_sub {
+    struct net_fanout_sub *fs;
 };
 
 struct telemetry_hub {
     struct telemetry_hub_options o;
-    pthread_mutex_t lock;
-    uint64_t next, lo;
-    struct ring_batch *head, *tail;
-    size_t nbatches, bytes;
-    struct telemetry_sub *subs;
-    size_t nsubs;
-    int64_t keep_until_ms; /* record the ring until then although nobody listens */
-    struct ioc_buf fmt;    /* an event being formatted */
-    atomic_size_t subscribers;
-    atomic_ullong events, resets, dropped_writers, lagged;
+    struct net_fanout *fan;
+    struct ioc_buf fmt; /* an event being formatted (under the fan-out's lock) */
+    atomic_ullong events;
 };
+
+static int deliver(void *hub, const void *filter, const struct net_fanout_entry *e, uint64_t after,
+                   net_fanout_write_fn emit, void *ectx);
+static void filter_free(void *filter);
 
 int telemetry_hub_create(const struct telemetry_hub_options *o, struct telemetry_hub **out)
 {
+    *out = NULL;
     struct telemetry_hub *h = calloc(1, sizeof *h);
     if (!h)
         return IOC_ENOMEM;
@@ -80,43 +72,29 @@ int telemetry_hub_create(const struct telemetry_hub_options *o, struct telemetry
         h->o.event_bytes = 65536;
     if (!h->o.keep_s)
         h->o.keep_s = 60;
-    pthread_mutex_init(&h->lock, NULL);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    h->next = h->lo = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+    struct net_fanout_options fo = {h->o.ring_events, h->o.ring_bytes, h->o.keep_s};
+    struct net_fanout_ops ops = {h, deliver, NULL, NULL, filter_free};
+    if (net_fanout_create(&fo, &ops, &h->fan) != 0) {
+        free(h);
+        return IOC_ENOMEM;
+    }
     ioc_buf_init(&h->fmt, 0);
     *out = h;
     return 0;
-}
-
-static void drop_oldest(struct telemetry_hub *h)
-{
-    struct ring_batch *b = h->head;
-    h->head = b->next;
-    if (!h->head)
-        h->tail = NULL;
-    h->nbatches--;
-    h->bytes -= b->bytes;
-    h->lo = b->first + b->n;
-    free(b);
 }
 
 void telemetry_hub_destroy(struct telemetry_hub *h)
 {
     if (!h)
         return;
-    while (h->head)
-        drop_oldest(h);
-    while (h->subs)
-        telemetry_hub_unsubscribe(h, h->subs);
+    net_fanout_destroy(h->fan);
     ioc_buf_free(&h->fmt);
-    pthread_mutex_destroy(&h->lock);
     free(h);
 }
 
 /* ---- formatting ---- */
 
-static int match(const struct telemetry_sub *s, const struct tsdb_series_parts *sp)
+static int match(const struct stream_filter *s, const struct tsdb_series_parts *sp)
 {
     if (sp->mlen != s->mlen || memcmp(sp->m, s->m, s->mlen) != 0)
         return 0;
@@ -194,10 +172,8 @@ static void put_point(struct ioc_buf *b, const struct tsdb_series_parts *sp,
     ioc_buf_putc(b, '}');
 }
 
-typedef int (*emit_fn)(void *ctx, const void *p, size_t n);
-
 /* Ends the event in h->fmt (id: last) and hands it to emit; 0 or emit's error. */
-static int flush_event(struct telemetry_hub *h, uint64_t last, emit_fn emit, void *ctx)
+static int flush_event(struct telemetry_hub *h, uint64_t last, net_fanout_write_fn emit, void *ctx)
 {
     ioc_buf_puts(&h->fmt, "]}\n\n");
     if (!h->fmt.data)
@@ -213,15 +189,19 @@ static int flush_event(struct telemetry_hub *h, uint64_t last, emit_fn emit, voi
     return rc;
 }
 
-/* Emits the points of b numbered above `after` that s wants, as events. 0 or emit's error. */
-static int deliver(struct telemetry_hub *h, const struct telemetry_sub *s,
-                   const struct ring_batch *b, uint64_t after, emit_fn emit, void *ctx)
+/* Emits the points of the batch numbered above `after` that the filter wants, as events (the
+ * fan-out's deliver). 0 or emit's error. */
+static int deliver(void *hub, const void *filter, const struct net_fanout_entry *e, uint64_t after,
+                   net_fanout_write_fn emit, void *ctx)
 {
+    struct telemetry_hub *h = hub;
+    const struct stream_filter *s = filter;
+    const struct ring_batch *b = (const struct ring_batch *)e;
     size_t count = 0;
     uint64_t last = 0;
     ioc_buf_reset(&h->fmt);
-    for (size_t i = 0; i < b->n; i++) {
-        uint64_t id = b->first + i;
+    for (size_t i = 0; i < e->n; i++) {
+        uint64_t id = e->first + i;
         struct tsdb_series_parts sp;
         if (id <= after ||
             tsdb_series_key_parse(b->keys + b->pts[i].key_off, b->pts[i].key_len, &sp) != 0 ||
@@ -254,14 +234,13 @@ static struct ring_batch *copy_batch(const struct tsdb_point_in *pts, size_t n)
     size_t keys = 0;
     for (size_t i = 0; i < n; i++)
         keys += pts[i].key_len;
-    struct ring_batch *b = malloc(sizeof *b + n * sizeof b->pts[0] + keys);
+    size_t bytes = sizeof(struct ring_batch) + n * sizeof(struct ring_pt) + keys;
+    struct ring_batch *b = malloc(bytes);
     if (!b)
         return NULL;
     char *kp = (char *)&b->pts[n];
     b->keys = kp;
-    b->n = n;
-    b->bytes = sizeof *b + n * sizeof b->pts[0] + keys;
-    b->next = NULL;
+    b->head = (struct net_fanout_entry){.n = n, .bytes = bytes};
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
         b->pts[i] = (struct ring_pt){(uint32_t)off, (uint32_t)pts[i].key_len, pts[i].type, pts[i].t,
@@ -272,83 +251,18 @@ static struct ring_batch *copy_batch(const struct tsdb_point_in *pts, size_t n)
     return b;
 }
 
-static int emit_sub(void *ctx, const void *p, size_t n)
-{
-    struct telemetry_sub *s = ctx;
-    return s->write(s->ctx, p, n);
-}
-
 void telemetry_hub_publish(struct telemetry_hub *h, const struct tsdb_point_in *pts, size_t n,
                            const struct tsdb_write_report *rep)
 {
     if (rep && rep->refused)
         n = rep->first_refused < n ? rep->first_refused : n;
-    if (n == 0)
+    if (n == 0 || net_fanout_skip(h->fan, n)) /* nobody listens: a gap, no copy */
         return;
-    pthread_mutex_lock(&h->lock);
-    if (h->nsubs == 0 && ioc_now_ms() > h->keep_until_ms) {
-        /* nobody listens: a gap; forget the ring */
-        while (h->head)
-            drop_oldest(h);
-        h->next += n;
-        h->lo = h->next;
-        pthread_mutex_unlock(&h->lock);
-        return;
-    }
-    pthread_mutex_unlock(&h->lock);
     struct ring_batch *b = copy_batch(pts, n); /* outside the lock */
-    pthread_mutex_lock(&h->lock);
-    if (!b) {
-        while (h->head)
-            drop_oldest(h);
-        h->next += n;
-        h->lo = h->next;
-        pthread_mutex_unlock(&h->lock);
-        return;
-    }
-    b->first = h->next;
-    h->next += n;
-    if (h->tail)
-        h->tail->next = b;
+    if (b)
+        net_fanout_publish(h->fan, &b->head);
     else
-        h->head = b;
-    h->tail = b;
-    h->nbatches++;
-    h->bytes += b->bytes;
-    for (struct telemetry_sub *s = h->subs; s; s = s->next) {
-        if (s->failed)
-            continue;
-        int rc;
-        if (s->lagging) {
-            /* behind since a burst did not fit: a reset (its id covers this batch) once it
-             * fits, then the batches after it */
-            char reset[64];
-            int k = snprintf(reset, sizeof reset, "id: %llu\nevent: reset\ndata: {}\n\n",
-                             (unsigned long long)(h->next - 1));
-            rc = s->write(s->ctx, reset, (size_t)k);
-            if (rc == 0) {
-                s->lagging = 0;
-                atomic_fetch_add(&h->resets, 1);
-                continue;
-            }
-        } else {
-            rc = deliver(h, s, b, 0, emit_sub, s);
-        }
-        if (rc == IOC_EBUSY) { /* the writer's buffer is full: skip, reset later */
-            if (!s->lagging)
-                atomic_fetch_add(&h->lagged, 1);
-            s->lagging = 1;
-        } else if (rc != 0) {
-            s->failed = 1;
-            atomic_fetch_add(&h->dropped_writers, 1);
-        }
-    }
-    /* the newest batch stays even when alone it passes ring_bytes */
-    while (h->head != h->tail && (h->nbatches > h->o.ring_events || h->bytes > h->o.ring_bytes))
-        drop_oldest(h);
-    if (h->nbatches > h->o.ring_events || h->bytes > h->o.ring_bytes)
-        drop_oldest(h);
-    pthread_mutex_unlock(&h->lock);
+        net_fanout_gap(h->fan, n);
 }
 
 /* ---- subscribers ---- */
@@ -359,8 +273,9 @@ static char *dupn(const char *s, size_t *n)
     return strdup(s);
 }
 
-static void sub_free(struct telemetry_sub *s)
+static void filter_free(void *filter)
 {
+    struct stream_filter *s = filter;
     for (size_t i = 0; s->tags && i < s->ntags; i++) {
         free((char *)s->tags[i].key);
         for (size_t v = 0; s->tags[i].values && v < s->tags[i].nvalues; v++)
@@ -373,9 +288,9 @@ static void sub_free(struct telemetry_sub *s)
     free(s);
 }
 
-static struct telemetry_sub *sub_new(const struct telemetry_hub_filter *f)
+static struct stream_filter *filter_new(const struct telemetry_hub_filter *f)
 {
-    struct telemetry_sub *s = calloc(1, sizeof *s);
+    struct stream_filter *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     int ok = (s->m = dupn(f->measurement, &s->mlen)) != NULL;
@@ -398,31 +313,10 @@ static struct telemetry_sub *sub_new(const struct telemetry_hub_filter *f)
         }
     }
     if (!ok) {
-        sub_free(s);
+        filter_free(s);
         return NULL;
     }
     return s;
-}
-
-static int emit_buf(void *ctx, const void *p, size_t n)
-{
-    return ioc_buf_append(ctx, p, n);
-}
-
-/* What a subscriber that saw up to last gets first, into out: the missed events, or a reset. */
-static void replay(struct telemetry_hub *h, const struct telemetry_sub *s, uint64_t last,
-                   size_t max_replay, struct ioc_buf *out)
-{
-    int ok = last + 1 >= h->lo && last < h->next;
-    for (const struct ring_batch *b = h->head; ok && b; b = b->next)
-        if (b->first + b->n - 1 > last)
-            ok = deliver(h, s, b, last, emit_buf, out) == 0 && out->len <= max_replay;
-    if (ok)
-        return;
-    ioc_buf_reset(out);
-    ioc_buf_puts(out, "retry: 3000\n\n");
-    ioc_buf_printf(out, "id: %llu\nevent: reset\ndata: {}\n\n", (unsigned long long)(h->next - 1));
-    atomic_fetch_add(&h->resets, 1);
 }
 
 int telemetry_hub_subscribe(struct telemetry_hub *h, const struct telemetry_hub_filter *f,
@@ -430,30 +324,15 @@ int telemetry_hub_subscribe(struct telemetry_hub *h, const struct telemetry_hub_
                             telemetry_hub_write_fn write, void *ctx, struct telemetry_sub **out)
 {
     *out = NULL;
-    struct telemetry_sub *s = sub_new(f);
-    if (!s)
+    struct telemetry_sub *s = calloc(1, sizeof *s);
+    struct stream_filter *sf = s ? filter_new(f) : NULL;
+    if (!sf) {
+        free(s);
         return IOC_ENOMEM;
-    s->write = write;
-    s->ctx = ctx;
-    struct ioc_buf first;
-    ioc_buf_init(&first, max_replay + 4096);
-    pthread_mutex_lock(&h->lock);
-    ioc_buf_puts(&first, "retry: 3000\n\n");
-    if (have_last)
-        replay(h, s, last_id, max_replay, &first);
-    int rc = first.data ? write(ctx, first.data, first.len) : IOC_ENOMEM;
-    if (rc == 0) {
-        s->next = h->subs;
-        if (h->subs)
-            h->subs->prev = s;
-        h->subs = s;
-        h->nsubs++;
-        atomic_store(&h->subscribers, h->nsubs);
     }
-    pthread_mutex_unlock(&h->lock);
-    ioc_buf_free(&first);
+    int rc = net_fanout_subscribe(h->fan, sf, have_last, last_id, max_replay, write, ctx, &s->fs);
     if (rc) {
-        sub_free(s);
+        free(s);
         return rc;
     }
     *out = s;
@@ -464,42 +343,16 @@ void telemetry_hub_unsubscribe(struct telemetry_hub *h, struct telemetry_sub *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&h->lock);
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        h->subs = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
-    h->nsubs--;
-    atomic_store(&h->subscribers, h->nsubs);
-    if (h->nsubs == 0)
-        h->keep_until_ms = ioc_now_ms() + (int64_t)h->o.keep_s * 1000;
-    pthread_mutex_unlock(&h->lock);
-    sub_free(s);
-}
-
-static void metric(struct ioc_buf *b, const char *name, const char *type, const char *help,
-                   unsigned long long v)
-{
-    ioc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name, type, name, v);
+    net_fanout_unsubscribe(h->fan, s->fs);
+    free(s);
 }
 
 int telemetry_hub_metrics(struct telemetry_hub *h, struct ioc_buf *b)
 {
-    metric(b, "ioc_telemetry_stream_subscribers", "gauge", "Clients of GET /api/v1/stream.",
-           atomic_load(&h->subscribers));
-    metric(b, "ioc_telemetry_stream_events_total", "counter", "Events of points sent to clients.",
-           atomic_load(&h->events));
-    metric(b, "ioc_telemetry_stream_resets_total", "counter",
-           "Resets sent: a reconnection whose Last-Event-ID is too old or unknown, or a client "
-           "that fell behind a burst.",
-           atomic_load(&h->resets));
-    metric(b, "ioc_telemetry_stream_lagged_total", "counter",
-           "Times a client's buffer could not take a burst: its events were skipped until a "
-           "reset fitted.",
-           atomic_load(&h->lagged));
-    metric(b, "ioc_telemetry_stream_writer_failures_total", "counter",
-           "Clients that could take no more (dropped or gone).", atomic_load(&h->dropped_writers));
-    return b->data || b->len == 0 ? 0 : IOC_ENOMEM;
+    ioc_buf_printf(b,
+                   "# HELP ioc_telemetry_stream_events_total Events of points sent to clients.\n"
+                   "# TYPE ioc_telemetry_stream_events_total counter\n"
+                   "ioc_telemetry_stream_events_total %llu\n",
+                   (unsigned long long)atomic_load(&h->events));
+    return net_fanout_metrics(h->fan, b, "ioc_telemetry_stream", "GET /api/v1/stream.");
 }

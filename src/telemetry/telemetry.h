@@ -396,18 +396,19 @@ struct telemetry_hub *telemetry_ingest_hub(struct telemetry_ingest *ig);
  *   - Ids: every published point gets the next number of a uint64 sequence that starts, when
  *     the hub is created, at the wall clock in microseconds (so ids normally grow across
  *     restarts too, but that is not promised); an event's id is the number of its last point.
- *   - Ring: the most recent batches (at most ring_events and ring_bytes) are kept, for
- *     subscribers that come back with Last-Event-ID. An id older than the ring, newer than the
- *     last point, or from a gap (points published while nobody listened for keep_s) gets one
- *     `reset` event (its id: the last point's) instead: the client reloads with a query.
+ *   - Ring: the most recent batches (at most ring_events and ring_bytes; the newest always
+ *     stays) are kept, for subscribers that come back with Last-Event-ID. An id older than the
+ *     ring, newer than the last point, or from a gap (points published while nobody listened
+ *     for keep_s) gets one `reset` event (its id: the last point's) instead: the client reloads
+ *     with a query.
  *   - A subscriber gets only points of its measurement (and field, and tag values) in one
  *     `points` event per batch, split at about event_bytes.
- *   - Writers are called under the hub's lock, on the publishing thread (or the subscribing
- *     one during subscribe); they must only copy (net_stream_offer does). A writer that fails
- *     once is not called again, except with IOC_EBUSY ("no room now"): then the subscriber's
- *     next batches are skipped until a `reset` event (its id the last point's) is taken, after
- *     which the batches go on. After telemetry_hub_unsubscribe returns, the writer's context is
- *     never used again.
+ *   - Writers are called under the hub's lock (that of its fan-out, net.h), on the publishing
+ *     thread (or the subscribing one during subscribe); they must only copy (net_stream_offer
+ *     does). A writer that fails once is not called again, except with IOC_EBUSY ("no room
+ *     now"): then the subscriber's next batches are skipped until a `reset` event (its id the
+ *     last point's) is taken, after which the batches go on. After telemetry_hub_unsubscribe
+ *     returns, the writer's context is never used again.
  *   - Points of a batch from its first refused point on are not streamed (the engine's report
  *     does not say which of those were stored).
  */
