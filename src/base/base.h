@@ -341,4 +341,108 @@ int ioc_mkdir_p(const char *path);
 /* Hex-encodes n bytes into out (2n+1 bytes). */
 void ioc_hex(const unsigned char *in, size_t n, char *out);
 
+/* ---- fan-out of live events (fanout.c) -------------------------------------------------- */
+
+/*
+ * What the live hubs share (the points of GET /api/v1/stream, the events of GET /api/v1/events):
+ * a numbered ring of recent entries, the subscribers and their writers, the Last-Event-ID replay
+ * or a reset, a writer with no room kept until a reset fits, and the counters. It knows neither
+ * HTTP (writers are the owner's, usually net_stream_offer) nor what an entry holds or what a
+ * subscriber wants: the hub's ops say (they format and filter).
+ *
+ *   - Ids: one uint64 sequence that starts at the wall clock in microseconds when the fan-out is
+ *     created. An entry takes n ids, first .. first + n - 1; an SSE event's id is the id of the
+ *     last thing it carries. Every id from `lo` on is in the ring; `next` is the next to give. So
+ *     a client that saw up to X missed nothing that cannot be replayed exactly when
+ *     lo - 1 <= X < next.
+ *   - Ring: at most ring_entries entries and ring_bytes bytes; the newest always stays. With
+ *     keep_s > 0, an entry published when nobody has listened for keep_s is not kept and the
+ *     ring is forgotten (a gap: ids go on, a replay across it is a reset).
+ *   - One lock guards everything; writers and ops run under it and must only copy (no I/O, no
+ *     waiting). A subscriber sees each entry once, in order, with no gap between its replay and
+ *     the live entries.
+ *   - A writer that fails is not called again, except with IOC_EBUSY ("no room now"): the
+ *     subscriber is then lagging, and at the next entry it wants it gets `reset` (data {}, the
+ *     entry's last id) in place of the entry; once a reset was taken the entries go on.
+ */
+struct ioc_buf;
+struct ioc_fanout;
+struct ioc_fanout_sub;
+
+/* The head of a hub's entry: the entry is one malloc block starting with this, freed with
+ * free() by the fan-out. The hub sets n (ids it takes, >= 1) and bytes (of the whole block). */
+struct ioc_fanout_entry {
+    struct ioc_fanout_entry *next;
+    uint64_t first; /* set by ioc_fanout_publish */
+    size_t n;
+    size_t bytes;
+};
+
+typedef int (*ioc_fanout_write_fn)(void *ctx, const void *p, size_t n);
+
+/* The hub's side, all called under the fan-out's lock with hub as given. */
+struct ioc_fanout_ops {
+    void *hub;
+    /* Writes, through emit(ectx, ...), the SSE events for the ids of e above `after` that the
+     * subscriber with this filter wants. 0, or emit's error at once. Required. */
+    int (*deliver)(void *hub, const void *filter, const struct ioc_fanout_entry *e, uint64_t after,
+                   ioc_fanout_write_fn emit, void *ectx);
+    /* 0 when the subscriber wants nothing of e: it gets neither e nor a reset for it. NULL: every
+     * entry may concern every subscriber (a lagging one gets its reset at the next entry). */
+    int (*wants)(void *hub, const void *filter, const struct ioc_fanout_entry *e);
+    /* Runs once e->first is known, before e is linked or written (may be NULL). */
+    void (*stamp)(void *hub, struct ioc_fanout_entry *e);
+    /* Frees a subscriber's filter when it leaves (may be NULL). */
+    void (*free_filter)(void *filter);
+};
+
+struct ioc_fanout_options {
+    size_t ring_entries; /* entries kept at most; 0: 1000 */
+    size_t ring_bytes;   /* their bytes at most; 0: 8 MiB */
+    int keep_s;          /* > 0: the ring is forgotten once nobody listened for so long */
+};
+
+/* 0 or IOC_ENOMEM. ops is copied. */
+int ioc_fanout_create(const struct ioc_fanout_options *o, const struct ioc_fanout_ops *ops,
+                      struct ioc_fanout **out);
+/* No subscriber may remain. NULL is fine. */
+void ioc_fanout_destroy(struct ioc_fanout *f);
+/* 1 when an entry of n ids published now would not be kept (nobody listens, none for keep_s):
+ * the n ids are taken and the ring is forgotten, as by ioc_fanout_publish; the hub need not
+ * build the entry. 0 otherwise (nothing changed). */
+int ioc_fanout_skip(struct ioc_fanout *f, size_t n);
+/* Takes n ids and forgets the ring (the hub could not build an entry of n ids: a gap). */
+void ioc_fanout_gap(struct ioc_fanout *f, size_t n);
+/* Numbers e (ops.stamp), links it and writes it to every subscriber that wants it, then trims
+ * the ring; or, as ioc_fanout_skip says, frees it at once (a gap). Takes e. Returns e's last id. */
+uint64_t ioc_fanout_publish(struct ioc_fanout *f, struct ioc_fanout_entry *e);
+/*
+ * Writes "retry: 3000" and, when have_last, the events after last_id this filter wants (or a
+ * reset when that id cannot be replayed or the replay passes max_replay bytes), then links the
+ * subscriber. Takes filter (freed by ops.free_filter, also on failure). 0, IOC_ENOMEM, or the
+ * writer's error (not linked).
+ */
+int ioc_fanout_subscribe(struct ioc_fanout *f, void *filter, int have_last, uint64_t last_id,
+                         size_t max_replay, ioc_fanout_write_fn write, void *ctx,
+                         struct ioc_fanout_sub **out);
+/* NULL s is fine. After it returns, the writer's context is never used again. */
+void ioc_fanout_unsubscribe(struct ioc_fanout *f, struct ioc_fanout_sub *s);
+/* Writes p to every live subscriber (e.g. a heartbeat comment); no entry, no id. A writer with
+ * no room skips it; any other failure marks the subscriber failed. */
+void ioc_fanout_broadcast(struct ioc_fanout *f, const void *p, size_t n);
+
+struct ioc_fanout_counts {
+    uint64_t subscribers;
+    uint64_t delivered; /* entries written whole to a subscriber at publish */
+    uint64_t resets;    /* replays that became a reset, and resets to lagging subscribers */
+    uint64_t lagged;    /* times a subscriber began to lag */
+    uint64_t failures;  /* subscribers whose writer failed (dropped or gone) */
+};
+void ioc_fanout_counts(struct ioc_fanout *f, struct ioc_fanout_counts *c);
+/* Appends PREFIX_subscribers ("Clients of " clients_of), PREFIX_resets_total,
+ * PREFIX_lagged_total and PREFIX_writer_failures_total in the Prometheus text format. 0 or
+ * IOC_ENOMEM. */
+int ioc_fanout_metrics(struct ioc_fanout *f, struct ioc_buf *b, const char *prefix,
+                       const char *clients_of);
+
 #endif

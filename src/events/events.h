@@ -15,7 +15,7 @@
  *   - Visibility (the shared contract of issue 20): an event of agency_id > 0 is seen by that
  *     agency's viewers and by the viewers that see all; agency_id 0 only by those that see all;
  *     EVENTS_EVERYONE by every viewer. A subscriber also gets only its types.
- *   - Writers are called under the hub's lock (that of its fan-out, net.h), on the publishing
+ *   - Writers are called under the hub's lock (that of its fan-out, base.h), on the publishing
  *     thread, the subscribing one (the replay) or the hub's heartbeat thread; they must only
  *     copy (net_stream_offer does).
  *     A writer that fails once is not called again, except with IOC_EBUSY ("no room now"):

@@ -1,7 +1,7 @@
 /*
  * hub.c — the live event hub (contract in events.h; format in docs/api.md "Live events").
  *
- * The ring, the subscribers, the Last-Event-ID replay and the resets are net's fan-out (net.h,
+ * The ring, the subscribers, the Last-Event-ID replay and the resets are base's fan-out (base.h,
  * "fan-out of live events"); this file gives it the events: each holds its whole SSE text
  * ("id: N\nevent: T\ndata: JSON\n\n"), formatted once when the fan-out numbers it, and a
  * subscriber's filter (visibility and types). The heartbeat thread writes through the fan-out,
@@ -20,12 +20,11 @@
 
 #include "base/base.h"
 #include "base/errors.h"
-#include "net/net.h"
 
 #define ID_ROOM 20 /* digits of a uint64 */
 
 struct ev {
-    struct net_fanout_entry head; /* one id */
+    struct ioc_fanout_entry head; /* one id */
     int64_t agency_id;
     char type[EVENTS_TYPE_MAX + 1];
     size_t len, json_len; /* of text; of the JSON it was made from */
@@ -33,7 +32,7 @@ struct ev {
 };
 
 struct events_sub {
-    struct net_fanout_sub *fs;
+    struct ioc_fanout_sub *fs;
 };
 
 struct events_filter {
@@ -44,7 +43,7 @@ struct events_filter {
 
 struct events_hub {
     struct events_options o;
-    struct net_fanout *fan;
+    struct ioc_fanout *fan;
     pthread_mutex_t lock; /* the heartbeat thread's sleep */
     pthread_cond_t wake;  /* signalled to stop */
     pthread_t thread;
@@ -72,7 +71,7 @@ static int visible(const struct events_viewer *v, int64_t agency_id)
     return agency_id > 0 && v->agency_id == agency_id;
 }
 
-static int wants(void *hub, const void *filter, const struct net_fanout_entry *entry)
+static int wants(void *hub, const void *filter, const struct ioc_fanout_entry *entry)
 {
     (void)hub;
     const struct events_filter *s = filter;
@@ -87,8 +86,8 @@ static int wants(void *hub, const void *filter, const struct net_fanout_entry *e
     return 0;
 }
 
-static int deliver(void *hub, const void *filter, const struct net_fanout_entry *entry,
-                   uint64_t after, net_fanout_write_fn emit, void *ectx)
+static int deliver(void *hub, const void *filter, const struct ioc_fanout_entry *entry,
+                   uint64_t after, ioc_fanout_write_fn emit, void *ectx)
 {
     const struct ev *e = (const struct ev *)entry;
     if (entry->first <= after || !wants(hub, filter, entry))
@@ -97,7 +96,7 @@ static int deliver(void *hub, const void *filter, const struct net_fanout_entry 
 }
 
 /* The event's text, now that its id is known: "id: N\nevent: T\ndata: JSON\n\n". */
-static void stamp(void *hub, struct net_fanout_entry *entry)
+static void stamp(void *hub, struct ioc_fanout_entry *entry)
 {
     (void)hub;
     struct ev *e = (struct ev *)entry;
@@ -125,9 +124,9 @@ int events_hub_create(const struct events_options *o, struct events_hub **out)
         h->o.heartbeat_s = 15;
     if (!h->o.max_replay)
         h->o.max_replay = h->o.ring_bytes;
-    struct net_fanout_options fo = {h->o.ring_events, h->o.ring_bytes, h->o.keep_s};
-    struct net_fanout_ops ops = {h, deliver, wants, stamp, free};
-    if (net_fanout_create(&fo, &ops, &h->fan) != 0) {
+    struct ioc_fanout_options fo = {h->o.ring_events, h->o.ring_bytes, h->o.keep_s};
+    struct ioc_fanout_ops ops = {h, deliver, wants, stamp, free};
+    if (ioc_fanout_create(&fo, &ops, &h->fan) != 0) {
         free(h);
         return IOC_ENOMEM;
     }
@@ -140,7 +139,7 @@ int events_hub_create(const struct events_options *o, struct events_hub **out)
     if (pthread_create(&h->thread, NULL, heartbeat_main, h) != 0) {
         pthread_cond_destroy(&h->wake);
         pthread_mutex_destroy(&h->lock);
-        net_fanout_destroy(h->fan);
+        ioc_fanout_destroy(h->fan);
         free(h);
         return IOC_EIO;
     }
@@ -157,7 +156,7 @@ void events_hub_destroy(struct events_hub *h)
     pthread_cond_signal(&h->wake);
     pthread_mutex_unlock(&h->lock);
     pthread_join(h->thread, NULL);
-    net_fanout_destroy(h->fan);
+    ioc_fanout_destroy(h->fan);
     pthread_cond_destroy(&h->wake);
     pthread_mutex_destroy(&h->lock);
     free(h);
@@ -190,13 +189,13 @@ uint64_t events_publish(struct events_hub *h, const char *type, int64_t agency_i
         atomic_fetch_add(&h->refused, 1);
         return 0;
     }
-    e->head = (struct net_fanout_entry){.n = 1, .bytes = sizeof *e + cap};
+    e->head = (struct ioc_fanout_entry){.n = 1, .bytes = sizeof *e + cap};
     e->agency_id = agency_id;
     memcpy(e->type, type, tl + 1);
     e->json_len = n;
     e->len = 0;
     memcpy(e->text, json, n);
-    uint64_t id = net_fanout_publish(h->fan, &e->head);
+    uint64_t id = ioc_fanout_publish(h->fan, &e->head);
     atomic_fetch_add(&h->published, 1);
     return id;
 }
@@ -225,7 +224,7 @@ int events_subscribe(struct events_hub *h, const struct events_viewer *v, const 
         snprintf(f->types[i], sizeof f->types[i], "%s", types[i]);
     f->ntypes = ntypes;
     int rc =
-        net_fanout_subscribe(h->fan, f, have_last, last_id, h->o.max_replay, write, ctx, &s->fs);
+        ioc_fanout_subscribe(h->fan, f, have_last, last_id, h->o.max_replay, write, ctx, &s->fs);
     if (rc) {
         free(s);
         return rc;
@@ -238,7 +237,7 @@ void events_unsubscribe(struct events_hub *h, struct events_sub *s)
 {
     if (!s)
         return;
-    net_fanout_unsubscribe(h->fan, s->fs);
+    ioc_fanout_unsubscribe(h->fan, s->fs);
     free(s);
 }
 
@@ -259,7 +258,7 @@ static void *heartbeat_main(void *arg)
         if (h->stop)
             break;
         pthread_mutex_unlock(&h->lock);
-        net_fanout_broadcast(h->fan, hb, sizeof hb - 1);
+        ioc_fanout_broadcast(h->fan, hb, sizeof hb - 1);
         atomic_fetch_add(&h->heartbeats, 1);
         pthread_mutex_lock(&h->lock);
     }
@@ -277,8 +276,8 @@ static void metric(struct ioc_buf *b, const char *name, const char *type, const 
 
 int events_hub_metrics(struct events_hub *h, struct ioc_buf *b)
 {
-    struct net_fanout_counts c;
-    net_fanout_counts(h->fan, &c);
+    struct ioc_fanout_counts c;
+    ioc_fanout_counts(h->fan, &c);
     metric(b, "ioc_events_published_total", "counter", "Events published to the live stream.",
            atomic_load(&h->published));
     metric(b, "ioc_events_refused_total", "counter",
@@ -286,5 +285,5 @@ int events_hub_metrics(struct events_hub *h, struct ioc_buf *b)
     metric(b, "ioc_events_delivered_total", "counter", "Events written to clients.", c.delivered);
     metric(b, "ioc_events_heartbeats_total", "counter", "Heartbeat rounds of the hub's thread.",
            atomic_load(&h->heartbeats));
-    return net_fanout_metrics(h->fan, b, "ioc_events", "GET /api/v1/events.");
+    return ioc_fanout_metrics(h->fan, b, "ioc_events", "GET /api/v1/events.");
 }

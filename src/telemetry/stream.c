@@ -2,7 +2,7 @@
  * stream.c — the hub of the live stream: accepted points to subscribers as Server-Sent Events
  * (contract in telemetry.h, "live stream"; format in docs/telemetry.md "Live stream").
  *
- * The ring, the subscribers, the Last-Event-ID replay and the resets are net's fan-out (net.h,
+ * The ring, the subscribers, the Last-Event-ID replay and the resets are base's fan-out (base.h,
  * "fan-out of live events"); this file gives it the points: an entry is a batch holding copies
  * of its points (type, time, value bits, key offset) and keys in one allocation, numbered one id
  * per point; a subscriber's filter is its measurement, field and tag values. The fan-out calls
@@ -18,7 +18,6 @@
 
 #include "base/base.h"
 #include "base/errors.h"
-#include "net/net.h"
 
 #define HEAD_ROOM 48 /* before an event's data: "id: <20 digits>\nevent: points\n" */
 
@@ -30,7 +29,7 @@ struct ring_pt {
 };
 
 struct ring_batch {
-    struct net_fanout_entry head; /* one id per point */
+    struct ioc_fanout_entry head; /* one id per point */
     const char *keys;
     struct ring_pt pts[];
 };
@@ -43,18 +42,18 @@ struct stream_filter {
 };
 
 struct telemetry_sub {
-    struct net_fanout_sub *fs;
+    struct ioc_fanout_sub *fs;
 };
 
 struct telemetry_hub {
     struct telemetry_hub_options o;
-    struct net_fanout *fan;
+    struct ioc_fanout *fan;
     struct ioc_buf fmt; /* an event being formatted (under the fan-out's lock) */
     atomic_ullong events;
 };
 
-static int deliver(void *hub, const void *filter, const struct net_fanout_entry *e, uint64_t after,
-                   net_fanout_write_fn emit, void *ectx);
+static int deliver(void *hub, const void *filter, const struct ioc_fanout_entry *e, uint64_t after,
+                   ioc_fanout_write_fn emit, void *ectx);
 static void filter_free(void *filter);
 
 int telemetry_hub_create(const struct telemetry_hub_options *o, struct telemetry_hub **out)
@@ -72,9 +71,9 @@ int telemetry_hub_create(const struct telemetry_hub_options *o, struct telemetry
         h->o.event_bytes = 65536;
     if (!h->o.keep_s)
         h->o.keep_s = 60;
-    struct net_fanout_options fo = {h->o.ring_events, h->o.ring_bytes, h->o.keep_s};
-    struct net_fanout_ops ops = {h, deliver, NULL, NULL, filter_free};
-    if (net_fanout_create(&fo, &ops, &h->fan) != 0) {
+    struct ioc_fanout_options fo = {h->o.ring_events, h->o.ring_bytes, h->o.keep_s};
+    struct ioc_fanout_ops ops = {h, deliver, NULL, NULL, filter_free};
+    if (ioc_fanout_create(&fo, &ops, &h->fan) != 0) {
         free(h);
         return IOC_ENOMEM;
     }
@@ -87,7 +86,7 @@ void telemetry_hub_destroy(struct telemetry_hub *h)
 {
     if (!h)
         return;
-    net_fanout_destroy(h->fan);
+    ioc_fanout_destroy(h->fan);
     ioc_buf_free(&h->fmt);
     free(h);
 }
@@ -173,7 +172,7 @@ static void put_point(struct ioc_buf *b, const struct tsdb_series_parts *sp,
 }
 
 /* Ends the event in h->fmt (id: last) and hands it to emit; 0 or emit's error. */
-static int flush_event(struct telemetry_hub *h, uint64_t last, net_fanout_write_fn emit, void *ctx)
+static int flush_event(struct telemetry_hub *h, uint64_t last, ioc_fanout_write_fn emit, void *ctx)
 {
     ioc_buf_puts(&h->fmt, "]}\n\n");
     if (!h->fmt.data)
@@ -191,8 +190,8 @@ static int flush_event(struct telemetry_hub *h, uint64_t last, net_fanout_write_
 
 /* Emits the points of the batch numbered above `after` that the filter wants, as events (the
  * fan-out's deliver). 0 or emit's error. */
-static int deliver(void *hub, const void *filter, const struct net_fanout_entry *e, uint64_t after,
-                   net_fanout_write_fn emit, void *ctx)
+static int deliver(void *hub, const void *filter, const struct ioc_fanout_entry *e, uint64_t after,
+                   ioc_fanout_write_fn emit, void *ctx)
 {
     struct telemetry_hub *h = hub;
     const struct stream_filter *s = filter;
@@ -240,7 +239,7 @@ static struct ring_batch *copy_batch(const struct tsdb_point_in *pts, size_t n)
         return NULL;
     char *kp = (char *)&b->pts[n];
     b->keys = kp;
-    b->head = (struct net_fanout_entry){.n = n, .bytes = bytes};
+    b->head = (struct ioc_fanout_entry){.n = n, .bytes = bytes};
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
         b->pts[i] = (struct ring_pt){(uint32_t)off, (uint32_t)pts[i].key_len, pts[i].type, pts[i].t,
@@ -256,13 +255,13 @@ void telemetry_hub_publish(struct telemetry_hub *h, const struct tsdb_point_in *
 {
     if (rep && rep->refused)
         n = rep->first_refused < n ? rep->first_refused : n;
-    if (n == 0 || net_fanout_skip(h->fan, n)) /* nobody listens: a gap, no copy */
+    if (n == 0 || ioc_fanout_skip(h->fan, n)) /* nobody listens: a gap, no copy */
         return;
     struct ring_batch *b = copy_batch(pts, n); /* outside the lock */
     if (b)
-        net_fanout_publish(h->fan, &b->head);
+        ioc_fanout_publish(h->fan, &b->head);
     else
-        net_fanout_gap(h->fan, n);
+        ioc_fanout_gap(h->fan, n);
 }
 
 /* ---- subscribers ---- */
@@ -330,7 +329,7 @@ int telemetry_hub_subscribe(struct telemetry_hub *h, const struct telemetry_hub_
         free(s);
         return IOC_ENOMEM;
     }
-    int rc = net_fanout_subscribe(h->fan, sf, have_last, last_id, max_replay, write, ctx, &s->fs);
+    int rc = ioc_fanout_subscribe(h->fan, sf, have_last, last_id, max_replay, write, ctx, &s->fs);
     if (rc) {
         free(s);
         return rc;
@@ -343,7 +342,7 @@ void telemetry_hub_unsubscribe(struct telemetry_hub *h, struct telemetry_sub *s)
 {
     if (!s)
         return;
-    net_fanout_unsubscribe(h->fan, s->fs);
+    ioc_fanout_unsubscribe(h->fan, s->fs);
     free(s);
 }
 
@@ -354,5 +353,5 @@ int telemetry_hub_metrics(struct telemetry_hub *h, struct ioc_buf *b)
                    "# TYPE ioc_telemetry_stream_events_total counter\n"
                    "ioc_telemetry_stream_events_total %llu\n",
                    (unsigned long long)atomic_load(&h->events));
-    return net_fanout_metrics(h->fan, b, "ioc_telemetry_stream", "GET /api/v1/stream.");
+    return ioc_fanout_metrics(h->fan, b, "ioc_telemetry_stream", "GET /api/v1/stream.");
 }

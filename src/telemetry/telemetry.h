@@ -403,7 +403,7 @@ struct telemetry_hub *telemetry_ingest_hub(struct telemetry_ingest *ig);
  *     with a query.
  *   - A subscriber gets only points of its measurement (and field, and tag values) in one
  *     `points` event per batch, split at about event_bytes.
- *   - Writers are called under the hub's lock (that of its fan-out, net.h), on the publishing
+ *   - Writers are called under the hub's lock (that of its fan-out, base.h), on the publishing
  *     thread (or the subscribing one during subscribe); they must only copy (net_stream_offer
  *     does). A writer that fails once is not called again, except with IOC_EBUSY ("no room
  *     now"): then the subscriber's next batches are skipped until a `reset` event (its id the

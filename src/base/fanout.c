@@ -1,13 +1,13 @@
 /*
- * fanout.c — the ring, subscribers, replay and resets the live hubs share (contract in net.h,
+ * fanout.c — the ring, subscribers, replay and resets the live hubs share (contract in base.h,
  * "fan-out of live events"). Users: src/telemetry/stream.c (points) and src/events/hub.c
- * (events); each keeps only its formatting and filtering, through net_fanout_ops.
+ * (events); each keeps only its formatting and filtering, through ioc_fanout_ops.
  *
  * One lock guards everything: publish links and writes under it, subscribe replays and links
  * under it, broadcast writes under it, so a subscriber sees each entry once and in order.
  * Writers only copy (no I/O under the lock); entries are built by the hub outside it.
  */
-#include "net/net.h"
+#include "base/base.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,36 +15,35 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "base/base.h"
 #include "base/errors.h"
 
-struct net_fanout_sub {
-    struct net_fanout_sub *next, *prev;
+struct ioc_fanout_sub {
+    struct ioc_fanout_sub *next, *prev;
     void *filter;
-    net_fanout_write_fn write;
+    ioc_fanout_write_fn write;
     void *ctx;
     int failed;
     int lagging; /* a write was refused for room (IOC_EBUSY): a reset comes next */
 };
 
-struct net_fanout {
-    struct net_fanout_options o;
-    struct net_fanout_ops ops;
+struct ioc_fanout {
+    struct ioc_fanout_options o;
+    struct ioc_fanout_ops ops;
     pthread_mutex_t lock;
     uint64_t next, lo;
-    struct net_fanout_entry *head, *tail;
+    struct ioc_fanout_entry *head, *tail;
     size_t n, bytes;
-    struct net_fanout_sub *subs;
+    struct ioc_fanout_sub *subs;
     size_t nsubs;
     int64_t keep_until_ms; /* with keep_s: the ring is forgotten after this with nobody */
     atomic_ullong subscribers, delivered, resets, lagged, failures;
 };
 
-int net_fanout_create(const struct net_fanout_options *o, const struct net_fanout_ops *ops,
-                      struct net_fanout **out)
+int ioc_fanout_create(const struct ioc_fanout_options *o, const struct ioc_fanout_ops *ops,
+                      struct ioc_fanout **out)
 {
     *out = NULL;
-    struct net_fanout *f = calloc(1, sizeof *f);
+    struct ioc_fanout *f = calloc(1, sizeof *f);
     if (!f)
         return IOC_ENOMEM;
     f->o = *o;
@@ -61,9 +60,9 @@ int net_fanout_create(const struct net_fanout_options *o, const struct net_fanou
     return 0;
 }
 
-static void drop_oldest(struct net_fanout *f)
+static void drop_oldest(struct ioc_fanout *f)
 {
-    struct net_fanout_entry *e = f->head;
+    struct ioc_fanout_entry *e = f->head;
     f->head = e->next;
     if (!f->head)
         f->tail = NULL;
@@ -73,7 +72,7 @@ static void drop_oldest(struct net_fanout *f)
     free(e);
 }
 
-static void forget(struct net_fanout *f, size_t n)
+static void forget(struct ioc_fanout *f, size_t n)
 {
     while (f->head)
         drop_oldest(f);
@@ -81,12 +80,12 @@ static void forget(struct net_fanout *f, size_t n)
     f->lo = f->next;
 }
 
-void net_fanout_destroy(struct net_fanout *f)
+void ioc_fanout_destroy(struct ioc_fanout *f)
 {
     if (!f)
         return;
     while (f->subs)
-        net_fanout_unsubscribe(f, f->subs);
+        ioc_fanout_unsubscribe(f, f->subs);
     while (f->head)
         drop_oldest(f);
     pthread_mutex_destroy(&f->lock);
@@ -94,12 +93,12 @@ void net_fanout_destroy(struct net_fanout *f)
 }
 
 /* Nobody listens and nobody did for keep_s (lock held). */
-static int unheard(const struct net_fanout *f)
+static int unheard(const struct ioc_fanout *f)
 {
     return f->o.keep_s > 0 && f->nsubs == 0 && ioc_now_ms() > f->keep_until_ms;
 }
 
-int net_fanout_skip(struct net_fanout *f, size_t n)
+int ioc_fanout_skip(struct ioc_fanout *f, size_t n)
 {
     pthread_mutex_lock(&f->lock);
     int skip = unheard(f);
@@ -109,27 +108,27 @@ int net_fanout_skip(struct net_fanout *f, size_t n)
     return skip;
 }
 
-void net_fanout_gap(struct net_fanout *f, size_t n)
+void ioc_fanout_gap(struct ioc_fanout *f, size_t n)
 {
     pthread_mutex_lock(&f->lock);
     forget(f, n);
     pthread_mutex_unlock(&f->lock);
 }
 
-static int wants(const struct net_fanout *f, const struct net_fanout_sub *s,
-                 const struct net_fanout_entry *e)
+static int wants(const struct ioc_fanout *f, const struct ioc_fanout_sub *s,
+                 const struct ioc_fanout_entry *e)
 {
     return !f->ops.wants || f->ops.wants(f->ops.hub, s->filter, e);
 }
 
 static int write_sub(void *ctx, const void *p, size_t n)
 {
-    struct net_fanout_sub *s = ctx;
+    struct ioc_fanout_sub *s = ctx;
     return s->write(s->ctx, p, n);
 }
 
 /* The writer's answer rc for s: lagging on IOC_EBUSY (entry or not), failed on another error. */
-static void after_write(struct net_fanout *f, struct net_fanout_sub *s, int rc, int entry)
+static void after_write(struct ioc_fanout *f, struct ioc_fanout_sub *s, int rc, int entry)
 {
     if (rc == IOC_EBUSY) {
         if (entry && !s->lagging) {
@@ -143,10 +142,10 @@ static void after_write(struct net_fanout *f, struct net_fanout_sub *s, int rc, 
 }
 
 /* Writes e to every live subscriber that wants it, or its reset to a lagging one (lock held). */
-static void fan_out(struct net_fanout *f, const struct net_fanout_entry *e)
+static void fan_out(struct ioc_fanout *f, const struct ioc_fanout_entry *e)
 {
     uint64_t last = e->first + e->n - 1;
-    for (struct net_fanout_sub *s = f->subs; s; s = s->next) {
+    for (struct ioc_fanout_sub *s = f->subs; s; s = s->next) {
         if (s->failed || !wants(f, s, e))
             continue;
         int rc;
@@ -169,7 +168,7 @@ static void fan_out(struct net_fanout *f, const struct net_fanout_entry *e)
     }
 }
 
-uint64_t net_fanout_publish(struct net_fanout *f, struct net_fanout_entry *e)
+uint64_t ioc_fanout_publish(struct ioc_fanout *f, struct ioc_fanout_entry *e)
 {
     e->next = NULL;
     pthread_mutex_lock(&f->lock);
@@ -206,12 +205,12 @@ static int emit_buf(void *ctx, const void *p, size_t n)
 
 /* What a subscriber that saw up to last gets first, appended to out: the missed events, or a
  * reset (lock held). */
-static void replay(struct net_fanout *f, const struct net_fanout_sub *s, uint64_t last,
+static void replay(struct ioc_fanout *f, const struct ioc_fanout_sub *s, uint64_t last,
                    size_t max_replay, struct ioc_buf *out)
 {
     size_t start = out->len;
     int ok = last + 1 >= f->lo && last < f->next;
-    for (const struct net_fanout_entry *e = f->head; ok && e; e = e->next)
+    for (const struct ioc_fanout_entry *e = f->head; ok && e; e = e->next)
         if (e->first + e->n - 1 > last && wants(f, s, e))
             ok = f->ops.deliver(f->ops.hub, s->filter, e, last, emit_buf, out) == 0 &&
                  out->len - start <= max_replay;
@@ -222,25 +221,25 @@ static void replay(struct net_fanout *f, const struct net_fanout_sub *s, uint64_
     atomic_fetch_add(&f->resets, 1);
 }
 
-static void sub_free(struct net_fanout *f, struct net_fanout_sub *s)
+static void sub_free(struct ioc_fanout *f, struct ioc_fanout_sub *s)
 {
     if (f->ops.free_filter && s->filter)
         f->ops.free_filter(s->filter);
     free(s);
 }
 
-int net_fanout_subscribe(struct net_fanout *f, void *filter, int have_last, uint64_t last_id,
-                         size_t max_replay, net_fanout_write_fn write, void *ctx,
-                         struct net_fanout_sub **out)
+int ioc_fanout_subscribe(struct ioc_fanout *f, void *filter, int have_last, uint64_t last_id,
+                         size_t max_replay, ioc_fanout_write_fn write, void *ctx,
+                         struct ioc_fanout_sub **out)
 {
     *out = NULL;
-    struct net_fanout_sub *s = calloc(1, sizeof *s);
+    struct ioc_fanout_sub *s = calloc(1, sizeof *s);
     if (!s) {
         if (f->ops.free_filter && filter)
             f->ops.free_filter(filter);
         return IOC_ENOMEM;
     }
-    *s = (struct net_fanout_sub){.filter = filter, .write = write, .ctx = ctx};
+    *s = (struct ioc_fanout_sub){.filter = filter, .write = write, .ctx = ctx};
     struct ioc_buf first;
     ioc_buf_init(&first, 0);
     pthread_mutex_lock(&f->lock);
@@ -266,7 +265,7 @@ int net_fanout_subscribe(struct net_fanout *f, void *filter, int have_last, uint
     return 0;
 }
 
-void net_fanout_unsubscribe(struct net_fanout *f, struct net_fanout_sub *s)
+void ioc_fanout_unsubscribe(struct ioc_fanout *f, struct ioc_fanout_sub *s)
 {
     if (!s)
         return;
@@ -285,16 +284,16 @@ void net_fanout_unsubscribe(struct net_fanout *f, struct net_fanout_sub *s)
     sub_free(f, s);
 }
 
-void net_fanout_broadcast(struct net_fanout *f, const void *p, size_t n)
+void ioc_fanout_broadcast(struct ioc_fanout *f, const void *p, size_t n)
 {
     pthread_mutex_lock(&f->lock);
-    for (struct net_fanout_sub *s = f->subs; s; s = s->next)
+    for (struct ioc_fanout_sub *s = f->subs; s; s = s->next)
         if (!s->failed)
             after_write(f, s, s->write(s->ctx, p, n), 0);
     pthread_mutex_unlock(&f->lock);
 }
 
-void net_fanout_counts(struct net_fanout *f, struct net_fanout_counts *c)
+void ioc_fanout_counts(struct ioc_fanout *f, struct ioc_fanout_counts *c)
 {
     c->subscribers = atomic_load(&f->subscribers);
     c->delivered = atomic_load(&f->delivered);
@@ -310,11 +309,11 @@ static void metric(struct ioc_buf *b, const char *prefix, const char *name, cons
                    help_end, prefix, name, type, prefix, name, v);
 }
 
-int net_fanout_metrics(struct net_fanout *f, struct ioc_buf *b, const char *prefix,
+int ioc_fanout_metrics(struct ioc_fanout *f, struct ioc_buf *b, const char *prefix,
                        const char *clients_of)
 {
-    struct net_fanout_counts c;
-    net_fanout_counts(f, &c);
+    struct ioc_fanout_counts c;
+    ioc_fanout_counts(f, &c);
     metric(b, prefix, "subscribers", "gauge", "Clients of ", clients_of, c.subscribers);
     metric(b, prefix, "resets_total", "counter",
            "Resets sent: a reconnection whose Last-Event-ID is too old, unknown or too far back, "
