@@ -209,6 +209,10 @@ int64_t api_body_limit(void *app, const char *method, size_t mlen, const char *p
  * live stream, when the API has a hub. */
 struct rep_change;
 void api_report_event(struct api_ctx *c, const struct rep_change *ch, int64_t agency_id);
+/* h_reports.c: inside the writer job of an act or a new report, its `report` event's webhook
+ * deliveries (notify_enqueue_tx; the in_tx of rep_action and rep_created_in_tx). */
+int api_report_in_tx(void *ctx, struct store_conn *w, const char *type, int64_t agency_id,
+                     const char *json, size_t n);
 
 /* openapi.c */
 /*

@@ -501,7 +501,8 @@ static int post_job(struct store_conn *w, void *arg)
         return rc;
     snprintf(p->target, sizeof p->target, "report:%lld", (long long)p->r.id);
     p->who.target = p->target;
-    return store_audit_add(w, &p->who);
+    rc = store_audit_add(w, &p->who); /* then its webhooks' deliveries, in its transaction */
+    return rc ? rc : rep_created_in_tx(w, p->r.id, p->who.actor, api_report_in_tx, NULL);
 }
 
 static void post_done(struct api_ctx *c, void *arg, int rc)
@@ -519,11 +520,10 @@ static void post_done(struct api_ctx *c, void *arg, int rc)
         o311_error(c, p->xml, 500, "", "The request could not be stored.");
         return;
     }
-    if (!p->existing) /* a new report: its `report` event (a retry's was published already) */
-        api_report_event(c,
-                         &(struct rep_change){r.id, r.service_code, r.state, NULL, r.agency_code,
-                                              r.unit_code, r.requested_ms, p->who.actor},
-                         r.agency_id);
+    struct rep_change ch; /* a new report's `report` event (a retry's was published already) */
+    rep_request_change(&r, p->who.actor, &ch);
+    if (!p->existing)
+        api_report_event(c, &ch, r.agency_id);
     /* the same answer for the first request and for every retry with its key */
     char id[24], notice[400], due[32];
     snprintf(id, sizeof id, "%lld", (long long)r.id);

@@ -199,9 +199,10 @@ static void h_get(struct api_ctx *c)
 
 /* ---- the live stream's `report` events ---------------------------------------------------- */
 
-/* Inside an act's transaction: the webhooks' deliveries of its `report` event. */
-static int report_in_tx(void *ctx, struct store_conn *w, const char *type, int64_t agency_id,
-                        const char *json, size_t n)
+/* Inside the transaction of an act or a new report: the webhooks' deliveries of its `report`
+ * event. */
+int api_report_in_tx(void *ctx, struct store_conn *w, const char *type, int64_t agency_id,
+                     const char *json, size_t n)
 {
     (void)ctx;
     return notify_enqueue_tx(w, type, agency_id, json, n);
@@ -209,7 +210,7 @@ static int report_in_tx(void *ctx, struct store_conn *w, const char *type, int64
 
 void api_report_event(struct api_ctx *c, const struct rep_change *ch, int64_t agency_id)
 {
-    notify_kick(c->api->notify); /* an act's deliveries were queued with it (report_in_tx) */
+    notify_kick(c->api->notify); /* an act's deliveries were queued with it (api_report_in_tx) */
     rep_alert_signal(c->api->alerts, c->t->db, ch->id); /* report_overdue rules */
     if (!c->api->events)
         return;
@@ -290,7 +291,7 @@ static struct act_ctx *act_start(struct api_ctx *c, int act, const char *action)
     x->a.is_public = json_is_true(pub);
     x->a.now_ms = ioc_now_ms();
     x->a.audit = &x->audit;
-    x->a.in_tx = report_in_tx;
+    x->a.in_tx = api_report_in_tx;
     json_t *nv = json_object_get(c->body, "note");
     const char *note = api_body_str(c, "note", 0, 16000);
     if (nv && !json_is_null(nv) && !note)
@@ -445,7 +446,7 @@ static struct citizen *citizen_start(struct api_ctx *c, int act, const char *con
                                .token_hash = x->hash,
                                .now_ms = ioc_now_ms(),
                                .audit = &x->audit,
-                               .in_tx = report_in_tx,
+                               .in_tx = api_report_in_tx,
                                .reopen_days = rep_settings_get(c->api->cfg)->reopen_days};
     x->a.note = rep_form_get(f, "description");
     x->a.comment = rep_form_get(f, "comment");

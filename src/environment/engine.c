@@ -489,6 +489,10 @@ int env_engine_start(struct telemetry_ingest *ig, const struct env_engine_option
     e->paused = o ? o->paused : 0;
     e->store = o ? o->store : NULL;
     e->hub = o ? o->events : NULL;
+    if (o) {
+        e->durable = o->durable;
+        e->durable_ctx = o->durable_ctx;
+    }
     e->ev = calloc(WEVENTS_MAX, sizeof *e->ev);
     if (!e->ev) {
         free(e);

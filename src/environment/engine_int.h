@@ -71,6 +71,8 @@ struct env_engine {
     size_t ev_head, nev;
     atomic_ullong events, events_dropped;
     struct events_hub *hub; /* the live event stream, or NULL */
+    void (*durable)(void *ctx, const struct env_event *ev, size_t n); /* or NULL */
+    void *durable_ctx;
 };
 
 /* The entry of station s[0..n), added when absent (lock held). NULL: out of memory. */

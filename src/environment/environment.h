@@ -227,6 +227,13 @@ int env_aqi_daily(struct tsdb_db *db, const char *station, int32_t from, int32_t
 struct env_engine;
 
 struct events_hub;
+/* An event handed to env_engine_options.durable: json[0..n) of type, visible to agency_id. */
+struct env_event {
+    const char *type;
+    int64_t agency_id;
+    const char *json;
+    size_t n;
+};
 struct env_engine_options {
     int backfill_days;       /* 0: 400 */
     int64_t (*now_fn)(void); /* ns since the epoch; NULL: the wall clock */
@@ -235,6 +242,11 @@ struct env_engine_options {
     /* the live event stream (src/events): each water alarm crossing, once written, is
      * published as a `station` event (water.c); NULL: none */
     struct events_hub *events;
+    /* the webhooks (src/iocd/wire.c): the same events, once per written batch of crossings, on
+     * the engine's thread; it must not wait for a receiver (notify's queue is durable and its
+     * own thread delivers). NULL: none */
+    void (*durable)(void *ctx, const struct env_event *ev, size_t n);
+    void *durable_ctx;
 };
 
 /* Starts the engine on ig (observer and thread). 0, IOC_ENOMEM, IOC_ETOOBIG (no observer slot

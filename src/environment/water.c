@@ -8,8 +8,9 @@
  *      queue drops the crossing (counted), never waits.
  *   2. The levels are read from the store outside the lock (the thread's own connection) and
  *      copied into the station table under it.
- *   3. A crossing is published on the live event stream (`station`) only once its water_alarm
- *      point is durable, so a client never sees an alarm the series does not hold.
+ *   3. A crossing is published on the live event stream (`station`) and handed to the webhooks
+ *      only once its water_alarm point is durable, so nobody sees an alarm the series does not
+ *      hold.
  */
 #include <math.h>
 #include <stdio.h>
@@ -146,18 +147,34 @@ void env_water_event_json(const char *station, int64_t t_ns, double level, int f
                    to, from, lv, at);
 }
 
-/* Publishes the crossings ev[0..n), now durable, on the live event stream. */
+/* Publishes the crossings ev[0..n), now durable, on the live event stream, then hands them to
+ * the webhooks in one call (one transaction of theirs per batch). */
 static void publish(struct env_engine *e, const struct wevent *ev, size_t n)
 {
+    if (!n || (!e->hub && !e->durable))
+        return;
+    struct env_event *out = calloc(n, sizeof *out);
+    size_t *end = calloc(n, sizeof *end);
     struct ioc_buf b;
-    ioc_buf_init(&b, 4096);
-    for (size_t i = 0; e->hub && i < n; i++) {
-        ioc_buf_reset(&b);
+    ioc_buf_init(&b, 0);
+    for (size_t i = 0; out && end && i < n; i++) {
+        size_t start = b.len;
         env_water_event_json(ev[i].station, ev[i].t, ev[i].level, ev[i].from, ev[i].to, &b);
-        if (b.data)
-            events_publish(e->hub, "station", ev[i].agency_id, b.data, b.len);
+        if (!b.data)
+            break;
+        end[i] = b.len;
+        if (e->hub)
+            events_publish(e->hub, "station", ev[i].agency_id, b.data + start, b.len - start);
     }
+    size_t k = 0; /* the events written whole (b.data moves as it grows: pointers only now) */
+    for (; b.data && out && end && k < n && end[k]; k++)
+        out[k] = (struct env_event){"station", ev[k].agency_id, b.data + (k ? end[k - 1] : 0),
+                                    end[k] - (k ? end[k - 1] : 0)};
+    if (e->durable && k)
+        e->durable(e->durable_ctx, out, k);
     ioc_buf_free(&b);
+    free(end);
+    free(out);
 }
 
 int env_water_write(struct env_engine *e, struct telemetry_batch *b)

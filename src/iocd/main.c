@@ -4,7 +4,8 @@
  *
  * Start order: the store and its writer (the demo seeded), the live event hub, the telemetry
  * ingest, the webhooks' delivery thread, the AQI engine and the alert engine (src/iocd/wire.c
- * joins the alert engine to the webhooks and the event hub), the demo sensors, the server.
+ * joins the alert engine to the webhooks and the event hub, and the AQI engine's water alarms
+ * to the webhooks), the demo sensors, the server.
  *
  * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
  * server.shutdown_timeout_s); stop the alert engine, then the webhooks' thread (both write
@@ -322,7 +323,8 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct parts *p
     alerts_stop(p->alerts); /* it writes through the store writer and wakes notify: first */
     p->alerts = NULL;
     api_set_alerts(*api, NULL);
-    notify_stop(p->nt); /* it writes through the writer */
+    iocd_wire_notify_gone(p->wire); /* the AQI engine still runs */
+    notify_stop(p->nt);             /* it writes through the writer */
     p->nt = NULL;
     store_writer_stop(st);
     return 0;
@@ -345,15 +347,16 @@ static int start_events(const struct ioc_config *cfg, struct events_hub **out)
 static int start_engines(const struct ioc_config *cfg, struct store *st, struct parts *p)
 {
     /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
+    int rc = iocd_wire_create(st, p->events, p->nt, &p->wire);
+    if (rc)
+        return rc;
     struct env_engine_options eo = {
         .paused = getenv("IOC_TEST_AQI_PAUSE") != NULL, .store = st, .events = p->events};
-    int rc = env_engine_start(p->ig, &eo, &p->env);
-    if (rc) {
+    iocd_wire_env(p->wire, &eo); /* its water alarms to the webhooks */
+    if ((rc = env_engine_start(p->ig, &eo, &p->env)) != 0) {
         fprintf(stderr, "iocd: cannot start the AQI engine: %s\n", ioc_strerror(rc));
         return rc;
     }
-    if ((rc = iocd_wire_create(st, p->events, p->nt, &p->wire)) != 0)
-        return rc;
     struct alerts_options ao = {.store = st, .ingest = p->ig, .settings = alerts_settings_get(cfg)};
     iocd_wire_alerts(p->wire, &ao);
     if ((rc = alerts_create(&ao, &p->alerts)) == 0 && (rc = seed_alert_types(p->alerts, st)) == 0)
@@ -515,6 +518,7 @@ out:
     alerts_stop(p.alerts);
     p.alerts = NULL;
     api_set_alerts(api, NULL);
+    iocd_wire_notify_gone(p.wire);
     notify_stop(p.nt);
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */

@@ -6,7 +6,9 @@
  *
  * Deliveries are queued inside the store transaction of the change that causes them
  * (notify_enqueue_tx), so a committed change always has its deliveries and a rolled-back one
- * none; notify_kick after the commit wakes the thread. The thread reads the queue with its own
+ * none; notify_kick after the commit wakes the thread. Events that are no store change (the AQI
+ * engine's water alarms, durable in the telemetry files) are queued by a writer job of their
+ * own, one per batch (src/iocd/wire.c). The thread reads the queue with its own
  * connection and writes every state change through the store's writer thread. A delivery in
  * flight when the process dies is sent again at the next start: at-least-once, and receivers
  * deduplicate by X-IOC-Delivery.

@@ -291,6 +291,16 @@ struct ioc_buf;
 void rep_change_json(const struct rep_change *c, struct ioc_buf *b);
 /* The change an act made (a->changed), as rep_change_json takes it. */
 void rep_action_change(const struct rep_action *a, struct rep_change *out);
+/* A new report r (as read back), filed by by, as rep_change_json takes it (previous NULL);
+ * out points into r. */
+void rep_request_change(const struct store_rep_request *r, const char *by, struct rep_change *out);
+/* Inside the transaction that stored the new report id (filed by by): its `report` event (the
+ * stream's, rep_request_change) handed to in_tx (as rep_action.in_tx: the webhooks'
+ * deliveries), so that a stored report always has them; in_tx's error undoes the filing. */
+int rep_created_in_tx(struct store_conn *w, int64_t id, const char *by,
+                      int (*in_tx)(void *ctx, struct store_conn *w, const char *type,
+                                   int64_t agency_id, const char *json, size_t n),
+                      void *ctx);
 
 /* ---- the alert rule type (alert_types.c; docs/alerts.md "Types") -------------------------- */
 

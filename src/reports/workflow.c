@@ -240,3 +240,29 @@ void rep_action_change(const struct rep_action *a, struct rep_change *out)
     *out = (struct rep_change){a->id,          a->service_code, a->state,  a->from,
                                a->agency_code, a->unit_code,    a->now_ms, a->actor};
 }
+
+void rep_request_change(const struct store_rep_request *r, const char *by, struct rep_change *out)
+{
+    *out = (struct rep_change){r->id,          r->service_code, r->state,        NULL,
+                               r->agency_code, r->unit_code,    r->requested_ms, by};
+}
+
+int rep_created_in_tx(struct store_conn *w, int64_t id, const char *by,
+                      int (*in_tx)(void *ctx, struct store_conn *w, const char *type,
+                                   int64_t agency_id, const char *json, size_t n),
+                      void *ctx)
+{
+    struct store_rep_request r;
+    int rc = store_rep_request_get(w, id, &r);
+    if (rc)
+        return rc;
+    struct rep_change ch;
+    rep_request_change(&r, by, &ch);
+    struct ioc_buf b;
+    ioc_buf_init(&b, 16384);
+    rep_change_json(&ch, &b);
+    rc = b.data ? in_tx(ctx, w, "report", r.agency_id, b.data, b.len) : IOC_ENOMEM;
+    ioc_buf_free(&b);
+    store_rep_request_clear(&r);
+    return rc;
+}

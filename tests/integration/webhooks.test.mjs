@@ -3,7 +3,9 @@
 // answering 500 then 200 gets the delivery again and it is done; a receiver that never answers
 // leaves the API and telemetry ingest fast, and after max_attempts the delivery is a dead letter
 // the admin lists and retries; deliveries queued when iocd is killed -9 are delivered after the
-// restart; a report transition reaches a webhook that takes reports; admins only. Short
+// restart; a new report and its transition reach a webhook that takes reports (the new one with
+// the stream's `report` event, no personal data, once even when the POST is retried); a water
+// level over alarm II reaches a webhook that takes `station` events; admins only. Short
 // timeouts and backoffs throughout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,7 +137,11 @@ test('a report transition reaches a webhook that takes reports, signed, without 
   const m = await admin.post(`/api/v1/reports/${id}/transition`, { to: 'assigned', note: 'Đã nhận' });
   assert.equal(m.status, 200, JSON.stringify(m.body));
   const req = await until('the report delivery', () => rx.got.find((g) => g.path === '/reports'
-    && g.headers['x-ioc-event'] === 'report' && JSON.parse(g.raw).data.id === id));
+    && g.headers['x-ioc-event'] === 'report' && JSON.parse(g.raw).data.id === id
+    && JSON.parse(g.raw).data.previous === 'received'));
+  // the new report's delivery came first (one webhook's deliveries go in the order queued)
+  const mine = rx.got.filter((g) => g.path === '/reports' && JSON.parse(g.raw).data.id === id);
+  assert.deepEqual(mine.map((g) => JSON.parse(g.raw).data.previous), [null, 'received']);
   assert.ok(signatureOk(h.secret, req.headers, req.raw));
   const body = JSON.parse(req.raw);
   assert.equal(body.type, 'report');
@@ -143,6 +149,93 @@ test('a report transition reaches a webhook that takes reports, signed, without 
   assert.equal(body.data.previous, 'received');
   assert.equal(body.data.agency, 'SO-NNMT');
   assert.ok(!req.raw.includes('dan@example.vn') && !req.raw.includes('0901234567'), 'no personal data');
+});
+
+// The live stream's events of types (operator: every agency's), as parsed JSON, while open.
+function stream(client, types) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${srv.url}/api/v1/events?types=${types}`, { headers: { cookie: client.cookie } }, (res) => {
+      const s = { status: res.statusCode, text: '', close: () => req.destroy(),
+        get data() { return this.text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6))); } };
+      res.setEncoding('utf8');
+      res.on('data', (c) => { s.text += c; });
+      res.on('error', () => {});
+      resolve(s);
+    });
+    req.on('error', reject);
+  });
+}
+
+test('a new report reaches a webhook in its own transaction: the stream event, signed, no personal data, once', async () => {
+  const h = await create({ url: `${rx.url}/new`, events: ['report'] });
+  const op = new Client(srv.url);
+  assert.equal((await op.login('operator')).status, 200);
+  const live = await stream(op, 'report');
+  assert.equal(live.status, 200);
+  const k = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['write:reports'], name: 'webhooks new' });
+  assert.equal(k.status, 201, k.text);
+  const personal = { email: 'hook-ngan@example.vn', phone: '0987654321', first_name: 'Ngân', last_name: 'Trần', device_id: 'dev-hook-42' };
+  const post = () => fetch(`${srv.url}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'hook-new-1' },
+    body: new URLSearchParams({
+      api_key: k.body.key, service_code: 'o-nhiem', lat: '10.952', long: '106.822',
+      description: 'Mùi hôi từ cống (dữ liệu mẫu)', ...personal,
+    }).toString(),
+  });
+  const r = await post();
+  const text = await r.text();
+  assert.equal(r.status, 201, text);
+  const id = Number(JSON.parse(text)[0].service_request_id);
+  const req = await until('the new report delivery', () => rx.got.find((g) => g.path === '/new' && JSON.parse(g.raw).data.id === id));
+  assert.equal(req.headers['x-ioc-event'], 'report');
+  assert.ok(signatureOk(h.secret, req.headers, req.raw), 'the signature verifies');
+  const body = JSON.parse(req.raw);
+  assert.equal(body.type, 'report');
+  assert.equal(body.data.previous, null);
+  assert.equal(body.data.state, 'received');
+  assert.equal(body.data.service_code, 'o-nhiem');
+  // the same JSON as the live stream's `report` event of that report
+  const seen = await until('the stream event', () => live.data.find((d) => d.id === id));
+  live.close();
+  assert.deepEqual(body.data, seen);
+  assert.deepEqual(Object.keys(body.data).sort(), ['agency', 'at', 'by', 'id', 'previous', 'service_code', 'state', 'unit']);
+  for (const v of Object.values(personal)) assert.ok(!req.raw.includes(v), `no ${v} in the delivery`);
+  // a retry with the same Idempotency-Key stores nothing and queues nothing
+  const again = await post();
+  assert.equal(again.status, 201);
+  assert.equal(Number((await again.json())[0].service_request_id), id);
+  const queued = await admin.get(`/api/v1/webhooks/deliveries?webhook=${h.id}&limit=100`);
+  assert.equal(queued.status, 200);
+  assert.equal(queued.body.deliveries.filter((d) => d.data.id === id).length, 1, JSON.stringify(queued.body));
+  await new Promise((res) => setTimeout(res, 500));
+  assert.equal(rx.got.filter((g) => g.path === '/new' && JSON.parse(g.raw).data.id === id).length, 1);
+});
+
+test('a water level written over alarm II reaches a webhook that takes station events', async () => {
+  const h = await create({ url: `${rx.url}/station`, events: ['station'] });
+  const put = await admin.put('/api/v1/stations/WL-HOOK', {
+    name_vi: 'Trạm thử webhook', name_en: 'Webhook test station', kind: 'water_level', lat: 10.9436, lon: 106.8208,
+    measures: ['level'], alarm1: 1, alarm2: 2, alarm3: 3,
+  });
+  assert.equal(put.status, 201, JSON.stringify(put.body));
+  const k = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['write:telemetry'], name: 'webhooks station' });
+  assert.equal(k.status, 201, k.text);
+  const now = Math.floor(Date.now() / 1000);
+  for (const [level, t] of [[0.5, now - 50], [2.5, now - 40]]) {
+    const w = await fetch(`${srv.url}/write?precision=s`, { method: 'POST', headers: { authorization: `Token ${k.body.key}` }, body: `water,station=WL-HOOK level=${level} ${t}\n` });
+    assert.equal(w.status, 204, await w.text());
+  }
+  const req = await until('the station delivery', () => rx.got.find((g) => g.path === '/station' && JSON.parse(g.raw).data.code === 'WL-HOOK'));
+  assert.equal(req.headers['x-ioc-event'], 'station');
+  assert.ok(signatureOk(h.secret, req.headers, req.raw));
+  const body = JSON.parse(req.raw);
+  assert.equal(body.type, 'station');
+  assert.deepEqual(body.data, { code: 'WL-HOOK', kind: 'water_level', alarm_state: 2, previous: 0, level: 2.5, at: new Date((now - 40) * 1000).toISOString() });
+  // one crossing, one delivery; a webhook that takes reports only got none of it
+  await new Promise((res) => setTimeout(res, 500));
+  assert.equal(rx.got.filter((g) => g.path === '/station' && JSON.parse(g.raw).data.code === 'WL-HOOK').length, 1);
+  assert.ok(!rx.got.some((g) => g.path === '/new' && g.headers['x-ioc-event'] === 'station'));
 });
 
 test('a receiver answering 500 then 200 gets the delivery again and it is done', async () => {

@@ -1,20 +1,24 @@
 /* Unit tests for the incremental AQI engine (src/environment/engine.c) on a real telemetry
  * ingest: results written back as the `aqi` series equal the on-read computation, never past
  * the hour in progress; a late reading recomputes exactly the 12 hours and the day it touches;
- * a start backfills what a stopped engine missed. */
+ * a start backfills what a stopped engine missed; water alarm crossings reach the options'
+ * durable hook (the webhooks) as `station` events, each once, after their point is written. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/base.h"
 #include "environment/environment.h"
 #include "helpers/tmpdir.h"
+#include "store/store.h"
 #include "telemetry/telemetry.h"
 #include "tsdb/tsdb.h"
 
@@ -190,6 +194,121 @@ static void test_water_event_json(void **state)
     ioc_buf_free(&b);
 }
 
+/* What the durable hook got: every event's type, agency and JSON, and the number of calls. */
+struct hooked {
+    pthread_mutex_t lock;
+    int calls, n;
+    char type[8][16], json[8][256];
+    int64_t agency[8];
+};
+static void on_durable(void *ctx, const struct env_event *ev, size_t n)
+{
+    struct hooked *h = ctx;
+    pthread_mutex_lock(&h->lock);
+    h->calls++;
+    for (size_t i = 0; i < n && h->n < 8; i++, h->n++) {
+        snprintf(h->type[h->n], sizeof h->type[0], "%s", ev[i].type);
+        snprintf(h->json[h->n], sizeof h->json[0], "%.*s", (int)ev[i].n, ev[i].json);
+        h->agency[h->n] = ev[i].agency_id;
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+static int hooked_n(struct hooked *h)
+{
+    pthread_mutex_lock(&h->lock);
+    int n = h->n;
+    pthread_mutex_unlock(&h->lock);
+    return n;
+}
+
+/* Writes water levels of station: t_s[i] (seconds) → level[i], one batch. */
+static void levels(struct telemetry_ingest *ig, const char *station, const int64_t *t_s,
+                   const double *level, size_t n)
+{
+    struct telemetry_batch b;
+    telemetry_batch_init(&b, 16);
+    struct telemetry_lp_tag tag = {{"station", 7}, {station, strlen(station)}};
+    for (size_t i = 0; i < n; i++) {
+        struct telemetry_lp_field f = {{"level", 5}, TELEMETRY_LP_FLOAT, {.f = level[i]}};
+        struct telemetry_lp_point pt = {{"water", 5}, &tag, 1, &f, 1, t_s[i] * 1000000000, 1};
+        assert_int_equal(telemetry_batch_add(&b, &pt), 0);
+    }
+    telemetry_batch_finish(&b);
+    struct answer a = {0};
+    assert_int_equal(telemetry_ingest_submit(ig, b.pts, b.n, on_done, &a), 0);
+    while (!__atomic_load_n(&a.done, __ATOMIC_ACQUIRE))
+        ;
+    assert_int_equal(a.rc, 0);
+    telemetry_batch_free(&b);
+}
+
+static void test_water_crossings_reach_the_durable_hook(void **state)
+{
+    (void)state;
+    struct store *st = NULL;
+    struct store_conn *db = NULL;
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
+    assert_int_equal(store_conn_open(st, 0, &db), 0);
+    struct store_station s = {.code = "WL-H1",
+                              .name_vi = "Trạm thử",
+                              .name_en = "",
+                              .kind = "water_level",
+                              .lat = 10.9368,
+                              .lon = 106.8112,
+                              .measures = "level",
+                              .agency = "",
+                              .alarm = {1, 2, 3},
+                              .has_alarm = {1, 1, 1}};
+    enum store_station_outcome out;
+    int64_t version;
+    assert_int_equal(store_station_put(db, &s, STORE_STATION_ANY, &out, &version), 0);
+    struct telemetry_ingest *ig = open_ingest(test_fresh_dir());
+    now_ns = D0;
+    struct hooked h = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    struct env_engine_options o = {
+        .now_fn = fixed_now, .store = st, .durable = on_durable, .durable_ctx = &h};
+    struct env_engine *e = NULL;
+    assert_int_equal(env_engine_start(ig, &o, &e), 0);
+    int64_t t0 = D0 / 1000000000;
+    /* the first reading sets the state (no event); 2.5 reaches II; 2.6 stays II (none) */
+    levels(ig, "WL-H1", (int64_t[]){t0, t0 + 60, t0 + 120}, (double[]){0.5, 2.5, 2.6}, 3);
+    for (int i = 0; i < 1000 && hooked_n(&h) < 1; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    assert_int_equal(hooked_n(&h), 1);
+    /* back under I: a second event, in a call of its own */
+    levels(ig, "WL-H1", (int64_t[]){t0 + 180}, (double[]){0.4}, 1);
+    for (int i = 0; i < 1000 && hooked_n(&h) < 2; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    env_engine_stop(e); /* the hook is not called after it */
+    assert_int_equal(h.n, 2);
+    assert_int_equal(h.calls, 2);
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    env_water_event_json("WL-H1", (t0 + 60) * 1000000000, 2.5, 0, 2, &b);
+    assert_string_equal(h.json[0], b.data);
+    ioc_buf_reset(&b);
+    env_water_event_json("WL-H1", (t0 + 180) * 1000000000, 0.4, 2, 0, &b);
+    assert_string_equal(h.json[1], b.data);
+    ioc_buf_free(&b);
+    for (int i = 0; i < 2; i++) {
+        assert_string_equal(h.type[i], "station");
+        assert_true(h.agency[i] == -1); /* no agency: everyone's (EVENTS_EVERYONE) */
+    }
+    /* the crossing was written before the hook saw it: the water_alarm series holds it */
+    struct tsdb_str v = {"WL-H1", 5};
+    struct tsdb_tag_filter f = {"station", 7, &v, 1};
+    struct telemetry_query q = {
+        .measurement = "water_alarm", .field = "state", .filters = &f, .nfilters = 1};
+    struct telemetry_qresult r = {0};
+    assert_int_equal(telemetry_query_latest(telemetry_ingest_db(ig), &q, &r), 0);
+    assert_int_equal(r.nentries, 1);
+    assert_true(r.entries[0].has_point && r.entries[0].t == (t0 + 180) * 1000000000);
+    telemetry_qresult_free(&r);
+    telemetry_ingest_close(ig);
+    store_conn_close(db);
+    store_close(st);
+}
+
 int main(void)
 {
     ioc_log_set_level(IOC_LOG_ERROR);
@@ -198,6 +317,7 @@ int main(void)
             test_engine_writes_what_the_readings_give_and_stops_at_the_hour_in_progress),
         cmocka_unit_test(test_engine_start_backfills_what_a_stopped_engine_missed),
         cmocka_unit_test(test_water_event_json),
+        cmocka_unit_test(test_water_crossings_reach_the_durable_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
