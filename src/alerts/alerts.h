@@ -76,6 +76,10 @@ struct alerts_type {
  * engine acts on edges only. */
 void alerts_out_condition(struct alerts_out *out, const char *target_key, int active, double value,
                           double lat, double lon, const char *summary_vi, const char *summary_en);
+/* The commune (or other unit) code of the condition just reported, when the type knows it (a
+ * report's commune, the unit whose value is missing): an alert fired from it belongs to that
+ * unit unless its rule names one. Without it the engine asks options.locate. */
+void alerts_out_unit(struct alerts_out *out, const char *unit);
 
 struct alerts;
 #define ALERTS_NAME_MAX 200

@@ -20,6 +20,7 @@ struct alerts_cond {
     char target[ALERTS_TARGET_MAX + 1];
     int active;
     double value, lat, lon;
+    char unit[16]; /* alerts_out_unit; "" none */
     char summary_vi[ALERTS_SUMMARY_MAX], summary_en[ALERTS_SUMMARY_MAX];
 };
 struct alerts_out {

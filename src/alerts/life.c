@@ -122,6 +122,7 @@ void alerts_life_fire(struct alerts *a, const struct alerts_rule_rt *r,
     c->kind = FIRE;
     double lat = cd->lat, lon = cd->lon;
     char unit[16] = "";
+    snprintf(unit, sizeof unit, "%s", cd->unit);
     if ((isnan(lat) || isnan(lon)) && a->o.locate) {
         /* "measurement,tags field": the measurement, and the tags without the field */
         char m[ALERTS_TARGET_MAX + 1], tags[ALERTS_TARGET_MAX + 1] = "";
@@ -134,8 +135,11 @@ void alerts_life_fire(struct alerts *a, const struct alerts_rule_rt *r,
             snprintf(tags, sizeof tags, "%s", comma + 1);
             *comma = 0;
         }
-        if (a->o.locate(a->o.ctx, m, tags, &lat, &lon, unit) != 0)
-            lat = lon = NAN, unit[0] = 0;
+        char where[16] = "";
+        if (a->o.locate(a->o.ctx, m, tags, &lat, &lon, where) != 0)
+            lat = lon = NAN, where[0] = 0;
+        if (!unit[0])
+            snprintf(unit, sizeof unit, "%s", where);
     }
     const char *s[9] = {r->r.name_vi,
                         r->r.name_en,

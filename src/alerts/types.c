@@ -52,6 +52,13 @@ void alerts_out_condition(struct alerts_out *out, const char *target_key, int ac
     c->lon = lon;
     snprintf(c->summary_vi, sizeof c->summary_vi, "%s", summary_vi ? summary_vi : "");
     snprintf(c->summary_en, sizeof c->summary_en, "%s", summary_en ? summary_en : "");
+    c->unit[0] = '\0';
+}
+
+void alerts_out_unit(struct alerts_out *out, const char *unit)
+{
+    if (out && out->n && unit)
+        snprintf(out->v[out->n - 1].unit, sizeof out->v[out->n - 1].unit, "%s", unit);
 }
 
 void alerts_out_reset(struct alerts_out *o)

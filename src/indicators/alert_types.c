@@ -407,6 +407,7 @@ static void late_report(const struct ind_fresh_item *it, const char *key, struct
              "deadline %s",
              code, it->x->col[STORE_IND_NAME_EN], pv, uen, (int)missing, (int)it->f.expected, due);
     alerts_out_condition(out, key, 1, missing, NAN, NAN, vi, en);
+    alerts_out_unit(out, it->unit);
 }
 
 static int late_mark(struct late *r, const char *key)

@@ -108,6 +108,7 @@ struct tracked {
     double lat, lon;
     int active; /* reported active (overdue) */
     char service[REP_CODE_MAX + 1];
+    char unit[16]; /* the report's commune */
     char name[256];
 };
 
@@ -195,6 +196,7 @@ static void condition(struct tracked *t, int active, struct alerts_out *out)
     }
     t->active = active;
     alerts_out_condition(out, key, active, NAN, t->lat, t->lon, vi, en);
+    alerts_out_unit(out, t->unit);
 }
 
 static const char *str_of(const json_t *o, const char *k)
@@ -226,6 +228,7 @@ static void learn(struct overdue *r, const char *json, int64_t now_ms, struct al
         struct tracked t = {.id = id, .expected_ms = due, .lat = NAN, .lon = NAN};
         snprintf(t.service, sizeof t.service, "%s", svc);
         snprintf(t.name, sizeof t.name, "%s", str_of(o, "service_name"));
+        snprintf(t.unit, sizeof t.unit, "%s", str_of(o, "unit"));
         condition(i < r->n ? &r->v[i] : &t, 0, out);
         if (i < r->n)
             r->v[i] = r->v[--r->n];
@@ -252,6 +255,7 @@ static void learn(struct overdue *r, const char *json, int64_t now_ms, struct al
     t->lon = json_is_number(lo) ? json_number_value(lo) : NAN;
     snprintf(t->service, sizeof t->service, "%s", svc);
     snprintf(t->name, sizeof t->name, "%s", str_of(o, "service_name"));
+    snprintf(t->unit, sizeof t->unit, "%s", str_of(o, "unit"));
     /* open: overdue now or not (a deadline moved later clears it) */
     condition(t, now_ms >= due, out);
     json_decref(o);

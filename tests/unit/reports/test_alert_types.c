@@ -25,6 +25,22 @@
 static struct store *st;
 static struct store_conn *db;
 
+static int64_t commune_id; /* commune 26734, where every report is */
+
+static void put_commune(void)
+{
+    struct store_unit u = {.code = "26734",
+                           .level = "commune",
+                           .type = "Phường",
+                           .name = "Trấn Biên",
+                           .full_name = "Phường Trấn Biên",
+                           .name_en = "",
+                           .parent_code = "",
+                           .valid_from = "2025-07-01",
+                           .valid_to = ""};
+    assert_int_equal(store_unit_put(db, &u, NULL, &commune_id), 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -41,6 +57,7 @@ static int setup(void **state)
     struct store_rep_service k = {
         .code = "den", .name_vi = "Đèn", .agency_code = "UBND-1", .position = 1};
     assert_int_equal(store_rep_service_put(db, &k), 0);
+    put_commune();
     return 0;
 }
 
@@ -61,6 +78,7 @@ static int64_t report(const char *code, const char *agency, int64_t due)
                                   .lon = 106.82,
                                   .has_point = 1,
                                   .agency_code = (char *)agency,
+                                  .unit_id = commune_id,
                                   .state = "received",
                                   .requested_ms = T0 - HOUR,
                                   .expected_ms = due,
@@ -174,6 +192,8 @@ static void test_overdue_fires_and_resolves(void **state)
     assert_string_equal(x[0].type, "report_overdue");
     assert_true(x[0].has_pos);
     assert_true(fabs(x[0].lat - 10.95) < 1e-9);
+    assert_non_null(x[0].unit); /* the report's commune (alerts_out_unit) */
+    assert_string_equal(x[0].unit, "26734");
     assert_non_null(strstr(x[0].summary_vi, "Ngập"));
     assert_non_null(strstr(x[0].summary_vi, "31/05/2026 23:00")); /* T0 - 1 h in Vietnam */
     store_alerts_free(x, n);
