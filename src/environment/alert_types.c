@@ -145,10 +145,22 @@ static void points(void *state, const struct tsdb_point_in *p, size_t n, int64_t
     }
 }
 
-const struct alerts_type env_alert_type_aqi_class = {"aqi_class", aqi_compile, release,
-                                                     points,      NULL,        NULL};
-const struct alerts_type env_alert_type_water_alarm = {"water_alarm", water_compile, release,
-                                                       points,        NULL,          NULL};
+/* The one series name each type reads (the dispatcher indexes the rule under it): the AQI
+ * engine's `aqi aqi` and `water_alarm state`. */
+static size_t listens(const void *state, const char **m, const char **f, size_t max)
+{
+    const struct env_rule *r = state;
+    if (max < 1)
+        return 0;
+    m[0] = r->aqi ? "aqi" : "water_alarm";
+    f[0] = r->aqi ? "aqi" : "state";
+    return 1;
+}
+
+const struct alerts_type env_alert_type_aqi_class = {"aqi_class", aqi_compile, release, points,
+                                                     NULL,        NULL,        listens};
+const struct alerts_type env_alert_type_water_alarm = {
+    "water_alarm", water_compile, release, points, NULL, NULL, listens};
 
 int env_alert_types_register(struct alerts *a)
 {

@@ -161,12 +161,37 @@ static void test_params_checked(void **state)
     }
 }
 
+/* Each type names the one series it reads, so the dispatcher never calls it with others. */
+static void test_listens(void **state)
+{
+    (void)state;
+    const struct alerts_type *types[] = {&env_alert_type_aqi_class, &env_alert_type_water_alarm};
+    const char *want[][2] = {{"aqi", "aqi"}, {"water_alarm", "state"}};
+    const char *params[] = {"{\"class\": 4}", "{\"level\": 2}"};
+    for (int i = 0; i < 2; i++) {
+        json_t *target = json_object(), *p = json_loads(params[i], 0, NULL);
+        void *rule = NULL;
+        char err[200];
+        const char *field = NULL;
+        assert_int_equal(types[i]->compile(target, p, &rule, err, sizeof err, &field), 0);
+        assert_non_null(types[i]->listens);
+        const char *m[ALERTS_LISTEN_MAX], *f[ALERTS_LISTEN_MAX];
+        assert_int_equal(types[i]->listens(rule, m, f, ALERTS_LISTEN_MAX), 1);
+        assert_string_equal(m[0], want[i][0]);
+        assert_string_equal(f[0], want[i][1]);
+        types[i]->release(rule);
+        json_decref(target);
+        json_decref(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_aqi_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_water_alarm_one_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_params_checked, setup, teardown),
+        cmocka_unit_test(test_listens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
