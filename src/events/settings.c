@@ -15,10 +15,10 @@ static const struct config_setting rows[] = {
      "Last-Event-ID (and at most 16 MiB of them); an older id gets a reset event."},
     {"events", "heartbeat_s", CONFIG_INT, OFF(heartbeat_s), "15", 1, 3600,
      "GET /api/v1/events: the comment line `: hb` is sent to every client this often."},
-    {"events", "max_streams", CONFIG_INT, OFF(max_streams), "200", 1, 100000,
+    {"events", "max_streams", CONFIG_INT, OFF(max_streams), "2000", 1, 100000,
      "GET /api/v1/events is refused with 503 while the server has this many open streams "
      "(of every kind)."},
-    {"events", "client_buffer_kb", CONFIG_INT, OFF(client_buffer_kb), "1024", 4, 1048576,
+    {"events", "client_buffer_kb", CONFIG_INT, OFF(client_buffer_kb), "256", 4, 1048576,
      "KiB waiting for one GET /api/v1/events client at most; a client that falls further "
      "behind is cut off (it reconnects with Last-Event-ID)."},
 };
