@@ -33,7 +33,7 @@
     X(accounts)                                                                                    \
     X(units)                                                                                       \
     X(database)                                                                                    \
-    X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations) X(rules)
+    X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations) X(rules) X(figures)
 
 #define DECLARE(g) extern const struct cli_group cli_group_##g;
 CLI_GROUP_LIST(DECLARE)

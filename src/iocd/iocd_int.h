@@ -2,6 +2,8 @@
 #ifndef IOC_IOCD_INT_H
 #define IOC_IOCD_INT_H
 
+#include <stdint.h>
+
 struct store;
 struct events_hub;
 struct notify;
@@ -21,5 +23,19 @@ int iocd_wire_create(struct store *st, struct events_hub *events, struct notify 
 void iocd_wire_alerts(struct iocd_wire *w, struct alerts_options *o);
 /* After the alert engine stopped. NULL is fine. */
 void iocd_wire_destroy(struct iocd_wire *w);
+
+/*
+ * figures.c — the daily figures for the indicators: a thread computing the last complete local
+ * days at start, then each day once over (env_figures_read, written through the writer by
+ * ind_computed_write_job). Start after the writer and the telemetry ingest; stop before the
+ * writer stops.
+ */
+struct iocd_figures;
+struct telemetry_ingest;
+struct tsdb_db;
+int iocd_figures_start(struct store *st, struct telemetry_ingest *ig, struct iocd_figures **out);
+void iocd_figures_stop(struct iocd_figures *f); /* NULL is fine */
+/* Computes and writes the local days from … to now, on the calling thread. 0 or the error. */
+int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t to);
 
 #endif

@@ -4,13 +4,14 @@
  *
  * Start order: the store and its writer (the demo seeded), the live event hub, the telemetry
  * ingest, the webhooks' delivery thread, the AQI engine and the alert engine (src/iocd/wire.c
- * joins the alert engine to the webhooks and the event hub), the demo sensors, the server.
+ * joins the alert engine to the webhooks and the event hub), the daily figures (figures.c), the
+ * demo sensors, the server.
  *
  * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
- * server.shutdown_timeout_s); stop the alert engine, then the webhooks' thread (both write
- * through the writer); drain and stop the storage writer, so every acknowledged write is
- * committed, then checkpoint the WAL to zero bytes; stop the demo sensors and the AQI engine;
- * stop the MQTT subscriber (its batches in flight are answered), then the telemetry ingest
+ * server.shutdown_timeout_s); stop the alert engine, then the webhooks' thread and the daily
+ * figures (all write through the writer); drain and stop the storage writer, so every acknowledged
+ * write is committed, then checkpoint the WAL to zero bytes; stop the demo sensors and the AQI
+ * engine; stop the MQTT subscriber (its batches in flight are answered), then the telemetry ingest
  * (queued batches written); close the database; destroy the event hub; exit 0.
  *
  * Everything iocd creates is private: umask 077 (files 0600, directories 0700).
@@ -269,6 +270,7 @@ struct parts {
     struct notify *nt;           /* the webhooks' delivery thread */
     struct iocd_wire *wire;      /* what the alert engine's hooks reach (wire.c) */
     struct alerts *alerts;       /* the alert engine */
+    struct iocd_figures *fig;    /* the daily figures for the indicators (figures.c) */
 };
 
 /* Builds the API and the HTTP server on an open store with its writer running, serves until a
@@ -324,6 +326,8 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct parts *p
     api_set_alerts(*api, NULL);
     notify_stop(p->nt); /* it writes through the writer */
     p->nt = NULL;
+    iocd_figures_stop(p->fig); /* so do the figures */
+    p->fig = NULL;
     store_writer_stop(st);
     return 0;
 }
@@ -506,6 +510,11 @@ int main(int argc, char **argv)
         store_writer_stop(st);
         goto out;
     }
+    if ((rc = iocd_figures_start(st, p.ig, &p.fig)) != 0) {
+        fprintf(stderr, "iocd: cannot start the daily figures: %s\n", ioc_strerror(rc));
+        store_writer_stop(st);
+        goto out;
+    }
     if (seed_settings_get(&cfg)->enabled && seed_settings_get(&cfg)->sensors)
         p.demo = start_demo_sensors(st, p.ig); /* stopped below, before the ingest closes */
     rc = serve(&cfg, st, &p, &api, &srv);
@@ -516,6 +525,7 @@ out:
     p.alerts = NULL;
     api_set_alerts(api, NULL);
     notify_stop(p.nt);
+    iocd_figures_stop(p.fig); /* it writes through the writer and reads the ingest's engine */
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);
