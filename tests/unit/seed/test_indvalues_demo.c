@@ -255,6 +255,32 @@ static void test_periods_and_units(void **state)
     assert_int_equal(seed_iv_open(w, "15/11/2026", 17, &g), IOC_EINVAL);
 }
 
+/* The VN_AQI figures the server computes (src/environment/figures.c) are never invented. */
+static void test_computed_codes_get_no_rows(void **state)
+{
+    (void)state;
+    struct seed_iv_gen *g = NULL;
+    assert_int_equal(seed_iv_open(w, TODAY, 17, &g), 0);
+    const char *computed[] = {"MT.AQI", "MT.AQI_MAX", "MT.AQI_NGAY_XAU"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(seed_iv_computed(computed[i]));
+        struct store_indicator x = get(computed[i]);
+        const struct store_indvalue *r;
+        size_t n = 1;
+        assert_int_equal(seed_iv_rows(g, w, &x, &r, &n), 0);
+        assert_int_equal(n, 0);
+        store_indicator_clear(&x);
+    }
+    assert_false(seed_iv_computed("MT.PM25"));
+    struct store_indicator x = get("MT.PM25");
+    const struct store_indvalue *r;
+    size_t n = 0;
+    assert_int_equal(seed_iv_rows(g, w, &x, &r, &n), 0);
+    assert_true(n > 0);
+    store_indicator_clear(&x);
+    seed_iv_close(g);
+}
+
 /* SO-TP (1 period), TTR (1) and SO-VHTTDL (2) have nothing for their latest periods. */
 static void test_late_agencies(void **state)
 {
@@ -329,9 +355,12 @@ static void test_job_stores(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_same_seed_same_rows), cmocka_unit_test(test_rows_pass_the_rules),
-        cmocka_unit_test(test_periods_and_units),   cmocka_unit_test(test_late_agencies),
+        cmocka_unit_test(test_same_seed_same_rows),
+        cmocka_unit_test(test_rows_pass_the_rules),
+        cmocka_unit_test(test_periods_and_units),
+        cmocka_unit_test(test_late_agencies),
         cmocka_unit_test(test_job_stores),
+        cmocka_unit_test(test_computed_codes_get_no_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
