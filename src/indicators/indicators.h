@@ -786,34 +786,6 @@ int ind_units_rolled(struct store_conn *db, const struct store_indicator *x,
                      const char *today_vn, struct ind_units *out);
 void ind_units_free(struct ind_units *u);
 
-/* ---- values computed by other modules (values_computed.c; NOT pure: writes the store) -- */
-
-/* One computed value: an indicator (not derived, not a ratio), a unit code, a period of the
- * indicator's frequency, its value. */
-struct ind_computed {
-    char code[IND_CODE_MAX + 1];
-    char unit[32];
-    struct ind_period period;
-    double value;
-};
-/* A write of computed values: what the caller fills in, then what the job did. */
-struct ind_computed_write {
-    const struct ind_computed *v;
-    size_t n;
-    const char *who; /* stored with each value; NULL: "figures" */
-    /* out */
-    int64_t added, revised, unchanged, refused;
-    char error[256]; /* the first refusal: "CODE UNIT: why" */
-};
-/*
- * A store job: each value checked as a posted value is (ind_value_check, any unit) and stored
- * (store_indvalue_put: an equal value is unchanged, no revision) with the catalogue's source of
- * the indicator, who and the time of the job. A value refused (an indicator not in the
- * catalogue, a unit not in force, a closed period, a derived indicator) is counted in refused
- * and skipped: the others are still stored. 0, or a store error (nothing stored).
- */
-int ind_computed_write_job(struct store_conn *w, void *arg /* struct ind_computed_write * */);
-
 /* ---- the alert rule type target_missed (alert_types.c; docs/alerts.md "Types") ---------- */
 
 /* ind_alert_json appends the `indicator` signal of a durable value to b: one line {"indicator",
@@ -824,5 +796,5 @@ int ind_alert_types_register(struct alerts *a);
 int ind_alert_json(const char *code, const char *unit, const struct ind_indicator *ind,
                    const struct store_indvalue *v, struct ioc_buf *b);
 void ind_alert_signal(struct alerts *a, const char *lines, size_t n);
-
+#include "indicators/indicators_computed.h" /* (values_computed.c) */
 #endif

@@ -344,8 +344,8 @@ static int start_events(const struct ioc_config *cfg, struct events_hub **out)
 }
 
 /* The engines that observe the ingest: the AQI engine and the alert engine (its changes go to
- * the webhooks' queue and the live stream: src/iocd/wire.c). 0, or the error (said on
- * stderr). */
+ * the webhooks' queue and the live stream: src/iocd/wire.c), and the daily figures that read
+ * it (figures.c). 0, or the error (said on stderr). */
 static int start_engines(const struct ioc_config *cfg, struct store *st, struct parts *p)
 {
     /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
@@ -362,8 +362,12 @@ static int start_engines(const struct ioc_config *cfg, struct store *st, struct 
     iocd_wire_alerts(p->wire, &ao);
     if ((rc = alerts_create(&ao, &p->alerts)) == 0 && (rc = seed_alert_types(p->alerts, st)) == 0)
         rc = alerts_run(p->alerts);
-    if (rc)
+    if (rc) {
         fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));
+        return rc;
+    }
+    if ((rc = iocd_figures_start(st, p->ig, &p->fig)) != 0)
+        fprintf(stderr, "iocd: cannot start the daily figures: %s\n", ioc_strerror(rc));
     return rc;
 }
 
@@ -507,11 +511,6 @@ int main(int argc, char **argv)
         goto out;
     }
     if ((rc = start_notify(&cfg, st, &p.nt)) != 0 || (rc = start_engines(&cfg, st, &p)) != 0) {
-        store_writer_stop(st);
-        goto out;
-    }
-    if ((rc = iocd_figures_start(st, p.ig, &p.fig)) != 0) {
-        fprintf(stderr, "iocd: cannot start the daily figures: %s\n", ioc_strerror(rc));
         store_writer_stop(st);
         goto out;
     }
