@@ -5,7 +5,8 @@
  *   figures compute [--from YYYY-MM-DD] [--to YYYY-MM-DD]
  *
  * (both default to yesterday in Asia/Ho_Chi_Minh; at most 400 days). The figures come from the
- * stored readings (src/environment/figures.c), which needs iocd stopped (it holds the
+ * stored readings (src/environment/figures.c) and reports (src/reports/figures.c); the readings
+ * need iocd stopped (it holds the
  * time-series engine); the values are written by src/indicators (a day written again with the
  * same numbers makes no revision), with an audit row "figures.compute". Prints what was added,
  * revised, unchanged and refused (the first refusal's reason).
@@ -18,6 +19,7 @@
 #include "environment/environment.h"
 #include "indicators/indicators.h"
 #include "iocctl/iocctl_int.h"
+#include "reports/reports.h"
 #include "store/store.h"
 #include "tsdb/tsdb.h"
 
@@ -95,6 +97,18 @@ static int cmd_compute(struct cli *c)
     size_t n = 0;
     rc = env_figures_read(c->db, db, from, to, &v, &n);
     tsdb_db_close(db);
+    struct ind_computed *r = NULL;
+    size_t nr = 0;
+    if (rc == 0)
+        rc = rep_figures_read(c->db, from, to, &r, &nr);
+    struct ind_computed *all = rc == 0 && nr ? realloc(v, (n + nr) * sizeof *v) : v;
+    if (rc == 0 && nr && !all)
+        rc = IOC_ENOMEM;
+    if (rc == 0 && nr) {
+        memcpy(all + n, r, nr * sizeof *r);
+        v = all, n += nr;
+    }
+    free(r);
     if (rc) {
         free(v);
         return cli_report(rc, "figures compute");
@@ -129,8 +143,9 @@ static const struct cli_command commands[] = {
     {"figures", cmd_figures,
      "  figures compute [--from DAY] [--to DAY]\n"
      "                                   recompute the daily figures for the indicators (VN_AQI\n"
-     "                                   per commune) of local days DAY (YYYY-MM-DD; default\n"
-     "                                   yesterday) from the stored readings (iocd stopped)\n"},
+     "                                   and citizen reports per commune) of local days DAY\n"
+     "                                   (YYYY-MM-DD; default yesterday) from the stored\n"
+     "                                   readings and reports (iocd stopped)\n"},
 };
 
 const struct cli_group cli_group_figures = CLI_GROUP("figures", commands);

@@ -1,23 +1,30 @@
 /*
  * figures.c — the daily figures for the indicators (docs/indicators.md, "Computed figures"): a
- * thread that, at start, computes the last IOCD_FIGURES_CATCHUP complete local days and then,
+ * thread that, at start, computes the last IOCD_FIGURES_CATCHUP complete local days (for the
+ * reports the last IOCD_FIGURES_FIRST at the first start of a data directory: the demo's reports
+ * go back 120 days) and then,
  * each day once it is over (10 minutes past local midnight, so that the last hour's readings
- * are in), the day before, from the environment module's stored readings (env_figures_read),
+ * are in), the day before, from the environment module's stored readings (env_figures_read)
+ * and the reports module's reports (rep_figures_read),
  * written by the indicators module through the store's writer (ind_computed_write_job). Never on
  * an HTTP loop thread; a day written again with the same numbers makes no revision.
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/base.h"
 #include "environment/environment.h"
 #include "indicators/indicators.h"
 #include "iocd/iocd_int.h"
+#include "reports/reports.h"
 #include "store/store.h"
 #include "telemetry/telemetry.h"
 
-#define IOCD_FIGURES_CATCHUP 7              /* days computed at start */
+#define IOCD_FIGURES_CATCHUP 7 /* days computed at start */
+#define IOCD_FIGURES_FIRST 120 /* reports' days computed at the first start of a directory */
+#define IOCD_FIGURES_META "figures.first_done"
 #define IOCD_FIGURES_MARGIN_MS (10 * 60000) /* a day is computed this long after it ended */
 #define IOCD_FIGURES_POLL_MS 60000
 
@@ -37,7 +44,26 @@ static int32_t last_complete_day(void)
     return (int32_t)(ms / 86400000) - 1;
 }
 
-int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t to)
+static int add_reports(struct store_conn *c, int32_t from, int32_t to, struct ind_computed **v,
+                       size_t *n)
+{
+    struct ind_computed *r = NULL;
+    size_t nr = 0;
+    int rc = rep_figures_read(c, from, to, &r, &nr);
+    struct ind_computed *all = rc == 0 && nr ? realloc(*v, (*n + nr) * sizeof **v) : *v;
+    if (rc == 0 && nr && !all)
+        rc = IOC_ENOMEM;
+    if (rc == 0 && nr) {
+        memcpy(all + *n, r, nr * sizeof *r);
+        *v = all;
+        *n += nr;
+    }
+    free(r);
+    return rc;
+}
+
+int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t rep_from,
+                     int32_t to)
 {
     struct store_conn *c = NULL;
     struct ind_computed *v = NULL;
@@ -45,12 +71,14 @@ int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t
     int rc = store_conn_open(st, 1, &c);
     if (rc == 0)
         rc = env_figures_read(c, db, from, to, &v, &n);
+    if (rc == 0)
+        rc = add_reports(c, rep_from, to, &v, &n);
     store_conn_close(c);
     struct ind_computed_write w = {.v = v, .n = n, .who = "figures"};
     if (rc == 0 && n)
         rc = store_writer_run(st, ind_computed_write_job, &w);
     char a[11], b[11];
-    ioc_date_format(from, a);
+    ioc_date_format(rep_from < from ? rep_from : from, a);
     ioc_date_format(to, b);
     if (rc)
         ioc_log(IOC_LOG_WARN, "figures %s … %s: %s", a, b, ioc_strerror(rc));
@@ -64,11 +92,26 @@ int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t
     return rc;
 }
 
+static int mark_done(struct store_conn *w, void *arg)
+{
+    (void)arg;
+    return store_meta_set(w, IOCD_FIGURES_META, "1");
+}
+
 static void *figures_thread(void *arg)
 {
     struct iocd_figures *f = arg;
     int32_t done = last_complete_day();
-    iocd_figures_run(f->st, f->db, done - IOCD_FIGURES_CATCHUP + 1, done);
+    struct store_conn *c = NULL;
+    char *seen = NULL;
+    int first = store_conn_open(f->st, 1, &c) == 0 &&
+                store_meta_get(c, IOCD_FIGURES_META, &seen) == IOC_ENOTFOUND;
+    free(seen);
+    store_conn_close(c);
+    int32_t from = done - IOCD_FIGURES_CATCHUP + 1;
+    int32_t rep_from = first ? done - IOCD_FIGURES_FIRST + 1 : from;
+    if (iocd_figures_run(f->st, f->db, from, rep_from, done) == 0 && first)
+        store_writer_run(f->st, mark_done, NULL);
     pthread_mutex_lock(&f->mu);
     while (!f->stop) {
         struct timespec ts;
@@ -78,7 +121,7 @@ static void *figures_thread(void *arg)
         if (f->stop || day <= done)
             continue;
         pthread_mutex_unlock(&f->mu);
-        iocd_figures_run(f->st, f->db, done + 1, day);
+        iocd_figures_run(f->st, f->db, done + 1, done + 1, day);
         done = day;
         pthread_mutex_lock(&f->mu);
     }

@@ -35,7 +35,9 @@ struct telemetry_ingest;
 struct tsdb_db;
 int iocd_figures_start(struct store *st, struct telemetry_ingest *ig, struct iocd_figures **out);
 void iocd_figures_stop(struct iocd_figures *f); /* NULL is fine */
-/* Computes and writes the local days from … to now, on the calling thread. 0 or the error. */
-int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t to);
+/* Computes and writes the figures of the local days from … to (the reports' from rep_from), on
+ * the calling thread. 0 or the error. */
+int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t rep_from,
+                     int32_t to);
 
 #endif

@@ -20,6 +20,7 @@
 #include "base/base.h"
 #include "environment/environment.h"
 #include "indicators/indicators.h"
+#include "reports/reports.h"
 #include "store/store.h"
 
 #define NEW_FROM "2025-07-01"
@@ -570,13 +571,16 @@ static int period_rows(struct seed_iv_gen *g, const struct shape *s, struct ind_
     return old && district ? district_rows(g, s, from) : 0;
 }
 
-/* The codes the server computes from the modules' own data (src/environment/figures.c), never
- * invented: the demo's readings give them for the days it has readings. */
+/* The codes the server computes from the modules' own data (src/environment/figures.c,
+ * src/reports/figures.c), never invented: the demo's readings and reports give them. */
 int seed_iv_computed(const char *code)
 {
     static const char *const computed[] = {ENV_FIG_AQI, ENV_FIG_AQI_MAX, ENV_FIG_BAD_DAYS};
     for (size_t i = 0; i < IOC_ARRAY_LEN(computed); i++)
         if (strcmp(computed[i], code) == 0)
+            return 1;
+    for (size_t i = 0; rep_figure_code(i); i++)
+        if (strcmp(rep_figure_code(i), code) == 0)
             return 1;
     return 0;
 }

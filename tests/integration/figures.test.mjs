@@ -112,3 +112,44 @@ test('VN_AQI figures per commune and day: iocctl figures compute, iocd at start,
   assert.equal(m.body.values[0].value, 1); // RECENT, if in the same month, adds 0
   await srv.stop();
 });
+
+test('citizen reports per commune and day: received, by group, resolved none', async () => {
+  let srv = await startServer({ data: seededDataDir(), demo: true });
+  servers.push(srv);
+  const data = srv.data;
+  const admin = new Client(srv.url);
+  assert.equal((await admin.login('admin')).status, 200);
+  const k = await admin.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['write:reports'], name: 'figures test' });
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  const report = { api_key: k.body.key, service_code: 'rac-thai', lat: '10.95', long: '106.82', // commune 26041
+    'attribute[loai-rac][]': 'sinh-hoat', description: 'Rác tồn đọng (dữ liệu thử)' };
+  for (let i = 0; i < 2; i++) {
+    const r = await until('the point index', async () => {
+      const x = await fetch(`${srv.url}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams(report).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await x.arrayBuffer();
+      return x.status !== 503 && x;
+    });
+    assert.equal(r.status, 201);
+  }
+  await srv.stop();
+  const today = localDay(0);
+  const r = iocctl(data, ['figures', 'compute', '--from', today, '--to', today]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /11 values: 11 added/); // the 11 counts of one commune-day, no TG_XULY
+  srv = await startServer({ data, demo: true });
+  servers.push(srv);
+  const a = new Client(srv.url);
+  assert.equal((await a.login('admin')).status, 200);
+  const value = async (code) => {
+    const v = await a.get(`/api/v1/indicators/${code}/values?unit=26041&from=${today}&to=${today}`);
+    assert.equal(v.status, 200, JSON.stringify(v.body));
+    return v.body.values[0].value;
+  };
+  assert.equal(await value('PAHT.TIEPNHAN'), 2);
+  assert.equal(await value('PAHT.PA_MT'), 2); // rac-thai is in the group moi-truong
+  assert.equal(await value('PAHT.PA_GT'), 0);
+  assert.equal(await value('PAHT.DAXULY'), 0);
+  assert.equal(await value('PAHT.TG_XULY'), null);
+  await srv.stop();
+});
