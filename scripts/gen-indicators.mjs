@@ -608,6 +608,7 @@ add('CO', 'Nồng độ CO trung bình 8 giờ lớn nhất trong ngày', 'CO co
 add('O3', 'Nồng độ O₃ trung bình 8 giờ lớn nhất trong ngày', 'O₃ concentration, highest 8-hour mean of the day', 'µg/m³', { ...air, a: 'max', th: 'amber=80;red=100' });
 add('AQI', 'Chỉ số chất lượng không khí (VN_AQI) trung bình ngày', 'Air quality index (VN_AQI), daily mean', 'AQI', { ...air, t: 50, th: 'amber=101;red=151' });
 add('AQI_MAX', 'Chỉ số chất lượng không khí (VN_AQI) giờ cao nhất trong ngày', 'Air quality index (VN_AQI), highest hour of the day', 'AQI', { ...air, a: 'max', th: 'amber=101;red=201' });
+add('AQI_NGAY_XAU', 'Số ngày có chỉ số chất lượng không khí (VN_AQI) trên 100', 'Days with air quality index (VN_AQI) over 100', 'ngày', { f: 'day', s: 'telemetry', p: 'lower' });
 add('NGAY_AQI_TOT', 'Số lượt ngày – trạm có chất lượng không khí tốt (VN_AQI không quá 50)', 'Station-days with good air quality (VN_AQI 50 or less)', 'ngày-trạm', { s: 'telemetry' });
 add('NGAY_AQI_KEM', 'Số lượt ngày – trạm có chất lượng không khí kém (VN_AQI trên 150)', 'Station-days with poor air quality (VN_AQI over 150)', 'ngày-trạm', { s: 'telemetry', p: 'lower' });
 add('GIO_PM25', 'Số giờ nồng độ bụi PM2,5 vượt quy chuẩn', 'Hours with PM2.5 above the national standard', 'giờ', { f: 'day', s: 'telemetry', p: 'lower' });

@@ -444,6 +444,37 @@ struct env_demo_station {
 /* Every stored station, by code (*out malloc'd, free()). */
 int env_demo_stations(struct store_conn *c, struct env_demo_station **out, size_t *n);
 
+/* ---- figures for the indicators catalogue (figures.c; docs/environment.md) --------------- */
+
+#define ENV_FIG_AQI "MT.AQI"               /* the daily VN_AQI; several stations: their mean */
+#define ENV_FIG_AQI_MAX "MT.AQI_MAX"       /* the highest hourly VN_AQI of the day */
+#define ENV_FIG_BAD_DAYS "MT.AQI_NGAY_XAU" /* 1 when MT.AQI > ENV_FIG_BAD_AQI, else 0 */
+#define ENV_FIG_BAD_AQI 100
+
+/* One air station's day: its commune ("" none), daily AQI and highest hourly AQI (-1: none). */
+struct env_fig_station {
+    char commune[ENV_UNIT_CODE_MAX];
+    int daily;
+    int max_hourly;
+};
+/* The figures of local day `day` per commune from its stations' days st[0 … n) (pure): MT.AQI
+ * (the mean of the daily AQIs there are, rounded to 0.01) and MT.AQI_NGAY_XAU when some station
+ * has a daily AQI, MT.AQI_MAX when some has an hourly one; by commune. *out malloc'd (NULL
+ * when none). 0 or IOC_ENOMEM. */
+struct ind_computed;
+int env_figures_of(const struct env_fig_station *st, size_t n, int32_t day,
+                   struct ind_computed **out, size_t *nout);
+/* The figures of the local days from … to (at most 400 days) of the air stations of
+ * reg[0 … nreg) (others skipped), read from db's stored readings (env_aqi_daily,
+ * env_aqi_hourly), day by day, each day's rows by commune. *out malloc'd. 0, IOC_EINVAL
+ * (range), IOC_ENOMEM, or the engine's error. */
+struct env_demo_station;
+int env_figures_days(struct tsdb_db *db, const struct env_demo_station *reg, size_t nreg,
+                     int32_t from, int32_t to, struct ind_computed **out, size_t *n);
+/* env_figures_days over every station of c's registry (env_demo_stations). */
+int env_figures_read(struct store_conn *c, struct tsdb_db *db, int32_t from, int32_t to,
+                     struct ind_computed **out, size_t *n);
+
 /* ---- alert rule types (alert_types.c; docs/alerts.md) ------------------------------------- */
 
 /* aqi_class (params.class 1 … 6 over the `aqi` series) and water_alarm (params.level 1 … 3 over

@@ -796,5 +796,5 @@ int ind_alert_types_register(struct alerts *a, struct store *st);
 int ind_alert_json(const char *code, const char *unit, const struct ind_indicator *ind,
                    const struct store_indvalue *v, struct ioc_buf *b);
 void ind_alert_signal(struct alerts *a, const char *lines, size_t n);
-
+#include "indicators/indicators_computed.h" /* (values_computed.c) */
 #endif

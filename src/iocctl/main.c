@@ -33,7 +33,9 @@
     X(accounts)                                                                                    \
     X(units)                                                                                       \
     X(database)                                                                                    \
-    X(audit) X(telemetry) X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations) X(rules) X(citizen)
+    X(audit)                                                                                       \
+    X(telemetry)                                                                                   \
+    X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations) X(rules) X(figures) X(citizen)
 
 #define DECLARE(g) extern const struct cli_group cli_group_##g;
 CLI_GROUP_LIST(DECLARE)

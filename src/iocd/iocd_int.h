@@ -2,6 +2,8 @@
 #ifndef IOC_IOCD_INT_H
 #define IOC_IOCD_INT_H
 
+#include <stdint.h>
+
 struct store;
 struct events_hub;
 struct notify;
@@ -29,5 +31,21 @@ void iocd_wire_env(struct iocd_wire *w, struct env_engine_options *o);
 void iocd_wire_notify_gone(struct iocd_wire *w);
 /* After both engines and the store's writer stopped. NULL is fine. */
 void iocd_wire_destroy(struct iocd_wire *w);
+
+/*
+ * figures.c — the daily figures for the indicators: a thread computing the last complete local
+ * days at start, then each day once over (env_figures_read, written through the writer by
+ * ind_computed_write_job). Start after the writer and the telemetry ingest; stop before the
+ * writer stops.
+ */
+struct iocd_figures;
+struct telemetry_ingest;
+struct tsdb_db;
+int iocd_figures_start(struct store *st, struct telemetry_ingest *ig, struct iocd_figures **out);
+void iocd_figures_stop(struct iocd_figures *f); /* NULL is fine */
+/* Computes and writes the figures of the local days from … to (the reports' from rep_from), on
+ * the calling thread. 0 or the error. */
+int iocd_figures_run(struct store *st, struct tsdb_db *db, int32_t from, int32_t rep_from,
+                     int32_t to);
 
 #endif

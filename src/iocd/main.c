@@ -5,13 +5,13 @@
  * Start order: the store and its writer (the demo seeded), the live event hub, the telemetry
  * ingest, the webhooks' delivery thread, the AQI engine and the alert engine (src/iocd/wire.c
  * joins the alert engine to the webhooks and the event hub, and the AQI engine's water alarms
- * to the webhooks), the demo sensors, the server.
+ * to the webhooks), the daily figures (figures.c), the demo sensors, the server.
  *
  * Shutdown order (SIGTERM): stop accepting; let in-flight requests finish (at most
- * server.shutdown_timeout_s); stop the alert engine, then the webhooks' thread (both write
- * through the writer); drain and stop the storage writer, so every acknowledged write is
- * committed, then checkpoint the WAL to zero bytes; stop the demo sensors and the AQI engine;
- * stop the MQTT subscriber (its batches in flight are answered), then the telemetry ingest
+ * server.shutdown_timeout_s); stop the alert engine, then the webhooks' thread and the daily
+ * figures (all write through the writer); drain and stop the storage writer, so every acknowledged
+ * write is committed, then checkpoint the WAL to zero bytes; stop the demo sensors and the AQI
+ * engine; stop the MQTT subscriber (its batches in flight are answered), then the telemetry ingest
  * (queued batches written); close the database; destroy the event hub; exit 0.
  *
  * Everything iocd creates is private: umask 077 (files 0600, directories 0700).
@@ -270,6 +270,7 @@ struct parts {
     struct notify *nt;           /* the webhooks' delivery thread */
     struct iocd_wire *wire;      /* what the alert engine's hooks reach (wire.c) */
     struct alerts *alerts;       /* the alert engine */
+    struct iocd_figures *fig;    /* the daily figures for the indicators (figures.c) */
 };
 
 /* Builds the API and the HTTP server on an open store with its writer running, serves until a
@@ -326,6 +327,8 @@ static int serve(const struct ioc_config *cfg, struct store *st, struct parts *p
     iocd_wire_notify_gone(p->wire); /* the AQI engine still runs */
     notify_stop(p->nt);             /* it writes through the writer */
     p->nt = NULL;
+    iocd_figures_stop(p->fig); /* so do the figures */
+    p->fig = NULL;
     store_writer_stop(st);
     return 0;
 }
@@ -342,8 +345,8 @@ static int start_events(const struct ioc_config *cfg, struct events_hub **out)
 }
 
 /* The engines that observe the ingest: the AQI engine and the alert engine (its changes go to
- * the webhooks' queue and the live stream: src/iocd/wire.c). 0, or the error (said on
- * stderr). */
+ * the webhooks' queue and the live stream: src/iocd/wire.c), and the daily figures that read
+ * it (figures.c). 0, or the error (said on stderr). */
 static int start_engines(const struct ioc_config *cfg, struct store *st, struct parts *p)
 {
     /* IOC_TEST_AQI_PAUSE: the kill -9 test needs results that only the next start computes */
@@ -361,8 +364,12 @@ static int start_engines(const struct ioc_config *cfg, struct store *st, struct 
     iocd_wire_alerts(p->wire, &ao);
     if ((rc = alerts_create(&ao, &p->alerts)) == 0 && (rc = seed_alert_types(p->alerts, st)) == 0)
         rc = alerts_run(p->alerts);
-    if (rc)
+    if (rc) {
         fprintf(stderr, "iocd: cannot start the alert engine: %s\n", ioc_strerror(rc));
+        return rc;
+    }
+    if ((rc = iocd_figures_start(st, p->ig, &p->fig)) != 0)
+        fprintf(stderr, "iocd: cannot start the daily figures: %s\n", ioc_strerror(rc));
     return rc;
 }
 
@@ -520,6 +527,7 @@ out:
     api_set_alerts(api, NULL);
     iocd_wire_notify_gone(p.wire);
     notify_stop(p.nt);
+    iocd_figures_stop(p.fig); /* it writes through the writer and reads the ingest's engine */
     /* The loops are stopped. api_destroy drains the API workers first: a telemetry query queued
      * on the render worker still reads the engine, which the ingest's close frees. */
     api_destroy(api);

@@ -325,4 +325,25 @@ int rep_alert_open_each(struct store_conn *c, void (*each)(void *ctx, const char
 /* dd/mm/yyyy HH:mm in Asia/Ho_Chi_Minh. */
 void rep_alert_time(int64_t ms, char out[20]);
 
+/* ---- figures for the indicators catalogue (figures.c; docs/reports.md) -------------------- */
+
+/* One report as the figures read it. */
+struct rep_fig_report {
+    char commune[32]; /* "" none: counted nowhere */
+    char group[48];   /* its service's group code */
+    char state[16];
+    int64_t requested_ms, resolved_ms, expected_ms, updated_ms;
+};
+/* The PAHT figures (figures.c's list) per commune and local day from .. to of r[0 .. n) (pure):
+ * *out malloc'd, by commune then day. 0 or IOC_ENOMEM. rep_figure_code(i) names them (NULL past
+ * the last). */
+struct ind_computed;
+int rep_figures_of(const struct rep_fig_report *r, size_t n, int32_t from, int32_t to,
+                   struct ind_computed **out, size_t *nout);
+const char *rep_figure_code(size_t i);
+/* rep_figures_of over every stored report received before the range ends. */
+struct store_conn;
+int rep_figures_read(struct store_conn *c, int32_t from, int32_t to, struct ind_computed **out,
+                     size_t *n);
+
 #endif

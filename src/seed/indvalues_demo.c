@@ -1,6 +1,7 @@
 /*
  * indvalues_demo.c — synthetic values of the demo indicators (docs/indicators.md, "Demo
- * values"): every indicator that is not derived gets values for the last 36 months (12
+ * values"): every indicator that is neither derived nor computed by the server from the
+ * modules' data (seed_iv_computed: the VN_AQI figures) gets values for the last 36 months (12
  * quarters, 3 years; daily ones the last 60 days) up to the last complete period before the
  * demo's today, against the communes in force on each period's last day (today's 95 from
  * 2025-07-01, the 270 old communes of Đồng Nai and Bình Phước before), with a few district
@@ -17,7 +18,9 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "environment/environment.h"
 #include "indicators/indicators.h"
+#include "reports/reports.h"
 #include "store/store.h"
 
 #define NEW_FROM "2025-07-01"
@@ -568,6 +571,20 @@ static int period_rows(struct seed_iv_gen *g, const struct shape *s, struct ind_
     return old && district ? district_rows(g, s, from) : 0;
 }
 
+/* The codes the server computes from the modules' own data (src/environment/figures.c,
+ * src/reports/figures.c), never invented: the demo's readings and reports give them. */
+int seed_iv_computed(const char *code)
+{
+    static const char *const computed[] = {ENV_FIG_AQI, ENV_FIG_AQI_MAX, ENV_FIG_BAD_DAYS};
+    for (size_t i = 0; i < IOC_ARRAY_LEN(computed); i++)
+        if (strcmp(computed[i], code) == 0)
+            return 1;
+    for (size_t i = 0; rep_figure_code(i); i++)
+        if (strcmp(rep_figure_code(i), code) == 0)
+            return 1;
+    return 0;
+}
+
 static int is_part(const struct seed_iv_gen *g, const char *code)
 {
     for (size_t k = 0; k < g->n_parts; k++)
@@ -581,6 +598,8 @@ int seed_iv_rows(struct seed_iv_gen *g, struct store_conn *c, const struct store
 {
     g->n_rows = 0;
     *rows = NULL, *n = 0;
+    if (seed_iv_computed(x->col[STORE_IND_CODE]))
+        return 0;
     struct ind_indicator ind;
     int rc = ind_indicator_of(c, x, &ind);
     if (rc || ind.derived)

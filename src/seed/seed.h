@@ -274,8 +274,8 @@ struct seed_indvalues {
 int seed_indvalues_job(struct store_conn *w, void *arg /* struct seed_indvalues * */);
 
 /* The generator itself, for tests: opened on the units of c; seed_iv_rows gives the rows of
- * one indicator (none for a derived one), valid until the next call or seed_iv_close (their
- * strings point into the generator or static text). */
+ * one indicator (none for a derived or a computed one), valid until the next call or seed_iv_close
+ * (their strings point into the generator or static text). */
 struct seed_iv_gen;
 struct store_indicator;
 struct store_indvalue;
@@ -286,6 +286,9 @@ void seed_iv_close(struct seed_iv_gen *g);
 /* 1 if the indicators of domain get the whole 36 months (the old geography before
  * 2025-07-01), 0 if only the periods from 2025-07-01 on. */
 int seed_iv_full_history(const char *domain);
+/* 1 if code is an indicator the server computes from the modules' own data (the VN_AQI
+ * figures of src/environment/figures.c): the generator writes none of its values. */
+int seed_iv_computed(const char *code);
 /* The periods generated for frequency f (an enum ind_freq) before today: *first and *count
  * (before the late agencies' periods are left out). */
 struct ind_period;

@@ -44,7 +44,7 @@ static const char *const codes[] = {
     "MT.DO_MIN",
     "GTVT.TL_BUYT_DG",
     "YT.CHO_KHAM",
-    "PAHT.TG_XULY",
+    "NN.NS_LUA", /* a wmean (PAHT.TG_XULY, the daily one, is computed: never generated) */
     "PCTT.MN_TRIAN",
     "PCTT.CB_CHAYRUNG",
     "DC.DANSO_TB",
@@ -255,6 +255,35 @@ static void test_periods_and_units(void **state)
     assert_int_equal(seed_iv_open(w, "15/11/2026", 17, &g), IOC_EINVAL);
 }
 
+/* The figures the server computes (src/environment/figures.c, src/reports/figures.c) are never
+ * invented; the reports' other codes (PAHT.PA_RAC, by a service not a group) still are. */
+static void test_computed_codes_get_no_rows(void **state)
+{
+    (void)state;
+    struct seed_iv_gen *g = NULL;
+    assert_int_equal(seed_iv_open(w, TODAY, 17, &g), 0);
+    const char *computed[] = {"MT.AQI",        "MT.AQI_MAX",   "MT.AQI_NGAY_XAU",
+                              "PAHT.TIEPNHAN", "PAHT.TG_XULY", "PAHT.PA_HTDT"};
+    for (size_t i = 0; i < IOC_ARRAY_LEN(computed); i++) {
+        assert_true(seed_iv_computed(computed[i]));
+        struct store_indicator x = get(computed[i]);
+        const struct store_indvalue *r;
+        size_t n = 1;
+        assert_int_equal(seed_iv_rows(g, w, &x, &r, &n), 0);
+        assert_int_equal(n, 0);
+        store_indicator_clear(&x);
+    }
+    assert_false(seed_iv_computed("MT.PM25"));
+    assert_false(seed_iv_computed("PAHT.PA_RAC"));
+    struct store_indicator x = get("MT.PM25");
+    const struct store_indvalue *r;
+    size_t n = 0;
+    assert_int_equal(seed_iv_rows(g, w, &x, &r, &n), 0);
+    assert_true(n > 0);
+    store_indicator_clear(&x);
+    seed_iv_close(g);
+}
+
 /* SO-TP (1 period), TTR (1) and SO-VHTTDL (2) have nothing for their latest periods. */
 static void test_late_agencies(void **state)
 {
@@ -329,9 +358,12 @@ static void test_job_stores(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_same_seed_same_rows), cmocka_unit_test(test_rows_pass_the_rules),
-        cmocka_unit_test(test_periods_and_units),   cmocka_unit_test(test_late_agencies),
+        cmocka_unit_test(test_same_seed_same_rows),
+        cmocka_unit_test(test_rows_pass_the_rules),
+        cmocka_unit_test(test_periods_and_units),
+        cmocka_unit_test(test_late_agencies),
         cmocka_unit_test(test_job_stores),
+        cmocka_unit_test(test_computed_codes_get_no_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
