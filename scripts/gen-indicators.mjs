@@ -49,6 +49,13 @@ const DOMAINS = [
 
 // Submission deadlines by frequency: days after the period ends, or the hour for daily values.
 const DEADLINE = { day: '17:00', month: '+5d', quarter: '+10d', year: '+30d' };
+// The daily figures iocd computes itself after each local midnight from the modules' own data
+// (src/environment/figures.c, src/reports/figures.c): nobody submits them by 17:00, so they are
+// due the next morning, after the computation.
+const COMPUTED = new Set(['MT.AQI', 'MT.AQI_MAX', 'MT.AQI_NGAY_XAU', 'PAHT.TIEPNHAN', 'PAHT.DAXULY',
+  'PAHT.DUNGHAN', 'PAHT.QUAHAN', 'PAHT.TUCHOI', 'PAHT.TRUNGLAP', 'PAHT.PA_GT', 'PAHT.PA_TTDT',
+  'PAHT.PA_ANTT', 'PAHT.PA_MT', 'PAHT.PA_HTDT', 'PAHT.TG_XULY']);
+const COMPUTED_DEADLINE = '+1d 06:00';
 
 const rows = [];
 let cur = null;
@@ -92,7 +99,7 @@ function add(short, vi, en, unit, o = {}) {
         polarity: p,
         agency: o.ag ?? cur.ag,
         source: derived ? 'derived' : o.s ?? cur.s,
-        deadline: derived ? '' : o.dl ?? DEADLINE[f],
+        deadline: derived ? '' : o.dl ?? (COMPUTED.has(`${cur.code}.${short}`) ? COMPUTED_DEADLINE : DEADLINE[f]),
         target: o.t ?? '',
         thresholds: th,
         expression: o.x ?? '',

@@ -174,7 +174,8 @@ export function check(domainsText, catalogueText, agencies) {
     // A derived ratio carries its multiplier in the expression; scale only repeats it.
     if (derived && r.aggregation === 'ratio' && !(r.scale === '1' ? /^[A-Z(]/ : new RegExp(`^${r.scale} \\* `)).test(r.expression))
       bad('scale', `${r.code}: scale ${r.scale} is not the multiplier of "${r.expression}"`);
-    if (derived ? r.deadline !== '' : !(r.frequency === 'day' ? /^([01]\d|2[0-3]):[0-5]\d$/ : /^\+\d{1,3}d$/).test(r.deadline))
+    // a day: by an hour of the day, or (the figures iocd computes after midnight) of a day after
+    if (derived ? r.deadline !== '' : !(r.frequency === 'day' ? /^(\+[1-9]\d{0,2}d )?([01]\d|2[0-3]):[0-5]\d$/ : /^\+\d{1,3}d$/).test(r.deadline))
       bad('deadline', `${r.code}: deadline "${r.deadline}" for ${r.frequency}, source ${r.source}`);
     if (r.target !== '' && !NUMBER.test(r.target)) bad('target', `${r.code}: target "${r.target}"`);
     checkThresholds(r, bad);
