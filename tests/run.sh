@@ -20,7 +20,8 @@
 #
 # The development machine has two cores, and each of the first steps keeps about one busy:
 # they run in two lanes beside each other (lane 1: unit, asan-unit, format, checksrc, cppcheck;
-# lane 2: the ASan build, the TSan build, fuzz-replay; asan-unit waits for the ASan build). Each
+# lane 2: the ASan build, the TSan build, fuzz-replay, then the ASan store/test_faults, the
+# longest unit test; asan-unit waits for the ASan build). Each
 # step's output is kept and printed whole, in a fixed order, once it is done. The node steps
 # then run one after another and alone: several of them time requests (render_isolation,
 # login_limits, session_idle) and must not share the CPU with a build.
@@ -78,9 +79,15 @@ step() { # name function: runs a step now and reports it
     n_steps=$((n_steps + 1))
 }
 
-run_cmocka() { # dir label
-    local dir=$1 label=$2
+run_cmocka() { # dir label [only]: every test binary under dir, or only the one at dir/only
+    local dir=$1 label=$2 only=${3:-}
     for t in $(find "$dir" -type f -name 'test_*' -perm -u+x | sort); do
+        # the ASan store/test_faults runs in lane 2 (asan_faults), the other ASan ones in lane 1
+        if [ -n "$only" ]; then
+            [ "$t" = "$dir/$only" ] || continue
+        elif [ "$label" = asan-unit ] && [ "$t" = "$dir/$asan_lane2" ]; then
+            continue
+        fi
         local out t0=$SECONDS
         out=$("$t" 2>&1)
         local rc=$? took=$((SECONDS - t0))
@@ -136,15 +143,18 @@ asan_build() {
     touch "$results/asan-done"
 }
 
-asan_unit() {
+asan_unit() { # [only]: see run_cmocka
     while [ ! -e "$results/asan-done" ]; do sleep 1; done
     if [ ! -e "$results/asan-built" ]; then
         echo "not run: the asan build failed"
         return
     fi
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp run_cmocka build/asan/tests asan-unit
+        LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp run_cmocka build/asan/tests asan-unit "$@"
 }
+# The longest ASan unit test (the store's fault walks), run by lane 2 once fuzz-replay is done.
+asan_lane2=store/test_faults
+asan_faults() { asan_unit "$asan_lane2"; }
 
 tsan_build() {
     if make -s tsan >/tmp/ioc-tsan-build.log 2>&1; then
@@ -226,15 +236,15 @@ web() { run_node web tests/web/; }
 # ---- the order ------------------------------------------------------------------------------
 
 # The two lanes; the numbers are the order in which the steps are reported.
-step_names=("unit" "asan+ubsan build" "asan-unit" "tsan build" "fuzz-replay" "format" "checksrc" "cppcheck")
+step_names=("unit" "asan+ubsan build" "asan-unit" "tsan build" "fuzz-replay" "format" "checksrc" "cppcheck" "asan-unit store/test_faults")
 { capture 0 unit; capture 2 asan_unit; capture 5 format; capture 6 checksrc; capture 7 cppcheck_step; } &
 lane1=$!
-{ capture 1 asan_build; capture 3 tsan_build; capture 4 fuzz_replay; } &
+{ capture 1 asan_build; capture 3 tsan_build; capture 4 fuzz_replay; capture 8 asan_faults; } &
 lane2=$!
-for n in 0 1 2 3 4 5 6 7; do report $n; done
+for n in 0 1 2 3 4 5 6 7 8; do report $n; done
 wait $lane1 $lane2
 printf '   (both lanes: %d s)\n' $SECONDS
-n_steps=8
+n_steps=9
 
 # Then, one at a time:
 step integration integration
