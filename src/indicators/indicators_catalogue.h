@@ -27,9 +27,8 @@ size_t ind_catalogue_row_check(struct store_conn *c, const struct store_indicato
  * than its derived indicator. fn is called with the index of the indicator at fault. Returns
  * the number of problems; *oom is set when memory ran out (the count is then incomplete).
  * Pure (reads only x). */
-typedef void (*ind_catalogue_ref_fn)(void *ctx, size_t index, const char *column,
-                                     const char *why);
-size_t ind_catalogue_refs_check(const struct store_indicator *x, size_t n,
-                                ind_catalogue_ref_fn fn, void *ctx, int *oom);
+typedef void (*ind_catalogue_ref_fn)(void *ctx, size_t index, const char *column, const char *why);
+size_t ind_catalogue_refs_check(const struct store_indicator *x, size_t n, ind_catalogue_ref_fn fn,
+                                void *ctx, int *oom);
 
 #endif

@@ -117,7 +117,7 @@ static void test_weight_and_frequency(void **state)
     (void)state;
     struct store_indicator x[4];
     row(&x[0], "A.M", "month", "mean", "", "");
-    row(&x[1], "A.W", "month", "wmean", "", "A.M");     /* the weight is not summed */
+    row(&x[1], "A.W", "month", "wmean", "", "A.M"); /* the weight is not summed */
     row(&x[2], "A.Q", "quarter", "sum", "", "");
     row(&x[3], "A.D", "month", "sum", "A.Q / 3", ""); /* a quarterly input of a monthly one */
     struct found f;
