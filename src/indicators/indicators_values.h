@@ -225,11 +225,18 @@ struct ind_history {
     int64_t values; /* rows emitted */
 };
 /*
- * Every non-derived indicator at every commune in force on h->at, for each period of its own
- * frequency in the range that has a value there: the stored values carried to those communes
- * (store_unit_map: itself, or along the succession links with their shares) and rolled up by
- * the indicator's rule (ind_rollup), as GET …/values?unit=C&at=DAY gives each. Emitted by
- * frequency, indicator, commune, period; nothing held whole but one indicator's rows.
+ * Every indicator at every commune in force on h->at, for each period of its own frequency in
+ * the range that has a value there (an input of it, for a derived one): the stored values
+ * carried to those communes (store_unit_map: itself, or along the succession links with their
+ * shares) and rolled up by the indicator's rule (ind_rollup); a derived indicator evaluated
+ * per commune and period over its inputs' values re-aggregated to its periods by their own
+ * rules (ind_aggregate, then ind_rollup_derived), so each row is what
+ * GET …/values?unit=C&at=DAY gives. Emitted by frequency, then within it the non-derived
+ * indicators and then the derived ones, each by indicator, commune, period. Nothing is held
+ * whole but one indicator's rows and the rolled values of the indicators derived ones read
+ * (with derived ones, the values are read from the start of the year holding from to the end
+ * of the year holding to, so a derived period at the range's edge has its whole inputs; rows
+ * counts them).
  */
 int ind_history(struct store_conn *db, struct ind_history *h);
 
