@@ -82,7 +82,11 @@ static void put_value(const char *code, int64_t unit, int32_t month, double valu
     assert_int_equal(store_indvalue_put(db, &v, &o), 0);
 }
 
-#define M(y, m) ((y) * 12 + (m) - 1)
+/* The period number of month m of year y. */
+static int32_t M(int32_t y, int32_t m)
+{
+    return y * 12 + m - 1;
+}
 
 static int setup(void **state)
 {
@@ -168,11 +172,8 @@ static void history(const char *from, const char *to, struct rows *s)
     assert_int_equal(ind_period_parse(from, strlen(from), &a, NULL), 0);
     assert_int_equal(ind_period_parse(to, strlen(to), &b, NULL), 0);
     memset(s, 0, sizeof *s);
-    struct ind_history h = {.at = AT,
-                            .from = ind_period_start(a),
-                            .to = ind_period_end(b),
-                            .emit = on_row,
-                            .ctx = s};
+    struct ind_history h = {
+        .at = AT, .from = ind_period_start(a), .to = ind_period_end(b), .emit = on_row, .ctx = s};
     assert_int_equal(ind_history(db, &h), 0);
     assert_int_equal(h.values, (int64_t)s->n);
 }
@@ -228,7 +229,8 @@ static void test_derived_rows(void **state)
     d = find(&s, "YT.D", "C2", "2024-Q2");
     assert_non_null(d);
     assert_true(fabs(d->v.obs.value - 100 * 9.0 / 24) < 1e-9);
-    /* the year over the quarterly derived one evaluated at the year, plus the ratio re-aggregated */
+    /* the year over the quarterly derived one evaluated at the year, plus the ratio re-aggregated
+     */
     d = find(&s, "YT.Y", "C1", "2024");
     assert_non_null(d);
     a = b = 0;
