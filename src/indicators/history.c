@@ -164,6 +164,8 @@ static int on_value(void *ctx, const struct store_indvalue_row *v)
     const struct ind_indicator *ind = bsearch(&key, x->inds, x->ninds, sizeof key, by_id);
     if (!ind || ind->derived)
         return 0;
+    if ((v->period_n < x->emit_lo || v->period_n > x->emit_hi) && !x->d[ind - x->inds].needed)
+        return 0; /* read only for the derived indicators' sake */
     size_t a = x->first_of[v->unit_id], b = x->first_of[v->unit_id + 1];
     if ((rc = grow((void **)&x->rows, &x->cap, x->n + (b - a), sizeof *x->rows)) != 0)
         return rc;
