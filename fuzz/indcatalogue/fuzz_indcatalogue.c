@@ -1,5 +1,5 @@
 /*
- * fuzz_indcatalogue — the checks of an indicator catalogue (src/seed/indicators_check.c) on
+ * fuzz_indcatalogue — the checks of an indicator catalogue (src/indicators/check.c) on
  * arbitrary CSV text: each record of 17 fields is an indicator (as `iocctl indicators import`
  * reads them, through src/base/csv.c), checked cell by cell against a store holding one agency
  * (SO-TC) and one domain (KTTH), then all together (codes, expressions, cycles, weights).
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
-#include "seed/seed.h"
+#include "indicators/indicators.h"
 #include "store/store.h"
 
 #define CHECK(cond)                                                                                \
@@ -115,12 +115,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ioc_csv_destroy(r);
     for (size_t i = 0; i < in.n; i++) {
         struct seen s = {0, 0};
-        size_t k = seed_indicator_check(db, &in.x[i], NULL, 0, on_cell, &s);
-        CHECK(k == s.n && k == seed_indicator_check(db, &in.x[i], NULL, 0, NULL, NULL));
+        size_t k = ind_catalogue_row_check(db, &in.x[i], NULL, 0, on_cell, &s);
+        CHECK(k == s.n && k == ind_catalogue_row_check(db, &in.x[i], NULL, 0, NULL, NULL));
     }
     struct seen s = {0, in.n};
     int oom = 0;
-    size_t k = seed_indicators_check_refs(in.x, in.n, on_ref, &s, &oom);
+    size_t k = ind_catalogue_refs_check(in.x, in.n, on_ref, &s, &oom);
     CHECK(!oom && k == s.n);
     for (size_t i = 0; i < in.n; i++)
         store_indicator_clear(&in.x[i]);

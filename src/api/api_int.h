@@ -303,6 +303,30 @@ struct sheet_table;
 void api_send_sheet(struct api_ctx *c, struct sheet_table *t, int rc, int xlsx,
                     const char *filename);
 
+/* indvalue_out.c: what h_indvalues.c and h_indunits.c share. api_ind_load: the indicator code
+ * into *ind (and its stored row into *x when not NULL); 0, or -1 after answering (404, or the
+ * store's error). api_ind_format: the format parameter, 0 json (absent), 1 csv, 2 xlsx; -1
+ * after answering 400. api_ind_text: a rolled value as text (value, and num and den for a
+ * ratio, "" when not shown; approximate "true"/"false", reason "" when there is a value, the
+ * light's name). api_ind_json_set: its fields set on o (approximate, inputs, light, value, num
+ * and den when shown, reason when none). api_ind_cells: its 6 table cells, value to light. */
+struct ind_indicator;
+struct ind_rolled;
+struct store_indicator;
+struct sheet_cell;
+struct api_ind_text {
+    char value[32], num[32], den[32];
+    const char *approximate, *reason, *light;
+};
+int api_ind_load(struct api_ctx *c, struct store_conn *db, const char *code,
+                 struct ind_indicator *ind, struct store_indicator *x);
+int api_ind_format(struct api_ctx *c);
+void api_ind_text(const struct ind_indicator *ind, const struct ind_rolled *x,
+                  struct api_ind_text *t);
+void api_ind_json_set(json_t *o, const struct ind_indicator *ind, const struct ind_rolled *x);
+void api_ind_cells(const struct api_ind_text *t, const struct ind_rolled *x,
+                   struct sheet_cell *cell);
+
 /* ratelimit.c */
 int api_ratelimit_create(struct api *a);
 void api_ratelimit_destroy(struct api *a);

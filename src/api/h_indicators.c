@@ -2,13 +2,13 @@
  * searched ignoring case and diacritics, paged; or every match as the catalogue's CSV or as an
  * XLSX workbook of the same table, both written by src/sheet) and one by code, for
  * every signed-in user and keys with read:indicators; an admin replaces one with PUT, checked by
- * the catalogue's rules (src/seed/indicators_check.c, src/indicators) and audited. */
+ * the catalogue's rules (src/indicators/check.c) and audited. */
 #include "api/api_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "seed/seed.h"
+#include "indicators/indicators.h"
 #include "sheet/sheet.h"
 
 API_OPENAPI_FRAGMENT(api_openapi_indicators, "src/api/openapi/indicators.json");
@@ -238,7 +238,7 @@ static int check_refs(struct store_conn *w, struct ind_put *p)
     view[at] = p->x;
     struct ref_find f = {.p = p, .at = at, .all = view};
     int oom = 0;
-    seed_indicators_check_refs(view, at == n ? n + 1 : n, on_ref, &f, &oom);
+    ind_catalogue_refs_check(view, at == n ? n + 1 : n, on_ref, &f, &oom);
     if (!p->field && f.other_field) {
         p->field = f.other_field;
         snprintf(p->why, sizeof p->why, "%s", f.other);
@@ -326,7 +326,7 @@ static void h_indicators_put(struct api_ctx *c)
     memset(p, 0, sizeof *p);
     if (read_body(c, p))
         return;
-    seed_indicator_check(c->t->db, &p->x, NULL, 0, on_cell, p);
+    ind_catalogue_row_check(c->t->db, &p->x, NULL, 0, on_cell, p);
     if (p->field) {
         api_error_field(c, p->field, "%s", p->why);
         return;

@@ -1,6 +1,7 @@
 /* h_indunits.c — one indicator's value at every commune of a unit for one period, in one answer
  * (a dashboard's choropleth and ranked table): JSON, CSV or XLSX. The rules are src/indicators'
- * (units_read.c: the communes and the period answered; values_read.c: each commune's roll-up). */
+ * (units_read.c: the communes and the period answered; values_read.c: each commune's roll-up);
+ * the value's text, JSON and cells are indvalue_out.c's, shared with h_indvalues.c. */
 #include "api/api_int.h"
 
 #include <stdlib.h>
@@ -12,23 +13,6 @@
 API_OPENAPI_FRAGMENT(api_openapi_indunits, "src/api/openapi/indunits.json");
 
 #define PERIODS_MAX 1000
-
-/* The indicator of the path into *ind and *x; 0, or -1 after answering. */
-static int load_indicator(struct api_ctx *c, struct ind_indicator *ind, struct store_indicator *x)
-{
-    int rc = store_indicator_get(c->t->db, c->params[0], x);
-    if (rc == IOC_ENOTFOUND) {
-        api_error(c, IOC_HTTP_E_NOT_FOUND, "No indicator has code %.64s.", c->params[0]);
-        return -1;
-    }
-    if (rc == 0 && (rc = ind_indicator_of(c->t->db, x, ind)) != 0)
-        store_indicator_clear(x);
-    if (rc) {
-        api_error_rc(c, rc, "indicator");
-        return -1;
-    }
-    return 0;
-}
 
 /* A period parameter (any text form) into *out; 0, or -1 after answering 422 naming it. */
 static int period_of(struct api_ctx *c, const char *key, struct ind_period *out)
@@ -119,31 +103,6 @@ static int read_range(struct api_ctx *c, const struct ind_indicator *ind, struct
     return 0;
 }
 
-/* One commune's answer as text: value, num and den ("" when not shown), the rest. */
-struct unit_text {
-    char value[32], num[32], den[32];
-    const char *approximate, *reason, *light;
-};
-
-static void unit_text(const struct ind_indicator *ind, const struct ind_rolled *x,
-                      struct unit_text *t)
-{
-    int ok = x->reason == IND_OK;
-    int ratio = ok && ind->rule.agg == IND_AGG_RATIO && !ind->derived;
-    t->value[0] = t->num[0] = t->den[0] = '\0';
-    if (ok)
-        snprintf(t->value, sizeof t->value, "%.12g", x->obs.value);
-    if (ratio) {
-        snprintf(t->num, sizeof t->num, "%.12g", x->obs.num);
-        snprintf(t->den, sizeof t->den, "%.12g", x->obs.den);
-    }
-    t->approximate = ok && x->obs.approximate ? "true" : "false";
-    t->reason = ok ? "" : ind_reason_name(x->reason);
-    double v = x->obs.value;
-    t->light = ind_light_name(ind_light_of(ok ? &v : NULL, ind->has_target ? &ind->target : NULL,
-                                           ind->polarity, &ind->thresholds));
-}
-
 static int units_table(const struct ind_indicator *ind, const struct ind_units *u,
                        struct sheet_table **t)
 {
@@ -154,18 +113,11 @@ static int units_table(const struct ind_indicator *ind, const struct ind_units *
     int rc = sheet_table_create("values", head, 9, t);
     for (size_t i = 0; rc == 0 && i < u->n; i++) {
         const struct ind_unit_value *x = &u->units[i];
-        struct unit_text tx;
-        unit_text(ind, &x->v, &tx);
-        const double n[3] = {x->v.obs.value, x->v.obs.num, x->v.obs.den};
-        const char *shown[3] = {tx.value, tx.num, tx.den};
+        struct api_ind_text tx;
+        api_ind_text(ind, &x->v, &tx);
         struct sheet_cell cell[9] = {
             {SHEET_TEXT, x->code, 0, 0}, {SHEET_TEXT, x->name, 0, 0}, {SHEET_TEXT, period, 0, 0}};
-        for (int k = 0; k < 3; k++)
-            cell[3 + k] = shown[k][0] ? (struct sheet_cell){SHEET_NUMBER, NULL, 0, n[k]}
-                                      : (struct sheet_cell){SHEET_EMPTY, NULL, 0, 0};
-        cell[6] = (struct sheet_cell){SHEET_TEXT, tx.approximate, 0, 0};
-        cell[7] = (struct sheet_cell){SHEET_TEXT, tx.reason, 0, 0};
-        cell[8] = (struct sheet_cell){SHEET_TEXT, tx.light, 0, 0};
+        api_ind_cells(&tx, &x->v, cell + 3);
         rc = sheet_table_add(*t, cell);
     }
     return rc;
@@ -189,18 +141,8 @@ static void send_json(struct api_ctx *c, const struct ind_indicator *ind, const 
     json_t *arr = json_array();
     for (size_t i = 0; i < u->n; i++) {
         const struct ind_unit_value *x = &u->units[i];
-        struct unit_text t;
-        unit_text(ind, &x->v, &t);
-        json_t *o =
-            json_pack("{s:s, s:s, s:b, s:i, s:s}", "code", x->code, "name", x->name, "approximate",
-                      t.approximate[0] == 't', "inputs", (int)x->v.inputs, "light", t.light);
-        json_object_set_new(o, "value", t.value[0] ? json_real(x->v.obs.value) : json_null());
-        if (t.num[0]) {
-            json_object_set_new(o, "num", json_real(x->v.obs.num));
-            json_object_set_new(o, "den", json_real(x->v.obs.den));
-        }
-        if (t.reason[0])
-            json_object_set_new(o, "reason", json_string(t.reason));
+        json_t *o = json_pack("{s:s, s:s}", "code", x->code, "name", x->name);
+        api_ind_json_set(o, ind, &x->v);
         json_array_append_new(arr, o);
     }
     char period[IND_PERIOD_TEXT_MAX];
@@ -218,22 +160,16 @@ static void h_units_get(struct api_ctx *c)
                                         "rollup", "at",     "format", NULL};
     if (api_query_only(c, known))
         return;
-    const char *format = api_query(c, "format");
-    int fmt = !format || strcmp(format, "json") == 0 ? 0
-              : strcmp(format, "csv") == 0           ? 1
-              : strcmp(format, "xlsx") == 0          ? 2
-                                                     : -1;
-    if (fmt < 0) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json, csv or xlsx.");
+    int fmt = api_ind_format(c);
+    if (fmt < 0)
         return;
-    }
     struct ind_range r;
     memset(&r, 0, sizeof r);
     if (api_query(c, "at") && api_query_date(c, "at", r.at))
         return;
     struct store_indicator x;
     struct ind_indicator ind;
-    if (load_indicator(c, &ind, &x))
+    if (api_ind_load(c, c->t->db, c->params[0], &ind, &x))
         return;
     if (read_range(c, &ind, &r)) {
         store_indicator_clear(&x);

@@ -1,7 +1,8 @@
 /* h_indvalues.c — the values of the indicators: a batch posted (all or nothing, through the
  * writer, one audit row), values read for a unit and a range of periods rolled up to a
  * frequency (JSON or CSV), one value's revisions, and periods closed and re-opened by admins.
- * The rules are src/indicators' (values.c: who and what; rollup.c: the roll-up). */
+ * The rules are src/indicators' (values.c: who and what; rollup.c: the roll-up); a value's text,
+ * JSON and cells are indvalue_out.c's, shared with h_indunits.c. */
 #include "api/api_int.h"
 
 #include <math.h>
@@ -10,7 +11,6 @@
 
 #include "indicators/indicators.h"
 #include "sheet/sheet.h"
-#include "seed/seed.h"
 
 API_OPENAPI_FRAGMENT(api_openapi_indvalues, "src/api/openapi/indvalues.json");
 
@@ -28,31 +28,6 @@ static int max_values(const struct ioc_config *cfg)
 static int64_t post_max_body(const struct ioc_config *cfg)
 {
     return (int64_t)max_values(cfg) * BYTES_PER_VALUE + 4096;
-}
-
-/* The indicator of the path into *ind (and its stored row into *x when not NULL); 0, or -1
- * after answering. */
-static int load_indicator(struct api_ctx *c, struct store_conn *db, const char *code,
-                          struct ind_indicator *ind, struct store_indicator *x)
-{
-    struct store_indicator row;
-    int rc = store_indicator_get(db, code, &row);
-    if (rc == IOC_ENOTFOUND) {
-        api_error(c, IOC_HTTP_E_NOT_FOUND, "No indicator has code %.64s.", code);
-        return -1;
-    }
-    if (rc == 0)
-        rc = ind_indicator_of(db, &row, ind);
-    if (rc) {
-        store_indicator_clear(&row);
-        api_error_rc(c, rc, "indicator");
-        return -1;
-    }
-    if (x)
-        *x = row;
-    else
-        store_indicator_clear(&row);
-    return 0;
 }
 
 /* ---- POST: a batch of values ------------------------------------------------------------- */
@@ -313,7 +288,7 @@ static void h_values_post(struct api_ctx *c)
     struct post *p = net_req_alloc(c->req, sizeof *p);
     memset(p, 0, sizeof *p);
     snprintf(p->target, sizeof p->target, "indicator:%.80s", c->params[0]);
-    if (load_indicator(c, c->t->db, c->params[0], &p->ind, NULL))
+    if (api_ind_load(c, c->t->db, c->params[0], &p->ind, NULL))
         return;
     int rc = ind_values_may_write(c->t->db, &p->ind, &c->who, p->unit);
     if (rc == IOC_EPERM) {
@@ -441,36 +416,6 @@ static int read_unit(struct api_ctx *c, const char *at, char unit[64])
     return 0;
 }
 
-struct row_text {
-    char period[IND_PERIOD_TEXT_MAX], value[32], num[32], den[32];
-    const char *approximate, *reason, *light;
-};
-
-/* v as text ("%.12g"), or "" when not shown. */
-static void num_text(char out[32], int shown, double v)
-{
-    out[0] = '\0';
-    if (shown)
-        snprintf(out, 32, "%.12g", v);
-}
-
-static void row_text(const struct ind_indicator *ind, const struct ind_range *r, int32_t i,
-                     const struct ind_rolled *x, struct row_text *t)
-{
-    struct ind_period p = {r->freq, r->first.n + i};
-    ind_period_format(p, t->period);
-    int ok = x->reason == IND_OK;
-    int ratio = ok && ind->rule.agg == IND_AGG_RATIO && !ind->derived;
-    num_text(t->value, ok, x->obs.value);
-    num_text(t->num, ratio, x->obs.num);
-    num_text(t->den, ratio, x->obs.den);
-    t->approximate = ok && x->obs.approximate ? "true" : "false";
-    t->reason = ok ? "" : ind_reason_name(x->reason);
-    double v = x->obs.value;
-    t->light = ind_light_name(ind_light_of(ok ? &v : NULL, ind->has_target ? &ind->target : NULL,
-                                           ind->polarity, &ind->thresholds));
-}
-
 /* The rows as a table (one rule for the CSV and the XLSX: numbers as numbers, exact). */
 static int values_table(const struct ind_indicator *ind, const struct ind_range *r,
                         const struct ind_rolled *out, struct sheet_table **t)
@@ -479,17 +424,12 @@ static int values_table(const struct ind_indicator *ind, const struct ind_range 
                                        "approximate", "reason", "light"};
     int rc = sheet_table_create("values", head, 7, t);
     for (int32_t i = 0; rc == 0 && i < r->count; i++) {
-        struct row_text x;
-        row_text(ind, r, i, &out[i], &x);
-        const double n[3] = {out[i].obs.value, out[i].obs.num, out[i].obs.den};
-        const char *shown[3] = {x.value, x.num, x.den};
-        struct sheet_cell c[7] = {{SHEET_TEXT, x.period, 0, 0}};
-        for (int k = 0; k < 3; k++)
-            c[1 + k] = shown[k][0] ? (struct sheet_cell){SHEET_NUMBER, NULL, 0, n[k]}
-                                   : (struct sheet_cell){SHEET_EMPTY, NULL, 0, 0};
-        c[4] = (struct sheet_cell){SHEET_TEXT, x.approximate, 0, 0};
-        c[5] = (struct sheet_cell){SHEET_TEXT, x.reason, 0, 0};
-        c[6] = (struct sheet_cell){SHEET_TEXT, x.light, 0, 0};
+        char period[IND_PERIOD_TEXT_MAX];
+        struct api_ind_text x;
+        ind_period_format((struct ind_period){r->freq, r->first.n + i}, period);
+        api_ind_text(ind, &out[i], &x);
+        struct sheet_cell c[7] = {{SHEET_TEXT, period, 0, 0}};
+        api_ind_cells(&x, &out[i], c + 1);
         rc = sheet_table_add(*t, c);
     }
     return rc;
@@ -515,18 +455,10 @@ static void send_values(struct api_ctx *c, const struct ind_indicator *ind, cons
     }
     json_t *arr = json_array();
     for (int32_t i = 0; i < r->count; i++) {
-        struct row_text t;
-        row_text(ind, r, i, &out[i], &t);
-        json_t *o =
-            json_pack("{s:s, s:b, s:i, s:s}", "period", t.period, "approximate",
-                      t.approximate[0] == 't', "inputs", (int)out[i].inputs, "light", t.light);
-        json_object_set_new(o, "value", t.value[0] ? json_real(out[i].obs.value) : json_null());
-        if (t.num[0]) {
-            json_object_set_new(o, "num", json_real(out[i].obs.num));
-            json_object_set_new(o, "den", json_real(out[i].obs.den));
-        }
-        if (t.reason[0])
-            json_object_set_new(o, "reason", json_string(t.reason));
+        char period[IND_PERIOD_TEXT_MAX];
+        ind_period_format((struct ind_period){r->freq, r->first.n + i}, period);
+        json_t *o = json_pack("{s:s}", "period", period);
+        api_ind_json_set(o, ind, &out[i]);
         json_array_append_new(arr, o);
     }
     json_t *o =
@@ -542,15 +474,9 @@ static void h_values_get(struct api_ctx *c)
     static const char *const known[] = {"unit", "from", "to", "rollup", "at", "format", NULL};
     if (api_query_only(c, known))
         return;
-    const char *format = api_query(c, "format");
-    int fmt = !format || strcmp(format, "json") == 0 ? 0
-              : strcmp(format, "csv") == 0           ? 1
-              : strcmp(format, "xlsx") == 0          ? 2
-                                                     : -1;
-    if (fmt < 0) {
-        api_error(c, IOC_HTTP_E_BAD_QUERY, "format must be json, csv or xlsx.");
+    int fmt = api_ind_format(c);
+    if (fmt < 0)
         return;
-    }
     struct store_indicator x;
     struct ind_indicator ind;
     char unit[64];
@@ -558,7 +484,7 @@ static void h_values_get(struct api_ctx *c)
     memset(&r, 0, sizeof r);
     if (api_query(c, "at") && api_query_date(c, "at", r.at))
         return;
-    if (load_indicator(c, c->t->db, c->params[0], &ind, &x))
+    if (api_ind_load(c, c->t->db, c->params[0], &ind, &x))
         return;
     if (read_unit(c, r.at, unit) || read_range(c, &ind, &r)) {
         store_indicator_clear(&x);
@@ -593,7 +519,7 @@ static void h_values_revisions(struct api_ctx *c)
     if (api_query_only(c, (const char *const[]){NULL}))
         return;
     struct ind_indicator ind;
-    if (load_indicator(c, c->t->db, c->params[0], &ind, NULL))
+    if (api_ind_load(c, c->t->db, c->params[0], &ind, NULL))
         return;
     if (auth_agency_allowed(&c->who, ind.agency_id, 0) != 0) {
         api_error(c, IOC_HTTP_E_FORBIDDEN, "Only readers of %.64s's data see its revisions.",

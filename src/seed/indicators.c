@@ -231,10 +231,10 @@ static int check_all(struct loader *L)
 {
     for (size_t i = 0; i < L->ni; i++) {
         struct cell_report c = {L, i};
-        seed_indicator_check(L->w, &L->ind[i], L->dom, L->nd, on_cell, &c);
+        ind_catalogue_row_check(L->w, &L->ind[i], L->dom, L->nd, on_cell, &c);
     }
     int oom = 0;
-    seed_indicators_check_refs(L->ind, L->ni, on_ref, L, &oom);
+    ind_catalogue_refs_check(L->ind, L->ni, on_ref, L, &oom);
     return oom ? IOC_ENOMEM : 0;
 }
 

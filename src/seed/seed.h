@@ -102,7 +102,7 @@ struct alerts;
 struct store;
 int seed_alert_types(struct alerts *a, struct store *st);
 
-/* ---- the indicator catalogue (indicators.c, indicators_check.c) --------------------------- */
+/* ---- the indicator catalogue (indicators.c; its checks: indicators_catalogue.h) */
 
 struct store_indicator;
 struct store_ind_domain;
@@ -152,22 +152,6 @@ struct ioc_buf;
 int seed_indicators_export(struct store_conn *c, struct ioc_buf *d, struct ioc_buf *x);
 /* Appends one CSV record of n fields (and its LF) to b. */
 int seed_csv_record(struct ioc_buf *b, const char *const *fields, size_t n);
-
-/* Checks one indicator's cells: the code's form, the domain (stored, or among extra), names,
- * the agency (stored), enums, scale, weight's presence, deadline, target, thresholds for the
- * polarity, the expression's syntax. fn (may be NULL) is called once per bad column with its
- * name and why. Returns the number of problems. */
-typedef void (*seed_ind_cell_fn)(void *ctx, const char *column, const char *why);
-size_t seed_indicator_check(struct store_conn *c, const struct store_indicator *x,
-                            const struct store_ind_domain *extra, size_t nextra,
-                            seed_ind_cell_fn fn, void *ctx);
-/* Checks the references between x[0..n): codes unique, every code of an expression among them,
- * no cycle (ind_catalogue_check), weights name a summed indicator, no input reported less often
- * than its derived indicator. fn is called with the index of the indicator at fault. Returns
- * the number of problems; *oom is set when memory ran out (the count is then incomplete). */
-typedef void (*seed_ind_ref_fn)(void *ctx, size_t index, const char *column, const char *why);
-size_t seed_indicators_check_refs(const struct store_indicator *x, size_t n, seed_ind_ref_fn fn,
-                                  void *ctx, int *oom);
 
 /* ---- dashboards (dashboards.c) ----------------------------------------------------------- */
 

@@ -1,21 +1,21 @@
 /*
- * indicators_check.c — the checks of indicators before they are stored, shared by the CSV
- * import (indicators.c) and the API's PUT: each cell by itself (seed_indicator_check), and the
- * references between the indicators of a catalogue (seed_indicators_check_refs). The rules are
- * those of src/indicators and data/indicators/README.md; each finding names its column.
+ * check.c — the checks of catalogue rows before they are stored (indicators_catalogue.h),
+ * shared by the CSV import (src/seed) and the API's PUT: each cell by itself
+ * (ind_catalogue_row_check), and the references between the indicators of a catalogue
+ * (ind_catalogue_refs_check, over catalogue.c's ind_catalogue_check). The rules are those of
+ * this module and data/indicators/README.md; each finding names its column.
  */
-#include "seed/seed.h"
+#include "indicators/indicators.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
-#include "indicators/indicators.h"
 #include "store/store.h"
 
 struct cell_ctx {
-    seed_ind_cell_fn fn;
+    ind_catalogue_cell_fn fn;
     void *ctx;
     size_t n;
 };
@@ -152,9 +152,9 @@ static void check_target(struct cell_ctx *k, char *const *col, int pol_ok, enum 
         bad(k, STORE_IND_THRESHOLDS, why);
 }
 
-size_t seed_indicator_check(struct store_conn *c, const struct store_indicator *x,
-                            const struct store_ind_domain *extra, size_t nextra,
-                            seed_ind_cell_fn fn, void *ctx)
+size_t ind_catalogue_row_check(struct store_conn *c, const struct store_indicator *x,
+                               const struct store_ind_domain *extra, size_t nextra,
+                               ind_catalogue_cell_fn fn, void *ctx)
 {
     struct cell_ctx k = {fn, ctx, 0};
     char *const *col = x->col;
@@ -188,7 +188,7 @@ size_t seed_indicator_check(struct store_conn *c, const struct store_indicator *
 
 struct refs_ctx {
     const struct store_indicator *x;
-    seed_ind_ref_fn fn;
+    ind_catalogue_ref_fn fn;
     void *ctx;
     size_t n;
     struct ind_def *defs;
@@ -267,8 +267,8 @@ static void check_inputs(struct refs_ctx *r, size_t n)
     }
 }
 
-size_t seed_indicators_check_refs(const struct store_indicator *x, size_t n, seed_ind_ref_fn fn,
-                                  void *ctx, int *oom)
+size_t ind_catalogue_refs_check(const struct store_indicator *x, size_t n, ind_catalogue_ref_fn fn,
+                                void *ctx, int *oom)
 {
     struct refs_ctx r = {x, fn, ctx, 0, calloc(n ? n : 1, sizeof *r.defs)};
     size_t *order = malloc((n ? n : 1) * sizeof *order);
