@@ -22,7 +22,7 @@
 struct o311_media {
     size_t n;
     char (*hash)[MEDIA_HASH_HEX + 1];
-    char base[160]; /* scheme://host of the request, for absolute URLs */
+    char base[MEDIA_BASE_MAX]; /* the URLs' start: base_url */
     int gps_used;
     double lat, lon;
 };
@@ -61,19 +61,13 @@ static int form_add(struct rep_form *f, const char *key, const char *val, size_t
     return 0;
 }
 
-/* The request's scheme://host for absolute media URLs ("http://localhost" without Host). */
+/* The start of the photos' URLs: [reports] media_base_url, else "" (the paths /media/…); never
+ * the request's Host (media.h). */
 static void base_url(struct api_ctx *c, char *out, size_t size)
 {
-    size_t hn = 0, pn = 0;
-    const char *h = net_req_header(c->req, "host", &hn);
-    const char *p = net_req_header(c->req, "x-forwarded-proto", &pn);
-    int https = p && pn == 5 && strncasecmp(p, "https", 5) == 0;
-    int ok = h && hn > 0 && hn < 120;
-    for (size_t i = 0; ok && i < hn; i++)
-        ok = (h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
-             (h[i] >= '0' && h[i] <= '9') || strchr(".-:[]", h[i]);
-    snprintf(out, size, "%s://%.*s", https ? "https" : "http", ok ? (int)hn : 9,
-             ok ? h : "localhost");
+    char base[MEDIA_BASE_MAX];
+    media_url_base(rep_settings_get(c->api->cfg)->media_base_url, base);
+    snprintf(out, size, "%s", base);
 }
 
 static int is_media_name(const char *n)
@@ -253,7 +247,7 @@ json_t *o311_media_urls(struct api_ctx *c, int64_t id, int staff)
     size_t n = 0;
     if (store_rep_media_list(c->t->db, &id, 1, &ph, &n) != 0)
         return NULL;
-    char base[160] = "", url[300], thumb[300];
+    char base[MEDIA_BASE_MAX] = "", url[300], thumb[300];
     if (!staff)
         base_url(c, base, sizeof base);
     json_t *arr = json_array();

@@ -35,7 +35,7 @@
     X(database)                                                                                    \
     X(audit)                                                                                       \
     X(telemetry)                                                                                   \
-    X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations) X(rules) X(figures) X(citizen)
+    X(tsdb) X(indicators) X(dashboards) X(aqi) X(stations) X(rules) X(figures) X(citizen) X(media)
 
 #define DECLARE(g) extern const struct cli_group cli_group_##g;
 CLI_GROUP_LIST(DECLARE)

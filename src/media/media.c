@@ -9,6 +9,7 @@
 #include <libexif/exif-data.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -292,8 +293,12 @@ static int put(const char *dir, const char *hash, const char *suffix, const void
     if ((size_t)snprintf(path, sizeof path, "%s/%s%s", dir, hash, suffix) >= sizeof path)
         return IOC_EIO;
     struct stat st;
-    if (stat(path, &st) == 0 && (size_t)st.st_size == n)
-        return 0; /* the same content: its name is its hash */
+    /* The same content (its name is its hash): made new again, so that media_gc, which keeps
+     * files younger than its age and renames a file away before it checks that age once more,
+     * never removes a photo a report is being linked to; if gc took it meanwhile, it is written
+     * again. */
+    if (stat(path, &st) == 0 && (size_t)st.st_size == n && utimensat(AT_FDCWD, path, NULL, 0) == 0)
+        return 0;
     int rc = ioc_file_write_atomic(path, d, n);
     if (rc == 0)
         *created = 1;

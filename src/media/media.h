@@ -16,6 +16,7 @@
 #define IOC_MEDIA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum media_type { MEDIA_UNKNOWN = 0, MEDIA_JPEG, MEDIA_PNG, MEDIA_WEBP };
 
@@ -61,5 +62,33 @@ int media_name_valid(const char *name);
  * and a copy taken while iocd adds photos is sound. *files and *bytes count what was copied.
  * 0, IOC_ENOTFOUND (no directory from), IOC_EIO. */
 int media_copy_dir(const char *from, const char *to, size_t *files, size_t *bytes);
+
+/* ---- the photos no report names (gc.c) ---------------------------------------------------- */
+struct media_gc_count {
+    int64_t files;    /* stored files seen */
+    int64_t unlinked; /* files of no kept hash, older than the age: listed (removed if asked) */
+    int64_t bytes;    /* their size */
+    int64_t young;    /* files of no kept hash kept for being younger than the age */
+};
+/* Goes through DATA_DIR/media/: a file (media_name_valid) whose hash keep(arg, hash) does not
+ * keep and whose mtime is at least min_age_s old is passed to each (may be NULL) and, with
+ * remove, removed (safe against media_store of the same photo meanwhile: gc.c). 0 (also
+ * without a media directory) or IOC_EIO. */
+int media_gc(const char *data_dir, int (*keep)(void *arg, const char *hash), void *arg,
+             int64_t min_age_s, int remove,
+             void (*each)(void *arg, const char *name, int64_t bytes),
+             struct media_gc_count *count);
+
+/* ---- the photos' URLs (url.c) ---------------------------------------------------------------
+ * A photo's URL is <base>/media/<hash>.jpg, the base being [reports] media_base_url when set (a
+ * deployment behind a proxy: https://ioc.example.gov.vn), else "": the URL is the path alone.
+ * The request's Host header is never used: the server cannot tell a forged one. */
+#define MEDIA_BASE_MAX 200
+/* 1 if base is http(s)://host[:port][/path] (no query, fragment or userinfo); *len (may be NULL)
+ * is its length without trailing slashes. */
+int media_base_valid(const char *base, size_t *len);
+/* The base of the photos' URLs into out: configured without its trailing slashes when valid,
+ * else "" (an invalid or empty value). */
+void media_url_base(const char *configured, char out[MEDIA_BASE_MAX]);
 
 #endif

@@ -141,6 +141,7 @@ struct rep_settings {
     /* reports a client address and a device (device_id) may submit: per hour, and at once */
     int64_t post_per_hour_per_address, post_burst_per_address;
     int64_t post_per_hour_per_device, post_burst_per_device;
+    char *media_base_url; /* the photos' URLs start with it; "" (docs/reports.md "Photos") */
 };
 extern const struct config_module config_module_reports;
 const struct rep_settings *rep_settings_get(const struct ioc_config *c);

@@ -225,6 +225,18 @@ static const char *text_field(struct checker *c, const struct rep_form *f, const
     return v;
 }
 
+/* 1 for /media/<64 lowercase hex>.jpg: a photo of this server by its path, as the POST with
+ * photos stores it when no media_base_url says the server's public address. */
+static int photo_path(const char *s)
+{
+    if (strlen(s) != 7 + 64 + 4 || strncmp(s, "/media/", 7) != 0 || strcmp(s + 71, ".jpg") != 0)
+        return 0;
+    for (int i = 7; i < 71; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 static int email_shaped(const char *s)
 {
     const char *at = strchr(s, '@');
@@ -395,7 +407,7 @@ int rep_submission_check(const struct store_rep_service *s, const struct rep_for
     out->account_id = text_field(&c, f, "account_id", REP_STRING_MAX);
     out->media_url = text_field(&c, f, "media_url", 2000);
     if (out->media_url && strncmp(out->media_url, "https://", 8) != 0 &&
-        strncmp(out->media_url, "http://", 7) != 0)
+        strncmp(out->media_url, "http://", 7) != 0 && !photo_path(out->media_url))
         add(&c, "media_url", "media_url must be an http or https URL.");
     json_t *obj = json_object();
     if (!obj)

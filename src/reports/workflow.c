@@ -26,6 +26,11 @@ static const struct config_setting rows[] = {
      "refused with 413 naming the file. Photos are stored re-encoded without their metadata."},
     {"reports", "max_photos", CONFIG_I64, OFF(max_photos), "5", 0, 20,
      "Most photos in one citizen report (multipart media parts); 0 refuses photos."},
+    {"reports", "media_base_url", CONFIG_STR, OFF(media_base_url), "", 0, 0,
+     "Start of the photos' URLs (media_url, media_urls), http(s)://host[:port][/path], e.g. "
+     "https://ioc.example.gov.vn behind a proxy. Empty: the URLs are the paths /media/HASH.jpg, "
+     "relative to the server; the request's Host header is never used. An invalid value counts "
+     "as empty."},
     {"reports", "post_per_hour_per_address", CONFIG_I64, OFF(post_per_hour_per_address), "120", 0,
      1000000,
      "Citizen reports one client address may submit per hour (POST /open311/v2/requests), "

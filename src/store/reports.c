@@ -118,6 +118,21 @@ static const char *const reports_scripts[] = {
     "  position INTEGER NOT NULL CHECK (position > 0),"
     "  hash TEXT NOT NULL,"
     "  PRIMARY KEY (request_id, position)) WITHOUT ROWID;",
+    /* 5: the photos of the reports made before 4, when only the first photo was kept, as the
+     * request's media_url <scheme>://<host>/media/<hash>.jpg (open311_media.c then): linked at
+     * position 1. Only requests older than 4's run (later ones link their photos themselves, and
+     * a media_url typed by a citizen since then is not a photo), without a linked photo, whose
+     * media_url is exactly that shape. The other photos of those reports were never recorded. */
+    "INSERT INTO report_media (request_id, position, hash)"
+    " SELECT id, 1, substr(media_url, -68, 64) FROM report_requests r"
+    " WHERE requested_ms < coalesce((SELECT (julianday(applied_at) - 2440587.5) * 86400000.0"
+    "   FROM schema_migrations WHERE module = 'reports' AND version = 4), 0)"
+    "  AND (media_url GLOB 'http://*' OR media_url GLOB 'https://*')"
+    "  AND substr(media_url, -75, 7) = '/media/' AND substr(media_url, -4) = '.jpg'"
+    "  AND instr(substr(media_url, instr(media_url, '://') + 3), '/')"
+    "    = length(substr(media_url, instr(media_url, '://') + 3)) - 74"
+    "  AND substr(media_url, -68, 64) NOT GLOB '*[^0-9a-f]*'"
+    "  AND NOT EXISTS (SELECT 1 FROM report_media m WHERE m.request_id = r.id);",
 };
 
 const struct store_schema store_schema_reports = STORE_SCHEMA("reports", reports_scripts);
@@ -720,4 +735,19 @@ int store_rep_media_list(struct store_conn *c, const int64_t *ids, size_t nids,
     for (size_t i = 0; i < nids; i++)
         sqlite3_bind_int64(s, (int)i + 1, ids[i]);
     return store_rows(s, sizeof **out, fill_photo, clear_photo, (void **)out, n);
+}
+
+int store_rep_media_hashes(struct store_conn *c, struct store_rep_photo **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = store_prepare(c,
+                           "SELECT 0, 0, hash FROM report_media UNION"
+                           " SELECT 0, 0, substr(media_url, -68, 64) FROM report_requests"
+                           " WHERE media_url LIKE '%/media/%.jpg'"
+                           "  AND substr(media_url, -75, 7) = '/media/'"
+                           "  AND substr(media_url, -68, 64) NOT GLOB '*[^0-9a-f]*' ORDER BY 3",
+                           &s);
+    return rc ? rc : store_rows(s, sizeof **out, fill_photo, clear_photo, (void **)out, n);
 }

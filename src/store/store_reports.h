@@ -167,6 +167,10 @@ struct store_rep_photo {
 int store_rep_media_add(struct store_conn *w, int64_t request_id, int position, const char *hash);
 int store_rep_media_list(struct store_conn *c, const int64_t *ids, size_t nids,
                          struct store_rep_photo **out, size_t *n);
+/* Every hash a report names, sorted, once each (request_id and position 0): the linked photos,
+ * and the media_url ending in /media/<hash>.jpg of any request (a typed one, or one of the
+ * first releases'), so that iocctl media gc keeps them. *out free(). */
+int store_rep_media_hashes(struct store_conn *c, struct store_rep_photo **out, size_t *n);
 /* An agency's id from its code (IOC_ENOTFOUND; "" is 0). */
 int store_rep_agency_id(struct store_conn *c, const char *code, int64_t *id);
 

@@ -7,12 +7,14 @@
 // parts refused. The images are
 // made here: a small JPEG (made once with libvips, below) with an EXIF block built by hand
 // (orientation 6, GPS 10°57'N 106°49'12"E, a camera make), and a PNG encoded here. Photos are
-// in backups (FILE.media) and restores.
+// in backups (FILE.media) and restores. The URLs never carry the request's Host: they start
+// with [reports] media_base_url when it is set, else they are the paths /media/<hash>.jpg.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
 import { startDemo, Client, iocctl, tempDir } from './lib.mjs';
 
 let srv, key, admin;
@@ -110,7 +112,7 @@ test('a photo with GPS and no lat/long: the position is used, the photo served s
   assert.equal(r.status, 201, r.text);
   const a = r.body[0];
   assert.match(a.service_notice, /GPS của ảnh \(10\.950000, 106\.820000\)/);
-  const m = /^http:\/\/[^/]+\/media\/([0-9a-f]{64})\.jpg$/.exec(a.media_url);
+  const m = /^\/media\/([0-9a-f]{64})\.jpg$/.exec(a.media_url); // no media_base_url: the path
   assert.ok(m, a.media_url);
   assert.equal(a.media_urls, undefined); // only with extensions
   const got = await (await fetch(`${srv.url}${B}/requests/${a.service_request_id}.json`)).json();
@@ -154,7 +156,7 @@ test('two photos with extensions: media_urls; a PNG named .jpg is taken as the P
   assert.equal(a.media_urls[0], a.media_url);
   assert.notEqual(a.media_urls[0], a.media_urls[1]);
   for (const u of a.media_urls) {
-    const p = await fetch(srv.url + new URL(u).pathname);
+    const p = await fetch(srv.url + u);
     assert.equal(p.status, 200);
     assert.equal(p.headers.get('content-type'), 'image/jpeg');
   }
@@ -176,8 +178,8 @@ test('three photos are linked to the report in order: the GETs list them, a retr
   assert.deepEqual(one[0].extended_attributes.media_urls, a.media_urls);
   assert.equal(one[0].media_url, a.media_urls[0]);
   for (const [i, u] of one[0].extended_attributes.media_urls.entries()) {
-    assert.match(u, /^http:\/\/[^/]+\/media\/[0-9a-f]{64}\.jpg$/);
-    const p = await fetch(srv.url + new URL(u).pathname);
+    assert.match(u, /^\/media\/[0-9a-f]{64}\.jpg$/);
+    const p = await fetch(srv.url + u);
     assert.equal(p.status, 200, u);
     const bytes = Buffer.from(await p.arrayBuffer());
     const sof = bytes.indexOf(Buffer.from([0xff, 0xc0]));
@@ -187,12 +189,12 @@ test('three photos are linked to the report in order: the GETs list them, a retr
   const plain = await (await fetch(`${srv.url}${B}/requests/${id}.json`)).json();
   assert.equal(plain[0].media_url, a.media_urls[0]);
   assert.equal(plain[0].extended_attributes, undefined);
-  assert.ok(!JSON.stringify(plain).includes(new URL(a.media_urls[1]).pathname));
+  assert.ok(!JSON.stringify(plain).includes(a.media_urls[1]));
   // GET requests with extensions lists them too; XML names each item media_url
   const list = await (await fetch(`${srv.url}${B}/requests.json?service_request_id=${id}&extensions=true`)).json();
   assert.deepEqual(list[0].extended_attributes.media_urls, a.media_urls);
   const xml = await (await fetch(`${srv.url}${B}/requests/${id}.xml?extensions=true`)).text();
-  assert.match(xml, /<media_urls><media_url>http:\/\/[^<]+<\/media_url><media_url>/);
+  assert.match(xml, /<media_urls><media_url>\/media\/[^<]+<\/media_url><media_url>/);
   // a report without photos: an empty list
   const none = await postMp([...base(), ['lat', '10.95'], ['long', '106.82']], '?extensions=true');
   assert.equal(none.status, 201, none.text);
@@ -204,7 +206,7 @@ test('three photos are linked to the report in order: the GETs list them, a retr
   assert.equal(staff.status, 200, JSON.stringify(staff.body));
   assert.equal(staff.body.media.length, 3);
   staff.body.media.forEach((m, i) => {
-    assert.equal(m.url, new URL(a.media_urls[i]).pathname);
+    assert.equal(m.url, a.media_urls[i]);
     assert.equal(m.thumbnail_url, m.url.replace('.jpg', '_thumb.jpg'));
   });
   for (const m of staff.body.media) assert.equal((await fetch(srv.url + m.thumbnail_url)).status, 200);
@@ -242,7 +244,7 @@ test('refused: a GIF named .jpg, too many photos, a stray file part, a truncated
 test('photos are in the backup (FILE.media) and come back with a restore', async () => {
   const r = await postMp([...base(), ['lat', '10.95'], ['long', '106.82'], ['media', { filename: 'bk.png', data: png(12, 6, [10, 200, 10]) }]]);
   assert.equal(r.status, 201, r.text);
-  const name = new URL(r.body[0].media_url).pathname.slice('/media/'.length);
+  const name = r.body[0].media_url.slice('/media/'.length);
   const dir = tempDir('ioc-media-bk-');
   try {
     const file = path.join(dir, 'b.db');
@@ -259,5 +261,82 @@ test('photos are in the backup (FILE.media) and come back with a restore', async
     assert.deepEqual(readdirSync(path.join(fresh, 'media')).sort(), copied.sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// A request with a Host header of our choosing (fetch keeps its own): status, text.
+function withHost(url, host, { method = 'GET', body, type } = {}) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const headers = { host };
+    if (body) Object.assign(headers, { 'content-type': type, 'content-length': body.length });
+    const req = http.request({ hostname: u.hostname, port: u.port, path: u.pathname + u.search, method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('a forged Host never appears in a photo URL: without media_base_url the URLs are paths', async () => {
+  const { body, type } = multipart([...base(), ['lat', '10.95'], ['long', '106.82'], ['media', { filename: 'h.png', data: png(7, 5, [1, 2, 3]) }], ['media', { filename: 'h2.png', data: png(5, 7, [3, 2, 1]) }]]);
+  const r = await withHost(`${srv.url}${B}/requests.json?extensions=true`, 'evil.example', { method: 'POST', body, type });
+  assert.equal(r.status, 201, r.text);
+  assert.ok(!r.text.includes('evil'), r.text);
+  const a = JSON.parse(r.text)[0];
+  assert.match(a.media_url, /^\/media\/[0-9a-f]{64}\.jpg$/);
+  assert.equal(a.media_urls.length, 2);
+  for (const u of a.media_urls) assert.match(u, /^\/media\/[0-9a-f]{64}\.jpg$/);
+  // stored as the path; the GETs with the forged Host answer paths too
+  for (const q of [`/requests/${a.service_request_id}.json?extensions=true`, `/requests.json?extensions=true&service_request_id=${a.service_request_id}`]) {
+    const g = await withHost(`${srv.url}${B}${q}`, 'evil.example');
+    assert.equal(g.status, 200, g.text);
+    assert.ok(!g.text.includes('evil'), g.text);
+    const one = JSON.parse(g.text)[0];
+    assert.equal(one.media_url, a.media_url);
+    assert.deepEqual(one.extended_attributes.media_urls, a.media_urls);
+  }
+  // even the plain fetch (a loopback Host) reads the stored path as it was stored
+  const plain = await (await fetch(`${srv.url}${B}/requests/${a.service_request_id}.json`)).json();
+  assert.equal(plain[0].media_url, a.media_url);
+  assert.equal((await fetch(srv.url + a.media_url)).status, 200);
+  // a loopback Host is no better: the path again
+  const { body: b2, type: t2 } = multipart([...base(), ['lat', '10.95'], ['long', '106.82'], ['media', { filename: 'h.png', data: png(7, 5, [1, 2, 3]) }]]);
+  const r2 = await withHost(`${srv.url}${B}/requests.json`, 'localhost:1234', { method: 'POST', body: b2, type: t2 });
+  assert.equal(r2.status, 201, r2.text);
+  assert.equal(JSON.parse(r2.text)[0].media_url, a.media_urls[0]);
+  // a citizen may type a photo's path as media_url, and nothing else without a scheme
+  const typed = await postMp([...base(), ['lat', '10.95'], ['long', '106.82'], ['media_url', a.media_url]]);
+  assert.equal(typed.status, 201, typed.text);
+  const bad = await postMp([...base(), ['lat', '10.95'], ['long', '106.82'], ['media_url', '/media/x.jpg']]);
+  assert.equal(bad.status, 400, bad.text);
+});
+
+test('[reports] media_base_url: every stored and answered URL starts with it, whatever the Host', async () => {
+  const other = await startDemo({ env: { IOC_REPORTS_MEDIA_BASE_URL: 'https://ioc.example.gov.vn/' } });
+  try {
+    const adm = new Client(other.url);
+    assert.equal((await adm.login('admin')).status, 200);
+    const k = await adm.post('/api/v1/keys', { agency_code: 'SO-NNMT', scopes: ['write:reports'], name: 'media base' });
+    assert.equal(k.status, 201);
+    const fields = [['api_key', k.body.key], ...base().slice(1), ['lat', '10.95'], ['long', '106.82'], ['media', { filename: 'b.png', data: png(9, 3, [9, 9, 9]) }]];
+    const { body, type } = multipart(fields);
+    const r = await withHost(`${other.url}${B}/requests.json?extensions=true`, 'evil.example', { method: 'POST', body, type });
+    assert.equal(r.status, 201, r.text);
+    assert.ok(!r.text.includes('evil'), r.text);
+    const a = JSON.parse(r.text)[0];
+    assert.match(a.media_url, /^https:\/\/ioc\.example\.gov\.vn\/media\/[0-9a-f]{64}\.jpg$/);
+    assert.deepEqual(a.media_urls, [a.media_url]);
+    const g = await (await fetch(`${other.url}${B}/requests/${a.service_request_id}.json?extensions=true`)).json();
+    assert.equal(g[0].media_url, a.media_url);
+    assert.deepEqual(g[0].extended_attributes.media_urls, [a.media_url]);
+    // the staff's API keeps paths (the console is on the same origin)
+    const staff = await adm.get(`/api/v1/reports/${a.service_request_id}`);
+    assert.equal(staff.body.media[0].url, new URL(a.media_url).pathname);
+  } finally {
+    await other.stop();
+    other.cleanup();
   }
 });
