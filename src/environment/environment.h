@@ -276,7 +276,9 @@ int env_engine_latest(struct env_engine *e, const char *station, struct env_late
  * Water levels (water.c): the engine also observes `water` `level` readings and compares each,
  * in arrival order (a reading older than the newest one seen is not compared), with its
  * station's alarm levels I, II, III from the registry (reloaded every 30 s; at start each
- * station's state is its latest stored reading's, without an event). A reading whose state —
+ * station's state is its latest stored reading's, and when that differs from the state the
+ * latest water_alarm point announced — a crossing while iocd was down — that crossing is
+ * emitted once, as a live one, at the reading's time). A reading whose state —
  * the highest level it is at or above, 0 … 3 — differs from the last one's is an event, written
  * as the series `water_alarm` (tag station; fields state, previous, level) at the reading's
  * time: upwards when a level is crossed, downwards when the water falls back below it. Once that
