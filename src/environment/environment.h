@@ -382,6 +382,23 @@ enum env_status env_station_status(int64_t last_ms, int64_t now_ms, const struct
 int env_stations_last_readings(struct tsdb_db *db, const struct store_station *s, size_t n,
                                int64_t *last_ms);
 
+/* ---- latest values (latest.c) ---- */
+
+/* The latest value of one field of a station: the newest point of its series of that field. */
+struct env_value {
+    char field[33];
+    double v;
+    int64_t t_ms;
+    const char *unit; /* "µg/m³", "m", "dB(A)", "mg/l", "" (pH), NULL: not known */
+};
+/* The unit of a field of a kind's measurement (laeq dB(A); ph "", do and tss mg/l …), NULL when
+ * the field is not one the project knows. */
+const char *env_field_unit(enum env_kind k, const char *field);
+/* The latest value of each field of the kind's measurement tagged station=<code>, at most cap,
+ * sorted by field name, into out[0..*n). db NULL: none. 0 or the engine's error. */
+int env_station_latest(struct tsdb_db *db, enum env_kind k, const char *code, struct env_value *out,
+                       size_t cap, size_t *n);
+
 /* ---- the registry as CSV (stations_csv.c) ---- */
 
 /* The columns, in the order export writes them: code, name_vi, name_en, kind, lat, lon,
