@@ -69,6 +69,21 @@ static json_t *station_props(struct api *a, const struct store_station *s, int64
         json_object_set_new(o, "level", have ? json_real(level) : json_null());
         json_object_set_new(o, "alarm_state", json_integer(have ? state : 0));
     }
+    if (k == ENV_NOISE || k == ENV_WATER_QUALITY) { /* each field's latest value, with its unit */
+        struct env_value v[16];
+        size_t nv = 0;
+        json_t *arr = json_array();
+        if (env_station_latest(a->ingest ? telemetry_ingest_db(a->ingest) : NULL, k, s->code, v, 16,
+                               &nv) != 0)
+            nv = 0;
+        for (size_t i = 0; i < nv; i++) {
+            char at[32];
+            ioc_time_rfc3339(v[i].t_ms, at);
+            json_array_append_new(arr, json_pack("{s:s, s:f, s:s?, s:s}", "field", v[i].field,
+                                                 "value", v[i].v, "unit", v[i].unit, "at", at));
+        }
+        json_object_set_new(o, "latest", arr);
+    }
     json_object_set_new(o, "version", json_integer(s->version));
     json_object_set_new(o, "updated_at", json_string(s->updated_at));
     return o;

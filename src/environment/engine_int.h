@@ -84,7 +84,8 @@ int env_flush_batch(struct env_engine *e, struct telemetry_batch *b);
 /* A level reading of station st at t (lock held; memory only): a crossing is queued. */
 void env_water_observe(struct env_engine *e, struct station *st, int64_t t, double level);
 /* Loads the registry's alarm levels when they are older than 30 s (or force), and at the first
- * load the state of each water station from its latest reading. Thread or start only. */
+ * load the state of each water station from its latest reading, queueing the crossing from the
+ * state announced last (the latest water_alarm point) when it differs. Thread or start only. */
 void env_water_levels(struct env_engine *e, int force);
 /* Writes the queued crossings as the water_alarm series (the thread). */
 int env_water_write(struct env_engine *e, struct telemetry_batch *b);

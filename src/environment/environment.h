@@ -276,7 +276,9 @@ int env_engine_latest(struct env_engine *e, const char *station, struct env_late
  * Water levels (water.c): the engine also observes `water` `level` readings and compares each,
  * in arrival order (a reading older than the newest one seen is not compared), with its
  * station's alarm levels I, II, III from the registry (reloaded every 30 s; at start each
- * station's state is its latest stored reading's, without an event). A reading whose state —
+ * station's state is its latest stored reading's, and when that differs from the state the
+ * latest water_alarm point announced — a crossing while iocd was down — that crossing is
+ * emitted once, as a live one, at the reading's time). A reading whose state —
  * the highest level it is at or above, 0 … 3 — differs from the last one's is an event, written
  * as the series `water_alarm` (tag station; fields state, previous, level) at the reading's
  * time: upwards when a level is crossed, downwards when the water falls back below it. Once that
@@ -379,6 +381,23 @@ enum env_status env_station_status(int64_t last_ms, int64_t now_ms, const struct
  * telemetry engine): all 0. 0 or the engine's error. */
 int env_stations_last_readings(struct tsdb_db *db, const struct store_station *s, size_t n,
                                int64_t *last_ms);
+
+/* ---- latest values (latest.c) ---- */
+
+/* The latest value of one field of a station: the newest point of its series of that field. */
+struct env_value {
+    char field[33];
+    double v;
+    int64_t t_ms;
+    const char *unit; /* "µg/m³", "m", "dB(A)", "mg/l", "" (pH), NULL: not known */
+};
+/* The unit of a field of a kind's measurement (laeq dB(A); ph "", do and tss mg/l …), NULL when
+ * the field is not one the project knows. */
+const char *env_field_unit(enum env_kind k, const char *field);
+/* The latest value of each field of the kind's measurement tagged station=<code>, at most cap,
+ * sorted by field name, into out[0..*n). db NULL: none. 0 or the engine's error. */
+int env_station_latest(struct tsdb_db *db, enum env_kind k, const char *code, struct env_value *out,
+                       size_t cap, size_t *n);
 
 /* ---- the registry as CSV (stations_csv.c) ---- */
 

@@ -32,6 +32,23 @@ int env_alarm_state(const double alarm[3], double level)
     return s;
 }
 
+/* Queues the crossing from → to of station st at t (lock held; memory only). */
+static void queue_event(struct env_engine *e, const struct station *st, int64_t t, double level,
+                        int from, int to)
+{
+    if (e->nev == WEVENTS_MAX) {
+        atomic_fetch_add(&e->events_dropped, 1);
+        return;
+    }
+    struct wevent *w = &e->ev[(e->ev_head + e->nev++) % WEVENTS_MAX];
+    snprintf(w->station, sizeof w->station, "%s", st->name);
+    w->t = t;
+    w->level = level;
+    w->from = from;
+    w->to = to;
+    w->agency_id = st->agency_id;
+}
+
 void env_water_observe(struct env_engine *e, struct station *st, int64_t t, double level)
 {
     if (t <= st->water_t || !isfinite(level))
@@ -43,26 +60,17 @@ void env_water_observe(struct env_engine *e, struct station *st, int64_t t, doub
     st->state = now;
     if (now == was || first || !st->has_levels)
         return;
-    if (e->nev == WEVENTS_MAX) {
-        atomic_fetch_add(&e->events_dropped, 1);
-        return;
-    }
-    struct wevent *w = &e->ev[(e->ev_head + e->nev++) % WEVENTS_MAX];
-    snprintf(w->station, sizeof w->station, "%s", st->name);
-    w->t = t;
-    w->level = level;
-    w->from = was;
-    w->to = now;
-    w->agency_id = st->agency_id;
+    queue_event(e, st, t, level, was, now);
 }
 
-/* The latest level reading of station (any series of water/level tagged with it), or 0. */
-static int64_t latest_level(struct tsdb_db *db, const char *station, double *v)
+/* The latest point of measurement.field tagged station=<station> (any series), or 0. */
+static int64_t latest_of(struct tsdb_db *db, const char *measurement, const char *field,
+                         const char *station, double *v)
 {
     struct tsdb_str sv = {station, strlen(station)};
     struct tsdb_tag_filter f = {"station", 7, &sv, 1};
     struct telemetry_query q = {
-        .measurement = "water", .field = "level", .filters = &f, .nfilters = 1};
+        .measurement = measurement, .field = field, .filters = &f, .nfilters = 1};
     struct telemetry_qresult r = {0};
     int64_t t = 0;
     if (telemetry_query_latest(db, &q, &r) == 0)
@@ -73,6 +81,75 @@ static int64_t latest_level(struct tsdb_db *db, const char *station, double *v)
             }
     telemetry_qresult_free(&r);
     return t;
+}
+
+#define FIRST_SPAN_NS ((int64_t)400 * 86400 * 1000000000)
+
+/* The first level reading of station in the 400 days up to t (one bucket of the window, so the
+ * rollups answer it), or 0. */
+static int64_t first_level(struct tsdb_db *db, const char *station, int64_t t, double *v)
+{
+    struct tsdb_str sv = {station, strlen(station)};
+    struct tsdb_tag_filter f = {"station", 7, &sv, 1};
+    struct telemetry_query q = {.measurement = "water",
+                                .field = "level",
+                                .filters = &f,
+                                .nfilters = 1,
+                                .start = t - FIRST_SPAN_NS,
+                                .end = t + 1,
+                                .step = FIRST_SPAN_NS + 1};
+    struct telemetry_qresult r = {0};
+    int64_t first = 0;
+    if (telemetry_query_window(db, &q, &r) == 0 && r.ngroups == 1 && r.groups[0].w.n == 1 &&
+        r.groups[0].w.b[0].count > 0) {
+        first = r.groups[0].w.b[0].first_t;
+        *v = r.groups[0].w.b[0].first;
+    }
+    telemetry_qresult_free(&r);
+    return first;
+}
+
+/* What the start knows of a water station: its latest level reading (t, level) and the state
+ * announced last: the newest water_alarm point's, else that of its first reading (which the
+ * engine compared with nothing), else 0. */
+struct wstart {
+    int64_t t, alarm_t, first_t;
+    double level, alarm_state, first;
+};
+
+static void read_start(struct tsdb_db *db, const char *code, struct wstart *w)
+{
+    w->t = latest_of(db, "water", "level", code, &w->level);
+    if (!w->t)
+        return;
+    w->alarm_t = latest_of(db, "water_alarm", "state", code, &w->alarm_state);
+    if (!w->alarm_t)
+        w->first_t = first_level(db, code, w->t, &w->first);
+}
+
+/* The start: the state of the latest stored reading; when it differs from the state announced
+ * last (a crossing while iocd was down, or one whose point a kill -9 lost), that crossing is
+ * queued as a live reading's would be, at the reading's time. Its point makes the next start
+ * find them equal, so it is announced once. (lock held) */
+static void start_state(struct env_engine *e, struct station *st, const struct wstart *w)
+{
+    st->water_t = w->t;
+    st->level = w->level;
+    st->state = env_alarm_state(st->alarm, w->level);
+    int was = 0;
+    if (w->alarm_t) {
+        if (w->alarm_t >= w->t)
+            return; /* nothing read since the last announcement */
+        was = (int)w->alarm_state;
+    } else if (w->first_t) {
+        if (w->first_t >= w->t)
+            return; /* the only reading: the baseline, as live */
+        was = isfinite(w->first) ? env_alarm_state(st->alarm, w->first) : 0;
+    }
+    if (was < 0 || was > 3)
+        was = 0;
+    if (was != st->state)
+        queue_event(e, st, w->t, w->level, was, st->state);
 }
 
 void env_water_levels(struct env_engine *e, int force)
@@ -91,12 +168,11 @@ void env_water_levels(struct env_engine *e, int force)
         return;
     /* the latest stored reading of each (the start only), read outside the lock; then the
      * levels applied in one go, so no reading is ever compared against a half-loaded table */
-    double *level = calloc(n ? n : 1, sizeof *level);
-    int64_t *t = calloc(n ? n : 1, sizeof *t);
+    struct wstart *ws = calloc(n ? n : 1, sizeof *ws);
     int64_t *agency = calloc(n ? n : 1, sizeof *agency);
-    for (size_t i = 0; force && level && t && i < n; i++)
+    for (size_t i = 0; force && ws && i < n; i++)
         if (s[i].kind == ENV_WATER_LEVEL)
-            t[i] = latest_level(e->db, s[i].code, &level[i]);
+            read_start(e->db, s[i].code, &ws[i]);
     for (size_t i = 0; agency && i < n; i++) {
         /* stations are public data: one without an agency is everyone's */
         struct store_agency a;
@@ -108,7 +184,7 @@ void env_water_levels(struct env_engine *e, int force)
         }
     }
     pthread_mutex_lock(&e->lock);
-    int ok = level && t && agency;
+    int ok = ws && agency;
     for (size_t i = 0; ok && i < e->cap; i++)
         e->tab[i].has_levels = 0; /* a station deleted from the registry has none any more */
     for (size_t i = 0; ok && i < n; i++) {
@@ -120,15 +196,11 @@ void env_water_levels(struct env_engine *e, int force)
         memcpy(st->alarm, s[i].alarm, sizeof st->alarm);
         st->has_levels = 1;
         st->agency_id = agency[i];
-        if (t[i] > st->water_t) { /* the start: the state of the latest stored reading */
-            st->water_t = t[i];
-            st->level = level[i];
-            st->state = env_alarm_state(st->alarm, level[i]);
-        }
+        if (ws[i].t > st->water_t) /* the start */
+            start_state(e, st, &ws[i]);
     }
     pthread_mutex_unlock(&e->lock);
-    free(level);
-    free(t);
+    free(ws);
     free(agency);
     free(s);
 }

@@ -373,6 +373,15 @@ static int start_engines(const struct ioc_config *cfg, struct store *st, struct 
     return rc;
 }
 
+/* The generator's kind of a registry station's kind. */
+static int demo_kind(enum env_kind k)
+{
+    return k == ENV_WATER_LEVEL     ? TELEMETRY_DEMO_WATER
+           : k == ENV_NOISE         ? TELEMETRY_DEMO_NOISE
+           : k == ENV_WATER_QUALITY ? TELEMETRY_DEMO_WATER_QUALITY
+                                    : TELEMETRY_DEMO_AIR;
+}
+
 /* Demo sensors: the synthetic series of the demo, over the communes in force today (the
  * generator reads no database; iocd hands it the codes and names). NULL when none. */
 static struct telemetry_demo *start_demo_sensors(struct store *st, struct telemetry_ingest *ig)
@@ -388,8 +397,8 @@ static struct telemetry_demo *start_demo_sensors(struct store *st, struct teleme
         ioc_log(IOC_LOG_WARN, "demo sensors: no commune in the store, not started");
         return NULL;
     }
-    /* the air and water-level stations of the registry, when it has some (else the generator's
-     * own plan): their readings then carry the registry's codes and communes */
+    /* the stations of the registry (air, water level, noise, water quality), when it has some
+     * (else the generator's own plan): their readings carry the registry's codes and communes */
     struct env_demo_station *es = NULL;
     size_t nes = 0, ns = 0;
     if (env_demo_stations(db, &es, &nes) != 0)
@@ -397,13 +406,12 @@ static struct telemetry_demo *start_demo_sensors(struct store *st, struct teleme
     store_conn_close(db);
     struct telemetry_demo_station *ds = calloc(nes ? nes : 1, sizeof *ds);
     for (size_t i = 0; ds && i < nes; i++)
-        if (es[i].kind == ENV_AIR || es[i].kind == ENV_WATER_LEVEL)
-            ds[ns++] =
-                (struct telemetry_demo_station){es[i].code,
-                                                es[i].kind == ENV_WATER_LEVEL,
-                                                es[i].commune,
-                                                es[i].commune_name,
-                                                {es[i].alarm[0], es[i].alarm[1], es[i].alarm[2]}};
+        ds[ns++] =
+            (struct telemetry_demo_station){es[i].code,
+                                            demo_kind(es[i].kind),
+                                            es[i].commune,
+                                            es[i].commune_name,
+                                            {es[i].alarm[0], es[i].alarm[1], es[i].alarm[2]}};
     struct telemetry_demo_commune *c = calloc(n, sizeof *c);
     for (size_t i = 0; c && i < n; i++)
         c[i] = (struct telemetry_demo_commune){u[i].code, u[i].name};

@@ -14,7 +14,8 @@ static const struct config_setting rows[] = {
     {"demo", "enabled", CONFIG_BOOL, OFF(enabled), "false", 0, 1,
      "Seed the demo province at start if not yet seeded (same as --demo)."},
     {"demo", "sensors", CONFIG_BOOL, OFF(sensors), "true", 0, 1,
-     "With the demo: write synthetic sensor series (the registry's air and water-level stations, "
+     "With the demo: write synthetic sensor series (the registry's air, water-level, noise and "
+     "water-quality stations, "
      "30 traffic, 10 power; a year of hourly history backfilled, then every 10 s)."},
     {"demo", "units_dir", CONFIG_STR, OFF(units_dir), "data/vn-units", 0, 0,
      "Directory of the real administrative unit data loaded by the demo."},

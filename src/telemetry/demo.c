@@ -46,6 +46,10 @@ static const struct {
     [DK_O3] = {"air", "o3"},
     [DK_TEMP] = {"air", "temperature"},
     [DK_WATER] = {"water", "level"},
+    [DK_LAEQ] = {"noise", "laeq"},
+    [DK_PH] = {"water_quality", "ph"},
+    [DK_DO] = {"water_quality", "do"},
+    [DK_TSS] = {"water_quality", "tss"},
     [DK_TRAFFIC] = {"traffic", "vehicles"},
     [DK_POWER] = {"power", "load_mw"},
 };
@@ -99,14 +103,13 @@ static int add_station(struct telemetry_demo *d, enum demo_station_kind kind, co
         st->alarm[k] = alarm ? alarm[k] : NAN;
     st->key = demo_hash(code);
     demo_station_prepare(&d->model, st);
-    enum demo_kind first = kind == DS_AIR       ? DK_PM25
-                           : kind == DS_WATER   ? DK_WATER
-                           : kind == DS_TRAFFIC ? DK_TRAFFIC
-                                                : DK_POWER;
-    int n = kind == DS_AIR ? TELEMETRY_DEMO_AIR_FIELDS : 1;
+    static const enum demo_kind first[] = {
+        [DS_AIR] = DK_PM25, [DS_WATER] = DK_WATER,     [DS_NOISE] = DK_LAEQ,
+        [DS_WQ] = DK_PH,    [DS_TRAFFIC] = DK_TRAFFIC, [DS_POWER] = DK_POWER};
+    int n = kind == DS_AIR ? TELEMETRY_DEMO_AIR_FIELDS : kind == DS_WQ ? 3 : 1;
     for (int k = 0; k < n; k++) {
         struct demo_series *s = &d->series[d->nseries++];
-        s->kind = (enum demo_kind)(first + k);
+        s->kind = (enum demo_kind)(first[kind] + k);
         s->station = d->nstations - 1;
         s->key = st->key ^ (UINT64_C(0x9e3779b97f4a7c15) * (uint64_t)(s->kind + 1));
     }
@@ -116,7 +119,7 @@ static int add_station(struct telemetry_demo *d, enum demo_station_kind kind, co
 static int builtin(struct telemetry_demo *d, const struct telemetry_demo_commune *cs, size_t nc,
                    enum demo_station_kind kind, int j, int number)
 {
-    static const char *const prefix[] = {"AQ", "WL", "TC", "PW"};
+    static const char *const prefix[] = {"AQ", "WL", "NO", "WQ", "TC", "PW"};
     char code[8];
     snprintf(code, sizeof code, "%s-%02d", prefix[kind], number % 100);
     const struct telemetry_demo_commune *c = &cs[(size_t)j % nc];
@@ -129,8 +132,8 @@ static int check_stations(const struct telemetry_demo_options *o)
         return IOC_EINVAL;
     for (size_t i = 0; i < o->nstations; i++) {
         const struct telemetry_demo_station *s = &o->stations[i];
-        if (!s->code || !*s->code || !s->commune || !*s->commune ||
-            (s->water != 0 && s->water != 1))
+        if (!s->code || !*s->code || !s->commune || !*s->commune || s->kind < TELEMETRY_DEMO_AIR ||
+            s->kind > TELEMETRY_DEMO_WATER_QUALITY)
             return IOC_EINVAL;
         for (size_t k = 0; k < i; k++)
             if (strcmp(o->stations[k].code, s->code) == 0)
@@ -170,8 +173,8 @@ int telemetry_demo_create(const struct telemetry_demo_options *o, struct telemet
     int rc = 0;
     for (size_t i = 0; i < given && rc == 0; i++) {
         const struct telemetry_demo_station *s = &o->stations[i];
-        rc = add_station(d, s->water ? DS_WATER : DS_AIR, s->code, s->commune, s->commune_name,
-                         s->alarm);
+        static const enum demo_station_kind ds[] = {DS_AIR, DS_WATER, DS_NOISE, DS_WQ};
+        rc = add_station(d, ds[s->kind], s->code, s->commune, s->commune_name, s->alarm);
     }
     for (int j = 0; j < 100 && rc == 0; j++) {
         if (j < 60 && !o->stations)

@@ -19,11 +19,15 @@ enum demo_kind {
     DK_O3,
     DK_TEMP, /* the last air field: DK_PM25 .. DK_TEMP are the TELEMETRY_DEMO_AIR_FIELDS */
     DK_WATER,
+    DK_LAEQ, /* noise */
+    DK_PH,   /* water quality: DK_PH, DK_DO, DK_TSS */
+    DK_DO,
+    DK_TSS,
     DK_TRAFFIC,
     DK_POWER,
 };
 
-enum demo_station_kind { DS_AIR, DS_WATER, DS_TRAFFIC, DS_POWER };
+enum demo_station_kind { DS_AIR, DS_WATER, DS_NOISE, DS_WQ, DS_TRAFFIC, DS_POWER };
 
 struct demo_station {
     char *code, *commune, *commune_name; /* owned */

@@ -235,6 +235,34 @@ static double water(const struct demo_model *m, const struct demo_station *st, d
     return round(v * 100) / 100;
 }
 
+/* Noise (DK_LAEQ, a roadside: tr the traffic) and water quality (DK_PH, DK_DO, DK_TSS, a river). */
+static double noise_or_river(const struct demo_model *m, const struct demo_station *st,
+                             const struct demo_series *s, const struct demo_time *tm, double tr,
+                             double slow, double fast)
+{
+    uint64_t seed = m->seed;
+    double h = tm->h, f = st->size;
+    switch (s->kind) {
+    case DK_LAEQ: { /* a roadside: about 54 dB(A) at night, 66-75 in the rush hours */
+        double v = 48 + 24 * (0.85 + 0.15 * f) * sqrt(tr) + 1.5 * slow + 0.5 * fast;
+        return round(v * 10) / 10;
+    }
+    case DK_PH: /* a river: 6.8 .. 7.4, a little lower in the rainy season */
+        return round((7.0 + 0.3 * u01(seed, st->key, 8) - 0.2 * tm->rain + 0.05 * slow) * 100) /
+               100;
+    case DK_DO: /* dissolved oxygen, mg/l: highest in the afternoon, lower with warm floods */
+        return round((5.6 + 0.8 * bump(h, 15, 3) - 0.6 * tm->rain - 0.8 * tm->flood + 0.15 * slow) *
+                     100) /
+               100;
+    case DK_TSS: { /* suspended solids, mg/l: muddy in the rainy season and in a flood */
+        double v = 22 + 30 * tm->rain + 70 * tm->flood + 4 * slow + 0.5 * fast;
+        return round(v * 10) / 10;
+    }
+    default:
+        return 0;
+    }
+}
+
 double demo_value(const struct demo_model *m, const struct demo_station *st,
                   const struct demo_series *s, const struct demo_time *tm)
 {
@@ -291,6 +319,11 @@ double demo_value(const struct demo_model *m, const struct demo_station *st,
                10;
     case DK_WATER:
         return water(m, st, slow, tm);
+    case DK_LAEQ:
+    case DK_PH:
+    case DK_DO:
+    case DK_TSS:
+        return noise_or_river(m, st, s, tm, tr, slow, fast);
     case DK_TRAFFIC: {
         double v = f * 60 * tr * (1 + 0.15 * slow) + 2 * fast;
         return v < 0 ? 0 : round(v);

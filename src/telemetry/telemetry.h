@@ -590,15 +590,16 @@ void telemetry_qresult_free(struct telemetry_qresult *r);
 /*
  * With --demo (demo.enabled), iocd runs a generator of SYNTHETIC sensor series (every one
  * tagged synthetic=true; docs/telemetry.md "Demo sensors"): `air` pm25, pm10, no2, so2, co, o3
- * (µg/m³) and temperature (°C); `water` level (m); `traffic` vehicles; `power` load_mw. Each
- * point has the tags station=<code>, commune=<code>, commune_name=<name> and synthetic=true
- * (this module reads no database: the caller gives the communes and, optionally, the stations).
+ * (µg/m³) and temperature (°C); `water` level (m); `noise` laeq (dB(A)); `water_quality` ph,
+ * do, tss (mg/l); `traffic` vehicles; `power` load_mw. Each point has the tags
+ * station=<code>, commune=<code>, commune_name=<name> and synthetic=true (this module reads no
+ * database: the caller gives the communes and, optionally, the stations).
  *
- *   - The air and water stations are the caller's (options.stations) when given, else a
- *     built-in plan: 40 air (AQ-01..40), 20 water (WL-01..20). Then always 30 traffic (TC-01..)
- *     and 10 power (PW-01..). Station j of the built-in plan (air 0-39, water 40-59, traffic
- *     60-89, power 90-99) sits in commune j mod ncommunes; traffic and power keep those places
- *     when stations are given.
+ *   - The air, water, noise and water-quality stations are the caller's (options.stations)
+ *     when given, else a built-in plan: 40 air (AQ-01..40), 20 water (WL-01..20). Then always
+ *     30 traffic (TC-01..) and 10 power (PW-01..). Station j of the built-in plan (air 0-39,
+ *     water 40-59, traffic 60-89, power 90-99) sits in commune j mod ncommunes; traffic and
+ *     power keep those places when stations are given.
  *   - Values are a pure function of (seed, the day of `now`, series, time): daily cycles in
  *     Asia/Ho_Chi_Minh time (traffic peaks at 7:00 and 17:30; PM high at night and at rush
  *     hours and in the dry season; NO2 and CO follow traffic; O3 peaks in the afternoon; SO2
@@ -619,9 +620,14 @@ struct telemetry_demo_commune {
 };
 
 /* An air or water station of the demo (copied by telemetry_demo_create). */
+/* The kinds of a given station: its measurement and fields. */
+#define TELEMETRY_DEMO_AIR 0           /* air: pm25 … o3 (µg/m³), temperature */
+#define TELEMETRY_DEMO_WATER 1         /* water: level (m) */
+#define TELEMETRY_DEMO_NOISE 2         /* noise: laeq (dB(A), equivalent continuous level) */
+#define TELEMETRY_DEMO_WATER_QUALITY 3 /* water_quality: ph, do (mg/l), tss (mg/l) */
 struct telemetry_demo_station {
     const char *code; /* the tag station; unique in the list */
-    int water;        /* 0: air (pm25 ... o3, temperature), 1: water level */
+    int kind;         /* TELEMETRY_DEMO_AIR … TELEMETRY_DEMO_WATER_QUALITY */
     const char *commune,
         *commune_name; /* tags commune, commune_name (NULL name: the commune code) */
     double alarm[3];   /* water: alarm levels I, II, III in m (NAN: none; the model then takes

@@ -1,6 +1,7 @@
 // The demo's synthetic sensors (src/telemetry/demo.c) through iocd: `iocd --demo` with
-// demo.sensors on (the other integration tests turn it off) has the air and water-level stations
-// of the station registry (data/environment/stations.csv: 15 air, 6 water) plus the generator's
+// demo.sensors on (the other integration tests turn it off) has the air, water-level, noise and
+// water-quality stations of the station registry (data/environment/stations.csv: 15 air, 6
+// water, 1 noise, 1 water quality) plus the generator's
 // 30 traffic and 10 power stations, tagged synthetic=true over the real communes, a year of
 // hourly history (and its AQI, with the episode), and fresh points every 10 s.
 import { test, before, after } from 'node:test';
@@ -26,12 +27,14 @@ async function waitFor(fn, ms = 60000) {
   }
 }
 
-test('the registry\'s air and water stations and the generator\'s others, over the communes', async () => {
+test('the registry\'s air, water, noise and water-quality stations and the generator\'s others, over the communes', async () => {
   const stations = (await c.get('/api/v1/stations')).body.stations;
   const air = stations.filter((s) => s.kind === 'air');
   const water = stations.filter((s) => s.kind === 'water_level');
-  assert.deepEqual([air.length, water.length], [15, 6]);
-  const want = air.length * 7 + water.length + 40;
+  const noise = stations.filter((s) => s.kind === 'noise');
+  const wq = stations.filter((s) => s.kind === 'water_quality');
+  assert.deepEqual([air.length, water.length, noise.length, wq.length], [15, 6, 1, 1]);
+  const want = air.length * 7 + water.length + noise.length + wq.length * 3 + 40;
   const series = await waitFor(async () => {
     const r = await c.get('/api/v1/series');
     return r.status === 200 && r.body.series.length >= want && r.body.series;
@@ -44,15 +47,16 @@ test('the registry\'s air and water stations and the generator\'s others, over t
     [15, 15, 15, 15, 15, 15, 15]);
   assert.deepEqual([count('water', 'level'), count('traffic', 'vehicles'), count('power', 'load_mw')],
     [6, 30, 10]);
+  assert.deepEqual(['laeq', 'ph', 'do', 'tss'].map((f) => count(f === 'laeq' ? 'noise' : 'water_quality', f)), [1, 1, 1, 1]);
   // each registry station's readings carry its code and commune
-  for (const s of [...air, ...water]) {
+  for (const s of [...air, ...water, ...noise, ...wq]) {
     const m = demo.find((x) => x.tags.station === s.code);
     assert.ok(m, s.code);
     assert.equal(m.tags.commune, s.commune);
   }
   assert.ok(new Set(demo.map((s) => s.tags.commune)).size >= 30);
   assert.ok(demo.some((s) => s.tags.commune_name.normalize('NFC') === 'Biên Hoà' && s.tags.commune === '26068'));
-  for (const s of demo) assert.match(s.tags.station, /^(AQ|WL|TC|PW)-[A-Z0-9]+$/);
+  for (const s of demo) assert.match(s.tags.station, /^(AQ|WL|NO|WQ|TC|PW)-[A-Z0-9]+$/);
 });
 
 test('a year of daily means, and traffic peaks at 7:00 over 3:00 (Hanoi time)', async () => {

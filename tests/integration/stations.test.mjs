@@ -22,14 +22,17 @@ let data;
 before(() => { data = seededDataDir(); });
 after(() => rmSync(data, { recursive: true, force: true }));
 
-test('the demo file: ~14 air and ~6 water-level stations, synthetic, labelled, with alarm levels', () => {
+test('the demo file: ~14 air, ~6 water-level, a noise and a water-quality station, synthetic, labelled, with alarm levels', () => {
   const kinds = ROWS.map((l) => l.split(',')[3]);
   assert.ok(kinds.filter((k) => k === 'air').length >= 12);
   assert.ok(kinds.filter((k) => k === 'water_level').length >= 5);
+  assert.deepEqual(ROWS.filter((l) => /,(noise|water_quality),/.test(l)).map((l) => l.split(',')[0]), ['NO-BH1', 'WQ-DN3']);
+  assert.match(FILE, /,noise,[\d.]+,[\d.]+,laeq,/);
+  assert.match(FILE, /,water_quality,[\d.]+,[\d.]+,"do,ph,tss",/);
   for (const l of ROWS) {
     assert.ok(l.endsWith(',1'), `synthetic=1: ${l}`);
     assert.match(l, /\(dữ liệu mẫu\)/);
-    assert.match(l, /^(AQ|WL)-[A-Z]{2}\d,/);
+    assert.match(l, /^(AQ|WL|NO|WQ)-[A-Z]{2}\d,/);
   }
   for (const l of ROWS.filter((x) => x.includes(',water_level,'))) {
     const [a1, a2, a3] = l.split(',').slice(-4, -1).map(Number);
@@ -146,7 +149,7 @@ test('list: public, every demo station with status never, filters by kind, commu
   r = await anon.get('/api/v1/stations?kind=water_level');
   assert.ok(r.body.count >= 5 && r.body.stations.every((s) => s.kind === 'water_level' && s.measurement === 'water' && s.alarm1 < s.alarm2));
   r = await anon.get('/api/v1/stations?commune=26068');
-  assert.deepEqual(r.body.stations.map((s) => s.code), ['AQ-BH1', 'WL-DN3']);
+  assert.deepEqual(r.body.stations.map((s) => s.code), ['AQ-BH1', 'NO-BH1', 'WL-DN3', 'WQ-DN3']);
   r = await anon.get('/api/v1/stations?agency=NOPE');
   assert.equal(r.body.count, 0);
   assert.equal((await anon.get('/api/v1/stations?kind=volcano')).status, 400);
@@ -254,6 +257,9 @@ test('status from the last reading written through /write: online, stale, offlin
     `air,station=AQ-BH3 no2=12 ${now - 3 * 3600_000}`, // 3 h: offline
     `water,station=WL-DN3 level=1.2 ${now - 120_000}`,
     `air,station=WL-DN4 pm25=1 ${now}`, // another kind's measurement: not WL-DN4's reading
+    `noise,station=NO-BH1 laeq=66.5 ${now - 20 * 60_000}`,
+    `noise,station=NO-BH1 laeq=71.2 ${now - 10 * 60_000}`,
+    `water_quality,station=WQ-DN3 ph=7.12,do=5.8,tss=31.5 ${now - 60_000}`,
   ].join('\n') + '\n';
   const w = await fetch(`${srv.url}/write?db=ioc&precision=ms`, { method: 'POST', headers: { authorization: `Token ${key}` }, body: lines });
   assert.equal(w.status, 204, await w.text());
@@ -270,4 +276,11 @@ test('status from the last reading written through /write: online, stale, offlin
   const one = await anon.get('/api/v1/stations/AQ-BH2');
   assert.equal(one.body.status, 'stale');
   assert.equal(Date.parse(one.body.last_reading), now - 30 * 60_000);
+  // noise and water quality: each field's latest value with its unit
+  const no = (await anon.get('/api/v1/stations/NO-BH1')).body;
+  assert.equal(no.status, 'online');
+  assert.deepEqual(no.latest, [{ field: 'laeq', value: 71.2, unit: 'dB(A)', at: new Date(now - 10 * 60_000).toISOString() }]);
+  const wq = by['WQ-DN3'];
+  assert.deepEqual(wq.latest.map((x) => [x.field, x.value, x.unit]), [['do', 5.8, 'mg/l'], ['ph', 7.12, ''], ['tss', 31.5, 'mg/l']]);
+  assert.equal(by['AQ-BH1'].latest, undefined);
 });

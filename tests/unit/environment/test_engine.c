@@ -2,7 +2,8 @@
  * ingest: results written back as the `aqi` series equal the on-read computation, never past
  * the hour in progress; a late reading recomputes exactly the 12 hours and the day it touches;
  * a start backfills what a stopped engine missed; water alarm crossings reach the options'
- * durable hook (the webhooks) as `station` events, each once, after their point is written. */
+ * durable hook (the webhooks) as `station` events, each once, after their point is written; a
+ * crossing made while the engine was stopped is announced by the next start, once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -309,6 +310,90 @@ static void test_water_crossings_reach_the_durable_hook(void **state)
     store_close(st);
 }
 
+/* The water_level station WL-R1 with alarm levels 1, 2, 3 m, stored in st. */
+static void water_station(struct store *st)
+{
+    struct store_conn *db = NULL;
+    assert_int_equal(store_conn_open(st, 0, &db), 0);
+    struct store_station s = {.code = "WL-R1",
+                              .name_vi = "Trạm thử",
+                              .name_en = "",
+                              .kind = "water_level",
+                              .lat = 10.9368,
+                              .lon = 106.8112,
+                              .measures = "level",
+                              .agency = "",
+                              .alarm = {1, 2, 3},
+                              .has_alarm = {1, 1, 1}};
+    enum store_station_outcome out;
+    int64_t version;
+    assert_int_equal(store_station_put(db, &s, STORE_STATION_ANY, &out, &version), 0);
+    store_conn_close(db);
+}
+
+/* Starts an engine over ig and st, lets it run until it has handed want events to its hook
+ * (or, for want 0, 300 ms), stops it and returns what the hook got. */
+static void run_engine(struct telemetry_ingest *ig, struct store *st, struct hooked *h, int want)
+{
+    *h = (struct hooked){.lock = PTHREAD_MUTEX_INITIALIZER};
+    struct env_engine_options o = {
+        .now_fn = fixed_now, .store = st, .durable = on_durable, .durable_ctx = h};
+    struct env_engine *e = NULL;
+    assert_int_equal(env_engine_start(ig, &o, &e), 0);
+    for (int i = 0; i < (want ? 1000 : 30) && hooked_n(h) < (want ? want : 1); i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    env_engine_stop(e);
+}
+
+static void want_event(const struct hooked *h, int i, int64_t t_s, double level, int from, int to)
+{
+    struct ioc_buf b;
+    ioc_buf_init(&b, 0);
+    env_water_event_json("WL-R1", t_s * 1000000000, level, from, to, &b);
+    assert_string_equal(h->json[i], b.data);
+    assert_string_equal(h->type[i], "station");
+    ioc_buf_free(&b);
+}
+
+static void test_water_start_announces_a_crossing_made_while_stopped(void **state)
+{
+    (void)state;
+    struct store *st = NULL;
+    assert_int_equal(store_open(test_fresh_dir(), &st), 0);
+    water_station(st);
+    struct telemetry_ingest *ig = open_ingest(test_fresh_dir());
+    now_ns = D0;
+    int64_t t0 = D0 / 1000000000;
+    struct hooked h;
+    /* the only reading, already over II: the baseline, as live (no event), at every start */
+    levels(ig, "WL-R1", (int64_t[]){t0}, (double[]){2.2}, 1);
+    run_engine(ig, st, &h, 0);
+    assert_int_equal(h.n, 0);
+    /* stopped: back under I (seen by no engine); the start announces 2 → 0 against the first
+     * reading, the state the engine last compared with */
+    levels(ig, "WL-R1", (int64_t[]){t0 + 60}, (double[]){0.5}, 1);
+    run_engine(ig, st, &h, 1);
+    assert_int_equal(h.n, 1);
+    want_event(&h, 0, t0 + 60, 0.5, 2, 0);
+    /* once: the water_alarm point now says 0, as the latest reading does */
+    run_engine(ig, st, &h, 0);
+    assert_int_equal(h.n, 0);
+    /* stopped: 2.5 (II) then 3.4 (III): one event, from the state announced last to the latest
+     * reading's (the readings in between are not replayed) */
+    levels(ig, "WL-R1", (int64_t[]){t0 + 120, t0 + 180}, (double[]){2.5, 3.4}, 2);
+    run_engine(ig, st, &h, 1);
+    assert_int_equal(h.n, 1);
+    want_event(&h, 0, t0 + 180, 3.4, 0, 3);
+    run_engine(ig, st, &h, 0);
+    assert_int_equal(h.n, 0);
+    /* a reading in the same state as the one announced: nothing */
+    levels(ig, "WL-R1", (int64_t[]){t0 + 240}, (double[]){3.1}, 1);
+    run_engine(ig, st, &h, 0);
+    assert_int_equal(h.n, 0);
+    telemetry_ingest_close(ig);
+    store_close(st);
+}
+
 int main(void)
 {
     ioc_log_set_level(IOC_LOG_ERROR);
@@ -318,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_engine_start_backfills_what_a_stopped_engine_missed),
         cmocka_unit_test(test_water_event_json),
         cmocka_unit_test(test_water_crossings_reach_the_durable_hook),
+        cmocka_unit_test(test_water_start_announces_a_crossing_made_while_stopped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

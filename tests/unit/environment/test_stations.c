@@ -377,6 +377,22 @@ static void test_csv_round_trip_and_import(void **state)
     free(d);
 }
 
+static void test_field_units(void **state)
+{
+    (void)state;
+    assert_string_equal(env_field_unit(ENV_NOISE, "laeq"), "dB(A)");
+    assert_string_equal(env_field_unit(ENV_WATER_QUALITY, "do"), "mg/l");
+    assert_string_equal(env_field_unit(ENV_WATER_QUALITY, "tss"), "mg/l");
+    assert_string_equal(env_field_unit(ENV_WATER_QUALITY, "ph"), "");
+    assert_string_equal(env_field_unit(ENV_WATER_LEVEL, "level"), "m");
+    assert_null(env_field_unit(ENV_NOISE, "ph")); /* a field of another kind */
+    assert_null(env_field_unit(ENV_WATER_QUALITY, "cod"));
+    size_t n = 9;
+    struct env_value v[2];
+    assert_int_equal(env_station_latest(NULL, ENV_NOISE, "NO-1", v, 2, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_demo_file_inside_real_communes),
         cmocka_unit_test(test_csv_problems),
         cmocka_unit_test(test_csv_round_trip_and_import),
+        cmocka_unit_test(test_field_units),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

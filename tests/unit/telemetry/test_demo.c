@@ -471,6 +471,53 @@ static void test_demo_thread_backfills_then_streams_through_the_ingest(void **st
     telemetry_ingest_close(ig);
 }
 
+/* A noise and a water-quality station given: noise laeq (dB(A)) louder in the evening rush
+ * than at 3:00 and near the roadside range; water_quality ph, do, tss in a river's range. */
+static void test_demo_noise_and_water_quality_stations(void **state)
+{
+    (void)state;
+    static const struct telemetry_demo_station ns[] = {
+        {"NO-1", TELEMETRY_DEMO_NOISE, "26068", "Biên Hòa", {NAN, NAN, NAN}},
+        {"WQ-1", TELEMETRY_DEMO_WATER_QUALITY, "26068", "Biên Hòa", {NAN, NAN, NAN}},
+    };
+    struct telemetry_demo_options o = {communes, 3, 0, 0, 0, ns, 2, DAY0};
+    struct telemetry_demo *d = NULL;
+    assert_int_equal(telemetry_demo_create(&o, &d), 0);
+    assert_int_equal(telemetry_demo_series(d), 1 + 3 + 40);
+    const char *m, *f, *st;
+    telemetry_demo_series_info(d, 0, &m, &f, &st);
+    assert_string_equal(m, "noise");
+    assert_string_equal(f, "laeq");
+    assert_string_equal(st, "NO-1");
+    const char *want[] = {"ph", "do", "tss"};
+    for (size_t i = 1; i <= 3; i++) {
+        telemetry_demo_series_info(d, i, &m, &f, &st);
+        assert_string_equal(m, "water_quality");
+        assert_string_equal(f, want[i - 1]);
+        assert_string_equal(st, "WQ-1");
+    }
+    double rush = mean_at(d, "noise", "laeq", 17.5), night = mean_at(d, "noise", "laeq", 3);
+    assert_true(rush > night + 8);
+    assert_true(night > 45 && night < 60 && rush > 60 && rush < 80);
+    for (int day = 0; day < 365; day += 7)
+        for (int hour = 0; hour < 24; hour += 5) {
+            int64_t t = DAY0 - (int64_t)day * 24 * NS_H + hour * NS_H;
+            double ph = telemetry_demo_value(d, 1, t), dox = telemetry_demo_value(d, 2, t),
+                   tss = telemetry_demo_value(d, 3, t);
+            assert_true(ph > 6.3 && ph < 7.6);
+            assert_true(dox > 3 && dox < 7.5);
+            assert_true(tss > 10 && tss < 130);
+        }
+    /* a kind out of range is refused */
+    struct telemetry_demo_station bad = ns[0];
+    bad.kind = TELEMETRY_DEMO_WATER_QUALITY + 1;
+    o.stations = &bad;
+    o.nstations = 1;
+    struct telemetry_demo *e = NULL;
+    assert_int_equal(telemetry_demo_create(&o, &e), IOC_EINVAL);
+    telemetry_demo_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_demo_water_crosses_its_alarm_levels_a_few_times_a_year),
         cmocka_unit_test(test_demo_backfill_plan_counts_and_skips_what_is_stored),
         cmocka_unit_test(test_demo_thread_backfills_then_streams_through_the_ingest),
+        cmocka_unit_test(test_demo_noise_and_water_quality_stations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
