@@ -38,8 +38,8 @@ static int by_field(const void *a, const void *b)
     return strcmp(((const struct env_value *)a)->field, ((const struct env_value *)b)->field);
 }
 
-int env_station_latest(struct tsdb_db *db, enum env_kind k, const char *code,
-                       struct env_value *out, size_t cap, size_t *n)
+int env_station_latest(struct tsdb_db *db, enum env_kind k, const char *code, struct env_value *out,
+                       size_t cap, size_t *n)
 {
     *n = 0;
     if (!db || k < 0 || k >= ENV_NKINDS)
@@ -59,8 +59,8 @@ int env_station_latest(struct tsdb_db *db, enum env_kind k, const char *code,
         double v = tsdb_value_double(r.entries[e].type, r.entries[e].v);
         int64_t ms = r.entries[e].t / 1000000;
         size_t i = 0; /* one value a field: the newest of its series */
-        while (i < *n && !(strlen(out[i].field) == sp.flen &&
-                           memcmp(out[i].field, sp.f, sp.flen) == 0))
+        while (i < *n &&
+               !(strlen(out[i].field) == sp.flen && memcmp(out[i].field, sp.f, sp.flen) == 0))
             i++;
         if (i == *n) {
             if (*n == cap)
