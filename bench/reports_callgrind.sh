@@ -16,7 +16,7 @@ CONC=${2:-8}
 IOCD=${IOCD:-./build/iocd}
 command -v valgrind >/dev/null || { echo "valgrind is needed" >&2; exit 1; }
 [ -n "${IOCD_NO_MAKE:-}" ] || make -s all
-work=$(mktemp -d /tmp/ioc-bench-reports-cg-XXXXXX)
+work=$(mktemp -d)
 pid=
 cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; sleep 0.5; rm -rf "$work"; }
 trap cleanup EXIT
