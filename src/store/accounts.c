@@ -24,7 +24,7 @@ static int agency_id(struct store_conn *c, const char *code, int64_t *id)
     if (!code || !*code)
         return 0;
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT id FROM agencies WHERE code = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT id FROM agencies WHERE code = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, code);
@@ -106,10 +106,10 @@ int store_agency_add(struct store_conn *w, const char *code, const char *name,
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w,
-                       "INSERT INTO agencies (code, name, parent_id, unit_code, created_at) "
-                       "VALUES (?, ?, ?, ?, ?)",
-                       &s);
+    rc = store_prepare_cached(w,
+                              "INSERT INTO agencies (code, name, parent_id, unit_code, created_at) "
+                              "VALUES (?, ?, ?, ?, ?)",
+                              &s);
     if (rc)
         return rc;
     char now[32];
@@ -131,7 +131,7 @@ int store_agency_add(struct store_conn *w, const char *code, const char *name,
 int store_agency_get(struct store_conn *c, const char *code, struct store_agency *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, AGENCY_SQL "WHERE a.code = ?", &s);
+    int rc = store_prepare_cached(c, AGENCY_SQL "WHERE a.code = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, code);
@@ -141,7 +141,7 @@ int store_agency_get(struct store_conn *c, const char *code, struct store_agency
 int store_agencies_list(struct store_conn *c, struct store_agency **out, size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, AGENCY_SQL "ORDER BY a.code", &s);
+    int rc = store_prepare_cached(c, AGENCY_SQL "ORDER BY a.code", &s);
     if (rc)
         return rc;
     return all(s, sizeof **out, agency_fill, agency_clear_v, out, n);
@@ -154,10 +154,11 @@ int store_agency_set(struct store_conn *w, const struct store_agency *a)
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w,
-                       "UPDATE agencies SET name = ?, parent_id = ?, unit_code = ?, disabled = ? "
-                       "WHERE id = ?",
-                       &s);
+    rc = store_prepare_cached(
+        w,
+        "UPDATE agencies SET name = ?, parent_id = ?, unit_code = ?, disabled = ? "
+        "WHERE id = ?",
+        &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, a->name);
@@ -176,14 +177,14 @@ int store_agency_within(struct store_conn *c, const char *code, const char *ance
 {
     sqlite3_stmt *s;
     /* UNION (not UNION ALL) ends the walk even if the stored tree already had a cycle */
-    int rc = store_prepare(c,
-                           "WITH RECURSIVE up(id, parent_id) AS ("
-                           " SELECT id, parent_id FROM agencies WHERE code = ?1"
-                           " UNION SELECT a.id, a.parent_id FROM agencies a"
-                           " JOIN up ON a.id = up.parent_id) "
-                           "SELECT count(*) FROM up JOIN agencies x ON x.id = up.id "
-                           "WHERE x.code = ?2",
-                           &s);
+    int rc = store_prepare_cached(c,
+                                  "WITH RECURSIVE up(id, parent_id) AS ("
+                                  " SELECT id, parent_id FROM agencies WHERE code = ?1"
+                                  " UNION SELECT a.id, a.parent_id FROM agencies a"
+                                  " JOIN up ON a.id = up.parent_id) "
+                                  "SELECT count(*) FROM up JOIN agencies x ON x.id = up.id "
+                                  "WHERE x.code = ?2",
+                                  &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, code);
@@ -261,10 +262,10 @@ int store_user_add(struct store_conn *w, const char *username, const char *displ
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w,
-                       "INSERT INTO users (username, display_name, role, agency_id, "
-                       "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       &s);
+    rc = store_prepare_cached(w,
+                              "INSERT INTO users (username, display_name, role, agency_id, "
+                              "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                              &s);
     if (rc)
         return rc;
     char now[32];
@@ -287,7 +288,7 @@ int store_user_add(struct store_conn *w, const char *username, const char *displ
 int store_user_get(struct store_conn *c, const char *username, struct store_user *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, USER_SQL "WHERE u.username = ?", &s);
+    int rc = store_prepare_cached(c, USER_SQL "WHERE u.username = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, username);
@@ -297,7 +298,7 @@ int store_user_get(struct store_conn *c, const char *username, struct store_user
 int store_user_get_by_id(struct store_conn *c, int64_t id, struct store_user *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, USER_SQL "WHERE u.id = ?", &s);
+    int rc = store_prepare_cached(c, USER_SQL "WHERE u.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -307,7 +308,7 @@ int store_user_get_by_id(struct store_conn *c, int64_t id, struct store_user *ou
 int store_users_list(struct store_conn *c, struct store_user **out, size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, USER_SQL "ORDER BY u.username", &s);
+    int rc = store_prepare_cached(c, USER_SQL "ORDER BY u.username", &s);
     if (rc)
         return rc;
     return all(s, sizeof **out, user_fill, user_clear_v, out, n);
@@ -350,10 +351,11 @@ int store_user_set(struct store_conn *w, const struct store_user *u)
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w,
-                       "UPDATE users SET display_name = ?, role = ?, agency_id = ?, disabled = ? "
-                       "WHERE id = ?",
-                       &s);
+    rc = store_prepare_cached(
+        w,
+        "UPDATE users SET display_name = ?, role = ?, agency_id = ?, disabled = ? "
+        "WHERE id = ?",
+        &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, u->display_name);
@@ -371,7 +373,8 @@ int store_user_set(struct store_conn *w, const struct store_user *u)
 int store_users_count_enabled(struct store_conn *c, const char *role, int64_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT count(*) FROM users WHERE role = ? AND disabled = 0", &s);
+    int rc =
+        store_prepare_cached(c, "SELECT count(*) FROM users WHERE role = ? AND disabled = 0", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, role);
@@ -395,11 +398,11 @@ int store_session_add(struct store_conn *w, int64_t user_id, const char *token_h
                       const char *ip)
 {
     sqlite3_stmt *s;
-    int rc =
-        store_prepare(w,
-                      "INSERT INTO sessions (user_id, token_hash, csrf_token, "
-                      "created_ms, expires_ms, ip, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?4)",
-                      &s);
+    int rc = store_prepare_cached(
+        w,
+        "INSERT INTO sessions (user_id, token_hash, csrf_token, "
+        "created_ms, expires_ms, ip, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?4)",
+        &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, user_id);
@@ -434,11 +437,12 @@ int store_session_get(struct store_conn *c, const char *token_hash, int64_t now_
                       struct store_session *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT id, user_id, token_hash, csrf_token, created_ms, "
-                           "expires_ms, ip, last_seen_ms FROM sessions WHERE token_hash = ? AND "
-                           "expires_ms > ?",
-                           &s);
+    int rc =
+        store_prepare_cached(c,
+                             "SELECT id, user_id, token_hash, csrf_token, created_ms, "
+                             "expires_ms, ip, last_seen_ms FROM sessions WHERE token_hash = ? AND "
+                             "expires_ms > ?",
+                             &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, token_hash);
@@ -449,7 +453,7 @@ int store_session_get(struct store_conn *c, const char *token_hash, int64_t now_
 int store_session_delete(struct store_conn *w, const char *token_hash)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "DELETE FROM sessions WHERE token_hash = ?", &s);
+    int rc = store_prepare_cached(w, "DELETE FROM sessions WHERE token_hash = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, token_hash);
@@ -460,7 +464,7 @@ int store_session_delete(struct store_conn *w, const char *token_hash)
 int store_sessions_delete_user(struct store_conn *w, int64_t user_id)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "DELETE FROM sessions WHERE user_id = ?", &s);
+    int rc = store_prepare_cached(w, "DELETE FROM sessions WHERE user_id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, user_id);
@@ -470,10 +474,10 @@ int store_sessions_delete_user(struct store_conn *w, int64_t user_id)
 int store_sessions_delete_agency(struct store_conn *w, int64_t agency_id, const char *role)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users "
-                           "WHERE agency_id = ? AND role = ?)",
-                           &s);
+    int rc = store_prepare_cached(w,
+                                  "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users "
+                                  "WHERE agency_id = ? AND role = ?)",
+                                  &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, agency_id);
@@ -484,7 +488,7 @@ int store_sessions_delete_agency(struct store_conn *w, int64_t agency_id, const 
 int store_sessions_purge(struct store_conn *w, int64_t now_ms)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "DELETE FROM sessions WHERE expires_ms <= ?", &s);
+    int rc = store_prepare_cached(w, "DELETE FROM sessions WHERE expires_ms <= ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, now_ms);
@@ -521,7 +525,7 @@ int store_session_delete_idle(struct store_conn *w, int64_t id, int64_t user_id,
 int store_sessions_purge_idle(struct store_conn *w, int64_t seen_before_ms)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "DELETE FROM sessions WHERE last_seen_ms <= ?", &s);
+    int rc = store_prepare_cached(w, "DELETE FROM sessions WHERE last_seen_ms <= ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, seen_before_ms);
@@ -597,10 +601,10 @@ int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_h
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w,
-                       "INSERT INTO api_keys (prefix, key_hash, agency_id, scopes, name, "
-                       "created_ms, created_by_role) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       &s);
+    rc = store_prepare_cached(w,
+                              "INSERT INTO api_keys (prefix, key_hash, agency_id, scopes, name, "
+                              "created_ms, created_by_role) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, prefix);
@@ -619,7 +623,7 @@ int store_apikey_add(struct store_conn *w, const char *prefix, const char *key_h
 int store_apikey_get_by_hash(struct store_conn *c, const char *key_hash, struct store_apikey *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, KEY_SQL "WHERE k.key_hash = ? AND k.revoked_ms = 0", &s);
+    int rc = store_prepare_cached(c, KEY_SQL "WHERE k.key_hash = ? AND k.revoked_ms = 0", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, key_hash);
@@ -629,7 +633,7 @@ int store_apikey_get_by_hash(struct store_conn *c, const char *key_hash, struct 
 int store_apikey_get(struct store_conn *c, int64_t id, struct store_apikey *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, KEY_SQL "WHERE k.id = ?", &s);
+    int rc = store_prepare_cached(c, KEY_SQL "WHERE k.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -640,7 +644,8 @@ int store_apikeys_list(struct store_conn *c, const char *agency_code, struct sto
                        size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, KEY_SQL "WHERE ?1 IS NULL OR a.code = ?1 ORDER BY k.id DESC", &s);
+    int rc =
+        store_prepare_cached(c, KEY_SQL "WHERE ?1 IS NULL OR a.code = ?1 ORDER BY k.id DESC", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, agency_code);
@@ -650,10 +655,11 @@ int store_apikeys_list(struct store_conn *c, const char *agency_code, struct sto
 int store_apikey_revoke(struct store_conn *w, int64_t id, int64_t now_ms)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "UPDATE api_keys SET revoked_ms = CASE WHEN revoked_ms = 0 THEN ? "
-                           "ELSE revoked_ms END WHERE id = ?",
-                           &s);
+    int rc =
+        store_prepare_cached(w,
+                             "UPDATE api_keys SET revoked_ms = CASE WHEN revoked_ms = 0 THEN ? "
+                             "ELSE revoked_ms END WHERE id = ?",
+                             &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, now_ms);

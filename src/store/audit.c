@@ -35,11 +35,11 @@ void store_audits_free(struct store_audit *a, size_t n)
 int store_audit_add(struct store_conn *w, const struct store_audit *a)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO audit (ts_ms, actor, actor_role, agency_id, action, "
-                           "target, ip, outcome, request_id, detail) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           &s);
+    int rc = store_prepare_cached(w,
+                                  "INSERT INTO audit (ts_ms, actor, actor_role, agency_id, action, "
+                                  "target, ip, outcome, request_id, detail) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, a->ts_ms ? a->ts_ms : ioc_now_ms());
@@ -86,10 +86,11 @@ int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, s
                      void *ctx, struct store_audit_span *span)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT " AUDIT_COLUMNS " FROM audit WHERE (?1 = 0 OR ts_ms >= ?1) "
-                           "AND (?2 = 0 OR ts_ms < ?2) ORDER BY id",
-                           &s);
+    int rc =
+        store_prepare_cached(c,
+                             "SELECT " AUDIT_COLUMNS " FROM audit WHERE (?1 = 0 OR ts_ms >= ?1) "
+                             "AND (?2 = 0 OR ts_ms < ?2) ORDER BY id",
+                             &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, since_ms);
@@ -112,7 +113,7 @@ int store_audit_each(struct store_conn *c, int64_t since_ms, int64_t until_ms, s
     }
     if (rc == 0)
         rc = store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc == 0 && span)
         *span = sp;
     return rc;
@@ -123,7 +124,7 @@ int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct stor
 {
     int64_t max_id = sp ? sp->max_id : INT64_MAX;
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "SELECT count(*) FROM audit WHERE ts_ms < ? AND id <= ?", &s);
+    int rc = store_prepare_cached(w, "SELECT count(*) FROM audit WHERE ts_ms < ? AND id <= ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, before_ms);
@@ -135,7 +136,7 @@ int store_audit_prune(struct store_conn *w, int64_t before_ms, const struct stor
     /* more matching rows than were exported: some were never seen by the export */
     if (sp && count > sp->rows)
         return IOC_EBUSY;
-    rc = store_prepare(w, "DELETE FROM audit WHERE ts_ms < ? AND id <= ?", &s);
+    rc = store_prepare_cached(w, "DELETE FROM audit WHERE ts_ms < ? AND id <= ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, before_ms);

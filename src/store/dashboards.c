@@ -76,7 +76,7 @@ static int current(struct store_conn *w, const char *id, const char *doc, int64_
     *revision = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     *same = step == SQLITE_ROW && sqlite3_column_int(s, 1) == 1;
     rc = store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 

@@ -108,7 +108,7 @@ static int domain_put(struct store_conn *w, const struct store_ind_domain *d, in
     int same = exists && strcmp((const char *)sqlite3_column_text(s, 0), txt(d->name_vi)) == 0 &&
                strcmp((const char *)sqlite3_column_text(s, 1), txt(d->name_en)) == 0;
     rc = store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc)
         return rc;
     if (same) {

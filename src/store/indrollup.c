@@ -474,6 +474,6 @@ int store_indvalue_each(struct store_conn *c, const char *freq, int64_t from_n, 
     }
     if (rc == 0)
         rc = store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }

@@ -180,7 +180,7 @@ static int current(struct store_conn *w, const struct store_indvalue *v, int64_t
         *same = sqlite3_column_int(s, 1);
     }
     rc = step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? IOC_ENOTFOUND : store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
@@ -308,7 +308,7 @@ int store_indvalues_bulk_put(struct store_conn *w, const struct store_indvalue *
                 ++*revised;
         }
     }
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 

@@ -134,10 +134,10 @@ static void clear_hook(void *p)
 int store_webhook_add(struct store_conn *w, const struct store_webhook *h, int64_t *id)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO webhooks (url, events, agency_id, enabled, secret, "
-                           "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           &s);
+    int rc = store_prepare_cached(w,
+                                  "INSERT INTO webhooks (url, events, agency_id, enabled, secret, "
+                                  "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  &s);
     if (rc)
         return rc;
     char now[32];
@@ -157,8 +157,8 @@ int store_webhook_add(struct store_conn *w, const struct store_webhook *h, int64
 int store_webhook_get(struct store_conn *c, int64_t id, struct store_webhook *out)
 {
     sqlite3_stmt *s;
-    int rc =
-        store_prepare(c, "SELECT " WH_COLUMNS("h.secret") "FROM webhooks h WHERE h.id = ?", &s);
+    int rc = store_prepare_cached(
+        c, "SELECT " WH_COLUMNS("h.secret") "FROM webhooks h WHERE h.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -169,12 +169,12 @@ int store_webhooks_list(struct store_conn *c, int enabled_only, struct store_web
                         size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           enabled_only
-                               ? "SELECT " WH_COLUMNS("''") "FROM webhooks h WHERE h.enabled = 1 "
-                                                            "ORDER BY h.id"
-                               : "SELECT " WH_COLUMNS("''") "FROM webhooks h ORDER BY h.id",
-                           &s);
+    int rc = store_prepare_cached(
+        c,
+        enabled_only ? "SELECT " WH_COLUMNS("''") "FROM webhooks h WHERE h.enabled = 1 "
+                                                  "ORDER BY h.id"
+                     : "SELECT " WH_COLUMNS("''") "FROM webhooks h ORDER BY h.id",
+        &s);
     if (rc)
         return rc;
     return store_rows(s, sizeof **out, fill_hook, clear_hook, (void **)out, n);
@@ -183,7 +183,7 @@ int store_webhooks_list(struct store_conn *c, int enabled_only, struct store_web
 int store_webhook_delete(struct store_conn *w, int64_t id)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "DELETE FROM webhooks WHERE id = ?", &s);
+    int rc = store_prepare_cached(w, "DELETE FROM webhooks WHERE id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -233,10 +233,11 @@ int store_delivery_add(struct store_conn *w, int64_t webhook_id, const char *typ
                        int64_t created_ms, int64_t *id)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO webhook_deliveries (webhook_id, type, data, created_ms, "
-                           "next_at_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
-                           &s);
+    int rc =
+        store_prepare_cached(w,
+                             "INSERT INTO webhook_deliveries (webhook_id, type, data, created_ms, "
+                             "next_at_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
+                             &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, webhook_id);
@@ -270,12 +271,13 @@ int store_delivery_attempted(struct store_conn *w, int64_t id, const char *state
                              int64_t next_at_ms, int status, const char *error, int64_t now_ms)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "UPDATE webhook_deliveries SET state = ?2, attempts = ?3, next_at_ms = "
-                           "?4, last_status = ?5, last_error = ?6, last_ms = ?7, done_ms = CASE "
-                           "WHEN ?2 = 'queued' THEN 0 ELSE ?7 END WHERE id = ?1 AND state = "
-                           "'queued'",
-                           &s);
+    int rc = store_prepare_cached(
+        w,
+        "UPDATE webhook_deliveries SET state = ?2, attempts = ?3, next_at_ms = "
+        "?4, last_status = ?5, last_error = ?6, last_ms = ?7, done_ms = CASE "
+        "WHEN ?2 = 'queued' THEN 0 ELSE ?7 END WHERE id = ?1 AND state = "
+        "'queued'",
+        &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -299,10 +301,10 @@ int store_delivery_retry(struct store_conn *w, int64_t id, int64_t now_ms)
     if (!dead)
         return IOC_EINVAL;
     sqlite3_stmt *s;
-    if ((rc = store_prepare(w,
-                            "UPDATE webhook_deliveries SET state = 'queued', attempts = 0, "
-                            "next_at_ms = ?2, done_ms = 0 WHERE id = ?1",
-                            &s)) != 0)
+    if ((rc = store_prepare_cached(w,
+                                   "UPDATE webhook_deliveries SET state = 'queued', attempts = 0, "
+                                   "next_at_ms = ?2, done_ms = 0 WHERE id = ?1",
+                                   &s)) != 0)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, now_ms);
@@ -312,8 +314,8 @@ int store_delivery_retry(struct store_conn *w, int64_t id, int64_t now_ms)
 int store_delivery_get(struct store_conn *c, int64_t id, struct store_delivery *out)
 {
     sqlite3_stmt *s;
-    int rc =
-        store_prepare(c, "SELECT " DL_COLUMNS("''") "FROM webhook_deliveries d WHERE d.id = ?", &s);
+    int rc = store_prepare_cached(
+        c, "SELECT " DL_COLUMNS("''") "FROM webhook_deliveries d WHERE d.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -324,12 +326,13 @@ int store_deliveries_find(struct store_conn *c, const struct store_delivery_quer
                           struct store_delivery **out, size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT " DL_COLUMNS("''") "FROM webhook_deliveries d WHERE (?1 IS "
-                                                      "NULL OR d.state = ?1) AND (?2 = 0 OR "
-                                                      "d.webhook_id = ?2) AND (?3 = 0 OR d.id < "
-                                                      "?3) ORDER BY d.id DESC LIMIT ?4",
-                           &s);
+    int rc =
+        store_prepare_cached(c,
+                             "SELECT " DL_COLUMNS("''") "FROM webhook_deliveries d WHERE (?1 IS "
+                                                        "NULL OR d.state = ?1) AND (?2 = 0 OR "
+                                                        "d.webhook_id = ?2) AND (?3 = 0 OR d.id < "
+                                                        "?3) ORDER BY d.id DESC LIMIT ?4",
+                             &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, q->state);
@@ -342,8 +345,8 @@ int store_deliveries_find(struct store_conn *c, const struct store_delivery_quer
 int store_deliveries_prune(struct store_conn *w, int64_t before_ms, int64_t *n)
 {
     sqlite3_stmt *s;
-    int rc =
-        store_prepare(w, "DELETE FROM webhook_deliveries WHERE state = 'done' AND done_ms < ?", &s);
+    int rc = store_prepare_cached(
+        w, "DELETE FROM webhook_deliveries WHERE state = 'done' AND done_ms < ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, before_ms);
@@ -355,7 +358,7 @@ int store_deliveries_prune(struct store_conn *w, int64_t before_ms, int64_t *n)
 int store_deliveries_count(struct store_conn *c, const char *state, int64_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT count(*) FROM webhook_deliveries WHERE state = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT count(*) FROM webhook_deliveries WHERE state = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(state));

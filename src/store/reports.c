@@ -179,7 +179,7 @@ static int agency_id_of(struct store_conn *c, const char *code, int64_t *id)
     if (!code || !*code)
         return 0;
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT id FROM agencies WHERE code = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT id FROM agencies WHERE code = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, code);
@@ -190,7 +190,7 @@ static int agency_id_of(struct store_conn *c, const char *code, int64_t *id)
 static int service_id_of(struct store_conn *c, const char *code, int64_t *id)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT id FROM report_services WHERE code = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT id FROM report_services WHERE code = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(code));
@@ -204,15 +204,16 @@ int store_rep_service_put(struct store_conn *w, const struct store_rep_service *
     if (rc)
         return rc;
     sqlite3_stmt *s;
-    rc = store_prepare(w,
-                       "INSERT INTO report_services (code, name_vi, name_en, description_vi, "
-                       "description_en, group_code, group_vi, group_en, keywords, agency_id, "
-                       "deadline_hours, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                       "?10, ?11, ?12) ON CONFLICT (code) DO UPDATE SET name_vi = ?2, "
-                       "name_en = ?3, description_vi = ?4, description_en = ?5, group_code = ?6, "
-                       "group_vi = ?7, group_en = ?8, keywords = ?9, agency_id = ?10, "
-                       "deadline_hours = ?11, position = ?12",
-                       &s);
+    rc = store_prepare_cached(
+        w,
+        "INSERT INTO report_services (code, name_vi, name_en, description_vi, "
+        "description_en, group_code, group_vi, group_en, keywords, agency_id, "
+        "deadline_hours, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12) ON CONFLICT (code) DO UPDATE SET name_vi = ?2, "
+        "name_en = ?3, description_vi = ?4, description_en = ?5, group_code = ?6, "
+        "group_vi = ?7, group_en = ?8, keywords = ?9, agency_id = ?10, "
+        "deadline_hours = ?11, position = ?12",
+        &s);
     if (rc)
         return rc;
     const char *cols[] = {x->code,           x->name_vi,        x->name_en,
@@ -228,18 +229,20 @@ int store_rep_service_put(struct store_conn *w, const struct store_rep_service *
     sqlite3_bind_int(s, 12, x->position);
     if ((rc = store_step_done(s)) != 0 || (rc = service_id_of(w, x->code, &sid)) != 0)
         return rc;
-    if ((rc = store_prepare(w, "DELETE FROM report_attributes WHERE service_id = ?", &s)) != 0)
+    if ((rc = store_prepare_cached(w, "DELETE FROM report_attributes WHERE service_id = ?", &s)) !=
+        0)
         return rc;
     sqlite3_bind_int64(s, 1, sid);
     if ((rc = store_step_done(s)) != 0)
         return rc;
     for (size_t i = 0; i < x->nattrs; i++) {
         const struct store_rep_attr *a = &x->attrs[i];
-        rc = store_prepare(w,
-                           "INSERT INTO report_attributes (service_id, code, datatype, required, "
-                           "position, description_vi, description_en, datatype_description, "
-                           "value_list) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           &s);
+        rc = store_prepare_cached(
+            w,
+            "INSERT INTO report_attributes (service_id, code, datatype, required, "
+            "position, description_vi, description_en, datatype_description, "
+            "value_list) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &s);
         if (rc)
             return rc;
         sqlite3_bind_int64(s, 1, sid);
@@ -291,7 +294,7 @@ static void clear_service(void *p)
 int store_rep_services_list(struct store_conn *c, struct store_rep_service **out, size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT " SERVICE_COLUMNS "ORDER BY s.position, s.code", &s);
+    int rc = store_prepare_cached(c, "SELECT " SERVICE_COLUMNS "ORDER BY s.position, s.code", &s);
     if (rc)
         return rc;
     return store_rows(s, sizeof **out, fill_service, clear_service, (void **)out, n);
@@ -336,18 +339,19 @@ static void clear_attr(void *p)
 int store_rep_service_get(struct store_conn *c, const char *code, struct store_rep_service *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT " SERVICE_COLUMNS "WHERE s.code = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT " SERVICE_COLUMNS "WHERE s.code = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(code));
     if ((rc = store_row(s, fill_service, out)) != 0)
         return rc;
-    rc = store_prepare(c,
-                       "SELECT a.code, a.datatype, a.required, a.position, a.description_vi, "
-                       "a.description_en, a.datatype_description, a.value_list FROM "
-                       "report_attributes a JOIN report_services s ON s.id = a.service_id "
-                       "WHERE s.code = ? ORDER BY a.position",
-                       &s);
+    rc =
+        store_prepare_cached(c,
+                             "SELECT a.code, a.datatype, a.required, a.position, a.description_vi, "
+                             "a.description_en, a.datatype_description, a.value_list FROM "
+                             "report_attributes a JOIN report_services s ON s.id = a.service_id "
+                             "WHERE s.code = ? ORDER BY a.position",
+                             &s);
     if (rc == 0) {
         store_bind_text(s, 1, txt(code));
         rc = store_rows(s, sizeof *out->attrs, fill_attr, clear_attr, (void **)&out->attrs,
@@ -370,11 +374,12 @@ int store_rep_override_put(struct store_conn *w, const char *service_code, const
     if (!agency)
         return IOC_EINVAL;
     sqlite3_stmt *s;
-    rc = store_prepare(w,
-                       "INSERT INTO report_overrides (service_id, unit_code, agency_id) VALUES "
-                       "(?, ?, ?) ON CONFLICT (service_id, unit_code) DO UPDATE SET "
-                       "agency_id = excluded.agency_id",
-                       &s);
+    rc = store_prepare_cached(
+        w,
+        "INSERT INTO report_overrides (service_id, unit_code, agency_id) VALUES "
+        "(?, ?, ?) ON CONFLICT (service_id, unit_code) DO UPDATE SET "
+        "agency_id = excluded.agency_id",
+        &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, sid);
@@ -394,11 +399,11 @@ int store_rep_override_get(struct store_conn *c, const char *service_code, const
 {
     *agency_code = NULL;
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT a.code FROM report_overrides o JOIN report_services s ON "
-                           "s.id = o.service_id JOIN agencies a ON a.id = o.agency_id WHERE "
-                           "s.code = ? AND o.unit_code = ?",
-                           &s);
+    int rc = store_prepare_cached(c,
+                                  "SELECT a.code FROM report_overrides o JOIN report_services s ON "
+                                  "s.id = o.service_id JOIN agencies a ON a.id = o.agency_id WHERE "
+                                  "s.code = ? AND o.unit_code = ?",
+                                  &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(service_code));
@@ -436,10 +441,10 @@ int store_rep_event_add(struct store_conn *w, int64_t request_id, const char *wh
                         const char *to, const char *note, int is_public)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO report_events (request_id, ts_ms, who, from_state, "
-                           "to_state, note, public) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           &s);
+    int rc = store_prepare_cached(w,
+                                  "INSERT INTO report_events (request_id, ts_ms, who, from_state, "
+                                  "to_state, note, public) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, request_id);
@@ -455,7 +460,7 @@ int store_rep_event_add(struct store_conn *w, int64_t request_id, const char *wh
 int store_rep_events_count(struct store_conn *c, int64_t request_id, int64_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT count(*) FROM report_events WHERE request_id = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT count(*) FROM report_events WHERE request_id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, request_id);
@@ -473,7 +478,8 @@ static int search_key_set(struct store_conn *w, const struct store_rep_request *
     if (!folded)
         return IOC_ENOMEM;
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "UPDATE report_requests SET search_folded = ? WHERE id = ?", &s);
+    int rc =
+        store_prepare_cached(w, "UPDATE report_requests SET search_folded = ? WHERE id = ?", &s);
     if (rc == 0) {
         store_bind_text(s, 1, folded);
         sqlite3_bind_int64(s, 2, r->id);
@@ -490,8 +496,8 @@ int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, con
     sqlite3_stmt *s;
     int rc;
     if (r->idempotency && *r->idempotency) {
-        rc = store_prepare(w, "SELECT id FROM report_requests WHERE key_id = ? AND idempotency = ?",
-                           &s);
+        rc = store_prepare_cached(
+            w, "SELECT id FROM report_requests WHERE key_id = ? AND idempotency = ?", &s);
         if (rc)
             return rc;
         sqlite3_bind_int64(s, 1, r->key_id);
@@ -511,13 +517,14 @@ int store_rep_request_add(struct store_conn *w, struct store_rep_request *r, con
         return rc == IOC_ENOTFOUND ? IOC_EINVAL : rc;
     if ((rc = agency_id_of(w, r->agency_code, &agency)) != 0)
         return rc;
-    rc = store_prepare(w,
-                       "INSERT INTO report_requests (service_id, description, lat, lon, address, "
-                       "unit_id, agency_id, state, requested_ms, updated_ms, expected_ms, "
-                       "attributes, media_url, email, phone, first_name, last_name, device_id, "
-                       "account_id, key_id, idempotency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                       "?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-                       &s);
+    rc = store_prepare_cached(
+        w,
+        "INSERT INTO report_requests (service_id, description, lat, lon, address, "
+        "unit_id, agency_id, state, requested_ms, updated_ms, expected_ms, "
+        "attributes, media_url, email, phone, first_name, last_name, device_id, "
+        "account_id, key_id, idempotency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, sid);
@@ -608,7 +615,7 @@ void store_rep_clear_request(void *p)
 int store_rep_request_get(struct store_conn *c, int64_t id, struct store_rep_request *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT " REP_REQUEST_COLUMNS "WHERE r.id = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT " REP_REQUEST_COLUMNS "WHERE r.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -681,10 +688,10 @@ int store_rep_media_add(struct store_conn *w, int64_t request_id, int position, 
     if (position < 1 || !hash_valid(hash))
         return IOC_EINVAL;
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO report_media (request_id, position, hash) VALUES "
-                           "(?, ?, ?)",
-                           &s);
+    int rc = store_prepare_cached(w,
+                                  "INSERT INTO report_media (request_id, position, hash) VALUES "
+                                  "(?, ?, ?)",
+                                  &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, request_id);

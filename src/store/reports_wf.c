@@ -20,7 +20,7 @@ int store_rep_agency_id(struct store_conn *c, const char *code, int64_t *id)
     if (!code || !*code)
         return 0;
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT id FROM agencies WHERE code = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT id FROM agencies WHERE code = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, code);
@@ -52,20 +52,21 @@ int store_rep_requests_list(struct store_conn *c, const struct store_rep_filter 
                             struct store_rep_request **out, size_t *n, int64_t *total)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT count(*) FROM report_requests r JOIN report_services s ON "
-                           "s.id = r.service_id LEFT JOIN units u ON u.id = r.unit_id LEFT JOIN "
-                           "agencies a ON a.id = r.agency_id " FILTER_WHERE,
-                           &s);
+    int rc =
+        store_prepare_cached(c,
+                             "SELECT count(*) FROM report_requests r JOIN report_services s ON "
+                             "s.id = r.service_id LEFT JOIN units u ON u.id = r.unit_id LEFT JOIN "
+                             "agencies a ON a.id = r.agency_id " FILTER_WHERE,
+                             &s);
     if (rc)
         return rc;
     bind_filter(s, f);
     if ((rc = store_row_int64(s, total)) != 0)
         return rc;
-    rc = store_prepare(c,
-                       "SELECT " REP_REQUEST_COLUMNS FILTER_WHERE
-                       "ORDER BY r.requested_ms DESC, r.id DESC LIMIT ?8 OFFSET ?9",
-                       &s);
+    rc = store_prepare_cached(c,
+                              "SELECT " REP_REQUEST_COLUMNS FILTER_WHERE
+                              "ORDER BY r.requested_ms DESC, r.id DESC LIMIT ?8 OFFSET ?9",
+                              &s);
     if (rc)
         return rc;
     bind_filter(s, f);
@@ -101,10 +102,11 @@ int store_rep_event_put(struct store_conn *w, struct store_rep_event *e)
     if (!e->ts_ms)
         e->ts_ms = ioc_now_ms();
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO report_events (request_id, ts_ms, who, kind, from_state, "
-                           "to_state, note, detail, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           &s);
+    int rc =
+        store_prepare_cached(w,
+                             "INSERT INTO report_events (request_id, ts_ms, who, kind, from_state, "
+                             "to_state, note, detail, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, e->request_id);
@@ -121,7 +123,7 @@ int store_rep_event_put(struct store_conn *w, struct store_rep_event *e)
     e->id = sqlite3_last_insert_rowid(w->db);
     if (!e->is_public || !e->note || !*e->note)
         return 0;
-    rc = store_prepare(w, "UPDATE report_requests SET status_notes = ? WHERE id = ?", &s);
+    rc = store_prepare_cached(w, "UPDATE report_requests SET status_notes = ? WHERE id = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, e->note);
@@ -152,11 +154,12 @@ int store_rep_events_list(struct store_conn *c, int64_t request_id, int public_o
                           struct store_rep_event **out, size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT id, request_id, ts_ms, who, kind, from_state, to_state, note, "
-                           "detail, public FROM report_events WHERE request_id = ? AND "
-                           "(? = 0 OR public = 1) ORDER BY id",
-                           &s);
+    int rc =
+        store_prepare_cached(c,
+                             "SELECT id, request_id, ts_ms, who, kind, from_state, to_state, note, "
+                             "detail, public FROM report_events WHERE request_id = ? AND "
+                             "(? = 0 OR public = 1) ORDER BY id",
+                             &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, request_id);
@@ -194,10 +197,10 @@ int store_rep_rating_set(struct store_conn *w, int64_t id, int64_t rating, const
                          int64_t now_ms)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "UPDATE report_requests SET rating = ?, rating_comment = ?, "
-                           "rated_ms = ?, updated_ms = ? WHERE id = ? AND rating = 0",
-                           &s);
+    int rc = store_prepare_cached(w,
+                                  "UPDATE report_requests SET rating = ?, rating_comment = ?, "
+                                  "rated_ms = ?, updated_ms = ? WHERE id = ? AND rating = 0",
+                                  &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, rating);
@@ -213,7 +216,8 @@ int store_rep_rating_set(struct store_conn *w, int64_t id, int64_t rating, const
 int store_rep_token_add(struct store_conn *w, int64_t id, const char *hash)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w, "INSERT INTO report_tokens (hash, request_id) VALUES (?, ?)", &s);
+    int rc =
+        store_prepare_cached(w, "INSERT INTO report_tokens (hash, request_id) VALUES (?, ?)", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(hash));
@@ -224,7 +228,7 @@ int store_rep_token_add(struct store_conn *w, int64_t id, const char *hash)
 int store_rep_token_find(struct store_conn *c, const char *hash, int64_t *id)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT request_id FROM report_tokens WHERE hash = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT request_id FROM report_tokens WHERE hash = ?", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(hash));
@@ -238,16 +242,16 @@ int store_rep_nearby(struct store_conn *c, const char *service_code, double lat0
                      struct store_rep_request **out, size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT " REP_REQUEST_COLUMNS
-                           /* the band of latitude of the service first (its own index) */
-                           "WHERE r.id IN (SELECT n.id FROM report_requests n INDEXED BY "
-                           "report_requests_near WHERE n.service_id = (SELECT id FROM "
-                           "report_services WHERE code = ?1) AND n.lat BETWEEN ?3 AND ?4 "
-                           "AND n.lon BETWEEN ?5 AND ?6) AND r.requested_ms >= ?2 AND r.id <> ?7 "
-                           "AND r.state IN " REP_OPEN_STATES
-                           " ORDER BY r.requested_ms DESC, r.id DESC LIMIT ?8",
-                           &s);
+    int rc = store_prepare_cached(
+        c,
+        "SELECT " REP_REQUEST_COLUMNS
+        /* the band of latitude of the service first (its own index) */
+        "WHERE r.id IN (SELECT n.id FROM report_requests n INDEXED BY "
+        "report_requests_near WHERE n.service_id = (SELECT id FROM "
+        "report_services WHERE code = ?1) AND n.lat BETWEEN ?3 AND ?4 "
+        "AND n.lon BETWEEN ?5 AND ?6) AND r.requested_ms >= ?2 AND r.id <> ?7 "
+        "AND r.state IN " REP_OPEN_STATES " ORDER BY r.requested_ms DESC, r.id DESC LIMIT ?8",
+        &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, txt(service_code));

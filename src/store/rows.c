@@ -84,7 +84,7 @@ int store_rows(sqlite3_stmt *s, size_t item_size, store_fill_fn fill, store_clea
     }
     if (rc == 0)
         rc = store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc) {
         for (size_t i = 0; i < len; i++)
             clear(a + i * item_size);
@@ -103,7 +103,7 @@ int store_row(sqlite3_stmt *s, store_fill_fn fill, void *out)
     int rc = step == SQLITE_ROW    ? fill(s, out)
              : step == SQLITE_DONE ? IOC_ENOTFOUND
                                    : store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 

@@ -98,7 +98,7 @@ char *store_col_dup(sqlite3_stmt *s, int i)
 int store_step_done(sqlite3_stmt *s)
 {
     int rc = store_step_rc(s, sqlite3_step(s));
-    sqlite3_finalize(s);
+    store_finalize(s);
     return rc;
 }
 
@@ -144,6 +144,7 @@ void store_conn_close(struct store_conn *c)
 {
     if (!c)
         return;
+    store_stmt_cache_free(c);
     sqlite3_close_v2(c->db);
     free(c);
 }
@@ -241,7 +242,7 @@ static int migrate_set(struct store_conn *c, const struct store_schema *set, int
     rc = sqlite3_step(q) == SQLITE_ROW ? 0 : IOC_EIO;
     if (rc == 0)
         have = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    store_finalize(q);
     if (rc == 0 && have > set->count) {
         ioc_log(IOC_LOG_ERROR, "store: the database has %s schema %lld, newer than this build (%d)",
                 set->module, (long long)have, set->count);
@@ -380,7 +381,7 @@ int store_integrity_check(struct store_conn *c, int *ok, char **msg)
     }
     if (rc == 0)
         rc = store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     if (rc)
         goto out;
     char *text = ioc_buf_steal(&b);

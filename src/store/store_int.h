@@ -36,6 +36,10 @@ struct store_conn {
     sqlite3 *db;
     struct store *st;
     int readonly;
+    /* stmtcache.c: the statements kept prepared (NULL until the first), and the registry link */
+    struct store_kept *kept;
+    int nkept;
+    struct store_conn *kept_next;
 };
 
 #define STORE_BUSY_MS 5000
@@ -45,6 +49,8 @@ struct store_conn {
 #define STORE_IDLE_CHECKPOINT_MS 2000
 /* How long store_writer_stop waits for readers to let the last checkpoint truncate the WAL. */
 #define STORE_STOP_CHECKPOINT_MS 1000
+/* At most this many statements are kept prepared per connection (stmtcache.c). */
+#define STORE_STMT_CACHE_MAX 48
 #define STORE_STR_(x) #x
 #define STORE_STR(x) STORE_STR_(x)
 
@@ -71,6 +77,18 @@ int store_step_done(sqlite3_stmt *s);
 int store_open_conn(struct store *st, int readonly, struct store_conn **out);
 /* Size of DATA_DIR/ioc.db-wal in bytes (0 when absent). */
 int64_t store_wal_bytes(struct store *st);
+
+/* stmtcache.c */
+/* As store_prepare, but sql (a string literal: it is the key, by pointer) is prepared once per
+ * connection and kept; end the statement with store_finalize (as every store function does),
+ * which resets a kept one instead of finalizing it. */
+int store_prepare_cached(struct store_conn *c, const char *sql, sqlite3_stmt **out);
+/* Ends a statement of the store: resets and clears a kept one, finalizes any other. */
+void store_finalize(sqlite3_stmt *s);
+/* Finalizes c's kept statements (store_conn_close, before closing the connection). */
+void store_stmt_cache_free(struct store_conn *c);
+/* How many statements c keeps (for the tests). */
+int store_stmt_cache_size(const struct store_conn *c);
 
 /* rows.c — the loops every store file shares; a store/<x>.c holds only SQL and row mapping */
 

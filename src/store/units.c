@@ -166,13 +166,14 @@ int store_units_find(struct store_conn *c, const struct store_unit_query *q,
 int store_unit_get(struct store_conn *c, const char *code, const char *at, struct store_unit *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           at ? "SELECT " UNIT_COLS " FROM units u WHERE u.code = ?2 AND "
-                                "u.valid_from <= ?1 AND (u.valid_to = '' OR ?1 <= u.valid_to) "
-                                "ORDER BY u.valid_from DESC LIMIT 1"
-                              : "SELECT " UNIT_COLS " FROM units u WHERE u.code = ?2 "
-                                "ORDER BY u.valid_from DESC LIMIT 1",
-                           &s);
+    int rc =
+        store_prepare_cached(c,
+                             at ? "SELECT " UNIT_COLS " FROM units u WHERE u.code = ?2 AND "
+                                  "u.valid_from <= ?1 AND (u.valid_to = '' OR ?1 <= u.valid_to) "
+                                  "ORDER BY u.valid_from DESC LIMIT 1"
+                                : "SELECT " UNIT_COLS " FROM units u WHERE u.code = ?2 "
+                                  "ORDER BY u.valid_from DESC LIMIT 1",
+                             &s);
     if (rc)
         return rc;
     if (at)
@@ -184,7 +185,7 @@ int store_unit_get(struct store_conn *c, const char *code, const char *at, struc
 int store_unit_get_by_id(struct store_conn *c, int64_t id, struct store_unit *out)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c, "SELECT " UNIT_COLS " FROM units u WHERE u.id = ?", &s);
+    int rc = store_prepare_cached(c, "SELECT " UNIT_COLS " FROM units u WHERE u.id = ?", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -220,13 +221,13 @@ static int geom_batch(struct store_conn *c, const char *level, const char *at,
                       size_t *n)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(c,
-                           "SELECT " UNIT_COLS ", u.geometry FROM units u WHERE "
-                           "u.geometry IS NOT NULL AND (?1 IS NULL OR u.level = ?1) AND "
-                           "(?2 IS NULL OR (u.valid_from <= ?2 AND (u.valid_to = '' OR "
-                           "?2 <= u.valid_to))) AND (?3 IS NULL OR (u.code, u.valid_from) > "
-                           "(?3, ?4)) ORDER BY u.code, u.valid_from LIMIT ?5",
-                           &s);
+    int rc = store_prepare_cached(c,
+                                  "SELECT " UNIT_COLS ", u.geometry FROM units u WHERE "
+                                  "u.geometry IS NOT NULL AND (?1 IS NULL OR u.level = ?1) AND "
+                                  "(?2 IS NULL OR (u.valid_from <= ?2 AND (u.valid_to = '' OR "
+                                  "?2 <= u.valid_to))) AND (?3 IS NULL OR (u.code, u.valid_from) > "
+                                  "(?3, ?4)) ORDER BY u.code, u.valid_from LIMIT ?5",
+                                  &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, level);
@@ -258,7 +259,7 @@ static int geom_batch(struct store_conn *c, const char *level, const char *at,
     }
     if (rc == 0)
         rc = store_step_rc(s, step);
-    sqlite3_finalize(s);
+    store_finalize(s);
     *n = len;
     return rc;
 }
@@ -306,11 +307,11 @@ int store_succession_put(struct store_conn *w, int64_t old_id, int64_t new_id, i
                          const char *note)
 {
     sqlite3_stmt *s;
-    int rc = store_prepare(w,
-                           "INSERT INTO successions (old_id, new_id, partial, note) "
-                           "VALUES (?, ?, ?, ?) ON CONFLICT (old_id, new_id) DO UPDATE SET "
-                           "partial = excluded.partial, note = excluded.note",
-                           &s);
+    int rc = store_prepare_cached(w,
+                                  "INSERT INTO successions (old_id, new_id, partial, note) "
+                                  "VALUES (?, ?, ?, ?) ON CONFLICT (old_id, new_id) DO UPDATE SET "
+                                  "partial = excluded.partial, note = excluded.note",
+                                  &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, old_id);
