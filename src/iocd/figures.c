@@ -2,7 +2,7 @@
  * figures.c — the daily figures for the indicators (docs/indicators.md, "Computed figures"): a
  * thread that, at start, computes the last IOCD_FIGURES_CATCHUP complete local days (for the
  * reports the last IOCD_FIGURES_FIRST at the first start of a data directory: the demo's reports
- * go back 120 days) and then,
+ * go back 120 days), those days once more IOCD_FIGURES_RECHECK_MS later, and then,
  * each day once it is over (10 minutes past local midnight, so that the last hour's readings
  * are in), the day before, from the environment module's stored readings (env_figures_read)
  * and the reports module's reports (rep_figures_read),
@@ -27,6 +27,10 @@
 #define IOCD_FIGURES_META "figures.first_done"
 #define IOCD_FIGURES_MARGIN_MS (10 * 60000) /* a day is computed this long after it ended */
 #define IOCD_FIGURES_POLL_MS 60000
+/* The start's days are computed once more this long after the start: readings that arrive just
+ * after a start (a gateway flushing what it kept during an outage, the demo sensors' backfill,
+ * which runs beside this thread) are counted the same day, not at the next restart. */
+#define IOCD_FIGURES_RECHECK_MS (2 * 60000)
 
 struct iocd_figures {
     struct store *st;
@@ -112,11 +116,18 @@ static void *figures_thread(void *arg)
     int32_t rep_from = first ? done - IOCD_FIGURES_FIRST + 1 : from;
     if (iocd_figures_run(f->st, f->db, from, rep_from, done) == 0 && first)
         store_writer_run(f->st, mark_done, NULL);
+    int64_t recheck_ms = ioc_now_ms() + IOCD_FIGURES_RECHECK_MS;
     pthread_mutex_lock(&f->mu);
     while (!f->stop) {
         struct timespec ts;
         ioc_deadline_ms(&ts, IOCD_FIGURES_POLL_MS);
         pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+        if (!f->stop && recheck_ms && ioc_now_ms() >= recheck_ms) {
+            recheck_ms = 0;
+            pthread_mutex_unlock(&f->mu);
+            iocd_figures_run(f->st, f->db, from, from, done); /* unchanged days: no revision */
+            pthread_mutex_lock(&f->mu);
+        }
         int32_t day = last_complete_day();
         if (f->stop || day <= done)
             continue;
