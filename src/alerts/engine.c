@@ -126,7 +126,7 @@ static void sweep(struct alerts *a, const int64_t *ids, size_t n, int64_t now_ms
     size_t ng = 0, cap = 0;
     for (size_t i = 0; i < a->entries.cap; i++) {
         struct alerts_entry *e = a->entries.tab[i].item;
-        if (!e || !e->rule_id || bsearch(&e->rule_id, ids, n, sizeof *ids, id_cmp))
+        if (!e || !e->rule_id || (n && bsearch(&e->rule_id, ids, n, sizeof *ids, id_cmp)))
             continue;
         size_t k = 0;
         while (e->open && k < ng && gone[k] != e->rule_id)

@@ -111,6 +111,8 @@ static int station_day(struct tsdb_db *db, const char *code, int32_t day,
 static int append(struct ind_computed **all, size_t *n, size_t *cap, const struct ind_computed *add,
                   size_t na)
 {
+    if (na == 0) /* add may be NULL, which memcpy may not be given */
+        return 0;
     if (*n + na > *cap) {
         size_t c = (*n + na) * 2;
         struct ind_computed *a = realloc(*all, c * sizeof *a);

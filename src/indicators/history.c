@@ -483,7 +483,7 @@ static int emit_derived(struct hist *x, int32_t from_n, int32_t to_n)
 static void sort_kept(struct hist *x)
 {
     for (size_t i = 0; i < x->ninds; i++)
-        if (x->d[i].needed && x->inds[i].freq == x->freq)
+        if (x->d[i].needed && x->inds[i].freq == x->freq && x->d[i].nkept > 1)
             qsort(x->d[i].kept, x->d[i].nkept, sizeof *x->d[i].kept, by_target_n);
 }
 

@@ -150,7 +150,8 @@ int rep_figures_of(const struct rep_fig_report *r, size_t n, int32_t from, int32
         free(t);
         return rc;
     }
-    qsort(t, nt, sizeof *t, by_key);
+    if (nt > 1) /* none: t may be NULL, which qsort may not be given */
+        qsort(t, nt, sizeof *t, by_key);
     size_t k = 0;
     for (size_t i = 0; i < nt; i++)
         for (int f = 0; f < F_N; f++) {
